@@ -1,0 +1,166 @@
+import { javascript, typescript } from 'projen';
+
+// Pinned toolchain and libraries. cdktf is archived upstream (0.21.0 is its last
+// release) and @cdktf/provider-aws 20.1.0 targets hashicorp/aws 5.100.0 exactly.
+const CDKTF = '0.21.0';
+const PROVIDER_AWS = '20.1.0';
+
+const project = new typescript.TypeScriptProject({
+  name: 'cnai-constructs',
+  description: 'Construct library for a Cloud Native AI platform on Kubernetes and AWS (cdk8s + cdktf).',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+
+  // Sources live in lib/; compiled output goes to build/ so it never clashes with
+  // cdk8s's dist/ or cdktf's cdktf.out/.
+  srcdir: 'lib',
+  libdir: 'build',
+  testdir: 'test',
+  entrypoint: 'build/index.js',
+  entrypointTypes: 'build/index.d.ts',
+  sampleCode: false,
+
+  // Nothing is published or released from CI; CI is .ci/run.
+  github: false,
+  release: false,
+  package: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+  licensed: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 'cnai-constructs authors',
+
+  deps: [
+    `cdktf@${CDKTF}`,
+    `@cdktf/provider-aws@${PROVIDER_AWS}`,
+    'cdk8s@^2.70.106',
+    'cdk8s-plus-27@~2.9.5',
+    'constructs@^10.8.1',
+    'yaml@^2.9.1',
+    'ajv@^8.20.0',
+    '@bufbuild/cel@0.6.1',
+  ],
+  devDeps: [
+    // projen's typescriptVersion option would set @types/node to a dist-tag the
+    // registry does not serve; pin both by hand. TypeScript 7 breaks ts-jest/ts-node.
+    'typescript@~5.9.3',
+    '@types/node@^20',
+    'ts-node@^10.9.2',
+    'projen@0.103.25',
+  ],
+
+  tsconfig: {
+    compilerOptions: {
+      rootDir: 'lib',
+      outDir: 'build',
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      // generated CRD bindings have long files; keep declaration output small
+    },
+    include: ['lib/**/*.ts'],
+  },
+  // One dev tsconfig at the root type-checks tests, examples, benchmarks and scripts.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  typecheckTests: true,
+  tsconfigDev: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+    },
+    include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    exclude: ['node_modules', 'build', '**/cdktf.out', '**/dist', '.cache', '.tmp'],
+  },
+
+  jest: true,
+  jestOptions: {
+    // A test that cannot fail proves nothing: never pass an empty suite, never
+    // rewrite snapshots on the fly.
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    coverageText: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/build/', '/cdktf.out/', '/dist/'],
+      // Terraform init/plan runs take seconds each.
+      testTimeout: 180_000,
+      maxWorkers: 2,
+      collectCoverage: false,
+    },
+  },
+  // Type checking is done once by tsc (compile task); ts-jest only transpiles.
+  tsJestOptions: {
+    transformOptions: { isolatedModules: true },
+  },
+
+  eslint: true,
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'bench', 'scripts'],
+    ignorePatterns: ['lib/imports/**', 'build/**', '**/cdktf.out/**', '**/dist/**', '*.js', '*.d.ts', 'node_modules/'],
+  },
+
+  gitignore: ['/build/', 'cdktf.out/', 'dist/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
+});
+
+// Layer boundaries (see docs in README): core imports neither CDK; only lib/aws imports
+// cdktf; only lib/k8s (and generated lib/imports) imports cdk8s; the provider package is
+// imported per resource, never from its root (the root import costs seconds and GBs).
+const providerRoot = {
+  name: '@cdktf/provider-aws',
+  message: "Import the resource's own module (@cdktf/provider-aws/lib/<resource>), never the package root.",
+};
+const cdktfPatterns = {
+  group: ['cdktf', 'cdktf/*', '@cdktf/*'],
+  message: 'Only lib/aws may import cdktf or @cdktf/* (keeps a move to the community fork a rename).',
+};
+const cdk8sPatterns = {
+  group: ['cdk8s', 'cdk8s/*', 'cdk8s-plus-27', 'cdk8s-plus-27/*'],
+  message: 'Only lib/k8s and lib/imports may import cdk8s or cdk8s-plus-27.',
+};
+const layerPatterns = (layer: string) => ({
+  group: [`../${layer}`, `../${layer}/*`, `../../${layer}`, `../../${layer}/*`],
+  message: 'lib/aws and lib/k8s depend on lib/core only, never on each other.',
+});
+
+project.eslint!.addRules({
+  'no-restricted-imports': ['error', { paths: [providerRoot] }],
+});
+project.eslint!.addOverride({
+  files: ['lib/core/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      paths: [providerRoot],
+      patterns: [cdktfPatterns, cdk8sPatterns, {
+        group: ['../aws', '../aws/*', '../k8s', '../k8s/*', '../verify', '../verify/*'],
+        message: 'lib/core is the shared vocabulary and imports no other layer.',
+      }],
+    }],
+  },
+});
+project.eslint!.addOverride({
+  files: ['lib/aws/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', { paths: [providerRoot], patterns: [cdk8sPatterns, layerPatterns('k8s')] }],
+  },
+});
+project.eslint!.addOverride({
+  files: ['lib/k8s/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', { paths: [providerRoot], patterns: [cdktfPatterns, layerPatterns('aws')] }],
+  },
+});
+project.eslint!.addOverride({
+  files: ['lib/verify/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', { paths: [providerRoot], patterns: [cdktfPatterns, cdk8sPatterns, layerPatterns('aws'), layerPatterns('k8s')] }],
+  },
+});
+
+project.synth();

@@ -1,0 +1,138 @@
+/**
+ * The platform contract: what crosses from the AWS layer (Terraform outputs) to the
+ * Kubernetes layer (a prop). Plain data, so both layers and the tests can read it, and
+ * so that no label, taint, bucket or service account name is typed twice.
+ */
+
+/** Label keys the platform puts on its nodes. Workloads select on these, never on literals. */
+export const NODE_LABELS = {
+  /** The node pool a node belongs to. */
+  pool: 'cnai.io/pool',
+  /** The accelerator family of the node (`g5`, `p5`, ...), or `cpu`. */
+  acceleratorFamily: 'cnai.io/accelerator-family',
+  /** The NVIDIA product of the node's GPUs, as GPU feature discovery reports it. */
+  gpuProduct: 'nvidia.com/gpu.product',
+  /** The number of GPUs per node, as a string. */
+  gpuCount: 'nvidia.com/gpu.count',
+  /** EKS capacity type (`ON_DEMAND` / `SPOT`). */
+  capacityType: 'eks.amazonaws.com/capacityType',
+};
+
+/** The extended resource name of NVIDIA GPUs. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+
+/** Effect of a node taint. */
+export enum TaintEffect {
+  /** Pods without a matching toleration are not scheduled. */
+  NO_SCHEDULE = 'NoSchedule',
+  /** The scheduler avoids the node for pods without a matching toleration. */
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  /** Running pods without a matching toleration are evicted. */
+  NO_EXECUTE = 'NoExecute',
+}
+
+/** A taint on the nodes of a pool. */
+export interface NodeTaint {
+  /** Taint key. */
+  readonly key: string;
+  /** Taint value.
+   * @default - no value
+   */
+  readonly value?: string;
+  /** Taint effect. */
+  readonly effect: TaintEffect;
+}
+
+/** How the nodes of a pool are provisioned. */
+export enum NodePoolProvisioner {
+  /** An EKS managed node group created by the AWS layer. */
+  MANAGED_NODE_GROUP = 'managed-node-group',
+  /** A Karpenter NodePool created by the Kubernetes layer. */
+  KARPENTER = 'karpenter',
+  /** An EKS Auto Mode NodePool created by the Kubernetes layer. */
+  AUTO_MODE = 'auto-mode',
+}
+
+/** One node pool as the Kubernetes layer sees it. */
+export interface NodePoolContract {
+  /** Pool name (a DNS-1123 label); the value of the `cnai.io/pool` label. */
+  readonly name: string;
+  /** How the pool's nodes are provisioned. */
+  readonly provisioner: NodePoolProvisioner;
+  /** EC2 instance types the pool may launch. */
+  readonly instanceTypes: string[];
+  /** Labels every node of the pool carries. */
+  readonly labels: { [key: string]: string };
+  /** Taints every node of the pool carries. */
+  readonly taints: NodeTaint[];
+  /** GPUs per node (the smallest among the pool's instance types); 0 for CPU pools. */
+  readonly gpusPerNode: number;
+  /** Memory per GPU in GiB; 0 for CPU pools. */
+  readonly gpuMemoryGiB: number;
+  /** Whether the pool's nodes have EFA interfaces attached. */
+  readonly efa: boolean;
+  /** The most nodes the pool scales to. */
+  readonly maxNodes: number;
+}
+
+/** A workload identity: an IAM role bound to a Kubernetes service account through EKS Pod Identity. */
+export interface WorkloadIdentityContract {
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** Name of the service account. */
+  readonly serviceAccount: string;
+  /** Name of the IAM role. */
+  readonly roleName: string;
+}
+
+/** The platform's buckets. */
+export interface BucketsContract {
+  /** Bucket for model weights and artifacts. */
+  readonly models: string;
+  /** Bucket for datasets. */
+  readonly datasets: string;
+}
+
+/** The platform's PostgreSQL database. */
+export interface DatabaseContract {
+  /** Host name of the database endpoint. */
+  readonly host: string;
+  /** Port. */
+  readonly port: number;
+  /** Name of the initial database. */
+  readonly databaseName: string;
+  /** Master user name. */
+  readonly username: string;
+  /** ARN of the Secrets Manager secret that AWS manages for the master password. */
+  readonly masterSecretArn: string;
+}
+
+/** Everything the Kubernetes layer needs to know about the AWS layer. */
+export interface PlatformContract {
+  /** Platform name. */
+  readonly platformName: string;
+  /** Environment. */
+  readonly environment: string;
+  /** AWS region. */
+  readonly region: string;
+  /** AWS account id. */
+  readonly accountId: string;
+  /** EKS cluster name. */
+  readonly clusterName: string;
+  /** Kubernetes version of the cluster (`1.34`). */
+  readonly kubernetesVersion: string;
+  /** The platform's buckets. */
+  readonly buckets: BucketsContract;
+  /** ECR repository URLs by repository name.
+   * @default - none
+   */
+  readonly ecrRepositories?: { [name: string]: string };
+  /** The node pools. */
+  readonly nodePools: NodePoolContract[];
+  /** The workload identities (Pod Identity associations). */
+  readonly workloadIdentities: WorkloadIdentityContract[];
+  /** The database, when the platform has one.
+   * @default - no database
+   */
+  readonly database?: DatabaseContract;
+}

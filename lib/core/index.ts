@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './names';
+export * from './contract';
+export * from './versions';
