@@ -2,3 +2,4 @@ export * from './errors';
 export * from './names';
 export * from './contract';
 export * from './versions';
+export * from './accelerators';
