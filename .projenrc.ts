@@ -50,6 +50,8 @@ const project = new typescript.TypeScriptProject({
     '@types/node@^20',
     'ts-node@^10.9.2',
     'projen@0.103.25',
+    // cdk8s import (scripts/import-crds.ts) and `cdk8s synth` in examples.
+    'cdk8s-cli@2.207.60',
   ],
 
   tsconfig: {
