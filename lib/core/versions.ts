@@ -46,6 +46,39 @@ export const EKS = {
   chosen: '2026-11-27',
 };
 
+/** A pinned EKS managed add-on. */
+export interface PinnedAddon {
+  /** EKS add-on name (`aws eks describe-addon-versions`). */
+  readonly name: string;
+  /** Add-on version (`vX.Y.Z-eksbuild.N`), compatible with {@link EKS}.defaultKubernetesVersion. */
+  readonly version: string;
+  /** Date the pin was chosen (YYYY-MM-DD). */
+  readonly chosen: string;
+}
+
+/**
+ * EKS managed add-ons, pinned for Kubernetes 1.34. `terraform plan` does not check
+ * these against AWS (only apply does): when changing the Kubernetes version, check with
+ * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`.
+ */
+export const EKS_ADDONS = {
+  vpcCni: { name: 'vpc-cni', version: 'v1.21.1-eksbuild.1', chosen: '2026-11-27' } as PinnedAddon,
+  coreDns: { name: 'coredns', version: 'v1.12.4-eksbuild.1', chosen: '2026-11-27' } as PinnedAddon,
+  kubeProxy: { name: 'kube-proxy', version: 'v1.34.1-eksbuild.2', chosen: '2026-11-27' } as PinnedAddon,
+  podIdentityAgent: { name: 'eks-pod-identity-agent', version: 'v1.3.10-eksbuild.2', chosen: '2026-11-27' } as PinnedAddon,
+  ebsCsiDriver: { name: 'aws-ebs-csi-driver', version: 'v1.54.0-eksbuild.1', chosen: '2026-11-27' } as PinnedAddon,
+};
+
+/** Amazon RDS for PostgreSQL. */
+export const RDS_POSTGRES = {
+  /** Engine version: PostgreSQL 17 ships pgvector (`CREATE EXTENSION vector`) on RDS. */
+  engineVersion: '17.6',
+  /** Parameter group family of {@link RDS_POSTGRES}.engineVersion. */
+  parameterGroupFamily: 'postgres17',
+  /** Date chosen. */
+  chosen: '2026-11-27',
+};
+
 /**
  * Operator releases whose CRDs the library emits custom resources for. The schema
  * sources list (lib/verify/schema-sources.tsv) names the same tags.
