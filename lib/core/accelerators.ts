@@ -55,31 +55,55 @@ export interface GpuInstanceTypeFacts {
    * @default - none (EBS only)
    */
   readonly localNvmeGb?: number;
+  /**
+   * True when {@link onDemandHourlyUsd} is not a listed on-demand price in the reference
+   * region but an estimate (see {@link priceNote}); sizing leaves such types out by default.
+   * @default false
+   */
+  readonly priceIsEstimate?: boolean;
+  /**
+   * Where the price comes from when it is not the listed on-demand price.
+   * @default - the listed on-demand price of {@link PRICE_REFERENCE}
+   */
+  readonly priceNote?: string;
 }
 
 /** Where and when the on-demand prices of the catalogue were read. */
 export const PRICE_REFERENCE: { readonly region: string; readonly readOn: string; readonly source: string } = {
   region: 'us-east-1',
-  readOn: '2025-06',
-  source: 'TODO',
+  // The date the table we copied was generated from the AWS Price List API, not the day we copied it.
+  readOn: '2026-01-19',
+  source: 'AWS Price List API, on-demand Linux, us-east-1, as recorded in Karpenter\'s generated price table '
+    + '(aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go, "generated at 2026-01-19T13:23:24Z for us-east-1"); '
+    + 'p4d/p4de/p5 cross-checked against datareceipts/data-receipts 109-gpu-pricing/hyperscalers.json (retrieved 2026-11-09), p5en against dstack PR #4110 offers. '
+    + 'Includes the June 2025 P4/P5 price reduction. Prices change: check https://aws.amazon.com/ec2/pricing/on-demand/ before budgeting.',
 };
 
 interface GpuSpec {
   readonly model: string;
   readonly product: string;
   readonly arch: GpuArchitecture;
+  /** Per-GPU memory as AWS lists it (GiB; really decimal GB for some types). */
   readonly memoryGiB: number;
-  readonly usableMemoryGiB: number;
+  /** Total memory `nvidia-smi` reports (MiB). */
+  readonly reportedMiB: number;
 }
 
-const T4: GpuSpec = { model: 'T4', product: 'Tesla-T4', arch: GpuArchitecture.TURING, memoryGiB: 16, usableMemoryGiB: 15 };
-const A10G: GpuSpec = { model: 'A10G', product: 'NVIDIA-A10G', arch: GpuArchitecture.AMPERE, memoryGiB: 24, usableMemoryGiB: 22.49 };
-const L4: GpuSpec = { model: 'L4', product: 'NVIDIA-L4', arch: GpuArchitecture.ADA, memoryGiB: 24, usableMemoryGiB: 22.49 };
-const L40S: GpuSpec = { model: 'L40S', product: 'NVIDIA-L40S', arch: GpuArchitecture.ADA, memoryGiB: 48, usableMemoryGiB: 44.99 };
-const A100_40: GpuSpec = { model: 'A100 40GB', product: 'NVIDIA-A100-SXM4-40GB', arch: GpuArchitecture.AMPERE, memoryGiB: 40, usableMemoryGiB: 40 };
-const A100_80: GpuSpec = { model: 'A100 80GB', product: 'NVIDIA-A100-SXM4-80GB', arch: GpuArchitecture.AMPERE, memoryGiB: 80, usableMemoryGiB: 80 };
-const H100: GpuSpec = { model: 'H100', product: 'NVIDIA-H100-80GB-HBM3', arch: GpuArchitecture.HOPPER, memoryGiB: 80, usableMemoryGiB: 79.65 };
-const H200: GpuSpec = { model: 'H200', product: 'NVIDIA-H200', arch: GpuArchitecture.HOPPER, memoryGiB: 141, usableMemoryGiB: 140.4 };
+// Product labels: GPU feature discovery takes the NVML device name and replaces spaces with
+// "-" (e.g. "NVIDIA H100 80GB HBM3" -> "NVIDIA-H100-80GB-HBM3"); NVML names as printed by
+// nvidia-smi on these instances, cross-checked against published node labels
+// (nvidia.com/gpu.product=Tesla-T4, =NVIDIA-H100-80GB-HBM3, =NVIDIA-L40S, =NVIDIA-A10G, =NVIDIA-L4).
+// With time-slicing or MPS the plugin appends "-SHARED" unless renaming is disabled.
+// Reported MiB: the "total" column of nvidia-smi on each GPU (T4 15360, A10G 23028, L4 23034,
+// L40S 46068, A100-40GB 40960, A100-80GB 81920, H100 SXM 81559, H200 143771).
+const T4: GpuSpec = { model: 'T4', product: 'Tesla-T4', arch: GpuArchitecture.TURING, memoryGiB: 16, reportedMiB: 15360 };
+const A10G: GpuSpec = { model: 'A10G', product: 'NVIDIA-A10G', arch: GpuArchitecture.AMPERE, memoryGiB: 24, reportedMiB: 23028 };
+const L4: GpuSpec = { model: 'L4', product: 'NVIDIA-L4', arch: GpuArchitecture.ADA, memoryGiB: 24, reportedMiB: 23034 };
+const L40S: GpuSpec = { model: 'L40S', product: 'NVIDIA-L40S', arch: GpuArchitecture.ADA, memoryGiB: 48, reportedMiB: 46068 };
+const A100_40: GpuSpec = { model: 'A100 40GB', product: 'NVIDIA-A100-SXM4-40GB', arch: GpuArchitecture.AMPERE, memoryGiB: 40, reportedMiB: 40960 };
+const A100_80: GpuSpec = { model: 'A100 80GB', product: 'NVIDIA-A100-SXM4-80GB', arch: GpuArchitecture.AMPERE, memoryGiB: 80, reportedMiB: 81920 };
+const H100: GpuSpec = { model: 'H100', product: 'NVIDIA-H100-80GB-HBM3', arch: GpuArchitecture.HOPPER, memoryGiB: 80, reportedMiB: 81559 };
+const H200: GpuSpec = { model: 'H200', product: 'NVIDIA-H200', arch: GpuArchitecture.HOPPER, memoryGiB: 141, reportedMiB: 143771 };
 
 // [instanceType, gpus, vcpus, memoryGiB, maxEfaInterfaces, usdPerHour, localNvmeGb]
 type Row = [string, number, number, number, number, number, number | undefined];
@@ -87,9 +111,19 @@ type Row = [string, number, number, number, number, number, number | undefined];
 interface FamilySpec {
   readonly gpu: GpuSpec;
   readonly rows: Row[];
+  /** Set when the family has no listed on-demand price in the reference region. */
+  readonly priceNote?: string;
 }
 
+// Sources. Shapes (GPUs, vCPUs, memory, local NVMe, EFA interfaces) of g4dn, g5, g6, g6e,
+// p4d and p5 come from Karpenter's instance-type reference, which is generated from EC2
+// DescribeInstanceTypes (aws/karpenter-provider-aws website/content/en/preview/reference/
+// instance-types.md: instance-cpu, instance-memory, instance-gpu-count, instance-local-nvme,
+// and the vpc.amazonaws.com/efa resource = maximum EFA interfaces). They match the EC2
+// "Accelerated computing instance specifications" page (docs.aws.amazon.com/ec2/latest/instancetypes/ac.html).
+// Prices: see PRICE_REFERENCE.
 const FAMILIES: { [family: string]: FamilySpec } = {
+  // G4dn: NVIDIA T4. EFA on 8xlarge and up (1 interface); metal has 2 x 900 GB NVMe.
   g4dn: {
     gpu: T4,
     rows: [
@@ -102,6 +136,7 @@ const FAMILIES: { [family: string]: FamilySpec } = {
       ['g4dn.metal', 8, 96, 384, 1, 7.824, 1800],
     ],
   },
+  // G5: NVIDIA A10G. EFA on 8xlarge and up (1 interface).
   g5: {
     gpu: A10G,
     rows: [
@@ -115,6 +150,7 @@ const FAMILIES: { [family: string]: FamilySpec } = {
       ['g5.48xlarge', 8, 192, 768, 1, 16.288, 7600],
     ],
   },
+  // G6: NVIDIA L4. EFA on 8xlarge and up (1 interface).
   g6: {
     gpu: L4,
     rows: [
@@ -128,6 +164,7 @@ const FAMILIES: { [family: string]: FamilySpec } = {
       ['g6.48xlarge', 8, 192, 768, 1, 13.3504, 7520],
     ],
   },
+  // G6e: NVIDIA L40S. EFA on 8xlarge and up: 1 interface, 2 on 24xlarge, 4 on 48xlarge.
   g6e: {
     gpu: L40S,
     rows: [
@@ -141,28 +178,44 @@ const FAMILIES: { [family: string]: FamilySpec } = {
       ['g6e.48xlarge', 8, 192, 1536, 4, 30.13118, 7600],
     ],
   },
+  // P4d: 8 x A100 40GB SXM4, 4 EFA interfaces, 8 x 1000 GB NVMe.
   p4d: {
     gpu: A100_40,
     rows: [
-      ['p4d.24xlarge', 8, 96, 1152, 4, 21.96, 8000],
+      ['p4d.24xlarge', 8, 96, 1152, 4, 21.957642, 8000],
     ],
   },
+  // P4de: p4d with A100 80GB (same host: 96 vCPUs, 1152 GiB, 4 EFA, 8 x 1000 GB NVMe).
+  // Shape from torchx named_resources_aws (96 CPUs, 1152 GiB, 4 EFA) and SageMaker HyperPod's instance table.
   p4de: {
     gpu: A100_80,
     rows: [
-      ['p4de.24xlarge', 8, 96, 1152, 4, 27.447, 8000],
+      ['p4de.24xlarge', 8, 96, 1152, 4, 27.44705, 8000],
     ],
   },
+  // P5: 8 x H100 SXM 80GB, 32 EFA interfaces (EC2 "EFA configuration for P5"), 8 x 3.8 TB NVMe.
+  // p5.4xlarge (1 x H100) is left out: its EFA support could not be confirmed from a public source.
   p5: {
     gpu: H100,
     rows: [
-      ['p5.48xlarge', 8, 192, 2048, 32, 55.04, 30720],
+      ['p5.48xlarge', 8, 192, 2048, 32, 55.04, 30400],
     ],
   },
+  // P5e: 8 x H200 141GB, 32 EFA interfaces like P5 (EC2 "EFA configuration for P5 and P5e";
+  // torchx named_resources_aws), 8 x 3.84 TB NVMe.
   p5e: {
     gpu: H200,
     rows: [
-      ['p5e.48xlarge', 8, 192, 2048, 32, 0, 30720],
+      ['p5e.48xlarge', 8, 192, 2048, 32, 63.296, 30720],
+    ],
+    priceNote: 'p5e has no listed on-demand price in us-east-1 (AWS sells it through EC2 Capacity Blocks); '
+      + 'the figure is the listed on-demand price of p5en.48xlarge, which has the same 8 x H200, as an estimate',
+  },
+  // P5en: 8 x H200 141GB with EFAv3, 16 EFA interfaces (torchx named_resources_aws), 8 x 3.84 TB NVMe.
+  p5en: {
+    gpu: H200,
+    rows: [
+      ['p5en.48xlarge', 8, 192, 2048, 16, 63.296, 30720],
     ],
   },
 };
@@ -182,8 +235,9 @@ function buildFacts(family: string, spec: FamilySpec, row: Row): GpuInstanceType
     efaSupported: maxEfaInterfaces > 0,
     maxEfaInterfaces,
     onDemandHourlyUsd,
-    gpuUsableMemoryGiB: spec.gpu.usableMemoryGiB,
+    gpuUsableMemoryGiB: Math.round((spec.gpu.reportedMiB / 1024) * 1000) / 1000,
     localNvmeGb,
+    ...(spec.priceNote ? { priceIsEstimate: true, priceNote: spec.priceNote } : {}),
   };
 }
 
@@ -274,8 +328,10 @@ export class GpuInstanceType {
   public static readonly P4DE_24XLARGE = new GpuInstanceType(facts('p4de.24xlarge'));
   /** p5.48xlarge: 8 x H100 80 GiB, EFA. */
   public static readonly P5_48XLARGE = new GpuInstanceType(facts('p5.48xlarge'));
-  /** p5e.48xlarge: 8 x H200 141 GiB, EFA. */
+  /** p5e.48xlarge: 8 x H200 141 GiB, EFA. Its price is an estimate (see `facts.priceNote`). */
   public static readonly P5E_48XLARGE = new GpuInstanceType(facts('p5e.48xlarge'));
+  /** p5en.48xlarge: 8 x H200 141 GiB, EFA (v3). */
+  public static readonly P5EN_48XLARGE = new GpuInstanceType(facts('p5en.48xlarge'));
 
   /**
    * Looks up an instance type of the catalogue.
@@ -303,6 +359,14 @@ export class GpuInstanceType {
   /** Every instance type of the catalogue, in catalogue order (by family, then size). */
   public static all(): GpuInstanceType[] {
     return Object.values(GpuInstanceType.byName());
+  }
+
+  /**
+   * Every instance type with a listed on-demand price in {@link PRICE_REFERENCE}'s region:
+   * the default candidates of sizing.
+   */
+  public static withListedPrice(): GpuInstanceType[] {
+    return GpuInstanceType.all().filter((t) => !t.priceIsEstimate);
   }
 
   /** The names of the families of the catalogue, e.g. `g5`, `p5`. */
@@ -421,6 +485,16 @@ export class GpuInstanceType {
   /** On-demand Linux price per hour in USD (see {@link PRICE_REFERENCE}). */
   public get onDemandHourlyUsd(): number {
     return this.facts.onDemandHourlyUsd;
+  }
+
+  /** True when the price is an estimate rather than a listed on-demand price. */
+  public get priceIsEstimate(): boolean {
+    return this.facts.priceIsEstimate ?? false;
+  }
+
+  /** Local NVMe instance storage in GB (0 without). */
+  public get localNvmeGb(): number {
+    return this.facts.localNvmeGb ?? 0;
   }
 
   /** The instance type name. */

@@ -3,3 +3,5 @@ export * from './names';
 export * from './contract';
 export * from './versions';
 export * from './accelerators';
+export * from './models';
+export * from './sizing';
