@@ -104,3 +104,100 @@ export const IMAGES = {
   /** A minimal image used by the minimal example of the Kubernetes layer. */
   busybox: { repository: 'docker.io/library/busybox', tag: '1.37.0', chosen: '2026-11-27' } as PinnedImage,
 };
+
+// ---------------------------------------------------------------------------------------
+// Kubernetes operator install sources (used by lib/k8s's operator catalogue). Each source
+// is an exact chart version or a release tag, never a range, `HEAD` or `latest`. Where an
+// operator's CRDs are in the schema sources, the version is derived from OPERATORS above,
+// so the controller users install is the one whose CRDs the verifier checks against.
+// ---------------------------------------------------------------------------------------
+
+/** A pinned Helm chart. */
+export interface PinnedHelmChart {
+  /** Chart repository: an HTTPS Helm repository, or an OCI registry path starting with `oci://`. */
+  readonly repoUrl: string;
+  /** Chart name. */
+  readonly chart: string;
+  /** Exact chart version (never a range). */
+  readonly version: string;
+  /** Date the pin was chosen (YYYY-MM-DD). */
+  readonly chosen: string;
+}
+
+/** A pinned path in a git repository: a kustomization (or a chart directory) at a release tag. */
+export interface PinnedGitPath {
+  /** HTTPS URL of the repository. */
+  readonly repoUrl: string;
+  /** Path of the kustomization inside the repository. */
+  readonly path: string;
+  /** Release tag. */
+  readonly revision: string;
+  /** Date the pin was chosen (YYYY-MM-DD). */
+  readonly chosen: string;
+}
+
+/** The chart version of a release whose charts drop the tag's leading `v`. */
+function withoutV(release: PinnedRelease): string {
+  return release.version.replace(/^v/, '');
+}
+
+const K8S_PINNED = '2026-11-27';
+
+/** Where each operator of the Kubernetes layer is installed from. */
+export const OPERATOR_SOURCES = {
+  /** cert-manager: webhook certificates for KServe, the OpenTelemetry operator and Kueue's optional webhooks. */
+  certManager: { repoUrl: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.20.2', chosen: K8S_PINNED } as PinnedHelmChart,
+  /** Kueue's chart is published to registry.k8s.io as OCI, versioned without the `v`. */
+  kueue: { repoUrl: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: withoutV(OPERATORS.kueue), chosen: OPERATORS.kueue.chosen } as PinnedHelmChart,
+  /** KEDA's chart version follows the KEDA release. */
+  keda: { repoUrl: 'https://kedacore.github.io/charts', chart: 'keda', version: withoutV(OPERATORS.keda), chosen: OPERATORS.keda.chosen } as PinnedHelmChart,
+  /** KServe's documented kustomize install (`kubectl apply --server-side -k config/default?ref=<tag>`). */
+  kserve: { repoUrl: 'https://github.com/kserve/kserve', path: 'config/default', revision: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedGitPath,
+  /** Kubeflow Trainer v2 controller, CRDs, webhook and the JobSet controller it depends on. */
+  trainer: { repoUrl: 'https://github.com/kubeflow/trainer', path: 'manifests/overlays/manager', revision: OPERATORS.trainer.version, chosen: OPERATORS.trainer.chosen } as PinnedGitPath,
+  /** Kubeflow Trainer's ClusterTrainingRuntimes (custom resources: installed after the trainer). */
+  trainerRuntimes: { repoUrl: 'https://github.com/kubeflow/trainer', path: 'manifests/overlays/runtimes', revision: OPERATORS.trainer.version, chosen: OPERATORS.trainer.chosen } as PinnedGitPath,
+  /** Katib standalone (controller, UI, DB manager and its MySQL). */
+  katib: { repoUrl: 'https://github.com/kubeflow/katib', path: 'manifests/v1beta1/installs/katib-standalone', revision: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedGitPath,
+  /** Kubeflow notebook controller. */
+  notebookController: { repoUrl: 'https://github.com/kubeflow/notebooks', path: 'components/notebook-controller/config/base', revision: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedGitPath,
+  /** Prometheus operator: the repository's root kustomization (CRDs, RBAC, deployment). */
+  prometheusOperator: { repoUrl: 'https://github.com/prometheus-operator/prometheus-operator', path: '.', revision: OPERATORS.prometheusOperator.version, chosen: OPERATORS.prometheusOperator.chosen } as PinnedGitPath,
+  /** OpenTelemetry operator (needs cert-manager for its webhook certificate). */
+  opentelemetryOperator: { repoUrl: 'https://github.com/open-telemetry/opentelemetry-operator', path: 'config/default', revision: OPERATORS.opentelemetryOperator.version, chosen: OPERATORS.opentelemetryOperator.chosen } as PinnedGitPath,
+  /** NVIDIA device plugin chart, with GPU feature discovery and node feature discovery as subcharts. */
+  nvidiaDevicePlugin: { repoUrl: 'https://nvidia.github.io/k8s-device-plugin', chart: 'nvidia-device-plugin', version: '0.19.0', chosen: K8S_PINNED } as PinnedHelmChart,
+  /** DCGM exporter chart (chart version = the exporter's own version, the second half of the image tag). */
+  dcgmExporter: { repoUrl: 'https://nvidia.github.io/dcgm-exporter/helm-charts', chart: 'dcgm-exporter', version: '4.8.2', chosen: K8S_PINNED } as PinnedHelmChart,
+  /** NVIDIA GPU operator (used with driver and toolkit disabled: EKS's NVIDIA AMIs carry both). */
+  gpuOperator: { repoUrl: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', version: 'v26.3.0', chosen: K8S_PINNED } as PinnedHelmChart,
+};
+
+/** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
+export const GPU_IMAGES = {
+  /** Device plugin; the same image carries config-manager (per-node config selection). */
+  devicePlugin: { repository: 'nvcr.io/nvidia/k8s-device-plugin', tag: 'v0.19.0', chosen: K8S_PINNED } as PinnedImage,
+  /** DCGM exporter; from 4.5.3-4.8.2 on NVIDIA publishes only the distroless variant. */
+  dcgmExporter: { repository: 'nvcr.io/nvidia/k8s/dcgm-exporter', tag: '4.5.3-4.8.2-distroless', chosen: K8S_PINNED } as PinnedImage,
+};
+
+/**
+ * Controller images of kustomize installs, set explicitly on the Argo CD Application so that
+ * a kustomization that still says `newTag: latest` on a branch cannot leak an unpinned image.
+ */
+export const OPERATOR_IMAGES = {
+  trainerController: { repository: 'ghcr.io/kubeflow/trainer/trainer-controller-manager', tag: OPERATORS.trainer.version, chosen: OPERATORS.trainer.chosen } as PinnedImage,
+  katibController: { repository: 'docker.io/kubeflowkatib/katib-controller', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibDbManager: { repository: 'docker.io/kubeflowkatib/katib-db-manager', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibUi: { repository: 'docker.io/kubeflowkatib/katib-ui', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibCertGenerator: { repository: 'docker.io/kubeflowkatib/cert-generator', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  notebookController: { repository: 'ghcr.io/kubeflow/notebooks/notebook-controller', tag: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedImage,
+};
+
+/** EKS-optimized AMI for nodes of self-managed Karpenter (an EC2NodeClass alias, pinned, never `@latest`). */
+export const KARPENTER_AMI = {
+  /** AL2023; Karpenter picks the NVIDIA variant of the release for GPU instance types. */
+  alias: 'al2023@v20260818',
+  /** Date chosen. */
+  chosen: K8S_PINNED,
+};
