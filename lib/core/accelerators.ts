@@ -403,13 +403,15 @@ export class GpuInstanceType {
     return GpuInstanceType.registry;
   }
 
+  /** Types of the same size whose family is one edit away (p5d.48xlarge -> p5.48xlarge, p5e.48xlarge). */
   private static closeMatches(input: string): string[] {
-    if (!input) return [];
-    const scored = GpuInstanceType.all()
-      .map((t) => ({ name: t.name, d: editDistance(input, t.name) }))
-      .filter((s) => s.d <= 2)
-      .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name));
-    return scored.slice(0, 5).map((s) => s.name);
+    const dot = input.indexOf('.');
+    if (dot < 0) return [];
+    const family = input.slice(0, dot);
+    const size = input.slice(dot + 1);
+    return GpuInstanceType.all()
+      .filter((t) => t.name.slice(t.family.length + 1) === size && editDistance(family, t.family) <= 1)
+      .map((t) => t.name);
   }
 
   /** The EC2 instance type name, e.g. `g5.xlarge`. */
