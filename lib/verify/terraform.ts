@@ -141,7 +141,8 @@ function run(stackDirIn: string, mode: Mode, options: TerraformVerifyOptions): T
       'synthesize the stack first and pass the directory that holds cdk.tf.json');
   }
   const files = stackFiles(stackDir);
-  if (!files.some((f) => f.endsWith('.tf.json') || f.endsWith('.tf'))) {
+  // Terraform reads only the top level of the directory.
+  if (!files.some((f) => !f.includes(path.sep) && (f.endsWith('.tf.json') || f.endsWith('.tf')))) {
     throw new TerraformVerificationError(stackDir, 'init', [`no Terraform configuration (*.tf.json) in ${stackDir}`], [],
       'pass the stack directory that holds cdk.tf.json (cdktf.out/stacks/<stack>)');
   }
