@@ -28,7 +28,7 @@ export class Cidr {
     if (octets.some((o) => o > 255) || prefixLength > 32) {
       throw invalidProp(construct, prop, value, 'octets must be 0-255 and the prefix length 0-32', 'write it as a.b.c.d/n, e.g. "10.0.0.0/16"');
     }
-    const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
     const network = maskOf(address, prefixLength);
     if (network !== address) {
       const canonical = `${formatAddress(network)}/${prefixLength}`;
@@ -91,12 +91,13 @@ export class Cidr {
 
 /** Renders an unsigned 32-bit address as dotted quad. */
 export function formatAddress(address: number): string {
-  return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join('.');
+  // Arithmetic rather than bit operators: JavaScript's are signed 32-bit.
+  return [2 ** 24, 2 ** 16, 2 ** 8, 1].map((unit) => Math.floor(address / unit) % 256).join('.');
 }
 
 function maskOf(address: number, prefixLength: number): number {
-  if (prefixLength === 0) return 0;
-  return (address & (~0 << (32 - prefixLength))) >>> 0;
+  const size = 2 ** (32 - prefixLength);
+  return Math.floor(address / size) * size;
 }
 
 /**

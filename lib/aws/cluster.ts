@@ -1,0 +1,383 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { ITerraformDependable, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { EncryptionKey } from './encryption-key';
+import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
+import { policyDocument, serviceTrustPolicy } from './iam';
+import { LOG_RETENTION_DAYS, Network } from './network';
+import { awsPartition, managedPolicyArn } from './partition';
+import { SystemNodePool, SystemNodePoolOptions } from './system-node-pool';
+import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
+import { Cidr } from '../core/cidr';
+import { NodePoolContract } from '../core/contract';
+import { invalidProp } from '../core/errors';
+import { assertName, NAME_RULES, PlatformNaming } from '../core/names';
+import { EKS, EKS_ADDONS, PinnedAddon } from '../core/versions';
+
+/** Control-plane log types the cluster sends to CloudWatch. */
+export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator'];
+
+/** The service account of the EBS CSI controller, which gets its own Pod Identity role. */
+export const EBS_CSI_SERVICE_ACCOUNT = 'ebs-csi-controller-sa';
+
+/** Properties of a {@link Cluster}. */
+export interface ClusterProps {
+  /** Platform naming: the cluster name is `naming.clusterName`. */
+  readonly naming: PlatformNaming;
+  /** The network; the cluster and its nodes use its private subnets. */
+  readonly network: Network;
+  /**
+   * Kubernetes version (`1.<minor>`). The pinned add-on versions are chosen for the default.
+   * @default EKS.defaultKubernetesVersion ("1.34")
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * IAM role or user ARNs that get cluster admin through an access entry
+   * (AmazonEKSClusterAdminPolicy). When empty, the identity running Terraform gets it instead.
+   * @default - none: the creator of the cluster is admin
+   */
+  readonly adminPrincipalArns?: string[];
+  /**
+   * CIDR blocks allowed to reach the public API endpoint. When empty, the endpoint is
+   * private only (reachable from the VPC, a VPN or a bastion).
+   * @default - no public endpoint
+   */
+  readonly publicEndpointCidrs?: string[];
+  /**
+   * Allow `0.0.0.0/0` on the public endpoint. Exposes the API server to the internet
+   * (it still needs IAM authentication); only with this explicit opt-in.
+   * @default false
+   */
+  readonly allowPublicEndpointFromAnywhere?: boolean;
+  /**
+   * EKS Auto Mode: AWS runs compute (Karpenter-based node pools), block storage and load
+   * balancing, and the core add-ons. No managed node groups or add-ons are created then;
+   * GPU pools become NodePools in the Kubernetes layer.
+   * @default false
+   */
+  readonly autoMode?: boolean;
+  /**
+   * The CPU system pool (ignored in Auto Mode).
+   * @default - 2 to 6 m7i.xlarge nodes, not dedicated
+   */
+  readonly systemNodePool?: SystemNodePoolOptions;
+  /**
+   * Let Systems Manager manage the nodes (Session Manager instead of SSH).
+   * @default false
+   */
+  readonly nodeSsmAccess?: boolean;
+  /**
+   * Retention of the control-plane log group in days (one of {@link LOG_RETENTION_DAYS}).
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Key of the control-plane log group; must allow CloudWatch Logs.
+   * @default - the network's logs key, or a new one
+   */
+  readonly logsKey?: EncryptionKey;
+}
+
+/**
+ * An EKS cluster: private API endpoint, secrets envelope-encrypted with a customer-managed
+ * key, control-plane audit logs, access entries instead of aws-auth, pinned managed add-ons
+ * (VPC CNI with network policy enforcement, CoreDNS, kube-proxy, Pod Identity agent, EBS CSI
+ * with its own Pod Identity role), a CPU system pool, and methods to add GPU pools and
+ * workload identities. Optionally EKS Auto Mode instead of node groups and add-ons.
+ */
+export class Cluster extends Construct {
+  /** Platform naming. */
+  public readonly naming: PlatformNaming;
+  /** The network. */
+  public readonly network: Network;
+  /** Cluster name. */
+  public readonly name: string;
+  /** Kubernetes version. */
+  public readonly kubernetesVersion: string;
+  /** Admin principal ARNs with access entries. */
+  public readonly adminPrincipalArns: string[];
+  /** CIDRs allowed on the public endpoint (empty: endpoint private only). */
+  public readonly publicEndpointCidrs: string[];
+  /** Whether the API endpoint is reachable from outside the VPC. */
+  public readonly publicEndpoint: boolean;
+  /** Whether EKS Auto Mode is on. */
+  public readonly autoMode: boolean;
+  /** Whether nodes get the SSM managed-instance policy. */
+  public readonly nodeSsmAccess: boolean;
+  /** Control-plane log retention in days. */
+  public readonly logRetentionDays: number;
+  /** The EKS cluster. */
+  public readonly eksCluster: EksCluster;
+  /** The cluster's IAM role. */
+  public readonly clusterRole: IamRole;
+  /** The role of the nodes (managed node groups, or Auto Mode nodes). */
+  public readonly nodeRole: IamRole;
+  /** The key that envelope-encrypts Kubernetes secrets. */
+  public readonly secretsKey: EncryptionKey;
+  /** The key of node volumes. */
+  public readonly nodeVolumeKey: EncryptionKey;
+  /** The control-plane log group. */
+  public readonly logGroup: CloudwatchLogGroup;
+  /** The managed add-ons by name (empty in Auto Mode). */
+  public readonly addons: { [name: string]: EksAddon } = {};
+  /** The role of the EBS CSI controller (absent in Auto Mode). */
+  public readonly ebsCsiRole?: IamRole;
+  /** The CPU system pool (absent in Auto Mode). */
+  public readonly systemNodePool?: SystemNodePool;
+  /** What node groups wait for: the node role's policies and the networking add-ons. */
+  public readonly nodeGroupDependencies: ITerraformDependable[] = [];
+  private readonly gpuPools: GpuNodePool[] = [];
+  private readonly identities: WorkloadIdentity[] = [];
+
+  constructor(scope: Construct, id: string, props: ClusterProps) {
+    super(scope, id);
+    const path = this.node.path;
+    const naming = props.naming;
+    this.naming = naming;
+    this.network = props.network;
+    this.name = assertName(path, 'naming.clusterName', naming.clusterName, NAME_RULES.eksCluster);
+    this.kubernetesVersion = props.kubernetesVersion ?? EKS.defaultKubernetesVersion;
+    if (!/^1\.\d{2}$/.test(this.kubernetesVersion)) {
+      throw invalidProp(path, 'kubernetesVersion', this.kubernetesVersion, 'EKS takes a Kubernetes minor version such as "1.34"',
+        `use "major.minor", e.g. "${EKS.defaultKubernetesVersion}"`);
+    }
+    this.autoMode = props.autoMode ?? false;
+    this.nodeSsmAccess = props.nodeSsmAccess ?? false;
+    this.logRetentionDays = props.logRetentionDays ?? 365;
+    if (!LOG_RETENTION_DAYS.includes(this.logRetentionDays)) {
+      throw invalidProp(path, 'logRetentionDays', props.logRetentionDays, 'CloudWatch Logs accepts only fixed retention periods',
+        `use one of ${LOG_RETENTION_DAYS.join(', ')}`);
+    }
+    this.adminPrincipalArns = validateAdmins(path, props.adminPrincipalArns ?? []);
+    this.publicEndpointCidrs = validateEndpointCidrs(path, props.publicEndpointCidrs ?? [], props.allowPublicEndpointFromAnywhere ?? false);
+    this.publicEndpoint = this.publicEndpointCidrs.length > 0;
+
+    const region = naming.region;
+    const partition = awsPartition(region);
+    const attach = (scopeRole: IamRole, idPrefix: string, policies: string[]) => policies.map((p) =>
+      new IamRolePolicyAttachment(this, `${idPrefix}-${p}`, { role: scopeRole.name, policyArn: managedPolicyArn(region, p) }));
+
+    // Control plane.
+    this.secretsKey = new EncryptionKey(this, 'secrets-key', { naming, purpose: 'eks-secrets', description: `${this.name} Kubernetes secrets` });
+    this.nodeVolumeKey = new EncryptionKey(this, 'node-volume-key', {
+      naming,
+      purpose: 'eks-node-volumes',
+      allowEc2Volumes: true,
+      description: `${this.name} node volumes`,
+    });
+    const logsKey = props.logsKey ?? props.network.logsKey
+      ?? new EncryptionKey(this, 'logs-key', { naming, purpose: 'eks-logs', allowCloudWatchLogs: true });
+    // Created before the cluster so EKS writes into a group with retention and encryption.
+    this.logGroup = new CloudwatchLogGroup(this, 'control-plane-logs', {
+      name: `/aws/eks/${this.name}/cluster`,
+      retentionInDays: this.logRetentionDays,
+      kmsKeyId: logsKey.keyArn,
+    });
+
+    this.clusterRole = new IamRole(this, 'cluster-role', {
+      name: naming.roleName('eks-cluster'),
+      assumeRolePolicy: serviceTrustPolicy(this, 'cluster-trust', 'eks.amazonaws.com', { actions: ['sts:AssumeRole', 'sts:TagSession'] }).json,
+    });
+    const clusterPolicies = ['AmazonEKSClusterPolicy'];
+    if (this.autoMode) {
+      clusterPolicies.push('AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy');
+    }
+    const clusterAttachments = attach(this.clusterRole, 'cluster', clusterPolicies);
+    const clusterKms = new IamRolePolicy(this, 'cluster-kms', {
+      name: 'secrets-encryption',
+      role: this.clusterRole.id,
+      policy: policyDocument(this, 'cluster-kms-policy', [{
+        effect: 'Allow',
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+        resources: [this.secretsKey.keyArn],
+      }]).json,
+    });
+
+    this.nodeRole = new IamRole(this, 'node-role', {
+      name: naming.roleName('eks-node'),
+      assumeRolePolicy: serviceTrustPolicy(this, 'node-trust', 'ec2.amazonaws.com').json,
+    });
+    // Only what a node needs: join the cluster, pull images, and (for the VPC CNI, which
+    // runs on the host network) manage ENIs. Pods get their own roles through Pod Identity.
+    const nodePolicies = this.autoMode
+      ? ['AmazonEKSWorkerNodeMinimalPolicy', 'AmazonEC2ContainerRegistryPullOnly']
+      : ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'];
+    if (this.nodeSsmAccess) nodePolicies.push('AmazonSSMManagedInstanceCore');
+    const nodeAttachments = attach(this.nodeRole, 'node', nodePolicies);
+
+    this.eksCluster = new EksCluster(this, 'cluster', {
+      name: this.name,
+      version: this.kubernetesVersion,
+      roleArn: this.clusterRole.arn,
+      vpcConfig: {
+        subnetIds: props.network.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: this.publicEndpoint,
+        publicAccessCidrs: this.publicEndpoint ? this.publicEndpointCidrs : undefined,
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.keyArn } },
+      enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+      accessConfig: {
+        authenticationMode: 'API',
+        // Either the named admins or, when there are none, whoever runs Terraform.
+        bootstrapClusterCreatorAdminPermissions: this.adminPrincipalArns.length === 0,
+      },
+      // Add-ons are EKS managed (below) or, in Auto Mode, built in.
+      bootstrapSelfManagedAddons: false,
+      computeConfig: this.autoMode ? { enabled: true, nodePools: ['general-purpose', 'system'], nodeRoleArn: this.nodeRole.arn } : undefined,
+      storageConfig: this.autoMode ? { blockStorage: { enabled: true } } : undefined,
+      kubernetesNetworkConfig: this.autoMode ? { elasticLoadBalancing: { enabled: true } } : undefined,
+      dependsOn: [this.logGroup, clusterKms, ...clusterAttachments, ...(this.autoMode ? nodeAttachments : [])],
+    });
+
+    this.adminPrincipalArns.forEach((arn, i) => {
+      const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.eksCluster.name, principalArn: arn, type: 'STANDARD' });
+      new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
+        clusterName: this.eksCluster.name,
+        principalArn: arn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' },
+        dependsOn: [entry],
+      });
+    });
+
+    if (this.autoMode) return;
+
+    // Networking add-ons come up before nodes, so nodes become Ready.
+    const vpcCni = this.addon(EKS_ADDONS.vpcCni, { configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) });
+    const kubeProxy = this.addon(EKS_ADDONS.kubeProxy);
+    const podIdentityAgent = this.addon(EKS_ADDONS.podIdentityAgent);
+    this.nodeGroupDependencies.push(...nodeAttachments, vpcCni, kubeProxy, podIdentityAgent);
+
+    this.systemNodePool = new SystemNodePool(this, 'system-pool', { ...props.systemNodePool, cluster: this });
+
+    this.ebsCsiRole = new IamRole(this, 'ebs-csi-role', {
+      name: naming.roleName('ebs-csi'),
+      assumeRolePolicy: serviceTrustPolicy(this, 'ebs-csi-trust', 'pods.eks.amazonaws.com', {
+        actions: ['sts:AssumeRole', 'sts:TagSession'], sourceAccount: naming.accountId,
+      }).json,
+    });
+    const ebsPolicy = new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
+      role: this.ebsCsiRole.name,
+      policyArn: `arn:${partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`,
+    });
+    // Deployments need nodes to become ACTIVE.
+    const afterNodes = [this.systemNodePool.nodeGroup.nodeGroup];
+    this.addon(EKS_ADDONS.coreDns, { dependsOn: afterNodes });
+    this.addon(EKS_ADDONS.ebsCsiDriver, {
+      podIdentityAssociation: [{ roleArn: this.ebsCsiRole.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
+      dependsOn: [...afterNodes, podIdentityAgent, ebsPolicy],
+    });
+  }
+
+  /** Endpoint of the Kubernetes API (known after apply). */
+  public get endpoint(): string {
+    return this.eksCluster.endpoint;
+  }
+
+  /** ARN of the cluster. */
+  public get arn(): string {
+    return this.eksCluster.arn;
+  }
+
+  /** The security group EKS creates for the control plane and managed nodes. */
+  public get clusterSecurityGroupId(): string {
+    return this.eksCluster.vpcConfig.clusterSecurityGroupId;
+  }
+
+  /** ARN of the node role. */
+  public get nodeRoleArn(): string {
+    return this.nodeRole.arn;
+  }
+
+  /** Adds a managed GPU node group. */
+  public addGpuNodePool(id: string, options: GpuNodePoolOptions): GpuNodePool {
+    const pool = new GpuNodePool(this, id, { ...options, cluster: this });
+    const clash = [this.systemNodePool?.name, ...this.gpuPools.map((p) => p.name)].includes(pool.name);
+    if (clash) {
+      throw invalidProp(pool.node.path, 'name', pool.name, 'another pool of the cluster has this name', 'give every pool its own name');
+    }
+    this.gpuPools.push(pool);
+    return pool;
+  }
+
+  /** Adds an IAM role for the pods of one service account (EKS Pod Identity). */
+  public addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity {
+    const identity = new WorkloadIdentity(this, id, { ...options, cluster: this });
+    const same = this.identities.find((i) => i.namespace === identity.namespace && i.serviceAccount === identity.serviceAccount);
+    if (same) {
+      throw invalidProp(identity.node.path, 'serviceAccount', `${identity.namespace}/${identity.serviceAccount}`,
+        `already bound by ${same.node.path}; a service account has one Pod Identity association`, 'grant the other identity instead of adding a second one');
+    }
+    this.identities.push(identity);
+    return identity;
+  }
+
+  /** The GPU pools added so far. */
+  public get gpuNodePools(): GpuNodePool[] {
+    return [...this.gpuPools];
+  }
+
+  /** The workload identities added so far. */
+  public get workloadIdentities(): WorkloadIdentity[] {
+    return [...this.identities];
+  }
+
+  /** Every managed pool (system first) as the Kubernetes layer sees it. */
+  public nodePoolContracts(): NodePoolContract[] {
+    return [...(this.systemNodePool ? [this.systemNodePool.contract()] : []), ...this.gpuPools.map((p) => p.contract())];
+  }
+
+  private addon(pin: PinnedAddon, extra: Partial<{
+    configurationValues: string;
+    podIdentityAssociation: { roleArn: string; serviceAccount: string }[];
+    dependsOn: ITerraformDependable[];
+  }> = {}): EksAddon {
+    const addon = new EksAddon(this, `addon-${pin.name}`, {
+      clusterName: this.eksCluster.name,
+      addonName: pin.name,
+      addonVersion: pin.version,
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'OVERWRITE',
+      ...extra,
+    });
+    this.addons[pin.name] = addon;
+    return addon;
+  }
+}
+
+const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+
+function validateAdmins(path: string, arns: string[]): string[] {
+  arns.forEach((arn, i) => {
+    if (Token.isUnresolved(arn)) return;
+    if (!PRINCIPAL_ARN.test(arn)) {
+      throw invalidProp(path, `adminPrincipalArns[${i}]`, arn, 'access entries take the ARN of an IAM role or user',
+        'give an ARN such as "arn:aws:iam::123456789012:role/platform-admins" (for SSO, the role ARN, not the assumed-role session)');
+    }
+  });
+  if (new Set(arns).size !== arns.length) {
+    throw invalidProp(path, 'adminPrincipalArns', arns, 'a principal is listed twice', 'list each principal once');
+  }
+  return [...arns];
+}
+
+function validateEndpointCidrs(path: string, cidrs: string[], anywhere: boolean): string[] {
+  cidrs.forEach((c, i) => {
+    if (Token.isUnresolved(c)) return;
+    const block = Cidr.parse(c, path, `publicEndpointCidrs[${i}]`);
+    if (block.prefixLength === 0 && !anywhere) {
+      throw invalidProp(path, `publicEndpointCidrs[${i}]`, c, 'this opens the Kubernetes API endpoint to the whole internet',
+        'list the CIDRs of your offices or VPN, or set allowPublicEndpointFromAnywhere: true if that is really intended');
+    }
+  });
+  if (anywhere && cidrs.length === 0) return ['0.0.0.0/0'];
+  return [...cidrs];
+}

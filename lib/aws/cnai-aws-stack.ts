@@ -1,0 +1,313 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Lazy, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { Cluster } from './cluster';
+import { EncryptionKey } from './encryption-key';
+import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
+import { ModelStore } from './model-store';
+import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
+import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
+import { SystemNodePoolOptions } from './system-node-pool';
+import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
+import { PlatformContract } from '../core/contract';
+import { invalidProp } from '../core/errors';
+import { PlatformNaming } from '../core/names';
+import { TERRAFORM } from '../core/versions';
+
+/** Where Terraform keeps the state in S3. */
+export interface S3StateBackendOptions {
+  /** State bucket (created beforehand, versioned and encrypted). */
+  readonly bucket: string;
+  /**
+   * State object key.
+   * @default "<platformName>-<environment>/terraform.tfstate"
+   */
+  readonly key?: string;
+  /**
+   * Region of the state bucket.
+   * @default - the platform's region
+   */
+  readonly region?: string;
+  /**
+   * DynamoDB table for state locking.
+   * @default - S3-native locking (`use_lockfile`, Terraform >= 1.10)
+   */
+  readonly dynamodbTable?: string;
+  /**
+   * KMS key for the state object.
+   * @default - the bucket's default encryption
+   */
+  readonly kmsKeyId?: string;
+}
+
+/** Properties of a {@link CnaiAwsStack}. */
+export interface CnaiAwsStackProps {
+  /** Short platform name, a DNS-1123 label (e.g. `cnai`). */
+  readonly platformName: string;
+  /** Environment, a DNS-1123 label (e.g. `prod`). */
+  readonly environment: string;
+  /** AWS region (e.g. `us-west-2`). */
+  readonly region: string;
+  /** 12-digit AWS account id; the provider refuses to run against any other account. */
+  readonly accountId: string;
+  /** Availability zones of the region, at least two. */
+  readonly availabilityZones: string[];
+  /**
+   * Value of the `cost-centre` default tag.
+   * @default - the platform name
+   */
+  readonly costCentre?: string;
+  /**
+   * VPC block.
+   * @default "10.0.0.0/16"
+   */
+  readonly vpcCidr?: string;
+  /**
+   * NAT gateways.
+   * @default NatGatewayMode.ONE_PER_AZ
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * Interface endpoints.
+   * @default - none
+   */
+  readonly interfaceEndpoints?: InterfaceEndpointService[];
+  /**
+   * Kubernetes version.
+   * @default EKS.defaultKubernetesVersion
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Cluster admins (IAM role or user ARNs).
+   * @default - the identity running Terraform
+   */
+  readonly adminPrincipalArns?: string[];
+  /**
+   * CIDRs allowed on the public API endpoint.
+   * @default - no public endpoint
+   */
+  readonly publicEndpointCidrs?: string[];
+  /**
+   * Allow 0.0.0.0/0 on the public endpoint.
+   * @default false
+   */
+  readonly allowPublicEndpointFromAnywhere?: boolean;
+  /**
+   * EKS Auto Mode instead of managed node groups and add-ons.
+   * @default false
+   */
+  readonly autoMode?: boolean;
+  /**
+   * The CPU system pool.
+   * @default - 2 to 6 m7i.xlarge nodes
+   */
+  readonly systemNodePool?: SystemNodePoolOptions;
+  /**
+   * GPU pools, each with a `name` (more can be added with {@link CnaiAwsStack.addGpuNodePool}).
+   * @default - none
+   */
+  readonly gpuPools?: GpuNodePoolOptions[];
+  /**
+   * Workload identities (more with {@link CnaiAwsStack.addWorkloadIdentity}).
+   * @default - none
+   */
+  readonly workloadIdentities?: WorkloadIdentityOptions[];
+  /**
+   * ECR repositories.
+   * @default ["serving"]
+   */
+  readonly repositories?: string[];
+  /**
+   * Let `terraform destroy` delete the model and dataset buckets.
+   * @default false
+   */
+  readonly allowDestroyBuckets?: boolean;
+  /**
+   * Create the PostgreSQL database.
+   * @default true
+   */
+  readonly database?: boolean;
+  /**
+   * Options of the database.
+   * @default - the PostgresDatabase defaults
+   */
+  readonly databaseOptions?: PostgresDatabaseOptions;
+  /**
+   * Keep state in S3.
+   * @default - local state file `terraform.<stack id>.tfstate`
+   */
+  readonly s3Backend?: S3StateBackendOptions;
+  /**
+   * Retention of the VPC flow log and control-plane log groups, in days.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * The AWS side of the platform in one Terraform stack: pinned provider with default tags
+ * and an account guard, network, EKS cluster with its system pool, GPU pools, model store,
+ * workload identities and PostgreSQL, and Terraform outputs forming the platform contract.
+ */
+export class CnaiAwsStack extends TerraformStack {
+  /** Platform naming shared with the Kubernetes layer. */
+  public readonly naming: PlatformNaming;
+  /** Cost centre tag value. */
+  public readonly costCentre: string;
+  /** The provider. */
+  public readonly provider: AwsProvider;
+  /** Key of the log groups. */
+  public readonly logsKey: EncryptionKey;
+  /** Network. */
+  public readonly network: Network;
+  /** Cluster. */
+  public readonly cluster: Cluster;
+  /** Buckets and repositories. */
+  public readonly modelStore: ModelStore;
+  /** The database, when enabled. */
+  public readonly database?: PostgresDatabase;
+
+  constructor(scope: Construct, id: string, props: CnaiAwsStackProps) {
+    super(scope, id);
+    const path = this.node.path;
+    this.naming = new PlatformNaming({
+      platformName: props.platformName,
+      environment: props.environment,
+      region: props.region,
+      accountId: props.accountId,
+    }, path);
+    const naming = this.naming;
+    this.costCentre = props.costCentre ?? props.platformName;
+
+    this.provider = new AwsProvider(this, 'aws', {
+      region: naming.region,
+      allowedAccountIds: [naming.accountId],
+      defaultTags: [{ tags: { 'platform': naming.platformName, 'environment': naming.environment, 'cost-centre': this.costCentre, 'managed-by': 'cnai-constructs' } }],
+    });
+    // The bindings must be generated from the pinned provider, or the synthesized
+    // arguments could be ones the pinned provider does not know.
+    const generated = this.provider.terraformGeneratorMetadata?.providerVersion;
+    if (generated !== TERRAFORM.awsProvider.version) {
+      throw invalidProp(path, 'provider', generated, `@cdktf/provider-aws is generated from hashicorp/aws ${generated}, not the pinned ${TERRAFORM.awsProvider.version}`,
+        'install the @cdktf/provider-aws release generated from the pinned version, or change TERRAFORM.awsProvider in lib/core/versions.ts');
+    }
+    // cdktf writes the provider's generated version with source "aws"; spell both out.
+    this.addOverride('terraform.required_version', TERRAFORM.requiredVersion);
+    this.addOverride('terraform.required_providers.aws.source', TERRAFORM.awsProvider.source);
+    this.addOverride('terraform.required_providers.aws.version', TERRAFORM.awsProvider.version);
+
+    if (props.s3Backend) {
+      const b = props.s3Backend;
+      new S3Backend(this, {
+        bucket: b.bucket,
+        key: b.key ?? `${naming.prefix}/terraform.tfstate`,
+        region: b.region ?? naming.region,
+        encrypt: true,
+        kmsKeyId: b.kmsKeyId,
+        dynamodbTable: b.dynamodbTable,
+      });
+      if (!b.dynamodbTable) this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else {
+      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    }
+
+    this.logsKey = new EncryptionKey(this, 'logs-key', { naming, purpose: 'logs', allowCloudWatchLogs: true, description: `${naming.prefix} log groups` });
+    this.network = new Network(this, 'network', {
+      naming,
+      availabilityZones: props.availabilityZones,
+      cidrBlock: props.vpcCidr,
+      natGateways: props.natGateways,
+      interfaceEndpoints: props.interfaceEndpoints,
+      flowLogRetentionDays: props.logRetentionDays,
+      logsKey: this.logsKey,
+    });
+    this.cluster = new Cluster(this, 'cluster', {
+      naming,
+      network: this.network,
+      kubernetesVersion: props.kubernetesVersion,
+      adminPrincipalArns: props.adminPrincipalArns,
+      publicEndpointCidrs: props.publicEndpointCidrs,
+      allowPublicEndpointFromAnywhere: props.allowPublicEndpointFromAnywhere,
+      autoMode: props.autoMode,
+      systemNodePool: props.systemNodePool,
+      logRetentionDays: props.logRetentionDays,
+      logsKey: this.logsKey,
+    });
+    (props.gpuPools ?? []).forEach((pool, i) => {
+      if (!pool.name) {
+        throw invalidProp(path, `gpuPools[${i}].name`, pool.name, 'pools given in props need a name', 'give each pool a name, e.g. "gpu-l40s"');
+      }
+      this.addGpuNodePool(pool.name, pool);
+    });
+    this.modelStore = new ModelStore(this, 'model-store', {
+      naming,
+      repositories: props.repositories ?? ['serving'],
+      allowDestroy: props.allowDestroyBuckets,
+    });
+    if (props.database ?? true) {
+      this.database = new PostgresDatabase(this, 'database', { ...props.databaseOptions, cluster: this.cluster });
+    }
+    (props.workloadIdentities ?? []).forEach((w) => this.addWorkloadIdentity(`${w.namespace}-${w.serviceAccount}`, w));
+
+    // Rendered at synth, so pools and identities added after construction are included.
+    const lazyContract = () => this.contract();
+    new TerraformOutput(this, 'cluster_name', { value: this.cluster.name, description: 'EKS cluster name' });
+    new TerraformOutput(this, 'cluster_endpoint', { value: this.cluster.endpoint, description: 'Kubernetes API endpoint' });
+    new TerraformOutput(this, 'region', { value: naming.region });
+    new TerraformOutput(this, 'models_bucket', { value: this.modelStore.models.bucketName });
+    new TerraformOutput(this, 'datasets_bucket', { value: this.modelStore.datasets.bucketName });
+    new TerraformOutput(this, 'ecr_repository_urls', { value: lazyMap(() => this.modelStore.repositoryUrls()) });
+    new TerraformOutput(this, 'node_pools', {
+      value: lazyString(() => JSON.stringify(this.cluster.nodePoolContracts())),
+      description: 'Node pool labels and taints (JSON), for the Kubernetes layer',
+    });
+    new TerraformOutput(this, 'workload_identities', {
+      value: lazyString(() => JSON.stringify(this.cluster.workloadIdentities.map((w) => w.contract()))),
+      description: 'Pod Identity associations (JSON)',
+    });
+    if (this.database) {
+      new TerraformOutput(this, 'database_endpoint', { value: this.database.host });
+      new TerraformOutput(this, 'database_secret_arn', { value: this.database.masterSecretArn, description: 'Secrets Manager secret of the master password (the ARN, not the password)' });
+    }
+    new TerraformOutput(this, 'platform_contract', { value: lazyMap(lazyContract), description: 'The platform contract the Kubernetes layer takes as a prop' });
+  }
+
+  /** Adds a GPU pool to the cluster. */
+  public addGpuNodePool(id: string, options: GpuNodePoolOptions): GpuNodePool {
+    return this.cluster.addGpuNodePool(id, options);
+  }
+
+  /** Adds a workload identity to the cluster. */
+  public addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity {
+    return this.cluster.addWorkloadIdentity(id, options);
+  }
+
+  /**
+   * The platform contract: names, labels and taints are plain strings; the endpoint-like
+   * values known only after apply (repository URLs, database host and secret) are tokens.
+   */
+  public contract(): PlatformContract {
+    const repos = this.modelStore.repositoryUrls();
+    return {
+      platformName: this.naming.platformName,
+      environment: this.naming.environment,
+      region: this.naming.region,
+      accountId: this.naming.accountId,
+      clusterName: this.cluster.name,
+      kubernetesVersion: this.cluster.kubernetesVersion,
+      buckets: this.modelStore.contract(),
+      ecrRepositories: Object.keys(repos).length > 0 ? repos : undefined,
+      nodePools: this.cluster.nodePoolContracts(),
+      workloadIdentities: this.cluster.workloadIdentities.map((w) => w.contract()),
+      database: this.database?.contract(),
+    };
+  }
+}
+
+function lazyString(produce: () => string): string {
+  return Lazy.stringValue({ produce });
+}
+
+function lazyMap(produce: () => object): any {
+  return Lazy.anyValue({ produce });
+}
