@@ -22,15 +22,16 @@ export interface ProblemDetails {
 /** Renders a value for an error message: short, unambiguous and never multi-line. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
   let rendered: string;
   try {
     rendered = JSON.stringify(value) ?? String(value);
   } catch {
-    rendered = String(value);
+    // BigInt and circular structures: String() still gives one line for the former.
+    rendered = String(value).replace(/\s*\n\s*/g, ' ');
   }
+  // Long strings are cut too, so that a pasted file never floods an error message.
   return rendered.length > 200 ? `${rendered.slice(0, 197)}...` : rendered;
 }
 

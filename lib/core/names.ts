@@ -165,10 +165,11 @@ export class PlatformNaming {
   constructor(identity: PlatformIdentity, construct: string = 'platform') {
     assertName(construct, 'platformName', identity.platformName, NAME_RULES.dns1123Label);
     assertName(construct, 'environment', identity.environment, NAME_RULES.dns1123Label);
-    if (!REGION.test(identity.region)) {
+    if (typeof identity.region !== 'string' || !REGION.test(identity.region)) {
       throw invalidProp(construct, 'region', identity.region, 'not an AWS region code', 'use a region code such as "us-west-2" or "eu-central-1"');
     }
-    if (!ACCOUNT.test(identity.accountId)) {
+    // A number would lose leading zeros, so only a string is accepted.
+    if (typeof identity.accountId !== 'string' || !ACCOUNT.test(identity.accountId)) {
       throw invalidProp(construct, 'accountId', identity.accountId, 'an AWS account id has exactly 12 digits', 'give the 12-digit account id as a string, e.g. "123456789012"');
     }
     this.platformName = identity.platformName;
@@ -182,7 +183,7 @@ export class PlatformNaming {
     if (longest.length > NAME_RULES.s3Bucket.maxLength) {
       throw invalidProp(construct, 'platformName', identity.platformName,
         `with environment ${JSON.stringify(identity.environment)} the derived bucket name "${longest}" has ${longest.length} characters, over S3's limit of 63`,
-        `shorten platformName and environment to at most ${63 - (longest.length - this.prefix.length)} characters together`);
+        `shorten platformName and environment to at most ${NAME_RULES.s3Bucket.maxLength - (longest.length - this.prefix.length) - 1} characters together`);
     }
   }
 
@@ -201,6 +202,7 @@ export class PlatformNaming {
    * @param purpose e.g. `models`, `datasets`
    */
   public bucketName(purpose: string): string {
+    // Not validated here: callers check it with their own construct path (assertName).
     return `${this.prefix}-${purpose}-${this.accountId}-${this.region}`;
   }
 
@@ -217,9 +219,13 @@ export class PlatformNaming {
 export function shorten(name: string, max: number): string {
   if (name.length <= max) return name;
   const hash = fnv1a(name).toString(16).padStart(8, '0');
+  // Too short for a head and the hash: the hash alone (still deterministic).
+  if (max <= hash.length + 1) return hash.slice(0, Math.max(0, max));
   return `${name.slice(0, max - hash.length - 1).replace(/[-_.]+$/, '')}-${hash}`;
 }
 
+/* eslint-disable no-bitwise */
+// 32-bit FNV-1a: a tiny stable hash, so shortened names stay the same across runs and machines.
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
@@ -228,3 +234,4 @@ function fnv1a(s: string): number {
   }
   return h >>> 0;
 }
+/* eslint-enable no-bitwise */
