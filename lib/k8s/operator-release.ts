@@ -1,0 +1,218 @@
+import { invalidProp } from '../core/errors';
+import { NAME_RULES, assertName } from '../core/names';
+import { PinnedGitPath, PinnedHelmChart } from '../core/versions';
+import { PodSecurityLevel } from './pod-security';
+
+/** Kind of source a release is installed from. */
+export enum ReleaseSourceKind {
+  /** A chart of a Helm repository (HTTPS or OCI). */
+  HELM_REPOSITORY = 'helm-repository',
+  /** A chart directory on the local disk (vendored charts; Helm renderer only). */
+  HELM_DIRECTORY = 'helm-directory',
+  /** A kustomization in a git repository at a release tag (Argo CD renderer only). */
+  GIT_KUSTOMIZE = 'git-kustomize',
+}
+
+/** A JSON patch applied to one object of a kustomize source. */
+export interface KustomizePatch {
+  /** Kind of the target object. */
+  readonly kind: string;
+  /** Name of the target object. */
+  readonly name: string;
+  /** The patch (a JSON 6902 patch as YAML, or a strategic merge patch). */
+  readonly patch: string;
+}
+
+/** Options of a git kustomize source. */
+export interface GitKustomizeOptions {
+  /**
+   * Images to set (`repository:tag`), overriding the kustomization's tags.
+   * @default - the tags of the kustomization at the pinned revision
+   */
+  readonly images?: string[];
+  /**
+   * Namespace kustomize sets on every namespaced object.
+   * @default - the kustomization's own
+   */
+  readonly namespace?: string;
+  /**
+   * Patches.
+   * @default - none
+   */
+  readonly patches?: KustomizePatch[];
+}
+
+const RANGE = /[\^~*<>=|]|\s|(^|\.)[xX](\.|$)|^$/;
+const FLOATING = /^(HEAD|latest|main|master|stable)$/i;
+
+/** True for an exact version or tag: not a range, a wildcard, a branch, `HEAD` or `latest`. */
+export function isPinnedVersion(version: string): boolean {
+  return typeof version === 'string' && !RANGE.test(version) && !FLOATING.test(version);
+}
+
+/** Where a release comes from, pinned to an exact version. */
+export class ReleaseSource {
+  /**
+   * A chart of a Helm repository.
+   * @param chart the pinned chart (repository, name, exact version)
+   */
+  public static helmChart(chart: PinnedHelmChart): ReleaseSource {
+    return new ReleaseSource(ReleaseSourceKind.HELM_REPOSITORY, chart.repoUrl, chart.version, chart.chart, undefined, undefined);
+  }
+
+  /**
+   * A chart directory on disk (e.g. a vendored chart). Rendered by the Helm renderer only.
+   * @param directory path of the chart directory
+   * @param version the chart's version, recorded for reviews
+   */
+  public static helmDirectory(directory: string, version: string): ReleaseSource {
+    return new ReleaseSource(ReleaseSourceKind.HELM_DIRECTORY, directory, version, undefined, undefined, undefined);
+  }
+
+  /**
+   * A kustomization in a git repository at a release tag. Rendered by the Argo CD renderer only.
+   * @param source the pinned repository, path and tag
+   */
+  public static gitKustomize(source: PinnedGitPath, options: GitKustomizeOptions = {}): ReleaseSource {
+    return new ReleaseSource(ReleaseSourceKind.GIT_KUSTOMIZE, source.repoUrl, source.revision, undefined, source.path, options);
+  }
+
+  /** Kind of source. */
+  public readonly kind: ReleaseSourceKind;
+  /** Repository URL (Helm repository, OCI registry path with `oci://`, git URL) or chart directory. */
+  public readonly repoUrl: string;
+  /** Exact version: chart version or git tag. */
+  public readonly version: string;
+  /** Chart name (Helm repositories). */
+  public readonly chart?: string;
+  /** Path in the git repository (kustomize). */
+  public readonly path?: string;
+  /** Kustomize options. */
+  public readonly kustomize?: GitKustomizeOptions;
+
+  private constructor(kind: ReleaseSourceKind, repoUrl: string, version: string, chart?: string, path?: string, kustomize?: GitKustomizeOptions) {
+    if (!isPinnedVersion(version)) {
+      throw invalidProp(`ReleaseSource(${chart ?? path ?? repoUrl})`, 'version', version, 'not an exact version (ranges, branches, HEAD and latest change under you)',
+        'pin an exact chart version or release tag, e.g. "v1.20.2", in lib/core/versions.ts');
+    }
+    this.kind = kind;
+    this.repoUrl = repoUrl;
+    this.version = version;
+    this.chart = chart;
+    this.path = path;
+    this.kustomize = kustomize;
+  }
+
+  /** True for an OCI Helm registry. */
+  public get isOci(): boolean {
+    return this.repoUrl.startsWith('oci://');
+  }
+}
+
+/**
+ * When a release is installed relative to the others. Argo CD applies lower waves first
+ * and waits for them to be healthy; the same order applies to a manual install.
+ */
+export enum InstallPhase {
+  /** CRDs and webhooks others depend on: cert-manager, the Prometheus operator's CRDs. */
+  FOUNDATION = 'foundation',
+  /** Operators (their CRDs, controllers and webhooks). */
+  OPERATORS = 'operators',
+  /** Custom resources shipped with operators (e.g. training runtimes). */
+  OPERATOR_RESOURCES = 'operator-resources',
+  /** The platform's own custom resources (queues, node pools, monitors). */
+  PLATFORM = 'platform',
+}
+
+/** The Argo CD sync wave of an install phase. */
+export function syncWaveOf(phase: InstallPhase): number {
+  switch (phase) {
+    case InstallPhase.FOUNDATION: return -20;
+    case InstallPhase.OPERATORS: return -10;
+    case InstallPhase.OPERATOR_RESOURCES: return -5;
+    case InstallPhase.PLATFORM: return 0;
+    default: throw new Error(`internal: unknown phase ${phase}`);
+  }
+}
+
+/** Props of {@link OperatorRelease}. */
+export interface OperatorReleaseProps {
+  /** Release name (a DNS-1123 label): the Argo CD Application name and Helm release name. */
+  readonly name: string;
+  /** Namespace the release installs into. */
+  readonly namespace: string;
+  /** Source, pinned. */
+  readonly source: ReleaseSource;
+  /**
+   * Helm values, built from typed props by the catalogue.
+   * @default - the chart's defaults
+   */
+  readonly values?: { [key: string]: any };
+  /** Install phase. */
+  readonly phase: InstallPhase;
+  /**
+   * Whether Argo CD deletes objects that disappear from the source. Off for releases
+   * that hold state (certificates, databases), so an upstream rename never deletes data.
+   * @default true
+   */
+  readonly prune?: boolean;
+  /**
+   * Server-side apply: needed where CRDs exceed the 256 KiB annotation of client-side apply.
+   * @default false
+   */
+  readonly serverSideApply?: boolean;
+  /**
+   * Pod Security Admission level enforced on the release's namespace.
+   * @default PodSecurityLevel.BASELINE
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
+   * Why the namespace needs a level weaker than restricted (recorded as an annotation).
+   * @default - "upstream pods of <name> are not all restricted-compliant"
+   */
+  readonly podSecurityReason?: string;
+  /**
+   * What the release is for (recorded as an annotation).
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/** One pinned third-party release: what to install, where, how and when. */
+export class OperatorRelease {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly source: ReleaseSource;
+  public readonly values: { [key: string]: any };
+  public readonly phase: InstallPhase;
+  public readonly prune: boolean;
+  public readonly serverSideApply: boolean;
+  public readonly podSecurity: PodSecurityLevel;
+  public readonly podSecurityReason?: string;
+  public readonly description?: string;
+
+  constructor(props: OperatorReleaseProps) {
+    const where = `OperatorRelease(${props.name})`;
+    this.name = assertName(where, 'name', props.name, NAME_RULES.dns1123Label);
+    this.namespace = assertName(where, 'namespace', props.namespace, NAME_RULES.dns1123Label);
+    this.source = props.source;
+    this.values = props.values ?? {};
+    this.phase = props.phase;
+    this.prune = props.prune ?? true;
+    this.serverSideApply = props.serverSideApply ?? false;
+    this.podSecurity = props.podSecurity ?? PodSecurityLevel.BASELINE;
+    this.podSecurityReason = this.podSecurity === PodSecurityLevel.RESTRICTED
+      ? undefined
+      : props.podSecurityReason ?? `upstream pods of ${props.name} are not all restricted-compliant`;
+    this.description = props.description;
+    if (Object.keys(this.values).length > 0 && this.source.kind === ReleaseSourceKind.GIT_KUSTOMIZE) {
+      throw invalidProp(where, 'values', this.values, 'a kustomize source takes no Helm values',
+        'express the change as source options (images, namespace, patches) of ReleaseSource.gitKustomize');
+    }
+  }
+
+  /** The Argo CD sync wave of this release. */
+  public get syncWave(): number {
+    return syncWaveOf(this.phase);
+  }
+}

@@ -1,0 +1,87 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ArgoCdApplications, GitDirectory } from './argo-cd-applications';
+import { HelmReleases } from './helm-releases';
+import { OperatorCatalogue } from './operator-catalogue';
+import { OperatorRelease } from './operator-release';
+
+/** How operator releases are turned into manifests. */
+export enum OperatorRendering {
+  /** Argo CD Applications: nothing needed at synth time; Argo CD installs the releases. */
+  ARGO_CD = 'argo-cd',
+  /** Inline manifests through `helm template`: needs helm (and chart access) at synth time. */
+  HELM = 'helm',
+}
+
+/** Props of {@link PlatformOperators}. */
+export interface PlatformOperatorsProps extends ChartProps {
+  /**
+   * The releases to install.
+   * @default OperatorCatalogue.platformDefaults()
+   */
+  readonly releases?: OperatorRelease[];
+  /**
+   * How to render them.
+   * @default OperatorRendering.ARGO_CD
+   */
+  readonly rendering?: OperatorRendering;
+  /**
+   * Kubernetes version of the cluster.
+   * @default - EKS.defaultKubernetesVersion
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Namespace of Argo CD (ARGO_CD rendering).
+   * @default "argocd"
+   */
+  readonly argoCdNamespace?: string;
+  /**
+   * Where the synthesized platform manifests are committed, for a root Application (ARGO_CD rendering).
+   * @default - no root Application
+   */
+  readonly platformManifests?: GitDirectory;
+  /**
+   * The helm executable (HELM rendering).
+   * @default "helm"
+   */
+  readonly helmExecutable?: string;
+}
+
+/**
+ * A chart with the platform's third-party operators: the catalogue's pinned releases,
+ * rendered as Argo CD Applications (default) or inline through helm. Apply it before the
+ * charts that hold custom resources (the platform chart depends on it).
+ */
+export class PlatformOperators extends Chart {
+  /** The releases. */
+  public readonly releases: OperatorRelease[];
+  /** How they were rendered. */
+  public readonly rendering: OperatorRendering;
+  /** The Argo CD Applications (ARGO_CD rendering). */
+  public readonly argoCd?: ArgoCdApplications;
+  /** The inline charts (HELM rendering). */
+  public readonly helm?: HelmReleases;
+
+  constructor(scope: Construct, id: string, props: PlatformOperatorsProps = {}) {
+    super(scope, id, props);
+    this.releases = props.releases ?? OperatorCatalogue.platformDefaults();
+    this.rendering = props.rendering ?? OperatorRendering.ARGO_CD;
+    if (this.rendering === OperatorRendering.HELM) {
+      this.helm = new HelmReleases(this, 'Helm', {
+        releases: this.releases, helmExecutable: props.helmExecutable, kubernetesVersion: props.kubernetesVersion,
+      });
+    } else {
+      this.argoCd = new ArgoCdApplications(this, 'ArgoCd', {
+        releases: this.releases,
+        argoCdNamespace: props.argoCdNamespace,
+        kubernetesVersion: props.kubernetesVersion,
+        platformManifests: props.platformManifests,
+      });
+    }
+  }
+
+  /** The release of a given name, if installed. */
+  public release(name: string): OperatorRelease | undefined {
+    return this.releases.find((r) => r.name === name);
+  }
+}
