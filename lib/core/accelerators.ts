@@ -119,9 +119,9 @@ interface FamilySpec {
 // p4d and p5 come from Karpenter's instance-type reference, which is generated from EC2
 // DescribeInstanceTypes (aws/karpenter-provider-aws website/content/en/preview/reference/
 // instance-types.md: instance-cpu, instance-memory, instance-gpu-count, instance-local-nvme,
-// and the vpc.amazonaws.com/efa resource = maximum EFA interfaces). They match the EC2
-// "Accelerated computing instance specifications" page (docs.aws.amazon.com/ec2/latest/instancetypes/ac.html).
-// Prices: see PRICE_REFERENCE.
+// and the vpc.amazonaws.com/efa resource = maximum EFA interfaces). AWS's own table is the EC2
+// "Accelerated computing instance specifications" page (docs.aws.amazon.com/ec2/latest/instancetypes/ac.html),
+// which was not re-read for this catalogue. Prices: see PRICE_REFERENCE.
 const FAMILIES: { [family: string]: FamilySpec } = {
   // G4dn: NVIDIA T4. EFA on 8xlarge and up (1 interface); metal has 2 x 900 GB NVMe.
   g4dn: {
