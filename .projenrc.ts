@@ -104,6 +104,8 @@ const project = new typescript.TypeScriptProject({
   eslint: true,
   eslintOptions: {
     dirs: ['lib'],
+    // The dev tsconfig covers lib, tests, examples, benchmarks and scripts.
+    tsconfigPath: './tsconfig.dev.json',
     devdirs: ['test', 'examples', 'bench', 'scripts'],
     ignorePatterns: ['lib/imports/**', 'build/**', '**/cdktf.out/**', '**/dist/**', '*.js', '*.d.ts', 'node_modules/'],
   },
@@ -164,5 +166,11 @@ project.eslint!.addOverride({
     'no-restricted-imports': ['error', { paths: [providerRoot], patterns: [cdktfPatterns, cdk8sPatterns, layerPatterns('aws'), layerPatterns('k8s')] }],
   },
 });
+
+// projectService resolves each file's nearest tsconfig.json, which leaves tests and
+// examples out; point the parser at the dev tsconfig, which covers them all.
+const eslintrc = project.tryFindObjectFile('.eslintrc.json')!;
+eslintrc.addDeletionOverride('parserOptions.projectService');
+eslintrc.addOverride('parserOptions.project', './tsconfig.dev.json');
 
 project.synth();

@@ -84,7 +84,9 @@ describe('withServing', () => {
 
 describe('presets', () => {
   test('architecture figures from config.json', () => {
-    const rows = ModelPresets.all().map((m) => [m.huggingFaceId, m.parametersBillions, m.layers, m.attentionHeads, m.kvHeads, m.headDim, m.maxContextLength]);
+    const rows = ModelPresets.all().map((m) => [
+      m.huggingFaceId, m.parametersBillions, m.layers, m.attentionHeads, m.kvHeads, m.headDim, m.maxContextLength,
+    ]);
     expect(rows).toEqual([
       ['meta-llama/Llama-3.1-8B-Instruct', 8.030261248, 32, 32, 8, 128, 131072],
       ['meta-llama/Llama-3.1-70B-Instruct', 70.553706496, 80, 64, 8, 128, 131072],

@@ -60,7 +60,8 @@ describe('an 8B model in bf16 on one 24 GiB GPU (A10G)', () => {
   });
 
   test('a higher utilisation leaves more room', () => {
-    const at = (u: number) => ModelSizing.fitsOn(llama8b.withServing({ maxContextLength: 28 * 1024 }), GpuInstanceType.G5_XLARGE, 1, { gpuMemoryUtilization: u });
+    const at = (u: number) =>
+      ModelSizing.fitsOn(llama8b.withServing({ maxContextLength: 28 * 1024 }), GpuInstanceType.G5_XLARGE, 1, { gpuMemoryUtilization: u });
     expect(at(0.9).fits).toBe(false);
     expect(at(0.95).fits).toBe(true);
   });
