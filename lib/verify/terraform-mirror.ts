@@ -112,27 +112,29 @@ export function verifyCacheDir(): string {
 
 /**
  * Writes a Terraform CLI config that installs mirrored providers from the mirror and the
- * rest from the registry (through a plugin cache, so a download happens once per
- * machine), and returns its path. Meant for `TF_CLI_CONFIG_FILE` of child processes only.
+ * rest from the registry, and returns its path. Meant for `TF_CLI_CONFIG_FILE` of child
+ * processes only.
+ *
+ * With a mirror there is no plugin cache: init then symlinks the work dir straight to the
+ * mirror (a cache would only add a second link). Without one, the registry download
+ * (~700 MB for hashicorp/aws) goes through a plugin cache so it happens once per machine.
  */
 export function writeCliConfig(mirrorRoot: string | undefined): string {
-  const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  const pluginCache = process.env.TF_PLUGIN_CACHE_DIR || path.join(cacheHome, 'cnai-constructs', 'terraform-plugin-cache');
-  fs.mkdirSync(pluginCache, { recursive: true });
-  const lines = [
-    '# Written by cnai-constructs verifyTerraformStack; used through TF_CLI_CONFIG_FILE of its own terraform runs only.',
-    `plugin_cache_dir = ${hclString(pluginCache)}`,
-    // The cache may be used before a lock file lists a checksum for it (first run).
-    'plugin_cache_may_break_dependency_lock_file = true',
-    'provider_installation {',
-  ];
   const mirrored = mirrorRoot ? mirroredProviders(mirrorRoot) : [];
+  const lines = ['# Written by cnai-constructs verifyTerraformStack; used through TF_CLI_CONFIG_FILE of its own terraform runs only.'];
   if (mirrorRoot && mirrored.length > 0) {
     const list = `[${mirrored.map(hclString).join(', ')}]`;
+    lines.push('provider_installation {');
     lines.push('  filesystem_mirror {', `    path    = ${hclString(mirrorRoot)}`, `    include = ${list}`, '  }');
     lines.push('  direct {', `    exclude = ${list}`, '  }');
   } else {
-    lines.push('  direct {}');
+    const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+    const pluginCache = process.env.TF_PLUGIN_CACHE_DIR || path.join(cacheHome, 'cnai-constructs', 'terraform-plugin-cache');
+    fs.mkdirSync(pluginCache, { recursive: true });
+    lines.push(`plugin_cache_dir = ${hclString(pluginCache)}`);
+    // Use the cache even before a lock file lists a checksum for it (the first run).
+    lines.push('plugin_cache_may_break_dependency_lock_file = true');
+    lines.push('provider_installation {', '  direct {}');
   }
   lines.push('}', '');
   const text = lines.join('\n');

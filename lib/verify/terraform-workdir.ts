@@ -66,7 +66,7 @@ export interface StackAnalysis {
   readonly awsProviderBlocks: AwsProviderBlock[];
   /** Whether a backend or cloud block is configured (it gets a local override). */
   readonly hasBackend: boolean;
-  /** required_providers of all files, for the lock file cache key. */
+  /** required_providers of all files, merged. */
   readonly requiredProviders: { [name: string]: unknown };
 }
 

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { formatDiagnostic, locateDiagnostic, RawTerraformDiagnostic, StackFiles, TerraformDiagnostic } from './terraform-diagnostics';
-import { findProviderMirror, mirroredAwsProviderVersions, PROVIDER_MIRROR_ENV, sha256, terraformPlatform, verifyCacheDir, writeCliConfig, writeFileAtomic } from './terraform-mirror';
+import { findProviderMirror, mirroredAwsProviderVersions, PROVIDER_MIRROR_ENV, sha256, terraformPlatform, writeCliConfig, writeFileAtomic } from './terraform-mirror';
 import { analyseStack, copyStack, DEFAULT_PROVIDER_FILE, MOCK_TEST_FILE, OVERRIDE_FILE, stackFiles, stackHash, writeVerifyFiles } from './terraform-workdir';
 import { TERRAFORM } from '../core/versions';
 
@@ -30,6 +30,13 @@ export interface TerraformVerifyOptions {
   readonly terraformBinary?: string;
   /** Keep the temporary work dir (its path is in the result) for debugging. @default false */
   readonly keepWorkDir?: boolean;
+  /**
+   * Directory where verdicts are also kept on disk, keyed by the sha256 of the stack's files,
+   * the terraform version and the provider source, so that separate processes (jest workers,
+   * test files) share them.
+   * @default - `$CNAI_TF_VERIFY_CACHE_DIR`, else verdicts are cached in memory for this process only
+   */
+  readonly cacheDir?: string;
 }
 
 /** What a verification found. */
@@ -67,17 +74,21 @@ export class TerraformVerificationError extends Error {
   public readonly diagnostics: string[];
   /** The same errors, structured. */
   public readonly problems: TerraformDiagnostic[];
+  /** What to do about it. */
+  public readonly fix: string;
 
   constructor(stackDir: string, step: TerraformStep, diagnostics: string[], problems: TerraformDiagnostic[] = [], fix?: string) {
     const n = diagnostics.length;
+    const theFix = (fix ?? FIXES[step]).replace(/\.$/, '');
     super(`terraform ${step} failed for ${stackDir} (${n} error${n === 1 ? '' : 's'}):\n`
       + diagnostics.map((d) => `  - ${d}`).join('\n')
-      + `\nFix: ${(fix ?? FIXES[step]).replace(/\.$/, '')}.`);
+      + `\nFix: ${theFix}.`);
     this.name = 'TerraformVerificationError';
     this.stackDir = stackDir;
     this.step = step;
     this.diagnostics = diagnostics;
     this.problems = problems;
+    this.fix = theFix;
   }
 }
 
@@ -92,7 +103,18 @@ export interface TerraformVerifyStats {
 }
 
 const stats = { verifications: 0, cacheHits: 0, terraformInvocations: 0 };
-const cache = new Map<string, { result?: TerraformVerifyResult; error?: unknown }>();
+
+/** What Terraform said about a stack's content, independent of where the stack was synthesized. */
+interface Verdict {
+  readonly result?: Omit<TerraformVerifyResult, 'stackDir' | 'workDir'>;
+  readonly error?: { readonly step: TerraformStep; readonly diagnostics: string[]; readonly problems: TerraformDiagnostic[]; readonly fix: string };
+}
+const cache = new Map<string, Verdict>();
+/** The disk cache's view of `terraform version`, once per binary and process. */
+const terraformVersions = new Map<string, string>();
+
+/** Environment variable naming a directory for verdicts shared between processes. */
+export const VERIFY_CACHE_DIR_ENV = 'CNAI_TF_VERIFY_CACHE_DIR';
 
 /** Current counters of this process. */
 export function terraformVerifyStats(): TerraformVerifyStats {
@@ -147,24 +169,67 @@ function run(stackDirIn: string, mode: Mode, options: TerraformVerifyOptions): T
       'pass the stack directory that holds cdk.tf.json (cdktf.out/stacks/<stack>)');
   }
   const mirror = findMirrorOrThrow(stackDir);
-  const key = sha256([mode, binary, mirror ?? 'registry', stackHash(stackDir, files)].join('\n'));
-  // A planned result also answers a validate-only request.
-  const hit = cache.get(key) ?? (mode === 'validate' ? cache.get(sha256(['plan', binary, mirror ?? 'registry', stackHash(stackDir, files)].join('\n'))) : undefined);
+  const content = stackHash(stackDir, files);
+  const keyOf = (m: Mode) => sha256([m, binary, mirror ?? 'registry', content].join('\n'));
+  const cacheDir = options.cacheDir ?? process.env[VERIFY_CACHE_DIR_ENV];
+  const diskKey = (m: Mode) => sha256([keyOf(m), terraformVersion(binary, stackDir), mirror ? mirroredAwsProviderVersions(mirror).join(',') : ''].join('\n'));
+  const lookup = (m: Mode): Verdict | undefined => {
+    const inMemory = cache.get(keyOf(m));
+    if (inMemory || !cacheDir) return inMemory;
+    try {
+      const fromDisk = JSON.parse(fs.readFileSync(path.join(cacheDir, `${diskKey(m)}.json`), 'utf8')) as Verdict;
+      cache.set(keyOf(m), fromDisk);
+      return fromDisk;
+    } catch {
+      return undefined;
+    }
+  };
+  // A planned verdict also answers a validate-only request.
+  const hit = lookup(mode) ?? (mode === 'validate' ? lookup('plan') : undefined);
   if (hit) {
     stats.cacheHits++;
-    if (hit.error) throw hit.error;
-    return hit.result!;
+    return materialize(hit, stackDir);
   }
   stats.verifications++;
+  let verdict: Verdict;
+  let fresh: TerraformVerifyResult | undefined;
+  let failure: TerraformVerificationError | undefined;
   try {
-    const result = runUncached(stackDir, files, mode, binary, mirror, options);
-    cache.set(key, { result });
-    return result;
+    fresh = runUncached(stackDir, files, mode, binary, mirror, options);
+    const { stackDir: _dir, workDir: _work, ...result } = fresh;
+    verdict = { result };
   } catch (e) {
     // Only Terraform's verdicts are cached; a missing binary may be installed meanwhile.
-    if (e instanceof TerraformVerificationError && e.step !== 'init') cache.set(key, { error: e });
-    throw e;
+    if (!(e instanceof TerraformVerificationError) || e.step === 'init') throw e;
+    failure = e;
+    verdict = { error: { step: e.step, diagnostics: e.diagnostics, problems: e.problems, fix: e.fix } };
   }
+  cache.set(keyOf(mode), verdict);
+  if (cacheDir) {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    writeFileAtomic(path.join(cacheDir, `${diskKey(mode)}.json`), JSON.stringify(verdict));
+  }
+  if (failure) throw failure;
+  return fresh!;
+}
+
+function materialize(verdict: Verdict, stackDir: string): TerraformVerifyResult {
+  if (verdict.error) {
+    const e = verdict.error;
+    throw new TerraformVerificationError(stackDir, e.step, e.diagnostics, e.problems, e.fix);
+  }
+  return { stackDir, ...verdict.result! };
+}
+
+/** `terraform version` output, part of the disk cache key so an upgrade re-verifies. */
+function terraformVersion(binary: string, stackDir: string): string {
+  let v = terraformVersions.get(binary);
+  if (v === undefined) {
+    const r = terraform(binary, ['version', '-json'], os.tmpdir(), { ...process.env, CHECKPOINT_DISABLE: '1' }, stackDir, 'init');
+    v = r.stdout.trim();
+    terraformVersions.set(binary, v);
+  }
+  return v;
 }
 
 function findMirrorOrThrow(stackDir: string): string | undefined {
@@ -193,10 +258,7 @@ function runUncached(stackDir: string, files: string[], mode: Mode, binary: stri
       return r;
     };
 
-    init(workDir, stackDir, mirror, analysis.requiredProviders, cliConfig, (useLock) => {
-      if (!useLock) fs.rmSync(path.join(workDir, '.terraform.lock.hcl'), { force: true });
-      return tf('init', ['init', '-input=false', '-no-color'], false);
-    });
+    init(stackDir, mirror, () => tf('init', ['init', '-input=false', '-no-color'], false));
 
     const files2 = new StackFiles(workDir);
     const located = (raws: RawTerraformDiagnostic[]) => raws.map((r) => locateDiagnostic(r, files2));
@@ -281,6 +343,9 @@ function finish(stackDir: string, workDir: string, options: TerraformVerifyOptio
 /** A hint where the plan failed because it tried to reach AWS. */
 function fixFor(step: TerraformStep, errors: TerraformDiagnostic[]): string | undefined {
   if (step !== 'plan') return undefined;
+  if (errors.some((e) => /^No value for required variable/.test(e.summary))) {
+    return 'give each variable named above a default, or set TF_VAR_<name> in the environment of the verification';
+  }
   const reads = errors.filter((e) => /proxyconnect|request send failed|dial tcp|no such host|exceeded maximum number of attempts/.test(e.detail)
     || (e.address ?? '').startsWith('data.'));
   if (reads.length === 0) return undefined;
@@ -290,23 +355,11 @@ function fixFor(step: TerraformStep, errors: TerraformDiagnostic[]): string | un
 }
 
 /**
- * `terraform init`, reusing a cached lock file for the same required_providers and
- * provider source: without one, Terraform hashes the whole ~700 MB provider to write it.
+ * `terraform init`. No lock file is reused: with one, init verifies the ~700 MB provider
+ * against it and takes twice as long (0.8 s against 0.4 s from a mirror).
  */
-function init(workDir: string, stackDir: string, mirror: string | undefined, requiredProviders: object, cliConfig: string,
-  runInit: (useLock: boolean) => TerraformRun): void {
-  const lockCache = path.join(verifyCacheDir(), `lock-${sha256(JSON.stringify([requiredProviders, mirror ?? 'registry', cliConfig, terraformPlatform()])).slice(0, 24)}.hcl`);
-  const lockFile = path.join(workDir, '.terraform.lock.hcl');
-  let usedCache = false;
-  if (fs.existsSync(lockCache)) {
-    fs.copyFileSync(lockCache, lockFile);
-    usedCache = true;
-  }
-  let r = runInit(true);
-  if (r.status !== 0 && usedCache) {
-    fs.rmSync(lockCache, { force: true });
-    r = runInit(false);
-  }
+function init(stackDir: string, mirror: string | undefined, runInit: () => TerraformRun): void {
+  const r = runInit();
   if (r.status !== 0) {
     const errors = initErrors(r.stderr || r.stdout);
     const versions = mirror ? mirroredAwsProviderVersions(mirror) : [];
@@ -315,7 +368,6 @@ function init(workDir: string, stackDir: string, mirror: string | undefined, req
       : '';
     throw new TerraformVerificationError(stackDir, 'init', errors, [], `${FIXES.init}${hint}`);
   }
-  if (fs.existsSync(lockFile)) writeFileAtomic(lockCache, fs.readFileSync(lockFile));
 }
 
 /** `Error: <summary>\n\n<detail>` blocks of init's human output, one line each. */

@@ -64,11 +64,24 @@ describe('provider mirror discovery', () => {
     const text = fs.readFileSync(writeCliConfig(root), 'utf8');
     expect(text).toContain(`filesystem_mirror {\n    path    = ${JSON.stringify(root)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`);
     expect(text).toContain('direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }');
-    expect(text).toMatch(/^plugin_cache_dir = ".+"$/m);
+    expect(text).not.toContain('plugin_cache_dir');
   });
 
-  test('without a mirror the CLI config uses the registry only', () => {
-    const text = fs.readFileSync(writeCliConfig(undefined), 'utf8');
+  test('without a mirror the CLI config uses the registry only, through a plugin cache', () => {
+    const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-cache-home-'));
+    made.push(cacheHome);
+    const savedCache = [process.env.XDG_CACHE_HOME, process.env.TF_PLUGIN_CACHE_DIR];
+    process.env.XDG_CACHE_HOME = cacheHome;
+    delete process.env.TF_PLUGIN_CACHE_DIR;
+    let text: string;
+    try {
+      text = fs.readFileSync(writeCliConfig(undefined), 'utf8');
+    } finally {
+      if (savedCache[0] === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = savedCache[0];
+      if (savedCache[1] !== undefined) process.env.TF_PLUGIN_CACHE_DIR = savedCache[1];
+    }
+    expect(text).toContain(`plugin_cache_dir = ${JSON.stringify(path.join(cacheHome, 'cnai-constructs', 'terraform-plugin-cache'))}`);
     expect(text).not.toContain('filesystem_mirror');
     expect(text).toContain('  direct {}');
   });

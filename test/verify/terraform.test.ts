@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -7,6 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { App, TerraformStack } from 'cdktf';
 import {
+  clearTerraformVerifyCache,
   findProviderMirror,
   runTerraformTestWithMockProvider,
   terraformVerifyStats,
@@ -93,13 +95,26 @@ describe('verifyTerraformStack', () => {
     ]);
   });
 
-  test('an unknown attribute fails validate', () => {
-    const error = catchError(() => verifyTerraformStack(path.join(FIXTURES, 'unknown-attribute'), { plan: false }));
-    expect(error.step).toBe('validate');
-    expect(error.diagnostics).toEqual([
+  test('an unknown attribute fails validate; the verdict is shared through the disk cache', () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-tf-verdicts-'));
+    const dir = path.join(FIXTURES, 'unknown-attribute');
+    const expected = [
       'unknown-attribute/data (aws_s3_bucket.data): invalid bucket_prefx = "cnai-data-": Extraneous JSON object property: '
       + 'No argument or block type is named "bucket_prefx". Did you mean "bucket_prefix"? [cdk.tf.json:26:9]',
-    ]);
+    ];
+    const error = catchError(() => verifyTerraformStack(dir, { plan: false, cacheDir }));
+    expect(error.step).toBe('validate');
+    expect(error.diagnostics).toEqual(expected);
+    expect(fs.readdirSync(cacheDir)).toHaveLength(1);
+
+    // As if in another process: the in-memory cache is empty, the disk cache answers.
+    clearTerraformVerifyCache();
+    const before = terraformVerifyStats();
+    const again = catchError(() => verifyTerraformStack(dir, { plan: false, cacheDir }));
+    expect(terraformVerifyStats().verifications).toBe(before.verifications);
+    expect(terraformVerifyStats().cacheHits).toBe(before.cacheHits + 1);
+    expect(again.message).toBe(error.message);
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
   test('a plan that reads AWS fails offline with a pointer to the mock provider; terraform test with mock_provider passes', () => {
