@@ -16,6 +16,8 @@ import {
 
 /** Synthesizes `stack` into a temp dir and returns that dir and the stack's directory (holding cdk.tf.json). */
 export function synthStackDir(stack: TerraformStack): { outdir: string; stackDir: string } {
+  // As `cdktf synth` does: construct validations first (fullSynth alone skips them).
+  stack.runAllValidations();
   const outdir = Testing.fullSynth(stack);
   const stacksDir = path.join(outdir, 'stacks');
   const candidates = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir).map((d) => path.join(stacksDir, d)) : [outdir];

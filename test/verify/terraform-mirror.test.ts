@@ -61,7 +61,9 @@ describe('provider mirror discovery', () => {
   test('the CLI config sends mirrored providers to the mirror and everything else to the registry', () => {
     const root = fakeMirror([['aws', '5.100.0']]);
     made.push(root);
-    const text = fs.readFileSync(writeCliConfig(root), 'utf8');
+    const file = writeCliConfig(root);
+    made.push(file);
+    const text = fs.readFileSync(file, 'utf8');
     expect(text).toContain(`filesystem_mirror {\n    path    = ${JSON.stringify(root)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`);
     expect(text).toContain('direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }');
     expect(text).not.toContain('plugin_cache_dir');
@@ -75,7 +77,9 @@ describe('provider mirror discovery', () => {
     delete process.env.TF_PLUGIN_CACHE_DIR;
     let text: string;
     try {
-      text = fs.readFileSync(writeCliConfig(undefined), 'utf8');
+      const file = writeCliConfig(undefined);
+      made.push(file);
+      text = fs.readFileSync(file, 'utf8');
     } finally {
       if (savedCache[0] === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = savedCache[0];
