@@ -4,11 +4,12 @@
  * kind, each CRD file on the first object of one of its kinds, and each kind is compiled
  * once.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { EKS } from '../../core/versions';
-import { assertSchemaDir, schemaDirHelp, SchemaDirError } from '../schemas';
+import { assertSchemaDir, packageRoot, schemaDirHelp, SchemaDirError } from '../schemas';
 import { CelRuleStatus, compileCelRule } from './cel';
 import { CLUSTER_SCOPED_CORE_KINDS } from './names';
 import { compileCrdSchema, CoreDefinitions, emptyNode, RawCelRule, RawSchema, SchemaNode, UncheckedPattern } from './schema-node';
@@ -302,11 +303,7 @@ export class SchemaRegistry {
   private crdDocuments(file: string): ParsedCrd[] {
     let docs = this.crdFiles.get(file);
     if (!docs) {
-      // Empty documents are dropped, as heads() drops them, so that indexes agree.
-      docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).filter((d) => d.contents !== null).map((d) => {
-        if (d.errors.length > 0) throw new SchemaDirError(`CRD file ${file}: ${d.errors[0].message}`);
-        return d.toJS({ maxAliasCount: -1 }) as unknown;
-      }).map((d) => (isCrd(d) ? d : undefined)) as ParsedCrd[];
+      docs = parseCrdFile(file);
       this.crdFiles.set(file, docs);
     }
     return docs;
@@ -314,7 +311,7 @@ export class SchemaRegistry {
 
   private relative(file: string): string {
     const rel = path.relative(this.dir, file);
-    return rel.startsWith('..') ? file : rel;
+    return rel.startsWith('..') ? path.relative(process.cwd(), file) : rel;
   }
 }
 
@@ -352,6 +349,38 @@ function heads(text: string, fullParse: () => ParsedCrd[]): Array<{ group: strin
   }
   if (!needFull && out.length === nonEmpty) return out;
   return fullParse().map((d) => (d ? { group: d.spec.group, kind: d.spec.names.kind } : undefined));
+}
+
+/**
+ * The documents of a CRD file (undefined for documents that are not CRDs). Parsing YAML is
+ * slow (a third of a second for KServe's 2 MB CRD), so the result is also kept as JSON in
+ * `.cache/cnai-schemas-parsed`, keyed by the sha256 of the file's content: a changed file
+ * is parsed again, and a cache that cannot be written is only slower.
+ */
+function parseCrdFile(file: string): ParsedCrd[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const hash = crypto.createHash('sha256').update(text).digest('hex');
+  const cached = path.join(packageRoot(), '.cache', 'cnai-schemas-parsed', `${path.basename(file)}.${hash.slice(0, 32)}.json`);
+  try {
+    return (JSON.parse(fs.readFileSync(cached, 'utf8')) as Array<ParsedCrd | null>).map((d) => d ?? undefined) as ParsedCrd[];
+  } catch {
+    // Not cached yet (or unreadable): parse.
+  }
+  // Empty documents are dropped, as heads() drops them, so that indexes agree.
+  const docs = YAML.parseAllDocuments(text).filter((d) => d.contents !== null).map((d) => {
+    if (d.errors.length > 0) throw new SchemaDirError(`CRD file ${file}: ${d.errors[0].message}`);
+    const value = d.toJS({ maxAliasCount: -1 }) as unknown;
+    return isCrd(value) ? value : undefined;
+  });
+  try {
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(docs.map((d) => d ?? null)));
+    fs.renameSync(tmp, cached);
+  } catch {
+    // A read-only installation: no cache.
+  }
+  return docs as ParsedCrd[];
 }
 
 function isCrd(d: unknown): d is ParsedCrd {

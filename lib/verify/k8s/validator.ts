@@ -104,7 +104,8 @@ function add(ctx: Ctx, category: FindingCategory, reason: string, extra?: string
 
 function check(node: SchemaNode, value: unknown, ctx: Ctx): void {
   if (value === null || value === undefined) {
-    if (node.nullable || (!node.types && !node.intOrString && !node.quantity)) return;
+    // A null where the schema has a default is dropped and defaulted by the API server.
+    if (node.nullable || node.hasDefault || (!node.types && !node.intOrString && !node.quantity)) return;
     add(ctx, FindingCategory.TYPE, `null is not allowed here (expected ${expected(node)}); omit the field instead`);
     return;
   }
