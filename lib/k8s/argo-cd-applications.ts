@@ -4,7 +4,7 @@ import { invalidProp } from '../core/errors';
 import { Application, ApplicationSpecSource } from '../imports/argoproj.io';
 import { createReleaseNamespaces } from './operator-namespaces';
 import { OperatorRelease, ReleaseSourceKind, isPinnedVersion } from './operator-release';
-import { SYNC_WAVE_ANNOTATION } from './pod-security';
+import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from './pod-security';
 
 /** A directory of a git repository, at an exact revision. */
 export interface GitDirectory {
@@ -96,6 +96,7 @@ export class ArgoCdApplications extends Construct {
           name: `oci-helm-${url.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 63).replace(/-$/, ''),
           namespace: this.argoCdNamespace,
           labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+          annotations: { [SYNC_WAVE_ANNOTATION]: String(NAMESPACE_SYNC_WAVE) },
         },
         // Public registry: no credentials, only the repository declaration.
         stringData: { type: 'helm', name: url, url, enableOCI: 'true' },

@@ -13,6 +13,8 @@ import {
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../imports/karpenter.sh';
 import { KarpenterNodeClass } from './karpenter-node-class';
+import { InstallPhase, syncWaveOf } from './operator-release';
+import { SYNC_WAVE_ANNOTATION } from './pod-security';
 import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, PoolToleration, poolSelectorLabels, poolTolerations } from './node-pool';
 
 /** EC2 capacity types a pool may launch. */
@@ -243,7 +245,7 @@ export class GpuNodePool extends Construct implements INodePool {
     }
 
     this.apiObject = new NodePool(this, 'Resource', {
-      metadata: { name: this.poolName },
+      metadata: { name: this.poolName, annotations: { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) } },
       spec: {
         weight: props.weight,
         limits: {

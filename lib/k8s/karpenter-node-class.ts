@@ -8,6 +8,8 @@ import {
   Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
   Ec2NodeClassSpecMetadataOptionsHttpTokens,
 } from '../imports/karpenter.k8s.aws';
+import { InstallPhase, syncWaveOf } from './operator-release';
+import { SYNC_WAVE_ANNOTATION } from './pod-security';
 
 /** Props of {@link KarpenterNodeClass}. */
 export interface KarpenterNodeClassProps {
@@ -68,7 +70,7 @@ export class KarpenterNodeClass extends Construct {
     }
     const discovery = { 'karpenter.sh/discovery': props.clusterName };
     this.apiObject = new Ec2NodeClass(this, 'Resource', {
-      metadata: { name: this.name },
+      metadata: { name: this.name, annotations: { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) } },
       spec: {
         role: props.nodeRole,
         amiSelectorTerms: [{ alias: this.amiAlias }],
