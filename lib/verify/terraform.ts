@@ -184,8 +184,9 @@ function run(stackDirIn: string, mode: Mode, options: TerraformVerifyOptions): T
       return undefined;
     }
   };
-  // A planned verdict also answers a validate-only request.
-  const hit = lookup(mode) ?? (mode === 'validate' ? lookup('plan') : undefined);
+  // A plan verdict also answers a validate-only request, unless it failed at the plan step.
+  const planned = mode === 'validate' ? lookup('plan') : undefined;
+  const hit = lookup(mode) ?? (planned && planned.error?.step !== 'plan' ? planned : undefined);
   if (hit) {
     stats.cacheHits++;
     return materialize(hit, stackDir);
@@ -260,8 +261,8 @@ function runUncached(stackDir: string, files: string[], mode: Mode, binary: stri
 
     init(stackDir, mirror, () => tf('init', ['init', '-input=false', '-no-color'], false));
 
-    const files2 = new StackFiles(workDir);
-    const located = (raws: RawTerraformDiagnostic[]) => raws.map((r) => locateDiagnostic(r, files2));
+    const workFiles = new StackFiles(workDir);
+    const located = (raws: RawTerraformDiagnostic[]) => raws.map((r) => locateDiagnostic(r, workFiles));
     const ours = (d: TerraformDiagnostic) => d.file !== undefined && [OVERRIDE_FILE, DEFAULT_PROVIDER_FILE, MOCK_TEST_FILE].includes(d.file);
     const collect = (step: TerraformStep, diags: TerraformDiagnostic[], failed: boolean, fallback: string) => {
       const errors = diags.filter((d) => d.severity === 'error');

@@ -126,6 +126,9 @@ describe('verifyTerraformStack', () => {
     expect(error.message).toMatch(/data-source\/current \(data\.aws_caller_identity\.current\): reading STS Caller Identity/);
     expect(error.message).toMatch(/Fix: the plan needs AWS \(data\.aws_caller_identity\.current\).*runTerraformTestWithMockProvider\(\)/);
 
+    // validate alone passes: the cached plan failure does not answer for it
+    expect(verifyTerraformStack(dir, { plan: false })).toMatchObject({ validated: true, planned: false });
+
     const mocked = runTerraformTestWithMockProvider(dir);
     expect(mocked.planned).toBe(true);
     expect(mocked.plannedResourcesByType).toEqual({ aws_kms_key: 1, aws_s3_bucket: 1 });
