@@ -121,8 +121,8 @@ export class Cluster extends Construct {
   public readonly nodeRole: IamRole;
   /** The key that envelope-encrypts Kubernetes secrets. */
   public readonly secretsKey: EncryptionKey;
-  /** The key of node volumes. */
-  public readonly nodeVolumeKey: EncryptionKey;
+  /** The key of node volumes of managed node groups (absent in Auto Mode, whose nodes EKS manages). */
+  public readonly nodeVolumeKey?: EncryptionKey;
   /** The control-plane log group. */
   public readonly logGroup: CloudwatchLogGroup;
   /** The managed add-ons by name (empty in Auto Mode). */
@@ -166,12 +166,6 @@ export class Cluster extends Construct {
 
     // Control plane.
     this.secretsKey = new EncryptionKey(this, 'secrets-key', { naming, purpose: 'eks-secrets', description: `${this.name} Kubernetes secrets` });
-    this.nodeVolumeKey = new EncryptionKey(this, 'node-volume-key', {
-      naming,
-      purpose: 'eks-node-volumes',
-      allowEc2Volumes: true,
-      description: `${this.name} node volumes`,
-    });
     const logsKey = props.logsKey ?? props.network.logsKey
       ?? new EncryptionKey(this, 'logs-key', { naming, purpose: 'eks-logs', allowCloudWatchLogs: true });
     // Created before the cluster so EKS writes into a group with retention and encryption.
@@ -250,6 +244,13 @@ export class Cluster extends Construct {
 
     if (this.autoMode) return;
 
+    this.nodeVolumeKey = new EncryptionKey(this, 'node-volume-key', {
+      naming,
+      purpose: 'eks-node-volumes',
+      allowEc2Volumes: true,
+      description: `${this.name} node volumes`,
+    });
+
     // Networking add-ons come up before nodes, so nodes become Ready.
     const vpcCni = this.addon(EKS_ADDONS.vpcCni, { configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) });
     const kubeProxy = this.addon(EKS_ADDONS.kubeProxy);
@@ -275,6 +276,11 @@ export class Cluster extends Construct {
       podIdentityAssociation: [{ roleArn: this.ebsCsiRole.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
       dependsOn: [...afterNodes, podIdentityAgent, ebsPolicy],
     });
+  }
+
+  /** The cluster name as a Terraform reference: resources that use it wait for the cluster. */
+  public get nameReference(): string {
+    return this.eksCluster.name;
   }
 
   /** Endpoint of the Kubernetes API (known after apply). */

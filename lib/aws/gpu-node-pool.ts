@@ -220,9 +220,10 @@ export class GpuNodePool extends Construct {
     this.nodeGroup = new ManagedNodeGroup(this, 'group', {
       naming: cluster.naming,
       clusterName: cluster.name,
+      clusterNameReference: cluster.nameReference,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       nodeRoleArn: cluster.nodeRoleArn,
-      volumeKeyArn: cluster.nodeVolumeKey.keyArn,
+      volumeKeyArn: cluster.nodeVolumeKey!.keyArn,
       poolName: this.name,
       instanceTypes: this.instanceTypes.map(String),
       amiType: this.amiType,

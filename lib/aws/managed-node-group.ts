@@ -29,6 +29,8 @@ const EFFECTS: { [effect: string]: string } = {
 export interface ManagedNodeGroupSettings {
   readonly naming: PlatformNaming;
   readonly clusterName: string;
+  /** The cluster name as a reference, so the node group waits for the cluster. */
+  readonly clusterNameReference: string;
   readonly clusterSecurityGroupId: string;
   readonly nodeRoleArn: string;
   readonly volumeKeyArn: string;
@@ -119,7 +121,7 @@ export class ManagedNodeGroup extends Construct {
     });
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
-      clusterName: s.clusterName,
+      clusterName: s.clusterNameReference,
       nodeGroupName: s.poolName,
       nodeRoleArn: s.nodeRoleArn,
       subnetIds: s.subnetIds,

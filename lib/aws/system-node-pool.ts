@@ -116,9 +116,10 @@ export class SystemNodePool extends Construct {
     this.nodeGroup = new ManagedNodeGroup(this, 'group', {
       naming: cluster.naming,
       clusterName: cluster.name,
+      clusterNameReference: cluster.nameReference,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       nodeRoleArn: cluster.nodeRoleArn,
-      volumeKeyArn: cluster.nodeVolumeKey.keyArn,
+      volumeKeyArn: cluster.nodeVolumeKey!.keyArn,
       poolName: this.name,
       instanceTypes: this.instanceTypes,
       amiType: 'AL2023_x86_64_STANDARD',

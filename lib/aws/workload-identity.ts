@@ -69,7 +69,7 @@ export class WorkloadIdentity extends Construct {
       }).json,
     });
     this.association = new EksPodIdentityAssociation(this, 'association', {
-      clusterName: cluster.name,
+      clusterName: cluster.nameReference,
       namespace: this.namespace,
       serviceAccount: this.serviceAccount,
       roleArn: this.role.arn,

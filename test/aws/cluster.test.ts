@@ -1,7 +1,7 @@
+import { configs, only, policyStatements, resources, synth, testCluster, testStack } from './util';
 import { CONTROL_PLANE_LOG_TYPES, EBS_CSI_SERVICE_ACCOUNT } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
 import { EKS, EKS_ADDONS } from '../../lib/core/versions';
-import { configs, only, policyStatements, resources, synth, testCluster, testStack } from './util';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/platform-admins';
 

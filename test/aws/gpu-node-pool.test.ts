@@ -1,7 +1,7 @@
+import { configs, synth, testCluster, testStack } from './util';
 import { AUTOSCALER_TEMPLATE_PREFIX, CapacityType, GPU_TAINT, GpuAmiType, GpuNodePool } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
 import { NODE_LABELS, NodePoolProvisioner, TaintEffect } from '../../lib/core/contract';
-import { configs, synth, testCluster, testStack } from './util';
 
 /** The node group, launch template and ASG tags of one pool, from the synthesized JSON. */
 function poolResources(json: any, poolName: string) {

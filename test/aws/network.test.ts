@@ -1,5 +1,5 @@
-import { InterfaceEndpointService, NatGatewayMode, SUBNET_TAGS } from '../../lib/aws';
 import { configs, only, policyStatements, synth, testNetwork, testStack } from './util';
+import { InterfaceEndpointService, NatGatewayMode, SUBNET_TAGS } from '../../lib/aws';
 
 describe('Network', () => {
   test('lays out non-overlapping private and public subnets from one block', () => {
