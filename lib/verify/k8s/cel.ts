@@ -62,6 +62,9 @@ const ENV = celEnv({ funcs: [...strings, ...K8S_REGEX] });
 /** Calls the CEL parser turns operators and macros into; evaluated by the planner itself. */
 const BUILT_IN_FORMS = new Set(['_&&_', '_||_', '_?_:_', '@not_strictly_false', '_[_]', '@in']);
 
+/** Identifiers CEL predefines (type denotations). */
+const TYPE_NAMES = ['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type', 'dyn'];
+
 interface ExprLike {
   exprKind?: { case?: string; value?: any };
 }
@@ -83,6 +86,7 @@ export function compileCelRule(raw: RawCelRule): CompiledCelRule {
     return { status: CelRuleStatus.NOT_EVALUATED, reason: `uses ${unknownCalls.join(', ')} (a Kubernetes CEL library not available offline)` };
   }
   free.delete('self');
+  for (const t of TYPE_NAMES) free.delete(t);
   if (free.size > 0) return { status: CelRuleStatus.NOT_EVALUATED, reason: `refers to ${[...free].join(', ')}` };
   try {
     const program = plan(ENV, parsed as never) as (b: { self: unknown }) => unknown;
