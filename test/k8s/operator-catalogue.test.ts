@@ -1,0 +1,164 @@
+import { Testing } from 'cdk8s';
+import { GpuInstanceType } from '../../lib/core';
+import { OPERATORS, OPERATOR_SOURCES } from '../../lib/core/versions';
+import {
+  ArgoCdApplications, InstallPhase, isPinnedVersion, NodePoolReference, OperatorCatalogue, OperatorRelease, PlatformOperators,
+  PodSecurityLevel, ReleaseSource, syncWaveOf,
+} from '../../lib/k8s';
+import { chart, gpuPoolContract, ofKind, one } from './helpers';
+
+const WAVE = 'argocd.argoproj.io/sync-wave';
+
+function renderDefaults() {
+  const { app } = chart();
+  const ops = new PlatformOperators(app, 'operators');
+  return { ops, objects: Testing.synth(ops) };
+}
+
+describe('operator catalogue and Argo CD renderer', () => {
+  const { ops, objects } = renderDefaults();
+  const apps = ofKind(objects, 'Application');
+
+  test('one Application per release of the platform defaults', () => {
+    expect(apps.map((a) => a.metadata.name).sort()).toEqual([
+      'cert-manager', 'katib', 'keda', 'kserve', 'kubeflow-trainer', 'kubeflow-trainer-runtimes', 'kueue',
+      'notebook-controller', 'opentelemetry-operator', 'prometheus-operator',
+    ]);
+    for (const a of apps) {
+      expect(a.apiVersion).toBe('argoproj.io/v1alpha1');
+      expect(a.metadata.namespace).toBe('argocd');
+      expect(a.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: ops.release(a.metadata.name)!.namespace });
+    }
+  });
+
+  test('every Application points at a pinned version: no HEAD, latest, branch or range', () => {
+    for (const a of apps) {
+      const rev = a.spec.source.targetRevision;
+      expect(typeof rev).toBe('string');
+      expect(rev).not.toMatch(/^(HEAD|latest|main|master)$/i);
+      expect(rev).not.toMatch(/[\^~*<>=|\s]|(^|\.)x(\.|$)/);
+      expect(rev).toMatch(/^v?\d+\.\d+\.\d+$/);
+      for (const image of a.spec.source.kustomize?.images ?? []) expect(image).toMatch(/:v?\d+\.\d+\.\d+$/);
+    }
+    expect(JSON.stringify(objects)).not.toMatch(/:latest\b|@latest\b/);
+  });
+
+  test('operators whose CRDs the verifier checks run exactly those versions', () => {
+    const rev = (name: string) => one(apps, 'Application', name).spec.source.targetRevision;
+    expect(rev('kueue')).toBe(OPERATORS.kueue.version.replace(/^v/, ''));
+    expect(rev('keda')).toBe(OPERATORS.keda.version.replace(/^v/, ''));
+    expect(rev('kserve')).toBe(OPERATORS.kserve.version);
+    expect(rev('kubeflow-trainer')).toBe(OPERATORS.trainer.version);
+    expect(rev('kubeflow-trainer-runtimes')).toBe(OPERATORS.trainer.version);
+    expect(rev('katib')).toBe(OPERATORS.katib.version);
+    expect(rev('notebook-controller')).toBe(OPERATORS.notebooks.version);
+    expect(rev('prometheus-operator')).toBe(OPERATORS.prometheusOperator.version);
+    expect(rev('opentelemetry-operator')).toBe(OPERATORS.opentelemetryOperator.version);
+  });
+
+  test('sync waves put CRDs and webhooks before the custom resources that need them', () => {
+    const wave = (name: string) => Number(one(apps, 'Application', name).metadata.annotations[WAVE]);
+    expect(wave('cert-manager')).toBeLessThan(wave('kserve'));
+    expect(wave('cert-manager')).toBeLessThan(wave('opentelemetry-operator'));
+    expect(wave('prometheus-operator')).toBeLessThan(wave('kueue'));
+    expect(wave('kubeflow-trainer')).toBeLessThan(wave('kubeflow-trainer-runtimes'));
+    expect(wave('kubeflow-trainer-runtimes')).toBeLessThan(syncWaveOf(InstallPhase.PLATFORM));
+    for (const ns of ofKind(objects, 'Namespace')) expect(Number(ns.metadata.annotations[WAVE])).toBeLessThan(wave('cert-manager'));
+  });
+
+  test('automated sync; prune and the cascade finalizer off for releases that hold state', () => {
+    for (const a of apps) {
+      const stateful = ['cert-manager', 'katib'].includes(a.metadata.name);
+      expect(a.spec.syncPolicy.automated).toEqual({ prune: !stateful, selfHeal: true });
+      expect(a.metadata.finalizers).toEqual(stateful ? undefined : ['resources-finalizer.argocd.argoproj.io']);
+    }
+  });
+
+  test('server-side apply where CRDs are large', () => {
+    const ssa = apps.filter((a) => a.spec.syncPolicy.syncOptions.includes('ServerSideApply=true')).map((a) => a.metadata.name);
+    expect(ssa).toEqual(expect.arrayContaining(['kserve', 'kubeflow-trainer', 'prometheus-operator', 'opentelemetry-operator', 'notebook-controller']));
+  });
+
+  test('Helm sources: chart, version and values; OCI charts through a repository declaration', () => {
+    const kueue = one(apps, 'Application', 'kueue').spec.source;
+    expect(kueue).toEqual({
+      repoURL: 'registry.k8s.io/kueue/charts', chart: 'kueue', targetRevision: OPERATOR_SOURCES.kueue.version,
+      helm: { releaseName: 'kueue', valuesObject: { enableCertManager: false, enablePrometheus: true } },
+    });
+    const secret = ofKind(objects, 'Secret');
+    expect(secret).toHaveLength(1);
+    expect(secret[0].metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repository' });
+    expect(secret[0].stringData).toEqual({ type: 'helm', name: 'registry.k8s.io/kueue/charts', url: 'registry.k8s.io/kueue/charts', enableOCI: 'true' });
+    expect(one(apps, 'Application', 'cert-manager').spec.source.helm.valuesObject.crds).toEqual({ enabled: true, keep: true });
+  });
+
+  test('kustomize sources: namespace, pinned images, KServe deployment mode patch', () => {
+    const kserve = one(apps, 'Application', 'kserve').spec.source;
+    expect(kserve.repoURL).toBe('https://github.com/kserve/kserve');
+    expect(kserve.path).toBe('config/default');
+    expect(kserve.kustomize.namespace).toBe('kserve');
+    expect(kserve.kustomize.patches[0].target).toEqual({ kind: 'ConfigMap', name: 'inferenceservice-config' });
+    expect(kserve.kustomize.patches[0].patch).toContain('{"defaultDeploymentMode":"Standard"}');
+    expect(one(apps, 'Application', 'katib').spec.source.kustomize.images).toHaveLength(4);
+  });
+
+  test('release namespaces are declared with Pod Security labels and reasons', () => {
+    const ns = ofKind(objects, 'Namespace');
+    expect(ns.map((n) => n.metadata.name).sort()).toEqual(
+      ['cert-manager', 'keda', 'kserve', 'kubeflow', 'kubeflow-system', 'kueue-system', 'monitoring', 'opentelemetry-operator-system']);
+    const cm = one(ns, 'Namespace', 'cert-manager');
+    expect(cm.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(cm.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.34');
+    const kubeflow = one(ns, 'Namespace', 'kubeflow');
+    expect(kubeflow.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(kubeflow.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
+    expect(kubeflow.metadata.annotations['cnai.io/pod-security-reason']).toMatch(/katib: .*; notebook-controller: /);
+  });
+
+  test('NVIDIA charts place their agents with the pools\' selectors and tolerations', () => {
+    const pool = NodePoolReference.fromContract(gpuPoolContract('gpu-a10g', GpuInstanceType.G5_XLARGE, 2));
+    const dp = OperatorCatalogue.nvidiaDevicePlugin({ pools: [pool], configMapName: 'nvidia-device-plugin-configs', defaultConfig: 'gpu-a10g' });
+    expect(dp.values.tolerations).toEqual(pool.tolerations());
+    expect(dp.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+      .toEqual(Object.entries(pool.nodeSelector()).map(([key, v]) => ({ key, operator: 'In', values: [v] })));
+    expect(dp.values.config).toEqual({ name: 'nvidia-device-plugin-configs', default: 'gpu-a10g' });
+    expect(dp.values.gfd).toEqual({ enabled: true });
+    expect(dp.podSecurity).toBe(PodSecurityLevel.PRIVILEGED);
+    const gpuOp = OperatorCatalogue.gpuOperator({ pools: [pool] });
+    expect(gpuOp.values.driver).toEqual({ enabled: false });
+    expect(gpuOp.values.toolkit).toEqual({ enabled: false });
+    expect(OperatorCatalogue.dcgmExporter({ pools: [pool] }).values.serviceMonitor).toEqual({ enabled: true });
+  });
+
+  test('a root Application syncs the committed platform manifests (app of apps)', () => {
+    const { chart: ch } = chart();
+    new ArgoCdApplications(ch, 'argo', { releases: [OperatorCatalogue.certManager()], platformManifests: { repoUrl: 'https://git.example.com/platform', path: 'dist', revision: 'v1.0.0' } });
+    const root = one(Testing.synth(ch), 'Application', 'cnai-platform');
+    expect(root.spec.source).toEqual({ repoURL: 'https://git.example.com/platform', path: 'dist', targetRevision: 'v1.0.0', directory: { recurse: true } });
+  });
+
+  test.each([['1.2.3', true], ['v0.19.2', true], ['HEAD', false], ['latest', false], ['^1.2.0', false], ['~1.2', false], ['1.x', false], ['>=1.0.0', false], ['main', false], ['', false]])(
+    'isPinnedVersion(%p) is %p', (v, ok) => expect(isPinnedVersion(v)).toBe(ok));
+
+  describe('errors', () => {
+    const cert = OperatorCatalogue.certManager();
+    const cases: [string, () => unknown, RegExp][] = [
+      ['range version', () => ReleaseSource.helmChart({ ...OPERATOR_SOURCES.certManager, version: '^1.20.0' }),
+        /ReleaseSource\(cert-manager\): invalid version = "\^1.20.0": not an exact version/],
+      ['HEAD revision', () => ReleaseSource.gitKustomize({ ...OPERATOR_SOURCES.kserve, revision: 'HEAD' }), /invalid version = "HEAD": not an exact version/],
+      ['two releases with the same name', () => new ArgoCdApplications(chart().chart, 'a', { releases: [cert, cert] }),
+        /invalid releases\[1\].name = "cert-manager": two releases have the same name/],
+      ['chart directory with Argo CD', () => new ArgoCdApplications(chart().chart, 'a', {
+        releases: [new OperatorRelease({ name: 'local', namespace: 'x', source: ReleaseSource.helmDirectory('./charts/x', '1.0.0'), phase: InstallPhase.OPERATORS })],
+      }), /invalid releases\[0\].source = ".\/charts\/x": Argo CD cannot read a chart directory of this machine/],
+      ['Helm values on a kustomize source', () => new OperatorRelease({
+        name: 'k', namespace: 'k', source: ReleaseSource.gitKustomize(OPERATOR_SOURCES.katib), phase: InstallPhase.OPERATORS, values: { a: 1 },
+      }), /OperatorRelease\(k\): invalid values = \{"a":1\}: a kustomize source takes no Helm values/],
+      ['release namespace not DNS-1123', () => new OperatorRelease({ name: 'k', namespace: 'Kube_Flow', source: ReleaseSource.helmChart(OPERATOR_SOURCES.keda), phase: InstallPhase.OPERATORS }),
+        /invalid namespace = "Kube_Flow": not a valid DNS-1123 label/],
+      ['floating root revision', () => new ArgoCdApplications(chart().chart, 'a', { releases: [cert], platformManifests: { repoUrl: 'https://g', path: 'dist', revision: 'main' } }),
+        /invalid platformManifests.revision = "main": not an exact revision/],
+    ];
+    test.each(cases)('%s', (_name, fn, message) => expect(fn).toThrow(message));
+  });
+});
