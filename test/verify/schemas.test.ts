@@ -133,7 +133,7 @@ describe('fetchSchemas', () => {
     const fetch = fakeFetch([], () => 404);
     await expect(fetchSchemas({ dir: tmp, fetch, sources })).rejects.toThrow(new RegExp([
       'Could not get 2 schema files into .*:',
-      `  - crds/keda-scaledobjects.yaml: HTTP 404 from https://raw.githubusercontent.com/kedacore/keda/.*`,
+      '  - crds/keda-scaledobjects.yaml: HTTP 404 from https://raw.githubusercontent.com/kedacore/keda/.*',
       '  - crds/katib-experiments.from-openapi.yaml: cannot derive, its input crds/katib-openapi-spec.json is missing',
     ].join('\n')));
   });
