@@ -223,8 +223,8 @@ export class TeamNamespace extends Construct implements INamespaceOwner {
       });
     }
 
-    this.bindGroups('developers', props.developerGroups ?? [], this.developerRole().name);
-    this.bindGroups('viewers', props.viewerGroups ?? [], 'view', 'ClusterRole');
+    this.bindGroups('developers', 'developerGroups', props.developerGroups ?? [], this.developerRole().name);
+    this.bindGroups('viewers', 'viewerGroups', props.viewerGroups ?? [], 'view', 'ClusterRole');
 
     if (cq) {
       this.localQueueName = this.team;
@@ -338,11 +338,11 @@ export class TeamNamespace extends Construct implements INamespaceOwner {
     });
   }
 
-  private bindGroups(id: string, groups: string[], roleName: string, kind: string = 'Role'): void {
+  private bindGroups(id: string, prop: string, groups: string[], roleName: string, kind: string = 'Role'): void {
     if (groups.length === 0) return;
     groups.forEach((g, i) => {
       if (!g || g.trim() !== g) {
-        throw invalidProp(this.node.path, `${id}Groups[${i}]`, g, 'not a group name', 'give the group name exactly as the authenticator reports it');
+        throw invalidProp(this.node.path, `${prop}[${i}]`, g, 'not a group name', 'give the group name exactly as the authenticator reports it');
       }
     });
     new k8s.KubeRoleBinding(this, `Binding-${id}`, {

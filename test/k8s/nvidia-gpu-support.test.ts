@@ -1,0 +1,114 @@
+import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { GpuInstanceType, NodePoolProvisioner } from '../../lib/core';
+import { GpuNodePool, MigStrategy, NodePoolReference, NvidiaGpuSupport, NvidiaGpuSupportProps } from '../../lib/k8s';
+import { chart, cpuPoolContract, gpuPoolContract, ofKind, one } from './helpers';
+
+const a10g = NodePoolReference.fromContract(gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4));
+const h100 = NodePoolReference.fromContract(gpuPoolContract('gpu-h100', GpuInstanceType.P5_48XLARGE, 2));
+
+function render(props: Partial<NvidiaGpuSupportProps> = {}) {
+  const { chart: ch } = chart();
+  const gpu = new NvidiaGpuSupport(ch, 'gpu', {
+    pools: [a10g, h100],
+    sharing: [{ pool: a10g, timeSlicingReplicas: 4 }, { pool: h100, migStrategy: MigStrategy.MIXED }],
+    ...props,
+  });
+  return { gpu, objects: Testing.synth(ch) };
+}
+
+function configOf(objects: any[], pool: string): any {
+  return YAML.parse(one(objects, 'ConfigMap', 'nvidia-device-plugin-configs').data[pool]);
+}
+
+describe('NvidiaGpuSupport', () => {
+  const { gpu, objects } = render();
+
+  test('time-slicing and MIG reach the device plugin config of their pool', () => {
+    expect(configOf(objects, 'gpu-a10g')).toEqual({
+      version: 'v1',
+      flags: { migStrategy: 'none', failOnInitError: true },
+      sharing: { timeSlicing: { renameByDefault: false, failRequestsGreaterThanOne: true, resources: [{ name: 'nvidia.com/gpu', replicas: 4 }] } },
+    });
+    expect(configOf(objects, 'gpu-h100')).toEqual({ version: 'v1', flags: { migStrategy: 'mixed', failOnInitError: true } });
+    expect(configOf(objects, 'default')).toEqual({ version: 'v1', flags: { migStrategy: 'none', failOnInitError: true } });
+    expect(gpu.schedulableGpus(a10g)).toBe(16);
+    expect(gpu.schedulableGpusPerNode(a10g)).toBe(4);
+    expect(gpu.schedulableGpus(h100)).toBe(16);
+  });
+
+  test('one device plugin per pool, placed with exactly the pool\'s selector and tolerations, defaulting to the pool\'s config', () => {
+    for (const pool of [a10g, h100]) {
+      const ds = one(objects, 'DaemonSet', `nvidia-device-plugin-${pool.poolName}`);
+      const spec = ds.spec.template.spec;
+      expect(spec.nodeSelector).toEqual(pool.nodeSelector());
+      expect(spec.tolerations).toEqual(pool.tolerations());
+      const cm = spec.containers.find((c: any) => c.name === 'config-manager');
+      const env = Object.fromEntries(cm.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+      expect(env).toMatchObject({ NODE_LABEL: 'nvidia.com/device-plugin.config', DEFAULT_CONFIG: pool.poolName, SEND_SIGNAL: 'true', PROCESS_TO_SIGNAL: 'nvidia-device-plugin' });
+      expect(spec.shareProcessNamespace).toBe(true);
+      expect(spec.volumes.find((v: any) => v.name === 'available-configs').configMap.name).toBe('nvidia-device-plugin-configs');
+    }
+  });
+
+  test('only the device plugin of a MIG pool is privileged; the others have no capabilities', () => {
+    const plugin = (pool: string) => one(objects, 'DaemonSet', `nvidia-device-plugin-${pool}`).spec.template.spec.containers.find((c: any) => c.name === 'nvidia-device-plugin');
+    expect(plugin('gpu-h100').securityContext.privileged).toBe(true);
+    expect(plugin('gpu-a10g').securityContext).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true });
+    const privileged = ofKind(objects, 'DaemonSet').flatMap((d) => [...d.spec.template.spec.containers, ...(d.spec.template.spec.initContainers ?? [])]
+      .filter((c: any) => c.securityContext?.privileged).map((c: any) => `${d.metadata.name}/${c.name}`));
+    expect(privileged).toEqual(['nvidia-device-plugin-gpu-h100/nvidia-device-plugin']);
+  });
+
+  test('the DCGM exporter runs restricted on every GPU pool and is scraped by a ServiceMonitor', () => {
+    const ds = one(objects, 'DaemonSet', 'dcgm-exporter');
+    const spec = ds.spec.template.spec;
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(spec.containers[0].securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+      privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(spec.tolerations).toEqual([...a10g.tolerations(), { key: 'cnai.io/dedicated', operator: 'Equal', value: 'gpu-h100', effect: 'NoExecute' }]);
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toHaveLength(2);
+    const sm = one(objects, 'ServiceMonitor', 'dcgm-exporter');
+    const svc = one(objects, 'Service', 'dcgm-exporter');
+    expect(sm.spec.selector.matchLabels).toEqual(svc.metadata.labels);
+    expect(svc.spec.selector).toEqual(ds.spec.template.metadata.labels);
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'metrics', interval: '15s' });
+    expect(svc.spec.ports[0].name).toBe('metrics');
+  });
+
+  test('the namespace is privileged with the reason recorded', () => {
+    const ns = one(objects, 'Namespace', 'nvidia-gpu');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(ns.metadata.annotations['cnai.io/pod-security-reason']).toMatch(/device plugin/);
+  });
+
+  test('whole GPUs and no exporter when asked', () => {
+    const r = render({ sharing: [], dcgmExporter: false });
+    expect(configOf(r.objects, 'gpu-a10g')).toEqual({ version: 'v1', flags: { migStrategy: 'none', failOnInitError: true } });
+    expect(ofKind(r.objects, 'ServiceMonitor')).toHaveLength(0);
+    expect(r.gpu.schedulableGpus(a10g)).toBe(4);
+  });
+
+  describe('errors', () => {
+    const cpu = NodePoolReference.fromContract(cpuPoolContract('system', 3));
+    const cases: [string, () => unknown, RegExp][] = [
+      ['time-slicing with fewer than 2 replicas', () => render({ sharing: [{ pool: a10g, timeSlicingReplicas: 1 }] }),
+        /test\/gpu: invalid sharing\[0\].timeSlicingReplicas = 1: time-slicing needs at least 2 replicas per GPU/],
+      ['MIG on a GPU that lacks it', () => render({ sharing: [{ pool: a10g, migStrategy: MigStrategy.SINGLE }] }),
+        /invalid sharing\[0\].migStrategy = "single": pool gpu-a10g has GPUs without MIG support \(g5.2xlarge: A10G\)/],
+      ['sharing for a pool that is not enabled', () => render({ pools: [h100], sharing: [{ pool: a10g, timeSlicingReplicas: 2 }] }),
+        /invalid sharing\[0\].pool = "gpu-a10g": not one of the pools of NvidiaGpuSupport/],
+      ['a CPU pool', () => render({ pools: [cpu], sharing: [] }), /invalid pools\[0\] = "system": not a GPU pool/],
+      ['an Auto Mode pool', () => {
+        const { chart: ch } = chart();
+        const auto = new GpuNodePool(ch, 'auto', { families: ['g6'], maxGpus: 4, provisioner: NodePoolProvisioner.AUTO_MODE });
+        return new NvidiaGpuSupport(ch, 'gpu', { pools: [auto] });
+      }, /invalid pools\[0\] = "auto": EKS Auto Mode nodes run their own NVIDIA device plugin/],
+      ['a pool listed twice', () => render({ pools: [a10g, a10g], sharing: [] }), /invalid pools\[1\] = "gpu-a10g": pool listed twice/],
+      ['no pools', () => render({ pools: [], sharing: [] }), /invalid pools = \[\]: no GPU pool given/],
+    ];
+    test.each(cases)('%s', (_name, fn, message) => expect(fn).toThrow(message));
+  });
+});
