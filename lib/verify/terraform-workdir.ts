@@ -134,6 +134,10 @@ function offlineProviderSettings(block: AwsProviderBlock | undefined): { [k: str
   if (keys.has('shared_config_files')) settings.shared_config_files = [];
   if (keys.has('shared_credentials_files')) settings.shared_credentials_files = [];
   if (keys.has('token')) settings.token = '';
+  // With skip_requesting_account_id the provider knows no account id, so an account
+  // allow/deny list would reject every offline plan. The list is still validated.
+  if (keys.has('allowed_account_ids')) settings.allowed_account_ids = [];
+  if (keys.has('forbidden_account_ids')) settings.forbidden_account_ids = [];
   return settings;
 }
 
