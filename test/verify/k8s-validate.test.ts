@@ -68,9 +68,11 @@ describe('valid manifests', () => {
     expect(report.objectsChecked).toBe(10);
   });
 
-  test('accepts objects, objects with toJson() (cdk8s charts) and YAML text, and names files', () => {
+  test('accepts objects, objects with toJson() (cdk8s charts), apps (their charts) and YAML text, and names files', () => {
     const chart = { toJson: () => [deployment(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } }] };
     expect(validateManifests([chart]).objectsChecked).toBe(2);
+    const app = { charts: [chart, chart] };
+    expect(validateManifests(app).findings.map((f) => f.category)).toEqual([FindingCategory.DUPLICATE, FindingCategory.DUPLICATE]);
     expect(validateManifests(deployment()).objectsChecked).toBe(1);
     expect(validateManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n---\n').documents).toBe(1);
     const f = findings([{ file: 'a.yaml', content: [deployment({ replica: 1 })] }, { file: 'b.yaml', content: 'apiVersion: v1\nkind: Sevice\n' }]);

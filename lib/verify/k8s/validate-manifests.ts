@@ -142,7 +142,8 @@ interface SourceDoc {
  * Validates every object of `input` against the schema of its kind.
  *
  * @param input YAML text; a {@link ManifestFile}; objects (e.g. `Testing.synth(chart)`);
- *   anything with a `toJson()` method (a cdk8s Chart or ApiObject); or an array mixing those
+ *   anything with a `toJson()` method (a cdk8s Chart or ApiObject); a cdk8s App (its
+ *   `charts`); or an array mixing those
  */
 export function validateManifests(input: unknown, options: ValidateManifestsOptions = {}): ManifestValidationReport {
   const schemaDir = resolveSchemaDir(options.schemaDir);
@@ -317,8 +318,9 @@ function collectDocuments(input: unknown, file: string | undefined, docs: Source
   }
   if (Array.isArray(input)) {
     for (const item of input) {
-      if (typeof item === 'string' || isManifestFile(item) || hasToJson(item) || Array.isArray(item)) collectDocuments(item, file, docs, findings, counter);
-      else if (item !== null && item !== undefined) docs.push({ ...(file !== undefined ? { file } : {}), index: counter.next++, value: item });
+      if (typeof item === 'string' || isManifestFile(item) || hasToJson(item) || hasCharts(item) || Array.isArray(item)) {
+        collectDocuments(item, file, docs, findings, counter);
+      } else if (item !== null && item !== undefined) {docs.push({ ...(file !== undefined ? { file } : {}), index: counter.next++, value: item });}
     }
     return;
   }
@@ -334,6 +336,10 @@ function collectDocuments(input: unknown, file: string | undefined, docs: Source
   }
   if (hasToJson(input)) {
     collectDocuments([input.toJson()].flat(), file, docs, findings, counter);
+    return;
+  }
+  if (hasCharts(input)) {
+    collectDocuments(input.charts, file, docs, findings, counter);
     return;
   }
   if (input !== null && input !== undefined) docs.push({ ...(file !== undefined ? { file } : {}), index: counter.next++, value: input });
@@ -366,6 +372,11 @@ function isManifestFile(x: unknown): x is ManifestFile {
   if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
   const o = x as { [k: string]: unknown };
   return typeof o.file === 'string' && !('apiVersion' in o) && !('kind' in o);
+}
+
+/** A cdk8s App (duck-typed: this module does not import cdk8s). */
+function hasCharts(x: unknown): x is { charts: unknown[] } {
+  return x !== null && typeof x === 'object' && !('apiVersion' in x) && Array.isArray((x as { charts?: unknown }).charts);
 }
 
 function hasToJson(x: unknown): x is { toJson(): unknown } {

@@ -229,7 +229,9 @@ function checkObject(node: SchemaNode, obj: { [key: string]: unknown }, ctx: Ctx
     }
   }
   for (const key of keys) {
-    const child = node.properties?.get(key);
+    let child = node.properties?.get(key);
+    // An embedded resource's metadata is an ObjectMeta, whatever its own schema omits.
+    if (node.embedded && key === 'metadata' && !child?.properties) child = ctx.objectMeta();
     ctx.path.push(key);
     if (child) {
       check(child, obj[key], ctx);
