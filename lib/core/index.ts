@@ -5,3 +5,4 @@ export * from './versions';
 export * from './accelerators';
 export * from './models';
 export * from './sizing';
+export * from './cidr';

@@ -1,0 +1,114 @@
+/**
+ * `npm run synth`: synthesizes the platform into cdktf.out/ (Terraform JSON) and dist/
+ * (Kubernetes YAML), verifies both with the project's verifier (schemas; terraform
+ * validate and an offline plan) and prints a short summary.
+ *
+ * Flags: --no-plan (terraform validate only), --json (print the summary as JSON).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App as Cdk8sApp } from 'cdk8s';
+import { App as CdktfApp } from 'cdktf';
+import { buildAwsPlatform } from '../examples/aws-platform/main';
+import { buildApp as buildK8sPlatform } from '../examples/k8s-platform/main';
+import { validateManifests } from '../lib/verify/k8s';
+import { verifyTerraformStack } from '../lib/verify/terraform';
+
+const root = path.resolve(__dirname, '..');
+const args = new Set(process.argv.slice(2));
+
+function timed<T>(label: string, fn: () => T, timings: { [k: string]: number }): T {
+  const start = Date.now();
+  try {
+    return fn();
+  } finally {
+    timings[label] = Date.now() - start;
+  }
+}
+
+function table(title: string, rows: { [k: string]: number | string }): string {
+  const keys = Object.keys(rows);
+  const width = Math.max(...keys.map((k) => k.length), 10);
+  return [title, ...keys.map((k) => `  ${k.padEnd(width)}  ${rows[k]}`)].join('\n');
+}
+
+function main(): void {
+  const timings: { [k: string]: number } = {};
+  const tfOut = path.join(root, 'cdktf.out');
+  const k8sOut = path.join(root, 'dist');
+  fs.rmSync(tfOut, { recursive: true, force: true });
+  fs.rmSync(k8sOut, { recursive: true, force: true });
+
+  // 1. AWS layer.
+  const aws = timed('synth aws', () => {
+    const app = new CdktfApp({ outdir: tfOut });
+    const stack = buildAwsPlatform(app);
+    app.synth();
+    return stack;
+  }, timings);
+  const contract = aws.contract();
+
+  // 2. Kubernetes layer.
+  timed('synth k8s', () => {
+    const app: Cdk8sApp = buildK8sPlatform(k8sOut);
+    app.synth();
+  }, timings);
+
+  // 3. Verify: every Kubernetes object against its schema, every stack with terraform.
+  const yamlFiles = fs.readdirSync(k8sOut).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => ({ file: path.join('dist', f), content: fs.readFileSync(path.join(k8sOut, f), 'utf8') }));
+  const k8sReport = timed('verify k8s', () => validateManifests(yamlFiles), timings);
+  if (!k8sReport.valid) {
+    console.error(k8sReport.findings.map((f) => `${f.file ?? ''}#${f.documentIndex} ${f.kind}/${f.name} ${f.path}: ${f.reason}`).join('\n'));
+    throw new Error(`${k8sReport.findings.length} Kubernetes schema findings: the synthesized output is not valid`);
+  }
+  const stacksDir = path.join(tfOut, 'stacks');
+  const tfResults = fs.readdirSync(stacksDir).sort().map((name) =>
+    timed(`verify terraform ${name}`, () => verifyTerraformStack(path.join(stacksDir, name), { plan: !args.has('--no-plan') }), timings));
+
+  const summary = {
+    terraform: {
+      stacks: tfResults.map((r) => ({
+        stack: path.relative(root, r.stackDir),
+        validated: r.validated,
+        planned: r.planned,
+        resources: r.plannedResourceCount,
+        resourcesByType: r.plannedResourcesByType,
+      })),
+    },
+    kubernetes: {
+      files: yamlFiles.map((f) => f.file),
+      objects: k8sReport.objectsChecked,
+      objectsPerKind: k8sReport.objectsPerKind,
+      celRules: { evaluated: k8sReport.cel.evaluated, skippedTransition: k8sReport.cel.skippedTransition, notEvaluated: k8sReport.cel.notEvaluated },
+      kubernetesVersion: k8sReport.kubernetesVersion,
+    },
+    gpuPools: contract.nodePools.filter((p) => p.gpusPerNode > 0).map((p) => ({
+      pool: p.name,
+      instanceTypes: p.instanceTypes,
+      gpusPerNode: p.gpusPerNode,
+      gpuMemoryGiB: p.gpuMemoryGiB,
+      maxNodes: p.maxNodes,
+      maxGpus: p.gpusPerNode * p.maxNodes,
+      efa: p.efa,
+    })),
+    timingsMs: timings,
+  };
+
+  if (args.has('--json')) {
+    console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
+  const lines: string[] = [];
+  for (const s of summary.terraform.stacks) {
+    lines.push(table(`Terraform ${s.stack}: validated, ${s.planned ? `planned ${s.resources} resources to create` : 'plan skipped'}`, s.resourcesByType));
+  }
+  lines.push(table(`Kubernetes ${summary.kubernetes.files.join(', ')}: ${summary.kubernetes.objects} objects valid against Kubernetes ${summary.kubernetes.kubernetesVersion} and the pinned CRDs`
+    + ` (CEL rules: ${summary.kubernetes.celRules.evaluated} evaluations, ${summary.kubernetes.celRules.skippedTransition} transition rules skipped, ${summary.kubernetes.celRules.notEvaluated} not evaluated)`,
+  summary.kubernetes.objectsPerKind));
+  lines.push(table('GPU pools (AWS layer)', Object.fromEntries(summary.gpuPools.map((p) =>
+    [p.pool, `${p.instanceTypes.join('/')}: ${p.gpusPerNode} x ${p.gpuMemoryGiB} GiB per node, up to ${p.maxNodes} nodes = ${p.maxGpus} GPUs${p.efa ? ', EFA' : ''}`]))));
+  lines.push(table('Timings (ms)', timings));
+  console.log(lines.join('\n\n'));
+}
+
+main();
