@@ -1,8 +1,5 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NodePoolProvisioner, PlatformContract } from '../core/contract';
-import { invalidProp, ProblemCollector } from '../core/errors';
-import { NAME_RULES, assertName } from '../core/names';
 import { GitDirectory } from './argo-cd-applications';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
@@ -11,6 +8,9 @@ import { InstallPhase, OperatorRelease, syncWaveOf } from './operator-release';
 import { OperatorRendering, PlatformOperators } from './platform-operators';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION } from './pod-security';
 import { ContainerDefaults, TeamNamespace } from './team-namespace';
+import { NodePoolProvisioner, PlatformContract } from '../core/contract';
+import { invalidProp, ProblemCollector } from '../core/errors';
+import { NAME_RULES, assertName } from '../core/names';
 
 /** A team of the platform. */
 export interface PlatformTeam {

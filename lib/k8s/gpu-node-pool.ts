@@ -1,5 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { KarpenterNodeClass } from './karpenter-node-class';
+import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, PoolToleration, poolSelectorLabels, poolTolerations } from './node-pool';
+import { InstallPhase, syncWaveOf } from './operator-release';
+import { SYNC_WAVE_ANNOTATION } from './pod-security';
 import { GpuInstanceType } from '../core/accelerators';
 import { GPU_RESOURCE, NODE_LABELS, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';
 import { invalidProp } from '../core/errors';
@@ -12,10 +16,6 @@ import {
   NodePoolSpecTemplateSpecRequirementsOperator,
   NodePoolSpecTemplateSpecTaintsEffect,
 } from '../imports/karpenter.sh';
-import { KarpenterNodeClass } from './karpenter-node-class';
-import { InstallPhase, syncWaveOf } from './operator-release';
-import { SYNC_WAVE_ANNOTATION } from './pod-security';
-import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, PoolToleration, poolSelectorLabels, poolTolerations } from './node-pool';
 
 /** EC2 capacity types a pool may launch. */
 export enum CapacityType {

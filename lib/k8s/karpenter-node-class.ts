@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { InstallPhase, syncWaveOf } from './operator-release';
+import { SYNC_WAVE_ANNOTATION } from './pod-security';
 import { invalidProp } from '../core/errors';
 import { NAME_RULES, assertName } from '../core/names';
 import { KARPENTER_AMI } from '../core/versions';
@@ -8,8 +10,6 @@ import {
   Ec2NodeClassSpecMetadataOptionsHttpEndpoint,
   Ec2NodeClassSpecMetadataOptionsHttpTokens,
 } from '../imports/karpenter.k8s.aws';
-import { InstallPhase, syncWaveOf } from './operator-release';
-import { SYNC_WAVE_ANNOTATION } from './pod-security';
 
 /** Props of {@link KarpenterNodeClass}. */
 export interface KarpenterNodeClassProps {

@@ -1,5 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { INodePool, isGpuPool, poolSelectorLabels, poolTolerations } from './node-pool';
+import { InstallPhase, syncWaveOf } from './operator-release';
+import { SYNC_WAVE_ANNOTATION } from './pod-security';
 import { GPU_RESOURCE } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { NAME_RULES, assertName } from '../core/names';
@@ -12,9 +15,6 @@ import {
   ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota,
   ResourceFlavor,
 } from '../imports/kueue.x-k8s.io';
-import { INodePool, isGpuPool, poolSelectorLabels, poolTolerations } from './node-pool';
-import { InstallPhase, syncWaveOf } from './operator-release';
-import { SYNC_WAVE_ANNOTATION } from './pod-security';
 
 /** Label on a team's namespaces; its ClusterQueue admits workloads from those namespaces only. */
 export const TEAM_LABEL = 'cnai.io/team';
@@ -212,8 +212,13 @@ export class KueueQueues extends Construct {
     quotas.forEach((q, i) => {
       const pool = this.flavors[q.pool.poolName] ? this.pools.find((p) => p.poolName === q.pool.poolName) : undefined;
       if (!pool) {
-        problems.add({ construct: where, prop: `quotas[${i}].pool`, value: q.pool.poolName, problem: 'not one of the pools of the queues',
-          fix: `use one of ${this.pools.map((p) => p.poolName).join(', ')}` });
+        problems.add({
+          construct: where,
+          prop: `quotas[${i}].pool`,
+          value: q.pool.poolName,
+          problem: 'not one of the pools of the queues',
+          fix: `use one of ${this.pools.map((p) => p.poolName).join(', ')}`,
+        });
         return;
       }
       if (byPool.has(pool.poolName)) {
@@ -230,9 +235,13 @@ export class KueueQueues extends Construct {
       if (gpus > 0 && !isGpuPool(pool)) {
         problems.add({ construct: where, prop: `quotas[${i}].gpus`, value: gpus, problem: `pool ${pool.poolName} has no GPUs`, fix: 'give GPU quota on a GPU pool' });
       } else if (gpus > cap) {
-        problems.add({ construct: where, prop: `quotas[${i}].gpus`, value: gpus,
+        problems.add({
+          construct: where,
+          prop: `quotas[${i}].gpus`,
+          value: gpus,
           problem: `asks for more GPUs than pool ${pool.poolName} can ever hold (${cap} = its most nodes x GPUs per node${cap !== pool.maxGpus ? ' x time-slicing replicas' : ''})`,
-          fix: `lower the quota to at most ${cap}, or raise the pool's maximum size` });
+          fix: `lower the quota to at most ${cap}, or raise the pool's maximum size`,
+        });
       }
       byPool.set(pool.poolName, q);
     });
@@ -256,9 +265,9 @@ export class KueueQueues extends Construct {
       return {
         name: pool.poolName,
         resources: [
-          { name: 'cpu', nominalQuota: ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota.fromString(quantity(cpu)), borrowingLimit: ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit.fromString(quantity(cpu)) },
-          { name: 'memory', nominalQuota: ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota.fromString(`${quantity(mem)}Gi`), borrowingLimit: ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit.fromString(`${quantity(mem)}Gi`) },
-          { name: GPU_RESOURCE, nominalQuota: ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota.fromNumber(gpus), borrowingLimit: ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit.fromNumber(gpuBorrow) },
+          quota('cpu', quantity(cpu), quantity(cpu)),
+          quota('memory', `${quantity(mem)}Gi`, `${quantity(mem)}Gi`),
+          quota(GPU_RESOURCE, gpus, gpuBorrow),
         ],
       };
     });
@@ -289,13 +298,27 @@ export class KueueQueues extends Construct {
       const sum = Object.values(this.teams).reduce((a, t) => a + (t.nominalGpus[pool.poolName] ?? 0), 0);
       const cap = this.capacity(pool);
       problems.check(sum <= cap, {
-        construct: this.node.path, prop: `teams[*].quotas(${pool.poolName}).gpus`, value: sum,
+        construct: this.node.path,
+        prop: `teams[*].quotas(${pool.poolName}).gpus`,
+        value: sum,
         problem: `the teams' nominal GPU quotas on pool ${pool.poolName} add up to more than the pool can ever hold (${cap})`,
         fix: 'lower the teams\' quotas (they can still borrow idle GPUs), or raise the pool\'s maximum size',
       });
     }
     problems.throwIfAny();
   }
+}
+
+function quota(name: string, nominal: number | string, borrowing: number | string) {
+  return {
+    name,
+    nominalQuota: typeof nominal === 'number'
+      ? ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota.fromNumber(nominal)
+      : ClusterQueueSpecResourceGroupsFlavorsResourcesNominalQuota.fromString(nominal),
+    borrowingLimit: typeof borrowing === 'number'
+      ? ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit.fromNumber(borrowing)
+      : ClusterQueueSpecResourceGroupsFlavorsResourcesBorrowingLimit.fromString(borrowing),
+  };
 }
 
 function quantity(n: number): string {

@@ -1,15 +1,15 @@
 import { Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, isGpuPool, poolsAffinity, poolsTolerations, supportsMig } from './node-pool';
+import { InstallPhase, syncWaveOf } from './operator-release';
+import {
+  PodSecurityLevel, REASON_ANNOTATION, SYNC_WAVE_ANNOTATION, createNamespace, restrictedContainerSecurityContext, restrictedPodSecurityContext,
+} from './pod-security';
 import { GPU_RESOURCE, NodePoolProvisioner } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { GPU_IMAGES, imageRef } from '../core/versions';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../imports/monitoring.coreos.com';
-import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, isGpuPool, poolsAffinity, poolsTolerations, supportsMig } from './node-pool';
-import {
-  PodSecurityLevel, REASON_ANNOTATION, SYNC_WAVE_ANNOTATION, createNamespace, restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from './pod-security';
-import { InstallPhase, syncWaveOf } from './operator-release';
 
 /** How the device plugin exposes MIG devices. */
 export enum MigStrategy {
@@ -280,14 +280,24 @@ export class NvidiaGpuSupport extends Construct {
     const pluginSecurity: k8s.SecurityContext = privileged
       ? { privileged: true, runAsUser: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } }
       : {
-        privileged: false, runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        privileged: false,
+        runAsUser: 0,
+        runAsNonRoot: false,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
       };
     // config-manager shares the plugin's process namespace to send it SIGHUP on a config
     // change; signalling a root process needs the same (root) user, not a capability.
     const sidecarSecurity: k8s.SecurityContext = {
-      privileged: false, runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      privileged: false,
+      runAsUser: 0,
+      runAsNonRoot: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     };
     const configMounts: k8s.VolumeMount[] = [
       { name: 'available-configs', mountPath: CONFIG_DIR, readOnly: true },
@@ -315,16 +325,28 @@ export class NvidiaGpuSupport extends Construct {
             tolerations: pool.tolerations(),
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
             initContainers: [{
-              name: 'config-manager-init', image, command: ['config-manager'],
-              env: configManagerEnv(true), volumeMounts: configMounts, securityContext: sidecarSecurity, resources: small,
+              name: 'config-manager-init',
+              image,
+              command: ['config-manager'],
+              env: configManagerEnv(true),
+              volumeMounts: configMounts,
+              securityContext: sidecarSecurity,
+              resources: small,
             }],
             containers: [
               {
-                name: 'config-manager', image, command: ['config-manager'],
-                env: configManagerEnv(false), volumeMounts: configMounts, securityContext: sidecarSecurity, resources: small,
+                name: 'config-manager',
+                image,
+                command: ['config-manager'],
+                env: configManagerEnv(false),
+                volumeMounts: configMounts,
+                securityContext: sidecarSecurity,
+                resources: small,
               },
               {
-                name: 'nvidia-device-plugin', image, command: ['nvidia-device-plugin'],
+                name: 'nvidia-device-plugin',
+                image,
+                command: ['nvidia-device-plugin'],
                 env: [
                   { name: 'CONFIG_FILE', value: CONFIG_FILE },
                   { name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' },

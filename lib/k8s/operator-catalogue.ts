@@ -1,7 +1,7 @@
-import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../core/versions';
 import { INodePool, poolsAffinity, poolsTolerations } from './node-pool';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './operator-release';
 import { PodSecurityLevel } from './pod-security';
+import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../core/versions';
 
 /** Props of the cert-manager release. */
 export interface CertManagerReleaseProps {
@@ -265,7 +265,7 @@ export class OperatorCatalogue {
       namespace: DEFAULT_NAMESPACES.nvidia,
       source: ReleaseSource.helmChart(OPERATOR_SOURCES.nvidiaDevicePlugin),
       values: {
-        ...(props.configMapName ? { config: { name: props.configMapName, ...(props.defaultConfig ? { default: props.defaultConfig } : {}) } } : {}),
+        ...(props.configMapName ? { config: deviceConfig(props) } : {}),
         gfd: { enabled: gfd },
         nfd: { enabled: gfd },
         affinity: poolsAffinity(props.pools),
@@ -308,7 +308,7 @@ export class OperatorCatalogue {
       values: {
         driver: { enabled: false },
         toolkit: { enabled: false },
-        ...(props.configMapName ? { devicePlugin: { config: { name: props.configMapName, ...(props.defaultConfig ? { default: props.defaultConfig } : {}) } } } : {}),
+        ...(props.configMapName ? { devicePlugin: { config: deviceConfig(props) } } : {}),
         daemonsets: { tolerations: poolsTolerations(props.pools) },
         dcgmExporter: { serviceMonitor: { enabled: true } },
       },
@@ -342,4 +342,8 @@ export class OperatorCatalogue {
   }
 
   private constructor() {}
+}
+
+function deviceConfig(props: NvidiaChartProps): { [key: string]: string } {
+  return { name: props.configMapName!, ...(props.defaultConfig ? { default: props.defaultConfig } : {}) };
 }

@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { GPU_RESOURCE } from '../core/contract';
-import { invalidProp } from '../core/errors';
-import { NAME_RULES, assertName } from '../core/names';
-import { LocalQueue } from '../imports/kueue.x-k8s.io';
 import { TEAM_LABEL, TeamClusterQueue } from './kueue-queues';
 import { InstallPhase, syncWaveOf } from './operator-release';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, createNamespace, namespacesInApp } from './pod-security';
 import { INamespaceOwner, WorkloadSelector } from './workload-selector';
+import { GPU_RESOURCE } from '../core/contract';
+import { invalidProp } from '../core/errors';
+import { NAME_RULES, assertName } from '../core/names';
+import { LocalQueue } from '../imports/kueue.x-k8s.io';
 
 /** Network protocol of a flow. */
 export enum FlowProtocol {
@@ -182,7 +182,7 @@ export class TeamNamespace extends Construct implements INamespaceOwner {
           [`requests.${GPU_RESOURCE}`]: k8s.Quantity.fromString(String(this.quota.gpus)),
           'requests.cpu': k8s.Quantity.fromString(String(this.quota.cpu)),
           'requests.memory': k8s.Quantity.fromString(`${this.quota.memoryGiB}Gi`),
-          pods: k8s.Quantity.fromString(String(this.quota.pods ?? 500)),
+          'pods': k8s.Quantity.fromString(String(this.quota.pods ?? 500)),
         },
       },
     });

@@ -1,10 +1,10 @@
 import { Duration, Testing } from 'cdk8s';
+import { chart, one } from './helpers';
 import { GpuInstanceType, NODE_LABELS, NodePoolProvisioner, TaintEffect } from '../../lib/core';
 import { KARPENTER_AMI } from '../../lib/core/versions';
 import {
   CapacityType, ConsolidationPolicy, DEVICE_PLUGIN_CONFIG_LABEL, DisruptionReason, GpuNodePool, KarpenterNodeClass, karpenterDuration,
 } from '../../lib/k8s';
-import { chart, one } from './helpers';
 
 function karpenterPool(props: Partial<ConstructorParameters<typeof GpuNodePool>[2]> = {}) {
   const { chart: ch } = chart();
@@ -44,7 +44,7 @@ describe('GpuNodePool', () => {
   });
 
   test('families expand to every size of the catalogue', () => {
-    const { pool } = karpenterPool({ instanceTypes: undefined, families: ['p5'] , maxGpus: 16 });
+    const { pool } = karpenterPool({ instanceTypes: undefined, families: ['p5'], maxGpus: 16 });
     expect(pool.gpuInstanceTypes.map((t) => t.name)).toEqual(['p5.48xlarge']);
     expect(pool.nodeSelector()[NODE_LABELS.gpuCount]).toBe('8');
   });
@@ -61,7 +61,8 @@ describe('GpuNodePool', () => {
     });
     const np = one(objects, 'NodePool', 'gpu-l4');
     expect(np.spec.disruption).toEqual({
-      consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '30m',
+      consolidationPolicy: 'WhenEmptyOrUnderutilized',
+      consolidateAfter: '30m',
       budgets: [{ nodes: '1', reasons: ['Underutilized'], schedule: '0 9 * * mon-fri', duration: '8h' }],
     });
     expect(np.spec.template.spec.expireAfter).toBe('168h');

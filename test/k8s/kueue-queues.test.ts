@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
+import { chart, cpuPoolContract, gpuPoolContract, ofKind, one } from './helpers';
 import { GpuInstanceType } from '../../lib/core';
 import { KueueQueues, NodePoolReference, ReclaimPolicy, TEAM_LABEL, WORKLOAD_PRIORITIES } from '../../lib/k8s';
-import { chart, cpuPoolContract, gpuPoolContract, ofKind, one } from './helpers';
 
 const system = NodePoolReference.fromContract(cpuPoolContract('system', 3));
 const a10g = NodePoolReference.fromContract(gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4));
@@ -38,17 +38,23 @@ describe('KueueQueues', () => {
     expect(cq.spec.resourceGroups).toEqual([{
       coveredResources: ['cpu', 'memory', 'nvidia.com/gpu'],
       flavors: [
-        { name: 'gpu-a10g', resources: [
-          { name: 'cpu', nominalQuota: '16', borrowingLimit: '16' },
-          { name: 'memory', nominalQuota: '64Gi', borrowingLimit: '64Gi' },
-          { name: 'nvidia.com/gpu', nominalQuota: 2, borrowingLimit: 2 },
-        ] },
-        { name: 'gpu-h100', resources: [
-          { name: 'cpu', nominalQuota: '96', borrowingLimit: '96' },
-          { name: 'memory', nominalQuota: '1024Gi', borrowingLimit: '1024Gi' },
-          // Borrowing is capped at what the pool can still hold (16 - 8).
-          { name: 'nvidia.com/gpu', nominalQuota: 8, borrowingLimit: 8 },
-        ] },
+        {
+          name: 'gpu-a10g',
+          resources: [
+            { name: 'cpu', nominalQuota: '16', borrowingLimit: '16' },
+            { name: 'memory', nominalQuota: '64Gi', borrowingLimit: '64Gi' },
+            { name: 'nvidia.com/gpu', nominalQuota: 2, borrowingLimit: 2 },
+          ],
+        },
+        {
+          name: 'gpu-h100',
+          resources: [
+            { name: 'cpu', nominalQuota: '96', borrowingLimit: '96' },
+            { name: 'memory', nominalQuota: '1024Gi', borrowingLimit: '1024Gi' },
+            // Borrowing is capped at what the pool can still hold (16 - 8).
+            { name: 'nvidia.com/gpu', nominalQuota: 8, borrowingLimit: 8 },
+          ],
+        },
       ],
     }]);
     expect(vision.totalGpus).toBe(10);

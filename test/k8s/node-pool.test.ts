@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { chart, gpuPoolContract } from './helpers';
 import { GpuInstanceType, NODE_LABELS, NodePoolProvisioner } from '../../lib/core';
 import { NodePoolReference, scheduleOnPool, supportsMig } from '../../lib/k8s';
-import { chart, gpuPoolContract } from './helpers';
 
 describe('NodePoolReference', () => {
   const c = gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4);

@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { chart, cpuPoolContract, gpuPoolContract, ofKind, one } from './helpers';
 import { GpuInstanceType, NodePoolProvisioner } from '../../lib/core';
 import { GpuNodePool, MigStrategy, NodePoolReference, NvidiaGpuSupport, NvidiaGpuSupportProps } from '../../lib/k8s';
-import { chart, cpuPoolContract, gpuPoolContract, ofKind, one } from './helpers';
 
 const a10g = NodePoolReference.fromContract(gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4));
 const h100 = NodePoolReference.fromContract(gpuPoolContract('gpu-h100', GpuInstanceType.P5_48XLARGE, 2));
@@ -65,8 +65,14 @@ describe('NvidiaGpuSupport', () => {
     const spec = ds.spec.template.spec;
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(spec.containers[0].securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-      privileged: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(spec.tolerations).toEqual([...a10g.tolerations(), { key: 'cnai.io/dedicated', operator: 'Equal', value: 'gpu-h100', effect: 'NoExecute' }]);
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toHaveLength(2);

@@ -1,11 +1,11 @@
 import { Testing } from 'cdk8s';
+import { chart, gpuPoolContract, ofKind, one } from './helpers';
 import { GpuInstanceType } from '../../lib/core';
 import { OPERATORS, OPERATOR_SOURCES } from '../../lib/core/versions';
 import {
   ArgoCdApplications, InstallPhase, isPinnedVersion, NodePoolReference, OperatorCatalogue, OperatorRelease, PlatformOperators,
   PodSecurityLevel, ReleaseSource, syncWaveOf,
 } from '../../lib/k8s';
-import { chart, gpuPoolContract, ofKind, one } from './helpers';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 
@@ -82,7 +82,9 @@ describe('operator catalogue and Argo CD renderer', () => {
   test('Helm sources: chart, version and values; OCI charts through a repository declaration', () => {
     const kueue = one(apps, 'Application', 'kueue').spec.source;
     expect(kueue).toEqual({
-      repoURL: 'registry.k8s.io/kueue/charts', chart: 'kueue', targetRevision: OPERATOR_SOURCES.kueue.version,
+      repoURL: 'registry.k8s.io/kueue/charts',
+      chart: 'kueue',
+      targetRevision: OPERATOR_SOURCES.kueue.version,
       helm: { releaseName: 'kueue', valuesObject: { enableCertManager: false, enablePrometheus: true } },
     });
     const secret = ofKind(objects, 'Secret');

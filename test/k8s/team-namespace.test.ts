@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
+import { chart, gpuPoolContract, ofKind, one } from './helpers';
 import { GpuInstanceType } from '../../lib/core';
 import {
   FlowProtocol, KueueQueues, NodePoolReference, PodSecurityLevel, TeamNamespace, WorkloadSelector,
 } from '../../lib/k8s';
-import { chart, gpuPoolContract, ofKind, one } from './helpers';
 
 const a10g = NodePoolReference.fromContract(gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4));
 
@@ -76,10 +76,16 @@ describe('TeamNamespace', () => {
 
     const ingress = policies(objects, 'vision').filter((p) => p.metadata.name.startsWith('allow-from-'));
     expect(ingress.map((p) => p.spec)).toEqual([
-      { podSelector: { matchLabels: { app: 'embeddings' } }, policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'language' } }, podSelector: { matchLabels: { app: 'rag' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }] },
-      { podSelector: { matchLabels: { app: 'reranker' } }, policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'language' } }, podSelector: { matchLabels: { app: 'rag' } } }], ports: [{ protocol: 'TCP', port: 9000 }] }] },
+      {
+        podSelector: { matchLabels: { app: 'embeddings' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'language' } }, podSelector: { matchLabels: { app: 'rag' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+      },
+      {
+        podSelector: { matchLabels: { app: 'reranker' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'language' } }, podSelector: { matchLabels: { app: 'rag' } } }], ports: [{ protocol: 'TCP', port: 9000 }] }],
+      },
     ]);
     const egress = policies(objects, 'language').filter((p) => p.metadata.name.startsWith('allow-to-'));
     expect(egress.map((p) => [p.spec.podSelector, p.spec.egress[0].to[0].podSelector, p.spec.egress[0].ports[0].port])).toEqual([
