@@ -72,11 +72,14 @@ const project = new typescript.TypeScriptProject({
   typecheckTests: true,
   tsconfigDev: {
     compilerOptions: {
+      // Type checking is done once by tsc (the test task's first step); with this,
+      // ts-jest only transpiles each file.
+      isolatedModules: true,
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,
     },
-    include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    include: ['.projenrc.ts', 'lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     exclude: ['node_modules', 'build', '**/cdktf.out', '**/dist', '.cache', '.tmp'],
   },
 
@@ -92,13 +95,11 @@ const project = new typescript.TypeScriptProject({
       testPathIgnorePatterns: ['/node_modules/', '/build/', '/cdktf.out/', '/dist/'],
       // Terraform init/plan runs take seconds each.
       testTimeout: 180_000,
+      // Finds (or fetches) the schema directory once and shares Terraform verdicts.
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
       maxWorkers: 2,
       collectCoverage: false,
     },
-  },
-  // Type checking is done once by tsc (compile task); ts-jest only transpiles.
-  tsJestOptions: {
-    transformOptions: { isolatedModules: true },
   },
 
   eslint: true,
@@ -110,7 +111,37 @@ const project = new typescript.TypeScriptProject({
     ignorePatterns: ['lib/imports/**', 'build/**', '**/cdktf.out/**', '**/dist/**', '*.js', '*.d.ts', 'node_modules/'],
   },
 
+  bin: { 'cnai-verify': 'build/verify/cli.js' },
   gitignore: ['/build/', 'cdktf.out/', 'dist/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
+});
+
+// The verifier reads its list of schema sources next to its compiled code.
+project.postCompileTask.exec('cp lib/verify/schema-sources.tsv build/verify/');
+
+// `npm run synth`: the main job. Synthesizes both layers into cdktf.out/ and dist/,
+// verifies them (schemas; terraform validate + offline plan) and prints a summary.
+project.addTask('synth', {
+  description: 'Synthesize the platform (cdktf.out/, dist/), verify it and print a summary',
+  exec: 'ts-node --project tsconfig.dev.json scripts/synth.ts',
+  receiveArgs: true,
+});
+// `npm run verify`: the verifier over what `synth` wrote (or any folder: see cnai-verify --help).
+project.addTask('verify', {
+  description: 'Verify synthesized output (dist/ and cdktf.out/ by default)',
+  exec: 'ts-node --project tsconfig.dev.json lib/verify/cli.ts',
+  receiveArgs: true,
+});
+// Regenerate the typed CRD bindings in lib/imports from the pinned CRDs.
+project.addTask('import-crds', {
+  description: 'Regenerate lib/imports with cdk8s import from the pinned CRDs',
+  exec: 'ts-node --project tsconfig.dev.json scripts/import-crds.ts',
+  receiveArgs: true,
+});
+// Download the pinned schema files into .cache/cnai-schemas (for clones without ../shared).
+project.addTask('fetch-schemas', {
+  description: 'Download the pinned schema files and check their sha256',
+  exec: 'ts-node --project tsconfig.dev.json lib/verify/cli.ts fetch-schemas',
+  receiveArgs: true,
 });
 
 // Layer boundaries (see docs in README): core imports neither CDK; only lib/aws imports

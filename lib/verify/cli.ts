@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+/**
+ * cnai-verify: checks synthesized output with real tools.
+ *
+ *   cnai-verify k8s [--schemas DIR] [--kubernetes-version 1.34] [--crd FILE]... PATH...
+ *   cnai-verify terraform [--no-plan] [--mock-provider] PATH...
+ *   cnai-verify fetch-schemas [--dir DIR]
+ *   cnai-verify [all] [--k8s DIR] [--terraform DIR]      (defaults: dist, cdktf.out)
+ *
+ * A PATH is a YAML file or a folder of them (k8s), or a stack folder or a cdktf.out
+ * folder (terraform). Exit code 0 when everything is valid, 1 on findings, 2 on usage errors.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatReport, ManifestFile, validateManifests } from './k8s';
+import { fetchSchemas } from './schemas';
+import { runTerraformTestWithMockProvider, TerraformVerificationError, verifyTerraformStack } from './terraform';
+
+/** Where the command writes. */
+export interface CliIo {
+  /** Normal output. */
+  readonly out: (line: string) => void;
+  /** Errors. */
+  readonly err: (line: string) => void;
+}
+
+const USAGE = `usage:
+  cnai-verify k8s [--schemas DIR] [--kubernetes-version V] [--crd FILE]... PATH...
+  cnai-verify terraform [--no-plan] [--mock-provider] PATH...
+  cnai-verify fetch-schemas [--dir DIR]
+  cnai-verify [all] [--k8s DIR] [--terraform DIR]`;
+
+class UsageError extends Error {}
+
+interface Parsed {
+  readonly flags: Map<string, string[]>;
+  readonly positional: string[];
+}
+
+function parse(argv: string[], valued: string[], booleans: string[]): Parsed {
+  const flags = new Map<string, string[]>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const [name, inline] = a.slice(2).split('=', 2);
+      if (booleans.includes(name)) {
+        flags.set(name, ['true']);
+      } else if (valued.includes(name)) {
+        const v = inline ?? argv[++i];
+        if (v === undefined) throw new UsageError(`--${name} needs a value`);
+        flags.set(name, [...(flags.get(name) ?? []), v]);
+      } else {
+        throw new UsageError(`unknown option --${name}`);
+      }
+    } else {
+      positional.push(a);
+    }
+  }
+  return { flags, positional };
+}
+
+/** YAML files under the given paths, sorted. */
+export function yamlFilesUnder(paths: string[]): string[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!fs.existsSync(p)) throw new UsageError(`${p} does not exist`);
+    if (fs.statSync(p).isDirectory()) {
+      for (const f of fs.readdirSync(p).sort()) {
+        const full = path.join(p, f);
+        if (fs.statSync(full).isDirectory()) files.push(...yamlFilesUnder([full]));
+        else if (/\.ya?ml$/.test(f)) files.push(full);
+      }
+    } else {
+      files.push(p);
+    }
+  }
+  return files;
+}
+
+/** Stack folders (with cdk.tf.json or *.tf.json) under the given paths. */
+export function stackDirsUnder(paths: string[]): string[] {
+  const dirs: string[] = [];
+  for (const p of paths) {
+    if (!fs.existsSync(p) || !fs.statSync(p).isDirectory()) throw new UsageError(`${p} is not a folder`);
+    if (fs.readdirSync(p).some((f) => f.endsWith('.tf.json') || f.endsWith('.tf'))) {
+      dirs.push(p);
+    } else {
+      const stacks = path.join(p, 'stacks');
+      const base = fs.existsSync(stacks) ? stacks : p;
+      for (const d of fs.readdirSync(base).sort()) {
+        const full = path.join(base, d);
+        if (fs.statSync(full).isDirectory() && fs.readdirSync(full).some((f) => f.endsWith('.tf.json'))) dirs.push(full);
+      }
+    }
+  }
+  return dirs;
+}
+
+function verifyK8s(parsed: Parsed, io: CliIo): boolean {
+  const files = yamlFilesUnder(parsed.positional);
+  if (files.length === 0) throw new UsageError(`no YAML files under ${parsed.positional.join(', ')}`);
+  const report = validateManifests(files.map((file): ManifestFile => ({ file })), {
+    schemaDir: parsed.flags.get('schemas')?.[0],
+    kubernetesVersion: parsed.flags.get('kubernetes-version')?.[0],
+    crdFiles: parsed.flags.get('crd'),
+  });
+  if (!report.valid) {
+    io.err(formatReport(report));
+    return false;
+  }
+  const kinds = Object.entries(report.objectsPerKind).map(([k, n]) => `${k} ${n}`).join(', ');
+  io.out(`k8s: ${report.objectsChecked} objects in ${files.length} files valid against Kubernetes ${report.kubernetesVersion} and the pinned CRDs (${kinds})`);
+  io.out(`k8s: CEL rules: ${report.cel.evaluated} evaluations, ${report.cel.skippedTransition} transition rules skipped, ${report.cel.notEvaluated} not evaluated`);
+  for (const r of report.cel.notEvaluatedRules) io.out(`  not evaluated: ${r.location}: ${r.rule} (${r.reason})`);
+  return true;
+}
+
+function verifyTerraform(parsed: Parsed, io: CliIo): boolean {
+  const dirs = stackDirsUnder(parsed.positional);
+  if (dirs.length === 0) throw new UsageError(`no Terraform stacks under ${parsed.positional.join(', ')}`);
+  let ok = true;
+  for (const dir of dirs) {
+    try {
+      const options = { plan: !parsed.flags.has('no-plan') };
+      const r = parsed.flags.has('mock-provider') ? runTerraformTestWithMockProvider(dir, options) : verifyTerraformStack(dir, options);
+      io.out(`terraform: ${dir}: validated${r.planned ? `, plan creates ${r.plannedResourceCount} resources` : ''} (provider from ${r.providerSource})`);
+      for (const w of r.warnings) io.out(`  warning: ${w}`);
+    } catch (e) {
+      if (!(e instanceof TerraformVerificationError)) throw e;
+      io.err(e.message);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/** Runs the command; returns the exit code. */
+export async function main(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  const [command, ...rest] = argv[0] && !argv[0].startsWith('--') ? argv : ['all', ...argv];
+  try {
+    switch (command) {
+      case 'k8s':
+        return verifyK8s(parse(rest, ['schemas', 'kubernetes-version', 'crd'], []), io) ? 0 : 1;
+      case 'terraform':
+        return verifyTerraform(parse(rest, [], ['no-plan', 'mock-provider']), io) ? 0 : 1;
+      case 'fetch-schemas': {
+        const p = parse(rest, ['dir'], []);
+        const result = await fetchSchemas({ dir: p.flags.get('dir')?.[0] });
+        io.out(`schemas: ${result.dir}: ${result.downloaded.length} downloaded, ${result.derived.length} derived, ${result.cached.length} already present (all sha256-checked)`);
+        return 0;
+      }
+      case 'all': {
+        const p = parse(rest, ['k8s', 'terraform', 'schemas'], ['no-plan']);
+        const k8sDir = p.flags.get('k8s')?.[0] ?? 'dist';
+        const tfDir = p.flags.get('terraform')?.[0] ?? 'cdktf.out';
+        const k8sOk = verifyK8s({ flags: p.flags, positional: [k8sDir] }, io);
+        const tfOk = verifyTerraform({ flags: p.flags, positional: [tfDir] }, io);
+        return k8sOk && tfOk ? 0 : 1;
+      }
+      case 'help':
+      case '-h':
+        io.out(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`cnai-verify: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    io.err(`cnai-verify: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

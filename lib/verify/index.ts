@@ -1,0 +1,5 @@
+// Checks of synthesized output, for the project's tests and for users (library API and
+// the `cnai-verify` command). Imports neither CDK: it reads files and plain objects.
+export * from './schemas';
+export * from './k8s';
+export * from './terraform';

@@ -1,0 +1,28 @@
+/**
+ * Runs once before the test suite: makes sure the schema directory exists (the project's
+ * own ../shared/schemas, $CNAI_SCHEMA_DIR, or the fetch cache, which it fills from the
+ * pinned upstream sources when neither is there), and gives all test files one shared
+ * cache of Terraform verdicts so the same stack is never planned twice in a run.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { assertSchemaDir, fetchSchemas, resolveSchemaDir, SchemaDirError } from '../../lib/verify/schemas';
+
+export default async function globalSetup(): Promise<void> {
+  let dir: string;
+  try {
+    dir = resolveSchemaDir();
+  } catch (e) {
+    if (!(e instanceof SchemaDirError) || process.env.CNAI_SCHEMA_DIR) throw e;
+    // A user's clone without ../shared: fetch the pinned schema files (sha256-checked).
+    console.log('\nNo schema directory found: fetching the pinned schema files (see lib/verify/schema-sources.tsv)...');
+    dir = (await fetchSchemas()).dir;
+  }
+  assertSchemaDir(dir);
+  process.env.CNAI_SCHEMA_DIR = dir;
+
+  if (!process.env.CNAI_TF_VERIFY_CACHE_DIR) {
+    process.env.CNAI_TF_VERIFY_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-tf-verdicts-'));
+  }
+}
