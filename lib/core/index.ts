@@ -6,3 +6,4 @@ export * from './accelerators';
 export * from './models';
 export * from './sizing';
 export * from './cidr';
+export * from './metrics';
