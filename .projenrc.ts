@@ -52,6 +52,8 @@ const project = new typescript.TypeScriptProject({
     'projen@0.103.25',
     // cdk8s import (scripts/import-crds.ts) and `cdk8s synth` in examples.
     'cdk8s-cli@2.207.60',
+    // `cdktf synth` inside the examples (cdktf is archived upstream; 0.21.0 is its last release).
+    'cdktf-cli@0.21.0',
   ],
 
   tsconfig: {
