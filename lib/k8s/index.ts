@@ -13,3 +13,4 @@ export * from './kueue-queues';
 export * from './workload-selector';
 export * from './team-namespace';
 export * from './cnai-kubernetes-platform';
+export * from './serving';
