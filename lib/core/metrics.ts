@@ -4,6 +4,8 @@
  * (GPU, queueing, ...) are added next to these.
  */
 
+import { GPU_IMAGES, OPERATORS } from './versions';
+
 /**
  * Metrics of the vLLM OpenAI-compatible server (V1 engine), as the pinned image
  * (IMAGES.vllmOpenai in versions.ts) exposes them on `/metrics`. Every series carries a
@@ -53,3 +55,250 @@ export const VLLM_MODEL_LABEL = 'model_name';
  * and whatever model names it serves. With the namespace label it identifies the service.
  */
 export const LLM_SERVICE_METRIC_LABEL = 'llm_service';
+
+// =======================================================================================
+// Typed metric definitions: GPU (DCGM), queueing (Kueue), KServe, Qdrant, MLflow, the
+// OpenTelemetry Collector and the platform's own drift metrics, each with the exporter and
+// the version it was confirmed against. Alerts and dashboards (lib/k8s/observability) read
+// metrics only through these; a test parses every generated PromQL expression and checks
+// each metric name against KNOWN_METRICS. Names are as Prometheus stores them: counters
+// carry `_total`; histograms are listed by base name and queried as `_bucket`/`_sum`/`_count`.
+// =======================================================================================
+
+/** Prometheus metric type. */
+export enum MetricType {
+  /** Monotonic counter (query with `rate`/`increase`). */
+  COUNTER = 'counter',
+  /** Gauge. */
+  GAUGE = 'gauge',
+  /** Histogram: series `<name>_bucket`, `<name>_sum`, `<name>_count`. */
+  HISTOGRAM = 'histogram',
+}
+
+/** One metric an exporter exposes. */
+export interface MetricDefinition {
+  /** Name as stored by Prometheus (e.g. `vllm:num_requests_waiting`, `kueue_admitted_workloads_total`). */
+  readonly name: string;
+  /** Metric type. */
+  readonly type: MetricType;
+  /** What it measures (and its unit). */
+  readonly help: string;
+  /** Labels the exporter sets (target labels such as `namespace`, `pod` and `job` come from the scrape). */
+  readonly labels: string[];
+  /** The exporter that exposes it. */
+  readonly exporter: string;
+  /** The exporter version it was confirmed against (the pinned one where the library pins it). */
+  readonly version: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// NVIDIA DCGM exporter: the default counters (etc/default-counters.csv of NVIDIA/dcgm-exporter),
+// which NvidiaGpuSupport's exporter runs with. Labels: gpu, UUID, device, modelName,
+// Hostname (plus pool and node from NvidiaGpuSupport's ServiceMonitor relabelings).
+// ---------------------------------------------------------------------------------------
+const DCGM = 'NVIDIA dcgm-exporter (default-counters.csv)';
+const DCGM_VERSION = GPU_IMAGES.dcgmExporter.tag;
+const DCGM_LABELS = ['gpu', 'UUID', 'device', 'modelName', 'Hostname', 'pool', 'node'];
+
+/** GPU metrics of the DCGM exporter's default counter set. */
+export const DCGM_METRICS = {
+  /** Value of the last XID error (0 = none); any non-zero value is a driver-reported GPU fault. */
+  xidErrors: { name: 'DCGM_FI_DEV_XID_ERRORS', type: MetricType.GAUGE, help: 'Value of the last XID error encountered', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+  /** Framebuffer (GPU) memory used, MiB. */
+  fbUsed: { name: 'DCGM_FI_DEV_FB_USED', type: MetricType.GAUGE, help: 'Framebuffer memory used (MiB)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+  /** Framebuffer (GPU) memory free, MiB. */
+  fbFree: { name: 'DCGM_FI_DEV_FB_FREE', type: MetricType.GAUGE, help: 'Framebuffer memory free (MiB)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+  /** GPU utilisation, percent. */
+  gpuUtil: { name: 'DCGM_FI_DEV_GPU_UTIL', type: MetricType.GAUGE, help: 'GPU utilization (%)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+  /** Memory copy utilisation, percent. */
+  memCopyUtil: { name: 'DCGM_FI_DEV_MEM_COPY_UTIL', type: MetricType.GAUGE, help: 'Memory utilization (%)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+  /** GPU temperature, °C. */
+  gpuTemp: { name: 'DCGM_FI_DEV_GPU_TEMP', type: MetricType.GAUGE, help: 'GPU temperature (C)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+  /** Power draw, W. */
+  powerUsage: { name: 'DCGM_FI_DEV_POWER_USAGE', type: MetricType.GAUGE, help: 'Power draw (W)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+  /** Rows remapped for uncorrectable memory errors (a GPU that needs a reset or replacement). */
+  uncorrectableRemappedRows: { name: 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', type: MetricType.COUNTER, help: 'Number of remapped rows for uncorrectable errors', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+};
+
+// ---------------------------------------------------------------------------------------
+// Kueue (pkg/metrics/metrics.go of kubernetes-sigs/kueue, subsystem "kueue").
+// ---------------------------------------------------------------------------------------
+const KUEUE = 'Kueue controller manager';
+const KUEUE_VERSION = OPERATORS.kueue.version;
+
+/** Queueing metrics of the Kueue controller. */
+export const KUEUE_METRICS = {
+  /** Pending workloads per ClusterQueue; `status` is `active` (waiting for quota) or `inadmissible`. */
+  pendingWorkloads: { name: 'kueue_pending_workloads', type: MetricType.GAUGE, help: 'Number of pending workloads per cluster_queue and status', labels: ['cluster_queue', 'status'], exporter: KUEUE, version: KUEUE_VERSION } as MetricDefinition,
+  /** Time from creation or requeue until admission, seconds. */
+  admissionWaitTime: { name: 'kueue_admission_wait_time_seconds', type: MetricType.HISTOGRAM, help: 'Time between a workload was created or requeued until admission (s)', labels: ['cluster_queue'], exporter: KUEUE, version: KUEUE_VERSION } as MetricDefinition,
+  /** Time from creation or requeue until quota reservation, seconds. */
+  quotaReservedWaitTime: { name: 'kueue_quota_reserved_wait_time_seconds', type: MetricType.HISTOGRAM, help: 'Time between a workload was created or requeued until quota reservation (s)', labels: ['cluster_queue'], exporter: KUEUE, version: KUEUE_VERSION } as MetricDefinition,
+  /** Workloads admitted. */
+  admittedWorkloads: { name: 'kueue_admitted_workloads_total', type: MetricType.COUNTER, help: 'Total number of admitted workloads per cluster_queue', labels: ['cluster_queue'], exporter: KUEUE, version: KUEUE_VERSION } as MetricDefinition,
+  /** Admitted workloads that are active (unsuspended and not finished). */
+  admittedActiveWorkloads: { name: 'kueue_admitted_active_workloads', type: MetricType.GAUGE, help: 'Number of admitted workloads that are active per cluster_queue', labels: ['cluster_queue'], exporter: KUEUE, version: KUEUE_VERSION } as MetricDefinition,
+  /** Evicted workloads (`reason`: Preempted, PodsReadyTimeout, AdmissionCheck, ClusterQueueStopped, Deactivated). */
+  evictedWorkloads: { name: 'kueue_evicted_workloads_total', type: MetricType.COUNTER, help: 'Number of evicted workloads per cluster_queue and reason', labels: ['cluster_queue', 'reason'], exporter: KUEUE, version: KUEUE_VERSION } as MetricDefinition,
+  /** Status of each ClusterQueue (`status`: pending, active, terminating; 1 for the current one). */
+  clusterQueueStatus: { name: 'kueue_cluster_queue_status', type: MetricType.GAUGE, help: 'Status of the cluster_queue', labels: ['cluster_queue', 'status'], exporter: KUEUE, version: KUEUE_VERSION } as MetricDefinition,
+};
+
+// ---------------------------------------------------------------------------------------
+// vLLM: the names are VLLM_METRICS above; these give each one its type for the checks.
+// ---------------------------------------------------------------------------------------
+const VLLM = 'vLLM OpenAI-compatible server (/metrics)';
+const VLLM_VERSION = 'the pinned vLLM image (IMAGES.vllmOpenai)';
+
+function vllm(name: string, type: MetricType, help: string, extraLabels: string[] = []): MetricDefinition {
+  return { name, type, help, labels: [VLLM_MODEL_LABEL, 'engine', ...extraLabels], exporter: VLLM, version: VLLM_VERSION };
+}
+
+/** The metrics of {@link VLLM_METRICS} with their types. */
+export const VLLM_METRIC_DEFINITIONS: MetricDefinition[] = [
+  vllm(VLLM_METRICS.numRequestsWaiting, MetricType.GAUGE, 'Requests waiting to be processed'),
+  vllm(VLLM_METRICS.numRequestsRunning, MetricType.GAUGE, 'Requests in model execution batches'),
+  vllm(VLLM_METRICS.kvCacheUsagePerc, MetricType.GAUGE, 'KV-cache usage; 1 means 100 percent usage'),
+  vllm(VLLM_METRICS.numPreemptions, MetricType.COUNTER, 'Cumulative number of preemptions from the engine'),
+  vllm(VLLM_METRICS.promptTokens, MetricType.COUNTER, 'Number of prefill tokens processed'),
+  vllm(VLLM_METRICS.generationTokens, MetricType.COUNTER, 'Number of generation tokens processed'),
+  vllm(VLLM_METRICS.requestSuccess, MetricType.COUNTER, 'Count of successfully processed requests', ['finished_reason']),
+  vllm(VLLM_METRICS.timeToFirstToken, MetricType.HISTOGRAM, 'Time to first token (s)'),
+  vllm(VLLM_METRICS.interTokenLatency, MetricType.HISTOGRAM, 'Inter-token latency (s)'),
+  vllm(VLLM_METRICS.e2eRequestLatency, MetricType.HISTOGRAM, 'End-to-end request latency (s)'),
+  vllm(VLLM_METRICS.requestQueueTime, MetricType.HISTOGRAM, 'Time spent in WAITING phase for request (s)'),
+  vllm(VLLM_METRICS.prefixCacheQueries, MetricType.COUNTER, 'Prefix cache queries (tokens)'),
+  vllm(VLLM_METRICS.prefixCacheHits, MetricType.COUNTER, 'Prefix cache hits (tokens)'),
+];
+
+// ---------------------------------------------------------------------------------------
+// KServe Python model server (python/kserve/kserve/metrics.py; label model_name).
+// ---------------------------------------------------------------------------------------
+const KSERVE = 'KServe model server (kserve Python SDK)';
+const KSERVE_VERSION = OPERATORS.kserve.version;
+
+/** Latency metrics of KServe's Python model servers (sklearn, xgboost, custom predictors and transformers). */
+export const KSERVE_METRICS = {
+  /** Predict latency, seconds. */
+  predictLatency: { name: 'request_predict_seconds', type: MetricType.HISTOGRAM, help: 'Predict request latency (s)', labels: ['model_name'], exporter: KSERVE, version: KSERVE_VERSION } as MetricDefinition,
+  /** Pre-processing latency, seconds. */
+  preprocessLatency: { name: 'request_preprocess_seconds', type: MetricType.HISTOGRAM, help: 'Pre-process request latency (s)', labels: ['model_name'], exporter: KSERVE, version: KSERVE_VERSION } as MetricDefinition,
+  /** Post-processing latency, seconds. */
+  postprocessLatency: { name: 'request_postprocess_seconds', type: MetricType.HISTOGRAM, help: 'Post-process request latency (s)', labels: ['model_name'], exporter: KSERVE, version: KSERVE_VERSION } as MetricDefinition,
+  /** Explain latency, seconds. */
+  explainLatency: { name: 'request_explain_seconds', type: MetricType.HISTOGRAM, help: 'Explain request latency (s)', labels: ['model_name'], exporter: KSERVE, version: KSERVE_VERSION } as MetricDefinition,
+};
+
+// ---------------------------------------------------------------------------------------
+// Qdrant (/metrics of each node; documented at qdrant.tech "Monitoring & Telemetry").
+// ---------------------------------------------------------------------------------------
+const QDRANT = 'Qdrant (/metrics, per node)';
+const QDRANT_VERSION = 'v1.x (node metrics)';
+
+/** Vector database metrics of Qdrant. */
+export const QDRANT_METRICS = {
+  /** Server name and version (always 1 while the node is up). */
+  appInfo: { name: 'app_info', type: MetricType.GAUGE, help: 'Information about the Qdrant server', labels: ['name', 'version'], exporter: QDRANT, version: QDRANT_VERSION } as MetricDefinition,
+  /** Number of collections. */
+  collectionsTotal: { name: 'collections_total', type: MetricType.GAUGE, help: 'Number of collections', labels: [], exporter: QDRANT, version: QDRANT_VERSION } as MetricDefinition,
+  /** Vectors in all collections. */
+  collectionsVectorTotal: { name: 'collections_vector_total', type: MetricType.GAUGE, help: 'Total number of vectors in all collections', labels: [], exporter: QDRANT, version: QDRANT_VERSION } as MetricDefinition,
+  /** REST responses. */
+  restResponses: { name: 'rest_responses_total', type: MetricType.COUNTER, help: 'Total number of responses through REST API', labels: ['endpoint', 'method', 'status'], exporter: QDRANT, version: QDRANT_VERSION } as MetricDefinition,
+  /** Failed REST responses. */
+  restResponsesFailed: { name: 'rest_responses_fail_total', type: MetricType.COUNTER, help: 'Total number of failed responses through REST API', labels: ['endpoint', 'method', 'status'], exporter: QDRANT, version: QDRANT_VERSION } as MetricDefinition,
+  /** Average REST response duration, seconds. */
+  restResponsesAvgDuration: { name: 'rest_responses_avg_duration_seconds', type: MetricType.GAUGE, help: 'Average response duration in REST API (s)', labels: ['endpoint', 'method', 'status'], exporter: QDRANT, version: QDRANT_VERSION } as MetricDefinition,
+  /** gRPC responses. */
+  grpcResponses: { name: 'grpc_responses_total', type: MetricType.COUNTER, help: 'Total number of responses through gRPC API', labels: ['endpoint'], exporter: QDRANT, version: QDRANT_VERSION } as MetricDefinition,
+  /** Failed gRPC responses. */
+  grpcResponsesFailed: { name: 'grpc_responses_fail_total', type: MetricType.COUNTER, help: 'Total number of failed responses through gRPC API', labels: ['endpoint'], exporter: QDRANT, version: QDRANT_VERSION } as MetricDefinition,
+};
+
+// ---------------------------------------------------------------------------------------
+// MLflow tracking server started with --expose-prometheus (prometheus_flask_exporter with
+// defaults_prefix "mlflow", mlflow/server/prometheus_exporter.py).
+// ---------------------------------------------------------------------------------------
+const MLFLOW = 'MLflow tracking server (--expose-prometheus)';
+const MLFLOW_VERSION = 'MLflow 2.x/3.x (prometheus_flask_exporter)';
+
+/** HTTP metrics of the MLflow tracking server. */
+export const MLFLOW_METRICS = {
+  /** Requests served (`method`, `status`). */
+  httpRequests: { name: 'mlflow_http_request_total', type: MetricType.COUNTER, help: 'Total number of HTTP requests', labels: ['method', 'status'], exporter: MLFLOW, version: MLFLOW_VERSION } as MetricDefinition,
+  /** Request duration, seconds. */
+  httpRequestDuration: { name: 'mlflow_http_request_duration_seconds', type: MetricType.HISTOGRAM, help: 'HTTP request duration (s)', labels: ['method', 'status'], exporter: MLFLOW, version: MLFLOW_VERSION } as MetricDefinition,
+  /** Requests that raised an exception. */
+  httpRequestExceptions: { name: 'mlflow_http_request_exceptions_total', type: MetricType.COUNTER, help: 'Total number of HTTP requests which resulted in an exception', labels: ['method', 'status'], exporter: MLFLOW, version: MLFLOW_VERSION } as MetricDefinition,
+};
+
+// ---------------------------------------------------------------------------------------
+// OpenTelemetry Collector internal telemetry (service.telemetry.metrics, Prometheus pull
+// reader; counters carry the `_total` suffix the Prometheus exporter adds).
+// ---------------------------------------------------------------------------------------
+const OTELCOL = 'OpenTelemetry Collector internal telemetry';
+const OTELCOL_VERSION = OPERATORS.opentelemetryOperator.version;
+
+/** Health metrics of the OpenTelemetry Collector. */
+export const OTEL_COLLECTOR_METRICS = {
+  /** Spans accepted by a receiver. */
+  receiverAcceptedSpans: { name: 'otelcol_receiver_accepted_spans_total', type: MetricType.COUNTER, help: 'Spans successfully pushed into the pipeline', labels: ['receiver', 'transport'], exporter: OTELCOL, version: OTELCOL_VERSION } as MetricDefinition,
+  /** Spans refused by a receiver (e.g. by the memory limiter). */
+  receiverRefusedSpans: { name: 'otelcol_receiver_refused_spans_total', type: MetricType.COUNTER, help: 'Spans that could not be pushed into the pipeline', labels: ['receiver', 'transport'], exporter: OTELCOL, version: OTELCOL_VERSION } as MetricDefinition,
+  /** Spans sent by an exporter. */
+  exporterSentSpans: { name: 'otelcol_exporter_sent_spans_total', type: MetricType.COUNTER, help: 'Spans successfully sent to destination', labels: ['exporter'], exporter: OTELCOL, version: OTELCOL_VERSION } as MetricDefinition,
+  /** Spans an exporter failed to send. */
+  exporterSendFailedSpans: { name: 'otelcol_exporter_send_failed_spans_total', type: MetricType.COUNTER, help: 'Spans in failed attempts to send to destination', labels: ['exporter'], exporter: OTELCOL, version: OTELCOL_VERSION } as MetricDefinition,
+  /** Metric points an exporter failed to send. */
+  exporterSendFailedMetricPoints: { name: 'otelcol_exporter_send_failed_metric_points_total', type: MetricType.COUNTER, help: 'Metric points in failed attempts to send to destination', labels: ['exporter'], exporter: OTELCOL, version: OTELCOL_VERSION } as MetricDefinition,
+  /** Current size of an exporter's sending queue, batches. */
+  exporterQueueSize: { name: 'otelcol_exporter_queue_size', type: MetricType.GAUGE, help: 'Current size of the retry queue (in batches)', labels: ['exporter'], exporter: OTELCOL, version: OTELCOL_VERSION } as MetricDefinition,
+  /** Capacity of an exporter's sending queue, batches. */
+  exporterQueueCapacity: { name: 'otelcol_exporter_queue_capacity', type: MetricType.GAUGE, help: 'Fixed capacity of the retry queue (in batches)', labels: ['exporter'], exporter: OTELCOL, version: OTELCOL_VERSION } as MetricDefinition,
+};
+
+// ---------------------------------------------------------------------------------------
+// Series Prometheus itself writes for every scrape target.
+// ---------------------------------------------------------------------------------------
+
+/** Series Prometheus records for each target it scrapes. */
+export const PROMETHEUS_METRICS = {
+  /** 1 when the last scrape of the target succeeded, 0 when it failed. */
+  up: { name: 'up', type: MetricType.GAUGE, help: '1 if the last scrape succeeded', labels: ['job', 'instance', 'namespace', 'service', 'pod'], exporter: 'Prometheus (per scrape target)', version: OPERATORS.prometheusOperator.version } as MetricDefinition,
+};
+
+// ---------------------------------------------------------------------------------------
+// The platform's own metrics: the drift job writes them over OTLP to the TelemetryCollector,
+// whose Prometheus exporter exposes them (no unit, so no suffix is added to the names).
+// ---------------------------------------------------------------------------------------
+const CNAI = 'cnai drift job (OTLP, exposed by the TelemetryCollector)';
+const CNAI_VERSION = 'this library';
+
+/** Metrics of the platform's drift monitor. */
+export const DRIFT_METRICS = {
+  /** Drift score of the last run per model, feature and statistical test. */
+  score: { name: 'cnai_model_drift_score', type: MetricType.GAUGE, help: 'Drift score of the recent window against the reference window', labels: ['model', 'namespace', 'feature', 'test'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
+  /** Unix time of the last successful drift run (alerts when the job stops running). */
+  lastRun: { name: 'cnai_model_drift_last_run_timestamp_seconds', type: MetricType.GAUGE, help: 'Unix time of the last successful drift computation', labels: ['model', 'namespace'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
+  /** Samples in the recent window of the last run (too few makes the score meaningless). */
+  samples: { name: 'cnai_model_drift_samples', type: MetricType.GAUGE, help: 'Samples in the recent window of the last run', labels: ['model', 'namespace'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
+};
+
+/** Every metric above. */
+export const KNOWN_METRICS: MetricDefinition[] = [
+  ...[DCGM_METRICS, KUEUE_METRICS, KSERVE_METRICS, QDRANT_METRICS, MLFLOW_METRICS, OTEL_COLLECTOR_METRICS, PROMETHEUS_METRICS, DRIFT_METRICS]
+    .flatMap((group) => Object.values(group) as MetricDefinition[]),
+  ...VLLM_METRIC_DEFINITIONS,
+];
+
+/** The series names a metric produces (a histogram's `_bucket`, `_sum` and `_count`). */
+export function seriesNames(metric: MetricDefinition): string[] {
+  return metric.type === MetricType.HISTOGRAM
+    ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`]
+    : [metric.name];
+}
+
+/** The metric a series name belongs to, or undefined when no known exporter produces it. */
+export function knownMetricOf(series: string): MetricDefinition | undefined {
+  return KNOWN_METRICS.find((m) => seriesNames(m).includes(series));
+}
