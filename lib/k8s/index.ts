@@ -14,3 +14,4 @@ export * from './workload-selector';
 export * from './team-namespace';
 export * from './cnai-kubernetes-platform';
 export * from './serving';
+export * from './observability';
