@@ -136,3 +136,36 @@ export interface PlatformContract {
    */
   readonly database?: DatabaseContract;
 }
+
+/**
+ * Names the model registry and the vector databases share across the two layers: the AWS
+ * layer grants and creates under these, the Kubernetes layer uses them, so no bucket
+ * prefix, service account or secret name is typed twice.
+ */
+export const DATA_SERVICES = {
+  /** Key prefix of the model registry's artifacts in the models bucket (MLflow `--artifacts-destination`). */
+  registryArtifactPrefix: 'mlflow/',
+  /** Namespace of the model registry. */
+  registryNamespace: 'mlflow',
+  /** Service account of the model registry server (its workload identity). */
+  registryServiceAccount: 'mlflow',
+  /** Key prefix of vector database snapshots in the models bucket; then `<namespace>/<database>/`. */
+  vectorSnapshotPrefix: 'vector-snapshots/',
+  /** Namespace and service account of the External Secrets controller, which reads Secrets Manager. */
+  secretsReader: { namespace: 'external-secrets', serviceAccount: 'external-secrets' },
+};
+
+/** Service account of a vector database's snapshot job (its workload identity). */
+export function vectorSnapshotServiceAccount(database: string): string {
+  return `${database}-snapshots`;
+}
+
+/** Key prefix of one vector database's snapshots in the models bucket, ending in `/`. */
+export function vectorSnapshotPrefix(namespace: string, database: string): string {
+  return `${DATA_SERVICES.vectorSnapshotPrefix}${namespace}/${database}/`;
+}
+
+/** Secrets Manager name of a platform service's secret: `<platform>-<environment>/<service>`. */
+export function serviceSecretName(platformName: string, environment: string, service: string): string {
+  return `${platformName}-${environment}/${service}`;
+}
