@@ -201,3 +201,23 @@ export const KARPENTER_AMI = {
   /** Date chosen. */
   chosen: K8S_PINNED,
 };
+
+/** Images of the retrieval and registry constructs (VectorDatabase, ModelRegistry). */
+export const DATA_SERVICE_IMAGES = {
+  /**
+   * Qdrant, the unprivileged variant (uid 1000). v1.19.0 released 2026-08-04 (qdrant/qdrant PR
+   * #10084 "Bump version to 1.19.0"; image manifest verified by helmforgedev/charts PR #968).
+   */
+  qdrant: { repository: 'docker.io/qdrant/qdrant', tag: 'v1.19.0-unprivileged', chosen: K8S_PINNED } as PinnedImage,
+  /**
+   * MLflow tracking server, the `-full` variant (PostgreSQL drivers, boto3, `mlflow[auth]`;
+   * mlflow/mlflow docker/Dockerfile.full). Tag seen in use in several public repositories.
+   */
+  mlflow: { repository: 'ghcr.io/mlflow/mlflow', tag: 'v3.16.1-full', chosen: K8S_PINNED } as PinnedImage,
+  /** Kubeflow Model Registry server (kubeflow/website PR #4371 "bump version to 0.3.9", 2026-05-05). */
+  kubeflowModelRegistry: { repository: 'ghcr.io/kubeflow/model-registry/server', tag: 'v0.3.9', chosen: K8S_PINNED } as PinnedImage,
+  /** psql for bootstrap jobs: the client of the RDS engine version (RDS_POSTGRES.engineVersion). */
+  postgres: { repository: 'docker.io/library/postgres', tag: '17.6', chosen: K8S_PINNED } as PinnedImage,
+  /** AWS CLI v2 (bash, curl) for snapshot uploads; supports EKS Pod Identity credentials. */
+  awsCli: { repository: 'docker.io/amazon/aws-cli', tag: '2.37.5', chosen: K8S_PINNED } as PinnedImage,
+};
