@@ -165,6 +165,12 @@ export const OPERATOR_SOURCES = {
   prometheusOperator: { repoUrl: 'https://github.com/prometheus-operator/prometheus-operator', path: '.', revision: OPERATORS.prometheusOperator.version, chosen: OPERATORS.prometheusOperator.chosen } as PinnedGitPath,
   /** OpenTelemetry operator (needs cert-manager for its webhook certificate). */
   opentelemetryOperator: { repoUrl: 'https://github.com/open-telemetry/opentelemetry-operator', path: 'config/default', revision: OPERATORS.opentelemetryOperator.version, chosen: OPERATORS.opentelemetryOperator.chosen } as PinnedGitPath,
+  /** Kubeflow Pipelines (optional): its CRDs and cluster roles, applied before the install itself. */
+  pipelinesClusterResources: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/cluster-scoped-resources', revision: '2.17.2', chosen: K8S_PINNED } as PinnedGitPath,
+  /** Kubeflow Pipelines standalone (single user, no Istio). Tag 2.17.2 as used in public install scripts; not re-read from the release page. */
+  pipelines: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/env/platform-agnostic', revision: '2.17.2', chosen: K8S_PINNED } as PinnedGitPath,
+  /** Kubeflow Spark operator chart (optional, for SparkApplication data preparation); version follows the release. */
+  sparkOperator: { repoUrl: 'https://kubeflow.github.io/spark-operator', chart: 'spark-operator', version: withoutV(OPERATORS.sparkOperator), chosen: OPERATORS.sparkOperator.chosen } as PinnedHelmChart,
   /** NVIDIA device plugin chart, with GPU feature discovery and node feature discovery as subcharts. */
   nvidiaDevicePlugin: { repoUrl: 'https://nvidia.github.io/k8s-device-plugin', chart: 'nvidia-device-plugin', version: '0.19.0', chosen: K8S_PINNED } as PinnedHelmChart,
   /** DCGM exporter chart (chart version = the exporter's own version, the second half of the image tag). */
@@ -187,11 +193,39 @@ export const GPU_IMAGES = {
  */
 export const OPERATOR_IMAGES = {
   trainerController: { repository: 'ghcr.io/kubeflow/trainer/trainer-controller-manager', tag: OPERATORS.trainer.version, chosen: OPERATORS.trainer.chosen } as PinnedImage,
-  katibController: { repository: 'docker.io/kubeflowkatib/katib-controller', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
-  katibDbManager: { repository: 'docker.io/kubeflowkatib/katib-db-manager', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
-  katibUi: { repository: 'docker.io/kubeflowkatib/katib-ui', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
-  katibCertGenerator: { repository: 'docker.io/kubeflowkatib/cert-generator', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  // Katib publishes to ghcr.io/kubeflow/katib since v0.18 (v0.19.0 image list of its install docs); the
+  // old docker.io/kubeflowkatib names would not match the kustomization's images and pin nothing.
+  katibController: { repository: 'ghcr.io/kubeflow/katib/katib-controller', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibDbManager: { repository: 'ghcr.io/kubeflow/katib/katib-db-manager', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibUi: { repository: 'ghcr.io/kubeflow/katib/katib-ui', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibCertGenerator: { repository: 'ghcr.io/kubeflow/katib/cert-generator', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  // Images Katib starts in team namespaces (named in its katib-config; same registry and tag as the controller).
+  katibFileMetricsCollector: { repository: 'ghcr.io/kubeflow/katib/file-metrics-collector', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibTfEventMetricsCollector: { repository: 'ghcr.io/kubeflow/katib/tfevent-metrics-collector', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibSuggestionHyperopt: { repository: 'ghcr.io/kubeflow/katib/suggestion-hyperopt', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibSuggestionOptuna: { repository: 'ghcr.io/kubeflow/katib/suggestion-optuna', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibSuggestionSkopt: { repository: 'ghcr.io/kubeflow/katib/suggestion-skopt', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibSuggestionGoptuna: { repository: 'ghcr.io/kubeflow/katib/suggestion-goptuna', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibSuggestionHyperband: { repository: 'ghcr.io/kubeflow/katib/suggestion-hyperband', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibEarlyStoppingMedianstop: { repository: 'ghcr.io/kubeflow/katib/earlystopping-medianstop', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
   notebookController: { repository: 'ghcr.io/kubeflow/notebooks/notebook-controller', tag: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedImage,
+};
+
+/**
+ * Images of the training constructs (lib/k8s/training): Kubeflow Trainer's initializers, the
+ * default PyTorch trainer image and the Kubeflow notebook images.
+ */
+export const TRAINING_IMAGES = {
+  /** Trainer's dataset initializer (hf:// and s3://); tagged like the controller (tag format assumed from the controller's, not re-read). */
+  datasetInitializer: { repository: 'ghcr.io/kubeflow/trainer/dataset-initializer', tag: OPERATORS.trainer.version, chosen: OPERATORS.trainer.chosen } as PinnedImage,
+  /** Trainer's model initializer (hf:// and s3://). */
+  modelInitializer: { repository: 'ghcr.io/kubeflow/trainer/model-initializer', tag: OPERATORS.trainer.version, chosen: OPERATORS.trainer.chosen } as PinnedImage,
+  /** PyTorch with CUDA: the image of Trainer v2.2's torch-distributed runtime (as listed in public image inventories of v2.2.0). */
+  pytorch: { repository: 'docker.io/pytorch/pytorch', tag: '2.9.1-cuda12.8-cudnn9-runtime', chosen: K8S_PINNED } as PinnedImage,
+  /** Kubeflow notebook image with PyTorch and CUDA (notebooks v1.11.0 image list). */
+  jupyterPytorchCuda: { repository: 'ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-pytorch-cuda-full', tag: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedImage,
+  /** Kubeflow notebook image for CPU work (notebooks v1.11.0 image list). */
+  jupyterScipy: { repository: 'ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy', tag: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedImage,
 };
 
 /** EKS-optimized AMI for nodes of self-managed Karpenter (an EC2NodeClass alias, pinned, never `@latest`). */
