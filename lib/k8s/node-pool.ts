@@ -49,6 +49,11 @@ export interface INodePool {
   readonly gpuMemoryGiB: number;
   /** The most physical GPUs the pool can ever hold. */
   readonly maxGpus: number;
+  /**
+   * Whether the pool's nodes have Elastic Fabric Adapter interfaces attached (multi-node training).
+   * @default false
+   */
+  readonly efa?: boolean;
 
   /** The node selector that places a pod on this pool (exactly the pool's labels). */
   nodeSelector(): { [key: string]: string };
@@ -136,6 +141,7 @@ export class NodePoolReference implements INodePool {
   public readonly gpusPerNode: number;
   public readonly gpuMemoryGiB: number;
   public readonly maxGpus: number;
+  public readonly efa: boolean;
   /** The most nodes the pool scales to. */
   public readonly maxNodes: number;
   /** The instance types of the pool. */
@@ -161,6 +167,7 @@ export class NodePoolReference implements INodePool {
     this.gpuMemoryGiB = c.gpuMemoryGiB;
     this.maxNodes = c.maxNodes;
     this.maxGpus = c.maxNodes * c.gpusPerNode;
+    this.efa = c.efa === true;
   }
 
   public nodeSelector(): { [key: string]: string } {
