@@ -103,6 +103,20 @@ export const OPERATORS = {
 export const IMAGES = {
   /** A minimal image used by the minimal example of the Kubernetes layer. */
   busybox: { repository: 'docker.io/library/busybox', tag: '1.37.0', chosen: '2026-11-27' } as PinnedImage,
+  /**
+   * vLLM's OpenAI-compatible server (LlmService's vLLM backend and its KServe vLLM runtime).
+   * v0.30.0: confirmed on Docker Hub by third-party pins (e.g. a Terraform module noting "v0.30.0 is on
+   * Docker Hub (checked 2026-09-26)"; the release on GitHub 2026-09-23). Since v0.20 the unsuffixed tag
+   * is built with CUDA 13 (driver 580+, which the EKS AL2023 NVIDIA AMIs ship); `-cu129` exists for
+   * older drivers. Not checked against the registry from here (no network).
+   */
+  vllmOpenai: { repository: 'docker.io/vllm/vllm-openai', tag: 'v0.30.0', chosen: '2026-11-27' } as PinnedImage,
+  /**
+   * KServe's Hugging Face server, GPU build (vLLM backend; KServe v0.20.0 pins vllm 0.24.0 in it).
+   * The tag follows the KServe release; the `-gpu` variant is the one with CUDA torch (third-party
+   * notes on v0.20.0: "the plain tag is CPU-only torch; use -gpu"). Not checked against the registry.
+   */
+  kserveHuggingFaceServer: { repository: 'docker.io/kserve/huggingfaceserver', tag: `${OPERATORS.kserve.version}-gpu`, chosen: OPERATORS.kserve.chosen } as PinnedImage,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -254,4 +268,18 @@ export const DATA_SERVICE_IMAGES = {
   postgres: { repository: 'docker.io/library/postgres', tag: '17.6', chosen: K8S_PINNED } as PinnedImage,
   /** AWS CLI v2 (bash, curl) for snapshot uploads; supports EKS Pod Identity credentials. */
   awsCli: { repository: 'docker.io/amazon/aws-cli', tag: '2.37.5', chosen: K8S_PINNED } as PinnedImage,
+};
+
+/** Images of the observability constructs (TelemetryCollector, DriftMonitor). */
+export const OBSERVABILITY_IMAGES = {
+  /**
+   * OpenTelemetry Collector, contrib distribution: the only one with k8sattributes, memory_limiter
+   * and batch plus prometheusremotewrite, awsxray, awsemf, awss3, webhookevent and filter. Same
+   * version as the operator (OPERATORS.opentelemetryOperator); tag seen pinned by digest in public repos.
+   */
+  otelCollectorContrib: { repository: 'docker.io/otel/opentelemetry-collector-contrib', tag: OPERATORS.opentelemetryOperator.version.replace(/^v/, ''), chosen: K8S_PINNED } as PinnedImage,
+  /** Python for the drift job (its script uses the standard library only). Tag seen in public Dockerfiles. */
+  python: { repository: 'docker.io/library/python', tag: '3.14.2-slim-bookworm', chosen: K8S_PINNED } as PinnedImage,
+  /** KServe agent: the payload logger sidecar for model servers that KServe does not manage (tag = KServe release). */
+  kserveAgent: { repository: 'docker.io/kserve/agent', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
 };
