@@ -1,7 +1,10 @@
+import { Duration } from 'cdk8s';
+import * as YAML from 'yaml';
 import { INodePool, poolsAffinity, poolsTolerations } from './node-pool';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './operator-release';
 import { PodSecurityLevel } from './pod-security';
-import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../core/versions';
+import { invalidProp } from '../core/errors';
+import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES, PinnedImage } from '../core/versions';
 
 /** Props of the cert-manager release. */
 export interface CertManagerReleaseProps {
@@ -78,6 +81,48 @@ export interface NvidiaChartProps {
   readonly featureDiscovery?: boolean;
 }
 
+/** Props of the Kubeflow notebook controller release. */
+export interface NotebookControllerReleaseProps {
+  /**
+   * Stop notebooks whose Jupyter kernels have been idle for `cullIdleTime` (their GPUs go
+   * back to the pool; the workspace volume stays).
+   * @default true
+   */
+  readonly culling?: boolean;
+  /**
+   * Idle time after which a notebook is stopped (whole minutes).
+   * @default Duration.minutes(60)
+   */
+  readonly cullIdleTime?: Duration;
+  /**
+   * How often the controller checks notebooks for idleness (whole minutes).
+   * @default Duration.minutes(1)
+   */
+  readonly idlenessCheckPeriod?: Duration;
+}
+
+/** Props of the Katib release. */
+export interface KatibReleaseProps {
+  /**
+   * Replace Katib's runtime config (katib-config) with one whose metrics collectors,
+   * suggestion and early-stopping containers satisfy the restricted Pod Security Standard
+   * and whose images are pinned to the release, so Experiments run in restricted team
+   * namespaces. Off: upstream's config, whose suggestion containers lack a container
+   * security context (restricted namespaces reject them).
+   * @default true
+   */
+  readonly restrictedRuntime?: boolean;
+}
+
+/** Props of the Spark operator release. */
+export interface SparkOperatorReleaseProps {
+  /** Namespaces whose SparkApplications the operator runs (e.g. the team namespaces). */
+  readonly jobNamespaces: string[];
+}
+
+/** The notebook controller's culling settings, as rendered into its Deployment. */
+export const NOTEBOOK_CULLING_DEFAULTS = { cullIdleMinutes: 60, idlenessCheckMinutes: 1 };
+
 const DEFAULT_NAMESPACES = {
   certManager: 'cert-manager',
   monitoring: 'monitoring',
@@ -86,6 +131,7 @@ const DEFAULT_NAMESPACES = {
   kserve: 'kserve',
   kubeflowSystem: 'kubeflow-system',
   kubeflow: 'kubeflow',
+  spark: 'spark-operator',
   otel: 'opentelemetry-operator-system',
   nvidia: 'nvidia-device-plugin',
   gpuOperator: 'gpu-operator',
@@ -207,8 +253,12 @@ export class OperatorCatalogue {
     });
   }
 
-  /** Katib: hyperparameter tuning. Never pruned: it runs a MySQL database. */
-  public static katib(): OperatorRelease {
+  /**
+   * Katib: hyperparameter tuning. Never pruned: it runs a MySQL database. By default its
+   * runtime config is replaced by a hardened one (see {@link KatibReleaseProps.restrictedRuntime}).
+   */
+  public static katib(props: KatibReleaseProps = {}): OperatorRelease {
+    const restricted = props.restrictedRuntime ?? true;
     return new OperatorRelease({
       name: 'katib',
       namespace: DEFAULT_NAMESPACES.kubeflow,
@@ -220,6 +270,11 @@ export class OperatorCatalogue {
           imageRef(OPERATOR_IMAGES.katibUi),
           imageRef(OPERATOR_IMAGES.katibCertGenerator),
         ],
+        patches: restricted ? [{
+          kind: 'ConfigMap',
+          name: 'katib-config',
+          patch: YAML.stringify([{ op: 'replace', path: '/data/katib-config.yaml', value: YAML.stringify(restrictedKatibConfig()) }]),
+        }] : undefined,
       }),
       phase: InstallPhase.OPERATORS,
       prune: false,
@@ -227,18 +282,91 @@ export class OperatorCatalogue {
     });
   }
 
-  /** Kubeflow notebook controller. */
-  public static notebookController(): OperatorRelease {
+  /**
+   * Kubeflow notebook controller, without Istio (notebooks are reached by port-forward or an
+   * ingress of the user's choice), culling idle notebooks by default.
+   */
+  public static notebookController(props: NotebookControllerReleaseProps = {}): OperatorRelease {
+    const culling = props.culling ?? true;
+    const idle = wholeMinutes('cullIdleTime', props.cullIdleTime, NOTEBOOK_CULLING_DEFAULTS.cullIdleMinutes);
+    const period = wholeMinutes('idlenessCheckPeriod', props.idlenessCheckPeriod, NOTEBOOK_CULLING_DEFAULTS.idlenessCheckMinutes);
+    // Explicit env on the container wins over the envFrom ConfigMap of upstream's params.env.
+    const env = [
+      { name: 'USE_ISTIO', value: 'false' },
+      { name: 'ENABLE_CULLING', value: String(culling) },
+      { name: 'CULL_IDLE_TIME', value: String(idle) },
+      { name: 'IDLENESS_CHECK_PERIOD', value: String(period) },
+    ];
     return new OperatorRelease({
       name: 'notebook-controller',
       namespace: DEFAULT_NAMESPACES.kubeflow,
       source: ReleaseSource.gitKustomize(OPERATOR_SOURCES.notebookController, {
         namespace: DEFAULT_NAMESPACES.kubeflow,
         images: [imageRef(OPERATOR_IMAGES.notebookController)],
+        patches: [{
+          kind: 'Deployment',
+          name: 'notebook-controller-deployment',
+          patch: YAML.stringify({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'notebook-controller-deployment' },
+            spec: { template: { spec: { containers: [{ name: 'manager', env }] } } },
+          }),
+        }],
       }),
       phase: InstallPhase.OPERATORS,
       serverSideApply: true,
-      description: 'Jupyter notebooks (Notebook).',
+      description: culling ? `Jupyter notebooks (Notebook); idle notebooks stopped after ${idle} minutes.` : 'Jupyter notebooks (Notebook).',
+    });
+  }
+
+  /**
+   * Kubeflow Pipelines' cluster-scoped resources (CRDs, cluster roles): install before
+   * {@link OperatorCatalogue.pipelines}.
+   */
+  public static pipelinesClusterResources(): OperatorRelease {
+    return new OperatorRelease({
+      name: 'kubeflow-pipelines-cluster',
+      namespace: DEFAULT_NAMESPACES.kubeflow,
+      source: ReleaseSource.gitKustomize(OPERATOR_SOURCES.pipelinesClusterResources),
+      phase: InstallPhase.FOUNDATION,
+      serverSideApply: true,
+      description: 'Kubeflow Pipelines CRDs and cluster roles.',
+    });
+  }
+
+  /** Kubeflow Pipelines standalone (optional). Never pruned: it holds run metadata and artifacts. */
+  public static pipelines(): OperatorRelease {
+    return new OperatorRelease({
+      name: 'kubeflow-pipelines',
+      namespace: DEFAULT_NAMESPACES.kubeflow,
+      source: ReleaseSource.gitKustomize(OPERATOR_SOURCES.pipelines, { namespace: DEFAULT_NAMESPACES.kubeflow }),
+      phase: InstallPhase.OPERATORS,
+      prune: false,
+      serverSideApply: true,
+      description: 'ML pipelines (Kubeflow Pipelines, single user).',
+    });
+  }
+
+  /**
+   * Kubeflow Spark operator (optional): runs SparkApplications in the given namespaces. The
+   * applications bring their own ServiceAccount and RBAC (for their workload identity).
+   */
+  public static sparkOperator(props: SparkOperatorReleaseProps): OperatorRelease {
+    if (!props.jobNamespaces || props.jobNamespaces.length === 0) {
+      throw invalidProp('OperatorCatalogue.sparkOperator', 'jobNamespaces', props.jobNamespaces, 'no namespace given',
+        'list the namespaces whose SparkApplications the operator runs, e.g. the team namespaces');
+    }
+    return new OperatorRelease({
+      name: 'spark-operator',
+      namespace: DEFAULT_NAMESPACES.spark,
+      source: ReleaseSource.helmChart(OPERATOR_SOURCES.sparkOperator),
+      values: {
+        spark: { jobNamespaces: [...props.jobNamespaces], serviceAccount: { create: false }, rbac: { create: false } },
+        webhook: { enable: true },
+      },
+      phase: InstallPhase.OPERATORS,
+      description: 'Spark on Kubernetes (SparkApplication) for data preparation.',
     });
   }
 
@@ -342,6 +470,72 @@ export class OperatorCatalogue {
   }
 
   private constructor() {}
+}
+
+function wholeMinutes(prop: string, d: Duration | undefined, fallback: number): number {
+  if (d === undefined) return fallback;
+  const m = d.toSeconds() / 60;
+  if (!Number.isInteger(m) || m < 1) {
+    throw invalidProp('OperatorCatalogue.notebookController', prop, `${d.toSeconds()}s`, 'not a whole number of minutes (the controller counts minutes)',
+      'give Duration.minutes(n) with n >= 1');
+  }
+  return m;
+}
+
+/**
+ * Katib's runtime config (katib-config.yaml) for restricted namespaces: upstream's
+ * trial resources (including Trainer v2 TrainJobs), collectors, suggestions and early
+ * stopping, with images pinned to the release and a restricted container security context
+ * on every container Katib starts in team namespaces. Population-based training, ENAS and
+ * DARTS are left out (PBT needs a ReadWriteMany volume; the others are NAS).
+ */
+function restrictedKatibConfig(): any {
+  const container = {
+    allowPrivilegeEscalation: false,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+  const pod = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+  const suggestion = (algorithmName: string, image: PinnedImage) => ({ algorithmName, image: imageRef(image), podSecurityContext: pod, securityContext: container });
+  return {
+    apiVersion: 'config.kubeflow.org/v1beta1',
+    kind: 'KatibConfig',
+    init: {
+      certGenerator: { enable: true },
+      controller: {
+        webhookPort: 8443,
+        trialResources: [
+          'TrainJob.v1alpha1.trainer.kubeflow.org',
+          'Job.v1.batch',
+          'TFJob.v1.kubeflow.org',
+          'PyTorchJob.v1.kubeflow.org',
+          'MPIJob.v1.kubeflow.org',
+          'XGBoostJob.v1.kubeflow.org',
+        ],
+      },
+    },
+    runtime: {
+      metricsCollectors: [
+        { kind: 'StdOut', image: imageRef(OPERATOR_IMAGES.katibFileMetricsCollector), securityContext: container },
+        { kind: 'File', image: imageRef(OPERATOR_IMAGES.katibFileMetricsCollector), securityContext: container },
+        { kind: 'TensorFlowEvent', image: imageRef(OPERATOR_IMAGES.katibTfEventMetricsCollector), resources: { limits: { memory: '1Gi' } }, securityContext: container },
+      ],
+      suggestions: [
+        suggestion('random', OPERATOR_IMAGES.katibSuggestionHyperopt),
+        suggestion('tpe', OPERATOR_IMAGES.katibSuggestionHyperopt),
+        suggestion('grid', OPERATOR_IMAGES.katibSuggestionOptuna),
+        suggestion('multivariate-tpe', OPERATOR_IMAGES.katibSuggestionOptuna),
+        suggestion('hyperband', OPERATOR_IMAGES.katibSuggestionHyperband),
+        suggestion('bayesianoptimization', OPERATOR_IMAGES.katibSuggestionSkopt),
+        suggestion('cmaes', OPERATOR_IMAGES.katibSuggestionGoptuna),
+        suggestion('sobol', OPERATOR_IMAGES.katibSuggestionGoptuna),
+      ],
+      earlyStoppings: [
+        { algorithmName: 'medianstop', image: imageRef(OPERATOR_IMAGES.katibEarlyStoppingMedianstop), securityContext: container },
+      ],
+    },
+  };
 }
 
 function deviceConfig(props: NvidiaChartProps): { [key: string]: string } {
