@@ -497,7 +497,9 @@ function restrictedKatibConfig(): any {
     seccompProfile: { type: 'RuntimeDefault' },
   };
   const pod = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
-  const suggestion = (algorithmName: string, image: PinnedImage) => ({ algorithmName, image: imageRef(image), podSecurityContext: pod, securityContext: container });
+  const suggestion = (algorithmName: string, image: PinnedImage) => ({
+    algorithmName, image: imageRef(image), podSecurityContext: pod, securityContext: container,
+  });
   return {
     apiVersion: 'config.kubeflow.org/v1beta1',
     kind: 'KatibConfig',
@@ -519,7 +521,12 @@ function restrictedKatibConfig(): any {
       metricsCollectors: [
         { kind: 'StdOut', image: imageRef(OPERATOR_IMAGES.katibFileMetricsCollector), securityContext: container },
         { kind: 'File', image: imageRef(OPERATOR_IMAGES.katibFileMetricsCollector), securityContext: container },
-        { kind: 'TensorFlowEvent', image: imageRef(OPERATOR_IMAGES.katibTfEventMetricsCollector), resources: { limits: { memory: '1Gi' } }, securityContext: container },
+        {
+          kind: 'TensorFlowEvent',
+          image: imageRef(OPERATOR_IMAGES.katibTfEventMetricsCollector),
+          resources: { limits: { memory: '1Gi' } },
+          securityContext: container,
+        },
       ],
       suggestions: [
         suggestion('random', OPERATOR_IMAGES.katibSuggestionHyperopt),
