@@ -169,3 +169,22 @@ export function vectorSnapshotPrefix(namespace: string, database: string): strin
 export function serviceSecretName(platformName: string, environment: string, service: string): string {
   return `${platformName}-${environment}/${service}`;
 }
+
+/**
+ * Names the training constructs (lib/k8s/training) and the AWS layer share: the AWS layer
+ * creates the workload identity of each team's training service account and grants it read
+ * access to the datasets bucket and read-write access to the team's training prefix.
+ */
+export const TRAINING = {
+  /** Service account of a team's training workloads (TrainJobs, trials, notebooks, data preparation). */
+  serviceAccount: 'ml-training',
+  /** Key prefix of training outputs in the models bucket; then `<namespace>/<job>/`. */
+  outputPrefix: 'training/',
+  /** Key prefix of prepared data in the datasets bucket; then `<namespace>/<job>/`. */
+  preparedDataPrefix: 'prepared/',
+};
+
+/** Key prefix of one team's training outputs in the models bucket, ending in `/`. */
+export function trainingOutputPrefix(namespace: string, job?: string): string {
+  return `${TRAINING.outputPrefix}${namespace}/${job ? `${job}/` : ''}`;
+}
