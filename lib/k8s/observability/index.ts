@@ -1,1 +1,6 @@
 export * from './metrics-endpoint';
+export * from './collector-components';
+export * from './collector-config';
+export * from './tracing';
+export * from './telemetry-collector';
+export * from './metrics-scraping';
