@@ -4,3 +4,5 @@ export * from './collector-config';
 export * from './tracing';
 export * from './telemetry-collector';
 export * from './metrics-scraping';
+export * from './promql';
+export * from './platform-alerts';
