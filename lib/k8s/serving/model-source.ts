@@ -1,4 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
+import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 
 /** Where a model's files come from. */
@@ -187,6 +188,16 @@ export class ModelSource {
   public static s3Bucket(bucket: string, prefix: string, options: S3ModelSourceOptions = {}): ModelSource {
     const cleaned = typeof prefix === 'string' ? prefix.replace(/^\/+/, '') : prefix;
     return ModelSource.s3(`s3://${bucket}/${cleaned}`, options);
+  }
+
+  /**
+   * A prefix of the platform's model store: the models bucket and region of the contract the
+   * AWS layer outputs.
+   * @param contract the platform contract
+   * @param prefix key prefix of the model's directory, e.g. `llama-3.1-8b-instruct`
+   */
+  public static fromModelStore(contract: PlatformContract, prefix: string): ModelSource {
+    return ModelSource.s3Bucket(contract.buckets.models, prefix, { region: contract.region });
   }
 
   /**

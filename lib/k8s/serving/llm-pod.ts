@@ -1,0 +1,152 @@
+import { k8s } from 'cdk8s-plus-27';
+import { LlmSizingPlan } from './llm-sizing';
+import { SERVING_POD_CONSTANTS } from './serving-options';
+import { GPU_RESOURCE } from '../../core/contract';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
+
+/** Where the server's writable paths are mounted (the root filesystem is read-only). */
+export const SERVER_PATHS = {
+  /** Shared memory (PyTorch IPC, NCCL); an emptyDir of medium Memory. */
+  shm: '/dev/shm',
+  /** Model cache volume: Hugging Face downloads, OCI copies, compile caches. */
+  cache: '/var/cache/model',
+  /** Scratch. */
+  tmp: '/tmp',
+  /** Where an OCI model is copied to inside the cache. */
+  ociModel: '/var/cache/model/oci',
+  /** Where KServe's storage initializer puts the model. */
+  kserveModel: '/mnt/models',
+};
+
+/** HTTP paths the kubelet probes. */
+export interface HealthPaths {
+  /** Startup and readiness. */
+  readonly ready: string;
+  /** Liveness. */
+  readonly live: string;
+}
+
+/** Everything both backends need to build the server pod. */
+export interface LlmPodSettings {
+  /** Pod labels (including the selector labels). */
+  readonly podLabels: { [key: string]: string };
+  /** Labels that select the pods. */
+  readonly selectorLabels: { [key: string]: string };
+  /** The sizing plan (pool, GPUs, CPU, memory). */
+  readonly plan: LlmSizingPlan;
+  /** Container port of the server. */
+  readonly port: number;
+  /** Health paths. */
+  readonly health: HealthPaths;
+  /** Startup budget in seconds. */
+  readonly startupTimeoutSeconds: number;
+  /** Size limit of the cache volume in GiB. */
+  readonly cacheGiB: number;
+  /** Environment of the server. */
+  readonly env: k8s.EnvVar[];
+}
+
+/** Size of /dev/shm for a replica (counted against the pod's memory). */
+export function shmGiB(plan: LlmSizingPlan): number {
+  const c = SERVING_POD_CONSTANTS;
+  const wanted = plan.gpusPerReplica === 1 ? c.shmGiBSingleGpu : c.shmGiBPerGpuMulti * plan.gpusPerReplica;
+  return Math.max(1, Math.min(wanted, Math.floor(plan.memoryGiB / 4)));
+}
+
+/** The pod's volumes: /dev/shm in memory, the model cache and /tmp on the node's disk, each with a size limit. */
+export function serverVolumes(s: LlmPodSettings): k8s.Volume[] {
+  return [
+    { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(`${shmGiB(s.plan)}Gi`) } },
+    { name: 'model-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${s.cacheGiB}Gi`) } },
+    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString(`${SERVING_POD_CONSTANTS.tmpGiB}Gi`) } },
+  ];
+}
+
+/** The server container's mounts of {@link serverVolumes}. */
+export function serverVolumeMounts(): k8s.VolumeMount[] {
+  return [
+    { name: 'dshm', mountPath: SERVER_PATHS.shm },
+    { name: 'model-cache', mountPath: SERVER_PATHS.cache },
+    { name: 'tmp', mountPath: SERVER_PATHS.tmp },
+  ];
+}
+
+/**
+ * Requests equal to limits for GPUs (the device plugin requires it), CPU and memory
+ * (Guaranteed QoS: the last pods evicted under node pressure); scratch disk requested so the
+ * scheduler only places the pod where the cache fits.
+ */
+export function serverResources(s: LlmPodSettings): k8s.ResourceRequirements {
+  const q = {
+    cpu: k8s.Quantity.fromString(String(s.plan.cpu)),
+    memory: k8s.Quantity.fromString(`${s.plan.memoryGiB}Gi`),
+    [GPU_RESOURCE]: k8s.Quantity.fromString(String(s.plan.gpusPerReplica)),
+  };
+  return {
+    requests: { ...q, 'ephemeral-storage': k8s.Quantity.fromString(`${s.cacheGiB + SERVING_POD_CONSTANTS.tmpGiB}Gi`) },
+    limits: { ...q },
+  };
+}
+
+/**
+ * Probes: a startup probe whose budget covers the download and load of large models, then
+ * readiness (out of the Service while not ready) and liveness (restart a dead engine).
+ */
+export function serverProbes(s: LlmPodSettings): { startupProbe: k8s.Probe; readinessProbe: k8s.Probe; livenessProbe: k8s.Probe } {
+  const port = k8s.IntOrString.fromNumber(s.port);
+  const period = SERVING_POD_CONSTANTS.startupPeriodSeconds;
+  return {
+    startupProbe: {
+      httpGet: { path: s.health.ready, port },
+      periodSeconds: period,
+      timeoutSeconds: 5,
+      failureThreshold: Math.ceil(s.startupTimeoutSeconds / period),
+    },
+    readinessProbe: { httpGet: { path: s.health.ready, port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    livenessProbe: { httpGet: { path: s.health.live, port }, periodSeconds: 15, timeoutSeconds: 10, failureThreshold: 4 },
+  };
+}
+
+/** The container security context of the servers: restricted, read-only root filesystem. */
+export function serverSecurityContext(): k8s.SecurityContext {
+  return restrictedContainerSecurityContext(SERVING_POD_CONSTANTS.uid);
+}
+
+/** The pod security context of the servers. */
+export function serverPodSecurityContext(): k8s.PodSecurityContext {
+  return restrictedPodSecurityContext(SERVING_POD_CONSTANTS.uid);
+}
+
+/** Placement on the plan's pool: its selector and tolerations, fitting instance types, spread over zones and nodes. */
+export function serverPlacement(s: LlmPodSettings): {
+  nodeSelector: { [key: string]: string };
+  tolerations: k8s.Toleration[];
+  affinity?: k8s.Affinity;
+  topologySpreadConstraints: k8s.TopologySpreadConstraint[];
+} {
+  const pool = s.plan.pool;
+  const affinity: k8s.Affinity | undefined = s.plan.restrictInstanceTypes
+    ? {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{
+            matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: s.plan.fittingInstanceTypes.map((t) => t.name) }],
+          }],
+        },
+      },
+    }
+    : undefined;
+  // ScheduleAnyway: GPU capacity is scarce per zone; a hard spread would leave replicas Pending.
+  const spread = (topologyKey: string): k8s.TopologySpreadConstraint => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: { ...s.selectorLabels } },
+  });
+  return {
+    nodeSelector: pool.nodeSelector(),
+    tolerations: pool.tolerations().map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect })),
+    affinity,
+    topologySpreadConstraints: [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')],
+  };
+}
