@@ -6,3 +6,5 @@ export * from './telemetry-collector';
 export * from './metrics-scraping';
 export * from './promql';
 export * from './platform-alerts';
+export * from './grafana-dashboard';
+export * from './platform-dashboards';
