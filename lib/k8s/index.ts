@@ -15,3 +15,4 @@ export * from './team-namespace';
 export * from './cnai-kubernetes-platform';
 export * from './serving';
 export * from './observability';
+export * from './training';
