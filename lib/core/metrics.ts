@@ -269,7 +269,8 @@ export const PROMETHEUS_METRICS = {
 
 // ---------------------------------------------------------------------------------------
 // The platform's own metrics: the drift job writes them over OTLP to the TelemetryCollector,
-// whose Prometheus exporter exposes them (no unit, so no suffix is added to the names).
+// whose Prometheus exporter exposes them (no unit, so no suffix is added to the names). The
+// served model's namespace is `model_namespace`: `namespace` is the scrape target's (the collector's).
 // ---------------------------------------------------------------------------------------
 const CNAI = 'cnai drift job (OTLP, exposed by the TelemetryCollector)';
 const CNAI_VERSION = 'this library';
@@ -277,11 +278,11 @@ const CNAI_VERSION = 'this library';
 /** Metrics of the platform's drift monitor. */
 export const DRIFT_METRICS = {
   /** Drift score of the last run per model, feature and statistical test. */
-  score: { name: 'cnai_model_drift_score', type: MetricType.GAUGE, help: 'Drift score of the recent window against the reference window', labels: ['model', 'namespace', 'feature', 'test'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
+  score: { name: 'cnai_model_drift_score', type: MetricType.GAUGE, help: 'Drift score of the recent window against the reference window', labels: ['model', 'model_namespace', 'feature', 'test'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
   /** Unix time of the last successful drift run (alerts when the job stops running). */
-  lastRun: { name: 'cnai_model_drift_last_run_timestamp_seconds', type: MetricType.GAUGE, help: 'Unix time of the last successful drift computation', labels: ['model', 'namespace'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
+  lastRun: { name: 'cnai_model_drift_last_run_timestamp_seconds', type: MetricType.GAUGE, help: 'Unix time of the last successful drift computation', labels: ['model', 'model_namespace'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
   /** Samples in the recent window of the last run (too few makes the score meaningless). */
-  samples: { name: 'cnai_model_drift_samples', type: MetricType.GAUGE, help: 'Samples in the recent window of the last run', labels: ['model', 'namespace'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
+  samples: { name: 'cnai_model_drift_samples', type: MetricType.GAUGE, help: 'Samples in the recent window of the last run', labels: ['model', 'model_namespace'], exporter: CNAI, version: CNAI_VERSION } as MetricDefinition,
 };
 
 /** Every metric above. */
