@@ -178,6 +178,8 @@ export function serviceSecretName(platformName: string, environment: string, ser
 export const TRAINING = {
   /** Service account of a team's training workloads (TrainJobs, trials, notebooks, data preparation). */
   serviceAccount: 'ml-training',
+  /** Service account of a team's Spark applications (the driver needs an API token to start executors). */
+  sparkServiceAccount: 'ml-training-spark',
   /** Key prefix of training outputs in the models bucket; then `<namespace>/<job>/`. */
   outputPrefix: 'training/',
   /** Key prefix of prepared data in the datasets bucket; then `<namespace>/<job>/`. */
