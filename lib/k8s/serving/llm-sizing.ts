@@ -261,7 +261,9 @@ export class LlmSizing {
     } catch (e) {
       if (e instanceof CnaiError) {
         const pools = input.pools.map((p) => p.poolName).join(', ');
-        return invalidProp(e.construct, e.prop, e.value, `${e.problem} (pool${input.pools.length === 1 ? '' : 's'} ${pools})`, e.fix);
+        // The service's prop for the context length is maxModelLen (vLLM's name).
+        const fix = e.fix.replace(/maxContextLength/g, 'maxModelLen');
+        return invalidProp(e.construct, e.prop, e.value, `${e.problem} (pool${input.pools.length === 1 ? '' : 's'} ${pools})`, fix);
       }
       throw e;
     }

@@ -70,7 +70,9 @@ export class SecretKeyRef {
 
   private constructor(secretName: string, key: string, where: string) {
     if (typeof secretName !== 'string' || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(secretName)) {
-      throw invalidProp(where, 'secretName', secretName, 'not a Secret name (a DNS-1123 subdomain)',
+      // A pasted token must not end up in a log: anything token-like is not shown.
+      const shown = typeof secretName === 'string' && /^(hf_|sk-|ghp_|github_pat_)|^\S{41,}$/.test(secretName) ? redact(secretName) : secretName;
+      throw invalidProp(where, 'secretName', shown, 'not a Secret name (a DNS-1123 subdomain)',
         'give the name of the Secret, never the secret value itself');
     }
     if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
