@@ -7,3 +7,4 @@ export * from './models';
 export * from './sizing';
 export * from './cidr';
 export * from './metrics';
+export * from './platform-spec';
