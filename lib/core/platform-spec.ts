@@ -1,0 +1,472 @@
+import { GpuInstanceType } from './accelerators';
+import { DATA_SERVICES, TRAINING } from './contract';
+import { ProblemCollector, ProblemDetails } from './errors';
+import { ModelSpec } from './models';
+import { assertName, NAME_RULES, PlatformNaming } from './names';
+import { ModelSizing } from './sizing';
+
+/**
+ * The platform spec: one plain, typed description of an AI platform, from which the AWS
+ * layer (`CnaiAwsStack.fromSpec`) and the Kubernetes layer (`CnaiPlatform`) are both
+ * synthesized. Things inside the spec refer to each other by name (a team's quota names a
+ * pool); {@link validatePlatformSpec} checks every reference, and every other rule, at once.
+ */
+
+/** How a GPU pool's nodes are bought. */
+export enum PoolCapacity {
+  /** On-demand instances. */
+  ON_DEMAND = 'on-demand',
+  /** Spot instances: cheaper, can be reclaimed; for stateless serving and restartable jobs. */
+  SPOT = 'spot',
+}
+
+/** A GPU pool: an EKS managed node group of the AWS layer. */
+export interface GpuPoolSpec {
+  /** Pool name, a DNS-1123 label (e.g. `inference-l40s`). */
+  readonly name: string;
+  /** Instance types, one family (e.g. `[GpuInstanceType.G6E_XLARGE, GpuInstanceType.G6E_2XLARGE]`). */
+  readonly instanceTypes: GpuInstanceType[];
+  /**
+   * How the nodes are bought.
+   * @default PoolCapacity.ON_DEMAND
+   */
+  readonly capacity?: PoolCapacity;
+  /**
+   * Fewest nodes (0 scales the pool to zero when idle).
+   * @default 0
+   */
+  readonly minNodes?: number;
+  /** Most nodes. */
+  readonly maxNodes: number;
+  /**
+   * EFA interfaces and a cluster placement group, for multi-node training (EFA-capable families only).
+   * @default false
+   */
+  readonly efa?: boolean;
+  /**
+   * Availability zones of the pool (EFA pools need exactly one).
+   * @default - all of the platform's zones (the first one for EFA pools)
+   */
+  readonly availabilityZones?: string[];
+  /**
+   * Share each GPU between this many pods (GPU time-slicing); at least 2.
+   * @default - no sharing
+   */
+  readonly timeSlicingReplicas?: number;
+}
+
+/** A team's GPU quota on one pool. */
+export interface TeamQuotaSpec {
+  /** The pool's name. */
+  readonly pool: string;
+  /** Nominal GPUs (Kueue nominal quota and namespace quota). */
+  readonly gpus: number;
+  /**
+   * GPUs the team may borrow from others in the cohort when they are idle.
+   * @default - as many as the nominal quota, capped at the pool's remaining capacity
+   */
+  readonly borrowingLimit?: number;
+}
+
+/** A team: a namespace with quotas, a Kueue queue and RBAC. */
+export interface TeamSpec {
+  /** Team name, a DNS-1123 label; also its namespace. */
+  readonly name: string;
+  /** GPU quotas per pool. */
+  readonly quotas: TeamQuotaSpec[];
+  /**
+   * Groups (from the cluster's authenticator) that may deploy into the namespace.
+   * @default - none
+   */
+  readonly developerGroups?: string[];
+  /**
+   * Groups that may read the namespace.
+   * @default - none
+   */
+  readonly viewerGroups?: string[];
+}
+
+/** What a served model does. */
+export enum ServedModelTask {
+  /** Text generation behind the OpenAI chat and completions APIs. */
+  CHAT = 'chat',
+  /** Embeddings behind the OpenAI embeddings API. */
+  EMBED = 'embed',
+}
+
+/** Which server runs a model. */
+export enum ServedModelBackend {
+  /** A Deployment of vLLM. */
+  VLLM = 'vllm',
+  /** A KServe InferenceService in Standard mode. */
+  KSERVE = 'kserve',
+}
+
+/** A model served on the platform. */
+export interface ServedModelSpec {
+  /** Service name, a DNS-1123 label. */
+  readonly name: string;
+  /** The team (namespace) that runs it; its GPU quota pays for the replicas. */
+  readonly team: string;
+  /** The model (e.g. `ModelPresets.LLAMA_3_1_8B_INSTRUCT`). */
+  readonly model: ModelSpec;
+  /** Pools the replicas may run on (names); sizing picks the cheapest that fits. */
+  readonly pools: string[];
+  /**
+   * Which server runs it.
+   * @default ServedModelBackend.VLLM
+   */
+  readonly backend?: ServedModelBackend;
+  /**
+   * What it does.
+   * @default - EMBED for embedding models, CHAT otherwise
+   */
+  readonly task?: ServedModelTask;
+  /**
+   * Longest sequence in tokens; shorter contexts fit smaller GPUs.
+   * @default - the model's context length
+   */
+  readonly maxModelLen?: number;
+  /**
+   * Fewest replicas.
+   * @default 1
+   */
+  readonly minReplicas?: number;
+  /**
+   * Most replicas (KEDA scales between min and max on vLLM's queue and KV-cache metrics).
+   * @default 2
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Key prefix of the weights in the platform's models bucket.
+   * @default `served/<name>/`
+   */
+  readonly modelStorePrefix?: string;
+  /**
+   * Other served models (names) that call this one, e.g. a chat service calling an embedding service.
+   * @default - none
+   */
+  readonly clients?: string[];
+}
+
+/** Engines of the vector database. */
+export enum VectorEngine {
+  /** Qdrant, in-cluster (the default). */
+  QDRANT = 'qdrant',
+  /** pgvector on the platform's PostgreSQL database. */
+  PGVECTOR = 'pgvector',
+}
+
+/** The vector database. */
+export interface VectorDatabaseSpec {
+  /**
+   * Engine.
+   * @default VectorEngine.QDRANT
+   */
+  readonly engine?: VectorEngine;
+  /** The team (namespace) that owns it. */
+  readonly team: string;
+  /** Expected number of vectors (sizes memory and disk). */
+  readonly expectedVectors: number;
+  /** Vector dimension (e.g. 1024 for bge-large). */
+  readonly dimension: number;
+  /**
+   * Three replicas with anti-affinity and a PodDisruptionBudget.
+   * @default false
+   */
+  readonly highAvailability?: boolean;
+  /**
+   * Served models (names) allowed to connect.
+   * @default - none besides the team's own pods
+   */
+  readonly clients?: string[];
+}
+
+/** The model registry. */
+export enum ModelRegistryKind {
+  /** MLflow tracking server with artifacts in the models bucket (the default). */
+  MLFLOW = 'mlflow',
+  /** Kubeflow Model Registry (with Kubeflow). */
+  KUBEFLOW = 'kubeflow',
+}
+
+/** The whole platform. */
+export interface PlatformSpec {
+  /** Platform name, a DNS-1123 label (e.g. `cnai`). */
+  readonly name: string;
+  /** Environment, a DNS-1123 label (e.g. `prod`). */
+  readonly environment: string;
+  /** AWS region. */
+  readonly region: string;
+  /** AWS account id (12 digits, as a string). */
+  readonly accountId: string;
+  /** At least two availability zones of the region. */
+  readonly availabilityZones: string[];
+  /**
+   * IAM principals that get cluster admin access.
+   * @default - the identity that runs Terraform
+   */
+  readonly adminPrincipalArns?: string[];
+  /**
+   * CIDRs allowed to reach the public Kubernetes API endpoint.
+   * @default - no public endpoint
+   */
+  readonly publicEndpointCidrs?: string[];
+  /**
+   * Cost centre tag on every AWS resource.
+   * @default - the platform name
+   */
+  readonly costCentre?: string;
+  /** GPU pools. */
+  readonly gpuPools: GpuPoolSpec[];
+  /** Teams. */
+  readonly teams: TeamSpec[];
+  /**
+   * Models to serve.
+   * @default - none
+   */
+  readonly models?: ServedModelSpec[];
+  /**
+   * The vector database.
+   * @default - none
+   */
+  readonly vectorDatabase?: VectorDatabaseSpec;
+  /**
+   * The model registry.
+   * @default ModelRegistryKind.MLFLOW
+   */
+  readonly modelRegistry?: ModelRegistryKind;
+  /**
+   * Kubeflow training (Trainer, Katib, notebooks) for every team.
+   * @default true
+   */
+  readonly kubeflow?: boolean;
+  /**
+   * Telemetry collector, GPU and LLM alerts, dashboards.
+   * @default true
+   */
+  readonly observability?: boolean;
+}
+
+/** Access of a workload identity to one bucket prefix. */
+export enum BucketAccess {
+  /** List and get. */
+  READ = 'read',
+  /** List, get, put and delete. */
+  READ_WRITE = 'read-write',
+}
+
+/** Which platform bucket. */
+export enum PlatformBucket {
+  /** Model weights and artifacts. */
+  MODELS = 'models',
+  /** Datasets. */
+  DATASETS = 'datasets',
+}
+
+/** One bucket grant of a workload identity. */
+export interface BucketGrantSpec {
+  /** The bucket. */
+  readonly bucket: PlatformBucket;
+  /** Key prefix (ends in `/`). */
+  readonly prefix: string;
+  /** Access. */
+  readonly access: BucketAccess;
+}
+
+/**
+ * A workload identity the platform needs: the Kubernetes service account that the
+ * Kubernetes layer creates and the IAM role + Pod Identity association the AWS layer
+ * creates for it, with its grants. Both layers get this list from
+ * {@link platformWorkloadIdentities}, so they cannot disagree.
+ */
+export interface WorkloadIdentitySpec {
+  /** Construct id of the identity in the AWS layer. */
+  readonly id: string;
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** Service account name. */
+  readonly serviceAccount: string;
+  /** Bucket grants. */
+  readonly buckets: BucketGrantSpec[];
+  /** Whether it reads the database's master secret. */
+  readonly databaseSecret: boolean;
+  /** Whether it reads the platform's secrets in Secrets Manager (`<platform>-<env>/*`). */
+  readonly platformSecrets: boolean;
+}
+
+const SPEC = 'spec';
+
+/** The served model's defaults, resolved. */
+export function servedModelPrefix(model: ServedModelSpec): string {
+  return model.modelStorePrefix ?? `served/${model.name}/`;
+}
+
+/**
+ * The workload identities the platform needs, derived from the spec: one per served model
+ * (reads its weights), the model registry (reads and writes its artifacts, reads the
+ * database secret), the External Secrets controller (reads platform secrets), each team's
+ * training service account when Kubeflow is on (reads datasets, writes its outputs), and
+ * the vector database's snapshot job.
+ */
+export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentitySpec[] {
+  const out: WorkloadIdentitySpec[] = [];
+  out.push({
+    id: 'external-secrets',
+    namespace: DATA_SERVICES.secretsReader.namespace,
+    serviceAccount: DATA_SERVICES.secretsReader.serviceAccount,
+    buckets: [],
+    databaseSecret: true,
+    platformSecrets: true,
+  });
+  if ((spec.modelRegistry ?? ModelRegistryKind.MLFLOW) === ModelRegistryKind.MLFLOW) {
+    out.push({
+      id: 'model-registry',
+      namespace: DATA_SERVICES.registryNamespace,
+      serviceAccount: DATA_SERVICES.registryServiceAccount,
+      buckets: [{ bucket: PlatformBucket.MODELS, prefix: DATA_SERVICES.registryArtifactPrefix, access: BucketAccess.READ_WRITE }],
+      databaseSecret: false,
+      platformSecrets: false,
+    });
+  }
+  for (const m of spec.models ?? []) {
+    out.push({
+      id: `serve-${m.name}`,
+      namespace: m.team,
+      serviceAccount: m.name,
+      buckets: [{ bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ }],
+      databaseSecret: false,
+      platformSecrets: false,
+    });
+  }
+  if (spec.kubeflow ?? true) {
+    for (const t of spec.teams) {
+      out.push({
+        id: `training-${t.name}`,
+        namespace: t.name,
+        serviceAccount: TRAINING.serviceAccount,
+        buckets: [
+          { bucket: PlatformBucket.DATASETS, prefix: '', access: BucketAccess.READ },
+          { bucket: PlatformBucket.DATASETS, prefix: `${TRAINING.preparedDataPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
+          { bucket: PlatformBucket.MODELS, prefix: `${TRAINING.outputPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
+        ],
+        databaseSecret: false,
+        platformSecrets: false,
+      });
+    }
+  }
+  return out;
+}
+
+/** GPUs a pool can ever hold: most nodes x GPUs per node of its smallest type. */
+export function poolGpuCapacity(pool: GpuPoolSpec): number {
+  const perNode = Math.min(...pool.instanceTypes.map((t) => t.gpuCount));
+  return pool.maxNodes * (Number.isFinite(perNode) ? perNode : 0);
+}
+
+/**
+ * Checks the whole spec and reports every problem at once (a CnaiValidationError listing
+ * them, or a single CnaiError): names that break naming rules, duplicates, references to
+ * pools, teams or models that do not exist, quotas over what the pools can hold, models
+ * that fit no pool of theirs, and GPU budgets over a team's quota.
+ */
+export function validatePlatformSpec(spec: PlatformSpec): void {
+  const problems = new ProblemCollector();
+  const p = (prop: string, value: unknown, problem: string, fix: string): ProblemDetails => ({ construct: `${SPEC} ${spec.name}`, prop, value, problem, fix });
+
+  problems.capture(() => new PlatformNaming({ platformName: spec.name, environment: spec.environment, region: spec.region, accountId: spec.accountId }, `${SPEC} ${spec.name}`));
+  problems.check(spec.availabilityZones.length >= 2, p('availabilityZones', spec.availabilityZones,
+    'EKS needs subnets in at least two availability zones', 'list at least two zones of the region'));
+  spec.availabilityZones.forEach((az, i) => problems.check(az.startsWith(spec.region), p(`availabilityZones[${i}]`, az,
+    `not a zone of region ${spec.region}`, `use zones such as "${spec.region}a"`)));
+
+  // Pools.
+  const pools = new Map<string, GpuPoolSpec>();
+  spec.gpuPools.forEach((pool, i) => {
+    const at = `gpuPools[${i}]`;
+    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, pool.name, NAME_RULES.dns1123Label));
+    if (!problems.check(!pools.has(pool.name), p(`${at}.name`, pool.name, 'two pools have this name', 'give each pool its own name'))) return;
+    pools.set(pool.name, pool);
+    problems.check(pool.instanceTypes.length > 0, p(`${at}.instanceTypes`, [], 'a GPU pool needs at least one instance type', 'list instance types of one family'));
+    const families = [...new Set(pool.instanceTypes.map((t) => t.family))];
+    problems.check(families.length <= 1, p(`${at}.instanceTypes`, pool.instanceTypes.map((t) => t.name),
+      `mixes the families ${families.join(', ')}; a pool's nodes must all carry the same GPU`, 'make one pool per family'));
+    const min = pool.minNodes ?? 0;
+    problems.check(Number.isInteger(pool.maxNodes) && pool.maxNodes >= 1, p(`${at}.maxNodes`, pool.maxNodes, 'must be a whole number of at least 1', 'set maxNodes to the most nodes the pool may have'));
+    problems.check(Number.isInteger(min) && min >= 0 && min <= pool.maxNodes, p(`${at}.minNodes`, min,
+      `must be a whole number from 0 to maxNodes (${pool.maxNodes})`, 'lower minNodes or raise maxNodes'));
+    if (pool.efa) {
+      const without = pool.instanceTypes.filter((t) => !t.efaSupported).map((t) => t.name);
+      problems.check(without.length === 0, p(`${at}.efa`, true, `${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no EFA`,
+        'use an EFA-capable type (p4d, p4de, p5, p5e, p5en, large g5/g6/g6e sizes) or turn efa off'));
+    }
+    if (pool.timeSlicingReplicas !== undefined) {
+      problems.check(Number.isInteger(pool.timeSlicingReplicas) && pool.timeSlicingReplicas >= 2, p(`${at}.timeSlicingReplicas`, pool.timeSlicingReplicas,
+        'time-slicing shares a GPU between at least 2 pods', 'set 2 or more, or leave it out for no sharing'));
+    }
+  });
+
+  // Teams and their quotas.
+  const teams = new Map<string, TeamSpec>();
+  const nominal = new Map<string, number>();
+  spec.teams.forEach((team, i) => {
+    const at = `teams[${i}]`;
+    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, team.name, NAME_RULES.dns1123Label));
+    if (!problems.check(!teams.has(team.name), p(`${at}.name`, team.name, 'two teams have this name', 'give each team its own name'))) return;
+    teams.set(team.name, team);
+    team.quotas.forEach((q, j) => {
+      const pool = pools.get(q.pool);
+      if (!problems.check(pool !== undefined, p(`${at}.quotas[${j}].pool`, q.pool, 'no GPU pool has this name',
+        `use one of ${[...pools.keys()].map((n) => JSON.stringify(n)).join(', ') || '(no pools defined)'}`))) return;
+      const capacity = poolGpuCapacity(pool!);
+      problems.check(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity, p(`${at}.quotas[${j}].gpus`, q.gpus,
+        `pool ${q.pool} can never hold more than ${capacity} GPUs (${pool!.maxNodes} nodes)`, `lower the quota to at most ${capacity}, or raise the pool's maxNodes`));
+      nominal.set(q.pool, (nominal.get(q.pool) ?? 0) + q.gpus);
+    });
+  });
+  for (const [name, total] of nominal) {
+    const capacity = poolGpuCapacity(pools.get(name)!);
+    problems.check(total <= capacity, p(`teams[*].quotas (pool ${name})`, total,
+      `the teams' nominal quotas on pool ${name} add up to more than its ${capacity} GPUs`, 'lower the quotas (teams can borrow idle GPUs) or raise the pool\'s maxNodes'));
+  }
+
+  // Served models.
+  const models = new Map<string, ServedModelSpec>();
+  (spec.models ?? []).forEach((m, i) => {
+    const at = `models[${i}]`;
+    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, m.name, NAME_RULES.dns1123Label));
+    if (!problems.check(!models.has(m.name), p(`${at}.name`, m.name, 'two served models have this name', 'give each served model its own name'))) return;
+    models.set(m.name, m);
+    const team = teams.get(m.team);
+    problems.check(team !== undefined, p(`${at}.team`, m.team, 'no team has this name', `use one of ${[...teams.keys()].map((n) => JSON.stringify(n)).join(', ')}`));
+    const unknown = m.pools.filter((n) => !pools.has(n));
+    problems.check(m.pools.length > 0 && unknown.length === 0, p(`${at}.pools`, m.pools,
+      m.pools.length === 0 ? 'a served model needs at least one pool' : `no GPU pool is named ${unknown.join(', ')}`,
+      `use names of gpuPools: ${[...pools.keys()].join(', ')}`));
+    const min = m.minReplicas ?? 1;
+    const max = m.maxReplicas ?? Math.max(2, min);
+    problems.check(Number.isInteger(min) && min >= 1 && max >= min, p(`${at}.minReplicas`, min,
+      `must be at least 1 and at most maxReplicas (${max})`, 'set 1 <= minReplicas <= maxReplicas'));
+    const candidates = m.pools.flatMap((n) => pools.get(n)?.instanceTypes ?? []);
+    if (candidates.length === 0 || team === undefined) return;
+    const model = m.maxModelLen !== undefined ? problems.capture(() => m.model.withServing({ maxContextLength: m.maxModelLen }, `${SPEC} ${spec.name} ${at}`)) : m.model;
+    if (!model) return;
+    const sizing = problems.capture(() => ModelSizing.recommend(model, { candidates, construct: `${SPEC} ${spec.name} ${at}.model` }));
+    if (!sizing) return;
+    const budget = max * sizing.tensorParallel;
+    const quota = team.quotas.filter((q) => m.pools.includes(q.pool)).reduce((s, q) => s + q.gpus + (q.borrowingLimit ?? q.gpus), 0);
+    problems.check(budget <= quota, p(`${at}.maxReplicas`, max,
+      `${max} replicas x ${sizing.tensorParallel} GPUs (${sizing.instanceType.name}) need ${budget} GPUs, but team ${m.team} may use at most ${quota} on pools ${m.pools.join(', ')}`,
+      `lower maxReplicas to ${Math.floor(quota / sizing.tensorParallel)} or raise the team's quota on those pools`));
+  });
+  (spec.models ?? []).forEach((m, i) => (m.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`models[${i}].clients[${j}]`, c,
+    'no served model has this name', `use one of ${[...models.keys()].join(', ')}`))));
+
+  // Vector database.
+  const vdb = spec.vectorDatabase;
+  if (vdb) {
+    problems.check(teams.has(vdb.team), p('vectorDatabase.team', vdb.team, 'no team has this name', `use one of ${[...teams.keys()].join(', ')}`));
+    (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
+  }
+  problems.throwIfAny();
+}
