@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildLlmServingApp, exampleContract, TEAM } from '../../../examples/llm-serving/main';
+import { VLLM_METRICS } from '../../../lib/core';
+import { assertValidManifests } from '../../../lib/verify/k8s';
+import { ofKind, one, synthApp } from '../helpers';
+
+describe('example llm-serving', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-llm-serving-'));
+  const app = buildLlmServingApp(outdir);
+  app.synth();
+  const files = fs.readdirSync(outdir).sort();
+  const objects = synthApp(app);
+  const serving = objects.filter((o) => o.metadata?.namespace === TEAM);
+
+  test('synthesizes the operators, node pools and platform, then the serving chart', () => {
+    expect(files).toEqual(['0000-platform-operators.k8s.yaml', '0001-node-pools.k8s.yaml', '0002-platform.k8s.yaml', '0003-serving.k8s.yaml']);
+  });
+
+  test('its entire output is schema-valid (core kinds at Kubernetes 1.34, custom kinds against the pinned CRDs)', () => {
+    const report = assertValidManifests(files.map((f) => ({ file: path.join(outdir, f) })), { kubernetesVersion: '1.34' });
+    expect(report.objectsChecked).toBe(objects.length);
+    expect(report.objectsPerKind).toMatchObject({
+      'apps/v1/Deployment': 1,
+      'serving.kserve.io/v1beta1/InferenceService': 1,
+      'keda.sh/v1alpha1/ScaledObject': 2,
+      'monitoring.coreos.com/v1/PodMonitor': 1,
+      'policy/v1/PodDisruptionBudget': 2,
+    });
+  });
+
+  test('the chat model runs on vLLM on the L40S pool, the embedding model on KServe on the A10G pool', () => {
+    const chat = one(objects, 'Deployment', 'chat');
+    expect(chat.spec.template.spec.nodeSelector['cnai.io/pool']).toBe('gpu-l40s');
+    const c = chat.spec.template.spec.containers[0];
+    expect(c.args[0]).toBe(`s3://${exampleContract().buckets.models}/llama-3.1-8b-instruct/`);
+    expect(c.args).toEqual(expect.arrayContaining(['--max-model-len', '32768', '--load-format', 'runai_streamer']));
+    expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
+    expect(c.env.find((e: any) => e.name === 'AWS_REGION').value).toBe('us-west-2');
+
+    const isvc = one(objects, 'InferenceService', 'embed');
+    expect(isvc.metadata.annotations['serving.kserve.io/deploymentMode']).toBe('Standard');
+    expect(isvc.spec.predictor.nodeSelector['cnai.io/pool']).toBe('gpu-a10g');
+    expect(isvc.spec.predictor.model.args).toContain('--model_id=BAAI/bge-large-en-v1.5');
+    expect(isvc.spec.predictor.model.resources.limits).toEqual({ 'cpu': '4', 'memory': '16Gi', 'nvidia.com/gpu': '1' });
+  });
+
+  test('both are autoscaled on vLLM metrics of their own service', () => {
+    const chat = one(objects, 'ScaledObject', 'chat');
+    expect(chat.spec.scaleTargetRef.name).toBe('chat');
+    expect(chat.spec.triggers.map((t: any) => t.metadata.query)).toEqual([
+      `sum(${VLLM_METRICS.numRequestsWaiting}{namespace="${TEAM}",llm_service="chat"}) or vector(0)`,
+      `sum(${VLLM_METRICS.kvCacheUsagePerc}{namespace="${TEAM}",llm_service="chat"}) or vector(0)`,
+    ]);
+    const embed = one(objects, 'ScaledObject', 'embed');
+    expect(embed.spec.scaleTargetRef.name).toBe('embed-predictor');
+    expect(embed.spec.maxReplicaCount).toBe(2);
+    expect(embed.spec.triggers[0].metadata.threshold).toBe('10');
+  });
+
+  test('the RAG API may call both services, and gets its settings in a ConfigMap', () => {
+    const flows = ofKind(serving, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-from-'));
+    expect(flows.map((p) => [p.spec.podSelector.matchLabels['cnai.io/llm-service'], p.spec.ingress[0].ports[0].port])).toEqual([['chat', 8000], ['embed', 8080]]);
+    const cm = one(objects, 'ConfigMap', 'rag-api-llm');
+    expect(cm.data).toMatchObject({
+      OPENAI_BASE_URL: `http://chat.${TEAM}.svc/v1`,
+      OPENAI_MODEL: 'llama-3.1-8b-instruct',
+      EMBEDDINGS_BASE_URL: `http://embed-predictor.${TEAM}.svc/openai/v1`,
+      EMBEDDINGS_MODEL: 'bge-large-en-v1.5',
+      TRACELOOP_TRACE_CONTENT: 'false',
+    });
+  });
+});
