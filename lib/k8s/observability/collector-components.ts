@@ -7,6 +7,7 @@
  */
 
 import { invalidProp } from '../../core/errors';
+import { shorten } from '../../core/names';
 
 /** A telemetry signal (the type of a collector pipeline). */
 export enum TelemetrySignal {
@@ -221,7 +222,7 @@ export class CollectorReceiver extends CollectorComponent {
       name: options.name,
       signals: [TelemetrySignal.LOGS],
       config,
-      ports: [{ name: `wh-${options.name}`.slice(0, 15).replace(/-$/, ''), port, ingest: true }],
+      ports: [{ name: shorten(`wh-${options.name}`, 15), port, ingest: true }],
     });
   }
 
@@ -506,7 +507,7 @@ export class CollectorExporter extends CollectorComponent {
       name,
       signals: [TelemetrySignal.METRICS],
       config: { endpoint: `0.0.0.0:${port}`, metric_expiration: `${expiration}s`, resource_to_telemetry_conversion: { enabled: false } },
-      ports: [{ name: `prom-${name}`.slice(0, 15).replace(/-$/, ''), port, ingest: false }],
+      ports: [{ name: shorten(`prom-${name}`, 15), port, ingest: false }],
     });
   }
 

@@ -8,3 +8,4 @@ export * from './promql';
 export * from './platform-alerts';
 export * from './grafana-dashboard';
 export * from './platform-dashboards';
+export * from './drift-monitor';

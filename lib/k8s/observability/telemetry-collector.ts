@@ -169,6 +169,7 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
   private readonly awsIdentity?: WorkloadIdentityContract;
   private readonly senders: WorkloadSelector[] = [];
   private readonly prometheusNamespace: string;
+  private readonly shared = new Set<CollectorComponent>();
 
   constructor(scope: Construct, id: string, props: TelemetryCollectorProps = {}) {
     super(scope, id);
@@ -212,6 +213,7 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
       : [CollectorProcessor.memoryLimiter(), CollectorProcessor.k8sAttributes(), CollectorProcessor.batch()];
     this.processors = [...this.defaultProcessors];
     (props.exporters ?? []).forEach((e) => this.addExporter(e));
+    [...this.receivers, ...this.exporters].forEach((c) => this.shared.add(c));
     this.explicitPipelines = props.pipelines ? [...props.pipelines] : undefined;
     // Components the explicit pipelines use are checked against the lists above, at synth.
 
@@ -347,13 +349,14 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
     return [...main, ...this.extraPipelines];
   }
 
-  // Components added for an extra pipeline (e.g. the payload webhook) stay out of the derived ones.
+  // Components added for an extra pipeline (e.g. the payload webhook) stay out of the derived
+  // ones; the OTLP receiver and the components given in the props serve both.
   private derivedReceiver(r: CollectorReceiver): boolean {
-    return !this.extraPipelines.some((p) => p.receivers.includes(r));
+    return this.shared.has(r) || !this.extraPipelines.some((p) => p.receivers.includes(r));
   }
 
   private derivedExporter(e: CollectorExporter): boolean {
-    return !this.extraPipelines.some((p) => p.exporters.includes(e));
+    return this.shared.has(e) || !this.extraPipelines.some((p) => p.exporters.includes(e));
   }
 
   private extensions(): CollectorExtension[] {

@@ -210,8 +210,8 @@ function checkFound(where: string, wanted: string[] | undefined, names: string[]
   }
 }
 
-/** The pods as a flow peer, through their TeamNamespace when the app declares one. */
-function selectorIn(scope: Construct, namespace: string, labels: { [k: string]: string }): WorkloadSelector {
+/** The pods as a flow peer, through their TeamNamespace when the app declares one (so flows open its egress too). */
+export function selectorIn(scope: Construct, namespace: string, labels: { [k: string]: string }): WorkloadSelector {
   const team = scope.node.root.node.findAll().find((c) => c instanceof TeamNamespace && c.namespaceName === namespace) as TeamNamespace | undefined;
   return team ? team.workloads(labels) : WorkloadSelector.inNamespace(namespace, labels);
 }
