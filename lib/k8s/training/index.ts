@@ -5,3 +5,8 @@ export * from './registry-client';
 export * from './training-runtime';
 export * from './train-job-options';
 export * from './training-job';
+export * from './kubeflow-training';
+export * from './search-parameter';
+export * from './hyperparameter-search';
+export * from './notebook';
+export * from './data-preparation-job';

@@ -42,7 +42,7 @@ export class TrainJobPlan {
   public readonly store?: ModelStoreReference;
 
   constructor(where: string, private readonly team: TeamNamespace, private readonly workload: string, private readonly o: TrainJobOptions,
-    extraEnv: { [name: string]: string } = {}) {
+    extraEnv: { [name: string]: string } = {}, outputSuffix: string = '') {
     const pool = o.pool;
     this.runtime = o.runtime ?? UpstreamTrainingRuntime.TORCH_DISTRIBUTED;
     this.numNodes = o.numNodes ?? 1;
@@ -105,6 +105,15 @@ export class TrainJobPlan {
       throw invalidProp(where, 'baseModel.revision', o.baseModel.revision, 'Trainer\'s model initializer downloads the default branch and takes no revision',
         'copy the revision into the model store and use ModelSource.s3(...), or leave the revision out');
     }
+    // Trainer runs every replicated job of the runtime: an initializer without a source fails.
+    if (this.runtime.datasetInitializer && !o.dataset) {
+      throw invalidProp(where, 'dataset', undefined, `runtime ${this.runtime.runtimeName} runs a dataset initializer, which fails without a dataset to download`,
+        'give dataset (DatasetSource.fromModelStore(...) or DatasetSource.huggingFace(...)), or use a TrainingRuntime with datasetInitializer: false');
+    }
+    if (this.runtime.modelInitializer && !o.baseModel) {
+      throw invalidProp(where, 'baseModel', undefined, `runtime ${this.runtime.runtimeName} runs a model initializer, which fails without a model to download`,
+        'give baseModel (ModelSource.s3(...) or ModelSource.huggingFace(...)), or use a TrainingRuntime with modelInitializer: false');
+    }
     if ((o.dataset || o.baseModel) && this.numNodes > 1 && !this.runtime.workspaceSharedAcrossNodes) {
       throw invalidProp(where, 'numNodes', this.numNodes, `the initializers download into runtime ${this.runtime.runtimeName}'s workspace, which only one node can mount`,
         'use a TrainingRuntime whose workspace has access WorkspaceAccess.SHARED (an EFS or FSx StorageClass), or train on one node');
@@ -118,6 +127,7 @@ export class TrainJobPlan {
       this.outputUri = out.prefix !== undefined
         ? out.modelStore.modelsUri(out.prefix)
         : out.modelStore.trainingOutputUri(team.namespaceName, workload);
+      this.outputUri += outputSuffix;
       this.registeredModelName = out.registry ? (out.registeredModelName ?? workload) : undefined;
       if (out.registeredModelName !== undefined && !out.registry) {
         throw invalidProp(where, 'outputs.registeredModelName', out.registeredModelName, 'a model name without a registry to register it in',

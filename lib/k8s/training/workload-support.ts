@@ -86,9 +86,9 @@ export interface EgressNeeds {
  * @internal
  */
 export function workloadNetwork(scope: Construct, team: TeamNamespace, workload: string, needs: EgressNeeds,
-  registry?: ITrainingRegistryClient): void {
+  registry?: ITrainingRegistryClient, podLabels: { [key: string]: string } = { [WORKLOAD_LABEL]: workload }): void {
   const ns = team.namespaceName;
-  const selector = { matchLabels: { [WORKLOAD_LABEL]: workload } };
+  const selector = { matchLabels: { ...podLabels } };
   const egress: k8s.NetworkPolicyEgressRule[] = [];
   if (needs.https) {
     // S3 and the Hub have no fixed addresses: any peer, port 443 only.
@@ -118,6 +118,6 @@ export function workloadNetwork(scope: Construct, team: TeamNamespace, workload:
     });
   }
   if (registry) {
-    team.allowTo(registry.server, registry.port, team.workloads({ [WORKLOAD_LABEL]: workload }));
+    team.allowTo(registry.server, registry.port, team.workloads(podLabels));
   }
 }
