@@ -1,6 +1,6 @@
 import { GpuInstanceType } from './accelerators';
 import { DATA_SERVICES, TRAINING } from './contract';
-import { ProblemCollector, ProblemDetails } from './errors';
+import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import { ModelSizing } from './sizing';
@@ -409,6 +409,8 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   // Teams and their quotas.
   const teams = new Map<string, TeamSpec>();
   const nominal = new Map<string, number>();
+  // Pools where one team's quota is already too large: their sum is not reported again.
+  const overPools = new Set<string>();
   spec.teams.forEach((team, i) => {
     const at = `teams[${i}]`;
     problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, team.name, NAME_RULES.dns1123Label));
@@ -419,12 +421,14 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
       if (!problems.check(pool !== undefined, p(`${at}.quotas[${j}].pool`, q.pool, 'no GPU pool has this name',
         `use one of ${[...pools.keys()].map((n) => JSON.stringify(n)).join(', ') || '(no pools defined)'}`))) return;
       const capacity = poolGpuCapacity(pool!);
+      if (!(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity)) overPools.add(q.pool);
       problems.check(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity, p(`${at}.quotas[${j}].gpus`, q.gpus,
         `pool ${q.pool} can never hold more than ${capacity} GPUs (${pool!.maxNodes} nodes)`, `lower the quota to at most ${capacity}, or raise the pool's maxNodes`));
       nominal.set(q.pool, (nominal.get(q.pool) ?? 0) + q.gpus);
     });
   });
   for (const [name, total] of nominal) {
+    if (overPools.has(name)) continue;
     const capacity = poolGpuCapacity(pools.get(name)!);
     problems.check(total <= capacity, p(`teams[*].quotas (pool ${name})`, total,
       `the teams' nominal quotas on pool ${name} add up to more than its ${capacity} GPUs`, 'lower the quotas (teams can borrow idle GPUs) or raise the pool\'s maxNodes'));
@@ -451,8 +455,15 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
     if (candidates.length === 0 || team === undefined) return;
     const model = m.maxModelLen !== undefined ? problems.capture(() => m.model.withServing({ maxContextLength: m.maxModelLen }, `${SPEC} ${spec.name} ${at}`)) : m.model;
     if (!model) return;
-    const sizing = problems.capture(() => ModelSizing.recommend(model, { candidates, construct: `${SPEC} ${spec.name} ${at}.model` }));
-    if (!sizing) return;
+    let sizing;
+    try {
+      sizing = ModelSizing.recommend(model, { candidates, construct: `${SPEC} ${spec.name}` });
+    } catch (e) {
+      if (!(e instanceof CnaiError)) throw e;
+      // Sizing names its own prop; here the problem belongs to this model of the spec.
+      problems.add({ construct: e.construct, prop: `${at}.model`, value: m.model.name, problem: e.problem, fix: e.fix });
+      return;
+    }
     const budget = max * sizing.tensorParallel;
     const quota = team.quotas.filter((q) => m.pools.includes(q.pool)).reduce((s, q) => s + q.gpus + (q.borrowingLimit ?? q.gpus), 0);
     problems.check(budget <= quota, p(`${at}.maxReplicas`, max,

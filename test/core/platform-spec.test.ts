@@ -1,0 +1,154 @@
+import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
+import { GpuInstanceType } from '../../lib/core/accelerators';
+import { ModelPresets } from '../../lib/core/models';
+import {
+  BucketAccess, PlatformBucket, PlatformSpec, platformWorkloadIdentities, poolGpuCapacity, validatePlatformSpec,
+} from '../../lib/core/platform-spec';
+
+function spec(overrides: Partial<PlatformSpec> = {}): PlatformSpec {
+  return {
+    name: 'cnai',
+    environment: 'test',
+    region: 'us-west-2',
+    accountId: '123456789012',
+    availabilityZones: ['us-west-2a', 'us-west-2b'],
+    gpuPools: [
+      { name: 'l40s', instanceTypes: [GpuInstanceType.G6E_XLARGE], maxNodes: 4 },
+      { name: 'h100', instanceTypes: [GpuInstanceType.P5_48XLARGE], maxNodes: 2, efa: true },
+    ],
+    teams: [
+      { name: 'team-a', quotas: [{ pool: 'l40s', gpus: 2 }, { pool: 'h100', gpus: 8 }] },
+      { name: 'team-b', quotas: [{ pool: 'l40s', gpus: 2 }] },
+    ],
+    models: [
+      { name: 'chat', team: 'team-a', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'], maxModelLen: 8192, maxReplicas: 2 },
+    ],
+    vectorDatabase: { team: 'team-a', expectedVectors: 1_000_000, dimension: 1024, clients: ['chat'] },
+    ...overrides,
+  };
+}
+
+function problemsOf(s: PlatformSpec): string[] {
+  try {
+    validatePlatformSpec(s);
+  } catch (e) {
+    if (e instanceof CnaiValidationError) return e.problems.map((p) => `${p.prop}: ${p.problem}`);
+    if (e instanceof CnaiError) return [`${e.prop}: ${e.problem}`];
+    throw e;
+  }
+  return [];
+}
+
+describe('validatePlatformSpec', () => {
+  test('a consistent spec passes', () => {
+    expect(problemsOf(spec())).toEqual([]);
+  });
+
+  test('all problems are reported together, not one per run', () => {
+    const bad = spec({
+      environment: 'Prod_1',
+      gpuPools: [
+        { name: 'l40s', instanceTypes: [GpuInstanceType.G6E_XLARGE], maxNodes: 4 },
+        { name: 'l40s', instanceTypes: [GpuInstanceType.G6E_2XLARGE], maxNodes: 1 },
+      ],
+      teams: [
+        { name: 'team-a', quotas: [{ pool: 'a100', gpus: 1 }] },
+        { name: 'team-a', quotas: [] },
+      ],
+      models: [{ name: 'chat', team: 'nobody', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'] }],
+      vectorDatabase: undefined,
+    });
+    let error: unknown;
+    try {
+      validatePlatformSpec(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CnaiValidationError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^5 problems found:/);
+    expect(message).toContain('invalid environment = "Prod_1"');
+    expect(message).toContain('invalid gpuPools[1].name = "l40s": two pools have this name');
+    expect(message).toContain('invalid teams[0].quotas[0].pool = "a100": no GPU pool has this name');
+    expect(message).toContain('invalid teams[1].name = "team-a": two teams have this name');
+    expect(message).toContain('invalid models[0].team = "nobody": no team has this name');
+  });
+
+  test('a quota above what the pool can ever hold', () => {
+    expect(problemsOf(spec({ teams: [{ name: 'team-a', quotas: [{ pool: 'l40s', gpus: 5 }] }], models: [], vectorDatabase: undefined })))
+      .toEqual(['teams[0].quotas[0].gpus: pool l40s can never hold more than 4 GPUs (4 nodes)']);
+  });
+
+  test("the teams' quotas on one pool add up to more than it holds", () => {
+    const teams = [
+      { name: 'team-a', quotas: [{ pool: 'l40s', gpus: 3 }] },
+      { name: 'team-b', quotas: [{ pool: 'l40s', gpus: 3 }] },
+    ];
+    expect(problemsOf(spec({ teams, models: [], vectorDatabase: undefined })))
+      .toEqual(["teams[*].quotas (pool l40s): the teams' nominal quotas on pool l40s add up to more than its 4 GPUs"]);
+  });
+
+  test('a model that fits no pool of its own names the memory it needs', () => {
+    const models = [{ name: 'big', team: 'team-b', model: ModelPresets.LLAMA_3_1_70B_INSTRUCT, pools: ['l40s'], maxModelLen: 8192 }];
+    const problems = problemsOf(spec({ models, vectorDatabase: undefined }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^models\[0\]\.model: .*GiB/);
+  });
+
+  test("a model's GPU budget above its team's quota", () => {
+    const models = [{ name: 'chat', team: 'team-b', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'], maxModelLen: 8192, maxReplicas: 5 }];
+    expect(problemsOf(spec({ models, vectorDatabase: undefined }))).toEqual([
+      'models[0].maxReplicas: 5 replicas x 1 GPUs (g6e.xlarge) need 5 GPUs, but team team-b may use at most 4 on pools l40s',
+    ]);
+  });
+
+  test('unknown pools, clients and vector database references', () => {
+    const models = [{ name: 'chat', team: 'team-a', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['nope'], clients: ['ghost'] }];
+    expect(problemsOf(spec({ models, vectorDatabase: { team: 'team-z', expectedVectors: 1, dimension: 8, clients: ['ghost'] } }))).toEqual([
+      'models[0].pools: no GPU pool is named nope',
+      'models[0].clients[0]: no served model has this name',
+      'vectorDatabase.team: no team has this name',
+      'vectorDatabase.clients[0]: no served model has this name',
+    ]);
+  });
+
+  test('pool rules: min above max, EFA on a family without it, one family per pool, time-slicing', () => {
+    const gpuPools = [
+      { name: 'a', instanceTypes: [GpuInstanceType.G6E_XLARGE], minNodes: 3, maxNodes: 2, efa: true, timeSlicingReplicas: 1 },
+      { name: 'b', instanceTypes: [GpuInstanceType.G6E_XLARGE, GpuInstanceType.G5_XLARGE], maxNodes: 1 },
+    ];
+    expect(problemsOf(spec({ gpuPools, teams: [], models: [], vectorDatabase: undefined }))).toEqual([
+      'gpuPools[0].minNodes: must be a whole number from 0 to maxNodes (2)',
+      'gpuPools[0].efa: g6e.xlarge has no EFA',
+      'gpuPools[0].timeSlicingReplicas: time-slicing shares a GPU between at least 2 pods',
+      'gpuPools[1].instanceTypes: mixes the families g6e, g5; a pool\'s nodes must all carry the same GPU',
+    ]);
+  });
+
+  test('fewer than two zones, or a zone of another region', () => {
+    expect(problemsOf(spec({ availabilityZones: ['eu-west-1a'] }))).toEqual([
+      'availabilityZones: EKS needs subnets in at least two availability zones',
+      'availabilityZones[0]: not a zone of region us-west-2',
+    ]);
+  });
+});
+
+describe('platformWorkloadIdentities', () => {
+  test('one identity per served model, the registry, the secrets reader and each team with Kubeflow', () => {
+    const ids = platformWorkloadIdentities(spec());
+    expect(ids.map((i) => `${i.namespace}/${i.serviceAccount}`)).toEqual([
+      'external-secrets/external-secrets', 'mlflow/mlflow', 'team-a/chat', 'team-a/ml-training', 'team-b/ml-training',
+    ]);
+    expect(ids.find((i) => i.serviceAccount === 'chat')!.buckets).toEqual([
+      { bucket: PlatformBucket.MODELS, prefix: 'served/chat/', access: BucketAccess.READ },
+    ]);
+  });
+
+  test('no training identities without Kubeflow', () => {
+    expect(platformWorkloadIdentities(spec({ kubeflow: false })).some((i) => i.serviceAccount === 'ml-training')).toBe(false);
+  });
+
+  test('pool capacity is nodes x GPUs of the smallest type', () => {
+    expect(poolGpuCapacity({ name: 'x', instanceTypes: [GpuInstanceType.G6E_12XLARGE, GpuInstanceType.G6E_XLARGE], maxNodes: 3 })).toBe(3);
+  });
+});
