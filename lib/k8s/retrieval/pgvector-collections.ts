@@ -1,0 +1,226 @@
+import { createHash } from 'crypto';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { DATA_SERVICE_LABEL, dataServiceLabels } from './data-service-namespace';
+import { cidrEgress, dnsEgress } from './egress';
+import { MAX_IDENTIFIER_BYTES, PGVECTOR_HNSW_MAX_DIMENSIONS, identifierProblem, pgvectorBootstrapSql } from './pgvector-sql';
+import { SecretSource } from './secret-source';
+import { CollectionRules, ResolvedCollection } from './vector-collection';
+import type { AdmittedVectorClient, IVectorEngineBinding } from './vector-database';
+import { VectorDatabaseConnection } from './vector-database-connection';
+import { PgVectorEngineOptions, VectorEngineKind } from './vector-engine';
+import { DatabaseContract, PlatformContract } from '../../core/contract';
+import { invalidProp } from '../../core/errors';
+import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
+import { SYNC_WAVE_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
+import { SecretKeyRef } from '../serving/model-source';
+import { TeamNamespace } from '../team-namespace';
+import { INamespaceOwner } from '../workload-selector';
+
+/** pgvector's rules for collections (tables with an HNSW index on a `vector` column). */
+export const PGVECTOR_COLLECTION_RULES: CollectionRules = {
+  engine: 'pgvector',
+  maxDimension: PGVECTOR_HNSW_MAX_DIMENSIONS,
+  maxDimensionReason: 'the most dimensions of a vector column an HNSW index accepts',
+  defaultEfConstruction: 64,
+  mRange: [2, 100],
+  efConstructionRange: [4, 1000],
+  nameRule: `a PostgreSQL identifier: 1 to ${MAX_IDENTIFIER_BYTES} bytes, no NUL or control characters (any other character is quoted safely)`,
+  nameProblem: identifierProblem,
+};
+
+/** The key of the database password in the Secrets the construct creates. */
+export const PGVECTOR_PASSWORD_KEY = 'password';
+
+const POSTGRES_UID = 999; // the postgres image's user
+const WAVE_SECRETS = -1;
+const WAVE_JOBS = 1;
+
+/** Props of {@link PgVectorCollections}. */
+export interface PgVectorCollectionsProps {
+  /** The platform contract. */
+  readonly contract: PlatformContract;
+  /** Name of the vector database. */
+  readonly name: string;
+  /** Namespace of the bootstrap job. */
+  readonly namespace: INamespaceOwner;
+  /** Collections, resolved. */
+  readonly collections: ResolvedCollection[];
+  /** Engine options. */
+  readonly options: PgVectorEngineOptions;
+}
+
+/**
+ * pgvector collections in the platform's PostgreSQL, as a {@link VectorDatabase} builds
+ * them: the password copied from Secrets Manager into a Secret (never into the output), a
+ * Job (psql of the pinned postgres image) that creates the extension and the declared
+ * tables with their HNSW indexes idempotently from generated, safely quoted SQL, and the
+ * credential and egress of each admitted client.
+ */
+export class PgVectorCollections extends Construct implements IVectorEngineBinding {
+  /** The database. */
+  public readonly database: DatabaseContract;
+  /** Schema of the tables. */
+  public readonly schema: string;
+  /** Where the password comes from. */
+  public readonly password: SecretSource;
+  /** Address block of the database (NetworkPolicies). */
+  public readonly databaseCidr: string;
+  /** Name of the Secret with the password in the database's namespace. */
+  public readonly passwordSecretName: string;
+  /** The bootstrap SQL. */
+  public readonly bootstrapSql: string;
+  /** The bootstrap job, when collections are declared. */
+  public readonly bootstrapJob?: k8s.KubeJob;
+  private readonly dbName: string;
+  private readonly namespaceName: string;
+  private readonly collections: ResolvedCollection[];
+  private readonly clientSecrets = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: PgVectorCollectionsProps) {
+    super(scope, id);
+    const where = scope.node.path;
+    const o = props.options;
+    const database = o.database ?? props.contract.database;
+    if (!database) {
+      throw invalidProp(where, 'engine.database', undefined, 'the pgvector engine needs a PostgreSQL database and the platform contract has none',
+        'create the AWS layer\'s PostgresDatabase (CnaiAwsStack database: true) and pass its contract, or give engine options { database }');
+    }
+    this.database = database;
+    this.dbName = props.name;
+    this.namespaceName = props.namespace.namespaceName;
+    this.collections = props.collections;
+    this.schema = o.schema ?? 'public';
+    const schemaProblem = identifierProblem(this.schema);
+    if (schemaProblem) {
+      throw invalidProp(where, 'engine.schema', this.schema, `not a PostgreSQL identifier: ${schemaProblem}`, 'give a schema name of 1 to 63 bytes, e.g. "rag"');
+    }
+    this.collections.forEach((c, i) => {
+      if (c.efConstruction < 2 * c.m) {
+        throw invalidProp(where, `collections[${i}].hnsw.efConstruction`, c.efConstruction, `pgvector needs ef_construction of at least 2 x m (${2 * c.m})`,
+          `give efConstruction ${2 * c.m} or more, or a smaller m`);
+      }
+    });
+    this.databaseCidr = o.databaseCidr ?? '10.0.0.0/16';
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(this.databaseCidr)) {
+      throw invalidProp(where, 'engine.databaseCidr', this.databaseCidr, 'not an IPv4 CIDR block', 'give the VPC block, e.g. "10.0.0.0/16"');
+    }
+    this.password = o.password ?? SecretSource.secretsManager(database.masterSecretArn);
+    this.passwordSecretName = this.password.materialize(this, 'Password', {
+      namespace: this.namespaceName,
+      name: `${props.name}-postgres`,
+      keys: { [PGVECTOR_PASSWORD_KEY]: 'password' },
+      syncWave: WAVE_SECRETS,
+    });
+    this.bootstrapSql = pgvectorBootstrapSql(this.schema, this.collections);
+    if (this.collections.length > 0) this.bootstrapJob = this.buildJob();
+  }
+
+  public admit(client: AdmittedVectorClient): void {
+    this.clientSecret(client);
+    // Only a default-deny team namespace gets an egress policy: in an open namespace, a new
+    // egress policy would cut the client's other traffic.
+    const owner = client.workload.owner;
+    if (owner instanceof TeamNamespace) {
+      const n = this.node.children.filter((c) => c.node.id.startsWith('ClientEgress-')).length;
+      new k8s.KubeNetworkPolicy(this, `ClientEgress-${n}`, {
+        metadata: { name: `${this.dbName}-postgres-egress-${n}`, namespace: client.workload.namespace },
+        spec: {
+          podSelector: { matchLabels: { ...client.workload.podLabels } },
+          policyTypes: ['Egress'],
+          egress: [cidrEgress(this.databaseCidr, this.database.port)],
+        },
+      });
+    }
+  }
+
+  public connection(client: AdmittedVectorClient): VectorDatabaseConnection {
+    const d = this.database;
+    return new VectorDatabaseConnection({
+      engine: VectorEngineKind.PGVECTOR,
+      namespace: client.workload.namespace,
+      host: d.host,
+      port: d.port,
+      url: `postgresql://${encodeURIComponent(d.username)}@${d.host}:${d.port}/${encodeURIComponent(d.databaseName)}?sslmode=require`,
+      // PostgreSQL has one user here: read-only clients are told, the database does not enforce it.
+      readOnly: client.readOnly,
+      credential: SecretKeyRef.fromName(this.clientSecret(client), PGVECTOR_PASSWORD_KEY),
+      databaseName: d.databaseName,
+      username: d.username,
+      schema: this.schema,
+      collections: this.collections.map((c) => c.name),
+    });
+  }
+
+  private clientSecret(client: AdmittedVectorClient): string {
+    const ns = client.workload.namespace;
+    if (ns === this.namespaceName || !this.password.managedByExternalSecrets) return this.passwordSecretName;
+    const existing = this.clientSecrets.get(ns);
+    if (existing) return existing;
+    const name = this.password.materialize(this, `ClientPassword-${ns}`, {
+      namespace: ns, name: `${this.dbName}-postgres`, keys: { [PGVECTOR_PASSWORD_KEY]: 'password' }, syncWave: WAVE_SECRETS,
+    });
+    this.clientSecrets.set(ns, name);
+    return name;
+  }
+
+  private buildJob(): k8s.KubeJob {
+    const ns = this.namespaceName;
+    const d = this.database;
+    // Named after the SQL: a changed collection list is a new Job (Job templates are immutable).
+    const hash = createHash('sha256').update(this.bootstrapSql).digest('hex').slice(0, 8);
+    const labels = { ...dataServiceLabels('pgvector', this.dbName, 'vector-database-job'), [DATA_SERVICE_LABEL]: this.dbName };
+    const cm = new k8s.KubeConfigMap(this, 'BootstrapSql', {
+      metadata: { name: `${this.dbName}-bootstrap-${hash}`, namespace: ns, labels },
+      data: { 'bootstrap.sql': this.bootstrapSql },
+    });
+    new k8s.KubeNetworkPolicy(this, 'JobEgress', {
+      metadata: { name: `${this.dbName}-bootstrap`, namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [dnsEgress(), cidrEgress(this.databaseCidr, d.port)],
+      },
+    });
+    return new k8s.KubeJob(this, 'BootstrapJob', {
+      metadata: { name: `${this.dbName}-bootstrap-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WAVE_JOBS) } },
+      spec: {
+        backoffLimit: 6,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: 'OnFailure',
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(POSTGRES_UID),
+            containers: [{
+              name: 'bootstrap',
+              image: imageRef(DATA_SERVICE_IMAGES.postgres),
+              command: ['psql', '--no-psqlrc', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '-f', '/sql/bootstrap.sql'],
+              env: [
+                { name: 'PGHOST', value: d.host },
+                { name: 'PGPORT', value: String(d.port) },
+                { name: 'PGDATABASE', value: d.databaseName },
+                { name: 'PGUSER', value: d.username },
+                { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: this.passwordSecretName, key: PGVECTOR_PASSWORD_KEY } } },
+                // The database forces TLS (rds.force_ssl).
+                { name: 'PGSSLMODE', value: 'require' },
+                { name: 'PGCONNECT_TIMEOUT', value: '10' },
+                { name: 'HOME', value: '/tmp' },
+              ],
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
+                limits: { memory: k8s.Quantity.fromString('256Mi') },
+              },
+              securityContext: restrictedContainerSecurityContext(POSTGRES_UID),
+              volumeMounts: [{ name: 'sql', mountPath: '/sql', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [
+              { name: 'sql', configMap: { name: cm.name } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+            ],
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,216 @@
+import { Construct } from 'constructs';
+import { DataServiceNamespace } from './data-service-namespace';
+import { PGVECTOR_COLLECTION_RULES, PgVectorCollections } from './pgvector-collections';
+import { QDRANT_COLLECTION_RULES, QdrantCluster } from './qdrant-cluster';
+import { ResolvedCollection, VectorCollection, resolveCollections } from './vector-collection';
+import { VectorDatabaseConnection } from './vector-database-connection';
+import { VectorEngine, VectorEngineKind } from './vector-engine';
+import { PlatformContract } from '../../core/contract';
+import { invalidProp } from '../../core/errors';
+import { NAME_RULES, assertName } from '../../core/names';
+import { namespacesInApp } from '../pod-security';
+import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
+
+/** A workload allowed to use a vector database. */
+export interface VectorDatabaseClient {
+  /** The client's pods (e.g. `team.workloads({ app: 'rag-api' })`). */
+  readonly workload: WorkloadSelector;
+  /**
+   * Give the client the read-only credential (search only).
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** Options of {@link VectorDatabase.addClient}. */
+export interface VectorClientOptions {
+  /**
+   * Give the client the read-only credential.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** Props of {@link VectorDatabase}. */
+export interface VectorDatabaseProps {
+  /** The platform contract from the AWS layer (buckets, region, database, workload identities). */
+  readonly contract: PlatformContract;
+  /**
+   * The engine.
+   * @default VectorEngine.qdrant()
+   */
+  readonly engine?: VectorEngine;
+  /**
+   * Name of the database: its Service (Qdrant) and the prefix of its objects (a DNS-1123 label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the database's objects (a TeamNamespace, or any namespace owner).
+   * @default - a restricted namespace named after the database
+   */
+  readonly namespace?: INamespaceOwner;
+  /**
+   * Collections the database creates (idempotently) and is sized for.
+   * @default - none
+   */
+  readonly collections?: VectorCollection[];
+  /**
+   * Workloads allowed to connect; more with {@link VectorDatabase.addClient}. No other pod
+   * reaches the database.
+   * @default - none
+   */
+  readonly clients?: VectorDatabaseClient[];
+  /**
+   * The Prometheus pods that scrape the database's metrics (Qdrant).
+   * @default - pods labelled app.kubernetes.io/name=prometheus in namespace "monitoring"
+   */
+  readonly metricsScraper?: WorkloadSelector;
+}
+
+/** A client admitted to a database, with its access resolved. */
+export interface AdmittedVectorClient {
+  /** The client's pods. */
+  readonly workload: WorkloadSelector;
+  /** Whether the client only reads. */
+  readonly readOnly: boolean;
+}
+
+/** What an engine's constructs implement for {@link VectorDatabase}. */
+export interface IVectorEngineBinding {
+  /** Opens the network path and provisions the credential for a new client. */
+  admit(client: AdmittedVectorClient): void;
+  /** The connection settings of an admitted client. */
+  connection(client: AdmittedVectorClient): VectorDatabaseConnection;
+}
+
+/**
+ * A vector database for retrieval, with one API over several engines: Qdrant in the
+ * cluster (the default) or pgvector on the platform's PostgreSQL. Authentication is always
+ * on (credentials from Secrets, never in the output), only the named clients can connect,
+ * the declared collections are created idempotently, and clients get their connection
+ * settings as an object:
+ *
+ * ```ts
+ * const db = new VectorDatabase(chart, 'docs', {
+ *   contract,
+ *   engine: VectorEngine.qdrant({ highAvailability: true }),
+ *   collections: [{ name: 'docs', dimension: 1024, expectedVectors: 5_000_000 }],
+ * });
+ * const conn = db.addClient(team.workloads({ app: 'rag-api' }), { readOnly: true });
+ * container.env = conn.env();
+ * ```
+ */
+export class VectorDatabase extends Construct {
+  /** The engine. */
+  public readonly engine: VectorEngineKind;
+  /** Name of the database. */
+  public readonly databaseName: string;
+  /** Namespace of its objects. */
+  public readonly namespace: string;
+  /** The collections, with defaults resolved. */
+  public readonly collections: ResolvedCollection[];
+  /** The Qdrant cluster (Qdrant engine). */
+  public readonly qdrant?: QdrantCluster;
+  /** The pgvector collections and bootstrap job (pgvector engine). */
+  public readonly pgvector?: PgVectorCollections;
+  private readonly binding: IVectorEngineBinding;
+  private readonly admitted: AdmittedVectorClient[] = [];
+
+  constructor(scope: Construct, id: string, props: VectorDatabaseProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const engine = props.engine ?? VectorEngine.qdrant();
+    this.engine = engine.kind;
+    this.databaseName = assertName(where, 'name', props.name ?? id, NAME_RULES.dns1123Label,
+      'name the database with lowercase letters, digits and "-" (it names its Service), e.g. "docs"');
+    if (this.databaseName.length > 40) {
+      throw invalidProp(where, 'name', this.databaseName, 'longer than 40 characters: derived object names (e.g. "<name>-snapshots") would pass 63',
+        'choose a shorter name');
+    }
+    const owner = props.namespace ?? DataServiceNamespace.ensure(this, this.databaseName, props.contract.kubernetesVersion);
+    this.namespace = owner.namespaceName;
+
+    if (engine.kind === VectorEngineKind.PGVECTOR) {
+      this.collections = resolveCollections(where, props.collections ?? [], PGVECTOR_COLLECTION_RULES);
+      this.pgvector = new PgVectorCollections(this, 'Pgvector', {
+        contract: props.contract, name: this.databaseName, namespace: owner, collections: this.collections, options: engine.pgvectorOptions ?? {},
+      });
+      this.binding = this.pgvector;
+    } else {
+      this.collections = resolveCollections(where, props.collections ?? [], QDRANT_COLLECTION_RULES);
+      this.qdrant = new QdrantCluster(this, 'Qdrant', {
+        contract: props.contract,
+        name: this.databaseName,
+        namespace: owner,
+        collections: this.collections,
+        options: engine.qdrantOptions ?? {},
+        metricsScraper: props.metricsScraper ?? WorkloadSelector.inNamespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
+      });
+      this.binding = this.qdrant;
+    }
+    (props.clients ?? []).forEach((c) => this.addClient(c.workload, { readOnly: c.readOnly }));
+    this.node.addValidation({ validate: () => this.checkClientNamespaces() });
+  }
+
+  /** The clients admitted so far. */
+  public get clients(): AdmittedVectorClient[] {
+    return [...this.admitted];
+  }
+
+  /**
+   * Admits a workload: its pods may connect (NetworkPolicy), its namespace gets the
+   * credential it needs (only the read-only key for a read-only client) and, when it is a
+   * default-deny TeamNamespace, the egress to the database.
+   * @returns the client's connection settings
+   */
+  public addClient(workload: WorkloadSelector, options: VectorClientOptions = {}): VectorDatabaseConnection {
+    if (!(workload instanceof WorkloadSelector)) {
+      throw invalidProp(this.node.path, 'clients.workload', workload, 'not a WorkloadSelector',
+        'select the client\'s pods with team.workloads({ app: "..." }) or WorkloadSelector.inNamespace(ns, labels)');
+    }
+    const client = { workload, readOnly: options.readOnly ?? false };
+    const same = this.admitted.find((c) => sameSelector(c.workload, workload) && c.readOnly === client.readOnly);
+    if (!same) {
+      this.admitted.push(client);
+      this.binding.admit(client);
+    }
+    return this.binding.connection(client);
+  }
+
+  /**
+   * The connection settings of an admitted client: the pods of `workload` must be selected by
+   * an admitted client (same namespace, the client's labels among theirs). A read-write
+   * client gets the read-write credential.
+   */
+  public connectionFor(workload: WorkloadSelector): VectorDatabaseConnection {
+    const matches = this.admitted.filter((c) => c.workload.namespace === workload.namespace
+      && Object.entries(c.workload.podLabels).every(([k, v]) => workload.podLabels[k] === v));
+    if (matches.length === 0) {
+      const admitted = this.admitted.map((c) => `${c.workload.namespace}/${JSON.stringify(c.workload.podLabels)}`).join(', ') || 'none';
+      throw invalidProp(this.node.path, 'client', `${workload.namespace}/${JSON.stringify(workload.podLabels)}`,
+        `the workload is not among the clients the database's network policy admits (admitted: ${admitted})`,
+        'admit it first with addClient(workload) (or the clients prop), then ask for its connection');
+    }
+    return this.binding.connection(matches.find((c) => !c.readOnly) ?? matches[0]);
+  }
+
+  private checkClientNamespaces(): string[] {
+    const known = namespacesInApp(this);
+    for (const c of this.admitted) {
+      if (!known.has(c.workload.namespace)) {
+        throw invalidProp(this.node.path, 'clients.workload.namespace', c.workload.namespace, 'a client is in a namespace that no Namespace object of the app declares',
+          `declare the namespace (e.g. a TeamNamespace) or use one of ${[...known].sort().join(', ')}`);
+      }
+    }
+    return [];
+  }
+}
+
+function sameSelector(a: WorkloadSelector, b: WorkloadSelector): boolean {
+  return a.namespace === b.namespace && JSON.stringify(sorted(a.podLabels)) === JSON.stringify(sorted(b.podLabels));
+}
+
+function sorted(labels: { [key: string]: string }): [string, string][] {
+  return Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+}
