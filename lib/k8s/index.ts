@@ -16,3 +16,5 @@ export * from './cnai-kubernetes-platform';
 export * from './serving';
 export * from './observability';
 export * from './training';
+export * from './retrieval';
+export * from './registry';
