@@ -12,3 +12,5 @@ export * from './container-repository';
 export * from './model-store';
 export * from './postgres-database';
 export * from './cnai-aws-stack';
+export * from './service-secret';
+export * from './data-services-access';
