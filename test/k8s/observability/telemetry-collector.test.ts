@@ -238,7 +238,10 @@ describe('TelemetryCollector', () => {
         processors: {},
         exporters: { debug: {} },
         extensions: {},
-        service: { extensions: ['pprof'], pipelines: { 'traces': { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] }, 'events/x': { receivers: ['otlp'], exporters: ['debug'] } } },
+        service: {
+          extensions: ['pprof'],
+          pipelines: { 'traces': { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] }, 'events/x': { receivers: ['otlp'], exporters: ['debug'] } },
+        },
       }, problems);
       expect(problems.problems.map((p) => p.problem)).toEqual([
         'pipeline traces names processor batch, which the collector does not define',
