@@ -1,7 +1,8 @@
 export * from './model-source';
 export * from './serving-options';
 export * from './llm-sizing';
-export * from './llm-pod';
+export { LLM_SERVER_PATHS } from './llm-pod';
+export type { HealthPaths, LlmPodSettings } from './llm-pod';
 export * from './vllm-engine-args';
 export * from './vllm-deployment';
 export * from './kserve-inference-service';

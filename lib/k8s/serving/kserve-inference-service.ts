@@ -4,7 +4,7 @@ import {
   LlmPodSettings, serverPlacement, serverPodSecurityContext, serverProbes, serverResources, serverSecurityContext,
   serverVolumeMounts, serverVolumes,
 } from './llm-pod';
-import { KServeRuntime, SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
+import { KServeRuntime, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
 import { IMAGES, PinnedImage, imageRef } from '../../core/versions';
 import { InferenceService, InferenceServiceSpecPredictor, ServingRuntime } from '../../imports/serving.kserve.io';
 
@@ -113,7 +113,7 @@ export class KServeInferenceService extends Construct {
             name: 'kserve-container',
             image: imageRef(image),
             command: ['vllm', 'serve'],
-            ports: [{ name: 'http', containerPort: SERVER_PORTS.vllm, protocol: 'TCP' }],
+            ports: [{ name: 'http', containerPort: LLM_SERVER_PORTS.vllm, protocol: 'TCP' }],
           }],
         },
       });

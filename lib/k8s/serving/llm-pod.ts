@@ -5,7 +5,7 @@ import { GPU_RESOURCE } from '../../core/contract';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 
 /** Where the server's writable paths are mounted (the root filesystem is read-only). */
-export const SERVER_PATHS = {
+export const LLM_SERVER_PATHS = {
   /** Shared memory (PyTorch IPC, NCCL); an emptyDir of medium Memory. */
   shm: '/dev/shm',
   /** Model cache volume: Hugging Face downloads, OCI copies, compile caches. */
@@ -65,9 +65,9 @@ export function serverVolumes(s: LlmPodSettings): k8s.Volume[] {
 /** The server container's mounts of {@link serverVolumes}. */
 export function serverVolumeMounts(): k8s.VolumeMount[] {
   return [
-    { name: 'dshm', mountPath: SERVER_PATHS.shm },
-    { name: 'model-cache', mountPath: SERVER_PATHS.cache },
-    { name: 'tmp', mountPath: SERVER_PATHS.tmp },
+    { name: 'dshm', mountPath: LLM_SERVER_PATHS.shm },
+    { name: 'model-cache', mountPath: LLM_SERVER_PATHS.cache },
+    { name: 'tmp', mountPath: LLM_SERVER_PATHS.tmp },
   ];
 }
 

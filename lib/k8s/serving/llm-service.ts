@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import { KServeInferenceService } from './kserve-inference-service';
 import { LlmAutoscaling, LlmAutoscalingOptions } from './llm-autoscaling';
 import { LlmClientSettings, LlmClientTelemetryOptions } from './llm-client-settings';
-import { LlmPodSettings, SERVER_PATHS, serverSecurityContext } from './llm-pod';
+import { LlmPodSettings, LLM_SERVER_PATHS, serverSecurityContext } from './llm-pod';
 import { LlmSizing, LlmSizingPlan } from './llm-sizing';
 import { ModelSource, ModelSourceKind } from './model-source';
-import { KServeRuntime, LlmTask, SERVER_PORTS, SERVING_POD_CONSTANTS, ServingBackend, VllmDtype, VllmQuantization } from './serving-options';
+import { KServeRuntime, LlmTask, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, ServingBackend, VllmDtype, VllmQuantization } from './serving-options';
 import { VllmDeployment } from './vllm-deployment';
 import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vllm-engine-args';
 import { GpuArchitecture, GpuInstanceType } from '../../core/accelerators';
@@ -291,8 +291,8 @@ export class LlmService extends Construct implements IMetricsEndpoint {
   public readonly metricsName: string;
   public readonly metricsNamespace: string;
   public readonly metricsSelector: { [key: string]: string };
-  public readonly metricsPortName = 'http';
-  public readonly metricsPath = '/metrics';
+  public readonly metricsPortName: string = 'http';
+  public readonly metricsPath: string = '/metrics';
   public readonly metricsTargetKind: MetricsTargetKind;
   public readonly metricsComponent: MetricsComponent;
   public readonly metricsLabels: { [key: string]: string };
@@ -427,8 +427,8 @@ export class LlmService extends Construct implements IMetricsEndpoint {
     const region = this.source.region ?? (this.source.kind === ModelSourceKind.S3 ? props.contract?.region : undefined);
 
     this.containerPort = this.backend === ServingBackend.KSERVE && this.kserveRuntime === KServeRuntime.HUGGING_FACE
-      ? SERVER_PORTS.kserveHttp
-      : SERVER_PORTS.vllm;
+      ? LLM_SERVER_PORTS.kserveHttp
+      : LLM_SERVER_PORTS.vllm;
     const servedModelName = props.servedModelName ?? this.model.name;
     if (typeof servedModelName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(servedModelName)) {
       throw invalidProp(where, 'servedModelName', servedModelName, 'not a model name clients can send (letters, digits, ".", "_", "-")', 'give a name such as "llama-3.1-8b-instruct"');
@@ -523,7 +523,7 @@ export class LlmService extends Construct implements IMetricsEndpoint {
       const fromHub = this.source.kind === ModelSourceKind.HUGGING_FACE;
       const args = hf
         ? huggingFaceServerArgs(this.engine, fromHub ? { modelId: this.source.repoId, revision: this.source.revision } : {})
-        : [fromHub ? this.source.repoId! : SERVER_PATHS.kserveModel, ...vllmEngineArgs(this.engine, this.containerPort)];
+        : [fromHub ? this.source.repoId! : LLM_SERVER_PATHS.kserveModel, ...vllmEngineArgs(this.engine, this.containerPort)];
       this.kserve = new KServeInferenceService(this, 'Server', {
         name: this.name,
         namespace: this.namespaceName,
@@ -651,14 +651,14 @@ export class LlmService extends Construct implements IMetricsEndpoint {
   private environment(region: string | undefined): k8s.EnvVar[] {
     const env: k8s.EnvVar[] = [
       // Writable homes for a non-root user on a read-only root filesystem.
-      { name: 'HOME', value: SERVER_PATHS.tmp },
+      { name: 'HOME', value: LLM_SERVER_PATHS.tmp },
       // torch's cache paths ask getpass for the user name, which fails for a uid without a passwd entry.
       { name: 'USER', value: 'vllm' },
       { name: 'LOGNAME', value: 'vllm' },
-      { name: 'HF_HOME', value: `${SERVER_PATHS.cache}/huggingface` },
-      { name: 'XDG_CACHE_HOME', value: `${SERVER_PATHS.cache}/xdg` },
-      { name: 'VLLM_CACHE_ROOT', value: `${SERVER_PATHS.cache}/vllm` },
-      { name: 'TRITON_CACHE_DIR', value: `${SERVER_PATHS.cache}/triton` },
+      { name: 'HF_HOME', value: `${LLM_SERVER_PATHS.cache}/huggingface` },
+      { name: 'XDG_CACHE_HOME', value: `${LLM_SERVER_PATHS.cache}/xdg` },
+      { name: 'VLLM_CACHE_ROOT', value: `${LLM_SERVER_PATHS.cache}/vllm` },
+      { name: 'TRITON_CACHE_DIR', value: `${LLM_SERVER_PATHS.cache}/triton` },
       // No usage reports leave the cluster (and egress would be refused anyway).
       { name: 'VLLM_NO_USAGE_STATS', value: '1' },
       { name: 'DO_NOT_TRACK', value: '1' },
@@ -680,7 +680,7 @@ export class LlmService extends Construct implements IMetricsEndpoint {
     switch (this.source.kind) {
       case ModelSourceKind.S3: return this.source.storageUri;
       case ModelSourceKind.HUGGING_FACE: return this.source.repoId!;
-      case ModelSourceKind.OCI: return SERVER_PATHS.ociModel;
+      case ModelSourceKind.OCI: return LLM_SERVER_PATHS.ociModel;
       default: throw new Error(`internal: unknown model source ${this.source.kind}`);
     }
   }
@@ -693,10 +693,10 @@ export class LlmService extends Construct implements IMetricsEndpoint {
       name: 'model',
       image: this.source.image!,
       imagePullPolicy: 'IfNotPresent',
-      command: ['cp', '-R', `${this.source.modelPath}/.`, SERVER_PATHS.ociModel],
+      command: ['cp', '-R', `${this.source.modelPath}/.`, LLM_SERVER_PATHS.ociModel],
       resources: { requests: q, limits: q },
       securityContext: serverSecurityContext(),
-      volumeMounts: [{ name: 'model-cache', mountPath: SERVER_PATHS.cache }],
+      volumeMounts: [{ name: 'model-cache', mountPath: LLM_SERVER_PATHS.cache }],
     }];
   }
 

@@ -153,8 +153,8 @@ export class LlmSizing {
       })
       .map((e) => e.type);
     const poolTypes = input.instanceType ? [input.instanceType] : pool.gpuInstanceTypes;
-    const share = fitting.map((t) => nodeShare(t, best.gpus));
-    const maxShare = fitting.map((t) => nodeShare(t, t.gpuCount));
+    const share = fitting.map((t) => replicaNodeShare(t, best.gpus));
+    const maxShare = fitting.map((t) => replicaNodeShare(t, t.gpuCount));
     const cpu = input.cpu ?? Math.min(...share.map((s) => s.cpu));
     const memoryGiB = input.memoryGiB ?? Math.min(...share.map((s) => s.memoryGiB));
     const cpuCeiling = Math.min(...maxShare.map((s) => s.cpu));
@@ -292,7 +292,7 @@ export class LlmSizing {
 }
 
 /** vCPUs and memory of a replica with `gpus` GPUs on a node of `type`, after the system reserve. */
-export function nodeShare(type: GpuInstanceType, gpus: number): { cpu: number; memoryGiB: number } {
+export function replicaNodeShare(type: GpuInstanceType, gpus: number): { cpu: number; memoryGiB: number } {
   const c = SERVING_POD_CONSTANTS;
   const cpuFree = type.vcpus - Math.max(c.minReservedCpu, Math.ceil(type.vcpus * c.reservedCpuShare));
   const memFree = type.memoryGiB - Math.max(c.minReservedMemoryGiB, Math.ceil(type.memoryGiB * c.reservedMemoryShare));

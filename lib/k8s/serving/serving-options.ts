@@ -20,7 +20,11 @@ export enum ServingBackend {
   VLLM = 'vllm',
   /**
    * A KServe InferenceService in Standard deployment mode (plain Deployment and Service made by
-   * the KServe controller), with a pinned serving runtime.
+   * the KServe controller), with a pinned serving runtime. S3 and OCI models go through KServe's
+   * storage initializer or modelcar, which KServe injects into the pod: in a namespace that
+   * enforces the restricted Pod Security Standard, KServe's `ClusterStorageContainer/default`
+   * must give them a restricted security context (kserve/kserve#5373, #5855). Hugging Face
+   * models are downloaded by the server itself and need no injected container.
    */
   KSERVE = 'kserve',
 }
@@ -62,7 +66,7 @@ export enum VllmQuantization {
 }
 
 /** Ports and paths of the servers. */
-export const SERVER_PORTS = {
+export const LLM_SERVER_PORTS = {
   /** vllm/vllm-openai's default port (OpenAI API, /health, /metrics). */
   vllm: 8000,
   /** KServe's model server HTTP port (the Hugging Face runtime). */

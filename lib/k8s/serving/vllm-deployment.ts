@@ -4,7 +4,7 @@ import {
   LlmPodSettings, serverPlacement, serverPodSecurityContext, serverProbes, serverResources, serverSecurityContext,
   serverVolumeMounts, serverVolumes,
 } from './llm-pod';
-import { SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
+import { LLM_SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
 import { VllmEngineSettings, vllmEngineArgs } from './vllm-engine-args';
 import { IMAGES, PinnedImage, imageRef } from '../../core/versions';
 
@@ -116,7 +116,7 @@ export class VllmDeployment extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: { ...pod.selectorLabels },
-        ports: [{ name: 'http', port: SERVER_PORTS.service, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: 'http', port: LLM_SERVER_PORTS.service, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
 

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { GpuInstanceType, ModelPresets, ModelSpec } from '../../../lib/core';
-import { GpuNodePool, LlmSizing, NodePoolReference, SERVING_POD_CONSTANTS, nodeShare } from '../../../lib/k8s';
+import { GpuNodePool, LlmSizing, NodePoolReference, SERVING_POD_CONSTANTS, replicaNodeShare } from '../../../lib/k8s';
 import { gpuPoolContract } from '../helpers';
 
 const a10g = NodePoolReference.fromContract(gpuPoolContract('gpu-a10g', GpuInstanceType.G5_XLARGE, 4));
@@ -78,7 +78,7 @@ describe('LlmSizing', () => {
     const g5 = new GpuNodePool(chart, 'g5', { instanceTypes: [GpuInstanceType.G5_2XLARGE, GpuInstanceType.G5_12XLARGE], maxGpus: 8, clusterName: 'c', nodeRole: 'r' });
     const p = plan(llama8b, [g5]);
     expect(p.fittingInstanceTypes).toHaveLength(2);
-    expect(p.cpu).toBe(Math.min(nodeShare(GpuInstanceType.G5_2XLARGE, 1).cpu, nodeShare(GpuInstanceType.G5_12XLARGE, 1).cpu));
+    expect(p.cpu).toBe(Math.min(replicaNodeShare(GpuInstanceType.G5_2XLARGE, 1).cpu, replicaNodeShare(GpuInstanceType.G5_12XLARGE, 1).cpu));
     expect(p.memoryGiB).toBe(28);
     expect(SERVING_POD_CONSTANTS.minReservedMemoryGiB).toBe(4);
   });
