@@ -182,7 +182,8 @@ describe('TelemetryCollector', () => {
     });
 
     test('a pipeline without receivers', () => {
-      expect(() => render({ exporters: [tempo()], pipelines: [new CollectorPipeline({ signal: TelemetrySignal.TRACES, receivers: [], exporters: [tempo()] })] }))
+      const empty = new CollectorPipeline({ signal: TelemetrySignal.TRACES, receivers: [], exporters: [tempo()] });
+      expect(() => render({ exporters: [tempo()], pipelines: [empty] }))
         .toThrow('invalid pipelines.traces.receivers = []: pipeline traces has no receivers');
     });
 
