@@ -1,0 +1,50 @@
+/**
+ * The reference platform, described once. `main.ts` synthesizes both layers from it:
+ * Terraform for AWS (CnaiAwsStack.fromSpec) and manifests for Kubernetes (CnaiPlatform).
+ * Replace the account, region, zones, admin role and CIDRs with yours.
+ */
+import {
+  GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, VectorEngine,
+} from '../../lib/core';
+
+export const REFERENCE_SPEC: PlatformSpec = {
+  name: 'cnai',
+  environment: 'prod',
+  region: 'us-west-2',
+  accountId: '123456789012',
+  availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
+  adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins'],
+  // The Kubernetes API stays private except for the office range.
+  publicEndpointCidrs: ['203.0.113.0/24'],
+  costCentre: 'ml-platform',
+
+  gpuPools: [
+    // Serving: L40S (48 GiB) on spot, scales to zero when idle.
+    { name: 'inference-l40s', instanceTypes: [GpuInstanceType.G6E_XLARGE, GpuInstanceType.G6E_2XLARGE], capacity: PoolCapacity.SPOT, maxNodes: 6 },
+    // Small models, embeddings and notebooks: A10G (24 GiB), shared four ways.
+    { name: 'shared-a10g', instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 4, timeSlicingReplicas: 4 },
+    // Distributed training: 8 x H100 per node with EFA, in one zone.
+    { name: 'training-h100', instanceTypes: [GpuInstanceType.P5_48XLARGE], maxNodes: 2, efa: true },
+  ],
+
+  teams: [
+    { name: 'ai-apps', quotas: [{ pool: 'inference-l40s', gpus: 4 }, { pool: 'shared-a10g', gpus: 2 }], developerGroups: ['ai-apps-developers'] },
+    { name: 'ml-research', quotas: [{ pool: 'training-h100', gpus: 16 }, { pool: 'shared-a10g', gpus: 2 }, { pool: 'inference-l40s', gpus: 2 }], developerGroups: ['ml-research'] },
+  ],
+
+  models: [
+    {
+      name: 'chat', team: 'ai-apps', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['inference-l40s'],
+      maxModelLen: 32768, minReplicas: 1, maxReplicas: 3,
+    },
+    {
+      name: 'embed', team: 'ai-apps', model: ModelPresets.BGE_LARGE_EN_V1_5, pools: ['shared-a10g'],
+      backend: ServedModelBackend.KSERVE, minReplicas: 1, maxReplicas: 2, clients: ['chat'],
+    },
+  ],
+
+  vectorDatabase: { engine: VectorEngine.QDRANT, team: 'ai-apps', expectedVectors: 5_000_000, dimension: 1024, highAvailability: true, clients: ['chat'] },
+  modelRegistry: ModelRegistryKind.MLFLOW,
+  kubeflow: true,
+  observability: true,
+};
