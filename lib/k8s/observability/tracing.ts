@@ -151,7 +151,14 @@ export function connectWorkload(where: string, workload: Construct, env: k8s.Env
     return target.tracingSenders as WorkloadSelector | undefined;
   }
 
-  // 2. cdk8s-plus workloads: containers with an Env to add to.
+  // 2. Constructs that hold their pods' API object (e.g. LlmService: vllm.deployment or kserve.inferenceService).
+  const inner: unknown = target.vllm?.deployment ?? target.kserve?.inferenceService;
+  if (!(workload instanceof ApiObject) && inner instanceof ApiObject) {
+    const senders = connectWorkload(where, inner, env, options);
+    return typeof target.workloads === 'function' ? target.workloads() as WorkloadSelector : senders;
+  }
+
+  // 3. cdk8s-plus workloads: containers with an Env to add to.
   if (Array.isArray(target.containers) && target.containers.every((c: any) => c?.env && typeof c.env.addVariable === 'function')) {
     const containers = target.containers.filter((c: any) => !wanted || wanted.includes(c.name));
     checkFound(where, wanted, target.containers.map((c: any) => c.name), containers.length);
@@ -160,11 +167,11 @@ export function connectWorkload(where: string, workload: Construct, env: k8s.Env
       for (const v of env) if (!(v.name in existing)) c.env.addVariable(v.name, envValueOf(v));
     }
     const ns = target.metadata?.namespace;
-    const labels = target.matchLabels ? Object.fromEntries(target.matchLabels.map((l: any) => [l.key, l.value])) : {};
+    const labels: { [k: string]: string } = { ...(target.matchLabels ?? {}) };
     return ns ? selectorIn(workload, ns, labels) : undefined;
   }
 
-  // 3. API objects of the kinds with a pod template.
+  // 4. API objects of the kinds with a pod template.
   if (workload instanceof ApiObject) {
     const path = CONTAINER_PATHS[workload.kind];
     if (!path) {
