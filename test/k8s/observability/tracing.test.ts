@@ -1,9 +1,11 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { GpuInstanceType, ModelPresets } from '../../../lib/core';
 import { InferenceService } from '../../../lib/imports/serving.kserve.io';
 import {
-  CollectorExporter, ITracingTarget, LlmService, ModelSource, NodePoolReference, ServingBackend, TRACING_ENV, TeamNamespace, TelemetryCollector, WorkloadSelector,
+  CollectorExporter, ITracingTarget, LlmService, ModelSource, NodePoolReference, ServingBackend, TRACING_ENV, TeamNamespace, TelemetryCollector,
+  WorkloadSelector,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { gpuPoolContract, ofKind, one } from '../helpers';
@@ -159,7 +161,6 @@ describe('tracing wiring', () => {
 
     test('not a workload', () => {
       const { chart, collector } = setup();
-      const { Construct } = require('constructs');
       expect(() => collector.connect(new Construct(chart, 'plain'), { serviceName: 'x' })).toThrow('invalid workload = "test/plain": not a workload the collector can connect');
     });
 
