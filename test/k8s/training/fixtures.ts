@@ -60,13 +60,13 @@ export interface Fixture {
   readonly team: TeamNamespace;
 }
 
-export function fixture(teamGpus: { a10g?: number; h100?: number; g5?: number } = {}): Fixture {
+export function fixture(teamGpus: { a10g?: number; h100?: number; g5?: number } = {}, identities?: [string, string][]): Fixture {
   const contract = platformContract([
     cpuPool('cpu', 10),
     gpuPool('gpu-a10g', GpuInstanceType.G5_12XLARGE, 4),
     gpuPool('gpu-h100', GpuInstanceType.P5_48XLARGE, 4, true),
     gpuPool('gpu-g5-single', GpuInstanceType.G5_2XLARGE, 8),
-  ]);
+  ], identities);
   const app = Testing.app();
   const chart = new Chart(app, 'test');
   // The release namespaces (kubeflow, ...) are declared by the operators' renderer.
