@@ -236,10 +236,10 @@ export class HyperparameterSearch extends Construct {
     team.allowFrom(KubeflowTraining.katibController(), KATIB_GRPC_PORT, team.workloads({ 'katib.kubeflow.org/experiment': this.experimentName }));
     team.allowTo(KubeflowTraining.katibDbManager(), KATIB_GRPC_PORT, team.workloads({ [WORKLOAD_LABEL]: this.experimentName }));
     workloadNetwork(this, team, this.experimentName, {
-      https: plan.downloads || !!props.trial.outputs?.registry,
+      https: plan.downloads,
       podIdentity: plan.usesS3,
       peers: plan.numNodes > 1 || plan.runtime.replicatedJobs.filter((j) => j.runsTraining).length > 1,
-    }, props.trial.outputs?.registry);
+    }, plan.registryFlowNeeded ? plan.registry : undefined);
   }
 }
 

@@ -17,6 +17,8 @@ import {
   NotebookSpecTemplateSpecVolumesEmptyDirSizeLimit as SizeLimit,
 } from '../../imports/kubeflow.org';
 import { INodePool } from '../node-pool';
+import type { ModelRegistry } from '../registry/model-registry';
+import { RegistryAccess } from '../registry/registry-connection';
 import { SecretKeyRef } from '../serving/model-source';
 import { INamespaceOwner } from '../workload-selector';
 
@@ -104,10 +106,16 @@ export interface NotebookProps {
    */
   readonly modelStore?: ModelStoreReference;
   /**
-   * The model registry: client environment and a network flow to it.
+   * The platform's model registry: the notebook is admitted as a read-write client (network
+   * path and credentials) and gets the client environment.
    * @default - no registry
    */
-  readonly registry?: ITrainingRegistryClient;
+  readonly registry?: ModelRegistry;
+  /**
+   * Client settings of another registry (instead of `registry`); the notebook opens the flow to its server.
+   * @default - no registry
+   */
+  readonly registryConnection?: ITrainingRegistryClient;
   /**
    * Service account (its workload identity reaches the model store).
    * @default TRAINING.serviceAccount ("ml-training")
@@ -218,11 +226,17 @@ export class Notebook extends Construct {
       },
     });
 
+    const podLabels = { 'notebook-name': this.notebookName };
+    if (props.registry && props.registryConnection) {
+      throw invalidProp(where, 'registryConnection', props.registryConnection.server?.namespace, 'both a registry and a registry connection are given',
+        'give registry (the platform\'s ModelRegistry) or registryConnection, not both');
+    }
+    const registry = props.registry ? props.registry.addClient(team.workloads(podLabels), RegistryAccess.READ_WRITE) : props.registryConnection;
     const env = envList(where, [
       props.modelStore ? props.modelStore.environment() : {},
-      props.registry ? props.registry.environment : {},
+      registry ? registry.environment : {},
       props.env ?? {},
-    ], [props.registry?.secretEnvironment ?? {}, props.secretEnv ?? {}]);
+    ], [registry?.secretEnvironment ?? {}, props.secretEnv ?? {}]);
     const memory = `${quantity(this.memoryGiB)}Gi`;
     const requests: { [k: string]: Requests } = { cpu: Requests.fromString(quantity(this.cpu)), memory: Requests.fromString(memory) };
     const limits: { [k: string]: Limits } = { memory: Limits.fromString(memory) };
@@ -280,10 +294,10 @@ export class Notebook extends Construct {
       },
     });
 
-    const podLabels = { 'notebook-name': this.notebookName };
     // The controller probes Jupyter's kernels API to find idle notebooks.
     team.allowFrom(KubeflowTraining.notebookController(), NOTEBOOK_PORT, team.workloads(podLabels));
-    workloadNetwork(this, team, `notebook-${this.notebookName}`, { https: true, podIdentity: !!props.modelStore, peers: false }, props.registry, podLabels);
+    workloadNetwork(this, team, `notebook-${this.notebookName}`, { https: true, podIdentity: !!props.modelStore, peers: false },
+      props.registry ? undefined : registry, podLabels);
   }
 }
 

@@ -4,6 +4,7 @@ import { ModelStoreReference } from './model-store-reference';
 import { ITrainingRegistryClient } from './registry-client';
 import { ITrainingRuntime } from './training-runtime';
 import { INodePool } from '../node-pool';
+import type { ModelRegistry } from '../registry/model-registry';
 import { ModelSource, SecretKeyRef } from '../serving/model-source';
 
 /** Where a training job writes its model and where it logs. */
@@ -16,10 +17,17 @@ export interface TrainingOutputs {
    */
   readonly prefix?: string;
   /**
-   * Model registry the job logs its run to and registers the model in.
+   * The platform's model registry: the job is admitted as a read-write client (network path
+   * and credentials), logs its run and registers its model there.
    * @default - no registry
    */
-  readonly registry?: ITrainingRegistryClient;
+  readonly registry?: ModelRegistry;
+  /**
+   * Client settings of another registry (instead of `registry`), e.g. one outside the cluster
+   * or a connection admitted beforehand; the job opens the flow to its server.
+   * @default - no registry
+   */
+  readonly registryConnection?: ITrainingRegistryClient;
   /**
    * Name under which the model is registered.
    * @default - the job name

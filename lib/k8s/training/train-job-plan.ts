@@ -1,6 +1,7 @@
 import { EFA_RESOURCE, QUEUE_NAME_LABEL, WORKLOAD_LABEL } from './labels';
 import { ModelStoreReference } from './model-store-reference';
 import { checkPinnedImage } from './pinned-image';
+import { ITrainingRegistryClient } from './registry-client';
 import { TrainJobOptions } from './train-job-options';
 import { ITrainingRuntime, TrainingFramework, UpstreamTrainingRuntime } from './training-runtime';
 import { EnvEntry, envList } from './workload-support';
@@ -15,6 +16,7 @@ import {
 } from '../../imports/trainer.kubeflow.org';
 import { INodePool, isGpuPool } from '../node-pool';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
+import { RegistryAccess } from '../registry/registry-connection';
 import { ModelSourceKind, SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
 
@@ -40,6 +42,10 @@ export class TrainJobPlan {
   public readonly env: EnvEntry[];
   /** The model store the job reads or writes, when known. */
   public readonly store?: ModelStoreReference;
+  /** The registry connection, when the job logs to a registry. */
+  public readonly registry?: ITrainingRegistryClient;
+  /** Whether the job must open the flow to the registry itself (a connection not admitted by a ModelRegistry). */
+  public readonly registryFlowNeeded: boolean;
 
   constructor(where: string, private readonly team: TeamNamespace, private readonly workload: string, private readonly o: TrainJobOptions,
     extraEnv: { [name: string]: string } = {}, outputSuffix: string = '') {
@@ -128,12 +134,19 @@ export class TrainJobPlan {
         ? out.modelStore.modelsUri(out.prefix)
         : out.modelStore.trainingOutputUri(team.namespaceName, workload);
       this.outputUri += outputSuffix;
-      this.registeredModelName = out.registry ? (out.registeredModelName ?? workload) : undefined;
-      if (out.registeredModelName !== undefined && !out.registry) {
+      if (out.registry && out.registryConnection) {
+        throw invalidProp(where, 'outputs.registryConnection', out.registryConnection.server?.namespace, 'both a registry and a registry connection are given',
+          'give outputs.registry (the platform\'s ModelRegistry) or outputs.registryConnection, not both');
+      }
+      // A ModelRegistry admits the job's pods: its network policy, their credentials and egress.
+      this.registry = out.registry ? out.registry.addClient(team.workloads(this.podLabels), RegistryAccess.READ_WRITE) : out.registryConnection;
+      this.registeredModelName = this.registry ? (out.registeredModelName ?? workload) : undefined;
+      if (out.registeredModelName !== undefined && !this.registry) {
         throw invalidProp(where, 'outputs.registeredModelName', out.registeredModelName, 'a model name without a registry to register it in',
-          'give outputs.registry (the model registry\'s client settings)');
+          'give outputs.registry (the platform\'s ModelRegistry)');
       }
     }
+    this.registryFlowNeeded = !!this.registry && !out?.registry;
     this.usesS3 = !!(out || o.dataset?.usesWorkloadIdentity || o.baseModel?.usesWorkloadIdentity);
     this.downloads = this.usesS3 || !!o.dataset || !!o.baseModel;
     this.store = out?.modelStore ?? o.dataset?.modelStore;
@@ -142,13 +155,13 @@ export class TrainJobPlan {
     const literal: { [name: string]: string }[] = [];
     if (out) {
       literal.push(out.modelStore.environment(), { MODEL_OUTPUT_URI: this.outputUri! });
-      if (out.registry) {
-        literal.push(out.registry.environment, { MLFLOW_EXPERIMENT_NAME: workload, REGISTERED_MODEL_NAME: this.registeredModelName! });
+      if (this.registry) {
+        literal.push(this.registry.environment, { MLFLOW_EXPERIMENT_NAME: workload, REGISTERED_MODEL_NAME: this.registeredModelName! });
       }
     }
     if (this.efaInterfaces > 0) literal.push(efaEnvironment(pool));
     literal.push(extraEnv, o.env ?? {});
-    this.env = envList(where, literal, [out?.registry?.secretEnvironment ?? {}, o.secretEnv ?? {}]);
+    this.env = envList(where, literal, [this.registry?.secretEnvironment ?? {}, o.secretEnv ?? {}]);
   }
 
   /** Labels of every pod of the job. */

@@ -96,9 +96,9 @@ export class TrainingJob extends Construct {
     ensureServiceAccount(this, this.namespace, this.serviceAccountName, false);
     this.apiObject = new TrainJob(this, 'Resource', plan.props(this.jobName));
     workloadNetwork(this, team, this.jobName, {
-      https: plan.downloads || !!props.outputs?.registry,
+      https: plan.downloads,
       podIdentity: plan.usesS3,
       peers: plan.numNodes > 1 || plan.runtime.replicatedJobs.filter((j) => j.runsTraining).length > 1,
-    }, props.outputs?.registry);
+    }, plan.registryFlowNeeded ? plan.registry : undefined);
   }
 }

@@ -43,7 +43,14 @@ export function platformContract(pools: NodePoolContract[], identities: [string,
     kubernetesVersion: '1.34',
     buckets: { models: 'cnai-test-models', datasets: 'cnai-test-datasets' },
     nodePools: pools,
-    workloadIdentities: identities.map(([namespace, serviceAccount]) => ({ namespace, serviceAccount, roleName: `cnai-test-${namespace}-${serviceAccount}` })),
+    workloadIdentities: [...identities, ['mlflow', 'mlflow']].map(([namespace, serviceAccount]) => ({ namespace, serviceAccount, roleName: `cnai-test-${namespace}-${serviceAccount}` })),
+    database: {
+      host: 'cnai-test-postgres.abcdefghijkl.us-west-2.rds.amazonaws.com',
+      port: 5432,
+      databaseName: 'cnai',
+      username: 'cnai_admin',
+      masterSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-0123-AbCdEf',
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { find, fixture, objectsOf } from './fixtures';
 import { TRAINING, TRAINING_IMAGES, imageRef } from '../../../lib/core';
-import { ITrainingRegistryClient, Notebook, NotebookImage, SecretKeyRef, WorkloadSelector } from '../../../lib/k8s';
+import { ITrainingRegistryClient, ModelRegistry, Notebook, NotebookImage, RegistryAccess, SecretKeyRef, WorkloadSelector } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 
 describe('Notebook', () => {
@@ -65,6 +65,24 @@ describe('Notebook', () => {
     expect(find(objects, 'NetworkPolicy', 'notebook-alice-egress').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
   });
 
+  test('the platform\'s model registry admits the notebook', () => {
+    const f = fixture();
+    const registry = new ModelRegistry(f.chart, 'registry', { contract: f.contract });
+    new Notebook(f.chart, 'alice', { team: f.team, registry });
+    const objects = objectsOf(f.chart);
+    const env = Object.fromEntries(find(objects, 'Notebook', 'alice').spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({ MLFLOW_TRACKING_URI: registry.uri, MLFLOW_TRACKING_USERNAME: 'writer' });
+    expect(registry.clients.map((c) => c.workload.podLabels)).toEqual([{ 'notebook-name': 'alice' }]);
+    assertValidManifests(objects);
+  });
+
+  test('both a registry and a registry connection', () => {
+    const f = fixture();
+    const registry = new ModelRegistry(f.chart, 'registry', { contract: f.contract });
+    const registryConnection = registry.addClient(f.team.workloads({ app: 'x' }), RegistryAccess.READ_WRITE);
+    expect(() => new Notebook(f.chart, 'x', { team: f.team, registry, registryConnection })).toThrow(/invalid registryConnection = "mlflow": both a registry and a registry connection are given/);
+  });
+
   test('registry environment and flow', () => {
     const f = fixture();
     const registry: ITrainingRegistryClient = {
@@ -73,7 +91,7 @@ describe('Notebook', () => {
       server: WorkloadSelector.of(f.team, { app: 'fake-registry' }),
       port: 5000,
     };
-    new Notebook(f.chart, 'alice', { team: f.team, registry });
+    new Notebook(f.chart, 'alice', { team: f.team, registryConnection: registry });
     const objects = objectsOf(f.chart);
     const env = find(objects, 'Notebook', 'alice').spec.template.spec.containers[0].env;
     expect(env).toEqual([

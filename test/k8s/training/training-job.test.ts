@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { find, fixture, objectsOf } from './fixtures';
 import { GpuInstanceType, TRAINING } from '../../../lib/core';
 import {
-  DatasetSource, EFA_RESOURCE, ITrainingRegistryClient, ModelSource, QUEUE_NAME_LABEL, SecretKeyRef, TeamNamespace, TrainingJob,
+  DatasetSource, EFA_RESOURCE, ITrainingRegistryClient, ModelRegistry, ModelSource, QUEUE_NAME_LABEL, RegistryAccess, SecretKeyRef, TeamNamespace,
+  TrainingJob,
   TrainingRuntime, UpstreamTrainingRuntime, WORKLOAD_LABEL, WorkloadSelector, WorkspaceAccess,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
@@ -154,7 +155,31 @@ describe('TrainingJob', () => {
     assertValidManifests(objects);
   });
 
-  test('logs to the registry and opens the flow to it', () => {
+  test('the platform\'s model registry admits the job: credentials, network path, run and model names', () => {
+    const f = fixture();
+    const registry = new ModelRegistry(f.chart, 'registry', { contract: f.contract });
+    const job = new TrainingJob(f.chart, 'sft', { team: f.team, pool: f.a10g, outputs: { modelStore: f.store, registry } });
+    const objects = objectsOf(f.chart);
+    const e = env(find(objects, 'TrainJob', 'sft').spec.trainer.env);
+    expect(e).toMatchObject({
+      MLFLOW_TRACKING_URI: registry.uri,
+      MLFLOW_TRACKING_USERNAME: 'writer',
+      MLFLOW_TRACKING_PASSWORD: { secretKeyRef: { name: 'mlflow-writer', key: 'writer-password' } },
+      MLFLOW_EXPERIMENT_NAME: 'sft',
+      REGISTERED_MODEL_NAME: 'sft',
+    });
+    expect(registry.clients).toEqual([{ workload: f.team.workloads({ [WORKLOAD_LABEL]: 'sft' }), access: RegistryAccess.READ_WRITE }]);
+    expect(registry.connectionFor(f.team.workloads({ [WORKLOAD_LABEL]: 'sft' })).access).toBe(RegistryAccess.READ_WRITE);
+    // The registry opened the team's egress to it; the job adds no second flow.
+    const flows = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'team-a' && o.metadata.name.startsWith('allow-to-'));
+    expect(flows).toHaveLength(1);
+    expect(flows[0].spec.podSelector).toEqual({ matchLabels: { [WORKLOAD_LABEL]: 'sft' } });
+    expect(flows[0].spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: registry.port }]);
+    expect(job.output).toEqual({ storageUri: 's3://cnai-test-models/training/team-a/sft/', modelName: 'sft', modelVersion: undefined });
+    assertValidManifests(objects);
+  });
+
+  test('logs to another registry through a connection and opens the flow to it', () => {
     const f = fixture();
     const registry: ITrainingRegistryClient = {
       environment: { MLFLOW_TRACKING_URI: 'http://mlflow.mlflow.svc:5000' },
@@ -162,7 +187,7 @@ describe('TrainingJob', () => {
       server: WorkloadSelector.of(f.team, { app: 'fake-registry' }),
       port: 5000,
     };
-    const job = new TrainingJob(f.chart, 'sft', { team: f.team, pool: f.a10g, outputs: { modelStore: f.store, registry, registeredModelName: 'support-bot' } });
+    const job = new TrainingJob(f.chart, 'sft', { team: f.team, pool: f.a10g, outputs: { modelStore: f.store, registryConnection: registry, registeredModelName: 'support-bot' } });
     const objects = objectsOf(f.chart);
     const e = env(find(objects, 'TrainJob', 'sft').spec.trainer.env);
     expect(e).toMatchObject({
@@ -296,6 +321,14 @@ describe('TrainingJob', () => {
       const f = fixture();
       expect(() => new TrainingJob(f.chart, 'x', { team: f.team, pool: f.a10g, outputs: { modelStore: f.store }, serviceAccountName: 'other' }))
         .toThrow(/invalid serviceAccountName = "team-a\/other": the service account has no workload identity.*cluster.addWorkloadIdentity/);
+    });
+
+    test('both a registry and a registry connection', () => {
+      const f = fixture();
+      const registry = new ModelRegistry(f.chart, 'registry', { contract: f.contract });
+      const registryConnection = registry.addClient(f.team.workloads({ app: 'x' }), RegistryAccess.READ_WRITE);
+      expect(() => new TrainingJob(f.chart, 'x', { team: f.team, pool: f.a10g, outputs: { modelStore: f.store, registry, registryConnection } }))
+        .toThrow(/invalid outputs.registryConnection = "mlflow": both a registry and a registry connection are given/);
     });
 
     test('a model name without a registry', () => {
