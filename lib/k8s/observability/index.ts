@@ -9,3 +9,4 @@ export * from './platform-alerts';
 export * from './grafana-dashboard';
 export * from './platform-dashboards';
 export * from './drift-monitor';
+export * from './drift-job-script';
