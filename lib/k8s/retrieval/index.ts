@@ -11,3 +11,4 @@ export * from './vector-database-connection';
 export * from './qdrant-cluster';
 export * from './pgvector-collections';
 export * from './vector-database';
+export * from './aws-secrets-manager-store';

@@ -1,0 +1,201 @@
+/**
+ * Retrieval-augmented chat on the platform: Qdrant and MLflow as data services, an embedding
+ * model and a chat model served by vLLM, and the RAG application wired to all of them.
+ *
+ * - `knowledge`: a Qdrant cluster (HA preset: 3 replicas, shards on 2 of them) sized for
+ *   2 million 1024-dimension vectors, the `handbook` collection created at install, daily
+ *   snapshots to the models bucket. Only the team's `rag-api` (read-only key) and `indexer`
+ *   (read-write key) pods may connect.
+ * - `mlflow`: the model registry, metadata in the platform's PostgreSQL, artifacts in the
+ *   models bucket, authentication on. The team's `finetune` jobs log and register models.
+ * - `embed`: bge-large-en-v1.5 (1024 dimensions, the collection's) on the A10G pool.
+ * - `chat`: version 1 of the registered model `support-assistant` (a fine-tuned Llama 3.1 8B),
+ *   served from where MLflow stored it: the registry resolves the version to its S3 location.
+ * - ConfigMaps carry the settings of the RAG API and of the fine-tuning job; their
+ *   credentials stay in Secrets that External Secrets copies from AWS Secrets Manager.
+ *
+ *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0004-serving.k8s.yaml
+ */
+import { App, Chart, YamlOutputType } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { core } from '../../lib';
+import {
+  AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource,
+  NodePoolReference, RegistryAccess, VectorDatabase, VectorDistance, VectorEngine,
+} from '../../lib/k8s';
+
+const {
+  DATA_SERVICES, GpuInstanceType, ModelPresets, NODE_LABELS, NodePoolProvisioner, PlatformNaming, TaintEffect, vectorSnapshotServiceAccount,
+} = core;
+
+/** The team that runs the RAG application. */
+export const TEAM = 'team-language';
+/** Name (and namespace) of the vector database. */
+export const VECTOR_DB = 'knowledge';
+
+/**
+ * The platform contract as the AWS layer outputs it (written out here for the example): a
+ * CnaiAwsStack with a database and a DataServicesAccess for the registry and the vector
+ * database, plus the chat server's identity with `grantRegistryRead`.
+ */
+export function ragContract(): core.PlatformContract {
+  const naming = new PlatformNaming({ platformName: 'cnai', environment: 'dev', region: 'us-west-2', accountId: '123456789012' });
+  const a10g = GpuInstanceType.G5_2XLARGE;
+  return {
+    platformName: naming.platformName,
+    environment: naming.environment,
+    region: naming.region,
+    accountId: naming.accountId,
+    clusterName: naming.clusterName,
+    kubernetesVersion: '1.34',
+    buckets: { models: naming.bucketName('models'), datasets: naming.bucketName('datasets') },
+    nodePools: [
+      {
+        name: 'system',
+        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
+        instanceTypes: ['m7i.2xlarge'],
+        labels: { [NODE_LABELS.pool]: 'system', [NODE_LABELS.acceleratorFamily]: 'cpu' },
+        taints: [],
+        gpusPerNode: 0,
+        gpuMemoryGiB: 0,
+        efa: false,
+        maxNodes: 6,
+      },
+      {
+        name: 'gpu-a10g',
+        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
+        instanceTypes: [a10g.name],
+        labels: { [NODE_LABELS.pool]: 'gpu-a10g', [NODE_LABELS.acceleratorFamily]: a10g.family, [NODE_LABELS.gpuProduct]: a10g.gpuProduct },
+        taints: [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }],
+        gpusPerNode: a10g.gpuCount,
+        gpuMemoryGiB: a10g.gpuMemoryGiB,
+        efa: false,
+        maxNodes: 4,
+      },
+    ],
+    workloadIdentities: [
+      { ...DATA_SERVICES.secretsReader, roleName: naming.roleName('external-secrets') },
+      { namespace: DATA_SERVICES.registryNamespace, serviceAccount: DATA_SERVICES.registryServiceAccount, roleName: naming.roleName('model-registry') },
+      { namespace: VECTOR_DB, serviceAccount: vectorSnapshotServiceAccount(VECTOR_DB), roleName: naming.roleName(`vector-snapshots-${VECTOR_DB}-${VECTOR_DB}`) },
+      { namespace: TEAM, serviceAccount: 'chat', roleName: naming.roleName('chat-registry-read') },
+    ],
+    database: {
+      host: 'cnai-dev-postgres.c0ffee123456.us-west-2.rds.amazonaws.com',
+      port: 5432,
+      databaseName: 'cnai',
+      username: 'cnai_admin',
+      masterSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-3f1c2a7e-AbCdEf',
+    },
+  };
+}
+
+/** Builds the example app (also used by the tests and the root synth script). */
+export function buildRagApp(outdir?: string): App {
+  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const contract = ragContract();
+
+  // In-cluster GPU pool for the chat model: L40S nodes that Karpenter launches on demand.
+  const pools = new Chart(app, 'node-pools');
+  const l40s = new GpuNodePool(pools, 'gpu-l40s', {
+    instanceTypes: [GpuInstanceType.G6E_XLARGE, GpuInstanceType.G6E_2XLARGE],
+    maxGpus: 4,
+    capacityTypes: [CapacityType.ON_DEMAND],
+    consolidationPolicy: ConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED,
+    clusterName: contract.clusterName,
+    nodeRole: new PlatformNaming(contract).roleName('karpenter-node'),
+  });
+  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === 'gpu-a10g')!);
+
+  const platform = new CnaiKubernetesPlatform(app, 'platform', {
+    contract,
+    nodePools: [l40s],
+    teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 4 }], developerGroups: ['language-developers'] }],
+  });
+  pools.addDependency(platform.operators!);
+  const team = platform.teams[TEAM];
+  const ragApi = team.workloads({ app: 'rag-api' });
+  const indexer = team.workloads({ app: 'indexer' });
+  const finetune = team.workloads({ app: 'finetune' });
+
+  // Data services: after the platform (the team namespace exists, the operators are installed).
+  const data = new Chart(app, 'data-services');
+  data.addDependency(platform);
+  new AwsSecretsManagerStore(data, 'SecretStore', { contract });
+
+  const embedModel = ModelPresets.BGE_LARGE_EN_V1_5;
+  const knowledge = new VectorDatabase(data, VECTOR_DB, {
+    contract,
+    engine: VectorEngine.qdrant({ highAvailability: true, cpu: 2 }),
+    collections: [{ name: 'handbook', dimension: embedModel.embeddingDimension!, distance: VectorDistance.COSINE, expectedVectors: 2_000_000 }],
+  });
+  const search = knowledge.addClient(ragApi, { readOnly: true });
+  const ingest = knowledge.addClient(indexer);
+
+  const registry = new ModelRegistry(data, 'registry', { contract });
+  const tracking = registry.addClient(finetune, RegistryAccess.READ_WRITE);
+  // Version 1 of the fine-tuned model, where MLflow stored it (its "artifact location").
+  const assistant = registry.modelVersion({
+    name: 'support-assistant',
+    version: 1,
+    storageLocation: 'mlflow-artifacts:/3/models/m-5f0c1e9b2a7d4c61/artifacts',
+  });
+
+  const serving = new Chart(app, 'serving');
+  serving.addDependency(data);
+  const embed = new LlmService(serving, 'embed', {
+    model: embedModel,
+    source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5', { revision: 'd4aa6901d3a41ba39fb536a557fa166f842b0e09' }),
+    namespace: team,
+    pool: a10g,
+    cpu: 4,
+    memoryGiB: 16,
+    autoscaling: { minReplicas: 1, maxReplicas: 2, targetWaitingRequests: 10 },
+    allowFrom: [ragApi, indexer],
+  });
+  const chat = new LlmService(serving, 'chat', {
+    model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
+    servedModelName: assistant.modelName,
+    // The registered version's files, read with the chat server's identity (read-only on mlflow/).
+    source: ModelSource.fromArtifact(assistant),
+    contract,
+    namespace: team,
+    pool: l40s,
+    maxModelLen: 16384,
+    autoscaling: { minReplicas: 1, maxReplicas: 3 },
+    allowFrom: [ragApi],
+  });
+
+  // What the RAG API reads (envFrom): the chat and embedding endpoints, the collection and
+  // the vector database endpoint. Its API key is in the Secret the connection names.
+  const chatSettings = chat.clientSettings();
+  new k8s.KubeConfigMap(serving, 'RagApiSettings', {
+    metadata: { name: 'rag-api-settings', namespace: team.namespaceName },
+    data: {
+      ...chatSettings.environment,
+      EMBEDDINGS_BASE_URL: embed.baseUrl,
+      EMBEDDINGS_MODEL: embed.engine.servedModelName,
+      VECTOR_COLLECTION: 'handbook',
+      ...literal(search.env()),
+      QDRANT_API_KEY_SECRET: `${search.credential.secretName}/${search.credential.key}`,
+    },
+  });
+  // What the indexer and the fine-tuning jobs read.
+  new k8s.KubeConfigMap(serving, 'IndexerSettings', {
+    metadata: { name: 'indexer-settings', namespace: team.namespaceName },
+    data: { EMBEDDINGS_BASE_URL: embed.baseUrl, VECTOR_COLLECTION: 'handbook', ...literal(ingest.env()) },
+  });
+  new k8s.KubeConfigMap(serving, 'FinetuneSettings', {
+    metadata: { name: 'finetune-registry', namespace: team.namespaceName },
+    data: { ...tracking.environment, REGISTERED_MODEL_NAME: assistant.modelName },
+  });
+  return app;
+}
+
+/** The literal values of a list of env vars (the Secret-backed ones are referenced, not copied). */
+function literal(env: k8s.EnvVar[]): { [name: string]: string } {
+  return Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+}
+
+if (require.main === module) {
+  buildRagApp().synth();
+}
