@@ -425,8 +425,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
                 { name: 'QDRANT__SERVICE__GRPC_PORT', value: String(QDRANT_GRPC_PORT) },
                 { name: 'QDRANT__CLUSTER__ENABLED', value: 'true' },
                 { name: 'QDRANT__CLUSTER__P2P__PORT', value: String(QDRANT_P2P_PORT) },
-                { name: 'QDRANT__STORAGE__STORAGE_PATH', value: '/qdrant/storage' },
-                { name: 'QDRANT__STORAGE__SNAPSHOTS_PATH', value: '/qdrant/snapshots' },
+                { name: 'QDRANT__STORAGE__STORAGE_PATH', value: '/qdrant/data/storage' },
+                { name: 'QDRANT__STORAGE__SNAPSHOTS_PATH', value: '/qdrant/data/snapshots' },
                 { name: 'QDRANT__TELEMETRY_DISABLED', value: 'true' },
                 { name: 'QDRANT_INIT_FILE_PATH', value: '/qdrant/init/.qdrant-initialized' },
               ],
@@ -445,9 +445,9 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
               },
               securityContext: restrictedContainerSecurityContext(QDRANT_UID),
               volumeMounts: [
-                // One volume, two directories: data and local snapshots (no lost+found at the data root).
-                { name: 'data', mountPath: '/qdrant/storage', subPath: 'storage' },
-                { name: 'data', mountPath: '/qdrant/snapshots', subPath: 'snapshots' },
+                // One volume, mounted whole (fsGroup makes its root writable; kubelet-made subPath
+                // directories would not be): Qdrant creates storage/ and snapshots/ in it.
+                { name: 'data', mountPath: '/qdrant/data' },
                 { name: 'init', mountPath: '/qdrant/init' },
                 { name: 'tmp', mountPath: '/tmp' },
               ],

@@ -79,6 +79,11 @@ describe('VectorDatabase (Qdrant)', () => {
     const o = qdrant().objects();
     const sts = one(o, 'StatefulSet', 'docs');
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    const c = sts.spec.template.spec.containers[0];
+    // The whole volume, no subPath (kubelet-made subPath directories are not writable by a non-root user).
+    expect(c.volumeMounts.filter((m: any) => m.name === 'data')).toEqual([{ name: 'data', mountPath: '/qdrant/data' }]);
+    expect(env(c).QDRANT__STORAGE__STORAGE_PATH).toBe('/qdrant/data/storage');
+    expect(env(c).QDRANT__STORAGE__SNAPSHOTS_PATH).toBe('/qdrant/data/snapshots');
     const claim = sts.spec.volumeClaimTemplates[0];
     expect(claim.spec.storageClassName).toBe('cnai-gp3-encrypted-retain');
     const sc = one(o, 'StorageClass', 'cnai-gp3-encrypted-retain');
