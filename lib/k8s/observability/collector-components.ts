@@ -3,6 +3,9 @@
  * exporters and extensions, each with the config it renders, the signals it handles and the
  * ports it listens on. The TelemetryCollector assembles them into pipelines and checks the
  * result (see collector-config.ts); nothing here imports cdk8s.
+ * Component types use the collector's lower_snake_case names where the pinned version has
+ * them (`otlp_grpc`, `otlp_http`, `k8s_attributes`, `prometheus_remote_write`; the old names are
+ * deprecated aliases since v0.144-v0.153).
  * @see https://opentelemetry.io/docs/collector/configuration/
  */
 
@@ -34,15 +37,38 @@ export interface CollectorPort {
   readonly ingest: boolean;
 }
 
-/** The parts every component has. */
-interface ComponentParts {
+/** The parts every component has (for the static factories of the component classes). */
+export interface CollectorComponentParts {
+  /** Component type (e.g. `otlp_grpc`). */
   readonly type: string;
+  /**
+   * Component name (`type/name`).
+   * @default - the type alone
+   */
   readonly name?: string;
+  /** The component's config. */
   readonly config: { [key: string]: any };
+  /** Signals it handles. */
   readonly signals: TelemetrySignal[];
+  /**
+   * Ports it listens on.
+   * @default - none
+   */
   readonly ports?: CollectorPort[];
+  /**
+   * Extensions it needs.
+   * @default - none
+   */
   readonly extensions?: CollectorExtension[];
+  /**
+   * It reads the Kubernetes API.
+   * @default false
+   */
   readonly needsKubernetesApi?: boolean;
+  /**
+   * It calls AWS.
+   * @default false
+   */
   readonly needsAwsCredentials?: boolean;
 }
 
@@ -66,7 +92,7 @@ function checkPort(where: string, prop: string, port: number): number {
 export abstract class CollectorComponent {
   /** The id in the collector config (`type` or `type/name`). */
   public readonly id: string;
-  /** The component type (e.g. `otlp`, `k8sattributes`). */
+  /** The component type (e.g. `otlp`, `k8s_attributes`). */
   public readonly type: string;
   /** The component's config. */
   public readonly config: { [key: string]: any };
@@ -81,7 +107,7 @@ export abstract class CollectorComponent {
   /** It calls AWS (the collector needs a workload identity). */
   public readonly needsAwsCredentials: boolean;
 
-  protected constructor(parts: ComponentParts) {
+  protected constructor(parts: CollectorComponentParts) {
     this.type = parts.type;
     this.id = componentId(parts.type, parts.name);
     this.config = parts.config;
@@ -226,7 +252,7 @@ export class CollectorReceiver extends CollectorComponent {
     });
   }
 
-  private constructor(parts: ComponentParts) {
+  private constructor(parts: CollectorComponentParts) {
     super(parts);
   }
 }
@@ -307,7 +333,7 @@ export class CollectorProcessor extends CollectorComponent {
     const podLabels = options.podLabels ?? ['app.kubernetes.io/name', 'cnai.io/llm-service'];
     const nsLabels = options.namespaceLabels ?? ['cnai.io/team'];
     return new CollectorProcessor({
-      type: 'k8sattributes',
+      type: 'k8s_attributes',
       signals: ALL_SIGNALS,
       needsKubernetesApi: true,
       config: {
@@ -344,7 +370,7 @@ export class CollectorProcessor extends CollectorComponent {
     });
   }
 
-  private constructor(parts: ComponentParts) {
+  private constructor(parts: CollectorComponentParts) {
     super(parts);
   }
 }
@@ -436,7 +462,7 @@ export class CollectorExporter extends CollectorComponent {
   /** OTLP/gRPC to a tracing backend or another collector (Tempo, Jaeger, a vendor). */
   public static otlp(name: string, options: OtlpExporterOptions): CollectorExporter {
     return new CollectorExporter({
-      type: 'otlp',
+      type: 'otlp_grpc',
       name,
       signals: options.signals ?? ALL_SIGNALS,
       config: { endpoint: options.endpoint, tls: { insecure: options.insecure ?? false } },
@@ -446,7 +472,7 @@ export class CollectorExporter extends CollectorComponent {
   /** OTLP/HTTP. */
   public static otlpHttp(name: string, options: OtlpExporterOptions): CollectorExporter {
     return new CollectorExporter({
-      type: 'otlphttp',
+      type: 'otlp_http',
       name,
       signals: options.signals ?? ALL_SIGNALS,
       config: { endpoint: options.endpoint, tls: { insecure: options.insecure ?? false } },
@@ -459,7 +485,7 @@ export class CollectorExporter extends CollectorComponent {
     const config: { [key: string]: any } = { endpoint: options.endpoint, resource_to_telemetry_conversion: { enabled: true } };
     if (extensions.length > 0) config.auth = { authenticator: extensions[0].id };
     return new CollectorExporter({
-      type: 'prometheusremotewrite',
+      type: 'prometheus_remote_write',
       name,
       signals: [TelemetrySignal.METRICS],
       config,
@@ -539,7 +565,7 @@ export class CollectorExporter extends CollectorComponent {
     return new CollectorExporter({ type: 'debug', name, signals: ALL_SIGNALS, config: { verbosity: 'basic' } });
   }
 
-  private constructor(parts: ComponentParts) {
+  private constructor(parts: CollectorComponentParts) {
     super(parts);
   }
 }
@@ -561,7 +587,7 @@ export class CollectorExtension extends CollectorComponent {
     return new CollectorExtension({ type: 'sigv4auth', name, signals: [], config: { region, service }, needsAwsCredentials: true });
   }
 
-  private constructor(parts: ComponentParts) {
+  private constructor(parts: CollectorComponentParts) {
     super(parts);
   }
 }

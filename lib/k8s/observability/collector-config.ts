@@ -23,7 +23,7 @@ export interface CollectorPipelineProps {
   readonly receivers: CollectorReceiver[];
   /**
    * Processors, in order.
-   * @default - the collector's default processors (memory_limiter, k8sattributes, batch)
+   * @default - the collector's default processors (memory_limiter, k8s_attributes, batch)
    */
   readonly processors?: CollectorProcessor[];
   /** Exporters the pipeline sends to. */
@@ -101,8 +101,11 @@ export function renderCollectorConfig(
 /** Signals each known component type handles (unknown types are not checked). */
 const TYPE_SIGNALS: { [type: string]: TelemetrySignal[] } = {
   otlp: [TelemetrySignal.TRACES, TelemetrySignal.METRICS, TelemetrySignal.LOGS],
+  otlp_grpc: [TelemetrySignal.TRACES, TelemetrySignal.METRICS, TelemetrySignal.LOGS],
+  otlp_http: [TelemetrySignal.TRACES, TelemetrySignal.METRICS, TelemetrySignal.LOGS],
   otlphttp: [TelemetrySignal.TRACES, TelemetrySignal.METRICS, TelemetrySignal.LOGS],
   prometheus: [TelemetrySignal.METRICS],
+  prometheus_remote_write: [TelemetrySignal.METRICS],
   prometheusremotewrite: [TelemetrySignal.METRICS],
   awsxray: [TelemetrySignal.TRACES],
   awsemf: [TelemetrySignal.METRICS],

@@ -62,7 +62,7 @@ export interface TelemetryCollectorProps {
   readonly receivers?: CollectorReceiver[];
   /**
    * Processors of every pipeline that does not list its own.
-   * @default - memory_limiter, k8sattributes, batch
+   * @default - memory_limiter, k8s_attributes, batch
    */
   readonly processors?: CollectorProcessor[];
   /**

@@ -40,7 +40,7 @@ function expectConsistent(config: any): void {
 }
 
 describe('TelemetryCollector', () => {
-  test('documented defaults: name, namespace, 2 replicas, 1 GiB, OTLP on 4317/4318, memory_limiter + k8sattributes + batch, pinned contrib image', () => {
+  test('documented defaults: name, namespace, 2 replicas, 1 GiB, OTLP on 4317/4318, memory_limiter + k8s_attributes + batch, pinned contrib image', () => {
     const { collector, objects } = render();
     expect([collector.name, collector.namespace, collector.replicas, collector.memoryLimitMiB]).toEqual(['otel-collector', 'observability', 2, 1024]);
     expect(collector.deploymentMethod).toBe(CollectorDeploymentMethod.DEPLOYMENT);
@@ -48,7 +48,7 @@ describe('TelemetryCollector', () => {
     expect(collector.otlpGrpcEndpoint).toBe('http://otel-collector.observability.svc:4317');
     const config = configOf(objects);
     expect(config.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } });
-    expect(Object.keys(config.processors)).toEqual(['memory_limiter', 'k8sattributes', 'batch']);
+    expect(Object.keys(config.processors)).toEqual(['memory_limiter', 'k8s_attributes', 'batch']);
     const deploy = one(objects, 'Deployment', 'otel-collector');
     expect(deploy.spec.replicas).toBe(2);
     const c = deploy.spec.template.spec.containers[0];
@@ -68,11 +68,11 @@ describe('TelemetryCollector', () => {
     });
     const config = configOf(objects);
     expectConsistent(config);
-    expect(config.service.pipelines.traces.exporters).toEqual(['otlp/tempo', 'awsxray']);
-    expect(config.service.pipelines.metrics.exporters).toEqual(['otlp/tempo', 'prometheusremotewrite/amp', 'awsemf']);
-    expect(config.service.pipelines.logs.exporters).toEqual(['otlp/tempo']);
+    expect(config.service.pipelines.traces.exporters).toEqual(['otlp_grpc/tempo', 'awsxray']);
+    expect(config.service.pipelines.metrics.exporters).toEqual(['otlp_grpc/tempo', 'prometheus_remote_write/amp', 'awsemf']);
+    expect(config.service.pipelines.logs.exporters).toEqual(['otlp_grpc/tempo']);
     // SigV4 signing through an extension, enabled in the service.
-    expect(config.exporters['prometheusremotewrite/amp'].auth).toEqual({ authenticator: 'sigv4auth/amp' });
+    expect(config.exporters['prometheus_remote_write/amp'].auth).toEqual({ authenticator: 'sigv4auth/amp' });
     expect(config.extensions['sigv4auth/amp']).toEqual({ region: 'us-west-2', service: 'aps' });
     expect(config.service.extensions).toEqual(['health_check', 'sigv4auth/amp']);
     // The AWS identity is the collector's service account (EKS Pod Identity association by name).
@@ -172,8 +172,8 @@ describe('TelemetryCollector', () => {
       expect(() => render({
         exporters: [tempo()],
         pipelines: [new CollectorPipeline({ signal: TelemetrySignal.TRACES, receivers: [CollectorReceiver.otlp()], exporters: [undefinedExporter] })],
-      })).toThrow('invalid pipelines.traces.exporters = "otlp/jaeger": pipeline traces names exporter otlp/jaeger, which the collector does not define. '
-        + 'Fix: add the exporter to the collector\'s exporters (defined: otlp/tempo).');
+      })).toThrow('invalid pipelines.traces.exporters = "otlp_grpc/jaeger": pipeline traces names exporter otlp_grpc/jaeger, which the collector does not define. '
+        + 'Fix: add the exporter to the collector\'s exporters (defined: otlp_grpc/tempo).');
     });
 
     test('two receivers on one port', () => {
@@ -201,7 +201,7 @@ describe('TelemetryCollector', () => {
     });
 
     test('two different components with one name', () => {
-      expect(() => render({ exporters: [tempo(), tempo()] })).toThrow('invalid exporters = "otlp/tempo": two different exporters are named otlp/tempo');
+      expect(() => render({ exporters: [tempo(), tempo()] })).toThrow('invalid exporters = "otlp_grpc/tempo": two different exporters are named otlp_grpc/tempo');
     });
 
     test('two ports with one name', () => {
