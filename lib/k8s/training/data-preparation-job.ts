@@ -203,7 +203,7 @@ export class DataPreparationJob extends Construct {
     this.output = DatasetSource.fromModelStore(store, this.outputUri.replace(`s3://${store.datasetsBucket}/`, ''));
     this.serviceAccountName = props.serviceAccountName
       ?? (this.engine === DataPreparationEngine.SPARK ? TRAINING.sparkServiceAccount : TRAINING.serviceAccount);
-    store.requireIdentity(where, 'serviceAccountName', this.namespace, this.serviceAccountName);
+    store._requireIdentity(where, 'serviceAccountName', this.namespace, this.serviceAccountName);
 
     const env = envList(where, [
       store.environment(),

@@ -155,7 +155,7 @@ export class HyperparameterSearch extends Construct {
       if (!(p instanceof SearchParameter)) {
         throw invalidProp(where, `parameters[${i}]`, p, 'not a SearchParameter', 'build it with SearchParameter.double/integer/categorical');
       }
-      const size = p.check(where, `parameters[${i}]`);
+      const size = p._check(where, `parameters[${i}]`);
       if (seen.has(p.name)) throw invalidProp(where, `parameters[${i}].name`, p.name, 'two parameters have the same name', 'give each parameter its own name');
       seen.add(p.name);
       return { p, size };
@@ -215,7 +215,7 @@ export class HyperparameterSearch extends Construct {
         // The suggestion service stops with the experiment instead of holding a pod.
         resumePolicy: 'Never',
         metricsCollectorSpec: { collector: { kind: 'StdOut' } },
-        parameters: props.parameters.map((p) => p.render()),
+        parameters: props.parameters.map((p) => p._render()),
         trialTemplate: {
           primaryContainerName: primary.containers[0],
           // The first pod of the first training job is the one whose output Katib reads.

@@ -78,7 +78,7 @@ export class ModelStoreReference {
    * credentials and fail at their first S3 call).
    * @internal
    */
-  public requireIdentity(where: string, prop: string, namespace: string, serviceAccount: string): void {
+  public _requireIdentity(where: string, prop: string, namespace: string, serviceAccount: string): void {
     if (this.hasIdentity(namespace, serviceAccount)) return;
     throw invalidProp(where, prop, `${namespace}/${serviceAccount}`, 'the service account has no workload identity in the platform contract, so its pods get no AWS credentials for the model store',
       `add one on the AWS layer (cluster.addWorkloadIdentity({ namespace: '${namespace}', serviceAccount: '${serviceAccount}' }) and modelStore.grantReadWrite(identity)), then pass the updated contract`);

@@ -207,7 +207,7 @@ export class Notebook extends Construct {
       throw invalidProp(where, 'workspace.sizeGiB', sizeGiB, 'not a whole number of GiB', 'give 1 or more');
     }
     this.serviceAccountName = props.serviceAccountName ?? TRAINING.serviceAccount;
-    if (props.modelStore) props.modelStore.requireIdentity(where, 'serviceAccountName', this.namespace, this.serviceAccountName);
+    if (props.modelStore) props.modelStore._requireIdentity(where, 'serviceAccountName', this.namespace, this.serviceAccountName);
     ensureServiceAccount(this, this.namespace, this.serviceAccountName, false);
 
     this.workspaceClaimName = `${this.notebookName}-workspace`;

@@ -103,7 +103,7 @@ export class SearchParameter {
    * griddable, a double without a step).
    * @internal
    */
-  public check(where: string, prop: string): number | undefined {
+  public _check(where: string, prop: string): number | undefined {
     if (typeof this.name !== 'string' || !NAME.test(this.name)) {
       throw invalidProp(where, `${prop}.name`, this.name, 'not a parameter name', 'use letters, digits and "_", starting with a letter (at most 63 characters)');
     }
@@ -140,7 +140,7 @@ export class SearchParameter {
   }
 
   /** The Katib parameter. @internal */
-  public render(): { name: string; parameterType: string; feasibleSpace: { [key: string]: any } } {
+  public _render(): { name: string; parameterType: string; feasibleSpace: { [key: string]: any } } {
     const fs: { [key: string]: any } = this.type === SearchParameterType.CATEGORICAL
       ? { list: [...this.values!] }
       : {

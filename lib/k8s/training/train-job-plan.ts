@@ -150,7 +150,7 @@ export class TrainJobPlan {
     this.usesS3 = !!(out || o.dataset?.usesWorkloadIdentity || o.baseModel?.usesWorkloadIdentity);
     this.downloads = this.usesS3 || !!o.dataset || !!o.baseModel;
     this.store = out?.modelStore ?? o.dataset?.modelStore;
-    if (this.usesS3 && this.store) this.store.requireIdentity(where, 'serviceAccountName', team.namespaceName, this.serviceAccountName);
+    if (this.usesS3 && this.store) this.store._requireIdentity(where, 'serviceAccountName', team.namespaceName, this.serviceAccountName);
 
     const literal: { [name: string]: string }[] = [];
     if (out) {
