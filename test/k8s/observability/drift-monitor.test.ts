@@ -223,6 +223,11 @@ describe('DriftMonitor', () => {
       const s = setup();
       expect(() => PayloadSource.kserve(s.team)).toThrow('invalid source = "test/team-a": not a KServe InferenceService (an LlmService with the vLLM backend has no payload logger)');
     });
+    test('an InferenceService without a namespace', () => {
+      const s = setup();
+      const isvc = new InferenceService(s.chart, 'bare', { metadata: { name: 'bare' }, spec: { predictor: {} } as any });
+      expect(() => PayloadSource.kserve(isvc)).toThrow('invalid source.metadata.namespace = undefined: the InferenceService has no namespace');
+    });
     test('bad feature names and paths, a bad reference URI', () => {
       expect(() => DriftFeature.number('Prompt Tokens', 'usage.prompt_tokens')).toThrow('invalid name = "Prompt Tokens": not a feature name');
       expect(() => DriftFeature.number('x', 'usage..x')).toThrow('invalid path = "usage..x": not a payload path');
