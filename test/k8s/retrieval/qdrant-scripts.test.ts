@@ -2,8 +2,7 @@ import { spawnSync } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
-import { dataContract, ofKind, one, testChart } from './util';
+import { dataContract, ofKind, one, synthValid, testChart } from './util';
 import { VectorDatabase, VectorEngine } from '../../../lib/k8s';
 
 /**
@@ -105,7 +104,7 @@ esac
       engine: VectorEngine.qdrant({ highAvailability: true, snapshotsKept: 2 }),
       collections: [{ name: 'docs', dimension: 8 }, { name: "new 'one' $x", dimension: 4 }],
     });
-    return Testing.synth(chart);
+    return synthValid(chart);
   }
 
   function run(script: string, env: { [k: string]: string }): { status: number | null; out: string } {
