@@ -185,6 +185,8 @@ export const OPERATOR_SOURCES = {
   pipelines: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/env/platform-agnostic', revision: '2.17.2', chosen: K8S_PINNED } as PinnedGitPath,
   /** Kubeflow Spark operator chart (optional, for SparkApplication data preparation); version follows the release. */
   sparkOperator: { repoUrl: 'https://kubeflow.github.io/spark-operator', chart: 'spark-operator', version: withoutV(OPERATORS.sparkOperator), chosen: OPERATORS.sparkOperator.chosen } as PinnedHelmChart,
+  /** AWS EFA device plugin chart (advertises vpc.amazonaws.com/efa on EFA nodes); eks-charts versions carry the `v` (v0.5.7 as pinned by aws-ia/terraform-aws-eks-blueprints). */
+  efaDevicePlugin: { repoUrl: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', version: 'v0.5.7', chosen: K8S_PINNED } as PinnedHelmChart,
   /** NVIDIA device plugin chart, with GPU feature discovery and node feature discovery as subcharts. */
   nvidiaDevicePlugin: { repoUrl: 'https://nvidia.github.io/k8s-device-plugin', chart: 'nvidia-device-plugin', version: '0.19.0', chosen: K8S_PINNED } as PinnedHelmChart,
   /** DCGM exporter chart (chart version = the exporter's own version, the second half of the image tag). */
