@@ -120,6 +120,12 @@ export interface SparkOperatorReleaseProps {
   readonly jobNamespaces: string[];
 }
 
+/** Props of the AWS EFA device plugin release. */
+export interface EfaDevicePluginReleaseProps {
+  /** The pools with EFA interfaces (the plugin runs on their nodes only). */
+  readonly pools: INodePool[];
+}
+
 /** The notebook controller's culling settings, as rendered into its Deployment. */
 export const NOTEBOOK_CULLING_DEFAULTS = { cullIdleMinutes: 60, idlenessCheckMinutes: 1 };
 
@@ -132,6 +138,7 @@ const DEFAULT_NAMESPACES = {
   kubeflowSystem: 'kubeflow-system',
   kubeflow: 'kubeflow',
   spark: 'spark-operator',
+  efa: 'aws-efa-device-plugin',
   otel: 'opentelemetry-operator-system',
   nvidia: 'nvidia-device-plugin',
   gpuOperator: 'gpu-operator',
@@ -379,6 +386,28 @@ export class OperatorCatalogue {
       phase: InstallPhase.OPERATORS,
       serverSideApply: true,
       description: 'LLM traces (OpenLLMetry) through OpenTelemetry collectors.',
+    });
+  }
+
+  /**
+   * AWS EFA device plugin: advertises `vpc.amazonaws.com/efa` on the nodes of EFA pools, which
+   * multi-node training jobs request. Runs only on those pools.
+   */
+  public static efaDevicePlugin(props: EfaDevicePluginReleaseProps): OperatorRelease {
+    const without = (props.pools ?? []).filter((p) => p.efa !== true).map((p) => p.poolName);
+    if (!props.pools || props.pools.length === 0 || without.length > 0) {
+      throw invalidProp('OperatorCatalogue.efaDevicePlugin', 'pools', without.length > 0 ? without : props.pools,
+        without.length > 0 ? 'pools without EFA interfaces' : 'no pool given', 'pass the pools created with efa: true');
+    }
+    return new OperatorRelease({
+      name: 'efa-device-plugin',
+      namespace: DEFAULT_NAMESPACES.efa,
+      source: ReleaseSource.helmChart(OPERATOR_SOURCES.efaDevicePlugin),
+      values: { affinity: poolsAffinity(props.pools), tolerations: poolsTolerations(props.pools) },
+      phase: InstallPhase.OPERATORS,
+      podSecurity: PodSecurityLevel.PRIVILEGED,
+      podSecurityReason: 'the device plugin registers EFA devices with the kubelet through a host socket (hostPath)',
+      description: 'Advertises vpc.amazonaws.com/efa on EFA nodes.',
     });
   }
 
