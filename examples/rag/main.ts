@@ -144,7 +144,8 @@ export function buildRagApp(outdir?: string): App {
   serving.addDependency(data);
   const embed = new LlmService(serving, 'embed', {
     model: embedModel,
-    source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5', { revision: 'd4aa6901d3a41ba39fb536a557fa166f842b0e09' }),
+    // For production, copy the model into the model store and use ModelSource.fromModelStore.
+    source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
     namespace: team,
     pool: a10g,
     cpu: 4,
