@@ -1,5 +1,6 @@
 import { KATIB_INJECTION_LABEL } from './labels';
 import { teamOf } from './team-binding';
+import { INodePool } from '../node-pool';
 import { NotebookControllerReleaseProps, OperatorCatalogue, SparkOperatorReleaseProps } from '../operator-catalogue';
 import { OperatorRelease } from '../operator-release';
 import { PodSecurityLevel } from '../pod-security';
@@ -23,6 +24,12 @@ export interface KubeflowTrainingReleasesProps {
    * @default - no Spark operator
    */
   readonly sparkOperator?: SparkOperatorReleaseProps;
+  /**
+   * Pools with EFA interfaces: installs the AWS EFA device plugin on them, which multi-node
+   * training jobs need for their `vpc.amazonaws.com/efa` requests.
+   * @default - no EFA device plugin
+   */
+  readonly efaPools?: INodePool[];
 }
 
 /** Labels of the pods of Katib and the notebook controller (for network flows from and to team namespaces). */
@@ -53,7 +60,7 @@ export class KubeflowTraining {
   public static readonly TEAM_POD_SECURITY_REASON = 'Trainer, Katib trial, notebook and data preparation pods of the training constructs are restricted-compliant, '
     + 'and the catalogue\'s katib-config gives Katib\'s sidecars, suggestion and early-stopping containers a restricted security context';
 
-  /** The training releases (Trainer, its runtimes, Katib, notebook controller; Pipelines and Spark when asked for). */
+  /** The training releases (Trainer, its runtimes, Katib, notebook controller; Pipelines, Spark and the EFA device plugin when asked for). */
   public static releases(props: KubeflowTrainingReleasesProps = {}): OperatorRelease[] {
     return [
       OperatorCatalogue.trainer(),
@@ -62,6 +69,7 @@ export class KubeflowTraining {
       OperatorCatalogue.notebookController(props.notebooks),
       ...(props.pipelines ? [OperatorCatalogue.pipelinesClusterResources(), OperatorCatalogue.pipelines()] : []),
       ...(props.sparkOperator ? [OperatorCatalogue.sparkOperator(props.sparkOperator)] : []),
+      ...(props.efaPools ? [OperatorCatalogue.efaDevicePlugin({ pools: props.efaPools })] : []),
     ];
   }
 

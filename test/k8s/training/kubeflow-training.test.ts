@@ -88,6 +88,21 @@ describe('KubeflowTraining', () => {
     assertValidManifests(objects);
   });
 
+  test('the EFA device plugin on the EFA pools, in a privileged namespace of its own', () => {
+    const f = fixture();
+    const releases = KubeflowTraining.releases({ efaPools: [f.h100] });
+    const objects = applications(releases);
+    const efa = find(objects, 'Application', 'efa-device-plugin');
+    expect(efa.spec.source).toMatchObject({ repoURL: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', targetRevision: 'v0.5.7' });
+    expect(efa.spec.source.helm.valuesObject.tolerations).toEqual(f.h100.tolerations());
+    expect(efa.spec.source.helm.valuesObject.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+      .toContainEqual({ key: 'cnai.io/pool', operator: 'In', values: ['gpu-h100'] });
+    const ns = find(objects, 'Namespace', 'aws-efa-device-plugin');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(ns.metadata.annotations['cnai.io/pod-security-reason']).toMatch(/host socket/);
+    assertValidManifests(objects);
+  });
+
   test('platform releases: the defaults with the training releases configured', () => {
     const releases = KubeflowTraining.platformReleases({ pipelines: true });
     const names = releases.map((r) => r.name);
@@ -117,6 +132,15 @@ describe('KubeflowTraining', () => {
     test('a culling time that is no whole number of minutes', () => {
       expect(() => KubeflowTraining.releases({ notebooks: { cullIdleTime: Duration.seconds(90) } }))
         .toThrow(/invalid cullIdleTime = "90s": not a whole number of minutes/);
+    });
+
+    test('the EFA device plugin on a pool without EFA', () => {
+      const f = fixture();
+      expect(() => KubeflowTraining.releases({ efaPools: [f.h100, f.a10g] })).toThrow(/OperatorCatalogue.efaDevicePlugin: invalid pools = \["gpu-a10g"\]: pools without EFA interfaces/);
+    });
+
+    test('the EFA device plugin without pools', () => {
+      expect(() => KubeflowTraining.releases({ efaPools: [] })).toThrow(/OperatorCatalogue.efaDevicePlugin: invalid pools = \[\]: no pool given/);
     });
 
     test('Katib label on a namespace that is no team namespace', () => {
