@@ -95,7 +95,8 @@ describe('KubeflowTraining', () => {
     const efa = find(objects, 'Application', 'efa-device-plugin');
     expect(efa.spec.source).toMatchObject({ repoURL: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', targetRevision: 'v0.5.7' });
     expect(efa.spec.source.helm.valuesObject.tolerations).toEqual(f.h100.tolerations());
-    expect(efa.spec.source.helm.valuesObject.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+    const terms = efa.spec.source.helm.valuesObject.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(terms[0].matchExpressions)
       .toContainEqual({ key: 'cnai.io/pool', operator: 'In', values: ['gpu-h100'] });
     const ns = find(objects, 'Namespace', 'aws-efa-device-plugin');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
@@ -136,7 +137,8 @@ describe('KubeflowTraining', () => {
 
     test('the EFA device plugin on a pool without EFA', () => {
       const f = fixture();
-      expect(() => KubeflowTraining.releases({ efaPools: [f.h100, f.a10g] })).toThrow(/OperatorCatalogue.efaDevicePlugin: invalid pools = \["gpu-a10g"\]: pools without EFA interfaces/);
+      expect(() => KubeflowTraining.releases({ efaPools: [f.h100, f.a10g] }))
+        .toThrow(/OperatorCatalogue.efaDevicePlugin: invalid pools = \["gpu-a10g"\]: pools without EFA interfaces/);
     });
 
     test('the EFA device plugin without pools', () => {
