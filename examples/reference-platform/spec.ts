@@ -43,7 +43,7 @@ export const REFERENCE_SPEC: PlatformSpec = {
     },
   ],
 
-  vectorDatabase: { engine: VectorEngine.QDRANT, team: 'ai-apps', expectedVectors: 5_000_000, dimension: 1024, highAvailability: true, clients: ['chat'] },
+  vectorDatabase: { engine: VectorEngine.QDRANT, name: 'knowledge', expectedVectors: 5_000_000, dimension: 1024, highAvailability: true, clients: ['chat'] },
   modelRegistry: ModelRegistryKind.MLFLOW,
   kubeflow: true,
   observability: true,

@@ -1,5 +1,5 @@
 import { GpuInstanceType } from './accelerators';
-import { DATA_SERVICES, TRAINING } from './contract';
+import { TRAINING } from './contract';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
@@ -164,8 +164,11 @@ export interface VectorDatabaseSpec {
    * @default VectorEngine.QDRANT
    */
   readonly engine?: VectorEngine;
-  /** The team (namespace) that owns it. */
-  readonly team: string;
+  /**
+   * Name of the database, a DNS-1123 label; Qdrant runs in a namespace of this name.
+   * @default 'vectors'
+   */
+  readonly name?: string;
   /** Expected number of vectors (sizes memory and disk). */
   readonly expectedVectors: number;
   /** Vector dimension (e.g. 1024 for bge-large). */
@@ -289,10 +292,6 @@ export interface WorkloadIdentitySpec {
   readonly serviceAccount: string;
   /** Bucket grants. */
   readonly buckets: BucketGrantSpec[];
-  /** Whether it reads the database's master secret. */
-  readonly databaseSecret: boolean;
-  /** Whether it reads the platform's secrets in Secrets Manager (`<platform>-<env>/*`). */
-  readonly platformSecrets: boolean;
 }
 
 const SPEC = 'spec';
@@ -302,41 +301,26 @@ export function servedModelPrefix(model: ServedModelSpec): string {
   return model.modelStorePrefix ?? `served/${model.name}/`;
 }
 
+/** Name of the spec's vector database (and of its namespace). */
+export function vectorDatabaseName(spec: VectorDatabaseSpec): string {
+  return spec.name ?? 'vectors';
+}
+
 /**
- * The workload identities the platform needs, derived from the spec: one per served model
- * (reads its weights), the model registry (reads and writes its artifacts, reads the
- * database secret), the External Secrets controller (reads platform secrets), each team's
- * training service account when Kubeflow is on (reads datasets, writes its outputs), and
- * the vector database's snapshot job.
+ * The workload identities of the spec's workloads: one per served model (reads its
+ * weights) and, when Kubeflow is on, each team's training service account (reads datasets,
+ * writes its outputs). The data services' identities (model registry, vector database
+ * snapshots, the External Secrets controller) come from the AWS layer's DataServicesAccess,
+ * under the names of DATA_SERVICES.
  */
 export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentitySpec[] {
   const out: WorkloadIdentitySpec[] = [];
-  out.push({
-    id: 'external-secrets',
-    namespace: DATA_SERVICES.secretsReader.namespace,
-    serviceAccount: DATA_SERVICES.secretsReader.serviceAccount,
-    buckets: [],
-    databaseSecret: true,
-    platformSecrets: true,
-  });
-  if ((spec.modelRegistry ?? ModelRegistryKind.MLFLOW) === ModelRegistryKind.MLFLOW) {
-    out.push({
-      id: 'model-registry',
-      namespace: DATA_SERVICES.registryNamespace,
-      serviceAccount: DATA_SERVICES.registryServiceAccount,
-      buckets: [{ bucket: PlatformBucket.MODELS, prefix: DATA_SERVICES.registryArtifactPrefix, access: BucketAccess.READ_WRITE }],
-      databaseSecret: false,
-      platformSecrets: false,
-    });
-  }
   for (const m of spec.models ?? []) {
     out.push({
       id: `serve-${m.name}`,
       namespace: m.team,
       serviceAccount: m.name,
       buckets: [{ bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ }],
-      databaseSecret: false,
-      platformSecrets: false,
     });
   }
   if (spec.kubeflow ?? true) {
@@ -350,8 +334,6 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
           { bucket: PlatformBucket.DATASETS, prefix: `${TRAINING.preparedDataPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
           { bucket: PlatformBucket.MODELS, prefix: `${TRAINING.outputPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
         ],
-        databaseSecret: false,
-        platformSecrets: false,
       });
     }
   }
@@ -476,7 +458,11 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   // Vector database.
   const vdb = spec.vectorDatabase;
   if (vdb) {
-    problems.check(teams.has(vdb.team), p('vectorDatabase.team', vdb.team, 'no team has this name', `use one of ${[...teams.keys()].join(', ')}`));
+    const name = vectorDatabaseName(vdb);
+    problems.capture(() => assertName(`${SPEC} ${spec.name}`, 'vectorDatabase.name', name, NAME_RULES.dns1123Label));
+    problems.check(!teams.has(name), p('vectorDatabase.name', name, 'a team has this name; the database runs in a namespace of its own', 'choose another name'));
+    problems.check(Number.isInteger(vdb.dimension) && vdb.dimension >= 1, p('vectorDatabase.dimension', vdb.dimension, 'must be a whole number of at least 1', 'give the dimension of the embedding model, e.g. 1024'));
+    problems.check(vdb.expectedVectors >= 1, p('vectorDatabase.expectedVectors', vdb.expectedVectors, 'must be at least 1', 'give the number of vectors you expect to store'));
     (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
   }
   problems.throwIfAny();

@@ -23,7 +23,7 @@ function spec(overrides: Partial<PlatformSpec> = {}): PlatformSpec {
     models: [
       { name: 'chat', team: 'team-a', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'], maxModelLen: 8192, maxReplicas: 2 },
     ],
-    vectorDatabase: { team: 'team-a', expectedVectors: 1_000_000, dimension: 1024, clients: ['chat'] },
+    vectorDatabase: { name: 'vectors', expectedVectors: 1_000_000, dimension: 1024, clients: ['chat'] },
     ...overrides,
   };
 }
@@ -104,10 +104,11 @@ describe('validatePlatformSpec', () => {
 
   test('unknown pools, clients and vector database references', () => {
     const models = [{ name: 'chat', team: 'team-a', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['nope'], clients: ['ghost'] }];
-    expect(problemsOf(spec({ models, vectorDatabase: { team: 'team-z', expectedVectors: 1, dimension: 8, clients: ['ghost'] } }))).toEqual([
+    expect(problemsOf(spec({ models, vectorDatabase: { name: 'team-a', expectedVectors: 1, dimension: 0, clients: ['ghost'] } }))).toEqual([
       'models[0].pools: no GPU pool is named nope',
       'models[0].clients[0]: no served model has this name',
-      'vectorDatabase.team: no team has this name',
+      'vectorDatabase.name: a team has this name; the database runs in a namespace of its own',
+      'vectorDatabase.dimension: must be a whole number of at least 1',
       'vectorDatabase.clients[0]: no served model has this name',
     ]);
   });
@@ -134,11 +135,9 @@ describe('validatePlatformSpec', () => {
 });
 
 describe('platformWorkloadIdentities', () => {
-  test('one identity per served model, the registry, the secrets reader and each team with Kubeflow', () => {
+  test('one identity per served model and per team with Kubeflow', () => {
     const ids = platformWorkloadIdentities(spec());
-    expect(ids.map((i) => `${i.namespace}/${i.serviceAccount}`)).toEqual([
-      'external-secrets/external-secrets', 'mlflow/mlflow', 'team-a/chat', 'team-a/ml-training', 'team-b/ml-training',
-    ]);
+    expect(ids.map((i) => `${i.namespace}/${i.serviceAccount}`)).toEqual(['team-a/chat', 'team-a/ml-training', 'team-b/ml-training']);
     expect(ids.find((i) => i.serviceAccount === 'chat')!.buckets).toEqual([
       { bucket: PlatformBucket.MODELS, prefix: 'served/chat/', access: BucketAccess.READ },
     ]);
