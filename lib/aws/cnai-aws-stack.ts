@@ -2,9 +2,11 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Lazy, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cluster } from './cluster';
+import { DataServicesAccess } from './data-services-access';
 import { EncryptionKey } from './encryption-key';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
-import { ModelStore } from './model-store';
+import { CapacityType } from './managed-node-group';
+import { ModelStore, StoreBucket } from './model-store';
 import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
 import { SystemNodePoolOptions } from './system-node-pool';
@@ -12,6 +14,10 @@ import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
+import {
+  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, platformWorkloadIdentities, PoolCapacity, validatePlatformSpec,
+  vectorDatabaseName, VectorEngine,
+} from '../core/platform-spec';
 import { TERRAFORM } from '../core/versions';
 
 /** Where Terraform keeps the state in S3. */
@@ -145,11 +151,103 @@ export interface CnaiAwsStackProps {
 }
 
 /**
+ * Settings of {@link CnaiAwsStack.fromSpec} that the platform spec does not carry: how the
+ * AWS side is run rather than what the platform is.
+ */
+export interface CnaiAwsStackSpecOptions {
+  /**
+   * NAT gateways.
+   * @default NatGatewayMode.PER_AZ
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * Interface endpoints.
+   * @default - none
+   */
+  readonly interfaceEndpoints?: InterfaceEndpointService[];
+  /**
+   * CPU system node pool.
+   * @default - the Cluster's default system pool
+   */
+  readonly systemNodePool?: SystemNodePoolOptions;
+  /**
+   * Database settings.
+   * @default - the PostgresDatabase defaults (deletion protection on, 7-day backups)
+   */
+  readonly databaseOptions?: PostgresDatabaseOptions;
+  /**
+   * Terraform state in S3.
+   * @default - local state
+   */
+  readonly s3Backend?: S3StateBackendOptions;
+  /**
+   * Let `terraform destroy` delete the buckets.
+   * @default false
+   */
+  readonly allowDestroyBuckets?: boolean;
+}
+
+/**
  * The AWS side of the platform in one Terraform stack: pinned provider with default tags
  * and an account guard, network, EKS cluster with its system pool, GPU pools, model store,
  * workload identities and PostgreSQL, and Terraform outputs forming the platform contract.
  */
 export class CnaiAwsStack extends TerraformStack {
+  /**
+   * The AWS layer of a platform spec: network, cluster, one managed node group per GPU
+   * pool, the model store, the database (when the registry or pgvector needs it), the
+   * data services' identities and secrets (registry, vector database snapshots, External
+   * Secrets), and one workload identity per served model and per team's training account,
+   * each granted only its prefixes. The spec is validated as a whole first.
+   */
+  public static fromSpec(scope: Construct, id: string, spec: PlatformSpec, options: CnaiAwsStackSpecOptions = {}): CnaiAwsStack {
+    validatePlatformSpec(spec);
+    const registry = spec.modelRegistry ?? ModelRegistryKind.MLFLOW;
+    const vectorEngine = spec.vectorDatabase ? spec.vectorDatabase.engine ?? VectorEngine.QDRANT : undefined;
+    const stack = new CnaiAwsStack(scope, id, {
+      platformName: spec.name,
+      environment: spec.environment,
+      region: spec.region,
+      accountId: spec.accountId,
+      availabilityZones: spec.availabilityZones,
+      adminPrincipalArns: spec.adminPrincipalArns,
+      publicEndpointCidrs: spec.publicEndpointCidrs,
+      costCentre: spec.costCentre,
+      natGateways: options.natGateways,
+      interfaceEndpoints: options.interfaceEndpoints,
+      systemNodePool: options.systemNodePool,
+      gpuPools: spec.gpuPools.map((p) => ({
+        name: p.name,
+        instanceTypes: p.instanceTypes,
+        capacityType: (p.capacity ?? PoolCapacity.ON_DEMAND) === PoolCapacity.SPOT ? CapacityType.SPOT : CapacityType.ON_DEMAND,
+        minSize: p.minNodes ?? 0,
+        maxSize: p.maxNodes,
+        efa: p.efa,
+        availabilityZones: p.availabilityZones ?? (p.efa ? [spec.availabilityZones[0]] : undefined),
+      })),
+      database: registry === ModelRegistryKind.MLFLOW || vectorEngine === VectorEngine.PGVECTOR,
+      databaseOptions: options.databaseOptions,
+      s3Backend: options.s3Backend,
+      allowDestroyBuckets: options.allowDestroyBuckets,
+    });
+    stack.dataServices = new DataServicesAccess(stack, 'data-services', {
+      cluster: stack.cluster,
+      modelStore: stack.modelStore,
+      database: stack.database,
+      registry: registry === ModelRegistryKind.MLFLOW,
+      vectorDatabases: vectorEngine === VectorEngine.QDRANT ? [{ namespace: vectorDatabaseName(spec.vectorDatabase!), name: vectorDatabaseName(spec.vectorDatabase!) }] : [],
+    });
+    for (const w of platformWorkloadIdentities(spec)) {
+      const identity = stack.addWorkloadIdentity(w.id, { namespace: w.namespace, serviceAccount: w.serviceAccount, purpose: w.id });
+      for (const g of w.buckets) {
+        const grant = { bucket: g.bucket === PlatformBucket.MODELS ? StoreBucket.MODELS : StoreBucket.DATASETS, prefix: g.prefix === '' ? undefined : g.prefix };
+        if (g.access === BucketAccess.READ_WRITE) stack.modelStore.grantReadWrite(identity, grant);
+        else stack.modelStore.grantRead(identity, grant);
+      }
+    }
+    return stack;
+  }
+
   /** Platform naming shared with the Kubernetes layer. */
   public readonly naming: PlatformNaming;
   /** Cost centre tag value. */
@@ -166,6 +264,8 @@ export class CnaiAwsStack extends TerraformStack {
   public readonly modelStore: ModelStore;
   /** The database, when enabled. */
   public readonly database?: PostgresDatabase;
+  /** The data services' identities and secrets, when built from a spec. */
+  public dataServices?: DataServicesAccess;
 
   constructor(scope: Construct, id: string, props: CnaiAwsStackProps) {
     super(scope, id);

@@ -14,3 +14,4 @@ export * from './postgres-database';
 export * from './cnai-aws-stack';
 export * from './service-secret';
 export * from './data-services-access';
+export * from './preview-contract';

@@ -1,0 +1,40 @@
+import { Token } from 'cdktf';
+import type { CnaiAwsStack } from './cnai-aws-stack';
+import { PlatformContract } from '../core/contract';
+
+/**
+ * Marks a value that only `terraform apply` knows. Hosts use the reserved `.invalid` top
+ * level domain, so a preview manifest applied by mistake cannot reach anything.
+ */
+export const PENDING_APPLY = 'pending-apply';
+
+/**
+ * The platform contract of a stack for synthesizing the Kubernetes layer before the AWS
+ * layer is applied (previews, tests, CI): every name, label and taint is the real one;
+ * the few values AWS assigns at apply time (the database host and its secret ARN, ECR
+ * URLs) are replaced by clearly marked preview values. For a deployment, synthesize the
+ * Kubernetes layer from `terraform output -json platform_contract` instead.
+ */
+export function previewContract(stack: CnaiAwsStack): PlatformContract {
+  const c = stack.contract();
+  const naming = stack.naming;
+  const repos = c.ecrRepositories;
+  return {
+    ...c,
+    ecrRepositories: repos === undefined ? undefined : Object.fromEntries(Object.entries(repos).map(([name, url]) => [name,
+      // ECR URLs are deterministic; only the token stands in the way.
+      Token.isUnresolved(url) ? `${naming.accountId}.dkr.ecr.${naming.region}.amazonaws.com/${naming.prefix}/${name}` : url])),
+    database: c.database === undefined ? undefined : {
+      ...c.database,
+      host: Token.isUnresolved(c.database.host) ? `${naming.resourceName('postgres')}.${PENDING_APPLY}.invalid` : c.database.host,
+      masterSecretArn: Token.isUnresolved(c.database.masterSecretArn)
+        ? `arn:aws:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName('postgres')}`
+        : c.database.masterSecretArn,
+    },
+  };
+}
+
+/** True when a contract still holds preview values (see {@link previewContract}). */
+export function isPreviewContract(contract: PlatformContract): boolean {
+  return JSON.stringify(contract).includes(PENDING_APPLY);
+}
