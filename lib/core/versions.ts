@@ -183,6 +183,8 @@ export const OPERATOR_SOURCES = {
   pipelinesClusterResources: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/cluster-scoped-resources', revision: '2.17.2', chosen: K8S_PINNED } as PinnedGitPath,
   /** Kubeflow Pipelines standalone (single user, no Istio). Tag 2.17.2 as used in public install scripts; not re-read from the release page. */
   pipelines: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/env/platform-agnostic', revision: '2.17.2', chosen: K8S_PINNED } as PinnedGitPath,
+  /** External Secrets operator chart (copies platform secrets from AWS Secrets Manager); the chart is versioned with the release. */
+  externalSecrets: { repoUrl: 'https://charts.external-secrets.io', chart: 'external-secrets', version: withoutV(OPERATORS.externalSecrets), chosen: OPERATORS.externalSecrets.chosen } as PinnedHelmChart,
   /** Kubeflow Spark operator chart (optional, for SparkApplication data preparation); version follows the release. */
   sparkOperator: { repoUrl: 'https://kubeflow.github.io/spark-operator', chart: 'spark-operator', version: withoutV(OPERATORS.sparkOperator), chosen: OPERATORS.sparkOperator.chosen } as PinnedHelmChart,
   /** AWS EFA device plugin chart (advertises vpc.amazonaws.com/efa on EFA nodes); eks-charts versions carry the `v` (v0.5.7 as pinned by aws-ia/terraform-aws-eks-blueprints). */

@@ -3,6 +3,7 @@ import * as YAML from 'yaml';
 import { INodePool, poolsAffinity, poolsTolerations } from './node-pool';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './operator-release';
 import { PodSecurityLevel } from './pod-security';
+import { DATA_SERVICES } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES, PinnedImage } from '../core/versions';
 
@@ -142,6 +143,7 @@ const DEFAULT_NAMESPACES = {
   otel: 'opentelemetry-operator-system',
   nvidia: 'nvidia-device-plugin',
   gpuOperator: 'gpu-operator',
+  externalSecrets: DATA_SERVICES.secretsReader.namespace,
 };
 
 /**
@@ -209,6 +211,28 @@ export class OperatorCatalogue {
       phase: InstallPhase.OPERATORS,
       serverSideApply: true,
       description: 'Autoscaling of model servers on LLM metrics.',
+    });
+  }
+
+  /**
+   * External Secrets: copies the platform's secrets (database, registry and vector database
+   * credentials) from AWS Secrets Manager into Kubernetes Secrets. Its service account is the
+   * one the AWS layer's DataServicesAccess gives read access to exactly those secrets.
+   */
+  public static externalSecrets(): OperatorRelease {
+    return new OperatorRelease({
+      name: 'external-secrets',
+      namespace: DEFAULT_NAMESPACES.externalSecrets,
+      source: ReleaseSource.helmChart(OPERATOR_SOURCES.externalSecrets),
+      values: {
+        installCRDs: true,
+        serviceAccount: { create: true, name: DATA_SERVICES.secretsReader.serviceAccount },
+        serviceMonitor: { enabled: true },
+        securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+      },
+      phase: InstallPhase.OPERATORS,
+      serverSideApply: true,
+      description: 'Secrets from AWS Secrets Manager (through its EKS Pod Identity).',
     });
   }
 
@@ -490,6 +514,7 @@ export class OperatorCatalogue {
       OperatorCatalogue.kueue(),
       OperatorCatalogue.keda(),
       OperatorCatalogue.kserve(),
+      OperatorCatalogue.externalSecrets(),
       OperatorCatalogue.trainer(),
       OperatorCatalogue.trainerRuntimes(),
       OperatorCatalogue.katib(),

@@ -26,7 +26,7 @@ describe('example k8s-platform', () => {
     const report = assertValidManifests(files.map((f) => ({ file: path.join(outdir, f) })), { kubernetesVersion: '1.34' });
     expect(report.objectsChecked).toBe(objects.length);
     expect(report.objectsPerKind).toMatchObject({
-      'argoproj.io/v1alpha1/Application': 10,
+      'argoproj.io/v1alpha1/Application': 11,
       'karpenter.sh/v1/NodePool': 1,
       'karpenter.k8s.aws/v1/EC2NodeClass': 1,
       'kueue.x-k8s.io/v1beta2/ResourceFlavor': 3,

@@ -21,7 +21,7 @@ describe('operator catalogue and Argo CD renderer', () => {
 
   test('one Application per release of the platform defaults', () => {
     expect(apps.map((a) => a.metadata.name).sort()).toEqual([
-      'cert-manager', 'katib', 'keda', 'kserve', 'kubeflow-trainer', 'kubeflow-trainer-runtimes', 'kueue',
+      'cert-manager', 'external-secrets', 'katib', 'keda', 'kserve', 'kubeflow-trainer', 'kubeflow-trainer-runtimes', 'kueue',
       'notebook-controller', 'opentelemetry-operator', 'prometheus-operator',
     ]);
     for (const a of apps) {
@@ -107,7 +107,7 @@ describe('operator catalogue and Argo CD renderer', () => {
   test('release namespaces are declared with Pod Security labels and reasons', () => {
     const ns = ofKind(objects, 'Namespace');
     expect(ns.map((n) => n.metadata.name).sort()).toEqual(
-      ['cert-manager', 'keda', 'kserve', 'kubeflow', 'kubeflow-system', 'kueue-system', 'monitoring', 'opentelemetry-operator-system']);
+      ['cert-manager', 'external-secrets', 'keda', 'kserve', 'kubeflow', 'kubeflow-system', 'kueue-system', 'monitoring', 'opentelemetry-operator-system']);
     const cm = one(ns, 'Namespace', 'cert-manager');
     expect(cm.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(cm.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.34');
