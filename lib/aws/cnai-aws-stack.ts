@@ -244,6 +244,10 @@ export class CnaiAwsStack extends TerraformStack {
         if (g.access === BucketAccess.READ_WRITE) stack.modelStore.grantReadWrite(identity, grant);
         else stack.modelStore.grantRead(identity, grant);
       }
+      if (w.xrayWrite) {
+        // X-Ray has no resource-level permissions for these actions.
+        identity.addToPolicy({ sid: 'XRayWrite', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] });
+      }
     }
     return stack;
   }

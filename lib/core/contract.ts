@@ -190,3 +190,14 @@ export const TRAINING = {
 export function trainingOutputPrefix(namespace: string, job?: string): string {
   return `${TRAINING.outputPrefix}${namespace}/${job ? `${job}/` : ''}`;
 }
+
+/**
+ * Names the observability constructs (lib/k8s/observability) and the AWS layer share: the
+ * AWS layer gives the collector's service account an identity that may write traces to X-Ray.
+ */
+export const OBSERVABILITY = {
+  /** Namespace of the telemetry collector. */
+  namespace: 'observability',
+  /** Service account (and name) of the telemetry collector. */
+  collectorServiceAccount: 'otel-collector',
+};

@@ -1,5 +1,5 @@
 import { GpuInstanceType } from './accelerators';
-import { TRAINING } from './contract';
+import { OBSERVABILITY, TRAINING } from './contract';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
@@ -292,6 +292,8 @@ export interface WorkloadIdentitySpec {
   readonly serviceAccount: string;
   /** Bucket grants. */
   readonly buckets: BucketGrantSpec[];
+  /** Whether it writes traces to AWS X-Ray. */
+  readonly xrayWrite: boolean;
 }
 
 const SPEC = 'spec';
@@ -308,8 +310,8 @@ export function vectorDatabaseName(spec: VectorDatabaseSpec): string {
 
 /**
  * The workload identities of the spec's workloads: one per served model (reads its
- * weights) and, when Kubeflow is on, each team's training service account (reads datasets,
- * writes its outputs). The data services' identities (model registry, vector database
+ * weights), when Kubeflow is on each team's training service account (reads datasets,
+ * writes its outputs), and with observability the telemetry collector (writes traces to X-Ray). The data services' identities (model registry, vector database
  * snapshots, the External Secrets controller) come from the AWS layer's DataServicesAccess,
  * under the names of DATA_SERVICES.
  */
@@ -321,6 +323,7 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
       namespace: m.team,
       serviceAccount: m.name,
       buckets: [{ bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ }],
+      xrayWrite: false,
     });
   }
   if (spec.kubeflow ?? true) {
@@ -334,8 +337,18 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
           { bucket: PlatformBucket.DATASETS, prefix: `${TRAINING.preparedDataPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
           { bucket: PlatformBucket.MODELS, prefix: `${TRAINING.outputPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
         ],
+        xrayWrite: false,
       });
     }
+  }
+  if (spec.observability ?? true) {
+    out.push({
+      id: 'telemetry-collector',
+      namespace: OBSERVABILITY.namespace,
+      serviceAccount: OBSERVABILITY.collectorServiceAccount,
+      buckets: [],
+      xrayWrite: true,
+    });
   }
   return out;
 }

@@ -137,7 +137,7 @@ describe('validatePlatformSpec', () => {
 describe('platformWorkloadIdentities', () => {
   test('one identity per served model and per team with Kubeflow', () => {
     const ids = platformWorkloadIdentities(spec());
-    expect(ids.map((i) => `${i.namespace}/${i.serviceAccount}`)).toEqual(['team-a/chat', 'team-a/ml-training', 'team-b/ml-training']);
+    expect(ids.map((i) => `${i.namespace}/${i.serviceAccount}`)).toEqual(['team-a/chat', 'team-a/ml-training', 'team-b/ml-training', 'observability/otel-collector']);
     expect(ids.find((i) => i.serviceAccount === 'chat')!.buckets).toEqual([
       { bucket: PlatformBucket.MODELS, prefix: 'served/chat/', access: BucketAccess.READ },
     ]);
