@@ -18,3 +18,4 @@ export * from './observability';
 export * from './training';
 export * from './retrieval';
 export * from './registry';
+export * from './cnai-platform';

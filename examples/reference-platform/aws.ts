@@ -1,0 +1,7 @@
+// cdktf entry point (cdktf.json): the AWS layer of the reference platform.
+import { App } from 'cdktf';
+import { buildReferenceAws } from './main';
+
+const app = new App();
+buildReferenceAws(app);
+app.synth();

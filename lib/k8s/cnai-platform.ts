@@ -1,0 +1,218 @@
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ArgoCdApplicationsProps } from './argo-cd-applications';
+import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
+import { INodePool, NodePoolReference } from './node-pool';
+import { OperatorCatalogue } from './operator-catalogue';
+import { OperatorRendering } from './platform-operators';
+import {
+  CollectorExporter, MetricsScraping, PlatformAlerts, PlatformDashboards, TelemetryCollector,
+} from './observability';
+import { ModelRegistry, RegistryEngine } from './registry';
+import { AwsSecretsManagerStore, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
+import { LlmService, LlmTask, ModelSource, ServingBackend } from './serving';
+import { TeamNamespace } from './team-namespace';
+import { KubeflowTraining } from './training';
+import { ensureServiceAccount } from './training/workload-support';
+import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
+import { invalidProp, ProblemCollector } from '../core/errors';
+import { ModelKind } from '../core/models';
+import {
+  ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, validatePlatformSpec, vectorDatabaseName, VectorEngine,
+} from '../core/platform-spec';
+
+/** Props of {@link CnaiPlatform}. */
+export interface CnaiPlatformProps {
+  /** The platform spec (the same one the AWS layer was synthesized from). */
+  readonly spec: PlatformSpec;
+  /**
+   * The platform contract of the AWS layer: `terraform output -json platform_contract` after
+   * apply, or `previewContract(stack)` before it.
+   */
+  readonly contract: PlatformContract;
+  /**
+   * How operators are installed.
+   * @default OperatorRendering.ARGO_CD
+   */
+  readonly operatorRendering?: OperatorRendering;
+  /**
+   * A git folder holding the synthesized manifests, synced by a root Argo CD Application.
+   * @default - none: apply the files in order
+   */
+  readonly platformManifests?: ArgoCdApplicationsProps['platformManifests'];
+  /**
+   * Name of the vector database's collection.
+   * @default 'documents'
+   */
+  readonly vectorCollection?: string;
+}
+
+/**
+ * The Kubernetes layer of a platform spec, in charts applied in this order: operators
+ * (Argo CD Applications), the platform (GPU support, Kueue queues, team namespaces), data
+ * services (vector database, model registry, the Secrets Manager store), serving (one
+ * LlmService per served model, autoscaled) and observability (collector, alerts,
+ * dashboards). Every name, pool label, taint, bucket and workload identity comes from the
+ * contract or the spec; the spec is validated as a whole, and the contract is checked to
+ * come from the same spec (same pools, same identities).
+ */
+export class CnaiPlatform extends Construct {
+  /** The platform chart: GPU support, queues, team namespaces (and its operators chart). */
+  public readonly platform: CnaiKubernetesPlatform;
+  /** The data services chart, when the spec has a vector database or a registry. */
+  public readonly dataServices?: Chart;
+  /** The serving chart, when the spec serves models. */
+  public readonly serving?: Chart;
+  /** The observability chart, when on. */
+  public readonly observability?: Chart;
+  /** Served models by name. */
+  public readonly models: { [name: string]: LlmService } = {};
+  /** The vector database. */
+  public readonly vectorDatabase?: VectorDatabase;
+  /** The model registry. */
+  public readonly registry?: ModelRegistry;
+  /** The telemetry collector. */
+  public readonly collector?: TelemetryCollector;
+  /** The teams' namespaces by name. */
+  public readonly teams: { [name: string]: TeamNamespace };
+
+  constructor(scope: App, id: string, props: CnaiPlatformProps) {
+    super(scope, id);
+    const { spec, contract } = props;
+    const where = this.node.path;
+    validatePlatformSpec(spec);
+    checkContractMatchesSpec(where, spec, contract);
+
+    const pools: { [name: string]: INodePool } = {};
+    for (const c of contract.nodePools) pools[c.name] = NodePoolReference.fromContract(c);
+    const kubeflow = spec.kubeflow ?? true;
+    const teams: PlatformTeam[] = spec.teams.map((t) => ({
+      name: t.name,
+      quotas: t.quotas.map((q) => ({ pool: pools[q.pool], gpus: q.gpus, gpuBorrowingLimit: q.borrowingLimit })),
+      developerGroups: t.developerGroups,
+      viewerGroups: t.viewerGroups,
+    }));
+    const kubeflowNames = new Set(KubeflowTraining.releases().map((r) => r.name));
+    this.platform = new CnaiKubernetesPlatform(scope, `${id}-platform`, {
+      contract,
+      teams,
+      gpuSharing: spec.gpuPools.filter((p) => p.timeSlicingReplicas !== undefined)
+        .map((p) => ({ pool: pools[p.name], timeSlicingReplicas: p.timeSlicingReplicas })),
+      operatorReleases: kubeflow
+        ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
+        : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
+      operatorRendering: props.operatorRendering,
+      platformManifests: props.platformManifests,
+    });
+    this.teams = this.platform.teams;
+    if (kubeflow) {
+      // Each team's training workloads share one service account, which the AWS layer
+      // associates with the team's training identity (datasets, training outputs).
+      for (const t of spec.teams) ensureServiceAccount(this.teams[t.name], t.name, TRAINING.serviceAccount, false);
+    }
+    const chain: Chart[] = [this.platform];
+    const after = (chart: Chart) => {
+      chart.addDependency(chain[chain.length - 1]);
+      chain.push(chart);
+      return chart;
+    };
+
+    // Data services.
+    const registryKind = spec.modelRegistry ?? ModelRegistryKind.MLFLOW;
+    const vdb = spec.vectorDatabase;
+    const data = after(new Chart(scope, `${id}-data-services`));
+    this.dataServices = data;
+    new AwsSecretsManagerStore(data, 'SecretStore', { contract });
+    if (vdb) {
+      const name = vectorDatabaseName(vdb);
+      const engine = (vdb.engine ?? VectorEngine.QDRANT) === VectorEngine.QDRANT
+        ? VectorEngineChoice.qdrant({ highAvailability: vdb.highAvailability ?? false })
+        : VectorEngineChoice.pgvector({});
+      this.vectorDatabase = new VectorDatabase(data, name, {
+        contract,
+        engine,
+        name,
+        collections: [{ name: props.vectorCollection ?? 'documents', dimension: vdb.dimension, distance: VectorDistance.COSINE, expectedVectors: vdb.expectedVectors }],
+      });
+    }
+    this.registry = new ModelRegistry(data, 'registry', {
+      contract,
+      engine: registryKind === ModelRegistryKind.MLFLOW ? RegistryEngine.mlflow() : RegistryEngine.kubeflow(),
+    });
+
+    // Serving.
+    const models = spec.models ?? [];
+    if (models.length > 0) {
+      const serving = after(new Chart(scope, `${id}-serving`));
+      this.serving = serving;
+      for (const m of models) {
+        const team = this.teams[m.team];
+        const task = m.task ?? (m.model.kind === ModelKind.EMBEDDING ? ServedModelTask.EMBED : ServedModelTask.CHAT);
+        const min = m.minReplicas ?? 1;
+        const max = m.maxReplicas ?? Math.max(2, min);
+        this.models[m.name] = new LlmService(serving, m.name, {
+          model: m.model,
+          name: m.name,
+          source: ModelSource.fromModelStore(contract, servedModelPrefix(m)),
+          contract,
+          namespace: team,
+          pools: m.pools.map((p) => pools[p]),
+          backend: (m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE ? ServingBackend.KSERVE : ServingBackend.VLLM,
+          task: task === ServedModelTask.EMBED ? LlmTask.EMBED : LlmTask.GENERATE,
+          maxModelLen: m.maxModelLen,
+          autoscaling: { minReplicas: min, maxReplicas: max },
+        });
+      }
+      // Flows between served models, and from served models to the vector database.
+      for (const m of models) {
+        for (const client of m.clients ?? []) this.models[m.name].allowFrom(this.models[client].workloads());
+      }
+      for (const client of vdb?.clients ?? []) this.vectorDatabase?.addClient(this.models[client].workloads(), { readOnly: true });
+    }
+
+    // Observability.
+    if (spec.observability ?? true) {
+      const obs = after(new Chart(scope, `${id}-observability`));
+      this.observability = obs;
+      const identity = contract.workloadIdentities.find((w) => w.namespace === OBSERVABILITY.namespace && w.serviceAccount === OBSERVABILITY.collectorServiceAccount);
+      this.collector = new TelemetryCollector(obs, 'collector', {
+        namespace: OBSERVABILITY.namespace,
+        name: OBSERVABILITY.collectorServiceAccount,
+        awsIdentity: identity,
+        exporters: [
+          ...(identity ? [CollectorExporter.awsXray({ region: contract.region })] : []),
+          CollectorExporter.prometheus('metrics', { port: 8889 }),
+        ],
+      });
+      const scraping = new MetricsScraping(obs, 'scraping');
+      if (this.platform.gpuSupport) scraping.add(MetricsScraping.dcgmEndpoint(this.platform.gpuSupport));
+      for (const m of Object.values(this.models)) scraping.add(m);
+      scraping.add(this.collector);
+      new PlatformAlerts(obs, 'alerts', {});
+      new PlatformDashboards(obs, 'dashboards');
+    }
+  }
+}
+
+/**
+ * The contract must come from the same spec: every pool of the spec exists in it with the
+ * spec's instance types, and every workload identity the Kubernetes layer relies on is
+ * associated. Otherwise pods would stay Pending or fail to reach AWS after apply.
+ */
+function checkContractMatchesSpec(where: string, spec: PlatformSpec, contract: PlatformContract): void {
+  const problems = new ProblemCollector();
+  const fix = 'synthesize the AWS layer (CnaiAwsStack.fromSpec) and this chart from the same spec, and take the contract from that stack';
+  if (contract.platformName !== spec.name || contract.environment !== spec.environment) {
+    problems.add({ construct: where, prop: 'contract.platformName', value: `${contract.platformName}-${contract.environment}`, problem: `the spec is ${spec.name}-${spec.environment}`, fix });
+  }
+  spec.gpuPools.forEach((p, i) => {
+    const c = contract.nodePools.find((n) => n.name === p.name);
+    if (!c) {
+      problems.add({ construct: where, prop: `spec.gpuPools[${i}].name`, value: p.name, problem: 'the contract has no node pool of this name', fix });
+    } else if (JSON.stringify([...c.instanceTypes].sort()) !== JSON.stringify(p.instanceTypes.map((t) => t.name).sort())) {
+      problems.add({ construct: where, prop: `spec.gpuPools[${i}].instanceTypes`, value: p.instanceTypes.map((t) => t.name), problem: `the contract's pool has ${c.instanceTypes.join(', ')}`, fix });
+    }
+  });
+  problems.throwIfAny();
+  if (contract.nodePools.length === 0) throw invalidProp(where, 'contract.nodePools', [], 'the contract has no node pools', fix);
+}
