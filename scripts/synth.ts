@@ -1,7 +1,11 @@
 /**
- * `npm run synth`: synthesizes the platform into cdktf.out/ (Terraform JSON) and dist/
- * (Kubernetes YAML), verifies both with the project's verifier (schemas; terraform
- * validate and an offline plan) and prints a short summary.
+ * `npm run synth`: synthesizes the reference platform (examples/reference-platform/spec.ts)
+ * into cdktf.out/ (Terraform JSON of the AWS layer) and dist/ (Kubernetes YAML), verifies
+ * both with the project's verifier (every object against its schema; terraform validate
+ * and an offline plan) and prints a short summary.
+ *
+ * The Kubernetes layer is built from the AWS layer's contract: the applied one when
+ * examples/reference-platform/platform-contract.json exists, else a preview.
  *
  * Flags: --no-plan (terraform validate only), --json (print the summary as JSON).
  */
@@ -9,8 +13,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
-import { buildAwsPlatform } from '../examples/aws-platform/main';
-import { buildApp as buildK8sPlatform } from '../examples/k8s-platform/main';
+import { buildReferenceAws, buildReferenceK8s, k8sApp } from '../examples/reference-platform/main';
+import { isPreviewContract, previewContract } from '../lib/aws';
+import { PlatformContract } from '../lib/core';
+import { CnaiPlatform } from '../lib/k8s';
 import { validateManifests } from '../lib/verify/k8s';
 import { verifyTerraformStack } from '../lib/verify/terraform';
 
@@ -42,16 +48,19 @@ function main(): void {
   // 1. AWS layer.
   const aws = timed('synth aws', () => {
     const app = new CdktfApp({ outdir: tfOut });
-    const stack = buildAwsPlatform(app);
+    const stack = buildReferenceAws(app);
     app.synth();
     return stack;
   }, timings);
-  const contract = aws.contract();
+  const applied = path.join(root, 'examples', 'reference-platform', 'platform-contract.json');
+  const contract: PlatformContract = fs.existsSync(applied) ? JSON.parse(fs.readFileSync(applied, 'utf8')) : previewContract(aws);
 
   // 2. Kubernetes layer.
-  timed('synth k8s', () => {
-    const app: Cdk8sApp = buildK8sPlatform(k8sOut);
+  const k8s: CnaiPlatform = timed('synth k8s', () => {
+    const app: Cdk8sApp = k8sApp(k8sOut);
+    const platform = buildReferenceK8s(app, contract);
     app.synth();
+    return platform;
   }, timings);
 
   // 3. Verify: every Kubernetes object against its schema, every stack with terraform.
@@ -91,6 +100,16 @@ function main(): void {
       maxGpus: p.gpusPerNode * p.maxNodes,
       efa: p.efa,
     })),
+    models: Object.entries(k8s.models).map(([name, m]) => ({
+      model: name,
+      namespace: m.namespaceName,
+      pool: m.plan.pool.poolName,
+      instanceType: m.plan.instanceType.name,
+      gpusPerReplica: m.plan.gpusPerReplica,
+      tensorParallel: m.plan.tensorParallelSize,
+      perGpuGiB: `${m.plan.breakdown.requiredGiB.toFixed(1)} of ${m.plan.breakdown.availableGiB.toFixed(1)}`,
+    })),
+    contract: isPreviewContract(contract) ? 'preview (apply-time values marked pending-apply)' : 'applied (platform-contract.json)',
     timingsMs: timings,
   };
 
@@ -107,6 +126,9 @@ function main(): void {
   summary.kubernetes.objectsPerKind));
   lines.push(table('GPU pools (AWS layer)', Object.fromEntries(summary.gpuPools.map((p) =>
     [p.pool, `${p.instanceTypes.join('/')}: ${p.gpusPerNode} x ${p.gpuMemoryGiB} GiB per node, up to ${p.maxNodes} nodes = ${p.maxGpus} GPUs${p.efa ? ', EFA' : ''}`]))));
+  lines.push(table('Models served', Object.fromEntries(summary.models.map((m) =>
+    [`${m.namespace}/${m.model}`, `${m.pool}: ${m.gpusPerReplica} GPU${m.gpusPerReplica > 1 ? 's' : ''} of ${m.instanceType} per replica, tensor parallel ${m.tensorParallel}, ${m.perGpuGiB} GiB per GPU`]))));
+  lines.push(`Contract used by the Kubernetes layer: ${summary.contract}`);
   lines.push(table('Timings (ms)', timings));
   console.log(lines.join('\n\n'));
 }
