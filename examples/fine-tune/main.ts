@@ -14,20 +14,30 @@
  * - `ds-alice`: a GPU notebook for the team's data scientist, culled after 2 idle hours.
  * - `support-bot`: an LlmService serving the fine-tuned model from where the job wrote it.
  *
+ * The AWS side (spec.ts, aws.ts) provides the A10G node group, the buckets, PostgreSQL and the
+ * workload identities; the Kubernetes layer takes its contract (see fineTuneContract).
+ *
+ *   npx cdktf synth      # cdktf.out/stacks/cnai-fine-tune/cdk.tf.json (cdktf.json runs aws.ts)
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0004-serving.k8s.yaml
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
+import { App as CdktfApp } from 'cdktf';
+import { buildFineTuneAws } from './aws';
+import { A10G_POOL, BASE_MODEL_PREFIX, SERVED_MODEL, SFT_JOB, TEAM } from './spec';
 import { core } from '../../lib';
+import { previewContract } from '../../lib/aws';
 import {
   AwsSecretsManagerStore, CnaiKubernetesPlatform, DataPreparationJob, DatasetSource, HyperparameterSearch, KubeflowTraining, LlmService,
   ModelRegistry, ModelSource, ModelStoreReference, Notebook, NodePoolReference, ObjectiveDirection, SearchAlgorithm, SearchParameter,
   TrainingJob, TrainingRuntime,
 } from '../../lib/k8s';
 
-const { DATA_SERVICES, GpuInstanceType, ModelPresets, NODE_LABELS, NodePoolProvisioner, PlatformNaming, TRAINING, TaintEffect } = core;
+const { ModelPresets } = core;
 
-/** The team that fine-tunes and serves the model. */
-export const TEAM = 'team-ml';
+export { TEAM } from './spec';
 
 /** The image of the team's training code (in the platform's ECR repository), pinned. */
 export const TRAINER_IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-dev/support-bot-trainer:1.3.0';
@@ -35,67 +45,27 @@ export const TRAINER_IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-
 export const PREP_IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-dev/chat-prep:0.9.2';
 
 /**
- * The platform contract as the AWS layer outputs it (written out here for the example): a
- * CnaiAwsStack with a database, an A10G node group and the workload identities of External
- * Secrets, MLflow, the team's training service account (read datasets, read-write its
- * training prefix) and the model server (read the training prefix).
+ * The contract of the AWS layer (aws.ts): the applied one when `platform-contract.json`
+ * exists next to this file (`terraform output -json platform_contract > platform-contract.json`),
+ * else the preview of the stack built from spec.ts (real names, labels, taints and
+ * identities; the database endpoint marked as pending apply).
  */
-export function fineTuneContract(): core.PlatformContract {
-  const naming = new PlatformNaming({ platformName: 'cnai', environment: 'dev', region: 'us-west-2', accountId: '123456789012' });
-  const a10g = GpuInstanceType.G5_12XLARGE;
-  return {
-    platformName: naming.platformName,
-    environment: naming.environment,
-    region: naming.region,
-    accountId: naming.accountId,
-    clusterName: naming.clusterName,
-    kubernetesVersion: '1.34',
-    buckets: { models: naming.bucketName('models'), datasets: naming.bucketName('datasets') },
-    nodePools: [
-      {
-        name: 'system',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: ['m7i.2xlarge'],
-        labels: { [NODE_LABELS.pool]: 'system', [NODE_LABELS.acceleratorFamily]: 'cpu' },
-        taints: [],
-        gpusPerNode: 0,
-        gpuMemoryGiB: 0,
-        efa: false,
-        maxNodes: 6,
-      },
-      {
-        name: 'gpu-a10g',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: [a10g.name],
-        labels: { [NODE_LABELS.pool]: 'gpu-a10g', [NODE_LABELS.acceleratorFamily]: a10g.family, [NODE_LABELS.gpuProduct]: a10g.gpuProduct },
-        taints: [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }],
-        gpusPerNode: a10g.gpuCount,
-        gpuMemoryGiB: a10g.gpuMemoryGiB,
-        efa: false,
-        maxNodes: 4,
-      },
-    ],
-    workloadIdentities: [
-      { ...DATA_SERVICES.secretsReader, roleName: naming.roleName('external-secrets') },
-      { namespace: DATA_SERVICES.registryNamespace, serviceAccount: DATA_SERVICES.registryServiceAccount, roleName: naming.roleName('model-registry') },
-      { namespace: TEAM, serviceAccount: TRAINING.serviceAccount, roleName: naming.roleName(`${TEAM}-training`) },
-      { namespace: TEAM, serviceAccount: 'support-bot', roleName: naming.roleName(`${TEAM}-support-bot`) },
-    ],
-    database: {
-      host: 'cnai-dev-postgres.c0ffee123456.us-west-2.rds.amazonaws.com',
-      port: 5432,
-      databaseName: 'cnai',
-      username: 'cnai_admin',
-      masterSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-3f1c2a7e-AbCdEf',
-    },
-  };
+export function fineTuneContract(dir: string = __dirname): core.PlatformContract {
+  const file = path.join(dir, 'platform-contract.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-fine-tune-preview-'));
+  try {
+    return previewContract(buildFineTuneAws(new CdktfApp({ outdir })));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** Builds the example app (also used by the tests). */
 export function buildFineTuneApp(outdir?: string): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const contract = fineTuneContract();
-  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === 'gpu-a10g')!);
+  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
   const store = ModelStoreReference.fromContract(contract);
 
   // The platform with Kubeflow's training stack: notebooks culled after two idle hours.
@@ -129,10 +99,10 @@ export function buildFineTuneApp(outdir?: string): App {
 
   // 2. The runtime: initializers download the dataset and the base model into the job's workspace.
   const runtime = new TrainingRuntime(training, 'cnai-torch-sft', { workspace: { sizeGiB: 200 } });
-  const baseModel = ModelSource.s3(store.modelsUri('base/llama-3.1-8b-instruct'), { region: contract.region });
+  const baseModel = ModelSource.s3(store.modelsUri(BASE_MODEL_PREFIX), { region: contract.region });
 
   // 3. Fine-tuning: one 4 x A10G node, the prepared chats, the model to the store and MLflow.
-  const sft = new TrainingJob(training, 'support-bot-sft', {
+  const sft = new TrainingJob(training, SFT_JOB, {
     team,
     pool: a10g,
     runtime,
@@ -175,7 +145,7 @@ export function buildFineTuneApp(outdir?: string): App {
   // 6. Serving: the fine-tuned model, from where the job wrote it (and registered it in MLflow).
   const serving = new Chart(app, 'serving');
   serving.addDependency(training);
-  new LlmService(serving, 'support-bot', {
+  new LlmService(serving, SERVED_MODEL, {
     model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
     maxModelLen: 8192,
     source: ModelSource.fromArtifact(sft.output!, { region: contract.region }),

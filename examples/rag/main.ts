@@ -14,79 +14,46 @@
  * - ConfigMaps carry the settings of the RAG API and of the fine-tuning job; their
  *   credentials stay in Secrets that External Secrets copies from AWS Secrets Manager.
  *
+ * The AWS side (spec.ts, aws.ts) provides the A10G node group, the buckets, PostgreSQL and the
+ * workload identities; the Kubernetes layer takes its contract (see ragContract).
+ *
+ *   npx cdktf synth      # cdktf.out/stacks/cnai-rag/cdk.tf.json (cdktf.json runs aws.ts)
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0004-serving.k8s.yaml
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { App as CdktfApp } from 'cdktf';
+import { buildRagAws } from './aws';
+import { A10G_POOL, TEAM, VECTOR_DB } from './spec';
 import { core } from '../../lib';
+import { previewContract } from '../../lib/aws';
 import {
   AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource,
   NodePoolReference, RegistryAccess, VectorDatabase, VectorDistance, VectorEngine,
 } from '../../lib/k8s';
 
-const {
-  DATA_SERVICES, GpuInstanceType, ModelPresets, NODE_LABELS, NodePoolProvisioner, PlatformNaming, TaintEffect, vectorSnapshotServiceAccount,
-} = core;
+const { GpuInstanceType, ModelPresets, PlatformNaming } = core;
 
-/** The team that runs the RAG application. */
-export const TEAM = 'team-language';
-/** Name (and namespace) of the vector database. */
-export const VECTOR_DB = 'knowledge';
+export { TEAM, VECTOR_DB } from './spec';
 
 /**
- * The platform contract as the AWS layer outputs it (written out here for the example): a
- * CnaiAwsStack with a database and a DataServicesAccess for the registry and the vector
- * database, plus the chat server's identity with `grantRegistryRead`.
+ * The contract of the AWS layer (aws.ts): the applied one when `platform-contract.json`
+ * exists next to this file (`terraform output -json platform_contract > platform-contract.json`),
+ * else the preview of the stack built from spec.ts (real names, labels, taints and
+ * identities; the database endpoint marked as pending apply).
  */
-export function ragContract(): core.PlatformContract {
-  const naming = new PlatformNaming({ platformName: 'cnai', environment: 'dev', region: 'us-west-2', accountId: '123456789012' });
-  const a10g = GpuInstanceType.G5_2XLARGE;
-  return {
-    platformName: naming.platformName,
-    environment: naming.environment,
-    region: naming.region,
-    accountId: naming.accountId,
-    clusterName: naming.clusterName,
-    kubernetesVersion: '1.34',
-    buckets: { models: naming.bucketName('models'), datasets: naming.bucketName('datasets') },
-    nodePools: [
-      {
-        name: 'system',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: ['m7i.2xlarge'],
-        labels: { [NODE_LABELS.pool]: 'system', [NODE_LABELS.acceleratorFamily]: 'cpu' },
-        taints: [],
-        gpusPerNode: 0,
-        gpuMemoryGiB: 0,
-        efa: false,
-        maxNodes: 6,
-      },
-      {
-        name: 'gpu-a10g',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: [a10g.name],
-        labels: { [NODE_LABELS.pool]: 'gpu-a10g', [NODE_LABELS.acceleratorFamily]: a10g.family, [NODE_LABELS.gpuProduct]: a10g.gpuProduct },
-        taints: [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }],
-        gpusPerNode: a10g.gpuCount,
-        gpuMemoryGiB: a10g.gpuMemoryGiB,
-        efa: false,
-        maxNodes: 4,
-      },
-    ],
-    workloadIdentities: [
-      { ...DATA_SERVICES.secretsReader, roleName: naming.roleName('external-secrets') },
-      { namespace: DATA_SERVICES.registryNamespace, serviceAccount: DATA_SERVICES.registryServiceAccount, roleName: naming.roleName('model-registry') },
-      { namespace: VECTOR_DB, serviceAccount: vectorSnapshotServiceAccount(VECTOR_DB), roleName: naming.roleName(`vector-snapshots-${VECTOR_DB}-${VECTOR_DB}`) },
-      { namespace: TEAM, serviceAccount: 'chat', roleName: naming.roleName('chat-registry-read') },
-    ],
-    database: {
-      host: 'cnai-dev-postgres.c0ffee123456.us-west-2.rds.amazonaws.com',
-      port: 5432,
-      databaseName: 'cnai',
-      username: 'cnai_admin',
-      masterSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-3f1c2a7e-AbCdEf',
-    },
-  };
+export function ragContract(dir: string = __dirname): core.PlatformContract {
+  const file = path.join(dir, 'platform-contract.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-rag-preview-'));
+  try {
+    return previewContract(buildRagAws(new CdktfApp({ outdir })));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** Builds the example app (also used by the tests and the root synth script). */
@@ -104,7 +71,7 @@ export function buildRagApp(outdir?: string): App {
     clusterName: contract.clusterName,
     nodeRole: new PlatformNaming(contract).roleName('karpenter-node'),
   });
-  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === 'gpu-a10g')!);
+  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
 
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
