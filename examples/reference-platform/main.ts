@@ -10,6 +10,7 @@
  * endpoint. Without that file they carry marked preview values (see previewContract).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App as Cdk8sApp, YamlOutputType } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
@@ -38,7 +39,7 @@ export function buildReferenceK8s(app: Cdk8sApp, contract: PlatformContract, spe
 export function referenceContract(spec: PlatformSpec = REFERENCE_SPEC, dir: string = __dirname): PlatformContract {
   const file = path.join(dir, 'platform-contract.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformContract;
-  return previewContract(buildReferenceAws(new CdktfApp({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'cnai-preview-')) }), spec));
+  return previewContract(buildReferenceAws(new CdktfApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-preview-')) }), spec));
 }
 
 /** A cdk8s app that writes one file per chart, in apply order. */

@@ -34,12 +34,23 @@ export const REFERENCE_SPEC: PlatformSpec = {
 
   models: [
     {
-      name: 'chat', team: 'ai-apps', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['inference-l40s'],
-      maxModelLen: 32768, minReplicas: 1, maxReplicas: 3,
+      name: 'chat',
+      team: 'ai-apps',
+      model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
+      pools: ['inference-l40s'],
+      maxModelLen: 32768,
+      minReplicas: 1,
+      maxReplicas: 3,
     },
     {
-      name: 'embed', team: 'ai-apps', model: ModelPresets.BGE_LARGE_EN_V1_5, pools: ['shared-a10g'],
-      backend: ServedModelBackend.KSERVE, minReplicas: 1, maxReplicas: 2, clients: ['chat'],
+      name: 'embed',
+      team: 'ai-apps',
+      model: ModelPresets.BGE_LARGE_EN_V1_5,
+      pools: ['shared-a10g'],
+      backend: ServedModelBackend.KSERVE,
+      minReplicas: 1,
+      maxReplicas: 2,
+      clients: ['chat'],
     },
   ],
 

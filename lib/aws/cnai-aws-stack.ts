@@ -235,7 +235,9 @@ export class CnaiAwsStack extends TerraformStack {
       modelStore: stack.modelStore,
       database: stack.database,
       registry: registry === ModelRegistryKind.MLFLOW,
-      vectorDatabases: vectorEngine === VectorEngine.QDRANT ? [{ namespace: vectorDatabaseName(spec.vectorDatabase!), name: vectorDatabaseName(spec.vectorDatabase!) }] : [],
+      vectorDatabases: vectorEngine === VectorEngine.QDRANT
+        ? [{ namespace: vectorDatabaseName(spec.vectorDatabase!), name: vectorDatabaseName(spec.vectorDatabase!) }]
+        : [],
     });
     for (const w of platformWorkloadIdentities(spec)) {
       const identity = stack.addWorkloadIdentity(w.id, { namespace: w.namespace, serviceAccount: w.serviceAccount, purpose: w.id });

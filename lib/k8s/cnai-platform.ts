@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import { ArgoCdApplicationsProps } from './argo-cd-applications';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { INodePool, NodePoolReference } from './node-pool';
-import { OperatorCatalogue } from './operator-catalogue';
-import { OperatorRendering } from './platform-operators';
 import {
   CollectorExporter, MetricsScraping, PlatformAlerts, PlatformDashboards, TelemetryCollector,
 } from './observability';
+import { OperatorCatalogue } from './operator-catalogue';
+import { OperatorRendering } from './platform-operators';
 import { ModelRegistry, RegistryEngine } from './registry';
 import { AwsSecretsManagerStore, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
 import { LlmService, LlmTask, ModelSource, ServingBackend } from './serving';
@@ -174,7 +174,8 @@ export class CnaiPlatform extends Construct {
     if (spec.observability ?? true) {
       const obs = after(new Chart(scope, `${id}-observability`));
       this.observability = obs;
-      const identity = contract.workloadIdentities.find((w) => w.namespace === OBSERVABILITY.namespace && w.serviceAccount === OBSERVABILITY.collectorServiceAccount);
+      const identity = contract.workloadIdentities.find((w) =>
+        w.namespace === OBSERVABILITY.namespace && w.serviceAccount === OBSERVABILITY.collectorServiceAccount);
       this.collector = new TelemetryCollector(obs, 'collector', {
         namespace: OBSERVABILITY.namespace,
         name: OBSERVABILITY.collectorServiceAccount,

@@ -94,7 +94,8 @@ describe('reference platform: one spec, two layers that agree', () => {
 
   test('every service account whose pods reach AWS has a Pod Identity association, and every association has its service account', () => {
     const associations = new Set(resources('aws_eks_pod_identity_association').map((a) => key(a.namespace, a.service_account)));
-    const needing = new Set(podSpecs(preview.objects).filter((p) => needsAws(p, preview.objects)).map((p) => key(p.namespace, p.spec.serviceAccountName)));
+    const needing = new Set(podSpecs(preview.objects).filter((p) => needsAws(p, preview.objects))
+      .map((p) => key(p.namespace, p.spec.serviceAccountName)));
     // The pods that reach AWS in the reference: the chat and embedding servers (weights in
     // S3), MLflow (artifacts), the vector snapshot job and the telemetry collector (X-Ray).
     expect([...needing].sort()).toEqual(['ai-apps/chat', 'ai-apps/embed', 'knowledge/knowledge-snapshots', 'mlflow/mlflow', 'observability/otel-collector']);
@@ -146,7 +147,8 @@ describe('reference platform: one spec, two layers that agree', () => {
     for (const p of podSpecs(preview.objects)) {
       const selector = p.spec.nodeSelector ?? {};
       if (Object.keys(selector).length === 0) continue;
-      expect(groups.some((g) => Object.entries(selector).every(([k, v]) => ({ ...g.labels, [NODE_LABELS.capacityType]: g.capacity_type })[k] === v))).toBe(true);
+      const carries = (g: any) => Object.entries(selector).every(([k, v]) => ({ ...g.labels, [NODE_LABELS.capacityType]: g.capacity_type })[k] === v);
+      expect(groups.some(carries)).toBe(true);
     }
   });
 

@@ -1,5 +1,5 @@
-import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { GpuInstanceType } from '../../lib/core/accelerators';
+import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
 import {
   BucketAccess, PlatformBucket, PlatformSpec, platformWorkloadIdentities, poolGpuCapacity, validatePlatformSpec,
