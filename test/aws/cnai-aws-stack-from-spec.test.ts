@@ -1,0 +1,99 @@
+import { Testing } from 'cdktf';
+import { configs, policyStatements } from './util';
+import { CnaiAwsStack, isPreviewContract, previewContract } from '../../lib/aws';
+import {
+  CnaiValidationError, GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine,
+} from '../../lib/core';
+
+const SPEC: PlatformSpec = {
+  name: 'cnai',
+  environment: 'test',
+  region: 'us-west-2',
+  accountId: '123456789012',
+  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  gpuPools: [
+    { name: 'l40s', instanceTypes: [GpuInstanceType.G6E_XLARGE], capacity: PoolCapacity.SPOT, maxNodes: 4 },
+    { name: 'h100', instanceTypes: [GpuInstanceType.P5_48XLARGE], maxNodes: 2, efa: true },
+  ],
+  teams: [{ name: 'apps', quotas: [{ pool: 'l40s', gpus: 4 }, { pool: 'h100', gpus: 8 }] }],
+  models: [{ name: 'chat', team: 'apps', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'], maxModelLen: 8192 }],
+  vectorDatabase: { name: 'vectors', expectedVectors: 1000, dimension: 1024 },
+};
+
+function synthSpec(spec: PlatformSpec): { stack: CnaiAwsStack; json: any } {
+  const stack = CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec);
+  return { stack, json: JSON.parse(Testing.synth(stack)) };
+}
+
+/** The grants of the role of one Pod Identity association. */
+function grantsOf(json: any, namespace: string, serviceAccount: string): any[] {
+  const association = configs(json, 'aws_eks_pod_identity_association').find((a) => a.namespace === namespace && a.service_account === serviceAccount);
+  expect(association).toBeDefined();
+  const roleRef = /aws_iam_role\.([^.]+)\.arn/.exec(association.role_arn)![1];
+  const policy = Object.entries(json.resource.aws_iam_role_policy).map(([, p]: [string, any]) => p).find((p) => p.role.includes(`aws_iam_role.${roleRef}.`));
+  return policy ? policyStatements(json, policy.policy) : [];
+}
+
+describe('CnaiAwsStack.fromSpec', () => {
+  const { stack, json } = synthSpec(SPEC);
+
+  test('one managed node group per GPU pool, with the capacity type, sizes and EFA of the spec', () => {
+    const groups = configs(json, 'aws_eks_node_group').filter((g) => g.labels['cnai.io/pool'] !== 'system');
+    const rows = groups.map((g) => [g.labels['cnai.io/pool'], g.capacity_type, g.scaling_config.min_size, g.scaling_config.max_size]);
+    expect(rows.sort()).toEqual([
+      ['h100', 'ON_DEMAND', 0, 2],
+      ['l40s', 'SPOT', 0, 4],
+    ]);
+    // The EFA pool sits in one zone with a cluster placement group.
+    expect(configs(json, 'aws_placement_group')).toHaveLength(1);
+  });
+
+  test('served models read only their own prefix; training reads datasets and writes its own prefixes', () => {
+    const chat = grantsOf(json, 'apps', 'chat');
+    const objects = chat.flatMap((s) => s.resources).filter((r: string) => r.includes('/'));
+    expect(objects).toEqual([expect.stringMatching(/models_bucket_[0-9A-F]+\.arn\}\/served\/chat\/\*$/)]);
+    expect(chat.flatMap((s) => s.actions)).not.toContain('s3:PutObject');
+
+    const training = grantsOf(json, 'apps', 'ml-training');
+    const writes = training.filter((s) => s.actions.includes('s3:PutObject')).flatMap((s) => s.resources);
+    expect(writes.sort()).toEqual([
+      expect.stringMatching(/datasets_bucket_[0-9A-F]+\.arn\}\/prepared\/apps\/\*$/),
+      expect.stringMatching(/models_bucket_[0-9A-F]+\.arn\}\/training\/apps\/\*$/),
+    ]);
+  });
+
+  test('the collector may write to X-Ray and nothing else', () => {
+    const statements = grantsOf(json, 'observability', 'otel-collector');
+    expect(statements.flatMap((s) => s.actions).sort()).toEqual(['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  test('data services: the registry, the vector snapshots and External Secrets get their identities; the database is there for MLflow', () => {
+    const associations = configs(json, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort();
+    expect(associations).toEqual([
+      'apps/chat', 'apps/ml-training', 'external-secrets/external-secrets', 'mlflow/mlflow', 'observability/otel-collector', 'vectors/vectors-snapshots',
+    ]);
+    expect(configs(json, 'aws_db_instance')).toHaveLength(1);
+  });
+
+  test('without MLflow or pgvector there is no database; without Kubeflow and observability, no training or collector identity', () => {
+    const { json: small } = synthSpec({ ...SPEC, modelRegistry: ModelRegistryKind.KUBEFLOW, kubeflow: false, observability: false, vectorDatabase: undefined });
+    expect(configs(small, 'aws_db_instance')).toHaveLength(0);
+    expect(configs(small, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort())
+      .toEqual(['apps/chat', 'external-secrets/external-secrets']);
+    const { json: pg } = synthSpec({ ...SPEC, modelRegistry: ModelRegistryKind.KUBEFLOW, vectorDatabase: { ...SPEC.vectorDatabase!, engine: VectorEngine.PGVECTOR } });
+    expect(configs(pg, 'aws_db_instance')).toHaveLength(1);
+  });
+
+  test('previewContract: real names, marked apply-time values', () => {
+    const c = previewContract(stack);
+    expect(isPreviewContract(c)).toBe(true);
+    expect(c.clusterName).toBe('cnai-test');
+    expect(c.database!.host).toBe('cnai-test-postgres.pending-apply.invalid');
+    expect(c.ecrRepositories!.serving).toBe('123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-test/serving');
+    expect(c.nodePools.map((p) => p.name)).toEqual(['system', 'l40s', 'h100']);
+  });
+
+  test('an invalid spec is refused as a whole before anything is built', () => {
+    expect(() => synthSpec({ ...SPEC, environment: 'Test', teams: [{ name: 'apps', quotas: [{ pool: 'nope', gpus: 1 }] }] })).toThrow(CnaiValidationError);
+  });
+});
