@@ -76,11 +76,12 @@ describe('CnaiAwsStack.fromSpec', () => {
   });
 
   test('without MLflow or pgvector there is no database; without Kubeflow and observability, no training or collector identity', () => {
-    const { json: small } = synthSpec({ ...SPEC, modelRegistry: ModelRegistryKind.KUBEFLOW, kubeflow: false, observability: false, vectorDatabase: undefined });
+    const kubeflowRegistry = { ...SPEC, modelRegistry: ModelRegistryKind.KUBEFLOW };
+    const { json: small } = synthSpec({ ...kubeflowRegistry, kubeflow: false, observability: false, vectorDatabase: undefined });
     expect(configs(small, 'aws_db_instance')).toHaveLength(0);
     expect(configs(small, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort())
       .toEqual(['apps/chat', 'external-secrets/external-secrets']);
-    const { json: pg } = synthSpec({ ...SPEC, modelRegistry: ModelRegistryKind.KUBEFLOW, vectorDatabase: { ...SPEC.vectorDatabase!, engine: VectorEngine.PGVECTOR } });
+    const { json: pg } = synthSpec({ ...kubeflowRegistry, vectorDatabase: { ...SPEC.vectorDatabase!, engine: VectorEngine.PGVECTOR } });
     expect(configs(pg, 'aws_db_instance')).toHaveLength(1);
   });
 
