@@ -171,7 +171,7 @@ export function benchSpec(models: number): PlatformSpec {
     models: withClients,
     vectorDatabase: {
       engine: VectorEngine.QDRANT,
-      team: teamName(0),
+      name: 'knowledge',
       expectedVectors: 5_000_000,
       dimension: 1024,
       highAvailability: true,
