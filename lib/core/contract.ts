@@ -4,6 +4,8 @@
  * so that no label, taint, bucket or service account name is typed twice.
  */
 
+import { shorten } from './names';
+
 /** Label keys the platform puts on its nodes. Workloads select on these, never on literals. */
 export const NODE_LABELS = {
   /** The node pool a node belongs to. */
@@ -135,6 +137,10 @@ export interface PlatformContract {
    * @default - no database
    */
   readonly database?: DatabaseContract;
+  /** Self-managed Karpenter, when the AWS layer prepared it (node role, controller identity, interruption queue).
+   * @default - no self-managed Karpenter
+   */
+  readonly karpenter?: KarpenterContract;
 }
 
 /**
@@ -201,3 +207,47 @@ export const OBSERVABILITY = {
   /** Service account (and name) of the telemetry collector. */
   collectorServiceAccount: 'otel-collector',
 };
+
+/**
+ * Names self-managed Karpenter shares across the two layers: the AWS layer creates the node
+ * role, the controller's Pod Identity association and the interruption queue under these;
+ * the Kubernetes layer installs the controller and writes EC2NodeClasses with them.
+ */
+export const KARPENTER = {
+  /** Namespace of the controller (its own, so kube-system keeps its Pod Security level). */
+  namespace: 'karpenter',
+  /** Service account of the controller (its workload identity). */
+  serviceAccount: 'karpenter',
+  /** Purpose of the nodes' IAM role: `PlatformNaming.roleName('karpenter-node')`, as EC2NodeClass `role`. */
+  nodeRolePurpose: 'karpenter-node',
+  /** Purpose of the controller's IAM role. */
+  controllerRolePurpose: 'karpenter-controller',
+  /** Tag key (valued with the cluster name) EC2NodeClasses select subnets and security groups by. */
+  discoveryTag: 'karpenter.sh/discovery',
+};
+
+/** SQS queue names: at most 80 letters, digits, `-` and `_`. */
+const SQS_QUEUE_NAME_MAX = 80;
+
+/**
+ * Name of the SQS queue that receives the interruption events of a cluster's nodes
+ * (Karpenter's `settings.interruptionQueue`): `<clusterName>-karpenter`, shortened
+ * deterministically to the 80 characters SQS allows.
+ */
+export function karpenterInterruptionQueueName(clusterName: string): string {
+  return shorten(`${clusterName}-karpenter`, SQS_QUEUE_NAME_MAX);
+}
+
+/** Self-managed Karpenter as the Kubernetes layer sees it. */
+export interface KarpenterContract {
+  /** Namespace of the controller. */
+  readonly namespace: string;
+  /** Service account of the controller (bound to its IAM role through EKS Pod Identity). */
+  readonly serviceAccount: string;
+  /** Name of the nodes' IAM role (EC2NodeClass `spec.role`); it has an EC2_LINUX access entry. */
+  readonly nodeRoleName: string;
+  /** Name of the interruption queue (`settings.interruptionQueue`).
+   * @default - no interruption handling
+   */
+  readonly interruptionQueueName?: string;
+}
