@@ -195,6 +195,12 @@ export const OPERATOR_SOURCES = {
   dcgmExporter: { repoUrl: 'https://nvidia.github.io/dcgm-exporter/helm-charts', chart: 'dcgm-exporter', version: '4.8.2', chosen: K8S_PINNED } as PinnedHelmChart,
   /** NVIDIA GPU operator (used with driver and toolkit disabled: EKS's NVIDIA AMIs carry both). */
   gpuOperator: { repoUrl: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', version: 'v26.3.0', chosen: K8S_PINNED } as PinnedHelmChart,
+  /**
+   * Karpenter (self-managed node autoscaling; CRDs in the chart): the OCI chart of Karpenter's getting-started guide
+   * (`helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter --version <release without v>`), same
+   * release as the NodePool / EC2NodeClass CRDs the verifier checks (OPERATORS.karpenter, tag v1.14.1 in SOURCES.tsv).
+   */
+  karpenter: { repoUrl: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: withoutV(OPERATORS.karpenter), chosen: OPERATORS.karpenter.chosen } as PinnedHelmChart,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
