@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { EncryptionKey } from './encryption-key';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
 import { policyDocument, serviceTrustPolicy } from './iam';
+import { Karpenter, KarpenterOptions } from './karpenter';
 import { LOG_RETENTION_DAYS, Network } from './network';
 import { awsPartition, managedPolicyArn } from './partition';
 import { SystemNodePool, SystemNodePoolOptions } from './system-node-pool';
@@ -135,6 +136,7 @@ export class Cluster extends Construct {
   public readonly nodeGroupDependencies: ITerraformDependable[] = [];
   private readonly gpuPools: GpuNodePool[] = [];
   private readonly identities: WorkloadIdentity[] = [];
+  private karpenterSetup?: Karpenter;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -324,6 +326,24 @@ export class Cluster extends Construct {
     }
     this.identities.push(identity);
     return identity;
+  }
+
+  /**
+   * Prepares self-managed Karpenter: node role with its access entry, controller identity,
+   * interruption queue and rules, discovery tag on the cluster security group. Not with Auto Mode.
+   */
+  public addKarpenter(options: KarpenterOptions = {}): Karpenter {
+    if (this.karpenterSetup) {
+      throw invalidProp(this.node.path, 'karpenter', this.karpenterSetup.node.path, 'Karpenter is already set up for this cluster',
+        'call addKarpenter() once and keep the object it returns');
+    }
+    this.karpenterSetup = new Karpenter(this, 'karpenter', { ...options, cluster: this });
+    return this.karpenterSetup;
+  }
+
+  /** Self-managed Karpenter, when added. */
+  public get karpenter(): Karpenter | undefined {
+    return this.karpenterSetup;
   }
 
   /** The GPU pools added so far. */
