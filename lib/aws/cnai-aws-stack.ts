@@ -5,6 +5,7 @@ import { Cluster } from './cluster';
 import { DataServicesAccess } from './data-services-access';
 import { EncryptionKey } from './encryption-key';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
+import { Karpenter, KarpenterOptions } from './karpenter';
 import { CapacityType } from './managed-node-group';
 import { ModelStore, StoreBucket } from './model-store';
 import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
@@ -148,6 +149,12 @@ export interface CnaiAwsStackProps {
    * @default 365
    */
   readonly logRetentionDays?: number;
+  /**
+   * Prepare self-managed Karpenter (node role, controller identity, interruption queue):
+   * `true` for the defaults, or options. Not with `autoMode`, which brings its own.
+   * @default false
+   */
+  readonly karpenter?: boolean | KarpenterOptions;
 }
 
 /**
@@ -185,6 +192,11 @@ export interface CnaiAwsStackSpecOptions {
    * @default false
    */
   readonly allowDestroyBuckets?: boolean;
+  /**
+   * Prepare self-managed Karpenter (see {@link CnaiAwsStackProps.karpenter}).
+   * @default false
+   */
+  readonly karpenter?: boolean | KarpenterOptions;
 }
 
 /**
@@ -229,6 +241,7 @@ export class CnaiAwsStack extends TerraformStack {
       databaseOptions: options.databaseOptions,
       s3Backend: options.s3Backend,
       allowDestroyBuckets: options.allowDestroyBuckets,
+      karpenter: options.karpenter,
     });
     stack.dataServices = new DataServicesAccess(stack, 'data-services', {
       cluster: stack.cluster,
@@ -270,6 +283,8 @@ export class CnaiAwsStack extends TerraformStack {
   public readonly modelStore: ModelStore;
   /** The database, when enabled. */
   public readonly database?: PostgresDatabase;
+  /** Self-managed Karpenter's AWS resources, when enabled. */
+  public readonly karpenter?: Karpenter;
   /** The data services' identities and secrets, when built from a spec. */
   public dataServices?: DataServicesAccess;
 
@@ -339,6 +354,9 @@ export class CnaiAwsStack extends TerraformStack {
       logRetentionDays: props.logRetentionDays,
       logsKey: this.logsKey,
     });
+    if (props.karpenter) {
+      this.karpenter = this.cluster.addKarpenter(props.karpenter === true ? {} : props.karpenter);
+    }
     (props.gpuPools ?? []).forEach((pool, i) => {
       if (!pool.name) {
         throw invalidProp(path, `gpuPools[${i}].name`, pool.name, 'pools given in props need a name', 'give each pool a name, e.g. "gpu-l40s"');
@@ -406,6 +424,7 @@ export class CnaiAwsStack extends TerraformStack {
       nodePools: this.cluster.nodePoolContracts(),
       workloadIdentities: this.cluster.workloadIdentities.map((w) => w.contract()),
       database: this.database?.contract(),
+      ...(this.karpenter ? { karpenter: this.karpenter.contract() } : {}),
     };
   }
 }
