@@ -15,3 +15,4 @@ export * from './cnai-aws-stack';
 export * from './service-secret';
 export * from './data-services-access';
 export * from './preview-contract';
+export * from './karpenter';
