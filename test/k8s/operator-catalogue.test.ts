@@ -1,11 +1,12 @@
 import { Testing } from 'cdk8s';
-import { chart, gpuPoolContract, ofKind, one } from './helpers';
-import { GpuInstanceType } from '../../lib/core';
+import { chart, contract as platformContract, cpuPoolContract, gpuPoolContract, ofKind, one } from './helpers';
+import { GpuInstanceType, KARPENTER, karpenterInterruptionQueueName, PlatformContract, TaintEffect } from '../../lib/core';
 import { OPERATORS, OPERATOR_SOURCES } from '../../lib/core/versions';
 import {
-  ArgoCdApplications, InstallPhase, isPinnedVersion, NodePoolReference, OperatorCatalogue, OperatorRelease, PlatformOperators,
+  ArgoCdApplications, GpuNodePool, InstallPhase, isPinnedVersion, NodePoolReference, OperatorCatalogue, OperatorRelease, PlatformOperators,
   PodSecurityLevel, ReleaseSource, syncWaveOf,
 } from '../../lib/k8s';
+import { assertValidManifests } from '../../lib/verify/k8s';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 
@@ -160,6 +161,77 @@ describe('operator catalogue and Argo CD renderer', () => {
         /invalid namespace = "Kube_Flow": not a valid DNS-1123 label/],
       ['floating root revision', () => new ArgoCdApplications(chart().chart, 'a', { releases: [cert], platformManifests: { repoUrl: 'https://g', path: 'dist', revision: 'main' } }),
         /invalid platformManifests.revision = "main": not an exact revision/],
+    ];
+    test.each(cases)('%s', (_name, fn, message) => expect(fn).toThrow(message));
+  });
+});
+
+describe('OperatorCatalogue.karpenter', () => {
+  // A dedicated system pool, as the AWS layer's SystemNodePool describes it.
+  const systemContract = {
+    ...cpuPoolContract('system', 6),
+    labels: { 'cnai.io/pool': 'system', 'cnai.io/accelerator-family': 'cpu', 'eks.amazonaws.com/capacityType': 'ON_DEMAND' },
+    taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: TaintEffect.NO_SCHEDULE }],
+  };
+  const withKarpenter: PlatformContract = {
+    ...platformContract([systemContract, gpuPoolContract('gpu-a10g', GpuInstanceType.G5_XLARGE, 2)]),
+    karpenter: {
+      namespace: KARPENTER.namespace,
+      serviceAccount: KARPENTER.serviceAccount,
+      nodeRoleName: 'cnai-test-karpenter-node',
+      interruptionQueueName: karpenterInterruptionQueueName('cnai-test'),
+    },
+  };
+
+  test('pinned OCI chart; cluster name, interruption queue and service account from the contract; on the system pool', () => {
+    const r = OperatorCatalogue.karpenter({ contract: withKarpenter });
+    expect(r.namespace).toBe('karpenter');
+    expect(r.source.repoUrl).toBe('oci://public.ecr.aws/karpenter');
+    expect(r.source.chart).toBe('karpenter');
+    expect(r.source.version).toBe('1.14.1');
+    expect(OPERATOR_SOURCES.karpenter.version).toBe(OPERATORS.karpenter.version.replace(/^v/, ''));
+    expect(r.values.settings).toEqual({ clusterName: 'cnai-test', interruptionQueue: 'cnai-test-karpenter' });
+    expect(r.values.serviceAccount).toEqual({ create: true, name: 'karpenter' });
+    expect(r.values.replicas).toBe(2);
+    expect(r.values.controller.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+    const system = NodePoolReference.fromContract(systemContract);
+    expect(r.values.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', ...system.nodeSelector() });
+    expect(r.values.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+    expect(r.podSecurity).toBe(PodSecurityLevel.RESTRICTED);
+    expect(r.phase).toBe(InstallPhase.OPERATORS);
+    expect(OperatorCatalogue.platformDefaults().map((x) => x.name)).not.toContain('karpenter');
+
+    // Without interruption handling the setting stays unset (the chart's default: off).
+    const noQueue = OperatorCatalogue.karpenter({
+      contract: { ...withKarpenter, karpenter: { ...withKarpenter.karpenter!, interruptionQueueName: undefined } },
+    });
+    expect(noQueue.values.settings).toEqual({ clusterName: 'cnai-test' });
+
+    const { chart: ch } = chart();
+    new ArgoCdApplications(ch, 'argo', { releases: [r] });
+    const objects = Testing.synth(ch);
+    const app = one(objects, 'Application', 'karpenter');
+    expect(app.spec.source).toMatchObject({ repoURL: 'public.ecr.aws/karpenter', chart: 'karpenter', targetRevision: '1.14.1' });
+    expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+    expect(one(objects, 'Namespace', 'karpenter').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    assertValidManifests(objects, { kubernetesVersion: '1.34' });
+  });
+
+  describe('errors', () => {
+    const gpuOnly = { ...withKarpenter, nodePools: [gpuPoolContract('gpu-a10g', GpuInstanceType.G5_XLARGE, 2)] };
+    const karpenterPool = new GpuNodePool(chart().chart, 'gpu', {
+      instanceTypes: [GpuInstanceType.G5_XLARGE], maxGpus: 1, clusterName: 'cnai-test', nodeRole: 'cnai-test-karpenter-node',
+    });
+    const cases: [string, () => unknown, RegExp][] = [
+      ['contract without karpenter', () => OperatorCatalogue.karpenter({ contract: platformContract([systemContract]) }),
+        /OperatorCatalogue.karpenter: invalid contract.karpenter = undefined: the AWS layer did not prepare Karpenter.*set karpenter: true on CnaiAwsStack/],
+      ['kube-system namespace', () => OperatorCatalogue.karpenter({ contract: { ...withKarpenter, karpenter: { ...withKarpenter.karpenter!, namespace: 'kube-system' } } }),
+        /invalid contract.karpenter.namespace = "kube-system": release namespaces are declared with a Pod Security level/],
+      ['no system pool in the contract', () => OperatorCatalogue.karpenter({ contract: gpuOnly }),
+        /invalid systemPool = undefined: the contract has no managed node group without GPUs/],
+      ['controller on a Karpenter pool', () => OperatorCatalogue.karpenter({ contract: withKarpenter, systemPool: karpenterPool }),
+        /invalid systemPool = "gpu": a karpenter pool; Karpenter would run on nodes it \(or Auto Mode\) may remove/],
+      ['zero replicas', () => OperatorCatalogue.karpenter({ contract: withKarpenter, replicas: 0 }), /invalid replicas = 0: not a positive whole number/],
     ];
     test.each(cases)('%s', (_name, fn, message) => expect(fn).toThrow(message));
   });
