@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { ACCOUNT, AZS, configs, planStack, policyStatements, REGION, resources, synth, testCluster, testStack } from './util';
 import { CnaiAwsStack, CnaiAwsStackProps, Karpenter, KARPENTER_QUEUE_TARGET_ID, previewContract, SUBNET_TAGS } from '../../lib/aws';
+import { GpuInstanceType, PlatformSpec } from '../../lib/core';
 import { KARPENTER, karpenterInterruptionQueueName } from '../../lib/core/contract';
 import { PlatformNaming } from '../../lib/core/names';
 
@@ -227,6 +228,22 @@ describe('Karpenter (AWS side)', () => {
     expect(stack.contract().workloadIdentities).toContainEqual({ namespace: 'karpenter', serviceAccount: 'karpenter', roleName: 'cnai-dev-karpenter-controller' });
     const options = new CnaiAwsStack(Testing.app(), 'platform', { ...base, karpenter: { interruptionHandling: false } });
     expect(options.contract().karpenter?.interruptionQueueName).toBeUndefined();
+  });
+
+  test('CnaiAwsStack.fromSpec: the karpenter option', () => {
+    const spec: PlatformSpec = {
+      name: 'cnai',
+      environment: 'test',
+      region: REGION,
+      accountId: ACCOUNT,
+      availabilityZones: AZS.slice(0, 2),
+      gpuPools: [{ name: 'l40s', instanceTypes: [GpuInstanceType.G6E_XLARGE], maxNodes: 2 }],
+      teams: [{ name: 'apps', quotas: [{ pool: 'l40s', gpus: 2 }] }],
+      models: [],
+    };
+    expect(CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec).karpenter).toBeUndefined();
+    const stack = CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec, { karpenter: true });
+    expect(stack.contract().karpenter).toMatchObject({ nodeRoleName: 'cnai-test-karpenter-node', interruptionQueueName: 'cnai-test-karpenter' });
   });
 
   describe('errors', () => {
