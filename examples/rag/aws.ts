@@ -16,7 +16,8 @@ export const CHAT_SERVICE_ACCOUNT = 'chat';
 
 /** The AWS layer of the example in `app`. */
 export function buildRagAws(app: App, spec: PlatformSpec = RAG_SPEC): CnaiAwsStack {
-  const stack = CnaiAwsStack.fromSpec(app, STACK_NAME, spec);
+  // Karpenter launches the chat model's L40S nodes (the Kubernetes side's GpuNodePool).
+  const stack = CnaiAwsStack.fromSpec(app, STACK_NAME, spec, { karpenter: true });
   // The chat model is served from the registry, not from a served/ prefix of the spec.
   const chat = stack.addWorkloadIdentity('chat-registry-read', { namespace: TEAM, serviceAccount: CHAT_SERVICE_ACCOUNT, purpose: 'chat-registry-read' });
   stack.dataServices!.grantRegistryRead(chat);

@@ -32,10 +32,10 @@ import { core } from '../../lib';
 import { previewContract } from '../../lib/aws';
 import {
   AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource,
-  NodePoolReference, RegistryAccess, VectorDatabase, VectorDistance, VectorEngine,
+  NodePoolReference, OperatorCatalogue, RegistryAccess, VectorDatabase, VectorDistance, VectorEngine,
 } from '../../lib/k8s';
 
-const { GpuInstanceType, ModelPresets, PlatformNaming } = core;
+const { GpuInstanceType, ModelPresets } = core;
 
 export { TEAM, VECTOR_DB } from './spec';
 
@@ -69,12 +69,14 @@ export function buildRagApp(outdir?: string): App {
     capacityTypes: [CapacityType.ON_DEMAND],
     consolidationPolicy: ConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED,
     clusterName: contract.clusterName,
-    nodeRole: new PlatformNaming(contract).roleName('karpenter-node'),
+    nodeRole: contract.karpenter!.nodeRoleName,
   });
   const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
 
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
+    // The platform's operators plus the Karpenter controller the AWS side prepared.
+    operatorReleases: [...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract })],
     nodePools: [l40s],
     teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 4 }], developerGroups: ['language-developers'] }],
   });
