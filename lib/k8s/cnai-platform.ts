@@ -110,17 +110,15 @@ export class CnaiPlatform extends Construct {
       // associates with the team's training identity (datasets, training outputs).
       for (const t of spec.teams) ensureServiceAccount(this.teams[t.name], t.name, TRAINING.serviceAccount, false);
     }
-    const chain: Chart[] = [this.platform];
-    const after = (chart: Chart) => {
-      chart.addDependency(chain[chain.length - 1]);
-      chain.push(chart);
-      return chart;
-    };
+    // The charts are created in apply order, and cdk8s numbers the files in that order
+    // (the platform chart's dependency on its operators chart turns numbering on). No
+    // dependency is declared between the later charts: cdk8s turns a chart dependency into
+    // one between every pair of their objects, which grows with the product of their sizes.
 
     // Data services.
     const registryKind = spec.modelRegistry ?? ModelRegistryKind.MLFLOW;
     const vdb = spec.vectorDatabase;
-    const data = after(new Chart(scope, `${id}-data-services`));
+    const data = new Chart(scope, `${id}-data-services`);
     this.dataServices = data;
     new AwsSecretsManagerStore(data, 'SecretStore', { contract });
     if (vdb) {
@@ -143,7 +141,7 @@ export class CnaiPlatform extends Construct {
     // Serving.
     const models = spec.models ?? [];
     if (models.length > 0) {
-      const serving = after(new Chart(scope, `${id}-serving`));
+      const serving = new Chart(scope, `${id}-serving`);
       this.serving = serving;
       for (const m of models) {
         const team = this.teams[m.team];
@@ -172,7 +170,7 @@ export class CnaiPlatform extends Construct {
 
     // Observability.
     if (spec.observability ?? true) {
-      const obs = after(new Chart(scope, `${id}-observability`));
+      const obs = new Chart(scope, `${id}-observability`);
       this.observability = obs;
       const identity = contract.workloadIdentities.find((w) =>
         w.namespace === OBSERVABILITY.namespace && w.serviceAccount === OBSERVABILITY.collectorServiceAccount);

@@ -86,6 +86,13 @@ describe('reference platform: one spec, two layers that agree', () => {
     });
   });
 
+  test('the manifests are numbered in apply order', () => {
+    expect(preview.files.map((f) => path.basename(f))).toEqual([
+      '0000-cnai-platform-operators.k8s.yaml', '0001-cnai-platform.k8s.yaml', '0002-cnai-data-services.k8s.yaml',
+      '0003-cnai-serving.k8s.yaml', '0004-cnai-observability.k8s.yaml',
+    ]);
+  });
+
   test('every Kubernetes object is valid against the schema of its kind', () => {
     const report = assertValidManifests(preview.files.map((file) => ({ file })));
     expect(report.objectsChecked).toBe(preview.objects.length);
