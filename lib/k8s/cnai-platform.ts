@@ -183,9 +183,10 @@ export class CnaiPlatform extends Construct {
           CollectorExporter.prometheus('metrics', { port: 8889 }),
         ],
       });
+      // The model servers, Qdrant and MLflow bring their own monitors; the GPU exporter's
+      // and the collector's are made (or found) here.
       const scraping = new MetricsScraping(obs, 'scraping');
       if (this.platform.gpuSupport) scraping.add(MetricsScraping.dcgmEndpoint(this.platform.gpuSupport));
-      for (const m of Object.values(this.models)) scraping.add(m);
       scraping.add(this.collector);
       new PlatformAlerts(obs, 'alerts', {});
       new PlatformDashboards(obs, 'dashboards');

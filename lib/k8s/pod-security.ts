@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EKS } from '../core/versions';
 
 /** Pod Security Admission level of a namespace. */
@@ -100,13 +100,28 @@ export interface SecureNamespaceProps {
 export function createNamespace(scope: Construct, id: string, props: SecureNamespaceProps): ApiObject {
   const annotations: { [key: string]: string } = { [SYNC_WAVE_ANNOTATION]: String(NAMESPACE_SYNC_WAVE), ...props.annotations };
   if (props.level !== PodSecurityLevel.RESTRICTED && props.reason) annotations[REASON_ANNOTATION] = props.reason;
-  return new k8s.KubeNamespace(scope, id, {
+  const ns = new k8s.KubeNamespace(scope, id, {
     metadata: {
       name: props.name,
       labels: { ...props.labels, ...podSecurityLabels(props.level, props.kubernetesVersion) },
       annotations,
     },
   });
+  let declared = DECLARED_NAMESPACES.get(scope.node.root);
+  if (!declared) DECLARED_NAMESPACES.set(scope.node.root, declared = new Set());
+  declared.add(props.name);
+  return ns;
+}
+
+/** Namespaces declared through createNamespace, per app: lets checks skip a scan of the whole app. */
+const DECLARED_NAMESPACES = new WeakMap<IConstruct, Set<string>>();
+
+/**
+ * Whether a Namespace object named `name` is declared anywhere in the app of `scope`. Fast for
+ * namespaces made by createNamespace; others are looked up in the whole app.
+ */
+export function namespaceDeclared(scope: Construct, name: string): boolean {
+  return DECLARED_NAMESPACES.get(scope.node.root)?.has(name) === true || namespacesInApp(scope).has(name);
 }
 
 /** The objects of kind Namespace declared anywhere in the app that `scope` belongs to. */
