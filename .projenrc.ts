@@ -136,6 +136,12 @@ project.addTask('verify', {
   exec: 'ts-node --project tsconfig.dev.json lib/verify/cli.ts',
   receiveArgs: true,
 });
+// `npm run bench`: synth time and memory of platforms of growing size, against budgets.
+project.addTask('bench', {
+  description: 'Benchmark synthesis of both layers for 1 to 1000 served models (fresh processes) against budgets',
+  exec: 'ts-node --project tsconfig.dev.json bench/synth-bench.ts',
+  receiveArgs: true,
+});
 // Regenerate the typed CRD bindings in lib/imports from the pinned CRDs.
 project.addTask('import-crds', {
   description: 'Regenerate lib/imports with cdk8s import from the pinned CRDs',
