@@ -160,7 +160,15 @@ class ChildFailure extends Error {}
 function runChild(layer: Layer, size: string, run: number, options: Options): ChildResult & { processMs: number } {
   const resultFile = path.join(WORK, `result-${layer}-${size}-${run}.json`);
   fs.rmSync(resultFile, { force: true });
-  const req: ChildRequest = { layer, size, outdir: path.join(WORK, `out-${layer}-${size}`), resultFile, target: options.target };
+  const req: ChildRequest = {
+    layer,
+    size,
+    outdir: path.join(WORK, `out-${layer}-${size}`),
+    resultFile,
+    target: options.target,
+    // Written by the aws child of this size, read by its k8s child (runs go aws first).
+    contractFile: path.join(WORK, `contract-${size}.json`),
+  };
   const profile = options.cpuProf.includes(size) && run === 0;
   const profDir = path.join(WORK, 'profiles');
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${layer}-${size}.cpuprofile`] : [];

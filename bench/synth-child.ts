@@ -25,6 +25,12 @@ export interface ChildRequest {
   readonly resultFile: string;
   /** Module exporting buildReferenceAws / buildReferenceK8s (relative to bench/). */
   readonly target?: string;
+  /**
+   * The platform contract as JSON: the aws child writes it (after measuring), the k8s child
+   * of the same size reads it, as a user synthesizes the Kubernetes layer from the AWS
+   * layer's `terraform output`. Without it the k8s child builds the AWS stack itself (untimed).
+   */
+  readonly contractFile?: string;
 }
 
 /** What one child measured. */
@@ -76,13 +82,17 @@ function main(): void {
   fs.mkdirSync(req.outdir, { recursive: true });
 
   const l0 = performance.now();
+  // Each layer loads only its own CDK, as its users' apps do.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const cdktf: typeof import('cdktf') = require('cdktf');
-  const cdk8s: typeof import('cdk8s') = require('cdk8s');
-  const aws: typeof import('../lib/aws') = require('../lib/aws');
   const { benchSpec }: typeof import('./spec-generator') = require('./spec-generator');
   const { REFERENCE_SPEC }: typeof import('../examples/reference-platform/spec') = require('../examples/reference-platform/spec');
-  const target: ReferenceBuilders = require(req.target ?? '../examples/reference-platform/main');
+  const haveContract = req.layer === 'k8s' && req.contractFile !== undefined && fs.existsSync(req.contractFile);
+  const cdktf: typeof import('cdktf') | undefined = req.layer === 'aws' || !haveContract ? require('cdktf') : undefined;
+  const aws: typeof import('../lib/aws') | undefined = cdktf ? require('../lib/aws') : undefined;
+  const cdk8s: typeof import('cdk8s') | undefined = req.layer === 'k8s' ? require('cdk8s') : undefined;
+  const target: Partial<ReferenceBuilders> = req.target
+    ? require(req.target)
+    : { ...(cdktf ? require('../examples/reference-platform/aws-layer') : {}), ...(cdk8s ? require('../examples/reference-platform/k8s-layer') : {}) };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const loadMs = performance.now() - l0;
   const loadRssMB = process.memoryUsage().rss / MB;
@@ -93,21 +103,26 @@ function main(): void {
   let contract: import('../lib/core').PlatformContract | undefined;
   if (req.layer === 'k8s') {
     const s0 = performance.now();
-    const awsApp = new cdktf.App({ outdir: path.join(req.outdir, 'unused-aws') });
-    contract = aws.previewContract(target.buildReferenceAws(awsApp, spec));
+    if (haveContract) {
+      contract = JSON.parse(fs.readFileSync(req.contractFile!, 'utf8'));
+    } else {
+      const awsApp = new cdktf!.App({ outdir: path.join(req.outdir, 'unused-aws') });
+      contract = aws!.previewContract(target.buildReferenceAws!(awsApp, spec));
+    }
     setupMs = performance.now() - s0;
   }
 
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let synth: () => void;
+  let stack: import('../lib/aws').CnaiAwsStack | undefined;
   if (req.layer === 'aws') {
-    const app = new cdktf.App({ outdir: req.outdir });
-    target.buildReferenceAws(app, spec);
+    const app = new cdktf!.App({ outdir: req.outdir });
+    stack = target.buildReferenceAws!(app, spec);
     synth = () => app.synth();
   } else {
-    const app = new cdk8s.App({ outdir: req.outdir });
-    target.buildReferenceK8s(app, contract!, spec);
+    const app = new cdk8s!.App({ outdir: req.outdir });
+    target.buildReferenceK8s!(app, contract!, spec);
     synth = () => app.synth();
   }
   const t1 = performance.now();
@@ -137,6 +152,8 @@ function main(): void {
     outputMB: round(files.reduce((s, f) => s + fs.statSync(f).size, 0) / MB, 2),
   };
   fs.writeFileSync(req.resultFile, JSON.stringify(result));
+  // After measuring: the contract for the k8s child of the same size.
+  if (stack && req.contractFile) fs.writeFileSync(req.contractFile, JSON.stringify(aws!.previewContract(stack)));
 }
 
 function round(n: number, digits = 0): number {

@@ -1,6 +1,6 @@
 // cdktf entry point (cdktf.json): the AWS layer of the reference platform.
 import { App } from 'cdktf';
-import { buildReferenceAws } from './main';
+import { buildReferenceAws } from './aws-layer';
 
 const app = new App();
 buildReferenceAws(app);

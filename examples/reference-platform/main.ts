@@ -12,25 +12,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App as Cdk8sApp, YamlOutputType } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
+import { buildReferenceAws } from './aws-layer';
 import { REFERENCE_SPEC } from './spec';
-import { CnaiAwsStack, previewContract } from '../../lib/aws';
+import { previewContract } from '../../lib/aws';
 import { PlatformContract, PlatformSpec } from '../../lib/core';
-import { CnaiPlatform } from '../../lib/k8s';
 
-/** Name of the AWS stack (its folder under cdktf.out/stacks). */
-export const STACK_NAME = 'cnai-reference';
-
-/** The AWS layer of the spec in `app`. */
-export function buildReferenceAws(app: CdktfApp, spec: PlatformSpec = REFERENCE_SPEC): CnaiAwsStack {
-  return CnaiAwsStack.fromSpec(app, STACK_NAME, spec);
-}
-
-/** The Kubernetes layer of the spec in `app`, from the AWS layer's contract. */
-export function buildReferenceK8s(app: Cdk8sApp, contract: PlatformContract, spec: PlatformSpec = REFERENCE_SPEC): CnaiPlatform {
-  return new CnaiPlatform(app, spec.name, { spec, contract });
-}
+export { buildReferenceAws, STACK_NAME } from './aws-layer';
+export { buildReferenceK8s, k8sApp } from './k8s-layer';
 
 /**
  * The contract for the Kubernetes layer: the applied one when `platform-contract.json`
@@ -39,10 +28,10 @@ export function buildReferenceK8s(app: Cdk8sApp, contract: PlatformContract, spe
 export function referenceContract(spec: PlatformSpec = REFERENCE_SPEC, dir: string = __dirname): PlatformContract {
   const file = path.join(dir, 'platform-contract.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformContract;
-  return previewContract(buildReferenceAws(new CdktfApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-preview-')) }), spec));
-}
-
-/** A cdk8s app that writes one file per chart, in apply order. */
-export function k8sApp(outdir?: string): Cdk8sApp {
-  return new Cdk8sApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-preview-'));
+  try {
+    return previewContract(buildReferenceAws(new CdktfApp({ outdir }), spec));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,13 @@
+/** The AWS layer of the reference platform (imports cdktf only, not cdk8s). */
+import { App } from 'cdktf';
+import { REFERENCE_SPEC } from './spec';
+import { CnaiAwsStack } from '../../lib/aws';
+import { PlatformSpec } from '../../lib/core';
+
+/** Name of the AWS stack (its folder under cdktf.out/stacks). */
+export const STACK_NAME = 'cnai-reference';
+
+/** The AWS layer of the spec in `app`. */
+export function buildReferenceAws(app: App, spec: PlatformSpec = REFERENCE_SPEC): CnaiAwsStack {
+  return CnaiAwsStack.fromSpec(app, STACK_NAME, spec);
+}
