@@ -190,6 +190,15 @@ const DEFAULT_NAMESPACES = {
   externalSecrets: DATA_SERVICES.secretsReader.namespace,
 };
 
+/** Restricted security context of KServe's injected storage initializer. */
+export const STORAGE_INITIALIZER_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
 /**
  * The typed catalogue of third-party controllers the platform uses. Each method returns a
  * pinned release (source and version from lib/core/versions.ts) with values built from
@@ -292,6 +301,15 @@ export class OperatorCatalogue {
           kind: 'ConfigMap',
           name: 'inferenceservice-config',
           patch: `- op: replace\n  path: /data/deploy\n  value: '${JSON.stringify({ defaultDeploymentMode: mode })}'\n`,
+        }, {
+          // KServe injects the storage initializer into model pods. Its default container has
+          // no security context, so Pod Security `restricted` (team namespaces) rejects the
+          // pods of models read from S3 (kserve/kserve#5373; upstream fix #5855 is not in the
+          // pinned release). KServe takes the injected container's security context from the
+          // ClusterStorageContainer (kserve/kserve#3985); the image runs as uid 1000.
+          kind: 'ClusterStorageContainer',
+          name: 'default',
+          patch: `- op: add\n  path: /spec/container/securityContext\n  value: ${JSON.stringify(STORAGE_INITIALIZER_SECURITY_CONTEXT)}\n`,
         }],
       }),
       phase: InstallPhase.OPERATORS,

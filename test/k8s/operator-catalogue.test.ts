@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
 import { chart, contract as platformContract, cpuPoolContract, gpuPoolContract, ofKind, one } from './helpers';
 import { GpuInstanceType, KARPENTER, karpenterInterruptionQueueName, PlatformContract, TaintEffect } from '../../lib/core';
 import { OPERATORS, OPERATOR_SOURCES } from '../../lib/core/versions';
@@ -102,6 +103,16 @@ describe('operator catalogue and Argo CD renderer', () => {
     expect(kserve.kustomize.namespace).toBe('kserve');
     expect(kserve.kustomize.patches[0].target).toEqual({ kind: 'ConfigMap', name: 'inferenceservice-config' });
     expect(kserve.kustomize.patches[0].patch).toContain('{"defaultDeploymentMode":"Standard"}');
+    // The injected storage initializer passes Pod Security "restricted" in team namespaces.
+    expect(kserve.kustomize.patches[1].target).toEqual({ kind: 'ClusterStorageContainer', name: 'default' });
+    const patchOps = YAML.parse(kserve.kustomize.patches[1].patch);
+    expect(ops).toEqual([{
+      op: 'add',
+      path: '/spec/container/securityContext',
+      value: {
+        allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' },
+      },
+    }]);
     expect(one(apps, 'Application', 'katib').spec.source.kustomize.images).toHaveLength(4);
   });
 
