@@ -106,7 +106,7 @@ describe('operator catalogue and Argo CD renderer', () => {
     // The injected storage initializer passes Pod Security "restricted" in team namespaces.
     expect(kserve.kustomize.patches[1].target).toEqual({ kind: 'ClusterStorageContainer', name: 'default' });
     const patchOps = YAML.parse(kserve.kustomize.patches[1].patch);
-    expect(ops).toEqual([{
+    expect(patchOps).toEqual([{
       op: 'add',
       path: '/spec/container/securityContext',
       value: {
