@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArgoCdApplicationsProps } from './argo-cd-applications';
+import { GitDirectory } from './argo-cd-applications';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
@@ -39,7 +39,7 @@ export interface CnaiPlatformProps {
    * A git folder holding the synthesized manifests, synced by a root Argo CD Application.
    * @default - none: apply the files in order
    */
-  readonly platformManifests?: ArgoCdApplicationsProps['platformManifests'];
+  readonly platformManifests?: GitDirectory;
   /**
    * Name of the vector database's collection.
    * @default 'documents'
