@@ -18,6 +18,7 @@ import { isPreviewContract, previewContract } from '../lib/aws';
 import { PlatformContract } from '../lib/core';
 import { CnaiPlatform } from '../lib/k8s';
 import { validateManifests } from '../lib/verify/k8s';
+import { fetchSchemas, resolveSchemaDir, SchemaDirError } from '../lib/verify/schemas';
 import { verifyTerraformStack } from '../lib/verify/terraform';
 
 const root = path.resolve(__dirname, '..');
@@ -38,7 +39,7 @@ function table(title: string, rows: { [k: string]: number | string }): string {
   return [title, ...keys.map((k) => `  ${k.padEnd(width)}  ${rows[k]}`)].join('\n');
 }
 
-function main(): void {
+function main(schemaDir: string): void {
   const timings: { [k: string]: number } = {};
   const tfOut = path.join(root, 'cdktf.out');
   const k8sOut = path.join(root, 'dist');
@@ -65,7 +66,7 @@ function main(): void {
 
   // 3. Verify: every Kubernetes object against its schema, every stack with terraform.
   const yamlFiles = fs.readdirSync(k8sOut).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => ({ file: path.join('dist', f), content: fs.readFileSync(path.join(k8sOut, f), 'utf8') }));
-  const k8sReport = timed('verify k8s', () => validateManifests(yamlFiles), timings);
+  const k8sReport = timed('verify k8s', () => validateManifests(yamlFiles, { schemaDir }), timings);
   if (!k8sReport.valid) {
     console.error(k8sReport.findings.map((f) => `${f.file ?? ''}#${f.documentIndex} ${f.kind}/${f.name} ${f.path}: ${f.reason}`).join('\n'));
     throw new Error(`${k8sReport.findings.length} Kubernetes schema findings: the synthesized output is not valid`);
@@ -133,4 +134,22 @@ function main(): void {
   console.log(lines.join('\n\n'));
 }
 
-main();
+/**
+ * The schema directory: $CNAI_SCHEMA_DIR, ../shared/schemas, or the cache; on a fresh clone
+ * without any of them, the pinned schema files are fetched first (sha256-checked), as the
+ * test command does.
+ */
+async function schemaDirectory(): Promise<string> {
+  try {
+    return resolveSchemaDir();
+  } catch (e) {
+    if (!(e instanceof SchemaDirError) || process.env.CNAI_SCHEMA_DIR) throw e;
+    console.log('No schema directory found: fetching the pinned schema files (see lib/verify/schema-sources.tsv)...');
+    return (await fetchSchemas()).dir;
+  }
+}
+
+schemaDirectory().then(main).catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
