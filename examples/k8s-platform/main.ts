@@ -1,61 +1,45 @@
 /**
  * The Kubernetes layer of the platform: operators as Argo CD Applications, NVIDIA GPU
  * support, two GPU pools (a managed node group from the platform contract and a Karpenter
- * NodePool), Kueue queues for two teams and their namespaces.
+ * NodePool, with the Karpenter controller), Kueue queues for two teams and their namespaces.
  *
- *   npx cdk8s synth      # writes dist/0000-platform-operators.k8s.yaml, dist/0001-platform.k8s.yaml
+ * The contract comes from the AWS layer's code: the stack `CnaiAwsStack.fromSpec` builds
+ * from spec.ts (see exampleContract), so pool labels, taints and role names are the real ones.
+ *
+ *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml, 0001-node-pools.k8s.yaml, 0002-platform.k8s.yaml
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
+import { App as CdktfApp } from 'cdktf';
 import { Construct } from 'constructs';
+import { A10G_POOL, A10G_TIME_SLICES, K8S_PLATFORM_SPEC } from './spec';
 import { core } from '../../lib';
+import { CnaiAwsStack, previewContract } from '../../lib/aws';
 import {
-  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference,
+  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue,
 } from '../../lib/k8s';
 
-const { GpuInstanceType, NODE_LABELS, NodePoolProvisioner, PlatformNaming, TaintEffect } = core;
+/** Name of the AWS stack the contract comes from. */
+export const STACK_NAME = 'cnai-k8s-platform';
 
-/** The platform contract as the AWS layer outputs it (here: written out for the example). */
-export function exampleContract(): core.PlatformContract {
-  const naming = new PlatformNaming({ platformName: 'cnai', environment: 'dev', region: 'us-west-2', accountId: '123456789012' });
-  const a10g = GpuInstanceType.G5_2XLARGE;
-  return {
-    platformName: naming.platformName,
-    environment: naming.environment,
-    region: naming.region,
-    accountId: naming.accountId,
-    clusterName: naming.clusterName,
-    kubernetesVersion: '1.34',
-    buckets: { models: naming.bucketName('models'), datasets: naming.bucketName('datasets') },
-    nodePools: [
-      {
-        name: 'system',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: ['m7i.xlarge'],
-        labels: { [NODE_LABELS.pool]: 'system', [NODE_LABELS.acceleratorFamily]: 'cpu' },
-        taints: [],
-        gpusPerNode: 0,
-        gpuMemoryGiB: 0,
-        efa: false,
-        maxNodes: 4,
-      },
-      {
-        name: 'gpu-a10g',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: [a10g.name],
-        labels: {
-          [NODE_LABELS.pool]: 'gpu-a10g',
-          [NODE_LABELS.acceleratorFamily]: a10g.family,
-          [NODE_LABELS.gpuProduct]: a10g.gpuProduct,
-        },
-        taints: [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }],
-        gpusPerNode: a10g.gpuCount,
-        gpuMemoryGiB: a10g.gpuMemoryGiB,
-        efa: false,
-        maxNodes: 4,
-      },
-    ],
-    workloadIdentities: [],
-  };
+/**
+ * The contract of the AWS layer: the applied one when `platform-contract.json` exists next
+ * to this file (`terraform output -json platform_contract > platform-contract.json`), else
+ * the preview of the stack built from spec.ts (real names, labels, taints and identities;
+ * the values known only after apply marked as pending).
+ */
+export function exampleContract(dir: string = __dirname): core.PlatformContract {
+  const file = path.join(dir, 'platform-contract.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-k8s-platform-preview-'));
+  try {
+    // Karpenter launches the L40S nodes (the GpuNodePool below): the AWS layer prepares it.
+    return previewContract(CnaiAwsStack.fromSpec(new CdktfApp({ outdir }), STACK_NAME, K8S_PLATFORM_SPEC, { karpenter: true }));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** Builds the example app (also used by the tests). */
@@ -71,15 +55,17 @@ export function buildApp(outdir?: string): App {
     capacityTypes: [CapacityType.ON_DEMAND, CapacityType.SPOT],
     consolidationPolicy: ConsolidationPolicy.WHEN_EMPTY,
     clusterName: contract.clusterName,
-    nodeRole: new PlatformNaming(contract).roleName('karpenter-node'),
+    nodeRole: contract.karpenter!.nodeRoleName,
   });
-  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === 'gpu-a10g')!);
+  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
 
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
+    // The platform's operators plus the Karpenter controller the AWS side prepared.
+    operatorReleases: [...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract })],
     nodePools: [l40s],
     // Notebooks and small models share the A10G GPUs four ways.
-    gpuSharing: [{ pool: a10g, timeSlicingReplicas: 4, migStrategy: MigStrategy.NONE }],
+    gpuSharing: [{ pool: a10g, timeSlicingReplicas: A10G_TIME_SLICES, migStrategy: MigStrategy.NONE }],
     teams: [
       {
         name: 'team-vision',

@@ -26,7 +26,8 @@ describe('example k8s-platform', () => {
     const report = assertValidManifests(files.map((f) => ({ file: path.join(outdir, f) })), { kubernetesVersion: '1.34' });
     expect(report.objectsChecked).toBe(objects.length);
     expect(report.objectsPerKind).toMatchObject({
-      'argoproj.io/v1alpha1/Application': 11,
+      // The platform defaults plus the Karpenter controller the AWS side prepares.
+      'argoproj.io/v1alpha1/Application': 12,
       'karpenter.sh/v1/NodePool': 1,
       'karpenter.k8s.aws/v1/EC2NodeClass': 1,
       'kueue.x-k8s.io/v1beta2/ResourceFlavor': 3,
@@ -35,6 +36,13 @@ describe('example k8s-platform', () => {
       'monitoring.coreos.com/v1/ServiceMonitor': 1,
       'apps/v1/DaemonSet': 3,
     });
+  });
+
+  test('the L40S pool uses what the AWS layer prepared for Karpenter: its node role and controller identity', () => {
+    const c = exampleContract();
+    expect(one(objects, 'EC2NodeClass', 'gpu-l40s').spec.role).toBe(c.karpenter!.nodeRoleName);
+    expect(c.workloadIdentities).toContainEqual(expect.objectContaining({ namespace: c.karpenter!.namespace, serviceAccount: c.karpenter!.serviceAccount }));
+    expect(one(objects, 'Application', 'karpenter')).toBeDefined();
   });
 
   test('GPU support on both GPU pools, Kueue queues and namespaces for two teams', () => {
@@ -135,7 +143,12 @@ describe('CnaiKubernetesPlatform', () => {
     test.each(cases)('%s', (_name, fn, message) => expect(fn).toThrow(message));
   });
 
-  test('the example contract is a valid input on its own', () => {
-    expect(exampleContract().nodePools.map((p) => p.name)).toEqual(['system', 'gpu-a10g']);
+  test('the example contract is the AWS layer\'s: the system pool and the A10G node group with their real labels and taints', () => {
+    const c = exampleContract();
+    expect(c.nodePools.map((p) => p.name)).toEqual(['system', 'gpu-a10g']);
+    const a10g = c.nodePools[1];
+    expect(a10g).toMatchObject({ instanceTypes: ['g5.2xlarge'], gpusPerNode: 1, maxNodes: 4 });
+    expect(a10g.labels).toMatchObject({ 'nvidia.com/gpu.count': '1', 'eks.amazonaws.com/capacityType': 'ON_DEMAND' });
+    expect(a10g.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * The AWS side of the k8s-platform example, as a platform spec: `main.ts` builds it with
+ * `CnaiAwsStack.fromSpec` (self-managed Karpenter prepared) and takes the Kubernetes
+ * layer's contract from that stack.
+ *
+ * What it provides for the Kubernetes layer: the system pool, the A10G managed node group,
+ * the buckets, Karpenter's node role, controller identity and interruption queue (for the
+ * in-cluster L40S pool), and the External Secrets controller's identity. The spec's model
+ * registry default (MLflow) also gives the stack its PostgreSQL database and registry
+ * identity, which this example's Kubernetes side does not use.
+ */
+import { GpuInstanceType, PlatformSpec } from '../../lib/core';
+
+/** The managed node group of notebooks and small models. */
+export const A10G_POOL = 'gpu-a10g';
+/** Pods sharing one A10G (GPU time-slicing). */
+export const A10G_TIME_SLICES = 4;
+
+export const K8S_PLATFORM_SPEC: PlatformSpec = {
+  name: 'cnai',
+  environment: 'dev',
+  region: 'us-west-2',
+  accountId: '123456789012',
+  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  gpuPools: [
+    { name: A10G_POOL, instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 4, timeSlicingReplicas: A10G_TIME_SLICES },
+  ],
+  // The spec counts whole GPUs: 2 and 1 of the 4 A10Gs are the Kubernetes side's 8 and 4
+  // time-sliced GPUs. The L40S quotas are on the in-cluster Karpenter pool, not a spec pool.
+  teams: [
+    { name: 'team-vision', quotas: [{ pool: A10G_POOL, gpus: 2 }], developerGroups: ['vision-developers'], viewerGroups: ['platform-viewers'] },
+    { name: 'team-language', quotas: [{ pool: A10G_POOL, gpus: 1 }], developerGroups: ['language-developers'] },
+  ],
+  // No training service accounts and no telemetry collector in this example.
+  kubeflow: false,
+  observability: false,
+};
