@@ -8,60 +8,58 @@
  *   (Standard mode, Hugging Face runtime with the vLLM engine) on the A10G managed node group.
  * - The team's `rag-api` pods may call both; a ConfigMap carries their client settings.
  *
+ * The contract comes from the AWS layer's code: the stack `CnaiAwsStack.fromSpec` builds from
+ * spec.ts, plus the chat server's identity (see buildLlmServingAws and exampleContract).
+ *
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0003-serving.k8s.yaml
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { App as CdktfApp } from 'cdktf';
+import { A10G_POOL, CHAT_MODEL_PREFIX, CHAT_SERVICE_ACCOUNT, LLM_SERVING_SPEC, TEAM } from './spec';
 import { core } from '../../lib';
+import { CnaiAwsStack, previewContract, StoreBucket } from '../../lib/aws';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelSource, NodePoolReference,
-  ServingBackend,
+  OperatorCatalogue, ServingBackend,
 } from '../../lib/k8s';
 
-const { GpuInstanceType, ModelPresets, NODE_LABELS, NodePoolProvisioner, PlatformNaming, TaintEffect } = core;
+const { GpuInstanceType, ModelPresets, OBSERVABILITY } = core;
 
-/** The team that runs the services. */
-export const TEAM = 'team-language';
+export { TEAM } from './spec';
 
-/** The platform contract as the AWS layer outputs it (written out here for the example). */
-export function exampleContract(): core.PlatformContract {
-  const naming = new PlatformNaming({ platformName: 'cnai', environment: 'dev', region: 'us-west-2', accountId: '123456789012' });
-  const a10g = GpuInstanceType.G5_2XLARGE;
-  return {
-    platformName: naming.platformName,
-    environment: naming.environment,
-    region: naming.region,
-    accountId: naming.accountId,
-    clusterName: naming.clusterName,
-    kubernetesVersion: '1.34',
-    buckets: { models: naming.bucketName('models'), datasets: naming.bucketName('datasets') },
-    nodePools: [
-      {
-        name: 'system',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: ['m7i.xlarge'],
-        labels: { [NODE_LABELS.pool]: 'system', [NODE_LABELS.acceleratorFamily]: 'cpu' },
-        taints: [],
-        gpusPerNode: 0,
-        gpuMemoryGiB: 0,
-        efa: false,
-        maxNodes: 4,
-      },
-      {
-        name: 'gpu-a10g',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: [a10g.name],
-        labels: { [NODE_LABELS.pool]: 'gpu-a10g', [NODE_LABELS.acceleratorFamily]: a10g.family, [NODE_LABELS.gpuProduct]: a10g.gpuProduct },
-        taints: [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }],
-        gpusPerNode: a10g.gpuCount,
-        gpuMemoryGiB: a10g.gpuMemoryGiB,
-        efa: false,
-        maxNodes: 4,
-      },
-    ],
-    // The AWS layer associates the model-store reader role with the chat server's ServiceAccount.
-    workloadIdentities: [{ namespace: TEAM, serviceAccount: 'chat', roleName: naming.roleName('chat-models') }],
-  };
+/** Name of the AWS stack the contract comes from. */
+export const STACK_NAME = 'cnai-llm-serving';
+
+/**
+ * The AWS layer of the example in `app`: the stack of spec.ts with Karpenter prepared (the
+ * L40S pool), plus the chat server's identity, allowed to read only its model's prefix.
+ */
+export function buildLlmServingAws(app: CdktfApp): CnaiAwsStack {
+  const stack = CnaiAwsStack.fromSpec(app, STACK_NAME, LLM_SERVING_SPEC, { karpenter: true });
+  const chat = stack.addWorkloadIdentity('serve-chat', { namespace: TEAM, serviceAccount: CHAT_SERVICE_ACCOUNT, purpose: 'serve-chat' });
+  stack.modelStore.grantRead(chat, { bucket: StoreBucket.MODELS, prefix: CHAT_MODEL_PREFIX });
+  return stack;
+}
+
+/**
+ * The contract of the AWS layer: the applied one when `platform-contract.json` exists next
+ * to this file (`terraform output -json platform_contract > platform-contract.json`), else
+ * the preview of buildLlmServingAws's stack (real names, labels, taints and identities; the
+ * values known only after apply marked as pending).
+ */
+export function exampleContract(dir: string = __dirname): core.PlatformContract {
+  const file = path.join(dir, 'platform-contract.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-llm-serving-preview-'));
+  try {
+    return previewContract(buildLlmServingAws(new CdktfApp({ outdir })));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** Builds the example app (also used by the tests). */
@@ -78,12 +76,14 @@ export function buildLlmServingApp(outdir?: string): App {
     // Serving replicas are stateless: nodes may be consolidated when underused.
     consolidationPolicy: ConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED,
     clusterName: contract.clusterName,
-    nodeRole: new PlatformNaming(contract).roleName('karpenter-node'),
+    nodeRole: contract.karpenter!.nodeRoleName,
   });
-  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === 'gpu-a10g')!);
+  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
 
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
+    // The platform's operators plus the Karpenter controller the AWS side prepared.
+    operatorReleases: [...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract })],
     nodePools: [l40s],
     teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 8 }], developerGroups: ['language-developers'] }],
   });
@@ -98,7 +98,8 @@ export function buildLlmServingApp(outdir?: string): App {
   const chat = new LlmService(serving, 'chat', {
     model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
     maxModelLen: 32768,
-    source: ModelSource.fromModelStore(contract, 'llama-3.1-8b-instruct'),
+    // Read with the identity buildLlmServingAws gives the service account `chat`.
+    source: ModelSource.fromModelStore(contract, CHAT_MODEL_PREFIX),
     contract,
     namespace: team,
     pool: l40s,
@@ -120,8 +121,9 @@ export function buildLlmServingApp(outdir?: string): App {
   });
 
   // What the RAG application reads (envFrom): endpoints, models and its tracing settings.
-  // The platform's TelemetryCollector has this otlpHttpEndpoint (any OTLP/HTTP endpoint will do).
-  const collector = { otlpHttpEndpoint: 'http://otel-collector.monitoring.svc:4318' };
+  // The platform's TelemetryCollector (see the observability example) has this otlpHttpEndpoint;
+  // any OTLP/HTTP endpoint will do.
+  const collector = { otlpHttpEndpoint: `http://${OBSERVABILITY.collectorServiceAccount}.${OBSERVABILITY.namespace}.svc:4318` };
   const settings = chat.clientSettings({ collector, serviceName: 'rag-api' });
   new k8s.KubeConfigMap(serving, 'RagApiSettings', {
     metadata: { name: 'rag-api-llm', namespace: team.namespaceName },

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildLlmServingApp, exampleContract, TEAM } from '../../../examples/llm-serving/main';
+import { Testing as CdktfTesting } from 'cdktf';
+import { buildLlmServingApp, buildLlmServingAws, exampleContract, TEAM } from '../../../examples/llm-serving/main';
+import { CHAT_MODEL_PREFIX } from '../../../examples/llm-serving/spec';
 import { VLLM_METRICS } from '../../../lib/core';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { ofKind, one, synthApp } from '../helpers';
@@ -34,7 +36,7 @@ describe('example llm-serving', () => {
     const chat = one(objects, 'Deployment', 'chat');
     expect(chat.spec.template.spec.nodeSelector['cnai.io/pool']).toBe('gpu-l40s');
     const c = chat.spec.template.spec.containers[0];
-    expect(c.args[0]).toBe(`s3://${exampleContract().buckets.models}/llama-3.1-8b-instruct/`);
+    expect(c.args[0]).toBe(`s3://${exampleContract().buckets.models}/${CHAT_MODEL_PREFIX}`);
     expect(c.args).toEqual(expect.arrayContaining(['--max-model-len', '32768', '--load-format', 'runai_streamer']));
     expect(c.resources.limits['nvidia.com/gpu']).toBe('1');
     expect(c.env.find((e: any) => e.name === 'AWS_REGION').value).toBe('us-west-2');
@@ -70,5 +72,20 @@ describe('example llm-serving', () => {
       EMBEDDINGS_MODEL: 'bge-large-en-v1.5',
       TRACELOOP_TRACE_CONTENT: 'false',
     });
+  });
+
+  test('the chat server reads its weights with the identity the AWS layer creates, granted only their prefix', () => {
+    const contract = exampleContract();
+    const sa = one(objects, 'Deployment', 'chat').spec.template.spec.serviceAccountName;
+    expect(contract.workloadIdentities).toContainEqual({ namespace: TEAM, serviceAccount: sa, roleName: 'cnai-dev-serve-chat' });
+    const stack = JSON.parse(CdktfTesting.synth(buildLlmServingAws(CdktfTesting.app())));
+    const permissions = Object.entries<any>(stack.data.aws_iam_policy_document).find(([id]) => id.startsWith('cluster_serve-chat_permissions'))![1];
+    const objectsRead = permissions.statement.find((st: any) => st.actions.includes('s3:GetObject'));
+    expect(objectsRead.resources).toEqual([expect.stringMatching(new RegExp(`/${CHAT_MODEL_PREFIX}\\*$`))]);
+  });
+
+  test('the L40S pool uses the node role the AWS layer prepared for Karpenter, whose controller is installed', () => {
+    expect(one(objects, 'EC2NodeClass', 'gpu-l40s').spec.role).toBe(exampleContract().karpenter!.nodeRoleName);
+    expect(one(objects, 'Application', 'karpenter')).toBeDefined();
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * The AWS side of the llm-serving example, as a platform spec: `main.ts` builds it with
+ * `CnaiAwsStack.fromSpec` (self-managed Karpenter prepared, plus the chat server's identity)
+ * and takes the Kubernetes layer's contract from that stack.
+ *
+ * What it provides for the Kubernetes layer: the A10G managed node group (the embedding
+ * model), the buckets, Karpenter's node role, controller identity and interruption queue
+ * (for the in-cluster L40S pool of the chat model), and the External Secrets controller's
+ * identity. The chat model is not a served model of the spec: the spec's models run on its
+ * managed GPU pools, and `chat` runs on the Karpenter pool, so `main.ts` adds its identity
+ * with a read grant on its weights' prefix. The spec's model registry default (MLflow) also
+ * gives the stack PostgreSQL and a registry identity, which this example does not use.
+ */
+import { GpuInstanceType, PlatformSpec } from '../../lib/core';
+
+/** The team that runs the services. */
+export const TEAM = 'team-language';
+/** The managed node group of the embedding model. */
+export const A10G_POOL = 'gpu-a10g';
+/** Service account (and name) of the chat server. */
+export const CHAT_SERVICE_ACCOUNT = 'chat';
+/** Key prefix of the chat model's weights in the models bucket. */
+export const CHAT_MODEL_PREFIX = 'llama-3.1-8b-instruct/';
+
+export const LLM_SERVING_SPEC: PlatformSpec = {
+  name: 'cnai',
+  environment: 'dev',
+  region: 'us-west-2',
+  accountId: '123456789012',
+  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  gpuPools: [
+    { name: A10G_POOL, instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 4 },
+  ],
+  // The L40S quota is on the in-cluster Karpenter pool, not a spec pool.
+  teams: [
+    { name: TEAM, quotas: [{ pool: A10G_POOL, gpus: 4 }], developerGroups: ['language-developers'] },
+  ],
+  // No training service account and no telemetry collector in this example.
+  kubeflow: false,
+  observability: false,
+};
