@@ -14,62 +14,75 @@
  *   the collector to S3; every 6 hours a job compares the last 24 hours of embeddings with
  *   the same hours a week before (mean cosine distance) and alerts above 0.05.
  *
+ * The contract comes from the AWS layer's code: the stack `CnaiAwsStack.fromSpec` builds from
+ * spec.ts, with the collector's extra grants (see buildObservabilityAws and exampleContract).
+ *
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0003-observability.k8s.yaml
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { App as CdktfApp } from 'cdktf';
+import { A10G_POOL, AMP_WORKSPACE_ID, CHAT_MODEL, OBSERVABILITY_SPEC, PAYLOAD_PREFIX, TEAM } from './spec';
 import { core } from '../../lib';
+import { CnaiAwsStack, previewContract, StoreBucket } from '../../lib/aws';
 import {
   CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource,
   NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, ServingBackend, TelemetryCollector, TelemetrySignal,
   restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from '../../lib/k8s';
 
-const { GpuInstanceType, ModelPresets, NODE_LABELS, NodePoolProvisioner, PlatformNaming, TaintEffect } = core;
+const { ModelPresets, OBSERVABILITY, servedModelPrefix } = core;
 
-/** The team that runs the services. */
-export const TEAM = 'team-language';
+export { TEAM } from './spec';
 /** Namespace of the collector. */
-export const OBSERVABILITY_NAMESPACE = 'observability';
+export const OBSERVABILITY_NAMESPACE = OBSERVABILITY.namespace;
+/** Name of the AWS stack the contract comes from. */
+export const STACK_NAME = 'cnai-observability';
 
-/** The platform contract as the AWS layer outputs it (written out here for the example). */
-export function exampleContract(): core.PlatformContract {
-  const naming = new PlatformNaming({ platformName: 'cnai', environment: 'dev', region: 'us-west-2', accountId: '123456789012' });
-  const a10g = GpuInstanceType.G5_2XLARGE;
-  return {
-    platformName: naming.platformName,
-    environment: naming.environment,
-    region: naming.region,
-    accountId: naming.accountId,
-    clusterName: naming.clusterName,
-    kubernetesVersion: '1.34',
-    buckets: { models: naming.bucketName('models'), datasets: naming.bucketName('datasets') },
-    nodePools: [
-      {
-        name: 'gpu-a10g',
-        provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
-        instanceTypes: [a10g.name],
-        labels: { [NODE_LABELS.pool]: 'gpu-a10g', [NODE_LABELS.acceleratorFamily]: a10g.family, [NODE_LABELS.gpuProduct]: a10g.gpuProduct },
-        taints: [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }],
-        gpusPerNode: a10g.gpuCount,
-        gpuMemoryGiB: a10g.gpuMemoryGiB,
-        efa: false,
-        maxNodes: 6,
-      },
-    ],
-    workloadIdentities: [
-      { namespace: TEAM, serviceAccount: 'chat', roleName: naming.roleName('chat-models') },
-      // X-Ray, CloudWatch, AMP remote write, and the payload prefix of the datasets bucket.
-      { namespace: OBSERVABILITY_NAMESPACE, serviceAccount: 'otel-collector', roleName: naming.roleName('otel-collector') },
-    ],
-  };
+/**
+ * The AWS layer of the example in `app`: the stack of spec.ts, with the collector's identity
+ * also allowed to write (and its drift jobs to read) the team's payload logs and to write
+ * metrics to the AMP workspace.
+ */
+export function buildObservabilityAws(app: CdktfApp): CnaiAwsStack {
+  const stack = CnaiAwsStack.fromSpec(app, STACK_NAME, OBSERVABILITY_SPEC);
+  const collector = stack.cluster.workloadIdentities
+    .find((w) => w.namespace === OBSERVABILITY.namespace && w.serviceAccount === OBSERVABILITY.collectorServiceAccount)!;
+  stack.modelStore.grantReadWrite(collector, { bucket: StoreBucket.DATASETS, prefix: PAYLOAD_PREFIX });
+  const naming = stack.naming;
+  collector.addToPolicy({
+    sid: 'AmpRemoteWrite',
+    actions: ['aps:RemoteWrite'],
+    resources: [`arn:aws:aps:${naming.region}:${naming.accountId}:workspace/${AMP_WORKSPACE_ID}`],
+  });
+  return stack;
+}
+
+/**
+ * The contract of the AWS layer: the applied one when `platform-contract.json` exists next
+ * to this file (`terraform output -json platform_contract > platform-contract.json`), else
+ * the preview of buildObservabilityAws's stack (real names, labels, taints and identities;
+ * the values known only after apply marked as pending).
+ */
+export function exampleContract(dir: string = __dirname): core.PlatformContract {
+  const file = path.join(dir, 'platform-contract.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-observability-preview-'));
+  try {
+    return previewContract(buildObservabilityAws(new CdktfApp({ outdir })));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** Builds the example app (also used by the tests). */
 export function buildObservabilityApp(outdir?: string): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const contract = exampleContract();
-  const a10g = NodePoolReference.fromContract(contract.nodePools[0]);
+  const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
 
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
@@ -82,13 +95,14 @@ export function buildObservabilityApp(outdir?: string): App {
   const serving = new Chart(app, 'serving');
   serving.addDependency(platform);
   const chat = new LlmService(serving, 'chat', {
-    model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
-    maxModelLen: 8192,
-    source: ModelSource.fromModelStore(contract, 'llama-3.1-8b-instruct'),
+    model: CHAT_MODEL.model,
+    maxModelLen: CHAT_MODEL.maxModelLen,
+    // Where the spec's served model lives; read with its identity (serve-chat).
+    source: ModelSource.fromModelStore(contract, servedModelPrefix(CHAT_MODEL)),
     contract,
     namespace: team,
     pool: a10g,
-    autoscaling: { minReplicas: 1, maxReplicas: 3 },
+    autoscaling: { minReplicas: CHAT_MODEL.minReplicas!, maxReplicas: CHAT_MODEL.maxReplicas! },
     allowFrom: [chatApiPods],
   });
   const embed = new LlmService(serving, 'embed', {
@@ -132,7 +146,8 @@ export function buildObservabilityApp(outdir?: string): App {
 
   const observability = new Chart(app, 'observability');
   observability.addDependency(serving);
-  const collectorIdentity = contract.workloadIdentities.find((w) => w.namespace === OBSERVABILITY_NAMESPACE)!;
+  const collectorIdentity = contract.workloadIdentities
+    .find((w) => w.namespace === OBSERVABILITY_NAMESPACE && w.serviceAccount === OBSERVABILITY.collectorServiceAccount)!;
   const collector = new TelemetryCollector(observability, 'collector', {
     namespace: OBSERVABILITY_NAMESPACE,
     awsIdentity: collectorIdentity,
@@ -140,7 +155,7 @@ export function buildObservabilityApp(outdir?: string): App {
       CollectorExporter.otlp('tempo', { endpoint: 'tempo-distributor.tracing.svc:4317', insecure: true, signals: [TelemetrySignal.TRACES] }),
       CollectorExporter.awsXray({ region: contract.region }),
       CollectorExporter.prometheusRemoteWrite('amp', {
-        endpoint: `https://aps-workspaces.${contract.region}.amazonaws.com/workspaces/ws-example/api/v1/remote_write`,
+        endpoint: `https://aps-workspaces.${contract.region}.amazonaws.com/workspaces/${AMP_WORKSPACE_ID}/api/v1/remote_write`,
         sigV4Region: contract.region,
       }),
     ],

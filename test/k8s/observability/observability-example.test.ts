@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Testing as CdktfTesting } from 'cdktf';
 import * as YAML from 'yaml';
-import { OBSERVABILITY_NAMESPACE, TEAM, buildObservabilityApp } from '../../../examples/observability/main';
+import { OBSERVABILITY_NAMESPACE, TEAM, buildObservabilityApp, buildObservabilityAws, exampleContract } from '../../../examples/observability/main';
+import { PAYLOAD_PREFIX } from '../../../examples/observability/spec';
 import { metricNamesIn, unknownMetricsIn } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { ofKind, one, synthApp } from '../helpers';
@@ -77,5 +79,19 @@ describe('example observability', () => {
     expect(env).toMatchObject({ DRIFT_TEST: 'mean_cosine_distance', MODEL: 'embed', MODEL_NAMESPACE: TEAM });
     const rule = one(objects, 'PrometheusRule', 'drift-team-language-embed');
     expect(rule.spec.groups[0].rules[0].expr).toMatch(/cnai_model_drift_score\{model="embed", model_namespace="team-language"\}\) > 0\.05$/);
+  });
+
+  test('the AWS layer\'s identities: the chat server reads served/chat/, the collector writes X-Ray, payloads and AMP', () => {
+    const contract = exampleContract();
+    const chat = one(objects, 'Deployment', 'chat').spec.template.spec;
+    expect(chat.containers[0].args[0]).toBe(`s3://${contract.buckets.models}/served/chat/`);
+    expect(contract.workloadIdentities).toContainEqual({ namespace: TEAM, serviceAccount: chat.serviceAccountName, roleName: 'cnai-dev-serve-chat' });
+    expect(contract.workloadIdentities).toContainEqual(expect.objectContaining({ namespace: OBSERVABILITY_NAMESPACE, serviceAccount: 'otel-collector' }));
+    const stack = JSON.parse(CdktfTesting.synth(buildObservabilityAws(CdktfTesting.app())));
+    const [, permissions] = Object.entries<any>(stack.data.aws_iam_policy_document).find(([id]) => id.startsWith('cluster_telemetry-collector_permissions'))!;
+    const actions = permissions.statement.flatMap((st: any) => st.actions);
+    expect(actions).toEqual(expect.arrayContaining(['xray:PutTraceSegments', 's3:PutObject', 'aps:RemoteWrite']));
+    const writes = permissions.statement.filter((st: any) => st.actions.includes('s3:PutObject')).flatMap((st: any) => st.resources);
+    expect(writes).toEqual([expect.stringMatching(new RegExp(`/${PAYLOAD_PREFIX}\\*$`))]);
   });
 });
