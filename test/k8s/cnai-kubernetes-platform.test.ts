@@ -41,7 +41,8 @@ describe('example k8s-platform', () => {
   test('the L40S pool uses what the AWS layer prepared for Karpenter: its node role and controller identity', () => {
     const c = exampleContract();
     expect(one(objects, 'EC2NodeClass', 'gpu-l40s').spec.role).toBe(c.karpenter!.nodeRoleName);
-    expect(c.workloadIdentities).toContainEqual(expect.objectContaining({ namespace: c.karpenter!.namespace, serviceAccount: c.karpenter!.serviceAccount }));
+    const controller = { namespace: c.karpenter!.namespace, serviceAccount: c.karpenter!.serviceAccount };
+    expect(c.workloadIdentities).toContainEqual(expect.objectContaining(controller));
     expect(one(objects, 'Application', 'karpenter')).toBeDefined();
   });
 
@@ -144,11 +145,11 @@ describe('CnaiKubernetesPlatform', () => {
   });
 
   test('the example contract is the AWS layer\'s: the system pool and the A10G node group with their real labels and taints', () => {
-    const c = exampleContract();
-    expect(c.nodePools.map((p) => p.name)).toEqual(['system', 'gpu-a10g']);
-    const a10g = c.nodePools[1];
-    expect(a10g).toMatchObject({ instanceTypes: ['g5.2xlarge'], gpusPerNode: 1, maxNodes: 4 });
-    expect(a10g.labels).toMatchObject({ 'nvidia.com/gpu.count': '1', 'eks.amazonaws.com/capacityType': 'ON_DEMAND' });
-    expect(a10g.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
+    const example = exampleContract();
+    expect(example.nodePools.map((p) => p.name)).toEqual(['system', 'gpu-a10g']);
+    const group = example.nodePools[1];
+    expect(group).toMatchObject({ instanceTypes: ['g5.2xlarge'], gpusPerNode: 1, maxNodes: 4 });
+    expect(group.labels).toMatchObject({ 'nvidia.com/gpu.count': '1', 'eks.amazonaws.com/capacityType': 'ON_DEMAND' });
+    expect(group.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
   });
 });
