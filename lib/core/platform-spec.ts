@@ -303,6 +303,11 @@ export function servedModelPrefix(model: ServedModelSpec): string {
   return model.modelStorePrefix ?? `served/${model.name}/`;
 }
 
+/** Key prefix (in the datasets bucket) of one team's logged model payloads, for drift monitoring. */
+export function driftPayloadPrefix(team: string): string {
+  return `payloads/${team}/`;
+}
+
 /** Name of the spec's vector database (and of its namespace). */
 export function vectorDatabaseName(spec: VectorDatabaseSpec): string {
   return spec.name ?? 'vectors';
@@ -342,11 +347,14 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
     }
   }
   if (spec.observability ?? true) {
+    // The collector writes the payloads of KServe-served models for drift monitoring, and
+    // its drift jobs read them back.
+    const drift = [...new Set((spec.models ?? []).filter((m) => m.backend === ServedModelBackend.KSERVE).map((m) => m.team))];
     out.push({
       id: 'telemetry-collector',
       namespace: OBSERVABILITY.namespace,
       serviceAccount: OBSERVABILITY.collectorServiceAccount,
-      buckets: [],
+      buckets: drift.map((team) => ({ bucket: PlatformBucket.DATASETS, prefix: driftPayloadPrefix(team), access: BucketAccess.READ_WRITE })),
       xrayWrite: true,
     });
   }

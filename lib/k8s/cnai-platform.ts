@@ -4,7 +4,7 @@ import { GitDirectory } from './argo-cd-applications';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
-  CollectorExporter, MetricsScraping, PlatformAlerts, PlatformDashboards, TelemetryCollector,
+  CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
 } from './observability';
 import { OperatorCatalogue } from './operator-catalogue';
 import { OperatorRendering } from './platform-operators';
@@ -18,7 +18,8 @@ import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { ModelKind } from '../core/models';
 import {
-  ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, validatePlatformSpec, vectorDatabaseName, VectorEngine,
+  driftPayloadPrefix, ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, validatePlatformSpec,
+  vectorDatabaseName, VectorEngine,
 } from '../core/platform-spec';
 
 /** Props of {@link CnaiPlatform}. */
@@ -180,7 +181,7 @@ export class CnaiPlatform extends Construct {
         awsIdentity: identity,
         exporters: [
           ...(identity ? [CollectorExporter.awsXray({ region: contract.region })] : []),
-          CollectorExporter.prometheus('metrics', { port: 8889 }),
+          CollectorExporter.prometheus('metrics', { port: 9464 }),
         ],
       });
       // The model servers, Qdrant and MLflow bring their own monitors; the GPU exporter's
@@ -190,6 +191,23 @@ export class CnaiPlatform extends Construct {
       scraping.add(this.collector);
       new PlatformAlerts(obs, 'alerts', {});
       new PlatformDashboards(obs, 'dashboards');
+      // Drift: every model served by KServe logs its payloads through the collector to the
+      // datasets bucket (the collector's identity may write there: see driftPayloadPrefix), and
+      // a scheduled job compares the last day with the same day a week earlier.
+      if (identity) {
+        for (const m of models.filter((x) => (x.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE)) {
+          const embed = this.models[m.name].task === LlmTask.EMBED;
+          new DriftMonitor(obs, `${m.name}-drift`, {
+            source: PayloadSource.kserve(this.models[m.name]),
+            collector: this.collector,
+            scraping,
+            bucket: contract.buckets.datasets,
+            region: contract.region,
+            prefix: `${driftPayloadPrefix(m.team)}${m.name}`,
+            features: embed ? [DriftFeature.RESPONSE_EMBEDDINGS] : [DriftFeature.PROMPT_TOKENS, DriftFeature.COMPLETION_TOKENS],
+          });
+        }
+      }
     }
   }
 }

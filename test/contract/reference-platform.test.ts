@@ -128,9 +128,23 @@ describe('reference platform: one spec, two layers that agree', () => {
   test('bucket names: every S3 URI in the manifests names a bucket of the AWS layer', () => {
     const buckets = resources('aws_s3_bucket').map((b) => b.bucket).sort();
     expect(buckets).toEqual([preview.contract.buckets.datasets, preview.contract.buckets.models].sort());
-    const uris = JSON.stringify(preview.objects).match(/s3:\/\/[a-z0-9.-]+/g) ?? [];
+    // Every value that is an S3 URI (an env value, an argument, a storageUri, a setting),
+    // leaving out the prose of embedded scripts.
+    const uris: string[] = [];
+    const walk = (v: any) => {
+      if (typeof v === 'string') {
+        for (const m of v.matchAll(/(?:^|[=\s"'])s3:\/\/([a-z0-9.-]+)(?=[/"'\s]|$)/g)) if (!/^\s*#/.test(v.slice(0, m.index).split('\n').pop() ?? '')) uris.push(m[1]);
+      } else if (v && typeof v === 'object') {
+        Object.values(v).forEach(walk);
+      }
+    };
+    walk(preview.objects);
     expect(uris.length).toBeGreaterThan(0);
-    for (const uri of uris) expect(buckets).toContain(uri.slice('s3://'.length));
+    for (const bucket of uris) expect(buckets).toContain(bucket);
+    expect(new Set(uris)).toContain(preview.contract.buckets.models);
+    // The drift payloads go to the datasets bucket (the collector's S3 exporter and the drift job).
+    const config = preview.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'otel-collector-config');
+    expect(JSON.stringify(config.data)).toContain(`s3_bucket: ${preview.contract.buckets.datasets}`);
   });
 
   test('node pools: Kueue flavors and pod placement use exactly the labels and taints of the node groups', () => {
