@@ -51,6 +51,8 @@ export const REFERENCE_SPEC: PlatformSpec = {
       minReplicas: 1,
       maxReplicas: 2,
       clients: ['chat'],
+      // Its payloads are logged and checked for drift daily.
+      monitorDrift: true,
     },
   ],
 

@@ -147,6 +147,14 @@ export interface ServedModelSpec {
    * @default - none
    */
   readonly clients?: string[];
+  /**
+   * Monitor the model for drift: KServe's logger sends every request and response through the
+   * telemetry collector to the datasets bucket, and a scheduled job compares the last day
+   * with the same day a week earlier. Opt-in, because it stores the prompts and completions
+   * the model sees. Needs the KSERVE backend and observability.
+   * @default false
+   */
+  readonly monitorDrift?: boolean;
 }
 
 /** Engines of the vector database. */
@@ -349,7 +357,7 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
   if (spec.observability ?? true) {
     // The collector writes the payloads of KServe-served models for drift monitoring, and
     // its drift jobs read them back.
-    const drift = [...new Set((spec.models ?? []).filter((m) => m.backend === ServedModelBackend.KSERVE).map((m) => m.team))];
+    const drift = [...new Set((spec.models ?? []).filter((m) => m.monitorDrift).map((m) => m.team))];
     out.push({
       id: 'telemetry-collector',
       namespace: OBSERVABILITY.namespace,
@@ -450,6 +458,12 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
     problems.check(m.pools.length > 0 && unknown.length === 0, p(`${at}.pools`, m.pools,
       m.pools.length === 0 ? 'a served model needs at least one pool' : `no GPU pool is named ${unknown.join(', ')}`,
       `use names of gpuPools: ${[...pools.keys()].join(', ')}`));
+    if (m.monitorDrift) {
+      problems.check((m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE, p(`${at}.monitorDrift`, true,
+        'drift monitoring logs payloads through KServe\'s logger, which the vLLM backend does not have', 'serve the model with backend: ServedModelBackend.KSERVE, or leave monitorDrift off'));
+      problems.check(spec.observability ?? true, p(`${at}.monitorDrift`, true,
+        'drift monitoring runs on the telemetry collector, and observability is off', 'turn observability on, or leave monitorDrift off'));
+    }
     const min = m.minReplicas ?? 1;
     const max = m.maxReplicas ?? Math.max(2, min);
     problems.check(Number.isInteger(min) && min >= 1 && max >= min, p(`${at}.minReplicas`, min,

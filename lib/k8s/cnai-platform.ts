@@ -191,11 +191,11 @@ export class CnaiPlatform extends Construct {
       scraping.add(this.collector);
       new PlatformAlerts(obs, 'alerts', {});
       new PlatformDashboards(obs, 'dashboards');
-      // Drift: every model served by KServe logs its payloads through the collector to the
+      // Drift, for the models that opt in (KServe): payloads go through the collector to the
       // datasets bucket (the collector's identity may write there: see driftPayloadPrefix), and
       // a scheduled job compares the last day with the same day a week earlier.
       if (identity) {
-        for (const m of models.filter((x) => (x.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE)) {
+        for (const m of models.filter((x) => x.monitorDrift)) {
           const embed = this.models[m.name].task === LlmTask.EMBED;
           new DriftMonitor(obs, `${m.name}-drift`, {
             source: PayloadSource.kserve(this.models[m.name]),

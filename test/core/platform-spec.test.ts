@@ -126,6 +126,14 @@ describe('validatePlatformSpec', () => {
     ]);
   });
 
+  test('drift monitoring needs the KServe backend and observability', () => {
+    const models = [{ name: 'chat', team: 'team-a', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'], maxModelLen: 8192, monitorDrift: true }];
+    expect(problemsOf(spec({ models, observability: false, vectorDatabase: undefined }))).toEqual([
+      'models[0].monitorDrift: drift monitoring logs payloads through KServe\'s logger, which the vLLM backend does not have',
+      'models[0].monitorDrift: drift monitoring runs on the telemetry collector, and observability is off',
+    ]);
+  });
+
   test('fewer than two zones, or a zone of another region', () => {
     expect(problemsOf(spec({ availabilityZones: ['eu-west-1a'] }))).toEqual([
       'availabilityZones: EKS needs subnets in at least two availability zones',
