@@ -25,11 +25,11 @@ export const K8S_PLATFORM_SPEC: PlatformSpec = {
   gpuPools: [
     { name: A10G_POOL, instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 4, timeSlicingReplicas: A10G_TIME_SLICES },
   ],
-  // The spec counts whole GPUs: 2 and 1 of the 4 A10Gs are the Kubernetes side's 8 and 4
-  // time-sliced GPUs. The L40S quotas are on the in-cluster Karpenter pool, not a spec pool.
+  // Quotas on a time-sliced pool count slices, as Kubernetes does: the same 8 and 4 as the
+  // Kubernetes side. The L40S quotas are on the in-cluster Karpenter pool, not a spec pool.
   teams: [
-    { name: 'team-vision', quotas: [{ pool: A10G_POOL, gpus: 2 }], developerGroups: ['vision-developers'], viewerGroups: ['platform-viewers'] },
-    { name: 'team-language', quotas: [{ pool: A10G_POOL, gpus: 1 }], developerGroups: ['language-developers'] },
+    { name: 'team-vision', quotas: [{ pool: A10G_POOL, gpus: 8 }], developerGroups: ['vision-developers'], viewerGroups: ['platform-viewers'] },
+    { name: 'team-language', quotas: [{ pool: A10G_POOL, gpus: 4 }], developerGroups: ['language-developers'] },
   ],
   // No training service accounts and no telemetry collector in this example.
   kubeflow: false,

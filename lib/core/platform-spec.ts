@@ -59,7 +59,10 @@ export interface GpuPoolSpec {
 export interface TeamQuotaSpec {
   /** The pool's name. */
   readonly pool: string;
-  /** Nominal GPUs (Kueue nominal quota and namespace quota). */
+  /**
+   * Nominal GPUs (Kueue nominal quota and namespace quota). On a time-sliced pool these are
+   * slices: a pool sharing each GPU four ways offers four per physical GPU.
+   */
   readonly gpus: number;
   /**
    * GPUs the team may borrow from others in the cohort when they are idle.
@@ -369,10 +372,14 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
   return out;
 }
 
-/** GPUs a pool can ever hold: most nodes x GPUs per node of its smallest type. */
+/**
+ * GPUs a pool can ever hold, as Kubernetes counts them: most nodes x GPUs per node of its
+ * smallest type x time-slicing replicas (a time-sliced GPU is advertised once per slice, and
+ * quotas and requests count slices).
+ */
 export function poolGpuCapacity(pool: GpuPoolSpec): number {
   const perNode = Math.min(...pool.instanceTypes.map((t) => t.gpuCount));
-  return pool.maxNodes * (Number.isFinite(perNode) ? perNode : 0);
+  return pool.maxNodes * (Number.isFinite(perNode) ? perNode : 0) * (pool.timeSlicingReplicas ?? 1);
 }
 
 /**
@@ -434,7 +441,7 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
       const capacity = poolGpuCapacity(pool!);
       if (!(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity)) overPools.add(q.pool);
       problems.check(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity, p(`${at}.quotas[${j}].gpus`, q.gpus,
-        `pool ${q.pool} can never hold more than ${capacity} GPUs (${pool!.maxNodes} nodes)`, `lower the quota to at most ${capacity}, or raise the pool's maxNodes`));
+        `pool ${q.pool} can never hold more than ${capacity} GPUs (${pool!.maxNodes} nodes${pool!.timeSlicingReplicas ? `, ${pool!.timeSlicingReplicas} slices each` : ''})`, `lower the quota to at most ${capacity}, or raise the pool's maxNodes`));
       nominal.set(q.pool, (nominal.get(q.pool) ?? 0) + q.gpus);
     });
   });

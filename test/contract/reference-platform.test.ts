@@ -162,7 +162,7 @@ describe('reference platform: one spec, two layers that agree', () => {
       const effect = (e: string) => ({ NO_SCHEDULE: 'NoSchedule', NO_EXECUTE: 'NoExecute', PREFER_NO_SCHEDULE: 'PreferNoSchedule' } as any)[e];
       expect((group.taint ?? []).map((t: any) => ({ key: t.key, value: t.value, effect: effect(t.effect) })))
         .toEqual((flavor.spec.nodeTaints ?? flavor.spec.tolerations ?? []).map((t: any) => ({ key: t.key, value: t.value, effect: t.effect })));
-      expect(Number(group.scaling_config.max_size) * pool.instanceTypes[0].gpuCount).toBe(poolGpuCapacity(pool));
+      expect(Number(group.scaling_config.max_size) * pool.instanceTypes[0].gpuCount * (pool.timeSlicingReplicas ?? 1)).toBe(poolGpuCapacity(pool));
     }
     // Every node selector of a pod points at labels some node group carries.
     for (const p of podSpecs(preview.objects)) {

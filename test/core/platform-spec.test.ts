@@ -157,5 +157,7 @@ describe('platformWorkloadIdentities', () => {
 
   test('pool capacity is nodes x GPUs of the smallest type', () => {
     expect(poolGpuCapacity({ name: 'x', instanceTypes: [GpuInstanceType.G6E_12XLARGE, GpuInstanceType.G6E_XLARGE], maxNodes: 3 })).toBe(3);
+    // A time-sliced GPU counts once per slice, as the device plugin advertises it.
+    expect(poolGpuCapacity({ name: 'x', instanceTypes: [GpuInstanceType.G5_12XLARGE], maxNodes: 2, timeSlicingReplicas: 4 })).toBe(32);
   });
 });
