@@ -22,6 +22,12 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** Sync wave of Namespaces: before everything that lives in them. */
 export const NAMESPACE_SYNC_WAVE = -30;
 
+/** Argo CD sync wave of the Secrets (and ExternalSecrets) that the platform's workloads read. */
+export const SECRETS_SYNC_WAVE = -1;
+
+/** Argo CD sync wave of the platform's workloads and jobs: after namespaces, quotas, secrets and custom resources. */
+export const WORKLOADS_SYNC_WAVE = 1;
+
 /**
  * The Pod Security Admission labels of a namespace: `level` enforced, `restricted`
  * always audited and warned about, each pinned to the cluster's Kubernetes version

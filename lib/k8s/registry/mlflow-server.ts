@@ -11,7 +11,7 @@ import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
-import { SYNC_WAVE_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../retrieval/data-service-namespace';
 import { cidrEgress, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../retrieval/egress';
 import { SecretSource } from '../retrieval/secret-source';
@@ -37,8 +37,6 @@ export const MLFLOW_DATABASE_KEYS = { backendStoreUri: 'backend-store-uri', auth
 export const MLFLOW_CLIENT_USERS = { [RegistryAccess.READ_ONLY]: 'reader', [RegistryAccess.READ_WRITE]: 'writer' };
 
 const UID = 65532;
-const WAVE_SECRETS = -1;
-const WAVE_JOBS = 1;
 
 /** Props of {@link MlflowServer}. */
 export interface MlflowServerProps {
@@ -219,7 +217,7 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
       name: 'mlflow-credentials',
       keys: Object.fromEntries([k.adminUsername, k.adminPassword, k.flaskSecretKey, k.readerPassword, k.writerPassword].map((key) => [key, key])),
       templates: metrics ? { [k.metricsUsername]: MLFLOW_CLIENT_USERS[RegistryAccess.READ_ONLY] } : undefined,
-      syncWave: WAVE_SECRETS,
+      syncWave: SECRETS_SYNC_WAVE,
     });
 
     const backend = props.backend;
@@ -235,7 +233,7 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
         name: 'mlflow-database',
         keys: { [dk.password]: 'password' },
         templates: { [dk.backendStoreUri]: uri(dbName), [dk.authDatabaseUri]: uri(authDb) },
-        syncWave: WAVE_SECRETS,
+        syncWave: SECRETS_SYNC_WAVE,
       });
       initDatabases = databaseInitContainer(this, 'CreateDatabases', {
         namespace: ns,
@@ -469,7 +467,7 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
     if (existing) return existing;
     const user = MLFLOW_CLIENT_USERS[client.access];
     const name = this.credentials.materialize(this, `ClientPassword-${ns}-${client.access}`, {
-      namespace: ns, name: `mlflow-${user}`, keys: { [passwordKey(client.access)]: passwordKey(client.access) }, syncWave: WAVE_SECRETS,
+      namespace: ns, name: `mlflow-${user}`, keys: { [passwordKey(client.access)]: passwordKey(client.access) }, syncWave: SECRETS_SYNC_WAVE,
     });
     this.clientSecrets.set(key, name);
     return name;
@@ -481,7 +479,7 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
     // Named after what it does: a new script is a new Job (Job templates are immutable).
     const hash = createHash('sha256').update(USERS_SCRIPT + this.host).digest('hex').slice(0, 8);
     return new k8s.KubeJob(this, 'UsersJob', {
-      metadata: { name: `mlflow-users-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WAVE_JOBS) } },
+      metadata: { name: `mlflow-users-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) } },
       spec: {
         backoffLimit: 6,
         template: {

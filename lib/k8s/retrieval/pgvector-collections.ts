@@ -12,7 +12,7 @@ import { PgVectorEngineOptions, VectorEngineKind } from './vector-engine';
 import { DatabaseContract, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
-import { SYNC_WAVE_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner } from '../workload-selector';
@@ -33,8 +33,6 @@ export const PGVECTOR_COLLECTION_RULES: CollectionRules = {
 export const PGVECTOR_PASSWORD_KEY = 'password';
 
 const POSTGRES_UID = 999; // the postgres image's user
-const WAVE_SECRETS = -1;
-const WAVE_JOBS = 1;
 
 /** Props of {@link PgVectorCollections}. */
 export interface PgVectorCollectionsProps {
@@ -110,7 +108,7 @@ export class PgVectorCollections extends Construct implements IVectorEngineBindi
       namespace: this.namespaceName,
       name: `${props.name}-postgres`,
       keys: { [PGVECTOR_PASSWORD_KEY]: 'password' },
-      syncWave: WAVE_SECRETS,
+      syncWave: SECRETS_SYNC_WAVE,
     });
     this.bootstrapSql = pgvectorBootstrapSql(this.schema, this.collections);
     if (this.collections.length > 0) this.bootstrapJob = this.buildJob();
@@ -158,7 +156,7 @@ export class PgVectorCollections extends Construct implements IVectorEngineBindi
     const existing = this.clientSecrets.get(ns);
     if (existing) return existing;
     const name = this.password.materialize(this, `ClientPassword-${ns}`, {
-      namespace: ns, name: `${this.dbName}-postgres`, keys: { [PGVECTOR_PASSWORD_KEY]: 'password' }, syncWave: WAVE_SECRETS,
+      namespace: ns, name: `${this.dbName}-postgres`, keys: { [PGVECTOR_PASSWORD_KEY]: 'password' }, syncWave: SECRETS_SYNC_WAVE,
     });
     this.clientSecrets.set(ns, name);
     return name;
@@ -183,7 +181,7 @@ export class PgVectorCollections extends Construct implements IVectorEngineBindi
       },
     });
     return new k8s.KubeJob(this, 'BootstrapJob', {
-      metadata: { name: `${this.dbName}-bootstrap-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WAVE_JOBS) } },
+      metadata: { name: `${this.dbName}-bootstrap-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) } },
       spec: {
         backoffLimit: 6,
         template: {

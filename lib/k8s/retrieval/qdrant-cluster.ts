@@ -17,7 +17,7 @@ import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsBearerToken, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
-import { SYNC_WAVE_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -66,8 +66,6 @@ const QDRANT_DISTANCE: { [d: string]: string } = {
 
 const QDRANT_UID = 1000; // the unprivileged image's user
 const TOOLS_UID = 65532;
-const WAVE_SECRETS = -1;
-const WAVE_JOBS = 1;
 
 /** Props of {@link QdrantCluster}. */
 export interface QdrantClusterProps {
@@ -219,7 +217,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       namespace: ns,
       name: `${props.name}-api-keys`,
       keys: { [QDRANT_SECRET_KEYS.apiKey]: QDRANT_SECRET_KEYS.apiKey, [QDRANT_SECRET_KEYS.readOnlyApiKey]: QDRANT_SECRET_KEYS.readOnlyApiKey },
-      syncWave: WAVE_SECRETS,
+      syncWave: SECRETS_SYNC_WAVE,
     });
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -364,7 +362,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       namespace: ns,
       name: `${this.dbName}-${access}-key`,
       keys: { [secretKey]: secretKey },
-      syncWave: WAVE_SECRETS,
+      syncWave: SECRETS_SYNC_WAVE,
     });
     this.clientSecrets.set(key, name);
     return name;
@@ -594,7 +592,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       data: files,
     });
     return new k8s.KubeJob(this, 'CollectionsJob', {
-      metadata: { name: `${this.dbName}-collections-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WAVE_JOBS) } },
+      metadata: { name: `${this.dbName}-collections-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) } },
       spec: {
         backoffLimit: 6,
         template: {

@@ -20,7 +20,7 @@ import { SIZING_CONSTANTS } from '../../core/sizing';
 import { PodMonitor, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
 import { INodePool } from '../node-pool';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
-import { SYNC_WAVE_ANNOTATION } from '../pod-security';
+import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -28,7 +28,7 @@ import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 export const LLM_SERVICE_LABEL = 'cnai.io/llm-service';
 
 /** Argo CD sync wave of serving objects: after namespaces, quotas and the platform's custom resources. */
-export const SERVING_SYNC_WAVE = 1;
+export const SERVING_SYNC_WAVE = WORKLOADS_SYNC_WAVE;
 
 /** Props of {@link LlmService}. */
 export interface LlmServiceProps {
