@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { invalidProp } from '../core/errors';
 import { EKS } from '../core/versions';
 
 /** Pod Security Admission level of a namespace. */
@@ -128,6 +129,20 @@ const DECLARED_NAMESPACES = new WeakMap<IConstruct, Set<string>>();
  */
 export function namespaceDeclared(scope: Construct, name: string): boolean {
   return DECLARED_NAMESPACES.get(scope.node.root)?.has(name) === true || namespacesInApp(scope).has(name);
+}
+
+/**
+ * Throws when one of `namespaces` is declared by no Namespace object of the app: a flow or
+ * a client there would point at nothing.
+ * @param problem what the namespace is used for, for the message
+ */
+export function assertNamespacesDeclared(scope: Construct, prop: string, namespaces: Iterable<string>, problem: string): void {
+  for (const ns of namespaces) {
+    if (!namespaceDeclared(scope, ns)) {
+      throw invalidProp(scope.node.path, prop, ns, problem,
+        `declare the namespace (a TeamNamespace, or a release's namespace) or use one of ${[...namespacesInApp(scope)].sort().join(', ')}`);
+    }
+  }
 }
 
 /** The objects of kind Namespace declared anywhere in the app that `scope` belongs to. */

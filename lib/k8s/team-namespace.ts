@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TEAM_LABEL, TeamClusterQueue } from './kueue-queues';
 import { InstallPhase, syncWaveOf } from './operator-release';
-import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, createNamespace, namespaceDeclared, namespacesInApp } from './pod-security';
+import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, assertNamespacesDeclared, createNamespace } from './pod-security';
 import { INamespaceOwner, WorkloadSelector } from './workload-selector';
 import { GPU_RESOURCE } from '../core/contract';
 import { invalidProp } from '../core/errors';
@@ -353,13 +353,8 @@ export class TeamNamespace extends Construct implements INamespaceOwner {
   }
 
   private checkPeers(): string[] {
-    for (const p of this.peers) {
-      if (p.namespace !== this.namespaceName && !namespaceDeclared(this, p.namespace)) {
-        const known = namespacesInApp(this);
-        throw invalidProp(this.node.path, 'peer.namespace', p.namespace, 'a flow names a namespace that no Namespace object of the app declares',
-          `declare the namespace (a TeamNamespace, or a release's namespace) or use one of ${[...known].sort().join(', ')}`);
-      }
-    }
+    assertNamespacesDeclared(this, 'peer.namespace', this.peers.map((p) => p.namespace).filter((ns) => ns !== this.namespaceName),
+      'a flow names a namespace that no Namespace object of the app declares');
     return [];
   }
 }

@@ -7,7 +7,7 @@ import { RegistryAccess, RegistryConnection } from './registry-connection';
 import { RegistryEngine, RegistryEngineKind } from './registry-engine';
 import { DATA_SERVICES, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
-import { namespacesInApp } from '../pod-security';
+import { assertNamespacesDeclared } from '../pod-security';
 import { DataServiceNamespace } from '../retrieval/data-service-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -239,13 +239,8 @@ export class ModelRegistry extends Construct {
   }
 
   private checkClientNamespaces(): string[] {
-    const known = namespacesInApp(this);
-    for (const c of this.admitted) {
-      if (!known.has(c.workload.namespace)) {
-        throw invalidProp(this.node.path, 'clients.workload.namespace', c.workload.namespace, 'a client is in a namespace that no Namespace object of the app declares',
-          `declare the namespace (e.g. a TeamNamespace) or use one of ${[...known].sort().join(', ')}`);
-      }
-    }
+    assertNamespacesDeclared(this, 'clients.workload.namespace', this.admitted.map((c) => c.workload.namespace),
+      'a client is in a namespace that no Namespace object of the app declares');
     return [];
   }
 }

@@ -8,7 +8,7 @@ import { VectorEngine, VectorEngineKind } from './vector-engine';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
-import { namespacesInApp } from '../pod-security';
+import { assertNamespacesDeclared } from '../pod-security';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** A workload allowed to use a vector database. */
@@ -196,13 +196,8 @@ export class VectorDatabase extends Construct {
   }
 
   private checkClientNamespaces(): string[] {
-    const known = namespacesInApp(this);
-    for (const c of this.admitted) {
-      if (!known.has(c.workload.namespace)) {
-        throw invalidProp(this.node.path, 'clients.workload.namespace', c.workload.namespace, 'a client is in a namespace that no Namespace object of the app declares',
-          `declare the namespace (e.g. a TeamNamespace) or use one of ${[...known].sort().join(', ')}`);
-      }
-    }
+    assertNamespacesDeclared(this, 'clients.workload.namespace', this.admitted.map((c) => c.workload.namespace),
+      'a client is in a namespace that no Namespace object of the app declares');
     return [];
   }
 }
