@@ -226,15 +226,7 @@ export class ModelSizing {
   }
 
   private static tensorParallelProblem(spec: ModelSpec, tp: number): string | undefined {
-    if (tp === 1) return undefined;
-    if (spec.kind === ModelKind.EMBEDDING) return 'embedding models are served on one GPU per replica';
-    if (spec.attentionHeads !== undefined && spec.attentionHeads % tp !== 0) {
-      return `does not divide the ${spec.attentionHeads} attention heads of ${spec.name}`;
-    }
-    if (spec.kvHeads !== undefined && spec.kvHeads % tp !== 0 && tp % spec.kvHeads !== 0) {
-      return `neither divides nor is a multiple of the ${spec.kvHeads} KV heads of ${spec.name}`;
-    }
-    return undefined;
+    return tensorParallelProblem(spec, tp);
   }
 
   private static dtypeProblem(spec: ModelSpec, type: GpuInstanceType): string | undefined {
@@ -339,4 +331,17 @@ interface ModelServingChange {
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** Why tensor-parallel degree `tp` cannot split the model's heads (as vLLM requires), or undefined. */
+export function tensorParallelProblem(spec: ModelSpec, tp: number): string | undefined {
+  if (tp === 1) return undefined;
+  if (spec.kind === ModelKind.EMBEDDING) return 'embedding models are served on one GPU per replica';
+  if (spec.attentionHeads !== undefined && spec.attentionHeads % tp !== 0) {
+    return `does not divide the ${spec.attentionHeads} attention heads of ${spec.name}`;
+  }
+  if (spec.kvHeads !== undefined && spec.kvHeads % tp !== 0 && tp % spec.kvHeads !== 0) {
+    return `neither divides nor is a multiple of the ${spec.kvHeads} KV heads of ${spec.name}`;
+  }
+  return undefined;
 }

@@ -1,8 +1,8 @@
 import { SERVING_POD_CONSTANTS } from './serving-options';
 import { GpuInstanceType } from '../../core/accelerators';
 import { CnaiError, invalidProp } from '../../core/errors';
-import { ModelKind, ModelSpec } from '../../core/models';
-import { GpuMemoryBreakdown, ModelSizing, SIZING_CONSTANTS } from '../../core/sizing';
+import { ModelSpec } from '../../core/models';
+import { GpuMemoryBreakdown, ModelSizing, SIZING_CONSTANTS, tensorParallelProblem } from '../../core/sizing';
 import { INodePool } from '../node-pool';
 
 /** What {@link LlmSizing.plan} sizes, and the user's overrides. */
@@ -300,19 +300,6 @@ export function replicaNodeShare(type: GpuInstanceType, gpus: number): { cpu: nu
     cpu: Math.floor((cpuFree * gpus) / type.gpuCount),
     memoryGiB: Math.floor((memFree * gpus) / type.gpuCount),
   };
-}
-
-/** Why `tp` cannot split the model's heads (as vLLM requires), or undefined. */
-export function tensorParallelProblem(spec: ModelSpec, tp: number): string | undefined {
-  if (tp === 1) return undefined;
-  if (spec.kind === ModelKind.EMBEDDING) return 'embedding models are served on one GPU per replica';
-  if (spec.attentionHeads !== undefined && spec.attentionHeads % tp !== 0) {
-    return `does not divide the ${spec.attentionHeads} attention heads of ${spec.name}`;
-  }
-  if (spec.kvHeads !== undefined && spec.kvHeads % tp !== 0 && tp % spec.kvHeads !== 0) {
-    return `neither divides nor is a multiple of the ${spec.kvHeads} KV heads of ${spec.name}`;
-  }
-  return undefined;
 }
 
 // Cheapest replica (its share of the instance price) first, then fewer GPUs, then pool and type order.
