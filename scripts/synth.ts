@@ -14,7 +14,7 @@ import * as path from 'path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
 import { buildReferenceAws, buildReferenceK8s, k8sApp } from '../examples/reference-platform/main';
-import { isPreviewContract, previewContract } from '../lib/aws';
+import { APPLIED_CONTRACT_FILE, isPreviewContract, previewContract } from '../lib/aws';
 import { PlatformContract } from '../lib/core';
 import { CnaiPlatform } from '../lib/k8s';
 import { validateManifests } from '../lib/verify/k8s';
@@ -53,7 +53,7 @@ function main(schemaDir: string): void {
     app.synth();
     return stack;
   }, timings);
-  const applied = path.join(root, 'examples', 'reference-platform', 'platform-contract.json');
+  const applied = path.join(root, 'examples', 'reference-platform', APPLIED_CONTRACT_FILE);
   const contract: PlatformContract = fs.existsSync(applied) ? JSON.parse(fs.readFileSync(applied, 'utf8')) : previewContract(aws);
 
   // 2. Kubernetes layer.

@@ -20,15 +20,11 @@
  *   npx cdktf synth      # cdktf.out/stacks/cnai-fine-tune/cdk.tf.json (cdktf.json runs aws.ts)
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0004-serving.k8s.yaml
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
-import { App as CdktfApp } from 'cdktf';
 import { buildFineTuneAws } from './aws';
 import { A10G_POOL, BASE_MODEL_PREFIX, SERVED_MODEL, SFT_JOB, TEAM } from './spec';
 import { core } from '../../lib';
-import { previewContract } from '../../lib/aws';
+import { appliedOrPreviewContract } from '../../lib/aws';
 import {
   AwsSecretsManagerStore, CnaiKubernetesPlatform, DataPreparationJob, DatasetSource, HyperparameterSearch, KubeflowTraining, LlmService,
   ModelRegistry, ModelSource, ModelStoreReference, Notebook, NodePoolReference, ObjectiveDirection, SearchAlgorithm, SearchParameter,
@@ -51,14 +47,7 @@ export const PREP_IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-dev
  * identities; the database endpoint marked as pending apply).
  */
 export function fineTuneContract(dir: string = __dirname): core.PlatformContract {
-  const file = path.join(dir, 'platform-contract.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-fine-tune-preview-'));
-  try {
-    return previewContract(buildFineTuneAws(new CdktfApp({ outdir })));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return appliedOrPreviewContract(dir, (app) => buildFineTuneAws(app));
 }
 
 /** Builds the example app (also used by the tests). */

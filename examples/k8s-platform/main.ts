@@ -8,15 +8,11 @@
  *
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml, 0001-node-pools.k8s.yaml, 0002-platform.k8s.yaml
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
-import { App as CdktfApp } from 'cdktf';
 import { Construct } from 'constructs';
 import { A10G_POOL, A10G_TIME_SLICES, K8S_PLATFORM_SPEC } from './spec';
 import { core } from '../../lib';
-import { CnaiAwsStack, previewContract } from '../../lib/aws';
+import { CnaiAwsStack, appliedOrPreviewContract } from '../../lib/aws';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue,
 } from '../../lib/k8s';
@@ -31,15 +27,8 @@ export const STACK_NAME = 'cnai-k8s-platform';
  * the values known only after apply marked as pending).
  */
 export function exampleContract(dir: string = __dirname): core.PlatformContract {
-  const file = path.join(dir, 'platform-contract.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-k8s-platform-preview-'));
-  try {
-    // Karpenter launches the L40S nodes (the GpuNodePool below): the AWS layer prepares it.
-    return previewContract(CnaiAwsStack.fromSpec(new CdktfApp({ outdir }), STACK_NAME, K8S_PLATFORM_SPEC, { karpenter: true }));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  // Karpenter launches the L40S nodes (the GpuNodePool below): the AWS layer prepares it.
+  return appliedOrPreviewContract(dir, (app) => CnaiAwsStack.fromSpec(app, STACK_NAME, K8S_PLATFORM_SPEC, { karpenter: true }));
 }
 
 /** Builds the example app (also used by the tests). */

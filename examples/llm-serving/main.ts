@@ -13,15 +13,12 @@
  *
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0003-serving.k8s.yaml
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { App as CdktfApp } from 'cdktf';
 import { A10G_POOL, CHAT_MODEL_PREFIX, CHAT_SERVICE_ACCOUNT, LLM_SERVING_SPEC, TEAM } from './spec';
 import { core } from '../../lib';
-import { CnaiAwsStack, previewContract, StoreBucket } from '../../lib/aws';
+import { CnaiAwsStack, appliedOrPreviewContract, StoreBucket } from '../../lib/aws';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelSource, NodePoolReference,
   OperatorCatalogue, ServingBackend,
@@ -52,14 +49,7 @@ export function buildLlmServingAws(app: CdktfApp): CnaiAwsStack {
  * values known only after apply marked as pending).
  */
 export function exampleContract(dir: string = __dirname): core.PlatformContract {
-  const file = path.join(dir, 'platform-contract.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-llm-serving-preview-'));
-  try {
-    return previewContract(buildLlmServingAws(new CdktfApp({ outdir })));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return appliedOrPreviewContract(dir, (app) => buildLlmServingAws(app));
 }
 
 /** Builds the example app (also used by the tests). */

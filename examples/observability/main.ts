@@ -19,15 +19,12 @@
  *
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0003-observability.k8s.yaml
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { App as CdktfApp } from 'cdktf';
 import { A10G_POOL, AMP_WORKSPACE_ID, CHAT_MODEL, OBSERVABILITY_SPEC, PAYLOAD_PREFIX, TEAM } from './spec';
 import { core } from '../../lib';
-import { CnaiAwsStack, previewContract, StoreBucket } from '../../lib/aws';
+import { CnaiAwsStack, appliedOrPreviewContract, StoreBucket } from '../../lib/aws';
 import {
   CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource,
   NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, ServingBackend, TelemetryCollector, TelemetrySignal,
@@ -68,14 +65,7 @@ export function buildObservabilityAws(app: CdktfApp): CnaiAwsStack {
  * the values known only after apply marked as pending).
  */
 export function exampleContract(dir: string = __dirname): core.PlatformContract {
-  const file = path.join(dir, 'platform-contract.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-observability-preview-'));
-  try {
-    return previewContract(buildObservabilityAws(new CdktfApp({ outdir })));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return appliedOrPreviewContract(dir, (app) => buildObservabilityAws(app));
 }
 
 /** Builds the example app (also used by the tests). */

@@ -20,16 +20,12 @@
  *   npx cdktf synth      # cdktf.out/stacks/cnai-rag/cdk.tf.json (cdktf.json runs aws.ts)
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0004-serving.k8s.yaml
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { App as CdktfApp } from 'cdktf';
 import { buildRagAws } from './aws';
 import { A10G_POOL, TEAM, VECTOR_DB } from './spec';
 import { core } from '../../lib';
-import { previewContract } from '../../lib/aws';
+import { appliedOrPreviewContract } from '../../lib/aws';
 import {
   AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource,
   NodePoolReference, OperatorCatalogue, RegistryAccess, VectorDatabase, VectorDistance, VectorEngine,
@@ -46,14 +42,7 @@ export { TEAM, VECTOR_DB } from './spec';
  * identities; the database endpoint marked as pending apply).
  */
 export function ragContract(dir: string = __dirname): core.PlatformContract {
-  const file = path.join(dir, 'platform-contract.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as core.PlatformContract;
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-rag-preview-'));
-  try {
-    return previewContract(buildRagAws(new CdktfApp({ outdir })));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return appliedOrPreviewContract(dir, (app) => buildRagAws(app));
 }
 
 /** Builds the example app (also used by the tests and the root synth script). */

@@ -9,13 +9,9 @@
  * platform-contract.json`) and synthesize again: the manifests then carry the real database
  * endpoint. Without that file they carry marked preview values (see previewContract).
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App as CdktfApp } from 'cdktf';
 import { buildReferenceAws } from './aws-layer';
 import { REFERENCE_SPEC } from './spec';
-import { previewContract } from '../../lib/aws';
+import { appliedOrPreviewContract } from '../../lib/aws';
 import { PlatformContract, PlatformSpec } from '../../lib/core';
 
 export { buildReferenceAws, STACK_NAME } from './aws-layer';
@@ -26,12 +22,5 @@ export { buildReferenceK8s, k8sApp } from './k8s-layer';
  * exists next to this file, else the preview of a stack built from the same spec.
  */
 export function referenceContract(spec: PlatformSpec = REFERENCE_SPEC, dir: string = __dirname): PlatformContract {
-  const file = path.join(dir, 'platform-contract.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformContract;
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-preview-'));
-  try {
-    return previewContract(buildReferenceAws(new CdktfApp({ outdir }), spec));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return appliedOrPreviewContract(dir, (app) => buildReferenceAws(app, spec));
 }

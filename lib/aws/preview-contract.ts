@@ -1,4 +1,7 @@
-import { Token } from 'cdktf';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Token } from 'cdktf';
 import type { CnaiAwsStack } from './cnai-aws-stack';
 import { PlatformContract } from '../core/contract';
 
@@ -37,4 +40,23 @@ export function previewContract(stack: CnaiAwsStack): PlatformContract {
 /** True when a contract still holds preview values (see {@link previewContract}). */
 export function isPreviewContract(contract: PlatformContract): boolean {
   return JSON.stringify(contract).includes(PENDING_APPLY);
+}
+
+/** The file {@link appliedOrPreviewContract} reads: `terraform output -json platform_contract` saved there. */
+export const APPLIED_CONTRACT_FILE = 'platform-contract.json';
+
+/**
+ * The contract for synthesizing the Kubernetes layer: the applied one when `dir` holds
+ * {@link APPLIED_CONTRACT_FILE} (saved from `terraform output -json platform_contract` after
+ * apply), else {@link previewContract} of the stack `build` makes in a temporary app.
+ */
+export function appliedOrPreviewContract(dir: string, build: (app: App) => CnaiAwsStack): PlatformContract {
+  const file = path.join(dir, APPLIED_CONTRACT_FILE);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformContract;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-preview-'));
+  try {
+    return previewContract(build(new App({ outdir })));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,9 @@
-import { Testing } from 'cdktf';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdktf';
 import { configs, policyStatements } from './util';
-import { CnaiAwsStack, isPreviewContract, previewContract } from '../../lib/aws';
+import { APPLIED_CONTRACT_FILE, appliedOrPreviewContract, CnaiAwsStack, isPreviewContract, previewContract } from '../../lib/aws';
 import {
   CnaiValidationError, GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine,
 } from '../../lib/core';
@@ -96,5 +99,28 @@ describe('CnaiAwsStack.fromSpec', () => {
 
   test('an invalid spec is refused as a whole before anything is built', () => {
     expect(() => synthSpec({ ...SPEC, environment: 'Test', teams: [{ name: 'apps', quotas: [{ pool: 'nope', gpus: 1 }] }] })).toThrow(CnaiValidationError);
+  });
+});
+
+describe('appliedOrPreviewContract', () => {
+  test('reads the applied contract when the folder holds platform-contract.json, else previews the stack', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-applied-'));
+    try {
+      let built = 0;
+      const build = (app: App) => {
+        built++;
+        return CnaiAwsStack.fromSpec(app, 'spec', SPEC);
+      };
+      const preview = appliedOrPreviewContract(dir, build);
+      expect(built).toBe(1);
+      expect(isPreviewContract(preview)).toBe(true);
+
+      const applied = { ...preview, database: { ...preview.database!, host: 'db.c1a2b3.us-west-2.rds.amazonaws.com' } };
+      fs.writeFileSync(path.join(dir, APPLIED_CONTRACT_FILE), JSON.stringify(applied));
+      expect(appliedOrPreviewContract(dir, build)).toEqual(applied);
+      expect(built).toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
