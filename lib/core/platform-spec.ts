@@ -137,7 +137,7 @@ export interface ServedModelSpec {
   readonly minReplicas?: number;
   /**
    * Most replicas (KEDA scales between min and max on vLLM's queue and KV-cache metrics).
-   * @default 2
+   * @default - 2, or minReplicas when that is larger
    */
   readonly maxReplicas?: number;
   /**
