@@ -309,7 +309,21 @@ export interface WorkloadIdentitySpec {
 
 const SPEC = 'spec';
 
-/** The served model's defaults, resolved. */
+/** Replicas of a served model, its defaults resolved (1 to 2, or to minReplicas when larger). */
+export interface ServedModelReplicas {
+  /** Fewest replicas. */
+  readonly min: number;
+  /** Most replicas. */
+  readonly max: number;
+}
+
+/** The replica range of a served model, its defaults resolved once for both layers. */
+export function servedModelReplicas(model: ServedModelSpec): ServedModelReplicas {
+  const min = model.minReplicas ?? 1;
+  return { min, max: model.maxReplicas ?? Math.max(2, min) };
+}
+
+/** The key prefix of a served model's weights in the models bucket, its default resolved. */
 export function servedModelPrefix(model: ServedModelSpec): string {
   return model.modelStorePrefix ?? `served/${model.name}/`;
 }
@@ -471,8 +485,7 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
       problems.check(spec.observability ?? true, p(`${at}.monitorDrift`, true,
         'drift monitoring runs on the telemetry collector, and observability is off', 'turn observability on, or leave monitorDrift off'));
     }
-    const min = m.minReplicas ?? 1;
-    const max = m.maxReplicas ?? Math.max(2, min);
+    const { min, max } = servedModelReplicas(m);
     problems.check(Number.isInteger(min) && min >= 1 && max >= min, p(`${at}.minReplicas`, min,
       `must be at least 1 and at most maxReplicas (${max})`, 'set 1 <= minReplicas <= maxReplicas'));
     const candidates = m.pools.flatMap((n) => pools.get(n)?.instanceTypes ?? []);

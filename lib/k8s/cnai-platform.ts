@@ -18,8 +18,8 @@ import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { ModelKind } from '../core/models';
 import {
-  driftPayloadPrefix, ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, validatePlatformSpec,
-  vectorDatabaseName, VectorEngine,
+  driftPayloadPrefix, ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, servedModelReplicas,
+  validatePlatformSpec, vectorDatabaseName, VectorEngine,
 } from '../core/platform-spec';
 
 /** Props of {@link CnaiPlatform}. */
@@ -147,8 +147,7 @@ export class CnaiPlatform extends Construct {
       for (const m of models) {
         const team = this.teams[m.team];
         const task = m.task ?? (m.model.kind === ModelKind.EMBEDDING ? ServedModelTask.EMBED : ServedModelTask.CHAT);
-        const min = m.minReplicas ?? 1;
-        const max = m.maxReplicas ?? Math.max(2, min);
+        const { min, max } = servedModelReplicas(m);
         this.models[m.name] = new LlmService(serving, m.name, {
           model: m.model,
           name: m.name,
