@@ -1,11 +1,9 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GitDirectory } from './argo-cd-applications';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
 import { GpuSharing, NvidiaGpuSupport } from './nvidia-gpu-support';
-import { InstallPhase, OperatorRelease, syncWaveOf } from './operator-release';
-import { OperatorRendering, PlatformOperators } from './platform-operators';
+import { GitDirectory, InstallPhase, OperatorRelease, syncWaveOf, OperatorRendering, PlatformOperators } from './operators';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION } from './pod-security';
 import { ContainerDefaults, TeamNamespace } from './team-namespace';
 import { NodePoolProvisioner, PlatformContract } from '../core/contract';

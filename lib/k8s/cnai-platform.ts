@@ -1,13 +1,11 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GitDirectory } from './argo-cd-applications';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
   CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
 } from './observability';
-import { OperatorCatalogue } from './operator-catalogue';
-import { OperatorRendering } from './platform-operators';
+import { GitDirectory, OperatorCatalogue, OperatorRendering } from './operators';
 import { ModelRegistry, RegistryEngine } from './registry';
 import { AwsSecretsManagerStore, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
 import { LlmService, LlmTask, ModelSource, ServingBackend } from './serving';

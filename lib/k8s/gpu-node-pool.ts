@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KarpenterNodeClass } from './karpenter-node-class';
 import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, PoolToleration, poolSelectorLabels, poolTolerations } from './node-pool';
-import { InstallPhase, syncWaveOf } from './operator-release';
+import { InstallPhase, syncWaveOf } from './operators';
 import { SYNC_WAVE_ANNOTATION } from './pod-security';
 import { GpuInstanceType } from '../core/accelerators';
 import { GPU_RESOURCE, NODE_LABELS, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';

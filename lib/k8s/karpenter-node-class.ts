@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { InstallPhase, syncWaveOf } from './operator-release';
+import { InstallPhase, syncWaveOf } from './operators';
 import { SYNC_WAVE_ANNOTATION } from './pod-security';
 import { invalidProp } from '../core/errors';
 import { NAME_RULES, assertName } from '../core/names';

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { INodePool, isGpuPool, poolSelectorLabels, poolTolerations } from './node-pool';
-import { InstallPhase, syncWaveOf } from './operator-release';
+import { InstallPhase, syncWaveOf } from './operators';
 import { SYNC_WAVE_ANNOTATION } from './pod-security';
 import { GPU_RESOURCE } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';

@@ -2,7 +2,7 @@ import { Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, isGpuPool, poolsAffinity, poolsTolerations, supportsMig } from './node-pool';
-import { InstallPhase, syncWaveOf } from './operator-release';
+import { InstallPhase, syncWaveOf } from './operators';
 import {
   PodSecurityLevel, REASON_ANNOTATION, SYNC_WAVE_ANNOTATION, createNamespace, restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from './pod-security';

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TEAM_LABEL, TeamClusterQueue } from './kueue-queues';
-import { InstallPhase, syncWaveOf } from './operator-release';
+import { InstallPhase, syncWaveOf } from './operators';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, assertNamespacesDeclared, createNamespace } from './pod-security';
 import { INamespaceOwner, WorkloadSelector } from './workload-selector';
 import { GPU_RESOURCE } from '../core/contract';

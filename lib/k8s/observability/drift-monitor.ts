@@ -16,7 +16,7 @@ import { DRIFT_METRICS } from '../../core/metrics';
 import { NAME_RULES, assertName, shorten } from '../../core/names';
 import { DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES, imageRef } from '../../core/versions';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
-import { InstallPhase, syncWaveOf } from '../operator-release';
+import { InstallPhase, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { WorkloadSelector } from '../workload-selector';
 

@@ -5,7 +5,7 @@ import { assertKnownMetrics } from './promql';
 import { invalidProp } from '../../core/errors';
 import { MetricDefinition, knownMetricOf } from '../../core/metrics';
 import { NAME_RULES, assertName } from '../../core/names';
-import { InstallPhase, syncWaveOf } from '../operator-release';
+import { InstallPhase, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** Grafana panel type. */

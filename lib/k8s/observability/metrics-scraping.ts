@@ -7,7 +7,7 @@ import {
   PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction,
 } from '../../imports/monitoring.coreos.com';
 import { NvidiaGpuSupport } from '../nvidia-gpu-support';
-import { InstallPhase, syncWaveOf } from '../operator-release';
+import { InstallPhase, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** Props of {@link MetricsScraping}. */

@@ -8,7 +8,7 @@ import {
 } from '../../core/metrics';
 import { NAME_RULES, assertName } from '../../core/names';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
-import { InstallPhase, syncWaveOf } from '../operator-release';
+import { InstallPhase, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** How urgent an alert is (the `severity` label Alertmanager routes on). */

@@ -17,7 +17,7 @@ import { OBSERVABILITY_IMAGES, imageRef } from '../../core/versions';
 import {
   OpenTelemetryCollector, OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResourcesLimits, OpenTelemetryCollectorSpecResourcesRequests,
 } from '../../imports/opentelemetry.io';
-import { InstallPhase, syncWaveOf } from '../operator-release';
+import { InstallPhase, syncWaveOf } from '../operators';
 import {
   PodSecurityLevel, SYNC_WAVE_ANNOTATION, createNamespace, restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from '../pod-security';

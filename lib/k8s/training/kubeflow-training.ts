@@ -1,8 +1,7 @@
 import { KATIB_INJECTION_LABEL } from './labels';
 import { teamOf } from './team-binding';
 import { INodePool } from '../node-pool';
-import { NotebookControllerReleaseProps, OperatorCatalogue, SparkOperatorReleaseProps } from '../operator-catalogue';
-import { OperatorRelease } from '../operator-release';
+import { NotebookControllerReleaseProps, OperatorCatalogue, SparkOperatorReleaseProps, OperatorRelease } from '../operators';
 import { PodSecurityLevel } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';

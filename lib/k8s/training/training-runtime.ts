@@ -13,7 +13,7 @@ import {
   ClusterTrainingRuntimeSpecTemplateSpecVolumeClaimPoliciesRetentionPolicyWhenDeleted,
   ClusterTrainingRuntimeSpecTemplateSpecVolumeClaimPoliciesTemplatesSpecResourcesRequests,
 } from '../../imports/trainer.kubeflow.org';
-import { InstallPhase, syncWaveOf } from '../operator-release';
+import { InstallPhase, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 
 /** The ML framework a training runtime runs. */

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { OperatorRelease } from './operator-release';
-import { PodSecurityLevel, createNamespace } from './pod-security';
+import { OperatorRelease } from './release';
+import { PodSecurityLevel, createNamespace } from '../pod-security';
 
 const STRENGTH = [PodSecurityLevel.PRIVILEGED, PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED];
 

@@ -1,13 +1,13 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { chart, contract as platformContract, cpuPoolContract, gpuPoolContract, ofKind, one } from './helpers';
-import { GpuInstanceType, KARPENTER, karpenterInterruptionQueueName, PlatformContract, TaintEffect } from '../../lib/core';
-import { OPERATORS, OPERATOR_SOURCES } from '../../lib/core/versions';
+import { chart, contract as platformContract, cpuPoolContract, gpuPoolContract, ofKind, one } from '../helpers';
+import { GpuInstanceType, KARPENTER, karpenterInterruptionQueueName, PlatformContract, TaintEffect } from '../../../lib/core';
+import { OPERATORS, OPERATOR_SOURCES } from '../../../lib/core/versions';
 import {
   ArgoCdApplications, GpuNodePool, InstallPhase, isPinnedVersion, NodePoolReference, OperatorCatalogue, OperatorRelease, PlatformOperators,
   PodSecurityLevel, ReleaseSource, syncWaveOf,
-} from '../../lib/k8s';
-import { assertValidManifests } from '../../lib/verify/k8s';
+} from '../../../lib/k8s';
+import { assertValidManifests } from '../../../lib/verify/k8s';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 

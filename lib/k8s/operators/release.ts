@@ -1,7 +1,7 @@
-import { PodSecurityLevel } from './pod-security';
-import { invalidProp } from '../core/errors';
-import { NAME_RULES, assertName } from '../core/names';
-import { PinnedGitPath, PinnedHelmChart } from '../core/versions';
+import { invalidProp } from '../../core/errors';
+import { NAME_RULES, assertName } from '../../core/names';
+import { PinnedGitPath, PinnedHelmChart } from '../../core/versions';
+import { PodSecurityLevel } from '../pod-security';
 
 /** Kind of source a release is installed from. */
 export enum ReleaseSourceKind {

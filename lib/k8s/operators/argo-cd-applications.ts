@@ -1,10 +1,10 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { createReleaseNamespaces } from './operator-namespaces';
-import { OperatorRelease, ReleaseSourceKind, isPinnedVersion } from './operator-release';
-import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from './pod-security';
-import { invalidProp } from '../core/errors';
-import { Application, ApplicationSpecSource } from '../imports/argoproj.io';
+import { createReleaseNamespaces } from './namespaces';
+import { OperatorRelease, ReleaseSourceKind, isPinnedVersion } from './release';
+import { invalidProp } from '../../core/errors';
+import { Application, ApplicationSpecSource } from '../../imports/argoproj.io';
+import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** A directory of a git repository, at an exact revision. */
 export interface GitDirectory {

@@ -1,9 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoCdApplications, GitDirectory } from './argo-cd-applications';
+import { OperatorCatalogue } from './catalogue';
 import { HelmReleases } from './helm-releases';
-import { OperatorCatalogue } from './operator-catalogue';
-import { OperatorRelease } from './operator-release';
+import { OperatorRelease } from './release';
 
 /** How operator releases are turned into manifests. */
 export enum OperatorRendering {

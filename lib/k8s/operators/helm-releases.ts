@@ -1,10 +1,10 @@
 import { spawnSync } from 'child_process';
 import { ApiObject, Helm } from 'cdk8s';
 import { Construct } from 'constructs';
-import { createReleaseNamespaces } from './operator-namespaces';
-import { OperatorRelease, ReleaseSourceKind } from './operator-release';
-import { SYNC_WAVE_ANNOTATION } from './pod-security';
-import { invalidProp } from '../core/errors';
+import { createReleaseNamespaces } from './namespaces';
+import { OperatorRelease, ReleaseSourceKind } from './release';
+import { invalidProp } from '../../core/errors';
+import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** Props of {@link HelmReleases}. */
 export interface HelmReleasesProps {

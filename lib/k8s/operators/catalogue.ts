@@ -1,0 +1,148 @@
+import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
+import { dcgmExporterRelease } from './dcgm-exporter';
+import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
+import { externalSecretsRelease } from './external-secrets';
+import { gpuOperatorRelease } from './gpu-operator';
+import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
+import { KatibReleaseProps, katibRelease } from './katib';
+import { KedaReleaseProps, kedaRelease } from './keda';
+import { KServeReleaseProps, kserveRelease } from './kserve';
+import { pipelinesClusterResourcesRelease, pipelinesRelease } from './kubeflow-pipelines';
+import { trainerRelease, trainerRuntimesRelease } from './kubeflow-trainer';
+import { KueueReleaseProps, kueueRelease } from './kueue';
+import { NotebookControllerReleaseProps, notebookControllerRelease } from './notebook-controller';
+import { NvidiaChartProps, nvidiaDevicePluginRelease } from './nvidia-device-plugin';
+import { opentelemetryOperatorRelease } from './opentelemetry-operator';
+import { prometheusOperatorRelease } from './prometheus-operator';
+import { OperatorRelease } from './release';
+import { SparkOperatorReleaseProps, sparkOperatorRelease } from './spark-operator';
+
+/**
+ * The typed catalogue of third-party controllers the platform uses. Each method returns a
+ * pinned release (source and version from lib/core/versions.ts) with values built from
+ * typed props, the namespace, the install phase and how Argo CD should sync it. Each
+ * release is defined in its own file of this folder, next to what it needs from upstream.
+ */
+export class OperatorCatalogue {
+  /** cert-manager: issues webhook certificates; installed first, never pruned (certificates are state). */
+  public static certManager(props: CertManagerReleaseProps = {}): OperatorRelease {
+    return certManagerRelease(props);
+  }
+
+  /** Prometheus operator: the monitoring CRDs (ServiceMonitor, PodMonitor, PrometheusRule) and controller. */
+  public static prometheusOperator(): OperatorRelease {
+    return prometheusOperatorRelease();
+  }
+
+  /** Kueue: quotas and queueing of batch workloads. */
+  public static kueue(props: KueueReleaseProps = {}): OperatorRelease {
+    return kueueRelease(props);
+  }
+
+  /** KEDA: event-driven autoscaling (LLM queue depth, tokens per second). */
+  public static keda(props: KedaReleaseProps = {}): OperatorRelease {
+    return kedaRelease(props);
+  }
+
+  /**
+   * External Secrets: copies the platform's secrets (database, registry and vector database
+   * credentials) from AWS Secrets Manager into Kubernetes Secrets.
+   */
+  public static externalSecrets(): OperatorRelease {
+    return externalSecretsRelease();
+  }
+
+  /** KServe: model serving (InferenceService, ServingRuntime). */
+  public static kserve(props: KServeReleaseProps = {}): OperatorRelease {
+    return kserveRelease(props);
+  }
+
+  /** Kubeflow Trainer v2 controller with JobSet. */
+  public static trainer(): OperatorRelease {
+    return trainerRelease();
+  }
+
+  /** Kubeflow Trainer's ClusterTrainingRuntimes: custom resources, installed after the trainer's CRDs and webhook. */
+  public static trainerRuntimes(): OperatorRelease {
+    return trainerRuntimesRelease();
+  }
+
+  /** Katib: hyperparameter tuning. Never pruned: it runs a MySQL database. */
+  public static katib(props: KatibReleaseProps = {}): OperatorRelease {
+    return katibRelease(props);
+  }
+
+  /** Kubeflow notebook controller, culling idle notebooks by default. */
+  public static notebookController(props: NotebookControllerReleaseProps = {}): OperatorRelease {
+    return notebookControllerRelease(props);
+  }
+
+  /** Kubeflow Pipelines' cluster-scoped resources (CRDs, cluster roles): install before {@link OperatorCatalogue.pipelines}. */
+  public static pipelinesClusterResources(): OperatorRelease {
+    return pipelinesClusterResourcesRelease();
+  }
+
+  /** Kubeflow Pipelines standalone (optional). Never pruned: it holds run metadata and artifacts. */
+  public static pipelines(): OperatorRelease {
+    return pipelinesRelease();
+  }
+
+  /** Kubeflow Spark operator (optional): runs SparkApplications in the given namespaces. */
+  public static sparkOperator(props: SparkOperatorReleaseProps): OperatorRelease {
+    return sparkOperatorRelease(props);
+  }
+
+  /** OpenTelemetry operator (collectors, auto-instrumentation); needs cert-manager. */
+  public static opentelemetryOperator(): OperatorRelease {
+    return opentelemetryOperatorRelease();
+  }
+
+  /** AWS EFA device plugin: advertises `vpc.amazonaws.com/efa` on the nodes of EFA pools only. */
+  public static efaDevicePlugin(props: EfaDevicePluginReleaseProps): OperatorRelease {
+    return efaDevicePluginRelease(props);
+  }
+
+  /** NVIDIA device plugin chart with GPU feature discovery (an alternative to NvidiaGpuSupport's own manifests). */
+  public static nvidiaDevicePlugin(props: NvidiaChartProps): OperatorRelease {
+    return nvidiaDevicePluginRelease(props);
+  }
+
+  /** DCGM exporter chart (GPU metrics); an alternative to NvidiaGpuSupport's own exporter. */
+  public static dcgmExporter(props: NvidiaChartProps): OperatorRelease {
+    return dcgmExporterRelease(props);
+  }
+
+  /** NVIDIA GPU operator with driver and container toolkit disabled. */
+  public static gpuOperator(props: NvidiaChartProps): OperatorRelease {
+    return gpuOperatorRelease(props);
+  }
+
+  /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */
+  public static karpenter(props: KarpenterReleaseProps): OperatorRelease {
+    return karpenterRelease(props);
+  }
+
+  /**
+   * The releases the reference platform installs: cert-manager and the Prometheus
+   * operator first, then Kueue, KEDA, KServe, Kubeflow Trainer (with JobSet and its
+   * runtimes), Katib, the notebook controller and the OpenTelemetry operator. The NVIDIA
+   * components come from NvidiaGpuSupport.
+   */
+  public static platformDefaults(): OperatorRelease[] {
+    return [
+      certManagerRelease(),
+      prometheusOperatorRelease(),
+      kueueRelease(),
+      kedaRelease(),
+      kserveRelease(),
+      externalSecretsRelease(),
+      trainerRelease(),
+      trainerRuntimesRelease(),
+      katibRelease(),
+      notebookControllerRelease(),
+      opentelemetryOperatorRelease(),
+    ];
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,18 @@
+import { DATA_SERVICES } from '../../core/contract';
+
+/** The namespace each release of the catalogue installs into. */
+export const OPERATOR_NAMESPACES = {
+  certManager: 'cert-manager',
+  monitoring: 'monitoring',
+  kueue: 'kueue-system',
+  keda: 'keda',
+  kserve: 'kserve',
+  kubeflowSystem: 'kubeflow-system',
+  kubeflow: 'kubeflow',
+  spark: 'spark-operator',
+  efa: 'aws-efa-device-plugin',
+  otel: 'opentelemetry-operator-system',
+  nvidia: 'nvidia-device-plugin',
+  gpuOperator: 'gpu-operator',
+  externalSecrets: DATA_SERVICES.secretsReader.namespace,
+};

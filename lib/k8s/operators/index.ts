@@ -1,0 +1,22 @@
+// Third-party operators: one file per pinned upstream release, the catalogue that lists
+// them, and the renderers (Argo CD Applications, inline Helm). Builder functions stay
+// internal; users go through OperatorCatalogue.
+export * from './release';
+export * from './default-namespaces';
+export * from './namespaces';
+export * from './catalogue';
+export * from './argo-cd-applications';
+export * from './helm-releases';
+export * from './platform-operators';
+export type { CertManagerReleaseProps } from './cert-manager';
+export type { EfaDevicePluginReleaseProps } from './efa-device-plugin';
+export type { KarpenterControllerResources, KarpenterReleaseProps } from './karpenter';
+export type { KatibReleaseProps } from './katib';
+export type { KedaReleaseProps } from './keda';
+export { KServeDeploymentMode, STORAGE_INITIALIZER_SECURITY_CONTEXT } from './kserve';
+export type { KServeReleaseProps } from './kserve';
+export type { KueueReleaseProps } from './kueue';
+export { NOTEBOOK_CULLING_DEFAULTS } from './notebook-controller';
+export type { NotebookControllerReleaseProps } from './notebook-controller';
+export type { NvidiaChartProps } from './nvidia-device-plugin';
+export type { SparkOperatorReleaseProps } from './spark-operator';
