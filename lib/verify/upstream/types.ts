@@ -1,0 +1,59 @@
+/**
+ * Types shared by the release checks (this folder) and the whole-platform verification
+ * (../platform): what each Argo CD Application of the output installs, as far as it can be
+ * known offline from the upstream artifacts.
+ */
+import { ReleaseProvides } from '../../core/release-provides';
+
+/** A Kubernetes object as parsed from YAML. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly labels?: { [k: string]: string }; readonly annotations?: { [k: string]: string }; readonly [k: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** How a release's source is built. */
+export enum ReleaseSourceType {
+  /** A Helm chart (repository or OCI). */
+  HELM = 'helm',
+  /** A kustomization in a git repository. */
+  KUSTOMIZE = 'kustomize',
+  /** A directory of plain manifests in git (the root Application of an app of apps). */
+  DIRECTORY = 'directory',
+}
+
+/** One Argo CD Application of the output and what it installs. */
+export interface ReleaseRender {
+  /** Application name. */
+  readonly application: string;
+  /** File and document index of the Application in the output (for messages). */
+  readonly location: string;
+  /** Destination namespace. */
+  readonly namespace: string;
+  /** Argo CD sync wave of the Application (0 when none). */
+  readonly syncWave: number;
+  /** Source type. */
+  readonly sourceType: ReleaseSourceType;
+  /** Repository URL, chart or path, and pinned revision, as the Application names them. */
+  readonly repoUrl: string;
+  readonly chartOrPath: string;
+  readonly revision: string;
+  /** The local upstream directory the source was checked against, when found. */
+  readonly upstreamDir?: string;
+  /**
+   * What the release installs:
+   * - kustomize: the objects of `kubectl kustomize` over the vendored tree with the Application's
+   *   namespace, images and patches (`rendered` true);
+   * - Helm: objects built from the Application's {@link ReleaseProvides} declaration after it
+   *   was checked against the chart (`rendered` false): CRD stubs, Services, workloads as
+   *   Deployments, named objects.
+   */
+  readonly objects: KubeObject[];
+  /** Whether `objects` come from a real render. */
+  readonly rendered: boolean;
+  /** The release's own declaration (from its annotation), when present. */
+  readonly provides?: ReleaseProvides;
+  /** The Helm values the Application sets, merged over the chart's values.yaml (Helm sources). */
+  readonly effectiveValues?: { [key: string]: unknown };
+}
