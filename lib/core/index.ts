@@ -8,3 +8,4 @@ export * from './sizing';
 export * from './cidr';
 export * from './metrics';
 export * from './platform-spec';
+export * from './release-provides';

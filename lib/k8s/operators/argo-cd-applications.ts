@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { createReleaseNamespaces } from './namespaces';
 import { OperatorRelease, ReleaseSourceKind, isPinnedVersion } from './release';
 import { invalidProp } from '../../core/errors';
+import { PROVIDES_ANNOTATION } from '../../core/release-provides';
 import { Application, ApplicationSpecSource } from '../../imports/argoproj.io';
 import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../pod-security';
 
@@ -106,6 +107,7 @@ export class ArgoCdApplications extends Construct {
     for (const r of this.releases) {
       const annotations: { [key: string]: string } = { [SYNC_WAVE_ANNOTATION]: String(r.syncWave) };
       if (r.description) annotations['cnai.io/description'] = r.description;
+      if (Object.keys(r.provides).length > 0) annotations[PROVIDES_ANNOTATION] = JSON.stringify(r.provides);
       const syncOptions = ['CreateNamespace=false', 'PruneLast=true'];
       if (r.serverSideApply) syncOptions.push('ServerSideApply=true');
       this.applications[r.name] = new Application(this, `Application-${r.name}`, {

@@ -2,6 +2,7 @@ import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { PinnedGitPath, PinnedHelmChart } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
+import { ReleaseProvides } from '../../core/release-provides';
 
 /** Kind of source a release is installed from. */
 export enum ReleaseSourceKind {
@@ -176,6 +177,13 @@ export interface OperatorReleaseProps {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * What the release puts into the cluster that the platform's objects refer to (CRDs,
+   * Services, pods, runtimes, ...). Recorded on the Argo CD Application, so the verifier can
+   * resolve references to it and check the declaration against the upstream artifacts.
+   * @default - nothing declared
+   */
+  readonly provides?: ReleaseProvides;
 }
 
 /** One pinned third-party release: what to install, where, how and when. */
@@ -190,6 +198,7 @@ export class OperatorRelease {
   public readonly podSecurity: PodSecurityLevel;
   public readonly podSecurityReason?: string;
   public readonly description?: string;
+  public readonly provides: ReleaseProvides;
 
   constructor(props: OperatorReleaseProps) {
     const where = `OperatorRelease(${props.name})`;
@@ -205,6 +214,7 @@ export class OperatorRelease {
       ? undefined
       : props.podSecurityReason ?? `upstream pods of ${props.name} are not all restricted-compliant`;
     this.description = props.description;
+    this.provides = props.provides ?? {};
     if (Object.keys(this.values).length > 0 && this.source.kind === ReleaseSourceKind.GIT_KUSTOMIZE) {
       throw invalidProp(where, 'values', this.values, 'a kustomize source takes no Helm values',
         'express the change as source options (images, namespace, patches) of ReleaseSource.gitKustomize');
