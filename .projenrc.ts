@@ -33,12 +33,19 @@ const project = new typescript.TypeScriptProject({
   license: 'Apache-2.0',
   copyrightOwner: 'cnai-constructs authors',
 
-  deps: [
+  // The CDKs and constructs are peers: an app has one construct tree, with the versions it
+  // chose. projen adds each peer as a dev dependency pinned to the lower bound, so the
+  // library is built and tested against exactly that version (the consumer test installs the
+  // packed library next to those versions). Each layer needs only its own CDK: the peers
+  // are optional, and an entry point whose CDK is missing fails to load with Node's message.
+  peerDeps: [
     `cdktf@${CDKTF}`,
     `@cdktf/provider-aws@${PROVIDER_AWS}`,
     'cdk8s@^2.70.106',
     'cdk8s-plus-27@~2.9.5',
     'constructs@^10.8.1',
+  ],
+  deps: [
     'yaml@^2.9.1',
     'ajv@^8.20.0',
     '@bufbuild/cel@0.6.1',
@@ -116,6 +123,28 @@ const project = new typescript.TypeScriptProject({
   bin: { 'cnai-verify': 'build/verify/cli.js' },
   gitignore: ['/build/', 'cdktf.out/', 'dist/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
 });
+
+// What users install: the compiled library and its docs, nothing of the repository's
+// tooling (tests, caches, benchmark, scripts, examples importing ../../lib).
+project.npmignore?.exclude('/cdktf.out/', '/bench/', '/scripts/', '/examples/', '/.cache/', '/.tmp/', '/test-reports/', '/coverage/');
+project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'build/verify/schema-sources.tsv', 'README.md', 'LICENSE', 'CHANGELOG.md']);
+// Entry points: the shared vocabulary at the root, one per layer, and the verifier.
+const entry = (dir: string) => ({ types: `./build/${dir}index.d.ts`, default: `./build/${dir}index.js` });
+project.package.addField('exports', {
+  '.': entry(''),
+  './aws': entry('aws/'),
+  './k8s': entry('k8s/'),
+  './verify': entry('verify/'),
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', { '*': { aws: ['build/aws/index.d.ts'], k8s: ['build/k8s/index.d.ts'], verify: ['build/verify/index.d.ts'] } });
+project.package.addField('peerDependenciesMeta', {
+  'cdktf': { optional: true },
+  '@cdktf/provider-aws': { optional: true },
+  'cdk8s': { optional: true },
+  'cdk8s-plus-27': { optional: true },
+});
+project.package.addVersion('0.1.0');
 
 // Snapshots are rewritten only by hand (`npx jest -u`), never by a task CI could run.
 project.tasks.removeTask('test:update');
