@@ -9,7 +9,13 @@ import { ReleaseProvides } from '../../core/release-provides';
 export interface KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly labels?: { [k: string]: string }; readonly annotations?: { [k: string]: string }; readonly [k: string]: unknown };
+  readonly metadata: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: { [k: string]: string };
+    readonly annotations?: { [k: string]: string };
+    readonly [k: string]: unknown;
+  };
   readonly [key: string]: unknown;
 }
 
