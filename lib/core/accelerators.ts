@@ -345,14 +345,23 @@ export class GpuInstanceType {
     if (found) return found;
     const input = typeof instanceType === 'string' ? instanceType.trim().toLowerCase() : '';
     const familyName = input.split('.')[0];
-    const sameFamily = FAMILIES[familyName] ? GpuInstanceType.family(familyName).map((t) => t.name) : [];
-    const close = sameFamily.length > 0 ? sameFamily : GpuInstanceType.closeMatches(input);
-    const problem = sameFamily.length > 0
-      ? `family ${familyName} has no such size in the GPU catalogue`
-      : 'not an NVIDIA GPU instance type of the catalogue';
-    const fix = close.length > 0
-      ? `use one of ${close.join(', ')}`
-      : `use an instance type of the families ${Object.keys(FAMILIES).join(', ')}`;
+    const families = Object.keys(FAMILIES);
+    const examples = 'e.g. g5.xlarge (1 x A10G 24 GiB), g6e.xlarge (1 x L40S 48 GiB), p5.48xlarge (8 x H100 80 GiB)';
+    let problem: string;
+    let fix: string;
+    if (FAMILIES[familyName]) {
+      problem = `family ${familyName} has no such size in the GPU catalogue`;
+      fix = `use one of ${GpuInstanceType.family(familyName).map((t) => t.name).join(', ')}`;
+    } else if (GpuInstanceType.closeMatches(input).length > 0) {
+      // A typo of a GPU family (g6x.xlarge): name the types it was probably meant to be.
+      problem = 'not an instance type of the GPU catalogue';
+      fix = `use one of ${GpuInstanceType.closeMatches(input).join(', ')}`;
+    } else {
+      problem = typeof instanceType === 'string' && /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/.test(input)
+        ? `${familyName} is not an NVIDIA GPU instance family (the catalogue holds the GPU families ${families.join(', ')})`
+        : 'not an EC2 instance type name (family.size)';
+      fix = `use a GPU instance type of the families ${families.join(', ')}, ${examples}`;
+    }
     throw invalidProp(construct, prop, instanceType, problem, fix);
   }
 
@@ -410,7 +419,8 @@ export class GpuInstanceType {
     const family = input.slice(0, dot);
     const size = input.slice(dot + 1);
     return GpuInstanceType.all()
-      .filter((t) => t.name.slice(t.family.length + 1) === size && editDistance(family, t.family) <= 1)
+      // Same first letter: g6x is a typo of g6e, but m5 is a family of its own (no GPU), not a typo of g5.
+      .filter((t) => t.name.slice(t.family.length + 1) === size && family[0] === t.family[0] && editDistance(family, t.family) <= 1)
       .map((t) => t.name);
   }
 

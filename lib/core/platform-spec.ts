@@ -414,10 +414,26 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
 
   // Pools.
   const pools = new Map<string, GpuPoolSpec>();
+  const invalidPools = new Set<string>();
   spec.gpuPools.forEach((pool, i) => {
     const at = `gpuPools[${i}]`;
     problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, pool.name, NAME_RULES.dns1123Label));
     if (!problems.check(!pools.has(pool.name), p(`${at}.name`, pool.name, 'two pools have this name', 'give each pool its own name'))) return;
+    // A spec read from JSON or written in JavaScript can carry names or other values where
+    // catalogue types belong: report each one, and leave the pool out of the checks that
+    // need its GPUs (quotas, sizing), which would only repeat the same cause.
+    const notTypes = (pool.instanceTypes ?? []).map((t, k) => ({ t, k })).filter(({ t }) => !(t instanceof GpuInstanceType));
+    for (const { t, k } of notTypes) {
+      if (typeof t === 'string') {
+        problems.capture(() => GpuInstanceType.of(t, `${SPEC} ${spec.name}`, `${at}.instanceTypes[${k}]`));
+      } else {
+        problems.add(p(`${at}.instanceTypes[${k}]`, t, 'not a GpuInstanceType of the catalogue', 'use a constant such as GpuInstanceType.G5_XLARGE, or GpuInstanceType.of("g5.xlarge")'));
+      }
+    }
+    if (notTypes.length > 0 || !Array.isArray(pool.instanceTypes)) {
+      invalidPools.add(pool.name);
+      return;
+    }
     pools.set(pool.name, pool);
     problems.check(pool.instanceTypes.length > 0, p(`${at}.instanceTypes`, [], 'a GPU pool needs at least one instance type', 'list instance types of one family'));
     const families = [...new Set(pool.instanceTypes.map((t) => t.family))];
@@ -450,6 +466,7 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
     teams.set(team.name, team);
     team.quotas.forEach((q, j) => {
       const pool = pools.get(q.pool);
+      if (invalidPools.has(q.pool)) return;
       if (!problems.check(pool !== undefined, p(`${at}.quotas[${j}].pool`, q.pool, 'no GPU pool has this name',
         `use one of ${[...pools.keys()].map((n) => JSON.stringify(n)).join(', ') || '(no pools defined)'}`))) return;
       const capacity = poolGpuCapacity(pool!);
@@ -475,6 +492,7 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
     models.set(m.name, m);
     const team = teams.get(m.team);
     problems.check(team !== undefined, p(`${at}.team`, m.team, 'no team has this name', `use one of ${[...teams.keys()].map((n) => JSON.stringify(n)).join(', ')}`));
+    if (m.pools.some((n) => invalidPools.has(n))) return;
     const unknown = m.pools.filter((n) => !pools.has(n));
     problems.check(m.pools.length > 0 && unknown.length === 0, p(`${at}.pools`, m.pools,
       m.pools.length === 0 ? 'a served model needs at least one pool' : `no GPU pool is named ${unknown.join(', ')}`,
@@ -490,6 +508,12 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
       `must be at least 1 and at most maxReplicas (${max})`, 'set 1 <= minReplicas <= maxReplicas'));
     const candidates = m.pools.flatMap((n) => pools.get(n)?.instanceTypes ?? []);
     if (candidates.length === 0 || team === undefined) return;
+    if (m.maxModelLen !== undefined) {
+      const len = m.maxModelLen;
+      if (!problems.check(Number.isInteger(len) && len >= 1, p(`${at}.maxModelLen`, len, 'not a positive whole number of tokens', 'give the longest sequence in tokens, e.g. 8192'))) return;
+      if (!problems.check(len <= m.model.maxContextLength, p(`${at}.maxModelLen`, len,
+        `above the context window of ${m.model.name} (${m.model.maxContextLength} tokens)`, `give at most ${m.model.maxContextLength}, or leave maxModelLen out to serve the whole window`))) return;
+    }
     const model = m.maxModelLen !== undefined ? problems.capture(() => m.model.withServing({ maxContextLength: m.maxModelLen }, `${SPEC} ${spec.name} ${at}`)) : m.model;
     if (!model) return;
     let sizing;
@@ -497,8 +521,10 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
       sizing = ModelSizing.recommend(model, { candidates, construct: `${SPEC} ${spec.name}` });
     } catch (e) {
       if (!(e instanceof CnaiError)) throw e;
-      // Sizing names its own prop; here the problem belongs to this model of the spec.
-      problems.add({ construct: e.construct, prop: `${at}.model`, value: m.model.name, problem: e.problem, fix: e.fix });
+      // Sizing names its own prop; here the problem belongs to this model of the spec, whose
+      // context length is maxModelLen, and whose candidates are the types of its pools.
+      const fix = e.fix.replace(/maxContextLength/g, 'maxModelLen').replace(/add a larger instance type such as/g, `give the model a pool of larger GPUs (${m.pools.join(', ')} ha${m.pools.length === 1 ? 's' : 've'} ${[...new Set(candidates.map((t) => t.name))].join(', ')}), such as`);
+      problems.add({ construct: e.construct, prop: `${at}.model`, value: m.model.name, problem: e.problem, fix });
       return;
     }
     const budget = max * sizing.tensorParallel;

@@ -101,6 +101,9 @@ export interface SizingRecommendation {
 
 const GIB = 1024 ** 3;
 
+/** The shortest context sizing suggests: a model serving fewer tokens than this is not worth suggesting. */
+const MIN_SUGGESTED_CONTEXT = 1024;
+
 interface Ranked {
   readonly type: GpuInstanceType;
   readonly index: number;
@@ -191,6 +194,19 @@ export class ModelSizing {
       || a.index - b.index);
   }
 
+  /** The configuration with the most room for KV cache among the candidates (for suggestions). */
+  private static bestCapacity(spec: ModelSpec, candidates: GpuInstanceType[], utilisation: number): GpuMemoryBreakdown | undefined {
+    let best: GpuMemoryBreakdown | undefined;
+    for (const type of candidates) {
+      if (ModelSizing.dtypeProblem(spec, type) !== undefined) continue;
+      for (const tp of ModelSizing.tensorParallelDegrees(spec, type)) {
+        const b = ModelSizing.breakdown(spec, type, tp, utilisation);
+        if ((b.kvCacheTokenCapacity ?? 0) > (best?.kvCacheTokenCapacity ?? 0)) best = b;
+      }
+    }
+    return best;
+  }
+
   private static breakdown(spec: ModelSpec, type: GpuInstanceType, tp: number, utilisation: number): GpuMemoryBreakdown {
     const weightsGiB = spec.weightGiB / tp;
     const overheadGiB = SIZING_CONSTANTS.runtimeOverheadGiBPerGpu + SIZING_CONSTANTS.activationFractionOfWeights * weightsGiB;
@@ -278,7 +294,7 @@ export class ModelSizing {
       const capacity = capacityBest.kvCacheTokenCapacity;
       const where = `${capacityBest.instanceType} at tensor parallel ${capacityBest.tensorParallel}`;
       const context = Math.floor(capacity / spec.concurrentSequences);
-      if (context >= 1 && context < spec.maxContextLength) {
+      if (context >= MIN_SUGGESTED_CONTEXT && context < spec.maxContextLength) {
         fixes.push(`shorten maxContextLength to at most ${context} tokens (fits ${where})`);
       }
       const sequences = Math.floor(capacity / spec.maxContextLength);
@@ -297,12 +313,27 @@ export class ModelSizing {
     if (lighter.length > 1 && lighter[0].kvCacheDtype !== undefined && spec.weightDtype !== ModelDtype.INT4) {
       lighter.push({ text: 'quantise the weights to int4 and use kvCacheDtype fp8', weightDtype: ModelDtype.INT4, kvCacheDtype: ModelDtype.FP8 });
     }
+    let lighterFits = false;
     for (const change of lighter) {
       const changed = spec.withServing({ weightDtype: change.weightDtype, kvCacheDtype: change.kvCacheDtype });
       const fit = ModelSizing.search(changed, candidates, utilisation)[0];
       if (fit) {
         fixes.push(`${change.text} (fits ${fit.type.name} at tensor parallel ${fit.breakdown.tensorParallel})`);
+        lighterFits = true;
         break;
+      }
+    }
+    // A quantised model that fits only with a shorter context: say both (the weights alone
+    // may exceed the GPUs at 16 bits, so a shorter context alone cannot help).
+    if (!lighterFits && fixes.length === 0 && spec.kind === ModelKind.TEXT_GENERATION) {
+      for (const change of lighter) {
+        const changed = spec.withServing({ weightDtype: change.weightDtype, kvCacheDtype: change.kvCacheDtype });
+        const best = ModelSizing.bestCapacity(changed, candidates, utilisation);
+        const context = best?.kvCacheTokenCapacity !== undefined ? Math.floor(best.kvCacheTokenCapacity / spec.concurrentSequences) : 0;
+        if (best && context >= MIN_SUGGESTED_CONTEXT) {
+          fixes.push(`${change.text} and shorten maxContextLength to at most ${context} tokens (fits ${best.instanceType} at tensor parallel ${best.tensorParallel})`);
+          break;
+        }
       }
     }
     if (options.candidates !== undefined) {

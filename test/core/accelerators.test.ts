@@ -143,8 +143,15 @@ describe('GPU instance type catalogue', () => {
       expect(() => GpuInstanceType.of('g6e.xlarg')).toThrow(
         'GpuInstanceType: invalid instanceType = "g6e.xlarg": family g6e has no such size in the GPU catalogue');
       expect(() => GpuInstanceType.of('p5d.48xlarge')).toThrow(
-        'GpuInstanceType: invalid instanceType = "p5d.48xlarge": not an NVIDIA GPU instance type of the catalogue. '
+        'GpuInstanceType: invalid instanceType = "p5d.48xlarge": not an instance type of the GPU catalogue. '
         + 'Fix: use one of p5.48xlarge, p5e.48xlarge.');
+    });
+
+    test('a CPU family one letter away from a GPU family is not taken for a typo (m5 is not g5)', () => {
+      expect(() => GpuInstanceType.of('m5.xlarge')).toThrow(
+        'GpuInstanceType: invalid instanceType = "m5.xlarge": m5 is not an NVIDIA GPU instance family (the catalogue holds the GPU families '
+        + 'g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en). Fix: use a GPU instance type of the families g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en, '
+        + 'e.g. g5.xlarge (1 x A10G 24 GiB), g6e.xlarge (1 x L40S 48 GiB), p5.48xlarge (8 x H100 80 GiB).');
     });
 
     test('a CPU type lists the families available', () => {
@@ -159,12 +166,14 @@ describe('GPU instance type catalogue', () => {
       expect(e.construct).toBe('platform/pool');
       expect(e.prop).toBe('instanceType');
       expect(e.value).toBe('m5.large');
-      expect(e.message).toBe('platform/pool: invalid instanceType = "m5.large": not an NVIDIA GPU instance type of the catalogue. '
-        + 'Fix: use an instance type of the families g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en.');
+      expect(e.message).toBe('platform/pool: invalid instanceType = "m5.large": m5 is not an NVIDIA GPU instance family '
+        + '(the catalogue holds the GPU families g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en). '
+        + 'Fix: use a GPU instance type of the families g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en, '
+        + 'e.g. g5.xlarge (1 x A10G 24 GiB), g6e.xlarge (1 x L40S 48 GiB), p5.48xlarge (8 x H100 80 GiB).');
     });
 
     test('a non-string value is rejected with the same error', () => {
-      expect(() => GpuInstanceType.of(42 as any)).toThrow('GpuInstanceType: invalid instanceType = 42: not an NVIDIA GPU instance type');
+      expect(() => GpuInstanceType.of(42 as any)).toThrow('GpuInstanceType: invalid instanceType = 42: not an EC2 instance type name (family.size)');
     });
 
     test('unknown family', () => {

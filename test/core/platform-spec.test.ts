@@ -95,6 +95,45 @@ describe('validatePlatformSpec', () => {
     expect(problems[0]).toMatch(/^models\[0\]\.model: .*GiB/);
   });
 
+  test('maxModelLen above the model\'s context window is named as such, not as a memory problem', () => {
+    expect(() => validatePlatformSpec(spec({
+      models: [{ name: 'chat', team: 'team-a', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'], maxModelLen: 200000 }],
+    }))).toThrow('spec cnai: invalid models[0].maxModelLen = 200000: above the context window of llama-3.1-8b-instruct (131072 tokens). '
+      + 'Fix: give at most 131072, or leave maxModelLen out to serve the whole window.');
+  });
+
+  test('a context too long for the pool suggests a shorter maxModelLen (the spec\'s prop), within the window', () => {
+    let message = '';
+    try {
+      validatePlatformSpec(spec({
+        gpuPools: [{ name: 'l40s', instanceTypes: [GpuInstanceType.G5_XLARGE], maxNodes: 4 }],
+        teams: [{ name: 'team-a', quotas: [{ pool: 'l40s', gpus: 4 }] }],
+        models: [{ name: 'chat', team: 'team-a', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'], maxModelLen: 131072 }],
+        vectorDatabase: undefined,
+      }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^spec cnai: invalid models\[0\]\.model = "llama-3\.1-8b-instruct": needs [\d.]+ GiB per GPU at tensor parallel 1 on g5\.xlarge/);
+    expect(message).toMatch(/Fix: shorten maxModelLen to at most \d+ tokens \(fits g5\.xlarge at tensor parallel 1\)/);
+    expect(message).not.toContain('maxContextLength');
+  });
+
+  test('a model too large for its pools names a pool of larger GPUs', () => {
+    expect(() => validatePlatformSpec(spec({
+      models: [{ name: 'chat', team: 'team-a', model: ModelPresets.LLAMA_3_1_70B_INSTRUCT, pools: ['l40s'] }],
+    }))).toThrow(/Fix: give the model a pool of larger GPUs \(l40s has g6e\.xlarge\), such as p4d\.24xlarge \(tensor parallel 8\)\.$/);
+  });
+
+  test('an instance type that is not a catalogue GPU type (a spec from JSON) is reported once, without cascades', () => {
+    expect(problemsOf(spec({
+      gpuPools: [{ name: 'l40s', instanceTypes: ['m5.xlarge' as any], maxNodes: 4 }, { name: 'h100', instanceTypes: [{ name: 'p5.48xlarge' } as any], maxNodes: 2 }],
+    }))).toEqual([
+      'gpuPools[0].instanceTypes[0]: m5 is not an NVIDIA GPU instance family (the catalogue holds the GPU families g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en)',
+      'gpuPools[1].instanceTypes[0]: not a GpuInstanceType of the catalogue',
+    ]);
+  });
+
   test("a model's GPU budget above its team's quota", () => {
     const models = [{ name: 'chat', team: 'team-b', model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, pools: ['l40s'], maxModelLen: 8192, maxReplicas: 5 }];
     expect(problemsOf(spec({ models, vectorDatabase: undefined }))).toEqual([

@@ -191,6 +191,11 @@ describe('data types and GPU generations', () => {
 });
 
 describe('when nothing fits', () => {
+  test('a model whose 16-bit weights exceed the GPU: a quantised model with a shorter context is suggested (shorter context alone cannot help)', () => {
+    expect(() => ModelSizing.recommend(ModelPresets.LLAMA_3_1_8B_INSTRUCT, { candidates: [GpuInstanceType.G4DN_XLARGE], construct: 'serving/chat' }))
+      .toThrow(/Fix: quantise the weights to int4 and shorten maxContextLength to at most 52422 tokens \(fits g4dn\.xlarge at tensor parallel 1\); or add a larger instance type such as g6e\.xlarge \(tensor parallel 1\)\.$/);
+  });
+
   test('the error states the memory needed per GPU at the closest configuration and what would fit', () => {
     const e = errorOf(() => ModelSizing.recommend(llama8b.withServing({ concurrentSequences: 4 }), {
       candidates: [GpuInstanceType.G5_XLARGE],
