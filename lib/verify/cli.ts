@@ -28,7 +28,18 @@ const USAGE = `usage:
   cnai-verify k8s [--schemas DIR] [--kubernetes-version V] [--crd FILE]... PATH...
   cnai-verify terraform [--no-plan] [--mock-provider] PATH...
   cnai-verify fetch-schemas [--dir DIR]
-  cnai-verify [all] [--k8s DIR] [--terraform DIR]`;
+  cnai-verify [all] [--k8s DIR] [--terraform DIR]     (defaults: dist, cdktf.out)
+  cnai-verify --help
+
+A PATH is a YAML file or a folder of them (k8s), or a stack folder or a cdktf.out folder
+(terraform). Exit code 0 when everything is valid, 1 on findings, 2 on usage errors.
+
+Environment:
+  CNAI_SCHEMA_DIR          schema folder (k8s/ and crds/); default: ../shared/schemas next to the
+                           package, then .cache/cnai-schemas (filled by fetch-schemas)
+  CNAI_TF_PROVIDER_MIRROR  filesystem mirror of the hashicorp/aws provider for offline init/plan;
+                           default: the standard plugin folders, else the Terraform registry
+  CNAI_TERRAFORM_BINARY    terraform executable; default: terraform on PATH`;
 
 class UsageError extends Error {}
 
@@ -137,6 +148,10 @@ function verifyTerraform(parsed: Parsed, io: CliIo): boolean {
 
 /** Runs the command; returns the exit code. */
 export async function main(argv: string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(USAGE);
+    return 0;
+  }
   const [command, ...rest] = argv[0] && !argv[0].startsWith('--') ? argv : ['all', ...argv];
   try {
     switch (command) {

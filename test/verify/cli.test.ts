@@ -52,6 +52,16 @@ describe('cnai-verify', () => {
     expect((await run('terraform', '--bogus')).err).toContain('unknown option --bogus');
   });
 
+  test('--help (anywhere) and help print the usage with the environment variables, exit 0', async () => {
+    for (const argv of [['--help'], ['-h'], ['help'], ['k8s', '--help']]) {
+      const r = await run(...argv);
+      expect({ argv, code: r.code, err: r.err }).toEqual({ argv, code: 0, err: '' });
+      expect(r.out).toMatch(/^usage:/);
+      expect(r.out).toContain('CNAI_SCHEMA_DIR');
+      expect(r.out).toContain('CNAI_TF_PROVIDER_MIRROR');
+    }
+  });
+
   test('terraform: a stack with an unknown attribute exits 1 with the diagnostic', async () => {
     const r = await run('terraform', '--no-plan', path.join(fixtures, 'terraform', 'unknown-attribute'));
     expect(r.code).toBe(1);
