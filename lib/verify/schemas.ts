@@ -114,7 +114,7 @@ export function loadSchemaSources(): SchemaSource[] {
 
 /** How to get the schema files, for error messages. */
 export function schemaDirHelp(): string {
-  return `Get the files with fetchSchemas() from the verify module (downloads the pinned files listed in ${SOURCES_FILE} `
+  return `Get the files with \`npx cnai-verify fetch-schemas\` (or fetchSchemas() from the verify module: downloads the pinned files listed in ${SOURCES_FILE} `
     + `into ${defaultSchemaCacheDir()} and checks their sha256), or point $${SCHEMA_DIR_ENV} or the schemaDir option `
     + 'at a directory holding k8s/v<version>-definitions.json and crds/*.yaml.';
 }
@@ -271,8 +271,12 @@ export async function fetchSchemas(options: FetchSchemasOptions = {}): Promise<F
       }
       data = Buffer.from(await response.arrayBuffer());
     } catch (e) {
-      failures.push(`${s.file}: download from ${url} failed: ${(e as Error).message}`);
-      continue;
+      // A network that cannot be reached fails every file the same way: say it once, with
+      // the real cause, and what to do instead.
+      throw new SchemaDirError(`Could not download the schema files: ${networkCause(e)} (fetching ${url}). `
+        + `Without network access, point $${SCHEMA_DIR_ENV} at a folder holding the schema files (k8s/ and crds/; the files and their `
+        + `sha256 are listed in ${SOURCES_FILE}), or run \`npx cnai-verify fetch-schemas\` on a machine that can reach raw.githubusercontent.com `
+        + `and copy ${dir} here.${result.downloaded.length + result.cached.length > 0 ? ` ${result.downloaded.length + result.cached.length} of ${sources.length} files are in place.` : ''}`);
     }
     if (!bySha(s, data)) continue;
     writeAtomic(path.join(dir, s.file), data);
@@ -304,6 +308,15 @@ export async function fetchSchemas(options: FetchSchemasOptions = {}): Promise<F
     throw new SchemaDirError(`Could not get ${failures.length} schema file${failures.length === 1 ? '' : 's'} into ${dir}:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   }
   return result;
+}
+
+/** The underlying reason of a failed fetch (Node's fetch wraps it: `fetch failed` with a `cause` such as ENOTFOUND). */
+export function networkCause(e: unknown): string {
+  const err = e as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = err?.cause;
+  if (cause?.code && cause.message) return cause.message.includes(cause.code) ? cause.message : `${cause.code}: ${cause.message}`;
+  if (cause?.message) return cause.message;
+  return err?.message ?? String(e);
 }
 
 function defaultFetch(): FetchFunction {

@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { deriveKatibExperimentCrd, deriveKustomizedNotebookCrd, validateManifests } from '../../lib/verify/k8s';
 import {
-  assertSchemaDir, FetchFunction, fetchSchemas, loadSchemaSources, resolveSchemaDir, SCHEMA_DIR_ENV, SchemaDirError, SchemaSource,
-  schemaSourceUrl, verifySchemaChecksums,
+  assertSchemaDir, defaultSchemaCacheDir, FetchFunction, fetchSchemas, loadSchemaSources, packageRoot, resolveSchemaDir, SCHEMA_DIR_ENV,
+  SchemaDirError, SchemaSource, schemaSourceUrl, verifySchemaChecksums,
 } from '../../lib/verify/schemas';
 
 // The project's own schema directory (../shared/schemas, or $CNAI_SCHEMA_DIR in CI).
@@ -52,7 +52,7 @@ describe('resolveSchemaDir', () => {
     const missing = path.join(tmp, 'nope');
     expect(() => resolveSchemaDir(missing)).toThrow(SchemaDirError);
     expect(() => resolveSchemaDir(missing))
-      .toThrow(new RegExp(`Schema directory ${missing} \\(from the schemaDir option\\) does not exist\\. Get the files with fetchSchemas\\(\\).*\\$${SCHEMA_DIR_ENV}`));
+      .toThrow(new RegExp(`Schema directory ${missing} \\(from the schemaDir option\\) does not exist\\. Get the files with .npx cnai-verify fetch-schemas. \\(or fetchSchemas\\(\\).*\\$${SCHEMA_DIR_ENV}`));
   });
 
   test('then $CNAI_SCHEMA_DIR, which must exist too (never a silent fallback)', () => {
@@ -60,9 +60,17 @@ describe('resolveSchemaDir', () => {
     withEnv(path.join(tmp, 'nope'), () => expect(() => resolveSchemaDir()).toThrow(/\(from \$CNAI_SCHEMA_DIR\) does not exist/));
   });
 
-  test('then ../shared/schemas next to the project, or the fetch cache', () => {
-    const found = withEnv(undefined, () => resolveSchemaDir());
-    expect(found === path.resolve(__dirname, '..', '..', '..', 'shared', 'schemas') || found.endsWith(path.join('.cache', 'cnai-schemas'))).toBe(true);
+  test('then ../shared/schemas next to the project, then the fetch cache, else an error saying how to get the files', () => {
+    // Whichever of the two this clone has (a maintainer's ../shared, a user's fetch cache, or neither).
+    const shared = path.resolve(packageRoot(), '..', 'shared', 'schemas');
+    const cache = defaultSchemaCacheDir();
+    const isDir = (d: string) => fs.existsSync(d) && fs.statSync(d).isDirectory();
+    const expected = isDir(shared) ? shared : isDir(cache) ? cache : undefined;
+    if (expected) {
+      expect(withEnv(undefined, () => resolveSchemaDir())).toBe(expected);
+    } else {
+      expect(() => withEnv(undefined, () => resolveSchemaDir())).toThrow(/No schema directory: no schemaDir option, \$CNAI_SCHEMA_DIR is not set/);
+    }
   });
 
   test('an incomplete directory is an error naming the missing files', () => {
@@ -126,6 +134,23 @@ describe('fetchSchemas', () => {
       `crds/keda-scaledobjects.yaml: sha256 mismatch: expected ${sources[0].sha256}, actual ${sha256(tampered)}`);
     expect(fs.existsSync(path.join(tmp, 'crds', 'keda-scaledobjects.yaml'))).toBe(false);
     expect(fs.existsSync(path.join(tmp, 'crds', 'kueue-localqueues.yaml'))).toBe(true);
+  });
+
+  test('no network: one message with the real cause and what to do instead, not one line per file', async () => {
+    // What Node's fetch throws when DNS fails.
+    const offline: FetchFunction = async () => {
+      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND raw.githubusercontent.com'), { code: 'ENOTFOUND' }) });
+    };
+    let message = '';
+    try {
+      await fetchSchemas({ dir: tmp, fetch: offline });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Could not download the schema files: getaddrinfo ENOTFOUND raw\.githubusercontent\.com \(fetching https:\/\/raw\.githubusercontent\.com\/\S+\)\. /);
+    expect(message).toContain('point $CNAI_SCHEMA_DIR at a folder holding the schema files');
+    expect(message).toContain('npx cnai-verify fetch-schemas');
+    expect(message.split('\n')).toHaveLength(1);
   });
 
   test('HTTP errors and missing inputs of derived files are reported per file', async () => {
