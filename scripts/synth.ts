@@ -24,56 +24,67 @@ import { verifyTerraformStack } from '../lib/verify/terraform';
 const root = path.resolve(__dirname, '..');
 const args = new Set(process.argv.slice(2));
 
-function timed<T>(label: string, fn: () => T, timings: { [k: string]: number }): T {
-  const start = Date.now();
-  try {
-    return fn();
-  } finally {
-    timings[label] = Date.now() - start;
-  }
-}
-
 function table(title: string, rows: { [k: string]: number | string }): string {
   const keys = Object.keys(rows);
   const width = Math.max(...keys.map((k) => k.length), 10);
   return [title, ...keys.map((k) => `  ${k.padEnd(width)}  ${rows[k]}`)].join('\n');
 }
 
-function main(schemaDir: string): void {
+/** Prints a progress line when a phase ends: its name, what it did and how long it took. */
+function phase<T>(label: string, fn: () => T, timings: { [k: string]: number }, describe: (r: T) => string = () => ''): T {
+  const start = Date.now();
+  const result = fn();
+  timings[label] = Date.now() - start;
+  const what = describe(result);
+  console.log(`${label.padEnd(28)} ${String(timings[label]).padStart(6)} ms${what ? `  ${what}` : ''}`);
+  return result;
+}
+
+async function main(): Promise<void> {
   const timings: { [k: string]: number } = {};
   const tfOut = path.join(root, 'cdktf.out');
   const k8sOut = path.join(root, 'dist');
   fs.rmSync(tfOut, { recursive: true, force: true });
   fs.rmSync(k8sOut, { recursive: true, force: true });
 
-  // 1. AWS layer.
-  const aws = timed('synth aws', () => {
+  // 1. Synthesize both layers: the output is written before anything is verified.
+  const aws = phase('synthesize AWS layer', () => {
     const app = new CdktfApp({ outdir: tfOut });
     const stack = buildReferenceAws(app);
     app.synth();
     return stack;
-  }, timings);
+  }, timings, () => path.relative(root, tfOut));
   const applied = path.join(root, 'examples', 'reference-platform', APPLIED_CONTRACT_FILE);
   const contract: PlatformContract = fs.existsSync(applied) ? JSON.parse(fs.readFileSync(applied, 'utf8')) : previewContract(aws);
-
-  // 2. Kubernetes layer.
-  const k8s: CnaiPlatform = timed('synth k8s', () => {
+  const k8s: CnaiPlatform = phase('synthesize Kubernetes layer', () => {
     const app: Cdk8sApp = k8sApp(k8sOut);
     const platform = buildReferenceK8s(app, contract);
     app.synth();
     return platform;
-  }, timings);
+  }, timings, () => path.relative(root, k8sOut));
 
-  // 3. Verify: every Kubernetes object against its schema, every stack with terraform.
+  // 2. Verify. Without schema files (and no network to fetch them) the output stays written
+  // and the message says what was and was not verified.
+  let schemaDir: string;
+  try {
+    schemaDir = await schemaDirectory();
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n\nWritten but not verified: ${path.relative(root, tfOut)}/ and ${path.relative(root, k8sOut)}/ `
+      + '(no Kubernetes schema or Terraform check ran).');
+  }
   const yamlFiles = fs.readdirSync(k8sOut).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => ({ file: path.join('dist', f), content: fs.readFileSync(path.join(k8sOut, f), 'utf8') }));
-  const k8sReport = timed('verify k8s', () => validateManifests(yamlFiles, { schemaDir }), timings);
+  const k8sReport = phase('verify Kubernetes schemas', () => validateManifests(yamlFiles, { schemaDir }), timings,
+    (r) => `${r.objectsChecked} objects, ${r.findings.length} findings`);
   if (!k8sReport.valid) {
     console.error(k8sReport.findings.map((f) => `${f.file ?? ''}#${f.documentIndex} ${f.kind}/${f.name} ${f.path}: ${f.reason}`).join('\n'));
     throw new Error(`${k8sReport.findings.length} Kubernetes schema findings: the synthesized output is not valid`);
   }
   const stacksDir = path.join(tfOut, 'stacks');
-  const tfResults = fs.readdirSync(stacksDir).sort().map((name) =>
-    timed(`verify terraform ${name}`, () => verifyTerraformStack(path.join(stacksDir, name), { plan: !args.has('--no-plan') }), timings));
+  const tfResults = fs.readdirSync(stacksDir).sort().map((name) => {
+    const r = phase(`terraform ${name}`, () => verifyTerraformStack(path.join(stacksDir, name), { plan: !args.has('--no-plan') }), timings,
+      (x) => Object.entries(x.timingsMs).map(([step, ms]) => `${step} ${ms} ms`).join(', '));
+    return r;
+  });
 
   const summary = {
     terraform: {
@@ -149,7 +160,7 @@ async function schemaDirectory(): Promise<string> {
   }
 }
 
-schemaDirectory().then(main).catch((e) => {
+main().catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
