@@ -156,7 +156,7 @@ project.postCompileTask.exec('cp lib/verify/schema-sources.tsv build/verify/');
 // verifies them (schemas; terraform validate + offline plan) and prints a summary.
 project.addTask('synth', {
   description: 'Synthesize the platform (cdktf.out/, dist/), verify it and print a summary',
-  exec: 'ts-node --project tsconfig.dev.json scripts/synth.ts',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/synth.ts',
   receiveArgs: true,
 });
 // `npm run verify`: the verifier over what `synth` wrote (or any folder: see cnai-verify --help).
