@@ -425,7 +425,8 @@ export function checkDataServiceIsolation(model: PlatformModel, flows: NeededFlo
       }
       if (reached.length === 0) continue;
       const by = [...new Set(reached.flatMap((r) => r.decision.allowedBy))];
-      const byText = by.length > 0 ? `allowed by NetworkPolicy ${by.join(', ')}` : 'allowed: no NetworkPolicy isolates either end';
+      const partly = reached.every((r) => !r.decision.allowed) ? ' for some of its addresses' : '';
+      const byText = by.length > 0 ? `allowed${partly} by NetworkPolicy ${by.join(', ')}` : 'allowed: no NetworkPolicy isolates either end';
       findings.push({
         kind: FlowFindingKind.UNDECLARED,
         from: source.end,
