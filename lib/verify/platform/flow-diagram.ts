@@ -122,7 +122,9 @@ export function flowDiagram(results: FlowResult[], options: FlowDiagramOptions =
     const blocked = !r.decision.allowed;
     const key = `${from}|${to}|${blocked}`;
     const edge = edges.get(key) ?? { from, to, blocked, ports: [] };
-    if (!edge.ports.some((p) => p.protocol === r.flow.protocol && p.port === r.flow.port)) edge.ports.push({ protocol: r.flow.protocol, port: r.flow.port });
+    if (!edge.ports.some((p) => p.protocol === r.flow.protocol && p.port === r.flow.port)) {
+      edge.ports.push({ protocol: r.flow.protocol, port: r.flow.port });
+    }
     edges.set(key, edge);
   }
   const rank = (id: string) => (id.startsWith('n') ? 0 : 1) * 1e6 + Number(id.slice(1));

@@ -18,10 +18,10 @@
  * `checkFlows` evaluates each, and proves that no pod group without a needed flow into a data
  * service, and no unlabelled probe pod in any namespace, can reach the data service's ports.
  */
+import { PlatformModel, PodGroup, ReferenceKind, ServiceInfo } from './model';
 import {
   ANY_IPV4, Endpoint, endpointName, ExternalEndpoint, NetworkPolicyEvaluator, PolicyDecision, portLabel, podGroupName, Traffic,
 } from './network-policy';
-import { PlatformModel, PodGroup, ReferenceKind, ServiceInfo } from './model';
 
 /** Pod label that marks the pods of a data service (vector database, model registry) and their jobs. */
 export const DATA_SERVICE_POD_LABEL = 'cnai.io/data-service';
@@ -383,6 +383,16 @@ function anyAddress(): ExternalEndpoint {
   return { kind: 'external', name: 'any address outside the pod network', cidrs: ['0.0.0.0/0', '::/0'] };
 }
 
+/** The result of {@link checkDataServiceIsolation}. */
+export interface DataServiceIsolation {
+  /** Allowed undeclared flows. */
+  readonly findings: FlowFinding[];
+  /** The data services (`namespace/name`). */
+  readonly dataServices: string[];
+  /** How many connections were evaluated. */
+  readonly probesEvaluated: number;
+}
+
 /**
  * Proves that undeclared flows into data services are denied: for each data service, every
  * pod group of the model with no needed flow to it, an unlabelled probe pod in every
@@ -390,8 +400,12 @@ function anyAddress(): ExternalEndpoint {
  * network (unless an external end is a declared client), reach none of its ports. Pods of the
  * data service itself (replicas talking to each other) are left out.
  */
-export function checkDataServiceIsolation(model: PlatformModel, flows: NeededFlow[], options: FlowOptions = {}, evaluator = new NetworkPolicyEvaluator(model)):
-{ findings: FlowFinding[]; dataServices: string[]; probesEvaluated: number } {
+export function checkDataServiceIsolation(
+  model: PlatformModel,
+  flows: NeededFlow[],
+  options: FlowOptions = {},
+  evaluator: NetworkPolicyEvaluator = new NetworkPolicyEvaluator(model),
+): DataServiceIsolation {
   const services = dataServices(model, options.dataServiceLabel);
   let probeNs = options.probeNamespace ?? 'cnai-unlabelled-probe';
   while (model.namespaces.has(probeNs)) probeNs = `${probeNs}-x`;

@@ -32,8 +32,8 @@
  *   CIDRs. A connection is `allowed` when every address of the set is allowed, and
  *   `reachable` when some address is.
  */
-import { invalidProp } from '../../core/errors';
 import { ClusterAddresses, NetworkPolicyInfo, PlatformModel, PodGroup } from './model';
+import { invalidProp } from '../../core/errors';
 
 /** A pod group of the model (or a synthetic probe pod) as one end of a connection. */
 export interface PodEndpoint {
@@ -213,7 +213,7 @@ function parseIpv4(text: string): bigint | undefined {
   for (const part of m.slice(1)) {
     const v = Number(part);
     if (v > 255) return undefined;
-    n = (n << 8n) | BigInt(v);
+    n = n * 256n + BigInt(v);
   }
   return n;
 }
@@ -230,7 +230,7 @@ function parseIpv6(text: string): bigint | undefined {
   let n = 0n;
   for (const g of all) {
     if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-    n = (n << 16n) | BigInt(parseInt(g, 16));
+    n = n * 65536n + BigInt(parseInt(g, 16));
   }
   return n;
 }
@@ -246,7 +246,7 @@ function parseCidr(cidr: string): Range | undefined {
   const bits = family === 4 ? 32 : 128;
   const prefix = prefixText === undefined ? bits : Number(prefixText);
   if (!/^\d+$/.test(prefixText ?? String(bits)) || prefix > bits) return undefined;
-  const size = 1n << BigInt(bits - prefix);
+  const size = 2n ** BigInt(bits - prefix);
   const start = (value / size) * size;
   return { family, start, end: start + size - 1n };
 }
@@ -287,8 +287,8 @@ function intersects(a: RangeSet, b: RangeSet): boolean {
 }
 
 const EVERY_ADDRESS: RangeSet = [
-  { family: 4, start: 0n, end: (1n << 32n) - 1n },
-  { family: 6, start: 0n, end: (1n << 128n) - 1n },
+  { family: 4, start: 0n, end: 2n ** 32n - 1n },
+  { family: 6, start: 0n, end: 2n ** 128n - 1n },
 ];
 
 // ---------------------------------------------------------------------------------------

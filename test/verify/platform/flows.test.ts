@@ -14,7 +14,14 @@ import { endpointName } from '../../../lib/verify/platform/network-policy';
 
 const origin = { location: 'test', syncWave: 0 };
 
-function pods(id: string, labels: { [key: string]: string }, options: { ports?: PodPort[]; sa?: string; spec?: { [key: string]: unknown }; hostNetwork?: boolean } = {}): PodGroup {
+interface PodOptions {
+  readonly ports?: PodPort[];
+  readonly sa?: string;
+  readonly spec?: { [key: string]: unknown };
+  readonly hostNetwork?: boolean;
+}
+
+function pods(id: string, labels: { [key: string]: string }, options: PodOptions = {}): PodGroup {
   return {
     id,
     namespace: id.split(' ')[1].split('/')[0],
@@ -37,7 +44,8 @@ function serviceRef(from: string, target: string, port: number | undefined, clie
 }
 
 function policies(yaml: string): NetworkPolicyInfo[] {
-  return YAML.parseAllDocuments(yaml).map((d) => d.toJS()).filter((o) => o).map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name, spec: o.spec, origin }));
+  return YAML.parseAllDocuments(yaml).map((d) => d.toJS()).filter((o) => o)
+    .map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name, spec: o.spec, origin }));
 }
 
 function objects(...list: Array<{ [key: string]: unknown }>): ModelObject[] {
