@@ -280,11 +280,6 @@ export function neededFlows(model: PlatformModel, options: FlowOptions = {}): Ne
       unresolved.push(`${where}: Service ${ref.namespace}/${ref.name} is not in the model`);
       continue;
     }
-    const servicePorts = ref.port === undefined ? service.ports : service.ports.filter((p) => p.port === ref.port);
-    if (servicePorts.length === 0) {
-      unresolved.push(`${where}: Service ${ref.namespace}/${ref.name} has no port ${ref.port}`);
-      continue;
-    }
     if (!service.selector || Object.keys(service.selector).length === 0) {
       unresolved.push(`${where}: Service ${ref.namespace}/${ref.name} has no selector, so the pods behind it are not known; the flow is not checked`);
       continue;
@@ -292,6 +287,20 @@ export function neededFlows(model: PlatformModel, options: FlowOptions = {}): Ne
     const servers = selectedBy(service, model.podGroups);
     if (servers.length === 0) {
       unresolved.push(`${where}: Service ${ref.namespace}/${ref.name} selects no pod group of the model`);
+      continue;
+    }
+    const servicePorts = ref.port === undefined ? service.ports : service.ports.filter((p) => p.port === ref.port);
+    if (servicePorts.length === 0 && service.headless) {
+      // A headless Service's names resolve to the pods' addresses: clients connect to a container port
+      // (`knowledge-0.knowledge-headless:6335`), which needs no Service port.
+      const direct = servers.flatMap((server) => server.ports.filter((p) => p.port === ref.port).map((p) => ({ server, p })));
+      for (const { server, p } of direct) {
+        add(FlowKind.SERVICE, client, pod(server), p.port, p.protocol || 'TCP', `headless Service ${service.namespace}/${service.name}, pod port ${p.port}, used by ${where}`);
+      }
+      if (direct.length > 0) continue;
+    }
+    if (servicePorts.length === 0) {
+      unresolved.push(`${where}: Service ${ref.namespace}/${ref.name} has no port ${ref.port}`);
       continue;
     }
     for (const sp of servicePorts) {

@@ -194,6 +194,19 @@ describe('needed flows', () => {
     ]);
   });
 
+  test('through a headless Service a client may connect to a container port the Service does not list', () => {
+    const m = platform({ references: [serviceRef('StatefulSet knowledge/knowledge', 'knowledge/knowledge-headless', 6335, qdrant.id)] });
+    const headless = { ...service('knowledge', 'knowledge-headless', { 'app.kubernetes.io/name': 'qdrant' }, [{ name: 'http', port: 6333, targetPort: 'http', protocol: 'TCP' }]), headless: true };
+    const { flows, unresolved } = neededFlows({ ...m, services: [...m.services, headless] });
+    expect(unresolved).toEqual([]);
+    const peer = flows.filter((f) => f.kind === FlowKind.SERVICE && endpointName(f.from) === 'knowledge/knowledge');
+    expect(peer.map(line)).toEqual(['service: knowledge/knowledge → knowledge/knowledge TCP 6335']);
+    expect(peer[0].reasons).toEqual(['headless Service knowledge/knowledge-headless, pod port 6335, used by StatefulSet knowledge/knowledge (spec.template.spec.containers[0].env[0].value)']);
+    // A Service with a cluster IP forwards only its own ports.
+    const { unresolved: notHeadless } = neededFlows({ ...m, services: [...m.services, { ...headless, headless: false }] });
+    expect(notHeadless).toEqual(['StatefulSet knowledge/knowledge (spec.template.spec.containers[0].env[0].value): Service knowledge/knowledge-headless has no port 6335']);
+  });
+
   test('what cannot become a flow is listed, not guessed', () => {
     const { unresolved } = neededFlows({
       ...platform({
