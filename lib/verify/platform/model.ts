@@ -119,6 +119,24 @@ export interface NamespaceInfo {
   readonly origin: Origin;
 }
 
+/**
+ * Addresses of the cluster that NetworkPolicies can match only by `ipBlock`: the nodes (and so
+ * host-network pods and the kubelet) and the Kubernetes API server. On EKS both are in the
+ * VPC's CIDR (the API server's private endpoint is a set of ENIs in the cluster's subnets).
+ */
+export interface ClusterAddresses {
+  /**
+   * CIDRs the nodes' addresses are in.
+   * @default - any IPv4 address (`0.0.0.0/0`): a flow from or to a node must then be allowed for every address
+   */
+  readonly nodeCidrs?: string[];
+  /**
+   * CIDRs the API server's addresses are in.
+   * @default - any IPv4 address (`0.0.0.0/0`)
+   */
+  readonly apiServerCidrs?: string[];
+}
+
 /** The whole model. */
 export interface PlatformModel {
   readonly objects: ModelObject[];
@@ -127,4 +145,9 @@ export interface PlatformModel {
   readonly services: ServiceInfo[];
   readonly networkPolicies: NetworkPolicyInfo[];
   readonly references: Reference[];
+  /**
+   * Node and API server addresses, for flows from or to them (network-policy.ts).
+   * @default - any IPv4 address for both
+   */
+  readonly clusterAddresses?: ClusterAddresses;
 }
