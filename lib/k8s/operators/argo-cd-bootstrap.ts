@@ -88,23 +88,53 @@ export const APPLICATION_HEALTH_LUA = [
   'return hs',
 ].join('\n');
 
-/** A kustomize patch of the bootstrap, with the reason it is there. */
-export interface BootstrapPatch {
-  /** The target in Argo CD's install. */
-  readonly target: { readonly version?: string; readonly kind: string; readonly name?: string; readonly labelSelector?: string };
+/** The objects a kustomize patch applies to. */
+export interface KustomizeTarget {
+  /**
+   * API version of the targets.
+   * @default - any
+   */
+  readonly version?: string;
+  /** Kind of the targets. */
+  readonly kind: string;
+  /**
+   * Name of the target.
+   * @default - any name
+   */
+  readonly name?: string;
+  /**
+   * Label selector of the targets.
+   * @default - any labels
+   */
+  readonly labelSelector?: string;
+}
+
+/** One entry of a kustomization's `patches`. */
+export interface KustomizePatchEntry {
+  /** The objects patched. */
+  readonly target: KustomizeTarget;
   /** The patch (strategic merge or JSON 6902, as YAML). */
   readonly patch: string;
+}
+
+/** A kustomize patch of the bootstrap, with the reason it is there. */
+export interface BootstrapPatch extends KustomizePatchEntry {
   /** Why (for reviews; not written to the kustomization). */
   readonly reason: string;
 }
 
-/** The kustomization the bootstrap writes (`kustomize.config.k8s.io/v1beta1`). */
+/** The kustomization the bootstrap writes. */
 export interface BootstrapKustomization {
+  /** `kustomize.config.k8s.io/v1beta1`. */
   readonly apiVersion: string;
+  /** `Kustomization`. */
   readonly kind: string;
+  /** Namespace of Argo CD, set on every namespaced object. */
   readonly namespace: string;
+  /** The upstream install (a URL) and the bootstrap's own objects. */
   readonly resources: string[];
-  readonly patches: { readonly target: BootstrapPatch['target']; readonly patch: string }[];
+  /** The patches of the upstream install. */
+  readonly patches: KustomizePatchEntry[];
 }
 
 const NAME = 'cnai-bootstrap';
