@@ -244,8 +244,6 @@ export class ArgoCdBootstrap extends Construct {
   /** The bootstrap's own objects: namespace, ConfigMap, Job, its service account, RBAC and NetworkPolicy. */
   public readonly objects: Chart;
 
-  private readonly rootChart: Chart;
-
   constructor(scope: Construct, id: string, props: ArgoCdBootstrapProps) {
     super(scope, id);
     const where = this.node.path;
@@ -262,8 +260,8 @@ export class ArgoCdBootstrap extends Construct {
     // The bootstrap's objects are not part of the platform's charts: they live in an app of
     // their own, so they land in the bootstrap folder and the root Application never syncs them.
     const app = new App();
-    this.rootChart = new Chart(app, 'root-application');
-    this.rootApplication = new Application(this.rootChart, 'Root', {
+    const rootChart = new Chart(app, 'root-application');
+    this.rootApplication = new Application(rootChart, 'Root', {
       metadata: {
         name: rootName,
         namespace: this.argoCdNamespace,
@@ -292,7 +290,7 @@ export class ArgoCdBootstrap extends Construct {
         },
       },
     });
-    const rootYaml = toYaml(this.rootChart.toJson()[0]);
+    const rootYaml = toYaml(rootChart.toJson()[0]);
     const kubectl = imageRef(BOOTSTRAP_IMAGES.kubectl);
     this.jobName = `${NAME}-${crypto.createHash('sha256').update(rootYaml).update(kubectl).digest('hex').slice(0, 10)}`;
 
