@@ -1,15 +1,40 @@
 /** The Kubernetes layer of the reference platform (imports cdk8s only, not cdktf). */
-import { App, YamlOutputType } from 'cdk8s';
+import { App, AppProps, YamlOutputType } from 'cdk8s';
 import { REFERENCE_SPEC } from './spec';
 import { PlatformContract, PlatformSpec } from '../../lib/core';
-import { CnaiPlatform } from '../../lib/k8s';
+import { ArgoCdBootstrap, CnaiPlatform, GitDirectory } from '../../lib/k8s';
 
-/** The Kubernetes layer of the spec in `app`, from the AWS layer's contract. */
-export function buildReferenceK8s(app: App, contract: PlatformContract, spec: PlatformSpec = REFERENCE_SPEC): CnaiPlatform {
-  return new CnaiPlatform(app, spec.name, { spec, contract });
+/**
+ * Where the synthesized manifests are committed: your repository, the tag you push after
+ * committing the output of `npx cdk8s synth` (the root Application syncs exactly that tag), and
+ * the output folder relative to the repository root. Argo CD reads public HTTPS repositories
+ * as they are; for a private one, add a repository credential (see the README).
+ */
+export const REFERENCE_GIT_REPOSITORY: GitDirectory = {
+  repoUrl: 'https://git.example.com/platform-team/cnai-platform.git',
+  revision: 'platform-v1.0.0',
+  path: 'examples/reference-platform/dist',
+};
+
+/** The Kubernetes layer of the spec in `app`, from the AWS layer's contract, with its bootstrap. */
+export function buildReferenceK8s(app: App, contract: PlatformContract, spec: PlatformSpec = REFERENCE_SPEC,
+  gitRepository: GitDirectory = REFERENCE_GIT_REPOSITORY): CnaiPlatform {
+  return new CnaiPlatform(app, spec.name, { spec, contract, gitRepository });
 }
 
-/** A cdk8s app that writes one file per chart, in apply order. */
+/** A cdk8s app that writes one file per chart in apply order, and the bootstrap to `<outdir>/bootstrap/`. */
 export function k8sApp(outdir?: string): App {
-  return new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  return new BootstrappedApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+}
+
+/** An App whose synth also writes the Argo CD bootstrap of the platforms in it. */
+class BootstrappedApp extends App {
+  constructor(props: AppProps) {
+    super(props);
+  }
+
+  public synth(): void {
+    super.synth();
+    ArgoCdBootstrap.synthAll(this);
+  }
 }

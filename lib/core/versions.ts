@@ -99,6 +99,48 @@ export const OPERATORS = {
   sparkOperator: { project: 'kubeflow/spark-operator', version: 'v2.5.2', chosen: '2026-11-27' } as PinnedRelease,
 };
 
+/**
+ * A file of a GitHub repository at a pinned tag, fetched by URL when the user applies the
+ * output (never at synth time).
+ */
+export interface PinnedUpstreamFile {
+  /** GitHub owner/name. */
+  readonly project: string;
+  /** Release tag. */
+  readonly revision: string;
+  /** Path of the file in the repository. */
+  readonly path: string;
+  /** Date the pin was chosen (YYYY-MM-DD). */
+  readonly chosen: string;
+}
+
+/** The raw.githubusercontent.com URL of a pinned file (the form Argo CD's install docs use). */
+export function rawGitHubUrl(file: PinnedUpstreamFile): string {
+  return `https://raw.githubusercontent.com/${file.project}/${file.revision}/${file.path}`;
+}
+
+/**
+ * Argo CD's own install, applied by the bootstrap kustomization (ArgoCdBootstrap): upstream's
+ * install manifests at the tag of {@link OPERATORS}.argocd, referenced by URL as Argo CD's
+ * installation docs do for Kustomize ("include the manifest as a remote resource").
+ */
+export const ARGO_CD_INSTALL = {
+  /** install.yaml: one replica per component, cluster-wide access. */
+  standard: { project: OPERATORS.argocd.project, revision: OPERATORS.argocd.version, path: 'manifests/install.yaml', chosen: OPERATORS.argocd.chosen } as PinnedUpstreamFile,
+  /** ha/install.yaml: replicated server, repo server and Redis HA (needs 3 schedulable nodes: required anti-affinity). */
+  highAvailability: { project: OPERATORS.argocd.project, revision: OPERATORS.argocd.version, path: 'manifests/ha/install.yaml', chosen: OPERATORS.argocd.chosen } as PinnedUpstreamFile,
+};
+
+/** Images of the bootstrap (lib/k8s/operators/argo-cd-bootstrap.ts). */
+export const BOOTSTRAP_IMAGES = {
+  /**
+   * kubectl, the image the Kubernetes project publishes with each release (Debian base, entrypoint
+   * /bin/kubectl; listed under "Container Images" of v1.34.7 in CHANGELOG-1.34.md). Same minor as
+   * {@link EKS}.defaultKubernetesVersion, so within kubectl's version skew of the API server.
+   */
+  kubectl: { repository: 'registry.k8s.io/kubectl', tag: 'v1.34.7', chosen: '2026-12-06' } as PinnedImage,
+};
+
 /** Container images the library's own constructs run. */
 export const IMAGES = {
   /** A minimal image used by the minimal example of the Kubernetes layer. */

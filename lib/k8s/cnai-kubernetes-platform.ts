@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
 import { GpuSharing, NvidiaGpuSupport } from './nvidia-gpu-support';
-import { GitDirectory, InstallPhase, OperatorRelease, syncWaveOf, OperatorRendering, PlatformOperators } from './operators';
+import { InstallPhase, OperatorRelease, syncWaveOf, OperatorRendering, PlatformOperators } from './operators';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION } from './pod-security';
 import { ContainerDefaults, TeamNamespace } from './team-namespace';
 import { NodePoolProvisioner, PlatformContract } from '../core/contract';
@@ -81,11 +81,6 @@ export interface CnaiKubernetesPlatformProps extends ChartProps {
    */
   readonly operatorRendering?: OperatorRendering;
   /**
-   * Where the synthesized manifests are committed, for a root Argo CD Application.
-   * @default - no root Application
-   */
-  readonly platformManifests?: GitDirectory;
-  /**
    * Labels of the DCGM ServiceMonitor (for the Prometheus that should scrape it).
    * @default - none
    */
@@ -126,7 +121,6 @@ export class CnaiKubernetesPlatform extends Chart {
         releases: props.operatorReleases,
         rendering: props.operatorRendering,
         kubernetesVersion: k8sVersion,
-        platformManifests: props.platformManifests,
       });
       this.addDependency(this.operators);
     }

@@ -5,7 +5,7 @@ import { INodePool, NodePoolReference } from './node-pool';
 import {
   CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
 } from './observability';
-import { GitDirectory, OperatorCatalogue, OperatorRendering } from './operators';
+import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, OperatorCatalogue, OperatorRendering } from './operators';
 import { ModelRegistry, RegistryEngine } from './registry';
 import { AwsSecretsManagerStore, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
 import { LlmService, LlmTask, ModelSource, ServingBackend } from './serving';
@@ -35,10 +35,19 @@ export interface CnaiPlatformProps {
    */
   readonly operatorRendering?: OperatorRendering;
   /**
-   * A git folder holding the synthesized manifests, synced by a root Argo CD Application.
-   * @default - none: apply the files in order
+   * The git folder where the synthesized manifests are committed. When given, the platform
+   * gets a bootstrap ({@link CnaiPlatform.bootstrap}, written to `<outdir>/bootstrap/` by
+   * `ArgoCdBootstrap.synthAll(app)` after `app.synth()`): Argo CD from its pinned upstream
+   * install and a root Application that syncs this folder in sync-wave order, applied with one
+   * `kubectl apply --server-side --force-conflicts -k <outdir>/bootstrap`.
+   * @default - no bootstrap: install Argo CD and apply the files in order yourself
    */
-  readonly platformManifests?: GitDirectory;
+  readonly gitRepository?: GitDirectory;
+  /**
+   * Which upstream install of Argo CD the bootstrap applies (with `gitRepository`).
+   * @default ArgoCdInstallVariant.STANDARD
+   */
+  readonly argoCdInstall?: ArgoCdInstallVariant;
   /**
    * Name of the vector database's collection.
    * @default 'documents'
@@ -74,6 +83,8 @@ export class CnaiPlatform extends Construct {
   public readonly collector?: TelemetryCollector;
   /** The teams' namespaces by name. */
   public readonly teams: { [name: string]: TeamNamespace };
+  /** The bootstrap (Argo CD and the root Application), when `gitRepository` is given. */
+  public readonly bootstrap?: ArgoCdBootstrap;
 
   constructor(scope: App, id: string, props: CnaiPlatformProps) {
     super(scope, id);
@@ -101,9 +112,16 @@ export class CnaiPlatform extends Construct {
         ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
         : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
       operatorRendering: props.operatorRendering,
-      platformManifests: props.platformManifests,
     });
     this.teams = this.platform.teams;
+    if (props.gitRepository) {
+      this.bootstrap = new ArgoCdBootstrap(this, 'bootstrap', {
+        gitRepository: props.gitRepository,
+        install: props.argoCdInstall,
+        argoCdNamespace: this.platform.operators?.argoCd?.argoCdNamespace,
+        kubernetesVersion: contract.kubernetesVersion,
+      });
+    }
     if (kubeflow) {
       // Each team's training workloads share one service account, which the AWS layer
       // associates with the team's training identity (datasets, training outputs).

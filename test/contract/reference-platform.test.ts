@@ -40,7 +40,7 @@ function synthesize(contractOf: (stack: CnaiAwsStack) => PlatformContract, dir: 
   const app = k8sApp(path.join(dir, 'dist'));
   const platform = buildReferenceK8s(app, contract);
   app.synth();
-  const files = fs.readdirSync(path.join(dir, 'dist')).sort().map((f) => path.join(dir, 'dist', f));
+  const files = fs.readdirSync(path.join(dir, 'dist')).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, 'dist', f));
   const objects = files.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS()).filter((o) => o));
   return { stack, tf, stackDir, contract, platform, files, objects };
 }
@@ -91,6 +91,21 @@ describe('reference platform: one spec, two layers that agree', () => {
       '0000-cnai-platform-operators.k8s.yaml', '0001-cnai-platform.k8s.yaml', '0002-cnai-data-services.k8s.yaml',
       '0003-cnai-serving.k8s.yaml', '0004-cnai-observability.k8s.yaml',
     ]);
+  });
+
+  test('the bootstrap is written next to the charts; its root Application syncs the output in the Applications\' namespace', () => {
+    const dir = path.join(tmp, 'preview', 'dist', 'bootstrap');
+    expect(fs.readdirSync(dir).sort()).toEqual(['argo-cd-bootstrap.k8s.yaml', 'kustomization.yaml']);
+    const bootstrap = YAML.parseAllDocuments(fs.readFileSync(path.join(dir, 'argo-cd-bootstrap.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    const root = YAML.parse(bootstrap.find((o) => o.kind === 'ConfigMap').data['root-application.yaml']);
+    expect(root.spec.source).toEqual({
+      repoURL: 'https://git.example.com/platform-team/cnai-platform.git',
+      targetRevision: 'platform-v1.0.0',
+      path: 'examples/reference-platform/dist',
+      directory: { recurse: true, exclude: 'bootstrap/*' },
+    });
+    const namespaces = new Set(preview.objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.namespace));
+    expect(namespaces).toEqual(new Set([root.metadata.namespace]));
   });
 
   test('every Kubernetes object is valid against the schema of its kind', () => {

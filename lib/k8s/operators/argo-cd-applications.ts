@@ -1,21 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { createReleaseNamespaces } from './namespaces';
-import { OperatorRelease, ReleaseSourceKind, isPinnedVersion } from './release';
+import { OperatorRelease, ReleaseSourceKind } from './release';
 import { invalidProp } from '../../core/errors';
 import { PROVIDES_ANNOTATION } from '../../core/release-provides';
 import { Application, ApplicationSpecSource } from '../../imports/argoproj.io';
 import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../pod-security';
-
-/** A directory of a git repository, at an exact revision. */
-export interface GitDirectory {
-  /** HTTPS URL of the repository. */
-  readonly repoUrl: string;
-  /** Path of the directory in the repository. */
-  readonly path: string;
-  /** Exact revision: a tag or a commit. */
-  readonly revision: string;
-}
 
 /** Props of {@link ArgoCdApplications}. */
 export interface ArgoCdApplicationsProps {
@@ -41,12 +31,6 @@ export interface ArgoCdApplicationsProps {
    * @default - EKS.defaultKubernetesVersion
    */
   readonly kubernetesVersion?: string;
-  /**
-   * Where the synthesized manifests of the platform are committed. When given, a root
-   * Application syncs them (app of apps), so the sync waves order every object.
-   * @default - no root Application
-   */
-  readonly platformManifests?: GitDirectory;
 }
 
 const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
@@ -126,31 +110,6 @@ export class ArgoCdApplications extends Construct {
           syncPolicy: {
             automated: { prune: r.prune, selfHeal: true },
             syncOptions,
-            retry: { limit: 10, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } },
-          },
-        },
-      });
-    }
-
-    if (props.platformManifests) {
-      const m = props.platformManifests;
-      if (!isPinnedVersion(m.revision)) {
-        throw invalidProp(where, 'platformManifests.revision', m.revision, 'not an exact revision (a branch or HEAD changes under you)',
-          'give the tag or commit of the manifests to install');
-      }
-      new Application(this, 'Application-platform', {
-        metadata: {
-          name: 'cnai-platform',
-          namespace: this.argoCdNamespace,
-          annotations: { 'cnai.io/description': 'The platform manifests (app of apps): every object ordered by its sync wave.' },
-        },
-        spec: {
-          project,
-          destination: { server, namespace: this.argoCdNamespace },
-          source: { repoUrl: m.repoUrl, path: m.path, targetRevision: m.revision, directory: { recurse: true } },
-          syncPolicy: {
-            automated: { prune: false, selfHeal: true },
-            syncOptions: ['ServerSideApply=true'],
             retry: { limit: 10, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } },
           },
         },

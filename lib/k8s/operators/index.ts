@@ -6,6 +6,8 @@ export * from './default-namespaces';
 export * from './namespaces';
 export * from './catalogue';
 export * from './argo-cd-applications';
+export * from './git-directory';
+export * from './argo-cd-bootstrap';
 export * from './helm-releases';
 export * from './platform-operators';
 export type { CertManagerReleaseProps } from './cert-manager';

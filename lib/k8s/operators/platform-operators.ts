@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArgoCdApplications, GitDirectory } from './argo-cd-applications';
+import { ArgoCdApplications } from './argo-cd-applications';
 import { OperatorCatalogue } from './catalogue';
 import { HelmReleases } from './helm-releases';
 import { OperatorRelease } from './release';
@@ -36,11 +36,6 @@ export interface PlatformOperatorsProps extends ChartProps {
    */
   readonly argoCdNamespace?: string;
   /**
-   * Where the synthesized platform manifests are committed, for a root Application (ARGO_CD rendering).
-   * @default - no root Application
-   */
-  readonly platformManifests?: GitDirectory;
-  /**
    * The helm executable (HELM rendering).
    * @default "helm"
    */
@@ -75,7 +70,6 @@ export class PlatformOperators extends Chart {
         releases: this.releases,
         argoCdNamespace: props.argoCdNamespace,
         kubernetesVersion: props.kubernetesVersion,
-        platformManifests: props.platformManifests,
       });
     }
   }

@@ -144,13 +144,6 @@ describe('operator catalogue and Argo CD renderer', () => {
     expect(OperatorCatalogue.dcgmExporter({ pools: [pool] }).values.serviceMonitor).toEqual({ enabled: true });
   });
 
-  test('a root Application syncs the committed platform manifests (app of apps)', () => {
-    const { chart: ch } = chart();
-    new ArgoCdApplications(ch, 'argo', { releases: [OperatorCatalogue.certManager()], platformManifests: { repoUrl: 'https://git.example.com/platform', path: 'dist', revision: 'v1.0.0' } });
-    const root = one(Testing.synth(ch), 'Application', 'cnai-platform');
-    expect(root.spec.source).toEqual({ repoURL: 'https://git.example.com/platform', path: 'dist', targetRevision: 'v1.0.0', directory: { recurse: true } });
-  });
-
   test.each([['1.2.3', true], ['v0.19.2', true], ['HEAD', false], ['latest', false], ['^1.2.0', false], ['~1.2', false], ['1.x', false], ['>=1.0.0', false], ['main', false], ['', false]])(
     'isPinnedVersion(%p) is %p', (v, ok) => expect(isPinnedVersion(v)).toBe(ok));
 
@@ -170,8 +163,6 @@ describe('operator catalogue and Argo CD renderer', () => {
       }), /OperatorRelease\(k\): invalid values = \{"a":1\}: a kustomize source takes no Helm values/],
       ['release namespace not DNS-1123', () => new OperatorRelease({ name: 'k', namespace: 'Kube_Flow', source: ReleaseSource.helmChart(OPERATOR_SOURCES.keda), phase: InstallPhase.OPERATORS }),
         /invalid namespace = "Kube_Flow": not a valid DNS-1123 label/],
-      ['floating root revision', () => new ArgoCdApplications(chart().chart, 'a', { releases: [cert], platformManifests: { repoUrl: 'https://g', path: 'dist', revision: 'main' } }),
-        /invalid platformManifests.revision = "main": not an exact revision/],
     ];
     test.each(cases)('%s', (_name, fn, message) => expect(fn).toThrow(message));
   });
