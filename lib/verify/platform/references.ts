@@ -342,12 +342,14 @@ function storageRefs(ctx: Context, mo: ModelObject, b: Base) {
   }
 }
 
+/** Hosts in a ConfigMap's data; of a release's ConfigMaps only Grafana datasources (the rest is the operator's own configuration). */
 function configDataRefs(ctx: Context, mo: ModelObject, b: Base) {
   const obj = mo.object;
   const ns = obj.metadata.namespace ?? 'default';
   const labels = labelsOf(obj);
-  const clients = new Set(ctx.consumers.get(`${ReferenceKind.CONFIG_MAP}/${ns}/${obj.metadata.name}`) ?? []);
-  for (const l of ctx.loaders) if (l.loads === 'datasources' && loaderLoads(l, labels, ns)) clients.add(l.podGroup.id);
+  const loadedBy = ctx.loaders.filter((l) => l.loads === 'datasources' && loaderLoads(l, labels, ns)).map((l) => l.podGroup.id);
+  if (mo.origin.release !== undefined && loadedBy.length === 0) return;
+  const clients = new Set([...(ctx.consumers.get(`${ReferenceKind.CONFIG_MAP}/${ns}/${obj.metadata.name}`) ?? []), ...loadedBy]);
   const data = asObject((obj as { data?: unknown }).data) ?? {};
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string' || isGrafanaDashboard(key, value)) continue;
@@ -451,8 +453,8 @@ export function extractReferences(model: PlatformModel): Reference[] {
     if (!fromRelease) {
       queueRefs(ctx, mo, b);
       storageRefs(ctx, mo, b);
-      if (group === '' && obj.kind === 'ConfigMap') configDataRefs(ctx, mo, b);
     }
+    if (group === '' && obj.kind === 'ConfigMap') configDataRefs(ctx, mo, b);
     customResourceRefs(ctx, mo, b);
     if (group === 'monitoring.coreos.com' && ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].includes(obj.kind) && asObject(obj.spec)) monitorRefs(ctx, mo, b);
     if (group === '' && obj.kind === 'ConfigMap') {

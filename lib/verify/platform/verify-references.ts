@@ -5,7 +5,7 @@
  * ```
  * Deployment ai-apps/chat spec.template.spec.containers[app].env[OTEL_EXPORTER_OTLP_ENDPOINT] (dist/0003-cnai-serving.k8s.yaml#4):
  *   http://otel-collector.observability.svc:4317 → no Service otel-collector in namespace observability
- *   (Services there: collector-collector:4317,4318); point the reference at one of them, or create the Service
+ *   (Services there: collector-collector:4317,4318). Fix: point the reference at an existing Service, or create the Service …
  * ```
  */
 import { KubeObject } from '../upstream/types';
@@ -92,7 +92,7 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** `; did you mean x?` when a name is close to one of `names`. */
+/** ` Did you mean x?` when a name is close to one of `names`. */
 function didYouMean(name: string, names: string[]): string {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -104,7 +104,10 @@ function didYouMean(name: string, names: string[]): string {
     }
   }
   const limit = Math.max(2, Math.floor(name.length / 4));
-  return best !== undefined && bestDistance <= limit && best !== name ? `; did you mean ${best}?` : '';
+  if (best !== undefined && bestDistance <= limit && best !== name) return ` Did you mean ${best}?`;
+  // A name cut short (`kserve-huggingface` for `kserve-huggingfaceserver`).
+  const longer = name.length >= 4 ? [...new Set(names)].filter((n) => n !== name && n.startsWith(name)) : [];
+  return longer.length === 1 ? ` Did you mean ${longer[0]}?` : '';
 }
 
 function listNames(names: string[], max = 12): string {
@@ -167,7 +170,7 @@ class Resolver {
     if (this.index.find(group, kind, namespace, ref.name)) return undefined;
     const others = this.index.all(group, kind, namespace).map((mo) => mo.object.metadata.name ?? '');
     const where = namespace ? ` in namespace ${namespace}` : '';
-    return { to, problem: `no ${kind} ${ref.name}${where} (${kind}s${namespace ? ' there' : ''}: ${listNames(others)})${didYouMean(ref.name, others)}; ${fix}` };
+    return { to, problem: `no ${kind} ${ref.name}${where} (${kind}s${namespace ? ' there' : ''}: ${listNames(others)}).${didYouMean(ref.name, others)} Fix: ${fix}` };
   }
 
   private keyed(ref: Reference, kind: 'Secret' | 'ConfigMap', fix: string): Problem | undefined {
@@ -180,7 +183,7 @@ class Resolver {
     if (keys.includes(ref.key)) return undefined;
     return {
       to: `${kind} ${ref.namespace}/${ref.name} key ${ref.key}`,
-      problem: `${kind} ${ref.namespace}/${ref.name} has no key ${ref.key} (keys: ${listNames(keys)})${didYouMean(ref.key, keys)}; add the key where the ${kind} is made, or use one it has`,
+      problem: `${kind} ${ref.namespace}/${ref.name} has no key ${ref.key} (keys: ${listNames(keys)}).${didYouMean(ref.key, keys)} Fix: add the key where the ${kind} is made, or use one it has`,
     };
   }
 
@@ -206,52 +209,52 @@ class Resolver {
         .map((s) => `${s.name} {${Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}}`);
       return {
         to: `Services ${formatSelector(ref.selector)} in ${namespaces.join(',')}`,
-        problem: `the selector ${formatSelector(ref.selector)} matches no Service in namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(',')} (Services there, with their labels: ${listNames(there, 6)}); label the Service or fix the selector`,
+        problem: `the selector ${formatSelector(ref.selector)} matches no Service in namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(',')} (Services there, with their labels: ${listNames(there, 6)}). Fix: label the Service or fix the selector`,
       };
     }
     const portText = ref.portName !== undefined ? ` port ${ref.portName}` : ref.port !== undefined ? `:${ref.port}` : '';
     const to = `Service ${ns}/${ref.name}${portText}`;
     if (!this.model.namespaces.has(ns)) {
       const names = [...this.model.namespaces.keys()];
-      return { to, problem: `no namespace ${ns} in the platform${didYouMean(ns, names)}; point the reference at a Service of an existing namespace, or install what provides it` };
+      return { to, problem: `no namespace ${ns} in the platform.${didYouMean(ns, names)} Fix: point the reference at a Service of an existing namespace, or install what provides it` };
     }
     const svc = this.servicesIn(ns).find((s) => s.name === ref.name);
     if (!svc) {
       const there = this.servicesIn(ns);
       const listing = there.length === 0 ? 'no Services there' : `Services there: ${there.map((s) => `${s.name}:${s.ports.map((p) => p.port).join(',')}`).join('; ')}`;
-      return { to, problem: `no Service ${ref.name} in namespace ${ns} (${listing})${didYouMean(ref.name, there.map((s) => s.name))}; point the reference at an existing Service, or create the Service (or install the release that provides it)` };
+      return { to, problem: `no Service ${ref.name} in namespace ${ns} (${listing}).${didYouMean(ref.name, there.map((s) => s.name))} Fix: point the reference at an existing Service, or create the Service (or install the release that provides it)` };
     }
     if (ref.pod !== undefined) {
       if (!svc.headless) {
-        return { to, problem: `${ref.pod}.${ref.name} is a pod DNS name, but Service ${ns}/${ref.name} is not headless (clusterIP: None), so its pods have no DNS names; use the headless Service of the StatefulSet` };
+        return { to, problem: `${ref.pod}.${ref.name} is a pod DNS name, but Service ${ns}/${ref.name} is not headless (clusterIP: None), so its pods have no DNS names. Fix: use the headless Service of the StatefulSet` };
       }
       if (ref.pod !== '*') {
         const pods = this.statefulSetPods(ns, ref.name);
         if (pods !== undefined && !pods.includes(ref.pod)) {
-          return { to, problem: `no pod ${ref.pod} behind headless Service ${ns}/${ref.name} (StatefulSet pods with serviceName ${ref.name}: ${listNames(pods)}); name an existing pod` };
+          return { to, problem: `no pod ${ref.pod} behind headless Service ${ns}/${ref.name} (StatefulSet pods with serviceName ${ref.name}: ${listNames(pods)}). Fix: name an existing pod` };
         }
       }
     }
     const pods = this.podsOf(svc);
     if (ref.portName !== undefined) {
       if (!svc.ports.some((p) => p.name === ref.portName)) {
-        return { to, problem: `Service ${ns}/${ref.name} has no port named ${ref.portName} (ports: ${portsOf(svc)})${didYouMean(ref.portName, svc.ports.map((p) => p.name ?? ''))}; name one of its ports, or add the port to the Service` };
+        return { to, problem: `Service ${ns}/${ref.name} has no port named ${ref.portName} (ports: ${portsOf(svc)}).${didYouMean(ref.portName, svc.ports.map((p) => p.name ?? ''))} Fix: name one of its ports, or add the port to the Service` };
       }
     } else if (ref.port !== undefined) {
       const onService = svc.ports.some((p) => p.port === ref.port);
       const onPods = svc.headless && (pods.some((pg) => pg.ports.some((p) => p.port === ref.port)) || (svc.ports.length === 0 && pods.every((pg) => pg.ports.length === 0)));
       if (!onService && !onPods) {
-        return { to, problem: `Service ${ns}/${ref.name} has no port ${ref.port} (ports: ${portsOf(svc)}); use one of its ports, or add the port to the Service` };
+        return { to, problem: `Service ${ns}/${ref.name} has no port ${ref.port} (ports: ${portsOf(svc)}). Fix: use one of its ports, or add the port to the Service` };
       }
     }
     if (svc.selector && this.endpointsKnown(svc)) {
       if (pods.length === 0) {
         const inNs = this.model.podGroups.filter((pg) => pg.namespace === ns).map((pg) => pg.id);
-        return { to, problem: `Service ${ns}/${ref.name} selects no pods of the platform (selector ${formatSelector({ matchLabels: svc.selector })}; pods in ${ns}: ${listNames(inNs, 6)}); make its selector match the pods' labels` };
+        return { to, problem: `Service ${ns}/${ref.name} selects no pods of the platform (selector ${formatSelector({ matchLabels: svc.selector })}; pods in ${ns}: ${listNames(inNs, 6)}). Fix: make its selector match the pods' labels` };
       }
       const used = svc.ports.find((p) => (ref.portName !== undefined ? p.name === ref.portName : p.port === ref.port));
       if (used && typeof used.targetPort === 'string' && pods.every((pg) => pg.ports.length > 0 && !pg.ports.some((p) => p.name === used.targetPort))) {
-        return { to, problem: `Service ${ns}/${ref.name} port ${used.port} targets the container port named ${used.targetPort}, which its pods do not declare (${pods.map((pg) => `${pg.id}: ${podPorts(pg)}`).join('; ')}); name a declared container port` };
+        return { to, problem: `Service ${ns}/${ref.name} port ${used.port} targets the container port named ${used.targetPort}, which its pods do not declare (${pods.map((pg) => `${pg.id}: ${podPorts(pg)}`).join('; ')}). Fix: name a declared container port` };
       }
     }
     return undefined;
@@ -273,7 +276,7 @@ class Resolver {
       const there = this.model.podGroups.filter((pg) => namespaces.includes(pg.namespace)).map((pg) => pg.id);
       return {
         to: `pods ${formatSelector(ref.selector)} in ${namespaces.join(',')}`,
-        problem: `the selector ${formatSelector(ref.selector)} matches no pods in namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(',')} (pods there: ${listNames(there, 6)}); fix the selector or the pods' labels`,
+        problem: `the selector ${formatSelector(ref.selector)} matches no pods in namespace${namespaces.length > 1 ? 's' : ''} ${namespaces.join(',')} (pods there: ${listNames(there, 6)}). Fix: correct the selector or the pods' labels`,
       };
     }
     const pg = this.model.podGroups.find((p) => p.id === ref.name);
@@ -281,10 +284,10 @@ class Resolver {
     if (!pg) return { to, problem: `no pods ${ref.name} in the platform` };
     if (pg.ports.length === 0 && !pg.podSpec) return undefined; // ports not known
     if (ref.portName !== undefined && !pg.ports.some((p) => p.name === ref.portName)) {
-      return { to, problem: `the pods of ${pg.id} have no container port named ${ref.portName} (ports: ${podPorts(pg)})${didYouMean(ref.portName, pg.ports.map((p) => p.name ?? ''))}; name one of their ports` };
+      return { to, problem: `the pods of ${pg.id} have no container port named ${ref.portName} (ports: ${podPorts(pg)}).${didYouMean(ref.portName, pg.ports.map((p) => p.name ?? ''))} Fix: name one of their ports` };
     }
     if (ref.portName === undefined && ref.port !== undefined && !pg.ports.some((p) => p.port === ref.port)) {
-      return { to, problem: `the pods of ${pg.id} declare no container port ${ref.port} (ports: ${podPorts(pg)}); use one of their ports` };
+      return { to, problem: `the pods of ${pg.id} declare no container port ${ref.port} (ports: ${podPorts(pg)}). Fix: use one of their ports` };
     }
     return undefined;
   }
@@ -302,13 +305,13 @@ class Resolver {
       const to = `ServingRuntime or ClusterServingRuntime ${ref.name}`;
       const rt = this.index.find('serving.kserve.io', 'ServingRuntime', ns, ref.name) ?? this.index.find('serving.kserve.io', 'ClusterServingRuntime', undefined, ref.name);
       if (!rt) {
-        return { to, problem: `no ServingRuntime ${ref.name} in namespace ${ns} and no ClusterServingRuntime ${ref.name} (runtimes: ${describe()})${didYouMean(ref.name, runtimes.map((r) => r.object.metadata.name ?? ''))}; install the runtime (KServe's config/runtimes, through a release) or name one that exists — the InferenceService waits forever otherwise` };
+        return { to, problem: `no ServingRuntime ${ref.name} in namespace ${ns} and no ClusterServingRuntime ${ref.name} (runtimes: ${describe()}).${didYouMean(ref.name, runtimes.map((r) => r.object.metadata.name ?? ''))} Fix: install the runtime (KServe's config/runtimes, through a release) or name one that exists — the InferenceService waits forever otherwise` };
       }
       const spec = asObject(rt.object.spec);
-      if (spec?.disabled === true) return { to, problem: `${rt.object.kind} ${ref.name} is disabled (spec.disabled); enable it or name another runtime` };
+      if (spec?.disabled === true) return { to, problem: `${rt.object.kind} ${ref.name} is disabled (spec.disabled). Fix: enable it or name another runtime` };
       const formats = formatsOf(rt);
       if (format && formats && !formats.some((f) => asString(f.name)?.toLowerCase() === format)) {
-        return { to, problem: `${rt.object.kind} ${ref.name} does not support model format ${ref.modelFormat} (it supports: ${listNames(formats.map((f) => asString(f.name) ?? ''))}); name a runtime for ${ref.modelFormat}` };
+        return { to, problem: `${rt.object.kind} ${ref.name} does not support model format ${ref.modelFormat} (it supports: ${listNames(formats.map((f) => asString(f.name) ?? ''))}). Fix: name a runtime for ${ref.modelFormat}` };
       }
       return undefined;
     }
@@ -318,7 +321,7 @@ class Resolver {
       if (!formats) return true; // a declared runtime whose formats are not known
       return asObject(mo.object.spec)?.disabled !== true && formats.some((f) => asString(f.name)?.toLowerCase() === format && f.autoSelect === true);
     });
-    return fits ? undefined : { to, problem: `no ServingRuntime in namespace ${ns} or ClusterServingRuntime supports model format ${ref.modelFormat} with autoSelect (runtimes: ${describe()}); install a runtime for it or name one in spec.predictor.model.runtime` };
+    return fits ? undefined : { to, problem: `no ServingRuntime in namespace ${ns} or ClusterServingRuntime supports model format ${ref.modelFormat} with autoSelect (runtimes: ${describe()}). Fix: install a runtime for it or name one in spec.predictor.model.runtime` };
   }
 
   private crd(ref: Reference): Problem | undefined {
@@ -331,7 +334,7 @@ class Resolver {
     if (installers.length === 0) {
       const sameGroup = (this.model.releases ?? []).filter((r) => (r.provides?.customResources ?? []).some((g) => g.group === group)).map((r) => r.application);
       const hint = sameGroup.length > 0 ? ` (release${sameGroup.length > 1 ? 's' : ''} ${sameGroup.join(', ')} provide${sameGroup.length > 1 ? '' : 's'} other kinds of ${group})` : '';
-      return { to, problem: `no release installs ${kind} (${group}) and the output has no CustomResourceDefinition for it${hint}; install the operator that defines it (an Application that provides ${kind}) in an earlier sync wave` };
+      return { to, problem: `no release installs ${kind} (${group}) and the output has no CustomResourceDefinition for it${hint}. Fix: install the operator that defines it (an Application that provides ${kind}) in an earlier sync wave` };
     }
     if (version) {
       const served = installers.map((mo) => {
@@ -339,7 +342,7 @@ class Resolver {
         return versions.length === 0 ? undefined : versions.filter((v) => v.served !== false).map((v) => asString(v.name) ?? '');
       });
       if (served.every((s) => s !== undefined && !s.includes(version))) {
-        return { to, problem: `the CRD of ${kind}.${group} does not serve ${version} (served: ${listNames(served.flat() as string[])}); write the object in a served version` };
+        return { to, problem: `the CRD of ${kind}.${group} does not serve ${version} (served: ${listNames(served.flat() as string[])}). Fix: write the object in a served version` };
       }
     }
     const ok = installers.some((mo) => this.installedBefore(mo.origin, ref.origin));
@@ -347,7 +350,7 @@ class Resolver {
     const by = installers.map((mo) => (mo.origin.release ? `release ${mo.origin.release} (Application in ${waveOf(mo.origin)})` : `${mo.origin.location} (${waveOf(mo.origin)})`));
     return {
       to,
-      problem: `${kind} is installed by ${by.join(', ')}, not before this object (${waveOf(ref.origin)}): Argo CD applies a wave without waiting for another Application's sync, so the object is rejected; put it in a later wave than its installer (or the installer earlier)`,
+      problem: `${kind} is installed by ${by.join(', ')}, not before this object (${waveOf(ref.origin)}): Argo CD applies a wave without waiting for another Application's sync, so the object is rejected. Fix: put it in a later wave than its installer (or the installer earlier)`,
     };
   }
 
@@ -363,10 +366,10 @@ class Resolver {
     const ns = this.model.namespaces.get(ref.name);
     if (!ns) {
       const names = [...this.model.namespaces.keys()];
-      return { to, problem: `no namespace ${ref.name}: neither the output nor a release creates it${didYouMean(ref.name, names)}; add the Namespace (in an early sync wave)` };
+      return { to, problem: `no namespace ${ref.name}: neither the output nor a release creates it.${didYouMean(ref.name, names)} Fix: add the Namespace (in an early sync wave)` };
     }
     if (ns.origin.release === undefined && ns.origin.providedBy === undefined && ref.origin.release === undefined && ns.origin.syncWave > ref.origin.syncWave) {
-      return { to, problem: `namespace ${ref.name} is created in ${waveOf(ns.origin)} (${ns.origin.location}), after this object (${waveOf(ref.origin)}); put the Namespace in an earlier wave` };
+      return { to, problem: `namespace ${ref.name} is created in ${waveOf(ns.origin)} (${ns.origin.location}), after this object (${waveOf(ref.origin)}). Fix: put the Namespace in an earlier wave` };
     }
     return undefined;
   }
@@ -381,9 +384,9 @@ class Resolver {
     if (instances.some((p) => prometheusSelects(this.model, p, kind, labels, ns))) return undefined;
     const labelText = Object.keys(labels).length === 0 ? 'no labels' : `labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
     if (instances.length === 0) {
-      return { to, problem: `no Prometheus in the platform, so nothing reads this ${kind} (${labelText}); install a metrics backend (kube-prometheus-stack) whose Prometheus selects it — the Prometheus operator alone runs no Prometheus` };
+      return { to, problem: `no Prometheus in the platform, so nothing reads this ${kind} (${labelText}). Fix: install a metrics backend (kube-prometheus-stack) whose Prometheus selects it — the Prometheus operator alone runs no Prometheus` };
     }
-    return { to, problem: `no Prometheus selects this ${kind} (${labelText}; ${instances.map((p) => describePrometheusSelection(p, kind)).join('; ')}); add the label the Prometheus selects, or widen its selector` };
+    return { to, problem: `no Prometheus selects this ${kind} (${labelText}; ${instances.map((p) => describePrometheusSelection(p, kind)).join('; ')}). Fix: add the label the Prometheus selects, or widen its selector` };
   }
 
   private grafana(ref: Reference): Problem | undefined {
@@ -395,9 +398,9 @@ class Resolver {
     if (loaders.some((l) => loaderLoads(l, labels, ns))) return undefined;
     const labelText = Object.keys(labels).length === 0 ? 'no labels' : `labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
     if (loaders.length === 0) {
-      return { to, problem: `no Grafana with a dashboard sidecar in the platform, so the dashboard (${labelText}) is never loaded; install Grafana (kube-prometheus-stack's, sidecar.dashboards.enabled) with a label this ConfigMap carries` };
+      return { to, problem: `no Grafana with a dashboard sidecar in the platform, so the dashboard (${labelText}) is never loaded. Fix: install Grafana (kube-prometheus-stack's, sidecar.dashboards.enabled) with a label this ConfigMap carries` };
     }
-    return { to, problem: `no Grafana loads this dashboard (${labelText}; ${loaders.map(describeLoader).join('; ')}); give the ConfigMap the sidecar's label, or move it into a namespace the sidecar searches` };
+    return { to, problem: `no Grafana loads this dashboard (${labelText}; ${loaders.map(describeLoader).join('; ')}). Fix: give the ConfigMap the sidecar's label, or move it into a namespace the sidecar searches` };
   }
 }
 
