@@ -30,8 +30,8 @@ export const SCHEME_PORTS: { [scheme: string]: number } = {
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const TEMPLATED = /[${}()]/;
-// scheme://, then a run of host characters and template expressions, then :port.
-const CANDIDATE = /(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?((?:[A-Za-z0-9_.-]|\$\{[^}\s]*\}|\$\([^)\s]*\)|\{\{[^}]*\}\})+)(?::(\d{1,5})(?![\d.]))?/g;
+// scheme://, user:password@, then a run of host characters and template expressions, then :port.
+const CANDIDATE = /(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[^\s/@:'"]+(?::[^\s/@'"]*)?@)?)?((?:[A-Za-z0-9_.-]|\$\{[^}\s]*\}|\$\([^)\s]*\)|\{\{[^}]*\}\})+)(?::(\d{1,5})(?![\d.]))?/g;
 
 function isName(label: string): boolean {
   return DNS_LABEL.test(label) && !/^\d+$/.test(label);
