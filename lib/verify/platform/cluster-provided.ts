@@ -28,14 +28,18 @@ export function clusterProvidedObjects(): ClusterProvidedObject[] {
     })),
     {
       object: {
-        apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' },
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', namespace: 'default' },
         spec: { ports: [{ name: 'https', port: 443, targetPort: 443, protocol: 'TCP' }] },
       },
       reason: `${K8S}: the API server's Service (endpoints are the control plane)`,
     },
     {
       object: {
-        apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
         spec: {
           selector: { 'k8s-app': 'kube-dns' },
           ports: [
@@ -49,7 +53,9 @@ export function clusterProvidedObjects(): ClusterProvidedObject[] {
     },
     {
       object: {
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', labels: coreDnsLabels },
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'coredns', namespace: 'kube-system', labels: coreDnsLabels },
         spec: {
           selector: { matchLabels: { 'k8s-app': 'kube-dns', 'eks.amazonaws.com/component': 'coredns' } },
           template: {

@@ -23,9 +23,26 @@ export interface HostMatch {
 
 /** Default ports of URL schemes (the part before `+`, so `postgresql+psycopg2` is `postgresql`). */
 export const SCHEME_PORTS: { [scheme: string]: number } = {
-  http: 80, https: 443, ws: 80, wss: 443, grpc: 80, grpcs: 443, h2c: 80,
-  postgres: 5432, postgresql: 5432, mysql: 3306, mariadb: 3306, redis: 6379, rediss: 6379,
-  amqp: 5672, amqps: 5671, mongodb: 27017, nats: 4222, ldap: 389, ldaps: 636, memcached: 11211,
+  http: 80,
+  https: 443,
+  ws: 80,
+  wss: 443,
+  grpc: 80,
+  grpcs: 443,
+  h2c: 80,
+  postgres: 5432,
+  postgresql: 5432,
+  mysql: 3306,
+  mariadb: 3306,
+  redis: 6379,
+  rediss: 6379,
+  amqp: 5672,
+  amqps: 5671,
+  mongodb: 27017,
+  nats: 4222,
+  ldap: 389,
+  ldaps: 636,
+  memcached: 11211,
 };
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -97,9 +114,7 @@ export interface TextSite {
 export function stringLeaves(value: unknown, path: string): TextSite[] {
   const out: TextSite[] = [];
   const walk = (v: unknown, p: string) => {
-    if (typeof v === 'string') out.push({ path: p, text: v });
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${p}[${i}]`));
-    else if (v !== null && typeof v === 'object') {
+    if (typeof v === 'string') {out.push({ path: p, text: v });} else if (Array.isArray(v)) {v.forEach((x, i) => walk(x, `${p}[${i}]`));} else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) walk(x, /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `${p}.${k}` : `${p}["${k}"]`);
     }
   };

@@ -4,8 +4,8 @@
  * matches everything; callers decide what a missing (nil) selector means, since that differs
  * per field.
  */
-import { LabelSelector } from './model';
 import { asArray, asObject, asString, asStringMap } from './kinds';
+import { LabelSelector } from './model';
 
 /** Whether `labels` match `selector` (an empty selector matches all). */
 export function matchesSelector(labels: { [key: string]: string }, selector: LabelSelector): boolean {

@@ -11,9 +11,6 @@
  */
 import * as fs from 'fs';
 import * as YAML from 'yaml';
-import { PROVIDES_ANNOTATION, ReleaseProvides } from '../../core/release-provides';
-import { ManifestFile } from '../k8s/validate-manifests';
-import { KubeObject, ReleaseRender } from '../upstream/types';
 import { AdapterContext, CreatedObject, CUSTOM_RESOURCE_ADAPTERS, grafanaReleaseObjects, helmReleaseName, kubePrometheusStackObjects, metricsBackendChart } from './adapters';
 import { argoCdProvidedObjects, CLUSTER_NAMESPACES, clusterProvidedObjects, crdStub, namespaceProvidedObjects } from './cluster-provided';
 import { controllerCreatedObjects } from './controllers';
@@ -21,6 +18,19 @@ import { asArray, asObject, asPort, asString, asStringMap, CrdScopes, groupOf, i
 import { ModelObject, NamespaceInfo, NetworkPolicyInfo, Origin, PlatformModel, PodGroup, ServiceInfo } from './model';
 import { extractReferences } from './references';
 import { podGroupOfWorkload } from './workloads';
+import { PROVIDES_ANNOTATION, ReleaseProvides } from '../../core/release-provides';
+import { KubeObject, ReleaseRender } from '../upstream/types';
+
+/** One output file: YAML text or parsed objects, with the name locations show (the shape of the schema validator's ManifestFile). */
+export interface PlatformOutputFile {
+  /** File name shown in locations (and read from disk when `content` is not given). */
+  readonly file: string;
+  /**
+   * YAML text (one or more documents) or parsed objects.
+   * @default - the file is read from disk
+   */
+  readonly content?: string | unknown[];
+}
 
 /** Options of {@link buildPlatformModel}. */
 export interface BuildPlatformModelOptions {
@@ -58,7 +68,7 @@ function syncWaveOf(obj: KubeObject, fallback: number): number {
 }
 
 /** The objects of the output files, with `file#doc` locations and sync waves. */
-export function readOutput(output: ManifestFile | ManifestFile[]): { object: KubeObject; origin: Origin }[] {
+export function readOutput(output: PlatformOutputFile | PlatformOutputFile[]): { object: KubeObject; origin: Origin }[] {
   const files = Array.isArray(output) ? output : [output];
   const out: { object: KubeObject; origin: Origin }[] = [];
   for (const f of files) {
@@ -94,13 +104,17 @@ export function objectsFromProvides(provides: ReleaseProvides, namespace: string
   }
   for (const s of provides.services ?? []) {
     out.push({
-      apiVersion: 'v1', kind: 'Service', metadata: { name: s.name, namespace: s.namespace ?? namespace },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: s.name, namespace: s.namespace ?? namespace },
       spec: { selector: s.selector, ports: s.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })) },
     });
   }
   for (const w of provides.workloads ?? []) {
     out.push({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: w.name, namespace: w.namespace ?? namespace },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: w.name, namespace: w.namespace ?? namespace },
       spec: {
         selector: { matchLabels: w.podLabels },
         template: {
@@ -116,7 +130,8 @@ export function objectsFromProvides(provides: ReleaseProvides, namespace: string
   }
   for (const o of provides.objects ?? []) {
     const group = groupOf(o.apiVersion);
-    out.push({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, ...(isNamespaced(group, o.kind) ? { namespace: o.namespace ?? namespace } : {}) } });
+    const ns = isNamespaced(group, o.kind) ? { namespace: o.namespace ?? namespace } : {};
+    out.push({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, ...ns } });
   }
   return out;
 }
@@ -140,7 +155,11 @@ function crdScopesOf(objects: KubeObject[]): CrdScopes {
  * @param output the output files (YAML text or parsed objects, or read from disk)
  * @param releases what each Argo CD Application installs (from `verifyReleases`, or stubs)
  */
-export function buildPlatformModel(output: ManifestFile | ManifestFile[], releases: ReleaseRender[] = [], options: BuildPlatformModelOptions = {}): PlatformModel {
+export function buildPlatformModel(
+  output: PlatformOutputFile | PlatformOutputFile[],
+  releases: ReleaseRender[] = [],
+  options: BuildPlatformModelOptions = {},
+): PlatformModel {
   const written = readOutput(output);
   const applications = new Map(written.filter((w) => w.object.kind === 'Application' && groupOf(w.object.apiVersion) === 'argoproj.io').map((w) => [w.object.metadata.name, w.object]));
 
@@ -177,7 +196,9 @@ export function buildPlatformModel(output: ManifestFile | ManifestFile[], releas
   const add = (object: KubeObject, origin: Origin, defaultNamespace: string): Entry | undefined => {
     const group = groupOf(object.apiVersion);
     const namespace = isNamespaced(group, object.kind, crdScopes) ? object.metadata.namespace ?? defaultNamespace : undefined;
-    const normalized = namespace !== undefined && object.metadata.namespace !== namespace ? { ...object, metadata: { ...object.metadata, namespace } } : object;
+    const normalized = namespace !== undefined && object.metadata.namespace !== namespace
+      ? { ...object, metadata: { ...object.metadata, namespace } }
+      : object;
     const key = objectKey(group, object.kind, namespace, object.metadata.name ?? '');
     const entry: Entry = { object: normalized, origin, namespace };
     entries.push(entry);

@@ -5,10 +5,10 @@
  * grafana chart 12.10.4 configures it, see ./adapters/kube-prometheus-stack.ts) that load
  * ConfigMaps by label.
  */
-import { KubeObject } from '../upstream/types';
 import { asArray, asObject, asString, asStringMap, groupOf } from './kinds';
 import { formatSelector, matchesSelector, toSelector } from './label-selectors';
 import { LabelSelector, ModelObject, Origin, PlatformModel, PodGroup } from './model';
+import { KubeObject } from '../upstream/types';
 
 /** Kinds a Prometheus selects. */
 export type MonitorKind = 'ServiceMonitor' | 'PodMonitor' | 'PrometheusRule';
@@ -45,7 +45,9 @@ function namespaceLabels(model: PlatformModel, namespace: string): { [key: strin
 }
 
 /** Whether `prometheus` selects an object of `kind` with `labels` in `namespace`. */
-export function prometheusSelects(model: PlatformModel, prometheus: PrometheusInstance, kind: MonitorKind, labels: { [key: string]: string }, namespace: string): boolean {
+export function prometheusSelects(
+  model: PlatformModel, prometheus: PrometheusInstance, kind: MonitorKind, labels: { [key: string]: string }, namespace: string,
+): boolean {
   const fields = SELECTOR_FIELDS[kind];
   const selector = toSelector(prometheus.spec[fields.selector]);
   if (!selector) return false; // nil: selects nothing

@@ -21,15 +21,16 @@
  * releases contribute only their connections (their Secrets and ConfigMaps are the operator's
  * business, and some are generated at run time).
  */
-import { KubeObject } from '../upstream/types';
 import { collectorConfig, predictorModel, trainJobRuntimeRef } from './adapters';
 import { findInClusterHosts, embeddedSites, stringLeaves } from './hosts';
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf, isBuiltInGroup, versionOf } from './kinds';
 import { matchesSelector, toSelector } from './label-selectors';
 import { ModelObject, Origin, PlatformModel, PodGroup, Reference, ReferenceKind } from './model';
 import {
-  isGrafanaDashboard, labelsOf, loaderLoads, monitorTargetNamespaces, MonitorKind, PrometheusInstance, prometheusInstances, prometheusSelects, SidecarLoader, sidecarLoaders,
+  isGrafanaDashboard, labelsOf, loaderLoads, monitorTargetNamespaces, MonitorKind, PrometheusInstance, prometheusInstances, prometheusSelects,
+  SidecarLoader, sidecarLoaders,
 } from './monitoring';
+import { KubeObject } from '../upstream/types';
 
 /** Environment variables whose values list hosts a server accepts, not hosts it connects to. */
 const NOT_CONNECTION_ENV = /(ALLOWED_HOSTS|NO_PROXY)$/i;
@@ -63,7 +64,11 @@ function hostRefs(ctx: Context, base: Base, path: string, text: string, clients:
   for (const m of findInClusterHosts(text, ctx.namespaces)) {
     for (const client of clients.length > 0 ? clients : [undefined]) {
       push(ctx, base, {
-        kind: ReferenceKind.SERVICE, path, namespace: m.namespace, name: m.service, text: m.text,
+        kind: ReferenceKind.SERVICE,
+        path,
+        namespace: m.namespace,
+        name: m.service,
+        text: m.text,
         ...(m.port !== undefined ? { port: m.port } : {}),
         ...(m.pod ? { pod: m.pod } : {}),
         ...(client ? { clientPodGroup: client } : {}),
@@ -80,8 +85,10 @@ function nameRef(value: unknown): { name: string; key?: string; optional: boolea
 }
 
 /** Secrets and ConfigMaps a pod spec consumes, with their paths. */
-function podSpecObjectRefs(spec: { [key: string]: unknown }, base: string): { kind: ReferenceKind; name: string; key?: string; path: string; optional: boolean }[] {
-  const out: { kind: ReferenceKind; name: string; key?: string; path: string; optional: boolean }[] = [];
+interface PodObjectRef { kind: ReferenceKind; name: string; key?: string; path: string; optional: boolean }
+
+function podSpecObjectRefs(spec: { [key: string]: unknown }, base: string): PodObjectRef[] {
+  const out: PodObjectRef[] = [];
   for (const field of ['containers', 'initContainers', 'ephemeralContainers']) {
     for (const raw of asArray(spec[field])) {
       const c = asObject(raw) ?? {};
@@ -215,7 +222,9 @@ function queueRefs(ctx: Context, mo: ModelObject, b: Base) {
   }
 }
 
-function objectRef(ctx: Context, b: Base, path: string, ref: unknown, defaults: { kind: string; apiVersion?: string; group?: string }, namespace: string | undefined) {
+function objectRef(
+  ctx: Context, b: Base, path: string, ref: unknown, defaults: { kind: string; apiVersion?: string; group?: string }, namespace: string | undefined,
+) {
   const o = asObject(ref);
   const name = asString(o?.name);
   if (!o || !name) return;
@@ -223,7 +232,8 @@ function objectRef(ctx: Context, b: Base, path: string, ref: unknown, defaults: 
   const apiVersion = asString(o.apiVersion);
   const group = apiVersion !== undefined ? groupOf(apiVersion) : asString(o.apiGroup) ?? asString(o.group) ?? defaults.group ?? (defaults.apiVersion ? groupOf(defaults.apiVersion) : '');
   const clusterScoped = kind.startsWith('Cluster');
-  push(ctx, b, { kind: ReferenceKind.OBJECT, path, name, targetKind: kind, targetGroup: group, ...(clusterScoped || !namespace ? {} : { namespace }) });
+  const ns = clusterScoped || !namespace ? {} : { namespace };
+  push(ctx, b, { kind: ReferenceKind.OBJECT, path, name, targetKind: kind, targetGroup: group, ...ns });
 }
 
 function kedaOperator(ctx: Context): string | undefined {
@@ -259,7 +269,10 @@ function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
       const runtime = asString(model.spec.runtime);
       if (format || runtime) {
         push(ctx, b, {
-          kind: ReferenceKind.SERVING_RUNTIME, path: `spec.predictor.${model.key}${runtime ? '.runtime' : '.modelFormat'}`, namespace: ns, name: runtime ?? '*',
+          kind: ReferenceKind.SERVING_RUNTIME,
+          path: `spec.predictor.${model.key}${runtime ? '.runtime' : '.modelFormat'}`,
+          namespace: ns,
+          name: runtime ?? '*',
           ...(format ? { modelFormat: format } : {}),
         });
       }
@@ -287,8 +300,13 @@ function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
       const port = asPort(am.port);
       const portName = port === undefined ? asString(am.port) : undefined;
       push(ctx, b, {
-        kind: ReferenceKind.SERVICE, path: `spec.alerting.alertmanagers[${i}]`, namespace: asString(am.namespace) ?? ns, name, clientPodGroup: client,
-        ...(port !== undefined ? { port } : {}), ...(portName ? { portName } : {}),
+        kind: ReferenceKind.SERVICE,
+        path: `spec.alerting.alertmanagers[${i}]`,
+        namespace: asString(am.namespace) ?? ns,
+        name,
+        clientPodGroup: client,
+        ...(port !== undefined ? { port } : {}),
+        ...(portName ? { portName } : {}),
       });
     });
     const sc = asString(at(spec, 'storage.volumeClaimTemplate.spec.storageClassName'));
@@ -382,8 +400,13 @@ function monitorRefs(ctx: Context, mo: ModelObject, b: Base) {
         const port = portName !== undefined ? s.ports.find((p) => p.name === portName)?.port : number;
         for (const client of clients) {
           push(ctx, b, {
-            kind: ReferenceKind.SERVICE, path: `spec.${endpointsField}[${i}].${asString(e.port) !== undefined ? 'port' : 'targetPort'}`, namespace: s.namespace, name: s.name,
-            ...(portName !== undefined ? { portName } : {}), ...(port !== undefined ? { port } : {}), ...(client ? { clientPodGroup: client } : {}),
+            kind: ReferenceKind.SERVICE,
+            path: `spec.${endpointsField}[${i}].${asString(e.port) !== undefined ? 'port' : 'targetPort'}`,
+            namespace: s.namespace,
+            name: s.name,
+            ...(portName !== undefined ? { portName } : {}),
+            ...(port !== undefined ? { port } : {}),
+            ...(client ? { clientPodGroup: client } : {}),
           });
         }
       });
@@ -398,8 +421,13 @@ function monitorRefs(ctx: Context, mo: ModelObject, b: Base) {
         const port = portName !== undefined ? pg.ports.find((p) => p.name === portName)?.port : number;
         for (const client of clients) {
           push(ctx, b, {
-            kind: ReferenceKind.POD, path: `spec.${endpointsField}[${i}].${portName !== undefined ? 'port' : 'portNumber'}`, namespace: pg.namespace, name: pg.id,
-            ...(portName !== undefined ? { portName } : {}), ...(port !== undefined ? { port } : {}), ...(client ? { clientPodGroup: client } : {}),
+            kind: ReferenceKind.POD,
+            path: `spec.${endpointsField}[${i}].${portName !== undefined ? 'port' : 'portNumber'}`,
+            namespace: pg.namespace,
+            name: pg.id,
+            ...(portName !== undefined ? { portName } : {}),
+            ...(port !== undefined ? { port } : {}),
+            ...(client ? { clientPodGroup: client } : {}),
           });
         }
       });

@@ -8,12 +8,12 @@
  *   (Services there: collector-collector:4317,4318). Fix: point the reference at an existing Service, or create the Service …
  * ```
  */
-import { KubeObject } from '../upstream/types';
 import { UNKNOWN_KEYS_ANNOTATION } from './controllers';
 import { asArray, asObject, asString, groupOf, objectKey, versionOf } from './kinds';
 import { formatSelector, matchesLabels, matchesSelector } from './label-selectors';
 import { ModelObject, Origin, PlatformModel, PodGroup, Reference, ReferenceKind, ServiceInfo } from './model';
 import { describeLoader, describePrometheusSelection, labelsOf, loaderLoads, MonitorKind, prometheusInstances, prometheusSelects, sidecarLoaders } from './monitoring';
+import { KubeObject } from '../upstream/types';
 
 /** One reference that does not resolve. */
 export interface ReferenceFinding {
@@ -74,7 +74,8 @@ class Index {
     return this.byId.get(from);
   }
   all(group: string, kind: string, namespace?: string): ModelObject[] {
-    return this.model.objects.filter((mo) => mo.object.kind === kind && groupOf(mo.object.apiVersion) === group && (namespace === undefined || mo.object.metadata.namespace === namespace));
+    return this.model.objects.filter((mo) => mo.object.kind === kind && groupOf(mo.object.apiVersion) === group
+      && (namespace === undefined || mo.object.metadata.namespace === namespace));
   }
 }
 
@@ -179,7 +180,7 @@ class Resolver {
     const obj = this.index.find('', kind, ref.namespace, ref.name)!.object as KubeObject & { data?: unknown; stringData?: unknown; binaryData?: unknown };
     if (obj.metadata.annotations?.[UNKNOWN_KEYS_ANNOTATION] === 'true') return undefined;
     if (obj.data === undefined && obj.stringData === undefined && obj.binaryData === undefined) return undefined; // keys not known (a stub)
-    const keys = [...Object.keys(asObject(obj.data) ?? {}), ...Object.keys(asObject(obj.stringData) ?? {}), ...Object.keys(asObject(obj.binaryData) ?? {})];
+    const keys = [obj.data, obj.stringData, obj.binaryData].flatMap((d) => Object.keys(asObject(d) ?? {}));
     if (keys.includes(ref.key)) return undefined;
     return {
       to: `${kind} ${ref.namespace}/${ref.name} key ${ref.key}`,
@@ -242,7 +243,9 @@ class Resolver {
       }
     } else if (ref.port !== undefined) {
       const onService = svc.ports.some((p) => p.port === ref.port);
-      const onPods = svc.headless && (pods.some((pg) => pg.ports.some((p) => p.port === ref.port)) || (svc.ports.length === 0 && pods.every((pg) => pg.ports.length === 0)));
+      // A headless Service's clients reach the pods directly: a port of the pods will do.
+      const onPods = svc.headless && (pods.some((pg) => pg.ports.some((p) => p.port === ref.port))
+        || (svc.ports.length === 0 && pods.every((pg) => pg.ports.length === 0)));
       if (!onService && !onPods) {
         return { to, problem: `Service ${ns}/${ref.name} has no port ${ref.port} (ports: ${portsOf(svc)}). Fix: use one of its ports, or add the port to the Service` };
       }
@@ -295,7 +298,10 @@ class Resolver {
   private servingRuntime(ref: Reference): Problem | undefined {
     const ns = ref.namespace ?? 'default';
     const runtimes = [...this.index.all('serving.kserve.io', 'ServingRuntime', ns), ...this.index.all('serving.kserve.io', 'ClusterServingRuntime')];
-    const formatsOf = (mo: ModelObject) => asObject(mo.object.spec) ? asArray(asObject(mo.object.spec)?.supportedModelFormats).map((f) => asObject(f) ?? {}) : undefined;
+    const formatsOf = (mo: ModelObject) => {
+      const spec = asObject(mo.object.spec);
+      return spec ? asArray(spec.supportedModelFormats).map((f) => asObject(f) ?? {}) : undefined;
+    };
     const describe = () => listNames(runtimes.map((mo) => {
       const formats = formatsOf(mo);
       return `${mo.object.kind} ${mo.object.metadata.name}${formats ? ` (${formats.map((f) => asString(f.name)).join(',')})` : ''}`;
@@ -332,7 +338,9 @@ class Resolver {
     const installers = this.model.objects.filter((mo) => mo.object.kind === 'CustomResourceDefinition' && groupOf(mo.object.apiVersion) === 'apiextensions.k8s.io'
       && asString(asObject(mo.object.spec)?.group) === group && asString(asObject(asObject(mo.object.spec)?.names)?.kind) === kind);
     if (installers.length === 0) {
-      const sameGroup = (this.model.releases ?? []).filter((r) => (r.provides?.customResources ?? []).some((g) => g.group === group)).map((r) => r.application);
+      const sameGroup = (this.model.releases ?? [])
+        .filter((r) => (r.provides?.customResources ?? []).some((g) => g.group === group))
+        .map((r) => r.application);
       const hint = sameGroup.length > 0 ? ` (release${sameGroup.length > 1 ? 's' : ''} ${sameGroup.join(', ')} provide${sameGroup.length > 1 ? '' : 's'} other kinds of ${group})` : '';
       return { to, problem: `no release installs ${kind} (${group}) and the output has no CustomResourceDefinition for it${hint}. Fix: install the operator that defines it (an Application that provides ${kind}) in an earlier sync wave` };
     }
@@ -368,7 +376,8 @@ class Resolver {
       const names = [...this.model.namespaces.keys()];
       return { to, problem: `no namespace ${ref.name}: neither the output nor a release creates it.${didYouMean(ref.name, names)} Fix: add the Namespace (in an early sync wave)` };
     }
-    if (ns.origin.release === undefined && ns.origin.providedBy === undefined && ref.origin.release === undefined && ns.origin.syncWave > ref.origin.syncWave) {
+    const declared = ns.origin.release === undefined && ns.origin.providedBy === undefined;
+    if (declared && ref.origin.release === undefined && ns.origin.syncWave > ref.origin.syncWave) {
       return { to, problem: `namespace ${ref.name} is created in ${waveOf(ns.origin)} (${ns.origin.location}), after this object (${waveOf(ref.origin)}). Fix: put the Namespace in an earlier wave` };
     }
     return undefined;

@@ -3,9 +3,9 @@
  * ReplicationController, Job, CronJob and Pod. Custom resources that operators turn into pods
  * have their own adapters (./adapters).
  */
-import { KubeObject } from '../upstream/types';
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf } from './kinds';
 import { PodPort } from './model';
+import { KubeObject } from '../upstream/types';
 
 /** A pod group before the model builder gives it an origin. */
 export interface PodGroupDraft {

@@ -1,7 +1,7 @@
+import { KUBE_PROMETHEUS_STACK, modelOf, PLATFORM } from './fixtures';
 import { buildPlatformModel, CLUSTER_SYNC_WAVE, objectsFromProvides } from '../../../lib/verify';
 import { PlatformModel } from '../../../lib/verify/platform/model';
 import { ReleaseRender, ReleaseSourceType } from '../../../lib/verify/upstream/types';
-import { KUBE_PROMETHEUS_STACK, modelOf, PLATFORM } from './fixtures';
 
 const OUTPUT = `apiVersion: v1
 kind: Namespace
@@ -86,7 +86,9 @@ const OPERATOR: ReleaseRender = {
   revision: 'v1.0.0',
   objects: [
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'controller' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'controller' },
       spec: { selector: { matchLabels: { app: 'db-operator' } }, template: { metadata: { labels: { app: 'db-operator' } }, spec: { containers: [{ name: 'manager', image: 'registry.example/op:1' }] } } },
     },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'db-system' } },
@@ -144,7 +146,9 @@ describe('Services and NetworkPolicies', () => {
   test('Services with selector, ports and target ports, headless', () => {
     const db = model().services.find((s) => s.name === 'db')!;
     expect(db).toMatchObject({
-      namespace: 'data', selector: { app: 'db' }, headless: true,
+      namespace: 'data',
+      selector: { app: 'db' },
+      headless: true,
       ports: [{ name: 'sql', port: 5432, targetPort: 'sql', protocol: 'TCP' }, { port: 9187, targetPort: 9187, protocol: 'TCP' }],
     });
   });
@@ -202,7 +206,9 @@ describe('releases', () => {
       { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'scaledobjects.keda.sh' }, spec: { group: 'keda.sh', names: { kind: 'ScaledObject', plural: 'scaledobjects' }, scope: 'Namespaced' } },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'keda-operator', namespace: 'keda' }, spec: { selector: { app: 'keda-operator' }, ports: [{ name: 'metrics', port: 8080, targetPort: 8080, protocol: 'TCP' }] } },
       {
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'keda-operator', namespace: 'keda' },
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'keda-operator', namespace: 'keda' },
         spec: {
           selector: { matchLabels: { app: 'keda-operator' } },
           template: { metadata: { labels: { app: 'keda-operator' } }, spec: { serviceAccountName: 'keda-operator', containers: [{ name: 'keda-operator', ports: [{ name: 'metrics', containerPort: 8080, protocol: 'TCP' }] }] } },
@@ -215,10 +221,11 @@ describe('releases', () => {
 
 describe('kube-prometheus-stack from its values', () => {
   const prometheusSpec = (release: ReleaseRender, output = PLATFORM) => modelOf(output, [release]).objects
-    .find((o) => o.object.kind === 'Prometheus')!.object as { metadata: { name: string; namespace: string }; spec: { [k: string]: unknown } };
+    .find((o) => o.object.kind === 'Prometheus')!.object as unknown as { metadata: { name: string; namespace: string }; spec: { [k: string]: unknown } };
   const withSpec = (spec: object, top: object = {}): ReleaseRender => {
     const values = KUBE_PROMETHEUS_STACK.effectiveValues as { prometheus: { prometheusSpec: object } };
-    return { ...KUBE_PROMETHEUS_STACK, effectiveValues: { ...values, ...top, prometheus: { ...values.prometheus, prometheusSpec: { ...values.prometheus.prometheusSpec, ...spec } } } };
+    const prometheus = { ...values.prometheus, prometheusSpec: { ...values.prometheus.prometheusSpec, ...spec } };
+    return { ...KUBE_PROMETHEUS_STACK, effectiveValues: { ...values, ...top, prometheus } };
   };
 
   test('*SelectorNilUsesHelmValues: true selects release: <Helm release name> (the Application\'s helm.releaseName)', () => {

@@ -1,5 +1,5 @@
-import { formatReferenceReport, formatReferenceSummary, ReferenceKind, verifyPlatformReferences } from '../../../lib/verify';
 import { EXTERNAL_SECRETS, findingsOf, KEDA, KSERVE, KUBE_PROMETHEUS_STACK, KUEUE, modelOf, PLATFORM, platformPlus, platformWith, RELEASES } from './fixtures';
+import { formatReferenceReport, formatReferenceSummary, ReferenceKind, verifyPlatformReferences } from '../../../lib/verify';
 
 const WEB = 'Deployment apps/web spec.template.spec.containers[web]';
 
@@ -10,22 +10,22 @@ describe('a platform whose references resolve', () => {
     expect(report.valid).toBe(true);
     const counts = Object.fromEntries(report.summary.map((s) => [s.kind, `${s.resolved}/${s.total}`]));
     expect(counts).toEqual({
-      'Service': '8/8',
-      'Secret': '1/1',
-      'ConfigMap': '1/1',
-      'ServiceAccount': '5/5',
-      'PriorityClass': '1/1',
-      'LocalQueue': '1/1',
-      'ServingRuntime': '1/1',
-      'CustomResourceDefinition': '14/14',
-      'SecretStore': '1/1',
-      'ClusterQueue': '1/1',
-      'ResourceFlavor': '1/1',
-      'Namespace': '30/30',
-      'Pod': '2/2',
-      'Prometheus': '3/3',
-      'Grafana': '1/1',
-      'Object': '1/1',
+      Service: '8/8',
+      Secret: '1/1',
+      ConfigMap: '1/1',
+      ServiceAccount: '5/5',
+      PriorityClass: '1/1',
+      LocalQueue: '1/1',
+      ServingRuntime: '1/1',
+      CustomResourceDefinition: '14/14',
+      SecretStore: '1/1',
+      ClusterQueue: '1/1',
+      ResourceFlavor: '1/1',
+      Namespace: '30/30',
+      Pod: '2/2',
+      Prometheus: '3/3',
+      Grafana: '1/1',
+      Object: '1/1',
     });
   });
 
@@ -307,7 +307,10 @@ describe('monitoring', () => {
     const values = KUBE_PROMETHEUS_STACK.effectiveValues as { prometheus: { prometheusSpec: object } };
     const everything = {
       ...KUBE_PROMETHEUS_STACK,
-      effectiveValues: { ...values, prometheus: { ...values.prometheus, prometheusSpec: { ...values.prometheus.prometheusSpec, serviceMonitorSelectorNilUsesHelmValues: false } } },
+      effectiveValues: {
+        ...values,
+        prometheus: { ...values.prometheus, prometheusSpec: { ...values.prometheus.prometheusSpec, serviceMonitorSelectorNilUsesHelmValues: false } },
+      },
     };
     const yaml = platformWith('metadata: { name: api, namespace: apps, labels: { release: kps } }', 'metadata: { name: api, namespace: apps }');
     expect(findingsOf(yaml, [everything, KEDA, KUEUE, EXTERNAL_SECRETS, KSERVE])).toEqual([]);

@@ -1,7 +1,7 @@
 // Adapters of the custom resources that operators turn into pods and Services.
 import { CustomResourceAdapter } from './adapter';
-import { EXPERIMENT_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER } from './kubeflow';
 import { INFERENCE_SERVICE_ADAPTER } from './kserve';
+import { EXPERIMENT_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER } from './kubeflow';
 import { OPENTELEMETRY_COLLECTOR_ADAPTER } from './opentelemetry-collector';
 import { ALERTMANAGER_ADAPTER, PROMETHEUS_ADAPTER } from './prometheus-operator';
 import { SPARK_APPLICATION_ADAPTER } from './spark';

@@ -148,7 +148,9 @@ export function kubePrometheusStackObjects(release: ReleaseRender, releaseName: 
     if (saCreate) out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: saName, namespace } });
     if (get(values, 'prometheus.service.enabled') !== false) {
       out.push({
-        apiVersion: 'v1', kind: 'Service', metadata: { name: `${fullname}-prometheus`, namespace },
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: `${fullname}-prometheus`, namespace },
         spec: {
           selector: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': crName },
           ports: [
@@ -164,12 +166,16 @@ export function kubePrometheusStackObjects(release: ReleaseRender, releaseName: 
     const saCreate = get(values, 'alertmanager.serviceAccount.create') !== false;
     const saName = asString(get(values, 'alertmanager.serviceAccount.name')) || (saCreate ? `${fullname}-alertmanager` : 'default');
     out.push({
-      apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', metadata: { name: crName, namespace },
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'Alertmanager',
+      metadata: { name: crName, namespace },
       spec: { serviceAccountName: saName, portName: amPortName, ...(truthy(amSpec.podMetadata) ? { podMetadata: amSpec.podMetadata } : {}) },
     });
     if (saCreate) out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: saName, namespace } });
     out.push({
-      apiVersion: 'v1', kind: 'Service', metadata: { name: `${fullname}-alertmanager`, namespace },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `${fullname}-alertmanager`, namespace },
       spec: {
         selector: { 'app.kubernetes.io/name': 'alertmanager', 'alertmanager': crName },
         ports: [
@@ -216,7 +222,9 @@ function sidecarEnv(values: Values, kind: 'dashboards' | 'datasources'): { name:
   return env;
 }
 
-function grafanaObjects(releaseName: string, values: Values, namespace: string, datasources: Values[], datasourceConfigMap: string | undefined): KubeObject[] {
+function grafanaObjects(
+  releaseName: string, values: Values, namespace: string, datasources: Values[], datasourceConfigMap: string | undefined,
+): KubeObject[] {
   const fullname = chartFullname(releaseName, values, 'grafana', 63);
   const labels = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': releaseName };
   const saCreate = get(values, 'serviceAccount.create') !== false;
@@ -227,11 +235,15 @@ function grafanaObjects(releaseName: string, values: Values, namespace: string, 
   if (get(values, 'sidecar.datasources.enabled') === true) containers.push({ name: 'grafana-sc-datasources', env: sidecarEnv(values, 'datasources') });
   const out: KubeObject[] = [
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: fullname, namespace, labels },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: fullname, namespace, labels },
       spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { serviceAccountName: saName, containers } } },
     },
     {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: fullname, namespace, labels },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: fullname, namespace, labels },
       spec: { selector: labels, ports: [{ name: asString(get(values, 'service.portName')) ?? 'service', port: get(values, 'service.port') ?? 80, targetPort: podPortName, protocol: 'TCP' }] },
     },
   ];
@@ -240,7 +252,9 @@ function grafanaObjects(releaseName: string, values: Values, namespace: string, 
     const label = asString(get(values, 'sidecar.datasources.label')) ?? 'grafana_datasource';
     const labelValue = asString(get(values, 'sidecar.datasources.labelValue')) || '1';
     out.push({
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: datasourceConfigMap, namespace, labels: { [label]: labelValue } },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: datasourceConfigMap, namespace, labels: { [label]: labelValue } },
       data: { 'datasource.yaml': JSON.stringify({ apiVersion: 1, datasources }, undefined, 2) },
     });
   }

@@ -146,7 +146,9 @@ export const OPENTELEMETRY_COLLECTOR_ADAPTER: CustomResourceAdapter = {
     const labels = { 'app.kubernetes.io/name': name, ...instanceLabels, ...selector, ...asStringMap(spec.podLabels) };
     const serviceAccount = asString(spec.serviceAccount) || name;
     const by = `OpenTelemetry operator (OpenTelemetryCollector ${namespace}/${crName})`;
-    const toServicePorts = (ps: PodPort[]) => ps.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.port, protocol: p.protocol }));
+    const toServicePorts = (ps: PodPort[]) => ps.map((p) => ({
+      ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.port, protocol: p.protocol,
+    }));
     const objects: CreatedObject[] = [
       ...(asString(spec.serviceAccount) ? [] : [{ object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } }, providedBy: by }]),
       { object: { apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-monitoring`, namespace }, spec: { selector, ports: [{ name: 'monitoring', port: metricsPort, targetPort: metricsPort, protocol: 'TCP' }] } }, providedBy: by },

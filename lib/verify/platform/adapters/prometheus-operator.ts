@@ -66,7 +66,9 @@ export const PROMETHEUS_ADAPTER: CustomResourceAdapter = {
     return {
       objects: asString(spec.serviceName) ? [] : [{
         object: {
-          apiVersion: 'v1', kind: 'Service', metadata: { name: 'prometheus-operated', namespace, labels: { 'operated-prometheus': 'true' } },
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'prometheus-operated', namespace, labels: { 'operated-prometheus': 'true' } },
           spec: { clusterIP: 'None', selector: { 'app.kubernetes.io/name': 'prometheus' }, ports: [{ name: portName, port: 9090, targetPort: portName, protocol: 'TCP' }] },
         },
         providedBy: by,
@@ -106,7 +108,9 @@ export const ALERTMANAGER_ADAPTER: CustomResourceAdapter = {
     return {
       objects: [{
         object: {
-          apiVersion: 'v1', kind: 'Service', metadata: { name: 'alertmanager-operated', namespace, labels: { 'operated-alertmanager': 'true' } },
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'alertmanager-operated', namespace, labels: { 'operated-alertmanager': 'true' } },
           spec: {
             clusterIP: 'None',
             selector: { 'app.kubernetes.io/name': 'alertmanager' },

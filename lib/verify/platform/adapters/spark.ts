@@ -58,7 +58,9 @@ export const SPARK_APPLICATION_ADAPTER: CustomResourceAdapter = {
     return {
       objects: [{
         object: {
-          apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-ui-svc`, namespace },
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: `${name}-ui-svc`, namespace },
           spec: { selector: { 'sparkoperator.k8s.io/app-name': name, 'spark-role': 'driver' }, ports: [{ name: 'spark-driver-ui-port', port: 4040, targetPort: 4040, protocol: 'TCP' }] },
         },
         providedBy: `Spark operator (SparkApplication ${namespace}/${name})`,
