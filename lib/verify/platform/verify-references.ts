@@ -1,9 +1,9 @@
 /**
  * Resolves the references of a platform model (./references.ts) and reports each one that does
- * not resolve, naming both ends and the fix:
+ * not resolve, naming both ends, what is wrong and the fix:
  *
  * ```
- * Deployment ai-apps/chat spec.template.spec.containers[app].env[OTEL_EXPORTER_OTLP_ENDPOINT] (dist/0003-cnai-serving.k8s.yaml#4):
+ * Deployment ai-apps/chat spec.template.spec.containers[vllm].env[OTEL_EXPORTER_OTLP_ENDPOINT] (dist/0003-cnai-serving.k8s.yaml#1):
  *   http://otel-collector.observability.svc:4317 → no Service otel-collector in namespace observability
  *   (Services there: collector-collector:4317,4318). Fix: point the reference at an existing Service, or create the Service …
  * ```
