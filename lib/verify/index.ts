@@ -3,3 +3,7 @@
 export * from './schemas';
 export * from './k8s';
 export * from './terraform';
+export * from './platform/model';
+export * from './platform/model-builder';
+export * from './platform/verify-references';
+export * from './platform/reference-report';

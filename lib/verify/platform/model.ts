@@ -7,7 +7,7 @@
  * renders (../upstream); read by the reference checks (references.ts) and the network flow
  * checks (flows.ts, network-policy.ts).
  */
-import { KubeObject } from '../upstream/types';
+import { KubeObject, ReleaseRender } from '../upstream/types';
 
 /** Where a thing comes from: the platform's own output, or a release it installs. */
 export interface Origin {
@@ -17,6 +17,11 @@ export interface Origin {
   readonly release?: string;
   /** Argo CD sync wave (of the object, or of its release). */
   readonly syncWave: number;
+  /**
+   * For objects nobody writes: the cluster or controller that creates them, and why
+   * (e.g. `EKS: CoreDNS add-on`, `External Secrets operator: target of ExternalSecret mlflow/db`).
+   */
+  readonly providedBy?: string;
 }
 
 /** An object of the model. */
@@ -46,6 +51,10 @@ export interface PodGroup {
   /** The pod template (when known), for reference extraction. */
   readonly podSpec?: { [key: string]: unknown };
   readonly origin: Origin;
+  /** JSON path of `podSpec` in the object the pods come from (e.g. `spec.template.spec`). */
+  readonly podSpecPath?: string;
+  /** Where the pods come from when an operator creates them: the controller and the upstream source it was read in. */
+  readonly createdBy?: string;
 }
 
 /** A port of a Service. */
@@ -67,6 +76,8 @@ export interface ServiceInfo {
   readonly headless: boolean;
   readonly ports: ServicePortInfo[];
   readonly origin: Origin;
+  /** The Service's own labels (ServiceMonitors select Services by them). */
+  readonly labels?: { [key: string]: string };
 }
 
 /** What a reference points at. */
@@ -82,6 +93,25 @@ export enum ReferenceKind {
   SERVING_RUNTIME = 'ServingRuntime',
   TRAINING_RUNTIME = 'TrainingRuntime',
   CUSTOM_RESOURCE_DEFINITION = 'CustomResourceDefinition',
+  /** ExternalSecret → SecretStore or ClusterSecretStore (`targetKind`). */
+  SECRET_STORE = 'SecretStore',
+  /** LocalQueue → ClusterQueue. */
+  CLUSTER_QUEUE = 'ClusterQueue',
+  /** ClusterQueue → ResourceFlavor. */
+  RESOURCE_FLAVOR = 'ResourceFlavor',
+  /** A namespaced object → its Namespace. */
+  NAMESPACE = 'Namespace',
+  /**
+   * Pods reached directly, not through a Service (PodMonitor targets): `name` is the
+   * {@link PodGroup.id}, `port` the container port; or, with `selector`, the pods a selector must match.
+   */
+  POD = 'Pod',
+  /** A ServiceMonitor, PodMonitor or PrometheusRule → a Prometheus that selects it (`name` is `*`). */
+  PROMETHEUS = 'Prometheus',
+  /** A dashboard ConfigMap → a Grafana that loads it (`name` is `*`). */
+  GRAFANA = 'Grafana',
+  /** Any other named object (`targetKind`, `targetGroup`): scale targets, trigger authentications, issuers, roles. */
+  OBJECT = 'Object',
 }
 
 /** One reference from an object (or pod) of the model to something it needs. */
@@ -101,6 +131,32 @@ export interface Reference {
   readonly clientPodGroup?: string;
   /** Origin of the referring object. */
   readonly origin: Origin;
+  /** For Services and pods: the port asked for by name (ServiceMonitor and PodMonitor endpoints, Alertmanager endpoints). */
+  readonly portName?: string;
+  /** For Services and pods: the target is whatever this label selector matches (in `namespace`, or in `namespaces`). */
+  readonly selector?: LabelSelector;
+  /** For selector references: the namespaces searched (default: `namespace`). */
+  readonly namespaces?: string[];
+  /** For Services: the pod hostname of a headless Service's pod DNS name (`pod-0.svc.ns.svc`); `*` when templated. */
+  readonly pod?: string;
+  /** For Services: the text the host was found in (URL or `host:port`). */
+  readonly text?: string;
+  /** For Secrets and ConfigMaps: the key asked for. */
+  readonly key?: string;
+  /** Kind of the target when the reference kind allows several (e.g. `ClusterSecretStore`, `ClusterTrainingRuntime`, the custom kind of a CRD reference). */
+  readonly targetKind?: string;
+  /** API group of the target (CRD and object references). */
+  readonly targetGroup?: string;
+  /** For CRD references: the API version the object is written in. */
+  readonly apiVersion?: string;
+  /** For serving runtimes: the model format the runtime must support. */
+  readonly modelFormat?: string;
+}
+
+/** A Kubernetes label selector. */
+export interface LabelSelector {
+  readonly matchLabels?: { [key: string]: string };
+  readonly matchExpressions?: { readonly key: string; readonly operator: string; readonly values?: string[] }[];
 }
 
 /** A NetworkPolicy of the model. */
@@ -150,4 +206,6 @@ export interface PlatformModel {
    * @default - any IPv4 address for both
    */
   readonly clusterAddresses?: ClusterAddresses;
+  /** The release renders the model was built from. */
+  readonly releases?: ReleaseRender[];
 }

@@ -1,0 +1,19 @@
+// Adapters of the custom resources that operators turn into pods and Services.
+import { CustomResourceAdapter } from './adapter';
+import { INFERENCE_SERVICE_ADAPTER } from './kserve';
+import { EXPERIMENT_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER } from './kubeflow';
+import { OPENTELEMETRY_COLLECTOR_ADAPTER } from './opentelemetry-collector';
+import { ALERTMANAGER_ADAPTER, PROMETHEUS_ADAPTER } from './prometheus-operator';
+import { SPARK_APPLICATION_ADAPTER } from './spark';
+
+export * from './adapter';
+export { kubePrometheusStackObjects, grafanaReleaseObjects, helmReleaseName, metricsBackendChart, KUBE_PROMETHEUS_STACK_SOURCE } from './kube-prometheus-stack';
+export { predictorModel, PREDICTOR_MODEL_KEYS } from './kserve';
+export { collectorConfig } from './opentelemetry-collector';
+export { trainJobRuntimeRef } from './kubeflow';
+
+/** Every adapter, by `group/Kind`. */
+export const CUSTOM_RESOURCE_ADAPTERS: ReadonlyMap<string, CustomResourceAdapter> = new Map([
+  INFERENCE_SERVICE_ADAPTER, OPENTELEMETRY_COLLECTOR_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER, EXPERIMENT_ADAPTER,
+  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER,
+].map((a) => [`${a.group}/${a.kind}`, a]));
