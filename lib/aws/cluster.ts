@@ -1,4 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
+import { DataAwsIamUser } from '@cdktf/provider-aws/lib/data-aws-iam-user';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
@@ -53,6 +55,14 @@ export interface ClusterProps {
    * @default - none: the creator of the cluster is admin
    */
   readonly adminPrincipalArns?: string[];
+  /**
+   * Look the admin principals of this account up at plan time (`data.aws_iam_role` /
+   * `data.aws_iam_user`), so a principal that does not exist fails `terraform plan` with IAM's
+   * "cannot be found" instead of failing the access entry at apply, after the cluster exists.
+   * Principals of other accounts cannot be looked up and are not.
+   * @default true
+   */
+  readonly lookUpAdminPrincipals?: boolean;
   /**
    * CIDR blocks allowed to reach the public API endpoint. When empty, the endpoint is
    * private only (reachable from the VPC, a VPN or a bastion).
@@ -118,6 +128,8 @@ export class Cluster extends Construct {
   public readonly addonPins: EksAddonPins;
   /** Admin principal ARNs with access entries. */
   public readonly adminPrincipalArns: string[];
+  /** The plan-time lookups of the admin principals of this account. */
+  public readonly adminPrincipalLookups: Array<DataAwsIamRole | DataAwsIamUser> = [];
   /** CIDRs allowed on the public endpoint (empty: endpoint private only). */
   public readonly publicEndpointCidrs: string[];
   /** Whether the API endpoint is reachable from outside the VPC. */
@@ -260,8 +272,19 @@ export class Cluster extends Construct {
       dependsOn: [this.logGroup, clusterKms, ...clusterAttachments, ...(this.autoMode ? nodeAttachments : [])],
     });
 
+    const lookUp = props.lookUpAdminPrincipals ?? true;
     this.adminPrincipalArns.forEach((arn, i) => {
-      const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.eksCluster.name, principalArn: arn, type: 'STANDARD' });
+      const principal = lookUp ? parsePrincipalArn(arn) : undefined;
+      let lookup: DataAwsIamRole | DataAwsIamUser | undefined;
+      if (principal && principal.account === naming.accountId) {
+        lookup = principal.kind === 'role'
+          ? new DataAwsIamRole(this, `admin-${i}-exists`, { name: principal.name })
+          : new DataAwsIamUser(this, `admin-${i}-exists`, { userName: principal.name });
+        this.adminPrincipalLookups.push(lookup);
+      }
+      const entry = new EksAccessEntry(this, `admin-${i}`, {
+        clusterName: this.eksCluster.name, principalArn: arn, type: 'STANDARD', dependsOn: lookup ? [lookup] : undefined,
+      });
       new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
         clusterName: this.eksCluster.name,
         principalArn: arn,
@@ -407,6 +430,13 @@ export class Cluster extends Construct {
 }
 
 const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+
+/** Account, kind and name (the last path segment) of an IAM role or user ARN. */
+function parsePrincipalArn(arn: string): { account: string; kind: 'role' | 'user'; name: string } | undefined {
+  if (Token.isUnresolved(arn)) return undefined;
+  const m = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):(role|user)\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(arn);
+  return m ? { account: m[1], kind: m[2] as 'role' | 'user', name: m[3] } : undefined;
+}
 
 function validateAdmins(path: string, arns: string[]): string[] {
   arns.forEach((arn, i) => {
