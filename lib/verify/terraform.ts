@@ -407,6 +407,11 @@ function fixFor(step: TerraformStep, errors: TerraformDiagnostic[]): string | un
   if (errors.some((e) => /^No value for required variable/.test(e.summary))) {
     return 'give each variable named above a default, or set TF_VAR_<name> in the environment of the verification';
   }
+  const principals = errors.filter((e) => /^data\.aws_iam_(role|user)\./.test(e.address ?? '') && /couldn't find resource|NoSuchEntity/.test(`${e.summary} ${e.detail}`));
+  if (principals.length > 0) {
+    return 'an admin principal (adminPrincipalArns) does not exist, so EKS would reject its access entry at apply and the cluster would have no admin: '
+      + 'create the role or user first, or correct the ARN';
+  }
   const reads = errors.filter((e) => /proxyconnect|request send failed|dial tcp|no such host|exceeded maximum number of attempts/.test(e.detail)
     || (e.address ?? '').startsWith('data.'));
   if (reads.length === 0) return undefined;
