@@ -486,7 +486,7 @@ export class CnaiAwsStack extends TerraformStack {
         + 'and wait until their load balancers are gone: they and their security groups and network interfaces keep the VPC from being deleted.',
     ];
     if (this.karpenter) {
-      before.push(`Delete Karpenter's NodePools (kubectl delete nodepools --all) and wait until kubectl get nodeclaims is empty, then uninstall Karpenter: `
+      before.push('Delete Karpenter\'s NodePools (kubectl delete nodepools --all) and wait until kubectl get nodeclaims is empty, then uninstall Karpenter: '
         + 'its instances, launch templates and instance profiles are not in Terraform and keep subnets and the node role in use.');
     }
     before.push('Delete the PersistentVolumeClaims whose data should go (the vector database\'s volumes use a Retain StorageClass: '
@@ -499,7 +499,9 @@ export class CnaiAwsStack extends TerraformStack {
         + `--no-deletion-protection --apply-immediately (destroy then takes the final snapshot ${this.database.finalSnapshotPrefix}<creation time>).`);
     }
     const after: string[] = [];
-    if (r.buckets === RetentionPolicy.RETAIN) after.push(`The buckets ${store.models.bucketName} and ${store.datasets.bucketName} and their key ${store.key.aliasName} remain (and cost).`);
+    if (r.buckets === RetentionPolicy.RETAIN) {
+      after.push(`The buckets ${store.models.bucketName} and ${store.datasets.bucketName} and their key ${store.key.aliasName} remain (and cost).`);
+    }
     if (r.containerImages === RetentionPolicy.RETAIN && repos.length > 0) after.push(`The ECR repositories ${repos.map((x) => x.repositoryName).join(', ')} remain with their images.`);
     if (this.database?.retain) after.push(`The final snapshot and automated backups of ${this.database.identifier} remain, readable with the kept key ${this.database.key.aliasName}.`);
     if (r.secrets === RetentionPolicy.RETAIN && this.dataServices) {

@@ -109,7 +109,7 @@ const EBS_CSI_DRIVER = addon('aws-ebs-csi-driver', 'v1.54.0-eksbuild.1');
  * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar
  */
 export const EKS_VERSIONS: { readonly [version: string]: EksKubernetesVersion } = {
-  '1.34': {
+  1.34: {
     version: '1.34',
     upstreamRelease: '2025-08-27',
     eksRelease: '2025-10-02',
@@ -124,7 +124,7 @@ export const EKS_VERSIONS: { readonly [version: string]: EksKubernetesVersion } 
       ebsCsiDriver: EBS_CSI_DRIVER,
     },
   },
-  '1.35': {
+  1.35: {
     version: '1.35',
     upstreamRelease: '2025-12-17',
     eksRelease: '2026-01-27',
@@ -139,7 +139,7 @@ export const EKS_VERSIONS: { readonly [version: string]: EksKubernetesVersion } 
       ebsCsiDriver: EBS_CSI_DRIVER,
     },
   },
-  '1.36': {
+  1.36: {
     version: '1.36',
     upstreamRelease: '2026-04-22',
     endOfStandardSupport: '2027-06-22',
@@ -212,7 +212,8 @@ export function kubernetesVersionSupport(version: string, today: string = todayU
   const entry = EKS_VERSIONS[v];
   if (!entry) {
     return {
-      version, status: EksVersionStatus.UNKNOWN,
+      version,
+      status: EksVersionStatus.UNKNOWN,
       warning: `Kubernetes ${version} is not in the library's EKS calendar (${Object.keys(EKS_VERSIONS).join(', ')}): no support dates and no add-on pins; use ${EKS.defaultKubernetesVersion}`,
     };
   }
@@ -220,13 +221,17 @@ export function kubernetesVersionSupport(version: string, today: string = todayU
   const upgrade = newest ? `upgrade to ${newest} (change kubernetesVersion, plan, apply)` : 'upgrade to a version in standard support';
   if (today > entry.endOfExtendedSupport) {
     return {
-      version: v, status: EksVersionStatus.END_OF_SUPPORT, endOfStandardSupport: entry.endOfStandardSupport,
+      version: v,
+      status: EksVersionStatus.END_OF_SUPPORT,
+      endOfStandardSupport: entry.endOfStandardSupport,
       warning: `Kubernetes ${v} left EKS extended support on ${entry.endOfExtendedSupport}: EKS upgrades such control planes itself and creates no new clusters on it; ${upgrade}`,
     };
   }
   if (today > entry.endOfStandardSupport) {
     return {
-      version: v, status: EksVersionStatus.EXTENDED_SUPPORT, endOfStandardSupport: entry.endOfStandardSupport,
+      version: v,
+      status: EksVersionStatus.EXTENDED_SUPPORT,
+      endOfStandardSupport: entry.endOfStandardSupport,
       warning: `Kubernetes ${v} left EKS standard support on ${entry.endOfStandardSupport}: clusters on it are in paid extended support `
         + `(upgrade policy EXTENDED) or are upgraded by EKS at any time (STANDARD); ${upgrade}`,
     };

@@ -128,7 +128,15 @@ export function analyseStack(stackDir: string, files: string[]): StackAnalysis {
       }
     }
   }
-  return { awsLocalNames, usesAws, awsProviderBlocks, hasBackend, requiredProviders, awsEphemeralResources: awsEphemeralResources.sort(), stubbedDataSources: stubbedDataSources.sort() };
+  return {
+    awsLocalNames,
+    usesAws,
+    awsProviderBlocks,
+    hasBackend,
+    requiredProviders,
+    awsEphemeralResources: awsEphemeralResources.sort(),
+    stubbedDataSources: stubbedDataSources.sort(),
+  };
 }
 
 /** Mock settings that let hashicorp/aws configure itself without any AWS call (and, given a stub URL, send its few plan-time reads there). */
@@ -171,7 +179,8 @@ export interface WrittenFiles {
  * default provider block when the stack lacks one, or the `terraform test` file with
  * mock providers when `mockProviders`.
  */
-export function writeVerifyFiles(workDir: string, analysis: StackAnalysis, mode: { mockCredentials: boolean; mockProviders: boolean; stubUrl?: string }): WrittenFiles {
+export function writeVerifyFiles(workDir: string, analysis: StackAnalysis,
+  mode: { mockCredentials: boolean; mockProviders: boolean; stubUrl?: string }): WrittenFiles {
   const notes: string[] = [];
   const override: { [k: string]: unknown } = {};
   if (analysis.hasBackend) {

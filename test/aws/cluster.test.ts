@@ -1,10 +1,9 @@
 import { Testing } from 'cdktf';
 import { configs, dataSources, only, policyStatements, resources, synth, testCluster, testStack } from './util';
-import { CnaiAwsStack } from '../../lib/aws';
-import { expectStackToPlan } from '../util/terraform';
-import { CONTROL_PLANE_LOG_TYPES, EBS_CSI_SERVICE_ACCOUNT } from '../../lib/aws';
+import { CnaiAwsStack, CONTROL_PLANE_LOG_TYPES, EBS_CSI_SERVICE_ACCOUNT } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
 import { EKS, EKS_ADDONS, EksSupportType } from '../../lib/core/versions';
+import { expectStackToPlan } from '../util/terraform';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/platform-admins';
 
@@ -117,8 +116,11 @@ describe('Cluster', () => {
       return Object.fromEntries(configs(synth(stack), 'aws_eks_addon').map((a) => [a.addon_name, a.addon_version]));
     };
     expect(builds('1.36')).toEqual({
-      'vpc-cni': 'v1.21.1-eksbuild.1', 'kube-proxy': 'v1.36.0-eksbuild.14', 'coredns': 'v1.14.3-eksbuild.3',
-      'eks-pod-identity-agent': 'v1.3.10-eksbuild.2', 'aws-ebs-csi-driver': 'v1.54.0-eksbuild.1',
+      'vpc-cni': 'v1.21.1-eksbuild.1',
+      'kube-proxy': 'v1.36.0-eksbuild.14',
+      'coredns': 'v1.14.3-eksbuild.3',
+      'eks-pod-identity-agent': 'v1.3.10-eksbuild.2',
+      'aws-ebs-csi-driver': 'v1.54.0-eksbuild.1',
     });
     expect(builds('1.35')).toMatchObject({ 'kube-proxy': 'v1.35.3-eksbuild.13', 'coredns': 'v1.14.3-eksbuild.3' });
     expect(builds('1.34')).toMatchObject({ 'kube-proxy': 'v1.34.6-eksbuild.13', 'coredns': 'v1.13.2-eksbuild.11' });
@@ -148,8 +150,13 @@ describe('Cluster', () => {
 
   test('an admin role that does not exist fails terraform plan, naming the role, before anything is created', () => {
     const stack = new CnaiAwsStack(Testing.app(), 'cnai', {
-      platformName: 'cnai', environment: 'dev', region: 'us-west-2', accountId: '123456789012', availabilityZones: ['us-west-2a', 'us-west-2b'],
-      adminPrincipalArns: ['arn:aws:iam::123456789012:role/no-such-admins'], database: false,
+      platformName: 'cnai',
+      environment: 'dev',
+      region: 'us-west-2',
+      accountId: '123456789012',
+      availabilityZones: ['us-west-2a', 'us-west-2b'],
+      adminPrincipalArns: ['arn:aws:iam::123456789012:role/no-such-admins'],
+      database: false,
     });
     expect(() => expectStackToPlan(stack, { missingPrincipals: ['no-such-admins'] })).toThrow(
       /terraform plan failed .*cnai\/cluster\/admin-0-exists \(data\.aws_iam_role\.cluster_admin-0-exists_[0-9A-F]+\): reading IAM Role \(no-such-admins\): couldn't find resource.*Fix: an admin principal \(adminPrincipalArns\) does not exist, so EKS would reject its access entry at apply/s);

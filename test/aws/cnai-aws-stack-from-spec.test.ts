@@ -3,11 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdktf';
 import { configs, only, policyStatements } from './util';
-import { expectStackToPlan } from '../util/terraform';
 import { APPLIED_CONTRACT_FILE, appliedOrPreviewContract, CnaiAwsStack, isPreviewContract, previewContract } from '../../lib/aws';
 import {
-  CapacityReservationKind, CnaiValidationError, GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, RetentionPolicy, VectorEngine,
+  CapacityReservationKind, CnaiValidationError, GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, RetentionPolicy,
+  VectorEngine,
 } from '../../lib/core';
+import { expectStackToPlan } from '../util/terraform';
 
 const SPEC: PlatformSpec = {
   name: 'cnai',

@@ -1,12 +1,12 @@
-import { Chart, Testing as K8sTesting } from 'cdk8s';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Chart, Testing as K8sTesting } from 'cdk8s';
 import { Testing } from 'cdktf';
 import { ACCOUNT, AZS, REGION, configs, planStack, policyStatements, synth, testCluster, testNaming, testStack } from './util';
-import { VERIFY_EPHEMERAL_SENTINEL } from '../../lib/verify/terraform';
-import { expectStackToPlan } from '../util/terraform';
 import { CnaiAwsStack, DataServicesAccess, ModelStore, PostgresDatabase, ServiceSecret } from '../../lib/aws';
 import { EncryptionKey } from '../../lib/aws/encryption-key';
 import { ModelRegistry, VectorDatabase } from '../../lib/k8s';
+import { VERIFY_EPHEMERAL_SENTINEL } from '../../lib/verify/terraform';
+import { expectStackToPlan } from '../util/terraform';
 
 function access() {
   const stack = testStack();

@@ -261,7 +261,8 @@ describe('GpuNodePool', () => {
     expect(() => clusterWithPool({ capacityReservation: { kind: CapacityReservationKind.ON_DEMAND_RESERVATION, reservationId: 'my-reservation' } })).toThrow(
       /test\/cluster\/gpu-l40s: invalid capacityReservation.reservationId = "my-reservation": not a capacity reservation id/);
     expect(() => clusterWithPool({ capacityReservation: block })).toThrow(/invalid instanceTypes = \["g6e.xlarge","g6e.2xlarge"\]: a capacity block reserves one instance type/);
-    expect(() => clusterWithPool({ instanceTypes: [GpuInstanceType.G6E_XLARGE], capacityReservation: block, capacityType: CapacityType.SPOT })).toThrow(
+    const spotBlock = { instanceTypes: [GpuInstanceType.G6E_XLARGE], capacityReservation: block, capacityType: CapacityType.SPOT };
+    expect(() => clusterWithPool(spotBlock)).toThrow(
       /invalid capacityType = "SPOT": a capacity block is its own purchase option/);
     expect(() => clusterWithPool({ capacityType: CapacityType.CAPACITY_BLOCK })).toThrow(/invalid capacityType = "CAPACITY_BLOCK": a capacity block pool needs the block it launches into/);
   });

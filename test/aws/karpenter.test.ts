@@ -98,7 +98,8 @@ describe('Karpenter (AWS side)', () => {
     // Launching into placement groups (upstream's resource list) and the zonal shift read, scoped to this cluster.
     expect(s.AllowScopedEC2InstanceAccessActions.resources).toContain(`arn:aws:ec2:${REGION}:*:placement-group/*`);
     expect(s.AllowZonalShiftStatusReadOnly).toMatchObject({
-      actions: ['arc-zonal-shift:GetManagedResource'], resources: ['*'],
+      actions: ['arc-zonal-shift:GetManagedResource'],
+      resources: ['*'],
       condition: [{ test: 'StringEquals', variable: 'arc-zonal-shift:ResourceIdentifier', values: [`arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`] }],
     });
   });

@@ -2,7 +2,8 @@ import { GpuInstanceType } from '../../lib/core/accelerators';
 import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
 import {
-  BucketAccess, CapacityReservationKind, defaultRetentionPolicy, PlatformBucket, PlatformSpec, platformRetention, platformWorkloadIdentities, PoolCapacity,
+  BucketAccess, CapacityReservationKind, defaultRetentionPolicy, PlatformBucket, PlatformSpec, platformRetention, platformWorkloadIdentities,
+  PoolCapacity,
   poolGpuCapacity, RetentionPolicy, scarceCapacityNotes, validatePlatformSpec,
 } from '../../lib/core/platform-spec';
 

@@ -10,16 +10,19 @@ describe('EKS versions', () => {
       addons: Object.fromEntries(Object.values(v.addons).map((a) => [a.name, a.version])),
     }]));
     expect(table).toEqual({
-      '1.34': {
-        endOfStandardSupport: '2026-12-02', endOfExtendedSupport: '2027-12-02',
+      1.34: {
+        endOfStandardSupport: '2026-12-02',
+        endOfExtendedSupport: '2027-12-02',
         addons: { 'vpc-cni': 'v1.21.1-eksbuild.1', 'coredns': 'v1.13.2-eksbuild.11', 'kube-proxy': 'v1.34.6-eksbuild.13', 'eks-pod-identity-agent': 'v1.3.10-eksbuild.2', 'aws-ebs-csi-driver': 'v1.54.0-eksbuild.1' },
       },
-      '1.35': {
-        endOfStandardSupport: '2027-03-27', endOfExtendedSupport: '2028-03-27',
+      1.35: {
+        endOfStandardSupport: '2027-03-27',
+        endOfExtendedSupport: '2028-03-27',
         addons: { 'vpc-cni': 'v1.21.1-eksbuild.1', 'coredns': 'v1.14.3-eksbuild.3', 'kube-proxy': 'v1.35.3-eksbuild.13', 'eks-pod-identity-agent': 'v1.3.10-eksbuild.2', 'aws-ebs-csi-driver': 'v1.54.0-eksbuild.1' },
       },
-      '1.36': {
-        endOfStandardSupport: '2027-06-22', endOfExtendedSupport: '2028-06-22',
+      1.36: {
+        endOfStandardSupport: '2027-06-22',
+        endOfExtendedSupport: '2028-06-22',
         addons: { 'vpc-cni': 'v1.21.1-eksbuild.1', 'coredns': 'v1.14.3-eksbuild.3', 'kube-proxy': 'v1.36.0-eksbuild.14', 'eks-pod-identity-agent': 'v1.3.10-eksbuild.2', 'aws-ebs-csi-driver': 'v1.54.0-eksbuild.1' },
       },
     });
@@ -39,7 +42,9 @@ describe('EKS versions', () => {
   test('support status: a warning for the summary once standard support has passed', () => {
     expect(kubernetesVersionSupport('1.34', '2026-12-02')).toEqual({ version: '1.34', status: EksVersionStatus.STANDARD_SUPPORT, endOfStandardSupport: '2026-12-02' });
     expect(kubernetesVersionSupport('1.34', '2026-12-06')).toEqual({
-      version: '1.34', status: EksVersionStatus.EXTENDED_SUPPORT, endOfStandardSupport: '2026-12-02',
+      version: '1.34',
+      status: EksVersionStatus.EXTENDED_SUPPORT,
+      endOfStandardSupport: '2026-12-02',
       warning: 'Kubernetes 1.34 left EKS standard support on 2026-12-02: clusters on it are in paid extended support (upgrade policy EXTENDED) '
         + 'or are upgraded by EKS at any time (STANDARD); upgrade to 1.36 (change kubernetesVersion, plan, apply)',
     });

@@ -1,8 +1,8 @@
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
+import { ReleaseProvides } from '../../core/release-provides';
 import { PinnedGitPath, PinnedHelmChart } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
-import { ReleaseProvides } from '../../core/release-provides';
 
 /** Kind of source a release is installed from. */
 export enum ReleaseSourceKind {

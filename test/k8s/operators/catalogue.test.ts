@@ -1,6 +1,5 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { chart, contract as platformContract, cpuPoolContract, gpuPoolContract, ofKind, one } from '../helpers';
 import { GpuInstanceType, KARPENTER, karpenterInterruptionQueueName, PlatformContract, TaintEffect } from '../../../lib/core';
 import { OPERATORS, OPERATOR_SOURCES } from '../../../lib/core/versions';
 import {
@@ -8,6 +7,7 @@ import {
   PodSecurityLevel, ReleaseSource, syncWaveOf,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
+import { chart, contract as platformContract, cpuPoolContract, gpuPoolContract, ofKind, one } from '../helpers';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 
@@ -122,7 +122,7 @@ describe('operator catalogue and Argo CD renderer', () => {
       ['cert-manager', 'external-secrets', 'keda', 'kserve', 'kubeflow', 'kubeflow-system', 'kueue-system', 'monitoring', 'opentelemetry-operator-system']);
     const cm = one(ns, 'Namespace', 'cert-manager');
     expect(cm.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect(cm.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.34');
+    expect(cm.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.36');
     const kubeflow = one(ns, 'Namespace', 'kubeflow');
     expect(kubeflow.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     expect(kubeflow.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
