@@ -471,7 +471,8 @@ export class CnaiAwsStack extends TerraformStack {
   public teardown(): Teardown {
     const r = this.retention;
     const address = (res: TerraformResource) => `${res.terraformResourceType}.${this.getLogicalId(res)}`;
-    const resourcesOf = (...scopes: Construct[]) => scopes.flatMap((c) => c.node.findAll()).filter((c): c is TerraformResource => c instanceof TerraformResource);
+    const resourcesOf = (...scopes: Construct[]) => scopes.flatMap((c) => c.node.findAll())
+      .filter((c): c is TerraformResource => c instanceof TerraformResource);
     const keep = new Set<string>();
     const store = this.modelStore;
     if (r.buckets === RetentionPolicy.RETAIN) resourcesOf(store.models, store.datasets, store.key).forEach((x) => keep.add(address(x)));
