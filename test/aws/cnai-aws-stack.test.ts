@@ -82,7 +82,7 @@ describe('CnaiAwsStack', () => {
       region: REGION,
       accountId: ACCOUNT,
       clusterName: 'cnai-dev',
-      kubernetesVersion: '1.34',
+      kubernetesVersion: '1.36',
       buckets: contract.buckets,
     });
     expect(rendered.database.host).toMatch(/aws_db_instance\..+\.address/);
