@@ -21,8 +21,8 @@ export function buildAwsPlatform(app: App): CnaiAwsStack {
     accountId: '123456789012',
     availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
     adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins'],
-    // The API stays private except for the office range.
-    publicEndpointCidrs: ['203.0.113.0/24'],
+    // The API endpoint is private. To reach it from your network, add publicEndpointCidrs with your
+    // own office or VPN ranges (a documentation range such as 203.0.113.0/24 reaches no one).
     interfaceEndpoints: [
       InterfaceEndpointService.ECR_API,
       InterfaceEndpointService.ECR_DKR,

@@ -1,7 +1,10 @@
 /**
  * The reference platform, described once. `main.ts` synthesizes both layers from it:
  * Terraform for AWS (CnaiAwsStack.fromSpec) and manifests for Kubernetes (CnaiPlatform).
- * Replace the account, region, zones, admin role and CIDRs with yours.
+ * Replace the account, region, zones and admin role with yours. The Kubernetes API endpoint is
+ * private (reached from the VPC, a VPN or a bastion); to open it to your own network, add
+ * `publicEndpointCidrs` with your office or VPN ranges (never a documentation range such as
+ * 203.0.113.0/24, which reaches no one).
  */
 import {
   GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, VectorEngine,
@@ -14,8 +17,6 @@ export const REFERENCE_SPEC: PlatformSpec = {
   accountId: '123456789012',
   availabilityZones: ['us-west-2a', 'us-west-2b', 'us-west-2c'],
   adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins'],
-  // The Kubernetes API stays private except for the office range.
-  publicEndpointCidrs: ['203.0.113.0/24'],
   costCentre: 'ml-platform',
 
   gpuPools: [

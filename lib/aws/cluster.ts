@@ -1,4 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
+import { DataAwsIamUser } from '@cdktf/provider-aws/lib/data-aws-iam-user';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
@@ -10,17 +12,17 @@ import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { EncryptionKey } from './encryption-key';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
-import { policyDocument, serviceTrustPolicy } from './iam';
+import { podIdentityTrustPolicy, policyDocument, serviceTrustPolicy } from './iam';
 import { Karpenter, KarpenterOptions } from './karpenter';
 import { LOG_RETENTION_DAYS, Network } from './network';
-import { awsPartition, managedPolicyArn } from './partition';
+import { awsPartition, eksClusterArn, managedPolicyArn } from './partition';
 import { SystemNodePool, SystemNodePoolOptions } from './system-node-pool';
 import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { Cidr } from '../core/cidr';
 import { NodePoolContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { assertName, NAME_RULES, PlatformNaming } from '../core/names';
-import { EKS, EKS_ADDONS, PinnedAddon } from '../core/versions';
+import { EKS, EKS_VERSIONS, EksAddonPins, EksSupportType, PinnedAddon } from '../core/versions';
 
 /** Control-plane log types the cluster sends to CloudWatch. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator'];
@@ -35,16 +37,32 @@ export interface ClusterProps {
   /** The network; the cluster and its nodes use its private subnets. */
   readonly network: Network;
   /**
-   * Kubernetes version (`1.<minor>`). The pinned add-on versions are chosen for the default.
-   * @default EKS.defaultKubernetesVersion ("1.34")
+   * Kubernetes version (`1.<minor>`), one of {@link EKS_VERSIONS}: the add-ons are pinned per version.
+   * To upgrade, change it (one minor at a time), plan and apply: the control plane, then the add-ons
+   * pinned for the new version, then the node groups (which follow the control plane's version) roll.
+   * @default EKS.defaultKubernetesVersion ("1.36")
    */
   readonly kubernetesVersion?: string;
+  /**
+   * What EKS does when the version leaves standard support (`upgrade_policy`): STANDARD upgrades the
+   * control plane automatically, EXTENDED keeps it on the version at extra cost for up to 12 months.
+   * @default EksSupportType.STANDARD
+   */
+  readonly supportType?: EksSupportType;
   /**
    * IAM role or user ARNs that get cluster admin through an access entry
    * (AmazonEKSClusterAdminPolicy). When empty, the identity running Terraform gets it instead.
    * @default - none: the creator of the cluster is admin
    */
   readonly adminPrincipalArns?: string[];
+  /**
+   * Look the admin principals of this account up at plan time (`data.aws_iam_role` /
+   * `data.aws_iam_user`), so a principal that does not exist fails `terraform plan` with IAM's
+   * "cannot be found" instead of failing the access entry at apply, after the cluster exists.
+   * Principals of other accounts cannot be looked up and are not.
+   * @default true
+   */
+  readonly lookUpAdminPrincipals?: boolean;
   /**
    * CIDR blocks allowed to reach the public API endpoint. When empty, the endpoint is
    * private only (reachable from the VPC, a VPN or a bastion).
@@ -100,10 +118,18 @@ export class Cluster extends Construct {
   public readonly network: Network;
   /** Cluster name. */
   public readonly name: string;
+  /** ARN of the cluster as a plain string (known at synth), for trust policies and conditions. */
+  public readonly arnForPolicies: string;
   /** Kubernetes version. */
   public readonly kubernetesVersion: string;
+  /** Upgrade policy at the end of standard support. */
+  public readonly supportType: EksSupportType;
+  /** The add-on builds pinned for {@link Cluster.kubernetesVersion}. */
+  public readonly addonPins: EksAddonPins;
   /** Admin principal ARNs with access entries. */
   public readonly adminPrincipalArns: string[];
+  /** The plan-time lookups of the admin principals of this account. */
+  public readonly adminPrincipalLookups: Array<DataAwsIamRole | DataAwsIamUser> = [];
   /** CIDRs allowed on the public endpoint (empty: endpoint private only). */
   public readonly publicEndpointCidrs: string[];
   /** Whether the API endpoint is reachable from outside the VPC. */
@@ -126,6 +152,8 @@ export class Cluster extends Construct {
   public readonly nodeVolumeKey?: EncryptionKey;
   /** The control-plane log group. */
   public readonly logGroup: CloudwatchLogGroup;
+  /** The key of the platform's log groups (control plane, and the database's exports). */
+  public readonly logsKey: EncryptionKey;
   /** The managed add-ons by name (empty in Auto Mode). */
   public readonly addons: { [name: string]: EksAddon } = {};
   /** The role of the EBS CSI controller (absent in Auto Mode). */
@@ -145,11 +173,19 @@ export class Cluster extends Construct {
     this.naming = naming;
     this.network = props.network;
     this.name = assertName(path, 'naming.clusterName', naming.clusterName, NAME_RULES.eksCluster);
+    this.arnForPolicies = eksClusterArn(naming.region, naming.accountId, this.name);
     this.kubernetesVersion = props.kubernetesVersion ?? EKS.defaultKubernetesVersion;
     if (!/^1\.\d{2}$/.test(this.kubernetesVersion)) {
-      throw invalidProp(path, 'kubernetesVersion', this.kubernetesVersion, 'EKS takes a Kubernetes minor version such as "1.34"',
+      throw invalidProp(path, 'kubernetesVersion', this.kubernetesVersion, 'EKS takes a Kubernetes minor version such as "1.36"',
         `use "major.minor", e.g. "${EKS.defaultKubernetesVersion}"`);
     }
+    const known = EKS_VERSIONS[this.kubernetesVersion];
+    if (!known) {
+      throw invalidProp(path, 'kubernetesVersion', this.kubernetesVersion, 'the library pins EKS add-ons per Kubernetes version and has none for this one',
+        `use one of ${Object.keys(EKS_VERSIONS).join(', ')}, or add the version with its add-on builds to EKS_VERSIONS in lib/core/versions.ts`);
+    }
+    this.addonPins = known.addons;
+    this.supportType = props.supportType ?? EKS.defaultSupportType;
     this.autoMode = props.autoMode ?? false;
     this.nodeSsmAccess = props.nodeSsmAccess ?? false;
     this.logRetentionDays = props.logRetentionDays ?? 365;
@@ -170,6 +206,7 @@ export class Cluster extends Construct {
     this.secretsKey = new EncryptionKey(this, 'secrets-key', { naming, purpose: 'eks-secrets', description: `${this.name} Kubernetes secrets` });
     const logsKey = props.logsKey ?? props.network.logsKey
       ?? new EncryptionKey(this, 'logs-key', { naming, purpose: 'eks-logs', allowCloudWatchLogs: true });
+    this.logsKey = logsKey;
     // Created before the cluster so EKS writes into a group with retention and encryption.
     this.logGroup = new CloudwatchLogGroup(this, 'control-plane-logs', {
       name: `/aws/eks/${this.name}/cluster`,
@@ -227,14 +264,27 @@ export class Cluster extends Construct {
       },
       // Add-ons are EKS managed (below) or, in Auto Mode, built in.
       bootstrapSelfManagedAddons: false,
+      // EKS's default is EXTENDED: a cluster would slip into paid extended support unnoticed.
+      upgradePolicy: { supportType: this.supportType },
       computeConfig: this.autoMode ? { enabled: true, nodePools: ['general-purpose', 'system'], nodeRoleArn: this.nodeRole.arn } : undefined,
       storageConfig: this.autoMode ? { blockStorage: { enabled: true } } : undefined,
       kubernetesNetworkConfig: this.autoMode ? { elasticLoadBalancing: { enabled: true } } : undefined,
       dependsOn: [this.logGroup, clusterKms, ...clusterAttachments, ...(this.autoMode ? nodeAttachments : [])],
     });
 
+    const lookUp = props.lookUpAdminPrincipals ?? true;
     this.adminPrincipalArns.forEach((arn, i) => {
-      const entry = new EksAccessEntry(this, `admin-${i}`, { clusterName: this.eksCluster.name, principalArn: arn, type: 'STANDARD' });
+      const principal = lookUp ? parsePrincipalArn(arn) : undefined;
+      let lookup: DataAwsIamRole | DataAwsIamUser | undefined;
+      if (principal && principal.account === naming.accountId) {
+        lookup = principal.kind === 'role'
+          ? new DataAwsIamRole(this, `admin-${i}-exists`, { name: principal.name })
+          : new DataAwsIamUser(this, `admin-${i}-exists`, { userName: principal.name });
+        this.adminPrincipalLookups.push(lookup);
+      }
+      const entry = new EksAccessEntry(this, `admin-${i}`, {
+        clusterName: this.eksCluster.name, principalArn: arn, type: 'STANDARD', dependsOn: lookup ? [lookup] : undefined,
+      });
       new EksAccessPolicyAssociation(this, `admin-${i}-policy`, {
         clusterName: this.eksCluster.name,
         principalArn: arn,
@@ -254,17 +304,17 @@ export class Cluster extends Construct {
     });
 
     // Networking add-ons come up before nodes, so nodes become Ready.
-    const vpcCni = this.addon(EKS_ADDONS.vpcCni, { configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) });
-    const kubeProxy = this.addon(EKS_ADDONS.kubeProxy);
-    const podIdentityAgent = this.addon(EKS_ADDONS.podIdentityAgent);
+    const vpcCni = this.addon(this.addonPins.vpcCni, { configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }) });
+    const kubeProxy = this.addon(this.addonPins.kubeProxy);
+    const podIdentityAgent = this.addon(this.addonPins.podIdentityAgent);
     this.nodeGroupDependencies.push(...nodeAttachments, vpcCni, kubeProxy, podIdentityAgent);
 
     this.systemNodePool = new SystemNodePool(this, 'system-pool', { ...props.systemNodePool, cluster: this });
 
     this.ebsCsiRole = new IamRole(this, 'ebs-csi-role', {
       name: naming.roleName('ebs-csi'),
-      assumeRolePolicy: serviceTrustPolicy(this, 'ebs-csi-trust', 'pods.eks.amazonaws.com', {
-        actions: ['sts:AssumeRole', 'sts:TagSession'], sourceAccount: naming.accountId,
+      assumeRolePolicy: podIdentityTrustPolicy(this, 'ebs-csi-trust', 'pods.eks.amazonaws.com', {
+        accountId: naming.accountId, clusterArn: this.arnForPolicies, namespace: 'kube-system', serviceAccount: EBS_CSI_SERVICE_ACCOUNT,
       }).json,
     });
     const ebsPolicy = new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
@@ -273,8 +323,8 @@ export class Cluster extends Construct {
     });
     // Deployments need nodes to become ACTIVE.
     const afterNodes = [this.systemNodePool.nodeGroup.nodeGroup];
-    this.addon(EKS_ADDONS.coreDns, { dependsOn: afterNodes });
-    this.addon(EKS_ADDONS.ebsCsiDriver, {
+    this.addon(this.addonPins.coreDns, { dependsOn: afterNodes });
+    this.addon(this.addonPins.ebsCsiDriver, {
       podIdentityAssociation: [{ roleArn: this.ebsCsiRole.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }],
       dependsOn: [...afterNodes, podIdentityAgent, ebsPolicy],
     });
@@ -380,6 +430,13 @@ export class Cluster extends Construct {
 }
 
 const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+
+/** Account, kind and name (the last path segment) of an IAM role or user ARN. */
+function parsePrincipalArn(arn: string): { account: string; kind: 'role' | 'user'; name: string } | undefined {
+  if (Token.isUnresolved(arn)) return undefined;
+  const m = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):(role|user)\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(arn);
+  return m ? { account: m[1], kind: m[2] as 'role' | 'user', name: m[3] } : undefined;
+}
 
 function validateAdmins(path: string, arns: string[]): string[] {
   arns.forEach((arn, i) => {

@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Lazy, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Lazy, LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cluster } from './cluster';
 import { DataServicesAccess } from './data-services-access';
@@ -16,10 +16,24 @@ import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
 import {
-  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, platformWorkloadIdentities, PoolCapacity, validatePlatformSpec,
-  vectorDatabaseName, VectorEngine,
+  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, platformRetention, platformWorkloadIdentities, PoolCapacity, ResolvedRetention,
+  RetentionPolicy, RetentionSpec, validatePlatformSpec, vectorDatabaseName, VectorEngine,
 } from '../core/platform-spec';
-import { TERRAFORM } from '../core/versions';
+import { EksSupportType, TERRAFORM } from '../core/versions';
+
+/** How to tear a platform down (see {@link CnaiAwsStack.teardown}). */
+export interface Teardown {
+  /** Retention of each kind of stateful resource. */
+  readonly retention: ResolvedRetention;
+  /** Steps before `terraform destroy`, in order. */
+  readonly beforeDestroy: string[];
+  /** The destroy command. */
+  readonly destroy: string;
+  /** Addresses removed from the state before destroy, so destroy keeps them. */
+  readonly keptOutOfDestroy: string[];
+  /** What remains afterwards. */
+  readonly afterDestroy: string[];
+}
 
 /** Where Terraform keeps the state in S3. */
 export interface S3StateBackendOptions {
@@ -85,10 +99,25 @@ export interface CnaiAwsStackProps {
    */
   readonly kubernetesVersion?: string;
   /**
-   * Cluster admins (IAM role or user ARNs).
+   * What EKS does at the end of standard support (`upgrade_policy`).
+   * @default EksSupportType.STANDARD
+   */
+  readonly supportType?: EksSupportType;
+  /**
+   * Cluster admins (IAM role or user ARNs); those of this account are looked up at plan time.
    * @default - the identity running Terraform
    */
   readonly adminPrincipalArns?: string[];
+  /**
+   * Look the admin principals up at plan time (see {@link ClusterProps.lookUpAdminPrincipals}).
+   * @default true
+   */
+  readonly lookUpAdminPrincipals?: boolean;
+  /**
+   * What `terraform destroy` keeps: buckets, database, container images, secrets.
+   * @default - RETAIN everything, DESTROY in disposable environments (`dev`, `test`, `sandbox`, `ci`)
+   */
+  readonly retention?: RetentionSpec;
   /**
    * CIDRs allowed on the public API endpoint.
    * @default - no public endpoint
@@ -125,8 +154,8 @@ export interface CnaiAwsStackProps {
    */
   readonly repositories?: string[];
   /**
-   * Let `terraform destroy` delete the model and dataset buckets.
-   * @default false
+   * Let `terraform destroy` delete the model and dataset buckets (the same as `retention.buckets: DESTROY`).
+   * @default - as `retention.buckets`
    */
   readonly allowDestroyBuckets?: boolean;
   /**
@@ -188,10 +217,25 @@ export interface CnaiAwsStackSpecOptions {
    */
   readonly s3Backend?: S3StateBackendOptions;
   /**
-   * Let `terraform destroy` delete the buckets.
-   * @default false
+   * Let `terraform destroy` delete the buckets (the same as the spec's `retention.buckets: DESTROY`).
+   * @default - as the spec's retention
    */
   readonly allowDestroyBuckets?: boolean;
+  /**
+   * Look the spec's admin principals up at plan time.
+   * @default true
+   */
+  readonly lookUpAdminPrincipals?: boolean;
+  /**
+   * Generate the registry's and vector databases' credentials at apply (write-only; never in plan or state).
+   * @default true
+   */
+  readonly generateCredentials?: boolean;
+  /**
+   * Version of the generated credentials: bump it to rotate them at the next apply.
+   * @default 1
+   */
+  readonly credentialsVersion?: number;
   /**
    * Prepare self-managed Karpenter (see {@link CnaiAwsStackProps.karpenter}).
    * @default false
@@ -223,7 +267,11 @@ export class CnaiAwsStack extends TerraformStack {
       accountId: spec.accountId,
       availabilityZones: spec.availabilityZones,
       adminPrincipalArns: spec.adminPrincipalArns,
+      lookUpAdminPrincipals: options.lookUpAdminPrincipals,
       publicEndpointCidrs: spec.publicEndpointCidrs,
+      kubernetesVersion: spec.kubernetesVersion,
+      supportType: spec.kubernetesSupportType,
+      retention: spec.retention,
       costCentre: spec.costCentre,
       natGateways: options.natGateways,
       interfaceEndpoints: options.interfaceEndpoints,
@@ -236,6 +284,7 @@ export class CnaiAwsStack extends TerraformStack {
         maxSize: p.maxNodes,
         efa: p.efa,
         availabilityZones: p.availabilityZones ?? (p.efa ? [spec.availabilityZones[0]] : undefined),
+        capacityReservation: p.capacityReservation,
       })),
       database: registry === ModelRegistryKind.MLFLOW || vectorEngine === VectorEngine.PGVECTOR,
       databaseOptions: options.databaseOptions,
@@ -248,6 +297,9 @@ export class CnaiAwsStack extends TerraformStack {
       modelStore: stack.modelStore,
       database: stack.database,
       registry: registry === ModelRegistryKind.MLFLOW,
+      generateCredentials: options.generateCredentials,
+      credentialsVersion: options.credentialsVersion,
+      secretRecoveryWindowDays: stack.retention.secrets === RetentionPolicy.DESTROY ? 0 : 30,
       vectorDatabases: vectorEngine === VectorEngine.QDRANT
         ? [{ namespace: vectorDatabaseName(spec.vectorDatabase!), name: vectorDatabaseName(spec.vectorDatabase!) }]
         : [],
@@ -287,6 +339,8 @@ export class CnaiAwsStack extends TerraformStack {
   public readonly karpenter?: Karpenter;
   /** The data services' identities and secrets, when built from a spec. */
   public dataServices?: DataServicesAccess;
+  /** What `terraform destroy` keeps, defaults resolved. */
+  public readonly retention: ResolvedRetention;
 
   constructor(scope: Construct, id: string, props: CnaiAwsStackProps) {
     super(scope, id);
@@ -299,6 +353,9 @@ export class CnaiAwsStack extends TerraformStack {
     }, path);
     const naming = this.naming;
     this.costCentre = props.costCentre ?? props.platformName;
+    const resolved = platformRetention({ environment: props.environment, retention: props.retention });
+    this.retention = props.allowDestroyBuckets === undefined ? resolved
+      : { ...resolved, buckets: props.allowDestroyBuckets ? RetentionPolicy.DESTROY : RetentionPolicy.RETAIN };
 
     this.provider = new AwsProvider(this, 'aws', {
       region: naming.region,
@@ -346,7 +403,9 @@ export class CnaiAwsStack extends TerraformStack {
       naming,
       network: this.network,
       kubernetesVersion: props.kubernetesVersion,
+      supportType: props.supportType,
       adminPrincipalArns: props.adminPrincipalArns,
+      lookUpAdminPrincipals: props.lookUpAdminPrincipals,
       publicEndpointCidrs: props.publicEndpointCidrs,
       allowPublicEndpointFromAnywhere: props.allowPublicEndpointFromAnywhere,
       autoMode: props.autoMode,
@@ -366,10 +425,13 @@ export class CnaiAwsStack extends TerraformStack {
     this.modelStore = new ModelStore(this, 'model-store', {
       naming,
       repositories: props.repositories ?? ['serving'],
-      allowDestroy: props.allowDestroyBuckets,
+      allowDestroy: this.retention.buckets === RetentionPolicy.DESTROY,
+      allowDestroyImages: this.retention.containerImages === RetentionPolicy.DESTROY,
     });
     if (props.database ?? true) {
-      this.database = new PostgresDatabase(this, 'database', { ...props.databaseOptions, cluster: this.cluster });
+      this.database = new PostgresDatabase(this, 'database', {
+        retain: this.retention.database === RetentionPolicy.RETAIN, ...props.databaseOptions, cluster: this.cluster,
+      });
     }
     (props.workloadIdentities ?? []).forEach((w) => this.addWorkloadIdentity(`${w.namespace}-${w.serviceAccount}`, w));
 
@@ -394,6 +456,67 @@ export class CnaiAwsStack extends TerraformStack {
       new TerraformOutput(this, 'database_secret_arn', { value: this.database.masterSecretArn, description: 'Secrets Manager secret of the master password (the ARN, not the password)' });
     }
     new TerraformOutput(this, 'platform_contract', { value: lazyMap(lazyContract), description: 'The platform contract the Kubernetes layer takes as a prop' });
+    new TerraformOutput(this, 'teardown', {
+      value: lazyMap(() => this.teardown()),
+      description: 'How to tear the platform down: what terraform destroy keeps, what to delete before it, and in which order',
+    });
+  }
+
+  /**
+   * How to tear this platform down (also the Terraform output `teardown`): the retention of each
+   * stateful resource, the steps in order, the `terraform state rm` commands that keep retained
+   * resources (and the keys they need to stay readable) out of `terraform destroy`, and what stays
+   * behind. Resource addresses are those of the synthesized stack.
+   */
+  public teardown(): Teardown {
+    const r = this.retention;
+    const address = (res: TerraformResource) => `${res.terraformResourceType}.${this.getLogicalId(res)}`;
+    const resourcesOf = (...scopes: Construct[]) => scopes.flatMap((c) => c.node.findAll())
+      .filter((c): c is TerraformResource => c instanceof TerraformResource);
+    const keep = new Set<string>();
+    const store = this.modelStore;
+    if (r.buckets === RetentionPolicy.RETAIN) resourcesOf(store.models, store.datasets, store.key).forEach((x) => keep.add(address(x)));
+    const repos = Object.values(store.repositories);
+    if (r.containerImages === RetentionPolicy.RETAIN && repos.length > 0) resourcesOf(...repos, store.key).forEach((x) => keep.add(address(x)));
+    if (this.database && this.database.retain) resourcesOf(this.database.key).forEach((x) => keep.add(address(x)));
+
+    const before: string[] = [
+      'Delete the Kubernetes layer, newest first (dist/0004 to 0001, then the operators; or delete the root Argo CD Application): '
+        + 'its controllers made AWS resources that Terraform does not know.',
+      'Delete every Service of type LoadBalancer and every Ingress (kubectl get svc -A --field-selector spec.type=LoadBalancer; kubectl get ingress -A) '
+        + 'and wait until their load balancers are gone: they and their security groups and network interfaces keep the VPC from being deleted.',
+    ];
+    if (this.karpenter) {
+      before.push('Delete Karpenter\'s NodePools (kubectl delete nodepools --all) and wait until kubectl get nodeclaims is empty, then uninstall Karpenter: '
+        + 'its instances, launch templates and instance profiles are not in Terraform and keep subnets and the node role in use.');
+    }
+    before.push('Delete the PersistentVolumeClaims whose data should go (the vector database\'s volumes use a Retain StorageClass: '
+      + 'their EBS volumes outlive the cluster and are encrypted with the node volume key, which destroy schedules for deletion).');
+    if (keep.size > 0) {
+      before.push(`Keep the retained resources out of the destroy (prevent_destroy would stop it): terraform state rm ${[...keep].sort().join(' ')}`);
+    }
+    if (this.database?.retain && this.database.deletionProtection) {
+      before.push(`Turn deletion protection off on purpose: aws rds modify-db-instance --db-instance-identifier ${this.database.identifier} `
+        + `--no-deletion-protection --apply-immediately (destroy then takes the final snapshot ${this.database.finalSnapshotPrefix}<creation time>).`);
+    }
+    const after: string[] = [];
+    if (r.buckets === RetentionPolicy.RETAIN) {
+      after.push(`The buckets ${store.models.bucketName} and ${store.datasets.bucketName} and their key ${store.key.aliasName} remain (and cost).`);
+    }
+    if (r.containerImages === RetentionPolicy.RETAIN && repos.length > 0) after.push(`The ECR repositories ${repos.map((x) => x.repositoryName).join(', ')} remain with their images.`);
+    if (this.database?.retain) after.push(`The final snapshot and automated backups of ${this.database.identifier} remain, readable with the kept key ${this.database.key.aliasName}.`);
+    if (r.secrets === RetentionPolicy.RETAIN && this.dataServices) {
+      after.push('Deleted service secrets stay recoverable for 30 days, and no secret of the same name can be created meanwhile: '
+        + 'to build the platform again sooner, aws secretsmanager delete-secret --force-delete-without-recovery --secret-id <name> for each.');
+    }
+    after.push('KMS keys not kept are scheduled for deletion (30 days); cancel with aws kms cancel-key-deletion if something they encrypt must be read again.');
+    return {
+      retention: { ...r },
+      beforeDestroy: before,
+      destroy: 'terraform destroy',
+      keptOutOfDestroy: [...keep].sort(),
+      afterDestroy: after,
+    };
   }
 
   /** Adds a GPU pool to the cluster. */

@@ -19,6 +19,12 @@ export interface ContainerRepositoryProps {
    * @default 14
    */
   readonly untaggedImageExpiryDays?: number;
+  /**
+   * Let `terraform destroy` delete the repository while it holds images. Off, destroy fails on a
+   * repository with images (delete them first, or keep the repository out of the destroy).
+   * @default false
+   */
+  readonly forceDelete?: boolean;
 }
 
 /**
@@ -47,7 +53,7 @@ export class ContainerRepository extends Construct {
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: props.key.keyArn }],
-      forceDelete: false,
+      forceDelete: props.forceDelete ?? false,
     });
     new EcrLifecyclePolicy(this, 'lifecycle', {
       repository: this.repository.name,

@@ -9,6 +9,22 @@ import { DATA_SERVICES, vectorSnapshotPrefix, vectorSnapshotServiceAccount } fro
 import { invalidProp } from '../core/errors';
 import { NAME_RULES, assertName } from '../core/names';
 
+/**
+ * JSON keys of the registry's credentials secret, as the Kubernetes layer's External Secrets read
+ * them (MLflow server: admin user, Flask CSRF key, the reader and writer users' passwords).
+ */
+export const REGISTRY_CREDENTIAL_KEYS = {
+  adminUsername: 'admin-username',
+  adminPassword: 'admin-password',
+  flaskSecretKey: 'flask-secret-key',
+  readerPassword: 'reader-password',
+  writerPassword: 'writer-password',
+};
+/** The registry's admin user name (a fixed entry of the generated secret). */
+export const REGISTRY_ADMIN_USERNAME = 'admin';
+/** JSON keys of a vector database's API key secret (Qdrant). */
+export const VECTOR_DB_KEYS = { apiKey: 'api-key', readOnlyApiKey: 'read-only-api-key' };
+
 /** A vector database the AWS side prepares for. */
 export interface VectorDatabaseAccessOptions {
   /** Namespace of the database (as in the Kubernetes layer's VectorDatabase). */
@@ -52,6 +68,22 @@ export interface DataServicesAccessProps {
    */
   readonly vectorDatabases?: VectorDatabaseAccessOptions[];
   /**
+   * Generate the registry's and vector databases' credentials at apply (write-only: never in plan,
+   * state or manifests). Off, the secrets are created empty and set once by hand.
+   * @default true
+   */
+  readonly generateCredentials?: boolean;
+  /**
+   * Version of the generated credentials: bump it to rotate them all at the next apply.
+   * @default 1
+   */
+  readonly credentialsVersion?: number;
+  /**
+   * Days a deleted secret can be restored (7 to 30), or 0 to delete it at once.
+   * @default 30
+   */
+  readonly secretRecoveryWindowDays?: number;
+  /**
    * The External Secrets controller's service account.
    * @default DATA_SERVICES.secretsReader (external-secrets/external-secrets)
    */
@@ -89,11 +121,17 @@ export class DataServicesAccess extends Construct {
   private readonly cluster: Cluster;
   private readonly modelStore: ModelStore;
   private readonly databases: { [key: string]: VectorDatabaseAccess } = {};
+  private readonly generate: boolean;
+  private readonly credentialsVersion: number;
+  private readonly recoveryWindowDays?: number;
 
   constructor(scope: Construct, id: string, props: DataServicesAccessProps) {
     super(scope, id);
     this.cluster = props.cluster;
     this.modelStore = props.modelStore;
+    this.generate = props.generateCredentials ?? true;
+    this.credentialsVersion = props.credentialsVersion ?? 1;
+    this.recoveryWindowDays = props.secretRecoveryWindowDays;
     const naming = props.cluster.naming;
     this.key = new EncryptionKey(this, 'key', { naming, purpose: 'data-services', description: `${naming.prefix} registry and vector database credentials` });
 
@@ -113,6 +151,13 @@ export class DataServicesAccess extends Construct {
         service: 'model-registry',
         key: this.key,
         description: 'MLflow credentials: JSON with admin-username, admin-password, flask-secret-key, reader-password, writer-password',
+        recoveryWindowDays: this.recoveryWindowDays,
+        generate: this.generate ? {
+          fixed: { [REGISTRY_CREDENTIAL_KEYS.adminUsername]: REGISTRY_ADMIN_USERNAME },
+          randomKeys: [REGISTRY_CREDENTIAL_KEYS.adminPassword, REGISTRY_CREDENTIAL_KEYS.flaskSecretKey,
+            REGISTRY_CREDENTIAL_KEYS.readerPassword, REGISTRY_CREDENTIAL_KEYS.writerPassword],
+          version: this.credentialsVersion,
+        } : undefined,
       });
       this.registrySecret.grantRead(this.secretsReader);
     }
@@ -138,6 +183,8 @@ export class DataServicesAccess extends Construct {
       service: `vector-db/${ns}/${name}`,
       key: this.key,
       description: `Qdrant ${key} API keys: JSON with api-key and read-only-api-key`,
+      recoveryWindowDays: this.recoveryWindowDays,
+      generate: this.generate ? { randomKeys: [VECTOR_DB_KEYS.apiKey, VECTOR_DB_KEYS.readOnlyApiKey], version: this.credentialsVersion } : undefined,
     });
     apiKeys.grantRead(this.secretsReader);
     const access = { snapshotIdentity, apiKeys, snapshotPrefix };

@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import type { Cluster } from './cluster';
-import { AUTOSCALER_TEMPLATE_PREFIX, CapacityType, ManagedNodeGroup, validateScaling, validateVolumeSize } from './managed-node-group';
+import { AUTOSCALER_TEMPLATE_PREFIX, CapacityType, ManagedNodeGroup, NodeGroupCapacityReservation, validateScaling, validateVolumeSize } from './managed-node-group';
 import { GpuInstanceType } from '../core/accelerators';
-import { GPU_RESOURCE, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';
+import { EFA_RESOURCE, GPU_RESOURCE, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { assertName, NAME_RULES } from '../core/names';
+import { CapacityReservationKind, CapacityReservationSpec } from '../core/platform-spec';
 
 /** The EKS-optimized AMI family of GPU nodes (EKS resolves the AMI; nothing is looked up at plan). */
 export enum GpuAmiType {
@@ -81,6 +82,14 @@ export interface GpuNodePoolOptions {
    * @default - none
    */
   readonly taints?: NodeTaint[];
+  /**
+   * Launch into reserved capacity: an On-Demand Capacity Reservation (the launch template targets it)
+   * or an EC2 Capacity Block for ML (market type `capacity-block`, node group capacity type
+   * `CAPACITY_BLOCK`; nodes exist only while the block is active). The reservation must be in one of
+   * the pool's availability zones.
+   * @default - none
+   */
+  readonly capacityReservation?: CapacityReservationSpec;
 }
 
 /** Properties of a {@link GpuNodePool}. */
@@ -124,6 +133,8 @@ export class GpuNodePool extends Construct {
   public readonly labels: { [key: string]: string };
   /** Taints of the pool's nodes. */
   public readonly taints: NodeTaint[];
+  /** Reserved capacity the pool launches into. */
+  public readonly capacityReservation?: CapacityReservationSpec;
   /** The cluster-autoscaler scale-from-zero tags put on the Auto Scaling group. */
   public readonly autoscalerTags: { [key: string]: string };
   /** The node group and its launch template. */
@@ -159,7 +170,24 @@ export class GpuNodePool extends Construct {
     this.family = first.family;
 
     this.amiType = props.amiType ?? GpuAmiType.AL2023_X86_64_NVIDIA;
-    this.capacityType = props.capacityType ?? CapacityType.ON_DEMAND;
+    this.capacityReservation = props.capacityReservation;
+    const block = this.capacityReservation?.kind === CapacityReservationKind.CAPACITY_BLOCK;
+    if (props.capacityType === CapacityType.CAPACITY_BLOCK && !block) {
+      throw invalidProp(path, 'capacityType', props.capacityType, 'a capacity block pool needs the block it launches into',
+        'set capacityReservation: { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: "cr-..." } instead of the capacity type');
+    }
+    if (this.capacityReservation && !/^cr-[0-9a-f]{17}$/.test(this.capacityReservation.reservationId)) {
+      throw invalidProp(path, 'capacityReservation.reservationId', this.capacityReservation.reservationId, 'not a capacity reservation id',
+        'give the id EC2 shows for the reservation or capacity block, e.g. "cr-0123456789abcdef0"');
+    }
+    if (block && props.capacityType === CapacityType.SPOT) {
+      throw invalidProp(path, 'capacityType', props.capacityType, 'a capacity block is its own purchase option; it cannot be combined with spot',
+        'leave capacityType unset for a capacity block pool');
+    }
+    if (block && given.length !== 1) {
+      throw invalidProp(path, 'instanceTypes', given.map(String), 'a capacity block reserves one instance type', 'list only the instance type of the block');
+    }
+    this.capacityType = block ? CapacityType.CAPACITY_BLOCK : props.capacityType ?? CapacityType.ON_DEMAND;
     this.minSize = props.minSize ?? 0;
     this.maxSize = props.maxSize ?? 2;
     this.desiredSize = validateScaling(path, this.minSize, this.maxSize, props.desiredSize);
@@ -211,9 +239,12 @@ export class GpuNodePool extends Construct {
     this.labels = { ...nodeGroupLabels, [NODE_LABELS.capacityType]: this.capacityType };
     this.taints = [GPU_TAINT, ...(props.taints ?? [])];
 
+    // Every extended resource a node offers, so the autoscaler can scale the pool up from zero for
+    // pods that request it (without the EFA entry, EFA jobs would stay Pending at zero nodes).
     this.autoscalerTags = {
       [`${AUTOSCALER_TEMPLATE_PREFIX}/resources/${GPU_RESOURCE}`]: String(Math.min(...gpuCounts)),
     };
+    if (this.efaInterfaces > 0) this.autoscalerTags[`${AUTOSCALER_TEMPLATE_PREFIX}/resources/${EFA_RESOURCE}`] = String(this.efaInterfaces);
     for (const [k, v] of Object.entries(this.labels)) this.autoscalerTags[`${AUTOSCALER_TEMPLATE_PREFIX}/label/${k}`] = v;
     for (const t of this.taints) this.autoscalerTags[`${AUTOSCALER_TEMPLATE_PREFIX}/taint/${t.key}`] = `${t.value ?? ''}:${t.effect}`;
 
@@ -239,6 +270,9 @@ export class GpuNodePool extends Construct {
       efaInterfaces: this.efaInterfaces,
       autoscalerTags: this.autoscalerTags,
       nodeRepair: true,
+      capacityReservation: this.capacityReservation
+        ? { reservationId: this.capacityReservation.reservationId, capacityBlock: block } as NodeGroupCapacityReservation
+        : undefined,
       dependsOn: cluster.nodeGroupDependencies,
     });
   }

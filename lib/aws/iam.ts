@@ -75,3 +75,46 @@ export function serviceTrustPolicy(scope: Construct, id: string, servicePrincipa
     condition: condition.length > 0 ? condition : undefined,
   }]);
 }
+
+/** Who may assume a Pod Identity role: one service account of one cluster. */
+export interface PodIdentityTrust {
+  /** The account of the cluster. */
+  readonly accountId: string;
+  /** ARN of the cluster whose Pod Identity associations may use the role. */
+  readonly clusterArn: string;
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** Name of the service account. */
+  readonly serviceAccount: string;
+}
+
+/** The session tags EKS Pod Identity puts on the role session (on by default for every association). */
+export const POD_IDENTITY_SESSION_TAGS = {
+  clusterArn: 'eks-cluster-arn',
+  namespace: 'kubernetes-namespace',
+  serviceAccount: 'kubernetes-service-account',
+};
+
+/**
+ * The trust policy of a role used through EKS Pod Identity: `pods.eks.amazonaws.com` may assume it
+ * and tag the session only from this account (`aws:SourceAccount`) and this cluster (`aws:SourceArn`),
+ * and only with the session tags of this cluster, namespace and service account. An association made
+ * for the role in another cluster, or for another service account, then fails to assume it.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html
+ */
+export function podIdentityTrustPolicy(scope: Construct, id: string, principal: string, trust: PodIdentityTrust): DataAwsIamPolicyDocument {
+  const tag = (key: string) => `aws:RequestTag/${key}`;
+  return policyDocument(scope, id, [{
+    effect: 'Allow',
+    actions: ['sts:AssumeRole', 'sts:TagSession'],
+    principals: [{ type: 'Service', identifiers: [principal] }],
+    condition: [
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: [trust.accountId] },
+      { test: 'ArnEquals', variable: 'aws:SourceArn', values: [trust.clusterArn] },
+      { test: 'StringEquals', variable: tag(POD_IDENTITY_SESSION_TAGS.clusterArn), values: [trust.clusterArn] },
+      { test: 'StringEquals', variable: tag(POD_IDENTITY_SESSION_TAGS.namespace), values: [trust.namespace] },
+      { test: 'StringEquals', variable: tag(POD_IDENTITY_SESSION_TAGS.serviceAccount), values: [trust.serviceAccount] },
+    ],
+  }]);
+}

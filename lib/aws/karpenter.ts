@@ -244,9 +244,12 @@ interface ControllerPolicyInputs {
 }
 
 /**
- * The controller policy of Karpenter v1's getting-started CloudFormation (NodeLifecycle,
- * IAMIntegration, EKSIntegration, Interruption and ResourceDiscovery policies in one),
- * with every ARN in this region and every write scoped by this cluster's tags.
+ * The controller policy of Karpenter's getting-started CloudFormation at the pinned release
+ * (OPERATORS.karpenter, v1.14: NodeLifecycle, IAMIntegration, EKSIntegration, Interruption,
+ * ZonalShift and ResourceDiscovery policies in one), with every ARN in this region and every
+ * write scoped by this cluster's tags. When the pin moves, compare with
+ * website/content/en/<minor>/getting-started/getting-started-with-karpenter/cloudformation.yaml
+ * of aws/karpenter-provider-aws (the test lists every action it grants).
  */
 function controllerPolicy(p: ControllerPolicyInputs): IamPolicyStatement[] {
   const ec2 = (resource: string, account: string = '*') => `arn:${p.partition}:ec2:${p.region}:${account}:${resource}`;
@@ -255,12 +258,13 @@ function controllerPolicy(p: ControllerPolicyInputs): IamPolicyStatement[] {
   const eq = (variable: string, values: string[]) => ({ test: 'StringEquals', variable, values });
   const like = (variable: string) => ({ test: 'StringLike', variable, values: ['*'] });
   const requestClusterName = eq('aws:RequestTag/eks:eks-cluster-name', [p.clusterName]);
+  const clusterArn = `arn:${p.partition}:eks:${p.region}:${p.account}:cluster/${p.clusterName}`;
   const taggedAtLaunch = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) => ec2(r));
   const statements: IamPolicyStatement[] = [
     {
       sid: 'AllowScopedEC2InstanceAccessActions',
       actions: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      resources: [ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*'), ec2('capacity-reservation/*')],
+      resources: [ec2('image/*', ''), ec2('snapshot/*', ''), ec2('security-group/*'), ec2('subnet/*'), ec2('capacity-reservation/*'), ec2('placement-group/*')],
     },
     {
       sid: 'AllowScopedEC2LaunchTemplateAccessActions',
@@ -302,9 +306,9 @@ function controllerPolicy(p: ControllerPolicyInputs): IamPolicyStatement[] {
       // Describe calls have no resource-level permissions; the region condition is the scope.
       sid: 'AllowRegionalReadActions',
       actions: [
-        'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceTypeOfferings',
-        'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory',
-        'ec2:DescribeSubnets',
+        'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
+        'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups',
+        'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
       ],
       resources: ['*'],
       conditions: [eq('aws:RequestedRegion', [p.region])],
@@ -358,7 +362,14 @@ function controllerPolicy(p: ControllerPolicyInputs): IamPolicyStatement[] {
     // ListInstanceProfiles has no resource-level permissions (Karpenter lists its profiles to clean up).
     { sid: 'AllowUnscopedInstanceProfileListAction', actions: ['iam:ListInstanceProfiles'], resources: ['*'] },
     { sid: 'AllowInstanceProfileReadActions', actions: ['iam:GetInstanceProfile'], resources: [instanceProfiles] },
-    { sid: 'AllowAPIServerEndpointDiscovery', actions: ['eks:DescribeCluster'], resources: [`arn:${p.partition}:eks:${p.region}:${p.account}:cluster/${p.clusterName}`] },
+    { sid: 'AllowAPIServerEndpointDiscovery', actions: ['eks:DescribeCluster'], resources: [clusterArn] },
+    {
+      // Without it the controller exits at start when zonal shift is enabled on the cluster.
+      sid: 'AllowZonalShiftStatusReadOnly',
+      actions: ['arc-zonal-shift:GetManagedResource'],
+      resources: ['*'],
+      conditions: [eq('arc-zonal-shift:ResourceIdentifier', [clusterArn])],
+    },
   );
   return statements;
 }

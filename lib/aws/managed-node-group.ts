@@ -14,6 +14,16 @@ export enum CapacityType {
   ON_DEMAND = 'ON_DEMAND',
   /** Spot instances: cheaper, reclaimed with two minutes' notice. */
   SPOT = 'SPOT',
+  /** An EC2 Capacity Block for ML (set through the pool's capacity reservation, not directly). */
+  CAPACITY_BLOCK = 'CAPACITY_BLOCK',
+}
+
+/** Reserved capacity a node group launches into (resolved from the pool's options). */
+export interface NodeGroupCapacityReservation {
+  /** The reservation or capacity block id. */
+  readonly reservationId: string;
+  /** Whether it is a capacity block (`instance_market_options` capacity-block) rather than an ODCR. */
+  readonly capacityBlock: boolean;
 }
 
 /** The cluster-autoscaler tag prefix for scale-from-zero node templates. */
@@ -53,6 +63,8 @@ export interface ManagedNodeGroupSettings {
   /** Tags for the Auto Scaling group (cluster-autoscaler node templates). */
   readonly autoscalerTags: { [key: string]: string };
   readonly nodeRepair: boolean;
+  /** Reserved capacity to launch into. */
+  readonly capacityReservation?: NodeGroupCapacityReservation;
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -118,6 +130,11 @@ export class ManagedNodeGroup extends Construct {
         { resourceType: 'instance', tags: nameTags },
         { resourceType: 'volume', tags: nameTags },
       ],
+      // Reserved capacity: only the named reservation (a capacity block also needs its market type).
+      capacityReservationSpecification: s.capacityReservation
+        ? { capacityReservationTarget: { capacityReservationId: s.capacityReservation.reservationId } }
+        : undefined,
+      instanceMarketOptions: s.capacityReservation?.capacityBlock ? { marketType: 'capacity-block' } : undefined,
     });
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {

@@ -39,6 +39,11 @@ export interface ModelStoreProps {
    * @default - none
    */
   readonly repositories?: string[];
+  /**
+   * Let `terraform destroy` delete repositories that still hold images (`force_delete`).
+   * @default false
+   */
+  readonly allowDestroyImages?: boolean;
 }
 
 /** Options of a grant on the model store. */
@@ -67,12 +72,15 @@ export class ModelStore extends Construct {
   public readonly models: SecureBucket;
   /** The datasets bucket. */
   public readonly datasets: SecureBucket;
+  /** Whether destroy deletes repositories with their images. */
+  public readonly allowDestroyImages: boolean;
   private readonly naming: PlatformNaming;
   private readonly repos: { [name: string]: ContainerRepository } = {};
 
   constructor(scope: Construct, id: string, props: ModelStoreProps) {
     super(scope, id);
     this.naming = props.naming;
+    this.allowDestroyImages = props.allowDestroyImages ?? false;
     this.key = new EncryptionKey(this, 'key', { naming: props.naming, purpose: 'model-store', description: `${props.naming.prefix} models, datasets and images` });
     const bucketProps = {
       naming: props.naming,
@@ -91,7 +99,7 @@ export class ModelStore extends Construct {
     if (this.repos[name]) {
       throw invalidProp(this.node.path, 'repositories', name, 'the repository already exists', 'give each repository its own name');
     }
-    const repo = new ContainerRepository(this, `repo-${name.replace(/[^a-z0-9-]/g, '-')}`, { naming: this.naming, name, key: this.key });
+    const repo = new ContainerRepository(this, `repo-${name.replace(/[^a-z0-9-]/g, '-')}`, { naming: this.naming, name, key: this.key, forceDelete: this.allowDestroyImages });
     this.repos[name] = repo;
     return repo;
   }

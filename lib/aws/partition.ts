@@ -19,3 +19,8 @@ export function awsDnsSuffix(region: string): string {
 export function managedPolicyArn(region: string, name: string): string {
   return `arn:${awsPartition(region)}:iam::aws:policy/${name}`;
 }
+
+/** ARN of an EKS cluster, known at synth (no reference to the cluster resource needed). */
+export function eksClusterArn(region: string, accountId: string, clusterName: string): string {
+  return `arn:${awsPartition(region)}:eks:${region}:${accountId}:cluster/${clusterName}`;
+}

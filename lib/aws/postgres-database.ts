@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
@@ -6,6 +7,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import type { Cluster } from './cluster';
 import { EncryptionKey } from './encryption-key';
+import { LOG_RETENTION_DAYS } from './network';
 import type { WorkloadIdentity } from './workload-identity';
 import { DatabaseContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
@@ -14,6 +16,9 @@ import { RDS_POSTGRES } from '../core/versions';
 
 /** The PostgreSQL port. */
 export const POSTGRES_PORT = 5432;
+
+/** The logs the database exports to CloudWatch (and whose groups the stack declares). */
+export const POSTGRES_LOG_EXPORTS = ['postgresql', 'upgrade'];
 
 const PG_IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -61,9 +66,26 @@ export interface PostgresDatabaseOptions {
   readonly backupRetentionDays?: number;
   /**
    * Refuse deletion through the API (and so `terraform destroy`).
-   * @default true
+   * @default - true, false with `retain: false`
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Keep the data when the database is destroyed: a final snapshot (named uniquely, so a second
+   * teardown does not collide with the first one's) and the automated backups are kept. Off, destroy
+   * deletes the instance, its backups and takes no snapshot (for dev environments).
+   * @default true
+   */
+  readonly retain?: boolean;
+  /**
+   * Weekly maintenance window (UTC) in which RDS applies minor versions and patches.
+   * @default "sun:05:00-sun:06:00"
+   */
+  readonly maintenanceWindow?: string;
+  /**
+   * Daily backup window (UTC); must not overlap the maintenance window.
+   * @default "03:00-04:00"
+   */
+  readonly backupWindow?: string;
   /**
    * Performance Insights, encrypted with the database key.
    * @default false
@@ -75,17 +97,23 @@ export interface PostgresDatabaseOptions {
    */
   readonly iamAuthentication?: boolean;
   /**
-   * Engine version.
-   * @default RDS_POSTGRES.engineVersion
+   * Engine version: the major version (e.g. `"17"`), so RDS keeps the instance on a supported
+   * minor and Terraform ignores the minor it runs (`engine_version_actual`). A `"major.minor"` pin is
+   * accepted only with `autoMinorVersionUpgrade: false`, and then breaks once AWS retires that minor
+   * (it upgrades the instance itself, and the next apply fails trying to go back).
+   * @default RDS_POSTGRES.majorVersion
    */
   readonly engineVersion?: string;
   /**
-   * Let RDS apply minor versions in the maintenance window. Off by default because the
-   * version is pinned: an upgrade outside Terraform would show as a downgrade at the next plan.
-   * Bump RDS_POSTGRES.engineVersion instead.
-   * @default false
+   * Let RDS apply minor versions in the maintenance window.
+   * @default true
    */
   readonly autoMinorVersionUpgrade?: boolean;
+  /**
+   * Retention of the log groups of the exported `postgresql` and `upgrade` logs, in days.
+   * @default - the cluster's log retention
+   */
+  readonly logRetentionDays?: number;
 }
 
 /** Properties of a {@link PostgresDatabase}. */
@@ -127,8 +155,19 @@ export class PostgresDatabase extends Construct {
   public readonly engineVersion: string;
   /** Whether RDS applies minor versions itself. */
   public readonly autoMinorVersionUpgrade: boolean;
-  /** Identifier of the final snapshot taken on deletion. */
-  public readonly finalSnapshotIdentifier: string;
+  /** Whether destroy keeps a final snapshot and the automated backups. */
+  public readonly retain: boolean;
+  /** Weekly maintenance window. */
+  public readonly maintenanceWindow: string;
+  /** Daily backup window. */
+  public readonly backupWindow: string;
+  /**
+   * Prefix of the final snapshot taken on deletion (when retained): `<identifier>-final-`, then the
+   * creation time of the instance (YYYYMMDDhhmmss), so every instance's snapshot has its own name.
+   */
+  public readonly finalSnapshotPrefix: string;
+  /** Log groups of the exported logs, by log type (`postgresql`, `upgrade`). */
+  public readonly logGroups: { [logType: string]: CloudwatchLogGroup } = {};
   /** The key of storage, snapshots and the master secret. */
   public readonly key: EncryptionKey;
   /** The security group of the database. */
@@ -174,17 +213,35 @@ export class PostgresDatabase extends Construct {
         'give a whole number of days between 1 and 35');
     }
     this.multiAz = props.multiAz ?? true;
-    this.deletionProtection = props.deletionProtection ?? true;
+    this.retain = props.retain ?? true;
+    this.deletionProtection = props.deletionProtection ?? this.retain;
     this.performanceInsights = props.performanceInsights ?? false;
     this.iamAuthentication = props.iamAuthentication ?? false;
-    this.engineVersion = props.engineVersion ?? RDS_POSTGRES.engineVersion;
+    this.autoMinorVersionUpgrade = props.autoMinorVersionUpgrade ?? true;
+    this.engineVersion = props.engineVersion ?? RDS_POSTGRES.majorVersion;
     const major = this.engineVersion.split('.')[0];
-    if (!/^\d+\.\d+$/.test(this.engineVersion) || Number(major) < 15) {
-      throw invalidProp(path, 'engineVersion', this.engineVersion, 'expected a PostgreSQL "major.minor" version of 15 or later (pgvector and forced TLS defaults)',
-        `use e.g. "${RDS_POSTGRES.engineVersion}"`);
+    if (!/^\d+(\.\d+)?$/.test(this.engineVersion) || Number(major) < 15) {
+      throw invalidProp(path, 'engineVersion', this.engineVersion, 'expected a PostgreSQL major version of 15 or later (pgvector and forced TLS defaults)',
+        `use the major only, e.g. "${RDS_POSTGRES.majorVersion}"`);
     }
-    this.autoMinorVersionUpgrade = props.autoMinorVersionUpgrade ?? false;
-    this.finalSnapshotIdentifier = `${this.identifier}-final`;
+    if (this.engineVersion.includes('.') && this.autoMinorVersionUpgrade) {
+      throw invalidProp(path, 'engineVersion', this.engineVersion,
+        'a minor version pin fights automatic minor upgrades: after RDS upgrades the instance, the next apply fails ("Cannot upgrade postgres from 17.x to 17.y")',
+        `give the major only ("${major}"); or, to hold a minor, also set autoMinorVersionUpgrade: false and bump it before AWS retires it`);
+    }
+    this.maintenanceWindow = props.maintenanceWindow ?? 'sun:05:00-sun:06:00';
+    this.backupWindow = props.backupWindow ?? '03:00-04:00';
+    if (!/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/.test(this.maintenanceWindow)) {
+      throw invalidProp(path, 'maintenanceWindow', this.maintenanceWindow, 'RDS takes ddd:hh24:mi-ddd:hh24:mi (UTC)', 'write it as e.g. "sun:05:00-sun:06:00"');
+    }
+    if (!/^\d{2}:\d{2}-\d{2}:\d{2}$/.test(this.backupWindow)) {
+      throw invalidProp(path, 'backupWindow', this.backupWindow, 'RDS takes hh24:mi-hh24:mi (UTC)', 'write it as e.g. "03:00-04:00"');
+    }
+    this.finalSnapshotPrefix = `${this.identifier}-final-`;
+    const logRetention = props.logRetentionDays ?? cluster.logRetentionDays;
+    if (!LOG_RETENTION_DAYS.includes(logRetention)) {
+      throw invalidProp(path, 'logRetentionDays', logRetention, 'CloudWatch Logs accepts only fixed retention periods', `use one of ${LOG_RETENTION_DAYS.join(', ')}`);
+    }
 
     this.key = new EncryptionKey(this, 'key', { naming, purpose: `${props.purpose ?? 'postgres'}-db`, description: `${this.identifier} storage and master secret` });
 
@@ -215,6 +272,16 @@ export class PostgresDatabase extends Construct {
       parameter: [{ name: 'rds.force_ssl', value: '1' }],
     });
 
+    // RDS would create these groups itself on the first export: unencrypted, kept forever and left
+    // behind by destroy. Declared here, they carry the platform's key and retention.
+    for (const logType of POSTGRES_LOG_EXPORTS) {
+      this.logGroups[logType] = new CloudwatchLogGroup(this, `log-${logType}`, {
+        name: `/aws/rds/instance/${this.identifier}/${logType}`,
+        retentionInDays: logRetention,
+        kmsKeyId: cluster.logsKey.keyArn,
+      });
+    }
+
     this.instance = new DbInstance(this, 'instance', {
       identifier: this.identifier,
       engine: 'postgres',
@@ -239,12 +306,21 @@ export class PostgresDatabase extends Construct {
       backupRetentionPeriod: this.backupRetentionDays,
       copyTagsToSnapshot: true,
       deletionProtection: this.deletionProtection,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: this.finalSnapshotIdentifier,
+      maintenanceWindow: this.maintenanceWindow,
+      backupWindow: this.backupWindow,
+      skipFinalSnapshot: !this.retain,
+      deleteAutomatedBackups: !this.retain,
+      // Unique per instance: the creation time, kept (ignore_changes) so plans stay quiet.
+      finalSnapshotIdentifier: this.retain ? `${this.finalSnapshotPrefix}\${formatdate("YYYYMMDDhhmmss", timestamp())}` : undefined,
       iamDatabaseAuthenticationEnabled: this.iamAuthentication,
       performanceInsightsEnabled: this.performanceInsights,
       performanceInsightsKmsKeyId: this.performanceInsights ? this.key.keyArn : undefined,
-      enabledCloudwatchLogsExports: ['postgresql', 'upgrade'],
+      enabledCloudwatchLogsExports: POSTGRES_LOG_EXPORTS,
+      dependsOn: Object.values(this.logGroups),
+      lifecycle: {
+        // timestamp() changes at every plan; the name chosen at creation is the one destroy uses.
+        ignoreChanges: this.retain ? ['final_snapshot_identifier'] : [],
+      },
     });
   }
 

@@ -31,8 +31,10 @@ export interface SecureBucketProps {
    */
   readonly abortIncompleteMultipartUploadDays?: number;
   /**
-   * Let `terraform destroy` delete the bucket. Off, the bucket carries
-   * `lifecycle { prevent_destroy = true }`: models and datasets outlive the platform.
+   * Let `terraform destroy` delete the bucket with every object version in it (`force_destroy`).
+   * Off, the bucket carries `lifecycle { prevent_destroy = true }`: models and datasets outlive the
+   * platform, and destroy refuses to run until the bucket is taken out of the state
+   * (`CnaiAwsStack.teardown()` lists the commands).
    * @default false
    */
   readonly allowDestroy?: boolean;
@@ -86,7 +88,7 @@ export class SecureBucket extends Construct {
 
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: this.bucketName,
-      forceDestroy: false,
+      forceDestroy: this.allowDestroy,
       lifecycle: this.allowDestroy ? undefined : { preventDestroy: true },
     });
     const bucket = this.bucket.id;

@@ -4,7 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import type { Cluster } from './cluster';
-import { IamPolicyStatement, policyDocument, serviceTrustPolicy, toDocumentStatements } from './iam';
+import { IamPolicyStatement, podIdentityTrustPolicy, policyDocument, toDocumentStatements } from './iam';
 import { WorkloadIdentityContract } from '../core/contract';
 import { assertName, NAME_RULES } from '../core/names';
 
@@ -62,10 +62,12 @@ export class WorkloadIdentity extends Construct {
     this.role = new IamRole(this, 'role', {
       name: this.roleName,
       description: `EKS Pod Identity of ${this.namespace}/${this.serviceAccount} in ${cluster.name}`,
-      // Pod Identity tags the session with cluster, namespace and service account.
-      assumeRolePolicy: serviceTrustPolicy(this, 'trust', POD_IDENTITY_PRINCIPAL, {
-        actions: ['sts:AssumeRole', 'sts:TagSession'],
-        sourceAccount: cluster.naming.accountId,
+      // Only this cluster's association for this service account can assume it.
+      assumeRolePolicy: podIdentityTrustPolicy(this, 'trust', POD_IDENTITY_PRINCIPAL, {
+        accountId: cluster.naming.accountId,
+        clusterArn: cluster.arnForPolicies,
+        namespace: this.namespace,
+        serviceAccount: this.serviceAccount,
       }).json,
     });
     this.association = new EksPodIdentityAssociation(this, 'association', {

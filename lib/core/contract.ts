@@ -23,6 +23,9 @@ export const NODE_LABELS = {
 /** The extended resource name of NVIDIA GPUs. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 
+/** The extended resource name of Elastic Fabric Adapter interfaces (the AWS EFA device plugin advertises one per interface). */
+export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
+
 /** Effect of a node taint. */
 export enum TaintEffect {
   /** Pods without a matching toleration are not scheduled. */

@@ -4,6 +4,7 @@ import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import { ModelSizing } from './sizing';
+import { EKS, EKS_VERSIONS, EksSupportType } from './versions';
 
 /**
  * The platform spec: one plain, typed description of an AI platform, from which the AWS
@@ -18,6 +19,25 @@ export enum PoolCapacity {
   ON_DEMAND = 'on-demand',
   /** Spot instances: cheaper, can be reclaimed; for stateless serving and restartable jobs. */
   SPOT = 'spot',
+}
+
+/** Which reserved EC2 capacity a pool launches into. */
+export enum CapacityReservationKind {
+  /** An On-Demand Capacity Reservation (ODCR): the pool launches into it first, on demand otherwise. */
+  ON_DEMAND_RESERVATION = 'on-demand-reservation',
+  /**
+   * An EC2 Capacity Block for ML: GPUs reserved for a fixed window; nodes launch only into the block
+   * and only while it is active (EC2 reclaims them at its end).
+   */
+  CAPACITY_BLOCK = 'capacity-block',
+}
+
+/** Reserved capacity of a GPU pool (the launch template's reservation preference and target). */
+export interface CapacityReservationSpec {
+  /** What kind of reservation. */
+  readonly kind: CapacityReservationKind;
+  /** Id of the reservation or capacity block (`cr-` and 17 hex digits). */
+  readonly reservationId: string;
 }
 
 /** A GPU pool: an EKS managed node group of the AWS layer. */
@@ -53,6 +73,75 @@ export interface GpuPoolSpec {
    * @default - no sharing
    */
   readonly timeSlicingReplicas?: number;
+  /**
+   * Launch into reserved capacity: an On-Demand Capacity Reservation or a Capacity Block for ML.
+   * Large GPU instances (p4d, p5, p5e, p5en) are often unavailable on demand.
+   * @default - none: on demand or spot as `capacity` says
+   */
+  readonly capacityReservation?: CapacityReservationSpec;
+}
+
+/** What `terraform destroy` does with a stateful resource. */
+export enum RetentionPolicy {
+  /** Keep it (and what it needs to stay readable, such as its key); destroy skips or protects it. */
+  RETAIN = 'retain',
+  /** Delete it with the rest, data included. */
+  DESTROY = 'destroy',
+}
+
+/** The retention policy of each kind of stateful resource. */
+export interface RetentionSpec {
+  /**
+   * The models and datasets buckets and the key that encrypts them.
+   * @default - by environment (see {@link defaultRetentionPolicy})
+   */
+  readonly buckets?: RetentionPolicy;
+  /**
+   * The PostgreSQL database: RETAIN keeps deletion protection, a final snapshot and the backups.
+   * @default - by environment
+   */
+  readonly database?: RetentionPolicy;
+  /**
+   * Images in the ECR repositories: DESTROY deletes repositories with their images.
+   * @default - by environment
+   */
+  readonly containerImages?: RetentionPolicy;
+  /**
+   * Service secrets: RETAIN gives deleted secrets a 30-day recovery window, DESTROY deletes them at
+   * once (so a new platform of the same name can create them again).
+   * @default - by environment
+   */
+  readonly secrets?: RetentionPolicy;
+}
+
+/** {@link RetentionSpec} with every default resolved. */
+export interface ResolvedRetention {
+  /** Buckets. */
+  readonly buckets: RetentionPolicy;
+  /** Database. */
+  readonly database: RetentionPolicy;
+  /** Container images. */
+  readonly containerImages: RetentionPolicy;
+  /** Service secrets. */
+  readonly secrets: RetentionPolicy;
+}
+
+/** Environments whose stateful resources are destroyed by default: `dev`, `test`, `sandbox`, `ci` and `<one of them>-<suffix>`. */
+const DISPOSABLE_ENVIRONMENT = /^(dev|test|sandbox|ci)(-[a-z0-9-]+)?$/;
+
+/**
+ * The default retention of an environment: DESTROY for disposable ones (`dev`, `test`, `sandbox`,
+ * `ci`, optionally with a `-suffix`), RETAIN for every other (`prod`, `staging`, anything unknown).
+ */
+export function defaultRetentionPolicy(environment: string): RetentionPolicy {
+  return DISPOSABLE_ENVIRONMENT.test(environment) ? RetentionPolicy.DESTROY : RetentionPolicy.RETAIN;
+}
+
+/** The spec's retention policies, defaults resolved from its environment. */
+export function platformRetention(spec: Pick<PlatformSpec, 'environment' | 'retention'>): ResolvedRetention {
+  const d = defaultRetentionPolicy(spec.environment);
+  const r = spec.retention ?? {};
+  return { buckets: r.buckets ?? d, database: r.database ?? d, containerImages: r.containerImages ?? d, secrets: r.secrets ?? d };
 }
 
 /** A team's GPU quota on one pool. */
@@ -222,10 +311,27 @@ export interface PlatformSpec {
    */
   readonly adminPrincipalArns?: string[];
   /**
-   * CIDRs allowed to reach the public Kubernetes API endpoint.
+   * CIDRs allowed to reach the public Kubernetes API endpoint. Leave it out for a private-only
+   * endpoint (reached from the VPC, a VPN or a bastion); give your own office or VPN ranges otherwise.
    * @default - no public endpoint
    */
   readonly publicEndpointCidrs?: string[];
+  /**
+   * Kubernetes version of the cluster, one of `EKS_VERSIONS`; the Kubernetes layer is checked against
+   * the OpenAPI of this version. Upgrade one minor version at a time.
+   * @default EKS.defaultKubernetesVersion
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * What EKS does at the end of the version's standard support.
+   * @default EksSupportType.STANDARD
+   */
+  readonly kubernetesSupportType?: EksSupportType;
+  /**
+   * What `terraform destroy` keeps.
+   * @default - RETAIN everything, but DESTROY in disposable environments (`dev`, `test`, `sandbox`, `ci`)
+   */
+  readonly retention?: RetentionSpec;
   /**
    * Cost centre tag on every AWS resource.
    * @default - the platform name
@@ -412,6 +518,10 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   spec.availabilityZones.forEach((az, i) => problems.check(az.startsWith(spec.region), p(`availabilityZones[${i}]`, az,
     `not a zone of region ${spec.region}`, `use zones such as "${spec.region}a"`)));
 
+  const version = spec.kubernetesVersion ?? EKS.defaultKubernetesVersion;
+  problems.check(EKS_VERSIONS[version] !== undefined, p('kubernetesVersion', version,
+    'the library pins EKS add-ons per Kubernetes version and has none for this one', `use one of ${Object.keys(EKS_VERSIONS).join(', ')}`));
+
   // Pools.
   const pools = new Map<string, GpuPoolSpec>();
   const invalidPools = new Set<string>();
@@ -447,6 +557,17 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
       const without = pool.instanceTypes.filter((t) => !t.efaSupported).map((t) => t.name);
       problems.check(without.length === 0, p(`${at}.efa`, true, `${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no EFA`,
         'use an EFA-capable type (p4d, p4de, p5, p5e, p5en, large g5/g6/g6e sizes) or turn efa off'));
+    }
+    if (pool.capacityReservation) {
+      const r = pool.capacityReservation;
+      problems.check(/^cr-[0-9a-f]{17}$/.test(r.reservationId), p(`${at}.capacityReservation.reservationId`, r.reservationId,
+        'not a capacity reservation id', 'give the id EC2 shows for the reservation or capacity block, e.g. "cr-0123456789abcdef0"'));
+      if (r.kind === CapacityReservationKind.CAPACITY_BLOCK) {
+        problems.check((pool.capacity ?? PoolCapacity.ON_DEMAND) === PoolCapacity.ON_DEMAND, p(`${at}.capacity`, pool.capacity,
+          'a capacity block is its own purchase option; it cannot be combined with spot', 'leave capacity unset (or ON_DEMAND) for a capacity block'));
+        problems.check(pool.instanceTypes.length === 1, p(`${at}.instanceTypes`, pool.instanceTypes.map((t) => t.name),
+          'a capacity block reserves one instance type', 'list only the instance type of the block'));
+      }
     }
     if (pool.timeSlicingReplicas !== undefined) {
       problems.check(Number.isInteger(pool.timeSlicingReplicas) && pool.timeSlicingReplicas >= 2, p(`${at}.timeSlicingReplicas`, pool.timeSlicingReplicas,
@@ -547,4 +668,43 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
     (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
   }
   problems.throwIfAny();
+}
+
+/** A pool that depends on scarce capacity, and why (for the sizing summary). */
+export interface ScarceCapacityNote {
+  /** Pool name. */
+  readonly pool: string;
+  /** One line for the summary. */
+  readonly note: string;
+}
+
+/** Families whose instances EC2 often cannot supply on demand (8-GPU training instances). */
+const SCARCE_FAMILIES = /^p\d/;
+
+/**
+ * The pools that depend on scarce capacity, with a line each for the synth summary: large GPU
+ * families on demand or spot without a reservation (launches may fail with InsufficientInstanceCapacity,
+ * more so in a single zone), pools bound to a capacity reservation, and capacity blocks (nodes only
+ * during the block's window).
+ */
+export function scarceCapacityNotes(spec: PlatformSpec): ScarceCapacityNote[] {
+  const out: ScarceCapacityNote[] = [];
+  for (const pool of spec.gpuPools) {
+    const types = pool.instanceTypes.map((t) => t.name).join('/');
+    const r = pool.capacityReservation;
+    if (r?.kind === CapacityReservationKind.CAPACITY_BLOCK) {
+      out.push({ pool: pool.name, note: `${types} from capacity block ${r.reservationId}: nodes launch only while the block is active and are reclaimed at its end` });
+    } else if (r) {
+      out.push({ pool: pool.name, note: `${types} in capacity reservation ${r.reservationId} first, on demand beyond it` });
+    } else if (pool.instanceTypes.some((t) => SCARCE_FAMILIES.test(t.family))) {
+      const zones = pool.availabilityZones ?? (pool.efa ? [spec.availabilityZones[0]] : spec.availabilityZones);
+      const capacity = pool.capacity ?? PoolCapacity.ON_DEMAND;
+      out.push({
+        pool: pool.name,
+        note: `${types} ${capacity} in ${zones.length === 1 ? `one zone (${zones[0]})` : `${zones.length} zones`} without a capacity reservation: `
+          + 'EC2 often has none free (InsufficientInstanceCapacity); reserve capacity (capacityReservation) for dependable scale-up',
+      });
+    }
+  }
+  return out;
 }

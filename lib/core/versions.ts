@@ -38,45 +38,228 @@ export const TERRAFORM = {
   requiredVersion: '>= 1.5.0',
 };
 
-/** EKS. */
-export const EKS = {
-  /** Default Kubernetes version of new clusters. */
-  defaultKubernetesVersion: '1.34',
-  /** Date chosen. */
-  chosen: '2026-11-27',
-};
-
 /** A pinned EKS managed add-on. */
 export interface PinnedAddon {
   /** EKS add-on name (`aws eks describe-addon-versions`). */
   readonly name: string;
-  /** Add-on version (`vX.Y.Z-eksbuild.N`), compatible with {@link EKS}.defaultKubernetesVersion. */
+  /** Add-on version (`vX.Y.Z-eksbuild.N`), compatible with the Kubernetes version it is pinned for. */
   readonly version: string;
   /** Date the pin was chosen (YYYY-MM-DD). */
   readonly chosen: string;
 }
 
+/** The EKS managed add-ons the platform installs, pinned for one Kubernetes version. */
+export interface EksAddonPins {
+  /** Amazon VPC CNI (pod networking and network policy enforcement). */
+  readonly vpcCni: PinnedAddon;
+  /** CoreDNS. */
+  readonly coreDns: PinnedAddon;
+  /** kube-proxy (built per Kubernetes minor version). */
+  readonly kubeProxy: PinnedAddon;
+  /** EKS Pod Identity agent. */
+  readonly podIdentityAgent: PinnedAddon;
+  /** Amazon EBS CSI driver. */
+  readonly ebsCsiDriver: PinnedAddon;
+}
+
+/** How EKS treats a cluster whose Kubernetes version leaves standard support (`upgrade_policy.support_type`). */
+export enum EksSupportType {
+  /** Upgrade the control plane automatically at the end of standard support; no extended-support charges. */
+  STANDARD = 'STANDARD',
+  /** Stay on the version in paid extended support for up to 12 more months (EKS's own default). */
+  EXTENDED = 'EXTENDED',
+}
+
+/** One Kubernetes minor version on EKS: its support calendar and the add-on builds pinned for it. */
+export interface EksKubernetesVersion {
+  /** Kubernetes minor version, e.g. `1.36`. */
+  readonly version: string;
+  /** Upstream Kubernetes release date (YYYY-MM-DD). */
+  readonly upstreamRelease: string;
+  /**
+   * Amazon EKS release date (YYYY-MM-DD).
+   * @default - not in the calendar as read (see `source`)
+   */
+  readonly eksRelease?: string;
+  /** Last day of EKS standard support (YYYY-MM-DD); extended support (paid) starts the day after. */
+  readonly endOfStandardSupport: string;
+  /** End of EKS extended support (YYYY-MM-DD); EKS then upgrades the control plane itself. */
+  readonly endOfExtendedSupport: string;
+  /** Where the dates come from, and anything estimated. */
+  readonly source: string;
+  /** The add-on builds for this version. */
+  readonly addons: EksAddonPins;
+}
+
+const EKS_CHOSEN = '2026-12-06';
+const addon = (name: string, version: string): PinnedAddon => ({ name, version, chosen: EKS_CHOSEN });
+// The VPC CNI, the Pod Identity agent and the EBS CSI driver publish one build for every Kubernetes
+// version EKS supports (the VPC CNI table of the EKS User Guide lists the same build for each version);
+// kube-proxy and CoreDNS are built per Kubernetes minor. Versions from the EKS User Guide's add-on tables
+// ("managing-kube-proxy", "managing-coredns", Japanese edition as stored 2026-12-06, the newest edition
+// that lists 1.36). `terraform plan` does not check them against AWS; `aws eks describe-addon-versions
+// --kubernetes-version <v> --addon-name <name>` does, and apply fails on a build that does not exist.
+const VPC_CNI = addon('vpc-cni', 'v1.21.1-eksbuild.1');
+const POD_IDENTITY_AGENT = addon('eks-pod-identity-agent', 'v1.3.10-eksbuild.2');
+const EBS_CSI_DRIVER = addon('aws-ebs-csi-driver', 'v1.54.0-eksbuild.1');
+
 /**
- * EKS managed add-ons, pinned for Kubernetes 1.34. `terraform plan` does not check
- * these against AWS (only apply does): when changing the Kubernetes version, check with
- * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`.
+ * The Amazon EKS Kubernetes release calendar for the versions the library supports, with the
+ * add-on builds of each (add-on builds are version-specific).
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar
  */
-export const EKS_ADDONS = {
-  vpcCni: { name: 'vpc-cni', version: 'v1.21.1-eksbuild.1', chosen: '2026-11-27' } as PinnedAddon,
-  coreDns: { name: 'coredns', version: 'v1.12.4-eksbuild.1', chosen: '2026-11-27' } as PinnedAddon,
-  kubeProxy: { name: 'kube-proxy', version: 'v1.34.1-eksbuild.2', chosen: '2026-11-27' } as PinnedAddon,
-  podIdentityAgent: { name: 'eks-pod-identity-agent', version: 'v1.3.10-eksbuild.2', chosen: '2026-11-27' } as PinnedAddon,
-  ebsCsiDriver: { name: 'aws-ebs-csi-driver', version: 'v1.54.0-eksbuild.1', chosen: '2026-11-27' } as PinnedAddon,
+export const EKS_VERSIONS: { readonly [version: string]: EksKubernetesVersion } = {
+  1.34: {
+    version: '1.34',
+    upstreamRelease: '2025-08-27',
+    eksRelease: '2025-10-02',
+    endOfStandardSupport: '2026-12-02',
+    endOfExtendedSupport: '2027-12-02',
+    source: 'EKS Kubernetes release calendar (standard support ends 2026-12-02, 14 months after the EKS release)',
+    addons: {
+      vpcCni: VPC_CNI,
+      coreDns: addon('coredns', 'v1.13.2-eksbuild.11'),
+      kubeProxy: addon('kube-proxy', 'v1.34.6-eksbuild.13'),
+      podIdentityAgent: POD_IDENTITY_AGENT,
+      ebsCsiDriver: EBS_CSI_DRIVER,
+    },
+  },
+  1.35: {
+    version: '1.35',
+    upstreamRelease: '2025-12-17',
+    eksRelease: '2026-01-27',
+    endOfStandardSupport: '2027-03-27',
+    endOfExtendedSupport: '2028-03-27',
+    source: 'EKS Kubernetes release calendar (EKS release 2026-01-27; 14 months of standard support, 12 of extended)',
+    addons: {
+      vpcCni: VPC_CNI,
+      coreDns: addon('coredns', 'v1.14.3-eksbuild.3'),
+      kubeProxy: addon('kube-proxy', 'v1.35.3-eksbuild.13'),
+      podIdentityAgent: POD_IDENTITY_AGENT,
+      ebsCsiDriver: EBS_CSI_DRIVER,
+    },
+  },
+  1.36: {
+    version: '1.36',
+    upstreamRelease: '2026-04-22',
+    endOfStandardSupport: '2027-06-22',
+    endOfExtendedSupport: '2028-06-22',
+    source: 'EKS offers 1.36 (its add-on tables list 1.36 builds), but the calendar as stored here predates it: '
+      + 'the support dates are the earliest possible, 14 and 26 months after the upstream release (2026-04-22), since EKS '
+      + 'releases a version after upstream. The warning therefore comes early, never late; replace them with the calendar\'s dates',
+    addons: {
+      vpcCni: VPC_CNI,
+      coreDns: addon('coredns', 'v1.14.3-eksbuild.3'),
+      kubeProxy: addon('kube-proxy', 'v1.36.0-eksbuild.14'),
+      podIdentityAgent: POD_IDENTITY_AGENT,
+      ebsCsiDriver: EBS_CSI_DRIVER,
+    },
+  },
 };
+
+/** EKS. */
+export const EKS = {
+  /**
+   * Default Kubernetes version of new clusters: the newest in {@link EKS_VERSIONS} in standard support
+   * on the date chosen (1.34 left standard support on 2026-12-02), and one the verifier has the
+   * Kubernetes OpenAPI of.
+   */
+  defaultKubernetesVersion: '1.36',
+  /** Default `upgrade_policy`: standard support only, so no cluster drifts into paid extended support unnoticed. */
+  defaultSupportType: EksSupportType.STANDARD,
+  /** Date chosen. */
+  chosen: EKS_CHOSEN,
+};
+
+/** The add-on builds pinned for the default Kubernetes version ({@link EKS_VERSIONS} has every version's). */
+export const EKS_ADDONS: EksAddonPins = EKS_VERSIONS[EKS.defaultKubernetesVersion].addons;
+
+/** Where a Kubernetes version stands on EKS on a given day. */
+export enum EksVersionStatus {
+  /** In standard support. */
+  STANDARD_SUPPORT = 'standard-support',
+  /** Past standard support: paid extended support, or an automatic upgrade with the STANDARD policy. */
+  EXTENDED_SUPPORT = 'extended-support',
+  /** Past extended support: EKS upgrades the control plane itself; new clusters cannot be created. */
+  END_OF_SUPPORT = 'end-of-support',
+  /** Not in {@link EKS_VERSIONS}: no dates and no add-on pins. */
+  UNKNOWN = 'unknown',
+}
+
+/** The support status of a Kubernetes version on a day, with a warning when it is past standard support. */
+export interface KubernetesVersionSupport {
+  /** The version asked about. */
+  readonly version: string;
+  /** Its status on `today`. */
+  readonly status: EksVersionStatus;
+  /** End of standard support (absent for an unknown version). */
+  readonly endOfStandardSupport?: string;
+  /** A line for the synth summary when the version is not in standard support; absent otherwise. */
+  readonly warning?: string;
+}
+
+/** Today's date (YYYY-MM-DD, UTC), the default of {@link kubernetesVersionSupport}. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Where `version` stands on EKS on `today` (EKS counts support days in UTC): for the synth summary,
+ * which prints `warning` when there is one.
+ */
+export function kubernetesVersionSupport(version: string, today: string = todayUtc()): KubernetesVersionSupport {
+  const v = version.replace(/^v/, '').split('.').slice(0, 2).join('.');
+  const entry = EKS_VERSIONS[v];
+  if (!entry) {
+    return {
+      version,
+      status: EksVersionStatus.UNKNOWN,
+      warning: `Kubernetes ${version} is not in the library's EKS calendar (${Object.keys(EKS_VERSIONS).join(', ')}): no support dates and no add-on pins; use ${EKS.defaultKubernetesVersion}`,
+    };
+  }
+  const newest = Object.keys(EKS_VERSIONS).filter((k) => EKS_VERSIONS[k].endOfStandardSupport >= today).sort(compareMinor).pop();
+  const upgrade = newest ? `upgrade to ${newest} (change kubernetesVersion, plan, apply)` : 'upgrade to a version in standard support';
+  if (today > entry.endOfExtendedSupport) {
+    return {
+      version: v,
+      status: EksVersionStatus.END_OF_SUPPORT,
+      endOfStandardSupport: entry.endOfStandardSupport,
+      warning: `Kubernetes ${v} left EKS extended support on ${entry.endOfExtendedSupport}: EKS upgrades such control planes itself and creates no new clusters on it; ${upgrade}`,
+    };
+  }
+  if (today > entry.endOfStandardSupport) {
+    return {
+      version: v,
+      status: EksVersionStatus.EXTENDED_SUPPORT,
+      endOfStandardSupport: entry.endOfStandardSupport,
+      warning: `Kubernetes ${v} left EKS standard support on ${entry.endOfStandardSupport}: clusters on it are in paid extended support `
+        + `(upgrade policy EXTENDED) or are upgraded by EKS at any time (STANDARD); ${upgrade}`,
+    };
+  }
+  return { version: v, status: EksVersionStatus.STANDARD_SUPPORT, endOfStandardSupport: entry.endOfStandardSupport };
+}
+
+function compareMinor(a: string, b: string): number {
+  const [am, an] = a.split('.').map(Number);
+  const [bm, bn] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
 
 /** Amazon RDS for PostgreSQL. */
 export const RDS_POSTGRES = {
-  /** Engine version: PostgreSQL 17 ships pgvector (`CREATE EXTENSION vector`) on RDS. */
-  engineVersion: '17.6',
-  /** Parameter group family of {@link RDS_POSTGRES}.engineVersion. */
+  /**
+   * Major engine version: PostgreSQL 17 ships pgvector (`CREATE EXTENSION vector`) on RDS. Only the major
+   * is pinned: RDS applies minor versions in the maintenance window and retires old minors (instances on a
+   * retired minor are upgraded by AWS, and new ones cannot be created on it), so a pinned minor would
+   * turn into a failed "downgrade" at the next apply.
+   */
+  majorVersion: '17',
+  /** Parameter group family of {@link RDS_POSTGRES}.majorVersion. */
   parameterGroupFamily: 'postgres17',
+  /** The minor the client images are built for (psql in bootstrap jobs); not pinned on the instance. */
+  clientMinorVersion: '17.6',
   /** Date chosen. */
-  chosen: '2026-11-27',
+  chosen: '2026-12-06',
 };
 
 /**
@@ -316,7 +499,7 @@ export const DATA_SERVICE_IMAGES = {
   mlflow: { repository: 'ghcr.io/mlflow/mlflow', tag: 'v3.16.1-full', chosen: K8S_PINNED } as PinnedImage,
   /** Kubeflow Model Registry server (kubeflow/website PR #4371 "bump version to 0.3.9", 2026-05-05). */
   kubeflowModelRegistry: { repository: 'ghcr.io/kubeflow/model-registry/server', tag: 'v0.3.9', chosen: K8S_PINNED } as PinnedImage,
-  /** psql for bootstrap jobs: the client of the RDS engine version (RDS_POSTGRES.engineVersion). */
+  /** psql for bootstrap jobs: the client of the RDS engine (RDS_POSTGRES.clientMinorVersion). */
   postgres: { repository: 'docker.io/library/postgres', tag: '17.6', chosen: K8S_PINNED } as PinnedImage,
   /** AWS CLI v2 (bash, curl) for snapshot uploads; supports EKS Pod Identity credentials. */
   awsCli: { repository: 'docker.io/amazon/aws-cli', tag: '2.37.5', chosen: K8S_PINNED } as PinnedImage,

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { STUBBED_SERVICES } from './terraform-aws-stub';
 import { sha256 } from './terraform-mirror';
 
 /** Files this module writes into the work dir; never copied from a stack. */
@@ -68,7 +69,14 @@ export interface StackAnalysis {
   readonly hasBackend: boolean;
   /** required_providers of all files, merged. */
   readonly requiredProviders: { [name: string]: unknown };
+  /** `<type>.<name>` of every ephemeral resource of the AWS provider (opened at plan, so they read AWS). */
+  readonly awsEphemeralResources: string[];
+  /** `data.<type>.<name>` of the AWS data sources the offline stub answers (admin principal lookups). */
+  readonly stubbedDataSources: string[];
 }
+
+/** Data source types whose reads the offline stub answers (see terraform-aws-stub.ts). */
+export const STUBBED_DATA_SOURCES = ['aws_iam_role', 'aws_iam_user'];
 
 /** Reads the *.tf.json files of a stack (HCL files, if any, are not analysed). */
 export function analyseStack(stackDir: string, files: string[]): StackAnalysis {
@@ -99,6 +107,17 @@ export function analyseStack(stackDir: string, files: string[]): StackAnalysis {
   if (awsLocalNames.length === 0) awsLocalNames.push('aws');
   const usesAws = docs.some((doc) => ['resource', 'data'].some((kind) => Object.keys((doc[kind] as object | undefined) ?? {})
     .some((type) => awsLocalNames.some((n) => type.startsWith(`${n}_`)))));
+  const isAws = (type: string) => awsLocalNames.some((n) => type.startsWith(`${n}_`));
+  const awsEphemeralResources: string[] = [];
+  const stubbedDataSources: string[] = [];
+  for (const doc of docs) {
+    for (const [type, blocks] of Object.entries((doc.ephemeral ?? {}) as { [type: string]: object })) {
+      if (isAws(type)) awsEphemeralResources.push(...Object.keys(blocks ?? {}).map((n) => `${type}.${n}`));
+    }
+    for (const [type, blocks] of Object.entries((doc.data ?? {}) as { [type: string]: object })) {
+      if (STUBBED_DATA_SOURCES.includes(type)) stubbedDataSources.push(...Object.keys(blocks ?? {}).map((n) => `data.${type}.${n}`));
+    }
+  }
   const awsProviderBlocks: AwsProviderBlock[] = [];
   for (const doc of docs) {
     const providers = (doc.provider ?? {}) as { [name: string]: unknown };
@@ -109,11 +128,19 @@ export function analyseStack(stackDir: string, files: string[]): StackAnalysis {
       }
     }
   }
-  return { awsLocalNames, usesAws, awsProviderBlocks, hasBackend, requiredProviders };
+  return {
+    awsLocalNames,
+    usesAws,
+    awsProviderBlocks,
+    hasBackend,
+    requiredProviders,
+    awsEphemeralResources: awsEphemeralResources.sort(),
+    stubbedDataSources: stubbedDataSources.sort(),
+  };
 }
 
-/** Mock settings that let hashicorp/aws configure itself without any AWS call. */
-function offlineProviderSettings(block: AwsProviderBlock | undefined): { [k: string]: unknown } {
+/** Mock settings that let hashicorp/aws configure itself without any AWS call (and, given a stub URL, send its few plan-time reads there). */
+function offlineProviderSettings(block: AwsProviderBlock | undefined, stubUrl?: string): { [k: string]: unknown } {
   const settings: { [k: string]: unknown } = {
     access_key: 'mock-access-key',
     secret_key: 'mock-secret-key',
@@ -138,6 +165,7 @@ function offlineProviderSettings(block: AwsProviderBlock | undefined): { [k: str
   // allow/deny list would reject every offline plan. The list is still validated.
   if (keys.has('allowed_account_ids')) settings.allowed_account_ids = [];
   if (keys.has('forbidden_account_ids')) settings.forbidden_account_ids = [];
+  if (stubUrl) settings.endpoints = [Object.fromEntries(STUBBED_SERVICES.map((service) => [service, stubUrl]))];
   return settings;
 }
 
@@ -151,7 +179,8 @@ export interface WrittenFiles {
  * default provider block when the stack lacks one, or the `terraform test` file with
  * mock providers when `mockProviders`.
  */
-export function writeVerifyFiles(workDir: string, analysis: StackAnalysis, mode: { mockCredentials: boolean; mockProviders: boolean }): WrittenFiles {
+export function writeVerifyFiles(workDir: string, analysis: StackAnalysis,
+  mode: { mockCredentials: boolean; mockProviders: boolean; stubUrl?: string }): WrittenFiles {
   const notes: string[] = [];
   const override: { [k: string]: unknown } = {};
   if (analysis.hasBackend) {
@@ -162,13 +191,13 @@ export function writeVerifyFiles(workDir: string, analysis: StackAnalysis, mode:
   if (mode.mockCredentials) {
     const providers: { [name: string]: unknown[] } = {};
     for (const b of analysis.awsProviderBlocks) {
-      (providers[b.localName] ??= []).push({ ...(b.alias ? { alias: b.alias } : {}), ...offlineProviderSettings(b) });
+      (providers[b.localName] ??= []).push({ ...(b.alias ? { alias: b.alias } : {}), ...offlineProviderSettings(b, mode.stubUrl) });
     }
     if (Object.keys(providers).length > 0) override.provider = providers;
     const missing = analysis.usesAws ? analysis.awsLocalNames.filter((n) => !hasDefault(n)) : [];
     if (missing.length > 0) {
       const provider: { [name: string]: unknown[] } = {};
-      for (const n of missing) provider[n] = [{ region: FALLBACK_REGION, ...offlineProviderSettings(undefined) }];
+      for (const n of missing) provider[n] = [{ region: FALLBACK_REGION, ...offlineProviderSettings(undefined, mode.stubUrl) }];
       fs.writeFileSync(path.join(workDir, DEFAULT_PROVIDER_FILE), JSON.stringify({ provider }, null, 2));
       notes.push(`the stack has no default ${missing.join(', ')} provider block; verified with one in ${FALLBACK_REGION}`);
     }

@@ -10,12 +10,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { startAwsStub, VERIFY_EPHEMERAL_SENTINEL } from './terraform-aws-stub';
 import { formatDiagnostic, locateDiagnostic, RawTerraformDiagnostic, StackFiles, TerraformDiagnostic } from './terraform-diagnostics';
 import { findProviderMirror, mirroredAwsProviderVersions, PROVIDER_MIRROR_ENV, sha256, terraformPlatform, writeCliConfig, writeFileAtomic } from './terraform-mirror';
 import { analyseStack, copyStack, DEFAULT_PROVIDER_FILE, MOCK_TEST_FILE, OVERRIDE_FILE, stackFiles, stackHash, writeVerifyFiles } from './terraform-workdir';
 import { TERRAFORM } from '../core/versions';
 
 export { findProviderMirror, PROVIDER_MIRROR_ENV } from './terraform-mirror';
+export { VERIFY_EPHEMERAL_SENTINEL } from './terraform-aws-stub';
 export { formatDiagnostic } from './terraform-diagnostics';
 export type { TerraformDiagnostic } from './terraform-diagnostics';
 
@@ -37,6 +39,18 @@ export interface TerraformVerifyOptions {
    * @default - `$CNAI_TF_VERIFY_CACHE_DIR`, else verdicts are cached in memory for this process only
    */
   readonly cacheDir?: string;
+  /**
+   * Return the plan as `terraform show -json` prints it (`planJson` of the result), for checks of
+   * planned values. Costs one more terraform run. Only with `plan`.
+   * @default false
+   */
+  readonly planJson?: boolean;
+  /**
+   * IAM role or user names the offline plan treats as missing (the admin principal lookups then fail
+   * as they would against AWS). Everything else exists offline.
+   * @default - none
+   */
+  readonly missingPrincipals?: string[];
 }
 
 /** What a verification found. */
@@ -54,6 +68,8 @@ export interface TerraformVerifyResult {
   readonly timingsMs: { [step: string]: number };
   /** The work dir, only when `keepWorkDir` was set. @default - removed after the run */
   readonly workDir?: string;
+  /** `terraform show -json` of the plan, when `planJson` was asked for. @default - not returned */
+  readonly planJson?: any;
 }
 
 /** A Terraform step that can fail. */
@@ -170,7 +186,8 @@ function run(stackDirIn: string, mode: Mode, options: TerraformVerifyOptions): T
   }
   const mirror = findMirrorOrThrow(stackDir);
   const content = stackHash(stackDir, files);
-  const keyOf = (m: Mode) => sha256([m, binary, mirror ?? 'registry', content].join('\n'));
+  const variant = JSON.stringify({ planJson: options.planJson === true, missing: [...(options.missingPrincipals ?? [])].sort() });
+  const keyOf = (m: Mode) => sha256([m, binary, mirror ?? 'registry', content, variant].join('\n'));
   const cacheDir = options.cacheDir ?? process.env[VERIFY_CACHE_DIR_ENV];
   const diskKey = (m: Mode) => sha256([keyOf(m), terraformVersion(binary, stackDir), mirror ? mirroredAwsProviderVersions(mirror).join(',') : ''].join('\n'));
   const lookup = (m: Mode): Verdict | undefined => {
@@ -245,12 +262,21 @@ function runUncached(stackDir: string, files: string[], mode: Mode, binary: stri
   options: TerraformVerifyOptions): TerraformVerifyResult {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-tf-verify-work-'));
   const timingsMs: { [step: string]: number } = {};
+  let stub: { url: string; stop(): void } | undefined;
   const warnings: string[] = [];
   try {
     copyStack(stackDir, workDir);
     const analysis = analyseStack(stackDir, files);
-    const written = writeVerifyFiles(workDir, analysis, { mockCredentials: mode !== 'test', mockProviders: mode === 'test' });
+    // The few AWS reads of a plan (ephemeral random passwords, admin principal lookups) go to a loopback stub.
+    const stubbed = mode === 'plan' && (analysis.awsEphemeralResources.length > 0 || analysis.stubbedDataSources.length > 0);
+    if (stubbed) stub = startAwsStub(workDir, { missingPrincipals: options.missingPrincipals });
+    const written = writeVerifyFiles(workDir, analysis, { mockCredentials: mode !== 'test', mockProviders: mode === 'test', stubUrl: stub?.url });
     warnings.push(...written.notes);
+    if (stubbed) {
+      const read = [...analysis.awsEphemeralResources.map((e) => `ephemeral.${e}`), ...analysis.stubbedDataSources];
+      warnings.push(`offline plan: ${read.join(', ')} read from the verifier's loopback AWS stub (random passwords are a sentinel searched for in the plan; every IAM principal exists${
+        options.missingPrincipals?.length ? ` but ${options.missingPrincipals.join(', ')}` : ''})`);
+    }
     const cliConfig = writeCliConfig(mirror);
     const tf = (step: TerraformStep, args: string[], offline: boolean) => {
       const started = Date.now();
@@ -294,7 +320,9 @@ function runUncached(stackDir: string, files: string[], mode: Mode, binary: stri
 
     // The -json stream carries the planned changes and the diagnostics, which saves a
     // `terraform show -json` run (another ~2 s of provider start-up).
-    const p = tf('plan', ['plan', '-input=false', '-lock=false', '-refresh=false', '-json', '-no-color'], true);
+    // A saved plan is needed to read planned values back (planJson, and the ephemeral value check).
+    const showPlan = options.planJson === true || analysis.awsEphemeralResources.length > 0;
+    const p = tf('plan', ['plan', '-input=false', '-lock=false', '-refresh=false', '-json', '-no-color', ...(showPlan ? ['-out=cnai-verify.tfplan'] : [])], true);
     const events = jsonLines(p.stdout);
     const diags = located(events.filter((e) => e.type === 'diagnostic').map((e) => e.diagnostic as RawTerraformDiagnostic));
     collect('plan', diags, p.status !== 0, tail(p.stderr || p.stdout));
@@ -303,10 +331,42 @@ function runUncached(stackDir: string, files: string[], mode: Mode, binary: stri
       // Data source reads come as action "read" and are not counted.
       return { type: change.resource?.resource_type ?? '', actions: [change.action ?? ''] };
     });
-    return finish(stackDir, workDir, options, warnings, timingsMs, mirror, true, true, countCreates(planned));
+    let planJson: any;
+    if (showPlan) {
+      const shown = tf('plan', ['show', '-json', '-no-color', 'cnai-verify.tfplan'], true);
+      if (shown.status !== 0) {
+        throw new TerraformVerificationError(stackDir, 'plan', [`terraform show -json of the plan failed: ${tail(shown.stderr || shown.stdout)}`]);
+      }
+      if (shown.stdout.includes(VERIFY_EPHEMERAL_SENTINEL)) {
+        const where = ephemeralLeaks(parseJson(shown.stdout));
+        throw new TerraformVerificationError(stackDir, 'plan', [`an ephemeral value (the stub's random password) is in the plan${where.length ? ` at ${where.join(', ')}` : ''}`], [],
+          'pass ephemeral values only to write-only arguments (such as secret_string_wo), never to arguments Terraform stores in the plan and state');
+      }
+      if (options.planJson) planJson = parseJson(shown.stdout);
+    }
+    const result = finish(stackDir, workDir, options, warnings, timingsMs, mirror, true, true, countCreates(planned));
+    return planJson === undefined ? result : { ...result, planJson };
   } finally {
+    stub?.stop();
     if (!options.keepWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** JSON paths of the plan where the stub's sentinel appears. */
+function ephemeralLeaks(plan: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, at: string) => {
+    if (out.length >= 5) return;
+    if (typeof v === 'string') {
+      if (v.includes(VERIFY_EPHEMERAL_SENTINEL)) out.push(at || '$');
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${at}[${i}]`));
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
+    }
+  };
+  walk(plan, '');
+  return out;
 }
 
 interface ResourceChange {
@@ -346,6 +406,11 @@ function fixFor(step: TerraformStep, errors: TerraformDiagnostic[]): string | un
   if (step !== 'plan') return undefined;
   if (errors.some((e) => /^No value for required variable/.test(e.summary))) {
     return 'give each variable named above a default, or set TF_VAR_<name> in the environment of the verification';
+  }
+  const principals = errors.filter((e) => /^data\.aws_iam_(role|user)\./.test(e.address ?? '') && /couldn't find resource|NoSuchEntity/.test(`${e.summary} ${e.detail}`));
+  if (principals.length > 0) {
+    return 'an admin principal (adminPrincipalArns) does not exist, so EKS would reject its access entry at apply and the cluster would have no admin: '
+      + 'create the role or user first, or correct the ARN';
   }
   const reads = errors.filter((e) => /proxyconnect|request send failed|dial tcp|no such host|exceeded maximum number of attempts/.test(e.detail)
     || (e.address ?? '').startsWith('data.'));

@@ -36,7 +36,9 @@ describe('examples/aws-platform', () => {
       aws_ecr_repository: 1,
       aws_db_instance: 1,
       aws_kms_key: 5,
+      // flow logs, control plane, and the database's postgresql and upgrade exports
+      aws_cloudwatch_log_group: 4,
     });
-    expect(result.plannedResourceCount).toBe(119);
+    expect(result.plannedResourceCount).toBe(122);
   });
 });

@@ -1,7 +1,9 @@
-import { configs, only, policyStatements, resources, synth, testCluster, testStack } from './util';
-import { CONTROL_PLANE_LOG_TYPES, EBS_CSI_SERVICE_ACCOUNT } from '../../lib/aws';
+import { Testing } from 'cdktf';
+import { configs, dataSources, only, policyStatements, resources, synth, testCluster, testStack } from './util';
+import { CnaiAwsStack, CONTROL_PLANE_LOG_TYPES, EBS_CSI_SERVICE_ACCOUNT } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
-import { EKS, EKS_ADDONS } from '../../lib/core/versions';
+import { EKS, EKS_ADDONS, EksSupportType } from '../../lib/core/versions';
+import { expectStackToPlan } from '../util/terraform';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/platform-admins';
 
@@ -17,7 +19,9 @@ describe('Cluster', () => {
     expect(cluster.publicEndpoint).toBe(false);
     const c = eks(synth(stack));
     expect(c.name).toBe('cnai-test');
-    expect(c.version).toBe('1.34');
+    expect(c.version).toBe('1.36');
+    // Standard support only: no silent slide into paid extended support.
+    expect(c.upgrade_policy).toEqual({ support_type: 'STANDARD' });
     expect(c.vpc_config.endpoint_private_access).toBe(true);
     expect(c.vpc_config.endpoint_public_access).toBe(false);
     expect(c.vpc_config.public_access_cidrs).toBeUndefined();
@@ -98,7 +102,65 @@ describe('Cluster', () => {
     expect(trust.actions).toEqual(['sts:AssumeRole', 'sts:TagSession']);
     const attachment = configs(json, 'aws_iam_role_policy_attachment').find((a) => a.role === `\${aws_iam_role.${roleId}.name}`);
     expect(attachment.policy_arn).toBe('arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy');
+    expect(trust.condition).toEqual(expect.arrayContaining([
+      { test: 'ArnEquals', variable: 'aws:SourceArn', values: ['arn:aws:eks:us-west-2:123456789012:cluster/cnai-test'] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: ['kube-system'] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['ebs-csi-controller-sa'] },
+    ]));
   });
+
+  test('add-ons follow the Kubernetes version: each version gets its own kube-proxy and CoreDNS builds', () => {
+    const builds = (version: string) => {
+      const stack = testStack();
+      testCluster(stack, { kubernetesVersion: version });
+      return Object.fromEntries(configs(synth(stack), 'aws_eks_addon').map((a) => [a.addon_name, a.addon_version]));
+    };
+    expect(builds('1.36')).toEqual({
+      'vpc-cni': 'v1.21.1-eksbuild.1',
+      'kube-proxy': 'v1.36.0-eksbuild.14',
+      'coredns': 'v1.14.3-eksbuild.3',
+      'eks-pod-identity-agent': 'v1.3.10-eksbuild.2',
+      'aws-ebs-csi-driver': 'v1.54.0-eksbuild.1',
+    });
+    expect(builds('1.35')).toMatchObject({ 'kube-proxy': 'v1.35.3-eksbuild.13', 'coredns': 'v1.14.3-eksbuild.3' });
+    expect(builds('1.34')).toMatchObject({ 'kube-proxy': 'v1.34.6-eksbuild.13', 'coredns': 'v1.13.2-eksbuild.11' });
+  });
+
+  test('extended support only when asked for', () => {
+    const stack = testStack();
+    testCluster(stack, { supportType: EksSupportType.EXTENDED });
+    expect(eks(synth(stack)).upgrade_policy).toEqual({ support_type: 'EXTENDED' });
+  });
+
+  test('admins of this account are looked up at plan time; the access entry waits for the lookup', () => {
+    const stack = testStack();
+    testCluster(stack, { adminPrincipalArns: [ADMIN, 'arn:aws:iam::123456789012:user/ops/alice', 'arn:aws:iam::999999999999:role/other-account'] });
+    const json = synth(stack);
+    expect(Object.values(dataSources(json, 'aws_iam_role'))).toEqual([{ name: 'platform-admins' }]);
+    expect(Object.values(dataSources(json, 'aws_iam_user'))).toEqual([{ user_name: 'alice' }]);
+    const entries = configs(json, 'aws_eks_access_entry');
+    expect(entries[0].depends_on).toEqual([expect.stringMatching(/^data\.aws_iam_role\./)]);
+    expect(entries[1].depends_on).toEqual([expect.stringMatching(/^data\.aws_iam_user\./)]);
+    // Another account's role cannot be looked up from here.
+    expect(entries[2].depends_on).toBeUndefined();
+    const off = testStack();
+    testCluster(off, { adminPrincipalArns: [ADMIN], lookUpAdminPrincipals: false });
+    expect(dataSources(synth(off), 'aws_iam_role')).toEqual({});
+  });
+
+  test('an admin role that does not exist fails terraform plan, naming the role, before anything is created', () => {
+    const stack = new CnaiAwsStack(Testing.app(), 'cnai', {
+      platformName: 'cnai',
+      environment: 'dev',
+      region: 'us-west-2',
+      accountId: '123456789012',
+      availabilityZones: ['us-west-2a', 'us-west-2b'],
+      adminPrincipalArns: ['arn:aws:iam::123456789012:role/no-such-admins'],
+      database: false,
+    });
+    expect(() => expectStackToPlan(stack, { missingPrincipals: ['no-such-admins'] })).toThrow(
+      /terraform plan failed .*cnai\/cluster\/admin-0-exists \(data\.aws_iam_role\.cluster_admin-0-exists_[0-9A-F]+\): reading IAM Role \(no-such-admins\): couldn't find resource.*Fix: an admin principal \(adminPrincipalArns\) does not exist, so EKS would reject its access entry at apply/s);
+  }, 300_000);
 
   test('node groups wait for the networking add-ons; CoreDNS waits for the system nodes', () => {
     const stack = testStack();
@@ -178,7 +240,13 @@ describe('Cluster', () => {
 
     test('a Kubernetes version that is not major.minor', () => {
       expect(() => testCluster(testStack(), { kubernetesVersion: '1.34.2' })).toThrow(
-        'test/cluster: invalid kubernetesVersion = "1.34.2": EKS takes a Kubernetes minor version such as "1.34". Fix: use "major.minor", e.g. "1.34".');
+        'test/cluster: invalid kubernetesVersion = "1.34.2": EKS takes a Kubernetes minor version such as "1.36". Fix: use "major.minor", e.g. "1.36".');
+    });
+
+    test('a Kubernetes version without add-on pins', () => {
+      expect(() => testCluster(testStack(), { kubernetesVersion: '1.33' })).toThrow(
+        'test/cluster: invalid kubernetesVersion = "1.33": the library pins EKS add-ons per Kubernetes version and has none for this one. '
+        + 'Fix: use one of 1.34, 1.35, 1.36, or add the version with its add-on builds to EKS_VERSIONS in lib/core/versions.ts.');
     });
 
     test('a log retention CloudWatch does not accept', () => {

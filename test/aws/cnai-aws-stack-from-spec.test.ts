@@ -2,11 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdktf';
-import { configs, policyStatements } from './util';
+import { configs, only, policyStatements } from './util';
 import { APPLIED_CONTRACT_FILE, appliedOrPreviewContract, CnaiAwsStack, isPreviewContract, previewContract } from '../../lib/aws';
 import {
-  CnaiValidationError, GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine,
+  CapacityReservationKind, CnaiValidationError, GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, RetentionPolicy,
+  VectorEngine,
 } from '../../lib/core';
+import { expectStackToPlan } from '../util/terraform';
 
 const SPEC: PlatformSpec = {
   name: 'cnai',
@@ -123,4 +125,64 @@ describe('appliedOrPreviewContract', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  describe('destroy policy', () => {
+    test('prod retains: protected buckets, database with deletion protection and final snapshot, kept images and 30-day secrets; teardown says what to keep out of destroy', () => {
+      const { stack, json } = synthSpec({ ...SPEC, environment: 'prod' });
+      expect(stack.retention).toEqual({ buckets: 'retain', database: 'retain', containerImages: 'retain', secrets: 'retain' });
+      for (const b of configs(json, 'aws_s3_bucket')) expect(b).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
+      expect(only(json, 'aws_db_instance')).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, delete_automated_backups: false });
+      expect(only(json, 'aws_ecr_repository').force_delete).toBe(false);
+      for (const x of configs(json, 'aws_secretsmanager_secret')) expect(x.recovery_window_in_days).toBe(30);
+      const out = json.output.teardown.value;
+      expect(out.retention).toEqual({ buckets: 'retain', database: 'retain', containerImages: 'retain', secrets: 'retain' });
+      expect(out.destroy).toBe('terraform destroy');
+      // The buckets, the repository, and the keys that keep them and the final snapshot readable.
+      expect(out.keptOutOfDestroy.filter((a: string) => /^aws_(s3_bucket|ecr_repository|kms_key)\./.test(a)).map((a: string) => a.replace(/_[0-9A-F]{8}$/, ''))).toEqual([
+        'aws_ecr_repository.model-store_repo-serving_repository', 'aws_kms_key.database_key', 'aws_kms_key.model-store_key',
+        'aws_s3_bucket.model-store_datasets_bucket', 'aws_s3_bucket.model-store_models_bucket',
+      ]);
+      expect(out.beforeDestroy.join('\n')).toMatch(/terraform state rm .*aws_s3_bucket\.model-store_models_bucket_[0-9A-F]{8}/);
+      expect(out.beforeDestroy.join('\n')).toMatch(/aws rds modify-db-instance --db-instance-identifier cnai-prod-postgres --no-deletion-protection --apply-immediately/);
+      expect(out.beforeDestroy.join('\n')).toMatch(/Service of type LoadBalancer/);
+      expect(out.afterDestroy.join('\n')).toMatch(/The final snapshot and automated backups of cnai-prod-postgres remain, readable with the kept key alias\/cnai-prod-postgres-db/);
+      expect(out.afterDestroy.join('\n')).toMatch(/delete-secret --force-delete-without-recovery/);
+    });
+
+    test('dev destroys: force-deleted buckets and images, no snapshot, secrets deleted at once, nothing kept out of destroy', () => {
+      const { stack, json } = synthSpec({ ...SPEC, environment: 'dev' });
+      expect(stack.retention).toEqual({ buckets: 'destroy', database: 'destroy', containerImages: 'destroy', secrets: 'destroy' });
+      for (const b of configs(json, 'aws_s3_bucket')) {
+        expect(b.force_destroy).toBe(true);
+        expect(b.lifecycle).toBeUndefined();
+      }
+      expect(only(json, 'aws_db_instance')).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, delete_automated_backups: true });
+      expect(only(json, 'aws_ecr_repository').force_delete).toBe(true);
+      for (const x of configs(json, 'aws_secretsmanager_secret')) expect(x.recovery_window_in_days).toBe(0);
+      const out = json.output.teardown.value;
+      expect(out.retention).toEqual({ buckets: 'destroy', database: 'destroy', containerImages: 'destroy', secrets: 'destroy' });
+      expect(out.keptOutOfDestroy).toEqual([]);
+      expect(out.beforeDestroy.join('\n')).not.toMatch(/terraform state rm|modify-db-instance/);
+      expect(out.beforeDestroy.join('\n')).toMatch(/Service of type LoadBalancer/);
+    });
+
+    test('the spec chooses per resource; Karpenter adds its nodes to the steps', () => {
+      const { stack, json } = synthSpec({ ...SPEC, environment: 'dev', retention: { buckets: RetentionPolicy.RETAIN } });
+      expect(stack.retention).toEqual({ buckets: 'retain', database: 'destroy', containerImages: 'destroy', secrets: 'destroy' });
+      expect(configs(json, 'aws_s3_bucket').every((b) => b.lifecycle?.prevent_destroy === true)).toBe(true);
+      const withKarpenter = CnaiAwsStack.fromSpec(Testing.app(), 'k', SPEC, { karpenter: true }).teardown();
+      expect(withKarpenter.beforeDestroy.join('\n')).toMatch(/Delete Karpenter's NodePools \(kubectl delete nodepools --all\)/);
+    });
+  });
+
+  test('a dev platform with a capacity-block H100 pool and generated credentials plans offline with the real provider', () => {
+    const spec: PlatformSpec = {
+      ...SPEC,
+      environment: 'dev',
+      adminPrincipalArns: ['arn:aws:iam::123456789012:role/platform-admins'],
+      gpuPools: [SPEC.gpuPools[0], { ...SPEC.gpuPools[1], capacityReservation: { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: 'cr-0123456789abcdef0' } }],
+    };
+    const result = expectStackToPlan(CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec));
+    expect(result.plannedResourcesByType).toMatchObject({ aws_eks_node_group: 3, aws_secretsmanager_secret_version: 2, aws_cloudwatch_log_group: 4 });
+  }, 300_000);
 });

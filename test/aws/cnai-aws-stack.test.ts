@@ -44,7 +44,10 @@ describe('CnaiAwsStack', () => {
   test('one logs key shared by flow logs and control-plane logs', () => {
     const json = synth(platform());
     const groups = configs(json, 'aws_cloudwatch_log_group');
-    expect(groups).toHaveLength(2);
+    // Flow logs, control plane, and the database's two exports.
+    expect(groups.map((g) => g.name).sort()).toEqual([
+      '/aws/eks/cnai-dev/cluster', '/aws/rds/instance/cnai-dev-postgres/postgresql', '/aws/rds/instance/cnai-dev-postgres/upgrade', '/aws/vpc/cnai-dev/flow-logs',
+    ]);
     expect(new Set(groups.map((g) => g.kms_key_id)).size).toBe(1);
   });
 
@@ -59,7 +62,7 @@ describe('CnaiAwsStack', () => {
     const out = json.output;
     expect(Object.keys(out).sort()).toEqual([
       'cluster_endpoint', 'cluster_name', 'database_endpoint', 'database_secret_arn', 'datasets_bucket', 'ecr_repository_urls',
-      'models_bucket', 'node_pools', 'platform_contract', 'region', 'workload_identities',
+      'models_bucket', 'node_pools', 'platform_contract', 'region', 'teardown', 'workload_identities',
     ]);
     expect(out.cluster_name.value).toBe('cnai-dev');
     expect(out.cluster_endpoint.value).toMatch(/aws_eks_cluster\..+\.endpoint/);
@@ -79,7 +82,7 @@ describe('CnaiAwsStack', () => {
       region: REGION,
       accountId: ACCOUNT,
       clusterName: 'cnai-dev',
-      kubernetesVersion: '1.34',
+      kubernetesVersion: '1.36',
       buckets: contract.buckets,
     });
     expect(rendered.database.host).toMatch(/aws_db_instance\..+\.address/);

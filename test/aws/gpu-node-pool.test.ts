@@ -2,6 +2,7 @@ import { configs, synth, testCluster, testStack } from './util';
 import { AUTOSCALER_TEMPLATE_PREFIX, CapacityType, GPU_TAINT, GpuAmiType, GpuNodePool } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
 import { NODE_LABELS, NodePoolProvisioner, TaintEffect } from '../../lib/core/contract';
+import { CapacityReservationKind } from '../../lib/core/platform-spec';
 
 /** The node group, launch template and ASG tags of one pool, from the synthesized JSON. */
 function poolResources(json: any, poolName: string) {
@@ -218,5 +219,51 @@ describe('GpuNodePool', () => {
       expect(() => cluster.addGpuNodePool('other', { name: 'gpu-l40s', instanceTypes: [GpuInstanceType.G5_XLARGE] })).toThrow(
         /test\/cluster\/other: invalid name = "gpu-l40s": another pool of the cluster has this name/);
     });
+  });
+
+  test('autoscaler tags advertise every extended resource a node offers: GPUs and, on EFA pools, the EFA interfaces', () => {
+    const stack = testStack();
+    const cluster = testCluster(stack);
+    const pool = cluster.addGpuNodePool('train-h100', { instanceTypes: [GpuInstanceType.P5_48XLARGE], efa: true });
+    expect(pool.autoscalerTags['k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu']).toBe('8');
+    expect(pool.autoscalerTags['k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa']).toBe('32');
+    const tags = Object.fromEntries(poolResources(synth(stack), 'train-h100').asgTags.map((t) => [t.tag.key, t.tag.value]));
+    expect(tags['k8s.io/cluster-autoscaler/node-template/resources/vpc.amazonaws.com/efa']).toBe('32');
+    // No EFA, no EFA resource.
+    const { pool: l40s } = clusterWithPool();
+    expect(Object.keys(l40s.autoscalerTags).filter((k) => k.includes('/resources/'))).toEqual(['k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu']);
+  });
+
+  test('an On-Demand Capacity Reservation: the launch template targets it', () => {
+    const { stack } = clusterWithPool({ capacityReservation: { kind: CapacityReservationKind.ON_DEMAND_RESERVATION, reservationId: 'cr-0123456789abcdef0' } });
+    const { group, launchTemplate } = poolResources(synth(stack), 'gpu-l40s');
+    expect(launchTemplate.capacity_reservation_specification).toEqual({ capacity_reservation_target: { capacity_reservation_id: 'cr-0123456789abcdef0' } });
+    expect(launchTemplate.instance_market_options).toBeUndefined();
+    expect(group.capacity_type).toBe('ON_DEMAND');
+  });
+
+  test('a capacity block for ML: market type capacity-block and node group capacity type CAPACITY_BLOCK', () => {
+    const stack = testStack();
+    const cluster = testCluster(stack);
+    const pool = cluster.addGpuNodePool('train-h100', {
+      instanceTypes: [GpuInstanceType.P5_48XLARGE], efa: true, capacityReservation: { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: 'cr-0123456789abcdef0' },
+    });
+    expect(pool.capacityType).toBe(CapacityType.CAPACITY_BLOCK);
+    const { group, launchTemplate } = poolResources(synth(stack), 'train-h100');
+    expect(launchTemplate.instance_market_options).toEqual({ market_type: 'capacity-block' });
+    expect(launchTemplate.capacity_reservation_specification).toEqual({ capacity_reservation_target: { capacity_reservation_id: 'cr-0123456789abcdef0' } });
+    expect(group.capacity_type).toBe('CAPACITY_BLOCK');
+    expect(pool.contract().labels[NODE_LABELS.capacityType]).toBe('CAPACITY_BLOCK');
+  });
+
+  test('errors: capacity reservations', () => {
+    const block = { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: 'cr-0123456789abcdef0' };
+    expect(() => clusterWithPool({ capacityReservation: { kind: CapacityReservationKind.ON_DEMAND_RESERVATION, reservationId: 'my-reservation' } })).toThrow(
+      /test\/cluster\/gpu-l40s: invalid capacityReservation.reservationId = "my-reservation": not a capacity reservation id/);
+    expect(() => clusterWithPool({ capacityReservation: block })).toThrow(/invalid instanceTypes = \["g6e.xlarge","g6e.2xlarge"\]: a capacity block reserves one instance type/);
+    const spotBlock = { instanceTypes: [GpuInstanceType.G6E_XLARGE], capacityReservation: block, capacityType: CapacityType.SPOT };
+    expect(() => clusterWithPool(spotBlock)).toThrow(
+      /invalid capacityType = "SPOT": a capacity block is its own purchase option/);
+    expect(() => clusterWithPool({ capacityType: CapacityType.CAPACITY_BLOCK })).toThrow(/invalid capacityType = "CAPACITY_BLOCK": a capacity block pool needs the block it launches into/);
   });
 });

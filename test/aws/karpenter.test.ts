@@ -67,7 +67,41 @@ describe('Karpenter (AWS side)', () => {
     const [trust] = policyStatements(json, role.assume_role_policy);
     expect(trust.principals).toEqual([{ type: 'Service', identifiers: ['pods.eks.amazonaws.com'] }]);
     expect(trust.actions).toEqual(['sts:AssumeRole', 'sts:TagSession']);
-    expect(trust.condition).toEqual([{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [ACCOUNT] }]);
+    expect(trust.condition).toEqual([
+      { test: 'StringEquals', variable: 'aws:SourceAccount', values: [ACCOUNT] },
+      { test: 'ArnEquals', variable: 'aws:SourceArn', values: [`arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-arn', values: [`arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: ['karpenter'] },
+      { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['karpenter'] },
+    ]);
+  });
+
+  test('controller policy grants every action of upstream\'s v1.14 CloudFormation', () => {
+    // Every action of aws/karpenter-provider-aws website/content/en/v1.14/getting-started/getting-started-with-karpenter/
+    // cloudformation.yaml (commit e0834c2bd02e, read 2026-12-06): NodeLifecycle, IAMIntegration, EKSIntegration,
+    // Interruption, ZonalShift and ResourceDiscovery policies.
+    const upstream = [
+      'ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate', 'ec2:CreateTags', 'ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate',
+      'iam:PassRole', 'iam:CreateInstanceProfile', 'iam:TagInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile',
+      'iam:DeleteInstanceProfile', 'eks:DescribeCluster', 'sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
+      'arc-zonal-shift:GetManagedResource',
+      'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
+      'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups',
+      'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
+      'ssm:GetParameter', 'pricing:GetProducts', 'iam:ListInstanceProfiles', 'iam:GetInstanceProfile',
+    ];
+    const granted = new Set(Object.values(controllerStatements(json)).flatMap((x: any) => x.actions));
+    expect(upstream.filter((a) => !granted.has(a))).toEqual([]);
+    // Nothing beyond upstream's list.
+    expect([...granted].filter((a) => !upstream.includes(a))).toEqual([]);
+    const s = controllerStatements(json);
+    // Launching into placement groups (upstream's resource list) and the zonal shift read, scoped to this cluster.
+    expect(s.AllowScopedEC2InstanceAccessActions.resources).toContain(`arn:aws:ec2:${REGION}:*:placement-group/*`);
+    expect(s.AllowZonalShiftStatusReadOnly).toMatchObject({
+      actions: ['arc-zonal-shift:GetManagedResource'],
+      resources: ['*'],
+      condition: [{ test: 'StringEquals', variable: 'arc-zonal-shift:ResourceIdentifier', values: [`arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`] }],
+    });
   });
 
   test('controller policy: the statements of Karpenter v1\'s CloudFormation, every write scoped to this cluster\'s tags', () => {
@@ -77,14 +111,14 @@ describe('Karpenter (AWS side)', () => {
       'AllowScopedResourceCreationTagging', 'AllowScopedResourceTagging', 'AllowScopedDeletion', 'AllowRegionalReadActions',
       'AllowSSMReadActions', 'AllowPricingReadActions', 'AllowInterruptionQueueActions', 'AllowPassingInstanceRole',
       'AllowScopedInstanceProfileCreationActions', 'AllowScopedInstanceProfileTagActions', 'AllowScopedInstanceProfileActions',
-      'AllowUnscopedInstanceProfileListAction', 'AllowInstanceProfileReadActions', 'AllowAPIServerEndpointDiscovery',
+      'AllowUnscopedInstanceProfileListAction', 'AllowInstanceProfileReadActions', 'AllowAPIServerEndpointDiscovery', 'AllowZonalShiftStatusReadOnly',
     ]);
     const owned = (kind: string) => ({ [`StringEquals aws:${kind}Tag/kubernetes.io/cluster/${CLUSTER}`]: ['owned'] });
 
     // Launching: only in this region, only with this cluster's tags on what is created.
     expect(s.AllowScopedEC2InstanceAccessActions.resources).toEqual([
       `arn:aws:ec2:${REGION}::image/*`, `arn:aws:ec2:${REGION}::snapshot/*`, `arn:aws:ec2:${REGION}:*:security-group/*`,
-      `arn:aws:ec2:${REGION}:*:subnet/*`, `arn:aws:ec2:${REGION}:*:capacity-reservation/*`,
+      `arn:aws:ec2:${REGION}:*:subnet/*`, `arn:aws:ec2:${REGION}:*:capacity-reservation/*`, `arn:aws:ec2:${REGION}:*:placement-group/*`,
     ]);
     expect(conditions(s.AllowScopedEC2InstanceActionsWithTags)).toEqual({
       ...owned('Request'),
@@ -112,7 +146,7 @@ describe('Karpenter (AWS side)', () => {
 
     // Only three statements are unscoped by resource, each for APIs without resource-level permissions.
     const star = Object.values(s).filter((x: any) => x.resources.includes('*')).map((x: any) => x.sid);
-    expect(star).toEqual(['AllowRegionalReadActions', 'AllowPricingReadActions', 'AllowUnscopedInstanceProfileListAction']);
+    expect(star).toEqual(['AllowRegionalReadActions', 'AllowPricingReadActions', 'AllowUnscopedInstanceProfileListAction', 'AllowZonalShiftStatusReadOnly']);
     expect(Object.values(s).every((x: any) => x.effect === 'Allow' && !x.actions.some((a: string) => a.endsWith('*')))).toBe(true);
   });
 

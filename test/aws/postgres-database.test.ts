@@ -1,7 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import { configs, only, policyStatements, synth, testCluster, testStack } from './util';
 import { POSTGRES_PORT, PostgresDatabase, PostgresDatabaseOptions } from '../../lib/aws';
-import { RDS_POSTGRES } from '../../lib/core/versions';
 
 function database(options: PostgresDatabaseOptions = {}) {
   const stack = testStack();
@@ -18,7 +17,7 @@ describe('PostgresDatabase', () => {
     expect(db).toMatchObject({
       identifier: 'cnai-test-postgres',
       engine: 'postgres',
-      engine_version: RDS_POSTGRES.engineVersion,
+      engine_version: '17',
       storage_encrypted: true,
       manage_master_user_password: true,
       publicly_accessible: false,
@@ -31,21 +30,49 @@ describe('PostgresDatabase', () => {
     expect(db.password_wo).toBeUndefined();
   });
 
-  test('backups 7 days, deletion protection, a final snapshot, Multi-AZ', () => {
+  test('backups 7 days, deletion protection, a uniquely named final snapshot, Multi-AZ', () => {
     const { stack, db } = database();
     const i = only(synth(stack), 'aws_db_instance');
     expect(i).toMatchObject({
       backup_retention_period: 7,
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'cnai-test-postgres-final',
+      delete_automated_backups: false,
+      // The creation time makes the name unique per instance; kept so later plans stay quiet.
+      final_snapshot_identifier: 'cnai-test-postgres-final-${formatdate("YYYYMMDDhhmmss", timestamp())}',
+      lifecycle: { ignore_changes: ['final_snapshot_identifier'] },
       multi_az: true,
       copy_tags_to_snapshot: true,
       performance_insights_enabled: false,
       iam_database_authentication_enabled: false,
-      auto_minor_version_upgrade: false,
     });
-    expect(db.finalSnapshotIdentifier).toBe('cnai-test-postgres-final');
+    expect(db.finalSnapshotPrefix).toBe('cnai-test-postgres-final-');
+  });
+
+  test('version policy: the major is pinned, RDS applies minors in a maintenance window, Terraform ignores the minor', () => {
+    const { stack } = database();
+    const i = only(synth(stack), 'aws_db_instance');
+    expect(i).toMatchObject({ engine_version: '17', auto_minor_version_upgrade: true, maintenance_window: 'sun:05:00-sun:06:00', backup_window: '03:00-04:00' });
+    expect(only(synth(stack), 'aws_db_parameter_group').family).toBe('postgres17');
+  });
+
+  test('exported logs go to declared log groups with the platform key and retention, created before the instance', () => {
+    const { stack } = database();
+    const json = synth(stack);
+    const groups = configs(json, 'aws_cloudwatch_log_group').filter((g) => g.name.startsWith('/aws/rds/'));
+    expect(groups.map((g) => g.name).sort()).toEqual(['/aws/rds/instance/cnai-test-postgres/postgresql', '/aws/rds/instance/cnai-test-postgres/upgrade']);
+    for (const g of groups) expect(g).toMatchObject({ retention_in_days: 365, kms_key_id: expect.stringMatching(/aws_kms_key\.network_logs-key/) });
+    const i = only(json, 'aws_db_instance');
+    expect(i.enabled_cloudwatch_logs_exports).toEqual(['postgresql', 'upgrade']);
+    expect(i.depends_on).toEqual([expect.stringMatching(/aws_cloudwatch_log_group\.db_log-postgresql/), expect.stringMatching(/aws_cloudwatch_log_group\.db_log-upgrade/)]);
+  });
+
+  test('not retained (dev): no deletion protection, no final snapshot, backups deleted with the instance', () => {
+    const { stack, db } = database({ retain: false });
+    const i = only(synth(stack), 'aws_db_instance');
+    expect(db.deletionProtection).toBe(false);
+    expect(i).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, delete_automated_backups: true });
+    expect(i.final_snapshot_identifier).toBeUndefined();
   });
 
   test('private subnets only', () => {
@@ -124,7 +151,18 @@ describe('PostgresDatabase', () => {
     });
 
     test('an old or malformed engine version', () => {
-      expect(() => database({ engineVersion: '14.12' })).toThrow(/invalid engineVersion = "14.12": expected a PostgreSQL "major.minor" version of 15 or later/);
+      expect(() => database({ engineVersion: '14' })).toThrow(/invalid engineVersion = "14": expected a PostgreSQL major version of 15 or later/);
+    });
+
+    test('a minor version pin with automatic minor upgrades', () => {
+      expect(() => database({ engineVersion: '17.6' })).toThrow(
+        /invalid engineVersion = "17.6": a minor version pin fights automatic minor upgrades.*Fix: give the major only \("17"\)/);
+      expect(database({ engineVersion: '17.6', autoMinorVersionUpgrade: false }).db.engineVersion).toBe('17.6');
+    });
+
+    test('malformed maintenance and backup windows', () => {
+      expect(() => database({ maintenanceWindow: 'sunday 5am' })).toThrow(/invalid maintenanceWindow = "sunday 5am": RDS takes ddd:hh24:mi-ddd:hh24:mi/);
+      expect(() => database({ backupWindow: '3-4' })).toThrow(/invalid backupWindow = "3-4": RDS takes hh24:mi-hh24:mi/);
     });
 
     test('an instance class that is not one', () => {

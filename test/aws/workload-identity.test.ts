@@ -15,7 +15,14 @@ describe('WorkloadIdentity', () => {
       effect: 'Allow',
       actions: ['sts:AssumeRole', 'sts:TagSession'],
       principals: [{ type: 'Service', identifiers: [POD_IDENTITY_PRINCIPAL] }],
-      condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['123456789012'] }],
+      // Only this cluster's association for serving/vllm: source account and cluster, and the session tags Pod Identity sets.
+      condition: [
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['123456789012'] },
+        { test: 'ArnEquals', variable: 'aws:SourceArn', values: ['arn:aws:eks:us-west-2:123456789012:cluster/cnai-test'] },
+        { test: 'StringEquals', variable: 'aws:RequestTag/eks-cluster-arn', values: ['arn:aws:eks:us-west-2:123456789012:cluster/cnai-test'] },
+        { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-namespace', values: ['serving'] },
+        { test: 'StringEquals', variable: 'aws:RequestTag/kubernetes-service-account', values: ['vllm'] },
+      ],
     });
     expect(only(json, 'aws_eks_pod_identity_association')).toMatchObject({ namespace: 'serving', service_account: 'vllm' });
     expect(only(json, 'aws_eks_pod_identity_association').cluster_name).toMatch(/aws_eks_cluster\..+\.name/);

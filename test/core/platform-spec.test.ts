@@ -2,7 +2,9 @@ import { GpuInstanceType } from '../../lib/core/accelerators';
 import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
 import {
-  BucketAccess, PlatformBucket, PlatformSpec, platformWorkloadIdentities, poolGpuCapacity, validatePlatformSpec,
+  BucketAccess, CapacityReservationKind, defaultRetentionPolicy, PlatformBucket, PlatformSpec, platformRetention, platformWorkloadIdentities,
+  PoolCapacity,
+  poolGpuCapacity, RetentionPolicy, scarceCapacityNotes, validatePlatformSpec,
 } from '../../lib/core/platform-spec';
 
 function spec(overrides: Partial<PlatformSpec> = {}): PlatformSpec {
@@ -198,5 +200,46 @@ describe('platformWorkloadIdentities', () => {
     expect(poolGpuCapacity({ name: 'x', instanceTypes: [GpuInstanceType.G6E_12XLARGE, GpuInstanceType.G6E_XLARGE], maxNodes: 3 })).toBe(3);
     // A time-sliced GPU counts once per slice, as the device plugin advertises it.
     expect(poolGpuCapacity({ name: 'x', instanceTypes: [GpuInstanceType.G5_12XLARGE], maxNodes: 2, timeSlicingReplicas: 4 })).toBe(32);
+  });
+});
+
+describe('lifecycle options of the spec', () => {
+  test('retention: disposable environments destroy, every other retains, and the spec overrides per resource', () => {
+    expect(defaultRetentionPolicy('dev')).toBe(RetentionPolicy.DESTROY);
+    expect(defaultRetentionPolicy('ci-1234')).toBe(RetentionPolicy.DESTROY);
+    expect(defaultRetentionPolicy('prod')).toBe(RetentionPolicy.RETAIN);
+    expect(defaultRetentionPolicy('staging')).toBe(RetentionPolicy.RETAIN);
+    expect(defaultRetentionPolicy('devops')).toBe(RetentionPolicy.RETAIN);
+    expect(platformRetention({ environment: 'prod', retention: { secrets: RetentionPolicy.DESTROY } }))
+      .toEqual({ buckets: 'retain', database: 'retain', containerImages: 'retain', secrets: 'destroy' });
+  });
+
+  test('a Kubernetes version without pinned add-ons', () => {
+    expect(problemsOf(spec({ kubernetesVersion: '1.33' }))).toEqual([
+      'kubernetesVersion: the library pins EKS add-ons per Kubernetes version and has none for this one',
+    ]);
+    expect(problemsOf(spec({ kubernetesVersion: '1.35' }))).toEqual([]);
+  });
+
+  test('capacity reservations: a valid id; a capacity block is on demand and of one instance type', () => {
+    const pool = (extra: object) => spec({ gpuPools: [spec().gpuPools[0], { ...spec().gpuPools[1], ...extra }] });
+    expect(problemsOf(pool({ capacityReservation: { kind: CapacityReservationKind.ON_DEMAND_RESERVATION, reservationId: 'cr-1' } }))).toEqual([
+      'gpuPools[1].capacityReservation.reservationId: not a capacity reservation id',
+    ]);
+    expect(problemsOf(pool({ capacity: PoolCapacity.SPOT, capacityReservation: { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: 'cr-0123456789abcdef0' } }))).toEqual([
+      'gpuPools[1].capacity: a capacity block is its own purchase option; it cannot be combined with spot',
+    ]);
+  });
+
+  test('scarce capacity: a line for each pool of large GPU instances without a reservation, or bound to one', () => {
+    expect(scarceCapacityNotes(spec())).toEqual([{
+      pool: 'h100',
+      note: 'p5.48xlarge on-demand in one zone (us-west-2a) without a capacity reservation: EC2 often has none free (InsufficientInstanceCapacity); '
+        + 'reserve capacity (capacityReservation) for dependable scale-up',
+    }]);
+    const blocked = spec({ gpuPools: [spec().gpuPools[0], { ...spec().gpuPools[1], capacityReservation: { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: 'cr-0123456789abcdef0' } }] });
+    expect(scarceCapacityNotes(blocked)).toEqual([{
+      pool: 'h100', note: 'p5.48xlarge from capacity block cr-0123456789abcdef0: nodes launch only while the block is active and are reclaimed at its end',
+    }]);
   });
 });

@@ -23,7 +23,7 @@ describe('TeamNamespace', () => {
     expect(ns.metadata.labels).toMatchObject({
       'cnai.io/team': 'team-a',
       'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'v1.34',
+      'pod-security.kubernetes.io/enforce-version': 'v1.36',
     });
     expect(ns.metadata.annotations['cnai.io/pod-security-reason']).toBeUndefined();
     expect(team.podSecurity).toBe(PodSecurityLevel.RESTRICTED);

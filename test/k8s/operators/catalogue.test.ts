@@ -122,7 +122,7 @@ describe('operator catalogue and Argo CD renderer', () => {
       ['cert-manager', 'external-secrets', 'keda', 'kserve', 'kubeflow', 'kubeflow-system', 'kueue-system', 'monitoring', 'opentelemetry-operator-system']);
     const cm = one(ns, 'Namespace', 'cert-manager');
     expect(cm.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect(cm.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.34');
+    expect(cm.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.36');
     const kubeflow = one(ns, 'Namespace', 'kubeflow');
     expect(kubeflow.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     expect(kubeflow.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
