@@ -14,8 +14,9 @@ import * as path from 'path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
 import { buildReferenceAws, buildReferenceK8s, k8sApp } from '../examples/reference-platform/main';
+import { REFERENCE_SPEC } from '../examples/reference-platform/spec';
 import { APPLIED_CONTRACT_FILE, isPreviewContract, previewContract } from '../lib/aws';
-import { PlatformContract } from '../lib/core';
+import { kubernetesVersionSupport, PlatformContract, scarceCapacityNotes } from '../lib/core';
 import { CnaiPlatform } from '../lib/k8s';
 import { validateManifests } from '../lib/verify/k8s';
 import { fetchSchemas, resolveSchemaDir, SchemaDirError } from '../lib/verify/schemas';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
       + '(no Kubernetes schema or Terraform check ran).');
   }
   const yamlFiles = fs.readdirSync(k8sOut).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => ({ file: path.join('dist', f), content: fs.readFileSync(path.join(k8sOut, f), 'utf8') }));
-  const k8sReport = phase('verify Kubernetes schemas', () => validateManifests(yamlFiles, { schemaDir }), timings,
+  const k8sReport = phase('verify Kubernetes schemas', () => validateManifests(yamlFiles, { schemaDir, kubernetesVersion: contract.kubernetesVersion }), timings,
     (r) => `${r.objectsChecked} objects, ${r.findings.length} findings`);
   if (!k8sReport.valid) {
     console.error(k8sReport.findings.map((f) => `${f.file ?? ''}#${f.documentIndex} ${f.kind}/${f.name} ${f.path}: ${f.reason}`).join('\n'));
@@ -140,7 +141,11 @@ async function main(): Promise<void> {
     [p.pool, `${p.instanceTypes.join('/')}: ${p.gpusPerNode} x ${p.gpuMemoryGiB} GiB per node, up to ${p.maxNodes} nodes = ${p.maxGpus} GPUs${p.efa ? ', EFA' : ''}`]))));
   lines.push(table('Models served', Object.fromEntries(summary.models.map((m) =>
     [`${m.namespace}/${m.model}`, `${m.pool}: ${m.gpusPerReplica} GPU${m.gpusPerReplica > 1 ? 's' : ''} of ${m.instanceType} per replica, tensor parallel ${m.tensorParallel}, ${m.perGpuGiB} GiB per GPU`]))));
+  const notes = scarceCapacityNotes(REFERENCE_SPEC);
+  if (notes.length > 0) lines.push(table('Scarce GPU capacity', Object.fromEntries(notes.map((n) => [n.pool, n.note]))));
   lines.push(`Contract used by the Kubernetes layer: ${summary.contract}`);
+  const support = kubernetesVersionSupport(contract.kubernetesVersion);
+  lines.push(`Kubernetes ${contract.kubernetesVersion} on EKS: ${support.warning ?? `in standard support${support.endOfStandardSupport ? ` until ${support.endOfStandardSupport}` : ''}`}`);
   lines.push(table('Timings (ms)', timings));
   console.log(lines.join('\n\n'));
 }

@@ -156,7 +156,7 @@ describe('GpuNodePool', () => {
   describe('errors', () => {
     test('a non-GPU instance type', () => {
       expect(() => clusterWithPool({ instanceTypes: ['m5.large' as unknown as GpuInstanceType] })).toThrow(
-        /^test\/cluster\/gpu-l40s: invalid instanceTypes\[0\] = "m5.large": not an NVIDIA GPU instance type of the catalogue\. Fix: use an instance type of the families/);
+        /^test\/cluster\/gpu-l40s: invalid instanceTypes\[0\] = "m5.large": m5 is not an NVIDIA GPU instance family \(the catalogue holds the GPU families g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en\)\. Fix: use a GPU instance type of the families/);
     });
 
     test('no instance types', () => {

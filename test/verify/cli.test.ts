@@ -17,7 +17,7 @@ describe('cnai-verify', () => {
     const r = await run('k8s', path.join(fixtures, 'k8s', 'valid-workloads.yaml'));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/objects in 1 files valid against Kubernetes v1\.34\.0/);
+    expect(r.out).toMatch(/objects in 1 files valid against Kubernetes v1\.36\.0/);
     expect(r.out).toMatch(/apps\/v1\/Deployment \d+/);
   });
 

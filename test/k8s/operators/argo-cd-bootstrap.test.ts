@@ -113,11 +113,11 @@ data:
     expect(one(objects, 'Namespace', 'argocd').metadata.labels).toEqual({
       'app.kubernetes.io/part-of': 'cnai-platform',
       'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'v1.34',
+      'pod-security.kubernetes.io/enforce-version': 'v1.36',
       'pod-security.kubernetes.io/audit': 'restricted',
-      'pod-security.kubernetes.io/audit-version': 'v1.34',
+      'pod-security.kubernetes.io/audit-version': 'v1.36',
       'pod-security.kubernetes.io/warn': 'restricted',
-      'pod-security.kubernetes.io/warn-version': 'v1.34',
+      'pod-security.kubernetes.io/warn-version': 'v1.36',
     });
   });
 
