@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { chart } from '../helpers';
 import { HelmReleases, InstallPhase, OperatorCatalogue, OperatorRelease, OperatorRendering, PlatformOperators, ReleaseSource } from '../../../lib/k8s';
+import { chart } from '../helpers';
 
 const helmPresent = !spawnSync('helm', ['version', '--short']).error;
 
