@@ -175,9 +175,10 @@ export const OPERATOR_SOURCES = {
   /** KEDA's chart version follows the KEDA release. */
   keda: { repoUrl: 'https://kedacore.github.io/charts', chart: 'keda', version: withoutV(OPERATORS.keda), chosen: OPERATORS.keda.chosen } as PinnedHelmChart,
   /**
-   * KServe's standalone overlay (the kserve parts of the release YAML `kserve.yaml`, which
-   * hack/release/generate-install.sh builds from config/overlays/all, without LLMInferenceService
-   * and the local model cache): CRDs, controller, webhooks, cert-manager Issuer and Certificate,
+   * KServe's standalone overlay, which upstream's kustomize installer applies
+   * (hack/setup/infra/manage.kserve-kustomize.sh): the kserve parts of the release YAML `kserve.yaml`
+   * (hack/release/generate-install.sh builds it from config/overlays/all), without LLMInferenceService
+   * and the local model cache: CRDs, controller, webhooks, cert-manager Issuer and Certificate,
    * the `inferenceservice-config` ConfigMap and the default ClusterStorageContainer.
    */
   kserve: { repoUrl: 'https://github.com/kserve/kserve', path: 'config/overlays/standalone/kserve', revision: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedGitPath,

@@ -60,8 +60,10 @@ function configJson(value: object): string {
  * KServe: model serving (InferenceService, ServingRuntime), from what upstream publishes for
  * installation.
  *
- * Source: config/overlays/standalone/kserve at the release tag, the kserve part of the release
- * YAML (upstream's hack/release/generate-install.sh builds `kserve.yaml` with
+ * Source: config/overlays/standalone/kserve at the release tag: the overlay upstream's own
+ * kustomize installer applies for KServe (hack/setup/infra/manage.kserve-kustomize.sh:
+ * KSERVE_CONFIG_DIR, then RUNTIMES_DIR=config/runtimes), and the kserve part of the release YAML
+ * (hack/release/generate-install.sh builds `kserve.yaml` with
  * `kustomize build config/overlays/all | sed s/:latest/:$TAG/g`; the standalone overlay is the
  * same base without LLMInferenceService and the local model cache, which the platform does not
  * use). Not config/default: that development path leaves out the `inferenceservice-config`
