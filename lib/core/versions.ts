@@ -308,7 +308,10 @@ export const KSERVE_RUNTIME_IMAGES = {
   huggingfaceserver: { repository: 'docker.io/kserve/huggingfaceserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
   /** The GPU build (`kserve-huggingfaceserver-multinode`). */
   huggingfaceserverGpu: { repository: 'docker.io/kserve/huggingfaceserver', tag: `${OPERATORS.kserve.version}-gpu`, chosen: OPERATORS.kserve.chosen } as PinnedImage,
-  /** `kserve-vllmserver`: `vllm/vllm-openai:latest` in git, rewritten to the KServe tag in the release YAML (that vLLM tag exists; LlmService's own vLLM runtime uses IMAGES.vllmOpenai). */
+  /**
+   * `kserve-vllmserver`: `vllm/vllm-openai:latest` in git, which the release YAML's sed turns into the KServe tag: pinned as
+   * upstream publishes it, not re-checked against the registry. LlmService's own vLLM runtime uses IMAGES.vllmOpenai.
+   */
   vllmserver: { repository: 'docker.io/vllm/vllm-openai', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
 };
 
