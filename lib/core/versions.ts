@@ -382,7 +382,16 @@ function withoutV(release: PinnedRelease): string {
 
 const K8S_PINNED = '2026-11-27';
 
-/** Where each operator of the Kubernetes layer is installed from. */
+/** Date the operator installs were re-checked against their upstream install artifacts. */
+const K8S_INSTALLS_CHECKED = '2026-12-06';
+
+/**
+ * Where each operator of the Kubernetes layer is installed from: what upstream publishes for
+ * installation (an official Helm chart at a version, or the kustomize overlay upstream documents
+ * as its install), never a development config path. Each has its install artifacts vendored
+ * byte-exact in the shared upstream folder (`<component>/<version>/...`, see its SOURCES.tsv), so
+ * the tests check every value key, patch target and image against them.
+ */
 export const OPERATOR_SOURCES = {
   /** cert-manager: webhook certificates for KServe, the OpenTelemetry operator and Kueue's optional webhooks. */
   certManager: { repoUrl: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.20.2', chosen: K8S_PINNED } as PinnedHelmChart,
@@ -390,36 +399,63 @@ export const OPERATOR_SOURCES = {
   kueue: { repoUrl: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: withoutV(OPERATORS.kueue), chosen: OPERATORS.kueue.chosen } as PinnedHelmChart,
   /** KEDA's chart version follows the KEDA release. */
   keda: { repoUrl: 'https://kedacore.github.io/charts', chart: 'keda', version: withoutV(OPERATORS.keda), chosen: OPERATORS.keda.chosen } as PinnedHelmChart,
-  /** KServe's documented kustomize install (`kubectl apply --server-side -k config/default?ref=<tag>`). */
-  kserve: { repoUrl: 'https://github.com/kserve/kserve', path: 'config/default', revision: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedGitPath,
-  /** Kubeflow Trainer v2 controller, CRDs, webhook and the JobSet controller it depends on. */
+  /**
+   * KServe's standalone overlay, which upstream's kustomize installer applies
+   * (hack/setup/infra/manage.kserve-kustomize.sh): the kserve parts of the release YAML `kserve.yaml`
+   * (hack/release/generate-install.sh builds it from config/overlays/all), without LLMInferenceService
+   * and the local model cache: CRDs, controller, webhooks, cert-manager Issuer and Certificate,
+   * the `inferenceservice-config` ConfigMap and the default ClusterStorageContainer.
+   */
+  kserve: { repoUrl: 'https://github.com/kserve/kserve', path: 'config/overlays/standalone/kserve', revision: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedGitPath,
+  /**
+   * KServe's ClusterServingRuntimes: config/runtimes, the runtime half of the release YAML
+   * `kserve-cluster-resources.yaml` (built from config/clusterresources, whose other half,
+   * config/llmisvcconfig, needs the LLMInferenceService CRDs the standalone overlay leaves out).
+   */
+  kserveRuntimes: { repoUrl: 'https://github.com/kserve/kserve', path: 'config/runtimes', revision: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedGitPath,
+  /** Kubeflow Trainer v2 controller, CRDs, webhook and the JobSet controller it depends on (the documented `kubectl apply -k manifests/overlays/manager`). */
   trainer: { repoUrl: 'https://github.com/kubeflow/trainer', path: 'manifests/overlays/manager', revision: OPERATORS.trainer.version, chosen: OPERATORS.trainer.chosen } as PinnedGitPath,
-  /** Kubeflow Trainer's ClusterTrainingRuntimes (custom resources: installed after the trainer). */
+  /** Kubeflow Trainer's ClusterTrainingRuntimes (custom resources: installed after the trainer; the documented `manifests/overlays/runtimes`). */
   trainerRuntimes: { repoUrl: 'https://github.com/kubeflow/trainer', path: 'manifests/overlays/runtimes', revision: OPERATORS.trainer.version, chosen: OPERATORS.trainer.chosen } as PinnedGitPath,
-  /** Katib standalone (controller, UI, DB manager and its MySQL). */
+  /** Katib standalone (controller, UI, DB manager and its MySQL): the install its docs give (`installs/katib-standalone`). */
   katib: { repoUrl: 'https://github.com/kubeflow/katib', path: 'manifests/v1beta1/installs/katib-standalone', revision: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedGitPath,
-  /** Kubeflow notebook controller. */
-  notebookController: { repoUrl: 'https://github.com/kubeflow/notebooks', path: 'components/notebook-controller/config/base', revision: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedGitPath,
+  /**
+   * Kubeflow notebook controller: the `overlays/kubeflow` overlay its README names for consumers
+   * (namespace `kubeflow`, no Namespace object of its own); config/base and config/default are
+   * the kubebuilder structure "not meant for the consumer".
+   */
+  notebookController: { repoUrl: 'https://github.com/kubeflow/notebooks', path: 'components/notebook-controller/config/overlays/kubeflow', revision: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedGitPath,
   /** Prometheus operator: the repository's root kustomization (CRDs, RBAC, deployment). */
   prometheusOperator: { repoUrl: 'https://github.com/prometheus-operator/prometheus-operator', path: '.', revision: OPERATORS.prometheusOperator.version, chosen: OPERATORS.prometheusOperator.chosen } as PinnedGitPath,
-  /** OpenTelemetry operator (needs cert-manager for its webhook certificate). */
-  opentelemetryOperator: { repoUrl: 'https://github.com/open-telemetry/opentelemetry-operator', path: 'config/default', revision: OPERATORS.opentelemetryOperator.version, chosen: OPERATORS.opentelemetryOperator.chosen } as PinnedGitPath,
-  /** Kubeflow Pipelines (optional): its CRDs and cluster roles, applied before the install itself. */
-  pipelinesClusterResources: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/cluster-scoped-resources', revision: '2.17.2', chosen: K8S_PINNED } as PinnedGitPath,
-  /** Kubeflow Pipelines standalone (single user, no Istio). Tag 2.17.2 as used in public install scripts; not re-read from the release page. */
-  pipelines: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/env/platform-agnostic', revision: '2.17.2', chosen: K8S_PINNED } as PinnedGitPath,
+  /**
+   * OpenTelemetry operator: its Helm chart (opentelemetry-helm-charts, chart 0.122.0 is the only
+   * one with appVersion 0.158.0). The operator repository's config/default is a development
+   * path: its manager image is the placeholder `controller`, set only when upstream builds the
+   * release YAML.
+   */
+  opentelemetryOperator: { repoUrl: 'https://open-telemetry.github.io/opentelemetry-helm-charts', chart: 'opentelemetry-operator', version: '0.122.0', chosen: K8S_INSTALLS_CHECKED } as PinnedHelmChart,
+  /**
+   * Kubeflow Pipelines (optional): its CRDs and cluster roles, applied before the install itself
+   * (the documented standalone install: cluster-scoped-resources, then env/platform-agnostic).
+   * 2.17.0, the vendored tag (2.17.2 was pinned before without an artifact to check it against).
+   */
+  pipelinesClusterResources: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/cluster-scoped-resources', revision: '2.17.0', chosen: K8S_INSTALLS_CHECKED } as PinnedGitPath,
+  /** Kubeflow Pipelines standalone (single user, no Istio), same tag as its cluster-scoped resources. */
+  pipelines: { repoUrl: 'https://github.com/kubeflow/pipelines', path: 'manifests/kustomize/env/platform-agnostic', revision: '2.17.0', chosen: K8S_INSTALLS_CHECKED } as PinnedGitPath,
   /** External Secrets operator chart (copies platform secrets from AWS Secrets Manager); the chart is versioned with the release. */
   externalSecrets: { repoUrl: 'https://charts.external-secrets.io', chart: 'external-secrets', version: withoutV(OPERATORS.externalSecrets), chosen: OPERATORS.externalSecrets.chosen } as PinnedHelmChart,
   /** Kubeflow Spark operator chart (optional, for SparkApplication data preparation); version follows the release. */
   sparkOperator: { repoUrl: 'https://kubeflow.github.io/spark-operator', chart: 'spark-operator', version: withoutV(OPERATORS.sparkOperator), chosen: OPERATORS.sparkOperator.chosen } as PinnedHelmChart,
-  /** AWS EFA device plugin chart (advertises vpc.amazonaws.com/efa on EFA nodes); eks-charts versions carry the `v` (v0.5.7 as pinned by aws-ia/terraform-aws-eks-blueprints). */
-  efaDevicePlugin: { repoUrl: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', version: 'v0.5.7', chosen: K8S_PINNED } as PinnedHelmChart,
+  /**
+   * AWS EFA device plugin chart (advertises vpc.amazonaws.com/efa on EFA nodes); eks-charts versions carry
+   * the `v`. v0.5.30 (eks-charts commit bfe91c4b, 2026-07-21), plugin image v0.5.20; v0.5.7 shipped the
+   * v0.5.4 plugin.
+   */
+  efaDevicePlugin: { repoUrl: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', version: 'v0.5.30', chosen: K8S_INSTALLS_CHECKED } as PinnedHelmChart,
   /** NVIDIA device plugin chart, with GPU feature discovery and node feature discovery as subcharts. */
   nvidiaDevicePlugin: { repoUrl: 'https://nvidia.github.io/k8s-device-plugin', chart: 'nvidia-device-plugin', version: '0.19.0', chosen: K8S_PINNED } as PinnedHelmChart,
   /** DCGM exporter chart (chart version = the exporter's own version, the second half of the image tag). */
   dcgmExporter: { repoUrl: 'https://nvidia.github.io/dcgm-exporter/helm-charts', chart: 'dcgm-exporter', version: '4.8.2', chosen: K8S_PINNED } as PinnedHelmChart,
-  /** NVIDIA GPU operator (used with driver and toolkit disabled: EKS's NVIDIA AMIs carry both). */
-  gpuOperator: { repoUrl: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', version: 'v26.3.0', chosen: K8S_PINNED } as PinnedHelmChart,
   /**
    * Karpenter (self-managed node autoscaling; CRDs in the chart): the OCI chart of Karpenter's getting-started guide
    * (`helm upgrade --install karpenter oci://public.ecr.aws/karpenter/karpenter --version <release without v>`), same
@@ -447,7 +483,6 @@ export const OPERATOR_IMAGES = {
   katibController: { repository: 'ghcr.io/kubeflow/katib/katib-controller', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
   katibDbManager: { repository: 'ghcr.io/kubeflow/katib/katib-db-manager', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
   katibUi: { repository: 'ghcr.io/kubeflow/katib/katib-ui', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
-  katibCertGenerator: { repository: 'ghcr.io/kubeflow/katib/cert-generator', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
   // Images Katib starts in team namespaces (named in its katib-config; same registry and tag as the controller).
   katibFileMetricsCollector: { repository: 'ghcr.io/kubeflow/katib/file-metrics-collector', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
   katibTfEventMetricsCollector: { repository: 'ghcr.io/kubeflow/katib/tfevent-metrics-collector', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
@@ -457,7 +492,68 @@ export const OPERATOR_IMAGES = {
   katibSuggestionGoptuna: { repository: 'ghcr.io/kubeflow/katib/suggestion-goptuna', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
   katibSuggestionHyperband: { repository: 'ghcr.io/kubeflow/katib/suggestion-hyperband', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
   katibEarlyStoppingMedianstop: { repository: 'ghcr.io/kubeflow/katib/earlystopping-medianstop', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibSuggestionEnas: { repository: 'ghcr.io/kubeflow/katib/suggestion-enas', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibSuggestionDarts: { repository: 'ghcr.io/kubeflow/katib/suggestion-darts', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
+  katibSuggestionPbt: { repository: 'ghcr.io/kubeflow/katib/suggestion-pbt', tag: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedImage,
   notebookController: { repository: 'ghcr.io/kubeflow/notebooks/notebook-controller', tag: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedImage,
+  // KServe: the git tree names these `:latest` (controller, storage initializer, agent, router, the
+  // runtimes); upstream's release YAMLs rewrite `:latest` to the release tag
+  // (hack/release/generate-install.sh: `sed s/:latest/:$TAG/g`), and the release pins the same tags.
+  kserveController: { repository: 'docker.io/kserve/kserve-controller', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  kserveStorageInitializer: { repository: 'docker.io/kserve/storage-initializer', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  /** KServe agent: the logger and batcher sidecar KServe injects into model pods. */
+  kserveAgent: { repository: 'docker.io/kserve/agent', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  kserveRouter: { repository: 'docker.io/kserve/router', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  /** ART explainer: `defaultImageVersion` of the `explainers` config (the kserve-resources chart defaults it to the release). */
+  kserveArtExplainer: { repository: 'docker.io/kserve/art-explainer', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  /** OpenTelemetry operator manager (chart appVersion 0.158.0; the chart's tag default is the appVersion, without `v`). */
+  opentelemetryOperator: { repository: 'ghcr.io/open-telemetry/opentelemetry-operator/opentelemetry-operator', tag: OPERATORS.opentelemetryOperator.version.replace(/^v/, ''), chosen: K8S_INSTALLS_CHECKED } as PinnedImage,
+  /** AWS EFA device plugin: the image chart v0.5.30 ships (values.yaml image.tag). */
+  efaDevicePlugin: { repository: '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin', tag: 'v0.5.20', chosen: K8S_INSTALLS_CHECKED } as PinnedImage,
+  /** Kueue controller: the registry and tag the published chart carries (kueue hack/helm-chart-package.sh rewrites the git tree's staging image). */
+  kueueController: { repository: 'registry.k8s.io/kueue/kueue', tag: OPERATORS.kueue.version, chosen: OPERATORS.kueue.chosen } as PinnedImage,
+};
+
+/**
+ * Images of KServe's ClusterServingRuntimes (config/runtimes). Those the git tree names `:latest`
+ * get the release tag, as in upstream's release YAML `kserve-cluster-resources.yaml`
+ * (generate-install.sh rewrites `:latest` to the tag, `:latest-gpu` to `<tag>-gpu`); the others are
+ * pinned by config/runtimes itself (tensorflow/serving 2.6.2, mlserver 1.7.1, tritonserver
+ * 23.05-py3, torchserve-kfs 0.9.0).
+ */
+export const KSERVE_RUNTIME_IMAGES = {
+  sklearnserver: { repository: 'docker.io/kserve/sklearnserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  xgbserver: { repository: 'docker.io/kserve/xgbserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  pmmlserver: { repository: 'docker.io/kserve/pmmlserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  paddleserver: { repository: 'docker.io/kserve/paddleserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  lgbserver: { repository: 'docker.io/kserve/lgbserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  predictiveserver: { repository: 'docker.io/kserve/predictiveserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  autogluonserver: { repository: 'docker.io/kserve/autogluonserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  /** The CPU build (the single-node `kserve-huggingfaceserver` runtime; LlmService sets the GPU build on its InferenceService). */
+  huggingfaceserver: { repository: 'docker.io/kserve/huggingfaceserver', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  /** The GPU build (`kserve-huggingfaceserver-multinode`). */
+  huggingfaceserverGpu: { repository: 'docker.io/kserve/huggingfaceserver', tag: `${OPERATORS.kserve.version}-gpu`, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  /**
+   * `kserve-vllmserver`: `vllm/vllm-openai:latest` in git, which the release YAML's sed turns into the KServe tag: pinned as
+   * upstream publishes it, not re-checked against the registry. LlmService's own vLLM runtime uses IMAGES.vllmOpenai.
+   */
+  vllmserver: { repository: 'docker.io/vllm/vllm-openai', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+};
+
+/**
+ * Image tags set explicitly on Helm charts whose defaults derive the tag from the chart's
+ * appVersion, so the pin is visible in the values and checkable against the vendored chart
+ * (cert-manager's Chart.yaml in git is a template with version v0.0.0).
+ */
+export const CHART_IMAGE_TAGS = {
+  /** cert-manager controller, webhook, cainjector, ACME solver and startupapicheck images. */
+  certManager: OPERATOR_SOURCES.certManager.version,
+  /** KEDA operator, metrics API server and admission webhooks. */
+  keda: withoutV(OPERATORS.keda),
+  /** External Secrets controller, webhook and cert controller. */
+  externalSecrets: OPERATORS.externalSecrets.version,
+  /** Spark operator controller and webhook. */
+  sparkOperator: withoutV(OPERATORS.sparkOperator),
 };
 
 /**
@@ -516,5 +612,5 @@ export const OBSERVABILITY_IMAGES = {
   /** Python for the drift job (its script uses the standard library only). Tag seen in public Dockerfiles. */
   python: { repository: 'docker.io/library/python', tag: '3.14.2-slim-bookworm', chosen: K8S_PINNED } as PinnedImage,
   /** KServe agent: the payload logger sidecar for model servers that KServe does not manage (tag = KServe release). */
-  kserveAgent: { repository: 'docker.io/kserve/agent', tag: OPERATORS.kserve.version, chosen: OPERATORS.kserve.chosen } as PinnedImage,
+  kserveAgent: OPERATOR_IMAGES.kserveAgent,
 };

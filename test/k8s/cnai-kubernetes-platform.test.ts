@@ -27,7 +27,7 @@ describe('example k8s-platform', () => {
     expect(report.objectsChecked).toBe(objects.length);
     expect(report.objectsPerKind).toMatchObject({
       // The platform defaults plus the Karpenter controller the AWS side prepares.
-      'argoproj.io/v1alpha1/Application': 12,
+      'argoproj.io/v1alpha1/Application': 13,
       'karpenter.sh/v1/NodePool': 1,
       'karpenter.k8s.aws/v1/EC2NodeClass': 1,
       'kueue.x-k8s.io/v1beta2/ResourceFlavor': 3,

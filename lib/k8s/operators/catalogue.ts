@@ -2,11 +2,10 @@ import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
 import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
 import { externalSecretsRelease } from './external-secrets';
-import { gpuOperatorRelease } from './gpu-operator';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
 import { KedaReleaseProps, kedaRelease } from './keda';
-import { KServeReleaseProps, kserveRelease } from './kserve';
+import { KServeReleaseProps, kserveRelease, kserveRuntimesRelease } from './kserve';
 import { pipelinesClusterResourcesRelease, pipelinesRelease } from './kubeflow-pipelines';
 import { trainerRelease, trainerRuntimesRelease } from './kubeflow-trainer';
 import { KueueReleaseProps, kueueRelease } from './kueue';
@@ -21,7 +20,13 @@ import { SparkOperatorReleaseProps, sparkOperatorRelease } from './spark-operato
  * The typed catalogue of third-party controllers the platform uses. Each method returns a
  * pinned release (source and version from lib/core/versions.ts) with values built from
  * typed props, the namespace, the install phase and how Argo CD should sync it. Each
- * release is defined in its own file of this folder, next to what it needs from upstream.
+ * release is defined in its own file of this folder, next to what it needs from upstream:
+ * the source upstream publishes for installation (a chart, or the overlay its docs name) and
+ * why, and what it provides to the platform's objects.
+ *
+ * The NVIDIA GPU operator is not in the catalogue: no install artifact of it is vendored to
+ * check a release against (its v26.3.0 pin could not be checked); NvidiaGpuSupport and the
+ * device plugin and DCGM exporter charts cover GPU enablement.
  */
 export class OperatorCatalogue {
   /** cert-manager: issues webhook certificates; installed first, never pruned (certificates are state). */
@@ -55,6 +60,11 @@ export class OperatorCatalogue {
   /** KServe: model serving (InferenceService, ServingRuntime). */
   public static kserve(props: KServeReleaseProps = {}): OperatorRelease {
     return kserveRelease(props);
+  }
+
+  /** KServe's ClusterServingRuntimes (Hugging Face, vLLM, ...): custom resources, installed after KServe's controller and webhooks. */
+  public static kserveRuntimes(): OperatorRelease {
+    return kserveRuntimesRelease();
   }
 
   /** Kubeflow Trainer v2 controller with JobSet. */
@@ -112,11 +122,6 @@ export class OperatorCatalogue {
     return dcgmExporterRelease(props);
   }
 
-  /** NVIDIA GPU operator with driver and container toolkit disabled. */
-  public static gpuOperator(props: NvidiaChartProps): OperatorRelease {
-    return gpuOperatorRelease(props);
-  }
-
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */
   public static karpenter(props: KarpenterReleaseProps): OperatorRelease {
     return karpenterRelease(props);
@@ -135,6 +140,7 @@ export class OperatorCatalogue {
       kueueRelease(),
       kedaRelease(),
       kserveRelease(),
+      kserveRuntimesRelease(),
       externalSecretsRelease(),
       trainerRelease(),
       trainerRuntimesRelease(),

@@ -13,6 +13,5 @@ export const OPERATOR_NAMESPACES = {
   efa: 'aws-efa-device-plugin',
   otel: 'opentelemetry-operator-system',
   nvidia: 'nvidia-device-plugin',
-  gpuOperator: 'gpu-operator',
   externalSecrets: DATA_SERVICES.secretsReader.namespace,
 };

@@ -1,8 +1,9 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { NODE_LABELS } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
-import { OPERATOR_SOURCES } from '../../core/versions';
-import { INodePool, poolsAffinity, poolsTolerations } from '../node-pool';
+import { OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
+import { INodePool, poolsTolerations } from '../node-pool';
 import { PodSecurityLevel } from '../pod-security';
 
 /** Props of the AWS EFA device plugin release. */
@@ -14,6 +15,16 @@ export interface EfaDevicePluginReleaseProps {
 /**
  * AWS EFA device plugin: advertises `vpc.amazonaws.com/efa` on the nodes of EFA pools, which
  * multi-node training jobs request. Runs only on those pools.
+ *
+ * Source: the aws-efa-k8s-device-plugin chart v0.5.30 of aws/eks-charts (plugin image v0.5.20).
+ *
+ * Placement, with the values the chart has: its DaemonSet's node affinity is built from
+ * `supportedInstanceLabels` (templates/daemonset.yaml: one required term per key, `key In values`,
+ * plus `eks.amazonaws.com/compute-type NotIn auto`); there is no `affinity` value. The release
+ * sets that list to the pool label `cnai.io/pool` and the EFA pools' names, so the plugin runs on
+ * the nodes of exactly those pools (the chart's default lists every EFA-capable instance type,
+ * which would put it on any such node); `tolerations` (appended to the chart's own
+ * CriticalAddonsOnly toleration) lets it onto the pools' tainted nodes.
  */
 export function efaDevicePluginRelease(props: EfaDevicePluginReleaseProps): OperatorRelease {
   const without = (props.pools ?? []).filter((p) => p.efa !== true).map((p) => p.poolName);
@@ -25,10 +36,23 @@ export function efaDevicePluginRelease(props: EfaDevicePluginReleaseProps): Oper
     name: 'efa-device-plugin',
     namespace: OPERATOR_NAMESPACES.efa,
     source: ReleaseSource.helmChart(OPERATOR_SOURCES.efaDevicePlugin),
-    values: { affinity: poolsAffinity(props.pools), tolerations: poolsTolerations(props.pools) },
+    values: {
+      image: { repository: OPERATOR_IMAGES.efaDevicePlugin.repository, tag: OPERATOR_IMAGES.efaDevicePlugin.tag },
+      supportedInstanceLabels: { keys: [NODE_LABELS.pool], values: props.pools.map((p) => p.poolName) },
+      tolerations: poolsTolerations(props.pools),
+    },
     phase: InstallPhase.OPERATORS,
     podSecurity: PodSecurityLevel.PRIVILEGED,
-    podSecurityReason: 'the device plugin registers EFA devices with the kubelet through a host socket (hostPath)',
+    podSecurityReason: 'the device plugin registers EFA devices with the kubelet through a host socket (hostPath, privileged, host network)',
     description: 'Advertises vpc.amazonaws.com/efa on EFA nodes.',
+    provides: {
+      workloads: [{
+        // fullname: <release>-<chart>, the release name not containing the chart name (templates/_helpers.tpl).
+        name: 'efa-device-plugin-aws-efa-k8s-device-plugin',
+        podLabels: { name: 'efa-device-plugin-aws-efa-k8s-device-plugin' },
+        hostNetwork: true,
+        template: 'templates/daemonset.yaml',
+      }],
+    },
   });
 }

@@ -49,11 +49,19 @@ export interface KarpenterReleaseProps {
   readonly serviceMonitor?: boolean;
 }
 
+/** Labels of the controller's pods (templates/_helpers.tpl karpenter.selectorLabels; the release is named `karpenter`). */
+const KARPENTER_POD_LABELS = { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': 'karpenter' };
+
 /**
  * Karpenter (self-managed, v1): node autoscaling for GpuNodePools with an EC2NodeClass.
  * The AWS layer prepares it (`karpenter: true` on CnaiAwsStack); the contract carries the
  * names, so the service account matches its Pod Identity association and the interruption
  * queue matches the one the EventBridge rules feed. Runs on the system pool.
+ *
+ * Source: the karpenter OCI chart 1.14.1 (charts/karpenter on branch release-v1.14.1, whose
+ * values.yaml pins the controller image by tag and digest). Values, all in its values.yaml:
+ * settings, serviceAccount, replicas, controller.resources, nodeSelector (merged with the chart's
+ * `kubernetes.io/os: linux`), tolerations, serviceMonitor.
  */
 export function karpenterRelease(props: KarpenterReleaseProps): OperatorRelease {
   const where = 'OperatorCatalogue.karpenter';
@@ -97,6 +105,23 @@ export function karpenterRelease(props: KarpenterReleaseProps): OperatorRelease 
     serverSideApply: true,
     podSecurity: PodSecurityLevel.RESTRICTED,
     description: `Node autoscaling of ${props.contract.clusterName} (Karpenter, on pool ${pool.poolName}).`,
+    provides: {
+      customResources: [
+        { group: 'karpenter.sh', kinds: ['NodeClaim', 'NodeOverlay', 'NodePool'] },
+        { group: 'karpenter.k8s.aws', kinds: ['EC2NodeClass'] },
+        { group: 'autoscaling.x-k8s.io', kinds: ['CapacityBuffer'] },
+      ],
+      // Prometheus scrapes the controller here (the chart's ServiceMonitor).
+      services: [{ name: 'karpenter', ports: [{ name: 'http-metrics', port: 8080 }], selector: KARPENTER_POD_LABELS, template: 'templates/service.yaml' }],
+      workloads: [{
+        // Calls EC2, SQS (interruptions), pricing and SSM through its Pod Identity.
+        name: 'karpenter',
+        podLabels: KARPENTER_POD_LABELS,
+        ports: [{ name: 'http-metrics', containerPort: 8080 }, { name: 'http', containerPort: 8081 }],
+        serviceAccount: k.serviceAccount,
+        template: 'templates/deployment.yaml',
+      }],
+    },
   });
 }
 

@@ -1,24 +1,63 @@
 import * as YAML from 'yaml';
 import { OPERATOR_NAMESPACES } from './default-namespaces';
-import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { deleteObjectPatch, InstallPhase, jsonPatch, OperatorRelease, ReleaseSource } from './release';
 import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES, PinnedImage } from '../../core/versions';
 
 /** Props of the Katib release. */
 export interface KatibReleaseProps {
   /**
-   * Replace Katib's runtime config (katib-config) with one whose metrics collectors,
-   * suggestion and early-stopping containers satisfy the restricted Pod Security Standard
-   * and whose images are pinned to the release, so Experiments run in restricted team
-   * namespaces. Off: upstream's config, whose suggestion containers lack a container
-   * security context (restricted namespaces reject them).
+   * Replace Katib's runtime config (katib-config) with upstream's plus what restricted team
+   * namespaces need: `init.controller.injectSecurityContext: true` (the injected metrics
+   * collector sidecar copies the trial container's security context) and a restricted container
+   * security context on the suggestion containers. Off: upstream's config, whose collector
+   * sidecars and suggestion containers have no security context (restricted namespaces reject
+   * their pods).
    * @default true
    */
   readonly restrictedRuntime?: boolean;
 }
 
+/** Port of Katib's gRPC services: the DB manager, and the suggestion Services Katib creates per Experiment. */
+export const KATIB_GRPC_PORT = 6789;
+
+/** Pod labels of Katib's components (manifests/v1beta1/components/<component>). */
+export const KATIB_POD_LABELS = {
+  controller: { 'katib.kubeflow.org/component': 'controller' },
+  dbManager: { 'katib.kubeflow.org/component': 'db-manager' },
+  mysql: { 'katib.kubeflow.org/component': 'mysql' },
+};
+
+/** Container security context of the suggestion containers (restricted Pod Security; the images run as root without it). */
+export const KATIB_SUGGESTION_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  runAsNonRoot: true,
+  // The suggestion images set no USER (they run as root by default) and give group 0 write
+  // access to /opt/katib (`chgrp -R 0 ... && chmod -R g+rwX`), so any non-root uid works.
+  runAsUser: 1000,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
 /**
- * Katib: hyperparameter tuning. Never pruned: it runs a MySQL database. By default its
- * runtime config is replaced by a hardened one (see {@link KatibReleaseProps.restrictedRuntime}).
+ * Katib: hyperparameter tuning. Never pruned: it runs a MySQL database.
+ *
+ * Source: manifests/v1beta1/installs/katib-standalone at the release tag (the standalone install
+ * of Katib's docs: controller, CRDs, webhooks with the controller's own certificate generator,
+ * DB manager, MySQL, UI); its images are pinned to the release by upstream's kustomization and
+ * again here.
+ *
+ * Patches, each checked against the render:
+ * - the Namespace `kubeflow` (components/namespace) is deleted from the render: the platform
+ *   declares it with its Pod Security labels, so it has one owner;
+ * - `katib-config` (with {@link KatibReleaseProps.restrictedRuntime}): upstream's
+ *   installs/katib-standalone/katib-config.yaml with `init.controller.injectSecurityContext: true`
+ *   and a security context on each suggestion. KatibConfig v0.19.0 (pkg/apis/config/v1beta1/types.go)
+ *   has no securityContext on metrics collectors or early stopping and no podSecurityContext on
+ *   suggestions (its decoder drops unknown fields); a suggestion inlines corev1.Container, so its
+ *   `securityContext` is a container security context, which is all restricted Pod Security needs.
+ *   The early-stopping container (medianstop) cannot be given one in v0.19.0
+ *   (pkg/controller.v1beta1/suggestion/composer/composer.go builds it from image, pull policy,
+ *   port and resources only): Experiments with early stopping do not run in restricted namespaces.
  */
 export function katibRelease(props: KatibReleaseProps = {}): OperatorRelease {
   const restricted = props.restrictedRuntime ?? true;
@@ -31,38 +70,60 @@ export function katibRelease(props: KatibReleaseProps = {}): OperatorRelease {
         imageRef(OPERATOR_IMAGES.katibController),
         imageRef(OPERATOR_IMAGES.katibDbManager),
         imageRef(OPERATOR_IMAGES.katibUi),
-        imageRef(OPERATOR_IMAGES.katibCertGenerator),
       ],
-      patches: restricted ? [{
-        kind: 'ConfigMap',
-        name: 'katib-config',
-        patch: YAML.stringify([{ op: 'replace', path: '/data/katib-config.yaml', value: YAML.stringify(restrictedKatibConfig()) }]),
-      }] : undefined,
+      patches: [
+        deleteObjectPatch('v1', 'Namespace', OPERATOR_NAMESPACES.kubeflow),
+        ...(restricted ? [jsonPatch('ConfigMap', 'katib-config', [
+          { op: 'replace', path: '/data/katib-config.yaml', value: YAML.stringify(restrictedKatibConfig()) },
+        ])] : []),
+      ],
     }),
     phase: InstallPhase.OPERATORS,
     prune: false,
     description: 'Hyperparameter tuning (Experiment); holds its results in MySQL.',
+    provides: {
+      customResources: [{ group: 'kubeflow.org', kinds: ['Experiment', 'Suggestion', 'Trial'] }],
+      services: [
+        // The API server calls the webhooks (experiment validation and defaulting, metrics
+        // collector injection into trial pods) here.
+        {
+          name: 'katib-controller',
+          ports: [{ name: 'webhook', port: 443, targetPort: 8443 }, { name: 'metrics', port: 8080 }, { name: 'healthz', port: 18080 }],
+          selector: KATIB_POD_LABELS.controller,
+        },
+        // The metrics collectors of trials (in team namespaces) report here.
+        { name: 'katib-db-manager', ports: [{ name: 'api', port: KATIB_GRPC_PORT }], selector: KATIB_POD_LABELS.dbManager },
+        { name: 'katib-mysql', ports: [{ name: 'dbapi', port: 3306 }], selector: KATIB_POD_LABELS.mysql },
+      ],
+      workloads: [
+        // Calls the suggestion Services it creates in the Experiments' namespaces (gRPC 6789).
+        {
+          name: 'katib-controller',
+          podLabels: KATIB_POD_LABELS.controller,
+          ports: [{ name: 'webhook', containerPort: 8443 }, { name: 'metrics', containerPort: 8080 }, { name: 'healthz', containerPort: 18080 }],
+          serviceAccount: 'katib-controller',
+        },
+        { name: 'katib-db-manager', podLabels: KATIB_POD_LABELS.dbManager, ports: [{ name: 'api', containerPort: KATIB_GRPC_PORT }] },
+        { name: 'katib-mysql', podLabels: KATIB_POD_LABELS.mysql, ports: [{ name: 'dbapi', containerPort: 3306 }] },
+      ],
+      objects: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'katib-config' }],
+    },
   });
 }
 
 /**
  * Katib's runtime config (katib-config.yaml) for restricted namespaces: upstream's
- * trial resources (including Trainer v2 TrainJobs), collectors, suggestions and early
- * stopping, with images pinned to the release and a restricted container security context
- * on every container Katib starts in team namespaces. Population-based training, ENAS and
- * DARTS are left out (PBT needs a ReadWriteMany volume; the others are NAS).
+ * installs/katib-standalone/katib-config.yaml at the pinned tag (the same trial resources,
+ * collectors, suggestions and early stopping, images pinned to the release), plus
+ * `init.controller.injectSecurityContext` and the suggestions' container security context:
+ * only fields KatibConfig v0.19.0 declares.
  */
-function restrictedKatibConfig(): any {
-  const container = {
-    allowPrivilegeEscalation: false,
-    runAsNonRoot: true,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-  const pod = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
-  const suggestion = (algorithmName: string, image: PinnedImage) => ({
-    algorithmName, image: imageRef(image), podSecurityContext: pod, securityContext: container,
+export function restrictedKatibConfig(): any {
+  const suggestion = (algorithmName: string, image: PinnedImage, extra: object = {}) => ({
+    // A copy each, so the YAML has no anchors and aliases.
+    algorithmName, image: imageRef(image), ...extra, securityContext: structuredClone(KATIB_SUGGESTION_SECURITY_CONTEXT),
   });
+  const i = OPERATOR_IMAGES;
   return {
     apiVersion: 'config.kubeflow.org/v1beta1',
     kind: 'KatibConfig',
@@ -70,6 +131,10 @@ function restrictedKatibConfig(): any {
       certGenerator: { enable: true },
       controller: {
         webhookPort: 8443,
+        // The injected metrics collector copies the security context of the trial pod's first
+        // container (pkg/webhook/v1beta1/pod/inject_webhook.go); the training constructs give
+        // every trial container a restricted one.
+        injectSecurityContext: true,
         trialResources: [
           'TrainJob.v1alpha1.trainer.kubeflow.org',
           'Job.v1.batch',
@@ -82,27 +147,27 @@ function restrictedKatibConfig(): any {
     },
     runtime: {
       metricsCollectors: [
-        { kind: 'StdOut', image: imageRef(OPERATOR_IMAGES.katibFileMetricsCollector), securityContext: container },
-        { kind: 'File', image: imageRef(OPERATOR_IMAGES.katibFileMetricsCollector), securityContext: container },
-        {
-          kind: 'TensorFlowEvent',
-          image: imageRef(OPERATOR_IMAGES.katibTfEventMetricsCollector),
-          resources: { limits: { memory: '1Gi' } },
-          securityContext: container,
-        },
+        { kind: 'StdOut', image: imageRef(i.katibFileMetricsCollector) },
+        { kind: 'File', image: imageRef(i.katibFileMetricsCollector) },
+        { kind: 'TensorFlowEvent', image: imageRef(i.katibTfEventMetricsCollector), resources: { limits: { memory: '1Gi' } } },
       ],
       suggestions: [
-        suggestion('random', OPERATOR_IMAGES.katibSuggestionHyperopt),
-        suggestion('tpe', OPERATOR_IMAGES.katibSuggestionHyperopt),
-        suggestion('grid', OPERATOR_IMAGES.katibSuggestionOptuna),
-        suggestion('multivariate-tpe', OPERATOR_IMAGES.katibSuggestionOptuna),
-        suggestion('hyperband', OPERATOR_IMAGES.katibSuggestionHyperband),
-        suggestion('bayesianoptimization', OPERATOR_IMAGES.katibSuggestionSkopt),
-        suggestion('cmaes', OPERATOR_IMAGES.katibSuggestionGoptuna),
-        suggestion('sobol', OPERATOR_IMAGES.katibSuggestionGoptuna),
+        suggestion('random', i.katibSuggestionHyperopt),
+        suggestion('tpe', i.katibSuggestionHyperopt),
+        suggestion('grid', i.katibSuggestionOptuna),
+        suggestion('hyperband', i.katibSuggestionHyperband),
+        suggestion('bayesianoptimization', i.katibSuggestionSkopt),
+        suggestion('cmaes', i.katibSuggestionGoptuna),
+        suggestion('sobol', i.katibSuggestionGoptuna),
+        suggestion('multivariate-tpe', i.katibSuggestionOptuna),
+        suggestion('enas', i.katibSuggestionEnas, { resources: { limits: { memory: '400Mi' } } }),
+        suggestion('darts', i.katibSuggestionDarts),
+        suggestion('pbt', i.katibSuggestionPbt, {
+          persistentVolumeClaimSpec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '5Gi' } } },
+        }),
       ],
       earlyStoppings: [
-        { algorithmName: 'medianstop', image: imageRef(OPERATOR_IMAGES.katibEarlyStoppingMedianstop), securityContext: container },
+        { algorithmName: 'medianstop', image: imageRef(i.katibEarlyStoppingMedianstop) },
       ],
     },
   };

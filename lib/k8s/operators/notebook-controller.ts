@@ -1,12 +1,14 @@
 import { Duration } from 'cdk8s';
-import * as YAML from 'yaml';
 import { OPERATOR_NAMESPACES } from './default-namespaces';
-import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { InstallPhase, jsonPatch, OperatorRelease, ReleaseSource } from './release';
 import { invalidProp } from '../../core/errors';
 import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
-/** The notebook controller's culling settings, as rendered into its Deployment. */
+/** The notebook controller's culling settings, as rendered into its ConfigMap. */
 export const NOTEBOOK_CULLING_DEFAULTS = { cullIdleMinutes: 60, idlenessCheckMinutes: 1 };
+
+/** Pod labels of the notebook controller (config/manager/manager.yaml and the commonLabels of config/default). */
+export const NOTEBOOK_CONTROLLER_POD_LABELS = { 'app': 'notebook-controller', 'kustomize.component': 'notebook-controller' };
 
 /** Props of the Kubeflow notebook controller release. */
 export interface NotebookControllerReleaseProps {
@@ -31,38 +33,51 @@ export interface NotebookControllerReleaseProps {
 /**
  * Kubeflow notebook controller, without Istio (notebooks are reached by port-forward or an
  * ingress of the user's choice), culling idle notebooks by default.
+ *
+ * Source: components/notebook-controller/config/overlays/kubeflow at the release tag, the overlay
+ * the component's README names for consumers: namespace `kubeflow` and no Namespace object of
+ * its own (its patches/remove-namespace.yaml), so the platform's `kubeflow` Namespace has one owner.
+ *
+ * Settings: upstream's manager reads USE_ISTIO, ENABLE_CULLING, CULL_IDLE_TIME and
+ * IDLENESS_CHECK_PERIOD from env entries with `valueFrom.configMapKeyRef` on the ConfigMap that
+ * config/manager/params.env generates (`notebook-controller-config`, behaviour `merge` in the
+ * overlay). The release sets them in that ConfigMap (a JSON patch on its data), so the
+ * Deployment stays upstream's; a strategic merge patch with `value:` on those env entries would
+ * keep `valueFrom` as well, which the API server rejects.
  */
 export function notebookControllerRelease(props: NotebookControllerReleaseProps = {}): OperatorRelease {
   const culling = props.culling ?? true;
   const idle = wholeMinutes('cullIdleTime', props.cullIdleTime, NOTEBOOK_CULLING_DEFAULTS.cullIdleMinutes);
   const period = wholeMinutes('idlenessCheckPeriod', props.idlenessCheckPeriod, NOTEBOOK_CULLING_DEFAULTS.idlenessCheckMinutes);
-  // Explicit env on the container wins over the envFrom ConfigMap of upstream's params.env.
-  const env = [
-    { name: 'USE_ISTIO', value: 'false' },
-    { name: 'ENABLE_CULLING', value: String(culling) },
-    { name: 'CULL_IDLE_TIME', value: String(idle) },
-    { name: 'IDLENESS_CHECK_PERIOD', value: String(period) },
-  ];
   return new OperatorRelease({
     name: 'notebook-controller',
     namespace: OPERATOR_NAMESPACES.kubeflow,
     source: ReleaseSource.gitKustomize(OPERATOR_SOURCES.notebookController, {
       namespace: OPERATOR_NAMESPACES.kubeflow,
       images: [imageRef(OPERATOR_IMAGES.notebookController)],
-      patches: [{
-        kind: 'Deployment',
-        name: 'notebook-controller-deployment',
-        patch: YAML.stringify({
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: { name: 'notebook-controller-deployment' },
-          spec: { template: { spec: { containers: [{ name: 'manager', env }] } } },
-        }),
-      }],
+      patches: [
+        // The generated name carries a hash suffix; kustomize matches the patch target on the
+        // generator's name and keeps the Deployment's references consistent.
+        jsonPatch('ConfigMap', 'notebook-controller-config', [
+          { op: 'replace', path: '/data/USE_ISTIO', value: 'false' },
+          { op: 'replace', path: '/data/ENABLE_CULLING', value: String(culling) },
+          { op: 'replace', path: '/data/CULL_IDLE_TIME', value: String(idle) },
+          { op: 'replace', path: '/data/IDLENESS_CHECK_PERIOD', value: String(period) },
+        ]),
+      ],
     }),
     phase: InstallPhase.OPERATORS,
     serverSideApply: true,
     description: culling ? `Jupyter notebooks (Notebook); idle notebooks stopped after ${idle} minutes.` : 'Jupyter notebooks (Notebook).',
+    provides: {
+      customResources: [{ group: 'kubeflow.org', kinds: ['Notebook'] }],
+      // It probes the notebooks' Jupyter kernels for culling (HTTP to each notebook's Service).
+      workloads: [{
+        name: 'notebook-controller-deployment',
+        podLabels: NOTEBOOK_CONTROLLER_POD_LABELS,
+        serviceAccount: 'notebook-controller-service-account',
+      }],
+    },
   });
 }
 

@@ -1,3 +1,4 @@
+import * as YAML from 'yaml';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ReleaseProvides } from '../../core/release-provides';
@@ -14,14 +15,52 @@ export enum ReleaseSourceKind {
   GIT_KUSTOMIZE = 'git-kustomize',
 }
 
-/** A JSON patch applied to one object of a kustomize source. */
+/**
+ * A patch applied to objects of a kustomize source (Argo CD's `kustomize.patches`: the target
+ * selects the objects, the patch is a JSON 6902 patch as YAML or a strategic merge patch).
+ */
 export interface KustomizePatch {
-  /** Kind of the target object. */
+  /** Kind of the target objects. */
   readonly kind: string;
-  /** Name of the target object. */
-  readonly name: string;
+  /**
+   * Name of the target object.
+   * @default - every object of the kind (for a name that upstream sets by a replacement only after patches apply)
+   */
+  readonly name?: string;
   /** The patch (a JSON 6902 patch as YAML, or a strategic merge patch). */
   readonly patch: string;
+}
+
+/** One operation of a JSON 6902 patch. */
+export interface JsonPatchOperation {
+  /** `add`, `replace` or `remove` (the operations the releases use). */
+  readonly op: 'add' | 'replace' | 'remove';
+  /** JSON pointer of the field. */
+  readonly path: string;
+  /**
+   * The value (`add`, `replace`).
+   * @default - none (`remove`)
+   */
+  readonly value?: any;
+}
+
+/** A JSON 6902 patch of one object of a kustomize source. */
+export function jsonPatch(kind: string, name: string, operations: JsonPatchOperation[]): KustomizePatch {
+  return { kind, name, patch: YAML.stringify(operations.map((o) => (o.op === 'remove' ? { op: o.op, path: o.path } : { op: o.op, path: o.path, value: o.value }))) };
+}
+
+/**
+ * A strategic merge patch that deletes an object from a kustomize source's render: for objects
+ * the platform declares itself (the release namespaces, with their Pod Security labels), so that
+ * each object has exactly one owner.
+ * @param name the object's name; omit to delete every object of the kind (one Namespace whose name upstream sets by a replacement)
+ */
+export function deleteObjectPatch(apiVersion: string, kind: string, name?: string): KustomizePatch {
+  return {
+    kind,
+    name,
+    patch: YAML.stringify({ $patch: 'delete', apiVersion, kind, metadata: { name: name ?? 'any' } }),
+  };
 }
 
 /** Options of a git kustomize source. */

@@ -80,6 +80,14 @@ export function vllmEngineArgs(s: VllmEngineSettings, port: number): string[] {
  * underscores; vLLM's engine flags pass through with dashes. The runtime's own
  * `--model_name={{.Name}}` comes first (KServe appends these), so the served name given
  * here wins.
+ *
+ * Embeddings: with the vLLM backend the server adds vLLM's own CLI parser
+ * (python/huggingfaceserver/huggingfaceserver/__main__.py at v0.20.0: `maybe_add_vllm_cli_parser`;
+ * `--task` exists only on the Hugging Face backend's parser) and parses with
+ * `parse_known_args`, so a `--task` flag would be dropped without a word. The bundled vLLM
+ * (0.24.0, python/huggingface_server.Dockerfile) selects embedding with `--runner=pooling`; the
+ * server then serves /openai/v1/embeddings when the engine reports the `embed` task
+ * (huggingfaceserver/vllm/vllm_model.py).
  */
 export function huggingFaceServerArgs(s: VllmEngineSettings, model: { readonly modelId?: string; readonly revision?: string }): string[] {
   const args: string[] = [`--model_name=${s.servedModelName}`];
@@ -87,7 +95,7 @@ export function huggingFaceServerArgs(s: VllmEngineSettings, model: { readonly m
   if (model.revision !== undefined) args.push(`--model_revision=${model.revision}`);
   // vLLM for both tasks: the engine the service was sized for, and the metrics it scales on.
   args.push('--backend=vllm');
-  if (s.task === LlmTask.EMBED) args.push('--task=text_embedding');
+  if (s.task === LlmTask.EMBED) args.push('--runner=pooling');
   args.push(`--max_model_len=${s.maxModelLen}`);
   args.push(`--dtype=${s.dtype}`);
   args.push(`--tensor-parallel-size=${s.tensorParallelSize}`);

@@ -1,7 +1,10 @@
 import { KATIB_INJECTION_LABEL } from './labels';
 import { teamOf } from './team-binding';
 import { INodePool } from '../node-pool';
-import { NotebookControllerReleaseProps, OperatorCatalogue, SparkOperatorReleaseProps, OperatorRelease } from '../operators';
+import {
+  KATIB_POD_LABELS, NOTEBOOK_CONTROLLER_POD_LABELS, NotebookControllerReleaseProps, OperatorCatalogue, OperatorRelease, SparkOperatorReleaseProps,
+} from '../operators';
+import { KATIB_GRPC_PORT as KATIB_RELEASE_GRPC_PORT } from '../operators/katib';
 import { PodSecurityLevel } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -31,13 +34,13 @@ export interface KubeflowTrainingReleasesProps {
   readonly efaPools?: INodePool[];
 }
 
-/** Labels of the pods of Katib and the notebook controller (for network flows from and to team namespaces). */
-const KATIB_CONTROLLER = { 'katib.kubeflow.org/component': 'controller' };
-const KATIB_DB_MANAGER = { 'katib.kubeflow.org/component': 'db-manager' };
-const NOTEBOOK_CONTROLLER = { app: 'notebook-controller' };
+/** Labels of the pods of Katib and the notebook controller (for network flows from and to team namespaces), as their releases declare them. */
+const KATIB_CONTROLLER = KATIB_POD_LABELS.controller;
+const KATIB_DB_MANAGER = KATIB_POD_LABELS.dbManager;
+const NOTEBOOK_CONTROLLER = { app: NOTEBOOK_CONTROLLER_POD_LABELS.app };
 
 /** Port of Katib's gRPC services (suggestions and the DB manager). */
-export const KATIB_GRPC_PORT = 6789;
+export const KATIB_GRPC_PORT = KATIB_RELEASE_GRPC_PORT;
 
 /**
  * Kubeflow for training and experimentation: the pinned releases (Trainer v2 with JobSet
@@ -45,9 +48,11 @@ export const KATIB_GRPC_PORT = 6789;
  * the Spark operator) from the operator catalogue, and what team namespaces need to run them.
  *
  * Pod Security: team namespaces stay `restricted`. Every pod the training constructs define
- * is restricted-compliant, and the catalogue's Katib config gives the containers Katib adds
- * (metrics collector sidecars, suggestion and early-stopping pods) a restricted security
- * context. The only namespace label these components need is Katib's
+ * is restricted-compliant, and the catalogue's Katib config makes the containers Katib adds
+ * restricted too: the metrics collector sidecar copies the trial container's security context
+ * (`injectSecurityContext`), and suggestion containers get their own. (Katib v0.19.0 cannot give
+ * the early-stopping container one: Experiments with early stopping do not run in restricted
+ * namespaces.) The only namespace label these components need is Katib's
  * `katib.kubeflow.org/metrics-collector-injection: enabled`, without which Katib's webhook
  * does not inject the metrics collector into trial pods.
  */
@@ -57,7 +62,7 @@ export class KubeflowTraining {
 
   /** Why team namespaces can stay restricted. */
   public static readonly TEAM_POD_SECURITY_REASON = 'Trainer, Katib trial, notebook and data preparation pods of the training constructs are restricted-compliant, '
-    + 'and the catalogue\'s katib-config gives Katib\'s sidecars, suggestion and early-stopping containers a restricted security context';
+    + 'and the catalogue\'s katib-config makes Katib\'s metrics collector sidecars copy the trial container\'s security context and gives suggestion containers a restricted security context';
 
   /** The training releases (Trainer, its runtimes, Katib, notebook controller; Pipelines, Spark and the EFA device plugin when asked for). */
   public static releases(props: KubeflowTrainingReleasesProps = {}): OperatorRelease[] {

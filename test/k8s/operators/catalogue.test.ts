@@ -23,7 +23,7 @@ describe('operator catalogue and Argo CD renderer', () => {
 
   test('one Application per release of the platform defaults', () => {
     expect(apps.map((a) => a.metadata.name).sort()).toEqual([
-      'cert-manager', 'external-secrets', 'katib', 'keda', 'kserve', 'kubeflow-trainer', 'kubeflow-trainer-runtimes', 'kueue',
+      'cert-manager', 'external-secrets', 'katib', 'keda', 'kserve', 'kserve-runtimes', 'kubeflow-trainer', 'kubeflow-trainer-runtimes', 'kueue',
       'notebook-controller', 'opentelemetry-operator', 'prometheus-operator',
     ]);
     for (const a of apps) {
@@ -55,7 +55,10 @@ describe('operator catalogue and Argo CD renderer', () => {
     expect(rev('katib')).toBe(OPERATORS.katib.version);
     expect(rev('notebook-controller')).toBe(OPERATORS.notebooks.version);
     expect(rev('prometheus-operator')).toBe(OPERATORS.prometheusOperator.version);
-    expect(rev('opentelemetry-operator')).toBe(OPERATORS.opentelemetryOperator.version);
+    // The OpenTelemetry operator comes from its chart: chart 0.122.0 runs the operator release v0.158.0.
+    expect(rev('opentelemetry-operator')).toBe('0.122.0');
+    expect(one(apps, 'Application', 'opentelemetry-operator').spec.source.helm.valuesObject.manager.image.tag)
+      .toBe(OPERATORS.opentelemetryOperator.version.replace(/^v/, ''));
   });
 
   test('sync waves put CRDs and webhooks before the custom resources that need them', () => {
@@ -64,6 +67,9 @@ describe('operator catalogue and Argo CD renderer', () => {
     expect(wave('cert-manager')).toBeLessThan(wave('opentelemetry-operator'));
     expect(wave('prometheus-operator')).toBeLessThan(wave('kueue'));
     expect(wave('kubeflow-trainer')).toBeLessThan(wave('kubeflow-trainer-runtimes'));
+    // KServe's webhooks are failurePolicy Fail: its runtimes after its controller.
+    expect(wave('kserve')).toBeLessThan(wave('kserve-runtimes'));
+    expect(wave('kserve-runtimes')).toBeLessThan(syncWaveOf(InstallPhase.PLATFORM));
     expect(wave('kubeflow-trainer-runtimes')).toBeLessThan(syncWaveOf(InstallPhase.PLATFORM));
     for (const ns of ofKind(objects, 'Namespace')) expect(Number(ns.metadata.annotations[WAVE])).toBeLessThan(wave('cert-manager'));
   });
@@ -87,7 +93,14 @@ describe('operator catalogue and Argo CD renderer', () => {
       repoURL: 'registry.k8s.io/kueue/charts',
       chart: 'kueue',
       targetRevision: OPERATOR_SOURCES.kueue.version,
-      helm: { releaseName: 'kueue', valuesObject: { enableCertManager: false, enablePrometheus: true } },
+      helm: {
+        releaseName: 'kueue',
+        valuesObject: {
+          enableCertManager: false,
+          enablePrometheus: true,
+          controllerManager: { manager: { image: { repository: 'registry.k8s.io/kueue/kueue', tag: 'v0.19.2', pullPolicy: 'IfNotPresent' } } },
+        },
+      },
     });
     const secret = ofKind(objects, 'Secret');
     expect(secret).toHaveLength(1);
@@ -96,24 +109,38 @@ describe('operator catalogue and Argo CD renderer', () => {
     expect(one(apps, 'Application', 'cert-manager').spec.source.helm.valuesObject.crds).toEqual({ enabled: true, keep: true });
   });
 
-  test('kustomize sources: namespace, pinned images, KServe deployment mode patch', () => {
+  test('kustomize sources: path, namespace, images and patches as the Application carries them', () => {
     const kserve = one(apps, 'Application', 'kserve').spec.source;
     expect(kserve.repoURL).toBe('https://github.com/kserve/kserve');
-    expect(kserve.path).toBe('config/default');
+    expect(kserve.path).toBe('config/overlays/standalone/kserve');
     expect(kserve.kustomize.namespace).toBe('kserve');
-    expect(kserve.kustomize.patches[0].target).toEqual({ kind: 'ConfigMap', name: 'inferenceservice-config' });
-    expect(kserve.kustomize.patches[0].patch).toContain('{"defaultDeploymentMode":"Standard"}');
-    // The injected storage initializer passes Pod Security "restricted" in team namespaces.
-    expect(kserve.kustomize.patches[1].target).toEqual({ kind: 'ClusterStorageContainer', name: 'default' });
-    const patchOps = YAML.parse(kserve.kustomize.patches[1].patch);
-    expect(patchOps).toEqual([{
-      op: 'add',
-      path: '/spec/container/securityContext',
-      value: {
-        allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' },
-      },
-    }]);
-    expect(one(apps, 'Application', 'katib').spec.source.kustomize.images).toHaveLength(4);
+    expect(kserve.kustomize.images).toEqual([
+      'kserve/kserve-controller=docker.io/kserve/kserve-controller:v0.20.0',
+      'kserve/storage-initializer=docker.io/kserve/storage-initializer:v0.20.0',
+    ]);
+    expect(kserve.kustomize.patches.map((p: any) => p.target)).toEqual([
+      { kind: 'Namespace', name: 'kserve' }, { kind: 'ConfigMap', name: 'inferenceservice-config' }, { kind: 'ClusterStorageContainer', name: 'default' },
+    ]);
+    expect(JSON.parse(YAML.parse(kserve.kustomize.patches[1].patch)[0].value)).toEqual({ defaultDeploymentMode: 'Standard' });
+    const runtimes = one(apps, 'Application', 'kserve-runtimes').spec.source;
+    expect(runtimes.path).toBe('config/runtimes');
+    expect(runtimes.kustomize.patches.map((p: any) => p.target)).toEqual([{ kind: 'ClusterServingRuntime', name: 'kserve-huggingfaceserver-multinode' }]);
+    expect(one(apps, 'Application', 'katib').spec.source.kustomize.images).toHaveLength(3);
+    // Pipelines' Namespace is named by a replacement after patches: its patch targets the kind.
+    const { chart: ch } = chart();
+    new ArgoCdApplications(ch, 'argo', { releases: [OperatorCatalogue.pipelinesClusterResources()] });
+    expect(one(Testing.synth(ch), 'Application', 'kubeflow-pipelines-cluster').spec.source.kustomize.patches[0].target).toEqual({ kind: 'Namespace' });
+  });
+
+  test('every kustomize release the platform installs deletes the upstream Namespace the platform declares', () => {
+    const declared = new Set(ofKind(objects, 'Namespace').map((n) => n.metadata.name));
+    for (const name of ['kserve', 'kubeflow-trainer', 'katib']) {
+      const patches = one(apps, 'Application', name).spec.source.kustomize.patches;
+      const deleted = patches.filter((p: any) => p.target.kind === 'Namespace').map((p: any) => YAML.parse(p.patch));
+      expect(deleted).toHaveLength(1);
+      expect(deleted[0].$patch).toBe('delete');
+      expect(declared.has(deleted[0].metadata.name)).toBe(true);
+    }
   });
 
   test('release namespaces are declared with Pod Security labels and reasons', () => {
@@ -138,9 +165,8 @@ describe('operator catalogue and Argo CD renderer', () => {
     expect(dp.values.config).toEqual({ name: 'nvidia-device-plugin-configs', default: 'gpu-a10g' });
     expect(dp.values.gfd).toEqual({ enabled: true });
     expect(dp.podSecurity).toBe(PodSecurityLevel.PRIVILEGED);
-    const gpuOp = OperatorCatalogue.gpuOperator({ pools: [pool] });
-    expect(gpuOp.values.driver).toEqual({ enabled: false });
-    expect(gpuOp.values.toolkit).toEqual({ enabled: false });
+    // The GPU operator left the catalogue: no vendored artifact to check a release against.
+    expect((OperatorCatalogue as any).gpuOperator).toBeUndefined();
     expect(OperatorCatalogue.dcgmExporter({ pools: [pool] }).values.serviceMonitor).toEqual({ enabled: true });
   });
 

@@ -440,7 +440,13 @@ describe('LlmService (KServe backend)', () => {
     }, 'embed');
     const m = one(synth(s), 'InferenceService', 'embed').spec.predictor.model;
     expect(m.storageUri).toBeUndefined();
-    expect(m.args).toEqual(expect.arrayContaining(['--model_id=BAAI/bge-large-en-v1.5', '--model_revision=v1', '--backend=vllm', '--task=text_embedding']));
+    // KServe v0.20.0's Hugging Face server hands every flag to vLLM's parser with the vLLM backend
+    // (parse_known_args: an unknown flag such as --task is dropped); vLLM 0.24 selects embeddings with --runner.
+    expect(m.args).toEqual([
+      '--model_name=bge-large-en-v1.5', '--model_id=BAAI/bge-large-en-v1.5', '--model_revision=v1', '--backend=vllm', '--runner=pooling',
+      '--max_model_len=512', '--dtype=float16', '--tensor-parallel-size=1', '--gpu-memory-utilization=0.9',
+    ]);
+    expect(m.args.join(' ')).not.toMatch(/--task/);
     expect(m.env.find((e: any) => e.name === 'HF_TOKEN').valueFrom).toEqual({ secretKeyRef: { name: 'hf-token', key: 'token' } });
   });
 

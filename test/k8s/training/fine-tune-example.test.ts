@@ -87,7 +87,7 @@ describe('example fine-tune', () => {
     expect(nb.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
     const controller = find(objects, 'Application', 'notebook-controller');
     const patch = YAML.parse(controller.spec.source.kustomize.patches[0].patch);
-    expect(patch.spec.template.spec.containers[0].env).toContainEqual({ name: 'CULL_IDLE_TIME', value: '120' });
+    expect(patch).toContainEqual({ op: 'replace', path: '/data/CULL_IDLE_TIME', value: '120' });
   });
 
   test('the registry admits the training workloads read-write', () => {

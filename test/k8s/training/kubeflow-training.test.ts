@@ -34,40 +34,42 @@ describe('KubeflowTraining', () => {
 
   test('notebook culling is configured on the controller: ENABLE_CULLING, CULL_IDLE_TIME, no Istio', () => {
     const app = find(applications(), 'Application', 'notebook-controller');
-    const patch = patchOf(app, 'Deployment');
-    expect(patch.metadata.name).toBe('notebook-controller-deployment');
-    expect(patch.spec.template.spec.containers[0].name).toBe('manager');
-    expect(patch.spec.template.spec.containers[0].env).toEqual([
-      { name: 'USE_ISTIO', value: 'false' },
-      { name: 'ENABLE_CULLING', value: 'true' },
-      { name: 'CULL_IDLE_TIME', value: '60' },
-      { name: 'IDLENESS_CHECK_PERIOD', value: '1' },
+    // In the ConfigMap upstream's Deployment reads its settings from (env valueFrom.configMapKeyRef).
+    expect(app.spec.source.kustomize.patches.map((p: any) => p.target)).toEqual([{ kind: 'ConfigMap', name: 'notebook-controller-config' }]);
+    expect(patchOf(app, 'ConfigMap')).toEqual([
+      { op: 'replace', path: '/data/USE_ISTIO', value: 'false' },
+      { op: 'replace', path: '/data/ENABLE_CULLING', value: 'true' },
+      { op: 'replace', path: '/data/CULL_IDLE_TIME', value: '60' },
+      { op: 'replace', path: '/data/IDLENESS_CHECK_PERIOD', value: '1' },
     ]);
     expect(app.spec.source.kustomize.images).toEqual([imageRef(OPERATOR_IMAGES.notebookController)]);
   });
 
   test('culling settings from props', () => {
     const releases = KubeflowTraining.releases({ notebooks: { cullIdleTime: Duration.hours(2), idlenessCheckPeriod: Duration.minutes(5) } });
-    const env = patchOf(find(applications(releases), 'Application', 'notebook-controller'), 'Deployment').spec.template.spec.containers[0].env;
-    expect(env).toContainEqual({ name: 'CULL_IDLE_TIME', value: '120' });
-    expect(env).toContainEqual({ name: 'IDLENESS_CHECK_PERIOD', value: '5' });
+    const ops = patchOf(find(applications(releases), 'Application', 'notebook-controller'), 'ConfigMap');
+    expect(ops).toContainEqual({ op: 'replace', path: '/data/CULL_IDLE_TIME', value: '120' });
+    expect(ops).toContainEqual({ op: 'replace', path: '/data/IDLENESS_CHECK_PERIOD', value: '5' });
     const off = KubeflowTraining.releases({ notebooks: { culling: false } });
-    expect(patchOf(find(applications(off), 'Application', 'notebook-controller'), 'Deployment').spec.template.spec.containers[0].env)
-      .toContainEqual({ name: 'ENABLE_CULLING', value: 'false' });
+    expect(patchOf(find(applications(off), 'Application', 'notebook-controller'), 'ConfigMap'))
+      .toContainEqual({ op: 'replace', path: '/data/ENABLE_CULLING', value: 'false' });
   });
 
-  test('Katib runs with a restricted, pinned runtime config that knows TrainJobs', () => {
+  test('Katib runs with a pinned runtime config that knows TrainJobs and suits restricted namespaces', () => {
     const app = find(applications(), 'Application', 'katib');
     expect(app.spec.source.targetRevision).toBe('v0.19.0');
     expect(app.spec.syncPolicy.automated.prune).toBe(false);
     const ops = patchOf(app, 'ConfigMap');
     expect(ops[0]).toMatchObject({ op: 'replace', path: '/data/katib-config.yaml' });
+    expect(patchOf(app, 'Namespace')).toEqual({ $patch: 'delete', apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } });
     const config = YAML.parse(ops[0].value);
     expect(config.kind).toBe('KatibConfig');
     expect(config.init.controller.trialResources).toContain('TrainJob.v1alpha1.trainer.kubeflow.org');
-    const restricted = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+    // The injected metrics collector copies the trial container's security context; suggestions get their own.
+    expect(config.init.controller.injectSecurityContext).toBe(true);
+    const restricted = { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 1000, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+    for (const c of config.runtime.suggestions) expect(c.securityContext).toEqual(restricted);
     for (const c of [...config.runtime.metricsCollectors, ...config.runtime.suggestions, ...config.runtime.earlyStoppings]) {
-      expect(c.securityContext).toEqual(restricted);
       expect(c.image).toMatch(/^ghcr\.io\/kubeflow\/katib\/[a-z-]+:v0\.19\.0$/);
     }
     expect(config.runtime.suggestions.map((s: any) => s.algorithmName)).toEqual(expect.arrayContaining(['random', 'tpe', 'bayesianoptimization', 'grid']));
@@ -93,11 +95,11 @@ describe('KubeflowTraining', () => {
     const releases = KubeflowTraining.releases({ efaPools: [f.h100] });
     const objects = applications(releases);
     const efa = find(objects, 'Application', 'efa-device-plugin');
-    expect(efa.spec.source).toMatchObject({ repoURL: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', targetRevision: 'v0.5.7' });
+    expect(efa.spec.source).toMatchObject({ repoURL: 'https://aws.github.io/eks-charts', chart: 'aws-efa-k8s-device-plugin', targetRevision: 'v0.5.30' });
     expect(efa.spec.source.helm.valuesObject.tolerations).toEqual(f.h100.tolerations());
-    const terms = efa.spec.source.helm.valuesObject.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-    expect(terms[0].matchExpressions)
-      .toContainEqual({ key: 'cnai.io/pool', operator: 'In', values: ['gpu-h100'] });
+    // The chart's node affinity is built from supportedInstanceLabels (it has no affinity value).
+    expect(efa.spec.source.helm.valuesObject.supportedInstanceLabels).toEqual({ keys: ['cnai.io/pool'], values: ['gpu-h100'] });
+    expect(efa.spec.source.helm.valuesObject.affinity).toBeUndefined();
     const ns = find(objects, 'Namespace', 'aws-efa-device-plugin');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(ns.metadata.annotations['cnai.io/pod-security-reason']).toMatch(/host socket/);
