@@ -3,3 +3,4 @@
 export * from './schemas';
 export * from './k8s';
 export * from './terraform';
+export * from './upstream';
