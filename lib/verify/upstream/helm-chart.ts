@@ -32,7 +32,8 @@ export interface ChartCrd {
   readonly kind: string;
   readonly plural: string;
   readonly scope: string;
-  readonly versions: string[];
+  /** Versions in the CRD's order, with served and storage. */
+  readonly versions: Array<{ readonly name: string; readonly served: boolean; readonly storage: boolean }>;
   /** File in the upstream directory. */
   readonly file: string;
   /** The whole CRD, when the file parses (crds/ files, and templates once their actions are removed). */
@@ -263,7 +264,8 @@ function crdsOfText(text: string, file: string, original: string): ChartCrd[] {
     for (const doc of YAML.parseAllDocuments(text, YAML_OPTIONS)) {
       if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
       const o = doc.toJS({ maxAliasCount: -1 }) as {
-        kind?: string; spec?: { group?: string; scope?: string; names?: { kind?: string; plural?: string }; versions?: Array<{ name: string }> };
+        kind?: string;
+        spec?: { group?: string; scope?: string; names?: { kind?: string; plural?: string }; versions?: Array<{ name: string; served?: boolean; storage?: boolean }> };
       } | null;
       if (!o || o.kind !== 'CustomResourceDefinition' || typeof o.spec?.group !== 'string' || typeof o.spec?.names?.kind !== 'string') continue;
       parsedAny = true;
@@ -272,7 +274,7 @@ function crdsOfText(text: string, file: string, original: string): ChartCrd[] {
         kind: o.spec.names.kind,
         plural: o.spec.names.plural ?? `${o.spec.names.kind.toLowerCase()}s`,
         scope: o.spec.scope ?? 'Namespaced',
-        versions: (o.spec.versions ?? []).map((v) => v.name),
+        versions: (o.spec.versions ?? []).map((v) => ({ name: v.name, served: v.served !== false, storage: v.storage === true })),
         file,
         crd: o as { [key: string]: unknown },
       });
@@ -294,7 +296,7 @@ function crdsOfText(text: string, file: string, original: string): ChartCrd[] {
       kind,
       plural: /^\s{4}plural:\s*["']?([\w.-]+)/m.exec(names)?.[1] ?? `${kind.toLowerCase()}s`,
       scope: /^\s{2}scope:\s*["']?(\w+)/m.exec(doc)?.[1] ?? 'Namespaced',
-      versions: [...doc.matchAll(/^\s{2}-?\s{0,2}name:\s*["']?(v[\w]+)/gm)].map((m) => m[1]),
+      versions: [...doc.matchAll(/^\s{2}-?\s{0,2}name:\s*["']?(v[\w]+)/gm)].map((m, i) => ({ name: m[1], served: true, storage: i === 0 })),
       file,
     });
   }

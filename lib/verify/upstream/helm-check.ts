@@ -377,7 +377,7 @@ export function crdStub(group: string, kind: string, crd?: ChartCrd): KubeObject
       group,
       names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
       scope: crd?.scope ?? 'Namespaced',
-      versions: (crd?.versions ?? []).map((name, i) => ({ name, served: true, storage: i === 0 })),
+      versions: (crd?.versions ?? []).map((v) => ({ name: v.name, served: v.served, storage: v.storage })),
     },
   };
 }

@@ -15,3 +15,4 @@ export * from './embedded-config';
 export * from './render-checks';
 export * from './verify-releases';
 export * from './format';
+export * from './pinned';

@@ -52,6 +52,13 @@ export function chartFileOf(dir: string): string | undefined {
   return CHART_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
 }
 
+/** The version in a chart directory's Chart.yaml (not its placeholder template), if any. */
+function chartVersionOf(dir: string): string | undefined {
+  const file = path.join(dir, 'Chart.yaml');
+  if (!fs.existsSync(file)) return undefined;
+  return /^version:\s*["']?([^"'\s]+)/m.exec(fs.readFileSync(file, 'utf8'))?.[1];
+}
+
 /** `v1.2.3` and `1.2.3` are the same version. */
 export function sameVersion(a: string, b: string): boolean {
   return a.replace(/^v/, '') === b.replace(/^v/, '');
@@ -74,7 +81,9 @@ export function locateHelmChart(upstreamDir: string, sources: UpstreamSource[], 
     };
   }
   const rows = sources.filter((s) => s.repo.toLowerCase() === known.repo.toLowerCase() && s.upstreamPath === known.chartPath);
-  const row = rows.find((s) => rowMatchesRevision(s, version));
+  // By the version the row was vendored for, else by the version its Chart.yaml says (a tag like 4.5.3-4.8.2 holding chart 4.8.2).
+  const row = rows.find((s) => rowMatchesRevision(s, version))
+    ?? rows.find((s) => sameVersion(chartVersionOf(path.join(upstreamDir, s.dir)) ?? '', version));
   if (!row) {
     const versions = rows.map((s) => s.version);
     return {

@@ -21,12 +21,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { ApplicationSource, collectOutputDocuments, OutputDocument, parseApplications, ParsedApplication } from './applications';
+import { KNOWN_CHARTS, KnownChart } from './chart-repositories';
 import { checkEmbeddedConfigs } from './embedded-config';
 import { KubernetesFields } from './go-types';
 import { allChartCrds, ChartContext, HelmChart, loadChart } from './helm-chart';
 import { checkHelmRelease, OtherChartVersion } from './helm-check';
 import {
-  defaultRenderCacheDir, editsOf, findKubectl, findRemoteEntries, KubectlError, KustomizeEdits, RemoteEntry, renderKustomize, RenderOutcome,
+  defaultRenderCacheDir, editsOf, findKubectl, findRemoteEntries, KubectlError, KustomizeEdits, REMOTE_RESOURCES, RemoteEntry, RemoteResourceMapping,
+  renderKustomize, RenderOutcome,
 } from './kustomize';
 import { locateGitPath, locateHelmChart, LocateResult, UpstreamKind, UpstreamLocation } from './locate';
 import { declarationProblems, envProblems, imageProblems, objectId } from './render-checks';
@@ -66,6 +68,16 @@ export interface VerifyReleasesOptions {
    * @default - $CNAI_KUSTOMIZE_CACHE_DIR, else `<os tmpdir>/cnai-kustomize-renders-<uid>`
    */
   readonly renderCacheDir?: string;
+  /**
+   * Remote resources of vendored kustomizations and their vendored stand-ins.
+   * @default REMOTE_RESOURCES
+   */
+  readonly remoteResources?: RemoteResourceMapping[];
+  /**
+   * Helm repositories and charts with the GitHub repository and directory of their source.
+   * @default KNOWN_CHARTS
+   */
+  readonly knownCharts?: KnownChart[];
 }
 
 /** What {@link verifyReleases} found. */
@@ -145,7 +157,7 @@ export function verifyReleases(objects: unknown, options: VerifyReleasesOptions 
       }
       let located: LocateResult;
       if (source.chart) {
-        located = locateHelmChart(upstreamDir, sources, repoUrl, source.chart, revision);
+        located = locateHelmChart(upstreamDir, sources, repoUrl, source.chart, revision, options.knownCharts ?? KNOWN_CHARTS);
       } else {
         located = locateGitPath(upstreamDir, sources, repoUrl, source.path ?? '', revision);
       }
@@ -186,7 +198,7 @@ export function verifyReleases(objects: unknown, options: VerifyReleasesOptions 
     for (const u of unsupported) finding(w.app, ReleaseCheck.RENDER, `spec.source.kustomize.${u}`, `spec.source.kustomize.${u} is not applied by this check; the render below is without it`);
     const patches = edits.patches ?? [];
     w.edits = [edits, ...patches.map((_, i) => ({ ...edits, patches: patches.filter((__, j) => j !== i) }))];
-    w.remotes = findRemoteEntries(w.location.dir, upstreamDir, sources);
+    w.remotes = findRemoteEntries(w.location.dir, upstreamDir, sources, options.remoteResources ?? REMOTE_RESOURCES);
     w.renders = renderKustomize({
       upstreamDir,
       dir: w.location.dir,
