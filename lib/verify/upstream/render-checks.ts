@@ -39,13 +39,20 @@ export function imageProblems(objects: KubeObject[]): RenderProblem[] {
         });
       }
     }
+    // One finding per string, naming each image once; `_example` keys are documentation the controllers ignore (Knative's convention, used by KServe).
+    const byPath = new Map<string, string[]>();
     for (const img of latestImagesInStrings(o)) {
-      if (seen.has(img.path)) continue;
+      if (seen.has(img.path) || /^data\._example/.test(img.path)) continue;
+      const list = byPath.get(img.path) ?? [];
+      if (!list.includes(img.image)) list.push(img.image);
+      byPath.set(img.path, list);
+    }
+    for (const [p, images] of byPath) {
       out.push({
         object: objectId(o),
-        path: img.path,
-        message: `names image ${img.image}, a floating tag (upstream rewrites it to the release tag only when it builds its release manifests); `
-          + 'install the release manifests or patch the value to the release tag',
+        path: p,
+        message: `names image${images.length === 1 ? '' : 's'} ${images.join(', ')} on the floating tag latest (upstream rewrites ${images.length === 1 ? 'it' : 'them'} `
+          + 'to the release tag only when it builds its release manifests); install the release manifests or patch the value to the release tag',
       });
     }
   }

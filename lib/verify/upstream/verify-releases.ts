@@ -38,7 +38,7 @@ import { isPlainObject } from './util';
 import { EKS } from '../../core/versions';
 // The layer rule's pattern '../k8s' means lib/k8s from lib/verify; from here it is lib/verify/k8s, the manifest validator.
 // eslint-disable-next-line no-restricted-imports
-import { normalizeKubernetesVersion, SchemaRegistry, validateManifests } from '../k8s';
+import { FindingCategory, normalizeKubernetesVersion, SchemaRegistry, validateManifests } from '../k8s';
 import { resolveSchemaDir } from '../schemas';
 
 /** Options of {@link verifyReleases}. */
@@ -344,6 +344,11 @@ function checkKustomizeRelease(w: Work, finding: Finding, c: KustomizeCheckConte
   const report = validateManifests(objects, { schemaDir: c.schemaDir, kubernetesVersion: c.kubernetesVersion, crdFiles: c.crdFiles, file: `render of ${w.app.name}` });
   for (const f of report.findings) {
     const object = `${f.kind ?? '?'} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? ''}`;
+    if (f.category === FindingCategory.KIND && f.reason.startsWith('no schema for')) {
+      finding(w.app, ReleaseCheck.SCHEMA, object, `rendered ${object} (${source}) is a ${f.kind} of ${f.apiVersion}, whose CRD no release of the output installs `
+        + `and the schema directory does not have: install the release that ships it before this one (a lower sync wave), or drop the object`);
+      continue;
+    }
     finding(w.app, ReleaseCheck.SCHEMA, `${object}: ${f.path}`, `rendered ${object} (${source}) is invalid: ${f.path ? `${f.path}: ` : ''}${f.reason}`);
   }
   const atRevision = c.sources.filter((s) => s.root === loc.row.root);
