@@ -10,7 +10,7 @@ import * as YAML from 'yaml';
 import { findKnownChart, KNOWN_CHARTS } from './chart-repositories';
 import { scanTemplates, ValuePathIndex } from './helm-templates';
 import { chartFileOf, sameVersion } from './locate';
-import { UpstreamSource } from './sources';
+import { readVendoredFile, UpstreamSource } from './sources';
 
 /** A dependency of a chart (Chart.yaml `dependencies`). */
 export interface HelmDependency {
@@ -104,7 +104,7 @@ export function loadChart(dir: string, ctx: ChartContext, row?: UpstreamSource):
   const schema = fs.existsSync(schemaPath) ? JSON.parse(fs.readFileSync(schemaPath, 'utf8')) as { [key: string]: unknown } : undefined;
 
   const texts: string[] = [];
-  for (const sub of ['templates', 'files']) for (const f of filesUnder(path.join(dir, sub))) texts.push(fs.readFileSync(f, 'utf8'));
+  for (const sub of ['templates', 'files']) for (const f of filesUnder(path.join(dir, sub))) texts.push(readVendoredFile(f).toString('utf8'));
   const reads = scanTemplates(texts);
 
   const chart: HelmChart = {
@@ -250,7 +250,7 @@ function chartCrds(dir: string, upstreamDir: string): ChartCrd[] {
     ...filesUnder(path.join(dir, 'templates')).filter((f) => /\.ya?ml$/.test(f)).map((f) => ({ f, templated: true })),
   ];
   for (const { f, templated } of files) {
-    const text = fs.readFileSync(f, 'utf8');
+    const text = readVendoredFile(f).toString('utf8');
     if (!/^kind:\s*CustomResourceDefinition\s*$/m.test(text)) continue;
     out.push(...crdsOfText(templated ? stripTemplateActions(text) : text, path.relative(upstreamDir, f), text));
   }

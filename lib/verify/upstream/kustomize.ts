@@ -18,7 +18,7 @@ import { ApplicationSource } from './applications';
 import { filesUnder } from './helm-chart';
 import { parseImage } from './images';
 import { kustomizationFileOf, locateGitPath } from './locate';
-import { sha256, UpstreamSource } from './sources';
+import { readVendoredFile, resolveVendoredFile, sha256, UpstreamSource } from './sources';
 import { KubeObject } from './types';
 import { isPlainObject } from './util';
 
@@ -268,7 +268,7 @@ function treeHash(dir: string): string {
     for (const f of filesUnder(dir)) {
       hash.update(path.relative(dir, f));
       hash.update('\0');
-      hash.update(fs.readFileSync(f));
+      hash.update(readVendoredFile(f));
       hash.update('\0');
     }
     h = hash.digest('hex');
@@ -407,7 +407,7 @@ function mirror(src: string, dest: string): void {
       }
     }
     if (isDir) mirror(from, to);
-    else if (!fs.existsSync(to)) fs.symlinkSync(fs.realpathSync(from), to);
+    else if (!fs.existsSync(to)) fs.symlinkSync(fs.realpathSync(resolveVendoredFile(from)), to);
   }
 }
 

@@ -255,7 +255,7 @@ export function rowOfFile(file: string, sources: UpstreamSource[]): UpstreamSour
 
 function symlinksOf(row: UpstreamSource): Map<string, string> {
   const links = new Map<string, string>();
-  for (const m of row.note.matchAll(/symlink (\S+) -> (\S+)/g)) links.set(m[1], m[2]);
+  for (const m of row.note.matchAll(/symlink (\S+) -> ([^\s;]+)/g)) links.set(m[1], m[2]);
   return links;
 }
 
@@ -321,10 +321,32 @@ export function verifyUpstreamChecksums(dir: string, files: UpstreamFile[]): Arr
   for (const f of files) {
     const p = path.join(dir, f.path);
     if (!fs.existsSync(p)) continue;
-    const actual = sha256(fs.readFileSync(p));
+    const actual = sha256(readVendoredFile(p));
     if (actual !== f.sha256) out.push({ file: f.path, expected: f.sha256, actual });
   }
   return out;
+}
+
+/**
+ * The path a vendored file stands for: itself, or the target of an upstream symlink that a
+ * copy without symlink support stored as a small file holding the relative target path.
+ */
+export function resolveVendoredFile(file: string): string {
+  try {
+    const st = fs.lstatSync(file);
+    if (!st.isFile() || st.size > 512) return file;
+    const text = fs.readFileSync(file, 'utf8');
+    if (!/^\.\.?\/[^\n]+\n?$/.test(text)) return file;
+    const target = path.resolve(path.dirname(file), text.trim());
+    return fs.existsSync(target) && fs.statSync(target).isFile() ? target : file;
+  } catch {
+    return file;
+  }
+}
+
+/** The content of a vendored file (of the symlink target, see {@link resolveVendoredFile}). */
+export function readVendoredFile(file: string): Buffer {
+  return fs.readFileSync(resolveVendoredFile(file));
 }
 
 function defaultFetch(): FetchFunction {
