@@ -7,10 +7,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { defaultRenderCacheDir, readCached, writeCached } from './cache';
 import { findKnownChart, KNOWN_CHARTS } from './chart-repositories';
 import { scanTemplates, ValuePathIndex } from './helm-templates';
 import { chartFileOf, sameVersion } from './locate';
-import { readVendoredFile, UpstreamSource } from './sources';
+import { readVendoredFile, sha256, UpstreamSource } from './sources';
 
 /** A dependency of a chart (Chart.yaml `dependencies`). */
 export interface HelmDependency {
@@ -258,6 +259,17 @@ function chartCrds(dir: string, upstreamDir: string): ChartCrd[] {
 }
 
 function crdsOfText(text: string, file: string, original: string): ChartCrd[] {
+  // Parsing a large CRD takes a while: parsed CRDs are cached by the sha256 of the text.
+  const dir = path.join(defaultRenderCacheDir(), 'chart-crds');
+  const key = sha256(`1\0${file}\0${text}`);
+  const cached = readCached<ChartCrd[]>(dir, key);
+  if (cached) return cached;
+  const parsed = parseCrdsOfText(text, file, original);
+  writeCached(dir, key, parsed);
+  return parsed;
+}
+
+function parseCrdsOfText(text: string, file: string, original: string): ChartCrd[] {
   const out: ChartCrd[] = [];
   let parsedAny = false;
   try {
@@ -265,7 +277,12 @@ function crdsOfText(text: string, file: string, original: string): ChartCrd[] {
       if (doc.errors.length > 0) throw new Error(doc.errors[0].message);
       const o = doc.toJS({ maxAliasCount: -1 }) as {
         kind?: string;
-        spec?: { group?: string; scope?: string; names?: { kind?: string; plural?: string }; versions?: Array<{ name: string; served?: boolean; storage?: boolean }> };
+        spec?: {
+          group?: string;
+          scope?: string;
+          names?: { kind?: string; plural?: string };
+          versions?: Array<{ name: string; served?: boolean; storage?: boolean }>;
+        };
       } | null;
       if (!o || o.kind !== 'CustomResourceDefinition' || typeof o.spec?.group !== 'string' || typeof o.spec?.names?.kind !== 'string') continue;
       parsedAny = true;

@@ -9,6 +9,7 @@ export * from './images';
 export * from './helm-templates';
 export * from './helm-chart';
 export * from './helm-check';
+export * from './cache';
 export * from './kustomize';
 export * from './go-types';
 export * from './embedded-config';

@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { ApplicationSource } from './applications';
+import { defaultRenderCacheDir, readCached, writeCached } from './cache';
 import { filesUnder } from './helm-chart';
 import { parseImage } from './images';
 import { kustomizationFileOf, locateGitPath } from './locate';
@@ -24,8 +25,6 @@ import { isPlainObject } from './util';
 
 /** Environment variable naming the kubectl binary. */
 export const KUBECTL_ENV = 'CNAI_KUBECTL';
-/** Environment variable naming the directory where renders are cached. */
-export const RENDER_CACHE_DIR_ENV = 'CNAI_KUSTOMIZE_CACHE_DIR';
 
 /** kubectl is missing or does not run. */
 export class KubectlError extends Error {
@@ -250,7 +249,7 @@ export interface RenderRequest {
   readonly variants: KustomizeEdits[];
   /**
    * Cache directory.
-   * @default - `$CNAI_KUSTOMIZE_CACHE_DIR`, else `<os tmpdir>/cnai-kustomize-renders`
+   * @default - `$CNAI_KUSTOMIZE_CACHE_DIR`, else `.cache/cnai-kustomize-renders` under the package root
    */
   readonly cacheDir?: string;
 }
@@ -289,12 +288,6 @@ function kubectlIdentity(kubectl: string): string {
   } catch {
     return kubectl;
   }
-}
-
-/** The default render cache directory. */
-export function defaultRenderCacheDir(): string {
-  const env = process.env[RENDER_CACHE_DIR_ENV];
-  return env !== undefined && env !== '' ? env : path.join(os.tmpdir(), `cnai-kustomize-renders-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
 }
 
 /** Renders every variant (from the cache where possible). */
@@ -372,24 +365,12 @@ function cleanError(stderr: string, work: string, upstreamDir: string): string {
 }
 
 function readCache(dir: string, key: string): RenderOutcome | undefined {
-  try {
-    const o = JSON.parse(fs.readFileSync(path.join(dir, `${key}.json`), 'utf8')) as { objects?: KubeObject[]; error?: string };
-    return { ...o, cached: true };
-  } catch {
-    return undefined;
-  }
+  const o = readCached<{ objects?: KubeObject[]; error?: string }>(dir, key);
+  return o ? { ...o, cached: true } : undefined;
 }
 
 function writeCache(dir: string, key: string, outcome: { objects?: KubeObject[]; error?: string }): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${key}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(outcome));
-    fs.renameSync(tmp, file);
-  } catch {
-    // An unwritable cache only makes the next run slower.
-  }
+  writeCached(dir, key, outcome);
 }
 
 /** Mirrors a tree: directories created, files symlinked (never copied; edited files replace their link). */

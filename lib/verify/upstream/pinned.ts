@@ -29,7 +29,8 @@ export interface LibraryUpstream {
  * the pinned sources use.
  * @param pinned the sources (default: every entry of OPERATOR_SOURCES)
  */
-export function libraryUpstream(upstreamDir: string, pinned: Array<PinnedHelmChart | PinnedGitPath> = Object.values(OPERATOR_SOURCES)): LibraryUpstream {
+export function libraryUpstream(upstreamDir: string,
+  pinned: Array<PinnedHelmChart | PinnedGitPath> = Object.values(OPERATOR_SOURCES)): LibraryUpstream {
   const sources = upstreamSourcesOf(upstreamDir);
   const manifest = parseManifest(fs.readFileSync(path.join(upstreamDir, 'MANIFEST.sha256'), 'utf8'));
   const ctx: ChartContext = { upstreamDir, sources };

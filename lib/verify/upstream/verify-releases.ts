@@ -21,13 +21,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { ApplicationSource, collectOutputDocuments, OutputDocument, parseApplications, ParsedApplication } from './applications';
+import { defaultRenderCacheDir } from './cache';
 import { KNOWN_CHARTS, KnownChart } from './chart-repositories';
 import { checkEmbeddedConfigs } from './embedded-config';
 import { KubernetesFields } from './go-types';
 import { allChartCrds, ChartContext, HelmChart, loadChart } from './helm-chart';
 import { checkHelmRelease, OtherChartVersion } from './helm-check';
 import {
-  defaultRenderCacheDir, editsOf, findKubectl, findRemoteEntries, KubectlError, KustomizeEdits, REMOTE_RESOURCES, RemoteEntry, RemoteResourceMapping,
+  editsOf, findKubectl, findRemoteEntries, KubectlError, KustomizeEdits, REMOTE_RESOURCES, RemoteEntry, RemoteResourceMapping,
   renderKustomize, RenderOutcome,
 } from './kustomize';
 import { locateGitPath, locateHelmChart, LocateResult, UpstreamKind, UpstreamLocation } from './locate';
@@ -65,7 +66,7 @@ export interface VerifyReleasesOptions {
   readonly kubectl?: string;
   /**
    * Directory where renders are cached by the sha256 of their inputs.
-   * @default - $CNAI_KUSTOMIZE_CACHE_DIR, else `<os tmpdir>/cnai-kustomize-renders-<uid>`
+   * @default - $CNAI_KUSTOMIZE_CACHE_DIR, else `.cache/cnai-kustomize-renders` under the package root
    */
   readonly renderCacheDir?: string;
   /**
@@ -346,7 +347,7 @@ function checkKustomizeRelease(w: Work, finding: Finding, c: KustomizeCheckConte
     const object = `${f.kind ?? '?'} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? ''}`;
     if (f.category === FindingCategory.KIND && f.reason.startsWith('no schema for')) {
       finding(w.app, ReleaseCheck.SCHEMA, object, `rendered ${object} (${source}) is a ${f.kind} of ${f.apiVersion}, whose CRD no release of the output installs `
-        + `and the schema directory does not have: install the release that ships it before this one (a lower sync wave), or drop the object`);
+        + 'and the schema directory does not have: install the release that ships it before this one (a lower sync wave), or drop the object');
       continue;
     }
     finding(w.app, ReleaseCheck.SCHEMA, `${object}: ${f.path}`, `rendered ${object} (${source}) is invalid: ${f.path ? `${f.path}: ` : ''}${f.reason}`);

@@ -26,12 +26,17 @@ describe('a Helm release that fits its chart', () => {
   }), {
     customResources: [{ group: 'kueue.x-k8s.io', kinds: ['ClusterQueue', 'LocalQueue'] }],
     services: [{
-      name: 'kueue-webhook-service', ports: [{ name: 'https', port: 443, targetPort: 9443 }],
-      selector: { 'control-plane': 'controller-manager' }, template: 'templates/webhook/service.yaml',
+      name: 'kueue-webhook-service',
+      ports: [{ name: 'https', port: 443, targetPort: 9443 }],
+      selector: { 'control-plane': 'controller-manager' },
+      template: 'templates/webhook/service.yaml',
     }],
     workloads: [{
-      name: 'kueue-controller-manager', podLabels: { 'control-plane': 'controller-manager' }, ports: [{ containerPort: 9443 }],
-      serviceAccount: 'kueue-controller-manager', template: 'templates/manager/manager.yaml',
+      name: 'kueue-controller-manager',
+      podLabels: { 'control-plane': 'controller-manager' },
+      ports: [{ containerPort: 9443 }],
+      serviceAccount: 'kueue-controller-manager',
+      template: 'templates/manager/manager.yaml',
     }],
   });
   const result = verifyReleases(output(kueue));
@@ -85,11 +90,17 @@ test('an unknown Helm value is a finding naming the chart, its values file and t
   }))));
   expect(result.findings).toEqual([
     {
-      application: 'kueue', location: at(0), check: ReleaseCheck.HELM_VALUE, path: 'enableCertManagr',
+      application: 'kueue',
+      location: at(0),
+      check: ReleaseCheck.HELM_VALUE,
+      path: 'enableCertManagr',
       message: `Application kueue (${at(0)}): helm value enableCertManagr is not a value of chart kueue 0.19.2 (charts/kueue/values.yaml); did you mean enableCertManager?`,
     },
     {
-      application: 'kueue', location: at(0), check: ReleaseCheck.HELM_VALUE, path: 'controllerManager.manager.imag',
+      application: 'kueue',
+      location: at(0),
+      check: ReleaseCheck.HELM_VALUE,
+      path: 'controllerManager.manager.imag',
       message: `Application kueue (${at(0)}): helm value controllerManager.manager.imag is not a value of chart kueue 0.19.2 (charts/kueue/values.yaml); `
         + 'did you mean controllerManager.manager.image?',
     },
@@ -120,10 +131,10 @@ test('values of dependencies are checked against the vendored dependency chart (
   const kps = (values: { [key: string]: unknown }) => verifyReleases(output(application('kube-prometheus-stack', 'monitoring',
     helmSource('https://prometheus-community.github.io/helm-charts', 'kube-prometheus-stack', '88.3.0', values))));
   const good = kps({
-    prometheus: { prometheusSpec: { retention: '15d', serviceMonitorSelectorNilUsesHelmValues: false } },
-    grafana: { sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard' } }, persistence: { enabled: true } },
+    'prometheus': { prometheusSpec: { retention: '15d', serviceMonitorSelectorNilUsesHelmValues: false } },
+    'grafana': { sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard' } }, persistence: { enabled: true } },
     'kube-state-metrics': { replicas: 1 },
-    global: { imageRegistry: 'registry.example.com' },
+    'global': { imageRegistry: 'registry.example.com' },
   });
   expect(good.findings).toEqual([]);
   expect((good.releases[0].effectiveValues as any).grafana.sidecar.dashboards.enabled).toBe(true);
@@ -143,12 +154,14 @@ test('merged values that break values.schema.json are a finding (cert-manager)',
   }))));
   expect(result.findings).toEqual([
     expect.objectContaining({
-      check: ReleaseCheck.HELM_SCHEMA, path: 'crds.enabled',
+      check: ReleaseCheck.HELM_SCHEMA,
+      path: 'crds.enabled',
       message: `Application cert-manager (${at(0)}): helm values break values.schema.json of chart cert-manager v1.20.2 (deploy/charts/cert-manager/values.schema.json): `
         + 'crds.enabled must be boolean (got "yes please"); set a value the schema allows',
     }),
     expect.objectContaining({
-      check: ReleaseCheck.HELM_SCHEMA, path: 'replicaCount',
+      check: ReleaseCheck.HELM_SCHEMA,
+      path: 'replicaCount',
       message: `Application cert-manager (${at(0)}): helm values break values.schema.json of chart cert-manager v1.20.2 (deploy/charts/cert-manager/values.schema.json): `
         + 'replicaCount must be number (got "two"); set a value the schema allows',
     }),

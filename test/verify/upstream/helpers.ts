@@ -7,8 +7,11 @@ import { PROVIDES_ANNOTATION, ReleaseProvides } from '../../../lib/core/release-
 /** The file name findings show for the objects of {@link output}. */
 export const FILE = 'dist/test.k8s.yaml';
 
+/** The source of an Application. */
+export type Source = { [key: string]: unknown };
+
 /** An Argo CD Application as the Argo CD renderer writes it. */
-export function application(name: string, namespace: string, source: { [key: string]: unknown }, provides?: ReleaseProvides, wave = -10): object {
+export function application(name: string, destination: string, source: { [key: string]: unknown }, provides?: ReleaseProvides, wave = -10): object {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -19,7 +22,7 @@ export function application(name: string, namespace: string, source: { [key: str
     },
     spec: {
       project: 'default',
-      destination: { server: 'https://kubernetes.default.svc', namespace },
+      destination: { server: 'https://kubernetes.default.svc', namespace: destination },
       source,
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=false'] },
     },
@@ -27,12 +30,12 @@ export function application(name: string, namespace: string, source: { [key: str
 }
 
 /** A Helm source. */
-export function helmSource(repoURL: string, chart: string, targetRevision: string, valuesObject?: { [key: string]: unknown }): { [key: string]: unknown } {
+export function helmSource(repoURL: string, chart: string, targetRevision: string, valuesObject?: { [key: string]: unknown }): Source {
   return { repoURL, chart, targetRevision, helm: { releaseName: chart, ...(valuesObject ? { valuesObject } : {}) } };
 }
 
 /** A git kustomize source. */
-export function kustomizeSource(repo: string, path: string, targetRevision: string, kustomize: { [key: string]: unknown } = {}): { [key: string]: unknown } {
+export function kustomizeSource(repo: string, path: string, targetRevision: string, kustomize: { [key: string]: unknown } = {}): Source {
   return { repoURL: `https://github.com/${repo}`, path, targetRevision, kustomize };
 }
 

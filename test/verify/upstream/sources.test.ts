@@ -6,12 +6,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { application, helmSource, output } from './helpers';
 import { FetchFunction } from '../../../lib/verify/schemas';
 import {
-  fetchUpstream, formatManifest, formatUpstreamSources, libraryUpstream, loadPinnedUpstreamFiles, loadPinnedUpstreamSources, parseUpstreamSources, readVendoredFile,
+  fetchUpstream, formatManifest, formatUpstreamSources, libraryUpstream, loadPinnedUpstreamFiles, loadPinnedUpstreamSources, parseUpstreamSources,
+  readVendoredFile,
   resolveUpstreamDir, sha256, UPSTREAM_DIR_ENV, UpstreamDirError, upstreamFileUrl, verifyReleases, verifyUpstreamChecksums,
 } from '../../../lib/verify/upstream';
-import { application, helmSource, output } from './helpers';
 
 // The project's upstream directory (../shared/upstream, or $CNAI_UPSTREAM_DIR in CI).
 const UPSTREAM = resolveUpstreamDir();
