@@ -103,7 +103,7 @@ export function locateGitPath(upstreamDir: string, sources: UpstreamSource[], re
     return { problem: `git repository ${repoUrl} is not on GitHub: the upstream directory holds GitHub sources only; vendor the path from a GitHub mirror or install from a vendored source` };
   }
   const wanted = normalizeRepoPath(repoPath);
-  const sameRepo = sources.filter((s) => s.repo.toLowerCase() === repo.toLowerCase());
+  const sameRepo = sources.filter((s) => s.repo.toLowerCase() === repo.toLowerCase() && s.upstreamPath !== 'LICENSE');
   const atRevision = sameRepo.filter((s) => rowMatchesRevision(s, revision));
   let best: UpstreamSource | undefined;
   for (const s of atRevision) {

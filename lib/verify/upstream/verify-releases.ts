@@ -152,7 +152,8 @@ export function verifyReleases(objects: unknown, options: VerifyReleasesOptions 
       if (!source.chart && source.path === undefined && source.ref) return; // a values-only source of a multi-source Application
       const repoUrl = String(source.repoURL ?? '');
       const revision = String(source.targetRevision ?? '');
-      if (source.directory !== undefined || (!source.chart && !source.kustomize && !source.helm && isOwnManifests(source))) {
+      // A plain directory of manifests (the root Application of an app of apps syncing the output itself).
+      if (source.directory !== undefined) {
         work.push({ app, source, sourceType: ReleaseSourceType.DIRECTORY, repoUrl, chartOrPath: source.path ?? '', revision, objects: [], rendered: false });
         return;
       }
@@ -427,10 +428,6 @@ function otherVersions(loc: UpstreamLocation, sources: UpstreamSource[], ctx: Ch
       }
     })
     .filter((x): x is OtherChartVersion => x !== undefined);
-}
-
-function isOwnManifests(source: ApplicationSource): boolean {
-  return source.path !== undefined && !/github\.com/i.test(String(source.repoURL ?? ''));
 }
 
 function notVerified(apps: ParsedApplication[]): string {

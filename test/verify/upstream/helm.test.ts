@@ -235,3 +235,30 @@ test('a declaration the chart does not back is a finding: CRD it does not instal
     ['provides.objects[0]', 'declares ConfigMap kueue-manager-config without the chart template it comes from, so it cannot be checked against chart kueue 0.19.2; add its template (e.g. templates/configmap.yaml)'],
   ]);
 });
+
+test('values given as YAML text and as parameters are checked like valuesObject; valueFiles are a finding', () => {
+  const result = verifyReleases(output(application('kueue', 'kueue-system', {
+    repoURL: KUEUE,
+    chart: 'kueue',
+    targetRevision: '0.19.2',
+    helm: {
+      values: 'enablePrometheus: true\nenableCertManagr: true\n',
+      parameters: [{ name: 'controllerManager.replicas', value: '2' }, { name: 'controllerManager.replcas', value: '2' }],
+      valueFiles: ['values-prod.yaml'],
+    },
+  })));
+  expect(result.findings.map((f) => [f.path, f.message.replace(`Application kueue (${at(0)}): `, '')])).toEqual([
+    [undefined, 'spec.source.helm.valueFiles (values-prod.yaml) are not read by this check: put the values into valuesObject'],
+    ['enableCertManagr', 'helm value enableCertManagr is not a value of chart kueue 0.19.2 (charts/kueue/values.yaml); did you mean enableCertManager?'],
+    ['controllerManager.replcas', 'helm value controllerManager.replcas is not a value of chart kueue 0.19.2 (charts/kueue/values.yaml); did you mean controllerManager.replicas?'],
+  ]);
+  expect((result.releases[0].effectiveValues as any).controllerManager.replicas).toBe('2');
+});
+
+test('the root Application of an app of apps (a directory source: the output itself) is listed, not checked against upstream', () => {
+  const result = verifyReleases(output(application('cnai-platform', 'argocd', {
+    repoURL: 'https://github.com/example/platform-manifests', path: 'dist', targetRevision: 'v1.0.0', directory: { recurse: true },
+  })));
+  expect(result.findings).toEqual([]);
+  expect(result.releases).toEqual([expect.objectContaining({ application: 'cnai-platform', sourceType: ReleaseSourceType.DIRECTORY, objects: [], rendered: false })]);
+});

@@ -49,6 +49,28 @@ describe('a kustomize release that fits its source', () => {
     expect(container.env[4]).toEqual({ name: 'ENABLE_CULLING', value: 'true' });
   });
 
+  test('a declaration the render does not have is a finding', () => {
+    const wrong = verifyReleases(output(application('notebook-controller', 'kubeflow', NOTEBOOKS, {
+      customResources: [{ group: 'kubeflow.org', kinds: ['Profile'] }],
+      services: [{ name: 'notebook-controller-service', ports: [{ port: 8443 }], selector: { app: 'notebook-controller' } }],
+      workloads: [{ name: 'notebook-controller', podLabels: { app: 'notebooks' } }],
+      objects: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'notebook-controller-config' }],
+    })));
+    expect(wrong.findings.map((f) => [f.path, strip('notebook-controller', 0)(f.message)])).toEqual([
+      ['provides.customResources.kubeflow.org', 'declares the CRD of Profile.kubeflow.org, but the render has no such CRD (it has Notebook.kubeflow.org) '
+        + '(upstream notebooks/v1.11.0/components/notebook-controller/config/base)'],
+      ['provides.services[0].ports', 'declares port 8443 of Service kubeflow/notebook-controller-service, but the rendered Service has ports 443 '
+        + '(upstream notebooks/v1.11.0/components/notebook-controller/config/base)'],
+      ['provides.services[0].selector', 'declares selector {"app":"notebook-controller"} for Service kubeflow/notebook-controller-service, but the rendered Service '
+        + 'selects {"app":"notebook-controller","kustomize.component":"notebook-controller"} (upstream notebooks/v1.11.0/components/notebook-controller/config/base)'],
+      ['provides.workloads[0]', 'declares workload notebook-controller with pod labels {"app":"notebooks"} in kubeflow, but no Deployment, StatefulSet or DaemonSet '
+        + 'of the render has pods with those labels (upstream notebooks/v1.11.0/components/notebook-controller/config/base)'],
+      // kustomize appends a content hash to generated ConfigMap names.
+      ['provides.objects[0]', 'declares v1 ConfigMap notebook-controller-config, but the render has no such object (its ConfigMaps: v1 '
+        + 'notebook-controller-config-fhm9f7tdt5) (upstream notebooks/v1.11.0/components/notebook-controller/config/base)'],
+    ]);
+  });
+
   test('a second run comes from the render cache', () => {
     const again = verifyReleases(output(application('notebook-controller', 'kubeflow', NOTEBOOKS)));
     expect(again.renders).toEqual({ run: 0, cached: 2 });
@@ -229,4 +251,23 @@ test('without kubectl, a kustomize source is an error saying what to install and
     if (saved.kubectl !== undefined) process.env.CNAI_KUBECTL = saved.kubectl;
     fs.rmSync(empty, { recursive: true, force: true });
   }
+});
+
+test('a git source with no upstream artifact at its tag is a finding naming what is vendored', () => {
+  const result = verifyReleases(output(
+    application('kserve', 'kserve', kustomizeSource('kserve/kserve', 'config/default', 'v0.19.0')),
+    application('prometheus-operator', 'monitoring', kustomizeSource('prometheus-operator/prometheus-operator', '.', 'v0.93.0')),
+  ));
+  expect(result.findings.map((f) => [f.application, f.check, f.path, f.message])).toEqual([
+    ['kserve', ReleaseCheck.UPSTREAM_SOURCE, 'spec.source', `Application kserve (${at(0)}): https://github.com/kserve/kserve path config/default at v0.19.0: path `
+      + 'config/default of github.com/kserve/kserve at v0.19.0 is not in the upstream directory (vendored: charts @ v0.20.0, config @ v0.20.0, '
+      + 'hack/release/generate-install.sh @ v0.20.0, hack/setup/scripts/generate_chart_manifests.sh @ v0.20.0): vendor it (SOURCES.tsv, '
+      + 'MANIFEST.sha256, lib/verify/upstream-files.sha256) or install from a vendored source'],
+    ['prometheus-operator', ReleaseCheck.UPSTREAM_SOURCE, 'spec.source', `Application prometheus-operator (${at(1)}): https://github.com/prometheus-operator/prometheus-operator `
+      + 'path . at v0.93.0: path . of github.com/prometheus-operator/prometheus-operator at v0.93.0 is not in the upstream directory (nothing of that repository '
+      + 'is vendored): vendor it (SOURCES.tsv, MANIFEST.sha256, lib/verify/upstream-files.sha256) or install from a vendored source'],
+  ]);
+  expect(result.releases.map((r) => [r.application, r.sourceType, r.upstreamDir, r.objects])).toEqual([
+    ['kserve', ReleaseSourceType.KUSTOMIZE, undefined, []], ['prometheus-operator', ReleaseSourceType.KUSTOMIZE, undefined, []],
+  ]);
 });
