@@ -257,27 +257,30 @@ type Add = (check: ReleaseCheck, path: string | undefined, message: string) => v
 
 function checkImages(values: { [key: string]: unknown }, eff: { [key: string]: unknown }, chart: HelmChart, add: Add): void {
   const chartOf = (p: string[]): HelmChart => chart.dependencies.find((d) => d.key === p[0])?.chart ?? chart;
+  const inChart = (p: string[]): string[] => (chart.dependencies.some((d) => d.key === p[0] && d.chart) ? p.slice(1) : p);
   const reported = new Set<string>();
   const walk = (v: unknown, p: string[]) => {
     if (!isPlainObject(v)) return;
     const e = getPath(eff, p).value;
-    const touchesImage = ['repository', 'tag', 'registry', 'digest', 'image', 'sha'].some((k) => k in v && k !== 'image' || (k === 'image' && typeof v.image === 'string'));
-    if (isPlainObject(e) && typeof e.repository === 'string' && touchesImage) {
+    // An image object: repository (or image) with tag/digest siblings, as most charts split it.
+    const split = isPlainObject(e) && ('tag' in e || 'digest' in e || 'sha' in e);
+    const repo = isPlainObject(e) ? (typeof e.repository === 'string' ? e.repository : split && typeof e.image === 'string' ? e.image : undefined) : undefined;
+    if (isPlainObject(e) && repo !== undefined && ['repository', 'tag', 'registry', 'digest', 'sha', 'image'].some((k) => k in v)) {
       const where = joinPath(p);
-      const repo = e.repository;
       const tag = typeof e.tag === 'string' || typeof e.tag === 'number' ? String(e.tag) : '';
       const digest = typeof e.digest === 'string' && e.digest !== '' ? e.digest : typeof e.sha === 'string' && e.sha !== '' ? e.sha : '';
       const inRepo = parseImage(repo);
       const c = chartOf(p);
       if (tag === 'latest' || inRepo.tag === 'latest') {
-        add(ReleaseCheck.IMAGE, `${where}.tag`, `helm value ${where} sets image ${repo}:latest, a floating tag; pin an exact tag or digest (chart ${c.name} ${c.version})`);
-      } else if (tag === '' && !digest && !inRepo.tag && !inRepo.digest && !c.appVersion) {
-        add(ReleaseCheck.IMAGE, `${where}.tag`, `helm value ${where} sets image ${repo} without a tag, and chart ${c.name} ${c.version} has no appVersion to default it to; set ${where}.tag to an exact version`);
+        add(ReleaseCheck.IMAGE, `${where}.tag`, `helm value ${where} sets image ${inRepo.name}:latest, a floating tag; pin an exact tag or digest (chart ${c.name} ${c.version})`);
+      } else if (tag === '' && !digest && !inRepo.tag && !inRepo.digest && !c.appVersion && !c.reads.isDefaulted([...inChart(p), 'tag'])) {
+        add(ReleaseCheck.IMAGE, `${where}.tag`, `helm value ${where} sets image ${repo} without a tag, and chart ${c.name} ${c.version} has no appVersion `
+          + `and no template default for it; set ${where}.tag to an exact version`);
       }
       reported.add(where);
     }
     for (const [k, x] of Object.entries(v)) {
-      if (k === 'image' && typeof x === 'string') {
+      if (k === 'image' && typeof x === 'string' && !split) {
         const problem = imagePinProblem(x);
         const where = joinPath([...p, k]);
         if (problem) add(ReleaseCheck.IMAGE, where, `helm value ${where}: image "${x}" ${problem}; pin an exact tag or digest`);

@@ -25,6 +25,24 @@ export class ValuePathIndex {
     n.whole = true;
   }
 
+  /** Records that templates pass `path` to `default`, `include` or a similar function (its empty value may be replaced). */
+  public addDefaulted(path: string[]): void {
+    let n = this.root;
+    for (const k of path) n = child(n, k);
+    n.defaulted = true;
+  }
+
+  /** True when some template passes `path` (or an object holding it) to `default`, `include` or a similar function. */
+  public isDefaulted(path: string[]): boolean {
+    let n: IndexNode | undefined = this.root;
+    for (const k of path) {
+      n = n.children.get(k);
+      if (!n) return false;
+      if (n.defaulted) return true;
+    }
+    return false;
+  }
+
   /** True when `path` or one of its prefixes is passed whole. */
   public isWhole(path: string[]): boolean {
     let n: IndexNode | undefined = this.root;
@@ -60,11 +78,12 @@ export class ValuePathIndex {
 interface IndexNode {
   read: boolean;
   whole: boolean;
+  defaulted: boolean;
   readonly children: Map<string, IndexNode>;
 }
 
 function newNode(): IndexNode {
-  return { read: false, whole: false, children: new Map() };
+  return { read: false, whole: false, defaulted: false, children: new Map() };
 }
 
 function child(n: IndexNode, k: string): IndexNode {
@@ -83,6 +102,7 @@ const ROOT: Dot = { kind: 'root' };
 const UNKNOWN: Dot = { kind: 'unknown' };
 const BUILTIN_OBJECTS = new Set(['Values', 'Chart', 'Release', 'Capabilities', 'Template', 'Files', 'Subcharts']);
 const WHOLE_FUNCTIONS = /\b(toYaml|toJson|toPrettyJson|toRawJson|mustToJson|mustToPrettyJson|mustToRawJson|tpl|include|template|merge|mergeOverwrite|mustMerge|mustMergeOverwrite|deepCopy|mustDeepCopy|dict|list|keys|pick|omit|hasKey|get|pluck|values|range|toString|toStrings|join|concat|empty)\b/;
+const DEFAULTING_FUNCTIONS = /\b(default|include|template|dict|coalesce|ternary|required)\b/;
 const ACTION = /\{\{-?([\s\S]*?)-?\}\}/g;
 const STRING = /"(?:[^"\\]|\\.)*"|`[^`]*`/g;
 const CHAIN = /(^|[^\w.$\])])(\$[A-Za-z0-9_]*)?((?:\.[A-Za-z_][A-Za-z0-9_]*)+|\.(?![\w.]))/g;
@@ -117,7 +137,9 @@ function scanOne(text: string, index: ValuePathIndex): void {
       continue;
     }
     const whole = WHOLE_FUNCTIONS.test(body) || word === 'range';
-    references(body, top, index, whole);
+    // `default .Chart.AppVersion` only helps where the chart has an appVersion (checked on its own).
+    const defaulted = DEFAULTING_FUNCTIONS.test(body.replace(/\bdefault\s+\$?\.Chart\.AppVersion\b/g, ''));
+    references(body, top, index, whole, defaulted);
     if (word === 'else') {
       // `else` of a with: `.` is the outer dot again; `else with X` / `else if X`: a new branch.
       const frame = stack.pop()!;
@@ -159,7 +181,7 @@ function scanOne(text: string, index: ValuePathIndex): void {
 }
 
 /** Every values path an action mentions, recorded as read (and whole when the action hands it to a function). */
-function references(body: string, frame: Frame, index: ValuePathIndex, whole: boolean): void {
+function references(body: string, frame: Frame, index: ValuePathIndex, whole: boolean, defaulted: boolean): void {
   const found: string[][] = [];
   // index X "a" "b" before strings are blanked out.
   for (const m of body.matchAll(/\bindex\s+(\$?[A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\.)\s+((?:(?:"[^"]*"|`[^`]*`)\s*)+)/g)) {
@@ -176,6 +198,7 @@ function references(body: string, frame: Frame, index: ValuePathIndex, whole: bo
   for (const p of found) {
     index.addRead(p);
     if (whole) index.addWhole(p);
+    if (defaulted) index.addDefaulted(p);
   }
 }
 

@@ -197,7 +197,7 @@ test('an image set through values on latest, or without a tag where the chart ha
     [ReleaseCheck.IMAGE, 'controllerManager.manager.image.tag', `Application kueue (${at(0)}): helm value controllerManager.manager.image sets image `
       + 'us-central1-docker.pkg.dev/k8s-staging-images/kueue/kueue:latest, a floating tag; pin an exact tag or digest (chart kueue 0.19.2)'],
     [ReleaseCheck.IMAGE, 'image.tag', `Application jobset (${at(1)}): helm value image sets image registry.k8s.io/jobset/jobset without a tag, `
-      + 'and chart jobset 0.12.0 has no appVersion to default it to; set image.tag to an exact version'],
+      + 'and chart jobset 0.12.0 has no appVersion and no template default for it; set image.tag to an exact version'],
   ]);
   // The EFA chart's appVersion (v0.5.4) is the tag when none is set: pinned.
   expect(result.findings.filter((f) => f.application === 'efa')).toEqual([]);

@@ -46,6 +46,17 @@ describe('scanTemplates', () => {
     expect(index.keysUnder(['image']).sort()).toEqual(['repository', 'tag']);
   });
 
+  test('records values whose empty value a template replaces (default, include), but not `default .Chart.AppVersion`', () => {
+    const t = scanTemplates([[
+      'a: {{ .Values.kubectl.tag | default $k8sVersion }}',
+      'b: {{ include "x.image" (list .Values.runtime.image .) }}',
+      'c: {{ .Values.controller.tag | default .Chart.AppVersion }}',
+    ].join('\n')]);
+    expect(t.isDefaulted(['kubectl', 'tag'])).toBe(true);
+    expect(t.isDefaulted(['runtime', 'image', 'tag'])).toBe(true);
+    expect(t.isDefaulted(['controller', 'tag'])).toBe(false);
+  });
+
   test('template actions are stripped so a templated CRD parses', () => {
     expect(stripTemplateActions('{{- if .Values.crds.enabled }}\nkind: CustomResourceDefinition\n  labels:\n    {{- include "x" . | nindent 4 }}\nname: {{ .Values.name }}\n{{- end }}'))
       .toBe('kind: CustomResourceDefinition\n  labels:\nname: ');
