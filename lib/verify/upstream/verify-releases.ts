@@ -87,7 +87,7 @@ export interface VerifyReleasesResult {
   readonly findings: ReleaseFinding[];
   /** What each Application installs. */
   readonly releases: ReleaseRender[];
-  /** The upstream directory used. */
+  /** The upstream directory used (empty when the output has no Application). */
   readonly upstreamDir: string;
   /** kubectl renders run (cache misses) and answered from the cache. */
   readonly renders: { readonly run: number; readonly cached: number };
@@ -122,6 +122,8 @@ interface Work {
 export function verifyReleases(objects: unknown, options: VerifyReleasesOptions = {}): VerifyReleasesResult {
   const docs = collectOutputDocuments(objects);
   const apps = parseApplications(docs);
+  // Nothing installs a release: nothing to check against upstream, and no directory needed.
+  if (apps.length === 0) return { findings: [], releases: [], upstreamDir: '', renders: { run: 0, cached: 0 } };
   let upstreamDir: string;
   try {
     upstreamDir = resolveUpstreamDir(options.upstreamDir);
@@ -431,7 +433,6 @@ function otherVersions(loc: UpstreamLocation, sources: UpstreamSource[], ctx: Ch
 }
 
 function notVerified(apps: ParsedApplication[]): string {
-  if (apps.length === 0) return 'no Application in the output needed it';
   return `the ${apps.length} Application${apps.length === 1 ? '' : 's'} ${apps.map((a) => `${a.name} (${a.location})`).join(', ')}`;
 }
 

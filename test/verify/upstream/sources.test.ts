@@ -172,3 +172,8 @@ describe('fetchUpstream', () => {
     expect(fs.existsSync(path.join(tmp, 'kueue/0.19.2/charts/kueue/templates/_helpers.tpl'))).toBe(true);
   });
 });
+
+test('an output without Applications needs no upstream directory', () => {
+  const result = verifyReleases(output({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } }), { upstreamDir: path.join(os.tmpdir(), 'no-such-upstream') });
+  expect(result).toEqual({ findings: [], releases: [], upstreamDir: '', renders: { run: 0, cached: 0 } });
+});
