@@ -3,6 +3,7 @@
 export * from './schemas';
 export * from './k8s';
 export * from './terraform';
+export * from './upstream';
 export * from './platform/model';
 export * from './platform/model-builder';
 export * from './platform/verify-references';

@@ -63,3 +63,46 @@ export interface ReleaseRender {
   /** The Helm values the Application sets, merged over the chart's values.yaml (Helm sources). */
   readonly effectiveValues?: { [key: string]: unknown };
 }
+
+/** What a release finding is about. */
+export enum ReleaseCheck {
+  /** The Application's source has no upstream artifact to check against (or it is incomplete). */
+  UPSTREAM_SOURCE = 'upstream-source',
+  /** A Helm value the chart does not have. */
+  HELM_VALUE = 'helm-value',
+  /** The merged Helm values break the chart's values.schema.json. */
+  HELM_SCHEMA = 'helm-schema',
+  /** An image that is not pinned (latest, no tag, a placeholder). */
+  IMAGE = 'image',
+  /** The release's declaration (`cnai.io/provides`) does not match what upstream ships. */
+  PROVIDES = 'provides',
+  /** A kustomize patch that matches nothing or changes nothing. */
+  PATCH = 'patch',
+  /** A remote resource inside a vendored kustomization with no vendored stand-in. */
+  REMOTE_RESOURCE = 'remote-resource',
+  /** `kubectl kustomize` failed. */
+  RENDER = 'render',
+  /** A rendered object breaks the schema of its kind (or a rule the API server enforces). */
+  SCHEMA = 'schema',
+  /** Configuration embedded in a ConfigMap has fields its Go type does not declare. */
+  EMBEDDED_CONFIG = 'embedded-config',
+  /** One object installed by two owners. */
+  OWNERSHIP = 'ownership',
+}
+
+/** One problem of a release, named from both ends (the Application and the upstream artifact). */
+export interface ReleaseFinding {
+  /** Application name (or `output` for the output's own objects). */
+  readonly application: string;
+  /** File and document index of the Application in the output (`dist/0000-x.k8s.yaml#12`). */
+  readonly location: string;
+  /** What kind of check found it. */
+  readonly check: ReleaseCheck;
+  /**
+   * Where in the Application or the rendered object (a Helm value path, a patch index, a JSON path).
+   * @default - the whole Application
+   */
+  readonly path?: string;
+  /** What is wrong, where upstream says otherwise, and the fix. */
+  readonly message: string;
+}
