@@ -175,8 +175,12 @@ export const OPERATOR_SOURCES = {
   katib: { repoUrl: 'https://github.com/kubeflow/katib', path: 'manifests/v1beta1/installs/katib-standalone', revision: OPERATORS.katib.version, chosen: OPERATORS.katib.chosen } as PinnedGitPath,
   /** Kubeflow notebook controller. */
   notebookController: { repoUrl: 'https://github.com/kubeflow/notebooks', path: 'components/notebook-controller/config/base', revision: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedGitPath,
-  /** Prometheus operator: the repository's root kustomization (CRDs, RBAC, deployment). */
-  prometheusOperator: { repoUrl: 'https://github.com/prometheus-operator/prometheus-operator', path: '.', revision: OPERATORS.prometheusOperator.version, chosen: OPERATORS.prometheusOperator.chosen } as PinnedGitPath,
+  /**
+   * kube-prometheus-stack: the Prometheus operator with its CRDs, a Prometheus, Alertmanager, Grafana, node exporter
+   * and kube-state-metrics. Chart 88.3.0 is the newest whose appVersion is OPERATORS.prometheusOperator (v0.93.0:
+   * 88.0.0 to 88.3.0 carry it, 88.4.0 moves to v0.93.1), so the operator and CRDs installed are the ones the verifier checks.
+   */
+  kubePrometheusStack: { repoUrl: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.3.0', chosen: '2026-12-06' } as PinnedHelmChart,
   /** OpenTelemetry operator (needs cert-manager for its webhook certificate). */
   opentelemetryOperator: { repoUrl: 'https://github.com/open-telemetry/opentelemetry-operator', path: 'config/default', revision: OPERATORS.opentelemetryOperator.version, chosen: OPERATORS.opentelemetryOperator.chosen } as PinnedGitPath,
   /** Kubeflow Pipelines (optional): its CRDs and cluster roles, applied before the install itself. */

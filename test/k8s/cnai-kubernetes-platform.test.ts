@@ -84,7 +84,7 @@ describe('example k8s-platform', () => {
     for (const o of objects) expect(o.metadata.annotations?.[WAVE]).toMatch(/^-?\d+$/);
     const wave = (kind: string, name: string) => Number(one(objects, kind, name).metadata.annotations[WAVE]);
     expect(wave('Application', 'kueue')).toBeLessThan(wave('ClusterQueue', 'team-vision'));
-    expect(wave('Application', 'prometheus-operator')).toBeLessThan(wave('ServiceMonitor', 'dcgm-exporter'));
+    expect(wave('Application', 'kube-prometheus-stack')).toBeLessThan(wave('ServiceMonitor', 'dcgm-exporter'));
     expect(wave('Namespace', 'team-vision')).toBeLessThan(wave('LocalQueue', 'team-vision'));
   });
 });

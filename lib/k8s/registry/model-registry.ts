@@ -9,6 +9,7 @@ import { DATA_SERVICES, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { assertNamespacesDeclared } from '../pod-security';
 import { DataServiceNamespace } from '../retrieval/data-service-namespace';
+import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** A workload allowed to use the registry. */
@@ -51,9 +52,14 @@ export interface ModelRegistryProps {
   readonly clients?: RegistryClient[];
   /**
    * The Prometheus pods that scrape the registry's metrics (MLflow).
-   * @default - pods labelled app.kubernetes.io/name=prometheus in namespace "monitoring"
+   * @default - the metrics backend's scraper
    */
   readonly metricsScraper?: WorkloadSelector;
+  /**
+   * The metrics backend that scrapes the registry's metrics.
+   * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
+   */
+  readonly metricsBackend?: IMetricsBackend;
 }
 
 /** Where a registered model version's files are, as the registry reports it. */
@@ -143,7 +149,7 @@ export class ModelRegistry extends Construct {
         backend: this.backend,
         options: engine.mlflowOptions ?? {},
         replicas: this.replicas,
-        metricsScraper: props.metricsScraper ?? WorkloadSelector.inNamespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
+        metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
       });
       this.host = this.mlflow.host;
       this.port = MLFLOW_PORT;

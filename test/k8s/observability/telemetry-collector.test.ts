@@ -145,7 +145,13 @@ describe('TelemetryCollector', () => {
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } }, podSelector: { matchLabels: { app: 'chat' } } }],
         ports: [{ protocol: 'TCP', port: 4317 }, { protocol: 'TCP', port: 4318 }],
       },
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8888 }] },
+      {
+        from: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
+        }],
+        ports: [{ protocol: 'TCP', port: 8888 }],
+      },
     ]);
     const egress = ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'team-a' && p.metadata.name.startsWith('allow-to-'));
     expect(egress.map((p) => p.spec.egress[0].ports[0].port).sort()).toEqual([4317, 4318]);

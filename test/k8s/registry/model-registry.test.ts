@@ -110,7 +110,7 @@ describe('ModelRegistry (MLflow)', () => {
     expect(ingress).toHaveLength(4);
     expect(ingress.map((r: any) => r.from[0].podSelector.matchLabels)).toEqual([
       { 'cnai.io/data-service': 'mlflow', 'app.kubernetes.io/component': 'model-registry-job' },
-      { 'app.kubernetes.io/name': 'prometheus' },
+      { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' },
       { app: 'finetune' },
       { app: 'chat' },
     ]);

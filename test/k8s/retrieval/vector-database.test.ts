@@ -212,7 +212,10 @@ describe('VectorDatabase (Qdrant)', () => {
     const froms = ingress.map((r: any) => r.from[0]);
     expect(froms).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-rag' } }, podSelector: { matchLabels: { app: 'rag-api' } } });
     expect(froms).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-rag' } }, podSelector: { matchLabels: { app: 'indexer' } } });
-    expect(froms).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } });
+    expect(froms).toContainEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
+    });
     expect(ingress.every((r: any) => r.from.length > 0)).toBe(true); // an empty "from" would admit everyone
     expect(ingress).toHaveLength(5);
     // The client's default-deny team namespace gets its egress opened to the database.
