@@ -1,9 +1,9 @@
 import { Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, isGpuPool, poolsAffinity, poolsTolerations, supportsMig } from './node-pool';
 import { apiServerEgress, DEFAULT_VPC_CIDR, isIpv4Cidr, tcpPorts } from './common/egress';
 import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from './common/namespace-isolation';
+import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, isGpuPool, poolsAffinity, poolsTolerations, supportsMig } from './node-pool';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from './operators';
 import {
   PodSecurityLevel, REASON_ANNOTATION, SYNC_WAVE_ANNOTATION, createNamespace, restrictedContainerSecurityContext, restrictedPodSecurityContext,

@@ -16,10 +16,10 @@ import { DRIFT_METRICS } from '../../core/metrics';
 import { NAME_RULES, assertName, shorten } from '../../core/names';
 import { DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES, imageRef } from '../../core/versions';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
+import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { WorkloadSelector } from '../workload-selector';
-import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
 
 /** The statistical test that compares the two windows. */
 export enum DriftTest {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { DashboardPanel, GrafanaDashboard, PanelKind, PanelUnit } from './grafana-dashboard';
-import { IMetricsBackend } from '../operators';
 import { DCGM_METRICS, KUEUE_METRICS, LLM_SERVICE_METRIC_LABEL, MetricDefinition, VLLM_METRICS, VLLM_METRIC_DEFINITIONS, VLLM_MODEL_LABEL } from '../../core/metrics';
+import { IMetricsBackend } from '../operators';
 
 /** Props of {@link PlatformDashboards}. */
 export interface PlatformDashboardsProps {

@@ -10,7 +10,8 @@ export * from './helm-releases';
 export * from './platform-operators';
 export * from './metrics-backend';
 export {
-  AlertReceiver, AlertReceiverKind, GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION, KUBE_PROMETHEUS_STACK, KubePrometheusStack, PROMETHEUS_RESOURCES,
+  AlertReceiver, AlertReceiverKind, GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION, KUBE_PROMETHEUS_STACK, KubePrometheusStack,
+  PROMETHEUS_RESOURCES,
 } from './kube-prometheus-stack';
 export type { ComponentResources, KubePrometheusStackProps, MonitoringSecretKey, SlackReceiverOptions } from './kube-prometheus-stack';
 export type { CertManagerReleaseProps } from './cert-manager';

@@ -292,6 +292,111 @@ export class KubePrometheusStack implements IMetricsBackend {
     return DEFAULT ?? (DEFAULT = new KubePrometheusStack());
   }
 
+  /** What the release puts into the cluster that the platform's objects refer to, with the chart template of each. */
+  public static provides(): ReleaseProvides {
+    const ns = K.namespace;
+    const tcp = (name: string, containerPort: number) => ({ name, containerPort });
+    const workloads: ProvidedWorkload[] = [
+      {
+        name: `prometheus-${PROMETHEUS}`,
+        podLabels: { ...POD_LABELS.prometheus },
+        ports: [tcp('http-web', K.prometheusPort), tcp('reloader-web', K.reloaderPort)],
+        serviceAccount: PROMETHEUS,
+        // The operator turns the chart's Prometheus resource into this StatefulSet.
+        template: 'templates/prometheus/prometheus.yaml',
+      },
+      {
+        name: `alertmanager-${ALERTMANAGER}`,
+        podLabels: { ...POD_LABELS.alertmanager },
+        ports: [
+          tcp('http-web', K.alertmanagerPort), tcp('mesh-tcp', K.alertmanagerMeshPort),
+          { name: 'mesh-udp', containerPort: K.alertmanagerMeshPort, protocol: 'UDP' }, tcp('reloader-web', K.reloaderPort),
+        ],
+        serviceAccount: ALERTMANAGER,
+        template: 'templates/alertmanager/alertmanager.yaml',
+      },
+      {
+        name: K.grafana,
+        podLabels: { ...POD_LABELS.grafana },
+        ports: [tcp('grafana', K.grafanaPort), tcp('gossip-tcp', 9094), { name: 'gossip-udp', containerPort: 9094, protocol: 'UDP' }, tcp('profiling', 6060)],
+        serviceAccount: K.grafana,
+        template: 'charts/grafana/templates/deployment.yaml',
+      },
+      {
+        name: K.operator,
+        podLabels: { ...POD_LABELS.operator },
+        ports: [tcp('http', K.operatorPort)],
+        serviceAccount: K.operator,
+        template: 'templates/prometheus-operator/deployment.yaml',
+      },
+      {
+        name: K.kubeStateMetrics,
+        podLabels: { ...POD_LABELS.kubeStateMetrics },
+        ports: [tcp('http', K.kubeStateMetricsPort), tcp('metrics', K.kubeStateMetricsTelemetryPort)],
+        serviceAccount: K.kubeStateMetrics,
+        template: 'charts/kube-state-metrics/templates/deployment.yaml',
+      },
+      {
+        name: K.nodeExporter,
+        podLabels: { ...POD_LABELS.nodeExporter },
+        ports: [tcp('http-metrics', K.nodeExporterPort)],
+        serviceAccount: K.nodeExporter,
+        hostNetwork: true,
+        template: 'charts/prometheus-node-exporter/templates/daemonset.yaml',
+      },
+    ];
+    const services: ProvidedService[] = [
+      {
+        name: PROMETHEUS,
+        ports: [{ name: 'http-web', port: K.prometheusPort }, { name: 'reloader-web', port: K.reloaderPort }],
+        selector: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': PROMETHEUS },
+        template: 'templates/prometheus/service.yaml',
+      },
+      {
+        name: ALERTMANAGER,
+        ports: [{ name: 'http-web', port: K.alertmanagerPort }, { name: 'reloader-web', port: K.reloaderPort }],
+        selector: { 'app.kubernetes.io/name': 'alertmanager', 'alertmanager': ALERTMANAGER },
+        template: 'templates/alertmanager/service.yaml',
+      },
+      {
+        name: K.grafana,
+        ports: [{ name: 'http-web', port: K.grafanaServicePort, targetPort: K.grafanaPort }],
+        selector: { ...POD_LABELS.grafana },
+        template: 'charts/grafana/templates/service.yaml',
+      },
+      {
+        name: K.operator,
+        ports: [{ name: 'http', port: K.operatorPort }],
+        selector: { app: POD_LABELS.operator.app, release: RELEASE },
+        template: 'templates/prometheus-operator/service.yaml',
+      },
+      {
+        name: K.kubeStateMetrics,
+        ports: [{ name: 'http', port: K.kubeStateMetricsPort }],
+        selector: { ...POD_LABELS.kubeStateMetrics },
+        template: 'charts/kube-state-metrics/templates/service.yaml',
+      },
+      {
+        name: K.nodeExporter,
+        ports: [{ name: 'http-metrics', port: K.nodeExporterPort }],
+        selector: { ...POD_LABELS.nodeExporter },
+        template: 'charts/prometheus-node-exporter/templates/service.yaml',
+      },
+    ];
+    return {
+      customResources: [{
+        group: 'monitoring.coreos.com',
+        kinds: ['Alertmanager', 'AlertmanagerConfig', 'PodMonitor', 'Probe', 'Prometheus', 'PrometheusAgent', 'PrometheusRule', 'ScrapeConfig', 'ServiceMonitor', 'ThanosRuler'],
+      }],
+      services: services.map((x) => ({ ...x, namespace: ns })),
+      workloads: workloads.map((w) => ({ ...w, namespace: ns })),
+      objects: [
+        { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', name: PROMETHEUS, namespace: ns, template: 'templates/prometheus/prometheus.yaml' },
+        { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', name: ALERTMANAGER, namespace: ns, template: 'templates/alertmanager/alertmanager.yaml' },
+      ],
+    };
+  }
+
   public readonly backendName = 'kube-prometheus-stack';
   /** The release (an Argo CD Application of the operators chart). */
   public readonly release: OperatorRelease;
@@ -386,111 +491,6 @@ export class KubePrometheusStack implements IMetricsBackend {
     });
   }
 
-  /** What the release puts into the cluster that the platform's objects refer to, with the chart template of each. */
-  public static provides(): ReleaseProvides {
-    const ns = K.namespace;
-    const tcp = (name: string, containerPort: number) => ({ name, containerPort });
-    const workloads: ProvidedWorkload[] = [
-      {
-        name: `prometheus-${PROMETHEUS}`,
-        podLabels: { ...POD_LABELS.prometheus },
-        ports: [tcp('http-web', K.prometheusPort), tcp('reloader-web', K.reloaderPort)],
-        serviceAccount: PROMETHEUS,
-        // The operator turns the chart's Prometheus resource into this StatefulSet.
-        template: 'templates/prometheus/prometheus.yaml',
-      },
-      {
-        name: `alertmanager-${ALERTMANAGER}`,
-        podLabels: { ...POD_LABELS.alertmanager },
-        ports: [
-          tcp('http-web', K.alertmanagerPort), tcp('mesh-tcp', K.alertmanagerMeshPort),
-          { name: 'mesh-udp', containerPort: K.alertmanagerMeshPort, protocol: 'UDP' }, tcp('reloader-web', K.reloaderPort),
-        ],
-        serviceAccount: ALERTMANAGER,
-        template: 'templates/alertmanager/alertmanager.yaml',
-      },
-      {
-        name: K.grafana,
-        podLabels: { ...POD_LABELS.grafana },
-        ports: [tcp('grafana', K.grafanaPort), tcp('gossip-tcp', 9094), { name: 'gossip-udp', containerPort: 9094, protocol: 'UDP' }, tcp('profiling', 6060)],
-        serviceAccount: K.grafana,
-        template: 'charts/grafana/templates/deployment.yaml',
-      },
-      {
-        name: K.operator,
-        podLabels: { ...POD_LABELS.operator },
-        ports: [tcp('http', K.operatorPort)],
-        serviceAccount: K.operator,
-        template: 'templates/prometheus-operator/deployment.yaml',
-      },
-      {
-        name: K.kubeStateMetrics,
-        podLabels: { ...POD_LABELS.kubeStateMetrics },
-        ports: [tcp('http', K.kubeStateMetricsPort), tcp('metrics', K.kubeStateMetricsTelemetryPort)],
-        serviceAccount: K.kubeStateMetrics,
-        template: 'charts/kube-state-metrics/templates/deployment.yaml',
-      },
-      {
-        name: K.nodeExporter,
-        podLabels: { ...POD_LABELS.nodeExporter },
-        ports: [tcp('http-metrics', K.nodeExporterPort)],
-        serviceAccount: K.nodeExporter,
-        hostNetwork: true,
-        template: 'charts/prometheus-node-exporter/templates/daemonset.yaml',
-      },
-    ];
-    const services: ProvidedService[] = [
-        {
-          name: PROMETHEUS,
-          ports: [{ name: 'http-web', port: K.prometheusPort }, { name: 'reloader-web', port: K.reloaderPort }],
-          selector: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': PROMETHEUS },
-          template: 'templates/prometheus/service.yaml',
-        },
-        {
-          name: ALERTMANAGER,
-          ports: [{ name: 'http-web', port: K.alertmanagerPort }, { name: 'reloader-web', port: K.reloaderPort }],
-          selector: { 'app.kubernetes.io/name': 'alertmanager', 'alertmanager': ALERTMANAGER },
-          template: 'templates/alertmanager/service.yaml',
-        },
-        {
-          name: K.grafana,
-          ports: [{ name: 'http-web', port: K.grafanaServicePort, targetPort: K.grafanaPort }],
-          selector: { ...POD_LABELS.grafana },
-          template: 'charts/grafana/templates/service.yaml',
-        },
-        {
-          name: K.operator,
-          ports: [{ name: 'http', port: K.operatorPort }],
-          selector: { app: POD_LABELS.operator.app, release: RELEASE },
-          template: 'templates/prometheus-operator/service.yaml',
-        },
-        {
-          name: K.kubeStateMetrics,
-          ports: [{ name: 'http', port: K.kubeStateMetricsPort }],
-          selector: { ...POD_LABELS.kubeStateMetrics },
-          template: 'charts/kube-state-metrics/templates/service.yaml',
-        },
-        {
-          name: K.nodeExporter,
-          ports: [{ name: 'http-metrics', port: K.nodeExporterPort }],
-          selector: { ...POD_LABELS.nodeExporter },
-          template: 'charts/prometheus-node-exporter/templates/service.yaml',
-        },
-    ];
-    return {
-      customResources: [{
-        group: 'monitoring.coreos.com',
-        kinds: ['Alertmanager', 'AlertmanagerConfig', 'PodMonitor', 'Probe', 'Prometheus', 'PrometheusAgent', 'PrometheusRule', 'ScrapeConfig', 'ServiceMonitor', 'ThanosRuler'],
-      }],
-      services: services.map((x) => ({ ...x, namespace: ns })),
-      workloads: workloads.map((w) => ({ ...w, namespace: ns })),
-      objects: [
-        { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', name: PROMETHEUS, namespace: ns, template: 'templates/prometheus/prometheus.yaml' },
-        { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager', name: ALERTMANAGER, namespace: ns, template: 'templates/alertmanager/alertmanager.yaml' },
-      ],
-    };
-  }
-
   private values(prometheusResources: ComponentResources): { [key: string]: any } {
     const ns = K.namespace;
     const platformNamespaces = { matchLabels: { ...PLATFORM_NAMESPACE_LABELS } };
@@ -506,19 +506,19 @@ export class KubePrometheusStack implements IMetricsBackend {
     const resources = (r: ComponentResources) => ({ requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { memory: r.memoryLimit } });
     const receiver = this.alertReceiver?.alertmanagerValues() ?? {};
     return {
-      fullnameOverride: FULLNAME,
-      crds: { enabled: true },
+      'fullnameOverride': FULLNAME,
+      'crds': { enabled: true },
       // EKS runs the control plane: these cannot be scraped (their monitors and alerts would fire forever).
-      kubeControllerManager: { enabled: false },
-      kubeScheduler: { enabled: false },
-      kubeEtcd: { enabled: false },
-      kubeProxy: { enabled: false },
-      prometheusOperator: {
+      'kubeControllerManager': { enabled: false },
+      'kubeScheduler': { enabled: false },
+      'kubeEtcd': { enabled: false },
+      'kubeProxy': { enabled: false },
+      'prometheusOperator': {
         admissionWebhooks: { enabled: false },
         tls: { enabled: false },
         resources: resources({ cpuRequest: '100m', memoryRequest: '128Mi', memoryLimit: '512Mi' }),
       },
-      prometheus: {
+      'prometheus': {
         prometheusSpec: {
           replicas: this.prometheusReplicas,
           retention: this.retention,
@@ -540,7 +540,7 @@ export class KubePrometheusStack implements IMetricsBackend {
           ruleNamespaceSelector: platformNamespaces,
         },
       },
-      alertmanager: {
+      'alertmanager': {
         ...receiver,
         alertmanagerSpec: {
           replicas: 1,
@@ -552,11 +552,11 @@ export class KubePrometheusStack implements IMetricsBackend {
           ...receiver.alertmanagerSpec,
         },
       },
-      grafana: {
-        admin: { existingSecret: this.grafanaAdminSecret, userKey: 'admin-user', passwordKey: 'admin-password' },
+      'grafana': {
+        'admin': { existingSecret: this.grafanaAdminSecret, userKey: 'admin-user', passwordKey: 'admin-password' },
         // A Role in the monitoring namespace instead of a ClusterRole reading every ConfigMap and Secret.
-        rbac: { namespaced: true },
-        sidecar: {
+        'rbac': { namespaced: true },
+        'sidecar': {
           dashboards: {
             enabled: true,
             label: GRAFANA_DASHBOARD_LABEL,
@@ -566,11 +566,11 @@ export class KubePrometheusStack implements IMetricsBackend {
             provider: { foldersFromFilesStructure: true },
           },
         },
-        // Egress to the internet is closed anyway; do not try.
-        'grafana.ini': { analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false } },
-        resources: resources({ cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' }),
+        // Its namespace has no way to the internet: do not look for updates.
+        'grafana.ini': { analytics: { check_for_updates: false } },
+        'resources': resources({ cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' }),
         // No Helm test pod (Argo CD does not run Helm tests).
-        testFramework: { enabled: false },
+        'testFramework': { enabled: false },
       },
       'kube-state-metrics': { resources: resources({ cpuRequest: '50m', memoryRequest: '128Mi', memoryLimit: '256Mi' }) },
       'prometheus-node-exporter': { resources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' }) },

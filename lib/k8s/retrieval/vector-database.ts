@@ -8,8 +8,8 @@ import { VectorEngine, VectorEngineKind } from './vector-engine';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
-import { assertNamespacesDeclared } from '../pod-security';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
+import { assertNamespacesDeclared } from '../pod-security';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** A workload allowed to use a vector database. */

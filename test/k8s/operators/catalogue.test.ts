@@ -1,6 +1,5 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { chart, contract as platformContract, cpuPoolContract, gpuPoolContract, ofKind, one } from '../helpers';
 import { GpuInstanceType, KARPENTER, karpenterInterruptionQueueName, PlatformContract, TaintEffect } from '../../../lib/core';
 import { OPERATORS, OPERATOR_SOURCES } from '../../../lib/core/versions';
 import {
@@ -8,6 +7,7 @@ import {
   PodSecurityLevel, ReleaseSource, syncWaveOf,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
+import { chart, contract as platformContract, cpuPoolContract, gpuPoolContract, ofKind, one } from '../helpers';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 

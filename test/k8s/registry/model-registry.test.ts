@@ -118,6 +118,18 @@ describe('ModelRegistry (MLflow)', () => {
     expect(egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[53, 53], [80], [443], [5432]]);
   });
 
+  test('its own namespace denies everything but DNS and the declared flows, and is labelled for Prometheus\' selection', () => {
+    const { chart } = mlflow();
+    const o = synthValid(chart);
+    expect(one(o, 'Namespace', 'mlflow').metadata.labels['app.kubernetes.io/part-of']).toBe('cnai-platform');
+    const policies = ofKind(o, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'mlflow');
+    expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny', 'allow-dns', 'mlflow-ingress', 'mlflow-egress', 'mlflow-jobs']);
+    expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    // Prometheus reaches the metrics port the ServiceMonitor scrapes (the server's port, "http").
+    expect(one(o, 'ServiceMonitor', 'mlflow').spec.endpoints[0].port).toBe('http');
+    expect(policies[2].spec.ingress[1].ports).toEqual([{ protocol: 'TCP', port: 5000 }]);
+  });
+
   test('training gets a read-write connection, serving a read-only one, each as env vars and Secret references', () => {
     const { chart, trainer, server, registry, team } = mlflow();
     expect(trainer.env()).toEqual([
