@@ -425,8 +425,12 @@ export const OPERATOR_SOURCES = {
    * the kubebuilder structure "not meant for the consumer".
    */
   notebookController: { repoUrl: 'https://github.com/kubeflow/notebooks', path: 'components/notebook-controller/config/overlays/kubeflow', revision: OPERATORS.notebooks.version, chosen: OPERATORS.notebooks.chosen } as PinnedGitPath,
-  /** Prometheus operator: the repository's root kustomization (CRDs, RBAC, deployment). */
-  prometheusOperator: { repoUrl: 'https://github.com/prometheus-operator/prometheus-operator', path: '.', revision: OPERATORS.prometheusOperator.version, chosen: OPERATORS.prometheusOperator.chosen } as PinnedGitPath,
+  /**
+   * kube-prometheus-stack: the Prometheus operator with its CRDs, a Prometheus, Alertmanager, Grafana, node exporter
+   * and kube-state-metrics. Chart 88.3.0 is the newest whose appVersion is OPERATORS.prometheusOperator (v0.93.0:
+   * 88.0.0 to 88.3.0 carry it, 88.4.0 moves to v0.93.1), so the operator and CRDs installed are the ones the verifier checks.
+   */
+  kubePrometheusStack: { repoUrl: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.3.0', chosen: '2026-12-06' } as PinnedHelmChart,
   /**
    * OpenTelemetry operator: its Helm chart (opentelemetry-helm-charts, chart 0.122.0 is the only
    * one with appVersion 0.158.0). The operator repository's config/default is a development

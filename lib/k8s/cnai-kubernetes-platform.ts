@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
 import { GpuSharing, NvidiaGpuSupport } from './nvidia-gpu-support';
-import { InstallPhase, OperatorRelease, syncWaveOf, OperatorRendering, PlatformOperators } from './operators';
+import { PlatformMonitoring } from './observability/platform-monitoring';
+import { InstallPhase, KubePrometheusStack, OperatorCatalogue, OperatorRelease, syncWaveOf, OperatorRendering, PlatformOperators } from './operators';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION } from './pod-security';
+import { SecretSource } from './retrieval/secret-source';
 import { ContainerDefaults, TeamNamespace } from './team-namespace';
 import { NodePoolProvisioner, PlatformContract } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
@@ -85,6 +87,23 @@ export interface CnaiKubernetesPlatformProps extends ChartProps {
    * @default - none
    */
   readonly serviceMonitorLabels?: { [key: string]: string };
+  /**
+   * The metrics backend. Its release replaces the catalogue's kube-prometheus-stack release in
+   * the operators chart (so customize the stack here, e.g. its alert receiver, not as a release),
+   * and the monitoring namespace gets its NetworkPolicies (PlatformMonitoring).
+   * @default KubePrometheusStack.platformDefault()
+   */
+  readonly metricsBackend?: KubePrometheusStack;
+  /**
+   * The VPC's address block, for NetworkPolicies that reach nodes or the API server's private endpoint.
+   * @default "10.0.0.0/16" (the AWS layer's default VPC)
+   */
+  readonly vpcCidr?: string;
+  /**
+   * Where Grafana's admin credentials come from (see PlatformMonitoring).
+   * @default - a Secret the user creates
+   */
+  readonly grafanaAdmin?: SecretSource;
 }
 
 /**
@@ -106,6 +125,10 @@ export class CnaiKubernetesPlatform extends Chart {
   public readonly queues: KueueQueues;
   /** Team namespaces by team name. */
   public readonly teams: { [name: string]: TeamNamespace } = {};
+  /** The metrics backend. */
+  public readonly metricsBackend: KubePrometheusStack;
+  /** The monitoring namespace's flows, StorageClass and Grafana Secret, when the operators chart installs the stack. */
+  public readonly monitoring?: PlatformMonitoring;
 
   constructor(scope: Construct, id: string, props: CnaiKubernetesPlatformProps) {
     super(scope, id, props);
@@ -116,13 +139,20 @@ export class CnaiKubernetesPlatform extends Chart {
     for (const c of props.contract.nodePools) this.addPool(where, NodePoolReference.fromContract(c));
     for (const p of props.nodePools ?? []) this.addPool(where, p);
 
+    this.metricsBackend = props.metricsBackend ?? KubePrometheusStack.platformDefault();
     if (!props.withoutOperators) {
+      const releases = props.operatorReleases ?? OperatorCatalogue.platformDefaults();
+      const stackName = this.metricsBackend.release.name;
       this.operators = new PlatformOperators(scope, `${id}-operators`, {
-        releases: props.operatorReleases,
+        // The stack's own release, with the props of the backend the platform's objects use.
+        releases: props.metricsBackend ? releases.map((r) => (r.name === stackName ? this.metricsBackend.release : r)) : releases,
         rendering: props.operatorRendering,
         kubernetesVersion: k8sVersion,
       });
       this.addDependency(this.operators);
+      if (this.operators.release(stackName)) {
+        this.monitoring = new PlatformMonitoring(this, 'Monitoring', { stack: this.metricsBackend, vpcCidr: props.vpcCidr, grafanaAdmin: props.grafanaAdmin });
+      }
     }
 
     const devicePluginPools = Object.values(this.pools).filter((p) => isGpuPool(p) && p.provisioner !== NodePoolProvisioner.AUTO_MODE);
@@ -133,6 +163,8 @@ export class CnaiKubernetesPlatform extends Chart {
         sharing,
         kubernetesVersion: k8sVersion,
         serviceMonitorLabels: props.serviceMonitorLabels,
+        metricsBackend: this.metricsBackend,
+        vpcCidr: props.vpcCidr,
       });
     }
     const gpu = this.gpuSupport;

@@ -5,9 +5,9 @@ import { INodePool, NodePoolReference } from './node-pool';
 import {
   CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
 } from './observability';
-import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, OperatorCatalogue, OperatorRendering } from './operators';
+import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, KubePrometheusStack, OperatorCatalogue, OperatorRendering } from './operators';
 import { ModelRegistry, RegistryEngine } from './registry';
-import { AwsSecretsManagerStore, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
+import { AwsSecretsManagerStore, SecretSource, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
 import { LlmService, LlmTask, ModelSource, ServingBackend } from './serving';
 import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
@@ -53,6 +53,19 @@ export interface CnaiPlatformProps {
    * @default 'documents'
    */
   readonly vectorCollection?: string;
+  /**
+   * The metrics backend (kube-prometheus-stack: retention, volume, alert receiver). Every
+   * monitor, alert, dashboard, autoscaler and metrics NetworkPolicy of the platform uses it.
+   * @default KubePrometheusStack.platformDefault()
+   */
+  readonly metricsBackend?: KubePrometheusStack;
+  /**
+   * Where Grafana's admin credentials come from (the Secret `grafana-admin` of namespace
+   * monitoring, keys `admin-user` and `admin-password`), e.g.
+   * `SecretSource.secretsManager('<platform>-<environment>/grafana')` once the AWS layer creates that secret.
+   * @default - the Secret is created by the user
+   */
+  readonly grafanaAdmin?: SecretSource;
 }
 
 /**
@@ -112,7 +125,10 @@ export class CnaiPlatform extends Construct {
         ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
         : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
       operatorRendering: props.operatorRendering,
+      metricsBackend: props.metricsBackend,
+      grafanaAdmin: props.grafanaAdmin,
     });
+    const metricsBackend = this.platform.metricsBackend;
     this.teams = this.platform.teams;
     if (props.gitRepository) {
       this.bootstrap = new ArgoCdBootstrap(this, 'bootstrap', {
@@ -148,11 +164,13 @@ export class CnaiPlatform extends Construct {
         engine,
         name,
         collections: [{ name: props.vectorCollection ?? 'documents', dimension: vdb.dimension, distance: VectorDistance.COSINE, expectedVectors: vdb.expectedVectors }],
+        metricsBackend,
       });
     }
     this.registry = new ModelRegistry(data, 'registry', {
       contract,
       engine: registryKind === ModelRegistryKind.MLFLOW ? RegistryEngine.mlflow() : RegistryEngine.kubeflow(),
+      metricsBackend,
     });
 
     // Serving.
@@ -175,6 +193,7 @@ export class CnaiPlatform extends Construct {
           task: task === ServedModelTask.EMBED ? LlmTask.EMBED : LlmTask.GENERATE,
           maxModelLen: m.maxModelLen,
           autoscaling: { minReplicas: min, maxReplicas: max },
+          metricsBackend,
         });
       }
       // Flows between served models, and from served models to the vector database.
@@ -194,6 +213,7 @@ export class CnaiPlatform extends Construct {
         namespace: OBSERVABILITY.namespace,
         name: OBSERVABILITY.collectorServiceAccount,
         awsIdentity: identity,
+        metricsBackend,
         exporters: [
           ...(identity ? [CollectorExporter.awsXray({ region: contract.region })] : []),
           CollectorExporter.prometheus('metrics', { port: 9464 }),
@@ -201,11 +221,11 @@ export class CnaiPlatform extends Construct {
       });
       // The model servers, Qdrant and MLflow bring their own monitors; the GPU exporter's
       // and the collector's are made (or found) here.
-      const scraping = new MetricsScraping(obs, 'scraping');
+      const scraping = new MetricsScraping(obs, 'scraping', { metricsBackend });
       if (this.platform.gpuSupport) scraping.add(MetricsScraping.dcgmEndpoint(this.platform.gpuSupport));
       scraping.add(this.collector);
-      new PlatformAlerts(obs, 'alerts', {});
-      new PlatformDashboards(obs, 'dashboards');
+      new PlatformAlerts(obs, 'alerts', { metricsBackend });
+      new PlatformDashboards(obs, 'dashboards', { metricsBackend });
       // Drift, for the models that opt in (KServe): payloads go through the collector to the
       // datasets bucket (the collector's identity may write there: see driftPayloadPrefix), and
       // a scheduled job compares the last day with the same day a week earlier.
@@ -220,6 +240,7 @@ export class CnaiPlatform extends Construct {
             region: contract.region,
             prefix: `${driftPayloadPrefix(m.team)}${m.name}`,
             features: embed ? [DriftFeature.RESPONSE_EMBEDDINGS] : [DriftFeature.PROMPT_TOKENS, DriftFeature.COMPLETION_TOKENS],
+            metricsBackend,
           });
         }
       }

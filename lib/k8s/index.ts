@@ -2,6 +2,7 @@ export * from './node-pool';
 export * from './karpenter-node-class';
 export * from './gpu-node-pool';
 export * from './pod-security';
+export * from './common';
 export * from './operators';
 export * from './nvidia-gpu-support';
 export * from './kueue-queues';

@@ -1,8 +1,10 @@
 import { Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { apiServerEgress, DEFAULT_VPC_CIDR, isIpv4Cidr, tcpPorts } from './common/egress';
+import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from './common/namespace-isolation';
 import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, isGpuPool, poolsAffinity, poolsTolerations, supportsMig } from './node-pool';
-import { InstallPhase, syncWaveOf } from './operators';
+import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from './operators';
 import {
   PodSecurityLevel, REASON_ANNOTATION, SYNC_WAVE_ANNOTATION, createNamespace, restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from './pod-security';
@@ -72,6 +74,16 @@ export interface NvidiaGpuSupportProps {
    * @default - EKS.defaultKubernetesVersion
    */
   readonly kubernetesVersion?: string;
+  /**
+   * The metrics backend whose scraper reads the DCGM exporter.
+   * @default KubePrometheusStack.platformDefault() (the platform's Prometheus)
+   */
+  readonly metricsBackend?: IMetricsBackend;
+  /**
+   * The VPC's address block: the device plugin's config manager reaches the API server there.
+   * @default "10.0.0.0/16" (the AWS layer's default VPC)
+   */
+  readonly vpcCidr?: string;
 }
 
 /** The device plugin config of one pool, as the plugin reads it. */
@@ -112,6 +124,8 @@ export class NvidiaGpuSupport extends Construct {
   public readonly dcgmExporter?: k8s.KubeDaemonSet;
   /** The ServiceMonitor of the DCGM exporter, when enabled. */
   public readonly serviceMonitor?: ServiceMonitor;
+  /** The namespace's default-deny NetworkPolicies and the components' flows. */
+  public readonly isolation: NamespaceIsolation;
 
   constructor(scope: Construct, id: string, props: NvidiaGpuSupportProps) {
     super(scope, id);
@@ -145,7 +159,19 @@ export class NvidiaGpuSupport extends Construct {
       level: PodSecurityLevel.PRIVILEGED,
       reason: 'NVIDIA device plugin: registers GPUs with the kubelet through a hostPath socket directory',
       kubernetesVersion: props.kubernetesVersion,
-      labels: { 'app.kubernetes.io/part-of': 'cnai-platform' },
+      labels: { ...PLATFORM_NAMESPACE_LABELS },
+    });
+    const vpcCidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
+    if (!isIpv4Cidr(vpcCidr)) {
+      throw invalidProp(where, 'vpcCidr', props.vpcCidr, 'not an IPv4 CIDR block', 'give the VPC block, e.g. "10.0.0.0/16"');
+    }
+    // No traffic in or out of the GPU components but DNS and the flows below.
+    this.isolation = NamespaceIsolation.ensure(this, this.namespace);
+    // config-manager reads its node's labels from the API server.
+    this.isolation.allow('device-plugin-api-server', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nvidia-device-plugin' } },
+      policyTypes: ['Egress'],
+      egress: [apiServerEgress(vpcCidr)],
     });
 
     const wave = { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) };
@@ -175,6 +201,12 @@ export class NvidiaGpuSupport extends Construct {
     if (props.dcgmExporter ?? true) {
       const exporter = this.exporter(wave);
       this.dcgmExporter = exporter.daemonSet;
+      const scraper = (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
+      this.isolation.allow('dcgm-exporter-metrics', {
+        podSelector: { matchLabels: exporter.labels },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [scraper.toPeer()], ports: tcpPorts(DCGM_PORT) }],
+      });
       this.serviceMonitor = new ServiceMonitor(this, 'DcgmServiceMonitor', {
         metadata: { name: 'dcgm-exporter', namespace: this.namespace, labels: { ...props.serviceMonitorLabels }, annotations: wave },
         spec: {

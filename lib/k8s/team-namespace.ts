@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ALLOW_DNS_POLICY, DEFAULT_DENY_POLICY, PLATFORM_NAMESPACE_LABELS, allowDnsSpec, defaultDenySpec } from './common/namespace-isolation';
 import { TEAM_LABEL, TeamClusterQueue } from './kueue-queues';
 import { InstallPhase, syncWaveOf } from './operators';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, assertNamespacesDeclared, createNamespace } from './pod-security';
@@ -124,7 +125,9 @@ export interface FlowOptions {
  * A team's namespace with the platform's governance: Pod Security Admission (restricted by
  * default), a ResourceQuota including `requests.nvidia.com/gpu`, a LimitRange, default-deny
  * NetworkPolicies for ingress and egress plus DNS, flows between workloads allowed as
- * objects, RBAC for the team's groups, and its Kueue LocalQueue.
+ * objects, RBAC for the team's groups, and its Kueue LocalQueue. It carries the platform's
+ * namespace labels, so the platform's Prometheus selects the monitors of its workloads;
+ * metrics ports admit the Prometheus pods through the flows of those workloads (e.g. LlmService).
  */
 export class TeamNamespace extends Construct implements INamespaceOwner {
   public readonly namespaceName: string;
@@ -172,7 +175,8 @@ export class TeamNamespace extends Construct implements INamespaceOwner {
       level: this.podSecurity,
       reason: props.podSecurityReason,
       kubernetesVersion: props.kubernetesVersion,
-      labels: { [TEAM_LABEL]: this.team },
+      // The platform's namespace labels: its Prometheus selects the team's monitors (served models).
+      labels: { ...PLATFORM_NAMESPACE_LABELS, [TEAM_LABEL]: this.team },
     });
 
     new k8s.KubeResourceQuota(this, 'Quota', {
@@ -199,21 +203,9 @@ export class TeamNamespace extends Construct implements INamespaceOwner {
       },
     });
 
-    this.policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    this.policy('allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{
-        to: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-        }],
-        ports: [
-          { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-          { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
-        ],
-      }],
-    });
+    // The same namespace-wide default-deny as the platform's own namespaces (NamespaceIsolation).
+    this.policy(DEFAULT_DENY_POLICY, defaultDenySpec());
+    this.policy(ALLOW_DNS_POLICY, allowDnsSpec());
     if (props.allowWithinNamespace ?? true) {
       this.policy('allow-within-namespace', {
         podSelector: {},

@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { chart, contract, cpuPoolContract, gpuPoolContract, ofKind, one, synthApp } from './helpers';
 import { buildApp, exampleContract } from '../../examples/k8s-platform/main';
 import { GpuInstanceType, NodePoolProvisioner, PlatformContract } from '../../lib/core';
-import { CnaiKubernetesPlatform, GpuNodePool, NodePoolReference, scheduleOnPool } from '../../lib/k8s';
+import { AlertReceiver, CnaiKubernetesPlatform, GpuNodePool, KubePrometheusStack, NodePoolReference, scheduleOnPool } from '../../lib/k8s';
 import { assertValidManifests } from '../../lib/verify/k8s';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -84,7 +84,7 @@ describe('example k8s-platform', () => {
     for (const o of objects) expect(o.metadata.annotations?.[WAVE]).toMatch(/^-?\d+$/);
     const wave = (kind: string, name: string) => Number(one(objects, kind, name).metadata.annotations[WAVE]);
     expect(wave('Application', 'kueue')).toBeLessThan(wave('ClusterQueue', 'team-vision'));
-    expect(wave('Application', 'prometheus-operator')).toBeLessThan(wave('ServiceMonitor', 'dcgm-exporter'));
+    expect(wave('Application', 'kube-prometheus-stack')).toBeLessThan(wave('ServiceMonitor', 'dcgm-exporter'));
     expect(wave('Namespace', 'team-vision')).toBeLessThan(wave('LocalQueue', 'team-vision'));
   });
 });
@@ -117,6 +117,27 @@ describe('CnaiKubernetesPlatform', () => {
     expect(ofKind(objects, 'ResourceFlavor').map((f) => f.metadata.name)).toEqual(['system', 'gpu-a10g', 'gpu-auto']);
     expect(ofKind(objects, 'DaemonSet').map((d) => d.metadata.name).sort()).toEqual(['dcgm-exporter', 'nvidia-device-plugin-gpu-a10g']);
     expect(p.operators).toBeDefined();
+  });
+
+  test('the metrics backend: its release in the operators chart, the monitoring namespace\'s flows in the platform chart', () => {
+    const { app } = chart();
+    const stack = new KubePrometheusStack({ alertReceiver: AlertReceiver.webhook({ secretName: 'alert-webhook', key: 'url' }), retention: Duration.days(30) });
+    const p = new CnaiKubernetesPlatform(app, 'p', { contract: c, teams: [{ name: 't', quotas: [{ pool: a10g, gpus: 2 }] }], metricsBackend: stack });
+    expect(p.metricsBackend).toBe(stack);
+    expect(p.operators!.release('kube-prometheus-stack')).toBe(stack.release);
+    const application = one(Testing.synth(p.operators!), 'Application', 'kube-prometheus-stack');
+    expect(application.spec.source.helm.valuesObject.prometheus.prometheusSpec.retention).toBe('30d');
+    expect(application.spec.source.helm.valuesObject.alertmanager.alertmanagerSpec.secrets).toEqual(['alert-webhook']);
+    const objects = Testing.synth(p);
+    const monitoring = ofKind(objects, 'NetworkPolicy').filter((np) => np.metadata.namespace === 'monitoring').map((np) => np.metadata.name);
+    expect(monitoring).toEqual(['default-deny', 'allow-dns', 'prometheus', 'alertmanager', 'grafana', 'prometheus-operator', 'kube-state-metrics']);
+    // The receiver configured on the backend opens Alertmanager's way to it.
+    expect(one(objects, 'NetworkPolicy', 'alertmanager').spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(one(objects, 'StorageClass', 'cnai-gp3-encrypted-retain').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-30');
+    // Without the operators chart, nothing in monitoring.
+    const bare = new CnaiKubernetesPlatform(chart().app, 'bare', { contract: c, teams: [], withoutOperators: true });
+    expect(bare.monitoring).toBeUndefined();
+    expect(ofKind(Testing.synth(bare), 'NetworkPolicy').filter((np) => np.metadata.namespace === 'monitoring')).toEqual([]);
   });
 
   describe('errors', () => {

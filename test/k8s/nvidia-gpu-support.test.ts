@@ -90,6 +90,37 @@ describe('NvidiaGpuSupport', () => {
     expect(ns.metadata.annotations['cnai.io/pod-security-reason']).toMatch(/device plugin/);
   });
 
+  test('the namespace denies every flow but DNS, the device plugin\'s API reads and Prometheus\' scrape of the exporter', () => {
+    expect(one(objects, 'Namespace', 'nvidia-gpu').metadata.labels['app.kubernetes.io/part-of']).toBe('cnai-platform');
+    const policies = ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'nvidia-gpu');
+    expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny', 'allow-dns', 'device-plugin-api-server', 'dcgm-exporter-metrics']);
+    expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policies[2].spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nvidia-device-plugin' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }] }],
+    });
+    expect(policies[3].spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dcgm-exporter' } },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
+        }],
+        ports: [{ protocol: 'TCP', port: 9400 }],
+      }],
+    });
+    // The policies select the pods the DaemonSets run, and the exporter's port is the one the ServiceMonitor scrapes.
+    for (const ds of ofKind(objects, 'DaemonSet')) {
+      const labels = ds.spec.template.metadata.labels;
+      expect(policies.slice(2).some((p) => Object.entries(p.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v))).toBe(true);
+    }
+    expect(one(objects, 'DaemonSet', 'dcgm-exporter').spec.template.spec.containers[0].ports).toEqual([{ name: 'metrics', containerPort: 9400, protocol: 'TCP' }]);
+    expect(render({ vpcCidr: '10.20.0.0/16' }).objects.find((o) => o.metadata.name === 'device-plugin-api-server').spec.egress[0].to)
+      .toEqual([{ ipBlock: { cidr: '10.20.0.0/16' } }]);
+  });
+
   test('whole GPUs and no exporter when asked', () => {
     const r = render({ sharing: [], dcgmExporter: false });
     expect(configOf(r.objects, 'gpu-a10g')).toEqual({ version: 'v1', flags: { migStrategy: 'none', failOnInitError: true } });
@@ -114,6 +145,7 @@ describe('NvidiaGpuSupport', () => {
       }, /invalid pools\[0\] = "auto": EKS Auto Mode nodes run their own NVIDIA device plugin/],
       ['a pool listed twice', () => render({ pools: [a10g, a10g], sharing: [] }), /invalid pools\[1\] = "gpu-a10g": pool listed twice/],
       ['no pools', () => render({ pools: [], sharing: [] }), /invalid pools = \[\]: no GPU pool given/],
+      ['a VPC block that is not a CIDR', () => render({ vpcCidr: '10.0.0.0/40' }), /invalid vpcCidr = "10.0.0.0\/40": not an IPv4 CIDR block/],
     ];
     test.each(cases)('%s', (_name, fn, message) => expect(fn).toThrow(message));
   });

@@ -16,7 +16,8 @@ import { DRIFT_METRICS } from '../../core/metrics';
 import { NAME_RULES, assertName, shorten } from '../../core/names';
 import { DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES, imageRef } from '../../core/versions';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
-import { InstallPhase, syncWaveOf } from '../operators';
+import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
+import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { WorkloadSelector } from '../workload-selector';
 
@@ -237,12 +238,12 @@ export interface DriftMonitorProps {
    */
   readonly jobIdentity?: WorkloadIdentityContract;
   /**
-   * Namespace of the drift alert's PrometheusRule.
-   * @default "monitoring"
+   * The metrics backend that evaluates the drift alerts (their PrometheusRule goes to its rule namespace).
+   * @default KubePrometheusStack.platformDefault() (namespace "monitoring")
    */
-  readonly alertNamespace?: string;
+  readonly metricsBackend?: IMetricsBackend;
   /**
-   * Labels on the PrometheusRule.
+   * Extra labels on the PrometheusRule.
    * @default - none
    */
   readonly ruleLabels?: { [key: string]: string };
@@ -303,6 +304,8 @@ export class DriftMonitor extends Construct {
   public readonly cronJob: k8s.KubeCronJob;
   /** The PrometheusRule. */
   public readonly prometheusRule: PrometheusRule;
+  /** The job's NetworkPolicy (nothing in; DNS, AWS and the collector out). */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
@@ -312,6 +315,7 @@ export class DriftMonitor extends Construct {
       throw invalidProp(where, 'collector', collector.node.path, 'the collector is run by the OpenTelemetry operator, which names the ports of the payload receiver itself',
         'use a TelemetryCollector with deploymentMethod DEPLOYMENT (the default) for payload logs');
     }
+    const backend = props.metricsBackend ?? KubePrometheusStack.platformDefault();
     this.modelName = assertName(where, 'source.modelName', props.source.modelName, NAME_RULES.dns1123Label);
     this.modelNamespace = props.source.namespace;
     if (props.features.length === 0) {
@@ -468,6 +472,22 @@ export class DriftMonitor extends Construct {
       },
     });
 
+    // The job's way out (its namespace denies everything else): DNS, its AWS credentials and
+    // S3 over HTTPS, and OTLP to the collector (whose ingress admits the job, above).
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: base, namespace: collector.namespace, labels: jobLabels, annotations: wave },
+      spec: {
+        podSelector: { matchLabels: jobLabels },
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [
+          dnsEgress(),
+          podIdentityEgress(),
+          httpsEgress(),
+          { to: [collector.workloads().toPeer()], ports: tcpPorts(...collector.otlpReceiver.ports.map((p) => p.port)) },
+        ],
+      },
+    });
+
     // 4. Alerts: drift above the threshold, and a job that stopped reporting.
     const sel = `{model="${this.modelName}", model_namespace="${this.modelNamespace}"}`;
     const stale = 3 * this.interval.toSeconds();
@@ -491,7 +511,7 @@ export class DriftMonitor extends Construct {
     ];
     this.rules.forEach((r) => assertKnownMetrics(where, `rules.${r.alert}.expr`, r.expr));
     this.prometheusRule = new PrometheusRule(this, 'Rules', {
-      metadata: { name: base, namespace: props.alertNamespace ?? 'monitoring', labels: { ...props.ruleLabels }, annotations: wave },
+      metadata: { name: base, namespace: backend.ruleNamespace, labels: { ...backend.monitorLabels, ...props.ruleLabels }, annotations: wave },
       spec: { groups: Lazy.any({ produce: () => renderGroups({ [`cnai.drift.${this.modelNamespace}.${this.modelName}`]: this.rules }) }) },
     });
   }

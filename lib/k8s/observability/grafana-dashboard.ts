@@ -5,7 +5,7 @@ import { assertKnownMetrics } from './promql';
 import { invalidProp } from '../../core/errors';
 import { MetricDefinition, knownMetricOf } from '../../core/metrics';
 import { NAME_RULES, assertName } from '../../core/names';
-import { InstallPhase, syncWaveOf } from '../operators';
+import { GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION, IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** Grafana panel type. */
@@ -120,10 +120,11 @@ export interface GrafanaDashboardProps {
    */
   readonly variables?: DashboardVariable[];
   /**
-   * Namespace of the ConfigMap (one the Grafana sidecar watches).
-   * @default "monitoring"
+   * The metrics backend whose Grafana loads the dashboard: the ConfigMap goes to the namespace
+   * its dashboard sidecar watches, with the label it selects.
+   * @default KubePrometheusStack.platformDefault() (namespace "monitoring", label grafana_dashboard: "1")
    */
-  readonly namespace?: string;
+  readonly metricsBackend?: IMetricsBackend;
   /**
    * Grafana folder (the sidecar's folder annotation).
    * @default "CNAI platform"
@@ -136,16 +137,14 @@ export interface GrafanaDashboardProps {
   readonly tags?: string[];
 }
 
-/** Label the Grafana sidecar selects dashboard ConfigMaps by (kube-prometheus-stack's default). */
-export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
-/** Annotation the sidecar reads the target folder from. */
-export const GRAFANA_FOLDER_ANNOTATION = 'grafana_folder';
+export { GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION };
 
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
 /**
  * A Grafana dashboard built from typed panels and delivered as a ConfigMap for the Grafana
- * dashboard sidecar (label `grafana_dashboard: "1"`). Every query and variable is checked at
+ * dashboard sidecar of the metrics backend (kube-prometheus-stack's Grafana loads ConfigMaps
+ * labelled `grafana_dashboard: "1"` in the monitoring namespace). Every query and variable is checked at
  * synth time to read only metrics of lib/core/metrics.ts, the same constants the alerts use.
  */
 export class GrafanaDashboard extends Construct {
@@ -155,6 +154,8 @@ export class GrafanaDashboard extends Construct {
   public readonly title: string;
   /** The ConfigMap. */
   public readonly configMap: k8s.KubeConfigMap;
+  /** Namespace of the ConfigMap. */
+  public readonly namespace: string;
   private readonly panels: DashboardPanel[];
   private readonly variables: DashboardVariable[];
   private readonly tags: string[];
@@ -169,12 +170,13 @@ export class GrafanaDashboard extends Construct {
     this.variables = [];
     (props.variables ?? []).forEach((v) => this.addVariable(v));
     props.panels.forEach((p) => this.addPanel(p));
-    const namespace = assertName(where, 'namespace', props.namespace ?? 'monitoring', NAME_RULES.dns1123Label);
+    const backend = props.metricsBackend ?? KubePrometheusStack.platformDefault();
+    this.namespace = backend.dashboardNamespace;
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: {
         name: `grafana-dashboard-${this.uid}`.slice(0, 63).replace(/-$/, ''),
-        namespace,
-        labels: { [GRAFANA_DASHBOARD_LABEL]: '1' },
+        namespace: this.namespace,
+        labels: { ...backend.dashboardLabels },
         annotations: { [GRAFANA_FOLDER_ANNOTATION]: props.folder ?? 'CNAI platform', [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) },
       },
       data: { [`${this.uid}.json`]: Lazy.any({ produce: () => JSON.stringify(this.toJson(), undefined, 2) }) },

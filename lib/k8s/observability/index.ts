@@ -10,3 +10,4 @@ export * from './grafana-dashboard';
 export * from './platform-dashboards';
 export * from './drift-monitor';
 export * from './drift-job-script';
+export * from './platform-monitoring';

@@ -7,13 +7,19 @@ import {
   PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction,
 } from '../../imports/monitoring.coreos.com';
 import { NvidiaGpuSupport } from '../nvidia-gpu-support';
-import { InstallPhase, syncWaveOf } from '../operators';
+import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** Props of {@link MetricsScraping}. */
 export interface MetricsScrapingProps {
   /**
-   * Labels on every monitor (for a Prometheus whose serviceMonitorSelector/podMonitorSelector needs them).
+   * The metrics backend that scrapes the endpoints: its monitor labels go on every monitor.
+   * (kube-prometheus-stack selects the monitors of the platform's namespaces whatever their labels.)
+   * @default KubePrometheusStack.platformDefault()
+   */
+  readonly metricsBackend?: IMetricsBackend;
+  /**
+   * Extra labels on every monitor.
    * @default - none
    */
   readonly monitorLabels?: { [key: string]: string };
@@ -68,7 +74,7 @@ export class MetricsScraping extends Construct {
   constructor(scope: Construct, id: string, props: MetricsScrapingProps = {}) {
     super(scope, id);
     this.interval = props.interval ?? Duration.seconds(30);
-    this.monitorLabels = { ...props.monitorLabels };
+    this.monitorLabels = { ...(props.metricsBackend ?? KubePrometheusStack.platformDefault()).monitorLabels, ...props.monitorLabels };
   }
 
   /** The endpoints scraped so far. */

@@ -6,9 +6,8 @@ import { invalidProp } from '../../core/errors';
 import {
   DCGM_METRICS, KUEUE_METRICS, LLM_SERVICE_METRIC_LABEL, OTEL_COLLECTOR_METRICS, PROMETHEUS_METRICS, VLLM_METRICS, VLLM_MODEL_LABEL,
 } from '../../core/metrics';
-import { NAME_RULES, assertName } from '../../core/names';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
-import { InstallPhase, syncWaveOf } from '../operators';
+import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** How urgent an alert is (the `severity` label Alertmanager routes on). */
@@ -43,12 +42,13 @@ export interface AlertRule {
 /** Props of {@link PlatformAlerts}. */
 export interface PlatformAlertsProps {
   /**
-   * Namespace of the PrometheusRule (one that the Prometheus ruleNamespaceSelector selects).
-   * @default "monitoring"
+   * The metrics backend that evaluates the rules: the PrometheusRule goes to its rule namespace
+   * with the labels it selects.
+   * @default KubePrometheusStack.platformDefault() (namespace "monitoring")
    */
-  readonly namespace?: string;
+  readonly metricsBackend?: IMetricsBackend;
   /**
-   * Labels on the PrometheusRule (for a Prometheus whose ruleSelector needs them).
+   * Extra labels on the PrometheusRule (e.g. for Alertmanager routes of your own).
    * @default - none
    */
   readonly ruleLabels?: { [key: string]: string };
@@ -141,7 +141,8 @@ export class PlatformAlerts extends Construct {
   constructor(scope: Construct, id: string, props: PlatformAlertsProps = {}) {
     super(scope, id);
     const where = this.node.path;
-    this.namespace = assertName(where, 'namespace', props.namespace ?? 'monitoring', NAME_RULES.dns1123Label);
+    const backend = props.metricsBackend ?? KubePrometheusStack.platformDefault();
+    this.namespace = backend.ruleNamespace;
     this.gpuMemoryUsedPercent = percent(where, 'gpuMemoryUsedPercent', props.gpuMemoryUsedPercent ?? 95);
     this.kvCacheUsagePercent = percent(where, 'kvCacheUsagePercent', props.kvCacheUsagePercent ?? 90);
     this.llmQueuedRequests = props.llmQueuedRequests ?? 20;
@@ -267,7 +268,7 @@ export class PlatformAlerts extends Construct {
       metadata: {
         name: 'cnai-platform-alerts',
         namespace: this.namespace,
-        labels: { ...props.ruleLabels },
+        labels: { ...backend.monitorLabels, ...props.ruleLabels },
         annotations: { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) },
       },
       // Rendered at synth so that rules added later are included.

@@ -1,14 +1,15 @@
 import { Construct } from 'constructs';
 import { DashboardPanel, GrafanaDashboard, PanelKind, PanelUnit } from './grafana-dashboard';
 import { DCGM_METRICS, KUEUE_METRICS, LLM_SERVICE_METRIC_LABEL, MetricDefinition, VLLM_METRICS, VLLM_METRIC_DEFINITIONS, VLLM_MODEL_LABEL } from '../../core/metrics';
+import { IMetricsBackend } from '../operators';
 
 /** Props of {@link PlatformDashboards}. */
 export interface PlatformDashboardsProps {
   /**
-   * Namespace of the dashboard ConfigMaps (one the Grafana sidecar watches).
-   * @default "monitoring"
+   * The metrics backend whose Grafana loads the dashboards.
+   * @default KubePrometheusStack.platformDefault()
    */
-  readonly namespace?: string;
+  readonly metricsBackend?: IMetricsBackend;
   /**
    * Grafana folder.
    * @default "CNAI platform"
@@ -38,7 +39,7 @@ export class PlatformDashboards extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformDashboardsProps = {}) {
     super(scope, id);
-    const common = { namespace: props.namespace, folder: props.folder };
+    const common = { metricsBackend: props.metricsBackend, folder: props.folder };
 
     const gpuSel = '{pool=~"$pool", node=~"$node"}';
     const util = DCGM_METRICS.gpuUtil.name;

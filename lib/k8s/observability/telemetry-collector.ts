@@ -17,7 +17,9 @@ import { OBSERVABILITY_IMAGES, imageRef } from '../../core/versions';
 import {
   OpenTelemetryCollector, OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResourcesLimits, OpenTelemetryCollectorSpecResourcesRequests,
 } from '../../imports/opentelemetry.io';
-import { InstallPhase, syncWaveOf } from '../operators';
+import { apiServerEgress, DEFAULT_VPC_CIDR, dnsEgress, httpsEgress, isIpv4Cidr, podIdentityEgress, tcpPorts } from '../common/egress';
+import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from '../common/namespace-isolation';
+import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import {
   PodSecurityLevel, SYNC_WAVE_ANNOTATION, createNamespace, restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from '../pod-security';
@@ -99,10 +101,15 @@ export interface TelemetryCollectorProps {
    */
   readonly awsIdentity?: WorkloadIdentityContract;
   /**
-   * Namespace of the Prometheus that scrapes the collector (allowed to its metrics ports).
-   * @default "monitoring"
+   * The metrics backend whose scraper reads the collector's metrics ports.
+   * @default KubePrometheusStack.platformDefault() (its Prometheus pods)
    */
-  readonly prometheusNamespace?: string;
+  readonly metricsBackend?: IMetricsBackend;
+  /**
+   * The VPC's address block: the collector reaches the API server there (Kubernetes attributes).
+   * @default "10.0.0.0/16" (the AWS layer's default VPC)
+   */
+  readonly vpcCidr?: string;
   /**
    * Kubernetes version the namespace's Pod Security labels pin.
    * @default - EKS.defaultKubernetesVersion
@@ -168,7 +175,9 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
   private readonly extraPipelines: CollectorPipeline[] = [];
   private readonly awsIdentity?: WorkloadIdentityContract;
   private readonly senders: WorkloadSelector[] = [];
-  private readonly prometheusNamespace: string;
+  private readonly scraper: WorkloadSelector;
+  private readonly vpcCidr: string;
+  private readonly egressPeers: { peer: WorkloadSelector; port: number }[] = [];
   private readonly shared = new Set<CollectorComponent>();
 
   constructor(scope: Construct, id: string, props: TelemetryCollectorProps = {}) {
@@ -179,7 +188,11 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
     this.deploymentMethod = props.deploymentMethod ?? CollectorDeploymentMethod.DEPLOYMENT;
     this.replicas = props.replicas ?? 2;
     this.memoryLimitMiB = props.memoryLimitMiB ?? 1024;
-    this.prometheusNamespace = props.prometheusNamespace ?? 'monitoring';
+    this.scraper = (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
+    this.vpcCidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
+    if (!isIpv4Cidr(this.vpcCidr)) {
+      throw invalidProp(where, 'vpcCidr', props.vpcCidr, 'not an IPv4 CIDR block', 'give the VPC block, e.g. "10.0.0.0/16"');
+    }
     if (!Number.isInteger(this.replicas) || this.replicas < 1) {
       throw invalidProp(where, 'replicas', props.replicas, 'not a positive whole number', 'give 1 or more (2 keeps traces flowing during a rollout)');
     }
@@ -223,8 +236,10 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
         name: this.namespace,
         level: PodSecurityLevel.RESTRICTED,
         kubernetesVersion: props.kubernetesVersion,
-        labels: { 'app.kubernetes.io/part-of': 'cnai-platform' },
+        labels: { ...PLATFORM_NAMESPACE_LABELS },
       });
+      // The platform's own namespace: nothing in or out but the flows its pods declare.
+      NamespaceIsolation.ensure(this, this.namespace);
     }
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -285,6 +300,19 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
   /** The collector pods, as a network peer. */
   public workloads(): WorkloadSelector {
     return WorkloadSelector.inNamespace(this.namespace, this.podLabels);
+  }
+
+  /**
+   * Lets the collector reach an in-cluster backend (e.g. a Tempo or OTLP endpoint an exporter
+   * sends to): its own namespace denies all other egress.
+   * @param peer the backend's pods
+   * @param port the port the exporter sends to
+   */
+  public allowEgressTo(peer: WorkloadSelector, port: number): void {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw invalidProp(this.node.path, 'port', port, 'not a TCP port', 'give a port from 1 to 65535');
+    }
+    this.egressPeers.push({ peer, port });
   }
 
   /** The ports clients send telemetry to. */
@@ -541,14 +569,35 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
               rules.push({ from: this.senders.map((s) => s.toPeer()), ports: this.ingestPorts.map(port) });
             }
             const scraped = this.ports().filter((p) => !p.ingest && p.name !== 'health');
-            rules.push({
-              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.prometheusNamespace } } }],
-              ports: scraped.map(port),
-            });
+            rules.push({ from: [this.scraper.toPeer()], ports: scraped.map(port) });
             return rules;
           },
         }),
       },
     });
+    new k8s.KubeNetworkPolicy(this, 'EgressPolicy', {
+      metadata: { name: `${this.name}-egress`, namespace: this.namespace, annotations: wave },
+      spec: {
+        podSelector: { matchLabels: this.podLabels },
+        policyTypes: ['Egress'],
+        egress: Lazy.any({ produce: () => this.egressRules() }),
+      },
+    });
+  }
+
+  /**
+   * The collector's way out, from its components: DNS; the API server for the Kubernetes
+   * attributes processor; the Pod Identity agent and HTTPS for components that call AWS; HTTPS
+   * for exporters with an `https://` endpoint; and the in-cluster peers given to allowEgressTo.
+   */
+  private egressRules(): k8s.NetworkPolicyEgressRule[] {
+    const components = [...this.receivers, ...this.processors, ...this.exporters, ...this.extensions()];
+    const rules: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
+    if (this.processors.some((p) => p.needsKubernetesApi)) rules.push(apiServerEgress(this.vpcCidr));
+    const aws = components.some((c) => c.needsAwsCredentials);
+    if (aws) rules.push(podIdentityEgress());
+    if (aws || this.exporters.some((e) => typeof e.config.endpoint === 'string' && e.config.endpoint.startsWith('https://'))) rules.push(httpsEgress());
+    for (const e of this.egressPeers) rules.push({ to: [e.peer.toPeer()], ports: tcpPorts(e.port) });
+    return rules;
   }
 }

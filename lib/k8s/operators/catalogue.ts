@@ -6,13 +6,13 @@ import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
 import { KedaReleaseProps, kedaRelease } from './keda';
 import { KServeReleaseProps, kserveRelease, kserveRuntimesRelease } from './kserve';
+import { KubePrometheusStackProps, kubePrometheusStackRelease } from './kube-prometheus-stack';
 import { pipelinesClusterResourcesRelease, pipelinesRelease } from './kubeflow-pipelines';
 import { trainerRelease, trainerRuntimesRelease } from './kubeflow-trainer';
 import { KueueReleaseProps, kueueRelease } from './kueue';
 import { NotebookControllerReleaseProps, notebookControllerRelease } from './notebook-controller';
 import { NvidiaChartProps, nvidiaDevicePluginRelease } from './nvidia-device-plugin';
 import { opentelemetryOperatorRelease } from './opentelemetry-operator';
-import { prometheusOperatorRelease } from './prometheus-operator';
 import { OperatorRelease } from './release';
 import { SparkOperatorReleaseProps, sparkOperatorRelease } from './spark-operator';
 
@@ -34,9 +34,14 @@ export class OperatorCatalogue {
     return certManagerRelease(props);
   }
 
-  /** Prometheus operator: the monitoring CRDs (ServiceMonitor, PodMonitor, PrometheusRule) and controller. */
-  public static prometheusOperator(): OperatorRelease {
-    return prometheusOperatorRelease();
+  /**
+   * kube-prometheus-stack, the platform's metrics backend: the Prometheus operator and its CRDs,
+   * Prometheus, Alertmanager, Grafana, node exporter and kube-state-metrics. For the handle the
+   * platform's constructs take (Prometheus' URL and pods, selection of monitors and dashboards),
+   * build a `KubePrometheusStack` and use its `release`.
+   */
+  public static kubePrometheusStack(props: KubePrometheusStackProps = {}): OperatorRelease {
+    return kubePrometheusStackRelease(props);
   }
 
   /** Kueue: quotas and queueing of batch workloads. */
@@ -128,15 +133,15 @@ export class OperatorCatalogue {
   }
 
   /**
-   * The releases the reference platform installs: cert-manager and the Prometheus
-   * operator first, then Kueue, KEDA, KServe, Kubeflow Trainer (with JobSet and its
+   * The releases the reference platform installs: cert-manager and kube-prometheus-stack
+   * (the metrics backend) first, then Kueue, KEDA, KServe, Kubeflow Trainer (with JobSet and its
    * runtimes), Katib, the notebook controller and the OpenTelemetry operator. The NVIDIA
    * components come from NvidiaGpuSupport.
    */
   public static platformDefaults(): OperatorRelease[] {
     return [
       certManagerRelease(),
-      prometheusOperatorRelease(),
+      kubePrometheusStackRelease(),
       kueueRelease(),
       kedaRelease(),
       kserveRelease(),

@@ -10,6 +10,12 @@ export * from './git-directory';
 export * from './argo-cd-bootstrap';
 export * from './helm-releases';
 export * from './platform-operators';
+export * from './metrics-backend';
+export {
+  AlertReceiver, AlertReceiverKind, GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION, KUBE_PROMETHEUS_STACK, KubePrometheusStack,
+  PROMETHEUS_RESOURCES,
+} from './kube-prometheus-stack';
+export type { ComponentResources, KubePrometheusStackProps, MonitoringSecretKey, SlackReceiverOptions } from './kube-prometheus-stack';
 export type { CertManagerReleaseProps } from './cert-manager';
 export type { EfaDevicePluginReleaseProps } from './efa-device-plugin';
 export { EXTERNAL_SECRETS_CONTROLLER_POD_LABELS } from './external-secrets';

@@ -7,6 +7,7 @@ import { RegistryAccess, RegistryConnection } from './registry-connection';
 import { RegistryEngine, RegistryEngineKind } from './registry-engine';
 import { DATA_SERVICES, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
 import { DataServiceNamespace } from '../retrieval/data-service-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -51,9 +52,14 @@ export interface ModelRegistryProps {
   readonly clients?: RegistryClient[];
   /**
    * The Prometheus pods that scrape the registry's metrics (MLflow).
-   * @default - pods labelled app.kubernetes.io/name=prometheus in namespace "monitoring"
+   * @default - the metrics backend's scraper
    */
   readonly metricsScraper?: WorkloadSelector;
+  /**
+   * The metrics backend that scrapes the registry's metrics.
+   * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
+   */
+  readonly metricsBackend?: IMetricsBackend;
 }
 
 /** Where a registered model version's files are, as the registry reports it. */
@@ -143,7 +149,7 @@ export class ModelRegistry extends Construct {
         backend: this.backend,
         options: engine.mlflowOptions ?? {},
         replicas: this.replicas,
-        metricsScraper: props.metricsScraper ?? WorkloadSelector.inNamespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
+        metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
       });
       this.host = this.mlflow.host;
       this.port = MLFLOW_PORT;

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NAME_RULES, assertName } from '../../core/names';
+import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from '../common/namespace-isolation';
 import { PodSecurityLevel, createNamespace, namespacesInApp } from '../pod-security';
 import { INamespaceOwner } from '../workload-selector';
 
@@ -9,8 +10,10 @@ export const DATA_SERVICE_LABEL = 'cnai.io/data-service';
 
 /**
  * The namespace of a data service (vector database, model registry) when the user gives
- * none: restricted Pod Security, created once per app (a second service of the same name
- * reuses it).
+ * none: restricted Pod Security, the platform's namespace labels (its monitors are scraped),
+ * and namespace-wide default-deny (NamespaceIsolation: no traffic in or out but DNS and the
+ * flows the services declare), created once per app (a second service of the same name
+ * reuses it). A namespace the app declares otherwise is used as it is.
  */
 export class DataServiceNamespace extends Construct implements INamespaceOwner {
   /** The owner of namespace `name`: a new restricted Namespace, unless the app already declares one. */
@@ -26,11 +29,14 @@ export class DataServiceNamespace extends Construct implements INamespaceOwner {
   public readonly namespaceName: string;
   /** The Namespace object. */
   public readonly apiObject: ApiObject;
+  /** The namespace's default-deny NetworkPolicies. */
+  public readonly isolation: NamespaceIsolation;
 
   private constructor(scope: Construct, id: string, name: string, kubernetesVersion?: string) {
     super(scope, id);
     this.namespaceName = name;
-    this.apiObject = createNamespace(this, 'Resource', { name, level: PodSecurityLevel.RESTRICTED, kubernetesVersion });
+    this.apiObject = createNamespace(this, 'Resource', { name, level: PodSecurityLevel.RESTRICTED, kubernetesVersion, labels: { ...PLATFORM_NAMESPACE_LABELS } });
+    this.isolation = NamespaceIsolation.ensure(this, name);
   }
 }
 

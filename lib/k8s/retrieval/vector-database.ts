@@ -8,6 +8,7 @@ import { VectorEngine, VectorEngineKind } from './vector-engine';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
+import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -63,9 +64,14 @@ export interface VectorDatabaseProps {
   readonly clients?: VectorDatabaseClient[];
   /**
    * The Prometheus pods that scrape the database's metrics (Qdrant).
-   * @default - pods labelled app.kubernetes.io/name=prometheus in namespace "monitoring"
+   * @default - the metrics backend's scraper
    */
   readonly metricsScraper?: WorkloadSelector;
+  /**
+   * The metrics backend that scrapes the database's metrics.
+   * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
+   */
+  readonly metricsBackend?: IMetricsBackend;
 }
 
 /** A client admitted to a database, with its access resolved. */
@@ -145,7 +151,7 @@ export class VectorDatabase extends Construct {
         namespace: owner,
         collections: this.collections,
         options: engine.qdrantOptions ?? {},
-        metricsScraper: props.metricsScraper ?? WorkloadSelector.inNamespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' }),
+        metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
       });
       this.binding = this.qdrant;
     }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { invalidProp } from '../../core/errors';
 import { LLM_SERVICE_METRIC_LABEL, VLLM_METRICS } from '../../core/metrics';
 import { ScaledObject } from '../../imports/keda.sh';
+import { IMetricsBackend, KubePrometheusStack } from '../operators';
 
 /**
  * Scale-to-zero settings. Opting in means accepting a cold start: the first request after an
@@ -67,11 +68,6 @@ export interface LlmAutoscalingOptions {
    * @default - never below minReplicas (at least 1)
    */
   readonly scaleToZero?: ScaleToZeroOptions;
-  /**
-   * Prometheus that scrapes the servers (KEDA's prometheus scaler queries it).
-   * @default "http://prometheus-operated.monitoring.svc:9090" (the Prometheus operator's service in the platform's monitoring namespace)
-   */
-  readonly prometheusUrl?: string;
 }
 
 /** Props of {@link LlmAutoscaling}. */
@@ -89,14 +85,16 @@ export interface LlmAutoscalingProps extends LlmAutoscalingOptions {
   /** Labels of the ScaledObject. */
   readonly labels: { [key: string]: string };
   /**
+   * The metrics backend that scrapes the servers: KEDA's prometheus scaler queries its URL.
+   * @default KubePrometheusStack.platformDefault() (http://kube-prometheus-stack-prometheus.monitoring.svc:9090)
+   */
+  readonly metricsBackend?: IMetricsBackend;
+  /**
    * Annotations of the ScaledObject.
    * @default - none
    */
   readonly annotations?: { [key: string]: string };
 }
-
-/** The default Prometheus of the platform. */
-export const DEFAULT_PROMETHEUS_URL = 'http://prometheus-operated.monitoring.svc:9090';
 
 /**
  * A KEDA ScaledObject (keda.sh/v1alpha1) that scales an LLM server's Deployment on
@@ -142,7 +140,7 @@ export class LlmAutoscaling extends Construct {
   public readonly targetKvCacheUsage?: number;
   /** Scale-down stabilization window. */
   public readonly scaleDownStabilization: Duration;
-  /** Prometheus URL. */
+  /** The Prometheus URL KEDA queries (the metrics backend's). */
   public readonly prometheusUrl: string;
   /** The queries, by trigger name. */
   public readonly queries: { [trigger: string]: string };
@@ -174,10 +172,7 @@ export class LlmAutoscaling extends Construct {
     if (step < 1 || step > 1800) {
       throw invalidProp(where, 'autoscaling.scaleDownStep', `${step}s`, 'the HPA accepts policy periods of 1 to 1800 seconds', 'give at most Duration.minutes(30)');
     }
-    this.prometheusUrl = props.prometheusUrl ?? DEFAULT_PROMETHEUS_URL;
-    if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(this.prometheusUrl)) {
-      throw invalidProp(where, 'autoscaling.prometheusUrl', props.prometheusUrl, 'not an http(s) URL', 'give the Prometheus base URL, e.g. http://prometheus-operated.monitoring.svc:9090');
-    }
+    this.prometheusUrl = (props.metricsBackend ?? KubePrometheusStack.platformDefault()).queryUrl;
 
     const selector = `{namespace="${props.namespace}",${LLM_SERVICE_METRIC_LABEL}="${props.serviceLabel}"}`;
     // `or vector(0)`: no series (no pod yet, or scaled to zero) reads as no load, not as an error.

@@ -20,6 +20,7 @@ import { SIZING_CONSTANTS } from '../../core/sizing';
 import { PodMonitor, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
 import { INodePool } from '../node-pool';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
+import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -168,8 +169,13 @@ export interface LlmServiceProps {
    */
   readonly allowFrom?: WorkloadSelector[];
   /**
-   * The Prometheus pods that scrape the server.
-   * @default - pods labelled app.kubernetes.io/name=prometheus in namespace monitoring (the Prometheus operator's)
+   * The metrics backend: its scraper is let in to the metrics port, and KEDA queries it.
+   * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
+   */
+  readonly metricsBackend?: IMetricsBackend;
+  /**
+   * The pods that scrape the server.
+   * @default - the metrics backend's scraper
    */
   readonly metricsScraper?: WorkloadSelector;
   /**
@@ -553,6 +559,7 @@ export class LlmService extends Construct implements IMetricsEndpoint {
         kvCache: this.task === LlmTask.GENERATE,
         labels: this.objectLabels,
         annotations: this.waveAnnotations,
+        metricsBackend: props.metricsBackend,
       });
     }
 
@@ -568,7 +575,7 @@ export class LlmService extends Construct implements IMetricsEndpoint {
     if (props.monitoring ?? true) this.monitor(props.monitorLabels ?? {});
 
     // Network: clients and the scraper in, the model download out.
-    const scraper = props.metricsScraper ?? WorkloadSelector.inNamespace('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+    const scraper = props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
     this.ingressPolicy('metrics', [scraper]);
     this.egressPolicy();
     for (const peer of props.allowFrom ?? []) this.allowFrom(peer);

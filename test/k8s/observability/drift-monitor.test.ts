@@ -128,6 +128,41 @@ describe('DriftMonitor', () => {
     expect(Object.keys(scripts.data).sort()).toEqual(['drift.py', 'fetch.sh']);
   });
 
+  test('the job\'s way out of its default-deny namespace: DNS, its AWS credentials, S3 and OTLP to the collector, nothing in', () => {
+    const s = setup();
+    const drift = monitor(s);
+    const objects = synth(s.chart);
+    const np = one(objects, 'NetworkPolicy', 'drift-team-a-chat');
+    expect(np.metadata.namespace).toBe('observability');
+    const jobLabels = { 'app.kubernetes.io/name': 'drift-monitor', 'app.kubernetes.io/instance': 'team-a-chat' };
+    expect(np.spec).toEqual({
+      podSelector: { matchLabels: jobLabels },
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+        },
+        { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }, { ipBlock: { cidr: 'fd00:ec2::23/128' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+        {
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'otel-collector', 'app.kubernetes.io/component': 'opentelemetry-collector' } },
+          }],
+          ports: [{ protocol: 'TCP', port: 4317 }, { protocol: 'TCP', port: 4318 }],
+        },
+      ],
+    });
+    expect(one(objects, 'CronJob', 'drift-team-a-chat').spec.jobTemplate.spec.template.metadata.labels).toEqual(jobLabels);
+    expect(drift.networkPolicy.name).toBe('drift-team-a-chat');
+    // The collector admits the job on its OTLP ports.
+    const ingress = one(objects, 'NetworkPolicy', 'otel-collector-ingress').spec.ingress[0];
+    expect(ingress.from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: jobLabels } });
+    // Its PrometheusRule goes where the metrics backend evaluates rules.
+    expect(one(objects, 'PrometheusRule', 'drift-team-a-chat').metadata.namespace).toBe('monitoring');
+  });
+
   test('alerts: drift above the threshold and a job that stopped reporting, over known metrics', () => {
     const s = setup();
     monitor(s, { threshold: 0.25 });

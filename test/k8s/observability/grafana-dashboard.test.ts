@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { DCGM_METRICS, MetricType, knownMetricOf } from '../../../lib/core';
-import { GrafanaDashboard, PanelKind, PanelUnit, PlatformDashboards, metricNamesIn, unknownMetricsIn } from '../../../lib/k8s';
+import { GrafanaDashboard, KubePrometheusStack, PanelKind, PanelUnit, PlatformDashboards, metricNamesIn, unknownMetricsIn } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { ofKind } from '../helpers';
 
@@ -19,6 +19,18 @@ describe('dashboards', () => {
       expect(m.metadata.namespace).toBe('monitoring');
     }
     expect(dashboards.all.map((d) => d.uid)).toEqual(['cnai-gpus', 'cnai-llm-serving', 'cnai-queues']);
+  });
+
+  test('the namespace and label come from the metrics backend whose Grafana loads them', () => {
+    const c = Testing.chart();
+    const backend = { ...KubePrometheusStack.platformDefault(), dashboardNamespace: 'grafana', dashboardLabels: { 'grafana.example.com/dashboard': 'platform' } };
+    const d = new PlatformDashboards(c, 'dashboards', { metricsBackend: backend });
+    const maps = ofKind(Testing.synth(c), 'ConfigMap');
+    expect(maps.map((m) => [m.metadata.namespace, m.metadata.labels])).toEqual(Array(3).fill(['grafana', { 'grafana.example.com/dashboard': 'platform' }]));
+    expect(d.gpus.namespace).toBe('grafana');
+    // The default backend's Grafana watches this namespace for this label (kube-prometheus-stack's sidecar values).
+    const sidecar = KubePrometheusStack.platformDefault().release.values.grafana.sidecar.dashboards;
+    expect([sidecar.searchNamespace, { [sidecar.label]: sidecar.labelValue }, sidecar.folderAnnotation]).toEqual(['monitoring', { grafana_dashboard: '1' }, 'grafana_folder']);
   });
 
   test('they parse as JSON, reference only known metrics, and lay panels out on the 24-column grid', () => {

@@ -145,11 +145,54 @@ describe('TelemetryCollector', () => {
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } }, podSelector: { matchLabels: { app: 'chat' } } }],
         ports: [{ protocol: 'TCP', port: 4317 }, { protocol: 'TCP', port: 4318 }],
       },
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8888 }] },
+      {
+        from: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
+        }],
+        ports: [{ protocol: 'TCP', port: 8888 }],
+      },
     ]);
     const egress = ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'team-a' && p.metadata.name.startsWith('allow-to-'));
     expect(egress.map((p) => p.spec.egress[0].ports[0].port).sort()).toEqual([4317, 4318]);
     expect(egress[0].spec.egress[0].to[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('observability');
+  });
+
+  test('its namespace denies everything; the collector gets out to DNS, the API server (k8s_attributes), AWS and in-cluster backends it is given', () => {
+    const { objects } = render({ exporters: [CollectorExporter.awsXray({ region: 'us-west-2' })], awsIdentity: identity });
+    expect(one(objects, 'Namespace', 'observability').metadata.labels['app.kubernetes.io/part-of']).toBe('cnai-platform');
+    const policies = ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'observability');
+    expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny', 'allow-dns', 'otel-collector-ingress', 'otel-collector-egress']);
+    expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policies[3].spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'otel-collector', 'app.kubernetes.io/component': 'opentelemetry-collector' } },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+        },
+        { to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+        { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }, { ipBlock: { cidr: 'fd00:ec2::23/128' } }], ports: [{ protocol: 'TCP', port: 80 }] },
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      ],
+    });
+    // An in-cluster backend without AWS: only DNS, the API server and that backend; no internet.
+    const chart = Testing.chart();
+    const team = new TeamNamespace(chart, 'tracing');
+    const c = new TelemetryCollector(chart, 'otel', { exporters: [tempo()], vpcCidr: '10.20.0.0/16' });
+    c.allowEgressTo(team.workloads({ app: 'tempo' }), 4317);
+    const egress = one(Testing.synth(chart), 'NetworkPolicy', 'otel-collector-egress').spec.egress;
+    expect(egress.slice(1)).toEqual([
+      { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing' } }, podSelector: { matchLabels: { app: 'tempo' } } }], ports: [{ protocol: 'TCP', port: 4317 }] },
+    ]);
+    // An exporter to an HTTPS endpoint outside the cluster gets HTTPS.
+    const https = render({ exporters: [CollectorExporter.otlpHttp('vendor', { endpoint: 'https://otlp.example.com' })], processors: [CollectorProcessor.memoryLimiter(), CollectorProcessor.batch()] });
+    expect(one(https.objects, 'NetworkPolicy', 'otel-collector-egress').spec.egress.slice(1)).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+    // In a namespace declared elsewhere, no second default-deny.
+    const shared = render({ exporters: [tempo()], createNamespace: false, namespace: 'observability' });
+    expect(ofKind(shared.objects, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['otel-collector-ingress', 'otel-collector-egress']);
   });
 
   test('as an OpenTelemetryCollector resource: the operator gets the same checked config, our service account and no NetworkPolicy of its own', () => {
@@ -221,6 +264,13 @@ describe('TelemetryCollector', () => {
         .toThrow('invalid awsIdentity.namespace = "monitoring": the identity is for namespace monitoring, the collector runs in observability');
     });
 
+    test('a VPC block that is not a CIDR', () => {
+      expect(() => render({ exporters: [tempo()], vpcCidr: 'vpc' })).toThrow('invalid vpcCidr = "vpc": not an IPv4 CIDR block');
+    });
+    test('an egress port that is not a port', () => {
+      const { collector } = render();
+      expect(() => collector.allowEgressTo(collector.workloads(), 70000)).toThrow('invalid port = 70000: not a TCP port');
+    });
     test('replicas and memory', () => {
       expect(() => render({ exporters: [tempo()], replicas: 0 })).toThrow('invalid replicas = 0: not a positive whole number');
       expect(() => render({ exporters: [tempo()], memoryLimitMiB: 64 })).toThrow('invalid memoryLimitMiB = 64: below the 128 MiB the collector needs to start');

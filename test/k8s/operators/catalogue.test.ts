@@ -23,8 +23,8 @@ describe('operator catalogue and Argo CD renderer', () => {
 
   test('one Application per release of the platform defaults', () => {
     expect(apps.map((a) => a.metadata.name).sort()).toEqual([
-      'cert-manager', 'external-secrets', 'katib', 'keda', 'kserve', 'kserve-runtimes', 'kubeflow-trainer', 'kubeflow-trainer-runtimes', 'kueue',
-      'notebook-controller', 'opentelemetry-operator', 'prometheus-operator',
+      'cert-manager', 'external-secrets', 'katib', 'keda', 'kserve', 'kserve-runtimes', 'kube-prometheus-stack', 'kubeflow-trainer', 'kubeflow-trainer-runtimes', 'kueue',
+      'notebook-controller', 'opentelemetry-operator',
     ]);
     for (const a of apps) {
       expect(a.apiVersion).toBe('argoproj.io/v1alpha1');
@@ -54,7 +54,8 @@ describe('operator catalogue and Argo CD renderer', () => {
     expect(rev('kubeflow-trainer-runtimes')).toBe(OPERATORS.trainer.version);
     expect(rev('katib')).toBe(OPERATORS.katib.version);
     expect(rev('notebook-controller')).toBe(OPERATORS.notebooks.version);
-    expect(rev('prometheus-operator')).toBe(OPERATORS.prometheusOperator.version);
+    // kube-prometheus-stack 88.3.0 ships operator v0.93.0 (its appVersion, checked against the chart in kube-prometheus-stack.test.ts).
+    expect(rev('kube-prometheus-stack')).toBe('88.3.0');
     // The OpenTelemetry operator comes from its chart: chart 0.122.0 runs the operator release v0.158.0.
     expect(rev('opentelemetry-operator')).toBe('0.122.0');
     expect(one(apps, 'Application', 'opentelemetry-operator').spec.source.helm.valuesObject.manager.image.tag)
@@ -65,7 +66,7 @@ describe('operator catalogue and Argo CD renderer', () => {
     const wave = (name: string) => Number(one(apps, 'Application', name).metadata.annotations[WAVE]);
     expect(wave('cert-manager')).toBeLessThan(wave('kserve'));
     expect(wave('cert-manager')).toBeLessThan(wave('opentelemetry-operator'));
-    expect(wave('prometheus-operator')).toBeLessThan(wave('kueue'));
+    expect(wave('kube-prometheus-stack')).toBeLessThan(wave('kueue'));
     expect(wave('kubeflow-trainer')).toBeLessThan(wave('kubeflow-trainer-runtimes'));
     // KServe's webhooks are failurePolicy Fail: its runtimes after its controller.
     expect(wave('kserve')).toBeLessThan(wave('kserve-runtimes'));
@@ -84,7 +85,7 @@ describe('operator catalogue and Argo CD renderer', () => {
 
   test('server-side apply where CRDs are large', () => {
     const ssa = apps.filter((a) => a.spec.syncPolicy.syncOptions.includes('ServerSideApply=true')).map((a) => a.metadata.name);
-    expect(ssa).toEqual(expect.arrayContaining(['kserve', 'kubeflow-trainer', 'prometheus-operator', 'opentelemetry-operator', 'notebook-controller']));
+    expect(ssa).toEqual(expect.arrayContaining(['kserve', 'kubeflow-trainer', 'kube-prometheus-stack', 'opentelemetry-operator', 'notebook-controller']));
   });
 
   test('Helm sources: chart, version and values; OCI charts through a repository declaration', () => {

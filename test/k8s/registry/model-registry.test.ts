@@ -110,12 +110,24 @@ describe('ModelRegistry (MLflow)', () => {
     expect(ingress).toHaveLength(4);
     expect(ingress.map((r: any) => r.from[0].podSelector.matchLabels)).toEqual([
       { 'cnai.io/data-service': 'mlflow', 'app.kubernetes.io/component': 'model-registry-job' },
-      { 'app.kubernetes.io/name': 'prometheus' },
+      { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' },
       { app: 'finetune' },
       { app: 'chat' },
     ]);
     const egress = one(o, 'NetworkPolicy', 'mlflow-egress').spec.egress;
     expect(egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[53, 53], [80], [443], [5432]]);
+  });
+
+  test('its own namespace denies everything but DNS and the declared flows, and is labelled for Prometheus\' selection', () => {
+    const { chart } = mlflow();
+    const o = synthValid(chart);
+    expect(one(o, 'Namespace', 'mlflow').metadata.labels['app.kubernetes.io/part-of']).toBe('cnai-platform');
+    const policies = ofKind(o, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'mlflow');
+    expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny', 'allow-dns', 'mlflow-ingress', 'mlflow-egress', 'mlflow-jobs']);
+    expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    // Prometheus reaches the metrics port the ServiceMonitor scrapes (the server's port, "http").
+    expect(one(o, 'ServiceMonitor', 'mlflow').spec.endpoints[0].port).toBe('http');
+    expect(policies[2].spec.ingress[1].ports).toEqual([{ protocol: 'TCP', port: 5000 }]);
   });
 
   test('training gets a read-write connection, serving a read-only one, each as env vars and Secret references', () => {

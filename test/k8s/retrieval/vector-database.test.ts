@@ -212,12 +212,37 @@ describe('VectorDatabase (Qdrant)', () => {
     const froms = ingress.map((r: any) => r.from[0]);
     expect(froms).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-rag' } }, podSelector: { matchLabels: { app: 'rag-api' } } });
     expect(froms).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-rag' } }, podSelector: { matchLabels: { app: 'indexer' } } });
-    expect(froms).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } });
+    expect(froms).toContainEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
+    });
     expect(ingress.every((r: any) => r.from.length > 0)).toBe(true); // an empty "from" would admit everyone
     expect(ingress).toHaveLength(5);
     // The client's default-deny team namespace gets its egress opened to the database.
     const teamEgress = ofKind(o, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'team-rag' && p.metadata.name.startsWith('allow-to-'));
     expect(teamEgress.map((p) => p.spec.egress[0].ports[0].port).sort()).toEqual([6333, 6333, 6334, 6334]);
+  });
+
+  test('its own namespace: default-deny for every pod but DNS, labelled so Prometheus selects its ServiceMonitor', () => {
+    const o = qdrant().objects();
+    const ns = one(o, 'Namespace', 'docs');
+    expect(ns.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'cnai-platform', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const policies = ofKind(o, 'NetworkPolicy').filter((p) => p.metadata.namespace === 'docs');
+    expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny', 'allow-dns', 'docs-ingress', 'docs-egress', 'docs-jobs-egress']);
+    expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policies[1].spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    // Prometheus scrapes the metrics port (6333) only.
+    const scrape = one(o, 'NetworkPolicy', 'docs-ingress', 'docs').spec.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === 'monitoring');
+    expect(scrape.ports).toEqual([{ protocol: 'TCP', port: QDRANT_HTTP_PORT }]);
+    expect(one(o, 'ServiceMonitor', 'docs', 'docs').spec.endpoints[0].port).toBe('http');
+  });
+
+  test('a namespace of the user\'s (a TeamNamespace) is used as it is: no second default-deny', () => {
+    const { chart } = testChart();
+    const team = new TeamNamespace(chart, 'team-rag');
+    new VectorDatabase(chart, 'docs', { contract: dataContract(), collections: [DOCS], namespace: team, engine: VectorEngine.qdrant({ snapshots: false }) });
+    const policies = ofKind(synthValid(chart), 'NetworkPolicy').filter((p) => p.metadata.namespace === 'team-rag' && p.metadata.name === 'default-deny');
+    expect(policies).toHaveLength(1);
   });
 
   test('a database without clients admits none of them', () => {

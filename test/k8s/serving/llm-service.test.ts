@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { GpuInstanceType, IMAGES, ModelDtype, ModelPresets, ModelSpec, VLLM_METRICS, imageRef } from '../../../lib/core';
 import {
   KServeRuntime, LlmService, LlmServiceProps, LlmTask, MetricsComponent, MetricsTargetKind, ModelSource, NodePoolReference,
-  SecretKeyRef, ServingBackend, TeamNamespace, VllmDtype, VllmQuantization, WorkloadSelector,
+  KubePrometheusStack, SecretKeyRef, ServingBackend, TeamNamespace, VllmDtype, VllmQuantization, WorkloadSelector,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { contract, gpuPoolContract, ofKind, one } from '../helpers';
@@ -268,7 +268,10 @@ describe('LlmService (vLLM backend)', () => {
     const objects = synth(s);
     const metrics = one(objects, 'NetworkPolicy', 'chat-metrics').spec;
     expect(metrics.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': 'kube-prometheus-stack-prometheus' } },
+      }],
       ports: [{ protocol: 'TCP', port: 8000 }],
     }]);
     // In a TeamNamespace, the team opens both sides of the flow.
@@ -489,7 +492,7 @@ describe('LlmService autoscaling', () => {
       name: 'waiting-requests',
       metricType: 'AverageValue',
       metadata: {
-        serverAddress: 'http://prometheus-operated.monitoring.svc:9090',
+        serverAddress: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
         query: 'sum(vllm:num_requests_waiting{namespace="team-a",llm_service="chat"}) or vector(0)',
         threshold: '3',
       },
@@ -511,8 +514,8 @@ describe('LlmService autoscaling', () => {
         minReplicas: 0,
         maxReplicas: 2,
         scaleToZero: { activationQuery: 'sum(rag_api_pending_llm_requests{namespace="team-a"})', idleAfter: Duration.minutes(45) },
-        prometheusUrl: 'http://prometheus.monitoring.svc:9090',
       },
+      metricsBackend: { ...KubePrometheusStack.platformDefault(), queryUrl: 'http://prometheus.monitoring.svc:9090' },
     });
     const so = one(synth(s), 'ScaledObject', 'chat');
     expect(so.spec.minReplicaCount).toBe(0);
@@ -582,8 +585,6 @@ describe('LlmService errors', () => {
       /invalid autoscaling\.scaleDownStabilization = "7200s": the HPA accepts 0 to 3600 seconds/],
     ['a scale-down step beyond 30 minutes', (s) => service(s, { autoscaling: { maxReplicas: 2, scaleDownStep: Duration.hours(1) } }),
       /invalid autoscaling\.scaleDownStep = "3600s": the HPA accepts policy periods of 1 to 1800 seconds/],
-    ['a Prometheus address that is not a URL', (s) => service(s, { autoscaling: { maxReplicas: 2, prometheusUrl: 'prometheus:9090' } }),
-      /invalid autoscaling\.prometheusUrl = "prometheus:9090": not an http\(s\) URL/],
     ['no maxReplicas', (s) => service(s, { autoscaling: { maxReplicas: 0 } }), /invalid autoscaling\.maxReplicas = 0: not a whole number of at least 1/],
     ['an S3 model without a workload identity in the contract', (s) => service(s, { contract: contract([]) }),
       /invalid serviceAccountName = "team-a\/chat": the contract has no workload identity for it.*Fix: add a WorkloadIdentity for namespace team-a and service account chat/],
