@@ -246,12 +246,21 @@ export function stripTemplateActions(text: string): string {
 
 function chartCrds(dir: string, upstreamDir: string): ChartCrd[] {
   const out: ChartCrd[] = [];
+  const seenIncluded = new Set<string>();
   const files = [
     ...filesUnder(path.join(dir, 'crds')).filter((f) => /\.ya?ml$/.test(f)).map((f) => ({ f, templated: false })),
     ...filesUnder(path.join(dir, 'templates')).filter((f) => /\.ya?ml$/.test(f)).map((f) => ({ f, templated: true })),
   ];
   for (const { f, templated } of files) {
     const text = readVendoredFile(f).toString('utf8');
+    // Files a template includes (`.Files.Get "conf/crds/x.yaml"`, as the OpenTelemetry operator chart does).
+    for (const m of text.matchAll(/\.Files\.Get\s+"([^"]+)"/g)) {
+      const included = path.join(dir, m[1]);
+      if (!fs.existsSync(included) || seenIncluded.has(included)) continue;
+      seenIncluded.add(included);
+      const body = readVendoredFile(included).toString('utf8');
+      if (/^kind:\s*CustomResourceDefinition\s*$/m.test(body)) out.push(...crdsOfText(stripTemplateActions(body), path.relative(upstreamDir, included), body));
+    }
     if (!/^kind:\s*CustomResourceDefinition\s*$/m.test(text)) continue;
     out.push(...crdsOfText(templated ? stripTemplateActions(text) : text, path.relative(upstreamDir, f), text));
   }
@@ -269,7 +278,7 @@ function crdsOfText(text: string, file: string, original: string): ChartCrd[] {
   return parsed;
 }
 
-function parseCrdsOfText(text: string, file: string, original: string): ChartCrd[] {
+export function parseCrdsOfText(text: string, file: string, original: string): ChartCrd[] {
   const out: ChartCrd[] = [];
   let parsedAny = false;
   try {

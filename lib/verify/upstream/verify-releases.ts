@@ -22,10 +22,10 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { ApplicationSource, collectOutputDocuments, OutputDocument, parseApplications, ParsedApplication } from './applications';
 import { defaultRenderCacheDir } from './cache';
-import { KNOWN_CHARTS, KnownChart } from './chart-repositories';
+import { findKnownChart, KNOWN_CHARTS, KnownChart } from './chart-repositories';
 import { checkEmbeddedConfigs } from './embedded-config';
 import { KubernetesFields } from './go-types';
-import { allChartCrds, ChartContext, HelmChart, loadChart } from './helm-chart';
+import { allChartCrds, ChartContext, ChartCrd, HelmChart, loadChart, parseCrdsOfText } from './helm-chart';
 import { checkHelmRelease, OtherChartVersion } from './helm-check';
 import {
   editsOf, findKubectl, findRemoteEntries, KubectlError, KustomizeEdits, REMOTE_RESOURCES, RemoteEntry, RemoteResourceMapping,
@@ -40,7 +40,7 @@ import { EKS } from '../../core/versions';
 // The layer rule's pattern '../k8s' means lib/k8s from lib/verify; from here it is lib/verify/k8s, the manifest validator.
 // eslint-disable-next-line no-restricted-imports
 import { FindingCategory, normalizeKubernetesVersion, SchemaRegistry, validateManifests } from '../k8s';
-import { resolveSchemaDir } from '../schemas';
+import { loadSchemaSources, resolveSchemaDir } from '../schemas';
 
 /** Options of {@link verifyReleases}. */
 export interface VerifyReleasesOptions {
@@ -253,7 +253,10 @@ export function verifyReleases(objects: unknown, options: VerifyReleasesOptions 
   for (const w of work) {
     if (!w.location) continue;
     if (w.chart) {
-      const result = checkHelmRelease(w.app, w.source, w.chart, scopeOf, otherVersions(w.location, sources, ctx));
+      const known = findKnownChart(w.source.repoURL, w.chart.name, options.knownCharts ?? KNOWN_CHARTS);
+      const chart = known?.crdsFromSchemaSources && w.chart.crds.length === 0
+        ? { ...w.chart, crds: packagedCrds(schemaDir, known, w.chart.appVersion) } : w.chart;
+      const result = checkHelmRelease(w.app, w.source, chart, scopeOf, otherVersions(w.location, sources, ctx));
       findings.push(...result.findings);
       w.objects = result.objects;
       w.effectiveValues = result.effectiveValues;
@@ -474,4 +477,20 @@ function checkOwnership(docs: OutputDocument[], work: Work[], scopeOf: (apiVersi
       + 'two owners fight over it (Argo CD syncs it back and forth, pruning one deletes it for both); keep one owner (remove it from the release with a patch '
       + '{"$patch": "delete"}, or stop declaring it in the output)');
   }
+}
+
+/**
+ * CRDs of a chart that generates them when it is packaged: the schema directory's CRD files
+ * from the chart's repository at its appVersion (schema-sources.tsv names repository and tag).
+ */
+function packagedCrds(schemaDir: string, known: KnownChart, appVersion: string | undefined): ChartCrd[] {
+  const out: ChartCrd[] = [];
+  for (const s of loadSchemaSources()) {
+    if (s.repo !== known.repo || appVersion === undefined || s.ref !== appVersion || !s.file.startsWith('crds/')) continue;
+    const file = path.join(schemaDir, s.file);
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, 'utf8');
+    out.push(...parseCrdsOfText(text, `schemas/${s.file}`, text));
+  }
+  return out;
 }
