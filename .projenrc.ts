@@ -127,7 +127,7 @@ const project = new typescript.TypeScriptProject({
 // What users install: the compiled library and its docs, nothing of the repository's
 // tooling (tests, caches, benchmark, scripts, examples importing ../../lib).
 project.npmignore?.exclude('/cdktf.out/', '/bench/', '/scripts/', '/examples/', '/.cache/', '/.tmp/', '/test-reports/', '/coverage/');
-project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'build/verify/schema-sources.tsv', 'README.md', 'LICENSE', 'CHANGELOG.md']);
+project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'build/verify/schema-sources.tsv', 'build/verify/upstream-sources.tsv', 'build/verify/upstream-files.sha256', 'README.md', 'LICENSE', 'CHANGELOG.md']);
 // Entry points: the shared vocabulary at the root, one per layer, and the verifier.
 const entry = (dir: string) => ({ types: `./build/${dir}index.d.ts`, default: `./build/${dir}index.js` });
 project.package.addField('exports', {
@@ -150,7 +150,7 @@ project.package.addVersion('0.1.0');
 project.tasks.removeTask('test:update');
 
 // The verifier reads its list of schema sources next to its compiled code.
-project.postCompileTask.exec('cp lib/verify/schema-sources.tsv build/verify/');
+project.postCompileTask.exec('cp lib/verify/schema-sources.tsv lib/verify/upstream-sources.tsv lib/verify/upstream-files.sha256 build/verify/');
 
 // `npm run synth`: the main job. Synthesizes both layers into cdktf.out/ and dist/,
 // verifies them (schemas; terraform validate + offline plan) and prints a summary.

@@ -19,10 +19,13 @@ import { APPLIED_CONTRACT_FILE, isPreviewContract, previewContract } from '../li
 import { kubernetesVersionSupport, PlatformContract, scarceCapacityNotes } from '../lib/core';
 import { CnaiPlatform } from '../lib/k8s';
 import { validateManifests } from '../lib/verify/k8s';
+import { clusterAddressesOf, formatPlatformReport, platformFlowsMarkdown, verifyPlatform } from '../lib/verify/platform/verify-platform';
 import { fetchSchemas, resolveSchemaDir, SchemaDirError } from '../lib/verify/schemas';
 import { verifyTerraformStack } from '../lib/verify/terraform';
 
 const root = path.resolve(__dirname, '..');
+/** The reference platform's flows as a Mermaid diagram (docs), rewritten by every synth. */
+const FLOWS_DOC = path.join(root, 'docs', 'reference-platform-flows.md');
 const args = new Set(process.argv.slice(2));
 
 function table(title: string, rows: { [k: string]: number | string }): string {
@@ -80,6 +83,17 @@ async function main(): Promise<void> {
     console.error(k8sReport.findings.map((f) => `${f.file ?? ''}#${f.documentIndex} ${f.kind}/${f.name} ${f.path}: ${f.reason}`).join('\n'));
     throw new Error(`${k8sReport.findings.length} Kubernetes schema findings: the synthesized output is not valid`);
   }
+  const system = phase('verify the platform as a system', () => verifyPlatform(yamlFiles, {
+    schemaDir,
+    kubernetesVersion: contract.kubernetesVersion,
+    model: { clusterAddresses: clusterAddressesOf(contract) },
+    bootstrapDir: fs.existsSync(path.join(k8sOut, 'bootstrap')) ? path.relative(process.cwd(), path.join(k8sOut, 'bootstrap')) : undefined,
+  }), timings, (v) => `releases ${v.timingsMs.releases} ms, model ${v.timingsMs.model} ms, references ${v.timingsMs.references} ms, flows ${v.timingsMs.flows} ms`);
+  if (!system.valid) {
+    console.error(formatPlatformReport(system));
+    throw new Error('The synthesized platform does not fit together (see above)');
+  }
+  fs.writeFileSync(FLOWS_DOC, platformFlowsMarkdown(system, 'The reference platform'));
   const stacksDir = path.join(tfOut, 'stacks');
   const tfResults = fs.readdirSync(stacksDir).sort().map((name) => {
     const r = phase(`terraform ${name}`, () => verifyTerraformStack(path.join(stacksDir, name), { plan: !args.has('--no-plan') }), timings,
@@ -146,6 +160,8 @@ async function main(): Promise<void> {
   lines.push(`Contract used by the Kubernetes layer: ${summary.contract}`);
   const support = kubernetesVersionSupport(contract.kubernetesVersion);
   lines.push(`Kubernetes ${contract.kubernetesVersion} on EKS: ${support.warning ?? `in standard support${support.endOfStandardSupport ? ` until ${support.endOfStandardSupport}` : ''}`}`);
+  lines.push(formatPlatformReport(system).split('\n').join('\n'));
+  lines.push(`Flow diagram (Mermaid): ${path.relative(root, FLOWS_DOC)}`);
   lines.push(table('Timings (ms)', timings));
   console.log(lines.join('\n\n'));
 }

@@ -542,6 +542,7 @@ export class CnaiAwsStack extends TerraformStack {
       accountId: this.naming.accountId,
       clusterName: this.cluster.name,
       kubernetesVersion: this.cluster.kubernetesVersion,
+      vpcCidr: this.network.cidrBlock,
       buckets: this.modelStore.contract(),
       ecrRepositories: Object.keys(repos).length > 0 ? repos : undefined,
       nodePools: this.cluster.nodePoolContracts(),

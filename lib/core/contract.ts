@@ -126,6 +126,12 @@ export interface PlatformContract {
   readonly clusterName: string;
   /** Kubernetes version of the cluster (`1.34`). */
   readonly kubernetesVersion: string;
+  /**
+   * The VPC's IPv4 block: the EKS API server's private endpoint and the nodes (kubelet) are
+   * there, so NetworkPolicies that let pods reach them name this block.
+   * @default "10.0.0.0/16" (the AWS layer's default VPC block) for contracts written without it
+   */
+  readonly vpcCidr?: string;
   /** The platform's buckets. */
   readonly buckets: BucketsContract;
   /** ECR repository URLs by repository name.

@@ -95,8 +95,9 @@ export interface CnaiKubernetesPlatformProps extends ChartProps {
    */
   readonly metricsBackend?: KubePrometheusStack;
   /**
-   * The VPC's address block, for NetworkPolicies that reach nodes or the API server's private endpoint.
-   * @default "10.0.0.0/16" (the AWS layer's default VPC)
+   * The VPC's IPv4 block, where the API server's private endpoint and the nodes are (for the
+   * NetworkPolicies of pods that reach them).
+   * @default - the contract's vpcCidr, else "10.0.0.0/16" (the AWS layer's default VPC block)
    */
   readonly vpcCidr?: string;
   /**
@@ -151,7 +152,7 @@ export class CnaiKubernetesPlatform extends Chart {
       });
       this.addDependency(this.operators);
       if (this.operators.release(stackName)) {
-        this.monitoring = new PlatformMonitoring(this, 'Monitoring', { stack: this.metricsBackend, vpcCidr: props.vpcCidr, grafanaAdmin: props.grafanaAdmin });
+        this.monitoring = new PlatformMonitoring(this, 'Monitoring', { stack: this.metricsBackend, vpcCidr: props.vpcCidr ?? props.contract.vpcCidr, grafanaAdmin: props.grafanaAdmin });
       }
     }
 
@@ -164,7 +165,7 @@ export class CnaiKubernetesPlatform extends Chart {
         kubernetesVersion: k8sVersion,
         serviceMonitorLabels: props.serviceMonitorLabels,
         metricsBackend: this.metricsBackend,
-        vpcCidr: props.vpcCidr,
+        vpcCidr: props.vpcCidr ?? props.contract.vpcCidr,
       });
     }
     const gpu = this.gpuSupport;

@@ -214,6 +214,7 @@ export class CnaiPlatform extends Construct {
         name: OBSERVABILITY.collectorServiceAccount,
         awsIdentity: identity,
         metricsBackend,
+        vpcCidr: contract.vpcCidr,
         exporters: [
           ...(identity ? [CollectorExporter.awsXray({ region: contract.region })] : []),
           CollectorExporter.prometheus('metrics', { port: 9464 }),

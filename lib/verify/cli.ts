@@ -13,8 +13,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatReport, ManifestFile, validateManifests } from './k8s';
+import { clusterAddressesOf, formatPlatformReport, platformFlowsMarkdown, verifyPlatform } from './platform/verify-platform';
 import { fetchSchemas } from './schemas';
 import { runTerraformTestWithMockProvider, TerraformVerificationError, verifyTerraformStack } from './terraform';
+import { fetchUpstream, formatReleaseReport, verifyReleases } from './upstream';
 
 /** Where the command writes. */
 export interface CliIo {
@@ -26,17 +28,30 @@ export interface CliIo {
 
 const USAGE = `usage:
   cnai-verify k8s [--schemas DIR] [--kubernetes-version V] [--crd FILE]... PATH...
+  cnai-verify platform [--schemas DIR] [--upstream DIR] [--kubernetes-version V] [--vpc-cidr CIDR] [--bootstrap DIR] [--flows FILE] PATH...
+  cnai-verify releases [--schemas DIR] [--upstream DIR] PATH...
   cnai-verify terraform [--no-plan] [--mock-provider] PATH...
   cnai-verify fetch-schemas [--dir DIR]
-  cnai-verify [all] [--k8s DIR] [--terraform DIR]     (defaults: dist, cdktf.out)
+  cnai-verify fetch-upstream [--dir DIR]
+  cnai-verify [all] [--k8s DIR] [--terraform DIR] [--no-plan]     (defaults: dist, cdktf.out)
   cnai-verify --help
 
-A PATH is a YAML file or a folder of them (k8s), or a stack folder or a cdktf.out folder
+k8s checks every object against the schema of its kind. platform checks the output as a system:
+each Argo CD Application against the upstream artifacts it installs, every reference (Services
+and ports, Secrets, queues, runtimes, custom kinds installed in time, monitors selected, dashboards
+loaded), every network flow the platform needs against its NetworkPolicies, and a bootstrap folder
+(dist/bootstrap when present). all runs k8s, platform and terraform.
+
+A PATH is a YAML file or a folder of them (k8s, platform), or a stack folder or a cdktf.out folder
 (terraform). Exit code 0 when everything is valid, 1 on findings, 2 on usage errors.
 
 Environment:
   CNAI_SCHEMA_DIR          schema folder (k8s/ and crds/); default: ../shared/schemas next to the
                            package, then .cache/cnai-schemas (filled by fetch-schemas)
+  CNAI_UPSTREAM_DIR        upstream install artifacts (charts, kustomize trees) at the pinned versions;
+                           default: ../shared/upstream next to the package, then .cache/cnai-upstream
+                           (filled by fetch-upstream)
+  CNAI_KUBECTL             kubectl (with built-in kustomize) for rendering; default: kubectl on PATH
   CNAI_TF_PROVIDER_MIRROR  filesystem mirror of the hashicorp/aws provider for offline init/plan;
                            default: the standard plugin folders, else the Terraform registry
   CNAI_TERRAFORM_BINARY    terraform executable; default: terraform on PATH`;
@@ -80,7 +95,8 @@ export function yamlFilesUnder(paths: string[]): string[] {
       for (const f of fs.readdirSync(p).sort()) {
         const full = path.join(p, f);
         if (fs.statSync(full).isDirectory()) files.push(...yamlFilesUnder([full]));
-        else if (/\.ya?ml$/.test(f)) files.push(full);
+        // A kustomization (dist/bootstrap) is not a Kubernetes object: the platform check renders it.
+        else if (/\.ya?ml$/.test(f) && !/^kustomization\.ya?ml$/.test(f)) files.push(full);
       }
     } else {
       files.push(p);
@@ -127,6 +143,46 @@ function verifyK8s(parsed: Parsed, io: CliIo): boolean {
   return true;
 }
 
+/** Folders under the paths holding a kustomization.yaml (a bootstrap). */
+function kustomizationDirsUnder(paths: string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (!fs.existsSync(p) || !fs.statSync(p).isDirectory()) continue;
+    if (fs.existsSync(path.join(p, 'kustomization.yaml'))) out.push(p);
+    for (const d of fs.readdirSync(p).sort()) {
+      const full = path.join(p, d);
+      if (fs.statSync(full).isDirectory()) out.push(...kustomizationDirsUnder([full]));
+    }
+  }
+  return out;
+}
+
+function verifySystem(parsed: Parsed, io: CliIo): boolean {
+  const files = yamlFilesUnder(parsed.positional).filter((f) => path.dirname(f) === f || !kustomizationDirsUnder(parsed.positional).includes(path.dirname(f)));
+  if (files.length === 0) throw new UsageError(`no YAML files under ${parsed.positional.join(', ')}`);
+  const bootstraps = parsed.flags.get('bootstrap') ?? kustomizationDirsUnder(parsed.positional);
+  if (bootstraps.length > 1) throw new UsageError(`more than one kustomization folder (${bootstraps.join(', ')}): name the bootstrap with --bootstrap`);
+  const vpc = parsed.flags.get('vpc-cidr')?.[0];
+  const result = verifyPlatform(files.map((file) => ({ file })), {
+    schemaDir: parsed.flags.get('schemas')?.[0],
+    upstreamDir: parsed.flags.get('upstream')?.[0],
+    kubernetesVersion: parsed.flags.get('kubernetes-version')?.[0],
+    model: vpc ? { clusterAddresses: clusterAddressesOf({ vpcCidr: vpc }) } : undefined,
+    bootstrapDir: bootstraps[0],
+  });
+  const flowsFile = parsed.flags.get('flows')?.[0];
+  if (flowsFile) fs.writeFileSync(flowsFile, platformFlowsMarkdown(result, path.basename(path.resolve(parsed.positional[0] ?? '.'))));
+  (result.valid ? io.out : io.err)(formatPlatformReport(result).split('\n').map((l) => (l && !l.startsWith(' ') && !l.startsWith('-') ? `platform: ${l}` : l)).join('\n'));
+  return result.valid;
+}
+
+function verifyUpstreamReleases(parsed: Parsed, io: CliIo): boolean {
+  const files = yamlFilesUnder(parsed.positional);
+  const result = verifyReleases(files.map((file) => ({ file })), { schemaDir: parsed.flags.get('schemas')?.[0], upstreamDir: parsed.flags.get('upstream')?.[0] });
+  (result.findings.length === 0 ? io.out : io.err)(formatReleaseReport(result));
+  return result.findings.length === 0;
+}
+
 function verifyTerraform(parsed: Parsed, io: CliIo): boolean {
   const dirs = stackDirsUnder(parsed.positional);
   if (dirs.length === 0) throw new UsageError(`no Terraform stacks under ${parsed.positional.join(', ')}`);
@@ -159,6 +215,16 @@ export async function main(argv: string[], io: CliIo = { out: (l) => console.log
         return verifyK8s(parse(rest, ['schemas', 'kubernetes-version', 'crd'], []), io) ? 0 : 1;
       case 'terraform':
         return verifyTerraform(parse(rest, [], ['no-plan', 'mock-provider']), io) ? 0 : 1;
+      case 'platform':
+        return verifySystem(parse(rest, ['schemas', 'upstream', 'kubernetes-version', 'vpc-cidr', 'bootstrap', 'flows'], []), io) ? 0 : 1;
+      case 'releases':
+        return verifyUpstreamReleases(parse(rest, ['schemas', 'upstream'], []), io) ? 0 : 1;
+      case 'fetch-upstream': {
+        const p = parse(rest, ['dir'], []);
+        const result = await fetchUpstream({ dir: p.flags.get('dir')?.[0] });
+        io.out(`upstream: ${result.dir}: ${result.downloaded.length} downloaded, ${result.cached.length} already present (all sha256-checked)`);
+        return 0;
+      }
       case 'fetch-schemas': {
         const p = parse(rest, ['dir'], []);
         const result = await fetchSchemas({ dir: p.flags.get('dir')?.[0] });
@@ -170,8 +236,9 @@ export async function main(argv: string[], io: CliIo = { out: (l) => console.log
         const k8sDir = p.flags.get('k8s')?.[0] ?? 'dist';
         const tfDir = p.flags.get('terraform')?.[0] ?? 'cdktf.out';
         const k8sOk = verifyK8s({ flags: p.flags, positional: [k8sDir] }, io);
+        const systemOk = k8sOk && verifySystem({ flags: p.flags, positional: [k8sDir] }, io);
         const tfOk = verifyTerraform({ flags: p.flags, positional: [tfDir] }, io);
-        return k8sOk && tfOk ? 0 : 1;
+        return k8sOk && systemOk && tfOk ? 0 : 1;
       }
       case 'help':
       case '-h':

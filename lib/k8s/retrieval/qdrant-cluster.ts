@@ -482,7 +482,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       'stamp="$(date -u +%Y-%m-%dT%H-%M-%SZ)"',
       'dest="s3://${BUCKET}/${PREFIX}${stamp}"',
       'for ((i = 0; i < REPLICAS; i++)); do',
-      '  node="http://${STATEFULSET}-${i}.${HEADLESS}:' + QDRANT_HTTP_PORT + '"',
+      '  node="http://${STATEFULSET}-${i}.${HEADLESS}"',
       // Listed first: a failed listing must fail the job, not look like a database without collections.
       '  listing="$(curl -sSf -H "api-key: ${QDRANT_API_KEY}" "${node}/collections")"',
       '  collections="$(printf \'%s\' "${listing}" | names || true)"',
@@ -532,7 +532,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
                   env: [
                     { name: 'QDRANT_API_KEY', valueFrom: { secretKeyRef: { name: this.apiKeySecretName, key: QDRANT_SECRET_KEYS.apiKey } } },
                     { name: 'STATEFULSET', value: this.dbName },
-                    { name: 'HEADLESS', value: `${this.headlessServiceName}.${ns}.svc.cluster.local` },
+                    // host:port of the pods' HTTP API behind the headless Service (the job reaches each replica).
+                    { name: 'HEADLESS', value: `${this.headlessServiceName}.${ns}.svc.cluster.local:${QDRANT_HTTP_PORT}` },
                     { name: 'REPLICAS', value: String(this.replicas) },
                     { name: 'BUCKET', value: this.contract.buckets.models },
                     { name: 'PREFIX', value: prefix },

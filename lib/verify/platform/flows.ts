@@ -289,7 +289,12 @@ export function neededFlows(model: PlatformModel, options: FlowOptions = {}): Ne
       unresolved.push(`${where}: Service ${ref.namespace}/${ref.name} selects no pod group of the model`);
       continue;
     }
-    const servicePorts = ref.port === undefined ? service.ports : service.ports.filter((p) => p.port === ref.port);
+    if (ref.port === undefined) {
+      // A bare host (no port, no scheme): the Service must exist (the reference check says so),
+      // but which port is used is not stated, so no flow is derived from it.
+      continue;
+    }
+    const servicePorts = service.ports.filter((p) => p.port === ref.port);
     if (servicePorts.length === 0 && service.headless) {
       // A headless Service's names resolve to the pods' addresses: clients connect to a container port
       // (`knowledge-0.knowledge-headless:6335`), which needs no Service port.

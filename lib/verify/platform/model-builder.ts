@@ -15,7 +15,7 @@ import { AdapterContext, CreatedObject, CUSTOM_RESOURCE_ADAPTERS, grafanaRelease
 import { argoCdProvidedObjects, CLUSTER_NAMESPACES, clusterProvidedObjects, crdStub, namespaceProvidedObjects } from './cluster-provided';
 import { controllerCreatedObjects } from './controllers';
 import { asArray, asObject, asPort, asString, asStringMap, CrdScopes, groupOf, isNamespaced, objectKey } from './kinds';
-import { ModelObject, NamespaceInfo, NetworkPolicyInfo, Origin, PlatformModel, PodGroup, ServiceInfo } from './model';
+import { ClusterAddresses, ModelObject, NamespaceInfo, NetworkPolicyInfo, Origin, PlatformModel, PodGroup, ServiceInfo } from './model';
 import { extractReferences } from './references';
 import { podGroupOfWorkload } from './workloads';
 import { PROVIDES_ANNOTATION, ReleaseProvides } from '../../core/release-provides';
@@ -45,6 +45,12 @@ export interface BuildPlatformModelOptions {
    * @default true
    */
   readonly clusterProvided?: boolean;
+  /**
+   * Where the nodes and the API server are (for flows to the kubelet and the API server): on
+   * EKS, the VPC's block (the platform contract's vpcCidr).
+   * @default - any IPv4 address (a policy must then allow any address to allow such a flow)
+   */
+  readonly clusterAddresses?: ClusterAddresses;
 }
 
 /** Sync wave of objects that exist before anything is applied. */
@@ -155,6 +161,8 @@ function crdScopesOf(objects: KubeObject[]): CrdScopes {
  * @param output the output files (YAML text or parsed objects, or read from disk)
  * @param releases what each Argo CD Application installs (from `verifyReleases`, or stubs)
  */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
 export function buildPlatformModel(
   output: PlatformOutputFile | PlatformOutputFile[],
   releases: ReleaseRender[] = [],
@@ -177,10 +185,16 @@ export function buildPlatformModel(
     if (chart) {
       const releaseName = helmReleaseName(r, applications.get(r.application));
       const built = chart === 'kube-prometheus-stack' ? kubePrometheusStackObjects(r, releaseName) : grafanaReleaseObjects(r, releaseName);
-      const fromValues = new Set(['Prometheus', 'Alertmanager']);
-      objects = objects.filter((o) => !(groupOf(o.apiVersion) === 'monitoring.coreos.com' && fromValues.has(o.kind)));
-      const have = new Set(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? r.namespace}/${o.metadata.name}`));
-      objects.push(...built.filter((o) => fromValues.has(o.kind) || !have.has(`${o.kind}/${o.metadata.namespace ?? r.namespace}/${o.metadata.name}`)));
+      // What the chart's values build wins over the release's declaration of the same object
+      // (the values say what really runs: sidecars, labels, ports). The StatefulSets the
+      // Prometheus operator makes of a Prometheus or Alertmanager (`prometheus-<name>`,
+      // `alertmanager-<name>`) come from those custom resources' adapters, not from a declaration.
+      const id = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? r.namespace}/${o.metadata.name}`;
+      const builtIds = new Set(built.map(id));
+      const operated = new Set(built.filter((o) => groupOf(o.apiVersion) === 'monitoring.coreos.com' && (o.kind === 'Prometheus' || o.kind === 'Alertmanager'))
+        .map((o) => `${o.metadata.namespace ?? r.namespace}/${o.kind.toLowerCase()}-${o.metadata.name}`));
+      const isOperated = (o: KubeObject) => WORKLOAD_KINDS.has(o.kind) && operated.has(`${o.metadata.namespace ?? r.namespace}/${o.metadata.name}`);
+      objects = [...objects.filter((o) => !builtIds.has(id(o)) && !isOperated(o)), ...built];
     }
     for (const object of objects) releaseObjects.push({ object, origin, defaultNamespace: r.namespace });
   }
@@ -283,7 +297,16 @@ export function buildPlatformModel(
   }
 
   const objects: ModelObject[] = entries.map((e) => ({ object: e.object, origin: e.origin }));
-  const withoutReferences: PlatformModel = { objects, namespaces, podGroups, services, networkPolicies, references: [], releases };
+  const withoutReferences: PlatformModel = {
+    objects,
+    namespaces,
+    podGroups,
+    services,
+    networkPolicies,
+    references: [],
+    releases,
+    ...(options.clusterAddresses ? { clusterAddresses: options.clusterAddresses } : {}),
+  };
   return { ...withoutReferences, references: extractReferences(withoutReferences) };
 }
 

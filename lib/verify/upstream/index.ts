@@ -17,3 +17,4 @@ export * from './render-checks';
 export * from './verify-releases';
 export * from './format';
 export * from './pinned';
+export * from './bootstrap';

@@ -14,7 +14,7 @@ import { findRemoteEntries } from './kustomize';
 import { kustomizationFileOf, locateGitPath, locateHelmChart, UpstreamKind, UpstreamLocation } from './locate';
 import { parseManifest, rowOfFile, UpstreamFile, UpstreamSource, upstreamSourcesOf } from './sources';
 import { isPlainObject } from './util';
-import { OPERATOR_SOURCES, PinnedGitPath, PinnedHelmChart } from '../../core/versions';
+import { ARGO_CD_INSTALL, OPERATOR_SOURCES, PinnedGitPath, PinnedHelmChart, PinnedUpstreamFile } from '../../core/versions';
 
 /** The rows and files the library's releases use, and the sources that are not vendored. */
 export interface LibraryUpstream {
@@ -30,7 +30,8 @@ export interface LibraryUpstream {
  * @param pinned the sources (default: every entry of OPERATOR_SOURCES)
  */
 export function libraryUpstream(upstreamDir: string,
-  pinned: Array<PinnedHelmChart | PinnedGitPath> = Object.values(OPERATOR_SOURCES)): LibraryUpstream {
+  pinned: Array<PinnedHelmChart | PinnedGitPath> = Object.values(OPERATOR_SOURCES),
+  pinnedFiles: PinnedUpstreamFile[] = Object.values(ARGO_CD_INSTALL)): LibraryUpstream {
   const sources = upstreamSourcesOf(upstreamDir);
   const manifest = parseManifest(fs.readFileSync(path.join(upstreamDir, 'MANIFEST.sha256'), 'utf8'));
   const ctx: ChartContext = { upstreamDir, sources };
@@ -73,12 +74,25 @@ export function libraryUpstream(upstreamDir: string,
     }
     addEmbeddedConfigRows(loc, sources, rows);
   }
-  for (const r of [...rows]) {
+  // Single files installed by URL (the bootstrap's Argo CD install): their rows, but only those files.
+  const fileRows = new Map<UpstreamSource, Set<string>>();
+  for (const f of pinnedFiles) {
+    const row = sources.find((s) => s.repo.toLowerCase() === f.project.toLowerCase() && (s.ref === f.revision || s.commit === f.revision)
+      && f.path.startsWith(`${s.upstreamPath.replace(/\/$/, '')}/`));
+    if (!row) {
+      missing.push(`${f.project} ${f.path} @ ${f.revision}: no vendored row holds it`);
+      continue;
+    }
+    if (!rows.has(row)) fileRows.set(row, new Set([...(fileRows.get(row) ?? []), `${row.dir}/${path.relative(row.upstreamPath, f.path)}`]));
+  }
+  for (const r of [...rows, ...fileRows.keys()]) {
     const licence = sources.find((s) => s.dir === `${r.root}/LICENSE`);
     if (licence) rows.add(licence);
   }
-  const ordered = sources.filter((s) => rows.has(s));
-  const files = manifest.filter((f) => ordered.some((s) => f.path === s.dir || f.path.startsWith(`${s.dir}/`)));
+  const ordered = sources.filter((s) => rows.has(s) || fileRows.has(s));
+  const files = manifest.filter((f) => ordered.some((s) => (fileRows.has(s) && !rows.has(s)
+    ? fileRows.get(s)!.has(f.path)
+    : f.path === s.dir || f.path.startsWith(`${s.dir}/`))));
   return { sources: ordered, files, missing };
 }
 

@@ -14,7 +14,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FetchFunction, packageRoot } from '../schemas';
+import { FetchFunction, networkCause, packageRoot } from '../schemas';
 
 /** Environment variable naming the upstream directory. */
 export const UPSTREAM_DIR_ENV = 'CNAI_UPSTREAM_DIR';
@@ -296,8 +296,10 @@ export async function fetchUpstream(options: FetchUpstreamOptions = {}): Promise
       }
       data = Buffer.from(await response.arrayBuffer());
     } catch (e) {
-      failures.push(`${f.path}: download from ${url} failed: ${(e as Error).message}`);
-      continue;
+      // No network fails every file the same way: say it once, with the real cause.
+      throw new UpstreamDirError(`Could not download the upstream install artifacts: ${networkCause(e)} (fetching ${url}). `
+        + `Without network access, point $${UPSTREAM_DIR_ENV} at a folder holding them (the files and their sha256 are listed in `
+        + `upstream-files.sha256), or run \`${FETCH_UPSTREAM_COMMAND}\` on a machine that can reach raw.githubusercontent.com and copy ${dir} here.`);
     }
     const actual = sha256(data);
     if (actual !== f.sha256) {
