@@ -158,9 +158,10 @@ function kustomizationDirsUnder(paths: string[]): string[] {
 }
 
 function verifySystem(parsed: Parsed, io: CliIo): boolean {
-  const files = yamlFilesUnder(parsed.positional).filter((f) => path.dirname(f) === f || !kustomizationDirsUnder(parsed.positional).includes(path.dirname(f)));
+  const kustomizations = kustomizationDirsUnder(parsed.positional);
+  const files = yamlFilesUnder(parsed.positional).filter((f) => !kustomizations.includes(path.dirname(f)));
   if (files.length === 0) throw new UsageError(`no YAML files under ${parsed.positional.join(', ')}`);
-  const bootstraps = parsed.flags.get('bootstrap') ?? kustomizationDirsUnder(parsed.positional);
+  const bootstraps = parsed.flags.get('bootstrap') ?? kustomizations;
   if (bootstraps.length > 1) throw new UsageError(`more than one kustomization folder (${bootstraps.join(', ')}): name the bootstrap with --bootstrap`);
   const vpc = parsed.flags.get('vpc-cidr')?.[0];
   const result = verifyPlatform(files.map((file) => ({ file })), {

@@ -13,17 +13,20 @@ const root = path.resolve(__dirname, '..', '..');
  * the project's eslint configuration resolves for that path (overrides included); the probe
  * files do not exist, so they are linted without type information, which this rule needs not.
  */
-async function messages(file: string, code: string): Promise<string[]> {
+async function messages(file: string, code: string, ruleNames: string[] = ['no-restricted-imports']): Promise<string[]> {
   const ESLint = await loadESLint({ useFlatConfig: false });
   const config = await new ESLint({ cwd: root }).calculateConfigForFile(path.join(root, file));
-  const linter = new Linter({ configType: 'eslintrc' });
+  const linter = new Linter({ configType: 'eslintrc', cwd: root });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (linter as any).defineParser('typescript', require('@typescript-eslint/parser'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (linter as any).defineRule('import/no-restricted-paths', require('eslint-plugin-import').rules['no-restricted-paths']);
   return linter.verify(code, {
     parser: 'typescript',
     parserOptions: { ecmaVersion: 2022, sourceType: 'module' },
-    rules: { 'no-restricted-imports': config.rules['no-restricted-imports'] },
-  } as any).map((m) => m.message);
+    settings: config.settings,
+    rules: Object.fromEntries(ruleNames.filter((r) => config.rules[r]).map((r) => [r, config.rules[r]])),
+  } as any, path.join(root, file)).map((m) => m.message);
 }
 
 describe('layer boundaries (eslint)', () => {
@@ -51,5 +54,14 @@ describe('layer boundaries (eslint)', () => {
       expect.stringContaining('never on each other'),
       expect.stringContaining('Only lib/k8s and lib/imports may import cdk8s'),
     ]);
+  });
+
+  test('lib/verify imports neither layer (by path: its own k8s/ folder, the manifest validator, is allowed)', async () => {
+    const rules = ['no-restricted-imports', 'import/no-restricted-paths'];
+    expect(await messages('lib/verify/upstream/probe.ts', "import { LlmService } from '../../k8s/serving';\nexport const x = LlmService;\n", rules))
+      .toEqual([expect.stringContaining('it never imports lib/k8s')]);
+    expect(await messages('lib/verify/probe.ts', "import { Cluster } from '../aws/cluster';\nexport const x = Cluster;\n", rules))
+      .toEqual([expect.stringContaining('it never imports lib/aws')]);
+    expect(await messages('lib/verify/upstream/probe.ts', "import { validateManifests } from '../k8s';\nexport const x = validateManifests;\n", rules)).toEqual([]);
   });
 });

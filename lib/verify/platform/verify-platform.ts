@@ -92,7 +92,8 @@ export function verifyPlatform(output: PlatformOutputFile[], options: VerifyPlat
   const flowsMs = Date.now() - t;
   const bootstrap = options.bootstrapDir !== undefined ? verifyBootstrap(options.bootstrapDir, options) : undefined;
   return {
-    valid: releases.findings.length === 0 && references.findings.length === 0 && flows.findings.length === 0 && (bootstrap?.findings.length ?? 0) === 0,
+    valid: releases.findings.length === 0 && references.findings.length === 0 && flows.findings.length === 0
+      && (bootstrap?.findings.length ?? 0) === 0,
     releases,
     model,
     references,

@@ -37,8 +37,6 @@ import { resolveUpstreamDir, sha256, UpstreamDirError, upstreamSourcesOf, Upstre
 import { KubeObject, ReleaseCheck, ReleaseFinding, ReleaseRender, ReleaseSourceType } from './types';
 import { isPlainObject } from './util';
 import { EKS } from '../../core/versions';
-// The layer rule's pattern '../k8s' means lib/k8s from lib/verify; from here it is lib/verify/k8s, the manifest validator.
-// eslint-disable-next-line no-restricted-imports
 import { FindingCategory, normalizeKubernetesVersion, SchemaRegistry, validateManifests } from '../k8s';
 import { loadSchemaSources, resolveSchemaDir } from '../schemas';
 
