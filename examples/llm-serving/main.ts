@@ -24,7 +24,7 @@ import {
   OperatorCatalogue, ServingBackend,
 } from '../../lib/k8s';
 
-const { GpuInstanceType, ModelPresets, OBSERVABILITY } = core;
+const { GpuInstanceType, ModelPresets } = core;
 
 export { TEAM } from './spec';
 
@@ -110,11 +110,10 @@ export function buildLlmServingApp(outdir?: string): App {
     allowFrom: [ragApi],
   });
 
-  // What the RAG application reads (envFrom): endpoints, models and its tracing settings.
-  // The platform's TelemetryCollector (see the observability example) has this otlpHttpEndpoint;
-  // any OTLP/HTTP endpoint will do.
-  const collector = { otlpHttpEndpoint: `http://${OBSERVABILITY.collectorServiceAccount}.${OBSERVABILITY.namespace}.svc:4318` };
-  const settings = chat.clientSettings({ collector, serviceName: 'rag-api' });
+  // What the RAG application reads (envFrom): endpoints and models. This app runs no telemetry
+  // collector; with one, pass it for tracing settings too: chat.clientSettings({ collector, serviceName })
+  // (see the observability example).
+  const settings = chat.clientSettings();
   new k8s.KubeConfigMap(serving, 'RagApiSettings', {
     metadata: { name: 'rag-api-llm', namespace: team.namespaceName },
     data: {

@@ -27,7 +27,7 @@ import { core } from '../../lib';
 import { CnaiAwsStack, appliedOrPreviewContract, StoreBucket } from '../../lib/aws';
 import {
   CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource,
-  NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, ServingBackend, TelemetryCollector, TelemetrySignal,
+  NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, ServingBackend, TelemetryCollector,
   restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from '../../lib/k8s';
 
@@ -142,7 +142,6 @@ export function buildObservabilityApp(outdir?: string): App {
     namespace: OBSERVABILITY_NAMESPACE,
     awsIdentity: collectorIdentity,
     exporters: [
-      CollectorExporter.otlp('tempo', { endpoint: 'tempo-distributor.tracing.svc:4317', insecure: true, signals: [TelemetrySignal.TRACES] }),
       CollectorExporter.awsXray({ region: contract.region }),
       CollectorExporter.prometheusRemoteWrite('amp', {
         endpoint: `https://aps-workspaces.${contract.region}.amazonaws.com/workspaces/${AMP_WORKSPACE_ID}/api/v1/remote_write`,

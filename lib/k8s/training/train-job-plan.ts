@@ -27,6 +27,9 @@ const PATCH_MANAGER = 'cnai.io/constructs';
  * TrainJob props rendered.
  * @internal
  */
+/** The label JobSet puts on every pod with the name of its replicated job (jobset v0.12.0, api/jobset/v1alpha2). */
+const REPLICATED_JOB_LABEL = 'jobset.sigs.k8s.io/replicatedjob-name';
+
 export class TrainJobPlan {
   public readonly runtime: ITrainingRuntime;
   public readonly numNodes: number;
@@ -139,7 +142,14 @@ export class TrainJobPlan {
           'give outputs.registry (the platform\'s ModelRegistry) or outputs.registryConnection, not both');
       }
       // A ModelRegistry admits the job's pods: its network policy, their credentials and egress.
-      this.registry = out.registry ? out.registry.addClient(team.workloads(this.podLabels), RegistryAccess.READ_WRITE) : out.registryConnection;
+      // Only the pods that train log to the registry (not the initializers): JobSet labels each
+      // pod with its replicated job's name.
+      const trainers = this.runtime.replicatedJobs.filter((j) => j.runsTraining)
+        .map((j) => team.workloads({ ...this.podLabels, [REPLICATED_JOB_LABEL]: j.name }));
+      if (out.registry) trainers.slice(1).forEach((w) => out.registry!.addClient(w, RegistryAccess.READ_WRITE));
+      this.registry = out.registry
+        ? out.registry.addClient(trainers[0] ?? team.workloads(this.podLabels), RegistryAccess.READ_WRITE)
+        : out.registryConnection;
       this.registeredModelName = this.registry ? (out.registeredModelName ?? workload) : undefined;
       if (out.registeredModelName !== undefined && !this.registry) {
         throw invalidProp(where, 'outputs.registeredModelName', out.registeredModelName, 'a model name without a registry to register it in',

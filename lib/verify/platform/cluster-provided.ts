@@ -85,6 +85,10 @@ export function clusterProvidedObjects(): ClusterProvidedObject[] {
       object: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value: name === 'system-node-critical' ? 2000001000 : 2000000000 },
       reason: `${K8S}: built-in PriorityClass ${name}`,
     })),
+    ...['cluster-admin', 'admin', 'edit', 'view'].map((name) => ({
+      object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name } },
+      reason: `${K8S}: the API server creates the user-facing ClusterRole ${name} (RBAC default roles)`,
+    })),
     {
       object: { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'gp2' }, provisioner: 'kubernetes.io/aws-ebs' },
       reason: 'EKS: StorageClass gp2 is created in every cluster',

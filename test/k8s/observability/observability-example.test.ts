@@ -33,7 +33,7 @@ describe('example observability', () => {
 
   test('the collector: Tempo and X-Ray for traces, AMP for metrics, consistent pipelines, its AWS identity', () => {
     const config = YAML.parse(one(objects, 'ConfigMap', 'otel-collector-config').data['collector.yaml']);
-    expect(config.service.pipelines.traces.exporters).toEqual(['otlp_grpc/tempo', 'awsxray']);
+    expect(config.service.pipelines.traces.exporters).toEqual(['awsxray']);
     expect(config.service.pipelines.metrics.exporters).toEqual(['prometheus_remote_write/amp']);
     expect(config.service.pipelines.logs).toBeUndefined();
     for (const p of Object.values<any>(config.service.pipelines)) {

@@ -61,7 +61,7 @@ describe('example llm-serving', () => {
     expect(embed.spec.triggers[0].metadata.threshold).toBe('10');
   });
 
-  test('the RAG API may call both services, and gets its settings in a ConfigMap', () => {
+  test('the RAG API may call both services, and gets its settings in a ConfigMap (no tracing without a collector)', () => {
     const flows = ofKind(serving, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-from-'));
     expect(flows.map((p) => [p.spec.podSelector.matchLabels['cnai.io/llm-service'], p.spec.ingress[0].ports[0].port])).toEqual([['chat', 8000], ['embed', 8080]]);
     const cm = one(objects, 'ConfigMap', 'rag-api-llm');
@@ -70,8 +70,9 @@ describe('example llm-serving', () => {
       OPENAI_MODEL: 'llama-3.1-8b-instruct',
       EMBEDDINGS_BASE_URL: `http://embed-predictor.${TEAM}.svc/openai/v1`,
       EMBEDDINGS_MODEL: 'bge-large-en-v1.5',
-      TRACELOOP_TRACE_CONTENT: 'false',
     });
+    // No collector in this app: no tracing endpoint a client would try to reach.
+    expect(Object.keys(cm.data).filter((k) => /^(OTEL_|TRACELOOP_)/.test(k))).toEqual([]);
   });
 
   test('the chat server reads its weights with the identity the AWS layer creates, granted only their prefix', () => {

@@ -86,11 +86,20 @@ export const TRAIN_JOB_ADAPTER: CustomResourceAdapter = {
     const replicatedJobs = asArray(at(runtime, 'spec.template.spec.replicatedJobs'));
     const torch = asObject(at(runtime, 'spec.mlPolicy.torch')) !== undefined;
     const overrides = asArray(at(obj, 'spec.podTemplateOverrides')).map((o) => asObject(at(o, 'spec')) ?? {});
+    // Trainer v2.3's runtimePatches: per replicated job (by name), pod template labels and spec
+    // merged over the runtime's (pkg/apis/trainer/v1alpha1/trainjob_types.go RuntimePatch).
+    const patches = asArray(at(obj, 'spec.runtimePatches')).flatMap((p) => asArray(at(p, 'trainingRuntimeSpec.template.spec.replicatedJobs')))
+      .map((rj) => asObject(rj) ?? {});
     const trainerEnv = asArray(at(obj, 'spec.trainer.env'));
     const podGroups: PodGroupDraft[] = replicatedJobs.flatMap((raw) => {
       const rj = asObject(raw) ?? {};
       const rjName = asString(rj.name) ?? '';
-      const template = asObject(at(rj, 'template.spec.template')) ?? {};
+      const base = asObject(at(rj, 'template.spec.template')) ?? {};
+      const patchesOf = patches.filter((p) => asString(p.name) === rjName).map((p) => asObject(at(p, 'template.spec.template')) ?? {});
+      const template: { [key: string]: unknown } = {
+        metadata: { labels: { ...asStringMap(at(base, 'metadata.labels')), ...Object.assign({}, ...patchesOf.map((p) => asStringMap(at(p, 'metadata.labels')))) } },
+        spec: patchesOf.reduce((spec, p) => mergePodSpec(spec, asObject(p.spec) ?? {}), asObject(base.spec) ?? {}),
+      };
       const podSpec: { [key: string]: unknown } = { ...(asObject(template.spec) ?? {}) };
       const trainer = asStringMap(at(rj, 'template.metadata.labels'))['trainer.kubeflow.org/trainjob-ancestor-step'] === 'trainer';
       for (const o of overrides) {
@@ -181,3 +190,24 @@ export const EXPERIMENT_ADAPTER: CustomResourceAdapter = {
     return { objects, podGroups };
   },
 };
+
+/** A pod spec patch merged over a pod spec: containers by name (env appended, fields replaced), volumes appended, other fields replaced. */
+function mergePodSpec(spec: { [key: string]: unknown }, patch: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = { ...spec };
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === 'containers' || k === 'initContainers') {
+      const merged = asArray(spec[k]).map((c) => ({ ...(asObject(c) ?? {}) }));
+      for (const pc of asArray(v).map((x) => asObject(x) ?? {})) {
+        const i = merged.findIndex((c) => c.name === pc.name);
+        if (i < 0) merged.push({ ...pc });
+        else merged[i] = { ...merged[i], ...pc, ...(pc.env ? { env: [...asArray(merged[i].env), ...asArray(pc.env)] } : {}) };
+      }
+      out[k] = merged;
+    } else if (k === 'volumes') {
+      out[k] = [...asArray(spec[k]), ...asArray(v)];
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+/**
+ * Every example is a standalone app: `npx cdktf synth` (cdktf.json) and `npx cdk8s synth`
+ * (cdk8s.yaml) run in its folder as a cdktf or cdk8s user runs them, and what they write is
+ * verified: Terraform with `terraform validate` and an offline `terraform plan`, manifests
+ * against the Kubernetes and CRD schemas.
+ *
+ * The CLIs run one after another (each costs seconds of ts-node). ts-node runs with
+ * TS_NODE_TRANSPILE_ONLY: the examples are type-checked with the rest of the repo
+ * (tsconfig.dev.json includes examples/), and type-checking again here would double the time.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { DATA_SERVICES } from '../../lib/core';
+import { assertValidManifests } from '../../lib/verify/k8s';
+import { formatPlatformReport, verifyPlatform } from '../../lib/verify/platform/verify-platform';
+import { verifyTerraformStack } from '../../lib/verify/terraform';
+
+const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+/** A CLI run: ts-node compiles the library on the fly. */
+const CLI_TIMEOUT_MS = 180_000;
+/** A synth and its verification (a first `terraform plan` of a big stack takes a minute). */
+const TEST_TIMEOUT_MS = 400_000;
+
+/** What each example synthesizes. */
+export interface ExampleCase {
+  readonly name: string;
+  /** Stacks `npx cdktf synth` writes (the example has a cdktf.json). */
+  readonly stacks?: string[];
+  /** Run `terraform plan` after validate (else validate only). */
+  readonly plan?: boolean;
+  /** The example has a cdk8s.yaml. */
+  readonly k8s?: boolean;
+  /** Both layers from one spec: every Pod Identity association names a service account the manifests create. */
+  readonly crossCheckIdentities?: boolean;
+}
+
+export const CASES: ExampleCase[] = [
+  { name: 'reference-platform', stacks: ['cnai-reference'], plan: true, k8s: true, crossCheckIdentities: true },
+  { name: 'rag', stacks: ['cnai-rag'], plan: true, k8s: true, crossCheckIdentities: true },
+  { name: 'fine-tune', stacks: ['cnai-fine-tune'], plan: true, k8s: true, crossCheckIdentities: true },
+  // Planned by test/aws/aws-platform-example.test.ts; here the CLI and validate.
+  { name: 'aws-platform', stacks: ['cnai-aws-platform'], plan: false },
+  { name: 'k8s-platform', k8s: true },
+  { name: 'llm-serving', k8s: true },
+  { name: 'observability', k8s: true },
+];
+
+/** Runs `npx <cli> synth --output <outdir>` in the example's folder; returns the wall time in ms. */
+function synth(example: string, cli: 'cdktf' | 'cdk8s', outdir: string): number {
+  // cdktf's App creates only the last level of its outdir.
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
+  const started = Date.now();
+  try {
+    execFileSync('npx', [cli, 'synth', '--output', outdir], {
+      cwd: path.join(EXAMPLES, example),
+      // No telemetry, no version checks against the npm registry (cdk8s's costs seconds offline).
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CDK8S_CHECK_UPGRADE: 'false', TS_NODE_TRANSPILE_ONLY: '1', CI: '1' },
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout: CLI_TIMEOUT_MS,
+    });
+  } catch (e: any) {
+    const tail = (s: unknown) => String(s ?? '').split('\n').slice(-40).join('\n');
+    throw new Error(`npx ${cli} synth failed in examples/${example} (exit ${e.status ?? e.signal}):\n${tail(e.stdout)}\n${tail(e.stderr)}`);
+  }
+  return Date.now() - started;
+}
+
+function yamlFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+const timings: string[] = [];
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-examples-cli-'));
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+  // eslint-disable-next-line no-console
+  console.log(`examples via the CLIs (ms):\n  ${timings.join('\n  ')}`);
+});
+
+/** The file of `npx ts-node <file>`. */
+export function entryPoint(app: string): string {
+  const m = /^npx ts-node (\S+\.ts)$/.exec(app);
+  if (!m) throw new Error(`app "${app}" is not "npx ts-node <file>.ts"`);
+  return m[1];
+}
+
+/** The tests of one example (one test file per example, so jest runs them in parallel). */
+export function exampleTests(name: string): void {
+  const c = CASES.find((x) => x.name === name)!;
+  if (!c) throw new Error(`no example case ${name}`);
+  describe(`examples/${c.name}`, () => {
+    const tfOut = path.join(work, c.name, 'cdktf.out');
+    const k8sOut = path.join(work, c.name, 'dist');
+
+    if (c.stacks) {
+      test(`npx cdktf synth: ${c.plan ? 'terraform validates and plans' : 'terraform validates'} ${c.stacks.join(', ')}`, () => {
+        const ms = synth(c.name, 'cdktf', tfOut);
+        const stacksDir = path.join(tfOut, 'stacks');
+        expect(fs.readdirSync(stacksDir).sort()).toEqual([...c.stacks!].sort());
+        for (const stack of c.stacks!) {
+          const result = verifyTerraformStack(path.join(stacksDir, stack), { plan: c.plan ?? true });
+          expect(result.validated).toBe(true);
+          expect(result.planned).toBe(c.plan ?? true);
+          if (c.plan) expect(result.plannedResourceCount).toBeGreaterThan(0);
+          timings.push(`${c.name} cdktf synth ${ms}, terraform ${JSON.stringify(result.timingsMs)}${c.plan ? `, ${result.plannedResourceCount} resources planned` : ''}`);
+        }
+      }, TEST_TIMEOUT_MS);
+    }
+
+    if (c.k8s) {
+      test('npx cdk8s synth: every manifest is schema-valid', () => {
+        const ms = synth(c.name, 'cdk8s', k8sOut);
+        const files = yamlFiles(k8sOut);
+        expect(files.length).toBeGreaterThan(0);
+        const started = Date.now();
+        const report = assertValidManifests(files.map((file) => ({ file })));
+        expect(report.objectsChecked).toBeGreaterThan(0);
+        timings.push(`${c.name} cdk8s synth ${ms}, ${report.objectsChecked} objects in ${files.length} files validated in ${Date.now() - started}`);
+      }, TEST_TIMEOUT_MS);
+    }
+
+    if (c.k8s) {
+      test('the output works as a system: releases match upstream, references resolve, every needed flow is allowed', () => {
+        const files = yamlFiles(k8sOut);
+        expect(files.length).toBeGreaterThan(0);
+        const bootstrap = path.join(k8sOut, 'bootstrap');
+        const started = Date.now();
+        const result = verifyPlatform(files.map((file) => ({ file })), { bootstrapDir: fs.existsSync(bootstrap) ? bootstrap : undefined });
+        if (!result.valid) throw new Error(formatPlatformReport(result));
+        expect(result.releases.releases.length).toBeGreaterThan(0);
+        expect(result.flows.results.length).toBeGreaterThan(0);
+        timings.push(`${c.name} whole-platform verification in ${Date.now() - started}: ${result.releases.releases.length} releases, `
+        + `${result.references.references} references, ${result.flows.results.length} flows`);
+      }, TEST_TIMEOUT_MS);
+    }
+
+    if (c.crossCheckIdentities) {
+      test('each Pod Identity association of the Terraform names a service account of the manifests', () => {
+        const associations = c.stacks!.flatMap((stack) => {
+          const tf = JSON.parse(fs.readFileSync(path.join(tfOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+          return Object.values<any>(tf.resource?.aws_eks_pod_identity_association ?? {}).map((a) => `${a.namespace}/${a.service_account}`);
+        });
+        const objects = yamlFiles(k8sOut).flatMap((f) => parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJSON()).filter((o) => o));
+        const serviceAccounts = objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+        // Operator controllers' accounts (External Secrets, Karpenter) come from their charts: the
+        // Argo CD Application's Helm values name them, in the release's namespace.
+        const fromCharts = objects.filter((o) => o.kind === 'Application').flatMap((o) => {
+          const values = o.spec.source?.helm?.valuesObject ?? parseYaml(o.spec.source?.helm?.values ?? '{}') ?? {};
+          return values.serviceAccount?.name ? [`${o.spec.destination.namespace}/${values.serviceAccount.name}`] : [];
+        });
+        expect(fromCharts).toContain(`${DATA_SERVICES.secretsReader.namespace}/${DATA_SERVICES.secretsReader.serviceAccount}`);
+        expect(associations.length).toBeGreaterThan(0);
+        expect(associations.filter((a) => !serviceAccounts.includes(a) && !fromCharts.includes(a))).toEqual([]);
+      });
+    }
+  });
+}

@@ -1,0 +1,4 @@
+// examples/observability through its CLIs, verified (see harness.ts).
+import { exampleTests } from './harness';
+
+exampleTests('observability');

@@ -1,0 +1,4 @@
+// examples/rag through its CLIs, verified (see harness.ts).
+import { exampleTests } from './harness';
+
+exampleTests('rag');
