@@ -107,6 +107,9 @@ const project = new typescript.TypeScriptProject({
       // Finds (or fetches) the schema directory once and shares Terraform verdicts.
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       maxWorkers: 2,
+      // Suites load the CDKs, the provider bindings and kubectl renders: a worker whose heap
+      // has grown past this is replaced after its current file, instead of running out of memory.
+      workerIdleMemoryLimit: '1500MB',
       collectCoverage: false,
     },
   },

@@ -14,6 +14,7 @@ import { CnaiAwsStack, isPreviewContract, PENDING_APPLY, previewContract } from 
 import { NODE_LABELS, PlatformContract, poolGpuCapacity } from '../../lib/core';
 import { CnaiPlatform } from '../../lib/k8s';
 import { assertValidManifests } from '../../lib/verify/k8s';
+import { clusterAddressesOf, platformFlowsMarkdown, verifyPlatform } from '../../lib/verify/platform/verify-platform';
 import { verifyTerraformStack } from '../../lib/verify/terraform';
 
 interface Synth {
@@ -223,5 +224,17 @@ describe('reference platform: one spec, two layers that agree', () => {
     const other = { ...preview.contract, nodePools: preview.contract.nodePools.filter((p) => p.name !== 'training-h100') };
     expect(() => buildReferenceK8s(k8sApp(path.join(tmp, 'other')), other)).toThrow(
       /invalid spec\.gpuPools\[2\]\.name = "training-h100": the contract has no node pool of this name\. Fix: synthesize the AWS layer \(CnaiAwsStack\.fromSpec\) and this chart from the same spec/);
+  });
+});
+
+describe('reference platform: the flow diagram in the docs is the one its output gives', () => {
+  test('docs/reference-platform-flows.md is current (npm run synth rewrites it)', () => {
+    const files = preview.files.filter((f) => f.endsWith('.yaml')).map((file) => ({ file }));
+    const result = verifyPlatform(files, { model: { clusterAddresses: clusterAddressesOf(preview.contract) } });
+    expect(result.valid).toBe(true);
+    const doc = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'reference-platform-flows.md'), 'utf8');
+    if (doc !== platformFlowsMarkdown(result, 'The reference platform')) {
+      throw new Error('docs/reference-platform-flows.md differs from the flows of the reference platform\'s output: run `npm run synth` (it rewrites the file) and review the diff');
+    }
   });
 });

@@ -181,7 +181,7 @@ describe('needed flows', () => {
     ]);
   });
 
-  test('a reference without a port means every port of the Service; webhooks have the API server as client', () => {
+  test('a reference without a port (a bare host) derives no flow; webhooks have the API server as client', () => {
     const { flows } = neededFlows(platform({
       references: [
         serviceRef('ValidatingWebhookConfiguration /qdrant-validate', 'knowledge/knowledge', undefined, undefined),
@@ -189,7 +189,6 @@ describe('needed flows', () => {
       ],
     }));
     expect(flows.filter((f) => endpointName(f.from) === 'kube-apiserver' && f.kind === FlowKind.SERVICE).map(line)).toEqual([
-      'service: kube-apiserver → knowledge/knowledge TCP 6333',
       'service: kube-apiserver → knowledge/knowledge TCP 6334',
     ]);
   });
