@@ -16,7 +16,7 @@ import { App as CdktfApp } from 'cdktf';
 import { buildReferenceAws, buildReferenceK8s, k8sApp } from '../examples/reference-platform/main';
 import { REFERENCE_SPEC } from '../examples/reference-platform/spec';
 import { APPLIED_CONTRACT_FILE, isPreviewContract, previewContract } from '../lib/aws';
-import { kubernetesVersionSupport, PlatformContract, scarceCapacityNotes } from '../lib/core';
+import { kubernetesVersionSupport, PlatformContract, PlatformContractFile, scarceCapacityNotes } from '../lib/core';
 import { CnaiPlatform } from '../lib/k8s';
 import { validateManifests } from '../lib/verify/k8s';
 import { clusterAddressesOf, formatPlatformReport, platformFlowsMarkdown, verifyPlatform } from '../lib/verify/platform/verify-platform';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     return stack;
   }, timings, () => path.relative(root, tfOut));
   const applied = path.join(root, 'examples', 'reference-platform', APPLIED_CONTRACT_FILE);
-  const contract: PlatformContract = fs.existsSync(applied) ? JSON.parse(fs.readFileSync(applied, 'utf8')) : previewContract(aws);
+  const contract: PlatformContract = fs.existsSync(applied) ? PlatformContractFile.read(path.relative(root, applied)) : previewContract(aws);
   const k8s: CnaiPlatform = phase('synthesize Kubernetes layer', () => {
     const app: Cdk8sApp = k8sApp(k8sOut);
     const platform = buildReferenceK8s(app, contract);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Token } from 'cdktf';
 import type { CnaiAwsStack } from './cnai-aws-stack';
 import { PlatformContract } from '../core/contract';
+import { PlatformContractFile } from '../core/contract-file';
 
 /**
  * Marks a value that only `terraform apply` knows. Hosts use the reserved `.invalid` top
@@ -52,7 +53,7 @@ export const APPLIED_CONTRACT_FILE = 'platform-contract.json';
  */
 export function appliedOrPreviewContract(dir: string, build: (app: App) => CnaiAwsStack): PlatformContract {
   const file = path.join(dir, APPLIED_CONTRACT_FILE);
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformContract;
+  if (fs.existsSync(file)) return PlatformContractFile.read(file);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-preview-'));
   try {
     return previewContract(build(new App({ outdir })));
