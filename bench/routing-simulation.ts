@@ -291,7 +291,8 @@ export function compareRouting(trace: SimRequest[] = generateTrace(), replicas =
 
 /** The results as a Markdown table. */
 export function formatRouting(results: PolicyResult[]): string {
-  const rows = results.map((r) => `| ${r.policy} | ${r.ttftMs.p50} | ${r.ttftMs.p95} | ${r.ttftMs.p99} | ${r.latencyMs.p95} | ${r.meanQueueSpread} | ${r.maxQueue} | ${(r.prefixHitRate * 100).toFixed(1)}% |`);
+  const rows = results.map((r) => `| ${r.policy} | ${r.ttftMs.p50} | ${r.ttftMs.p95} | ${r.ttftMs.p99} | ${r.latencyMs.p95} `
+    + `| ${r.meanQueueSpread} | ${r.maxQueue} | ${(r.prefixHitRate * 100).toFixed(1)}% |`);
   return ['| routing | TTFT p50 ms | TTFT p95 ms | TTFT p99 ms | latency p95 ms | mean queue spread | max queue | prefix cache hits |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
