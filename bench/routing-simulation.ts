@@ -253,7 +253,9 @@ export function simulate(trace: SimRequest[], router: Router, policy: string, re
     const arrival = next < trace.length ? trace[next].arrivalMs : Infinity;
     now = Math.min(arrival, nextRefresh, ...busy);
     if (now === nextRefresh) {
-      snapshots = pool.map((r) => ({ queue: r.waiting.length, kvUtilisation: r.reservedTokens / engine.kvCapacityTokens, prefixes: [...r.prefixCache] }));
+      snapshots = pool.map((r) => ({
+        queue: r.waiting.length, kvUtilisation: r.reservedTokens / engine.kvCapacityTokens, prefixes: [...r.prefixCache],
+      }));
       const qs = pool.map((r) => r.waiting.length);
       spreadSum += Math.max(...qs) - Math.min(...qs);
       spreadSamples++;
