@@ -6,7 +6,12 @@ describe('routing simulation: round-robin against the endpoint picker on one ske
     expect(a).toEqual(generateTrace());
     expect(a).toHaveLength(DEFAULT_TRACE.requests);
     expect(a[0]).toEqual({
-      id: 0, arrivalMs: expect.any(Number), promptTokens: expect.any(Number), outputTokens: expect.any(Number), prefix: expect.any(Number), prefixTokens: 1500,
+      id: 0,
+      arrivalMs: expect.any(Number),
+      promptTokens: expect.any(Number),
+      outputTokens: expect.any(Number),
+      prefix: expect.any(Number),
+      prefixTokens: 1500,
     });
   });
 
