@@ -36,7 +36,7 @@ describe('Cluster.fromClusterAttributes', () => {
   const training = cluster.addGpuNodePool('training', { instanceTypes: [GpuInstanceType.P5_48XLARGE], efa: true, availabilityZones: ['us-west-2b'] });
   const chat = cluster.addWorkloadIdentity('chat', { namespace: 'team-a', serviceAccount: 'chat' });
   const json = synth(stack);
-  const groups = Object.fromEntries(configs(json, 'aws_eks_node_group').map((g) => [g.node_group_name, g]));
+  const groups: { [name: string]: any } = Object.fromEntries(configs(json, 'aws_eks_node_group').map((g) => [g.node_group_name, g]));
 
   test('changes nothing about the cluster: no cluster, add-on, access entry or network resources, and no lookup when the facts are given', () => {
     for (const type of ['aws_eks_cluster', 'aws_eks_addon', 'aws_eks_access_entry', 'aws_vpc', 'aws_subnet', 'aws_security_group', 'aws_cloudwatch_log_group']) {
@@ -76,7 +76,7 @@ describe('Cluster.fromClusterAttributes', () => {
     expect(only(json, 'aws_kms_alias').name).toBe('alias/cnai-test-eks-node-volumes');
   });
 
-  test('the pools share one new node role with the node policies; EKS gives it the access entry of a managed node group', () => {
+  test('the pools share one new node role with the node policies (EKS gives a managed node group\'s role its access entry)', () => {
     expect(configs(json, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['cnai-test-eks-node', chat.roleName]);
     const roleId = resources(json, 'aws_iam_role').find(([, r]) => r.name === 'cnai-test-eks-node')![0];
     for (const g of Object.values(groups)) expect(g.node_role_arn).toBe(`\${aws_iam_role.${roleId}.arn}`);
