@@ -122,7 +122,8 @@ setTimeout(() => process.exit(0), 10 * 60 * 1000).unref();
 /** Starts the stub and waits (up to 10 s) until it listens. */
 export function startAwsStub(workDir: string, options: AwsStubOptions = {}): AwsStub {
   const portFile = path.join(workDir, '.cnai-verify-aws-stub-port');
-  const args = [portFile, VERIFY_EPHEMERAL_SENTINEL, JSON.stringify(options.missingPrincipals ?? []), JSON.stringify(options.missingClusters ?? []), EKS.defaultKubernetesVersion];
+  const args = [portFile, VERIFY_EPHEMERAL_SENTINEL, JSON.stringify(options.missingPrincipals ?? []), JSON.stringify(options.missingClusters ?? []),
+    EKS.defaultKubernetesVersion];
   const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT, ...args], {
     stdio: 'ignore',
     env: { PATH: process.env.PATH ?? '' },

@@ -192,8 +192,12 @@ function run(stackDirIn: string, mode: Mode, options: TerraformVerifyOptions): T
   }
   const mirror = findMirrorOrThrow(stackDir);
   const content = stackHash(stackDir, files);
+  const missingClusters = [...(options.missingClusters ?? [])].sort();
   const variant = JSON.stringify({
-    planJson: options.planJson === true, missing: [...(options.missingPrincipals ?? [])].sort(), missingClusters: [...(options.missingClusters ?? [])].sort(),
+    planJson: options.planJson === true,
+    missing: [...(options.missingPrincipals ?? [])].sort(),
+    // Only when given, so the keys of every other verdict stay as they were.
+    ...(missingClusters.length > 0 ? { missingClusters } : {}),
   });
   const keyOf = (m: Mode) => sha256([m, binary, mirror ?? 'registry', content, variant].join('\n'));
   const cacheDir = options.cacheDir ?? process.env[VERIFY_CACHE_DIR_ENV];
@@ -421,7 +425,8 @@ function fixFor(step: TerraformStep, errors: TerraformDiagnostic[]): string | un
     return 'an admin principal (adminPrincipalArns) does not exist, so EKS would reject its access entry at apply and the cluster would have no admin: '
       + 'create the role or user first, or correct the ARN';
   }
-  const clusters = errors.filter((e) => /^data\.aws_eks_cluster\./.test(e.address ?? '') && /couldn't find resource|ResourceNotFoundException|No cluster found/.test(`${e.summary} ${e.detail}`));
+  const clusters = errors.filter((e) => /^data\.aws_eks_cluster\./.test(e.address ?? '')
+    && /couldn't find resource|ResourceNotFoundException|No cluster found/.test(`${e.summary} ${e.detail}`));
   if (clusters.length > 0) {
     return 'an imported EKS cluster (Cluster.fromClusterAttributes) does not exist in the region and account of the stack\'s AWS provider: '
       + 'check clusterName (aws eks list-clusters) and the provider\'s region';

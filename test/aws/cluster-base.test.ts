@@ -37,7 +37,12 @@ describe('Cluster as an ICluster', () => {
   test('its platform contract: the system pool first, then the GPU pools, the identities and Karpenter', () => {
     const contract = cluster.platformContract({ buckets: { models: 'm', datasets: 'd' } });
     expect(contract).toMatchObject({
-      platformName: 'cnai', environment: 'test', clusterName: 'cnai-test', kubernetesVersion: '1.36', vpcCidr: '10.0.0.0/16', buckets: { models: 'm', datasets: 'd' },
+      platformName: 'cnai',
+      environment: 'test',
+      clusterName: 'cnai-test',
+      kubernetesVersion: '1.36',
+      vpcCidr: '10.0.0.0/16',
+      buckets: { models: 'm', datasets: 'd' },
       karpenter: { namespace: 'karpenter', serviceAccount: 'karpenter', nodeRoleName: 'cnai-test-karpenter-node', interruptionQueueName: 'cnai-test-karpenter' },
     });
     expect(contract.nodePools.map((p) => p.name)).toEqual(['system', 'gpu-l40s']);

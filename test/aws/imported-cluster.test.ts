@@ -44,8 +44,13 @@ describe('Cluster.fromClusterAttributes', () => {
     }
     expect(dataSources(json, 'aws_eks_cluster')).toEqual({});
     expect(cluster).toMatchObject({
-      name: 'ml-prod', nameReference: 'ml-prod', kubernetesVersion: '1.34', endpoint: KNOWN.endpoint, vpcId: 'vpc-0a1b2c3d4e5f60718',
-      arn: 'arn:aws:eks:us-west-2:123456789012:cluster/ml-prod', arnForPolicies: 'arn:aws:eks:us-west-2:123456789012:cluster/ml-prod',
+      name: 'ml-prod',
+      nameReference: 'ml-prod',
+      kubernetesVersion: '1.34',
+      endpoint: KNOWN.endpoint,
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      arn: 'arn:aws:eks:us-west-2:123456789012:cluster/ml-prod',
+      arnForPolicies: 'arn:aws:eks:us-west-2:123456789012:cluster/ml-prod',
       availabilityZones: ['us-west-2a', 'us-west-2b'],
       privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2', 'subnet-0ccccccccccccccc3'],
     });
@@ -122,9 +127,18 @@ describe('Cluster.fromClusterAttributes', () => {
       buckets: { models: 'acme-models', datasets: 'acme-datasets' },
       nodePools: [
         {
-          name: 'inference', provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP, instanceTypes: ['g6e.xlarge'], gpusPerNode: 1, gpuMemoryGiB: 48, efa: false, maxNodes: 3,
+          name: 'inference',
+          provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
+          instanceTypes: ['g6e.xlarge'],
+          gpusPerNode: 1,
+          gpuMemoryGiB: 48,
+          efa: false,
+          maxNodes: 3,
           labels: {
-            'cnai.io/pool': 'inference', 'cnai.io/accelerator-family': 'g6e', 'nvidia.com/gpu.product': 'NVIDIA-L40S', 'nvidia.com/gpu.count': '1',
+            'cnai.io/pool': 'inference',
+            'cnai.io/accelerator-family': 'g6e',
+            'nvidia.com/gpu.product': 'NVIDIA-L40S',
+            'nvidia.com/gpu.count': '1',
             'eks.amazonaws.com/capacityType': 'ON_DEMAND',
           },
           taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: TaintEffect.NO_SCHEDULE }],

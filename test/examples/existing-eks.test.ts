@@ -12,8 +12,13 @@ describe('examples/existing-eks: what it adds to the cluster', () => {
 
   test('its platform contract names the imported cluster, the new pool and the served model\'s identity', () => {
     expect(cluster.platformContract({ buckets: modelStore.contract() })).toMatchObject({
-      platformName: 'cnai', environment: 'prod', region: 'us-west-2', accountId: '123456789012',
-      clusterName: 'ml-prod', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16',
+      platformName: 'cnai',
+      environment: 'prod',
+      region: 'us-west-2',
+      accountId: '123456789012',
+      clusterName: 'ml-prod',
+      kubernetesVersion: '1.34',
+      vpcCidr: '10.20.0.0/16',
       nodePools: [{ name: 'inference-l40s', instanceTypes: ['g6e.xlarge', 'g6e.2xlarge'], gpusPerNode: 1, maxNodes: 4 }],
       workloadIdentities: [{ namespace: 'ai-apps', serviceAccount: 'chat', roleName: 'cnai-prod-serve-chat' }],
     });
