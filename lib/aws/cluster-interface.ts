@@ -39,7 +39,10 @@ export interface ICluster extends IClusterRef {
   addGpuNodePool(id: string, options: GpuNodePoolOptions): GpuNodePool;
   /** Adds an IAM role for the pods of one service account (EKS Pod Identity; needs the Pod Identity agent). */
   addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity;
-  /** Prepares self-managed Karpenter, where the cluster supports it (see the implementation). */
+  /**
+   * Prepares self-managed Karpenter: the library's own clusters (not in Auto Mode) support it; an
+   * imported cluster refuses it, since its subnets would need discovery tags where they are defined.
+   */
   addKarpenter(options?: KarpenterOptions): Karpenter;
   /** Every pool the platform manages on the cluster, as the Kubernetes layer sees it. */
   nodePoolContracts(): NodePoolContract[];
