@@ -24,9 +24,9 @@ export interface ClusterSubnet {
 }
 
 /**
- * What resources attached to an EKS cluster read from it: node pools, workload identities and
- * Karpenter take this, never the concrete cluster class. Every
- * {@link ICluster} is one; the cluster's add-methods are on {@link ICluster}.
+ * What resources attached to an EKS cluster read from it. Node pools, workload identities and
+ * Karpenter take this, never a cluster class, so none of them imports the cluster back; every
+ * {@link ICluster} is one, and the add-methods are on {@link ICluster}.
  */
 export interface IClusterRef extends IConstruct {
   /** Platform naming of what the platform adds to the cluster (role, key and node group names). */
@@ -60,7 +60,7 @@ export interface IClusterRef extends IConstruct {
   readonly vpcId: string;
   /** IPv4 block of the cluster's VPC. */
   readonly vpcCidr: string;
-  /** The private subnets nodes and the database go into. */
+  /** The private subnets new nodes go into. */
   readonly privateSubnets: ClusterSubnet[];
   /** Ids of {@link IClusterRef.privateSubnets}, in their order. */
   readonly privateSubnetIds: string[];
