@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './names';
+export * from './aws-options';
 export * from './contract';
 export * from './versions';
 export * from './accelerators';

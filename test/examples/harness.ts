@@ -43,6 +43,8 @@ export const CASES: ExampleCase[] = [
   { name: 'fine-tune', stacks: ['cnai-fine-tune'], plan: true, k8s: true, crossCheckIdentities: true },
   // Planned by test/aws/aws-platform-example.test.ts; here the CLI and validate.
   { name: 'aws-platform', stacks: ['cnai-aws-platform'], plan: false },
+  // An EKS cluster that already runs, imported by attributes, with a GPU pool and a model's identity.
+  { name: 'existing-eks', stacks: ['cnai-existing-eks'], plan: true },
   { name: 'k8s-platform', k8s: true },
   { name: 'llm-serving', k8s: true },
   { name: 'observability', k8s: true },
