@@ -9,8 +9,8 @@
  * Replace the account id, AZs and admin role with yours before `terraform apply`.
  */
 import { App } from 'cdktf';
-import { CapacityType, CnaiAwsStack, InterfaceEndpointService, StoreBucket } from '../../lib/aws';
-import { GpuInstanceType } from '../../lib/core/accelerators';
+import { GpuInstanceType } from 'cnai-constructs';
+import { CapacityType, CnaiAwsStack, InterfaceEndpointService, StoreBucket } from 'cnai-constructs/aws';
 
 /** Builds the example stack in `app`; the test of this example calls it too. */
 export function buildAwsPlatform(app: App): CnaiAwsStack {
