@@ -232,6 +232,13 @@ const layerPatterns = (layer: string) => ({
 
 project.eslint!.addRules({
   'no-restricted-imports': ['error', { paths: [providerRoot] }],
+  // The package's own name (examples, scripts, the benchmark) sorts with the other packages, as in users' code.
+  'import/order': ['warn', {
+    groups: ['builtin', 'external'],
+    pathGroups: [{ pattern: 'cnai-constructs{,/**}', group: 'external', position: 'after' }],
+    pathGroupsExcludedImportTypes: ['builtin'],
+    alphabetize: { order: 'asc', caseInsensitive: true },
+  }],
 });
 project.eslint!.addOverride({
   files: ['lib/core/**/*.ts'],

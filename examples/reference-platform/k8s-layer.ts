@@ -1,8 +1,8 @@
 /** The Kubernetes layer of the reference platform (imports cdk8s only, not cdktf). */
 import { App, AppProps, YamlOutputType } from 'cdk8s';
-import { REFERENCE_SPEC } from './spec';
 import { ContractPreview, PlatformContract, PlatformSpec } from 'cnai-constructs';
 import { ArgoCdBootstrap, CnaiPlatform, GitDirectory } from 'cnai-constructs/k8s';
+import { REFERENCE_SPEC } from './spec';
 
 /**
  * Where the synthesized manifests are committed: your repository, the tag you push after

@@ -154,7 +154,8 @@ export class ContractPreview {
   public static fromSpec(spec: PlatformSpec, options: ContractPreviewOptions = {}): PlatformContract {
     validatePlatformSpec(spec);
     const where = `spec ${spec.name}`;
-    const naming = new PlatformNaming({ platformName: spec.name, environment: spec.environment, region: spec.region, accountId: spec.accountId }, where);
+    const identityOfSpec = { platformName: spec.name, environment: spec.environment, region: spec.region, accountId: spec.accountId };
+    const naming = new PlatformNaming(identityOfSpec, where);
     const registry = (spec.modelRegistry ?? ModelRegistryKind.MLFLOW) === ModelRegistryKind.MLFLOW;
     const vectorEngine = spec.vectorDatabase ? spec.vectorDatabase.engine ?? VectorEngine.QDRANT : undefined;
     const hasDatabase = registry || vectorEngine === VectorEngine.PGVECTOR;
@@ -272,7 +273,11 @@ function systemPoolContract(o: SystemNodePoolPreviewOptions): NodePoolContract {
     name,
     provisioner: NodePoolProvisioner.MANAGED_NODE_GROUP,
     instanceTypes: [...(o.instanceTypes ?? AWS_DEFAULTS.systemPool.instanceTypes)],
-    labels: { [NODE_LABELS.pool]: name, [NODE_LABELS.acceleratorFamily]: AWS_DEFAULTS.cpuAcceleratorFamily, [NODE_LABELS.capacityType]: AWS_DEFAULTS.capacityType.onDemand },
+    labels: {
+      [NODE_LABELS.pool]: name,
+      [NODE_LABELS.acceleratorFamily]: AWS_DEFAULTS.cpuAcceleratorFamily,
+      [NODE_LABELS.capacityType]: AWS_DEFAULTS.capacityType.onDemand,
+    },
     taints: o.dedicated ? [{ ...AWS_DEFAULTS.systemTaint }] : [],
     gpusPerNode: 0,
     gpuMemoryGiB: 0,

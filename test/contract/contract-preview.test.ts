@@ -67,7 +67,10 @@ describe('ContractPreview.fromSpec equals the AWS layer\'s preview', () => {
     gpuPools: [
       { name: 'l4', instanceTypes: [GpuInstanceType.G6_XLARGE, GpuInstanceType.G6_12XLARGE], capacity: PoolCapacity.SPOT, maxNodes: 3 },
       {
-        name: 'h100', instanceTypes: [GpuInstanceType.P5_48XLARGE], maxNodes: 1, efa: true,
+        name: 'h100',
+        instanceTypes: [GpuInstanceType.P5_48XLARGE],
+        maxNodes: 1,
+        efa: true,
         capacityReservation: { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: 'cr-0123456789abcdef0' },
       },
     ],
@@ -111,26 +114,44 @@ describe('ContractPreview.fromSpec equals the AWS layer\'s preview', () => {
     expect(c.karpenter).toEqual({ namespace: 'nodes', serviceAccount: 'provisioner', nodeRoleName: 'shop-stage-karpenter-node' });
     expect(c.nodePools).toEqual([
       {
-        name: 'platform', provisioner: 'managed-node-group', instanceTypes: ['m6i.large', 'm7i.large'],
+        name: 'platform',
+        provisioner: 'managed-node-group',
+        instanceTypes: ['m6i.large', 'm7i.large'],
         labels: { 'cnai.io/pool': 'platform', 'cnai.io/accelerator-family': 'cpu', 'eks.amazonaws.com/capacityType': 'ON_DEMAND' },
         taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' }],
-        gpusPerNode: 0, gpuMemoryGiB: 0, efa: false, maxNodes: 3,
+        gpusPerNode: 0,
+        gpuMemoryGiB: 0,
+        efa: false,
+        maxNodes: 3,
       },
       {
         // g6.xlarge has 1 GPU, g6.12xlarge 4: no count label.
-        name: 'l4', provisioner: 'managed-node-group', instanceTypes: ['g6.xlarge', 'g6.12xlarge'],
+        name: 'l4',
+        provisioner: 'managed-node-group',
+        instanceTypes: ['g6.xlarge', 'g6.12xlarge'],
         labels: { 'cnai.io/pool': 'l4', 'cnai.io/accelerator-family': 'g6', 'nvidia.com/gpu.product': 'NVIDIA-L4', 'eks.amazonaws.com/capacityType': 'SPOT' },
         taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
-        gpusPerNode: 1, gpuMemoryGiB: 24, efa: false, maxNodes: 3,
+        gpusPerNode: 1,
+        gpuMemoryGiB: 24,
+        efa: false,
+        maxNodes: 3,
       },
       {
-        name: 'h100', provisioner: 'managed-node-group', instanceTypes: ['p5.48xlarge'],
+        name: 'h100',
+        provisioner: 'managed-node-group',
+        instanceTypes: ['p5.48xlarge'],
         labels: {
-          'cnai.io/pool': 'h100', 'cnai.io/accelerator-family': 'p5', 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3',
-          'nvidia.com/gpu.count': '8', 'eks.amazonaws.com/capacityType': 'CAPACITY_BLOCK',
+          'cnai.io/pool': 'h100',
+          'cnai.io/accelerator-family': 'p5',
+          'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3',
+          'nvidia.com/gpu.count': '8',
+          'eks.amazonaws.com/capacityType': 'CAPACITY_BLOCK',
         },
         taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
-        gpusPerNode: 8, gpuMemoryGiB: 80, efa: true, maxNodes: 1,
+        gpusPerNode: 8,
+        gpuMemoryGiB: 80,
+        efa: true,
+        maxNodes: 1,
       },
     ]);
     expect(c.workloadIdentities.map((w) => `${w.namespace}/${w.serviceAccount} ${w.roleName}`)).toEqual([

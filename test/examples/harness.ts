@@ -11,28 +11,21 @@
  * which modules were loaded: an example's app never compiles the library, and its Kubernetes
  * entry never loads cdktf or the AWS provider.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { ensureBuild } from '../../scripts/ensure-build';
+import { CliRun, entryPoint, ProcessRecord, runCli } from '../../bench/cli-run';
 import { DATA_SERVICES } from '../../lib/core';
 import { assertValidManifests } from '../../lib/verify/k8s';
 import { formatPlatformReport, verifyPlatform } from '../../lib/verify/platform/verify-platform';
 import { verifyTerraformStack } from '../../lib/verify/terraform';
+import { ensureBuild } from '../../scripts/ensure-build';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 /** A CLI run (seconds; a minute on a busy machine). */
 const CLI_TIMEOUT_MS = 180_000;
-/** What the app commands of cdk8s.yaml and cdktf.json run: ts-node without type-checking, on the example's entry file. */
-const APP_COMMAND = /^node -r ts-node\/register\/transpile-only (\S+\.ts)$/;
-/**
- * The environment the README documents for running the CLIs offline: neither the cdk8s
- * upgrade check nor HashiCorp's checkpoint can be turned off in cdk8s.yaml or cdktf.json.
- */
-const OFFLINE_ENV = { CHECKPOINT_DISABLE: '1', CDK8S_CHECK_UPGRADE: 'false' };
 /** A synth and its verification (a first `terraform plan` of a big stack takes a minute). */
 const TEST_TIMEOUT_MS = 400_000;
 
@@ -60,86 +53,9 @@ export const CASES: ExampleCase[] = [
   { name: 'observability', k8s: true },
 ];
 
-/** What one process of a CLI run loaded (written by the module recorder when it exits). */
-export interface LoadedModules {
-  readonly pid: number;
-  readonly argv: string[];
-  /** Files of cdktf or @cdktf/* that were loaded. */
-  readonly cdktf: string[];
-  /** Files of the repository's lib/ that were loaded (compiled on the fly). */
-  readonly librarySources: string[];
-  /** Files of build/ that were loaded. */
-  readonly buildFiles: number;
-}
-
-/**
- * A script that every node process of a CLI run loads first (NODE_OPTIONS=--require): when the
- * process exits, it writes what it loaded to $CNAI_MODULE_LOG_DIR/<pid>.json.
- */
-function moduleRecorder(root: string): string {
-  return `
-const fs = require('fs');
-const path = require('path');
-process.on('exit', () => {
-  const files = Object.keys(require.cache);
-  const record = {
-    pid: process.pid,
-    argv: process.argv,
-    cdktf: files.filter((f) => /[\\\\/]node_modules[\\\\/](cdktf|@cdktf)[\\\\/]/.test(f)),
-    librarySources: files.filter((f) => f.startsWith(${JSON.stringify(path.join(root, 'lib') + path.sep)})),
-    buildFiles: files.filter((f) => f.startsWith(${JSON.stringify(path.join(root, 'build') + path.sep)})).length,
-  };
-  fs.writeFileSync(path.join(process.env.CNAI_MODULE_LOG_DIR, process.pid + '.json'), JSON.stringify(record));
-});
-`;
-}
-
-/** A CLI run: its wall time and what each of its node processes loaded. */
-interface CliRun {
-  readonly ms: number;
-  readonly processes: LoadedModules[];
-}
-
-/** Runs `npx <cli> synth --output <outdir>` in the example's folder, recording what every process loads. */
+/** Runs `npx <cli> synth --output <outdir>` in the example's folder (as users do), recording what every process loads. */
 function synth(example: string, cli: 'cdktf' | 'cdk8s', outdir: string): CliRun {
-  // cdktf's App creates only the last level of its outdir.
-  fs.mkdirSync(path.dirname(outdir), { recursive: true });
-  const logDir = fs.mkdtempSync(path.join(work, `modules-${example}-${cli}-`));
-  const recorder = path.join(work, 'record-modules.js');
-  if (!fs.existsSync(recorder)) fs.writeFileSync(recorder, moduleRecorder(ROOT));
-  const started = Date.now();
-  try {
-    execFileSync('npx', [cli, 'synth', '--output', outdir], {
-      cwd: path.join(EXAMPLES, example),
-      env: {
-        ...process.env, ...OFFLINE_ENV, DISABLE_VERSION_CHECK: '1', CI: '1',
-        CNAI_MODULE_LOG_DIR: logDir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${recorder}`.trim(),
-      },
-      encoding: 'utf8',
-      stdio: 'pipe',
-      timeout: CLI_TIMEOUT_MS,
-    });
-  } catch (e: any) {
-    const tail = (s: unknown) => String(s ?? '').split('\n').slice(-40).join('\n');
-    throw new Error(`npx ${cli} synth failed in examples/${example} (exit ${e.status ?? e.signal}):\n${tail(e.stdout)}\n${tail(e.stderr)}`);
-  }
-  const ms = Date.now() - started;
-  const processes = fs.readdirSync(logDir).map((f) => JSON.parse(fs.readFileSync(path.join(logDir, f), 'utf8')) as LoadedModules);
-  return { ms, processes };
-}
-
-/** The process of a run that ran the example's app (its entry file on the command line). */
-function appProcess(run: CliRun, entry: string): LoadedModules {
-  const app = run.processes.filter((p) => p.argv.some((a) => path.basename(a) === entry));
-  if (app.length !== 1) throw new Error(`expected one process running ${entry}, found ${app.length}: ${run.processes.map((p) => p.argv.join(' ')).join('; ')}`);
-  return app[0];
-}
-
-/** The entry file of an example's CLI config (cdk8s.yaml or cdktf.json). */
-function configEntry(example: string, cli: 'cdktf' | 'cdk8s'): string {
-  const dir = path.join(EXAMPLES, example);
-  const app = cli === 'cdktf' ? JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')).app : parseYaml(fs.readFileSync(path.join(dir, 'cdk8s.yaml'), 'utf8')).app;
-  return entryPoint(app);
+  return runCli(path.join(EXAMPLES, example), cli, outdir, { root: ROOT, workDir: path.join(work, 'processes'), timeoutMs: CLI_TIMEOUT_MS, env: { CI: '1' } });
 }
 
 function yamlFiles(dir: string): string[] {
@@ -159,15 +75,10 @@ afterAll(() => {
   console.log(`examples via the CLIs (ms):\n  ${timings.join('\n  ')}`);
 });
 
-/** The entry file of an app command (`node -r ts-node/register/transpile-only <file>.ts`). */
-export function entryPoint(app: string): string {
-  const m = APP_COMMAND.exec(app);
-  if (!m) throw new Error(`app "${app}" is not "node -r ts-node/register/transpile-only <file>.ts"`);
-  return m[1];
-}
+export { entryPoint };
 
 /** The example's app loaded the library compiled (build/), none of its sources. */
-function expectCompiledLibrary(app: LoadedModules): void {
+function expectCompiledLibrary(app: ProcessRecord): void {
   expect(app.librarySources).toEqual([]);
   expect(app.buildFiles).toBeGreaterThan(0);
 }
@@ -183,8 +94,8 @@ export function exampleTests(name: string): void {
     if (c.stacks) {
       test(`npx cdktf synth: ${c.plan ? 'terraform validates and plans' : 'terraform validates'} ${c.stacks.join(', ')}`, () => {
         const run = synth(c.name, 'cdktf', tfOut);
-        const ms = run.ms;
-        expectCompiledLibrary(appProcess(run, configEntry(c.name, 'cdktf')));
+        const ms = run.wallMs;
+        expectCompiledLibrary(run.app);
         const stacksDir = path.join(tfOut, 'stacks');
         expect(fs.readdirSync(stacksDir).sort()).toEqual([...c.stacks!].sort());
         for (const stack of c.stacks!) {
@@ -200,9 +111,8 @@ export function exampleTests(name: string): void {
     if (c.k8s) {
       test('npx cdk8s synth: every manifest is schema-valid', () => {
         const run = synth(c.name, 'cdk8s', k8sOut);
-        const ms = run.ms;
-        const app = appProcess(run, configEntry(c.name, 'cdk8s'));
-        expectCompiledLibrary(app);
+        const ms = run.wallMs;
+        expectCompiledLibrary(run.app);
         // The Kubernetes layer's contract preview comes from core: no process loads the AWS layer's CDK.
         expect(run.processes.flatMap((p) => p.cdktf)).toEqual([]);
         const files = yamlFiles(k8sOut);
