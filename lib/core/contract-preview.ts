@@ -163,15 +163,19 @@ export class ContractPreview {
     // Identities in the order the AWS layer adds them: Karpenter's controller, the data
     // services' (External Secrets, registry, vector snapshots), the spec's workloads, the app's.
     const identities: WorkloadIdentityContract[] = [];
+    const bound = new Map<string, WorkloadIdentityContract>();
     const identity = (at: string, namespace: string, serviceAccount: string, purpose: string) => {
       assertName(where, `${at}.namespace`, namespace, NAME_RULES.dns1123Label);
       assertName(where, `${at}.serviceAccount`, serviceAccount, NAME_RULES.dns1123Subdomain);
-      const same = identities.find((w) => w.namespace === namespace && w.serviceAccount === serviceAccount);
+      const key = `${namespace}/${serviceAccount}`;
+      const same = bound.get(key);
       if (same) {
-        throw invalidProp(where, `${at}.serviceAccount`, `${namespace}/${serviceAccount}`,
+        throw invalidProp(where, `${at}.serviceAccount`, key,
           `already bound to the role ${same.roleName}; a service account has one Pod Identity association`, 'grant the other identity instead of adding a second one');
       }
-      identities.push({ namespace, serviceAccount, roleName: assertName(where, `${at}.purpose`, naming.roleName(purpose), NAME_RULES.iamRole) });
+      const w = { namespace, serviceAccount, roleName: assertName(where, `${at}.purpose`, naming.roleName(purpose), NAME_RULES.iamRole) };
+      bound.set(key, w);
+      identities.push(w);
     };
 
     let karpenter: KarpenterContract | undefined;
