@@ -11,3 +11,4 @@ export * from './metrics';
 export * from './platform-spec';
 export * from './release-provides';
 export * from './contract-file';
+export * from './contract-preview';
