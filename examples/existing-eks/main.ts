@@ -6,7 +6,7 @@
  * model's server, which may read only its weights. The `platform_contract` output is what the
  * Kubernetes layer takes.
  *
- *   cd examples/existing-eks && npx cdktf synth    (or: npx ts-node main.ts)
+ *   cd examples/existing-eks && npx cdktf synth    (or: node -r ts-node/register/transpile-only main.ts)
  *   cd cdktf.out/stacks/cnai-existing-eks && terraform init && terraform plan
  *
  * Replace the account, region and cluster facts with yours (aws eks describe-cluster --name <name>).
@@ -14,8 +14,8 @@
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
-import { CapacityType, Cluster, ClusterAuthenticationMode, ICluster, ModelStore } from '../../lib/aws';
-import { GpuInstanceType, PlatformNaming } from '../../lib/core';
+import { CapacityType, Cluster, ClusterAuthenticationMode, ICluster, ModelStore } from 'cnai-constructs/aws';
+import { GpuInstanceType, PlatformNaming } from 'cnai-constructs';
 
 /** Name of the stack (its folder under cdktf.out/stacks). */
 export const STACK_NAME = 'cnai-existing-eks';
