@@ -69,6 +69,9 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-cli@2.207.60',
     // `cdktf synth` inside the examples (cdktf is archived upstream; 0.21.0 is its last release).
     'cdktf-cli@0.21.0',
+    // The API reference (docs/api) from the TSDoc of the four entry points.
+    'typedoc@0.28.20',
+    'typedoc-plugin-markdown@4.14.1',
   ],
 
   tsconfig: {
@@ -204,6 +207,13 @@ const bench = project.addTask('bench', {
 bench.spawn(project.compileTask);
 bench.spawn(project.postCompileTask);
 bench.exec('ts-node --transpile-only --project tsconfig.dev.json bench/synth-bench.ts', { receiveArgs: true });
+// `npm run docs`: the API reference (docs/api, Markdown, one page per entry point) from the
+// TSDoc. typedoc.json treats its warnings as errors: a type the public API uses but no entry
+// point exports fails it. CI regenerates it and fails when the committed pages differ.
+project.addTask('docs', {
+  description: 'Generate the API reference (docs/api) from the TSDoc of the four entry points',
+  exec: 'typedoc',
+});
 // Regenerate the typed CRD bindings in lib/imports from the pinned CRDs.
 project.addTask('import-crds', {
   description: 'Regenerate lib/imports with cdk8s import from the pinned CRDs',

@@ -1,3 +1,8 @@
+/**
+ * The Kubernetes layer (cdk8s): GPU pools, queues, team namespaces, operators, serving, retrieval, registry, training, observability and the platform that composes them.
+ * @packageDocumentation
+ * @module cnai-constructs/k8s
+ */
 export * from './node-pool';
 export * from './karpenter-node-class';
 export * from './gpu-node-pool';
@@ -15,3 +20,4 @@ export * from './training';
 export * from './retrieval';
 export * from './registry';
 export * from './cnai-platform';
+export * as crds from './crds';
