@@ -9,3 +9,4 @@ export * from './cidr';
 export * from './metrics';
 export * from './platform-spec';
 export * from './release-provides';
+export * from './cost';
