@@ -281,7 +281,9 @@ export class CostModel {
       environment: spec.environment,
       currency: 'USD',
       hoursPerMonth: HOURS_PER_MONTH,
-      prices: { region: PRICE_REFERENCE.region, readOn: PRICE_REFERENCE.readOn, source: PRICE_REFERENCE.source, platformRegion: spec.region, statement },
+      prices: {
+        region: PRICE_REFERENCE.region, readOn: PRICE_REFERENCE.readOn, source: PRICE_REFERENCE.source, platformRegion: spec.region, statement,
+      },
       pools: poolCosts,
       teams,
       models,
@@ -299,11 +301,11 @@ export class CostModel {
    * in price, `at most $9,820.31` for spot, with ` (estimate)` when a price is an estimate.
    * The text summary and the platform report print every figure with this function.
    */
-  public static formatFigure(figure: CostFigure): string {
-    const text = figure.atMost
-      ? `at most ${usd(figure.highUsd)}`
-      : figure.lowUsd === figure.highUsd ? usd(figure.lowUsd) : `${usd(figure.lowUsd)}-${usd(figure.highUsd)}`;
-    return figure.estimate ? `${text} (estimate)` : text;
+  public static formatFigure(value: CostFigure): string {
+    const text = value.atMost
+      ? `at most ${usd(value.highUsd)}`
+      : value.lowUsd === value.highUsd ? usd(value.lowUsd) : `${usd(value.lowUsd)}-${usd(value.highUsd)}`;
+    return value.estimate ? `${text} (estimate)` : text;
   }
 
   /** An hourly price as text: `$1.861/h`, `$0.303/h` (as many decimals as the catalogue has, at least two). */
@@ -391,8 +393,8 @@ function sum(figures: CostFigure[]): CostFigure {
 /** Rounds a figure for the report: cents for months, the catalogue's precision for hours. */
 function rounded(f: CostFigure, decimals: number): CostFigure {
   const highUsd = roundTo(f.highUsd, decimals);
-  // Nothing is nothing, on spot too.
-  return { lowUsd: roundTo(f.lowUsd, decimals), highUsd, atMost: f.atMost && highUsd > 0, estimate: f.estimate };
+  // Nothing is nothing, on spot and at estimated prices too.
+  return { lowUsd: roundTo(f.lowUsd, decimals), highUsd, atMost: f.atMost && highUsd > 0, estimate: f.estimate && highUsd > 0 };
 }
 
 function roundTo(n: number, decimals: number): number {
@@ -494,7 +496,13 @@ function placeModel(spec: PlatformSpec, m: ServedModelSpec): ServedModelPlacemen
       throw e;
     }
   };
-  interface Fit { readonly pool: GpuPoolSpec; readonly poolIndex: number; readonly type: GpuInstanceType; readonly typeIndex: number; readonly tp: number }
+  interface Fit {
+    readonly pool: GpuPoolSpec;
+    readonly poolIndex: number;
+    readonly type: GpuInstanceType;
+    readonly typeIndex: number;
+    readonly tp: number;
+  }
   const fits: Fit[] = [];
   m.pools.forEach((name, poolIndex) => {
     const pool = spec.gpuPools.find((p) => p.name === name);
@@ -523,7 +531,7 @@ function placeModel(spec: PlatformSpec, m: ServedModelSpec): ServedModelPlacemen
 
 function priceStatement(platformRegion: string): string {
   const where = platformRegion === PRICE_REFERENCE.region
-    ? `the platform's region; prices in other regions differ`
+    ? 'the platform\'s region; prices in other regions differ'
     : `the platform runs in ${platformRegion}, where prices differ`;
   return `${PRICE_REFERENCE.region} on-demand Linux list prices as of ${PRICE_REFERENCE.readOn} (AWS Price List API; ${where})`;
 }

@@ -9,7 +9,7 @@
  * joined to the pool its replicas run on by a line routed through the gutters of the team grid.
  */
 import { Box, BoxLine, drawBoxes, GAP, layoutRows, lineBaseline, PlacedBox } from './layout';
-import { esc, line, LINE_PX, seriesColour, svg, text } from './svg';
+import { esc, line, LINE_PX, n, seriesColour, svg, text } from './svg';
 import { PlatformCostReport } from '../../core/cost';
 import { PlatformSpec, vectorDatabaseName } from '../../core/platform-spec';
 import { DATA_SERVICE_POD_LABEL } from '../platform/flows';
@@ -190,10 +190,11 @@ function routeEdges(view: ArchitectureView, teams: PlacedBox[], pools: PlacedBox
     const nth = perPool.get(e.to) ?? 0;
     perPool.set(e.to, nth + 1);
     const targetX = target.x + target.width / 2 + nth * 8;
-    const a = { stroke: e.colour, class: 'edge', 'data-edge': `${e.from}->${e.to}` };
-    out.push(`<polyline points="${[[x0, y0], [gutterX, y0], [gutterX, trackY], [targetX, trackY], [targetX, target.y - 2]].map(([x, y]) => `${x},${y}`).join(' ')}" `
-      + `fill="none" stroke="${esc(e.colour)}" stroke-width="1.5" class="${a.class}" data-edge="${esc(a['data-edge'])}"/>`);
-    out.push(line(targetX - 4, target.y - 7, targetX, target.y - 2, { stroke: e.colour }), line(targetX + 4, target.y - 7, targetX, target.y - 2, { stroke: e.colour }));
+    const points = [[x0, y0], [gutterX, y0], [gutterX, trackY], [targetX, trackY], [targetX, target.y - 2]].map(([x, y]) => `${n(x)},${n(y)}`).join(' ');
+    out.push(`<polyline points="${points}" fill="none" stroke="${esc(e.colour)}" stroke-width="1.5" class="edge" data-edge="${esc(`${e.from}->${e.to}`)}"/>`);
+    // The arrow head.
+    out.push(line(targetX - 4, target.y - 7, targetX, target.y - 2, { stroke: e.colour }));
+    out.push(line(targetX + 4, target.y - 7, targetX, target.y - 2, { stroke: e.colour }));
   });
   return out;
 }

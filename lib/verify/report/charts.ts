@@ -29,10 +29,16 @@ export interface BarRow {
   /** The figure printed after the bar. */
   readonly valueText: string;
   /**
-   * `data-cost` key of the printed figure (the browser test compares it with the text summary).
+   * Key of the printed figure, in the attribute {@link dataAttribute} (the browser test compares
+   * `data-cost` figures with the text summary).
    * @default - none
    */
   readonly dataKey?: string;
+  /**
+   * Attribute of {@link dataKey}.
+   * @default 'data-cost'
+   */
+  readonly dataAttribute?: string;
   /**
    * A row that starts a group (drawn with space above).
    * @default false
@@ -61,7 +67,7 @@ function defs(patternId: string): string[] {
 function segmentRect(x: number, y: number, width: number, height: number, s: BarSegment, patternId: string): string {
   const fill = s.style === 'atmost' ? `url(#${patternId})` : s.colour;
   const opacity = s.style === 'range' ? 0.4 : undefined;
-  return `<g style="color:${esc(s.colour)}">${rect(x, y, width, height, { fill, 'fill-opacity': opacity, stroke: s.style === 'atmost' ? s.colour : undefined })
+  return `<g style="color:${esc(s.colour)}">${rect(x, y, width, height, { fill, 'fill-opacity': opacity, 'stroke': s.style === 'atmost' ? s.colour : undefined })
     .replace(/\/>$/, `><title>${esc(s.title)}</title></rect>`)}</g>`;
 }
 
@@ -86,7 +92,7 @@ export function barChart(id: string, title: string, rows: BarRow[], legend: Lege
       body.push(segmentRect(x, y, w, BAR_PX, s, patternId));
       x += w;
     }
-    body.push(text(x + 6, y + 13, r.valueText, { class: 'value', 'data-cost': r.dataKey }));
+    body.push(text(x + 6, y + 13, r.valueText, { class: 'value', [r.dataAttribute ?? 'data-cost']: r.dataKey }));
     y += ROW_PX;
   });
   // Legend.
@@ -108,11 +114,11 @@ export function barChart(id: string, title: string, rows: BarRow[], legend: Lege
 
 /** The segments of a cost figure: known part, range part, or an upper bound. */
 export function figureSegments(f: CostFigure, colour: string, what: string): BarSegment[] {
-  const text = `${what}: ${CostModel.formatFigure(f)}`;
-  if (f.atMost) return [{ value: f.highUsd, colour, title: text, style: 'atmost' }];
+  const tip = `${what}: ${CostModel.formatFigure(f)}`;
+  if (f.atMost) return [{ value: f.highUsd, colour, title: tip, style: 'atmost' }];
   return [
-    { value: f.lowUsd, colour, title: text },
-    { value: f.highUsd - f.lowUsd, colour, title: `${text} (the range of the pool's instance types)`, style: 'range' },
+    { value: f.lowUsd, colour, title: tip },
+    { value: f.highUsd - f.lowUsd, colour, title: `${tip} (the range of the pool's instance types)`, style: 'range' },
   ];
 }
 
@@ -139,7 +145,8 @@ export function capacityChart(cost: PlatformCostReport, teamOrder: string[]): st
       label: p.pool,
       segments,
       valueText: `${p.maxGpus} GPUs${p.timeSlicingReplicas > 1 ? ` = ${p.maxSchedulableGpus} slices` : ''} (${p.maxNodes} x ${p.gpusPerNode})`,
-      dataKey: `capacity.${p.pool}`,
+      dataKey: p.pool,
+      dataAttribute: 'data-gpus',
     };
   });
   const legend: LegendEntry[] = [

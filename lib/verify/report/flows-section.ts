@@ -44,7 +44,9 @@ const MARGIN = 16;
  * column per destination, the number of needed flows in each cell; red when one is blocked.
  */
 export function flowMatrix(results: FlowResult[]): string {
-  const order = (ends: string[], external: Set<string>) => [...new Set(ends)].sort((a, b) => Number(external.has(a)) - Number(external.has(b)) || compareText(a, b));
+  // Namespaces first, then the ends outside the cluster; each by name.
+  const order = (ends: string[], external: Set<string>) => [...new Set(ends)]
+    .sort((a, b) => Number(external.has(a)) - Number(external.has(b)) || compareText(a, b));
   const external = new Set(results.flatMap((r) => [r.flow.from, r.flow.to]).filter((e) => e.kind === 'external').map(groupOf));
   const sources = order(results.map((r) => groupOf(r.flow.from)), external);
   const targets = order(results.map((r) => groupOf(r.flow.to)), external);
@@ -74,7 +76,7 @@ export function flowMatrix(results: FlowResult[]): string {
       const x = left + j * CELL;
       const cls = !c ? 'cell empty' : c.blocked > 0 ? 'cell blocked' : 'cell allowed';
       body.push(rect(x, y, CELL, CELL, { class: cls }).replace(/\/>$/, `><title>${esc(`${s} → ${t}: ${c ? `${c.allowed} allowed, ${c.blocked} blocked` : 'no flow'}`)}</title></rect>`));
-      if (c) body.push(text(x + CELL / 2, y + CELL / 2 + 4, String(c.allowed + c.blocked), { class: 'count', 'text-anchor': 'middle' }));
+      if (c) body.push(text(x + CELL / 2, y + CELL / 2 + 4, String(c.allowed + c.blocked), { 'class': 'count', 'text-anchor': 'middle' }));
     });
   });
   // A column's label leans right by its width's cosine.

@@ -74,7 +74,8 @@ export function boxHeight(lines: number): number {
  * the widest box's width. Boxes of one row share the row's height.
  * @returns the placed boxes and the y below the last row
  */
-export function layoutRows(boxes: Box[], x: number, y: number, maxWidth: number, grid: boolean, gap: number = GAP): { placed: PlacedBox[]; bottom: number } {
+export function layoutRows(boxes: Box[], x: number, y: number, maxWidth: number, grid: boolean,
+  gap: number = GAP): { placed: PlacedBox[]; bottom: number } {
   const widths = boxes.map(boxWidth);
   const uniform = Math.max(0, ...widths);
   const placed: PlacedBox[] = [];

@@ -13,13 +13,13 @@ export const CHAR_PX = 7.5;
 export const LINE_PX = 16;
 
 /** Escapes text for HTML and SVG content and attribute values. */
-export function esc(text: string | number): string {
-  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export function esc(value: string | number): string {
+  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Width in px that `text` takes in diagram text. */
-export function textWidth(text: string): number {
-  return [...text].length * CHAR_PX;
+export function textWidth(content: string): number {
+  return [...content].length * CHAR_PX;
 }
 
 /** A number for an SVG attribute: at most two decimals, no trailing zeros. */
@@ -48,7 +48,8 @@ export function line(x1: number, y1: number, x2: number, y2: number, extra: { [k
 }
 
 /** An `<svg>` element of a given size, with a title for screen readers. */
-export function svg(width: number, height: number, title: string, body: string[], extra: { [key: string]: string | number | undefined } = {}): string {
+export function svg(width: number, height: number, title: string, body: string[],
+  extra: { [key: string]: string | number | undefined } = {}): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" ${attrs({ width, height, viewBox: `0 0 ${n(width)} ${n(height)}`, role: 'img', ...extra })}>`,
     `<title>${esc(title)}</title>`,
