@@ -53,22 +53,37 @@ export interface LegendEntry {
   readonly style?: 'range' | 'atmost';
 }
 
-/** The hatching of upper bounds (one pattern per chart: ids are unique in the page). */
-function defs(patternId: string): string[] {
-  return [
-    '<defs>',
-    `<pattern id="${patternId}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">`,
-    '<rect width="6" height="6" fill="#fff"/><rect width="3" height="6" fill="currentColor"/>',
-    '</pattern>',
-    '</defs>',
-  ];
+/**
+ * The hatching of upper bounds, one pattern per colour (a pattern's content cannot take the
+ * colour of the shape that uses it) and per chart (ids are unique in the page).
+ */
+class Hatching {
+  private readonly colours: string[] = [];
+
+  constructor(private readonly chartId: string) {}
+
+  /** The fill of an upper bound in `colour`. */
+  public fill(colour: string): string {
+    if (!this.colours.includes(colour)) this.colours.push(colour);
+    return `url(#${this.chartId}-atmost-${this.colours.indexOf(colour)})`;
+  }
+
+  /** The patterns used. */
+  public defs(): string[] {
+    return [
+      '<defs>',
+      ...this.colours.map((c, i) => `<pattern id="${this.chartId}-atmost-${i}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">`
+        + `<rect width="6" height="6" fill="#fff"/><rect width="3" height="6" fill="${esc(c)}"/></pattern>`),
+      '</defs>',
+    ];
+  }
 }
 
-function segmentRect(x: number, y: number, width: number, height: number, s: BarSegment, patternId: string): string {
-  const fill = s.style === 'atmost' ? `url(#${patternId})` : s.colour;
+function segmentRect(x: number, y: number, width: number, height: number, s: BarSegment, hatching: Hatching): string {
+  const fill = s.style === 'atmost' ? hatching.fill(s.colour) : s.colour;
   const opacity = s.style === 'range' ? 0.4 : undefined;
-  return `<g style="color:${esc(s.colour)}">${rect(x, y, width, height, { fill, 'fill-opacity': opacity, 'stroke': s.style === 'atmost' ? s.colour : undefined })
-    .replace(/\/>$/, `><title>${esc(s.title)}</title></rect>`)}</g>`;
+  return rect(x, y, width, height, { fill, 'fill-opacity': opacity, 'stroke': s.style === 'atmost' ? s.colour : undefined })
+    .replace(/\/>$/, `><title>${esc(s.title)}</title></rect>`);
 }
 
 /** A horizontal bar chart: labels, bars scaled to the longest, the figure after each bar, a legend. */
@@ -78,8 +93,8 @@ export function barChart(id: string, title: string, rows: BarRow[], legend: Lege
   const barsPx = WIDTH - 2 * MARGIN - labelPx - valuePx;
   const max = Math.max(0, ...rows.map((r) => r.segments.reduce((s, x) => s + x.value, 0)));
   const scale = max > 0 ? barsPx / max : 0;
-  const patternId = `${id}-atmost`;
-  const body: string[] = defs(patternId);
+  const hatching = new Hatching(id);
+  const body: string[] = [];
   let y = MARGIN;
   rows.forEach((r) => {
     if (r.groupStart) y += 8;
@@ -89,7 +104,7 @@ export function barChart(id: string, title: string, rows: BarRow[], legend: Lege
       if (s.value <= 0) continue;
       // At least a pixel, so that a small figure still shows.
       const w = Math.max(1, s.value * scale);
-      body.push(segmentRect(x, y, w, BAR_PX, s, patternId));
+      body.push(segmentRect(x, y, w, BAR_PX, s, hatching));
       x += w;
     }
     body.push(text(x + 6, y + 13, r.valueText, { class: 'value', [r.dataAttribute ?? 'data-cost']: r.dataKey }));
@@ -104,12 +119,12 @@ export function barChart(id: string, title: string, rows: BarRow[], legend: Lege
       lx = MARGIN + labelPx;
       y += 22;
     }
-    body.push(segmentRect(lx, y, 14, 14, { value: 1, colour: l.colour, title: l.label, style: l.style }, patternId));
+    body.push(segmentRect(lx, y, 14, 14, { value: 1, colour: l.colour, title: l.label, style: l.style }, hatching));
     body.push(text(lx + 20, y + 12, l.label, { class: 'legend' }));
     lx += entryPx;
   }
   y += LEGEND_PX;
-  return svg(WIDTH, y, title, body, { id, class: 'chart' });
+  return svg(WIDTH, y, title, [...hatching.defs(), ...body], { id, class: 'chart' });
 }
 
 /** The segments of a cost figure: known part, range part, or an upper bound. */
@@ -192,6 +207,10 @@ export function modelCostChart(cost: PlatformCostReport): string {
     rows.push({ label: `${name} per replica`, segments: figureSegments(m.monthlyPerReplica, colour, `${name}, one replica`), valueText: CostModel.formatFigure(m.monthlyPerReplica), dataKey: `models.${name}.replica`, groupStart: i > 0 });
     rows.push({ label: `${name} at ${m.maxReplicas}`, segments: figureSegments(m.monthlyAtMaxReplicas, colour, `${name}, ${m.maxReplicas} replicas`), valueText: CostModel.formatFigure(m.monthlyAtMaxReplicas), dataKey: `models.${name}.max` });
   });
-  const legend = [...cost.pools.map((p, i) => ({ colour: seriesColour(i), label: p.pool })), ...FIGURE_LEGEND.slice(1)];
+  const used = new Set(cost.models.map((m) => m.pool));
+  const legend = [
+    ...cost.pools.map((p, i) => ({ colour: seriesColour(i), label: p.pool })).filter((l) => used.has(l.label)),
+    ...FIGURE_LEGEND.slice(1),
+  ];
   return barChart('model-cost-chart', 'Monthly cost of each served model (USD): one replica and its most replicas', rows, legend);
 }

@@ -58,12 +58,12 @@ export function flowMatrix(results: FlowResult[]): string {
     else c.blocked++;
     counts.set(key, c);
   }
-  const rowLabelPx = Math.ceil(Math.max(...sources.map(textWidth))) + 16;
+  const rowLabelPx = Math.ceil(Math.max(textWidth('from ↓  to →'), ...sources.map(textWidth))) + 16;
   // Column labels are turned 60 degrees: they need the height of their width's sine.
   const colLabelPx = Math.ceil(Math.max(...targets.map(textWidth)) * Math.sin(Math.PI / 3)) + 16;
   const left = MARGIN + rowLabelPx;
   const top = MARGIN + colLabelPx;
-  const body: string[] = [];
+  const body: string[] = [text(MARGIN, top - 6, 'from ↓  to →', { class: 'legend' })];
   targets.forEach((t, j) => {
     const x = left + j * CELL + CELL / 2;
     body.push(text(x, top - 6, t, { class: 'column', transform: `rotate(-60 ${x} ${top - 6})` }));
