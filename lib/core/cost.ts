@@ -16,7 +16,7 @@ import { ModelSizing } from './sizing';
  * when a pool has instance types of different prices (the node group may launch any of them),
  * and an upper bound for spot pools: the catalogue has no spot prices, and spot costs the
  * on-demand price less a discount that changes by zone and hour (a spot pool never pays more
- * than on-demand: EKS managed node groups bid at most the on-demand price).
+ * than on-demand: that is a spot request's default maximum price, which EKS managed node groups keep).
  *
  * Only GPU nodes are counted: the EKS control plane, the system node group, NAT gateways,
  * the database, storage, load balancers and data transfer are not in the catalogue.
@@ -543,7 +543,7 @@ function reportNotes(spec: PlatformSpec): string[] {
   ];
   if (spec.gpuPools.some((p) => basisOf(p) === CostBasis.SPOT)) {
     notes.push('Spot: the catalogue has no spot prices. Spot costs the on-demand price less a discount that changes by zone and hour, and never more than on-demand '
-      + '(the node group bids at most the on-demand price), so spot figures are upper bounds ("at most").');
+      + '(the default maximum price of a spot request, which EKS managed node groups keep), so spot figures are upper bounds ("at most").');
   }
   if (spec.gpuPools.some((p) => p.instanceTypes.length > 1)) {
     notes.push('A pool with instance types of different prices may launch any of them: its figures are ranges from the cheapest type to the dearest.');
