@@ -22,7 +22,8 @@ export function findChromium(): string {
   const given = process.env.CHROMIUM;
   const names = given ? [given] : CANDIDATES;
   for (const name of names) {
-    const r = spawnSync(name, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    // The environment as this module sees it (under jest, the test's own process.env).
+    const r = spawnSync(name, ['--version'], { encoding: 'utf8', timeout: 30_000, env: process.env });
     if (r.status === 0 && /chrom/i.test(r.stdout)) return name;
   }
   throw new Error(`no Chromium found (${given ? `$CHROMIUM=${given} does not run` : `tried ${CANDIDATES.join(', ')} on PATH`}): `

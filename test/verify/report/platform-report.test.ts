@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HeadlessChromium, PageEvents } from './headless-chromium';
+import { findChromium, HeadlessChromium, PageEvents } from './headless-chromium';
 import { buildReferenceK8s, k8sApp, referenceContract } from '../../../examples/reference-platform/main';
 import { REFERENCE_SPEC } from '../../../examples/reference-platform/spec';
 import { CostModel, PlatformCostReport } from '../../../lib/core/cost';
@@ -267,6 +267,28 @@ describe('the browser check can fail', () => {
     } finally {
       await browser.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('without Chromium the browser tests fail and say what to install (never a silent skip)', () => {
+    const saved = { CHROMIUM: process.env.CHROMIUM, PATH: process.env.PATH };
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-no-chromium-'));
+    try {
+      process.env.CHROMIUM = path.join(empty, 'chromium');
+      expect(() => findChromium()).toThrow(`no Chromium found ($CHROMIUM=${path.join(empty, 'chromium')} does not run): `
+        + 'the platform report is checked in a real headless browser. Install Debian\'s chromium (`apt-get install -y chromium`), '
+        + 'or point $CHROMIUM at a Chromium or Chrome executable.');
+      delete process.env.CHROMIUM;
+      process.env.PATH = empty;
+      expect(() => findChromium()).toThrow('no Chromium found (tried chromium, chromium-browser, google-chrome, google-chrome-stable on PATH): '
+        + 'the platform report is checked in a real headless browser. Install Debian\'s chromium (`apt-get install -y chromium`), '
+        + 'or point $CHROMIUM at a Chromium or Chrome executable.');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      fs.rmSync(empty, { recursive: true, force: true });
     }
   });
 });
