@@ -23,7 +23,7 @@ import { ModelSizing } from './sizing';
  */
 
 /** Hours in a month as AWS bills them (24 x 365 / 12). */
-export const HOURS_PER_MONTH = 730;
+const HOURS_PER_MONTH = 730;
 
 /** What a cost figure is based on. */
 export enum CostBasis {
@@ -249,6 +249,9 @@ const SPEC = 'spec';
 
 /** Builds and prints cost reports. */
 export class CostModel {
+  /** Hours in a month as AWS bills them (24 x 365 / 12): every monthly figure is an hourly price times this. */
+  public static readonly HOURS_PER_MONTH = HOURS_PER_MONTH;
+
   /**
    * The cost report of a spec.
    * @throws CnaiValidationError or CnaiError for an invalid spec (validatePlatformSpec), and naming every

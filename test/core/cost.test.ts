@@ -3,7 +3,7 @@
 // p5.48xlarge $55.04/h (8 GPUs), g6e.12xlarge $10.49264/h (4 GPUs); a month is 730 h.
 import { REFERENCE_SPEC } from '../../examples/reference-platform/spec';
 import { GpuInstanceType } from '../../lib/core/accelerators';
-import { CostBasis, CostModel, HOURS_PER_MONTH, PlatformCostReport } from '../../lib/core/cost';
+import { CostBasis, CostModel, PlatformCostReport } from '../../lib/core/cost';
 import { CnaiError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
 import { CapacityReservationKind, PlatformSpec, PoolCapacity } from '../../lib/core/platform-spec';
@@ -30,7 +30,7 @@ describe('the reference platform', () => {
   });
 
   test('a month is 730 hours, in USD, at the catalogue\'s region and date, and the report says the platform\'s region differs', () => {
-    expect(HOURS_PER_MONTH).toBe(730);
+    expect(CostModel.HOURS_PER_MONTH).toBe(730);
     expect(report.currency).toBe('USD');
     expect(report.prices).toMatchObject({ region: 'us-east-1', readOn: '2026-01-19', platformRegion: 'us-west-2' });
     expect(report.prices.statement).toBe('us-east-1 on-demand Linux list prices as of 2026-01-19 (AWS Price List API; the platform runs in us-west-2, where prices differ)');

@@ -42,7 +42,7 @@ export interface PlatformReportProps {
 }
 
 /** The ids of the report's sections, in order. */
-export const REPORT_SECTIONS = ['summary', 'architecture', 'capacity', 'cost', 'models', 'flows', 'prices'];
+const SECTIONS = ['summary', 'architecture', 'capacity', 'cost', 'models', 'flows', 'prices'];
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -79,6 +79,9 @@ svg rect.cell.blocked { fill: #f3b4b4; }
 
 /** Builds the platform report. */
 export class PlatformReport {
+  /** The ids of the report's sections (`<section id="...">`), in order. */
+  public static readonly SECTIONS: string[] = SECTIONS;
+
   /** The report as one self-contained HTML document. */
   public static html(props: PlatformReportProps): string {
     const { spec, verification } = props;

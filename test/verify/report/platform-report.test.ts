@@ -13,7 +13,7 @@ import { CostModel, PlatformCostReport } from '../../../lib/core/cost';
 import { CnaiPlatform } from '../../../lib/k8s';
 import { clusterAddressesOf, PlatformVerification, verifyPlatform } from '../../../lib/verify/platform/verify-platform';
 import { architectureView } from '../../../lib/verify/report/architecture';
-import { PlatformReport, REPORT_SECTIONS } from '../../../lib/verify/report/platform-report';
+import { PlatformReport } from '../../../lib/verify/report/platform-report';
 
 let work: string;
 let platform: CnaiPlatform;
@@ -74,8 +74,8 @@ describe('the HTML', () => {
 
   test('has its sections in order, and says where and when the prices are from', () => {
     const ids = [...html.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(REPORT_SECTIONS);
-    expect(REPORT_SECTIONS).toEqual(['summary', 'architecture', 'capacity', 'cost', 'models', 'flows', 'prices']);
+    expect(ids).toEqual(PlatformReport.SECTIONS);
+    expect(PlatformReport.SECTIONS).toEqual(['summary', 'architecture', 'capacity', 'cost', 'models', 'flows', 'prices']);
     expect(html).toContain('Costs: us-east-1 on-demand Linux list prices as of 2026-01-19 (AWS Price List API; the platform runs in us-west-2, where prices differ).');
   });
 
@@ -183,7 +183,7 @@ describe('in a real headless browser', () => {
     })`);
     expect(page).toEqual({
       title: 'cnai-prod platform',
-      sections: REPORT_SECTIONS,
+      sections: PlatformReport.SECTIONS,
       headings: ['What was verified', 'Architecture of what was synthesized', 'GPU capacity', 'Monthly cost', 'Served models', 'Network flows', 'Prices and what the figures leave out'],
       svgs: ['architecture-diagram', 'capacity-chart', 'pool-cost-chart', 'team-cost-chart', 'model-cost-chart', 'flow-matrix'],
       scripts: 0,
