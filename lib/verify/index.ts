@@ -18,3 +18,4 @@ export { FlowFindingKind, FlowKind, checkFlows, neededFlows, checkDataServiceIso
 export type { FlowCheck, FlowOptions, FlowResult, FlowFinding, NeededFlow, NeededFlows, DataServiceIsolation } from './platform/flows';
 export type { PolicyDecision, Endpoint, PodEndpoint, ExternalEndpoint, SideDecision, RuleRef, Direction, Traffic } from './platform/network-policy';
 export { NetworkPolicyEvaluator } from './platform/network-policy';
+export * from './report';
