@@ -102,12 +102,12 @@ describe('compileCelExpression (admission policy expressions: several variables,
   });
 
   test('the functions the admission policies use: strings extension, regex find, macros', () => {
-    const run = (e: string) => compileCelExpression(e, []).evaluate({});
-    expect(run("'docker.io/vllm/vllm-openai:v1'.split('/')[0]")).toBe('docker.io');
-    expect(run("'a:b:c'.lastIndexOf(':')")).toBe(3n);
-    expect(run("'a:b:c'.substring(0, 3)")).toBe('a:b');
-    expect(run("['a', 'b'].join(', ')")).toBe('a, b');
-    expect(run("' vllm serve  s3://m/served/ --x'.find(' serve +[^ -][^ ]*')")).toBe(' serve  s3://m/served/');
-    expect(run("{'ns': ['a']}['ns'].exists(x, x == 'a')")).toBe(true);
+    const value = (e: string) => compileCelExpression(e, []).evaluate({});
+    expect(value("'docker.io/vllm/vllm-openai:v1'.split('/')[0]")).toBe('docker.io');
+    expect(value("'a:b:c'.lastIndexOf(':')")).toBe(3n);
+    expect(value("'a:b:c'.substring(0, 3)")).toBe('a:b');
+    expect(value("['a', 'b'].join(', ')")).toBe('a, b');
+    expect(value("' vllm serve  s3://m/served/ --x'.find(' serve +[^ -][^ ]*')")).toBe(' serve  s3://m/served/');
+    expect(value("{'ns': ['a']}['ns'].exists(x, x == 'a')")).toBe(true);
   });
 });

@@ -179,7 +179,9 @@ export class AdmissionPolicy extends Construct {
             apiGroups: r.apiGroups, apiVersions: r.apiVersions, resources: r.resources, operations: r.operations, scope: 'Namespaced',
           })),
         },
-        ...(props.matchConditions && props.matchConditions.length > 0 ? { matchConditions: props.matchConditions.map((c) => ({ name: c.name, expression: c.expression })) } : {}),
+        ...(props.matchConditions && props.matchConditions.length > 0
+          ? { matchConditions: props.matchConditions.map((c) => ({ name: c.name, expression: c.expression })) }
+          : {}),
         ...(variables.length > 0 ? { variables: variables.map((v) => ({ name: v.name, expression: v.expression })) } : {}),
         validations: props.validations.map((v) => ({
           expression: v.expression,

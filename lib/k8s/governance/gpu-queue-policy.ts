@@ -15,10 +15,11 @@
  *   pkg/controller/jobs/trainjob). The Job controller creates them.
  */
 import { k8s } from 'cdk8s-plus-27';
-import { AdmissionOperation, AdmissionPolicyProps } from './admission-policy';
 import { WorkloadExemption } from './admission-options';
+import { AdmissionOperation, AdmissionPolicyProps } from './admission-policy';
 import {
-  BY_CONTROLLER, CONTAINERS, CONTROLLED, CREATION_OR_SPEC_CHANGE, LABELS, PODSET_LABEL, POD_RULES, POD_SPEC, QUEUE_LABEL, WORKLOAD_RULES, celString, celStringListMap,
+  BY_CONTROLLER, CONTAINERS, CONTROLLED, CREATION_OR_SPEC_CHANGE, LABELS, PODSET_LABEL, POD_RULES, POD_SPEC, QUEUE_LABEL, WORKLOAD_RULES,
+  celString, celStringListMap,
 } from './cel-expressions';
 import { GPU_RESOURCE } from '../../core/contract';
 

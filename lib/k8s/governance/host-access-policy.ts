@@ -5,8 +5,8 @@
  * (`restricted` in team and data namespaces) says the same per namespace; this policy holds
  * cluster-wide, also in namespaces created later without Pod Security labels.
  */
-import { AdmissionPolicyProps } from './admission-policy';
 import { HostAccess, HostAccessExemption } from './admission-options';
+import { AdmissionPolicyProps } from './admission-policy';
 import { CONTAINERS, CREATION_OR_SPEC_CHANGE, POD_AND_DEBUG_RULES, POD_SPEC, WORKLOAD_RULES, celString, celStringListMap } from './cel-expressions';
 
 /** Name of the policy. */

@@ -4,7 +4,8 @@
  */
 import { PlatformContract } from '../../core/contract';
 import {
-  BOOTSTRAP_IMAGES, DATA_SERVICE_IMAGES, GPU_IMAGES, IMAGES, KSERVE_RUNTIME_IMAGES, OBSERVABILITY_IMAGES, OPERATOR_IMAGES, PinnedImage, TRAINING_IMAGES,
+  BOOTSTRAP_IMAGES, DATA_SERVICE_IMAGES, GPU_IMAGES, IMAGES, KSERVE_RUNTIME_IMAGES, OBSERVABILITY_IMAGES, OPERATOR_IMAGES, PinnedImage,
+  TRAINING_IMAGES,
 } from '../../core/versions';
 
 /** Every image the library pins (lib/core/versions.ts). */

@@ -105,7 +105,7 @@ export function modelSourcePolicy(bucket: string, prefixes: string[], ociReposit
         messageExpression: `'InferenceService ' + object.metadata.name + ' loads from outside the model store: ' + variables.storageUris.filter(u, !${allowedLocation('u')}).join(', ')`,
       },
       {
-        expression: `object.kind != 'InferenceService' || size(variables.storageUris) > 0 || variables.envUris`,
+        expression: 'object.kind != \'InferenceService\' || size(variables.storageUris) > 0 || variables.envUris',
         message: 'An InferenceService names its model location with storageUri: without one the server downloads from the Hub or serves whatever its image holds.',
       },
       {

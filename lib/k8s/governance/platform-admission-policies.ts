@@ -87,7 +87,9 @@ export class PlatformAdmissionPolicies extends Construct {
 
     const extraSources = props.additionalImageSources ?? [];
     extraSources.forEach((s, i) => problems.check(typeof s === 'string' && IMAGE_SOURCE.test(s) && isRegistryHost(s.split('/')[0]), {
-      construct: where, prop: `additionalImageSources[${i}]`, value: s,
+      construct: where,
+      prop: `additionalImageSources[${i}]`,
+      value: s,
       problem: 'not an image source: a registry host, optionally with an organisation or repository, without tag, digest, scheme or trailing "/"',
       fix: 'give e.g. "quay.io", "docker.io/my-org" or "123456789012.dkr.ecr.us-west-2.amazonaws.com/team/trainer" (Docker Hub is "docker.io/...")',
     }));
@@ -101,7 +103,10 @@ export class PlatformAdmissionPolicies extends Construct {
     this.gpuExemptions.forEach((e, i) => {
       this.checkNamespace(problems, `gpuExemptions[${i}].namespace`, e.namespace);
       problems.check(typeof e.workload === 'string' && satisfiesNameRule(e.workload, NAME_RULES.dns1123Subdomain), {
-        construct: where, prop: `gpuExemptions[${i}].workload`, value: e.workload, problem: 'not a workload name (a DNS-1123 subdomain)',
+        construct: where,
+        prop: `gpuExemptions[${i}].workload`,
+        value: e.workload,
+        problem: 'not a workload name (a DNS-1123 subdomain)',
         fix: 'give the name of the Deployment, StatefulSet, DaemonSet or Job whose pods are exempt',
       });
       this.checkReason(problems, `gpuExemptions[${i}].reason`, e.reason);
@@ -110,7 +115,10 @@ export class PlatformAdmissionPolicies extends Construct {
     (props.hostAccessExemptions ?? []).forEach((e, i) => {
       this.checkNamespace(problems, `hostAccessExemptions[${i}].namespace`, e.namespace);
       problems.check(Array.isArray(e.access) && e.access.length > 0, {
-        construct: where, prop: `hostAccessExemptions[${i}].access`, value: e.access, problem: 'an exemption that allows nothing',
+        construct: where,
+        prop: `hostAccessExemptions[${i}].access`,
+        value: e.access,
+        problem: 'an exemption that allows nothing',
         fix: 'list the HostAccess kinds the namespace\'s pods need, e.g. [HostAccess.HOST_PATH]',
       });
       this.checkReason(problems, `hostAccessExemptions[${i}].reason`, e.reason);
@@ -146,7 +154,10 @@ export class PlatformAdmissionPolicies extends Construct {
 
   private checkReason(problems: ProblemCollector, prop: string, value: string): void {
     problems.check(typeof value === 'string' && value.trim().length >= MIN_REASON, {
-      construct: this.node.path, prop, value, problem: 'an exemption needs a stated reason',
+      construct: this.node.path,
+      prop,
+      value,
+      problem: 'an exemption needs a stated reason',
       fix: `say which workload needs it and what for (at least ${MIN_REASON} characters); the reason is written on the policy`,
     });
   }

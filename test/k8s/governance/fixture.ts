@@ -77,7 +77,13 @@ export function ownedBy(kind: string, name: string, apiVersion: string = kind ==
   return { apiVersion, kind, name, uid: '6f1c1b2e-0000-4000-8000-000000000001', controller: true, blockOwnerDeletion: true };
 }
 
+/** Who sends a request. */
+export interface Requester {
+  readonly username: string;
+  readonly groups?: string[];
+}
+
 /** A request creating `object` in team-a, by `who`. */
-export function create(object: any, who: { username: string; groups?: string[] } = ARGO_CD, namespaceLabels: { [key: string]: string } = TEAM_A): AdmissionRequest {
+export function create(object: any, who: Requester = ARGO_CD, namespaceLabels: { [key: string]: string } = TEAM_A): AdmissionRequest {
   return { operation: 'CREATE', object, namespaceLabels, ...who };
 }

@@ -75,7 +75,8 @@ describe('GPU workloads go through Kueue: denied', () => {
 
   test('GPUs asked in limits only, or by an init container', () => {
     expect(problems(create(pod({ containers: [container(IMAGE, { resources: { limits: { 'nvidia.com/gpu': '2' } } })] }), DEVELOPER))).toEqual([expect.stringMatching(POD_DENIED)]);
-    expect(problems(create(pod({ initContainers: [container(IMAGE, GPU)], containers: [container(IMAGE)] }), DEVELOPER))).toEqual([expect.stringMatching(POD_DENIED)]);
+    const init = pod({ initContainers: [container(IMAGE, GPU)], containers: [container(IMAGE)] });
+    expect(problems(create(init, DEVELOPER))).toEqual([expect.stringMatching(POD_DENIED)]);
   });
 
   test('Kueue\'s podset label on a pod a person creates, even with an owner reference', () => {

@@ -20,7 +20,9 @@ function vllmServe(model: string, extra: { [key: string]: unknown } = {}): any {
 /** An InferenceService with a predictor model. */
 function isvc(model: { [key: string]: unknown }, predictor: { [key: string]: unknown } = {}): any {
   return {
-    apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'embed', namespace: 'team-a' },
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: { name: 'embed', namespace: 'team-a' },
     spec: { predictor: { model: { modelFormat: { name: 'huggingface' }, ...model }, ...predictor } },
   };
 }
@@ -95,8 +97,12 @@ describe('served model sources: denied', () => {
     expect(problems(create(isvc({ storage: { key: 'other-s3', path: 'models/embed' } }), DEVELOPER))).toEqual([
       'An InferenceService names its model location with storageUri: without one the server downloads from the Hub or serves whatever its image holds.', STORAGE,
     ]);
-    const custom = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'custom', namespace: 'team-a' },
-      spec: { predictor: { containers: [{ name: 'kserve-container', image: VLLM, env: [{ name: 'STORAGE_URI', value: 'gs://public-models/x/' }] }] } } };
+    const custom = {
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name: 'custom', namespace: 'team-a' },
+      spec: { predictor: { containers: [{ name: 'kserve-container', image: VLLM, env: [{ name: 'STORAGE_URI', value: 'gs://public-models/x/' }] }] } },
+    };
     expect(problems(create(custom, DEVELOPER))).toEqual(['A custom predictor container\'s STORAGE_URI is a model store location (a literal value, not a reference).']);
   });
 });

@@ -1,11 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import { compileAll } from './admission';
 import { CONTRACT, ECR_TRAINER, policyObjects } from './fixture';
+import { GpuInstanceType } from '../../../lib/core';
 import {
-  AdmissionExemptions, AdmissionPolicy, AdmissionPolicyMode, HostAccess, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies, PodSecurityLevel,
+  AdmissionExemptions, AdmissionPolicy, AdmissionPolicyMode, HostAccess, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies,
+  PodSecurityLevel,
 } from '../../../lib/k8s';
 import { validateManifests } from '../../../lib/verify/k8s';
-import { GpuInstanceType } from '../../../lib/core';
 import { gpuPoolContract, one } from '../helpers';
 
 const POLICIES = ['cnai-allowed-images', 'cnai-gpu-workloads-through-kueue', 'cnai-no-host-access', 'cnai-served-model-sources', 'cnai-training-identity'];

@@ -7,7 +7,7 @@
  */
 import { Testing } from 'cdk8s';
 import { admit, AdmissionRequest, compileAll, problemsOf } from './admission';
-import { ARGO_CD, controller } from './fixture';
+import { ARGO_CD, controller, Requester } from './fixture';
 import { buildReferenceK8s } from '../../../examples/reference-platform/k8s-layer';
 import { referenceContract } from '../../../examples/reference-platform/main';
 import { imageRef, OPERATOR_IMAGES } from '../../../lib/core';
@@ -30,8 +30,15 @@ interface Case {
   readonly request: AdmissionRequest;
 }
 
+/** The controller of a pod. */
+interface Owner {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly name: string;
+}
+
 /** The pod a controller makes from a template: its owner, the labels it adds, who creates it. */
-function podOf(namespace: string, name: string, labels: { [key: string]: string }, spec: any, by: { kind: string; apiVersion: string; name: string }, who: { username: string }): AdmissionRequest {
+function podOf(namespace: string, name: string, labels: { [key: string]: string }, spec: any, by: Owner, who: Requester): AdmissionRequest {
   return {
     operation: 'CREATE',
     namespaceLabels: namespaceLabels.get(namespace) ?? {},
@@ -83,7 +90,8 @@ function cases(): Case[] {
           containers: [...spec.containers, ...(o.spec.predictor.logger ? [{ name: 'agent', image: imageRef(OPERATOR_IMAGES.kserveAgent) }] : [])],
         };
         const dep = {
-          apiVersion: 'apps/v1', kind: 'Deployment',
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
           metadata: { name: deployment, namespace: ns, labels, ownerReferences: [owner('serving.kserve.io/v1beta1', 'InferenceService', name)] },
           spec: { selector: { matchLabels: { app: labels.app } }, template: { metadata: { labels }, spec } },
         };
