@@ -59,7 +59,7 @@ export interface AdmissionPolicyOptions {
   readonly hostAccessExemptions?: HostAccessExemption[];
   /**
    * Image sources besides the publishers of the images the library pins and the platform's
-   * ECR repositories: a registry (`quay.io`), an organisation (`docker.io/my-org`) or a
+   * ECR namespace (`<registry>/<platform>-<environment>`, where the contract's repositories are): a registry (`quay.io`), an organisation (`docker.io/my-org`) or a
    * repository, without tag, digest or scheme.
    * @default - none
    */

@@ -26,7 +26,7 @@ export function imagePolicy(sources: string[], teams: k8s.LabelSelector, platfor
   }
   return {
     name: IMAGE_POLICY,
-    description: 'Images come from the publishers of the images the library pins or from the platform\'s ECR repositories, '
+    description: 'Images come from the publishers of the images the library pins or from the platform\'s ECR namespace (its repositories), '
       + 'and are pinned: a tag other than latest, or a digest.',
     resourceRules: [...POD_AND_DEBUG_RULES, ...WORKLOAD_RULES],
     matchConditions: [CREATION_OR_SPEC_CHANGE],

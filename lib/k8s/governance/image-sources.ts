@@ -1,6 +1,6 @@
 /**
  * Where images may come from: the publishers of the images the library pins, and the
- * platform's own ECR repositories. Internal to the image policy.
+ * platform's own ECR namespace. Internal to the image policy.
  */
 import { PlatformContract } from '../../core/contract';
 import {
@@ -46,9 +46,18 @@ export function pinnedImagePublishers(): string[] {
   return [...new Set(pinnedImages().map((i) => publisherOf(i.repository)))].sort();
 }
 
-/** The platform's ECR repositories (the contract's), as image names. */
-export function contractRepositories(contract: PlatformContract): string[] {
-  return Object.values(contract.ecrRepositories ?? {}).map((url) => url.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '')).sort();
+/**
+ * The platform's ECR namespace: the contract's repositories are `<registry>/<platform>-<environment>/<name>`
+ * (ModelStore), so the namespace holds the platform's own images (the repositories the AWS layer
+ * creates, and those a team adds beside them in the same account, e.g. training images). A
+ * repository without a namespace stands for itself.
+ */
+export function contractImageSources(contract: PlatformContract): string[] {
+  return [...new Set(Object.values(contract.ecrRepositories ?? {}).map((url) => {
+    const name = url.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
+    const parts = name.split('/');
+    return parts.length > 2 ? parts.slice(0, -1).join('/') : name;
+  }))].sort();
 }
 
 /**

@@ -30,10 +30,15 @@ const KSERVE_MODEL_PATH = LLM_SERVER_PATHS.kserveModel;
 /** Where LlmService copies an OCI model for vLLM (from an init container running the model image). */
 const OCI_MODEL_PATH = LLM_SERVER_PATHS.ociModel;
 
-/** CEL: the location `x` (a string expression) is in the model store, or an OCI image of the platform's repositories. */
+/** CEL: the image reference `i` is in one of the platform's image sources `r` (a repository, or a namespace of repositories). */
+function inPlatformRegistry(i: string): string {
+  return `variables.ociSources.exists(r, ${i} == r || ${i}.startsWith(r + ':') || ${i}.startsWith(r + '@') || ${i}.startsWith(r + '/'))`;
+}
+
+/** CEL: the location `x` (a string expression) is in the model store, or an OCI image of the platform's ECR. */
 function allowedLocation(x: string): string {
   return `(!${x}.contains('/../') && (variables.prefixes.exists(p, ${x}.startsWith(p))`
-    + ` || variables.ociRepositories.exists(r, ${x}.startsWith('oci://' + r + ':') || ${x}.startsWith('oci://' + r + '@'))))`;
+    + ` || (${x}.startsWith('oci://') && ${inPlatformRegistry(`${x}.substring(6)`)})))`;
 }
 
 /** CEL: a vLLM model `m` that is a local path filled from a checked location. */
@@ -42,17 +47,17 @@ function allowedLocalPath(m: string): string {
   const o = celString(OCI_MODEL_PATH);
   return `(((${m} == ${k} || ${m}.startsWith(${k} + '/')) && variables.controlled)`
     + ` || ((${m} == ${o} || ${m}.startsWith(${o} + '/')) && has(variables.podSpec.initContainers)`
-    + ' && variables.podSpec.initContainers.exists(i, has(i.image) && variables.ociRepositories.exists(r, i.image.startsWith(r + \':\') || i.image.startsWith(r + \'@\')))))';
+    + ` && variables.podSpec.initContainers.exists(i, has(i.image) && ${inPlatformRegistry('i.image')})))`;
 }
 
 /**
  * The served model source policy.
  * @param bucket the models bucket
  * @param prefixes allowed key prefixes (each ending with `/`); `training/<namespace>/` is added per namespace
- * @param ociRepositories the platform's ECR repositories (image names)
+ * @param ociSources the platform's ECR repositories or their namespace (image names)
  * @param teams selector of the team namespaces
  */
-export function modelSourcePolicy(bucket: string, prefixes: string[], ociRepositories: string[], teams: k8s.LabelSelector): AdmissionPolicyProps {
+export function modelSourcePolicy(bucket: string, prefixes: string[], ociSources: string[], teams: k8s.LabelSelector): AdmissionPolicyProps {
   const predictor = (k: string) => `object.spec.predictor.${k}`;
   const storageUris = [
     ...PREDICTOR_MODEL_KEYS.map((k) => `(has(${predictor(k)}) && has(${predictor(k)}.storageUri) ? [${predictor(k)}.storageUri] : [])`),
@@ -77,7 +82,7 @@ export function modelSourcePolicy(bucket: string, prefixes: string[], ociReposit
     matchConditions: [CREATION_OR_SPEC_CHANGE],
     variables: [
       { name: 'prefixes', expression: `${celStringList(prefixes.map((p) => `${s3}${p}`))} + [${celString(`${s3}${TRAINING.outputPrefix}`)} + request.namespace + '/']` },
-      { name: 'ociRepositories', expression: celStringList(ociRepositories) },
+      { name: 'ociSources', expression: celStringList(ociSources) },
       CONTROLLED,
       { name: 'storageUris', expression: `object.kind != 'InferenceService' ? [] : ${storageUris}` },
       { name: 'envUris', expression: `object.kind == 'InferenceService' && ${envUris}` },

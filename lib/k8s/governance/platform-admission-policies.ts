@@ -5,7 +5,7 @@ import { AdmissionPolicy, AdmissionPolicyMode, AdmissionPolicyProps } from './ad
 import { gpuQueuePolicy } from './gpu-queue-policy';
 import { hostAccessPolicy } from './host-access-policy';
 import { imagePolicy } from './image-policy';
-import { contractRepositories, pinnedImagePublishers, withoutCovered } from './image-sources';
+import { contractImageSources, pinnedImagePublishers, withoutCovered } from './image-sources';
 import { modelSourcePolicy } from './model-source-policy';
 import { trainingIdentityPolicy } from './training-identity-policy';
 import { DATA_SERVICES, PlatformContract, TRAINING } from '../../core/contract';
@@ -15,7 +15,7 @@ import { TEAM_LABEL } from '../kueue-queues';
 
 /** Props of {@link PlatformAdmissionPolicies}. */
 export interface PlatformAdmissionPoliciesProps extends AdmissionPolicyOptions {
-  /** The platform contract: the models bucket and the ECR repositories. */
+  /** The platform contract: the models bucket, and the ECR repositories (their namespace is an image source). */
   readonly contract: PlatformContract;
   /**
    * Namespaces where the platform runs its own workloads (data services, collector, GPU
@@ -51,7 +51,7 @@ const MIN_REASON = 10;
  *   Kueue (queue label; Kueue's admission labels on the pods of admitted Jobs), or is exempt
  *   by name; TrainJobs carry the queue label;
  * - `cnai-allowed-images` (team and platform namespaces): images from the publishers of the
- *   images the library pins or the platform's ECR repositories, pinned by tag (not `latest`)
+ *   images the library pins or the platform's ECR namespace, pinned by tag (not `latest`)
  *   or digest;
  * - `cnai-no-host-access` (every namespace): no privileged containers, host namespaces or
  *   hostPath volumes, except per namespace with a reason;
@@ -131,7 +131,7 @@ export class PlatformAdmissionPolicies extends Construct {
     platformNamespaces.forEach((ns, i) => this.checkNamespace(problems, `platformNamespaces[${i}]`, ns));
     problems.throwIfAny();
 
-    const ecr = contractRepositories(props.contract);
+    const ecr = contractImageSources(props.contract);
     this.imageSources = withoutCovered([...pinnedImagePublishers(), ...ecr, ...extraSources]);
     const uniquePrefixes = withoutPrefixed([...new Set(prefixes)]);
     this.modelLocations = uniquePrefixes.map((p) => `s3://${props.contract.buckets.models}/${p}`);

@@ -22,8 +22,9 @@ describe('images: allowed', () => {
     expect(problems(create(podOf('vllm/vllm-openai:v0.30.0', 'postgres:17.6', 'library/python:3.14.2-slim-bookworm')))).toEqual([]);
   });
 
-  test('the platform\'s ECR repositories, by tag or digest; an additional source', () => {
-    expect(problems(create(podOf(`${ECR_TRAINER}:1.3.0`, `${ECR_TRAINER}@${DIGEST}`, 'quay.io/jupyter/base-notebook:2026-11-30')))).toEqual([]);
+  test('the platform\'s ECR namespace (its repositories and their siblings), by tag or digest; an additional source', () => {
+    const sibling = '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-test/chat-prep:0.9.2';
+    expect(problems(create(podOf(`${ECR_TRAINER}:1.3.0`, `${ECR_TRAINER}@${DIGEST}`, sibling, 'quay.io/jupyter/base-notebook:2026-11-30')))).toEqual([]);
   });
 
   test('a digest pins an image whatever its tag says', () => {
@@ -58,8 +59,10 @@ describe('images: denied', () => {
       'images must come from the platform\'s ECR repositories or the publishers of its pinned images, not: '
         + 'docker.io/randomuser/vllm, docker.io/library/alpine, ghcr.io/kubeflow-mirror/trainer',
     ]);
-    expect(problems(create(podOf('123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-test/trainer-old:1.0')))).toEqual([
-      'images must come from the platform\'s ECR repositories or the publishers of its pinned images, not: 123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-test/trainer-old',
+    // Another account's ECR, or another namespace of the same registry.
+    expect(problems(create(podOf('210987654321.dkr.ecr.us-west-2.amazonaws.com/cnai-test/trainer:1.0', '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-prod/trainer:1.0')))).toEqual([
+      'images must come from the platform\'s ECR repositories or the publishers of its pinned images, not: '
+        + '210987654321.dkr.ecr.us-west-2.amazonaws.com/cnai-test/trainer, 123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-prod/trainer',
     ]);
   });
 

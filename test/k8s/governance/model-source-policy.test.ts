@@ -89,6 +89,12 @@ describe('served model sources: denied', () => {
     expect(problems(create(isvc({ storageUri: 'hf://meta-llama/Llama-3.1-8B-Instruct' }), DEVELOPER))).toEqual([
       'InferenceService embed loads from outside the model store: hf://meta-llama/Llama-3.1-8B-Instruct',
     ]);
+    expect(problems(create(isvc({ storageUri: 'oci://docker.io/someone/bge:1.5' }), DEVELOPER))).toEqual([
+      'InferenceService embed loads from outside the model store: oci://docker.io/someone/bge:1.5',
+    ]);
+    expect(problems(create(isvc({ storageUri: 'oci://123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-testing/bge:1.5' }), DEVELOPER))).toEqual([
+      'InferenceService embed loads from outside the model store: oci://123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-testing/bge:1.5',
+    ]);
     expect(problems(create(isvc({}), DEVELOPER))).toEqual([
       'An InferenceService names its model location with storageUri: without one the server downloads from the Hub or serves whatever its image holds.',
     ]);

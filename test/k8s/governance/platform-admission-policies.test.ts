@@ -76,11 +76,11 @@ describe('PlatformAdmissionPolicies', () => {
     ]);
   });
 
-  test('image sources: the publishers of every pinned image, and the contract\'s ECR repositories', () => {
+  test('image sources: the publishers of every pinned image, and the ECR namespace of the contract\'s repositories', () => {
     const app = Testing.app();
     const p = new PlatformAdmissionPolicies(new Chart(app, 'c'), 'a', { contract: CONTRACT, additionalImageSources: ['quay.io', 'docker.io/kserve/agent'] });
     expect(p.imageSources).toEqual([
-      '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-test/trainer',
+      '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-test',
       '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks',
       'docker.io/amazon',
       'docker.io/kserve',
@@ -99,7 +99,7 @@ describe('PlatformAdmissionPolicies', () => {
       'registry.k8s.io/kubectl',
       'registry.k8s.io/kueue',
     ]);
-    expect(ECR_TRAINER).toBe(p.imageSources[0]);
+    expect(ECR_TRAINER.startsWith(`${p.imageSources[0]}/`)).toBe(true);
     expect(p.modelLocations).toEqual(['s3://cnai-test-models/mlflow/', 's3://cnai-test-models/served/']);
   });
 

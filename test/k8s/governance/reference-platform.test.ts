@@ -131,7 +131,7 @@ describe('the reference platform\'s admission policies', () => {
     // The namespaces the platform labels Pod Security `privileged` are exactly those with host access (and kube-system, which it does not label).
     const privileged = objects.filter((o) => o.kind === 'Namespace' && o.metadata.labels['pod-security.kubernetes.io/enforce'] === 'privileged').map((o) => o.metadata.name).sort();
     expect(privileged).toEqual(p.hostAccessExemptions.map((e) => e.namespace).filter((n) => n !== 'kube-system').sort());
-    expect(p.imageSources).toContain('123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-prod/serving');
+    expect(p.imageSources).toContain('123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-prod');
     expect(p.modelLocations).toEqual(['s3://cnai-prod-models-123456789012-us-west-2/mlflow/', 's3://cnai-prod-models-123456789012-us-west-2/served/']);
   });
 
