@@ -81,12 +81,6 @@ export const LABELS: AdmissionExpression = {
   expression: 'has(object.metadata.labels) ? object.metadata.labels : {}',
 };
 
-/** `variables.controlled`: an owner controls the object (a controller made it: ReplicaSet, Job, StatefulSet, JobSet, InferenceService, Notebook). */
-export const CONTROLLED: AdmissionExpression = {
-  name: 'controlled',
-  expression: 'has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller)',
-};
-
 /** `variables.serviceAccount`: the service account the pods run as. */
 export const SERVICE_ACCOUNT: AdmissionExpression = {
   name: 'serviceAccount',
@@ -101,4 +95,15 @@ export const SERVICE_ACCOUNT: AdmissionExpression = {
 export const BY_CONTROLLER: AdmissionExpression = {
   name: 'byController',
   expression: "request.userInfo.username == 'system:kube-controller-manager' || request.userInfo.username.startsWith('system:serviceaccount:')",
+};
+
+/**
+ * `variables.controlled`: an owner controls the object (a controller made it: ReplicaSet, Job,
+ * StatefulSet, JobSet, InferenceService, Notebook) and a controller sent the request. An owner
+ * reference is only a claim: a person who writes one on their own Job or Deployment does not make
+ * it controlled (needs `variables.byController` before it).
+ */
+export const CONTROLLED: AdmissionExpression = {
+  name: 'controlled',
+  expression: 'variables.byController && has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller)',
 };

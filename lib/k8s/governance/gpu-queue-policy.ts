@@ -46,8 +46,8 @@ export function gpuQueuePolicy(exemptions: WorkloadExemption[], teams: k8s.Label
       POD_SPEC,
       CONTAINERS,
       LABELS,
-      CONTROLLED,
       BY_CONTROLLER,
+      CONTROLLED,
       {
         name: 'requestsGpu',
         expression: `variables.containers.exists(c, has(c.resources) && ((has(c.resources.requests) && ${gpu} in c.resources.requests) || (has(c.resources.limits) && ${gpu} in c.resources.limits)))`,
@@ -64,7 +64,7 @@ export function gpuQueuePolicy(exemptions: WorkloadExemption[], teams: k8s.Label
     validations: [
       {
         expression: `object.kind != 'Pod' || !variables.requestsGpu || ${queue} in variables.labels`
-          + ` || (${celString(PODSET_LABEL)} in variables.labels && variables.controlled && variables.byController)`
+          + ` || (${celString(PODSET_LABEL)} in variables.labels && variables.controlled)`
           + ' || variables.exempt.exists(w, has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller'
           + ' && ((r.kind == \'ReplicaSet\' && \'pod-template-hash\' in variables.labels && r.name == w + \'-\' + variables.labels[\'pod-template-hash\'])'
           + ' || (r.kind != \'ReplicaSet\' && r.name == w))))',

@@ -15,7 +15,7 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { AdmissionOperation, AdmissionPolicyProps } from './admission-policy';
-import { CONTAINERS, CONTROLLED, CREATION_OR_SPEC_CHANGE, POD_RULES, POD_SPEC, WORKLOAD_RULES, celString, celStringList } from './cel-expressions';
+import { BY_CONTROLLER, CONTAINERS, CONTROLLED, CREATION_OR_SPEC_CHANGE, POD_RULES, POD_SPEC, WORKLOAD_RULES, celString, celStringList } from './cel-expressions';
 import { TRAINING } from '../../core/contract';
 import { LLM_SERVER_PATHS } from '../serving';
 
@@ -83,6 +83,7 @@ export function modelSourcePolicy(bucket: string, prefixes: string[], ociSources
     variables: [
       { name: 'prefixes', expression: `${celStringList(prefixes.map((p) => `${s3}${p}`))} + [${celString(`${s3}${TRAINING.outputPrefix}`)} + request.namespace + '/']` },
       { name: 'ociSources', expression: celStringList(ociSources) },
+      BY_CONTROLLER,
       CONTROLLED,
       { name: 'storageUris', expression: `object.kind != 'InferenceService' ? [] : ${storageUris}` },
       { name: 'envUris', expression: `object.kind == 'InferenceService' && ${envUris}` },

@@ -42,8 +42,8 @@ export function trainingIdentityPolicy(serviceAccounts: string[], teams: k8s.Lab
       SERVICE_ACCOUNT,
       { name: 'training', expression: `variables.serviceAccount in ${celStringList(serviceAccounts)}` },
       LABELS,
-      CONTROLLED,
       BY_CONTROLLER,
+      CONTROLLED,
       {
         name: 'ownNamespaceAccount',
         expression: 'request.userInfo.username.startsWith(\'system:serviceaccount:\' + request.namespace + \':\')',

@@ -84,6 +84,11 @@ describe('GPU workloads go through Kueue: denied', () => {
     expect(problems(create(spoofed, DEVELOPER))).toEqual([expect.stringMatching(POD_DENIED)]);
   });
 
+  test('a person\'s GPU Job or Deployment with a made-up controller owner, to skip the queue label', () => {
+    const madeUp = { ownerReferences: [ownedBy('JobSet', 'made-up', 'jobset.x-k8s.io/v1alpha2')] };
+    for (const kind of ['Job', 'Deployment']) expect(problems(create(workload(kind, gpuSpec, madeUp), DEVELOPER))).toEqual([expect.stringMatching(WORKLOAD_DENIED)]);
+  });
+
   test('the podset label on a bare pod a controller creates', () => {
     expect(problems(create(pod(gpuSpec, { labels: { 'kueue.x-k8s.io/podset': 'main' } }), ARGO_CD))).toEqual([expect.stringMatching(POD_DENIED)]);
   });

@@ -81,6 +81,10 @@ describe('served model sources: denied', () => {
   test('/mnt/models outside a pod KServe makes, /var/cache/model/oci without the platform\'s model image', () => {
     const bare = pod({ containers: [container(VLLM, { command: ['vllm', 'serve', '/mnt/models'] })] });
     expect(problems(create(bare, DEVELOPER))).toEqual(vllmDenied('/mnt/models'));
+    // A person's Deployment claiming KServe's InferenceService as its owner is not a pod KServe makes.
+    const claimed = workload('Deployment', { containers: [container(VLLM, { command: ['vllm', 'serve', '/mnt/models'] })] },
+      { name: 'chat', ownerReferences: [ownedBy('InferenceService', 'embed', 'serving.kserve.io/v1beta1')] });
+    expect(problems(create(claimed, DEVELOPER))).toEqual(vllmDenied('/mnt/models'));
     const copy = { initContainers: [container('docker.io/library/busybox:1.37.0', { name: 'fetch', command: ['wget', 'https://example.com/model.tar'] })] };
     expect(problems(create(vllmServe('/var/cache/model/oci', copy)))).toEqual(vllmDenied('/var/cache/model/oci'));
   });

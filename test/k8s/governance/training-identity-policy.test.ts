@@ -69,7 +69,13 @@ describe('training identity: denied', () => {
   });
 
   test('a person\'s pod with a made-up controller owner', () => {
-    expect(problems(create(pod(asTraining, { ownerReferences: [ownedBy('Job', 'made-up')] }), DEVELOPER))).toEqual([byPerson('alice@example.com')]);
+    expect(problems(create(pod(asTraining, { ownerReferences: [ownedBy('Job', 'made-up')] }), DEVELOPER))).toEqual([byPerson('alice@example.com'), BARE]);
+  });
+
+  test('a person\'s Job or Deployment with a made-up controller owner (an owner reference is a claim, not a controller)', () => {
+    const madeUp = { ownerReferences: [ownedBy('JobSet', 'made-up', 'jobset.x-k8s.io/v1alpha2')] };
+    expect(problems(create(workload('Job', asTraining, madeUp), DEVELOPER))).toEqual([JOB]);
+    expect(problems(create(workload('Deployment', asTraining, { ownerReferences: [ownedBy('Notebook', 'made-up', 'kubeflow.org/v1')] }), DEVELOPER))).toEqual([SERVER]);
   });
 
   test('a person changing a running training pod (swapping its image)', () => {
