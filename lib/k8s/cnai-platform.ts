@@ -70,7 +70,7 @@ export interface CnaiPlatformProps {
   /**
    * The admission policies (lib/k8s/governance): their mode (warn, or enforce) and what they
    * allow besides the platform's own needs (its served models, the namespaces that need host access).
-   * @default - the policies in AdmissionPolicyMode.WARN, with the platform's own exemptions only
+   * @default - the platform's rules in AdmissionPolicyMode.WARN, the training identity boundary enforced, with the platform's own exemptions only
    */
   readonly admissionPolicies?: AdmissionPolicyOptions;
 }
@@ -258,7 +258,8 @@ export class CnaiPlatform extends Construct {
 
     // Admission policies, generated from the contract and what the platform runs: served models
     // are GPU servers outside Kueue, and the GPU device plugin, node exporter and the EFA device
-    // plugin need host access. Warn mode unless admissionPolicies.mode says ENFORCE.
+    // plugin need host access. The rules warn unless admissionPolicies.mode says ENFORCE; the
+    // training identity boundary is enforced unless admissionPolicies.trainingIdentityMode says WARN.
     const admission = props.admissionPolicies ?? {};
     const gpu = this.platform.gpuSupport;
     this.admissionPolicies = new PlatformAdmissionPolicies(this.platform, 'AdmissionPolicies', {

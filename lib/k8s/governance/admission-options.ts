@@ -41,11 +41,22 @@ export interface WorkloadExemption {
 /** What the platform's admission policies allow besides their defaults, and whether they deny. */
 export interface AdmissionPolicyOptions {
   /**
-   * Warn and audit, or enforce. The one setting between observing and enforcing: every
-   * binding of every policy follows it.
+   * Warn and audit, or enforce: the one setting between observing and enforcing the
+   * platform's rules (GPU workloads through Kueue, allowed images, no host access, served
+   * model sources). Run in WARN first, fix or exempt what the warnings name, then ENFORCE.
    * @default AdmissionPolicyMode.WARN
    */
   readonly mode?: AdmissionPolicyMode;
+  /**
+   * The mode of the training identity boundary (`cnai-training-identity`). It is not a rule
+   * to roll out but the boundary between developers and the training identity's S3 write
+   * rights (developers may create pods; without it, any pod of theirs could run as
+   * `ml-training`), and nothing the platform runs needs what it denies, so it is enforced
+   * from the start. WARN only while moving workloads that ran bare pods as the training
+   * account to TrainJobs or queued Jobs.
+   * @default AdmissionPolicyMode.ENFORCE
+   */
+  readonly trainingIdentityMode?: AdmissionPolicyMode;
   /**
    * Workloads whose pods may request GPUs outside Kueue, besides the platform's served models.
    * @default - none

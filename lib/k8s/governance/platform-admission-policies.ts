@@ -60,12 +60,15 @@ const MIN_REASON = 10;
  * - `cnai-training-identity` (team namespaces): the training service accounts run only in
  *   pods controllers create for queued Jobs, TrainJobs and Notebooks.
  *
- * They start in {@link AdmissionPolicyMode.WARN} (warnings and audit events); `mode:
- * AdmissionPolicyMode.ENFORCE` makes every binding deny.
+ * The first four start in {@link AdmissionPolicyMode.WARN} (warnings and audit events);
+ * `mode: AdmissionPolicyMode.ENFORCE` makes their bindings deny. The training identity
+ * boundary is enforced from the start (`trainingIdentityMode`).
  */
 export class PlatformAdmissionPolicies extends Construct {
-  /** The mode of every binding. */
+  /** The mode of the platform's rules (every policy but the training identity's). */
   public readonly mode: AdmissionPolicyMode;
+  /** The mode of the training identity boundary. */
+  public readonly trainingIdentityMode: AdmissionPolicyMode;
   /** Where images may come from (registry, organisation or repository prefixes). */
   public readonly imageSources: string[];
   /** Where served models may load from (`s3://` prefixes; `training/<namespace>/` is added per namespace). */
@@ -84,6 +87,7 @@ export class PlatformAdmissionPolicies extends Construct {
     const where = this.node.path;
     const problems = new ProblemCollector();
     this.mode = props.mode ?? AdmissionPolicyMode.WARN;
+    this.trainingIdentityMode = props.trainingIdentityMode ?? AdmissionPolicyMode.ENFORCE;
 
     const extraSources = props.additionalImageSources ?? [];
     extraSources.forEach((s, i) => problems.check(typeof s === 'string' && IMAGE_SOURCE.test(s) && isRegistryHost(s.split('/')[0]), {
@@ -137,13 +141,13 @@ export class PlatformAdmissionPolicies extends Construct {
     this.modelLocations = uniquePrefixes.map((p) => `s3://${props.contract.buckets.models}/${p}`);
 
     const all: AdmissionPolicyProps[] = [
-      gpuQueuePolicy(this.gpuExemptions, TEAM_NAMESPACES),
-      imagePolicy(this.imageSources, TEAM_NAMESPACES, platformNamespaces),
-      hostAccessPolicy(this.hostAccessExemptions),
-      modelSourcePolicy(props.contract.buckets.models, uniquePrefixes, ecr, TEAM_NAMESPACES),
-      trainingIdentityPolicy(this.trainingServiceAccounts, TEAM_NAMESPACES),
+      { ...gpuQueuePolicy(this.gpuExemptions, TEAM_NAMESPACES), mode: this.mode },
+      { ...imagePolicy(this.imageSources, TEAM_NAMESPACES, platformNamespaces), mode: this.mode },
+      { ...hostAccessPolicy(this.hostAccessExemptions), mode: this.mode },
+      { ...modelSourcePolicy(props.contract.buckets.models, uniquePrefixes, ecr, TEAM_NAMESPACES), mode: this.mode },
+      { ...trainingIdentityPolicy(this.trainingServiceAccounts, TEAM_NAMESPACES), mode: this.trainingIdentityMode },
     ];
-    for (const p of all) this.policies[p.name] = new AdmissionPolicy(this, p.name, { ...p, mode: this.mode });
+    for (const p of all) this.policies[p.name] = new AdmissionPolicy(this, p.name, p);
   }
 
   private checkNamespace(problems: ProblemCollector, prop: string, value: string): void {

@@ -16,7 +16,7 @@ describe('PlatformAdmissionPolicies', () => {
   const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
   const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
 
-  test('five policies, each bound, in warn mode by default, applied in the namespaces\' sync wave', () => {
+  test('five policies, each bound, the rules in warn mode and the training identity boundary enforced by default, applied in the namespaces\' sync wave', () => {
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(POLICIES);
     expect(policies.every((p) => p.apiVersion === 'admissionregistration.k8s.io/v1' && p.spec.failurePolicy === 'Fail')).toBe(true);
     expect(bindings.map((b) => [b.metadata.name, b.spec.policyName]).sort()).toEqual([
@@ -27,14 +27,28 @@ describe('PlatformAdmissionPolicies', () => {
       ['cnai-served-model-sources', 'cnai-served-model-sources'],
       ['cnai-training-identity', 'cnai-training-identity'],
     ]);
-    for (const b of bindings) expect(b.spec.validationActions).toEqual(['Warn', 'Audit']);
+    expect(bindings.map((b) => `${b.metadata.name}: ${b.spec.validationActions.join(', ')}`).sort()).toEqual([
+      'cnai-allowed-images-platform: Warn, Audit',
+      'cnai-allowed-images-teams: Warn, Audit',
+      'cnai-gpu-workloads-through-kueue: Warn, Audit',
+      'cnai-no-host-access: Warn, Audit',
+      'cnai-served-model-sources: Warn, Audit',
+      'cnai-training-identity: Deny, Audit',
+    ]);
     for (const o of objects) expect(o.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-30');
   });
 
-  test('ENFORCE is the one setting that makes every binding deny', () => {
+  test('mode ENFORCE is the one setting that makes every binding deny', () => {
     const enforced = policyObjects({ mode: AdmissionPolicyMode.ENFORCE }).filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
     expect(enforced).toHaveLength(6);
     for (const b of enforced) expect(b.spec.validationActions).toEqual(['Deny', 'Audit']);
+  });
+
+  test('trainingIdentityMode WARN puts the training identity boundary in warn mode, and nothing else', () => {
+    const objs = policyObjects({ trainingIdentityMode: AdmissionPolicyMode.WARN, mode: AdmissionPolicyMode.ENFORCE });
+    const actions = objs.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((b) => `${b.metadata.name}: ${b.spec.validationActions.join(', ')}`);
+    expect(actions.filter((a) => a.endsWith('Warn, Audit'))).toEqual(['cnai-training-identity: Warn, Audit']);
+    expect(actions.filter((a) => a.endsWith('Deny, Audit'))).toHaveLength(5);
   });
 
   test('bindings: team namespaces by their team label, the platform\'s namespaces by name, host access everywhere but kube-system', () => {

@@ -109,11 +109,13 @@ function cases(): Case[] {
 const all = cases();
 
 describe('the reference platform\'s admission policies', () => {
-  test('it ships the five policies in warn mode, compiled by the engine', () => {
+  test('it ships the five policies, the rules in warn mode and the training identity boundary enforced, compiled by the engine', () => {
     expect(policies.map((p) => p.metadata.name).sort()).toEqual([
       'cnai-allowed-images', 'cnai-gpu-workloads-through-kueue', 'cnai-no-host-access', 'cnai-served-model-sources', 'cnai-training-identity',
     ]);
-    for (const b of objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding')) expect(b.spec.validationActions).toEqual(['Warn', 'Audit']);
+    for (const b of objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding')) {
+      expect(b.spec.validationActions).toEqual(b.spec.policyName === 'cnai-training-identity' ? ['Deny', 'Audit'] : ['Warn', 'Audit']);
+    }
     expect(compileAll(policies)).toBeGreaterThan(50);
     expect(platform.admissionPolicies.policies['cnai-training-identity'].policy.name).toBe('cnai-training-identity');
   });
