@@ -14,6 +14,7 @@ export * from './kueue-queues';
 export * from './workload-selector';
 export * from './team-namespace';
 export * from './cnai-kubernetes-platform';
+export * from './governance';
 export * from './serving';
 export * from './observability';
 export * from './training';
