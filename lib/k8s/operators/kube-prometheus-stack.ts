@@ -3,6 +3,7 @@ import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { IMetricsBackend } from './metrics-backend';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { invalidProp } from '../../core/errors';
+import { LLM_SERVICE_POD_LABEL } from '../../core/metrics';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ProvidedService, ProvidedWorkload, ReleaseProvides } from '../../core/release-provides';
 import { OPERATOR_SOURCES } from '../../core/versions';
@@ -572,7 +573,11 @@ export class KubePrometheusStack implements IMetricsBackend {
         // No Helm test pod (Argo CD does not run Helm tests).
         'testFramework': { enabled: false },
       },
-      'kube-state-metrics': { resources: resources({ cpuRequest: '50m', memoryRequest: '128Mi', memoryLimit: '256Mi' }) },
+      'kube-state-metrics': {
+        // The LLM service label of serving pods on kube_pod_labels: the GPU energy rules attribute power to served models with it.
+        metricLabelsAllowlist: [`pods=[${LLM_SERVICE_POD_LABEL}]`],
+        resources: resources({ cpuRequest: '50m', memoryRequest: '128Mi', memoryLimit: '256Mi' }),
+      },
       'prometheus-node-exporter': { resources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' }) },
     };
   }

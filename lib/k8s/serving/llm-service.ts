@@ -13,7 +13,7 @@ import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vll
 import { GpuArchitecture, GpuInstanceType } from '../../core/accelerators';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
-import { LLM_SERVICE_METRIC_LABEL } from '../../core/metrics';
+import { LLM_SERVICE_METRIC_LABEL, LLM_SERVICE_POD_LABEL } from '../../core/metrics';
 import { ModelDtype, ModelKind, ModelSpec, isSixteenBit } from '../../core/models';
 import { NAME_RULES, assertName, satisfiesNameRule } from '../../core/names';
 import { SIZING_CONSTANTS } from '../../core/sizing';
@@ -26,7 +26,7 @@ import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** Label on every object and pod of an LLM service: its name. Selects the pods. */
-export const LLM_SERVICE_LABEL = 'cnai.io/llm-service';
+export const LLM_SERVICE_LABEL = LLM_SERVICE_POD_LABEL;
 
 /** Argo CD sync wave of serving objects: after namespaces, quotas and the platform's custom resources. */
 export const SERVING_SYNC_WAVE = WORKLOADS_SYNC_WAVE;
