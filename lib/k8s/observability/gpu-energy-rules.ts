@@ -119,7 +119,8 @@ export class GpuEnergyRules extends Construct {
       { record: G.nodePowerWatts, expr: `sum by (node, pool) (${DCGM_METRICS.powerUsage.name})` },
       { record: G.poolPowerWatts, expr: `sum by (pool) (${G.nodePowerWatts.name})` },
       { record: G.nodeGpus, expr: `count by (node, pool) (${DCGM_METRICS.gpuUtil.name})` },
-      { record: G.nodePowerPerAllocatableGpu, expr: `${G.nodePowerWatts.name} / on (node) ${allocatable}` },
+      // `group_left` keeps the pool label: a one-to-one match `on (node)` would keep only `node`.
+      { record: G.nodePowerPerAllocatableGpu, expr: `${G.nodePowerWatts.name} / on (node) group_left () ${allocatable}` },
       {
         record: G.podGpuRequests,
         expr: `sum by (namespace, pod, node) (${K.podContainerResourceRequests.name}${gpu} > 0) `
@@ -139,11 +140,11 @@ export class GpuEnergyRules extends Construct {
       },
       {
         record: G.nodeGpusAllocated,
-        expr: `sum by (node) (${G.podGpuRequests.name}) * on (node) group_left (pool) (${G.nodeGpus.name} / on (node) ${allocatable})`,
+        expr: `${G.nodeGpus.name} / on (node) group_left () ${allocatable} * on (node) group_left () sum by (node) (${G.podGpuRequests.name})`,
       },
       {
         record: G.nodeGpusAllocatedIdle,
-        expr: `clamp_min(${G.nodeGpusAllocated.name} - on (node) `
+        expr: `clamp_min(${G.nodeGpusAllocated.name} - on (node) group_left () `
           + `(count by (node) (avg_over_time(${DCGM_METRICS.gpuUtil.name}[${prom(GPU_IDLE_AVERAGE_WINDOW)}]) >= ${this.idleGpuUtilisationPercent}) `
           + `or on (node) 0 * ${G.nodeGpusAllocated.name}), 0)`,
       },

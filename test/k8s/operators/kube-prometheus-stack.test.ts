@@ -123,7 +123,7 @@ describe('kube-prometheus-stack release', () => {
         'resources': { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
         'testFramework': { enabled: false },
       },
-      'kube-state-metrics': { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } } },
+      'kube-state-metrics': { metricLabelsAllowlist: ['pods=[cnai.io/llm-service]'], resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } } },
       'prometheus-node-exporter': { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } } },
     });
   });
