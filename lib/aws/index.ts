@@ -15,6 +15,7 @@ export * from './cluster-ref';
 export * from './cluster-interface';
 export * from './cluster-base';
 export * from './cluster';
+export * from './access-log-bucket';
 export * from './secure-bucket';
 export * from './container-repository';
 export * from './model-store';
