@@ -25,8 +25,18 @@ export function formatPolicyReport(report: PolicyReport): string {
     lines.push(`  ${label} ${f.ruleId} [${f.severity}] ${where(f)}`, `       ${f.message}`, `       fix: ${f.fix}`);
   }
   if (suppressed.length > 0) {
+    // One entry per rule and reason, with every finding it covers.
     lines.push('Suppressed:');
-    for (const f of suppressed) lines.push(`  ${f.ruleId} ${where(f)}: ${f.message}`, `       reason: ${f.suppression!.reason}`);
+    const groups = new Map<string, PolicyFinding[]>();
+    for (const f of suppressed) {
+      const key = `${f.ruleId}\u0000${f.suppression!.reason}`;
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    for (const group of groups.values()) {
+      const first = group[0];
+      lines.push(`  ${first.ruleId} (${group.length} finding${group.length === 1 ? '' : 's'}): ${first.suppression!.reason}`);
+      for (const f of group) lines.push(`       ${where(f)}: ${f.message}`);
+    }
   }
   if (report.invalidSuppressions.length > 0) {
     lines.push('Malformed suppressions (not applied):');

@@ -11,22 +11,24 @@ const WRITE_VERBS = ['create', 'update', 'patch', '*'];
 
 interface RoleRule { readonly apiGroups?: string[]; readonly resources?: string[]; readonly verbs?: string[]; readonly resourceNames?: string[] }
 
-/** What a Role's rules let a person do to run pods as another identity. */
+/** What a Role's rules let a person do to run pods as another identity, as `verb resource` phrases grouped by verb. */
 function escalations(rules: RoleRule[]): string[] {
-  const out = new Set<string>();
+  const byVerb = new Map<string, Set<string>>();
+  const add = (verb: string, resource: string) => byVerb.set(verb, (byVerb.get(verb) ?? new Set()).add(resource));
   for (const r of rules) {
     const verbs = r.verbs ?? [];
     const groups = r.apiGroups ?? [];
     const resources = r.resources ?? [];
     const has = (group: string, resource: string) => (groups.includes('*') || groups.includes(group)) && (resources.includes('*') || resources.includes(resource));
+    const creates = verbs.includes('create') || verbs.includes('*');
     if (verbs.some((v) => WRITE_VERBS.includes(v))) {
-      for (const [group, kinds] of Object.entries(POD_CREATING)) for (const k of kinds) if (has(group, k)) out.add(`${verbs.includes('create') || verbs.includes('*') ? 'create' : 'update'} ${k}`);
-      if (has('', 'serviceaccounts') && (verbs.includes('create') || verbs.includes('*'))) out.add('create serviceaccounts');
+      for (const [group, kinds] of Object.entries(POD_CREATING)) for (const k of kinds) if (has(group, k)) add(creates ? 'create' : 'update', k);
     }
-    if ((verbs.includes('impersonate') || verbs.includes('*')) && has('', 'serviceaccounts')) out.add('impersonate serviceaccounts');
-    if ((verbs.includes('create') || verbs.includes('*')) && has('', 'serviceaccounts/token')) out.add('create serviceaccounts/token');
+    if (creates && has('', 'serviceaccounts')) add('create', 'serviceaccounts');
+    if (creates && has('', 'serviceaccounts/token')) add('create', 'serviceaccounts/token');
+    if ((verbs.includes('impersonate') || verbs.includes('*')) && has('', 'serviceaccounts')) add('impersonate', 'serviceaccounts');
   }
-  return [...out];
+  return [...byVerb.entries()].map(([verb, resources]) => `${verb} ${[...resources].join(', ')}`);
 }
 
 /** Namespaces where a Role is granted to people (Users or Groups) by RoleBindings. */
@@ -74,7 +76,7 @@ export const POD_CREATE_WORKLOAD_IDENTITY: KubernetesRule = {
     const identities = [...context.workloadIdentities].filter((id) => namespaces.includes('*') || namespaces.includes(id.split('/')[0])).sort();
     if (identities.length === 0) return Results.compliant();
     return Results.of([{
-      message: `lets ${subjects.join(', ')} ${grants.join(', ')}, so they can run pods as ${identities.join(', ')} and use their IAM roles`,
+      message: `lets ${subjects.join(', ')} ${grants.join('; ')}, so they can run pods as ${identities.join(', ')} and use their IAM roles`,
       fix: 'drop those verbs (people submit TrainJobs, Notebooks, InferenceServices), or ship an admission policy that refuses people\'s pods these service accounts and suppress with it as the reason',
     }]);
   },
