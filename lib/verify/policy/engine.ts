@@ -11,6 +11,8 @@
  * if (!report.passed) process.exitCode = 1;
  * ```
  */
+import { kubernetesResources } from './kubernetes-resources';
+import { allPolicyRules } from './packs';
 import { PlatformContract } from '../../core/contract';
 import { PlatformSpec } from '../../core/platform-spec';
 import { POD_SECURITY_REASON_ANNOTATION, PolicySuppression } from '../../core/policy-suppressions';
@@ -18,8 +20,6 @@ import { checkFlows, FlowCheck } from '../platform/flows';
 import { PlatformModel } from '../platform/model';
 import { buildPlatformModel, BuildPlatformModelOptions, PlatformOutputFile } from '../platform/model-builder';
 import { clusterAddressesOf } from '../platform/verify-platform';
-import { kubernetesResources } from './kubernetes-resources';
-import { allPolicyRules } from './packs';
 import { POD_NAMESPACE_RESTRICTED } from './rules/pod/namespace-restricted';
 import { terraformContext, terraformResources, TerraformStackInput } from './terraform-resources';
 import {
@@ -123,7 +123,7 @@ export interface PolicyReport {
   /** No unsuppressed finding and no malformed suppression (always true with warnOnly). */
   readonly passed: boolean;
   readonly warnOnly: boolean;
-  /** Every finding, suppressed or not, in pack, rule and resource order. */
+  /** Every finding, suppressed or not, in rule order, then in the order of the output (cdk.tf.json sorts resources by name). */
   readonly findings: PolicyFinding[];
   /** Per rule. */
   readonly rules: PolicyRuleSummary[];
@@ -260,7 +260,10 @@ export function runPolicyPacks(input: PolicyInput, options: PolicyRunOptions = {
         if (suppression) { subject.used.add(suppression); counts.suppressed++; }
         counts.findings++;
         findings.push({
-          ruleId: rule.id, pack: rule.pack, severity: rule.severity, layer,
+          ruleId: rule.id,
+          pack: rule.pack,
+          severity: rule.severity,
+          layer,
           resource: resource.address,
           ...(subject.constructPath ? { constructPath: subject.constructPath } : {}),
           location: subject.location,

@@ -7,3 +7,4 @@ export * from './kubernetes-resources';
 export * from './packs';
 export * from './engine';
 export * from './report';
+export * from './rules';

@@ -4,11 +4,11 @@
  * releases it installs render, nor what the cluster or controllers create) with the pods each
  * runs and the suppressions written onto it, and accessors over pod specs.
  */
+import { KubernetesResourceInfo } from './types';
 import { parseSuppressions, SUPPRESSION_ANNOTATION } from '../../core/policy-suppressions';
 import { groupOf, isNamespaced } from '../platform/kinds';
 import { ModelObject, PlatformModel, PodGroup } from '../platform/model';
 import { KubeObject } from '../upstream/types';
-import { KubernetesResourceInfo } from './types';
 
 /** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
 export function kubernetesAddress(object: KubeObject, namespace?: string): string {

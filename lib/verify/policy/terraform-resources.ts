@@ -6,8 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseSuppressions, TERRAFORM_SUPPRESSION_KEY } from '../../core/policy-suppressions';
 import { TerraformContext, TerraformResourceInfo } from './types';
+import { parseSuppressions, TERRAFORM_SUPPRESSION_KEY } from '../../core/policy-suppressions';
 
 /** One synthesized stack: its JSON, or the file or stack folder to read it from. */
 export interface TerraformStackInput {
@@ -40,11 +40,13 @@ export function terraformResources(input: TerraformStackInput): TerraformResourc
   }
   const stack = name ?? json['//']?.metadata?.stackName ?? 'stack';
   const out: TerraformResourceInfo[] = [];
-  const read = (blocks: { [type: string]: { [name: string]: any } } | undefined, dataSource: boolean) => {
-    for (const [type, byName] of Object.entries(blocks ?? {})) {
+  const read = (section: { [type: string]: { [name: string]: any } } | undefined, dataSource: boolean) => {
+    for (const [type, byName] of Object.entries(section ?? {})) {
       for (const [resourceName, raw] of Object.entries(byName ?? {})) {
         const { '//': comment, ...body } = (raw ?? {}) as { [key: string]: any };
-        const parsed = comment?.[TERRAFORM_SUPPRESSION_KEY] !== undefined ? parseSuppressions(comment[TERRAFORM_SUPPRESSION_KEY]) : { suppressions: [], invalid: [] };
+        const parsed = comment?.[TERRAFORM_SUPPRESSION_KEY] !== undefined
+          ? parseSuppressions(comment[TERRAFORM_SUPPRESSION_KEY])
+          : { suppressions: [], invalid: [] };
         out.push({
           stack,
           type,

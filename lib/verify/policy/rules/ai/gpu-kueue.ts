@@ -27,7 +27,7 @@ export const AI_GPU_KUEUE: KubernetesRule = {
   layer: PolicyLayer.KUBERNETES,
   severity: PolicySeverity.MEDIUM,
   info: 'In team namespaces, every workload that requests GPUs is admitted through a Kueue queue.',
-  explanation: `A workload in a team namespace (labelled cnai.io/team, or named by the spec's teams) whose containers request `
+  explanation: 'A workload in a team namespace (labelled cnai.io/team, or named by the spec\'s teams) whose containers request '
     + `${GPU_RESOURCE} (or another accelerator) carries the ${QUEUE_NAME_LABEL} label (on the object, or on the pod, job or `
     + 'trial template Kueue reads it from): Kueue then admits it against the team\'s ClusterQueue quota, fair sharing and '
     + 'preemption. A GPU workload outside Kueue takes GPUs the queues believe are free.',
@@ -37,11 +37,15 @@ export const AI_GPU_KUEUE: KubernetesRule = {
     if (!resource.namespace || !context.teamNamespaces.has(resource.namespace)) return Results.notApplicable();
     const queued = hasQueueLabel(resource.object);
     return evaluatePods(resource, context, (pod) => {
-      const gpus = containersOf(pod.podSpec).flatMap((c) => Object.entries({ ...(c.spec.resources?.requests ?? {}), ...(c.spec.resources?.limits ?? {}) })
-        .filter(([name, value]) => ACCELERATOR(name) && Number(value) > 0).map(([name, value]) => `${value} ${name}`));
+      const gpus = containersOf(pod.podSpec)
+        .flatMap((c) => Object.entries({ ...(c.spec.resources?.requests ?? {}), ...(c.spec.resources?.limits ?? {}) })
+          .filter(([name, value]) => ACCELERATOR(name) && Number(value) > 0).map(([name, value]) => `${value} ${name}`));
       if (gpus.length === 0 || queued) return [];
-      return [{ ...(podSubject(pod) ? { subject: podSubject(pod) } : {}), message: `requests ${[...new Set(gpus)].join(', ')} outside Kueue (no ${QUEUE_NAME_LABEL} label)`,
-        fix: `label it ${QUEUE_NAME_LABEL}: <the team's LocalQueue> (a Kueue-managed kind: Job, TrainJob, JobSet; Deployments and StatefulSets through Kueue's pod integration)` }];
+      return [{
+        ...(podSubject(pod) ? { subject: podSubject(pod) } : {}),
+        message: `requests ${[...new Set(gpus)].join(', ')} outside Kueue (no ${QUEUE_NAME_LABEL} label)`,
+        fix: `label it ${QUEUE_NAME_LABEL}: <the team's LocalQueue> (a Kueue-managed kind: Job, TrainJob, JobSet; Deployments and StatefulSets through Kueue's pod integration)`,
+      }];
     });
   },
 };

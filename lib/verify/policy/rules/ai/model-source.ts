@@ -30,7 +30,8 @@ function inferenceServiceReferences(resource: KubernetesResourceInfo): ModelRefe
 function containerReferences(podSpec: { [key: string]: any }, prefix: string): ModelReference[] {
   const out: ModelReference[] = [];
   for (const c of containersOf(podSpec)) {
-    const words: string[] = [...(Array.isArray(c.spec.command) ? c.spec.command : []), ...(Array.isArray(c.spec.args) ? c.spec.args : [])].map(String);
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+    const words = [...list(c.spec.command), ...list(c.spec.args)].map(String);
     const serve = words.indexOf('serve');
     const vllm = words.some((w) => /(^|\/)vllm$/.test(w) || w.includes('vllm.entrypoints'));
     if (vllm && serve >= 0 && words[serve + 1] && !words[serve + 1].startsWith('-')) out.push({ uri: words[serve + 1], subject: `${prefix}${c.subject}` });

@@ -1,6 +1,6 @@
+import { isClusterMember, RDS_TYPES } from './rds-lookups';
 import { Benchmarks } from '../../benchmarks';
 import { PolicyLayer, PolicyPack, PolicySeverity, Results, TerraformRule } from '../../types';
-import { isClusterMember, RDS_TYPES } from './rds-lookups';
 
 /** The fewest days of automated backups. */
 export const MIN_BACKUP_RETENTION_DAYS = 7;

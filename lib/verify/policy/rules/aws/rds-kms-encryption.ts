@@ -1,7 +1,7 @@
+import { isClusterMember, RDS_TYPES } from './rds-lookups';
 import { Benchmarks } from '../../benchmarks';
 import { bool } from '../../terraform-resources';
 import { PolicyLayer, PolicyPack, PolicySeverity, Results, TerraformRule } from '../../types';
-import { isClusterMember, RDS_TYPES } from './rds-lookups';
 
 /** RDS storage is encrypted with a customer managed KMS key. */
 export const RDS_KMS_ENCRYPTION: TerraformRule = {

@@ -1,7 +1,7 @@
+import { bucketConfigurations, isLogTargetBucket } from './bucket-lookups';
 import { Benchmarks } from '../../benchmarks';
 import { blocks, refersTo } from '../../terraform-resources';
 import { PolicyLayer, PolicyPack, PolicySeverity, Results, TerraformContext, TerraformResourceInfo, TerraformRule } from '../../types';
-import { bucketConfigurations, isLogTargetBucket } from './bucket-lookups';
 
 /** Whether an environment name is production. */
 export function isProduction(environment: string | undefined): boolean {

@@ -1,7 +1,7 @@
+import { bucketConfigurations } from './bucket-lookups';
 import { Benchmarks } from '../../benchmarks';
 import { blocks } from '../../terraform-resources';
 import { PolicyLayer, PolicyPack, PolicySeverity, Results, TerraformRule } from '../../types';
-import { bucketConfigurations } from './bucket-lookups';
 
 const KMS_ALGORITHMS = ['aws:kms', 'aws:kms:dsse'];
 

@@ -1,7 +1,7 @@
+import { bucketConfigurations } from './bucket-lookups';
 import { Benchmarks } from '../../benchmarks';
 import { bool } from '../../terraform-resources';
 import { PolicyLayer, PolicyPack, PolicySeverity, Results, TerraformRule } from '../../types';
-import { bucketConfigurations } from './bucket-lookups';
 
 const SETTINGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 

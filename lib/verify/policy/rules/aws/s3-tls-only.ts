@@ -1,7 +1,7 @@
+import { bucketConfigurations } from './bucket-lookups';
 import { Benchmarks } from '../../benchmarks';
 import { policyStatements } from '../../terraform-resources';
 import { PolicyLayer, PolicyPack, PolicySeverity, Results, TerraformRule } from '../../types';
-import { bucketConfigurations } from './bucket-lookups';
 
 /** S3 buckets refuse requests without TLS. */
 export const S3_TLS_ONLY: TerraformRule = {

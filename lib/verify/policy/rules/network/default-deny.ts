@@ -1,5 +1,5 @@
-import { Benchmarks } from '../../benchmarks';
 import { NetworkPolicyInfo } from '../../../platform/model';
+import { Benchmarks } from '../../benchmarks';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Results } from '../../types';
 
 /** Whether a NetworkPolicy selects every pod of its namespace for both directions and allows nothing. */

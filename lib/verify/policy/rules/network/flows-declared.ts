@@ -1,6 +1,6 @@
-import { Benchmarks } from '../../benchmarks';
 import { FlowFindingKind } from '../../../platform/flows';
 import { endpointName } from '../../../platform/network-policy';
+import { Benchmarks } from '../../benchmarks';
 import { KubernetesResourceInfo, KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Results, Violation } from '../../types';
 
 /** Whether a flow finding is about this resource: one end is a pod group it runs, or one of its release's (for an Application). */

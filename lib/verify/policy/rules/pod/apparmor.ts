@@ -1,7 +1,7 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf, effectiveSetting, podAnnotations } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Violation } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 

@@ -1,7 +1,7 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf, containerSecurityContext } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Violation } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** Drop ALL capabilities; add only NET_BIND_SERVICE. */
 export const POD_CAPABILITIES: KubernetesRule = {

@@ -1,6 +1,6 @@
+import { evaluatePods, podSubject } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Violation } from '../../types';
-import { evaluatePods, podSubject } from './pod-rule';
 
 const FIELDS: Array<{ field: string; what: string }> = [
   { field: 'hostNetwork', what: 'the node\'s network namespace (NetworkPolicies do not apply to it)' },

@@ -1,6 +1,6 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** No hostPath volumes. */
 export const POD_HOST_PATH: KubernetesRule = {

@@ -1,7 +1,7 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** No host ports. */
 export const POD_HOST_PORTS: KubernetesRule = {

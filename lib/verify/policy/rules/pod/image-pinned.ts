@@ -1,7 +1,7 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** The tag of an image reference (`undefined` when it has none), or `@digest`. */
 export function imageVersion(image: string): string | undefined {

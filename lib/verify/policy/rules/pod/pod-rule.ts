@@ -17,7 +17,9 @@ export interface PodUnderTest {
 export function evaluatePods(resource: KubernetesResourceInfo, context: KubernetesContext, check: (pod: PodUnderTest) => Violation[]): RuleResult {
   const groups = resource.podGroups.filter((g) => g.podSpec !== undefined);
   if (groups.length === 0) return Results.notApplicable();
-  return Results.of(groups.flatMap((group) => check({ resource, group, podSpec: podSpecOf(group), prefix: podGroupLabel(resource, group), context })));
+  return Results.of(groups.flatMap((group) => check({
+    resource, group, podSpec: podSpecOf(group), prefix: podGroupLabel(resource, group), context,
+  })));
 }
 
 /** The subject of a pod-level finding. */

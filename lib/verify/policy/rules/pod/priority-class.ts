@@ -1,7 +1,7 @@
+import { evaluatePods, podSubject } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { isLongRunning } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Results } from '../../types';
-import { evaluatePods, podSubject } from './pod-rule';
 
 /** Long-running pods name a PriorityClass. */
 export const POD_PRIORITY_CLASS: KubernetesRule = {

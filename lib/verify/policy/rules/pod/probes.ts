@@ -1,7 +1,7 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf, ContainerList, isLongRunning } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Results, Violation } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** Liveness probes on long-running containers; readiness probes where a Service sends traffic. */
 export const POD_PROBES: KubernetesRule = {

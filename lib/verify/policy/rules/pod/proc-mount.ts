@@ -1,7 +1,7 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf, containerSecurityContext } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** The default /proc mask. */
 export const POD_PROC_MOUNT: KubernetesRule = {

@@ -1,7 +1,7 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf, containerSecurityContext, ContainerList } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** Read-only root file systems. */
 export const POD_READ_ONLY_ROOT_FILESYSTEM: KubernetesRule = {

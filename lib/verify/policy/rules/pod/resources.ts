@@ -1,7 +1,7 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf, ContainerList } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** CPU and memory requests, and a memory limit. */
 export const POD_RESOURCES: KubernetesRule = {
@@ -16,7 +16,8 @@ export const POD_RESOURCES: KubernetesRule = {
   benchmarks: [Benchmarks.nsa('Kubernetes Pod security: "Pod security enforcement" and "Resource policies" (LimitRange, ResourceQuota, requests and limits)'),
     Benchmarks.eksBestPractices('Configure and size resource requests and limits', 'https://docs.aws.amazon.com/eks/latest/best-practices/application.html')],
   evaluate(resource, context) {
-    return evaluatePods(resource, context, (pod) => containersOf(pod.podSpec).filter((c) => c.list !== ContainerList.EPHEMERAL_CONTAINERS).flatMap((c) => {
+    const running = (podSpec: { [key: string]: any }) => containersOf(podSpec).filter((c) => c.list !== ContainerList.EPHEMERAL_CONTAINERS);
+    return evaluatePods(resource, context, (pod) => running(pod.podSpec).flatMap((c) => {
       const requests = c.spec.resources?.requests ?? {};
       const limits = c.spec.resources?.limits ?? {};
       const missing = [

@@ -1,7 +1,7 @@
+import { evaluatePods, podSubject } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf, containerSecurityContext, podSecurityContext } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Violation } from '../../types';
-import { evaluatePods, podSubject } from './pod-rule';
 
 /** runAsUser is never 0. */
 export const POD_RUN_AS_USER: KubernetesRule = {

@@ -1,7 +1,7 @@
+import { evaluatePods, podSubject } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf, containerSecurityContext, podSecurityContext } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Violation } from '../../types';
-import { evaluatePods, podSubject } from './pod-rule';
 
 /** SELinux types the baseline profile allows. */
 export const ALLOWED_SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];

@@ -1,6 +1,6 @@
+import { evaluatePods, podSubject } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { KubernetesContext, KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods, podSubject } from './pod-rule';
 
 /** Service accounts (`namespace/name`) a RoleBinding or ClusterRoleBinding of the model binds: their pods call the API. */
 export function boundServiceAccounts(context: KubernetesContext): Set<string> {

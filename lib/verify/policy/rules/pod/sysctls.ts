@@ -1,7 +1,7 @@
+import { evaluatePods, podSubject } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { podSecurityContext } from '../../kubernetes-resources';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods, podSubject } from './pod-rule';
 
 /** Sysctls the baseline profile allows (namespaced, safe). */
 export const SAFE_SYSCTLS = [

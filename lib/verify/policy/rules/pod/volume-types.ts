@@ -1,6 +1,6 @@
+import { evaluatePods } from './pod-rule';
 import { Benchmarks } from '../../benchmarks';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity } from '../../types';
-import { evaluatePods } from './pod-rule';
 
 /** Volume types the restricted profile allows. */
 export const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret', 'image'];
