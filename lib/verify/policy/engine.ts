@@ -315,8 +315,16 @@ export function runPolicyPacks(input: PolicyInput, options: PolicyRunOptions = {
   };
 }
 
+/** A rule's description without its function (and resource types): what the report carries. */
 function describe(rule: PolicyRule): PolicyRuleInfo {
-  const { evaluate: _evaluate, ...info } = rule as PolicyRule & { resourceTypes?: string[] };
-  const { resourceTypes: _types, ...rest } = info as PolicyRuleInfo & { resourceTypes?: string[] };
-  return rest;
+  return {
+    id: rule.id,
+    pack: rule.pack,
+    info: rule.info,
+    explanation: rule.explanation,
+    severity: rule.severity,
+    benchmarks: rule.benchmarks,
+    layer: rule.layer,
+    ...(rule.needs ? { needs: rule.needs } : {}),
+  };
 }
