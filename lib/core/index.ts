@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './names';
+export * from './aws-options';
 export * from './contract';
 export * from './versions';
 export * from './accelerators';
@@ -9,3 +10,5 @@ export * from './cidr';
 export * from './metrics';
 export * from './platform-spec';
 export * from './release-provides';
+export * from './contract-file';
+export * from './contract-preview';
