@@ -7,6 +7,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import type { Cluster } from './cluster';
 import { EncryptionKey } from './encryption-key';
+import { Suppressions } from './suppressions';
 import { LOG_RETENTION_DAYS } from './network';
 import type { WorkloadIdentity } from './workload-identity';
 import { DatabaseContract } from '../core/contract';
@@ -322,6 +323,10 @@ export class PostgresDatabase extends Construct {
         ignoreChanges: this.retain ? ['final_snapshot_identifier'] : [],
       },
     });
+    if (props.deletionProtection === undefined && !this.retain) {
+      Suppressions.add(this.instance, 'aws-rds-deletion-protection', 'retain: false: this database is destroyed with its stack '
+        + '(the default outside prod, no final snapshot), so deletion protection follows retain; set retain or deletionProtection to keep it');
+    }
   }
 
   /** Host name of the endpoint (known after apply). */

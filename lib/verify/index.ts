@@ -9,3 +9,4 @@ export * from './platform/model-builder';
 export * from './platform/verify-references';
 export * from './platform/reference-report';
 export * from './platform/verify-platform';
+export * from './policy';
