@@ -7,8 +7,8 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import type { Cluster } from './cluster';
 import { EncryptionKey } from './encryption-key';
-import { Suppressions } from './suppressions';
 import { LOG_RETENTION_DAYS } from './network';
+import { Suppressions } from './suppressions';
 import type { WorkloadIdentity } from './workload-identity';
 import { DatabaseContract } from '../core/contract';
 import { invalidProp } from '../core/errors';

@@ -13,15 +13,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { PlatformContract } from '../core/contract';
-import { PlatformContractFile } from '../core/contract-file';
-import { PlatformSpec, validatePlatformSpec } from '../core/platform-spec';
 import { formatReport, ManifestFile, validateManifests } from './k8s';
 import { clusterAddressesOf, formatPlatformReport, platformFlowsMarkdown, verifyPlatform } from './platform/verify-platform';
 import { formatPolicyReport, formatPolicyReportJson, PolicyPack, runPolicyPacks } from './policy';
 import { fetchSchemas } from './schemas';
 import { runTerraformTestWithMockProvider, TerraformVerificationError, verifyTerraformStack } from './terraform';
 import { fetchUpstream, formatReleaseReport, verifyReleases } from './upstream';
+import { PlatformContract } from '../core/contract';
+import { PlatformContractFile } from '../core/contract-file';
+import { PlatformSpec, validatePlatformSpec } from '../core/platform-spec';
 
 /** Where the command writes. */
 export interface CliIo {
