@@ -25,3 +25,4 @@ export * from './service-secret';
 export * from './data-services-access';
 export * from './preview-contract';
 export * from './karpenter';
+export * from './suppressions';
