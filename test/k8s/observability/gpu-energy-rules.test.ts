@@ -171,14 +171,15 @@ describe('GPU power and energy recording rules', () => {
       ...platform.spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.expr)),
       ...Object.values(panels(dashboards)).flat(),
     ];
-    for (const e of exprs) {
+    const opener: { [close: string]: string } = { ')': '(', '}': '{', ']': '[' };
+    for (const e of exprs as string[]) {
       const stack: string[] = [];
       let quoted = false;
       for (const ch of e) {
         if (ch === '"') quoted = !quoted;
         if (quoted) continue;
         if ('({['.includes(ch)) stack.push(ch);
-        if (')}]'.includes(ch)) expect([e, stack.pop()]).toEqual([e, { ')': '(', '}': '{', ']': '[' }[ch]]);
+        if (')}]'.includes(ch)) expect([e, stack.pop()]).toEqual([e, opener[ch]]);
       }
       expect([e, stack, quoted]).toEqual([e, [], false]);
       // `group_left (` must open a label list, never an expression (the parser would read it as labels).
