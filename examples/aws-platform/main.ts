@@ -65,7 +65,7 @@ export function buildAwsPlatform(app: App): CnaiAwsStack {
   platform.database!.grantSecretRead(registry);
 
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings({ scope: platform, modelStore: platform.modelStore, database: platform.database });
+  suppressOpenFindings({ scope: platform, database: platform.database });
   return platform;
 }
 

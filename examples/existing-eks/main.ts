@@ -76,7 +76,7 @@ export function buildExistingEks(app: App): ExistingEks {
     description: 'The platform contract the Kubernetes layer takes as a prop',
   });
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings({ scope: stack, modelStore });
+  suppressOpenFindings({ scope: stack });
   return { stack, cluster, modelStore };
 }
 

@@ -21,7 +21,7 @@ export function buildFineTuneAws(app: App, spec: PlatformSpec = FINE_TUNE_SPEC):
   const training = stack.cluster.workloadIdentities.find((w) => w.namespace === TEAM && w.serviceAccount === TRAINING.serviceAccount)!;
   stack.modelStore.grantRead(training, { prefix: BASE_MODEL_PREFIX });
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings({ scope: stack, modelStore: stack.modelStore, database: stack.database });
+  suppressOpenFindings({ scope: stack, database: stack.database });
   return stack;
 }
 

@@ -22,7 +22,7 @@ export function buildRagAws(app: App, spec: PlatformSpec = RAG_SPEC): CnaiAwsSta
   const chat = stack.addWorkloadIdentity('chat-registry-read', CHAT_IDENTITY);
   stack.dataServices!.grantRegistryRead(chat);
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings({ scope: stack, modelStore: stack.modelStore, database: stack.database });
+  suppressOpenFindings({ scope: stack, database: stack.database });
   return stack;
 }
 

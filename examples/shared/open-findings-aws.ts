@@ -6,7 +6,7 @@
  */
 import { TerraformResource } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ModelStore, PostgresDatabase, Suppressions } from 'cnai-constructs/aws';
+import { PostgresDatabase, Suppressions } from 'cnai-constructs/aws';
 
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 
@@ -14,16 +14,11 @@ const open = (what: string) => `OPEN (issue 14): ${what}`;
 export interface OpenFindingScope {
   /** The stack (its service secrets). */
   readonly scope: IConstruct;
-  readonly modelStore?: ModelStore;
   readonly database?: PostgresDatabase;
 }
 
 /** Suppresses the library's open findings on the model store, the database and the service secrets. */
 export function suppressOpenFindings(what: OpenFindingScope): void {
-  if (what.modelStore) {
-    Suppressions.add(what.modelStore, 'aws-s3-access-logging', open('the models and datasets buckets log no object access; '
-      + 'server access logs to a dedicated log bucket (or CloudTrail S3 data events) are to become the prod default'), { resource: 'aws_s3_bucket' });
-  }
   if (what.database) {
     Suppressions.add(what.database, 'aws-rds-iam-authentication', open('IAM database authentication for the registry\'s '
       + 'database user through its Pod Identity is not offered yet'), { resource: 'aws_db_instance' });

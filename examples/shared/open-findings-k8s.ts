@@ -17,8 +17,6 @@ const OPERATOR_NAMESPACES = ['cert-manager', 'kueue-system', 'keda', 'kserve', '
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 
 const REASONS = {
-  configManagerRoot: open('config-manager runs as root to signal the root device plugin; it only reads a ConfigMap, writes an emptyDir '
-    + 'and signals the plugin, so it should run as non-root'),
   developerPods: open('developers may create pods, workload controllers and service accounts, so they can run pods as the team\'s '
     + 'training or serving identity; the boundary (TrainJob only, or an admission policy refusing those service accounts to their pods) '
     + 'is not enforced yet'),
@@ -39,11 +37,7 @@ export function suppressOpenFindings(scope: IConstruct): void {
   for (const o of objects) {
     const namespace = o.metadata.namespace;
     const label = (key: string) => o.metadata.getLabel(key);
-    if (o.kind === 'DaemonSet' && namespace === 'nvidia-gpu' && o.name.startsWith('nvidia-device-plugin-')) {
-      for (const subject of ['container config-manager', 'initContainer config-manager-init']) {
-        for (const rule of ['pod-run-as-non-root', 'pod-run-as-user']) Suppressions.add(o, rule, REASONS.configManagerRoot, { appliesTo: subject });
-      }
-    } else if (o.kind === 'Role' && o.name === 'ml-developer') {
+    if (o.kind === 'Role' && o.name === 'ml-developer') {
       Suppressions.add(o, 'pod-create-workload-identity', REASONS.developerPods);
     } else if (o.kind === 'Namespace' && OPERATOR_NAMESPACES.includes(o.name)) {
       Suppressions.add(o, 'net-default-deny', REASONS.operatorDefaultDeny);

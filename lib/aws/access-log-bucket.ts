@@ -7,6 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { Construct } from 'constructs';
 import { policyDocument } from './iam';
 import { awsPartition } from './partition';
+import { Suppressions } from './suppressions';
 import { invalidProp } from '../core/errors';
 import { assertName, NAME_RULES, PlatformNaming } from '../core/names';
 
@@ -81,6 +82,8 @@ export class AccessLogBucket extends Construct {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
+    Suppressions.add(this.bucket, 'aws-s3-kms-encryption', 'S3 delivers server access logs only to buckets whose default encryption is '
+      + 'SSE-S3 (AES256), not SSE-KMS; the logs hold request metadata, never object data');
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket,
       rule: [

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -99,6 +100,8 @@ export interface DevicePluginPoolConfig {
 
 const CONFIG_DIR = '/available-configs';
 const CONFIG_FILE = '/config/config.yaml';
+/** Pod template annotation: a digest of the pool's device plugin config, so a config change rolls the pods. */
+const CONFIG_HASH_ANNOTATION = 'cnai.io/config-hash';
 const DEFAULT_CONFIG = 'default';
 const DCGM_PORT = 9400;
 
@@ -119,6 +122,8 @@ export class NvidiaGpuSupport extends Construct {
   public readonly configs: { [poolName: string]: DevicePluginPoolConfig } = {};
   /** The ConfigMap holding one named config per pool. */
   public readonly configMap: k8s.KubeConfigMap;
+  /** The rendered device plugin config of each pool, by config name. */
+  private readonly configData: { [name: string]: string };
   /** Device plugin DaemonSets by pool name. */
   public readonly devicePlugins: { [poolName: string]: k8s.KubeDaemonSet } = {};
   /** The DCGM exporter, when enabled. */
@@ -176,9 +181,10 @@ export class NvidiaGpuSupport extends Construct {
     });
 
     const wave = { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) };
+    this.configData = this.renderConfigs();
     this.configMap = new k8s.KubeConfigMap(this, 'Configs', {
       metadata: { name: 'nvidia-device-plugin-configs', namespace: this.namespace, annotations: wave },
-      data: this.renderConfigs(),
+      data: this.configData,
     });
 
     const sa = new k8s.KubeServiceAccount(this, 'DevicePluginServiceAccount', {
@@ -291,8 +297,14 @@ export class NvidiaGpuSupport extends Construct {
   private devicePlugin(pool: INodePool, serviceAccount: string, wave: { [k: string]: string }): k8s.KubeDaemonSet {
     const c = this.configs[pool.poolName];
     const labels = { 'app.kubernetes.io/name': 'nvidia-device-plugin', 'cnai.io/pool': pool.poolName };
-    const configManagerEnv = (oneshot: boolean): k8s.EnvVar[] => [
-      { name: 'ONESHOT', value: String(oneshot) },
+    // config-manager runs once, before the plugin: it reads its node's labels and writes the
+    // config the node's nvidia.com/device-plugin.config label names (its pool's config when the
+    // label is absent) into the pod's emptyDir. Run once, it signals nothing, so it needs neither
+    // root nor the plugin's process namespace: a node relabelled later takes its new config when
+    // its plugin pod restarts. A change of the pool's config rolls the pods (the config-hash
+    // annotation of the pod template).
+    const configManagerEnv: k8s.EnvVar[] = [
+      { name: 'ONESHOT', value: 'true' },
       { name: 'KUBECONFIG', value: '' },
       { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
       { name: 'NODE_LABEL', value: DEVICE_PLUGIN_CONFIG_LABEL },
@@ -301,9 +313,7 @@ export class NvidiaGpuSupport extends Construct {
       // Nodes without the label (e.g. managed node groups) get their pool's config.
       { name: 'DEFAULT_CONFIG', value: c.name },
       { name: 'FALLBACK_STRATEGIES', value: 'named,single' },
-      { name: 'SEND_SIGNAL', value: String(!oneshot) },
-      { name: 'SIGNAL', value: oneshot ? '' : '1' },
-      { name: 'PROCESS_TO_SIGNAL', value: oneshot ? '' : 'nvidia-device-plugin' },
+      { name: 'SEND_SIGNAL', value: 'false' },
     ];
     // The device plugin is the one component that runs as root: it creates its socket in the
     // kubelet's root-owned device-plugins directory. It stays unprivileged with no
@@ -321,12 +331,11 @@ export class NvidiaGpuSupport extends Construct {
         capabilities: { drop: ['ALL'] },
         seccompProfile: { type: 'RuntimeDefault' },
       };
-    // config-manager shares the plugin's process namespace to send it SIGHUP on a config
-    // change; signalling a root process needs the same (root) user, not a capability.
-    const sidecarSecurity: k8s.SecurityContext = {
+    const configManagerSecurity: k8s.SecurityContext = {
       privileged: false,
-      runAsUser: 0,
-      runAsNonRoot: false,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      runAsNonRoot: true,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
@@ -349,11 +358,10 @@ export class NvidiaGpuSupport extends Construct {
         selector: { matchLabels: labels },
         updateStrategy: { type: 'RollingUpdate' },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: createHash('sha256').update(this.configData[c.name]).digest('hex').slice(0, 16) } },
           spec: {
             serviceAccountName: serviceAccount,
             priorityClassName: 'system-node-critical',
-            shareProcessNamespace: true,
             nodeSelector: pool.nodeSelector(),
             tolerations: pool.tolerations(),
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
@@ -361,21 +369,12 @@ export class NvidiaGpuSupport extends Construct {
               name: 'config-manager-init',
               image,
               command: ['config-manager'],
-              env: configManagerEnv(true),
+              env: configManagerEnv,
               volumeMounts: configMounts,
-              securityContext: sidecarSecurity,
+              securityContext: configManagerSecurity,
               resources: small,
             }],
             containers: [
-              {
-                name: 'config-manager',
-                image,
-                command: ['config-manager'],
-                env: configManagerEnv(false),
-                volumeMounts: configMounts,
-                securityContext: sidecarSecurity,
-                resources: small,
-              },
               {
                 name: 'nvidia-device-plugin',
                 image,
@@ -472,8 +471,6 @@ function suppressDevicePluginExceptions(daemonSet: k8s.KubeDaemonSet, privileged
     + '/var/lib/kubelet/device-plugins on the node; nothing else of the host is mounted', { appliesTo: 'volume device-plugins' });
   Suppressions.add(daemonSet, 'pod-probes', 'the device plugin serves no health endpoint; it re-registers with the kubelet '
     + 'when the kubelet restarts and exits (and is restarted) when registration fails', plugin);
-  Suppressions.add(daemonSet, 'pod-probes', 'config-manager serves no health endpoint; it only watches its node\'s '
-    + 'nvidia.com/device-plugin.config label and rewrites the plugin\'s config file', { appliesTo: 'container config-manager' });
   if (privileged) {
     const mig = 'with MIG the plugin opens every /dev/nvidia-caps device to monitor MIG instances, which only a privileged container can';
     for (const rule of ['pod-privileged', 'pod-privilege-escalation', 'pod-capabilities']) Suppressions.add(daemonSet, rule, mig, plugin);
