@@ -17,9 +17,9 @@ const OPERATOR_NAMESPACES = ['cert-manager', 'kueue-system', 'keda', 'kserve', '
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 
 const REASONS = {
-  developerPods: open('developers may create pods, workload controllers and service accounts, so they can run pods as the team\'s '
-    + 'training or serving identity; the boundary (TrainJob only, or an admission policy refusing those service accounts to their pods) '
-    + 'is not enforced yet'),
+  developerPods: open('developers may create pods and workload controllers, so they can choose the team\'s service accounts: the '
+    + 'training identity is refused to their pods by the cnai-training-identity admission policy (Deny by default), but the serving '
+    + 'identities (read-only on their model prefixes) are not yet'),
   priorityClass: open('the platform\'s PriorityClasses exist but its services do not name one yet'),
   servingOutsideKueue: open('model servers take GPUs of the team\'s quota outside Kueue (bounded by the namespace ResourceQuota only); '
     + 'decide: Kueue\'s pod integration for serving, or an exemption by name with its reason'),
