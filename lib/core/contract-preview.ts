@@ -234,11 +234,17 @@ export class ContractPreview {
   /**
    * The contract for synthesizing the Kubernetes layer of `spec` in an app folder: the applied
    * one when `dir` holds {@link APPLIED_CONTRACT_FILE} (`terraform output -json platform_contract`
-   * saved there after apply), else {@link ContractPreview.fromSpec}.
+   * saved there after apply), else {@link ContractPreview.fromSpec}. An applied contract that
+   * does not come from `spec` (another platform or environment, a pool missing or with other
+   * instance types: the spec changed since the apply) is an error saying to apply and re-export.
    */
   public static appliedOrPreview(dir: string, spec: PlatformSpec, options: ContractPreviewOptions = {}): PlatformContract {
     const file = path.join(dir, APPLIED_CONTRACT_FILE);
-    if (fs.existsSync(file)) return PlatformContractFile.read(file);
+    if (fs.existsSync(file)) {
+      const applied = PlatformContractFile.read(file);
+      PlatformContractFile.checkMatchesSpec(spec, applied, `spec ${spec.name}`, file);
+      return applied;
+    }
     return ContractPreview.fromSpec(spec, options);
   }
 

@@ -218,4 +218,19 @@ describe('ContractPreview.appliedOrPreview', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('error: an applied contract the spec has moved away from (a pool renamed since the apply)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-applied-'));
+    try {
+      const preview = ContractPreview.fromSpec(REFERENCE_SPEC);
+      const stale = { ...preview, nodePools: preview.nodePools.map((p) => (p.name === 'shared-a10g' ? { ...p, name: 'a10g-old' } : p)) };
+      const file = path.join(dir, APPLIED_CONTRACT_FILE);
+      fs.writeFileSync(file, JSON.stringify(stale));
+      expect(() => ContractPreview.appliedOrPreview(dir, REFERENCE_SPEC)).toThrow(
+        `spec cnai: invalid spec.gpuPools[1].name = "shared-a10g": the contract has no node pool of this name. Fix: ${file} does not come from this spec: `
+        + 'if the spec changed since the AWS layer was applied, apply it again (terraform apply) and re-export the contract');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
