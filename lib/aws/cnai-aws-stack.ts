@@ -7,6 +7,7 @@ import { EncryptionKey } from './encryption-key';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
 import { Karpenter, KarpenterOptions } from './karpenter';
 import { CapacityType } from './managed-node-group';
+import { MetricsBackendAccess, MetricsBackendAccessOptions } from './metrics-backend-access';
 import { ModelStore, StoreBucket } from './model-store';
 import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
@@ -14,6 +15,7 @@ import { SystemNodePoolOptions } from './system-node-pool';
 import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
+import { MetricsBackendSpec, MetricsBackendSpecValidator } from '../core/metrics-backend-spec';
 import { PlatformNaming } from '../core/names';
 import {
   BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, platformRetention, platformWorkloadIdentities, PoolCapacity, ResolvedRetention,
@@ -241,6 +243,13 @@ export interface CnaiAwsStackSpecOptions {
    * @default false
    */
   readonly karpenter?: boolean | KarpenterOptions;
+  /**
+   * The metrics backend's managed parts: Amazon Managed Service for Prometheus and Amazon
+   * Managed Grafana (the spec's `metrics` section, once PlatformSpec carries it). Checked against
+   * the spec's observability switch.
+   * @default - none: metrics stay in the cluster (Grafana's admin secret is created either way)
+   */
+  readonly metrics?: MetricsBackendSpec;
 }
 
 /**
@@ -258,6 +267,7 @@ export class CnaiAwsStack extends TerraformStack {
    */
   public static fromSpec(scope: Construct, id: string, spec: PlatformSpec, options: CnaiAwsStackSpecOptions = {}): CnaiAwsStack {
     validatePlatformSpec(spec);
+    MetricsBackendSpecValidator.validate(`spec ${spec.name}`, options.metrics, spec.observability ?? true);
     const registry = spec.modelRegistry ?? ModelRegistryKind.MLFLOW;
     const vectorEngine = spec.vectorDatabase ? spec.vectorDatabase.engine ?? VectorEngine.QDRANT : undefined;
     const stack = new CnaiAwsStack(scope, id, {
@@ -304,6 +314,13 @@ export class CnaiAwsStack extends TerraformStack {
         ? [{ namespace: vectorDatabaseName(spec.vectorDatabase!), name: vectorDatabaseName(spec.vectorDatabase!) }]
         : [],
     });
+    // Grafana runs with every platform (kube-prometheus-stack), so its admin secret is always made.
+    stack.addMetricsBackend({
+      ...options.metrics,
+      generateCredentials: options.generateCredentials,
+      credentialsVersion: options.credentialsVersion,
+      secretRecoveryWindowDays: stack.retention.secrets === RetentionPolicy.DESTROY ? 0 : 30,
+    });
     for (const w of platformWorkloadIdentities(spec)) {
       const identity = stack.addWorkloadIdentity(w.id, { namespace: w.namespace, serviceAccount: w.serviceAccount, purpose: w.id });
       for (const g of w.buckets) {
@@ -339,6 +356,8 @@ export class CnaiAwsStack extends TerraformStack {
   public readonly karpenter?: Karpenter;
   /** The data services' identities and secrets, when built from a spec. */
   public dataServices?: DataServicesAccess;
+  /** The metrics backend's AWS side (Grafana's admin secret, managed Prometheus and Grafana), when added. */
+  public metricsBackend?: MetricsBackendAccess;
   /** What `terraform destroy` keeps, defaults resolved. */
   public readonly retention: ResolvedRetention;
 
@@ -519,6 +538,25 @@ export class CnaiAwsStack extends TerraformStack {
     };
   }
 
+  /**
+   * Adds the metrics backend's AWS side (see {@link MetricsBackendAccess}): Grafana's generated admin
+   * secret, and Amazon Managed Service for Prometheus and Grafana when asked for. The contract
+   * gains `metrics`; the Terraform outputs gain the workspaces' id and URL.
+   */
+  public addMetricsBackend(options: MetricsBackendAccessOptions = {}): MetricsBackendAccess {
+    if (this.metricsBackend) {
+      throw invalidProp(this.node.path, 'metricsBackend', 'added', 'the stack has its metrics backend already', 'add it once, with all its options');
+    }
+    const access = this.metricsBackend = new MetricsBackendAccess(this, 'metrics-backend', { ...options, cluster: this.cluster });
+    if (access.managedPrometheus) {
+      new TerraformOutput(this, 'managed_prometheus_workspace_id', { value: access.managedPrometheus.workspaceId, description: 'Amazon Managed Service for Prometheus workspace' });
+    }
+    if (access.managedGrafana) {
+      new TerraformOutput(this, 'managed_grafana_url', { value: access.managedGrafana.url, description: 'Amazon Managed Grafana workspace (reached through its VPC endpoint)' });
+    }
+    return access;
+  }
+
   /** Adds a GPU pool to the cluster. */
   public addGpuNodePool(id: string, options: GpuNodePoolOptions): GpuNodePool {
     return this.cluster.addGpuNodePool(id, options);
@@ -549,6 +587,7 @@ export class CnaiAwsStack extends TerraformStack {
       workloadIdentities: this.cluster.workloadIdentities.map((w) => w.contract()),
       database: this.database?.contract(),
       ...(this.karpenter ? { karpenter: this.karpenter.contract() } : {}),
+      ...(this.metricsBackend ? { metrics: this.metricsBackend.contract() } : {}),
     };
   }
 }

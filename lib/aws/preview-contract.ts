@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Token } from 'cdktf';
 import type { CnaiAwsStack } from './cnai-aws-stack';
 import { PlatformContract } from '../core/contract';
+import { managedPrometheusQueryUrl, managedPrometheusRemoteWriteUrl } from '../core/metrics-backend';
 
 /**
  * Marks a value that only `terraform apply` knows. Hosts use the reserved `.invalid` top
@@ -15,13 +16,17 @@ export const PENDING_APPLY = 'pending-apply';
  * The platform contract of a stack for synthesizing the Kubernetes layer before the AWS
  * layer is applied (previews, tests, CI): every name, label and taint is the real one;
  * the few values AWS assigns at apply time (the database host and its secret ARN, ECR
- * URLs) are replaced by clearly marked preview values. For a deployment, synthesize the
+ * URLs, the managed Prometheus workspace id and the URLs made from it) are replaced by
+ * clearly marked preview values. For a deployment, synthesize the
  * Kubernetes layer from `terraform output -json platform_contract` instead.
  */
 export function previewContract(stack: CnaiAwsStack): PlatformContract {
   const c = stack.contract();
   const naming = stack.naming;
   const repos = c.ecrRepositories;
+  const amp = c.metrics?.managedPrometheus;
+  // The workspace id is AWS's; the URLs are derived from it as after apply.
+  const ampId = amp && Token.isUnresolved(amp.workspaceId) ? PENDING_APPLY : amp?.workspaceId;
   return {
     ...c,
     ecrRepositories: repos === undefined ? undefined : Object.fromEntries(Object.entries(repos).map(([name, url]) => [name,
@@ -34,6 +39,19 @@ export function previewContract(stack: CnaiAwsStack): PlatformContract {
         ? `arn:aws:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName('postgres')}`
         : c.database.masterSecretArn,
     },
+    ...(c.metrics ? {
+      metrics: {
+        ...c.metrics,
+        ...(amp ? {
+          managedPrometheus: {
+            ...amp,
+            workspaceId: ampId!,
+            remoteWriteUrl: managedPrometheusRemoteWriteUrl(amp.region, ampId!),
+            queryUrl: managedPrometheusQueryUrl(amp.region, ampId!),
+          },
+        } : {}),
+      },
+    } : {}),
   };
 }
 

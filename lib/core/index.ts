@@ -7,5 +7,7 @@ export * from './models';
 export * from './sizing';
 export * from './cidr';
 export * from './metrics';
+export * from './metrics-backend';
+export * from './metrics-backend-spec';
 export * from './platform-spec';
 export * from './release-provides';

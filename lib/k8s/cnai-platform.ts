@@ -14,6 +14,7 @@ import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
+import { MetricsBackendSpec, MetricsBackendSpecValidator } from '../core/metrics-backend-spec';
 import { ModelKind } from '../core/models';
 import {
   driftPayloadPrefix, ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, servedModelReplicas,
@@ -56,16 +57,22 @@ export interface CnaiPlatformProps {
   /**
    * The metrics backend (kube-prometheus-stack: retention, volume, alert receiver). Every
    * monitor, alert, dashboard, autoscaler and metrics NetworkPolicy of the platform uses it.
-   * @default KubePrometheusStack.platformDefault()
+   * @default KubePrometheusStack.fromContract(contract) (with `metrics`: KEDA queries the managed workspace as `metrics.managedPrometheus.kedaQueries` says)
    */
   readonly metricsBackend?: KubePrometheusStack;
   /**
    * Where Grafana's admin credentials come from (the Secret `grafana-admin` of namespace
-   * monitoring, keys `admin-user` and `admin-password`), e.g.
-   * `SecretSource.secretsManager('<platform>-<environment>/grafana')` once the AWS layer creates that secret.
-   * @default - the Secret is created by the user
+   * monitoring, keys `admin-user` and `admin-password`).
+   * @default - the secret the AWS layer generated (`<platform>-<environment>/grafana-admin`, named by the contract), copied by External Secrets
    */
   readonly grafanaAdmin?: SecretSource;
+  /**
+   * The metrics backend's managed parts, as given to `CnaiAwsStack.fromSpec` (the spec's `metrics`
+   * section, once PlatformSpec carries it): checked against the spec's observability switch and
+   * against the contract (the managed Prometheus workspace, and KEDA's identity when KEDA queries it).
+   * @default - whatever the contract has: remote write to its managed Prometheus workspace, if any
+   */
+  readonly metrics?: MetricsBackendSpec;
 }
 
 /**
@@ -104,7 +111,13 @@ export class CnaiPlatform extends Construct {
     const { spec, contract } = props;
     const where = this.node.path;
     validatePlatformSpec(spec);
+    MetricsBackendSpecValidator.validate(where, props.metrics, spec.observability ?? true);
     checkContractMatchesSpec(where, spec, contract);
+    const amp = props.metrics?.managedPrometheus;
+    if (amp && !contract.metrics?.managedPrometheus) {
+      throw invalidProp(where, 'contract.metrics.managedPrometheus', undefined, 'metrics.managedPrometheus is set, and the contract has no managed Prometheus workspace',
+        'synthesize the AWS layer (CnaiAwsStack.fromSpec) with the same metrics settings and take the contract from that stack');
+    }
 
     const pools: { [name: string]: INodePool } = {};
     for (const c of contract.nodePools) pools[c.name] = NodePoolReference.fromContract(c);
@@ -125,7 +138,8 @@ export class CnaiPlatform extends Construct {
         ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
         : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
       operatorRendering: props.operatorRendering,
-      metricsBackend: props.metricsBackend,
+      metricsBackend: props.metricsBackend
+        ?? (amp ? KubePrometheusStack.fromContract(contract, { kedaQueriesManagedPrometheus: amp.kedaQueries ?? true }) : undefined),
       grafanaAdmin: props.grafanaAdmin,
     });
     const metricsBackend = this.platform.metricsBackend;
