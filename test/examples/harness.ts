@@ -45,7 +45,9 @@ export const CASES: ExampleCase[] = [
   { name: 'aws-platform', stacks: ['cnai-aws-platform'], plan: false },
   { name: 'k8s-platform', k8s: true },
   { name: 'llm-serving', k8s: true },
-  { name: 'observability', k8s: true },
+  // The managed Prometheus and Grafana option: its AWS side planned, its Kubernetes side verified
+  // (its spec's registry identity has no server in this example, so no identity cross-check).
+  { name: 'observability', stacks: ['cnai-observability'], plan: true, k8s: true },
 ];
 
 /** Runs `npx <cli> synth --output <outdir>` in the example's folder; returns the wall time in ms. */
