@@ -608,6 +608,9 @@ export class KubePrometheusStack implements IMetricsBackend {
           ruleSelectorNilUsesHelmValues: false,
           ruleNamespaceSelector: platformNamespaces,
           ...(this.managedPrometheus ? { remoteWrite: [managedPrometheusRemoteWrite(this.managedPrometheus)] } : {}),
+          // Replicas write the same series: the workspace keeps one replica's samples per `cluster`
+          // when each replica's carry `__replica__` (AMP's high-availability deduplication).
+          ...(this.managedPrometheus && this.prometheusReplicas > 1 ? { replicaExternalLabelName: '__replica__', externalLabels: { cluster: PROMETHEUS } } : {}),
         },
       },
       'alertmanager': {
