@@ -85,7 +85,8 @@ export class ManagedPrometheus extends Construct {
       loggingConfiguration: { logGroupArn: `${this.logGroup.arn}:*` },
     });
 
-    const find = (namespace: string, serviceAccount: string) => cluster.workloadIdentities.find((w) => w.namespace === namespace && w.serviceAccount === serviceAccount);
+    const find = (namespace: string, serviceAccount: string) =>
+      cluster.workloadIdentities.find((w) => w.namespace === namespace && w.serviceAccount === serviceAccount);
     const M = METRICS_BACKEND;
     this.writer = find(M.namespace, M.prometheusServiceAccount)
       ?? cluster.addWorkloadIdentity('prometheus-remote-write', { namespace: M.namespace, serviceAccount: M.prometheusServiceAccount, purpose: 'prometheus-remote-write' });

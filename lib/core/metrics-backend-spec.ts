@@ -166,7 +166,8 @@ export class MetricsBackendSpecValidator {
       if (problems.check((ic?.adminGroupIds ?? []).length > 0, g('identityCenter.adminGroupIds', ic?.adminGroupIds,
         'with IAM Identity Center sign-in the workspace\'s admins are groups of the identity store, and none is given: nobody could administer the workspace',
         'give the ids of the admin groups (aws identitystore list-groups --identity-store-id <d-...>), or sign in with SAML'))) {
-        for (const [role, ids] of Object.entries({ adminGroupIds: ic!.adminGroupIds, editorGroupIds: ic!.editorGroupIds ?? [], viewerGroupIds: ic!.viewerGroupIds ?? [] })) {
+        const groups = { adminGroupIds: ic!.adminGroupIds, editorGroupIds: ic!.editorGroupIds ?? [], viewerGroupIds: ic!.viewerGroupIds ?? [] };
+        for (const [role, ids] of Object.entries(groups)) {
           ids.forEach((id, i) => problems.check(typeof id === 'string' && IDENTITY_STORE_ID.test(id), g(`identityCenter.${role}[${i}]`, id,
             'not a group id of an IAM Identity Center identity store', 'give the GroupId (a UUID, e.g. "9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4"), not the group\'s name')));
         }

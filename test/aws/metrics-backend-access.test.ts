@@ -266,7 +266,11 @@ describe('CnaiAwsStack.addMetricsBackend, offline plan', () => {
     const { stack } = platform();
     const result = expectStackToPlan(stack, { planJson: true });
     expect(result.plannedResourcesByType).toMatchObject({
-      aws_prometheus_workspace: 1, aws_grafana_workspace: 1, aws_grafana_role_association: 2, aws_vpc_endpoint: 2, aws_secretsmanager_secret_version: 1,
+      aws_prometheus_workspace: 1,
+      aws_grafana_workspace: 1,
+      aws_grafana_role_association: 2,
+      aws_vpc_endpoint: 2,
+      aws_secretsmanager_secret_version: 1,
     });
     expect(result.warnings.join('\n')).toMatch(/ephemeral\.aws_secretsmanager_random_password\.metrics-backend_grafana-admin_secret_[0-9A-F]+_0.* read from the verifier's loopback AWS stub/);
     const text = JSON.stringify(result.planJson);

@@ -17,8 +17,12 @@ describe('the metrics backend\'s names and URLs', () => {
 
   test('the service accounts and the secret both layers name', () => {
     expect(METRICS_BACKEND).toMatchObject({
-      namespace: 'monitoring', prometheusServiceAccount: 'kube-prometheus-stack-prometheus', kedaNamespace: 'keda', kedaServiceAccount: 'keda-operator',
-      grafanaAdminSecretService: 'grafana-admin', grafanaAdminKeys: { user: 'admin-user', password: 'admin-password' },
+      namespace: 'monitoring',
+      prometheusServiceAccount: 'kube-prometheus-stack-prometheus',
+      kedaNamespace: 'keda',
+      kedaServiceAccount: 'keda-operator',
+      grafanaAdminSecretService: 'grafana-admin',
+      grafanaAdminKeys: { user: 'admin-user', password: 'admin-password' },
     });
   });
 });
@@ -41,7 +45,10 @@ describe('MetricsBackendSpecValidator', () => {
 
   test('error: a managed Prometheus workspace asked for without observability', () => {
     expect(() => MetricsBackendSpecValidator.validate('spec cnai', { managedPrometheus: {} }, false)).toThrow(new CnaiError({
-      construct: 'spec cnai', prop: 'metrics.managedPrometheus', value: {}, problem: 'the managed Prometheus workspace is part of observability, and observability is off',
+      construct: 'spec cnai',
+      prop: 'metrics.managedPrometheus',
+      value: {},
+      problem: 'the managed Prometheus workspace is part of observability, and observability is off',
       fix: 'turn observability on, or leave metrics.managedPrometheus out',
     }));
   });
@@ -57,7 +64,10 @@ describe('MetricsBackendSpecValidator', () => {
 
   test('error: managed Grafana without the managed Prometheus workspace it reads', () => {
     expect(problems({ managedGrafana: SSO.managedGrafana })).toEqual([{
-      construct: 'spec cnai', prop: 'metrics.managedGrafana', value: 'set', problem: 'its data source is the managed Prometheus workspace, and there is none',
+      construct: 'spec cnai',
+      prop: 'metrics.managedGrafana',
+      value: 'set',
+      problem: 'its data source is the managed Prometheus workspace, and there is none',
       fix: 'add metrics.managedPrometheus: {}, or leave metrics.managedGrafana out',
     }]);
   });
@@ -68,8 +78,11 @@ describe('MetricsBackendSpecValidator', () => {
 
   test('error: a group name where the identity store\'s group id belongs', () => {
     expect(problems({ managedPrometheus: {}, managedGrafana: { identityCenter: { adminGroupIds: [GROUP], editorGroupIds: ['platform-editors'] } } })).toEqual([{
-      construct: 'spec cnai', prop: 'metrics.managedGrafana.identityCenter.editorGroupIds[0]', value: 'platform-editors',
-      problem: 'not a group id of an IAM Identity Center identity store', fix: 'give the GroupId (a UUID, e.g. "9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4"), not the group\'s name',
+      construct: 'spec cnai',
+      prop: 'metrics.managedGrafana.identityCenter.editorGroupIds[0]',
+      value: 'platform-editors',
+      problem: 'not a group id of an IAM Identity Center identity store',
+      fix: 'give the GroupId (a UUID, e.g. "9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4"), not the group\'s name',
     }]);
   });
 
