@@ -67,12 +67,15 @@ export interface PlatformMonitoringProps {
  *   needs: Prometheus scrapes pods in every namespace (each target's own policy decides
  *   whether to let it in) and the nodes' kubelet and node exporter, and reaches the API server
  *   for service discovery; Grafana queries Prometheus and Alertmanager; Prometheus sends alerts
- *   to Alertmanager; KEDA's operator (and other query clients) query Prometheus; the operator,
- *   kube-state-metrics and Grafana's sidecars read the API server; Alertmanager replicas gossip,
- *   and reach their receiver over HTTPS when one is configured. Nothing else gets in or out.
+ *   to Alertmanager; KEDA's operator (and other query clients) query Prometheus, unless KEDA
+ *   queries the managed Prometheus workspace; the operator, kube-state-metrics and Grafana's
+ *   sidecars read the API server; Alertmanager replicas gossip, and reach their receiver over
+ *   HTTPS when one is configured; with remote write to Amazon Managed Service for Prometheus,
+ *   Prometheus reaches the EKS Pod Identity agent and AWS over HTTPS. Nothing else gets in or out.
  * - The encrypted StorageClass of Prometheus' and Alertmanager's volumes (when the stack uses
  *   the platform's default class).
- * - Grafana's admin Secret, when it comes from Secrets Manager.
+ * - Grafana's admin Secret: from the secret the AWS layer generated when the contract names one
+ *   (a SecretStore of the monitoring namespace and an ExternalSecret), or from a given source.
  */
 export class PlatformMonitoring extends Construct {
   /** The stack. */
