@@ -7,7 +7,7 @@ import { awsPartition } from './partition';
 import type { WorkloadIdentity } from './workload-identity';
 import { invalidProp } from '../core/errors';
 import {
-  ManagedPrometheusContract, METRICS_BACKEND, managedPrometheusQueryUrl, managedPrometheusRemoteWriteUrl,
+  ManagedPrometheusContract, METRICS_BACKEND, ManagedPrometheusEndpoints,
 } from '../core/metrics-backend';
 
 /** Props of {@link ManagedPrometheus}. */
@@ -125,8 +125,8 @@ export class ManagedPrometheus extends Construct {
     return {
       workspaceId: this.workspaceId,
       region: this.region,
-      remoteWriteUrl: managedPrometheusRemoteWriteUrl(this.region, this.workspaceId),
-      queryUrl: managedPrometheusQueryUrl(this.region, this.workspaceId),
+      remoteWriteUrl: ManagedPrometheusEndpoints.remoteWriteUrl(this.region, this.workspaceId),
+      queryUrl: ManagedPrometheusEndpoints.queryUrl(this.region, this.workspaceId),
     };
   }
 }

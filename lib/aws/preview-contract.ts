@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Token } from 'cdktf';
 import type { CnaiAwsStack } from './cnai-aws-stack';
 import { PlatformContract } from '../core/contract';
-import { managedPrometheusQueryUrl, managedPrometheusRemoteWriteUrl } from '../core/metrics-backend';
+import { ManagedPrometheusEndpoints } from '../core/metrics-backend';
 
 /**
  * Marks a value that only `terraform apply` knows. Hosts use the reserved `.invalid` top
@@ -46,8 +46,8 @@ export function previewContract(stack: CnaiAwsStack): PlatformContract {
           managedPrometheus: {
             ...amp,
             workspaceId: ampId!,
-            remoteWriteUrl: managedPrometheusRemoteWriteUrl(amp.region, ampId!),
-            queryUrl: managedPrometheusQueryUrl(amp.region, ampId!),
+            remoteWriteUrl: ManagedPrometheusEndpoints.remoteWriteUrl(amp.region, ampId!),
+            queryUrl: ManagedPrometheusEndpoints.queryUrl(amp.region, ampId!),
           },
         } : {}),
       },

@@ -33,18 +33,23 @@ function dnsSuffix(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
-/**
- * Base URL of an Amazon Managed Service for Prometheus workspace's Prometheus-compatible API:
- * `https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>`. KEDA's prometheus scaler takes it
- * as `serverAddress` and appends `/api/v1/query`; Grafana's data source takes it as its URL.
- */
-export function managedPrometheusQueryUrl(region: string, workspaceId: string): string {
-  return `https://aps-workspaces.${region}.${dnsSuffix(region)}/workspaces/${workspaceId}`;
-}
+/** The endpoints of an Amazon Managed Service for Prometheus workspace, from its region and id. */
+export class ManagedPrometheusEndpoints {
+  /**
+   * Base URL of the workspace's Prometheus-compatible API:
+   * `https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>`. KEDA's prometheus scaler takes it
+   * as `serverAddress` and appends `/api/v1/query`; Grafana's data source takes it as its URL.
+   */
+  public static queryUrl(region: string, workspaceId: string): string {
+    return `https://aps-workspaces.${region}.${dnsSuffix(region)}/workspaces/${workspaceId}`;
+  }
 
-/** Remote write URL of an Amazon Managed Service for Prometheus workspace (`<query URL>/api/v1/remote_write`). */
-export function managedPrometheusRemoteWriteUrl(region: string, workspaceId: string): string {
-  return `${managedPrometheusQueryUrl(region, workspaceId)}/api/v1/remote_write`;
+  /** Remote write URL of the workspace (`<query URL>/api/v1/remote_write`). */
+  public static remoteWriteUrl(region: string, workspaceId: string): string {
+    return `${ManagedPrometheusEndpoints.queryUrl(region, workspaceId)}/api/v1/remote_write`;
+  }
+
+  private constructor() {}
 }
 
 /** An Amazon Managed Service for Prometheus workspace as the Kubernetes layer sees it. */

@@ -7,7 +7,7 @@ import { App } from 'cdk8s';
 import { Testing } from 'cdktf';
 import { CnaiAwsStack, PENDING_APPLY, previewContract } from '../../lib/aws';
 import {
-  GpuInstanceType, managedPrometheusQueryUrl, managedPrometheusRemoteWriteUrl, MetricsBackendSpec, ModelPresets, PlatformContract, PlatformSpec,
+  GpuInstanceType, ManagedPrometheusEndpoints, MetricsBackendSpec, ModelPresets, PlatformContract, PlatformSpec,
   PROVIDES_ANNOTATION,
 } from '../../lib/core';
 import { CnaiPlatform } from '../../lib/k8s';
@@ -59,7 +59,7 @@ describe('managed metrics: the two layers agree', () => {
   test('Prometheus writes to the workspace the AWS layer created: the URL is the Terraform output\'s, with the id known after apply', () => {
     const output = tf.output.platform_contract.value.metrics.managedPrometheus;
     expect(output).toEqual({
-      workspaceId: ID, region: 'us-west-2', remoteWriteUrl: managedPrometheusRemoteWriteUrl('us-west-2', ID), queryUrl: managedPrometheusQueryUrl('us-west-2', ID),
+      workspaceId: ID, region: 'us-west-2', remoteWriteUrl: ManagedPrometheusEndpoints.remoteWriteUrl('us-west-2', ID), queryUrl: ManagedPrometheusEndpoints.queryUrl('us-west-2', ID),
     });
     const remoteWrite = application('kube-prometheus-stack').spec.source.helm.valuesObject.prometheus.prometheusSpec.remoteWrite;
     expect(remoteWrite).toEqual([expect.objectContaining({
@@ -112,8 +112,8 @@ describe('managed metrics: the two layers agree', () => {
         managedPrometheus: {
           ...c.metrics!.managedPrometheus!,
           workspaceId: id,
-          remoteWriteUrl: managedPrometheusRemoteWriteUrl('us-west-2', id),
-          queryUrl: managedPrometheusQueryUrl('us-west-2', id),
+          remoteWriteUrl: ManagedPrometheusEndpoints.remoteWriteUrl('us-west-2', id),
+          queryUrl: ManagedPrometheusEndpoints.queryUrl('us-west-2', id),
         },
       },
     };

@@ -1,5 +1,5 @@
 import {
-  CnaiError, CnaiValidationError, GrafanaAuthentication, managedPrometheusQueryUrl, managedPrometheusRemoteWriteUrl, MetricsBackendSpec,
+  CnaiError, CnaiValidationError, GrafanaAuthentication, ManagedPrometheusEndpoints, MetricsBackendSpec,
   MetricsBackendSpecValidator, METRICS_BACKEND,
 } from '../../lib/core';
 
@@ -9,10 +9,10 @@ const problems = (m: MetricsBackendSpec, observability = true) => MetricsBackend
 
 describe('the metrics backend\'s names and URLs', () => {
   test('the workspace URLs the two layers derive from a region and a workspace id', () => {
-    expect(managedPrometheusQueryUrl('us-west-2', 'ws-0a1b2c3d-4e5f')).toBe('https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f');
-    expect(managedPrometheusRemoteWriteUrl('us-west-2', 'ws-0a1b2c3d-4e5f'))
+    expect(ManagedPrometheusEndpoints.queryUrl('us-west-2', 'ws-0a1b2c3d-4e5f')).toBe('https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f');
+    expect(ManagedPrometheusEndpoints.remoteWriteUrl('us-west-2', 'ws-0a1b2c3d-4e5f'))
       .toBe('https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f/api/v1/remote_write');
-    expect(managedPrometheusQueryUrl('cn-north-1', 'ws-1')).toBe('https://aps-workspaces.cn-north-1.amazonaws.com.cn/workspaces/ws-1');
+    expect(ManagedPrometheusEndpoints.queryUrl('cn-north-1', 'ws-1')).toBe('https://aps-workspaces.cn-north-1.amazonaws.com.cn/workspaces/ws-1');
   });
 
   test('the service accounts and the secret both layers name', () => {
