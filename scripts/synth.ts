@@ -7,21 +7,23 @@
  * The Kubernetes layer is built from the AWS layer's contract: the applied one when
  * examples/reference-platform/platform-contract.json exists, else a preview.
  *
+ * Like the examples it builds, it imports the package by name: one copy of the library, the
+ * compiled one in build/ (the `synth` task compiles first when build/ is missing or stale).
+ *
  * Flags: --no-plan (terraform validate only), --json (print the summary as JSON).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
-import { buildReferenceAws, buildReferenceK8s, k8sApp } from '../examples/reference-platform/main';
+import { ContractPreview, kubernetesVersionSupport, PlatformContract, scarceCapacityNotes } from 'cnai-constructs';
+import { CnaiPlatform } from 'cnai-constructs/k8s';
+import {
+  clusterAddressesOf, fetchSchemas, formatPlatformReport, platformFlowsMarkdown, resolveSchemaDir, SchemaDirError, validateManifests, verifyPlatform,
+  verifyTerraformStack,
+} from 'cnai-constructs/verify';
+import { buildReferenceAws, buildReferenceK8s, k8sApp, referenceContract } from '../examples/reference-platform/main';
 import { REFERENCE_SPEC } from '../examples/reference-platform/spec';
-import { APPLIED_CONTRACT_FILE, isPreviewContract, previewContract } from '../lib/aws';
-import { kubernetesVersionSupport, PlatformContract, scarceCapacityNotes } from '../lib/core';
-import { CnaiPlatform } from '../lib/k8s';
-import { validateManifests } from '../lib/verify/k8s';
-import { clusterAddressesOf, formatPlatformReport, platformFlowsMarkdown, verifyPlatform } from '../lib/verify/platform/verify-platform';
-import { fetchSchemas, resolveSchemaDir, SchemaDirError } from '../lib/verify/schemas';
-import { verifyTerraformStack } from '../lib/verify/terraform';
 
 const root = path.resolve(__dirname, '..');
 /** The reference platform's flows as a Mermaid diagram (docs), rewritten by every synth. */
@@ -52,14 +54,13 @@ async function main(): Promise<void> {
   fs.rmSync(k8sOut, { recursive: true, force: true });
 
   // 1. Synthesize both layers: the output is written before anything is verified.
-  const aws = phase('synthesize AWS layer', () => {
+  phase('synthesize AWS layer', () => {
     const app = new CdktfApp({ outdir: tfOut });
-    const stack = buildReferenceAws(app);
+    buildReferenceAws(app);
     app.synth();
-    return stack;
   }, timings, () => path.relative(root, tfOut));
-  const applied = path.join(root, 'examples', 'reference-platform', APPLIED_CONTRACT_FILE);
-  const contract: PlatformContract = fs.existsSync(applied) ? JSON.parse(fs.readFileSync(applied, 'utf8')) : previewContract(aws);
+  // As `npx cdk8s synth` in the example's folder: the applied contract, or the preview of the spec.
+  const contract: PlatformContract = referenceContract();
   const k8s: CnaiPlatform = phase('synthesize Kubernetes layer', () => {
     const app: Cdk8sApp = k8sApp(k8sOut);
     const platform = buildReferenceK8s(app, contract);
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
       tensorParallel: m.plan.tensorParallelSize,
       perGpuGiB: `${m.plan.breakdown.requiredGiB.toFixed(1)} of ${m.plan.breakdown.availableGiB.toFixed(1)}`,
     })),
-    contract: isPreviewContract(contract) ? 'preview (apply-time values marked pending-apply)' : 'applied (platform-contract.json)',
+    contract: ContractPreview.isPreview(contract) ? 'preview (apply-time values marked pending-apply)' : 'applied (platform-contract.json)',
     timingsMs: timings,
   };
 

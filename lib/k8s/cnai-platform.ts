@@ -14,7 +14,6 @@ import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
-import { MetricsBackendSpec, MetricsBackendSpecValidator } from '../core/metrics-backend-spec';
 import { ModelKind } from '../core/models';
 import {
   driftPayloadPrefix, ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, servedModelReplicas,
@@ -66,13 +65,6 @@ export interface CnaiPlatformProps {
    * @default - the secret the AWS layer generated (`<platform>-<environment>/grafana-admin`, named by the contract), copied by External Secrets
    */
   readonly grafanaAdmin?: SecretSource;
-  /**
-   * The metrics backend's managed parts, as given to `CnaiAwsStack.fromSpec` (the spec's `metrics`
-   * section, once PlatformSpec carries it): checked against the spec's observability switch and
-   * against the contract (the managed Prometheus workspace, and KEDA's identity when KEDA queries it).
-   * @default - whatever the contract has: remote write to its managed Prometheus workspace, if any
-   */
-  readonly metrics?: MetricsBackendSpec;
 }
 
 /**
@@ -111,13 +103,8 @@ export class CnaiPlatform extends Construct {
     const { spec, contract } = props;
     const where = this.node.path;
     validatePlatformSpec(spec);
-    MetricsBackendSpecValidator.validate(where, props.metrics, spec.observability ?? true);
     checkContractMatchesSpec(where, spec, contract);
-    const amp = props.metrics?.managedPrometheus;
-    if (amp && !contract.metrics?.managedPrometheus) {
-      throw invalidProp(where, 'contract.metrics.managedPrometheus', undefined, 'metrics.managedPrometheus is set, and the contract has no managed Prometheus workspace',
-        'synthesize the AWS layer (CnaiAwsStack.fromSpec) with the same metrics settings and take the contract from that stack');
-    }
+    const amp = spec.metrics?.managedPrometheus;
 
     const pools: { [name: string]: INodePool } = {};
     for (const c of contract.nodePools) pools[c.name] = NodePoolReference.fromContract(c);
@@ -282,6 +269,10 @@ function checkContractMatchesSpec(where: string, spec: PlatformSpec, contract: P
       problems.add({ construct: where, prop: `spec.gpuPools[${i}].instanceTypes`, value: p.instanceTypes.map((t) => t.name), problem: `the contract's pool has ${c.instanceTypes.join(', ')}`, fix });
     }
   });
+  // The metrics backend's managed workspace (KEDA's identity is checked where KEDA's queries are set up: KubePrometheusStack.fromContract).
+  if (spec.metrics?.managedPrometheus && !contract.metrics?.managedPrometheus) {
+    problems.add({ construct: where, prop: 'contract.metrics.managedPrometheus', value: undefined, problem: 'spec.metrics.managedPrometheus is set, and the contract has no managed Prometheus workspace', fix });
+  }
   problems.throwIfAny();
   if (contract.nodePools.length === 0) throw invalidProp(where, 'contract.nodePools', [], 'the contract has no node pools', fix);
 }

@@ -103,8 +103,8 @@ describe('CnaiAwsStack.fromSpec', () => {
     expect(stack.contract().metrics).toEqual({ grafanaAdminSecretName: 'cnai-test/grafana-admin' });
     expect(configs(json, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual(['cnai-test/grafana-admin', 'cnai-test/model-registry', 'cnai-test/vector-db/vectors/vectors']);
     expect(configs(json, 'aws_prometheus_workspace')).toEqual([]);
-    const managed = CnaiAwsStack.fromSpec(Testing.app(), 'spec', SPEC, {
-      metrics: { managedPrometheus: {}, managedGrafana: { identityCenter: { adminGroupIds: ['9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4'] } } },
+    const managed = CnaiAwsStack.fromSpec(Testing.app(), 'spec', {
+      ...SPEC, metrics: { managedPrometheus: {}, managedGrafana: { identityCenter: { adminGroupIds: ['9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4'] } } },
     });
     const mjson = JSON.parse(Testing.synth(managed));
     expect(configs(mjson, 'aws_prometheus_workspace')).toHaveLength(1);
@@ -115,7 +115,7 @@ describe('CnaiAwsStack.fromSpec', () => {
   });
 
   test('error: the managed Prometheus workspace asked for without observability', () => {
-    expect(() => CnaiAwsStack.fromSpec(Testing.app(), 'spec', { ...SPEC, observability: false }, { metrics: { managedPrometheus: {} } }))
+    expect(() => CnaiAwsStack.fromSpec(Testing.app(), 'spec', { ...SPEC, observability: false, metrics: { managedPrometheus: {} } }))
       .toThrow('spec cnai: invalid metrics.managedPrometheus = {}: the managed Prometheus workspace is part of observability, and observability is off. '
         + 'Fix: turn observability on, or leave metrics.managedPrometheus out.');
   });

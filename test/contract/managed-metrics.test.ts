@@ -29,14 +29,15 @@ const METRICS: MetricsBackendSpec = {
   managedGrafana: { identityCenter: { adminGroupIds: ['9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4'] } },
 };
 
-const stack = CnaiAwsStack.fromSpec(Testing.app(), 'cnai', SPEC, { metrics: METRICS });
+const MANAGED: PlatformSpec = { ...SPEC, metrics: METRICS };
+const stack = CnaiAwsStack.fromSpec(Testing.app(), 'cnai', MANAGED);
 const tf = JSON.parse(Testing.synth(stack));
 const contract = previewContract(stack);
 const objects: any[] = synthK8s(contract);
 
 function synthK8s(c: PlatformContract, metrics: MetricsBackendSpec = METRICS): any[] {
   const app = new App();
-  new CnaiPlatform(app, 'cnai', { spec: SPEC, contract: c, metrics });
+  new CnaiPlatform(app, 'cnai', { spec: { ...SPEC, metrics }, contract: c });
   return synthApp(app);
 }
 
@@ -133,13 +134,13 @@ describe('managed metrics: the two layers agree', () => {
 
     test('the metrics section asks for a workspace the contract does not have', () => {
       const { metrics: _, ...withoutMetrics } = contract;
-      expect(() => synthK8s(withoutMetrics)).toThrow('cnai: invalid contract.metrics.managedPrometheus = undefined: metrics.managedPrometheus is set, and the contract '
-        + 'has no managed Prometheus workspace. Fix: synthesize the AWS layer (CnaiAwsStack.fromSpec) with the same metrics settings and take the contract from that stack.');
+      expect(() => synthK8s(withoutMetrics)).toThrow('cnai: invalid contract.metrics.managedPrometheus = undefined: spec.metrics.managedPrometheus is set, and the contract '
+        + 'has no managed Prometheus workspace. Fix: synthesize the AWS layer (CnaiAwsStack.fromSpec) and this chart from the same spec, and take the contract from that stack.');
     });
 
     test('the metrics section asks for a workspace without observability', () => {
-      expect(() => { const app = new App(); new CnaiPlatform(app, 'cnai', { spec: { ...SPEC, observability: false }, contract, metrics: METRICS }); })
-        .toThrow(/invalid metrics.managedPrometheus = \{\}: the managed Prometheus workspace is part of observability, and observability is off/);
+      expect(() => { const app = new App(); new CnaiPlatform(app, 'cnai', { spec: { ...MANAGED, observability: false }, contract }); })
+        .toThrow(/spec cnai: invalid metrics.managedPrometheus = \{\}: the managed Prometheus workspace is part of observability, and observability is off/);
     });
   });
 });
