@@ -57,7 +57,7 @@ export interface CnaiPlatformProps {
   /**
    * The metrics backend (kube-prometheus-stack: retention, volume, alert receiver). Every
    * monitor, alert, dashboard, autoscaler and metrics NetworkPolicy of the platform uses it.
-   * @default KubePrometheusStack.fromContract(contract) (with `metrics`: KEDA queries the managed workspace as `metrics.managedPrometheus.kedaQueries` says)
+   * @default KubePrometheusStack.fromContract(contract) (with the spec's `metrics.managedPrometheus`: KEDA queries the managed workspace as its `kedaQueries` says)
    */
   readonly metricsBackend?: KubePrometheusStack;
   /**
