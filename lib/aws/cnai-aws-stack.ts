@@ -134,6 +134,12 @@ export interface CnaiAwsStackProps extends PlatformAwsOptions {
    */
   readonly allowDestroyBuckets?: boolean;
   /**
+   * S3 server access logs of the models and datasets buckets, to a dedicated log bucket
+   * (see `ModelStoreProps.accessLogging`).
+   * @default - on, unless the environment is disposable (`dev`, `test`, `sandbox`, `ci`)
+   */
+  readonly bucketAccessLogging?: boolean;
+  /**
    * Create the PostgreSQL database.
    * @default true
    */
@@ -410,6 +416,7 @@ export class CnaiAwsStack extends TerraformStack {
     this.modelStore = new ModelStore(this, 'model-store', {
       naming,
       repositories: props.repositories ?? ['serving'],
+      accessLogging: props.bucketAccessLogging,
       allowDestroy: this.retention.buckets === RetentionPolicy.DESTROY,
       allowDestroyImages: this.retention.containerImages === RetentionPolicy.DESTROY,
     });
@@ -460,7 +467,8 @@ export class CnaiAwsStack extends TerraformStack {
       .filter((c): c is TerraformResource => c instanceof TerraformResource);
     const keep = new Set<string>();
     const store = this.modelStore;
-    if (r.buckets === RetentionPolicy.RETAIN) resourcesOf(store.models, store.datasets, store.key).forEach((x) => keep.add(address(x)));
+    const logs = store.accessLogs ? [store.accessLogs] : [];
+    if (r.buckets === RetentionPolicy.RETAIN) resourcesOf(store.models, store.datasets, store.key, ...logs).forEach((x) => keep.add(address(x)));
     const repos = Object.values(store.repositories);
     if (r.containerImages === RetentionPolicy.RETAIN && repos.length > 0) resourcesOf(...repos, store.key).forEach((x) => keep.add(address(x)));
     if (this.database && this.database.retain) resourcesOf(this.database.key).forEach((x) => keep.add(address(x)));
@@ -487,6 +495,7 @@ export class CnaiAwsStack extends TerraformStack {
     const after: string[] = [];
     if (r.buckets === RetentionPolicy.RETAIN) {
       after.push(`The buckets ${store.models.bucketName} and ${store.datasets.bucketName} and their key ${store.key.aliasName} remain (and cost).`);
+      if (store.accessLogs) after.push(`The access log bucket ${store.accessLogs.bucketName} remains; its logs expire after ${store.accessLogs.retentionDays} days.`);
     }
     if (r.containerImages === RetentionPolicy.RETAIN && repos.length > 0) after.push(`The ECR repositories ${repos.map((x) => x.repositoryName).join(', ')} remain with their images.`);
     if (this.database?.retain) after.push(`The final snapshot and automated backups of ${this.database.identifier} remain, readable with the kept key ${this.database.key.aliasName}.`);

@@ -11,6 +11,7 @@ import type { Cluster } from './cluster';
 import { policyDocument, serviceTrustPolicy } from './iam';
 import type { ManagedPrometheus } from './managed-prometheus';
 import { awsPartition } from './partition';
+import { Suppressions } from './suppressions';
 import { ProblemCollector } from '../core/errors';
 import { GrafanaAuthentication, ManagedGrafanaSpec, MetricsBackendSpecValidator } from '../core/metrics-backend-spec';
 import { MANAGED_GRAFANA } from '../core/versions';
@@ -80,7 +81,7 @@ export class ManagedGrafana extends Construct {
         sourceArnLike: `arn:${partition}:grafana:${region}:${naming.accountId}:/workspaces/*`,
       }).json,
     });
-    new IamRolePolicy(this, 'policy', {
+    const policy = new IamRolePolicy(this, 'policy', {
       name: 'managed-prometheus-query',
       role: this.role.id,
       policy: policyDocument(this, 'permissions', [
@@ -94,6 +95,8 @@ export class ManagedGrafana extends Construct {
         },
       ]).json,
     });
+    Suppressions.add(policy, 'aws-iam-no-wildcards', 'aps:ListWorkspaces supports no resource-level permissions; the workspace '
+      + 'lists workspace ids and aliases for its data source picker, and may query only the platform\'s workspace', { resource: 'aws_iam_role_policy', appliesTo: 'statement ListWorkspaces' });
 
     this.endpointSecurityGroup = new SecurityGroup(this, 'endpoint-sg', {
       name: naming.resourceName('grafana-workspace-endpoint'),

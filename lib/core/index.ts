@@ -15,3 +15,4 @@ export * from './release-provides';
 export * from './contract-file';
 export * from './contract-preview';
 export * from './cost';
+export type { PolicySuppression } from './policy-suppressions';

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { apiServerEgress, DEFAULT_VPC_CIDR, isIpv4Cidr, tcpPorts } from './common/egress';
 import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from './common/namespace-isolation';
+import { Suppressions } from './common/suppressions';
 import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, isGpuPool, poolsAffinity, poolsTolerations, supportsMig } from './node-pool';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from './operators';
 import {
@@ -310,7 +311,7 @@ export class NvidiaGpuSupport extends Construct {
     // monitor MIG instances, which only a privileged container can.
     const privileged = c.migStrategy !== MigStrategy.NONE;
     const pluginSecurity: k8s.SecurityContext = privileged
-      ? { privileged: true, runAsUser: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } }
+      ? { privileged: true, runAsUser: 0, runAsNonRoot: false, readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' } }
       : {
         privileged: false,
         runAsUser: 0,
@@ -337,7 +338,7 @@ export class NvidiaGpuSupport extends Construct {
     ];
     const image = imageRef(GPU_IMAGES.devicePlugin);
     const small = { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') }, limits: { memory: k8s.Quantity.fromString('128Mi') } };
-    return new k8s.KubeDaemonSet(this, `DevicePlugin-${pool.poolName}`, {
+    const daemonSet = new k8s.KubeDaemonSet(this, `DevicePlugin-${pool.poolName}`, {
       metadata: {
         name: `nvidia-device-plugin-${pool.poolName}`.slice(0, 63).replace(/-$/, ''),
         namespace: this.namespace,
@@ -402,6 +403,8 @@ export class NvidiaGpuSupport extends Construct {
         },
       },
     });
+    suppressDevicePluginExceptions(daemonSet, privileged);
+    return daemonSet;
   }
 
   private exporter(wave: { [k: string]: string }): { daemonSet: k8s.KubeDaemonSet; labels: { [k: string]: string } } {
@@ -436,6 +439,7 @@ export class NvidiaGpuSupport extends Construct {
                 limits: { memory: k8s.Quantity.fromString('512Mi') },
               },
               readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_PORT) }, periodSeconds: 15 },
+              livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_PORT) }, periodSeconds: 30, failureThreshold: 4, timeoutSeconds: 5 },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
@@ -451,5 +455,27 @@ export class NvidiaGpuSupport extends Construct {
       },
     });
     return { daemonSet, labels };
+  }
+}
+
+/**
+ * The device plugin's exceptions to the policy packs (lib/verify/policy), each with its reason:
+ * what the kubelet's device plugin API needs, and what the upstream binaries do not offer.
+ */
+function suppressDevicePluginExceptions(daemonSet: k8s.KubeDaemonSet, privileged: boolean): void {
+  const plugin = { appliesTo: 'container nvidia-device-plugin' };
+  const root = 'the device plugin creates its registration socket in the kubelet\'s root-owned /var/lib/kubelet/device-plugins '
+    + 'directory, so it runs as root (without capabilities and with no privilege escalation unless MIG is on)';
+  Suppressions.add(daemonSet, 'pod-run-as-non-root', root, plugin);
+  Suppressions.add(daemonSet, 'pod-run-as-user', root, plugin);
+  Suppressions.add(daemonSet, 'pod-host-path', 'the kubelet device plugin API: the plugin\'s socket and kubelet.sock are in '
+    + '/var/lib/kubelet/device-plugins on the node; nothing else of the host is mounted', { appliesTo: 'volume device-plugins' });
+  Suppressions.add(daemonSet, 'pod-probes', 'the device plugin serves no health endpoint; it re-registers with the kubelet '
+    + 'when the kubelet restarts and exits (and is restarted) when registration fails', plugin);
+  Suppressions.add(daemonSet, 'pod-probes', 'config-manager serves no health endpoint; it only watches its node\'s '
+    + 'nvidia.com/device-plugin.config label and rewrites the plugin\'s config file', { appliesTo: 'container config-manager' });
+  if (privileged) {
+    const mig = 'with MIG the plugin opens every /dev/nvidia-caps device to monitor MIG instances, which only a privileged container can';
+    for (const rule of ['pod-privileged', 'pod-privilege-escalation', 'pod-capabilities']) Suppressions.add(daemonSet, rule, mig, plugin);
   }
 }

@@ -161,8 +161,9 @@ describe('appliedOrPreviewContract', () => {
       // The buckets, the repository, and the keys that keep them and the final snapshot readable.
       expect(out.keptOutOfDestroy.filter((a: string) => /^aws_(s3_bucket|ecr_repository|kms_key)\./.test(a)).map((a: string) => a.replace(/_[0-9A-F]{8}$/, ''))).toEqual([
         'aws_ecr_repository.model-store_repo-serving_repository', 'aws_kms_key.database_key', 'aws_kms_key.model-store_key',
-        'aws_s3_bucket.model-store_datasets_bucket', 'aws_s3_bucket.model-store_models_bucket',
+        'aws_s3_bucket.model-store_access-logs_bucket', 'aws_s3_bucket.model-store_datasets_bucket', 'aws_s3_bucket.model-store_models_bucket',
       ]);
+      expect(out.afterDestroy.join('\n')).toMatch(/The access log bucket cnai-prod-logs-123456789012-us-west-2 remains; its logs expire after 365 days\./);
       expect(out.beforeDestroy.join('\n')).toMatch(/terraform state rm .*aws_s3_bucket\.model-store_models_bucket_[0-9A-F]{8}/);
       expect(out.beforeDestroy.join('\n')).toMatch(/aws rds modify-db-instance --db-instance-identifier cnai-prod-postgres --no-deletion-protection --apply-immediately/);
       expect(out.beforeDestroy.join('\n')).toMatch(/Service of type LoadBalancer/);

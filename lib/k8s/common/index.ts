@@ -2,3 +2,4 @@
 export * from './egress';
 export * from './namespace-isolation';
 export * from './encrypted-storage-class';
+export * from './suppressions';

@@ -16,6 +16,7 @@ import {
   NotebookSpecTemplateSpecContainersResourcesRequests as Requests,
   NotebookSpecTemplateSpecVolumesEmptyDirSizeLimit as SizeLimit,
 } from '../../imports/kubeflow.org';
+import { Suppressions } from '../common/suppressions';
 import { INodePool } from '../node-pool';
 import type { ModelRegistry } from '../registry/model-registry';
 import { RegistryAccess } from '../registry/registry-connection';
@@ -293,6 +294,9 @@ export class Notebook extends Construct {
         },
       },
     });
+
+    Suppressions.add(this.apiObject, 'pod-read-only-root-filesystem', 'Jupyter\'s images write outside the home directory at start-up '
+      + '(the home is the workspace volume); privilege escalation stays off and every capability dropped', { appliesTo: `container ${this.notebookName}` });
 
     // The controller probes Jupyter's kernels API to find idle notebooks.
     team.allowFrom(KubeflowTraining.notebookController(), NOTEBOOK_PORT, team.workloads(podLabels));
