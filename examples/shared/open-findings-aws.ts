@@ -25,7 +25,7 @@ export function suppressOpenFindings(what: OpenFindingScope): void {
   }
   const secrets = what.scope.node.findAll().some((c) => TerraformResource.isTerraformResource(c) && c.terraformResourceType === 'aws_secretsmanager_secret');
   if (secrets) {
-    Suppressions.add(what.scope, 'aws-secrets-rotation', open('the MLflow and Qdrant credentials rotate only by bumping '
+    Suppressions.add(what.scope, 'aws-secrets-rotation', open('the generated service credentials (MLflow, Qdrant, Grafana admin) rotate only by bumping '
       + 'credentialsVersion; a supported procedure (External Secrets refresh and a restart) is to be documented'), { resource: 'aws_secretsmanager_secret' });
   }
 }

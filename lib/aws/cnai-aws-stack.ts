@@ -7,6 +7,7 @@ import { EncryptionKey } from './encryption-key';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
 import { Karpenter, KarpenterOptions } from './karpenter';
 import { CapacityType } from './managed-node-group';
+import { MetricsBackendAccess, MetricsBackendAccessOptions } from './metrics-backend-access';
 import { ModelStore, StoreBucket } from './model-store';
 import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
@@ -284,6 +285,14 @@ export class CnaiAwsStack extends TerraformStack {
         ? [{ namespace: vectorDatabaseName(spec.vectorDatabase!), name: vectorDatabaseName(spec.vectorDatabase!) }]
         : [],
     });
+    // Grafana runs with every platform (kube-prometheus-stack), so its admin secret is always made.
+    stack.addMetricsBackend({
+      managedPrometheus: spec.metrics?.managedPrometheus,
+      managedGrafana: spec.metrics?.managedGrafana,
+      generateCredentials: options.generateCredentials,
+      credentialsVersion: options.credentialsVersion,
+      secretRecoveryWindowDays: stack.retention.secrets === RetentionPolicy.DESTROY ? 0 : 30,
+    });
     for (const w of platformWorkloadIdentities(spec)) {
       const identity = stack.addWorkloadIdentity(w.id, { namespace: w.namespace, serviceAccount: w.serviceAccount, purpose: w.id });
       for (const g of w.buckets) {
@@ -319,6 +328,8 @@ export class CnaiAwsStack extends TerraformStack {
   public readonly karpenter?: Karpenter;
   /** The data services' identities and secrets, when built from a spec. */
   public dataServices?: DataServicesAccess;
+  /** The metrics backend's AWS side (Grafana's admin secret, managed Prometheus and Grafana), when added. */
+  public metricsBackend?: MetricsBackendAccess;
   /** What `terraform destroy` keeps, defaults resolved. */
   public readonly retention: ResolvedRetention;
 
@@ -502,6 +513,25 @@ export class CnaiAwsStack extends TerraformStack {
     };
   }
 
+  /**
+   * Adds the metrics backend's AWS side (see {@link MetricsBackendAccess}): Grafana's generated admin
+   * secret, and Amazon Managed Service for Prometheus and Grafana when asked for. The contract
+   * gains `metrics`; the Terraform outputs gain the workspaces' id and URL.
+   */
+  public addMetricsBackend(options: MetricsBackendAccessOptions = {}): MetricsBackendAccess {
+    if (this.metricsBackend) {
+      throw invalidProp(this.node.path, 'metricsBackend', 'added', 'the stack has its metrics backend already', 'add it once, with all its options');
+    }
+    const access = this.metricsBackend = new MetricsBackendAccess(this, 'metrics-backend', { ...options, cluster: this.cluster });
+    if (access.managedPrometheus) {
+      new TerraformOutput(this, 'managed_prometheus_workspace_id', { value: access.managedPrometheus.workspaceId, description: 'Amazon Managed Service for Prometheus workspace' });
+    }
+    if (access.managedGrafana) {
+      new TerraformOutput(this, 'managed_grafana_url', { value: access.managedGrafana.url, description: 'Amazon Managed Grafana workspace (reached through its VPC endpoint)' });
+    }
+    return access;
+  }
+
   /** Adds a GPU pool to the cluster. */
   public addGpuNodePool(id: string, options: GpuNodePoolOptions): GpuNodePool {
     return this.cluster.addGpuNodePool(id, options);
@@ -518,11 +548,12 @@ export class CnaiAwsStack extends TerraformStack {
    */
   public contract(): PlatformContract {
     const repos = this.modelStore.repositoryUrls();
-    return this.cluster.platformContract({
+    const contract = this.cluster.platformContract({
       buckets: this.modelStore.contract(),
       ecrRepositories: Object.keys(repos).length > 0 ? repos : undefined,
       database: this.database?.contract(),
     });
+    return this.metricsBackend ? { ...contract, metrics: this.metricsBackend.contract() } : contract;
   }
 }
 

@@ -25,4 +25,7 @@ export * from './service-secret';
 export * from './data-services-access';
 export * from './preview-contract';
 export * from './karpenter';
+export * from './managed-prometheus';
+export * from './managed-grafana';
+export * from './metrics-backend-access';
 export * from './suppressions';

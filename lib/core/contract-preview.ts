@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   DATA_SERVICES, KARPENTER, karpenterInterruptionQueueName, KarpenterContract, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint,
-  PlatformContract, TaintEffect, vectorSnapshotServiceAccount, WorkloadIdentityContract, GPU_RESOURCE,
+  PlatformContract, serviceSecretName, TaintEffect, vectorSnapshotServiceAccount, WorkloadIdentityContract, GPU_RESOURCE,
 } from './contract';
 import { PlatformContractFile } from './contract-file';
 import { invalidProp } from './errors';
+import { ManagedPrometheusEndpoints, METRICS_BACKEND, MetricsBackendContract } from './metrics-backend';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import {
   CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, platformWorkloadIdentities, PoolCapacity, validatePlatformSpec,
@@ -149,7 +150,8 @@ export class ContractPreview {
   /**
    * The contract the AWS layer of `spec` will have: the names, labels, taints, identities and
    * buckets `CnaiAwsStack.fromSpec(scope, id, spec, options)` derives, with the values only
-   * apply knows (the database host and its secret's ARN) marked {@link PENDING_APPLY}. The
+   * apply knows (the database host and its secret's ARN, the managed Prometheus workspace id and
+   * the URLs made from it) marked {@link PENDING_APPLY}. The
    * spec is validated first, as the AWS layer does.
    */
   public static fromSpec(spec: PlatformSpec, options: ContractPreviewOptions = {}): PlatformContract {
@@ -199,6 +201,24 @@ export class ContractPreview {
       const name = vectorDatabaseName(spec.vectorDatabase!);
       identity('vectorDatabase', name, vectorSnapshotServiceAccount(name), `vector-snapshots-${name}-${name}`);
     }
+    // The metrics backend (always: Grafana's generated admin secret; with spec.metrics.managedPrometheus
+    // the workspace, Prometheus' remote-write identity and, for KEDA's queries, the KEDA operator's).
+    const amp = spec.metrics?.managedPrometheus;
+    if (amp) {
+      identity('metrics.managedPrometheus', METRICS_BACKEND.namespace, METRICS_BACKEND.prometheusServiceAccount, 'prometheus-remote-write');
+      if (amp.kedaQueries ?? true) identity('metrics.managedPrometheus.kedaQueries', METRICS_BACKEND.kedaNamespace, METRICS_BACKEND.kedaServiceAccount, 'keda-operator');
+    }
+    const metrics: MetricsBackendContract = {
+      grafanaAdminSecretName: serviceSecretName(naming.platformName, naming.environment, METRICS_BACKEND.grafanaAdminSecretService),
+      ...(amp ? {
+        managedPrometheus: {
+          workspaceId: PENDING_APPLY,
+          region: naming.region,
+          remoteWriteUrl: ManagedPrometheusEndpoints.remoteWriteUrl(naming.region, PENDING_APPLY),
+          queryUrl: ManagedPrometheusEndpoints.queryUrl(naming.region, PENDING_APPLY),
+        },
+      } : {}),
+    };
     for (const w of platformWorkloadIdentities(spec)) identity(w.id, w.namespace, w.serviceAccount, w.id);
     (options.workloadIdentities ?? []).forEach((w, i) =>
       identity(`workloadIdentities[${i}]`, w.namespace, w.serviceAccount, w.purpose ?? `${w.namespace}-${w.serviceAccount}`));
@@ -228,6 +248,7 @@ export class ContractPreview {
         masterSecretArn: pendingDatabaseSecretArn(naming),
       } : undefined,
       ...(karpenter ? { karpenter } : {}),
+      metrics,
     };
   }
 

@@ -8,6 +8,8 @@ export * from './models';
 export * from './sizing';
 export * from './cidr';
 export * from './metrics';
+export * from './metrics-backend';
+export * from './metrics-backend-spec';
 export * from './platform-spec';
 export * from './release-provides';
 export * from './contract-file';

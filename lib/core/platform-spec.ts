@@ -1,6 +1,7 @@
 import { GpuInstanceType } from './accelerators';
 import { OBSERVABILITY, TRAINING } from './contract';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
+import { MetricsBackendSpec, MetricsBackendSpecValidator } from './metrics-backend-spec';
 import { ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import { ModelSizing } from './sizing';
@@ -366,6 +367,13 @@ export interface PlatformSpec {
    * @default true
    */
   readonly observability?: boolean;
+  /**
+   * The metrics backend's managed parts, besides the in-cluster kube-prometheus-stack (which runs
+   * either way): Amazon Managed Service for Prometheus (Prometheus remote-writes to it with SigV4
+   * through its Pod Identity; KEDA queries it) and Amazon Managed Grafana over it. Needs observability.
+   * @default - none: metrics stay in the cluster's Prometheus
+   */
+  readonly metrics?: MetricsBackendSpec;
 }
 
 /** Access of a workload identity to one bucket prefix. */
@@ -667,6 +675,9 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
     problems.check(vdb.expectedVectors >= 1, p('vectorDatabase.expectedVectors', vdb.expectedVectors, 'must be at least 1', 'give the number of vectors you expect to store'));
     (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
   }
+
+  // Metrics backend.
+  MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => problems.add(x));
   problems.throwIfAny();
 }
 

@@ -57,14 +57,13 @@ export interface CnaiPlatformProps {
   /**
    * The metrics backend (kube-prometheus-stack: retention, volume, alert receiver). Every
    * monitor, alert, dashboard, autoscaler and metrics NetworkPolicy of the platform uses it.
-   * @default KubePrometheusStack.platformDefault()
+   * @default KubePrometheusStack.fromContract(contract) (with the spec's `metrics.managedPrometheus`: KEDA queries the managed workspace as its `kedaQueries` says)
    */
   readonly metricsBackend?: KubePrometheusStack;
   /**
    * Where Grafana's admin credentials come from (the Secret `grafana-admin` of namespace
-   * monitoring, keys `admin-user` and `admin-password`), e.g.
-   * `SecretSource.secretsManager('<platform>-<environment>/grafana')` once the AWS layer creates that secret.
-   * @default - the Secret is created by the user
+   * monitoring, keys `admin-user` and `admin-password`).
+   * @default - the secret the AWS layer generated (`<platform>-<environment>/grafana-admin`, named by the contract), copied by External Secrets
    */
   readonly grafanaAdmin?: SecretSource;
   /**
@@ -114,6 +113,7 @@ export class CnaiPlatform extends Construct {
     const where = this.node.path;
     validatePlatformSpec(spec);
     checkContractMatchesSpec(where, spec, contract);
+    const amp = spec.metrics?.managedPrometheus;
 
     const pools: { [name: string]: INodePool } = {};
     for (const c of contract.nodePools) pools[c.name] = NodePoolReference.fromContract(c);
@@ -134,7 +134,8 @@ export class CnaiPlatform extends Construct {
         ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
         : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
       operatorRendering: props.operatorRendering,
-      metricsBackend: props.metricsBackend,
+      metricsBackend: props.metricsBackend
+        ?? (amp ? KubePrometheusStack.fromContract(contract, { kedaQueriesManagedPrometheus: amp.kedaQueries ?? true }) : undefined),
       grafanaAdmin: props.grafanaAdmin,
     });
     const metricsBackend = this.platform.metricsBackend;
@@ -300,6 +301,10 @@ function checkContractMatchesSpec(where: string, spec: PlatformSpec, contract: P
       problems.add({ construct: where, prop: `spec.gpuPools[${i}].instanceTypes`, value: p.instanceTypes.map((t) => t.name), problem: `the contract's pool has ${c.instanceTypes.join(', ')}`, fix });
     }
   });
+  // The metrics backend's managed workspace (KEDA's identity is checked where KEDA's queries are set up: KubePrometheusStack.fromContract).
+  if (spec.metrics?.managedPrometheus && !contract.metrics?.managedPrometheus) {
+    problems.add({ construct: where, prop: 'contract.metrics.managedPrometheus', value: undefined, problem: 'spec.metrics.managedPrometheus is set, and the contract has no managed Prometheus workspace', fix });
+  }
   problems.throwIfAny();
   if (contract.nodePools.length === 0) throw invalidProp(where, 'contract.nodePools', [], 'the contract has no node pools', fix);
 }

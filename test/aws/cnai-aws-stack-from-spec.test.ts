@@ -99,6 +99,27 @@ describe('CnaiAwsStack.fromSpec', () => {
     expect(c.nodePools.map((p) => p.name)).toEqual(['system', 'l40s', 'h100']);
   });
 
+  test('Grafana\'s admin secret with every platform (Grafana always runs); the managed workspaces only with the metrics option', () => {
+    expect(stack.contract().metrics).toEqual({ grafanaAdminSecretName: 'cnai-test/grafana-admin' });
+    expect(configs(json, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual(['cnai-test/grafana-admin', 'cnai-test/model-registry', 'cnai-test/vector-db/vectors/vectors']);
+    expect(configs(json, 'aws_prometheus_workspace')).toEqual([]);
+    const managed = CnaiAwsStack.fromSpec(Testing.app(), 'spec', {
+      ...SPEC, metrics: { managedPrometheus: {}, managedGrafana: { identityCenter: { adminGroupIds: ['9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4'] } } },
+    });
+    const mjson = JSON.parse(Testing.synth(managed));
+    expect(configs(mjson, 'aws_prometheus_workspace')).toHaveLength(1);
+    expect(configs(mjson, 'aws_grafana_workspace')).toHaveLength(1);
+    expect(configs(mjson, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`))
+      .toEqual(expect.arrayContaining(['monitoring/kube-prometheus-stack-prometheus', 'keda/keda-operator']));
+    expect(managed.contract().metrics!.managedPrometheus!.region).toBe('us-west-2');
+  });
+
+  test('error: the managed Prometheus workspace asked for without observability', () => {
+    expect(() => CnaiAwsStack.fromSpec(Testing.app(), 'spec', { ...SPEC, observability: false, metrics: { managedPrometheus: {} } }))
+      .toThrow('spec cnai: invalid metrics.managedPrometheus = {}: the managed Prometheus workspace is part of observability, and observability is off. '
+        + 'Fix: turn observability on, or leave metrics.managedPrometheus out.');
+  });
+
   test('an invalid spec is refused as a whole before anything is built', () => {
     expect(() => synthSpec({ ...SPEC, environment: 'Test', teams: [{ name: 'apps', quotas: [{ pool: 'nope', gpus: 1 }] }] })).toThrow(CnaiValidationError);
   });
@@ -184,6 +205,7 @@ describe('appliedOrPreviewContract', () => {
       gpuPools: [SPEC.gpuPools[0], { ...SPEC.gpuPools[1], capacityReservation: { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: 'cr-0123456789abcdef0' } }],
     };
     const result = expectStackToPlan(CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec));
-    expect(result.plannedResourcesByType).toMatchObject({ aws_eks_node_group: 3, aws_secretsmanager_secret_version: 2, aws_cloudwatch_log_group: 4 });
+    // Generated values: MLflow's, Qdrant's and Grafana's admin credentials.
+    expect(result.plannedResourcesByType).toMatchObject({ aws_eks_node_group: 3, aws_secretsmanager_secret_version: 3, aws_cloudwatch_log_group: 4 });
   }, 300_000);
 });

@@ -97,6 +97,30 @@ describe('ContractPreview.fromSpec equals the AWS layer\'s preview', () => {
     expect(json(ContractPreview.fromSpec(SPEC, OPTIONS))).toEqual(aws);
   });
 
+  test('with the metrics section: the managed Prometheus workspace (pending until apply), its identities, Grafana\'s secret', () => {
+    const managed: PlatformSpec = { ...SPEC, metrics: { managedPrometheus: { kedaQueries: false } } };
+    expect(json(ContractPreview.fromSpec(managed))).toEqual(awsPreview((app) => CnaiAwsStack.fromSpec(app, 'shop', managed)));
+    const c = ContractPreview.fromSpec({ ...SPEC, metrics: { managedPrometheus: {} } });
+    expect(c.metrics).toEqual({
+      grafanaAdminSecretName: 'shop-stage/grafana-admin',
+      managedPrometheus: {
+        workspaceId: 'pending-apply',
+        region: 'eu-central-1',
+        remoteWriteUrl: 'https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/pending-apply/api/v1/remote_write',
+        queryUrl: 'https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/pending-apply',
+      },
+    });
+    // After the data services' identities, before the spec's workloads, as the AWS layer adds them.
+    expect(c.workloadIdentities.map((w) => `${w.namespace}/${w.serviceAccount} ${w.roleName}`).slice(0, 4)).toEqual([
+      'external-secrets/external-secrets shop-stage-external-secrets',
+      'monitoring/kube-prometheus-stack-prometheus shop-stage-prometheus-remote-write',
+      'keda/keda-operator shop-stage-keda-operator',
+      'search/embed shop-stage-serve-embed',
+    ]);
+    // Without the section: Grafana's generated admin secret only.
+    expect(ContractPreview.fromSpec(SPEC).metrics).toEqual({ grafanaAdminSecretName: 'shop-stage/grafana-admin' });
+  });
+
   test('pgvector without MLflow, capacity blocks, mixed GPU counts, a dedicated system pool: the values the layers share', () => {
     const c = ContractPreview.fromSpec(SPEC, OPTIONS);
     expect(c.clusterName).toBe('shop-stage');

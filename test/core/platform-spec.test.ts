@@ -175,6 +175,22 @@ describe('validatePlatformSpec', () => {
     ]);
   });
 
+  test('the metrics section: a valid one passes, and each mistake is one problem among the spec\'s others', () => {
+    const group = '9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4';
+    expect(problemsOf(spec({ metrics: { managedPrometheus: {}, managedGrafana: { identityCenter: { adminGroupIds: [group] } } } }))).toEqual([]);
+    expect(problemsOf(spec({
+      availabilityZones: ['us-west-2a'],
+      observability: false,
+      metrics: { managedGrafana: { identityCenter: { adminGroupIds: ['platform-admins'] }, allowedPrefixListIds: ['10.0.0.0/8'] } },
+    }))).toEqual([
+      'availabilityZones: EKS needs subnets in at least two availability zones',
+      'metrics.managedGrafana: the managed Grafana workspace is part of observability, and observability is off',
+      'metrics.managedGrafana: its data source is the managed Prometheus workspace, and there is none',
+      'metrics.managedGrafana.identityCenter.adminGroupIds[0]: not a group id of an IAM Identity Center identity store',
+      'metrics.managedGrafana.allowedPrefixListIds[0]: not a managed prefix list id',
+    ]);
+  });
+
   test('fewer than two zones, or a zone of another region', () => {
     expect(problemsOf(spec({ availabilityZones: ['eu-west-1a'] }))).toEqual([
       'availabilityZones: EKS needs subnets in at least two availability zones',

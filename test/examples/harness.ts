@@ -66,7 +66,9 @@ export const CASES: ExampleCase[] = [
   { name: 'existing-eks', stacks: ['cnai-existing-eks'], plan: true },
   { name: 'k8s-platform', k8s: true, spec: K8S_PLATFORM_SPEC, aws: K8S_PLATFORM_AWS },
   { name: 'llm-serving', k8s: true, spec: LLM_SERVING_SPEC, aws: LLM_SERVING_AWS },
-  { name: 'observability', k8s: true, spec: OBSERVABILITY_SPEC },
+  // The managed Prometheus and Grafana option: its AWS side planned, its Kubernetes side verified
+  // (its spec's registry identity has no server in this example, so no identity cross-check).
+  { name: 'observability', stacks: ['cnai-observability'], plan: true, k8s: true, spec: OBSERVABILITY_SPEC },
 ];
 
 /** Runs `npx <cli> synth --output <outdir>` in the example's folder (as users do), recording what every process loads. */

@@ -64,6 +64,7 @@ describe('the reference platform passes the policy packs', () => {
       'aws-rds-iam-authentication aws_db_instance.database_instance_D7FC2283',
       'aws-secrets-rotation aws_secretsmanager_secret.data-services_registry-secret_ECA23A07',
       'aws-secrets-rotation aws_secretsmanager_secret.data-services_vector-knowledge-knowledge-secret_32169C7F',
+      'aws-secrets-rotation aws_secretsmanager_secret.metrics-backend_grafana-admin_secret_8D84D4F3',
       'pod-create-workload-identity Role ai-apps/ml-developer',
       'pod-create-workload-identity Role ml-research/ml-developer',
       ...['StatefulSet knowledge/knowledge', 'Deployment mlflow/mlflow', 'Deployment ai-apps/chat', 'InferenceService ai-apps/embed', 'Deployment observability/otel-collector']
