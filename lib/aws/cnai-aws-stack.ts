@@ -16,9 +16,10 @@ import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
 import {
-  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, platformRetention, platformWorkloadIdentities, PoolCapacity, ResolvedRetention,
-  RetentionPolicy, RetentionSpec, validatePlatformSpec, vectorDatabaseName, VectorEngine,
+  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy, RetentionSpec, VectorEngine,
 } from '../core/platform-spec';
+import { platformRetention, platformWorkloadIdentities, vectorDatabaseName } from '../core/platform-spec-derivation';
+import { validatePlatformSpec } from '../core/platform-spec-validation';
 import { EksSupportType, TERRAFORM } from '../core/versions';
 
 /** How to tear a platform down (see {@link CnaiAwsStack.teardown}). */

@@ -8,4 +8,6 @@ export * from './sizing';
 export * from './cidr';
 export * from './metrics';
 export * from './platform-spec';
+export * from './platform-spec-validation';
+export * from './platform-spec-derivation';
 export * from './release-provides';

@@ -15,10 +15,9 @@ import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { ModelKind } from '../core/models';
-import {
-  driftPayloadPrefix, ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, servedModelReplicas,
-  validatePlatformSpec, vectorDatabaseName, VectorEngine,
-} from '../core/platform-spec';
+import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, VectorEngine } from '../core/platform-spec';
+import { driftPayloadPrefix, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
+import { validatePlatformSpec } from '../core/platform-spec-validation';
 
 /** Props of {@link CnaiPlatform}. */
 export interface CnaiPlatformProps {
