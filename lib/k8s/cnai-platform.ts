@@ -1,14 +1,15 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
+import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
   CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
 } from './observability';
 import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, KubePrometheusStack, OperatorCatalogue, OperatorRendering } from './operators';
 import { ModelRegistry, RegistryEngine } from './registry';
-import { AwsSecretsManagerStore, SecretSource, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
-import { LlmService, LlmTask, ModelSource, ServingBackend } from './serving';
+import { VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
+import { LlmService, LlmTask, ServingBackend } from './serving';
 import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';

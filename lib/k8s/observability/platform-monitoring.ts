@@ -5,9 +5,9 @@ import { invalidProp } from '../../core/errors';
 import { API_SERVER_PORT, DEFAULT_VPC_CIDR, apiServerEgress, httpsEgress, isIpv4Cidr, tcpPorts } from '../common/egress';
 import { DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass } from '../common/encrypted-storage-class';
 import { NamespaceIsolation } from '../common/namespace-isolation';
+import { SecretSource } from '../common/secret-source';
 import { KUBE_PROMETHEUS_STACK, KubePrometheusStack, OPERATOR_NAMESPACES } from '../operators';
 import { SECRETS_SYNC_WAVE } from '../pod-security';
-import { SecretSource } from '../retrieval/secret-source';
 import { TeamNamespace } from '../team-namespace';
 import { WorkloadSelector } from '../workload-selector';
 

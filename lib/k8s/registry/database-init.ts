@@ -2,8 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseContract } from '../../core/contract';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
+import { quoteIdentifier, quoteLiteral } from '../common/postgres-sql';
 import { restrictedContainerSecurityContext } from '../pod-security';
-import { quoteIdentifier, quoteLiteral } from '../retrieval/pgvector-sql';
 
 /** The postgres image's user. */
 const POSTGRES_UID = 999;

@@ -7,9 +7,9 @@ import { RegistryBackend, RegistryBackendKind } from './registry-backend';
 import { RegistryConnection } from './registry-connection';
 import { KubeflowRegistryEngineOptions, RegistryEngineKind } from './registry-engine';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
+import { dataServiceLabels } from '../common/data-service-namespace';
+import { cidrEgress, dnsEgress, tcpPorts } from '../common/egress';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
-import { dataServiceLabels } from '../retrieval/data-service-namespace';
-import { cidrEgress, dnsEgress, tcpPorts } from '../retrieval/egress';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 

@@ -7,9 +7,9 @@ import { RegistryAccess, RegistryConnection } from './registry-connection';
 import { RegistryEngine, RegistryEngineKind } from './registry-engine';
 import { DATA_SERVICES, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { DataServiceNamespace } from '../common/data-service-namespace';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
-import { DataServiceNamespace } from '../retrieval/data-service-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** A workload allowed to use the registry. */

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { RegistryEngineKind } from './registry-engine';
-import { SecretKeyRef } from '../serving/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { ITrainingRegistryClient } from '../training/registry-client';
 import { WorkloadSelector } from '../workload-selector';
 

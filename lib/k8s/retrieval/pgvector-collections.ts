@@ -1,10 +1,7 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DATA_SERVICE_LABEL, dataServiceLabels } from './data-service-namespace';
-import { cidrEgress, dnsEgress } from './egress';
-import { MAX_IDENTIFIER_BYTES, PGVECTOR_HNSW_MAX_DIMENSIONS, identifierProblem, pgvectorBootstrapSql } from './pgvector-sql';
-import { SecretSource } from './secret-source';
+import { PGVECTOR_HNSW_MAX_DIMENSIONS, pgvectorBootstrapSql } from './pgvector-sql';
 import { CollectionRules, ResolvedCollection } from './vector-collection';
 import type { AdmittedVectorClient, IVectorEngineBinding } from './vector-database';
 import { VectorDatabaseConnection } from './vector-database-connection';
@@ -12,8 +9,12 @@ import { PgVectorEngineOptions, VectorEngineKind } from './vector-engine';
 import { DatabaseContract, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
+import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
+import { cidrEgress, dnsEgress } from '../common/egress';
+import { MAX_IDENTIFIER_BYTES, identifierProblem } from '../common/postgres-sql';
+import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretSource } from '../common/secret-source';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
-import { SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner } from '../workload-selector';
 

@@ -3,11 +3,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { cronProblem } from './cron';
-import { DATA_SERVICE_LABEL, dataServiceLabels } from './data-service-namespace';
-import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from './egress';
-import { EncryptedStorageClass } from './encrypted-storage-class';
 import { QdrantSizingResult, MAX_GP3_VOLUME_GIB, sizeQdrant } from './qdrant-sizing';
-import { SecretSource } from './secret-source';
 import { CollectionRules, ResolvedCollection, VectorDistance } from './vector-collection';
 import type { AdmittedVectorClient, IVectorEngineBinding } from './vector-database';
 import { VectorDatabaseConnection } from './vector-database-connection';
@@ -16,9 +12,13 @@ import { PlatformContract, serviceSecretName, vectorSnapshotPrefix, vectorSnapsh
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
+import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
+import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
+import { EncryptedStorageClass } from '../common/encrypted-storage-class';
+import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretSource } from '../common/secret-source';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsBearerToken, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
-import { SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { DataServiceNamespace } from './data-service-namespace';
 import { PGVECTOR_COLLECTION_RULES, PgVectorCollections } from './pgvector-collections';
 import { QDRANT_COLLECTION_RULES, QdrantCluster } from './qdrant-cluster';
 import { ResolvedCollection, VectorCollection, resolveCollections } from './vector-collection';
@@ -8,6 +7,7 @@ import { VectorEngine, VectorEngineKind } from './vector-engine';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
+import { DataServiceNamespace } from '../common/data-service-namespace';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';

@@ -6,7 +6,6 @@ import { LlmAutoscaling, LlmAutoscalingOptions } from './llm-autoscaling';
 import { LlmClientSettings, LlmClientTelemetryOptions } from './llm-client-settings';
 import { LlmPodSettings, LLM_SERVER_PATHS, serverSecurityContext } from './llm-pod';
 import { LlmSizing, LlmSizingPlan } from './llm-sizing';
-import { ModelSource, ModelSourceKind } from './model-source';
 import { KServeRuntime, LlmTask, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, ServingBackend, VllmDtype, VllmQuantization } from './serving-options';
 import { VllmDeployment } from './vllm-deployment';
 import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vllm-engine-args';
@@ -18,6 +17,7 @@ import { ModelDtype, ModelKind, ModelSpec, isSixteenBit } from '../../core/model
 import { NAME_RULES, assertName, satisfiesNameRule } from '../../core/names';
 import { SIZING_CONSTANTS } from '../../core/sizing';
 import { PodMonitor, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
+import { ModelSource, ModelSourceKind } from '../common/model-source';
 import { INodePool } from '../node-pool';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';

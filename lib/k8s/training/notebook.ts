@@ -16,10 +16,10 @@ import {
   NotebookSpecTemplateSpecContainersResourcesRequests as Requests,
   NotebookSpecTemplateSpecVolumesEmptyDirSizeLimit as SizeLimit,
 } from '../../imports/kubeflow.org';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { INodePool } from '../node-pool';
 import type { ModelRegistry } from '../registry/model-registry';
 import { RegistryAccess } from '../registry/registry-connection';
-import { SecretKeyRef } from '../serving/model-source';
 import { INamespaceOwner } from '../workload-selector';
 
 /** The image of a notebook. */

@@ -1,4 +1,4 @@
-import { SecretKeyRef } from '../serving/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { WorkloadSelector } from '../workload-selector';
 
 /**

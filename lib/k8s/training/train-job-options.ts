@@ -3,9 +3,10 @@ import { DatasetSource } from './dataset-source';
 import { ModelStoreReference } from './model-store-reference';
 import { ITrainingRegistryClient } from './registry-client';
 import { ITrainingRuntime } from './training-runtime';
+import { ModelSource } from '../common/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { INodePool } from '../node-pool';
 import type { ModelRegistry } from '../registry/model-registry';
-import { ModelSource, SecretKeyRef } from '../serving/model-source';
 
 /** Where a training job writes its model and where it logs. */
 export interface TrainingOutputs {

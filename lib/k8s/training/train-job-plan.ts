@@ -14,10 +14,11 @@ import {
   TrainJobSpecTrainerResourcesPerNodeLimits,
   TrainJobSpecTrainerResourcesPerNodeRequests,
 } from '../../imports/trainer.kubeflow.org';
+import { ModelSourceKind } from '../common/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { INodePool, isGpuPool } from '../node-pool';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { RegistryAccess } from '../registry/registry-connection';
-import { ModelSourceKind, SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
 
 const PATCH_MANAGER = 'cnai.io/constructs';

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { WORKLOAD_LABEL } from './labels';
 import { ITrainingRegistryClient } from './registry-client';
 import { invalidProp } from '../../core/errors';
-import { SecretKeyRef } from '../serving/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { TeamNamespace } from '../team-namespace';
 
 /** Address and port of the EKS Pod Identity agent on every node (where pods get AWS credentials). */
