@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -12,10 +11,11 @@ import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
 import { cidrEgress, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
+import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { SecretKeyRef } from '../common/secret-key-ref';
 import { SecretSource } from '../common/secret-source';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -239,7 +239,7 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
         namespace: ns,
         configMapName: 'mlflow-create-databases',
         database: d,
-        passwordSecret: { name: this.databaseSecretName, key: dk.password },
+        password: SecretKeyRef.fromName(this.databaseSecretName, dk.password),
         databases: [dbName, authDb],
       });
     } else {
@@ -476,38 +476,28 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
   private buildUsersJob(ns: string, labels: { [key: string]: string }, scripts: string, image: string, common: k8s.EnvVar[]): k8s.KubeJob {
     const k = MLFLOW_CREDENTIAL_KEYS;
     const credential = (key: string) => ({ secretKeyRef: { name: this.credentialsSecretName, key } });
-    // Named after what it does: a new script is a new Job (Job templates are immutable).
-    const hash = createHash('sha256').update(USERS_SCRIPT + this.host).digest('hex').slice(0, 8);
-    return new k8s.KubeJob(this, 'UsersJob', {
-      metadata: { name: `mlflow-users-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) } },
-      spec: {
-        backoffLimit: 6,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(UID),
-            containers: [{
-              name: 'create-users',
-              image,
-              command: ['python', '/scripts/create_users.py'],
-              env: [
-                ...common,
-                { name: 'MLFLOW_URL', value: `http://${this.host}:${MLFLOW_PORT}` },
-                { name: 'ADMIN_USERNAME', valueFrom: credential(k.adminUsername) },
-                { name: 'ADMIN_PASSWORD', valueFrom: credential(k.adminPassword) },
-                { name: 'READER_PASSWORD', valueFrom: credential(k.readerPassword) },
-                { name: 'WRITER_PASSWORD', valueFrom: credential(k.writerPassword) },
-              ],
-              resources: { requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') }, limits: { memory: k8s.Quantity.fromString('512Mi') } },
-              securityContext: restrictedContainerSecurityContext(UID),
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'scripts', mountPath: '/scripts', readOnly: true }],
-            }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, { name: 'scripts', configMap: { name: scripts } }],
-          },
-        },
+    return oneShotJob(this, 'UsersJob', {
+      // Named after what it does: a new script is a new Job (Job templates are immutable).
+      name: `mlflow-users-${contentHash(USERS_SCRIPT + this.host)}`,
+      namespace: ns,
+      labels,
+      uid: UID,
+      container: {
+        name: 'create-users',
+        image,
+        command: ['python', '/scripts/create_users.py'],
+        env: [
+          ...common,
+          { name: 'MLFLOW_URL', value: `http://${this.host}:${MLFLOW_PORT}` },
+          { name: 'ADMIN_USERNAME', valueFrom: credential(k.adminUsername) },
+          { name: 'ADMIN_PASSWORD', valueFrom: credential(k.adminPassword) },
+          { name: 'READER_PASSWORD', valueFrom: credential(k.readerPassword) },
+          { name: 'WRITER_PASSWORD', valueFrom: credential(k.writerPassword) },
+        ],
+        resources: { requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') }, limits: { memory: k8s.Quantity.fromString('512Mi') } },
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'scripts', mountPath: '/scripts', readOnly: true }],
       },
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, { name: 'scripts', configMap: { name: scripts } }],
     });
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -15,10 +14,11 @@ import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '..
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
 import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
 import { EncryptedStorageClass } from '../common/encrypted-storage-class';
+import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { SecretKeyRef } from '../common/secret-key-ref';
 import { SecretSource } from '../common/secret-source';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsBearerToken, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -587,37 +587,28 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     });
     files['create-collections.sh'] = `${lines.join('\n')}\n`;
     // Named after its content: a changed collection list is a new Job (Job templates are immutable).
-    const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 8);
+    const name = `${this.dbName}-collections-${contentHash(JSON.stringify(files))}`;
     const cm = new k8s.KubeConfigMap(this, 'CollectionsConfig', {
-      metadata: { name: `${this.dbName}-collections-${hash}`, namespace: ns, labels: this.podLabels },
+      metadata: { name, namespace: ns, labels: this.podLabels },
       data: files,
     });
-    return new k8s.KubeJob(this, 'CollectionsJob', {
-      metadata: { name: `${this.dbName}-collections-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) } },
-      spec: {
-        backoffLimit: 6,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(TOOLS_UID),
-            containers: [{
-              name: 'create-collections',
-              image: imageRef(DATA_SERVICE_IMAGES.awsCli),
-              command: ['/bin/bash', '/collections/create-collections.sh'],
-              env: [{ name: 'QDRANT_API_KEY', valueFrom: { secretKeyRef: { name: this.apiKeySecretName, key: QDRANT_SECRET_KEYS.apiKey } } }],
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
-                limits: { memory: k8s.Quantity.fromString('128Mi') },
-              },
-              securityContext: restrictedContainerSecurityContext(TOOLS_UID),
-              volumeMounts: [{ name: 'collections', mountPath: '/collections', readOnly: true }],
-            }],
-            volumes: [{ name: 'collections', configMap: { name: cm.name } }],
-          },
+    return oneShotJob(this, 'CollectionsJob', {
+      name,
+      namespace: ns,
+      labels,
+      uid: TOOLS_UID,
+      container: {
+        name: 'create-collections',
+        image: imageRef(DATA_SERVICE_IMAGES.awsCli),
+        command: ['/bin/bash', '/collections/create-collections.sh'],
+        env: [{ name: 'QDRANT_API_KEY', valueFrom: { secretKeyRef: { name: this.apiKeySecretName, key: QDRANT_SECRET_KEYS.apiKey } } }],
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
+          limits: { memory: k8s.Quantity.fromString('128Mi') },
         },
+        volumeMounts: [{ name: 'collections', mountPath: '/collections', readOnly: true }],
       },
+      volumes: [{ name: 'collections', configMap: { name: cm.name } }],
     });
   }
 
