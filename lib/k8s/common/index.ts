@@ -13,3 +13,4 @@ export * from './secret-source';
 export * from './aws-secrets-manager-store';
 export * from './model-source';
 export * from './postgres-sql';
+export * from './metrics-endpoint';

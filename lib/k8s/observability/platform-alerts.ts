@@ -1,12 +1,12 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { COMPONENT_TARGET_LABEL, MetricsComponent } from './metrics-endpoint';
 import { assertKnownMetrics } from './promql';
 import { invalidProp } from '../../core/errors';
 import {
   DCGM_METRICS, KUEUE_METRICS, LLM_SERVICE_METRIC_LABEL, OTEL_COLLECTOR_METRICS, PROMETHEUS_METRICS, VLLM_METRICS, VLLM_MODEL_LABEL,
 } from '../../core/metrics';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import { COMPONENT_TARGET_LABEL, MetricsComponent } from '../common/metrics-endpoint';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { databaseInitContainer } from './database-init';
@@ -8,13 +8,13 @@ import { MlflowEngineOptions, RegistryEngineKind } from './registry-engine';
 import { DATA_SERVICES, PlatformContract, serviceSecretName } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
+import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
 import { cidrEgress, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
+import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { SecretKeyRef } from '../common/secret-key-ref';
 import { SecretSource } from '../common/secret-source';
-import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -126,7 +126,7 @@ for user, env in (("reader", "READER_PASSWORD"), ("writer", "WRITER_PASSWORD")):
  * (`--serve-artifacts`), basic authentication with the admin and client users from a
  * Secret, allowed hosts set, probes, a Service, a PodDisruptionBudget and NetworkPolicies.
  */
-export class MlflowServer extends Construct implements IMetricsEndpoint {
+export class MlflowServer extends Construct implements IMetricsSource {
   /** Name of the Deployment and Service. */
   public readonly serviceName: string;
   /** Cluster DNS name of the Service. */
@@ -161,13 +161,8 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
   public readonly networkPolicies: { [name: string]: k8s.KubeNetworkPolicy } = {};
   /** The ServiceMonitor, when metrics are on. */
   public readonly serviceMonitor?: ServiceMonitor;
-  public readonly metricsName = 'mlflow';
-  public readonly metricsNamespace: string;
-  public readonly metricsSelector: { [key: string]: string };
-  public readonly metricsPortName = 'http';
-  public readonly metricsPath = '/metrics';
-  public readonly metricsTargetKind = MetricsTargetKind.SERVICE;
-  public readonly metricsComponent = MetricsComponent.MLFLOW;
+  /** The server's metrics endpoint (scraped as the `reader` user when metrics are on). */
+  public readonly metricsEndpoint: MetricsEndpoint;
 
   private readonly namespaceOwner: INamespaceOwner;
   private readonly clientRules: k8s.NetworkPolicyIngressRule[] = [];
@@ -378,28 +373,17 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
     const jobLabels = { [DATA_SERVICE_LABEL]: this.serviceName, 'app.kubernetes.io/component': 'model-registry-job' };
     this.usersJob = this.buildUsersJob(ns, jobLabels, configMap.name, image, common);
 
-    this.metricsNamespace = ns;
-    this.metricsSelector = { 'app.kubernetes.io/instance': this.serviceName, 'app.kubernetes.io/name': 'mlflow' };
+    // The platform's alerts select registry targets by the component label; the scrape logs in as the reader.
+    this.metricsEndpoint = MetricsEndpoint.service({
+      name: 'mlflow',
+      namespace: ns,
+      selector: { 'app.kubernetes.io/instance': this.serviceName, 'app.kubernetes.io/name': 'mlflow' },
+      portName: 'http',
+      component: MetricsComponent.MLFLOW,
+      basicAuth: metrics ? { secretName: this.credentialsSecretName, usernameKey: k.metricsUsername, passwordKey: k.readerPassword } : undefined,
+    });
     if (metrics) {
-      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: { name: this.metricsName, namespace: ns, labels: this.podLabels },
-        spec: {
-          selector: { matchLabels: { ...this.metricsSelector } },
-          endpoints: [{
-            port: this.metricsPortName,
-            path: this.metricsPath,
-            interval: '30s',
-            basicAuth: {
-              username: { name: this.credentialsSecretName, key: k.metricsUsername },
-              password: { name: this.credentialsSecretName, key: k.readerPassword },
-            },
-            // The platform's alerts select registry targets by this label.
-            relabelings: [{
-              targetLabel: COMPONENT_TARGET_LABEL, replacement: MetricsComponent.MLFLOW, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
-            }],
-          }],
-        },
-      });
+      this.serviceMonitor = this.metricsEndpoint.serviceMonitor(this, 'ServiceMonitor', { interval: Duration.seconds(30), labels: this.podLabels });
     }
 
     const self = { podSelector: { matchLabels: selector } };
