@@ -3,6 +3,7 @@ export * from './qdrant-sizing';
 export * from './cron';
 export * from './pgvector-sql';
 export * from './vector-engine';
+export * from './vector-engine-binding';
 export * from './vector-database-connection';
 export * from './qdrant-cluster';
 export * from './pgvector-collections';

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { find, fixture, objectsOf } from './fixtures';
 import { GpuInstanceType, TRAINING } from '../../../lib/core';
 import {
-  DatasetSource, EFA_RESOURCE, ITrainingRegistryClient, ModelRegistry, ModelSource, QUEUE_NAME_LABEL, RegistryAccess, SecretKeyRef, TeamNamespace,
+  DatasetSource, EFA_RESOURCE, IRegistryConnection, ModelRegistry, ModelSource, QUEUE_NAME_LABEL, RegistryAccess, SecretKeyRef, TeamNamespace,
   TrainingJob,
   TrainingRuntime, UpstreamTrainingRuntime, WORKLOAD_LABEL, WorkloadSelector, WorkspaceAccess,
 } from '../../../lib/k8s';
@@ -181,7 +181,7 @@ describe('TrainingJob', () => {
 
   test('logs to another registry through a connection and opens the flow to it', () => {
     const f = fixture();
-    const registry: ITrainingRegistryClient = {
+    const registry: IRegistryConnection = {
       environment: { MLFLOW_TRACKING_URI: 'http://mlflow.mlflow.svc:5000' },
       secretEnvironment: { MLFLOW_TRACKING_PASSWORD: SecretKeyRef.fromName('mlflow-writer', 'password') },
       server: WorkloadSelector.of(f.team, { app: 'fake-registry' }),
