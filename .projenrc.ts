@@ -5,6 +5,14 @@ import { javascript, typescript } from 'projen';
 const CDKTF = '0.21.0';
 const PROVIDER_AWS = '20.1.0';
 
+// The package's entry points (the `exports` map below) and their sources, for type-checking
+// code that imports the package by name (examples, scripts, the benchmark).
+const ENTRY_POINTS = ['aws', 'k8s', 'verify'];
+const SELF_REFERENCE_PATHS: { [name: string]: string[] } = {
+  'cnai-constructs': ['./lib/index.ts'],
+  ...Object.fromEntries(ENTRY_POINTS.map((e) => [`cnai-constructs/${e}`, [`./lib/${e}/index.ts`]])),
+};
+
 const project = new typescript.TypeScriptProject({
   name: 'cnai-constructs',
   description: 'Construct library for a Cloud Native AI platform on Kubernetes and AWS (cdk8s + cdktf).',
@@ -61,6 +69,9 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-cli@2.207.60',
     // `cdktf synth` inside the examples (cdktf is archived upstream; 0.21.0 is its last release).
     'cdktf-cli@0.21.0',
+    // The API reference (docs/api) from the TSDoc of the four entry points.
+    'typedoc@0.28.20',
+    'typedoc-plugin-markdown@4.14.1',
   ],
 
   tsconfig: {
@@ -73,6 +84,10 @@ const project = new typescript.TypeScriptProject({
       noUnusedLocals: true,
       noUnusedParameters: true,
       // generated CRD bindings have long files; keep declaration output small
+      // The build ships no source maps: inline maps with their sources made build/ 22 MB instead
+      // of 5, and every process that loads the library read them (tens of ms for the k8s entry).
+      inlineSourceMap: false,
+      inlineSources: false,
     },
     include: ['lib/**/*.ts'],
   },
@@ -87,6 +102,13 @@ const project = new typescript.TypeScriptProject({
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,
+      // Tests and ts-node map stack traces to the sources.
+      inlineSourceMap: true,
+      inlineSources: true,
+      // Examples, scripts and the benchmark import the package by name, as its users do. At run
+      // time Node resolves the name to build/ through the `exports` map (a package may import
+      // itself); for type-checking, the entry points are mapped to their sources here.
+      paths: SELF_REFERENCE_PATHS,
     },
     include: ['.projenrc.ts', 'lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     exclude: ['node_modules', 'build', '**/cdktf.out', '**/dist', '.cache', '.tmp'],
@@ -111,6 +133,13 @@ const project = new typescript.TypeScriptProject({
       // has grown past this is replaced after its current file, instead of running out of memory.
       workerIdleMemoryLimit: '1500MB',
       collectCoverage: false,
+      // Tests import examples, which import the package by name: in tests the name is the
+      // source under test, the same modules the tests import from lib/ (one copy of every
+      // class and registry), never a build/ that may be stale.
+      moduleNameMapper: {
+        '^cnai-constructs$': '<rootDir>/lib/index.ts',
+        '^cnai-constructs/(aws|k8s|verify)$': '<rootDir>/lib/$1/index.ts',
+      },
     },
   },
 
@@ -124,23 +153,21 @@ const project = new typescript.TypeScriptProject({
   },
 
   bin: { 'cnai-verify': 'build/verify/cli.js' },
-  gitignore: ['/build/', 'cdktf.out/', 'dist/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
+  gitignore: ['/build/', 'cdktf.out/', 'dist/', '/report/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
 });
 
 // What users install: the compiled library and its docs, nothing of the repository's
 // tooling (tests, caches, benchmark, scripts, examples importing ../../lib).
-project.npmignore?.exclude('/cdktf.out/', '/bench/', '/scripts/', '/examples/', '/.cache/', '/.tmp/', '/test-reports/', '/coverage/');
+project.npmignore?.exclude('/cdktf.out/', '/report/', '/bench/', '/scripts/', '/examples/', '/.cache/', '/.tmp/', '/test-reports/', '/coverage/');
 project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'build/verify/schema-sources.tsv', 'build/verify/upstream-sources.tsv', 'build/verify/upstream-files.sha256', 'README.md', 'LICENSE', 'CHANGELOG.md']);
 // Entry points: the shared vocabulary at the root, one per layer, and the verifier.
 const entry = (dir: string) => ({ types: `./build/${dir}index.d.ts`, default: `./build/${dir}index.js` });
 project.package.addField('exports', {
   '.': entry(''),
-  './aws': entry('aws/'),
-  './k8s': entry('k8s/'),
-  './verify': entry('verify/'),
+  ...Object.fromEntries(ENTRY_POINTS.map((e) => [`./${e}`, entry(`${e}/`)])),
   './package.json': './package.json',
 });
-project.package.addField('typesVersions', { '*': { aws: ['build/aws/index.d.ts'], k8s: ['build/k8s/index.d.ts'], verify: ['build/verify/index.d.ts'] } });
+project.package.addField('typesVersions', { '*': Object.fromEntries(ENTRY_POINTS.map((e) => [e, [`build/${e}/index.d.ts`]])) });
 project.package.addField('peerDependenciesMeta', {
   'cdktf': { optional: true },
   '@cdktf/provider-aws': { optional: true },
@@ -156,12 +183,17 @@ project.tasks.removeTask('test:update');
 project.postCompileTask.exec('cp lib/verify/schema-sources.tsv lib/verify/upstream-sources.tsv lib/verify/upstream-files.sha256 build/verify/');
 
 // `npm run synth`: the main job. Synthesizes both layers into cdktf.out/ and dist/,
-// verifies them (schemas; terraform validate + offline plan) and prints a summary.
-project.addTask('synth', {
-  description: 'Synthesize the platform (cdktf.out/, dist/), verify it and print a summary',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/synth.ts',
-  receiveArgs: true,
+// verifies them (schemas; terraform validate + offline plan), writes the platform and cost
+// reports into report/ and prints a summary with the GPU cost. The
+// script imports the package by name (build/), so it compiles first: `tsc --build` is
+// incremental (a second of checking when build/ is up to date, a full build when it is
+// missing or older than lib/).
+const synth = project.addTask('synth', {
+  description: 'Synthesize the platform (cdktf.out/, dist/), verify it, write its report (report/) and print a summary (compiles first when build/ is missing or stale)',
 });
+synth.spawn(project.compileTask);
+synth.spawn(project.postCompileTask);
+synth.exec('ts-node --transpile-only --project tsconfig.dev.json scripts/synth.ts', { receiveArgs: true });
 // `npm run verify`: the verifier over what `synth` wrote (or any folder: see cnai-verify --help).
 project.addTask('verify', {
   description: 'Verify synthesized output (dist/ and cdktf.out/ by default)',
@@ -169,10 +201,19 @@ project.addTask('verify', {
   receiveArgs: true,
 });
 // `npm run bench`: synth time and memory of platforms of growing size, against budgets.
-project.addTask('bench', {
-  description: 'Benchmark synthesis of both layers for 1 to 1000 served models (fresh processes) against budgets',
-  exec: 'ts-node --project tsconfig.dev.json bench/synth-bench.ts',
-  receiveArgs: true,
+// It runs the examples as users do and the compiled entry points (build/), so it compiles first.
+const bench = project.addTask('bench', {
+  description: 'Benchmark the reference platform as users run it, compiled, and for 1 to 1000 served models, against budgets (compiles first)',
+});
+bench.spawn(project.compileTask);
+bench.spawn(project.postCompileTask);
+bench.exec('ts-node --transpile-only --project tsconfig.dev.json bench/synth-bench.ts', { receiveArgs: true });
+// `npm run docs`: the API reference (docs/api, Markdown, one page per entry point) from the
+// TSDoc. typedoc.json treats its warnings as errors: a type the public API uses but no entry
+// point exports fails it. CI regenerates it and fails when the committed pages differ.
+project.addTask('docs', {
+  description: 'Generate the API reference (docs/api) from the TSDoc of the four entry points',
+  exec: 'typedoc',
 });
 // Regenerate the typed CRD bindings in lib/imports from the pinned CRDs.
 project.addTask('import-crds', {
@@ -209,6 +250,13 @@ const layerPatterns = (layer: string) => ({
 
 project.eslint!.addRules({
   'no-restricted-imports': ['error', { paths: [providerRoot] }],
+  // The package's own name (examples, scripts, the benchmark) sorts with the other packages, as in users' code.
+  'import/order': ['warn', {
+    groups: ['builtin', 'external'],
+    pathGroups: [{ pattern: 'cnai-constructs{,/**}', group: 'external', position: 'after' }],
+    pathGroupsExcludedImportTypes: ['builtin'],
+    alphabetize: { order: 'asc', caseInsensitive: true },
+  }],
 });
 project.eslint!.addOverride({
   files: ['lib/core/**/*.ts'],

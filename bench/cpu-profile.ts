@@ -34,9 +34,9 @@ export interface ProfileSummary {
   readonly totalMs: number;
   readonly topFunctions: SelfTime[];
   readonly topFiles: SelfTime[];
-  /** Self time by area: library folders, generated bindings, cdktf, cdk8s, ts-node, GC, node. */
+  /** Self time by area: library folders (lib/ or its compiled build/), generated bindings, cdktf, cdk8s, ts-node, GC, node. */
   readonly byArea: SelfTime[];
-  /** Functions of this project (lib/, examples/, bench/) by total time, callees included. */
+  /** Functions of this project (lib/ or build/, examples/, bench/) by total time, callees included. */
   readonly topOwnInclusive: SelfTime[];
 }
 
@@ -68,7 +68,7 @@ export function summariseCpuProfile(file: string, root: string, top = 20): Profi
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const f = byId.get(at)!.callFrame;
       const url = shorten(f.url, root);
-      if (!/^(lib|examples|bench)\//.test(url)) continue;
+      if (!/^(lib|build|examples|bench)\//.test(url)) continue;
       const fn = `${f.functionName || '(anonymous)'} (${url}${line(url, f.lineNumber)})`;
       if (!seen.has(fn)) {
         seen.add(fn);
@@ -99,14 +99,19 @@ function add(m: Map<string, number>, key: string, v: number): void {
   m.set(key, (m.get(key) ?? 0) + v);
 }
 
+/** Where the benchmark puts its transpiled examples and children (relative to the root). */
+const BENCH_JS = path.join('.tmp', 'bench', 'js') + path.sep;
+
 function shorten(url: string, root: string): string {
   const p = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
-  return p.startsWith(root + path.sep) ? p.slice(root.length + 1) : p;
+  const rel = p.startsWith(root + path.sep) ? p.slice(root.length + 1) : p;
+  return rel.startsWith(BENCH_JS) ? rel.slice(BENCH_JS.length) : rel;
 }
 
 function areaOf(url: string, fn: string): string {
   if (!url) return fn === '(garbage collector)' ? 'gc' : `native ${fn}`;
-  const m = /^lib\/([^/]+)(?:\/([^/]+)\/)?/.exec(url);
+  // The compiled library (build/) counts as the folder of lib/ it comes from.
+  const m = /^(?:lib|build)\/([^/]+)(?:\/([^/]+)\/)?/.exec(url);
   if (m) return m[2] && m[1] === 'k8s' ? `lib/k8s/${m[2]}` : `lib/${m[1]}`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];

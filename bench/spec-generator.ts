@@ -7,7 +7,7 @@
 import {
   GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelSpec,
   TeamQuotaSpec, TeamSpec, VectorEngine,
-} from '../lib/core';
+} from 'cnai-constructs';
 
 /** How the benchmark platform grows with the number of served models. */
 export const BENCH_GROWTH = {

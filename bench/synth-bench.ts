@@ -1,36 +1,59 @@
 /**
- * Synth benchmark: synthesizes the reference platform and platforms of growing size (1, 10,
- * 100, 1000 served models; teams and GPU pools grow alongside, see spec-generator.ts), each
- * layer in a fresh process, one after the other, and reports wall time, CPU time and peak
- * RSS per layer and size, and how time grows between sizes. Exits non-zero when a budget is
- * missed, naming it.
+ * Synth benchmark, all measured in the same run, each measurement in fresh processes:
  *
- *   npm run bench                       # all sizes, budgets enforced
+ * 1. The reference platform as users run it: `npx cdktf synth` and `npx cdk8s synth` in
+ *    examples/reference-platform, the stock CLIs running the app commands of cdktf.json and
+ *    cdk8s.yaml (wall time of the whole command, CPU and peak RSS of its node processes).
+ * 2. The CLI alone: the same command on an app that writes an empty synthesis, which is what
+ *    the stock CLI costs whatever the app (npx, the CLI's own start-up and checks).
+ * 3. The same layers from the compiled entry points: a node process that requires the library
+ *    by its package name (build/) and synthesizes the reference platform.
+ * 4. The load floor of each layer: a node process that only requires the CDKs the layer needs
+ *    (cdk8s + cdk8s-plus-27; cdktf + the provider resources the AWS layer imports).
+ * 5. Platforms of growing size (1, 10, 100, 1000 served models; teams and GPU pools grow
+ *    alongside, see spec-generator.ts), compiled, each layer in a fresh process.
+ *
+ * Exits non-zero when a budget is missed, naming it (see BUDGETS).
+ *
+ *   npm run bench                       # everything, budgets enforced
  *   npm run bench -- --no-budgets       # report only
- *   npm run bench -- --sizes=reference,100 --layers=k8s --runs=3
- *   npm run bench -- --cpu-prof=1000    # also profile the 1000-model children and summarise them
+ *   npm run bench -- --sizes=100 --layers=k8s --runs=5 --size-runs=3
+ *   npm run bench -- --cpu-prof=1000    # also profile the compiled 1000-model children and summarise them
  *
- * Results: printed as a table, and as JSON in .tmp/bench-results.json.
+ * Results: printed as tables, and as JSON in .tmp/bench-results.json.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import * as ts from 'typescript';
+import { CliRun, runCli } from './cli-run';
 import { formatProfileSummary, ProfileSummary, summariseCpuProfile } from './cpu-profile';
+import type { FloorRequest, FloorResult } from './load-floor';
 import type { ChildRequest, ChildResult } from './synth-child';
+import { ensureBuild } from '../scripts/ensure-build';
 
 const ROOT = path.resolve(__dirname, '..');
-const CHILD = path.join(__dirname, 'synth-child.ts');
 const WORK = path.join(ROOT, '.tmp', 'bench');
+/** The transpiled children and the example they build (inside the package, so the package name resolves to build/). */
+const JS = path.join(WORK, 'js');
 const RESULTS = path.join(ROOT, '.tmp', 'bench-results.json');
+const REFERENCE = path.join(ROOT, 'examples', 'reference-platform');
 
-/** Budgets of issue 9, for a 2-core machine. */
+/** Budgets, for a 2-core machine. */
 export const BUDGETS = {
-  /** The reference platform, both layers together. */
+  /**
+   * As users run it, what the app command adds to the stock CLI (the command's time less the
+   * CLI's alone) is at most this many times the compiled entry point's process, per layer.
+   */
+  asUsersRunItVsCompiled: 1.5,
+  /** Both compiled entry points' processes together, at most this many times both load floors. */
+  compiledVsLoadFloor: 2,
+  /** The reference platform, both layers together (build + synth, compiled). */
   reference: { wallMs: 2000, maxRssMB: 400 },
-  /** 1000 served models, both layers together. */
-  thousandModels: { wallMs: 10_000, maxRssMB: 1536 },
+  /** 1000 served models, both layers together (build + synth, compiled). */
+  thousandModels: { wallMs: 3000, maxRssMB: 1536 },
   /**
    * Time may grow at most this much faster than the size (1.2: 10x the models may take up
    * to 12x the time, leaving room for noise and larger heaps); linear or better passes.
@@ -42,29 +65,195 @@ export const BUDGETS = {
 
 /** A child that runs longer than this is stopped and reported as a miss (seconds; --timeout). */
 const DEFAULT_TIMEOUT_S = 120;
-
-const DEFAULT_SIZES = ['reference', '1', '10', '100', '1000'];
+const DEFAULT_SIZES = ['1', '10', '100', '1000'];
 const LAYERS = ['aws', 'k8s'] as const;
 type Layer = typeof LAYERS[number];
+const CLI: { [l in Layer]: 'cdktf' | 'cdk8s' } = { aws: 'cdktf', k8s: 'cdk8s' };
 
 interface Options {
   readonly budgets: boolean;
   readonly sizes: string[];
   readonly layers: Layer[];
+  /** Runs of each reference measurement (as users run it, compiled, load floor), interleaved. */
   readonly runs: number;
+  /** Runs of each generated size. */
+  readonly sizeRuns: number;
   readonly cpuProf: string[];
   readonly timeoutS: number;
-  /** Run the children on JavaScript compiled with tsc instead of ts-node. */
-  readonly compiled: boolean;
-  readonly target?: string;
 }
 
-/** One (layer, size): the median run by wall time, and every run. */
-interface Measurement extends ChildResult {
-  /** Wall time of the whole child process, start-up and loading included (ms). */
+const USAGE = 'usage: synth-bench [--no-budgets] [--sizes=1,10,100,1000] [--layers=aws,k8s] [--runs=N] [--size-runs=N] [--cpu-prof[=reference,1000]] [--timeout=seconds]';
+
+function parseArgs(argv: string[]): Options {
+  let budgets = true;
+  let sizes = DEFAULT_SIZES;
+  let layers: Layer[] = [...LAYERS];
+  let runs = 3;
+  let sizeRuns = 1;
+  let cpuProf: string[] = [];
+  let timeoutS = DEFAULT_TIMEOUT_S;
+  for (const a of argv) {
+    const [k, v] = a.split('=', 2);
+    switch (k) {
+      case '--no-budgets': budgets = false; break;
+      case '--sizes': sizes = v ? v.split(',').filter((s) => s !== 'reference') : []; break;
+      case '--layers': layers = v.split(',') as Layer[]; break;
+      case '--runs': runs = Number(v); break;
+      case '--size-runs': sizeRuns = Number(v); break;
+      case '--cpu-prof': cpuProf = (v ?? '1000').split(','); break;
+      case '--timeout': timeoutS = Number(v); break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+      default: throw new Error(`unknown argument ${a} (see --help)`);
+    }
+  }
+  for (const s of sizes) if (!(Number.isInteger(Number(s)) && Number(s) >= 0)) throw new Error(`--sizes: ${s} is not a number of models`);
+  for (const l of layers) if (!LAYERS.includes(l)) throw new Error(`--layers: ${l} is not one of ${LAYERS.join(', ')}`);
+  for (const [name, n] of [['--runs', runs], ['--size-runs', sizeRuns]] as const) {
+    if (!(Number.isInteger(n) && n >= 1)) throw new Error(`${name}: ${n} must be a whole number >= 1`);
+  }
+  if (!(timeoutS > 0)) throw new Error(`--timeout: ${timeoutS} must be a number of seconds > 0`);
+  return { budgets, sizes, layers, runs, sizeRuns, cpuProf, timeoutS };
+}
+
+/**
+ * Transpiles the children and the reference platform's modules they load into .tmp/bench/js
+ * (JavaScript as tsc emits it, without type-checking: `npm test` type-checks them), keeping
+ * their relative layout. The library itself is not compiled here: it is build/.
+ */
+function transpile(): number {
+  const t0 = performance.now();
+  fs.rmSync(JS, { recursive: true, force: true });
+  const sources = ['bench/synth-child.ts', 'bench/load-floor.ts', 'bench/spec-generator.ts',
+    ...fs.readdirSync(REFERENCE).filter((f) => f.endsWith('.ts')).map((f) => `examples/reference-platform/${f}`)];
+  for (const rel of sources) {
+    const out = ts.transpileModule(fs.readFileSync(path.join(ROOT, rel), 'utf8'), {
+      fileName: rel,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    });
+    const file = path.join(JS, rel.replace(/\.ts$/, '.js'));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, out.outputText);
+  }
+  return Math.round(performance.now() - t0);
+}
+
+/** A measurement that failed or ran out of time. */
+class MeasurementFailure extends Error {}
+
+interface ProcessMeasure {
+  /** Wall time of the whole process (or command), start-up and loading included (ms). */
   readonly processMs: number;
-  readonly runs: number;
-  readonly wallMsAll: number[];
+}
+
+/** One compiled child's measurement. */
+type Compiled = ChildResult & ProcessMeasure;
+/** One load floor measurement. */
+type Floor = FloorResult & ProcessMeasure;
+/** One CLI run, summarised. */
+interface UserRun extends ProcessMeasure {
+  readonly layer: Layer;
+  readonly command: string;
+  /** Wall time of the app's process (ms). */
+  readonly appMs: number;
+  /** CPU time of the app's process (ms). */
+  readonly appCpuMs: number;
+  /** CPU time of all node processes of the command (ms). */
+  readonly cpuMs: number;
+  /** Peak RSS of the app's process (MB). */
+  readonly appMaxRssMB: number;
+  /** Sum of the peak RSS of the command's node processes, which run at the same time (MB). */
+  readonly treeMaxRssMB: number;
+  readonly nodeProcesses: number;
+  /* any process of the command loaded. */
+  readonly cdktfModules: number;
+  /** TypeScript sources of the library the app loaded (0: the app ran the compiled build/). */
+  readonly librarySources: number;
+}
+
+function spawnNode(args: string[], timeoutS: number, nodeArgs: string[] = []): number {
+  const t0 = performance.now();
+  const child = spawnSync(process.execPath, [...nodeArgs, ...args], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: timeoutS * 1000, killSignal: 'SIGKILL',
+  });
+  const processMs = Math.round(performance.now() - t0);
+  if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') throw new MeasurementFailure(`did not finish within ${timeoutS} s (--timeout)`);
+  if (child.status !== 0) {
+    const tail = `${child.stdout ?? ''}\n${child.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
+    throw new MeasurementFailure(`failed (exit ${child.status}${child.signal ? `, ${child.signal}` : ''}):\n${tail}`);
+  }
+  return processMs;
+}
+
+function runCompiled(layer: Layer, size: string, run: number, options: Options): Compiled {
+  const resultFile = path.join(WORK, `result-${layer}-${size}-${run}.json`);
+  fs.rmSync(resultFile, { force: true });
+  const req: ChildRequest = { layer, size, outdir: path.join(WORK, `out-${layer}-${size}`), resultFile };
+  const profile = options.cpuProf.includes(size) && run === 0;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(WORK, 'profiles')}`, `--cpu-prof-name=${layer}-${size}.cpuprofile`] : [];
+  const processMs = spawnNode([path.join(JS, 'bench', 'synth-child.js'), JSON.stringify(req)], options.timeoutS, nodeArgs);
+  if (!fs.existsSync(resultFile)) throw new MeasurementFailure('wrote no result');
+  return { ...JSON.parse(fs.readFileSync(resultFile, 'utf8')), processMs };
+}
+
+function runFloor(layer: Layer, options: Options): Floor {
+  const resultFile = path.join(WORK, `floor-${layer}.json`);
+  fs.rmSync(resultFile, { force: true });
+  const req: FloorRequest = { layer, resultFile };
+  const processMs = spawnNode([path.join(JS, 'bench', 'load-floor.js'), JSON.stringify(req)], options.timeoutS);
+  return { ...JSON.parse(fs.readFileSync(resultFile, 'utf8')), processMs };
+}
+
+/** The folder of the CLI-alone measurement: both configs, whose app writes an empty synthesis. */
+const CLI_ALONE = path.join(WORK, 'cli-alone');
+const CLI_ALONE_APP = 'empty-app.js';
+
+function writeCliAlone(): void {
+  fs.mkdirSync(CLI_ALONE, { recursive: true });
+  fs.writeFileSync(path.join(CLI_ALONE, CLI_ALONE_APP), `// Writes what each CLI expects of an app that synthesizes nothing.
+const fs = require('fs');
+const path = require('path');
+const out = process.argv[2] === 'cdktf' ? process.env.CDKTF_OUTDIR : process.env.CDK8S_OUTDIR;
+fs.mkdirSync(out, { recursive: true });
+if (process.argv[2] === 'cdktf') fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: {} }));
+else fs.writeFileSync(path.join(out, 'empty.k8s.yaml'), '');
+`);
+  fs.writeFileSync(path.join(CLI_ALONE, 'cdk8s.yaml'), `language: typescript\napp: node ${CLI_ALONE_APP} cdk8s\noutput: dist\n`);
+  fs.writeFileSync(path.join(CLI_ALONE, 'cdktf.json'), JSON.stringify({
+    language: 'typescript', app: `node ${CLI_ALONE_APP} cdktf`, sendCrashReports: 'false', terraformProviders: [], terraformModules: [],
+  }));
+}
+
+function runAsUsers(layer: Layer, options: Options, alone = false): UserRun {
+  let run: CliRun;
+  try {
+    run = alone
+      ? runCli(CLI_ALONE, CLI[layer], path.join(CLI_ALONE, `out-${layer}`), { root: ROOT, workDir: path.join(WORK, 'cli'), timeoutMs: options.timeoutS * 1000 }, CLI_ALONE_APP)
+      : runCli(REFERENCE, CLI[layer], path.join(WORK, `cli-${layer}`, layer === 'aws' ? 'cdktf.out' : 'dist'),
+        { root: ROOT, workDir: path.join(WORK, 'cli'), timeoutMs: options.timeoutS * 1000 });
+  } catch (e) {
+    throw new MeasurementFailure((e as Error).message);
+  }
+  return {
+    layer,
+    command: `npx ${CLI[layer]} synth${alone ? ' (empty app)' : ''}`,
+    appMs: run.app.uptimeMs,
+    appCpuMs: run.app.cpuMs,
+    processMs: run.wallMs,
+    cpuMs: run.processes.reduce((s, p) => s + p.cpuMs, 0),
+    appMaxRssMB: run.app.maxRssMB,
+    treeMaxRssMB: run.processes.reduce((s, p) => s + p.maxRssMB, 0),
+    nodeProcesses: run.processes.length,
+    cdktfModules: run.processes.reduce((s, p) => s + p.cdktf.length, 0),
+    librarySources: run.app.librarySources.length,
+  };
+}
+
+/** The run with the median of `key`. */
+function median<T>(runs: T[], key: (t: T) => number): T {
+  return [...runs].sort((a, b) => key(a) - key(b))[Math.floor((runs.length - 1) / 2)];
 }
 
 interface Growth {
@@ -78,131 +267,9 @@ interface Growth {
   readonly linear: boolean;
 }
 
-const USAGE = 'usage: synth-bench [--no-budgets] [--sizes=reference,1,10,100,1000] [--layers=aws,k8s] [--runs=N] [--cpu-prof[=size,...]]'
-  + ' [--timeout=seconds] [--compiled] [--target=module]';
-
-function parseArgs(argv: string[]): Options {
-  let budgets = true;
-  let sizes = DEFAULT_SIZES;
-  let layers: Layer[] = [...LAYERS];
-  let runs = 1;
-  let cpuProf: string[] = [];
-  let target: string | undefined;
-  let timeoutS = DEFAULT_TIMEOUT_S;
-  let compiled = false;
-  for (const a of argv) {
-    const [k, v] = a.split('=', 2);
-    switch (k) {
-      case '--no-budgets': budgets = false; break;
-      case '--sizes': sizes = v.split(','); break;
-      case '--layers': layers = v.split(',') as Layer[]; break;
-      case '--runs': runs = Number(v); break;
-      case '--cpu-prof': cpuProf = (v ?? '1000').split(','); break;
-      case '--target': target = v; break;
-      case '--timeout': timeoutS = Number(v); break;
-      case '--compiled': compiled = true; break;
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        process.exit(0);
-      default: throw new Error(`unknown argument ${a} (see --help)`);
-    }
-  }
-  for (const s of sizes) {
-    if (s !== 'reference' && !(Number.isInteger(Number(s)) && Number(s) >= 0)) throw new Error(`--sizes: ${s} is neither "reference" nor a number of models`);
-  }
-  for (const l of layers) if (!LAYERS.includes(l)) throw new Error(`--layers: ${l} is not one of ${LAYERS.join(', ')}`);
-  if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`--runs: ${runs} must be a whole number >= 1`);
-  if (!(timeoutS > 0)) throw new Error(`--timeout: ${timeoutS} must be a number of seconds > 0`);
-  return { budgets, sizes, layers, runs, cpuProf, timeoutS, compiled, target };
-}
-
-const COMPILED = path.join(WORK, 'js');
-
-/**
- * Compiles the library, the reference platform and the benchmark with tsc into .tmp/bench/js
- * (what users of the published package run: no ts-node, no source-map-support); returns
- * how long that took (ms).
- */
-function compile(options: Options): number {
-  const rel = (p: string) => path.relative(WORK, path.join(ROOT, p));
-  const include = [rel('lib/**/*.ts'), rel('examples/reference-platform/*.ts'), rel('bench/*.ts')];
-  if (options.target) include.push(path.relative(WORK, require.resolve(path.join(__dirname, options.target))));
-  const config = path.join(WORK, 'tsconfig.compiled.json');
-  fs.writeFileSync(config, JSON.stringify({
-    extends: rel('tsconfig.json'),
-    compilerOptions: {
-      rootDir: path.relative(WORK, ROOT),
-      outDir: 'js',
-      noEmit: false,
-      declaration: false,
-      inlineSourceMap: false,
-      inlineSources: false,
-      incremental: false,
-      noUnusedLocals: false,
-      noUnusedParameters: false,
-    },
-    include,
-  }, null, 2));
-  fs.rmSync(COMPILED, { recursive: true, force: true });
-  const t0 = performance.now();
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config], { cwd: ROOT, encoding: 'utf8' });
-  if (!fs.existsSync(path.join(COMPILED, 'bench', 'synth-child.js'))) {
-    throw new Error(`tsc emitted nothing (exit ${tsc.status}):\n${tsc.stdout}\n${tsc.stderr}`);
-  }
-  if (tsc.status !== 0) console.log(`  (tsc reported type errors, ignored here as ts-node transpile-only would: ${tsc.stdout.split('\n').length} lines)`);
-  return Math.round(performance.now() - t0);
-}
-
-/** A child that failed or ran out of time. */
-class ChildFailure extends Error {}
-
-function runChild(layer: Layer, size: string, run: number, options: Options): ChildResult & { processMs: number } {
-  const resultFile = path.join(WORK, `result-${layer}-${size}-${run}.json`);
-  fs.rmSync(resultFile, { force: true });
-  const req: ChildRequest = {
-    layer,
-    size,
-    outdir: path.join(WORK, `out-${layer}-${size}`),
-    resultFile,
-    target: options.target,
-    // Written by the aws child of this size, read by its k8s child (runs go aws first).
-    contractFile: path.join(WORK, `contract-${size}.json`),
-  };
-  const profile = options.cpuProf.includes(size) && run === 0;
-  const profDir = path.join(WORK, 'profiles');
-  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${layer}-${size}.cpuprofile`] : [];
-  const t0 = performance.now();
-  const script = options.compiled ? [path.join(COMPILED, 'bench', 'synth-child.js')] : ['-r', 'ts-node/register/transpile-only', CHILD];
-  const child = spawnSync(process.execPath, [...nodeArgs, ...script, JSON.stringify(req)], {
-    cwd: ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: options.timeoutS * 1000,
-    killSignal: 'SIGKILL',
-  });
-  const processMs = Math.round(performance.now() - t0);
-  if (child.error && (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
-    throw new ChildFailure(`did not finish within ${options.timeoutS} s (--timeout)`);
-  }
-  if (child.status !== 0 || !fs.existsSync(resultFile)) {
-    const tail = `${child.stdout ?? ''}\n${child.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
-    throw new ChildFailure(`failed (exit ${child.status}${child.signal ? `, ${child.signal}` : ''}):\n${tail}`);
-  }
-  return { ...JSON.parse(fs.readFileSync(resultFile, 'utf8')), processMs };
-}
-
-function measure(layer: Layer, size: string, options: Options): Measurement {
-  const all = Array.from({ length: options.runs }, (_, run) => runChild(layer, size, run, options));
-  const sorted = [...all].sort((a, b) => a.wallMs - b.wallMs);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)];
-  return { ...median, runs: all.length, wallMsAll: all.map((r) => r.wallMs) };
-}
-
-function growth(results: Measurement[], options: Options): Growth[] {
+function growth(results: Compiled[], options: Options): Growth[] {
   const out: Growth[] = [];
-  const numeric = options.sizes.filter((s) => s !== 'reference').sort((a, b) => Number(a) - Number(b));
+  const numeric = [...options.sizes].sort((a, b) => Number(a) - Number(b));
   for (const layer of options.layers) {
     for (let i = 1; i < numeric.length; i++) {
       const a = results.find((r) => r.layer === layer && r.size === numeric[i - 1]);
@@ -210,7 +277,6 @@ function growth(results: Measurement[], options: Options): Growth[] {
       if (!a || !b || Number(a.size) === 0) continue;
       const sizeRatio = Number(b.size) / Number(a.size);
       const wallRatio = b.wallMs / Math.max(1, a.wallMs);
-      const judged = b.wallMs >= BUDGETS.growthMinMs;
       out.push({
         layer,
         from: a.size,
@@ -218,7 +284,7 @@ function growth(results: Measurement[], options: Options): Growth[] {
         sizeRatio,
         wallRatio: Math.round(wallRatio * 100) / 100,
         cpuRatio: Math.round((b.cpuMs / Math.max(1, a.cpuMs)) * 100) / 100,
-        judged,
+        judged: b.wallMs >= BUDGETS.growthMinMs,
         linear: wallRatio <= sizeRatio * BUDGETS.growthTolerance,
       });
     }
@@ -226,22 +292,44 @@ function growth(results: Measurement[], options: Options): Growth[] {
   return out;
 }
 
-function checkBudgets(results: Measurement[], growths: Growth[]): string[] {
+interface Reference {
+  readonly asUsers: UserRun[];
+  readonly cliAlone: UserRun[];
+  readonly compiled: Compiled[];
+  readonly floor: Floor[];
+}
+
+function checkBudgets(ref: Reference, sized: Compiled[], growths: Growth[]): string[] {
   const failures: string[] = [];
-  const both = (size: string, label: string, budget: { wallMs: number; maxRssMB: number }) => {
-    const rs = results.filter((r) => r.size === size);
-    if (rs.length === 0) return;
-    const layers = rs.map((r) => r.layer).join('+');
+  for (const u of ref.asUsers) {
+    const c = ref.compiled.find((x) => x.layer === u.layer);
+    const cli = ref.cliAlone.find((x) => x.layer === u.layer);
+    if (c && cli && u.processMs - cli.processMs > BUDGETS.asUsersRunItVsCompiled * c.processMs) {
+      failures.push(`as users run it: ${u.command} took ${u.processMs} ms, ${u.processMs - cli.processMs} ms more than the CLI alone (${cli.processMs} ms), `
+        + `over ${BUDGETS.asUsersRunItVsCompiled}x the compiled ${u.layer} layer's ${c.processMs} ms`);
+    }
+  }
+  if (ref.compiled.length === 2 && ref.floor.length === 2) {
+    const compiled = ref.compiled.reduce((s, c) => s + c.processMs, 0);
+    const floor = ref.floor.reduce((s, f) => s + f.processMs, 0);
+    if (compiled > BUDGETS.compiledVsLoadFloor * floor) {
+      failures.push(`compiled: both layers took ${compiled} ms, over ${BUDGETS.compiledVsLoadFloor}x their load floor of ${floor} ms`);
+    }
+  }
+  for (const k of [...ref.asUsers.filter((u) => u.layer === 'k8s'), ...[...ref.compiled, ...sized].filter((c) => c.layer === 'k8s')]) {
+    if (k.cdktfModules > 0) failures.push(`the Kubernetes layer loaded ${k.cdktfModules} modules of cdktf or the AWS provider (${'command' in k ? k.command : `compiled, size ${k.size}`})`);
+  }
+  for (const u of ref.asUsers) if (u.librarySources > 0) failures.push(`${u.command} compiled ${u.librarySources} files of lib/ instead of loading build/`);
+  const both = (rs: Compiled[], label: string, budget: { wallMs: number; maxRssMB: number }) => {
+    if (rs.length < 2) return;
     const wall = rs.reduce((s, r) => s + r.wallMs, 0);
     if (wall > budget.wallMs) {
-      failures.push(`${label}: ${layers} took ${wall} ms (${rs.map((r) => `${r.layer} ${r.wallMs} ms`).join(', ')}), over the budget of ${budget.wallMs} ms`);
+      failures.push(`${label}: aws+k8s took ${wall} ms (${rs.map((r) => `${r.layer} ${r.wallMs} ms`).join(', ')}), over the budget of ${budget.wallMs} ms`);
     }
-    for (const r of rs) {
-      if (r.maxRssMB > budget.maxRssMB) failures.push(`${label}: the ${r.layer} layer peaked at ${r.maxRssMB} MB RSS, over the budget of ${budget.maxRssMB} MB`);
-    }
+    for (const r of rs) if (r.maxRssMB > budget.maxRssMB) failures.push(`${label}: the ${r.layer} layer peaked at ${r.maxRssMB} MB RSS, over the budget of ${budget.maxRssMB} MB`);
   };
-  both('reference', 'reference platform', BUDGETS.reference);
-  both('1000', '1000 served models', BUDGETS.thousandModels);
+  both(ref.compiled, 'reference platform', BUDGETS.reference);
+  both(sized.filter((r) => r.size === '1000'), '1000 served models', BUDGETS.thousandModels);
   for (const g of growths.filter((x) => x.judged && !x.linear)) {
     failures.push(`growth: ${g.layer} time grew ${g.wallRatio}x from ${g.from} to ${g.to} models (${g.sizeRatio}x), more than linear (limit ${g.sizeRatio * BUDGETS.growthTolerance}x)`);
   }
@@ -269,45 +357,117 @@ function machine() {
   };
 }
 
+function measureReference(options: Options, errors: string[]): Reference {
+  writeCliAlone();
+  const runs = {
+    asUsers: new Map<Layer, UserRun[]>(),
+    cliAlone: new Map<Layer, UserRun[]>(),
+    compiled: new Map<Layer, Compiled[]>(),
+    floor: new Map<Layer, Floor[]>(),
+  };
+  const attempt = <T>(label: string, map: Map<Layer, T[]>, layer: Layer, fn: () => T) => {
+    try {
+      map.set(layer, [...(map.get(layer) ?? []), fn()]);
+    } catch (e) {
+      if (!(e instanceof MeasurementFailure)) throw e;
+      errors.push(`${label} (${layer}): ${e.message.split('\n')[0]}`);
+      console.log(`  ${label} ${layer}: ${e.message}`);
+    }
+  };
+  // Interleaved, so that a busy moment of the machine weighs on every kind alike.
+  for (let run = 0; run < options.runs; run++) {
+    for (const layer of options.layers) {
+      process.stdout.write(`  reference ${layer}, run ${run + 1}/${options.runs}: `);
+      attempt('as users run it', runs.asUsers, layer, () => runAsUsers(layer, options));
+      attempt('the CLI alone', runs.cliAlone, layer, () => runAsUsers(layer, options, true));
+      attempt('compiled', runs.compiled, layer, () => runCompiled(layer, 'reference', run, options));
+      attempt('load floor', runs.floor, layer, () => runFloor(layer, options));
+      const last = <T extends ProcessMeasure>(m: Map<Layer, T[]>) => m.get(layer)?.[run]?.processMs ?? '-';
+      console.log(`npx ${CLI[layer]} synth ${last(runs.asUsers)} ms (the CLI alone ${last(runs.cliAlone)} ms), compiled ${last(runs.compiled)} ms, load floor ${last(runs.floor)} ms`);
+    }
+  }
+  const medians = <T extends ProcessMeasure>(m: Map<Layer, T[]>) => options.layers.filter((l) => m.has(l))
+    .map((l) => median(m.get(l)!, (x) => x.processMs));
+  return { asUsers: medians(runs.asUsers), cliAlone: medians(runs.cliAlone), compiled: medians(runs.compiled), floor: medians(runs.floor) };
+}
+
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
   fs.mkdirSync(WORK, { recursive: true });
   const host = machine();
   console.log(`synth benchmark: ${host.nproc} CPUs (${host.cpuModel}), ${host.totalMemGB} GB, node ${host.node}, commit ${host.commit}, load ${host.loadAverage.join(' ')}`);
-  const mode = options.compiled ? 'compiled' : 'ts-node';
-  if (options.compiled) console.log(`  compiled with tsc in ${compile(options)} ms; children run on plain node`);
-  else console.log('  children run with ts-node (transpile-only)');
+  const compiled = ensureBuild(ROOT);
+  if (compiled) console.log(`  compiled the library into build/ first (${compiled})`);
+  console.log(`  transpiled the children and the reference platform in ${transpile()} ms; the library is build/`);
 
-  const results: Measurement[] = [];
   const errors: string[] = [];
+  const ref = measureReference(options, errors);
+  const sized: Compiled[] = [];
   for (const size of options.sizes) {
     for (const layer of options.layers) {
       process.stdout.write(`  ${layer} ${size} ... `);
       try {
-        const m = measure(layer, size, options);
-        results.push(m);
+        const all = Array.from({ length: options.sizeRuns }, (_, run) => runCompiled(layer, size, run, options));
+        const m = median(all, (r) => r.wallMs);
+        sized.push(m);
         console.log(`${m.wallMs} ms, ${m.maxRssMB} MB`);
       } catch (e) {
-        if (!(e instanceof ChildFailure)) throw e;
+        if (!(e instanceof MeasurementFailure)) throw e;
         console.log(e.message);
         errors.push(`${layer} layer, size ${size}: ${e.message.split('\n')[0]}`);
       }
     }
   }
-  const growths = growth(results, options);
-  // A child that failed or timed out misses its budgets whatever --no-budgets says.
-  const failures = [...errors, ...(options.budgets ? checkBudgets(results, growths) : [])];
+  const growths = growth(sized, options);
+  // A measurement that failed misses its budgets whatever --no-budgets says.
+  const failures = [...errors, ...(options.budgets ? checkBudgets(ref, sized, growths) : [])];
   const profiles: ProfileSummary[] = options.cpuProf.flatMap((size) => options.layers.map((layer) => path.join(WORK, 'profiles', `${layer}-${size}.cpuprofile`)))
     .filter((f) => fs.existsSync(f))
     .map((f) => summariseCpuProfile(f, ROOT));
 
   console.log('');
-  console.log(table([
-    ['size', 'layer', 'models', 'teams', 'pools', 'objects', 'out MB', 'wall ms', 'build ms', 'synth ms', 'cpu ms', 'peak RSS MB', 'RSS after load MB', 'load ms', 'process ms'],
-    ...results.map((r) => [r.size, r.layer, String(r.models), String(r.teams), String(r.gpuPools), String(r.outputObjects), r.outputMB.toFixed(2),
-      String(r.wallMs), String(r.buildMs), String(r.synthMs), String(r.cpuMs), String(r.maxRssMB), String(r.loadRssMB), String(r.loadMs),
-      String(r.processMs)]),
-  ]));
+  console.log(`The reference platform (median of ${options.runs} runs; process wall time, start-up and loading included; CPU of all node processes)`);
+  const rows: string[][] = [['layer', 'how', 'process ms', 'cpu ms', 'peak RSS MB', 'what']];
+  for (const layer of options.layers) {
+    const u = ref.asUsers.find((x) => x.layer === layer);
+    const cli = ref.cliAlone.find((x) => x.layer === layer);
+    const c = ref.compiled.find((x) => x.layer === layer);
+    const f = ref.floor.find((x) => x.layer === layer);
+    if (u) {
+      rows.push([layer, 'as users run it', String(u.processMs), String(u.cpuMs), `${u.appMaxRssMB} (all ${u.treeMaxRssMB})`,
+        `${u.command}: ${u.nodeProcesses} node processes; the app ${u.appMs} ms, ${u.appCpuMs} ms CPU, on build/${u.librarySources > 0 ? ` and ${u.librarySources} files of lib/` : ''}`
+        + `${u.cdktfModules > 0 && layer === 'k8s' ? `, ${u.cdktfModules} cdktf modules` : ''}`]);
+    }
+    if (cli) rows.push([layer, 'the CLI alone', String(cli.processMs), String(cli.cpuMs), `(all ${cli.treeMaxRssMB})`, `${cli.command}: npx and the CLI's own start-up and checks`]);
+    if (c) {
+      rows.push([layer, 'compiled', String(c.processMs), String(c.processCpuMs), String(c.maxRssMB),
+        `node, build/: load ${c.loadMs} + build ${c.buildMs} + synth ${c.synthMs} ms, ${c.outputObjects} ${layer === 'aws' ? 'resources' : 'objects'}, ${c.cdktfModules} cdktf modules`]);
+    }
+    if (f) rows.push([layer, 'load floor', String(f.processMs), String(f.processCpuMs), String(f.maxRssMB), `node: requires ${f.modules.length > 3 ? `${f.modules[0]} + ${f.modules.length - 1} provider resources` : f.modules.join(' + ')}`]);
+  }
+  console.log(table(rows));
+  const sum = (xs: ProcessMeasure[]) => xs.reduce((s2, v) => s2 + v.processMs, 0);
+  for (const u of ref.asUsers) {
+    const c = ref.compiled.find((x) => x.layer === u.layer);
+    const cli = ref.cliAlone.find((x) => x.layer === u.layer);
+    if (!c || !cli) continue;
+    console.log(`${u.layer}: as users run it ${(u.processMs / c.processMs).toFixed(2)}x the compiled process; less the CLI alone ${((u.processMs - cli.processMs) / c.processMs).toFixed(2)}x `
+      + `(budget ${BUDGETS.asUsersRunItVsCompiled}x); the app's own process ${(u.appMs / c.processMs).toFixed(2)}x`);
+  }
+  if (ref.compiled.length === 2 && ref.floor.length === 2) {
+    console.log(`compiled, both layers: ${(sum(ref.compiled) / Math.max(1, sum(ref.floor))).toFixed(2)}x their load floor (budget ${BUDGETS.compiledVsLoadFloor}x)`);
+  }
+
+  if (sized.length > 0) {
+    console.log('');
+    console.log(`Generated platforms, compiled (median of ${options.sizeRuns} run${options.sizeRuns > 1 ? 's' : ''}; wall = build + synth to disk, module loading apart)`);
+    console.log(table([
+      ['size', 'layer', 'models', 'teams', 'pools', 'objects', 'out MB', 'wall ms', 'build ms', 'synth ms', 'cpu ms', 'peak RSS MB', 'load ms', 'process ms'],
+      ...[...ref.compiled, ...sized].map((r) => [r.size, r.layer, String(r.models), String(r.teams), String(r.gpuPools), String(r.outputObjects),
+        r.outputMB.toFixed(2), String(r.wallMs), String(r.buildMs), String(r.synthMs), String(r.cpuMs), String(r.maxRssMB), String(r.loadMs),
+        String(r.processMs)]),
+    ]));
+  }
   if (growths.length > 0) {
     console.log('');
     console.log(table([
@@ -321,12 +481,12 @@ function main(): void {
     console.log(formatProfileSummary(p).join('\n'));
   }
 
-  const report = { machine: host, mode, options, budgets: BUDGETS, results, growth: growths, failures, profiles };
+  const report = { machine: host, options, budgets: BUDGETS, reference: ref, sized, growth: growths, failures, profiles };
   fs.writeFileSync(RESULTS, JSON.stringify(report, null, 2) + '\n');
   console.log('');
-  console.log(`wall/cpu: build + synth to disk (module loading apart: "load ms"); peak RSS: the whole child process. JSON: ${path.relative(ROOT, RESULTS)}`);
+  console.log(`JSON: ${path.relative(ROOT, RESULTS)}`);
   if (failures.length > 0) {
-    console.log(`\n${failures.length} budget(s) missed${options.budgets ? '' : ' (children that failed; other budgets not checked: --no-budgets)'}:`);
+    console.log(`\n${failures.length} budget(s) missed${options.budgets ? '' : ' (measurements that failed; other budgets not checked: --no-budgets)'}:`);
     for (const f of failures) console.log(`  - ${f}`);
     process.exitCode = 1;
   } else {

@@ -1,13 +1,15 @@
 /**
  * One measurement of the synth benchmark, in a process of its own (started by
- * synth-bench.ts): builds one layer of one platform and synthesizes it to disk, and writes
- * what it measured as JSON to the file named by its argument.
+ * synth-bench.ts, which transpiles this file to .tmp/bench/js first): loads the compiled
+ * library by its package name (build/), builds one layer of one platform, synthesizes it to
+ * disk, and writes what it measured as JSON to the file its request names.
  *
- *   node -r ts-node/register/transpile-only bench/synth-child.ts '{"layer":"aws","size":"100","outdir":"...","resultFile":"..."}'
+ *   node .tmp/bench/js/bench/synth-child.js '{"layer":"k8s","size":"100","outdir":"...","resultFile":"..."}'
  *
- * Timed: from just before the construct tree is built (spec validation included) to after
- * synthesis to disk. Module loading is reported apart (`loadMs`). For the k8s layer, the AWS
- * stack is built in memory first (not synthesized, not timed) for its preview contract.
+ * Timed: from just before the construct tree is built (the Kubernetes layer's contract preview
+ * and spec validation included) to after synthesis to disk. Module loading is reported apart.
+ * The Kubernetes layer takes its contract as the examples do, from the spec (core): it loads
+ * neither cdktf nor the provider, which the result reports from require.cache.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,14 +25,6 @@ export interface ChildRequest {
   readonly outdir: string;
   /** Where to write the {@link ChildResult}. */
   readonly resultFile: string;
-  /** Module exporting buildReferenceAws / buildReferenceK8s (relative to bench/). */
-  readonly target?: string;
-  /**
-   * The platform contract as JSON: the aws child writes it (after measuring), the k8s child
-   * of the same size reads it, as a user synthesizes the Kubernetes layer from the AWS
-   * layer's `terraform output`. Without it the k8s child builds the AWS stack itself (untimed).
-   */
-  readonly contractFile?: string;
 }
 
 /** What one child measured. */
@@ -41,12 +35,10 @@ export interface ChildResult {
   readonly models: number;
   readonly teams: number;
   readonly gpuPools: number;
-  /** Node start-up and ts-node registration, up to the first line of this script (ms). */
+  /** Node start-up, up to the first line of this script (ms). */
   readonly bootMs: number;
-  /** Loading the modules (library, cdktf, provider bindings, cdk8s) (ms). */
+  /** Loading the modules (the library's entry point and its CDK) (ms). */
   readonly loadMs: number;
-  /** Untimed set-up (k8s layer: building the AWS stack for its contract) (ms). */
-  readonly setupMs: number;
   /** Building the construct tree (ms). */
   readonly buildMs: number;
   /** Synthesizing it to disk (ms). */
@@ -55,6 +47,8 @@ export interface ChildResult {
   readonly wallMs: number;
   /** User + system CPU time of the timed part (ms). */
   readonly cpuMs: number;
+  /** User + system CPU time of the whole process, start-up and loading included (ms). */
+  readonly processCpuMs: number;
   /** Resident set size once the modules are loaded (MB). */
   readonly loadRssMB: number;
   /** Peak resident set size of the process, start-up and loading included (MB). */
@@ -65,12 +59,12 @@ export interface ChildResult {
   readonly outputObjects: number;
   readonly outputFiles: number;
   readonly outputMB: number;
-}
-
-/** What the benchmarked module exports (examples/reference-platform/main.ts). */
-interface ReferenceBuilders {
-  buildReferenceAws(app: import('cdktf').App, spec?: import('../lib/core').PlatformSpec): import('../lib/aws').CnaiAwsStack;
-  buildReferenceK8s(app: import('cdk8s').App, contract: import('../lib/core').PlatformContract, spec?: import('../lib/core').PlatformSpec): unknown;
+  /* the process loaded. */
+  readonly cdktfModules: number;
+  /** Modules of cdk8s and cdk8s-plus-27 the process loaded. */
+  readonly cdk8sModules: number;
+  /** TypeScript sources of the library the process loaded (0: it ran the compiled build/). */
+  readonly librarySources: number;
 }
 
 const bootMs = performance.now();
@@ -82,47 +76,32 @@ function main(): void {
   fs.mkdirSync(req.outdir, { recursive: true });
 
   const l0 = performance.now();
-  // Each layer loads only its own CDK, as its users' apps do.
+  // Each layer loads only its own entry point and CDK, as its users' apps do.
   /* eslint-disable @typescript-eslint/no-require-imports */
+  const core: typeof import('cnai-constructs') = require('cnai-constructs');
   const { benchSpec }: typeof import('./spec-generator') = require('./spec-generator');
   const { REFERENCE_SPEC }: typeof import('../examples/reference-platform/spec') = require('../examples/reference-platform/spec');
-  const haveContract = req.layer === 'k8s' && req.contractFile !== undefined && fs.existsSync(req.contractFile);
-  const cdktf: typeof import('cdktf') | undefined = req.layer === 'aws' || !haveContract ? require('cdktf') : undefined;
-  const aws: typeof import('../lib/aws') | undefined = cdktf ? require('../lib/aws') : undefined;
-  const cdk8s: typeof import('cdk8s') | undefined = req.layer === 'k8s' ? require('cdk8s') : undefined;
-  const target: Partial<ReferenceBuilders> = req.target
-    ? require(req.target)
-    : { ...(cdktf ? require('../examples/reference-platform/aws-layer') : {}), ...(cdk8s ? require('../examples/reference-platform/k8s-layer') : {}) };
+  const awsLayer: typeof import('../examples/reference-platform/aws-layer') | undefined = req.layer === 'aws' ? require('../examples/reference-platform/aws-layer') : undefined;
+  const k8sLayer: typeof import('../examples/reference-platform/k8s-layer') | undefined = req.layer === 'k8s' ? require('../examples/reference-platform/k8s-layer') : undefined;
+  const cdktf: typeof import('cdktf') | undefined = awsLayer ? require('cdktf') : undefined;
+  const cdk8s: typeof import('cdk8s') | undefined = k8sLayer ? require('cdk8s') : undefined;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const loadMs = performance.now() - l0;
   const loadRssMB = process.memoryUsage().rss / MB;
 
   const spec = req.size === 'reference' ? REFERENCE_SPEC : benchSpec(Number(req.size));
 
-  let setupMs = 0;
-  let contract: import('../lib/core').PlatformContract | undefined;
-  if (req.layer === 'k8s') {
-    const s0 = performance.now();
-    if (haveContract) {
-      contract = JSON.parse(fs.readFileSync(req.contractFile!, 'utf8'));
-    } else {
-      const awsApp = new cdktf!.App({ outdir: path.join(req.outdir, 'unused-aws') });
-      contract = aws!.previewContract(target.buildReferenceAws!(awsApp, spec));
-    }
-    setupMs = performance.now() - s0;
-  }
-
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let synth: () => void;
-  let stack: import('../lib/aws').CnaiAwsStack | undefined;
-  if (req.layer === 'aws') {
+  if (awsLayer) {
     const app = new cdktf!.App({ outdir: req.outdir });
-    stack = target.buildReferenceAws!(app, spec);
+    awsLayer.buildReferenceAws(app, spec);
     synth = () => app.synth();
   } else {
+    // As the reference platform's k8s.ts: the preview contract, derived from the spec.
     const app = new cdk8s!.App({ outdir: req.outdir });
-    target.buildReferenceK8s!(app, contract!, spec);
+    k8sLayer!.buildReferenceK8s(app, core.ContractPreview.fromSpec(spec), spec);
     synth = () => app.synth();
   }
   const t1 = performance.now();
@@ -130,7 +109,9 @@ function main(): void {
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
 
-  const files = listFiles(req.outdir).filter((f) => !f.includes(`${path.sep}unused-aws`));
+  const loaded = Object.keys(require.cache);
+  const root = path.resolve(__dirname, '..', '..', '..', '..');
+  const files = listFiles(req.outdir);
   const result: ChildResult = {
     layer: req.layer,
     size: req.size,
@@ -139,21 +120,23 @@ function main(): void {
     gpuPools: spec.gpuPools.length,
     bootMs: round(bootMs),
     loadMs: round(loadMs),
-    setupMs: round(setupMs),
     buildMs: round(t1 - t0),
     synthMs: round(t2 - t1),
     wallMs: round(t2 - t0),
     cpuMs: round((cpu.user + cpu.system) / 1000),
+    processCpuMs: 0,
     loadRssMB: round(loadRssMB),
     maxRssMB: round(process.resourceUsage().maxRSS / 1024),
     heapUsedMB: round(process.memoryUsage().heapUsed / MB),
     outputObjects: req.layer === 'aws' ? countResources(files) : countObjects(files),
     outputFiles: files.length,
     outputMB: round(files.reduce((s, f) => s + fs.statSync(f).size, 0) / MB, 2),
+    cdktfModules: loaded.filter((f) => /[\\/]node_modules[\\/](cdktf|@cdktf)[\\/]/.test(f)).length,
+    cdk8sModules: loaded.filter((f) => /[\\/]node_modules[\\/](cdk8s|cdk8s-plus-27)[\\/]/.test(f)).length,
+    librarySources: loaded.filter((f) => f.startsWith(path.join(root, 'lib') + path.sep)).length,
   };
-  fs.writeFileSync(req.resultFile, JSON.stringify(result));
-  // After measuring: the contract for the k8s child of the same size.
-  if (stack && req.contractFile) fs.writeFileSync(req.contractFile, JSON.stringify(aws!.previewContract(stack)));
+  const all = process.cpuUsage();
+  fs.writeFileSync(req.resultFile, JSON.stringify({ ...result, processCpuMs: round((all.user + all.system) / 1000) }));
 }
 
 function round(n: number, digits = 0): number {

@@ -3,14 +3,14 @@
  * GPU pools (L40S for inference, H100 with EFA for training), model store, workload
  * identities and PostgreSQL.
  *
- *   cd examples/aws-platform && npx cdktf synth    (or: npx ts-node main.ts)
+ *   cd examples/aws-platform && npx cdktf synth    (or: node -r ts-node/register/transpile-only main.ts)
  *   cd cdktf.out/stacks/cnai-aws-platform && terraform init && terraform plan
  *
  * Replace the account id, AZs and admin role with yours before `terraform apply`.
  */
 import { App } from 'cdktf';
-import { CapacityType, CnaiAwsStack, InterfaceEndpointService, StoreBucket } from '../../lib/aws';
-import { GpuInstanceType } from '../../lib/core/accelerators';
+import { GpuInstanceType } from 'cnai-constructs';
+import { CapacityType, CnaiAwsStack, InterfaceEndpointService, StoreBucket } from 'cnai-constructs/aws';
 
 /** Builds the example stack in `app`; the test of this example calls it too. */
 export function buildAwsPlatform(app: App): CnaiAwsStack {

@@ -5,9 +5,9 @@
  *   npx cdktf synth      # cdktf.out/stacks/cnai-fine-tune/cdk.tf.json
  */
 import { App } from 'cdktf';
+import { PlatformSpec, TRAINING } from 'cnai-constructs';
+import { CnaiAwsStack } from 'cnai-constructs/aws';
 import { BASE_MODEL_PREFIX, FINE_TUNE_SPEC, TEAM } from './spec';
-import { CnaiAwsStack } from '../../lib/aws';
-import { PlatformSpec, TRAINING } from '../../lib/core';
 
 /** Name of the AWS stack (its folder under cdktf.out/stacks). */
 export const STACK_NAME = 'cnai-fine-tune';

@@ -21,15 +21,13 @@
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0004-serving.k8s.yaml
  */
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
-import { buildFineTuneAws } from './aws';
-import { A10G_POOL, BASE_MODEL_PREFIX, SERVED_MODEL, SFT_JOB, TEAM } from './spec';
-import { core } from '../../lib';
-import { appliedOrPreviewContract } from '../../lib/aws';
+import { core } from 'cnai-constructs';
 import {
   AwsSecretsManagerStore, CnaiKubernetesPlatform, DataPreparationJob, DatasetSource, HyperparameterSearch, KubeflowTraining, LlmService,
   ModelRegistry, ModelSource, ModelStoreReference, Notebook, NodePoolReference, ObjectiveDirection, SearchAlgorithm, SearchParameter,
   TrainingJob, TrainingRuntime,
-} from '../../lib/k8s';
+} from 'cnai-constructs/k8s';
+import { A10G_POOL, BASE_MODEL_PREFIX, FINE_TUNE_SPEC, SERVED_MODEL, SFT_JOB, TEAM } from './spec';
 
 const { ModelPresets } = core;
 
@@ -43,11 +41,11 @@ export const PREP_IMAGE = '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-dev
 /**
  * The contract of the AWS layer (aws.ts): the applied one when `platform-contract.json`
  * exists next to this file (`terraform output -json platform_contract > platform-contract.json`),
- * else the preview of the stack built from spec.ts (real names, labels, taints and
- * identities; the database endpoint marked as pending apply).
+ * else the preview of the AWS layer of spec.ts (real names, labels, taints and identities;
+ * the database endpoint marked as pending apply), derived without the AWS layer.
  */
 export function fineTuneContract(dir: string = __dirname): core.PlatformContract {
-  return appliedOrPreviewContract(dir, (app) => buildFineTuneAws(app));
+  return core.ContractPreview.appliedOrPreview(dir, FINE_TUNE_SPEC);
 }
 
 /** Builds the example app (also used by the tests). */

@@ -10,7 +10,7 @@
  */
 import {
   GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, trainingOutputPrefix,
-} from '../../lib/core';
+} from 'cnai-constructs';
 
 /** The team that fine-tunes and serves the model. */
 export const TEAM = 'team-ml';

@@ -3,32 +3,28 @@
  * support, two GPU pools (a managed node group from the platform contract and a Karpenter
  * NodePool, with the Karpenter controller), Kueue queues for two teams and their namespaces.
  *
- * The contract comes from the AWS layer's code: the stack `CnaiAwsStack.fromSpec` builds
- * from spec.ts (see exampleContract), so pool labels, taints and role names are the real ones.
+ * The contract is the one of the AWS layer `CnaiAwsStack.fromSpec` builds from spec.ts (aws.ts;
+ * see exampleContract), so pool labels, taints and role names are the real ones.
  *
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml, 0001-node-pools.k8s.yaml, 0002-platform.k8s.yaml
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
-import { A10G_POOL, A10G_TIME_SLICES, K8S_PLATFORM_SPEC } from './spec';
-import { core } from '../../lib';
-import { CnaiAwsStack, appliedOrPreviewContract } from '../../lib/aws';
+import { core } from 'cnai-constructs';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue,
-} from '../../lib/k8s';
-
-/** Name of the AWS stack the contract comes from. */
-export const STACK_NAME = 'cnai-k8s-platform';
+} from 'cnai-constructs/k8s';
+import { A10G_POOL, A10G_TIME_SLICES, K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from './spec';
 
 /**
  * The contract of the AWS layer: the applied one when `platform-contract.json` exists next
  * to this file (`terraform output -json platform_contract > platform-contract.json`), else
- * the preview of the stack built from spec.ts (real names, labels, taints and identities;
- * the values known only after apply marked as pending).
+ * the preview of the AWS layer of spec.ts (real names, labels, taints and identities; the
+ * values known only after apply marked as pending), derived without the AWS layer.
  */
 export function exampleContract(dir: string = __dirname): core.PlatformContract {
   // Karpenter launches the L40S nodes (the GpuNodePool below): the AWS layer prepares it.
-  return appliedOrPreviewContract(dir, (app) => CnaiAwsStack.fromSpec(app, STACK_NAME, K8S_PLATFORM_SPEC, { karpenter: true }));
+  return core.ContractPreview.appliedOrPreview(dir, K8S_PLATFORM_SPEC, K8S_PLATFORM_AWS);
 }
 
 /** Builds the example app (also used by the tests). */

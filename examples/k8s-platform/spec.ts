@@ -9,12 +9,17 @@
  * registry default (MLflow) also gives the stack its PostgreSQL database and registry
  * identity, which this example's Kubernetes side does not use.
  */
-import { GpuInstanceType, PlatformSpec } from '../../lib/core';
+import { ContractPreviewOptions, GpuInstanceType, PlatformSpec } from 'cnai-constructs';
 
 /** The managed node group of notebooks and small models. */
 export const A10G_POOL = 'gpu-a10g';
 /** Pods sharing one A10G (GPU time-slicing). */
 export const A10G_TIME_SLICES = 4;
+/**
+ * What the AWS layer builds beyond the spec (`CnaiAwsStack.fromSpec(app, id, spec, { karpenter })`),
+ * so that the Kubernetes layer's contract preview (main.ts) has it too: self-managed Karpenter.
+ */
+export const K8S_PLATFORM_AWS: ContractPreviewOptions = { karpenter: {} };
 
 export const K8S_PLATFORM_SPEC: PlatformSpec = {
   name: 'cnai',

@@ -8,48 +8,32 @@
  *   (Standard mode, Hugging Face runtime with the vLLM engine) on the A10G managed node group.
  * - The team's `rag-api` pods may call both; a ConfigMap carries their client settings.
  *
- * The contract comes from the AWS layer's code: the stack `CnaiAwsStack.fromSpec` builds from
- * spec.ts, plus the chat server's identity (see buildLlmServingAws and exampleContract).
+ * The contract is the one of the AWS layer (aws.ts): the stack `CnaiAwsStack.fromSpec` builds
+ * from spec.ts, plus the chat server's identity (see buildLlmServingAws and exampleContract).
  *
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0003-serving.k8s.yaml
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { App as CdktfApp } from 'cdktf';
-import { A10G_POOL, CHAT_MODEL_PREFIX, CHAT_SERVICE_ACCOUNT, LLM_SERVING_SPEC, TEAM } from './spec';
-import { core } from '../../lib';
-import { CnaiAwsStack, appliedOrPreviewContract, StoreBucket } from '../../lib/aws';
+import { core } from 'cnai-constructs';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelSource, NodePoolReference,
   OperatorCatalogue, ServingBackend,
-} from '../../lib/k8s';
+} from 'cnai-constructs/k8s';
+import { A10G_POOL, CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
 
 const { GpuInstanceType, ModelPresets } = core;
 
 export { TEAM } from './spec';
 
-/** Name of the AWS stack the contract comes from. */
-export const STACK_NAME = 'cnai-llm-serving';
-
-/**
- * The AWS layer of the example in `app`: the stack of spec.ts with Karpenter prepared (the
- * L40S pool), plus the chat server's identity, allowed to read only its model's prefix.
- */
-export function buildLlmServingAws(app: CdktfApp): CnaiAwsStack {
-  const stack = CnaiAwsStack.fromSpec(app, STACK_NAME, LLM_SERVING_SPEC, { karpenter: true });
-  const chat = stack.addWorkloadIdentity('serve-chat', { namespace: TEAM, serviceAccount: CHAT_SERVICE_ACCOUNT, purpose: 'serve-chat' });
-  stack.modelStore.grantRead(chat, { bucket: StoreBucket.MODELS, prefix: CHAT_MODEL_PREFIX });
-  return stack;
-}
-
 /**
  * The contract of the AWS layer: the applied one when `platform-contract.json` exists next
  * to this file (`terraform output -json platform_contract > platform-contract.json`), else
  * the preview of buildLlmServingAws's stack (real names, labels, taints and identities; the
- * values known only after apply marked as pending).
+ * values known only after apply marked as pending), derived without the AWS layer.
  */
 export function exampleContract(dir: string = __dirname): core.PlatformContract {
-  return appliedOrPreviewContract(dir, (app) => buildLlmServingAws(app));
+  return core.ContractPreview.appliedOrPreview(dir, LLM_SERVING_SPEC, LLM_SERVING_AWS);
 }
 
 /** Builds the example app (also used by the tests). */

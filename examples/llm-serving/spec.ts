@@ -11,7 +11,7 @@
  * with a read grant on its weights' prefix. The spec's model registry default (MLflow) also
  * gives the stack PostgreSQL and a registry identity, which this example does not use.
  */
-import { GpuInstanceType, PlatformSpec } from '../../lib/core';
+import { ContractPreviewOptions, GpuInstanceType, PlatformSpec, WorkloadIdentityPreviewOptions } from 'cnai-constructs';
 
 /** The team that runs the services. */
 export const TEAM = 'team-language';
@@ -21,6 +21,13 @@ export const A10G_POOL = 'gpu-a10g';
 export const CHAT_SERVICE_ACCOUNT = 'chat';
 /** Key prefix of the chat model's weights in the models bucket. */
 export const CHAT_MODEL_PREFIX = 'llama-3.1-8b-instruct/';
+/** The chat server's identity, which aws.ts adds to the spec's (it reads its model's prefix). */
+export const CHAT_IDENTITY: WorkloadIdentityPreviewOptions = { namespace: TEAM, serviceAccount: CHAT_SERVICE_ACCOUNT, purpose: 'serve-chat' };
+/**
+ * What aws.ts builds beyond the spec, so that the Kubernetes layer's contract preview (main.ts)
+ * has it too: Karpenter prepared (the chat model's L40S pool) and the chat server's identity.
+ */
+export const LLM_SERVING_AWS: ContractPreviewOptions = { karpenter: {}, workloadIdentities: [CHAT_IDENTITY] };
 
 export const LLM_SERVING_SPEC: PlatformSpec = {
   name: 'cnai',

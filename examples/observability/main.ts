@@ -14,58 +14,36 @@
  *   the collector to S3; every 6 hours a job compares the last 24 hours of embeddings with
  *   the same hours a week before (mean cosine distance) and alerts above 0.05.
  *
- * The contract comes from the AWS layer's code: the stack `CnaiAwsStack.fromSpec` builds from
- * spec.ts, with the collector's extra grants (see buildObservabilityAws and exampleContract).
+ * The contract is the one of the AWS layer (aws.ts): the stack `CnaiAwsStack.fromSpec` builds
+ * from spec.ts, with the collector's extra grants (see buildObservabilityAws and exampleContract).
  *
  *   npx cdk8s synth      # dist/0000-platform-operators.k8s.yaml ... 0003-observability.k8s.yaml
  */
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { App as CdktfApp } from 'cdktf';
-import { A10G_POOL, AMP_WORKSPACE_ID, CHAT_MODEL, OBSERVABILITY_SPEC, PAYLOAD_PREFIX, TEAM } from './spec';
-import { core } from '../../lib';
-import { CnaiAwsStack, appliedOrPreviewContract, StoreBucket } from '../../lib/aws';
+import { core } from 'cnai-constructs';
 import {
   CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource,
   NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, ServingBackend, TelemetryCollector,
   restrictedContainerSecurityContext, restrictedPodSecurityContext,
-} from '../../lib/k8s';
+} from 'cnai-constructs/k8s';
+import { A10G_POOL, AMP_WORKSPACE_ID, CHAT_MODEL, OBSERVABILITY_SPEC, TEAM } from './spec';
 
 const { ModelPresets, OBSERVABILITY, servedModelPrefix } = core;
 
 export { TEAM } from './spec';
 /** Namespace of the collector. */
 export const OBSERVABILITY_NAMESPACE = OBSERVABILITY.namespace;
-/** Name of the AWS stack the contract comes from. */
-export const STACK_NAME = 'cnai-observability';
-
-/**
- * The AWS layer of the example in `app`: the stack of spec.ts, with the collector's identity
- * also allowed to write (and its drift jobs to read) the team's payload logs and to write
- * metrics to the AMP workspace.
- */
-export function buildObservabilityAws(app: CdktfApp): CnaiAwsStack {
-  const stack = CnaiAwsStack.fromSpec(app, STACK_NAME, OBSERVABILITY_SPEC);
-  const collector = stack.cluster.workloadIdentities
-    .find((w) => w.namespace === OBSERVABILITY.namespace && w.serviceAccount === OBSERVABILITY.collectorServiceAccount)!;
-  stack.modelStore.grantReadWrite(collector, { bucket: StoreBucket.DATASETS, prefix: PAYLOAD_PREFIX });
-  const naming = stack.naming;
-  collector.addToPolicy({
-    sid: 'AmpRemoteWrite',
-    actions: ['aps:RemoteWrite'],
-    resources: [`arn:aws:aps:${naming.region}:${naming.accountId}:workspace/${AMP_WORKSPACE_ID}`],
-  });
-  return stack;
-}
 
 /**
  * The contract of the AWS layer: the applied one when `platform-contract.json` exists next
  * to this file (`terraform output -json platform_contract > platform-contract.json`), else
  * the preview of buildObservabilityAws's stack (real names, labels, taints and identities;
- * the values known only after apply marked as pending).
+ * the values known only after apply marked as pending), derived without the AWS layer (its
+ * extra grants do not change the contract).
  */
 export function exampleContract(dir: string = __dirname): core.PlatformContract {
-  return appliedOrPreviewContract(dir, (app) => buildObservabilityAws(app));
+  return core.ContractPreview.appliedOrPreview(dir, OBSERVABILITY_SPEC);
 }
 
 /** Builds the example app (also used by the tests). */

@@ -11,7 +11,7 @@
  * spec's model registry default (MLflow) also gives the stack PostgreSQL and a registry
  * identity, which this example does not use.
  */
-import { GpuInstanceType, ModelPresets, PlatformSpec, ServedModelSpec } from '../../lib/core';
+import { GpuInstanceType, ModelPresets, PlatformSpec, ServedModelSpec } from 'cnai-constructs';
 
 /** The team that runs the services. */
 export const TEAM = 'team-language';

@@ -22,14 +22,12 @@
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { buildRagAws } from './aws';
-import { A10G_POOL, TEAM, VECTOR_DB } from './spec';
-import { core } from '../../lib';
-import { appliedOrPreviewContract } from '../../lib/aws';
+import { core } from 'cnai-constructs';
 import {
   AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource,
   NodePoolReference, OperatorCatalogue, RegistryAccess, VectorDatabase, VectorDistance, VectorEngine,
-} from '../../lib/k8s';
+} from 'cnai-constructs/k8s';
+import { A10G_POOL, RAG_AWS, RAG_SPEC, TEAM, VECTOR_DB } from './spec';
 
 const { GpuInstanceType, ModelPresets } = core;
 
@@ -38,11 +36,11 @@ export { TEAM, VECTOR_DB } from './spec';
 /**
  * The contract of the AWS layer (aws.ts): the applied one when `platform-contract.json`
  * exists next to this file (`terraform output -json platform_contract > platform-contract.json`),
- * else the preview of the stack built from spec.ts (real names, labels, taints and
- * identities; the database endpoint marked as pending apply).
+ * else the preview of what aws.ts builds from spec.ts (real names, labels, taints and
+ * identities; the database endpoint marked as pending apply), derived without the AWS layer.
  */
 export function ragContract(dir: string = __dirname): core.PlatformContract {
-  return appliedOrPreviewContract(dir, (app) => buildRagAws(app));
+  return core.ContractPreview.appliedOrPreview(dir, RAG_SPEC, RAG_AWS);
 }
 
 /** Builds the example app (also used by the tests and the root synth script). */

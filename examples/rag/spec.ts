@@ -9,7 +9,7 @@
  * version from MLflow's artifact prefix) is not a served model of the spec: it runs on an
  * in-cluster Karpenter pool, so `aws.ts` adds it with a registry read grant.
  */
-import { GpuInstanceType, ModelRegistryKind, PlatformSpec, VectorEngine } from '../../lib/core';
+import { ContractPreviewOptions, GpuInstanceType, ModelRegistryKind, PlatformSpec, VectorEngine, WorkloadIdentityPreviewOptions } from 'cnai-constructs';
 
 /** The team that runs the RAG application. */
 export const TEAM = 'team-language';
@@ -17,6 +17,15 @@ export const TEAM = 'team-language';
 export const VECTOR_DB = 'knowledge';
 /** The managed node group of the embedding model. */
 export const A10G_POOL = 'gpu-a10g';
+/** Service account of the chat server (the LlmService `chat`). */
+export const CHAT_SERVICE_ACCOUNT = 'chat';
+/** The chat server's identity, which aws.ts adds to the spec's (it reads registered model versions). */
+export const CHAT_IDENTITY: WorkloadIdentityPreviewOptions = { namespace: TEAM, serviceAccount: CHAT_SERVICE_ACCOUNT, purpose: 'chat-registry-read' };
+/**
+ * What aws.ts builds beyond the spec, so that the Kubernetes layer's contract preview (main.ts)
+ * has it too: Karpenter prepared (the chat model's L40S pool) and the chat server's identity.
+ */
+export const RAG_AWS: ContractPreviewOptions = { karpenter: {}, workloadIdentities: [CHAT_IDENTITY] };
 
 export const RAG_SPEC: PlatformSpec = {
   name: 'cnai',

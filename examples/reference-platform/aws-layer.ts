@@ -1,8 +1,8 @@
 /** The AWS layer of the reference platform (imports cdktf only, not cdk8s). */
 import { App } from 'cdktf';
+import { PlatformSpec } from 'cnai-constructs';
+import { CnaiAwsStack } from 'cnai-constructs/aws';
 import { REFERENCE_SPEC } from './spec';
-import { CnaiAwsStack } from '../../lib/aws';
-import { PlatformSpec } from '../../lib/core';
 
 /** Name of the AWS stack (its folder under cdktf.out/stacks). */
 export const STACK_NAME = 'cnai-reference';

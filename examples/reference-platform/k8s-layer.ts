@@ -1,8 +1,8 @@
 /** The Kubernetes layer of the reference platform (imports cdk8s only, not cdktf). */
 import { App, AppProps, YamlOutputType } from 'cdk8s';
+import { ContractPreview, PlatformContract, PlatformSpec } from 'cnai-constructs';
+import { ArgoCdBootstrap, CnaiPlatform, GitDirectory } from 'cnai-constructs/k8s';
 import { REFERENCE_SPEC } from './spec';
-import { PlatformContract, PlatformSpec } from '../../lib/core';
-import { ArgoCdBootstrap, CnaiPlatform, GitDirectory } from '../../lib/k8s';
 
 /**
  * Where the synthesized manifests are committed: your repository, the tag you push after
@@ -15,6 +15,15 @@ export const REFERENCE_GIT_REPOSITORY: GitDirectory = {
   revision: 'platform-v1.0.0',
   path: 'examples/reference-platform/dist',
 };
+
+/**
+ * The contract for the Kubernetes layer: the applied one when `platform-contract.json` exists
+ * next to this file, else the preview derived from the same spec (the names the AWS layer
+ * derives, its apply-time values marked pending): the AWS layer is neither built nor loaded.
+ */
+export function referenceContract(spec: PlatformSpec = REFERENCE_SPEC, dir: string = __dirname): PlatformContract {
+  return ContractPreview.appliedOrPreview(dir, spec);
+}
 
 /** The Kubernetes layer of the spec in `app`, from the AWS layer's contract, with its bootstrap. */
 export function buildReferenceK8s(app: App, contract: PlatformContract, spec: PlatformSpec = REFERENCE_SPEC,

@@ -8,7 +8,7 @@
  */
 import {
   GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, VectorEngine,
-} from '../../lib/core';
+} from 'cnai-constructs';
 
 export const REFERENCE_SPEC: PlatformSpec = {
   name: 'cnai',

@@ -10,14 +10,17 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { ITerraformDependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { ClusterBase } from './cluster-base';
+import { assertKubernetesVersionFormat } from './cluster-checks';
+import type { ICluster } from './cluster-interface';
+import { ClusterAttributes, ClusterAuthenticationMode, ClusterSubnet } from './cluster-ref';
 import { EncryptionKey } from './encryption-key';
-import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
 import { podIdentityTrustPolicy, policyDocument, serviceTrustPolicy } from './iam';
-import { Karpenter, KarpenterOptions } from './karpenter';
+import { ImportedCluster } from './imported-cluster';
 import { LOG_RETENTION_DAYS, Network } from './network';
-import { awsPartition, eksClusterArn, managedPolicyArn } from './partition';
+import { attachManagedPolicies, createNodeRole, nodeRolePolicies } from './node-role';
+import { awsPartition, eksClusterArn } from './partition';
 import { SystemNodePool, SystemNodePoolOptions } from './system-node-pool';
-import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { Cidr } from '../core/cidr';
 import { NodePoolContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
@@ -110,8 +113,21 @@ export interface ClusterProps {
  * (VPC CNI with network policy enforcement, CoreDNS, kube-proxy, Pod Identity agent, EBS CSI
  * with its own Pod Identity role), a CPU system pool, and methods to add GPU pools and
  * workload identities. Optionally EKS Auto Mode instead of node groups and add-ons.
+ * For a cluster that already runs, see {@link Cluster.fromClusterAttributes}.
  */
-export class Cluster extends Construct {
+export class Cluster extends ClusterBase {
+  /**
+   * An EKS cluster that already runs (created elsewhere), from what you know about it, so that GPU
+   * pools (managed node groups with the same secure defaults) and workload identities (Pod Identity
+   * roles trusted by this cluster only, and their associations) can be added to it. Nothing about the
+   * cluster itself is changed. Its region and account are those of `naming`, which must be those of
+   * the stack's AWS provider. The endpoint and Kubernetes version, when not given, are read from the
+   * cluster at plan time (`data.aws_eks_cluster`). Self-managed Karpenter is not offered for it.
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: ClusterAttributes): ICluster {
+    return new ImportedCluster(scope, id, attrs);
+  }
+
   /** Platform naming. */
   public readonly naming: PlatformNaming;
   /** The network. */
@@ -162,9 +178,10 @@ export class Cluster extends Construct {
   public readonly systemNodePool?: SystemNodePool;
   /** What node groups wait for: the node role's policies and the networking add-ons. */
   public readonly nodeGroupDependencies: ITerraformDependable[] = [];
-  private readonly gpuPools: GpuNodePool[] = [];
-  private readonly identities: WorkloadIdentity[] = [];
-  private karpenterSetup?: Karpenter;
+  /** The library's clusters take access entries only. */
+  public readonly authenticationMode: ClusterAuthenticationMode = ClusterAuthenticationMode.API;
+  /** The Pod Identity agent runs as a managed add-on (built into Auto Mode). */
+  public readonly podIdentityAgent: boolean = true;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -174,11 +191,7 @@ export class Cluster extends Construct {
     this.network = props.network;
     this.name = assertName(path, 'naming.clusterName', naming.clusterName, NAME_RULES.eksCluster);
     this.arnForPolicies = eksClusterArn(naming.region, naming.accountId, this.name);
-    this.kubernetesVersion = props.kubernetesVersion ?? EKS.defaultKubernetesVersion;
-    if (!/^1\.\d{2}$/.test(this.kubernetesVersion)) {
-      throw invalidProp(path, 'kubernetesVersion', this.kubernetesVersion, 'EKS takes a Kubernetes minor version such as "1.36"',
-        `use "major.minor", e.g. "${EKS.defaultKubernetesVersion}"`);
-    }
+    this.kubernetesVersion = assertKubernetesVersionFormat(path, props.kubernetesVersion ?? EKS.defaultKubernetesVersion);
     const known = EKS_VERSIONS[this.kubernetesVersion];
     if (!known) {
       throw invalidProp(path, 'kubernetesVersion', this.kubernetesVersion, 'the library pins EKS add-ons per Kubernetes version and has none for this one',
@@ -199,8 +212,6 @@ export class Cluster extends Construct {
 
     const region = naming.region;
     const partition = awsPartition(region);
-    const attach = (scopeRole: IamRole, idPrefix: string, policies: string[]) => policies.map((p) =>
-      new IamRolePolicyAttachment(this, `${idPrefix}-${p}`, { role: scopeRole.name, policyArn: managedPolicyArn(region, p) }));
 
     // Control plane.
     this.secretsKey = new EncryptionKey(this, 'secrets-key', { naming, purpose: 'eks-secrets', description: `${this.name} Kubernetes secrets` });
@@ -222,7 +233,7 @@ export class Cluster extends Construct {
     if (this.autoMode) {
       clusterPolicies.push('AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy');
     }
-    const clusterAttachments = attach(this.clusterRole, 'cluster', clusterPolicies);
+    const clusterAttachments = attachManagedPolicies(this, 'cluster', this.clusterRole, region, clusterPolicies);
     const clusterKms = new IamRolePolicy(this, 'cluster-kms', {
       name: 'secrets-encryption',
       role: this.clusterRole.id,
@@ -233,17 +244,9 @@ export class Cluster extends Construct {
       }]).json,
     });
 
-    this.nodeRole = new IamRole(this, 'node-role', {
-      name: naming.roleName('eks-node'),
-      assumeRolePolicy: serviceTrustPolicy(this, 'node-trust', 'ec2.amazonaws.com').json,
-    });
-    // Only what a node needs: join the cluster, pull images, and (for the VPC CNI, which
-    // runs on the host network) manage ENIs. Pods get their own roles through Pod Identity.
-    const nodePolicies = this.autoMode
-      ? ['AmazonEKSWorkerNodeMinimalPolicy', 'AmazonEC2ContainerRegistryPullOnly']
-      : ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'];
-    if (this.nodeSsmAccess) nodePolicies.push('AmazonSSMManagedInstanceCore');
-    const nodeAttachments = attach(this.nodeRole, 'node', nodePolicies);
+    const nodes = createNodeRole(this, { name: naming.roleName('eks-node'), region, policies: nodeRolePolicies(this.autoMode, this.nodeSsmAccess) });
+    this.nodeRole = nodes.role;
+    const nodeAttachments = nodes.attachments;
 
     this.eksCluster = new EksCluster(this, 'cluster', {
       name: this.name,
@@ -355,60 +358,29 @@ export class Cluster extends Construct {
     return this.nodeRole.arn;
   }
 
-  /** Adds a managed GPU node group. */
-  public addGpuNodePool(id: string, options: GpuNodePoolOptions): GpuNodePool {
-    const pool = new GpuNodePool(this, id, { ...options, cluster: this });
-    const clash = [this.systemNodePool?.name, ...this.gpuPools.map((p) => p.name)].includes(pool.name);
-    if (clash) {
-      throw invalidProp(pool.node.path, 'name', pool.name, 'another pool of the cluster has this name', 'give every pool its own name');
-    }
-    this.gpuPools.push(pool);
-    return pool;
+  /** ARN of the node volume key (absent in Auto Mode). */
+  public get nodeVolumeKeyArn(): string | undefined {
+    return this.nodeVolumeKey?.keyArn;
   }
 
-  /** Adds an IAM role for the pods of one service account (EKS Pod Identity). */
-  public addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity {
-    const identity = new WorkloadIdentity(this, id, { ...options, cluster: this });
-    const same = this.identities.find((i) => i.namespace === identity.namespace && i.serviceAccount === identity.serviceAccount);
-    if (same) {
-      throw invalidProp(identity.node.path, 'serviceAccount', `${identity.namespace}/${identity.serviceAccount}`,
-        `already bound by ${same.node.path}; a service account has one Pod Identity association`, 'grant the other identity instead of adding a second one');
-    }
-    this.identities.push(identity);
-    return identity;
+  /** Id of the network's VPC. */
+  public get vpcId(): string {
+    return this.network.vpcId;
   }
 
-  /**
-   * Prepares self-managed Karpenter: node role with its access entry, controller identity,
-   * interruption queue and rules, discovery tag on the cluster security group. Not with Auto Mode.
-   */
-  public addKarpenter(options: KarpenterOptions = {}): Karpenter {
-    if (this.karpenterSetup) {
-      throw invalidProp(this.node.path, 'karpenter', this.karpenterSetup.node.path, 'Karpenter is already set up for this cluster',
-        'call addKarpenter() once and keep the object it returns');
-    }
-    this.karpenterSetup = new Karpenter(this, 'karpenter', { ...options, cluster: this });
-    return this.karpenterSetup;
+  /** The network's IPv4 block. */
+  public get vpcCidr(): string {
+    return this.network.cidrBlock;
   }
 
-  /** Self-managed Karpenter, when added. */
-  public get karpenter(): Karpenter | undefined {
-    return this.karpenterSetup;
+  /** The network's private subnets, one per availability zone. */
+  public get privateSubnets(): ClusterSubnet[] {
+    return this.network.availabilityZones.map((az) => ({ subnetId: this.network.privateSubnetIn(az)!.id, availabilityZone: az }));
   }
 
-  /** The GPU pools added so far. */
-  public get gpuNodePools(): GpuNodePool[] {
-    return [...this.gpuPools];
-  }
-
-  /** The workload identities added so far. */
-  public get workloadIdentities(): WorkloadIdentity[] {
-    return [...this.identities];
-  }
-
-  /** Every managed pool (system first) as the Kubernetes layer sees it. */
-  public nodePoolContracts(): NodePoolContract[] {
-    return [...(this.systemNodePool ? [this.systemNodePool.contract()] : []), ...this.gpuPools.map((p) => p.contract())];
+  /** The system pool (when there is one) comes before the GPU pools. */
+  protected ownNodePoolContracts(): NodePoolContract[] {
+    return this.systemNodePool ? [this.systemNodePool.contract()] : [];
   }
 
   private addon(pin: PinnedAddon, extra: Partial<{

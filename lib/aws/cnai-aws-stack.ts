@@ -12,15 +12,16 @@ import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
 import { SystemNodePoolOptions } from './system-node-pool';
 import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
+import { PlatformAwsOptions } from '../core/aws-options';
 import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
 import {
-  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy, RetentionSpec, VectorEngine,
+  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy, VectorEngine,
 } from '../core/platform-spec';
 import { platformRetention, platformWorkloadIdentities, vectorDatabaseName } from '../core/platform-spec-derivation';
 import { validatePlatformSpec } from '../core/platform-spec-validation';
-import { EksSupportType, TERRAFORM } from '../core/versions';
+import { TERRAFORM } from '../core/versions';
 
 /** How to tear a platform down (see {@link CnaiAwsStack.teardown}). */
 export interface Teardown {
@@ -62,8 +63,11 @@ export interface S3StateBackendOptions {
   readonly kmsKeyId?: string;
 }
 
-/** Properties of a {@link CnaiAwsStack}. */
-export interface CnaiAwsStackProps {
+/**
+ * Properties of a {@link CnaiAwsStack}. The settings a platform spec carries too (admins, public
+ * endpoint, Kubernetes version and support, retention, cost centre) come from {@link PlatformAwsOptions}.
+ */
+export interface CnaiAwsStackProps extends PlatformAwsOptions {
   /** Short platform name, a DNS-1123 label (e.g. `cnai`). */
   readonly platformName: string;
   /** Environment, a DNS-1123 label (e.g. `prod`). */
@@ -74,11 +78,6 @@ export interface CnaiAwsStackProps {
   readonly accountId: string;
   /** Availability zones of the region, at least two. */
   readonly availabilityZones: string[];
-  /**
-   * Value of the `cost-centre` default tag.
-   * @default - the platform name
-   */
-  readonly costCentre?: string;
   /**
    * VPC block.
    * @default "10.0.0.0/16"
@@ -95,35 +94,10 @@ export interface CnaiAwsStackProps {
    */
   readonly interfaceEndpoints?: InterfaceEndpointService[];
   /**
-   * Kubernetes version.
-   * @default EKS.defaultKubernetesVersion
-   */
-  readonly kubernetesVersion?: string;
-  /**
-   * What EKS does at the end of standard support (`upgrade_policy`).
-   * @default EksSupportType.STANDARD
-   */
-  readonly supportType?: EksSupportType;
-  /**
-   * Cluster admins (IAM role or user ARNs); those of this account are looked up at plan time.
-   * @default - the identity running Terraform
-   */
-  readonly adminPrincipalArns?: string[];
-  /**
    * Look the admin principals up at plan time (see {@link ClusterProps.lookUpAdminPrincipals}).
    * @default true
    */
   readonly lookUpAdminPrincipals?: boolean;
-  /**
-   * What `terraform destroy` keeps: buckets, database, container images, secrets.
-   * @default - RETAIN everything, DESTROY in disposable environments (`dev`, `test`, `sandbox`, `ci`)
-   */
-  readonly retention?: RetentionSpec;
-  /**
-   * CIDRs allowed on the public API endpoint.
-   * @default - no public endpoint
-   */
-  readonly publicEndpointCidrs?: string[];
   /**
    * Allow 0.0.0.0/0 on the public endpoint.
    * @default false
@@ -271,7 +245,7 @@ export class CnaiAwsStack extends TerraformStack {
       lookUpAdminPrincipals: options.lookUpAdminPrincipals,
       publicEndpointCidrs: spec.publicEndpointCidrs,
       kubernetesVersion: spec.kubernetesVersion,
-      supportType: spec.kubernetesSupportType,
+      kubernetesSupportType: spec.kubernetesSupportType,
       retention: spec.retention,
       costCentre: spec.costCentre,
       natGateways: options.natGateways,
@@ -404,7 +378,7 @@ export class CnaiAwsStack extends TerraformStack {
       naming,
       network: this.network,
       kubernetesVersion: props.kubernetesVersion,
-      supportType: props.supportType,
+      supportType: props.kubernetesSupportType,
       adminPrincipalArns: props.adminPrincipalArns,
       lookUpAdminPrincipals: props.lookUpAdminPrincipals,
       publicEndpointCidrs: props.publicEndpointCidrs,
@@ -536,21 +510,11 @@ export class CnaiAwsStack extends TerraformStack {
    */
   public contract(): PlatformContract {
     const repos = this.modelStore.repositoryUrls();
-    return {
-      platformName: this.naming.platformName,
-      environment: this.naming.environment,
-      region: this.naming.region,
-      accountId: this.naming.accountId,
-      clusterName: this.cluster.name,
-      kubernetesVersion: this.cluster.kubernetesVersion,
-      vpcCidr: this.network.cidrBlock,
+    return this.cluster.platformContract({
       buckets: this.modelStore.contract(),
       ecrRepositories: Object.keys(repos).length > 0 ? repos : undefined,
-      nodePools: this.cluster.nodePoolContracts(),
-      workloadIdentities: this.cluster.workloadIdentities.map((w) => w.contract()),
       database: this.database?.contract(),
-      ...(this.karpenter ? { karpenter: this.karpenter.contract() } : {}),
-    };
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { Cluster } from './cluster';
+import type { ICluster } from './cluster-interface';
 import { EncryptionKey } from './encryption-key';
 import type { ModelStore } from './model-store';
 import type { PostgresDatabase } from './postgres-database';
@@ -44,7 +44,7 @@ export interface SecretsReaderOptions {
 /** Properties of {@link DataServicesAccess}. */
 export interface DataServicesAccessProps {
   /** The cluster whose pods get the identities. */
-  readonly cluster: Cluster;
+  readonly cluster: ICluster;
   /** The model store (its models bucket holds registry artifacts and vector snapshots). */
   readonly modelStore: ModelStore;
   /**
@@ -118,7 +118,7 @@ export class DataServicesAccess extends Construct {
   public readonly registryIdentity?: WorkloadIdentity;
   /** The registry's credentials secret (`admin-username`, `admin-password`, `flask-secret-key`, `reader-password`, `writer-password`). */
   public readonly registrySecret?: ServiceSecret;
-  private readonly cluster: Cluster;
+  private readonly cluster: ICluster;
   private readonly modelStore: ModelStore;
   private readonly databases: { [key: string]: VectorDatabaseAccess } = {};
   private readonly generate: boolean;

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import type { Cluster } from './cluster';
+import { requireAccessEntries } from './cluster-checks';
+import { IClusterRef } from './cluster-ref';
 import { AUTOSCALER_TEMPLATE_PREFIX, CapacityType, ManagedNodeGroup, NodeGroupCapacityReservation, validateScaling, validateVolumeSize } from './managed-node-group';
 import { GpuInstanceType } from '../core/accelerators';
 import { EFA_RESOURCE, GPU_RESOURCE, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';
@@ -18,7 +19,7 @@ export enum GpuAmiType {
 /** The taint every GPU node carries, so only pods that ask for GPUs land there. */
 export const GPU_TAINT: NodeTaint = { key: GPU_RESOURCE, value: 'true', effect: TaintEffect.NO_SCHEDULE };
 
-/** Options of a GPU pool added with {@link Cluster.addGpuNodePool}. */
+/** Options of a GPU pool added with {@link ICluster.addGpuNodePool}. */
 export interface GpuNodePoolOptions {
   /**
    * Instance types, all of one family and GPU product (e.g. `[GpuInstanceType.G6E_XLARGE,
@@ -94,8 +95,8 @@ export interface GpuNodePoolOptions {
 
 /** Properties of a {@link GpuNodePool}. */
 export interface GpuNodePoolProps extends GpuNodePoolOptions {
-  /** The cluster the pool joins. */
-  readonly cluster: Cluster;
+  /** The cluster the pool joins (any {@link ICluster}). */
+  readonly cluster: IClusterRef;
 }
 
 /**
@@ -148,6 +149,7 @@ export class GpuNodePool extends Construct {
       throw invalidProp(path, 'cluster', cluster.name, 'the cluster runs EKS Auto Mode, which provisions nodes itself instead of managed node groups',
         'create a GPU NodePool in the Kubernetes layer, or turn autoMode off to use managed GPU node groups');
     }
+    requireAccessEntries(path, cluster, 'the pool\'s nodes');
 
     this.name = assertName(path, 'name', props.name ?? id, NAME_RULES.dns1123Label);
     assertName(path, 'name', this.name, NAME_RULES.eksNodeGroup);
@@ -205,14 +207,14 @@ export class GpuNodePool extends Construct {
     }
     this.efaInterfaces = this.efa ? Math.min(...this.instanceTypes.map((t) => t.maxEfaInterfaces)) : 0;
 
-    const network = cluster.network;
-    this.availabilityZones = props.availabilityZones ?? (this.efa ? [network.availabilityZones[0]] : [...network.availabilityZones]);
+    const zones = cluster.availabilityZones;
+    this.availabilityZones = props.availabilityZones ?? (this.efa ? [zones[0]] : [...zones]);
     if (this.availabilityZones.length === 0) {
-      throw invalidProp(path, 'availabilityZones', props.availabilityZones, 'a pool needs at least one availability zone', `list AZs of the network: ${network.availabilityZones.join(', ')}`);
+      throw invalidProp(path, 'availabilityZones', props.availabilityZones, 'a pool needs at least one availability zone', `list AZs of the network: ${zones.join(', ')}`);
     }
     for (const az of this.availabilityZones) {
-      if (!network.availabilityZones.includes(az)) {
-        throw invalidProp(path, 'availabilityZones', this.availabilityZones, `${az} is not an AZ of the network`, `use AZs of the network: ${network.availabilityZones.join(', ')}`);
+      if (!zones.includes(az)) {
+        throw invalidProp(path, 'availabilityZones', this.availabilityZones, `${az} is not an AZ of the network`, `use AZs of the network: ${zones.join(', ')}`);
       }
     }
     if (this.efa && this.availabilityZones.length !== 1) {
@@ -254,7 +256,7 @@ export class GpuNodePool extends Construct {
       clusterNameReference: cluster.nameReference,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       nodeRoleArn: cluster.nodeRoleArn,
-      volumeKeyArn: cluster.nodeVolumeKey!.keyArn,
+      volumeKeyArn: cluster.nodeVolumeKeyArn!,
       poolName: this.name,
       instanceTypes: this.instanceTypes.map(String),
       amiType: this.amiType,
@@ -262,7 +264,7 @@ export class GpuNodePool extends Construct {
       minSize: this.minSize,
       maxSize: this.maxSize,
       desiredSize: this.desiredSize,
-      subnetIds: this.availabilityZones.map((az) => network.privateSubnetIn(az)!.id),
+      subnetIds: this.availabilityZones.flatMap((az) => cluster.privateSubnets.filter((s) => s.availabilityZone === az).map((s) => s.subnetId)),
       labels: nodeGroupLabels,
       taints: this.taints,
       rootVolumeSizeGiB: this.rootVolumeSizeGiB,

@@ -1,3 +1,8 @@
+/**
+ * The AWS layer (cdktf): network, EKS cluster, node groups, identities, storage, database and the platform stack that writes the contract.
+ * @packageDocumentation
+ * @module cnai-constructs/aws
+ */
 export * from './partition';
 export * from './iam';
 export * from './encryption-key';
@@ -6,6 +11,9 @@ export * from './managed-node-group';
 export * from './system-node-pool';
 export * from './gpu-node-pool';
 export * from './workload-identity';
+export * from './cluster-ref';
+export * from './cluster-interface';
+export * from './cluster-base';
 export * from './cluster';
 export * from './secure-bucket';
 export * from './container-repository';

@@ -3,30 +3,21 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
-import type { Cluster } from './cluster';
-import { IamPolicyStatement, policyDocument, serviceTrustPolicy } from './iam';
-import { awsPartition, managedPolicyArn } from './partition';
+import { requireAccessEntries } from './cluster-checks';
+import { IClusterRef } from './cluster-ref';
+import { IamPolicyStatement, policyDocument } from './iam';
+import { createNodeRole } from './node-role';
+import { awsPartition } from './partition';
 import type { WorkloadIdentity } from './workload-identity';
 import { KARPENTER, KarpenterContract, karpenterInterruptionQueueName } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { assertName, NAME_RULES, shorten } from '../core/names';
 
-/** Options of self-managed Karpenter added with {@link Cluster.addKarpenter}. */
-export interface KarpenterOptions {
-  /**
-   * Namespace of the controller (DNS-1123 label); the Kubernetes layer reads it from the contract.
-   * @default KARPENTER.namespace ("karpenter")
-   */
-  readonly namespace?: string;
-  /**
-   * Service account of the controller.
-   * @default KARPENTER.serviceAccount ("karpenter")
-   */
-  readonly serviceAccount?: string;
+/** How Karpenter's nodes and interruptions are handled. */
+export interface KarpenterNodeOptions {
   /**
    * Let Systems Manager manage Karpenter's nodes (Session Manager instead of SSH).
    * @default - as the cluster's `nodeSsmAccess`
@@ -41,10 +32,29 @@ export interface KarpenterOptions {
   readonly interruptionHandling?: boolean;
 }
 
+/** Options of self-managed Karpenter added with {@link ICluster.addKarpenter}. */
+export interface KarpenterOptions extends KarpenterNodeOptions {
+  /**
+   * Namespace of the controller (DNS-1123 label); the Kubernetes layer reads it from the contract.
+   * @default KARPENTER.namespace ("karpenter")
+   */
+  readonly namespace?: string;
+  /**
+   * Service account of the controller.
+   * @default KARPENTER.serviceAccount ("karpenter")
+   */
+  readonly serviceAccount?: string;
+}
+
 /** Properties of {@link Karpenter}. */
-export interface KarpenterProps extends KarpenterOptions {
-  /** The cluster (not in Auto Mode, which runs its own Karpenter). */
-  readonly cluster: Cluster;
+export interface KarpenterProps extends KarpenterNodeOptions {
+  /** The cluster (any {@link ICluster} that takes access entries; not in Auto Mode, which runs its own Karpenter). */
+  readonly cluster: IClusterRef;
+  /**
+   * The controller's workload identity on that cluster: its namespace and service account are the
+   * controller's, and it gets the controller policy. `addKarpenter()` creates it.
+   */
+  readonly controller: WorkloadIdentity;
 }
 
 /** An event Karpenter handles through its interruption queue. */
@@ -125,28 +135,24 @@ export class Karpenter extends Construct {
       throw invalidProp(path, 'cluster.autoMode', true, 'EKS Auto Mode runs its own Karpenter; a second one would fight it over the same nodes',
         'leave karpenter off with Auto Mode (GpuNodePool with NodePoolProvisioner.AUTO_MODE), or turn autoMode off for self-managed Karpenter');
     }
+    requireAccessEntries(path, cluster, 'Karpenter\'s nodes');
     const naming = cluster.naming;
     const region = naming.region;
     const account = naming.accountId;
     const partition = awsPartition(region);
     const clusterName = cluster.name;
-    this.namespace = assertName(path, 'namespace', props.namespace ?? KARPENTER.namespace, NAME_RULES.dns1123Label);
-    this.serviceAccount = assertName(path, 'serviceAccount', props.serviceAccount ?? KARPENTER.serviceAccount, NAME_RULES.dns1123Subdomain);
+    this.controller = props.controller;
+    this.namespace = this.controller.namespace;
+    this.serviceAccount = this.controller.serviceAccount;
     this.nodeSsmAccess = props.nodeSsmAccess ?? cluster.nodeSsmAccess;
     this.interruptionHandling = props.interruptionHandling ?? true;
 
     // Nodes: the managed policies of Karpenter's KarpenterNodeRole; pods get their own roles.
     this.nodeRoleName = assertName(path, 'nodeRoleName', naming.roleName(KARPENTER.nodeRolePurpose), NAME_RULES.iamRole);
-    this.nodeRole = new IamRole(this, 'node-role', {
-      name: this.nodeRoleName,
-      description: `Nodes Karpenter launches for ${clusterName}`,
-      assumeRolePolicy: serviceTrustPolicy(this, 'node-trust', 'ec2.amazonaws.com').json,
-    });
     const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPullOnly'];
     if (this.nodeSsmAccess) nodePolicies.push('AmazonSSMManagedInstanceCore');
-    const attachments = nodePolicies.map((p) => new IamRolePolicyAttachment(this, `node-${p}`, {
-      role: this.nodeRole.name, policyArn: managedPolicyArn(region, p),
-    }));
+    const { role, attachments } = createNodeRole(this, { name: this.nodeRoleName, region, policies: nodePolicies, description: `Nodes Karpenter launches for ${clusterName}` });
+    this.nodeRole = role;
     this.nodeAccessEntry = new EksAccessEntry(this, 'node-access', {
       clusterName: cluster.nameReference,
       principalArn: this.nodeRole.arn,
@@ -212,11 +218,6 @@ export class Karpenter extends Construct {
       });
     }
 
-    this.controller = cluster.addWorkloadIdentity('karpenter-controller', {
-      namespace: this.namespace,
-      serviceAccount: this.serviceAccount,
-      purpose: KARPENTER.controllerRolePurpose,
-    });
     this.controllerStatements = controllerPolicy({
       partition, region, account, clusterName, nodeRoleArn: this.nodeRole.arn, queueArn,
     });

@@ -15,6 +15,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import { isAvailabilityZoneOf } from './cluster-checks';
 import { EncryptionKey } from './encryption-key';
 import { policyDocument, serviceTrustPolicy } from './iam';
 import { awsPartition } from './partition';
@@ -353,8 +354,6 @@ export class Network extends Construct {
   }
 }
 
-const AZ_NAME = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
-
 function validateAvailabilityZones(path: string, region: string, zones: string[] | undefined): string[] {
   const list = zones ?? [];
   if (!Array.isArray(list) || list.length < 2) {
@@ -362,7 +361,7 @@ function validateAvailabilityZones(path: string, region: string, zones: string[]
       `list at least two AZs of ${region}, e.g. ["${region}a", "${region}b", "${region}c"]`);
   }
   for (const az of list) {
-    if (typeof az !== 'string' || !AZ_NAME.test(az) || az.slice(0, -1) !== region) {
+    if (!isAvailabilityZoneOf(az, region)) {
       throw invalidProp(path, 'availabilityZones', list, `${JSON.stringify(az)} is not an availability zone name of ${region}`,
         `use AZ names of ${region}, e.g. "${region}a"`);
     }

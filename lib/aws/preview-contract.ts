@@ -4,12 +4,13 @@ import * as path from 'path';
 import { App, Token } from 'cdktf';
 import type { CnaiAwsStack } from './cnai-aws-stack';
 import { PlatformContract } from '../core/contract';
+import { PlatformContractFile } from '../core/contract-file';
+import {
+  APPLIED_CONTRACT_FILE, ContractPreview, pendingDatabaseHost, pendingDatabaseSecretArn, PENDING_APPLY, previewEcrRepositoryUrl,
+} from '../core/contract-preview';
 
-/**
- * Marks a value that only `terraform apply` knows. Hosts use the reserved `.invalid` top
- * level domain, so a preview manifest applied by mistake cannot reach anything.
- */
-export const PENDING_APPLY = 'pending-apply';
+// Defined in core, where the Kubernetes layer's preview (ContractPreview.fromSpec) uses them too.
+export { APPLIED_CONTRACT_FILE, PENDING_APPLY };
 
 /**
  * The platform contract of a stack for synthesizing the Kubernetes layer before the AWS
@@ -26,24 +27,19 @@ export function previewContract(stack: CnaiAwsStack): PlatformContract {
     ...c,
     ecrRepositories: repos === undefined ? undefined : Object.fromEntries(Object.entries(repos).map(([name, url]) => [name,
       // ECR URLs are deterministic; only the token stands in the way.
-      Token.isUnresolved(url) ? `${naming.accountId}.dkr.ecr.${naming.region}.amazonaws.com/${naming.prefix}/${name}` : url])),
+      Token.isUnresolved(url) ? previewEcrRepositoryUrl(naming, name) : url])),
     database: c.database === undefined ? undefined : {
       ...c.database,
-      host: Token.isUnresolved(c.database.host) ? `${naming.resourceName('postgres')}.${PENDING_APPLY}.invalid` : c.database.host,
-      masterSecretArn: Token.isUnresolved(c.database.masterSecretArn)
-        ? `arn:aws:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName('postgres')}`
-        : c.database.masterSecretArn,
+      host: Token.isUnresolved(c.database.host) ? pendingDatabaseHost(naming) : c.database.host,
+      masterSecretArn: Token.isUnresolved(c.database.masterSecretArn) ? pendingDatabaseSecretArn(naming) : c.database.masterSecretArn,
     },
   };
 }
 
 /** True when a contract still holds preview values (see {@link previewContract}). */
 export function isPreviewContract(contract: PlatformContract): boolean {
-  return JSON.stringify(contract).includes(PENDING_APPLY);
+  return ContractPreview.isPreview(contract);
 }
-
-/** The file {@link appliedOrPreviewContract} reads: `terraform output -json platform_contract` saved there. */
-export const APPLIED_CONTRACT_FILE = 'platform-contract.json';
 
 /**
  * The contract for synthesizing the Kubernetes layer: the applied one when `dir` holds
@@ -52,7 +48,7 @@ export const APPLIED_CONTRACT_FILE = 'platform-contract.json';
  */
 export function appliedOrPreviewContract(dir: string, build: (app: App) => CnaiAwsStack): PlatformContract {
   const file = path.join(dir, APPLIED_CONTRACT_FILE);
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformContract;
+  if (fs.existsSync(file)) return PlatformContractFile.read(file);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-preview-'));
   try {
     return previewContract(build(new App({ outdir })));

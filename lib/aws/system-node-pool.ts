@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import type { Cluster } from './cluster';
+import { requireAccessEntries } from './cluster-checks';
+import { IClusterRef } from './cluster-ref';
 import { CapacityType, ManagedNodeGroup, validateScaling, validateVolumeSize } from './managed-node-group';
 import { GpuInstanceType } from '../core/accelerators';
 import { NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';
@@ -54,8 +55,8 @@ export interface SystemNodePoolOptions {
 
 /** Properties of a {@link SystemNodePool}. */
 export interface SystemNodePoolProps extends SystemNodePoolOptions {
-  /** The cluster. */
-  readonly cluster: Cluster;
+  /** The cluster (any {@link ICluster}). */
+  readonly cluster: IClusterRef;
 }
 
 /** A CPU managed node group for platform components (controllers, CoreDNS, operators). */
@@ -85,6 +86,7 @@ export class SystemNodePool extends Construct {
     super(scope, id);
     const path = this.node.path;
     const cluster = props.cluster;
+    requireAccessEntries(path, cluster, 'the pool\'s nodes');
     this.name = assertName(path, 'name', props.name ?? 'system', NAME_RULES.dns1123Label);
     this.instanceTypes = props.instanceTypes ?? ['m7i.xlarge'];
     if (this.instanceTypes.length === 0) {
@@ -119,7 +121,7 @@ export class SystemNodePool extends Construct {
       clusterNameReference: cluster.nameReference,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       nodeRoleArn: cluster.nodeRoleArn,
-      volumeKeyArn: cluster.nodeVolumeKey!.keyArn,
+      volumeKeyArn: cluster.nodeVolumeKeyArn!,
       poolName: this.name,
       instanceTypes: this.instanceTypes,
       amiType: 'AL2023_x86_64_STANDARD',
@@ -127,7 +129,7 @@ export class SystemNodePool extends Construct {
       minSize: this.minSize,
       maxSize: this.maxSize,
       desiredSize: this.desiredSize,
-      subnetIds: cluster.network.privateSubnetIds,
+      subnetIds: cluster.privateSubnetIds,
       labels: nodeGroupLabels,
       taints: this.taints,
       rootVolumeSizeGiB: this.rootVolumeSizeGiB,

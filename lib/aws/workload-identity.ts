@@ -3,15 +3,16 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
-import type { Cluster } from './cluster';
+import { IClusterRef } from './cluster-ref';
 import { IamPolicyStatement, podIdentityTrustPolicy, policyDocument, toDocumentStatements } from './iam';
 import { WorkloadIdentityContract } from '../core/contract';
+import { invalidProp } from '../core/errors';
 import { assertName, NAME_RULES } from '../core/names';
 
 /** The service principal of EKS Pod Identity. */
 export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
-/** Options of a workload identity added with {@link Cluster.addWorkloadIdentity}. */
+/** Options of a workload identity added with {@link ICluster.addWorkloadIdentity}. */
 export interface WorkloadIdentityOptions {
   /** Namespace of the service account (a DNS-1123 label). */
   readonly namespace: string;
@@ -26,8 +27,8 @@ export interface WorkloadIdentityOptions {
 
 /** Properties of a {@link WorkloadIdentity}. */
 export interface WorkloadIdentityProps extends WorkloadIdentityOptions {
-  /** The cluster whose pods assume the role. */
-  readonly cluster: Cluster;
+  /** The cluster whose pods assume the role (any {@link ICluster}; it must run the Pod Identity agent). */
+  readonly cluster: IClusterRef;
 }
 
 /**
@@ -56,6 +57,13 @@ export class WorkloadIdentity extends Construct {
     const cluster = props.cluster;
     this.namespace = assertName(path, 'namespace', props.namespace, NAME_RULES.dns1123Label);
     this.serviceAccount = assertName(path, 'serviceAccount', props.serviceAccount, NAME_RULES.dns1123Subdomain);
+    if (!cluster.podIdentityAgent) {
+      throw invalidProp(path, 'cluster.podIdentityAgent', false,
+        `the cluster ${cluster.name} runs no EKS Pod Identity agent, so pods of ${this.namespace}/${this.serviceAccount} could not assume the role`,
+        `install the add-on (aws eks create-addon --cluster-name ${cluster.name} --addon-name eks-pod-identity-agent, or Add-ons > Amazon EKS Pod Identity Agent `
+        + 'in the EKS console; the nodes need the eks-auth:AssumeRoleForPodIdentity permission of AmazonEKSWorkerNodePolicy), '
+        + 'then set podIdentityAgent: true in Cluster.fromClusterAttributes');
+    }
     const purpose = props.purpose ?? `${this.namespace}-${this.serviceAccount}`;
     this.roleName = assertName(path, 'purpose', cluster.naming.roleName(purpose), NAME_RULES.iamRole);
 

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './names';
+export * from './aws-options';
 export * from './contract';
 export * from './versions';
 export * from './accelerators';
@@ -11,3 +12,6 @@ export * from './platform-spec';
 export * from './platform-spec-validation';
 export * from './platform-spec-derivation';
 export * from './release-provides';
+export * from './contract-file';
+export * from './contract-preview';
+export * from './cost';

@@ -71,12 +71,12 @@ export interface StackAnalysis {
   readonly requiredProviders: { [name: string]: unknown };
   /** `<type>.<name>` of every ephemeral resource of the AWS provider (opened at plan, so they read AWS). */
   readonly awsEphemeralResources: string[];
-  /** `data.<type>.<name>` of the AWS data sources the offline stub answers (admin principal lookups). */
+  /** `data.<type>.<name>` of the AWS data sources the offline stub answers (admin principal and imported cluster lookups). */
   readonly stubbedDataSources: string[];
 }
 
 /** Data source types whose reads the offline stub answers (see terraform-aws-stub.ts). */
-export const STUBBED_DATA_SOURCES = ['aws_iam_role', 'aws_iam_user'];
+export const STUBBED_DATA_SOURCES = ['aws_iam_role', 'aws_iam_user', 'aws_eks_cluster'];
 
 /** Reads the *.tf.json files of a stack (HCL files, if any, are not analysed). */
 export function analyseStack(stackDir: string, files: string[]): StackAnalysis {

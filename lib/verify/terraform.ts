@@ -51,6 +51,12 @@ export interface TerraformVerifyOptions {
    * @default - none
    */
   readonly missingPrincipals?: string[];
+  /**
+   * EKS cluster names the offline plan treats as missing (the lookup of an imported cluster then fails
+   * as it would against AWS). Every other cluster exists offline.
+   * @default - none
+   */
+  readonly missingClusters?: string[];
 }
 
 /** What a verification found. */
@@ -186,7 +192,13 @@ function run(stackDirIn: string, mode: Mode, options: TerraformVerifyOptions): T
   }
   const mirror = findMirrorOrThrow(stackDir);
   const content = stackHash(stackDir, files);
-  const variant = JSON.stringify({ planJson: options.planJson === true, missing: [...(options.missingPrincipals ?? [])].sort() });
+  const missingClusters = [...(options.missingClusters ?? [])].sort();
+  const variant = JSON.stringify({
+    planJson: options.planJson === true,
+    missing: [...(options.missingPrincipals ?? [])].sort(),
+    // Only when given, so the keys of every other verdict stay as they were.
+    ...(missingClusters.length > 0 ? { missingClusters } : {}),
+  });
   const keyOf = (m: Mode) => sha256([m, binary, mirror ?? 'registry', content, variant].join('\n'));
   const cacheDir = options.cacheDir ?? process.env[VERIFY_CACHE_DIR_ENV];
   const diskKey = (m: Mode) => sha256([keyOf(m), terraformVersion(binary, stackDir), mirror ? mirroredAwsProviderVersions(mirror).join(',') : ''].join('\n'));
@@ -269,13 +281,14 @@ function runUncached(stackDir: string, files: string[], mode: Mode, binary: stri
     const analysis = analyseStack(stackDir, files);
     // The few AWS reads of a plan (ephemeral random passwords, admin principal lookups) go to a loopback stub.
     const stubbed = mode === 'plan' && (analysis.awsEphemeralResources.length > 0 || analysis.stubbedDataSources.length > 0);
-    if (stubbed) stub = startAwsStub(workDir, { missingPrincipals: options.missingPrincipals });
+    if (stubbed) stub = startAwsStub(workDir, { missingPrincipals: options.missingPrincipals, missingClusters: options.missingClusters });
     const written = writeVerifyFiles(workDir, analysis, { mockCredentials: mode !== 'test', mockProviders: mode === 'test', stubUrl: stub?.url });
     warnings.push(...written.notes);
     if (stubbed) {
       const read = [...analysis.awsEphemeralResources.map((e) => `ephemeral.${e}`), ...analysis.stubbedDataSources];
-      warnings.push(`offline plan: ${read.join(', ')} read from the verifier's loopback AWS stub (random passwords are a sentinel searched for in the plan; every IAM principal exists${
-        options.missingPrincipals?.length ? ` but ${options.missingPrincipals.join(', ')}` : ''})`);
+      const but = (names?: string[]) => (names?.length ? ` but ${names.join(', ')}` : '');
+      warnings.push(`offline plan: ${read.join(', ')} read from the verifier's loopback AWS stub (random passwords are a sentinel searched for in the plan; `
+        + `every IAM principal exists${but(options.missingPrincipals)}; every EKS cluster exists${but(options.missingClusters)})`);
     }
     const cliConfig = writeCliConfig(mirror);
     const tf = (step: TerraformStep, args: string[], offline: boolean) => {
@@ -411,6 +424,12 @@ function fixFor(step: TerraformStep, errors: TerraformDiagnostic[]): string | un
   if (principals.length > 0) {
     return 'an admin principal (adminPrincipalArns) does not exist, so EKS would reject its access entry at apply and the cluster would have no admin: '
       + 'create the role or user first, or correct the ARN';
+  }
+  const clusters = errors.filter((e) => /^data\.aws_eks_cluster\./.test(e.address ?? '')
+    && /couldn't find resource|ResourceNotFoundException|No cluster found/.test(`${e.summary} ${e.detail}`));
+  if (clusters.length > 0) {
+    return 'an imported EKS cluster (Cluster.fromClusterAttributes) does not exist in the region and account of the stack\'s AWS provider: '
+      + 'check clusterName (aws eks list-clusters) and the provider\'s region';
   }
   const reads = errors.filter((e) => /proxyconnect|request send failed|dial tcp|no such host|exceeded maximum number of attempts/.test(e.detail)
     || (e.address ?? '').startsWith('data.'));

@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
-import { ACCOUNT, AZS, configs, planStack, REGION, synth } from './util';
+import { ACCOUNT, AZS, configs, only, planStack, REGION, synth } from './util';
 import { CnaiAwsStack, CnaiAwsStackProps } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
-import { TERRAFORM } from '../../lib/core/versions';
+import { EksSupportType, TERRAFORM } from '../../lib/core/versions';
 
 const BASE: CnaiAwsStackProps = { platformName: 'cnai', environment: 'dev', region: REGION, accountId: ACCOUNT, availabilityZones: AZS };
 
@@ -25,6 +25,15 @@ describe('CnaiAwsStack', () => {
       allowed_account_ids: [ACCOUNT],
       default_tags: [{ tags: { 'platform': 'cnai', 'environment': 'dev', 'cost-centre': 'ml-research', 'managed-by': 'cnai-constructs' } }],
     }]);
+  });
+
+  test('the settings shared with the spec (PlatformAwsOptions) reach the cluster under the spec\'s names', () => {
+    const json = synth(platform({ kubernetesVersion: '1.35', kubernetesSupportType: EksSupportType.EXTENDED, publicEndpointCidrs: ['198.51.100.0/24'] }));
+    expect(only(json, 'aws_eks_cluster')).toMatchObject({
+      version: '1.35',
+      upgrade_policy: { support_type: 'EXTENDED' },
+      vpc_config: { endpoint_public_access: true, public_access_cidrs: ['198.51.100.0/24'] },
+    });
   });
 
   test('local backend by default', () => {

@@ -42,4 +42,23 @@ describe('summariseCpuProfile', () => {
     ]);
     expect(formatProfileSummary(s).join('\n')).toContain('4 ms  80.0%  build (lib/k8s/serving/llm-service.ts)');
   });
+
+  test('the compiled library counts as the folder of lib/ it comes from; the benchmark\'s transpiled children as their sources', () => {
+    const compiled = {
+      ...profile,
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2] },
+        { id: 2, callFrame: frame('main', 'file:///repo/.tmp/bench/js/bench/synth-child.js', 53), children: [3] },
+        { id: 3, callFrame: frame('LlmService', 'file:///repo/build/k8s/serving/llm-service.js', 126), children: [4] },
+        { id: 4, callFrame: frame('resolve', 'file:///repo/node_modules/cdk8s/lib/resolve.js', 100) },
+      ],
+      samples: [4, 3, 3],
+      timeDeltas: [1000, 1000, 1000],
+    };
+    const f = path.join(path.dirname(file), 'compiled.cpuprofile');
+    fs.writeFileSync(f, JSON.stringify(compiled));
+    const s = summariseCpuProfile(f, root);
+    expect(s.byArea.map((a) => [a.name, a.selfMs])).toEqual([['lib/k8s/serving', 2], ['cdk8s', 1]]);
+    expect(s.topOwnInclusive.map((x) => x.name)).toEqual(['LlmService (build/k8s/serving/llm-service.js:127)', 'main (bench/synth-child.js:54)']);
+  });
 });

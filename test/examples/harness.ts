@@ -4,22 +4,27 @@
  * verified: Terraform with `terraform validate` and an offline `terraform plan`, manifests
  * against the Kubernetes and CRD schemas.
  *
- * The CLIs run one after another (each costs seconds of ts-node). ts-node runs with
- * TS_NODE_TRANSPILE_ONLY: the examples are type-checked with the rest of the repo
- * (tsconfig.dev.json includes examples/), and type-checking again here would double the time.
+ * The examples import the package by name, as users do: Node resolves it to the compiled
+ * build/ (compiled first here when missing or stale), and the app command in each config runs
+ * ts-node transpile-only on the example's own files (they are type-checked with the rest of the
+ * repo: tsconfig.dev.json includes examples/). Each run records, in every process of the CLI,
+ * which modules were loaded: an example's app never compiles the library, and its Kubernetes
+ * entry never loads cdktf or the AWS provider.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { CliRun, entryPoint, ProcessRecord, runCli } from '../../bench/cli-run';
 import { DATA_SERVICES } from '../../lib/core';
 import { assertValidManifests } from '../../lib/verify/k8s';
 import { formatPlatformReport, verifyPlatform } from '../../lib/verify/platform/verify-platform';
 import { verifyTerraformStack } from '../../lib/verify/terraform';
+import { ensureBuild } from '../../scripts/ensure-build';
 
-const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
-/** A CLI run: ts-node compiles the library on the fly. */
+const ROOT = path.resolve(__dirname, '..', '..');
+const EXAMPLES = path.join(ROOT, 'examples');
+/** A CLI run (seconds; a minute on a busy machine). */
 const CLI_TIMEOUT_MS = 180_000;
 /** A synth and its verification (a first `terraform plan` of a big stack takes a minute). */
 const TEST_TIMEOUT_MS = 400_000;
@@ -43,30 +48,16 @@ export const CASES: ExampleCase[] = [
   { name: 'fine-tune', stacks: ['cnai-fine-tune'], plan: true, k8s: true, crossCheckIdentities: true },
   // Planned by test/aws/aws-platform-example.test.ts; here the CLI and validate.
   { name: 'aws-platform', stacks: ['cnai-aws-platform'], plan: false },
+  // An EKS cluster that already runs, imported by attributes, with a GPU pool and a model's identity.
+  { name: 'existing-eks', stacks: ['cnai-existing-eks'], plan: true },
   { name: 'k8s-platform', k8s: true },
   { name: 'llm-serving', k8s: true },
   { name: 'observability', k8s: true },
 ];
 
-/** Runs `npx <cli> synth --output <outdir>` in the example's folder; returns the wall time in ms. */
-function synth(example: string, cli: 'cdktf' | 'cdk8s', outdir: string): number {
-  // cdktf's App creates only the last level of its outdir.
-  fs.mkdirSync(path.dirname(outdir), { recursive: true });
-  const started = Date.now();
-  try {
-    execFileSync('npx', [cli, 'synth', '--output', outdir], {
-      cwd: path.join(EXAMPLES, example),
-      // No telemetry, no version checks against the npm registry (cdk8s's costs seconds offline).
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: '1', CDK8S_CHECK_UPGRADE: 'false', TS_NODE_TRANSPILE_ONLY: '1', CI: '1' },
-      encoding: 'utf8',
-      stdio: 'pipe',
-      timeout: CLI_TIMEOUT_MS,
-    });
-  } catch (e: any) {
-    const tail = (s: unknown) => String(s ?? '').split('\n').slice(-40).join('\n');
-    throw new Error(`npx ${cli} synth failed in examples/${example} (exit ${e.status ?? e.signal}):\n${tail(e.stdout)}\n${tail(e.stderr)}`);
-  }
-  return Date.now() - started;
+/** Runs `npx <cli> synth --output <outdir>` in the example's folder (as users do), recording what every process loads. */
+function synth(example: string, cli: 'cdktf' | 'cdk8s', outdir: string): CliRun {
+  return runCli(path.join(EXAMPLES, example), cli, outdir, { root: ROOT, workDir: path.join(work, 'processes'), timeoutMs: CLI_TIMEOUT_MS, env: { CI: '1' } });
 }
 
 function yamlFiles(dir: string): string[] {
@@ -75,17 +66,23 @@ function yamlFiles(dir: string): string[] {
 
 const timings: string[] = [];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-examples-cli-'));
+beforeAll(() => {
+  // The examples load the compiled library (their app commands never compile it).
+  const compiled = ensureBuild(ROOT);
+  if (compiled) timings.push(`compiled build/ first (${compiled})`);
+}, CLI_TIMEOUT_MS * 2);
 afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
   // eslint-disable-next-line no-console
   console.log(`examples via the CLIs (ms):\n  ${timings.join('\n  ')}`);
 });
 
-/** The file of `npx ts-node <file>`. */
-export function entryPoint(app: string): string {
-  const m = /^npx ts-node (\S+\.ts)$/.exec(app);
-  if (!m) throw new Error(`app "${app}" is not "npx ts-node <file>.ts"`);
-  return m[1];
+export { entryPoint };
+
+/** The example's app loaded the library compiled (build/), none of its sources. */
+function expectCompiledLibrary(app: ProcessRecord): void {
+  expect(app.librarySources).toEqual([]);
+  expect(app.buildFiles).toBeGreaterThan(0);
 }
 
 /** The tests of one example (one test file per example, so jest runs them in parallel). */
@@ -98,7 +95,9 @@ export function exampleTests(name: string): void {
 
     if (c.stacks) {
       test(`npx cdktf synth: ${c.plan ? 'terraform validates and plans' : 'terraform validates'} ${c.stacks.join(', ')}`, () => {
-        const ms = synth(c.name, 'cdktf', tfOut);
+        const run = synth(c.name, 'cdktf', tfOut);
+        const ms = run.wallMs;
+        expectCompiledLibrary(run.app);
         const stacksDir = path.join(tfOut, 'stacks');
         expect(fs.readdirSync(stacksDir).sort()).toEqual([...c.stacks!].sort());
         for (const stack of c.stacks!) {
@@ -113,7 +112,11 @@ export function exampleTests(name: string): void {
 
     if (c.k8s) {
       test('npx cdk8s synth: every manifest is schema-valid', () => {
-        const ms = synth(c.name, 'cdk8s', k8sOut);
+        const run = synth(c.name, 'cdk8s', k8sOut);
+        const ms = run.wallMs;
+        expectCompiledLibrary(run.app);
+        // The Kubernetes layer's contract preview comes from core: no process loads the AWS layer's CDK.
+        expect(run.processes.flatMap((p) => p.cdktf)).toEqual([]);
         const files = yamlFiles(k8sOut);
         expect(files.length).toBeGreaterThan(0);
         const started = Date.now();

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { consumerLock } from './consumer-lock';
+import { ensureBuild } from '../../scripts/ensure-build';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -28,17 +29,6 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   }
 }
 
-/** Newest modification time of the files under `dir` matching `re`. */
-function newest(dir: string, re: RegExp): number {
-  let t = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, newest(p, re));
-    else if (re.test(e.name)) t = Math.max(t, fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-consumer-'));
 const app = path.join(work, 'app');
 let tarball = '';
@@ -46,11 +36,8 @@ let packedFiles: string[] = [];
 
 beforeAll(() => {
   // CI compiles before testing; a stale or missing build is compiled here, so the test never packs old code.
-  const built = path.join(ROOT, 'build', 'index.js');
-  if (!fs.existsSync(built) || newest(path.join(ROOT, 'lib'), /\.(ts|tsv)$/) > fs.statSync(built).mtimeMs) {
-    run('npx', ['projen', 'compile'], ROOT);
-    run('npx', ['projen', 'post-compile'], ROOT);
-  }
+  // ensureBuild holds the compile lock the example tests' workers share, so none rewrites build/ while it is packed.
+  ensureBuild(ROOT);
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], ROOT));
   tarball = packed[0].filename;
   packedFiles = packed[0].files.map((f: any) => f.path);
@@ -122,11 +109,14 @@ fs.writeFileSync('contract.json', JSON.stringify(previewContract(stack), null, 2
 import * as fs from 'fs';
 import { App, YamlOutputType } from 'cdk8s';
 import { PlatformContract } from 'cnai-constructs';
-import { CnaiPlatform } from 'cnai-constructs/k8s';
+import { CnaiPlatform, crds } from 'cnai-constructs/k8s';
 import { SPEC } from './spec';
 const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
 const contract: PlatformContract = JSON.parse(fs.readFileSync('contract.json', 'utf8'));
 new CnaiPlatform(app, 'shop', { spec: SPEC, contract });
+// The generated CRD bindings the constructs expose are reachable from the entry point.
+const kinds: string[] = [crds.kueue.ClusterQueue.GVK.kind, crds.kserve.InferenceService.GVK.kind];
+if (kinds.join() !== 'ClusterQueue,InferenceService') throw new Error('crds: ' + kinds.join());
 app.synth();
 `);
     fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
