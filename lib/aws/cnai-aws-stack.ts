@@ -18,9 +18,10 @@ import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
 import {
-  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, platformRetention, platformWorkloadIdentities, PoolCapacity, ResolvedRetention,
-  RetentionPolicy, validatePlatformSpec, vectorDatabaseName, VectorEngine,
+  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy, VectorEngine,
 } from '../core/platform-spec';
+import { platformRetention, platformWorkloadIdentities, vectorDatabaseName } from '../core/platform-spec-derivation';
+import { validatePlatformSpec } from '../core/platform-spec-validation';
 import { TERRAFORM } from '../core/versions';
 
 /** How to tear a platform down (see {@link CnaiAwsStack.teardown}). */

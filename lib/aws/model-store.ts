@@ -7,7 +7,8 @@ import type { WorkloadIdentity } from './workload-identity';
 import { BucketsContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
-import { defaultRetentionPolicy, RetentionPolicy } from '../core/platform-spec';
+import { RetentionPolicy } from '../core/platform-spec';
+import { defaultRetentionPolicy } from '../core/platform-spec-derivation';
 
 /** The buckets of a {@link ModelStore}. */
 export enum StoreBucket {

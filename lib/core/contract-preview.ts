@@ -8,10 +8,9 @@ import { PlatformContractFile } from './contract-file';
 import { invalidProp } from './errors';
 import { ManagedPrometheusEndpoints, METRICS_BACKEND, MetricsBackendContract } from './metrics-backend';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
-import {
-  CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, platformWorkloadIdentities, PoolCapacity, validatePlatformSpec,
-  vectorDatabaseName, VectorEngine,
-} from './platform-spec';
+import { CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine } from './platform-spec';
+import { platformWorkloadIdentities, vectorDatabaseName } from './platform-spec-derivation';
+import { validatePlatformSpec } from './platform-spec-validation';
 import { EKS } from './versions';
 
 /**

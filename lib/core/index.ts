@@ -11,6 +11,8 @@ export * from './metrics';
 export * from './metrics-backend';
 export * from './metrics-backend-spec';
 export * from './platform-spec';
+export * from './platform-spec-validation';
+export * from './platform-spec-derivation';
 export * from './release-provides';
 export * from './contract-file';
 export * from './contract-preview';

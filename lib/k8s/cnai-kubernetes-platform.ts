@@ -1,12 +1,12 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { SecretSource } from './common/secret-source';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
 import { GpuSharing, NvidiaGpuSupport } from './nvidia-gpu-support';
 import { PlatformMonitoring } from './observability/platform-monitoring';
 import { InstallPhase, KubePrometheusStack, OperatorCatalogue, OperatorRelease, syncWaveOf, OperatorRendering, PlatformOperators } from './operators';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION } from './pod-security';
-import { SecretSource } from './retrieval/secret-source';
 import { ContainerDefaults, TeamNamespace } from './team-namespace';
 import { NodePoolProvisioner, PlatformContract } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';

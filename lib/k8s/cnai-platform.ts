@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
+import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
@@ -8,18 +9,17 @@ import {
 } from './observability';
 import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, KubePrometheusStack, OperatorCatalogue, OperatorRendering } from './operators';
 import { ModelRegistry, RegistryEngine } from './registry';
-import { AwsSecretsManagerStore, SecretSource, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
-import { LlmService, LlmTask, ModelSource, ServingBackend } from './serving';
+import { VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
+import { LlmService, LlmTask, ServingBackend } from './serving';
 import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { ModelKind } from '../core/models';
-import {
-  driftPayloadPrefix, ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, servedModelReplicas,
-  validatePlatformSpec, vectorDatabaseName, VectorEngine,
-} from '../core/platform-spec';
+import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, VectorEngine } from '../core/platform-spec';
+import { driftPayloadPrefix, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
+import { validatePlatformSpec } from '../core/platform-spec-validation';
 
 /** Props of {@link CnaiPlatform}. */
 export interface CnaiPlatformProps {

@@ -21,7 +21,8 @@ import { runTerraformTestWithMockProvider, TerraformVerificationError, verifyTer
 import { fetchUpstream, formatReleaseReport, verifyReleases } from './upstream';
 import { PlatformContract } from '../core/contract';
 import { PlatformContractFile } from '../core/contract-file';
-import { PlatformSpec, validatePlatformSpec } from '../core/platform-spec';
+import { PlatformSpec } from '../core/platform-spec';
+import { validatePlatformSpec } from '../core/platform-spec-validation';
 
 /** Where the command writes. */
 export interface CliIo {

@@ -1,4 +1,3 @@
-export * from './metrics-endpoint';
 export * from './collector-components';
 export * from './collector-config';
 export * from './tracing';

@@ -1,7 +1,6 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GPU_IDLE_AVERAGE_WINDOW, GpuEnergyRules, checkIdleGpuUtilisationPercent } from './gpu-energy-rules';
-import { COMPONENT_TARGET_LABEL, MetricsComponent } from './metrics-endpoint';
 import { assertKnownMetrics } from './promql';
 import { invalidProp } from '../../core/errors';
 import {
@@ -9,6 +8,7 @@ import {
   VLLM_METRICS, VLLM_MODEL_LABEL,
 } from '../../core/metrics';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import { COMPONENT_TARGET_LABEL, MetricsComponent } from '../common/metrics-endpoint';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 

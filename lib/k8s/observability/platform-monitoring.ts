@@ -10,9 +10,9 @@ import {
 import { API_SERVER_PORT, DEFAULT_VPC_CIDR, apiServerEgress, httpsEgress, isIpv4Cidr, podIdentityEgress, tcpPorts } from '../common/egress';
 import { DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass } from '../common/encrypted-storage-class';
 import { NamespaceIsolation } from '../common/namespace-isolation';
+import { SecretSource } from '../common/secret-source';
 import { KUBE_PROMETHEUS_STACK, KubePrometheusStack, OPERATOR_NAMESPACES } from '../operators';
 import { SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../pod-security';
-import { SecretSource } from '../retrieval/secret-source';
 import { TeamNamespace } from '../team-namespace';
 import { WorkloadSelector } from '../workload-selector';
 

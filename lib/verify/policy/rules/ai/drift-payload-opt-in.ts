@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
-import { driftPayloadPrefix, PlatformSpec } from '../../../../core/platform-spec';
+import { PlatformSpec } from '../../../../core/platform-spec';
+import { driftPayloadPrefix } from '../../../../core/platform-spec-derivation';
 import { Benchmarks } from '../../benchmarks';
 import { KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Results, Violation } from '../../types';
 

@@ -103,19 +103,5 @@ describe('ModelSource', () => {
     test('an artifact in an unsupported store is refused', () => {
       expect(() => ModelSource.fromArtifact({ storageUri: 'gs://bucket/model' })).toThrow(/a storage scheme the model servers cannot load/);
     });
-
-    test('a Secret reference names a Secret, not a value', () => {
-      const call = () => SecretKeyRef.fromName('hf_SECRETVALUE', 'HF_TOKEN');
-      expect(call).toThrow(/SecretKeyRef\.fromName: invalid secretName = "<string of 14 characters, not shown>": not a Secret name/);
-      expect(() => SecretKeyRef.fromName('Hf-Token', 'HF_TOKEN')).toThrow(/invalid secretName = "Hf-Token"/);
-    });
-
-    test('a Secret key must be a key', () => {
-      expect(() => SecretKeyRef.fromName('hf-token', 'my key')).toThrow(/invalid key = "my key": not a Secret key/);
-    });
-
-    test('fromSecret needs a Secret object', () => {
-      expect(() => SecretKeyRef.fromSecret('hf-token' as never, 'HF_TOKEN')).toThrow(/SecretKeyRef\.fromSecret: invalid secret = "hf-token": not a Secret object/);
-    });
   });
 });

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
-import { testChart } from './util';
 import { EncryptedStorageClass, SecretSource, SecretSourceKind } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
+import { testChart } from '../retrieval/util';
 
 describe('SecretSource', () => {
   test('Secrets Manager: an ExternalSecret per materialization, with templates merged and the Secret kept if the source disappears', () => {
