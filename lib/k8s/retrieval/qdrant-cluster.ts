@@ -354,7 +354,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     return name;
   }
 
-  private buildStatefulSet(ns: string, serviceAccount: string, selector: { [key: string]: string }, o: QdrantEngineOptions, priorityClassName?: string): k8s.KubeStatefulSet {
+  private buildStatefulSet(ns: string, serviceAccount: string, selector: { [key: string]: string }, o: QdrantEngineOptions,
+    priorityClassName?: string): k8s.KubeStatefulSet {
     const peer = (pod: string) => `http://${pod}.${this.headlessServiceName}.${ns}.svc.cluster.local:${QDRANT_P2P_PORT}`;
     // Pod 0 starts the Raft cluster; the others join it (the Qdrant Helm chart's bootstrap).
     const start = [
