@@ -25,7 +25,7 @@ import { core } from 'cnai-constructs';
 import {
   AwsSecretsManagerStore, CnaiKubernetesPlatform, DataPreparationJob, DatasetSource, HyperparameterSearch, KubeflowTraining, LlmService,
   ModelRegistry, ModelSource, ModelStoreReference, Notebook, NodePoolReference, ObjectiveDirection, SearchAlgorithm, SearchParameter,
-  TrainingJob, TrainingRuntime,
+  TrainingJob, TrainingRuntime, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, BASE_MODEL_PREFIX, FINE_TUNE_SPEC, SERVED_MODEL, SFT_JOB, TEAM } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
@@ -62,13 +62,15 @@ export function buildFineTuneApp(outdir?: string): App {
     operatorReleases: KubeflowTraining.platformReleases({ notebooks: { cullIdleTime: Duration.hours(2) } }),
     teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 12 }], developerGroups: ['ml-developers'] }],
   });
+  // Platform services and served models outrank training and notebooks.
+  const high = platform.queues.priorityClass(WorkloadPriority.HIGH);
   const team = platform.teams[TEAM];
 
   // The model registry: MLflow on the platform's PostgreSQL, artifacts in the models bucket.
   const data = new Chart(app, 'data-services');
   data.addDependency(platform);
   new AwsSecretsManagerStore(data, 'SecretStore', { contract });
-  const registry = new ModelRegistry(data, 'registry', { contract });
+  const registry = new ModelRegistry(data, 'registry', { priorityClass: high, contract });
 
   const training = new Chart(app, 'training');
   training.addDependency(data);
@@ -128,12 +130,13 @@ export function buildFineTuneApp(outdir?: string): App {
   });
 
   // 5. A GPU notebook for exploring data and results.
-  new Notebook(training, 'ds-alice', { team, pool: a10g, gpus: 1, cpu: 4, memoryGiB: 32, modelStore: store, registry });
+  new Notebook(training, 'ds-alice', { priorityClass: platform.queues.priorityClass(WorkloadPriority.LOW), team, pool: a10g, gpus: 1, cpu: 4, memoryGiB: 32, modelStore: store, registry });
 
   // 6. Serving: the fine-tuned model, from where the job wrote it (and registered it in MLflow).
   const serving = new Chart(app, 'serving');
   serving.addDependency(training);
   new LlmService(serving, SERVED_MODEL, {
+    priorityClass: high,
     model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
     maxModelLen: 8192,
     source: ModelSource.fromArtifact(sft.output!, { region: contract.region }),

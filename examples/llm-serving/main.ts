@@ -18,7 +18,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { core } from 'cnai-constructs';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelSource, NodePoolReference,
-  OperatorCatalogue, ServingBackend, Suppressions,
+  OperatorCatalogue, ServingBackend, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
@@ -62,6 +62,8 @@ export function buildLlmServingApp(outdir?: string): App {
     nodePools: [l40s],
     teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 8 }], developerGroups: ['language-developers'] }],
   });
+  // Platform services and served models outrank training and notebooks.
+  const high = platform.queues.priorityClass(WorkloadPriority.HIGH);
   pools.addDependency(platform.operators!);
   const team = platform.teams[TEAM];
   const ragApi = team.workloads({ app: 'rag-api' });
@@ -71,6 +73,7 @@ export function buildLlmServingApp(outdir?: string): App {
 
   // Chat: sized for 32k tokens of context on one L40S; 1 to 4 replicas on queue length and KV cache.
   const chat = new LlmService(serving, 'chat', {
+    priorityClass: high,
     model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
     maxModelLen: 32768,
     // Read with the identity buildLlmServingAws gives the service account `chat`.
@@ -84,6 +87,7 @@ export function buildLlmServingApp(outdir?: string): App {
 
   // Embeddings for retrieval: a small model, so less CPU and memory than a whole node's share.
   const embed = new LlmService(serving, 'embed', {
+    priorityClass: high,
     model: ModelPresets.BGE_LARGE_EN_V1_5,
     source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
     backend: ServingBackend.KSERVE,

@@ -31,7 +31,7 @@ import { core } from 'cnai-constructs';
 import {
   CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource,
   NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, ServingBackend, Suppressions, TelemetryCollector, WORKLOAD_PRIORITIES,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext,
+  restrictedContainerSecurityContext, restrictedPodSecurityContext, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL, OBSERVABILITY_SPEC, TEAM } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
@@ -65,6 +65,8 @@ export function buildObservabilityApp(outdir?: string): App {
     contract,
     teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 6 }], developerGroups: ['language-developers'] }],
   });
+  // Platform services and served models outrank training and notebooks.
+  const high = platform.queues.priorityClass(WorkloadPriority.HIGH);
   const metricsBackend = platform.metricsBackend;
   const team = platform.teams[TEAM];
   const chatApiPods = team.workloads({ app: 'chat-api' });
@@ -73,6 +75,7 @@ export function buildObservabilityApp(outdir?: string): App {
   const serving = new Chart(app, 'serving');
   serving.addDependency(platform);
   const chat = new LlmService(serving, 'chat', {
+    priorityClass: high,
     model: CHAT_MODEL.model,
     maxModelLen: CHAT_MODEL.maxModelLen,
     // Where the spec's served model lives; read with its identity (serve-chat).
@@ -85,6 +88,7 @@ export function buildObservabilityApp(outdir?: string): App {
     metricsBackend,
   });
   const embed = new LlmService(serving, 'embed', {
+    priorityClass: high,
     model: ModelPresets.BGE_LARGE_EN_V1_5,
     source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
     backend: ServingBackend.KSERVE,
@@ -134,6 +138,7 @@ export function buildObservabilityApp(outdir?: string): App {
   const collectorIdentity = contract.workloadIdentities
     .find((w) => w.namespace === OBSERVABILITY_NAMESPACE && w.serviceAccount === OBSERVABILITY.collectorServiceAccount)!;
   const collector = new TelemetryCollector(observability, 'collector', {
+    priorityClass: high,
     namespace: OBSERVABILITY_NAMESPACE,
     awsIdentity: collectorIdentity,
     metricsBackend,

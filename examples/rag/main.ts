@@ -25,7 +25,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { core } from 'cnai-constructs';
 import {
   AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource,
-  NodePoolReference, OperatorCatalogue, RegistryAccess, Suppressions, VectorDatabase, VectorDistance, VectorEngine,
+  NodePoolReference, OperatorCatalogue, RegistryAccess, Suppressions, VectorDatabase, VectorDistance, VectorEngine, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, RAG_AWS, RAG_SPEC, TEAM, VECTOR_DB } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
@@ -68,6 +68,8 @@ export function buildRagApp(outdir?: string): App {
     nodePools: [l40s],
     teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 4 }], developerGroups: ['language-developers'] }],
   });
+  // Platform services and served models outrank training and notebooks.
+  const high = platform.queues.priorityClass(WorkloadPriority.HIGH);
   pools.addDependency(platform.operators!);
   const team = platform.teams[TEAM];
   const ragApi = team.workloads({ app: 'rag-api' });
@@ -81,6 +83,7 @@ export function buildRagApp(outdir?: string): App {
 
   const embedModel = ModelPresets.BGE_LARGE_EN_V1_5;
   const knowledge = new VectorDatabase(data, VECTOR_DB, {
+    priorityClass: high,
     contract,
     engine: VectorEngine.qdrant({ highAvailability: true, cpu: 2 }),
     collections: [{ name: 'handbook', dimension: embedModel.embeddingDimension!, distance: VectorDistance.COSINE, expectedVectors: 2_000_000 }],
@@ -88,7 +91,7 @@ export function buildRagApp(outdir?: string): App {
   const search = knowledge.addClient(ragApi, { readOnly: true });
   const ingest = knowledge.addClient(indexer);
 
-  const registry = new ModelRegistry(data, 'registry', { contract });
+  const registry = new ModelRegistry(data, 'registry', { priorityClass: high, contract });
   const tracking = registry.addClient(finetune, RegistryAccess.READ_WRITE);
   // Version 1 of the fine-tuned model, where MLflow stored it (its "artifact location").
   const assistant = registry.modelVersion({
@@ -100,6 +103,7 @@ export function buildRagApp(outdir?: string): App {
   const serving = new Chart(app, 'serving');
   serving.addDependency(data);
   const embed = new LlmService(serving, 'embed', {
+    priorityClass: high,
     model: embedModel,
     // For production, copy the model into the model store and use ModelSource.fromModelStore.
     source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
@@ -113,6 +117,7 @@ export function buildRagApp(outdir?: string): App {
   Suppressions.add(embed, 'ai-model-source', 'a public embedding model pulled from the Hugging Face Hub at start, so that the '
     + 'example runs as it is; in production copy it into the model store and serve it with ModelSource.fromModelStore', { resource: 'Deployment' });
   const chat = new LlmService(serving, 'chat', {
+    priorityClass: high,
     model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
     servedModelName: assistant.modelName,
     // The registered version's files, read with the chat server's identity (read-only on mlflow/).

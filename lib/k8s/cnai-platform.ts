@@ -8,6 +8,7 @@ import {
   CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
 } from './observability';
 import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, KubePrometheusStack, OperatorCatalogue, OperatorRendering } from './operators';
+import { WorkloadPriority } from './priority-class';
 import { ModelRegistry, RegistryEngine } from './registry';
 import { VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
 import { LlmService, LlmTask, ServingBackend } from './serving';
@@ -158,6 +159,10 @@ export class CnaiPlatform extends Construct {
     // dependency is declared between the later charts: cdk8s turns a chart dependency into
     // one between every pair of their objects, which grows with the product of their sizes.
 
+    // Platform services and served models outrank training and notebooks (and are never
+    // preempted by them), when the platform's PriorityClasses exist.
+    const priorityClass = this.platform.queues.emitsPriorityClasses ? this.platform.queues.priorityClass(WorkloadPriority.HIGH) : undefined;
+
     // Data services.
     const registryKind = spec.modelRegistry ?? ModelRegistryKind.MLFLOW;
     const vdb = spec.vectorDatabase;
@@ -175,12 +180,14 @@ export class CnaiPlatform extends Construct {
         name,
         collections: [{ name: props.vectorCollection ?? 'documents', dimension: vdb.dimension, distance: VectorDistance.COSINE, expectedVectors: vdb.expectedVectors }],
         metricsBackend,
+        priorityClass,
       });
     }
     this.registry = new ModelRegistry(data, 'registry', {
       contract,
       engine: registryKind === ModelRegistryKind.MLFLOW ? RegistryEngine.mlflow() : RegistryEngine.kubeflow(),
       metricsBackend,
+      priorityClass,
     });
 
     // Serving.
@@ -204,6 +211,7 @@ export class CnaiPlatform extends Construct {
           maxModelLen: m.maxModelLen,
           autoscaling: { minReplicas: min, maxReplicas: max },
           metricsBackend,
+          priorityClass,
         });
       }
       // Flows between served models, and from served models to the vector database.
@@ -225,6 +233,7 @@ export class CnaiPlatform extends Construct {
         awsIdentity: identity,
         metricsBackend,
         vpcCidr: contract.vpcCidr,
+        priorityClass,
         exporters: [
           ...(identity ? [CollectorExporter.awsXray({ region: contract.region })] : []),
           CollectorExporter.prometheus('metrics', { port: 9464 }),

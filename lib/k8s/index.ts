@@ -11,6 +11,7 @@ export * from './common';
 export * from './operators';
 export * from './nvidia-gpu-support';
 export * from './kueue-queues';
+export * from './priority-class';
 export * from './workload-selector';
 export * from './team-namespace';
 export * from './cnai-kubernetes-platform';

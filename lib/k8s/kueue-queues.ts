@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { INodePool, isGpuPool, poolSelectorLabels, poolTolerations } from './node-pool';
 import { InstallPhase, syncWaveOf } from './operators';
 import { SYNC_WAVE_ANNOTATION } from './pod-security';
+import { IPriorityClass, WorkloadPriority } from './priority-class';
 import { GPU_RESOURCE } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { NAME_RULES, assertName } from '../core/names';
@@ -152,6 +153,8 @@ export class KueueQueues extends Construct {
   public readonly teams: { [team: string]: TeamClusterQueue } = {};
   /** Reclaim policy. */
   public readonly reclaimWithinCohort: ReclaimPolicy;
+  /** Whether the platform's PriorityClasses are emitted. */
+  public readonly emitsPriorityClasses: boolean;
   private readonly capacityOf?: IGpuCapacity;
 
   constructor(scope: Construct, id: string, props: KueueQueuesProps) {
@@ -176,7 +179,8 @@ export class KueueQueues extends Construct {
         },
       });
     }
-    if (props.priorityClasses ?? true) {
+    this.emitsPriorityClasses = props.priorityClasses ?? true;
+    if (this.emitsPriorityClasses) {
       for (const [key, p] of Object.entries(WORKLOAD_PRIORITIES)) {
         new k8s.KubePriorityClass(this, `Priority-${key}`, {
           metadata: { name: p.name, annotations: wave },
@@ -189,6 +193,18 @@ export class KueueQueues extends Construct {
     }
     // The cohort as a whole must fit the pools; checked once every team is known.
     this.node.addValidation({ validate: () => { this.checkCohortFits(); return []; } });
+  }
+
+  /**
+   * One of the platform's PriorityClasses, for a pod's `priorityClassName`.
+   * @throws CnaiError when the queues were made with `priorityClasses: false` (no such PriorityClass would exist)
+   */
+  public priorityClass(priority: WorkloadPriority): IPriorityClass {
+    if (!this.emitsPriorityClasses) {
+      throw invalidProp(this.node.path, 'priorityClasses', false, `the PriorityClass "${WORKLOAD_PRIORITIES[priority].name}" is not created, and a pod naming it would be rejected`,
+        'leave priorityClasses on, or give the pods a PriorityClass the cluster has (PriorityClassReference.fromName)');
+    }
+    return { priorityClassName: WORKLOAD_PRIORITIES[priority].name };
   }
 
   /** The most schedulable GPUs of a pool. */

@@ -89,6 +89,19 @@ describe('reference platform: one spec, two layers that agree', () => {
     });
   });
 
+  test('the platform\'s services and served models run at the platform\'s high priority', () => {
+    const priorities = Object.fromEntries(podSpecs(preview.objects)
+      .filter((p) => ['mlflow', 'knowledge', 'ai-apps', 'observability'].includes(p.namespace) && p.owner.kind !== 'Job' && p.owner.kind !== 'CronJob')
+      .map((p) => [`${p.owner.kind} ${p.namespace}/${p.owner.metadata.name}`, p.spec.priorityClassName]));
+    expect(priorities).toEqual({
+      'Deployment mlflow/mlflow': 'cnai-high',
+      'StatefulSet knowledge/knowledge': 'cnai-high',
+      'Deployment ai-apps/chat': 'cnai-high',
+      'InferenceService ai-apps/embed': 'cnai-high',
+      'Deployment observability/otel-collector': 'cnai-high',
+    });
+  });
+
   test('the manifests are numbered in apply order', () => {
     expect(preview.files.map((f) => path.basename(f))).toEqual([
       '0000-cnai-platform-operators.k8s.yaml', '0001-cnai-platform.k8s.yaml', '0002-cnai-data-services.k8s.yaml',

@@ -23,6 +23,7 @@ import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '
 import {
   PodSecurityLevel, SYNC_WAVE_ANNOTATION, createNamespace, restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from '../pod-security';
+import type { IPriorityClass } from '../priority-class';
 import { TeamNamespace } from '../team-namespace';
 import { WorkloadSelector } from '../workload-selector';
 
@@ -106,6 +107,12 @@ export interface TelemetryCollectorProps {
    */
   readonly metricsBackend?: IMetricsBackend;
   /**
+   * The PriorityClass of the collector's pods (`KueueQueues.priorityClass(WorkloadPriority.HIGH)` for the platform's own).
+   * @default - none: the cluster's default priority
+   */
+  readonly priorityClass?: IPriorityClass;
+
+  /**
    * The VPC's address block: the collector reaches the API server there (Kubernetes attributes).
    * @default "10.0.0.0/16" (the AWS layer's default VPC)
    */
@@ -152,6 +159,8 @@ export class TelemetryCollector extends Construct implements IMetricsSource {
   public readonly memoryLimitMiB: number;
   /** Service account of the collector pods. */
   public readonly serviceAccountName: string;
+  /** The PriorityClass of the collector's pods, if any. */
+  public readonly priorityClassName?: string;
   /** The OTLP receiver every connected workload sends to. */
   public readonly otlpReceiver: CollectorReceiver;
   /** The processors of pipelines that list none. */
@@ -199,6 +208,7 @@ export class TelemetryCollector extends Construct implements IMetricsSource {
         'declare the workload identity in the AWS layer for the collector\'s namespace, or run the collector in the identity\'s namespace');
     }
     this.serviceAccountName = this.awsIdentity?.serviceAccount ?? this.name;
+    this.priorityClassName = props.priorityClass?.priorityClassName;
 
     const operator = this.deploymentMethod === CollectorDeploymentMethod.OPERATOR;
     // The operator names its Service <name>-collector and labels pods with its own keys.
@@ -484,6 +494,7 @@ export class TelemetryCollector extends Construct implements IMetricsSource {
           },
           spec: {
             serviceAccountName: this.serviceAccountName,
+            priorityClassName: this.priorityClassName,
             // Only k8sattributes needs an API token (EKS Pod Identity mounts its own for AWS).
             automountServiceAccountToken: Lazy.any({ produce: () => this.processors.some((p) => p.needsKubernetesApi) }),
             securityContext: restrictedPodSecurityContext(COLLECTOR_UID),
@@ -535,6 +546,7 @@ export class TelemetryCollector extends Construct implements IMetricsSource {
         image: imageRef(OBSERVABILITY_IMAGES.otelCollectorContrib),
         replicas: this.replicas,
         serviceAccount: this.serviceAccountName,
+        priorityClassName: this.priorityClassName,
         // This construct writes the NetworkPolicy (with the connected namespaces).
         networkPolicy: { enabled: false },
         env: this.env(),

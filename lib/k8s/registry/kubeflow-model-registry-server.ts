@@ -31,6 +31,8 @@ export interface KubeflowModelRegistryServerProps {
   readonly options: KubeflowRegistryEngineOptions;
   /** Replicas. */
   readonly replicas: number;
+  /** PriorityClass of the pods. */
+  readonly priorityClassName?: string;
 }
 
 /**
@@ -102,6 +104,7 @@ export class KubeflowModelRegistryServer extends Construct {
           metadata: { labels },
           spec: {
             serviceAccountName: sa.name,
+            priorityClassName: props.priorityClassName,
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurityContext(UID),
             initContainers: init ? [init.container] : undefined,

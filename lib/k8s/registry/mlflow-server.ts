@@ -52,6 +52,8 @@ export interface MlflowServerProps {
   readonly replicas: number;
   /** Prometheus pods admitted to the metrics endpoint. */
   readonly metricsScraper: WorkloadSelector;
+  /** PriorityClass of the pods. */
+  readonly priorityClassName?: string;
 }
 
 /** A client of the registry, admitted with an access. */
@@ -311,6 +313,7 @@ export class MlflowServer extends Construct implements IMetricsSource {
           metadata: { labels: this.podLabels },
           spec: {
             serviceAccountName: this.serviceAccountName,
+            priorityClassName: props.priorityClassName,
             automountServiceAccountToken: false,
             securityContext: restrictedPodSecurityContext(UID),
             affinity: replicated ? {

@@ -10,6 +10,7 @@ import { invalidProp } from '../../core/errors';
 import { DataServiceNamespace } from '../common/data-service-namespace';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
+import type { IPriorityClass } from '../priority-class';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** A workload allowed to use the registry. */
@@ -60,6 +61,11 @@ export interface ModelRegistryProps {
    * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
    */
   readonly metricsBackend?: IMetricsBackend;
+  /**
+   * The PriorityClass of the registry server's pods (`KueueQueues.priorityClass(WorkloadPriority.HIGH)` for the platform's own).
+   * @default - none: the cluster's default priority
+   */
+  readonly priorityClass?: IPriorityClass;
 }
 
 /** Where a registered model version's files are, as the registry reports it. */
@@ -139,7 +145,7 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     this.artifactPrefix = DATA_SERVICES.registryArtifactPrefix;
 
     if (engine.kind === RegistryEngineKind.KUBEFLOW) {
-      this.kubeflow = new KubeflowModelRegistryServer(this, 'Kubeflow', { namespace: owner, backend: this.backend, options: engine.kubeflowOptions ?? {}, replicas: this.replicas });
+      this.kubeflow = new KubeflowModelRegistryServer(this, 'Kubeflow', { namespace: owner, backend: this.backend, options: engine.kubeflowOptions ?? {}, replicas: this.replicas, priorityClassName: props.priorityClass?.priorityClassName });
       this.host = this.kubeflow.host;
       this.port = KUBEFLOW_REGISTRY_PORT;
     } else {
@@ -149,6 +155,7 @@ export class ModelRegistry extends Construct implements IModelRegistry {
         backend: this.backend,
         options: engine.mlflowOptions ?? {},
         replicas: this.replicas,
+        priorityClassName: props.priorityClass?.priorityClassName,
         metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
       });
       this.host = this.mlflow.host;

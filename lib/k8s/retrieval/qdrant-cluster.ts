@@ -81,6 +81,8 @@ export interface QdrantClusterProps {
   readonly options: QdrantEngineOptions;
   /** Prometheus pods admitted to the metrics endpoint. */
   readonly metricsScraper: WorkloadSelector;
+  /** PriorityClass of the pods. */
+  readonly priorityClassName?: string;
 }
 
 /**
@@ -246,7 +248,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       },
     });
 
-    this.statefulSet = this.buildStatefulSet(ns, sa.name, selector, o);
+    this.statefulSet = this.buildStatefulSet(ns, sa.name, selector, o, props.priorityClassName);
 
     if (this.replicas > 1) {
       this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
@@ -352,7 +354,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     return name;
   }
 
-  private buildStatefulSet(ns: string, serviceAccount: string, selector: { [key: string]: string }, o: QdrantEngineOptions): k8s.KubeStatefulSet {
+  private buildStatefulSet(ns: string, serviceAccount: string, selector: { [key: string]: string }, o: QdrantEngineOptions,
+    priorityClassName?: string): k8s.KubeStatefulSet {
     const peer = (pod: string) => `http://${pod}.${this.headlessServiceName}.${ns}.svc.cluster.local:${QDRANT_P2P_PORT}`;
     // Pod 0 starts the Raft cluster; the others join it (the Qdrant Helm chart's bootstrap).
     const start = [
@@ -383,6 +386,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
           metadata: { labels: this.podLabels },
           spec: {
             serviceAccountName: serviceAccount,
+            priorityClassName,
             automountServiceAccountToken: false,
             securityContext: { ...restrictedPodSecurityContext(QDRANT_UID), fsGroupChangePolicy: 'OnRootMismatch' },
             terminationGracePeriodSeconds: 60,

@@ -11,6 +11,7 @@ import { NAME_RULES, assertName } from '../../core/names';
 import { DataServiceNamespace } from '../common/data-service-namespace';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
+import type { IPriorityClass } from '../priority-class';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** A workload allowed to use a vector database. */
@@ -73,6 +74,12 @@ export interface VectorDatabaseProps {
    * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
    */
   readonly metricsBackend?: IMetricsBackend;
+  /**
+   * The PriorityClass of the database server (Qdrant)'s pods (`KueueQueues.priorityClass(WorkloadPriority.HIGH)` for the platform's own).
+   * @default - none: the cluster's default priority
+   */
+  readonly priorityClass?: IPriorityClass;
+
 }
 
 /**
@@ -136,6 +143,7 @@ export class VectorDatabase extends Construct {
         namespace: owner,
         collections: this.collections,
         options: engine.qdrantOptions ?? {},
+        priorityClassName: props.priorityClass?.priorityClassName,
         metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
       });
       this.binding = this.qdrant;

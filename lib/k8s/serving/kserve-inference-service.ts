@@ -39,6 +39,8 @@ export interface KServeInferenceServiceProps {
   readonly namespace: string;
   /** ServiceAccount the predictor pods run as. */
   readonly serviceAccountName: string;
+  /** PriorityClass of the predictor pods. */
+  readonly priorityClassName?: string;
   /** The pod's sizing, placement, probes and environment. */
   readonly pod: LlmPodSettings;
   /** Which serving runtime runs the model. */
@@ -142,6 +144,7 @@ export class KServeInferenceService extends Construct {
       maxReplicas: props.maxReplicas,
       labels: { ...pod.podLabels },
       serviceAccountName: props.serviceAccountName,
+      priorityClassName: props.priorityClassName,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       securityContext: serverPodSecurityContext(),

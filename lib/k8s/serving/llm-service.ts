@@ -21,6 +21,7 @@ import { ModelSource, ModelSourceKind } from '../common/model-source';
 import { INodePool } from '../node-pool';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
+import type { IPriorityClass } from '../priority-class';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -172,6 +173,11 @@ export interface LlmServiceProps {
    * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
    */
   readonly metricsBackend?: IMetricsBackend;
+  /**
+   * The PriorityClass of the server's pods (`KueueQueues.priorityClass(WorkloadPriority.HIGH)` for the platform's own).
+   * @default - none: the cluster's default priority
+   */
+  readonly priorityClass?: IPriorityClass;
   /**
    * The pods that scrape the server.
    * @default - the metrics backend's scraper
@@ -505,6 +511,7 @@ export class LlmService extends Construct implements IMetricsSource {
         name: this.name,
         namespace: this.namespaceName,
         serviceAccountName: this.serviceAccountName,
+        priorityClassName: props.priorityClass?.priorityClassName,
         pod,
         model: this.vllmModelArgument(),
         engine: this.engine,
@@ -526,6 +533,7 @@ export class LlmService extends Construct implements IMetricsSource {
         name: this.name,
         namespace: this.namespaceName,
         serviceAccountName: this.serviceAccountName,
+        priorityClassName: props.priorityClass?.priorityClassName,
         pod,
         runtime: this.kserveRuntime!,
         args,

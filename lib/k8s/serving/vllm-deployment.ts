@@ -16,6 +16,8 @@ export interface VllmDeploymentProps {
   readonly namespace: string;
   /** ServiceAccount the pods run as. */
   readonly serviceAccountName: string;
+  /** PriorityClass of the pods. */
+  readonly priorityClassName?: string;
   /** The pod's sizing, placement, probes and environment. */
   readonly pod: LlmPodSettings;
   /** What `vllm serve` loads: an `s3://` URI, a Hugging Face repo id or a local path. */
@@ -97,6 +99,7 @@ export class VllmDeployment extends Construct {
           metadata: { labels: { ...pod.podLabels } },
           spec: {
             serviceAccountName: props.serviceAccountName,
+            priorityClassName: props.priorityClassName,
             // The server never calls the Kubernetes API (Pod Identity mounts its own token).
             automountServiceAccountToken: false,
             enableServiceLinks: false,

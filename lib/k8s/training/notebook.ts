@@ -18,6 +18,7 @@ import {
 import { SecretKeyRef } from '../common/secret-key-ref';
 import { Suppressions } from '../common/suppressions';
 import { INodePool } from '../node-pool';
+import type { IPriorityClass } from '../priority-class';
 import { IRegistryConnection, IModelRegistry, RegistryAccess } from '../registry/registry-connection';
 import { INamespaceOwner } from '../workload-selector';
 
@@ -120,6 +121,12 @@ export interface NotebookProps {
    * @default TRAINING.serviceAccount ("ml-training")
    */
   readonly serviceAccountName?: string;
+  /**
+   * The PriorityClass of the notebook's pod (`KueueQueues.priorityClass(WorkloadPriority.LOW)`:
+   * opportunistic, first to be preempted).
+   * @default - none: the cluster's default priority
+   */
+  readonly priorityClass?: IPriorityClass;
   /**
    * More environment variables.
    * @default - none
@@ -257,6 +264,7 @@ export class Notebook extends Construct {
         template: {
           spec: {
             serviceAccountName: this.serviceAccountName,
+            priorityClassName: props.priorityClass?.priorityClassName,
             securityContext: {
               runAsNonRoot: true,
               runAsUser: JOVYAN.uid,
