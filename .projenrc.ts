@@ -153,7 +153,9 @@ const project = new typescript.TypeScriptProject({
   },
 
   bin: { 'cnai-verify': 'build/verify/cli.js' },
-  gitignore: ['/build/', 'cdktf.out/', 'dist/', '/report/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
+  gitignore: ['/build/',
+    // A worktree's node_modules may be a symlink, which the default 'node_modules/' (directories only) does not ignore.
+    '/node_modules', 'cdktf.out/', 'dist/', '/report/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
 });
 
 // What users install: the compiled library and its docs, nothing of the repository's
