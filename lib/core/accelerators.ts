@@ -412,10 +412,16 @@ export class GpuInstanceType {
     return GpuInstanceType.registry;
   }
 
-  /** Types of the same size whose family is one edit away (p5d.48xlarge -> p5.48xlarge, p5e.48xlarge). */
-  private static closeMatches(input: string): string[] {
+  /**
+   * Catalogue types of the same size whose family is one edit away and starts with the same
+   * letter (p5d.48xlarge -> p5.48xlarge, p5e.48xlarge): what a mistyped GPU type was probably
+   * meant to be. Empty for a family of its own, such as m5 (no GPU).
+   * @param instanceType an EC2 instance type name, lowercase
+   */
+  public static closeMatches(instanceType: string): string[] {
+    const input = typeof instanceType === 'string' ? instanceType.trim().toLowerCase() : '';
     const dot = input.indexOf('.');
-    if (dot < 0) return [];
+    if (dot < 0 || GpuInstanceType.byName()[input]) return [];
     const family = input.slice(0, dot);
     const size = input.slice(dot + 1);
     return GpuInstanceType.all()
