@@ -1,4 +1,5 @@
 export * from './secret-source';
+export * from './generated-secret';
 export * from './vector-collection';
 export * from './qdrant-sizing';
 export * from './cron';

@@ -6,13 +6,13 @@ import { cronProblem } from './cron';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from './data-service-namespace';
 import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from './egress';
 import { EncryptedStorageClass } from './encrypted-storage-class';
-import { QdrantSizingResult, MAX_GP3_VOLUME_GIB, sizeQdrant } from './qdrant-sizing';
+import { QdrantSizingResult, MAX_GP3_VOLUME_GIB, MIN_VOLUME_GIB, sizeQdrant } from './qdrant-sizing';
 import { SecretSource } from './secret-source';
 import { CollectionRules, ResolvedCollection, VectorDistance } from './vector-collection';
 import type { AdmittedVectorClient, IVectorEngineBinding } from './vector-database';
 import { VectorDatabaseConnection } from './vector-database-connection';
-import { QdrantEngineOptions, VectorEngineKind } from './vector-engine';
-import { PlatformContract, serviceSecretName, vectorSnapshotPrefix, vectorSnapshotServiceAccount } from '../../core/contract';
+import { QdrantEngineOptions, QdrantSnapshotStorage, VectorEngineKind } from './vector-engine';
+import { PlatformContract, hasAwsLayer, serviceSecretName, vectorSnapshotPrefix, vectorSnapshotServiceAccount } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
@@ -20,6 +20,7 @@ import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsBearerToken, MetricsCo
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
+import { DEFAULT_VPC_CIDR } from '../common/egress';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** Qdrant's REST port. */
@@ -81,6 +82,11 @@ export interface QdrantClusterProps {
   readonly options: QdrantEngineOptions;
   /** Prometheus pods admitted to the metrics endpoint. */
   readonly metricsScraper: WorkloadSelector;
+  /**
+   * Create the ServiceMonitor (needs the Prometheus operator's CRDs in the cluster).
+   * @default true
+   */
+  readonly monitoring?: boolean;
 }
 
 /**
@@ -124,8 +130,15 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
   public readonly snapshotSchedule?: string;
   /** Snapshot sets kept. */
   public readonly snapshotsKept?: number;
-  /** Snapshot destination `s3://<models bucket>/vector-snapshots/<namespace>/<name>/`, when snapshots are on. */
+  /** Where snapshots are kept, when snapshots are on. */
+  public readonly snapshotStorage?: QdrantSnapshotStorage;
+  /**
+   * Snapshot destination, when snapshots are on: `s3://<models bucket>/vector-snapshots/<namespace>/<name>/`
+   * (bucket), or `pvc://<namespace>/<name>-snapshots/` (volume).
+   */
   public readonly snapshotDestination?: string;
+  /** The snapshot volume's claim (QdrantSnapshotStorage.VOLUME). */
+  public readonly snapshotVolume?: k8s.KubePersistentVolumeClaim;
   /** Service account of the snapshot job (its workload identity), when snapshots are on. */
   public readonly snapshotServiceAccount?: string;
   /** The StatefulSet. */
@@ -136,8 +149,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
   public readonly headlessService: k8s.KubeService;
   /** The PodDisruptionBudget (two or more replicas). */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
-  /** The ServiceMonitor. */
-  public readonly serviceMonitor: ServiceMonitor;
+  /** The ServiceMonitor, unless monitoring is off. */
+  public readonly serviceMonitor?: ServiceMonitor;
   /** The snapshot CronJob. */
   public readonly snapshotCronJob?: k8s.KubeCronJob;
   /** The job creating the declared collections. */
@@ -153,7 +166,11 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
   public readonly metricsComponent = MetricsComponent.QDRANT;
   public readonly metricsBearerToken: MetricsBearerToken;
 
+  /** Whether the ServiceMonitor is created. */
+  public readonly monitoring: boolean;
+
   private readonly contract: PlatformContract;
+  private readonly apiServerCidr: string;
   private readonly dbName: string;
   private readonly namespaceOwner: INamespaceOwner;
   private readonly collections: ResolvedCollection[];
@@ -205,7 +222,11 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     this.memoryGiB = this.sizing.memoryGiB;
     this.storageGiB = this.sizing.storageGiB;
 
-    this.apiKeys = o.apiKeys ?? SecretSource.secretsManager(serviceSecretName(props.contract.platformName, props.contract.environment, `vector-db/${ns}/${props.name}`));
+    // A cluster without the AWS layer has no Secrets Manager secret to read: keys are generated in it.
+    this.apiKeys = o.apiKeys ?? (hasAwsLayer(props.contract)
+      ? SecretSource.secretsManager(serviceSecretName(props.contract.platformName, props.contract.environment, `vector-db/${ns}/${props.name}`))
+      : SecretSource.generated());
+    this.apiServerCidr = props.contract.vpcCidr ?? DEFAULT_VPC_CIDR;
     this.storageClass = o.storageClass ?? EncryptedStorageClass.ensure(this);
     this.serviceName = props.name;
     this.headlessServiceName = `${props.name}-headless`;
@@ -218,6 +239,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       name: `${props.name}-api-keys`,
       keys: { [QDRANT_SECRET_KEYS.apiKey]: QDRANT_SECRET_KEYS.apiKey, [QDRANT_SECRET_KEYS.readOnlyApiKey]: QDRANT_SECRET_KEYS.readOnlyApiKey },
       syncWave: SECRETS_SYNC_WAVE,
+      apiServerCidr: this.apiServerCidr,
     });
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -272,7 +294,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     this.metricsSelector = { 'app.kubernetes.io/instance': props.name, 'cnai.io/metrics': 'qdrant' };
     // /metrics needs a key too: the read-only one.
     this.metricsBearerToken = { secretName: this.apiKeySecretName, secretKey: QDRANT_SECRET_KEYS.readOnlyApiKey };
-    this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
+    this.monitoring = props.monitoring ?? true;
+    if (this.monitoring) this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
       metadata: { name: props.name, namespace: ns, labels: this.podLabels },
       spec: {
         selector: { matchLabels: { ...this.metricsSelector } },
@@ -302,15 +325,41 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
         throw invalidProp(where, 'engine.snapshotsKept', o.snapshotsKept, 'at least one snapshot set must be kept', 'give a whole number of sets, e.g. 7');
       }
       this.snapshotServiceAccount = vectorSnapshotServiceAccount(props.name);
-      const known = props.contract.workloadIdentities.some((w) => w.namespace === ns && w.serviceAccount === this.snapshotServiceAccount);
-      if (!known) {
-        throw invalidProp(where, 'engine.snapshots', true,
-          `the platform contract has no workload identity for ${ns}/${this.snapshotServiceAccount}, so the snapshot job could not write to the models bucket`,
-          `add it on the AWS side (DataServicesAccess.addVectorDatabase({ namespace: "${ns}", name: "${props.name}" })) and pass the new contract, or set snapshots: false`);
+      const bucket = props.contract.buckets.models;
+      this.snapshotStorage = o.snapshotStorage ?? (hasAwsLayer(props.contract) && bucket ? QdrantSnapshotStorage.BUCKET : QdrantSnapshotStorage.VOLUME);
+      if (this.snapshotStorage === QdrantSnapshotStorage.BUCKET) {
+        if (!bucket) {
+          throw invalidProp(where, 'engine.snapshotStorage', this.snapshotStorage, 'the platform contract has no models bucket to keep snapshots in',
+            'use QdrantSnapshotStorage.VOLUME, give buckets to ExistingClusterContract.build, or set snapshots: false');
+        }
+        const known = props.contract.workloadIdentities.some((w) => w.namespace === ns && w.serviceAccount === this.snapshotServiceAccount);
+        if (!known) {
+          throw invalidProp(where, 'engine.snapshots', true,
+            `the platform contract has no workload identity for ${ns}/${this.snapshotServiceAccount}, so the snapshot job could not write to the models bucket`,
+            `add it on the AWS side (DataServicesAccess.addVectorDatabase({ namespace: "${ns}", name: "${props.name}" })) and pass the new contract, `
+            + 'or set snapshotStorage: QdrantSnapshotStorage.VOLUME, or snapshots: false');
+        }
+        const prefix = vectorSnapshotPrefix(ns, props.name);
+        this.snapshotDestination = `s3://${bucket}/${prefix}`;
+        this.snapshotCronJob = this.buildSnapshotJob(ns, prefix, { ...jobPods, 'cnai.io/job': 'snapshot' });
+      } else {
+        const setGiB = Math.ceil(this.sizing.bytesPerReplica * 1.5 * this.replicas / 2 ** 30);
+        const size = o.snapshotVolumeGiB ?? Math.max(MIN_VOLUME_GIB, setGiB * this.snapshotsKept);
+        if (!Number.isInteger(size) || size < 1 || size > MAX_GP3_VOLUME_GIB) {
+          throw invalidProp(where, 'engine.snapshotVolumeGiB', o.snapshotVolumeGiB, `not a volume size from 1 to ${MAX_GP3_VOLUME_GIB} GiB`,
+            `give whole GiB, e.g. ${Math.max(MIN_VOLUME_GIB, setGiB * this.snapshotsKept)} (${this.snapshotsKept} sets of about ${setGiB} GiB)`);
+        }
+        this.snapshotVolume = new k8s.KubePersistentVolumeClaim(this, 'SnapshotVolume', {
+          metadata: { name: `${props.name}-snapshots`, namespace: ns, labels: this.podLabels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: this.storageClass.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(`${size}Gi`) } },
+          },
+        });
+        this.snapshotDestination = `pvc://${ns}/${this.snapshotVolume.name}/`;
+        this.snapshotCronJob = this.buildSnapshotJob(ns, '', { ...jobPods, 'cnai.io/job': 'snapshot' }, this.snapshotVolume.name);
       }
-      const prefix = vectorSnapshotPrefix(ns, props.name);
-      this.snapshotDestination = `s3://${props.contract.buckets.models}/${prefix}`;
-      this.snapshotCronJob = this.buildSnapshotJob(ns, prefix, { ...jobPods, 'cnai.io/job': 'snapshot' });
     }
     if (this.collections.length > 0) {
       this.collectionsJob = this.buildCollectionsJob(ns, { ...jobPods, 'cnai.io/job': 'collections' });
@@ -351,7 +400,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
 
   /** The Secret of a client's namespace holding only the key it needs (created once per namespace and access). */
   private clientSecret(client: AdmittedVectorClient): string {
-    if (!this.apiKeys.managedByExternalSecrets) return this.apiKeySecretName;
+    if (!this.apiKeys.materializedPerNamespace) return this.apiKeySecretName;
     const ns = client.workload.namespace;
     const access = client.readOnly ? 'read-only' : 'read-write';
     const key = `${ns}/${access}`;
@@ -363,6 +412,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       name: `${this.dbName}-${access}-key`,
       keys: { [secretKey]: secretKey },
       syncWave: SECRETS_SYNC_WAVE,
+      copyOf: { namespace: this.namespaceOwner.namespaceName, name: this.apiKeySecretName },
+      apiServerCidr: this.apiServerCidr,
     });
     this.clientSecrets.set(key, name);
     return name;
@@ -468,11 +519,27 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     });
   }
 
-  private buildSnapshotJob(ns: string, prefix: string, labels: { [key: string]: string }): k8s.KubeCronJob {
+  private buildSnapshotJob(ns: string, prefix: string, labels: { [key: string]: string }, volumeClaim?: string): k8s.KubeCronJob {
     new k8s.KubeServiceAccount(this, 'SnapshotServiceAccount', {
       metadata: { name: this.snapshotServiceAccount, namespace: ns, labels: this.podLabels },
       automountServiceAccountToken: false,
     });
+    // The same job for both destinations: only where a set is written differs.
+    const put = volumeClaim
+      ? (target: string) => `mkdir -p "$(dirname "${target}")" && cat > "${target}"`
+      : (target: string) => `aws s3 cp - "${target}" --expected-size "\${EXPECTED_SIZE}" --only-show-errors`;
+    const dest = volumeClaim ? 'dest="/snapshots/${stamp}"' : 'dest="s3://${BUCKET}/${PREFIX}${stamp}"';
+    const prune = volumeClaim
+      ? [
+        '{ ls -1 /snapshots | grep -E \'^[0-9]{4}-\' || true; } | sort | head -n "-${KEEP}" | while IFS= read -r old; do',
+        '  rm -rf -- "/snapshots/${old}"',
+        'done',
+      ]
+      : [
+        'aws s3 ls "s3://${BUCKET}/${PREFIX}" | awk \'$1 == "PRE" { print $2 }\' | sort | head -n "-${KEEP}" | while IFS= read -r old; do',
+        '  aws s3 rm --recursive --only-show-errors "s3://${BUCKET}/${PREFIX}${old}"',
+        'done',
+      ];
     const script = [
       'set -euo pipefail',
       'export LC_ALL=C',
@@ -480,7 +547,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       // JSON without jq: Qdrant forbids " and \\ in collection names, so a name is the text between quotes.
       'names() { grep -oE \'"name"[[:space:]]*:[[:space:]]*"[^"]*"\' | sed -E \'s/^"name"[[:space:]]*:[[:space:]]*"//; s/"$//\'; }',
       'stamp="$(date -u +%Y-%m-%dT%H-%M-%SZ)"',
-      'dest="s3://${BUCKET}/${PREFIX}${stamp}"',
+      dest,
       'for ((i = 0; i < REPLICAS; i++)); do',
       '  node="http://${STATEFULSET}-${i}.${HEADLESS}"',
       // Listed first: a failed listing must fail the job, not look like a database without collections.
@@ -493,15 +560,13 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       '    file="$(urlencode "$snap")"',
       '    echo "node ${i}: ${c} -> ${dest}/node-${i}/${col}/${file}"',
       '    curl -sSf -H "api-key: ${QDRANT_API_KEY}" "${node}/collections/${col}/snapshots/${file}" \\',
-      '      | aws s3 cp - "${dest}/node-${i}/${col}/${file}" --expected-size "${EXPECTED_SIZE}" --only-show-errors',
+      `      | ${put('${dest}/node-${i}/${col}/${file}')}`,
       '    curl -sSf -X DELETE -H "api-key: ${QDRANT_API_KEY}" "${node}/collections/${col}/snapshots/${file}?wait=true" > /dev/null',
       '  done <<< "${collections}"',
       'done',
       // A set is complete only with its marker; restores start from the newest marked set.
-      'printf \'%s\\n\' "${stamp}" | aws s3 cp - "${dest}/COMPLETE" --only-show-errors',
-      'aws s3 ls "s3://${BUCKET}/${PREFIX}" | awk \'$1 == "PRE" { print $2 }\' | sort | head -n "-${KEEP}" | while IFS= read -r old; do',
-      '  aws s3 rm --recursive --only-show-errors "s3://${BUCKET}/${PREFIX}${old}"',
-      'done',
+      `printf '%s\\n' "\${stamp}" | ${volumeClaim ? 'cat > "${dest}/COMPLETE"' : 'aws s3 cp - "${dest}/COMPLETE" --only-show-errors'}`,
+      ...prune,
     ].join('\n');
     const bytes = Math.max(1, Math.ceil(this.sizing.bytesPerReplica * 1.5));
     return new k8s.KubeCronJob(this, 'SnapshotCronJob', {
@@ -535,11 +600,15 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
                     // host:port of the pods' HTTP API behind the headless Service (the job reaches each replica).
                     { name: 'HEADLESS', value: `${this.headlessServiceName}.${ns}.svc.cluster.local:${QDRANT_HTTP_PORT}` },
                     { name: 'REPLICAS', value: String(this.replicas) },
-                    { name: 'BUCKET', value: this.contract.buckets.models },
-                    { name: 'PREFIX', value: prefix },
+                    ...(volumeClaim ? [] : [
+                      { name: 'BUCKET', value: this.contract.buckets.models },
+                      { name: 'PREFIX', value: prefix },
+                    ]),
                     { name: 'KEEP', value: String(this.snapshotsKept) },
-                    { name: 'EXPECTED_SIZE', value: String(bytes) },
-                    { name: 'AWS_REGION', value: this.contract.region },
+                    ...(volumeClaim ? [] : [
+                      { name: 'EXPECTED_SIZE', value: String(bytes) },
+                      { name: 'AWS_REGION', value: this.contract.region },
+                    ]),
                     { name: 'HOME', value: '/tmp' },
                   ],
                   resources: {
@@ -547,9 +616,12 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
                     limits: { memory: k8s.Quantity.fromString('1Gi') },
                   },
                   securityContext: restrictedContainerSecurityContext(TOOLS_UID),
-                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(volumeClaim ? [{ name: 'snapshots', mountPath: '/snapshots' }] : [])],
                 }],
-                volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } }],
+                volumes: [
+                  { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+                  ...(volumeClaim ? [{ name: 'snapshots', persistentVolumeClaim: { claimName: volumeClaim } }] : []),
+                ],
               },
             },
           },
@@ -638,7 +710,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
         produce: () => [
           { from: [self], ports: tcpPorts(QDRANT_HTTP_PORT, QDRANT_GRPC_PORT, QDRANT_P2P_PORT) },
           { from: [jobs], ports: tcpPorts(QDRANT_HTTP_PORT) },
-          { from: [scraper.toPeer()], ports: tcpPorts(QDRANT_HTTP_PORT) },
+          ...(this.monitoring ? [{ from: [scraper.toPeer()], ports: tcpPorts(QDRANT_HTTP_PORT) }] : []),
           ...this.clientRules,
         ],
       }),
@@ -649,7 +721,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       egress: [dnsEgress(), { to: [self], ports: tcpPorts(QDRANT_P2P_PORT) }],
     });
     const jobEgress = [dnsEgress(), { to: [self], ports: tcpPorts(QDRANT_HTTP_PORT) }];
-    if (this.snapshotCronJob) jobEgress.push(podIdentityEgress(), httpsEgress());
+    if (this.snapshotCronJob && this.snapshotStorage === QdrantSnapshotStorage.BUCKET) jobEgress.push(podIdentityEgress(), httpsEgress());
     policy(`${this.dbName}-jobs-egress`, {
       podSelector: { matchLabels: jobPods },
       policyTypes: ['Ingress', 'Egress'],

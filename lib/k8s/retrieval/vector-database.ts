@@ -72,6 +72,12 @@ export interface VectorDatabaseProps {
    * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
    */
   readonly metricsBackend?: IMetricsBackend;
+  /**
+   * Create the database's ServiceMonitor (Qdrant). Turn it off on a cluster without the
+   * Prometheus operator's CRDs: applying a ServiceMonitor there fails.
+   * @default true
+   */
+  readonly monitoring?: boolean;
 }
 
 /** A client admitted to a database, with its access resolved. */
@@ -152,6 +158,7 @@ export class VectorDatabase extends Construct {
         collections: this.collections,
         options: engine.qdrantOptions ?? {},
         metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
+        monitoring: props.monitoring,
       });
       this.binding = this.qdrant;
     }
