@@ -18,7 +18,7 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { CliRun, entryPoint, ProcessRecord, runCli } from '../../bench/cli-run';
 import { DATA_SERVICES } from '../../lib/core';
 import { assertValidManifests } from '../../lib/verify/k8s';
-import { formatPlatformReport, verifyPlatform } from '../../lib/verify/platform/verify-platform';
+import { clusterAddressesOf, formatPlatformReport, verifyPlatform } from '../../lib/verify/platform/verify-platform';
 import { verifyTerraformStack } from '../../lib/verify/terraform';
 import { ensureBuild } from '../../scripts/ensure-build';
 
@@ -40,6 +40,8 @@ export interface ExampleCase {
   readonly k8s?: boolean;
   /** Both layers from one spec: every Pod Identity association names a service account the manifests create. */
   readonly crossCheckIdentities?: boolean;
+  /** The cluster's VPC block, where the API server and the nodes are (else the AWS layer's default, 10.0.0.0/16). */
+  readonly vpcCidr?: string;
 }
 
 export const CASES: ExampleCase[] = [
@@ -51,6 +53,8 @@ export const CASES: ExampleCase[] = [
   // An EKS cluster that already runs, imported by attributes, with a GPU pool and a model's identity.
   { name: 'existing-eks', stacks: ['cnai-existing-eks'], plan: true },
   { name: 'k8s-platform', k8s: true },
+  // A cluster the user already runs, described by hand: the Kubernetes layer alone, no cdktf.
+  { name: 'existing-cluster', k8s: true, vpcCidr: '10.20.0.0/16' },
   { name: 'llm-serving', k8s: true },
   { name: 'observability', k8s: true },
 ];
@@ -132,7 +136,10 @@ export function exampleTests(name: string): void {
         expect(files.length).toBeGreaterThan(0);
         const bootstrap = path.join(k8sOut, 'bootstrap');
         const started = Date.now();
-        const result = verifyPlatform(files.map((file) => ({ file })), { bootstrapDir: fs.existsSync(bootstrap) ? bootstrap : undefined });
+        const result = verifyPlatform(files.map((file) => ({ file })), {
+          bootstrapDir: fs.existsSync(bootstrap) ? bootstrap : undefined,
+          ...(c.vpcCidr ? { model: { clusterAddresses: clusterAddressesOf({ vpcCidr: c.vpcCidr }) } } : {}),
+        });
         if (!result.valid) throw new Error(formatPlatformReport(result));
         expect(result.releases.releases.length).toBeGreaterThan(0);
         expect(result.flows.results.length).toBeGreaterThan(0);

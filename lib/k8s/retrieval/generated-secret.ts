@@ -180,7 +180,7 @@ export const GENERATOR_SCRIPT = [
   'url() { printf \'%s/api/v1/namespaces/%s/secrets/%s\' "${api}" "$1" "$2"; }',
   // A key of the Secret's data with a non-empty value (managedFields name keys as "f:<key>").
   'pattern() { printf \'"%s"[[:space:]]*:[[:space:]]*"[A-Za-z0-9+/=]+"\' "$1"; }',
-  'has_key() { printf \'%s\' "$1" | grep -Eq "$(pattern "$2")"; }',
+  'has_key() { printf \'%s\' "$1" | grep -E "$(pattern "$2")" > /dev/null; }',
   'value_of() { printf \'%s\' "$1" | grep -oE "$(pattern "$2")" | head -n 1 | sed -E \'s/.*"([A-Za-z0-9+\\/=]+)"$/\\1/\'; }',
   'random() { local b=""; while [ "${#b}" -lt "${LENGTH}" ]; do b+="$(head -c 48 /dev/urandom | base64 -w 0)"; b="${b//[^A-Za-z0-9]/}"; done; printf \'%s\' "${b:0:${LENGTH}}" | base64 -w 0; }',
   'until target="$(call "$(url "${NAMESPACE}" "${NAME}")")"; do echo "waiting for Secret ${NAMESPACE}/${NAME}"; sleep 5; done',
