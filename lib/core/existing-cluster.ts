@@ -266,8 +266,11 @@ export class ExistingClusterContract {
       const at = `${prop}.instanceTypes[${i}]`;
       const lower = typeof t === 'string' ? t.trim().toLowerCase() : '';
       const gpuFamily = GpuInstanceType.families().includes(lower.split('.')[0]);
-      if (!EC2_TYPE.test(lower) || gpuFamily || GpuInstanceType.closeMatches(lower).length > 0) {
-        // A GPU family of the catalogue (any size must be known), a likely typo of one, or no type at all.
+      if (!EC2_TYPE.test(lower)) {
+        problems.add({ construct, prop: at, value: t, problem: 'not an EC2 instance type name (family.size)',
+          fix: 'give the type as `kubectl get nodes -L node.kubernetes.io/instance-type` shows it, e.g. "g5.2xlarge" or "m6i.xlarge"' });
+      } else if (gpuFamily || GpuInstanceType.closeMatches(lower).length > 0) {
+        // A GPU family of the catalogue (any size must be known), or a likely typo of one.
         const found = problems.capture(() => GpuInstanceType.of(t, construct, at));
         if (found) gpuTypes.push(found);
       } else {
@@ -296,7 +299,7 @@ export class ExistingClusterContract {
     if (efa) {
       const without = [...gpuTypes.filter((t) => !t.efaSupported).map((t) => t.name), ...cpuTypes];
       problems.check(without.length === 0, p('efa', true, `${without.join(', ')} ${without.length === 1 ? 'does' : 'do'} not support EFA in the GPU catalogue`,
-        `leave efa out, or use EFA types (${GpuInstanceType.all().filter((t) => t.efaSupported).map((t) => t.name).join(', ')})`));
+        `leave efa out, or use types with EFA (${efaTypes(gpuTypes).join(', ')})`));
     }
     problems.throwIfAny();
 
@@ -312,6 +315,14 @@ export class ExistingClusterContract {
       maxNodes: group.maxNodes,
     };
   }
+}
+
+/** EFA types of the families given (else of every family), the largest few. */
+function efaTypes(given: GpuInstanceType[]): string[] {
+  const families = new Set(given.map((t) => t.family));
+  const all = GpuInstanceType.all().filter((t) => t.efaSupported);
+  const same = all.filter((t) => families.has(t.family));
+  return (same.length > 0 ? same : all.filter((t) => t.gpuCount >= 8)).map((t) => t.name);
 }
 
 function isLabelMap(value: unknown): value is { [key: string]: string } {
