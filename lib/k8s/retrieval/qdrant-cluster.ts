@@ -343,7 +343,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
         this.snapshotDestination = `s3://${bucket}/${prefix}`;
         this.snapshotCronJob = this.buildSnapshotJob(ns, prefix, { ...jobPods, 'cnai.io/job': 'snapshot' });
       } else {
-        const setGiB = Math.ceil(this.sizing.bytesPerReplica * 1.5 * this.replicas / 2 ** 30);
+        const setGiB = Math.max(1, Math.ceil(this.sizing.bytesPerReplica * 1.5 * this.replicas / 2 ** 30));
         const size = o.snapshotVolumeGiB ?? Math.max(MIN_VOLUME_GIB, setGiB * this.snapshotsKept);
         if (!Number.isInteger(size) || size < 1 || size > MAX_GP3_VOLUME_GIB) {
           throw invalidProp(where, 'engine.snapshotVolumeGiB', o.snapshotVolumeGiB, `not a volume size from 1 to ${MAX_GP3_VOLUME_GIB} GiB`,
