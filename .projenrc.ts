@@ -69,6 +69,9 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-cli@2.207.60',
     // `cdktf synth` inside the examples (cdktf is archived upstream; 0.21.0 is its last release).
     'cdktf-cli@0.21.0',
+    // The API reference (docs/api) from the TSDoc of the four entry points.
+    'typedoc@0.28.20',
+    'typedoc-plugin-markdown@4.14.1',
   ],
 
   tsconfig: {
@@ -150,12 +153,12 @@ const project = new typescript.TypeScriptProject({
   },
 
   bin: { 'cnai-verify': 'build/verify/cli.js' },
-  gitignore: ['/build/', 'cdktf.out/', 'dist/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
+  gitignore: ['/build/', 'cdktf.out/', 'dist/', '/report/', '.cache/', '.terraform/', '*.tfstate', '*.tfstate.*', '.terraform.lock.hcl', '/.tmp/'],
 });
 
 // What users install: the compiled library and its docs, nothing of the repository's
 // tooling (tests, caches, benchmark, scripts, examples importing ../../lib).
-project.npmignore?.exclude('/cdktf.out/', '/bench/', '/scripts/', '/examples/', '/.cache/', '/.tmp/', '/test-reports/', '/coverage/');
+project.npmignore?.exclude('/cdktf.out/', '/report/', '/bench/', '/scripts/', '/examples/', '/.cache/', '/.tmp/', '/test-reports/', '/coverage/');
 project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'build/verify/schema-sources.tsv', 'build/verify/upstream-sources.tsv', 'build/verify/upstream-files.sha256', 'README.md', 'LICENSE', 'CHANGELOG.md']);
 // Entry points: the shared vocabulary at the root, one per layer, and the verifier.
 const entry = (dir: string) => ({ types: `./build/${dir}index.d.ts`, default: `./build/${dir}index.js` });
@@ -180,12 +183,13 @@ project.tasks.removeTask('test:update');
 project.postCompileTask.exec('cp lib/verify/schema-sources.tsv lib/verify/upstream-sources.tsv lib/verify/upstream-files.sha256 build/verify/');
 
 // `npm run synth`: the main job. Synthesizes both layers into cdktf.out/ and dist/,
-// verifies them (schemas; terraform validate + offline plan) and prints a summary. The
+// verifies them (schemas; terraform validate + offline plan), writes the platform and cost
+// reports into report/ and prints a summary with the GPU cost. The
 // script imports the package by name (build/), so it compiles first: `tsc --build` is
 // incremental (a second of checking when build/ is up to date, a full build when it is
 // missing or older than lib/).
 const synth = project.addTask('synth', {
-  description: 'Synthesize the platform (cdktf.out/, dist/), verify it and print a summary (compiles first when build/ is missing or stale)',
+  description: 'Synthesize the platform (cdktf.out/, dist/), verify it, write its report (report/) and print a summary (compiles first when build/ is missing or stale)',
 });
 synth.spawn(project.compileTask);
 synth.spawn(project.postCompileTask);
@@ -204,6 +208,13 @@ const bench = project.addTask('bench', {
 bench.spawn(project.compileTask);
 bench.spawn(project.postCompileTask);
 bench.exec('ts-node --transpile-only --project tsconfig.dev.json bench/synth-bench.ts', { receiveArgs: true });
+// `npm run docs`: the API reference (docs/api, Markdown, one page per entry point) from the
+// TSDoc. typedoc.json treats its warnings as errors: a type the public API uses but no entry
+// point exports fails it. CI regenerates it and fails when the committed pages differ.
+project.addTask('docs', {
+  description: 'Generate the API reference (docs/api) from the TSDoc of the four entry points',
+  exec: 'typedoc',
+});
 // Regenerate the typed CRD bindings in lib/imports from the pinned CRDs.
 project.addTask('import-crds', {
   description: 'Regenerate lib/imports with cdk8s import from the pinned CRDs',

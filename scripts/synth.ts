@@ -2,7 +2,11 @@
  * `npm run synth`: synthesizes the reference platform (examples/reference-platform/spec.ts)
  * into cdktf.out/ (Terraform JSON of the AWS layer) and dist/ (Kubernetes YAML), verifies
  * both with the project's verifier (every object against its schema; terraform validate
- * and an offline plan) and prints a short summary.
+ * and an offline plan; the platform as a system) and prints a short summary with the GPU
+ * cost per pool, team and served model. It writes the platform report next to the output:
+ * report/platform-report.html (one self-contained page: architecture, GPU capacity, cost
+ * charts, network flows) and report/cost.json (the cost report as data). Not into dist/:
+ * Argo CD applies every YAML and JSON file of that folder.
  *
  * The Kubernetes layer is built from the AWS layer's contract: the applied one when
  * examples/reference-platform/platform-contract.json exists, else a preview.
@@ -16,11 +20,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App as Cdk8sApp } from 'cdk8s';
 import { App as CdktfApp } from 'cdktf';
-import { ContractPreview, kubernetesVersionSupport, PlatformContract, scarceCapacityNotes } from 'cnai-constructs';
+import { ContractPreview, CostModel, kubernetesVersionSupport, PlatformContract, scarceCapacityNotes, ServedModelPlacement } from 'cnai-constructs';
 import { CnaiPlatform } from 'cnai-constructs/k8s';
 import {
-  clusterAddressesOf, fetchSchemas, formatPlatformReport, platformFlowsMarkdown, resolveSchemaDir, SchemaDirError, validateManifests, verifyPlatform,
-  verifyTerraformStack,
+  clusterAddressesOf, fetchSchemas, formatPlatformReport, platformFlowsMarkdown, PlatformReport, resolveSchemaDir, SchemaDirError, validateManifests,
+  verifyPlatform, verifyTerraformStack,
 } from 'cnai-constructs/verify';
 import { buildReferenceAws, buildReferenceK8s, k8sApp, referenceContract } from '../examples/reference-platform/main';
 import { REFERENCE_SPEC } from '../examples/reference-platform/spec';
@@ -28,6 +32,10 @@ import { REFERENCE_SPEC } from '../examples/reference-platform/spec';
 const root = path.resolve(__dirname, '..');
 /** The reference platform's flows as a Mermaid diagram (docs), rewritten by every synth. */
 const FLOWS_DOC = path.join(root, 'docs', 'reference-platform-flows.md');
+/** The platform report and the cost report, rewritten by every synth (git-ignored). */
+const REPORT_DIR = path.join(root, 'report');
+const REPORT_HTML = path.join(REPORT_DIR, 'platform-report.html');
+const COST_JSON = path.join(REPORT_DIR, 'cost.json');
 const args = new Set(process.argv.slice(2));
 
 function table(title: string, rows: { [k: string]: number | string }): string {
@@ -52,6 +60,7 @@ async function main(): Promise<void> {
   const k8sOut = path.join(root, 'dist');
   fs.rmSync(tfOut, { recursive: true, force: true });
   fs.rmSync(k8sOut, { recursive: true, force: true });
+  fs.rmSync(REPORT_DIR, { recursive: true, force: true });
 
   // 1. Synthesize both layers: the output is written before anything is verified.
   phase('synthesize AWS layer', () => {
@@ -95,6 +104,18 @@ async function main(): Promise<void> {
     throw new Error('The synthesized platform does not fit together (see above)');
   }
   fs.writeFileSync(FLOWS_DOC, platformFlowsMarkdown(system, 'The reference platform'));
+  // The cost of what was synthesized, with the served models where the Kubernetes layer's
+  // sizing placed them, and the platform report drawn from the verified output.
+  const cost = phase('cost and platform report', () => {
+    const placements = Object.entries(k8s.models).map(([name, m]): ServedModelPlacement => ({
+      model: name, pool: m.plan.pool.poolName, instanceTypes: m.plan.fittingInstanceTypes, gpusPerReplica: m.plan.gpusPerReplica,
+    }));
+    const report = CostModel.report(REFERENCE_SPEC, { placements });
+    fs.mkdirSync(REPORT_DIR, { recursive: true });
+    fs.writeFileSync(COST_JSON, CostModel.toJson(report));
+    fs.writeFileSync(REPORT_HTML, PlatformReport.html({ spec: REFERENCE_SPEC, verification: system, cost: report }));
+    return report;
+  }, timings, () => `${path.relative(root, REPORT_HTML)}, ${path.relative(root, COST_JSON)}`);
   const stacksDir = path.join(tfOut, 'stacks');
   const tfResults = fs.readdirSync(stacksDir).sort().map((name) => {
     const r = phase(`terraform ${name}`, () => verifyTerraformStack(path.join(stacksDir, name), { plan: !args.has('--no-plan') }), timings,
@@ -137,6 +158,7 @@ async function main(): Promise<void> {
       tensorParallel: m.plan.tensorParallelSize,
       perGpuGiB: `${m.plan.breakdown.requiredGiB.toFixed(1)} of ${m.plan.breakdown.availableGiB.toFixed(1)}`,
     })),
+    cost,
     contract: ContractPreview.isPreview(contract) ? 'preview (apply-time values marked pending-apply)' : 'applied (platform-contract.json)',
     timingsMs: timings,
   };
@@ -156,6 +178,7 @@ async function main(): Promise<void> {
     [p.pool, `${p.instanceTypes.join('/')}: ${p.gpusPerNode} x ${p.gpuMemoryGiB} GiB per node, up to ${p.maxNodes} nodes = ${p.maxGpus} GPUs${p.efa ? ', EFA' : ''}`]))));
   lines.push(table('Models served', Object.fromEntries(summary.models.map((m) =>
     [`${m.namespace}/${m.model}`, `${m.pool}: ${m.gpusPerReplica} GPU${m.gpusPerReplica > 1 ? 's' : ''} of ${m.instanceType} per replica, tensor parallel ${m.tensorParallel}, ${m.perGpuGiB} GiB per GPU`]))));
+  lines.push(CostModel.formatText(summary.cost));
   const notes = scarceCapacityNotes(REFERENCE_SPEC);
   if (notes.length > 0) lines.push(table('Scarce GPU capacity', Object.fromEntries(notes.map((n) => [n.pool, n.note]))));
   lines.push(`Contract used by the Kubernetes layer: ${summary.contract}`);
@@ -163,6 +186,7 @@ async function main(): Promise<void> {
   lines.push(`Kubernetes ${contract.kubernetesVersion} on EKS: ${support.warning ?? `in standard support${support.endOfStandardSupport ? ` until ${support.endOfStandardSupport}` : ''}`}`);
   lines.push(formatPlatformReport(system).split('\n').join('\n'));
   lines.push(`Flow diagram (Mermaid): ${path.relative(root, FLOWS_DOC)}`);
+  lines.push(`Platform report (open in a browser): ${path.relative(root, REPORT_HTML)}; cost report as JSON: ${path.relative(root, COST_JSON)}`);
   lines.push(table('Timings (ms)', timings));
   console.log(lines.join('\n\n'));
 }

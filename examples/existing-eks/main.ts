@@ -14,8 +14,8 @@
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
-import { CapacityType, Cluster, ClusterAuthenticationMode, ICluster, ModelStore } from 'cnai-constructs/aws';
 import { GpuInstanceType, PlatformNaming } from 'cnai-constructs';
+import { CapacityType, Cluster, ClusterAuthenticationMode, ICluster, ModelStore } from 'cnai-constructs/aws';
 
 /** Name of the stack (its folder under cdktf.out/stacks). */
 export const STACK_NAME = 'cnai-existing-eks';

@@ -1,3 +1,8 @@
+/**
+ * The AWS layer (cdktf): network, EKS cluster, node groups, identities, storage, database and the platform stack that writes the contract.
+ * @packageDocumentation
+ * @module cnai-constructs/aws
+ */
 export * from './partition';
 export * from './iam';
 export * from './encryption-key';

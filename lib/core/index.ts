@@ -13,3 +13,4 @@ export * from './platform-spec';
 export * from './release-provides';
 export * from './contract-file';
 export * from './contract-preview';
+export * from './cost';

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
+import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
   CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
@@ -66,6 +67,12 @@ export interface CnaiPlatformProps {
    * @default - the Secret is created by the user
    */
   readonly grafanaAdmin?: SecretSource;
+  /**
+   * The admission policies (lib/k8s/governance): their mode (warn, or enforce) and what they
+   * allow besides the platform's own needs (its served models, the namespaces that need host access).
+   * @default - the platform's rules in AdmissionPolicyMode.WARN, the training identity boundary enforced, with the platform's own exemptions only
+   */
+  readonly admissionPolicies?: AdmissionPolicyOptions;
 }
 
 /**
@@ -98,6 +105,8 @@ export class CnaiPlatform extends Construct {
   public readonly teams: { [name: string]: TeamNamespace };
   /** The bootstrap (Argo CD and the root Application), when `gitRepository` is given. */
   public readonly bootstrap?: ArgoCdBootstrap;
+  /** The admission policies (in the platform chart). */
+  public readonly admissionPolicies: PlatformAdmissionPolicies;
 
   constructor(scope: App, id: string, props: CnaiPlatformProps) {
     super(scope, id);
@@ -246,6 +255,29 @@ export class CnaiPlatform extends Construct {
         }
       }
     }
+
+    // Admission policies, generated from the contract and what the platform runs: served models
+    // are GPU servers outside Kueue, and the GPU device plugin, node exporter and the EFA device
+    // plugin need host access. The rules warn unless admissionPolicies.mode says ENFORCE; the
+    // training identity boundary is enforced unless admissionPolicies.trainingIdentityMode says WARN.
+    const admission = props.admissionPolicies ?? {};
+    const gpu = this.platform.gpuSupport;
+    this.admissionPolicies = new PlatformAdmissionPolicies(this.platform, 'AdmissionPolicies', {
+      ...admission,
+      contract,
+      platformNamespaces: [gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace]
+        .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
+      additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
+      gpuExemptions: [
+        ...Object.values(this.models).map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
+        ...(admission.gpuExemptions ?? []),
+      ],
+      hostAccessExemptions: [
+        ...(gpu ? [AdmissionExemptions.gpuDevicePlugin(gpu.namespace)] : []),
+        ...AdmissionExemptions.ofReleases(this.platform.operators?.releases ?? []),
+        ...(admission.hostAccessExemptions ?? []),
+      ],
+    });
   }
 }
 

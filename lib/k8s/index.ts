@@ -1,3 +1,8 @@
+/**
+ * The Kubernetes layer (cdk8s): GPU pools, queues, team namespaces, operators, serving, retrieval, registry, training, observability and the platform that composes them.
+ * @packageDocumentation
+ * @module cnai-constructs/k8s
+ */
 export * from './node-pool';
 export * from './karpenter-node-class';
 export * from './gpu-node-pool';
@@ -9,9 +14,11 @@ export * from './kueue-queues';
 export * from './workload-selector';
 export * from './team-namespace';
 export * from './cnai-kubernetes-platform';
+export * from './governance';
 export * from './serving';
 export * from './observability';
 export * from './training';
 export * from './retrieval';
 export * from './registry';
 export * from './cnai-platform';
+export * as crds from './crds';

@@ -75,7 +75,7 @@ export function restrictedPodSecurityContext(uid: number = 65532): k8s.PodSecuri
   };
 }
 
-/** Props of {@link SecureNamespace}. */
+/** Props of {@link createNamespace}. */
 export interface SecureNamespaceProps {
   /** Namespace name. */
   readonly name: string;

@@ -310,14 +310,21 @@ export class TeamNamespace extends Construct implements INamespaceOwner {
     });
   }
 
+  /**
+   * The developers' Role. Service accounts are read-only: the platform creates them, and the
+   * ones with a workload identity (the training account `ml-training`, the served models') are
+   * associated with IAM roles by name, so developers neither create, delete nor change them.
+   * Which pods may run as the training account is the admission policy `cnai-training-identity`'s
+   * to say (controllers' pods of queued Jobs, TrainJobs and Notebooks).
+   */
   private developerRole(): k8s.KubeRole {
     const rw = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
     const ro = ['get', 'list', 'watch'];
     return new k8s.KubeRole(this, 'DeveloperRole', {
       metadata: { name: 'ml-developer', namespace: this.namespaceName },
       rules: [
-        { apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'], verbs: rw },
-        { apiGroups: [''], resources: ['pods/log', 'events'], verbs: ro },
+        { apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims'], verbs: rw },
+        { apiGroups: [''], resources: ['pods/log', 'events', 'serviceaccounts'], verbs: ro },
         { apiGroups: [''], resources: ['pods/portforward', 'pods/exec'], verbs: ['create'] },
         { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: rw },
         { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: rw },

@@ -57,6 +57,31 @@ describe('TeamNamespace', () => {
     expect(team.localQueueName).toBe('team-a');
   });
 
+  test('the developer Role: workloads through the platform\'s kinds, service accounts read-only (the training identity boundary)', () => {
+    const { chart: ch } = chart();
+    new TeamNamespace(ch, 'team-a', { developerGroups: ['a-devs'] });
+    const role = one(Testing.synth(ch), 'Role', 'ml-developer');
+    const rw = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    const ro = ['get', 'list', 'watch'];
+    expect(role.metadata.namespace).toBe('team-a');
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims'], verbs: rw },
+      { apiGroups: [''], resources: ['pods/log', 'events', 'serviceaccounts'], verbs: ro },
+      { apiGroups: [''], resources: ['pods/portforward', 'pods/exec'], verbs: ['create'] },
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: rw },
+      { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: rw },
+      { apiGroups: ['trainer.kubeflow.org'], resources: ['trainjobs'], verbs: rw },
+      { apiGroups: ['kubeflow.org'], resources: ['experiments', 'notebooks'], verbs: rw },
+      { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: rw },
+      { apiGroups: ['keda.sh'], resources: ['scaledobjects'], verbs: rw },
+      { apiGroups: ['kueue.x-k8s.io'], resources: ['workloads', 'localqueues'], verbs: ro },
+    ]);
+    // No verb that makes or changes a service account, nor its tokens (the Pod Identity association is by name).
+    const saRules = role.rules.filter((r: any) => r.resources.some((x: string) => x.startsWith('serviceaccounts')));
+    expect(saRules.flatMap((r: any) => r.verbs).filter((v: string) => !ro.includes(v))).toEqual([]);
+    expect(role.rules.flatMap((r: any) => r.resources)).not.toContain('serviceaccounts/token');
+  });
+
   test('a weaker Pod Security level records its reason', () => {
     const { chart: ch } = chart();
     new TeamNamespace(ch, 'team-b', { podSecurity: PodSecurityLevel.BASELINE, podSecurityReason: 'legacy notebook images run as root' });

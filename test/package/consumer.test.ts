@@ -8,8 +8,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ensureBuild } from '../../scripts/ensure-build';
 import { consumerLock } from './consumer-lock';
+import { ensureBuild } from '../../scripts/ensure-build';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -109,11 +109,14 @@ fs.writeFileSync('contract.json', JSON.stringify(previewContract(stack), null, 2
 import * as fs from 'fs';
 import { App, YamlOutputType } from 'cdk8s';
 import { PlatformContract } from 'cnai-constructs';
-import { CnaiPlatform } from 'cnai-constructs/k8s';
+import { CnaiPlatform, crds } from 'cnai-constructs/k8s';
 import { SPEC } from './spec';
 const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
 const contract: PlatformContract = JSON.parse(fs.readFileSync('contract.json', 'utf8'));
 new CnaiPlatform(app, 'shop', { spec: SPEC, contract });
+// The generated CRD bindings the constructs expose are reachable from the entry point.
+const kinds: string[] = [crds.kueue.ClusterQueue.GVK.kind, crds.kserve.InferenceService.GVK.kind];
+if (kinds.join() !== 'ClusterQueue,InferenceService') throw new Error('crds: ' + kinds.join());
 app.synth();
 `);
     fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({

@@ -1,5 +1,5 @@
 import { CelRuleStatus, compileCelRule, SchemaRegistry } from '../../lib/verify/k8s';
-import { evaluateCelRule, toCelValue } from '../../lib/verify/k8s/cel';
+import { celErrorOf, compileCelExpression, evaluateCelRule, toCelValue } from '../../lib/verify/k8s/cel';
 import { emptyNode, SchemaNode } from '../../lib/verify/k8s/schema-node';
 import { resolveSchemaDir } from '../../lib/verify/schemas';
 
@@ -69,5 +69,45 @@ describe('evaluation', () => {
     expect(run("self.findAll('[0-9]+') == ['1', '22']", 'a1b22')).toEqual({ kind: 'pass' });
     expect(run("self.findAll('[0-9]+', 1) == ['1']", 'a1b22')).toEqual({ kind: 'pass' });
     expect(run("self.split('@')[1] == 'latest'", 'al2023@latest')).toEqual({ kind: 'pass' });
+  });
+});
+
+describe('compileCelExpression (admission policy expressions: several variables, lazy `variables`)', () => {
+  test('evaluates over named variables; a lazily computed map entry is computed only when read', () => {
+    const p = compileCelExpression("object.kind == 'Pod' || variables.expensive", ['object', 'variables']);
+    const reads: string[] = [];
+    const variables = new class extends Map<string, unknown> {
+      public get(key: string): unknown {
+        reads.push(key);
+        return true;
+      }
+    }();
+    expect(p.evaluate({ object: toCelValue(undefined, { kind: 'Pod' }), variables })).toBe(true);
+    expect(reads).toEqual([]);
+    expect(p.evaluate({ object: toCelValue(undefined, { kind: 'Job' }), variables })).toBe(true);
+    expect(reads).toEqual(['expensive']);
+  });
+
+  test('an evaluation error is returned, not thrown; a missing field is one', () => {
+    const p = compileCelExpression('object.spec.x == 1', ['object']);
+    const result = p.evaluate({ object: toCelValue(undefined, { spec: {} }) });
+    expect(celErrorOf(result)).toMatch(/no such key|not found/);
+    expect(celErrorOf(true)).toBeUndefined();
+  });
+
+  test('refuses what it cannot judge: unknown names, functions no library here provides, syntax errors', () => {
+    expect(() => compileCelExpression('params.x == 1', ['object'])).toThrow(/refers to params, not one of object/);
+    expect(() => compileCelExpression("quantity('1').isGreaterThan(quantity('0'))", ['object'])).toThrow(/calls .*quantity.*which this engine does not provide/);
+    expect(() => compileCelExpression('object.a +', ['object'])).toThrow(/does not parse/);
+  });
+
+  test('the functions the admission policies use: strings extension, regex find, macros', () => {
+    const value = (e: string) => compileCelExpression(e, []).evaluate({});
+    expect(value("'docker.io/vllm/vllm-openai:v1'.split('/')[0]")).toBe('docker.io');
+    expect(value("'a:b:c'.lastIndexOf(':')")).toBe(3n);
+    expect(value("'a:b:c'.substring(0, 3)")).toBe('a:b');
+    expect(value("['a', 'b'].join(', ')")).toBe('a, b');
+    expect(value("' vllm serve  s3://m/served/ --x'.find(' serve +[^ -][^ ]*')")).toBe(' serve  s3://m/served/');
+    expect(value("{'ns': ['a']}['ns'].exists(x, x == 'a')")).toBe(true);
   });
 });

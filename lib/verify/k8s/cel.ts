@@ -104,6 +104,48 @@ export function compileCelRule(raw: RawCelRule): CompiledCelRule {
   }
 }
 
+/** A CEL expression compiled for the given variables (e.g. an admission policy's `object`, `request`, `variables`). */
+export interface CelProgram {
+  /** The expression. */
+  readonly expression: string;
+  /**
+   * Evaluates it. Values are CEL values (see {@link toCelValue}); a JS Map can compute its
+   * entries on demand (`variables`, evaluated lazily as Kubernetes does). Returns the
+   * result, or `{ error }` when evaluation fails.
+   */
+  readonly evaluate: (bindings: { [name: string]: unknown }) => unknown;
+}
+
+/** The error of a failed evaluation, or undefined for a value. */
+export function celErrorOf(result: unknown): string | undefined {
+  return isCelError(result) ? result.message : undefined;
+}
+
+/**
+ * Compiles an expression that may refer to `variables` only (and the functions of this
+ * engine: standard CEL, the strings extension, the Kubernetes regex library). Throws an
+ * Error that says why when it does not parse, calls another function, or refers to another
+ * name, so an expression the engine cannot judge is never passed.
+ */
+export function compileCelExpression(expression: string, variables: string[]): CelProgram {
+  let parsed: { expr: ExprLike };
+  try {
+    parsed = parse(expression) as unknown as { expr: ExprLike };
+  } catch (e) {
+    throw new Error(`CEL expression does not parse: ${(e as Error).message}\n  ${expression}`);
+  }
+  const calls = new Set<string>();
+  const free = new Set<string>();
+  collect(parsed.expr, calls, free, new Set());
+  const unknownCalls = [...calls].filter((c) => !BUILT_IN_FORMS.has(c) && ENV.funcs.find(c) === undefined);
+  if (unknownCalls.length > 0) throw new Error(`CEL expression calls ${unknownCalls.join(', ')}, which this engine does not provide\n  ${expression}`);
+  for (const t of TYPE_NAMES) free.delete(t);
+  const unknownNames = [...free].filter((n) => !variables.includes(n));
+  if (unknownNames.length > 0) throw new Error(`CEL expression refers to ${unknownNames.join(', ')}, not one of ${variables.join(', ')}\n  ${expression}`);
+  const program = plan(ENV, parsed as never) as (b: { [name: string]: unknown }) => unknown;
+  return { expression, evaluate: (bindings) => program(bindings) };
+}
+
 /** The compiled form of a rule attached to a schema node (compiled once). */
 export function compiledRule(holder: CelRuleHolder): CompiledCelRule {
   if (!holder.compiled) holder.compiled = compileCelRule(holder.raw);

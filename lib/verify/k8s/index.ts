@@ -5,3 +5,5 @@ export type { KindSchema, KindLookup, CelRuleInventory, CelRuleNote } from './sc
 export { CelRuleStatus, compileCelRule } from './cel';
 export { deriveKatibExperimentCrd, deriveKustomizedNotebookCrd } from './derive';
 export { checkObjectName, checkQualifiedName, checkLabelValue, nameRuleFor, NameRuleKind } from './names';
+export type { SchemaNode, RawCelRule, UncheckedPattern, JsonType, SpecialType, CelRuleHolder } from './schema-node';
+export type { CompiledCelRule } from './cel';

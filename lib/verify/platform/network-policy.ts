@@ -423,7 +423,7 @@ type Peer = { readonly kind: 'pod'; readonly podGroup: PodGroup } | { readonly k
 
 /**
  * Evaluates connections against the NetworkPolicies of a model. Policies are parsed once;
- * a malformed policy throws a {@link CnaiError} naming the policy and the field.
+ * a malformed policy throws a `CnaiError` naming the policy and the field.
  */
 export class NetworkPolicyEvaluator {
   private readonly byNamespace = new Map<string, ParsedPolicy[]>();
