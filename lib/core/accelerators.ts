@@ -399,19 +399,6 @@ export class GpuInstanceType {
     return GpuInstanceType.all().filter((t) => t.family === key);
   }
 
-  private static registry?: { [name: string]: GpuInstanceType };
-
-  private static byName(): { [name: string]: GpuInstanceType } {
-    if (!GpuInstanceType.registry) {
-      const reg: { [name: string]: GpuInstanceType } = {};
-      for (const value of Object.values(GpuInstanceType)) {
-        if (value instanceof GpuInstanceType) reg[value.name] = value;
-      }
-      GpuInstanceType.registry = reg;
-    }
-    return GpuInstanceType.registry;
-  }
-
   /**
    * Catalogue types of the same size whose family is one edit away and starts with the same
    * letter (p5d.48xlarge -> p5.48xlarge, p5e.48xlarge): what a mistyped GPU type was probably
@@ -428,6 +415,19 @@ export class GpuInstanceType {
       // Same first letter: g6x is a typo of g6e, but m5 is a family of its own (no GPU), not a typo of g5.
       .filter((t) => t.name.slice(t.family.length + 1) === size && family[0] === t.family[0] && editDistance(family, t.family) <= 1)
       .map((t) => t.name);
+  }
+
+  private static registry?: { [name: string]: GpuInstanceType };
+
+  private static byName(): { [name: string]: GpuInstanceType } {
+    if (!GpuInstanceType.registry) {
+      const reg: { [name: string]: GpuInstanceType } = {};
+      for (const value of Object.values(GpuInstanceType)) {
+        if (value instanceof GpuInstanceType) reg[value.name] = value;
+      }
+      GpuInstanceType.registry = reg;
+    }
+    return GpuInstanceType.registry;
   }
 
   /** The EC2 instance type name, e.g. `g5.xlarge`. */

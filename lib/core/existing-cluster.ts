@@ -267,8 +267,13 @@ export class ExistingClusterContract {
       const lower = typeof t === 'string' ? t.trim().toLowerCase() : '';
       const gpuFamily = GpuInstanceType.families().includes(lower.split('.')[0]);
       if (!EC2_TYPE.test(lower)) {
-        problems.add({ construct, prop: at, value: t, problem: 'not an EC2 instance type name (family.size)',
-          fix: 'give the type as `kubectl get nodes -L node.kubernetes.io/instance-type` shows it, e.g. "g5.2xlarge" or "m6i.xlarge"' });
+        problems.add({
+          construct,
+          prop: at,
+          value: t,
+          problem: 'not an EC2 instance type name (family.size)',
+          fix: 'give the type as `kubectl get nodes -L node.kubernetes.io/instance-type` shows it, e.g. "g5.2xlarge" or "m6i.xlarge"',
+        });
       } else if (gpuFamily || GpuInstanceType.closeMatches(lower).length > 0) {
         // A GPU family of the catalogue (any size must be known), or a likely typo of one.
         const found = problems.capture(() => GpuInstanceType.of(t, construct, at));

@@ -29,22 +29,49 @@ describe('ExistingClusterContract.build', () => {
       awsLayer: false,
       nodePools: [
         {
-          name: 'gpu-a10g', provisioner: NodePoolProvisioner.EXISTING, instanceTypes: ['g5.2xlarge'],
-          labels: { 'eks.amazonaws.com/nodegroup': 'gpu-a10g' }, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }],
-          gpusPerNode: 1, gpuMemoryGiB: 24, efa: false, maxNodes: 4,
+          name: 'gpu-a10g',
+          provisioner: NodePoolProvisioner.EXISTING,
+          instanceTypes: ['g5.2xlarge'],
+          labels: { 'eks.amazonaws.com/nodegroup': 'gpu-a10g' },
+          taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }],
+          gpusPerNode: 1,
+          gpuMemoryGiB: 24,
+          efa: false,
+          maxNodes: 4,
         },
         {
-          name: 'h100', provisioner: 'existing', instanceTypes: ['p5.48xlarge'], labels: { 'node-role': 'training' },
-          taints: [{ key: 'dedicated', effect: 'NoExecute' }], gpusPerNode: 8, gpuMemoryGiB: 80, efa: true, maxNodes: 2,
+          name: 'h100',
+          provisioner: 'existing',
+          instanceTypes: ['p5.48xlarge'],
+          labels: { 'node-role': 'training' },
+          taints: [{ key: 'dedicated', effect: 'NoExecute' }],
+          gpusPerNode: 8,
+          gpuMemoryGiB: 80,
+          efa: true,
+          maxNodes: 2,
         },
         {
           // The smallest of the types: 1 x L4 (24 GiB) on g6.xlarge, 4 on g6.12xlarge.
-          name: 'mixed-l4', provisioner: 'existing', instanceTypes: ['g6.xlarge', 'g6.12xlarge'], labels: { 'node-role': 'l4' },
-          taints: [], gpusPerNode: 1, gpuMemoryGiB: 24, efa: false, maxNodes: 3,
+          name: 'mixed-l4',
+          provisioner: 'existing',
+          instanceTypes: ['g6.xlarge', 'g6.12xlarge'],
+          labels: { 'node-role': 'l4' },
+          taints: [],
+          gpusPerNode: 1,
+          gpuMemoryGiB: 24,
+          efa: false,
+          maxNodes: 3,
         },
         {
-          name: 'general', provisioner: 'existing', instanceTypes: ['m6i.2xlarge'], labels: { 'eks.amazonaws.com/nodegroup': 'general' },
-          taints: [], gpusPerNode: 0, gpuMemoryGiB: 0, efa: false, maxNodes: 6,
+          name: 'general',
+          provisioner: 'existing',
+          instanceTypes: ['m6i.2xlarge'],
+          labels: { 'eks.amazonaws.com/nodegroup': 'general' },
+          taints: [],
+          gpusPerNode: 0,
+          gpuMemoryGiB: 0,
+          efa: false,
+          maxNodes: 6,
         },
       ],
     });
@@ -52,7 +79,10 @@ describe('ExistingClusterContract.build', () => {
 
   test('GPU facts that agree with the catalogue are accepted; account, names and buckets are kept', () => {
     const contract = ExistingClusterContract.build({
-      ...withGroup({ gpusPerNode: 1, gpuMemoryGiB: 24 }), accountId: '123456789012', platformName: 'ml', environment: 'staging',
+      ...withGroup({ gpusPerNode: 1, gpuMemoryGiB: 24 }),
+      accountId: '123456789012',
+      platformName: 'ml',
+      environment: 'staging',
       buckets: { models: 'ml-models', datasets: 'ml-datasets' },
     });
     expect([contract.accountId, contract.platformName, contract.environment, contract.buckets, contract.nodePools[0].gpusPerNode])

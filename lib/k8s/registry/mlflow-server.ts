@@ -467,7 +467,10 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
     if (existing) return existing;
     const user = MLFLOW_CLIENT_USERS[client.access];
     const name = this.credentials.materialize(this, `ClientPassword-${ns}-${client.access}`, {
-      namespace: ns, name: `mlflow-${user}`, keys: { [passwordKey(client.access)]: passwordKey(client.access) }, syncWave: SECRETS_SYNC_WAVE,
+      namespace: ns,
+      name: `mlflow-${user}`,
+      keys: { [passwordKey(client.access)]: passwordKey(client.access) },
+      syncWave: SECRETS_SYNC_WAVE,
       copyOf: { namespace: this.namespaceOwner.namespaceName, name: this.credentialsSecretName },
     });
     this.clientSecrets.set(key, name);

@@ -16,11 +16,11 @@ import { PlatformContract, hasAwsLayer, serviceSecretName, vectorSnapshotPrefix,
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
+import { DEFAULT_VPC_CIDR } from '../common/egress';
 import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsBearerToken, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
-import { DEFAULT_VPC_CIDR } from '../common/egress';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** Qdrant's REST port. */
@@ -295,22 +295,24 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     // /metrics needs a key too: the read-only one.
     this.metricsBearerToken = { secretName: this.apiKeySecretName, secretKey: QDRANT_SECRET_KEYS.readOnlyApiKey };
     this.monitoring = props.monitoring ?? true;
-    if (this.monitoring) this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
-      metadata: { name: props.name, namespace: ns, labels: this.podLabels },
-      spec: {
-        selector: { matchLabels: { ...this.metricsSelector } },
-        endpoints: [{
-          port: this.metricsPortName,
-          path: this.metricsPath,
-          interval: '30s',
-          authorization: { type: 'Bearer', credentials: { name: this.metricsBearerToken.secretName, key: this.metricsBearerToken.secretKey } },
-          // The platform's alerts select vector database targets by this label.
-          relabelings: [{
-            targetLabel: COMPONENT_TARGET_LABEL, replacement: MetricsComponent.QDRANT, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
+    if (this.monitoring) {
+      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
+        metadata: { name: props.name, namespace: ns, labels: this.podLabels },
+        spec: {
+          selector: { matchLabels: { ...this.metricsSelector } },
+          endpoints: [{
+            port: this.metricsPortName,
+            path: this.metricsPath,
+            interval: '30s',
+            authorization: { type: 'Bearer', credentials: { name: this.metricsBearerToken.secretName, key: this.metricsBearerToken.secretKey } },
+            // The platform's alerts select vector database targets by this label.
+            relabelings: [{
+              targetLabel: COMPONENT_TARGET_LABEL, replacement: MetricsComponent.QDRANT, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
+            }],
           }],
-        }],
-      },
-    });
+        },
+      });
+    }
 
     const jobPods = { [DATA_SERVICE_LABEL]: props.name, 'app.kubernetes.io/component': 'vector-database-job' };
     if (o.snapshots ?? true) {
@@ -326,7 +328,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       }
       this.snapshotServiceAccount = vectorSnapshotServiceAccount(props.name);
       const bucket = props.contract.buckets.models;
-      this.snapshotStorage = o.snapshotStorage ?? (hasAwsLayer(props.contract) && bucket ? QdrantSnapshotStorage.BUCKET : QdrantSnapshotStorage.VOLUME);
+      this.snapshotStorage = o.snapshotStorage
+        ?? (hasAwsLayer(props.contract) && bucket ? QdrantSnapshotStorage.BUCKET : QdrantSnapshotStorage.VOLUME);
       if (this.snapshotStorage === QdrantSnapshotStorage.BUCKET) {
         if (!bucket) {
           throw invalidProp(where, 'engine.snapshotStorage', this.snapshotStorage, 'the platform contract has no models bucket to keep snapshots in',

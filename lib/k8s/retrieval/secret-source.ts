@@ -150,7 +150,9 @@ export class SecretSource {
   /** Refresh interval (SECRETS_MANAGER only). */
   public readonly refreshInterval?: string;
 
-  private constructor(kind: SecretSourceKind, secretName?: string, secretId?: string, store?: string, refreshInterval?: string, valueLength?: number) {
+  private constructor(
+    kind: SecretSourceKind, secretName?: string, secretId?: string, store?: string, refreshInterval?: string, valueLength?: number,
+  ) {
     this.kind = kind;
     this.valueLength = valueLength;
     this.secretName = secretName;

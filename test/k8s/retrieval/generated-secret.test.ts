@@ -13,9 +13,12 @@ describe('GeneratedSecret', () => {
     const objects = Testing.synth(chart);
     const secret = one(objects, 'Secret', 'docs-api-keys');
     expect(secret).toEqual({
-      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
       metadata: {
-        name: 'docs-api-keys', namespace: 'docs',
+        name: 'docs-api-keys',
+        namespace: 'docs',
         labels: { 'app.kubernetes.io/managed-by': 'cnai-constructs', 'app.kubernetes.io/component': 'generated-secret' },
         annotations: { 'argocd.argoproj.io/sync-wave': '-1', 'cnai.io/generated-keys': 'api-key' },
       },
@@ -67,8 +70,10 @@ describe('Qdrant on a cluster without the AWS layer', () => {
     const { chart } = testChart();
     const team = new TeamNamespace(chart, 'team', { name: 'team-a' });
     new VectorDatabase(chart, 'docs', {
-      contract: EXISTING, collections: [{ name: 'docs', dimension: 768, expectedVectors: 100_000 }],
-      clients: [{ workload: team.workloads({ app: 'rag' }), readOnly: true }], monitoring: false,
+      contract: EXISTING,
+      collections: [{ name: 'docs', dimension: 768, expectedVectors: 100_000 }],
+      clients: [{ workload: team.workloads({ app: 'rag' }), readOnly: true }],
+      monitoring: false,
     });
     const objects = synthValid(chart);
     expect(ofKind(objects, 'ServiceMonitor')).toEqual([]);
