@@ -14,7 +14,11 @@
  * Like the examples it builds, it imports the package by name: one copy of the library, the
  * compiled one in build/ (the `synth` task compiles first when build/ is missing or stale).
  *
- * Flags: --no-plan (terraform validate only), --json (print the summary as JSON).
+ * The policy packs (lib/verify/policy) run over both layers' output: an unsuppressed finding
+ * fails the synth (--warn-only reports it and passes); every suppression is listed with its reason.
+ *
+ * Flags: --no-plan (terraform validate only), --json (print the summary as JSON), --warn-only
+ * (policy findings as warnings).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,8 +27,8 @@ import { App as CdktfApp } from 'cdktf';
 import { ContractPreview, CostModel, kubernetesVersionSupport, PlatformContract, scarceCapacityNotes, ServedModelPlacement } from 'cnai-constructs';
 import { CnaiPlatform } from 'cnai-constructs/k8s';
 import {
-  clusterAddressesOf, fetchSchemas, formatPlatformReport, platformFlowsMarkdown, PlatformReport, resolveSchemaDir, SchemaDirError, validateManifests,
-  verifyPlatform, verifyTerraformStack,
+  clusterAddressesOf, fetchSchemas, formatPlatformReport, formatPolicyReport, platformFlowsMarkdown, PlatformReport, resolveSchemaDir, runPolicyPacks,
+  SchemaDirError, validateManifests, verifyPlatform, verifyTerraformStack,
 } from 'cnai-constructs/verify';
 import { buildReferenceAws, buildReferenceK8s, k8sApp, referenceContract } from '../examples/reference-platform/main';
 import { REFERENCE_SPEC } from '../examples/reference-platform/spec';
@@ -117,6 +121,16 @@ async function main(): Promise<void> {
     return report;
   }, timings, () => `${path.relative(root, REPORT_HTML)}, ${path.relative(root, COST_JSON)}`);
   const stacksDir = path.join(tfOut, 'stacks');
+  const policy = phase('policy packs', () => runPolicyPacks({
+    // The platform's own objects, as the example tests and `cnai-verify policy` read them.
+    kubernetes: yamlFiles,
+    terraform: fs.readdirSync(stacksDir).sort().map((name) => ({ file: path.join(stacksDir, name) })),
+  }, { spec: REFERENCE_SPEC, contract, warnOnly: args.has('--warn-only') }), timings,
+  (r) => `${r.findings.filter((f) => !f.suppression).length} unsuppressed, ${r.findings.filter((f) => f.suppression).length} suppressed`);
+  if (!policy.passed) {
+    console.error(formatPolicyReport(policy));
+    throw new Error('The synthesized platform has unsuppressed policy findings (see above): fix them, or suppress each at its construct with a reason');
+  }
   const tfResults = fs.readdirSync(stacksDir).sort().map((name) => {
     const r = phase(`terraform ${name}`, () => verifyTerraformStack(path.join(stacksDir, name), { plan: !args.has('--no-plan') }), timings,
       (x) => Object.entries(x.timingsMs).map(([step, ms]) => `${step} ${ms} ms`).join(', '));
@@ -159,6 +173,14 @@ async function main(): Promise<void> {
       perGpuGiB: `${m.plan.breakdown.requiredGiB.toFixed(1)} of ${m.plan.breakdown.availableGiB.toFixed(1)}`,
     })),
     cost,
+    policy: {
+      passed: policy.passed,
+      unsuppressed: policy.findings.filter((f) => !f.suppression).map((f) => `${f.ruleId} ${f.resource}${f.subject ? ` ${f.subject}` : ''}`),
+      suppressed: policy.findings.filter((f) => f.suppression).map((f) => ({
+        rule: f.ruleId, resource: `${f.resource}${f.subject ? ` ${f.subject}` : ''}`, reason: f.suppression!.reason,
+      })),
+      skippedRules: policy.rules.filter((r) => r.skipped).map((r) => `${r.rule.id}: ${r.skipped}`),
+    },
     contract: ContractPreview.isPreview(contract) ? 'preview (apply-time values marked pending-apply)' : 'applied (platform-contract.json)',
     timingsMs: timings,
   };
@@ -187,6 +209,7 @@ async function main(): Promise<void> {
   lines.push(formatPlatformReport(system).split('\n').join('\n'));
   lines.push(`Flow diagram (Mermaid): ${path.relative(root, FLOWS_DOC)}`);
   lines.push(`Platform report (open in a browser): ${path.relative(root, REPORT_HTML)}; cost report as JSON: ${path.relative(root, COST_JSON)}`);
+  lines.push(formatPolicyReport(policy));
   lines.push(table('Timings (ms)', timings));
   console.log(lines.join('\n\n'));
 }

@@ -7,6 +7,7 @@ import { EncryptionKey } from './encryption-key';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
 import { Karpenter, KarpenterOptions } from './karpenter';
 import { CapacityType } from './managed-node-group';
+import { MetricsBackendAccess, MetricsBackendAccessOptions } from './metrics-backend-access';
 import { ModelStore, StoreBucket } from './model-store';
 import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
@@ -17,9 +18,10 @@ import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
 import {
-  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, platformRetention, platformWorkloadIdentities, PoolCapacity, ResolvedRetention,
-  RetentionPolicy, validatePlatformSpec, vectorDatabaseName, VectorEngine,
+  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy, VectorEngine,
 } from '../core/platform-spec';
+import { platformRetention, platformWorkloadIdentities, vectorDatabaseName } from '../core/platform-spec-derivation';
+import { validatePlatformSpec } from '../core/platform-spec-validation';
 import { TERRAFORM } from '../core/versions';
 
 /** How to tear a platform down (see {@link CnaiAwsStack.teardown}). */
@@ -132,6 +134,12 @@ export interface CnaiAwsStackProps extends PlatformAwsOptions {
    * @default - as `retention.buckets`
    */
   readonly allowDestroyBuckets?: boolean;
+  /**
+   * S3 server access logs of the models and datasets buckets, to a dedicated log bucket
+   * (see `ModelStoreProps.accessLogging`).
+   * @default - on, unless the environment is disposable (`dev`, `test`, `sandbox`, `ci`)
+   */
+  readonly bucketAccessLogging?: boolean;
   /**
    * Create the PostgreSQL database.
    * @default true
@@ -278,6 +286,14 @@ export class CnaiAwsStack extends TerraformStack {
         ? [{ namespace: vectorDatabaseName(spec.vectorDatabase!), name: vectorDatabaseName(spec.vectorDatabase!) }]
         : [],
     });
+    // Grafana runs with every platform (kube-prometheus-stack), so its admin secret is always made.
+    stack.addMetricsBackend({
+      managedPrometheus: spec.metrics?.managedPrometheus,
+      managedGrafana: spec.metrics?.managedGrafana,
+      generateCredentials: options.generateCredentials,
+      credentialsVersion: options.credentialsVersion,
+      secretRecoveryWindowDays: stack.retention.secrets === RetentionPolicy.DESTROY ? 0 : 30,
+    });
     for (const w of platformWorkloadIdentities(spec)) {
       const identity = stack.addWorkloadIdentity(w.id, { namespace: w.namespace, serviceAccount: w.serviceAccount, purpose: w.id });
       for (const g of w.buckets) {
@@ -313,6 +329,8 @@ export class CnaiAwsStack extends TerraformStack {
   public readonly karpenter?: Karpenter;
   /** The data services' identities and secrets, when built from a spec. */
   public dataServices?: DataServicesAccess;
+  /** The metrics backend's AWS side (Grafana's admin secret, managed Prometheus and Grafana), when added. */
+  public metricsBackend?: MetricsBackendAccess;
   /** What `terraform destroy` keeps, defaults resolved. */
   public readonly retention: ResolvedRetention;
 
@@ -399,6 +417,7 @@ export class CnaiAwsStack extends TerraformStack {
     this.modelStore = new ModelStore(this, 'model-store', {
       naming,
       repositories: props.repositories ?? ['serving'],
+      accessLogging: props.bucketAccessLogging,
       allowDestroy: this.retention.buckets === RetentionPolicy.DESTROY,
       allowDestroyImages: this.retention.containerImages === RetentionPolicy.DESTROY,
     });
@@ -449,7 +468,8 @@ export class CnaiAwsStack extends TerraformStack {
       .filter((c): c is TerraformResource => c instanceof TerraformResource);
     const keep = new Set<string>();
     const store = this.modelStore;
-    if (r.buckets === RetentionPolicy.RETAIN) resourcesOf(store.models, store.datasets, store.key).forEach((x) => keep.add(address(x)));
+    const logs = store.accessLogs ? [store.accessLogs] : [];
+    if (r.buckets === RetentionPolicy.RETAIN) resourcesOf(store.models, store.datasets, store.key, ...logs).forEach((x) => keep.add(address(x)));
     const repos = Object.values(store.repositories);
     if (r.containerImages === RetentionPolicy.RETAIN && repos.length > 0) resourcesOf(...repos, store.key).forEach((x) => keep.add(address(x)));
     if (this.database && this.database.retain) resourcesOf(this.database.key).forEach((x) => keep.add(address(x)));
@@ -476,6 +496,7 @@ export class CnaiAwsStack extends TerraformStack {
     const after: string[] = [];
     if (r.buckets === RetentionPolicy.RETAIN) {
       after.push(`The buckets ${store.models.bucketName} and ${store.datasets.bucketName} and their key ${store.key.aliasName} remain (and cost).`);
+      if (store.accessLogs) after.push(`The access log bucket ${store.accessLogs.bucketName} remains; its logs expire after ${store.accessLogs.retentionDays} days.`);
     }
     if (r.containerImages === RetentionPolicy.RETAIN && repos.length > 0) after.push(`The ECR repositories ${repos.map((x) => x.repositoryName).join(', ')} remain with their images.`);
     if (this.database?.retain) after.push(`The final snapshot and automated backups of ${this.database.identifier} remain, readable with the kept key ${this.database.key.aliasName}.`);
@@ -491,6 +512,25 @@ export class CnaiAwsStack extends TerraformStack {
       keptOutOfDestroy: [...keep].sort(),
       afterDestroy: after,
     };
+  }
+
+  /**
+   * Adds the metrics backend's AWS side (see {@link MetricsBackendAccess}): Grafana's generated admin
+   * secret, and Amazon Managed Service for Prometheus and Grafana when asked for. The contract
+   * gains `metrics`; the Terraform outputs gain the workspaces' id and URL.
+   */
+  public addMetricsBackend(options: MetricsBackendAccessOptions = {}): MetricsBackendAccess {
+    if (this.metricsBackend) {
+      throw invalidProp(this.node.path, 'metricsBackend', 'added', 'the stack has its metrics backend already', 'add it once, with all its options');
+    }
+    const access = this.metricsBackend = new MetricsBackendAccess(this, 'metrics-backend', { ...options, cluster: this.cluster });
+    if (access.managedPrometheus) {
+      new TerraformOutput(this, 'managed_prometheus_workspace_id', { value: access.managedPrometheus.workspaceId, description: 'Amazon Managed Service for Prometheus workspace' });
+    }
+    if (access.managedGrafana) {
+      new TerraformOutput(this, 'managed_grafana_url', { value: access.managedGrafana.url, description: 'Amazon Managed Grafana workspace (reached through its VPC endpoint)' });
+    }
+    return access;
   }
 
   /** Adds a GPU pool to the cluster. */
@@ -509,11 +549,12 @@ export class CnaiAwsStack extends TerraformStack {
    */
   public contract(): PlatformContract {
     const repos = this.modelStore.repositoryUrls();
-    return this.cluster.platformContract({
+    const contract = this.cluster.platformContract({
       buckets: this.modelStore.contract(),
       ecrRepositories: Object.keys(repos).length > 0 ? repos : undefined,
       database: this.database?.contract(),
     });
+    return this.metricsBackend ? { ...contract, metrics: this.metricsBackend.contract() } : contract;
   }
 }
 

@@ -30,6 +30,13 @@ export interface EncryptionKeyProps {
    */
   readonly allowEc2Volumes?: boolean;
   /**
+   * Let any principal of the account use the key through Amazon Managed Service for Prometheus
+   * only (`kms:ViaService`): a workspace encrypted with it is written and queried by identities
+   * that hold no key permission of their own, and AMP uses the key for them through grants.
+   * @default false
+   */
+  readonly allowManagedPrometheus?: boolean;
+  /**
    * Days KMS waits before deleting the key after `terraform destroy` (7-30).
    * @default 30
    */
@@ -91,6 +98,20 @@ export class EncryptionKey extends Construct {
         condition: [
           { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account] },
           { test: 'StringEquals', variable: 'kms:ViaService', values: [`ec2.${naming.region}.${awsDnsSuffix(naming.region)}`] },
+        ],
+      });
+    }
+
+    if (props.allowManagedPrometheus) {
+      statements.push({
+        sid: 'ManagedPrometheusOfThisAccount',
+        effect: 'Allow',
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+        resources: ['*'],
+        principals: [{ type: 'AWS', identifiers: ['*'] }],
+        condition: [
+          { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account] },
+          { test: 'StringEquals', variable: 'kms:ViaService', values: [`aps.${naming.region}.${awsDnsSuffix(naming.region)}`] },
         ],
       });
     }

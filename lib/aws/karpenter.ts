@@ -11,6 +11,7 @@ import { IClusterRef } from './cluster-ref';
 import { IamPolicyStatement, policyDocument } from './iam';
 import { createNodeRole } from './node-role';
 import { awsPartition } from './partition';
+import { Suppressions } from './suppressions';
 import type { WorkloadIdentity } from './workload-identity';
 import { KARPENTER, KarpenterContract, karpenterInterruptionQueueName } from '../core/contract';
 import { invalidProp } from '../core/errors';
@@ -176,6 +177,9 @@ export class Karpenter extends Construct {
         messageRetentionSeconds: 300,
         sqsManagedSseEnabled: true,
       });
+      Suppressions.add(this.interruptionQueue, 'aws-sqs-kms-encryption', 'the queue holds only EC2 and AWS Health interruption '
+        + 'notices (instance ids, for five minutes), no platform data; SSE-SQS encrypts them at rest as Karpenter\'s own template does, '
+        + 'without a key policy for EventBridge to maintain');
       queueArn = this.interruptionQueue.arn;
       for (const e of INTERRUPTION_EVENTS) {
         const rule = new CloudwatchEventRule(this, `rule-${e.id}`, {
@@ -222,6 +226,12 @@ export class Karpenter extends Construct {
       partition, region, account, clusterName, nodeRoleArn: this.nodeRole.arn, queueArn,
     });
     for (const s of this.controllerStatements) this.controller.addToPolicy(s);
+    // The two statements on `*`: the actions have no resource-level permissions (Service Authorization Reference).
+    Suppressions.add(this.controller, 'aws-iam-no-wildcards', 'iam:ListInstanceProfiles supports no resource-level permissions; '
+      + 'Karpenter lists instance profiles to clean up the ones it created', { resource: 'aws_iam_role_policy', appliesTo: 'statement AllowUnscopedInstanceProfileListAction' });
+    Suppressions.add(this.controller, 'aws-iam-no-wildcards', 'arc-zonal-shift:GetManagedResource is granted on * with the condition '
+      + 'arc-zonal-shift:ResourceIdentifier = this cluster\'s ARN (Karpenter\'s policy); the controller reads only its cluster\'s zonal shift status',
+    { resource: 'aws_iam_role_policy', appliesTo: 'statement AllowZonalShiftStatusReadOnly' });
   }
 
   /** Karpenter as the Kubernetes layer sees it. */

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { AccessLogBucket } from './access-log-bucket';
 import { ContainerRepository } from './container-repository';
 import { EncryptionKey } from './encryption-key';
 import { SecureBucket } from './secure-bucket';
@@ -6,6 +7,8 @@ import type { WorkloadIdentity } from './workload-identity';
 import { BucketsContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
+import { RetentionPolicy } from '../core/platform-spec';
+import { defaultRetentionPolicy } from '../core/platform-spec-derivation';
 
 /** The buckets of a {@link ModelStore}. */
 export enum StoreBucket {
@@ -44,6 +47,18 @@ export interface ModelStoreProps {
    * @default false
    */
   readonly allowDestroyImages?: boolean;
+  /**
+   * S3 server access logs of the models and datasets buckets, delivered to a dedicated log
+   * bucket (`naming.bucketName("logs")`, SSE-S3, TLS-only, logs expiring after
+   * `accessLogRetentionDays`): who read or wrote which model or dataset, and when.
+   * @default - on, unless the environment is disposable (`dev`, `test`, `sandbox`, `ci`, optionally with a `-<suffix>`)
+   */
+  readonly accessLogging?: boolean;
+  /**
+   * Days an access log object is kept.
+   * @default 365
+   */
+  readonly accessLogRetentionDays?: number;
 }
 
 /** Options of a grant on the model store. */
@@ -72,6 +87,8 @@ export class ModelStore extends Construct {
   public readonly models: SecureBucket;
   /** The datasets bucket. */
   public readonly datasets: SecureBucket;
+  /** The bucket receiving the buckets' server access logs, when access logging is on. */
+  public readonly accessLogs?: AccessLogBucket;
   /** Whether destroy deletes repositories with their images. */
   public readonly allowDestroyImages: boolean;
   private readonly naming: PlatformNaming;
@@ -82,7 +99,20 @@ export class ModelStore extends Construct {
     this.naming = props.naming;
     this.allowDestroyImages = props.allowDestroyImages ?? false;
     this.key = new EncryptionKey(this, 'key', { naming: props.naming, purpose: 'model-store', description: `${props.naming.prefix} models, datasets and images` });
+    const accessLogging = props.accessLogging ?? defaultRetentionPolicy(props.naming.environment) === RetentionPolicy.RETAIN;
+    if (accessLogging) {
+      this.accessLogs = new AccessLogBucket(this, 'access-logs', {
+        naming: props.naming,
+        sourceBucketNames: [StoreBucket.MODELS, StoreBucket.DATASETS].map((purpose) => props.naming.bucketName(purpose)),
+        retentionDays: props.accessLogRetentionDays,
+        allowDestroy: props.allowDestroy,
+      });
+    } else if (props.accessLogRetentionDays !== undefined) {
+      throw invalidProp(this.node.path, 'accessLogRetentionDays', props.accessLogRetentionDays, 'access logging is off, so no log would be kept',
+        'drop accessLogRetentionDays, or set accessLogging: true');
+    }
     const bucketProps = {
+      accessLogs: this.accessLogs,
       naming: props.naming,
       key: this.key,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { Cluster } from './cluster';
 import { EncryptionKey } from './encryption-key';
 import { LOG_RETENTION_DAYS } from './network';
+import { Suppressions } from './suppressions';
 import type { WorkloadIdentity } from './workload-identity';
 import { DatabaseContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
@@ -322,6 +323,10 @@ export class PostgresDatabase extends Construct {
         ignoreChanges: this.retain ? ['final_snapshot_identifier'] : [],
       },
     });
+    if (props.deletionProtection === undefined && !this.retain) {
+      Suppressions.add(this.instance, 'aws-rds-deletion-protection', 'retain: false: this database is destroyed with its stack '
+        + '(the default outside prod, no final snapshot), so deletion protection follows retain; set retain or deletionProtection to keep it');
+    }
   }
 
   /** Host name of the endpoint (known after apply). */

@@ -8,6 +8,7 @@ import { PlatformContractFile } from '../core/contract-file';
 import {
   APPLIED_CONTRACT_FILE, ContractPreview, pendingDatabaseHost, pendingDatabaseSecretArn, PENDING_APPLY, previewEcrRepositoryUrl,
 } from '../core/contract-preview';
+import { ManagedPrometheusEndpoints } from '../core/metrics-backend';
 
 // Defined in core, where the Kubernetes layer's preview (ContractPreview.fromSpec) uses them too.
 export { APPLIED_CONTRACT_FILE, PENDING_APPLY };
@@ -16,13 +17,17 @@ export { APPLIED_CONTRACT_FILE, PENDING_APPLY };
  * The platform contract of a stack for synthesizing the Kubernetes layer before the AWS
  * layer is applied (previews, tests, CI): every name, label and taint is the real one;
  * the few values AWS assigns at apply time (the database host and its secret ARN, ECR
- * URLs) are replaced by clearly marked preview values. For a deployment, synthesize the
+ * URLs, the managed Prometheus workspace id and the URLs made from it) are replaced by
+ * clearly marked preview values. For a deployment, synthesize the
  * Kubernetes layer from `terraform output -json platform_contract` instead.
  */
 export function previewContract(stack: CnaiAwsStack): PlatformContract {
   const c = stack.contract();
   const naming = stack.naming;
   const repos = c.ecrRepositories;
+  const amp = c.metrics?.managedPrometheus;
+  // The workspace id is AWS's; the URLs are derived from it as after apply.
+  const ampId = amp && Token.isUnresolved(amp.workspaceId) ? PENDING_APPLY : amp?.workspaceId;
   return {
     ...c,
     ecrRepositories: repos === undefined ? undefined : Object.fromEntries(Object.entries(repos).map(([name, url]) => [name,
@@ -33,6 +38,19 @@ export function previewContract(stack: CnaiAwsStack): PlatformContract {
       host: Token.isUnresolved(c.database.host) ? pendingDatabaseHost(naming) : c.database.host,
       masterSecretArn: Token.isUnresolved(c.database.masterSecretArn) ? pendingDatabaseSecretArn(naming) : c.database.masterSecretArn,
     },
+    ...(c.metrics ? {
+      metrics: {
+        ...c.metrics,
+        ...(amp ? {
+          managedPrometheus: {
+            ...amp,
+            workspaceId: ampId!,
+            remoteWriteUrl: ManagedPrometheusEndpoints.remoteWriteUrl(amp.region, ampId!),
+            queryUrl: ManagedPrometheusEndpoints.queryUrl(amp.region, ampId!),
+          },
+        } : {}),
+      },
+    } : {}),
   };
 }
 

@@ -1,11 +1,13 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import type { AccessLogBucket } from './access-log-bucket';
 import { EncryptionKey } from './encryption-key';
 import { policyDocument } from './iam';
 import type { WorkloadIdentity } from './workload-identity';
@@ -38,6 +40,11 @@ export interface SecureBucketProps {
    * @default false
    */
   readonly allowDestroy?: boolean;
+  /**
+   * Where S3 server access logs of this bucket go (under `<purpose>/`, partitioned by event date).
+   * @default - no access logs
+   */
+  readonly accessLogs?: AccessLogBucket;
 }
 
 /** Options of a grant on a bucket. */
@@ -70,6 +77,10 @@ export class SecureBucket extends Construct {
   public readonly bucket: S3Bucket;
   /** The encryption key. */
   public readonly key: EncryptionKey;
+  /** Where the bucket's server access logs go.
+   * @default - none
+   */
+  public readonly accessLogs?: AccessLogBucket;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -126,6 +137,16 @@ export class SecureBucket extends Construct {
         },
       ],
     });
+    this.accessLogs = props.accessLogs;
+    if (this.accessLogs) {
+      new S3BucketLoggingA(this, 'access-logs', {
+        bucket,
+        targetBucket: this.accessLogs.bucket.id,
+        targetPrefix: `${props.purpose}/`,
+        // <prefix><account>/<region>/<bucket>/<yyyy>/<mm>/<dd>/: queryable by date (Athena partition projection).
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: 'EventTime' } },
+      });
+    }
     new S3BucketPolicy(this, 'policy', {
       bucket,
       policy: policyDocument(this, 'tls-only', [{

@@ -147,6 +147,21 @@ export class PlatformContractFile {
         field(value.database, 'database.', 'port', 'number');
       }
     }
+    if (value.metrics !== undefined && value.metrics !== null) {
+      if (!isObject(value.metrics)) {
+        bad('metrics', value.metrics, 'is not an object');
+      } else {
+        field(value.metrics, 'metrics.', 'grafanaAdminSecretName', 'string', true);
+        const amp = value.metrics.managedPrometheus;
+        if (amp !== undefined && amp !== null) {
+          if (!isObject(amp)) {
+            bad('metrics.managedPrometheus', amp, 'is not an object with workspaceId, region, remoteWriteUrl and queryUrl');
+          } else {
+            for (const n of ['workspaceId', 'region', 'remoteWriteUrl', 'queryUrl']) field(amp, 'metrics.managedPrometheus.', n, 'string');
+          }
+        }
+      }
+    }
     problems.throwIfAny();
     return value as unknown as PlatformContract;
   }
@@ -172,6 +187,9 @@ export class PlatformContractFile {
         problems.add({ construct, prop: `spec.gpuPools[${i}].instanceTypes`, value: p.instanceTypes.map((t) => t.name), problem: `the contract's pool has ${c.instanceTypes.join(', ')}`, fix });
       }
     });
+    if (spec.metrics?.managedPrometheus && !contract.metrics?.managedPrometheus) {
+      problems.add({ construct, prop: 'contract.metrics.managedPrometheus', value: undefined, problem: 'spec.metrics.managedPrometheus is set, and the contract has no managed Prometheus workspace', fix });
+    }
     problems.throwIfAny();
     if (contract.nodePools.length === 0) throw invalidProp(construct, 'contract.nodePools', [], 'the contract has no node pools', fix);
   }

@@ -2,15 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   DATA_SERVICES, KARPENTER, karpenterInterruptionQueueName, KarpenterContract, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint,
-  PlatformContract, TaintEffect, vectorSnapshotServiceAccount, WorkloadIdentityContract, GPU_RESOURCE,
+  PlatformContract, serviceSecretName, TaintEffect, vectorSnapshotServiceAccount, WorkloadIdentityContract, GPU_RESOURCE,
 } from './contract';
 import { PlatformContractFile } from './contract-file';
 import { invalidProp } from './errors';
+import { ManagedPrometheusEndpoints, METRICS_BACKEND, MetricsBackendContract } from './metrics-backend';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
-import {
-  CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, platformWorkloadIdentities, PoolCapacity, validatePlatformSpec,
-  vectorDatabaseName, VectorEngine,
-} from './platform-spec';
+import { CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine } from './platform-spec';
+import { platformWorkloadIdentities, vectorDatabaseName } from './platform-spec-derivation';
+import { validatePlatformSpec } from './platform-spec-validation';
 import { EKS } from './versions';
 
 /**
@@ -149,7 +149,8 @@ export class ContractPreview {
   /**
    * The contract the AWS layer of `spec` will have: the names, labels, taints, identities and
    * buckets `CnaiAwsStack.fromSpec(scope, id, spec, options)` derives, with the values only
-   * apply knows (the database host and its secret's ARN) marked {@link PENDING_APPLY}. The
+   * apply knows (the database host and its secret's ARN, the managed Prometheus workspace id and
+   * the URLs made from it) marked {@link PENDING_APPLY}. The
    * spec is validated first, as the AWS layer does.
    */
   public static fromSpec(spec: PlatformSpec, options: ContractPreviewOptions = {}): PlatformContract {
@@ -199,6 +200,24 @@ export class ContractPreview {
       const name = vectorDatabaseName(spec.vectorDatabase!);
       identity('vectorDatabase', name, vectorSnapshotServiceAccount(name), `vector-snapshots-${name}-${name}`);
     }
+    // The metrics backend (always: Grafana's generated admin secret; with spec.metrics.managedPrometheus
+    // the workspace, Prometheus' remote-write identity and, for KEDA's queries, the KEDA operator's).
+    const amp = spec.metrics?.managedPrometheus;
+    if (amp) {
+      identity('metrics.managedPrometheus', METRICS_BACKEND.namespace, METRICS_BACKEND.prometheusServiceAccount, 'prometheus-remote-write');
+      if (amp.kedaQueries ?? true) identity('metrics.managedPrometheus.kedaQueries', METRICS_BACKEND.kedaNamespace, METRICS_BACKEND.kedaServiceAccount, 'keda-operator');
+    }
+    const metrics: MetricsBackendContract = {
+      grafanaAdminSecretName: serviceSecretName(naming.platformName, naming.environment, METRICS_BACKEND.grafanaAdminSecretService),
+      ...(amp ? {
+        managedPrometheus: {
+          workspaceId: PENDING_APPLY,
+          region: naming.region,
+          remoteWriteUrl: ManagedPrometheusEndpoints.remoteWriteUrl(naming.region, PENDING_APPLY),
+          queryUrl: ManagedPrometheusEndpoints.queryUrl(naming.region, PENDING_APPLY),
+        },
+      } : {}),
+    };
     for (const w of platformWorkloadIdentities(spec)) identity(w.id, w.namespace, w.serviceAccount, w.id);
     (options.workloadIdentities ?? []).forEach((w, i) =>
       identity(`workloadIdentities[${i}]`, w.namespace, w.serviceAccount, w.purpose ?? `${w.namespace}-${w.serviceAccount}`));
@@ -228,17 +247,24 @@ export class ContractPreview {
         masterSecretArn: pendingDatabaseSecretArn(naming),
       } : undefined,
       ...(karpenter ? { karpenter } : {}),
+      metrics,
     };
   }
 
   /**
    * The contract for synthesizing the Kubernetes layer of `spec` in an app folder: the applied
    * one when `dir` holds {@link APPLIED_CONTRACT_FILE} (`terraform output -json platform_contract`
-   * saved there after apply), else {@link ContractPreview.fromSpec}.
+   * saved there after apply), else {@link ContractPreview.fromSpec}. An applied contract that
+   * does not come from `spec` (another platform or environment, a pool missing or with other
+   * instance types: the spec changed since the apply) is an error saying to apply and re-export.
    */
   public static appliedOrPreview(dir: string, spec: PlatformSpec, options: ContractPreviewOptions = {}): PlatformContract {
     const file = path.join(dir, APPLIED_CONTRACT_FILE);
-    if (fs.existsSync(file)) return PlatformContractFile.read(file);
+    if (fs.existsSync(file)) {
+      const applied = PlatformContractFile.read(file);
+      PlatformContractFile.checkMatchesSpec(spec, applied, `spec ${spec.name}`, file);
+      return applied;
+    }
     return ContractPreview.fromSpec(spec, options);
   }
 

@@ -4,6 +4,7 @@
  * so that no label, taint, bucket or service account name is typed twice.
  */
 
+import type { MetricsBackendContract } from './metrics-backend';
 import { shorten } from './names';
 
 /** Label keys the platform puts on its nodes. Workloads select on these, never on literals. */
@@ -162,6 +163,12 @@ export interface PlatformContract {
    * @default - no self-managed Karpenter
    */
   readonly karpenter?: KarpenterContract;
+  /**
+   * The metrics backend's AWS side: Grafana's generated admin secret, and the Amazon Managed
+   * Service for Prometheus workspace when the AWS layer created one.
+   * @default - nothing: Grafana's admin Secret is the user's, and metrics stay in the cluster
+   */
+  readonly metrics?: MetricsBackendContract;
   /**
    * Whether the platform's AWS layer stands behind the contract: the Secrets Manager secrets
    * the data services read through External Secrets, the buckets, the workload identities.

@@ -1,8 +1,8 @@
 import { GpuInstanceType, PRICE_REFERENCE } from './accelerators';
 import { CnaiError, ProblemCollector } from './errors';
-import {
-  CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, poolGpuCapacity, servedModelReplicas, ServedModelSpec, validatePlatformSpec,
-} from './platform-spec';
+import { CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelSpec } from './platform-spec';
+import { poolGpuCapacity, servedModelReplicas } from './platform-spec-derivation';
+import { validatePlatformSpec } from './platform-spec-validation';
 import { ModelSizing } from './sizing';
 
 /**

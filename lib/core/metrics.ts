@@ -4,7 +4,7 @@
  * (GPU, queueing, ...) are added next to these.
  */
 
-import { GPU_IMAGES, OPERATORS } from './versions';
+import { GPU_IMAGES, OPERATORS, OPERATOR_SOURCES } from './versions';
 
 /**
  * Metrics of the vLLM OpenAI-compatible server (V1 engine), as the pinned image
@@ -116,6 +116,8 @@ export const DCGM_METRICS = {
   gpuTemp: { name: 'DCGM_FI_DEV_GPU_TEMP', type: MetricType.GAUGE, help: 'GPU temperature (C)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
   /** Power draw, W. */
   powerUsage: { name: 'DCGM_FI_DEV_POWER_USAGE', type: MetricType.GAUGE, help: 'Power draw (W)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
+  /** Energy used since the driver loaded, millijoules (a counter that restarts at 0 when the node reboots); Volta and later. */
+  totalEnergyConsumption: { name: 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', type: MetricType.COUNTER, help: 'Total energy consumption since boot (mJ)', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
   /** Rows remapped for uncorrectable memory errors (a GPU that needs a reset or replacement). */
   uncorrectableRemappedRows: { name: 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', type: MetricType.COUNTER, help: 'Number of remapped rows for uncorrectable errors', labels: DCGM_LABELS, exporter: DCGM, version: DCGM_VERSION } as MetricDefinition,
 };
@@ -268,6 +270,105 @@ export const PROMETHEUS_METRICS = {
 };
 
 // ---------------------------------------------------------------------------------------
+// kube-state-metrics of kube-prometheus-stack (chart kube-state-metrics 8.2.0, v2.19.1:
+// internal/store/pod.go and node.go). Its ServiceMonitor keeps the exported labels
+// (honorLabels), so `namespace`, `pod` and `node` are the object's. Extended resources are
+// sanitized (`nvidia.com/gpu` becomes `resource="nvidia_com_gpu"`, `unit="integer"`).
+// ---------------------------------------------------------------------------------------
+const KSM = 'kube-state-metrics (kube-prometheus-stack)';
+const KSM_VERSION = `v2.19.1 (kube-prometheus-stack ${OPERATOR_SOURCES.kubePrometheusStack.version})`;
+
+/**
+ * Label on every pod of an LLM service: the service's name. kube-state-metrics exposes it on
+ * `kube_pod_labels` (as {@link KSM_LLM_SERVICE_LABEL}) because the platform's
+ * kube-prometheus-stack lists it in `metricLabelsAllowlist`.
+ */
+export const LLM_SERVICE_POD_LABEL = 'cnai.io/llm-service';
+
+/** The name kube-state-metrics gives a Kubernetes label on `kube_<kind>_labels`: `label_` and the key with every character outside `[a-zA-Z0-9_]` replaced by `_`, snake-cased. */
+export function kubeStateMetricsLabel(key: string): string {
+  return `label_${key.replace(/[^a-zA-Z0-9_]/g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}`;
+}
+
+/** `label_cnai_io_llm_service`: the LLM service label of a pod on `kube_pod_labels`. */
+export const KSM_LLM_SERVICE_LABEL = kubeStateMetricsLabel(LLM_SERVICE_POD_LABEL);
+
+/** Metrics of kube-state-metrics the platform's rules join GPU metrics with. */
+export const KUBE_STATE_METRICS = {
+  /** Requests of each container by resource (`resource="nvidia_com_gpu"` for GPUs); `node` is the pod's node. */
+  podContainerResourceRequests: { name: 'kube_pod_container_resource_requests', type: MetricType.GAUGE, help: 'The number of requested request resource by a container', labels: ['namespace', 'pod', 'uid', 'container', 'node', 'resource', 'unit'], exporter: KSM, version: KSM_VERSION } as MetricDefinition,
+  /** 1 for the pod's current phase. */
+  podStatusPhase: { name: 'kube_pod_status_phase', type: MetricType.GAUGE, help: 'The pods current phase', labels: ['namespace', 'pod', 'uid', 'phase'], exporter: KSM, version: KSM_VERSION } as MetricDefinition,
+  /** The pod's labels that `metricLabelsAllowlist` allows, as `label_<key>`. */
+  podLabels: { name: 'kube_pod_labels', type: MetricType.GAUGE, help: 'Kubernetes labels converted to Prometheus labels', labels: ['namespace', 'pod', 'uid', KSM_LLM_SERVICE_LABEL], exporter: KSM, version: KSM_VERSION } as MetricDefinition,
+  /** What a node offers for scheduling by resource (`resource="nvidia_com_gpu"`: GPUs, or GPU slices with time-slicing). */
+  nodeStatusAllocatable: { name: 'kube_node_status_allocatable', type: MetricType.GAUGE, help: 'The allocatable for different resources of a node that are available for scheduling', labels: ['node', 'resource', 'unit'], exporter: KSM, version: KSM_VERSION } as MetricDefinition,
+};
+
+/** The `resource` label value of `nvidia.com/gpu` in kube-state-metrics. */
+export const KSM_GPU_RESOURCE = 'nvidia_com_gpu';
+
+// ---------------------------------------------------------------------------------------
+// Series the platform records itself (GpuEnergyRules, PrometheusRule cnai-gpu-energy):
+// GPU power and energy per node, pool, team namespace and served model, and the GPUs that
+// are allocated but idle. Names follow Prometheus' `level:metric:operation` convention.
+// ---------------------------------------------------------------------------------------
+const RULES = 'cnai recording rules (PrometheusRule cnai-gpu-energy)';
+const RULES_VERSION = 'this library';
+const recorded = (name: string, labels: string[], help: string): MetricDefinition =>
+  ({ name, type: MetricType.GAUGE, help, labels, exporter: RULES, version: RULES_VERSION });
+
+/** The series GpuEnergyRules records. */
+export const GPU_ENERGY_METRICS = {
+  /** GPU power draw of each node, W. */
+  nodePowerWatts: recorded('node:cnai_gpu_power_watts:sum', ['node', 'pool'], 'GPU power draw of the node (W)'),
+  /** GPU power draw of each pool, W. */
+  poolPowerWatts: recorded('pool:cnai_gpu_power_watts:sum', ['pool'], 'GPU power draw of the pool (W)'),
+  /** GPUs of each node (as DCGM sees them: physical GPUs). */
+  nodeGpus: recorded('node:cnai_gpus:count', ['node', 'pool'], 'GPUs of the node'),
+  /** GPU power per schedulable GPU unit of the node (W per `nvidia.com/gpu`; a slice with time-slicing). */
+  nodePowerPerAllocatableGpu: recorded('node:cnai_gpu_power_per_allocatable_gpu_watts:ratio', ['node', 'pool'], 'GPU power per schedulable nvidia.com/gpu of the node (W)'),
+  /** `nvidia.com/gpu` requested by each running pod. */
+  podGpuRequests: recorded('namespace_pod:cnai_gpu_requests:sum', ['namespace', 'pod', 'node'], 'nvidia.com/gpu requested by the running pod'),
+  /** GPU power attributed to each running pod (its share of its node's schedulable GPUs), W. */
+  podPowerWatts: recorded('namespace_pod:cnai_gpu_power_watts:sum', ['namespace', 'pod', 'node', 'pool'], 'GPU power attributed to the pod (W)'),
+  /** GPU power attributed to each namespace (a team), W. */
+  namespacePowerWatts: recorded('namespace:cnai_gpu_power_watts:sum', ['namespace'], 'GPU power attributed to the namespace (W)'),
+  /** GPU power attributed to each served model (LLM service), W. */
+  llmServicePowerWatts: recorded('namespace_llm_service:cnai_gpu_power_watts:sum', ['namespace', LLM_SERVICE_METRIC_LABEL], 'GPU power attributed to the LLM service (W)'),
+  /** GPU power of each pool that no running pod holds (idle and unallocated GPUs), W. */
+  poolUnallocatedPowerWatts: recorded('pool:cnai_gpu_unallocated_power_watts:sum', ['pool'], 'GPU power of the pool not attributed to any pod (W)'),
+  /** Physical GPUs of each node held by running pods (schedulable units converted back to GPUs). */
+  nodeGpusAllocated: recorded('node:cnai_gpus_allocated:sum', ['node', 'pool'], 'GPUs of the node held by running pods'),
+  /** GPUs of each node held by running pods whose 5-minute utilisation is below the idle threshold. */
+  nodeGpusAllocatedIdle: recorded('node:cnai_gpus_allocated_idle:count', ['node', 'pool'], 'GPUs of the node held by pods but below the idle utilisation threshold'),
+  /** Energy of each pool's GPUs over the last hour (DCGM's energy counter), J. */
+  poolEnergyJoules1h: recorded('pool:cnai_gpu_energy_joules:increase1h', ['pool'], 'GPU energy of the pool over the last hour (J)'),
+  /** The same in kWh. */
+  poolEnergyKwh1h: recorded('pool:cnai_gpu_energy_kwh:increase1h', ['pool'], 'GPU energy of the pool over the last hour (kWh)'),
+  /** Energy of each pool's GPUs over the last day, J. */
+  poolEnergyJoules1d: recorded('pool:cnai_gpu_energy_joules:increase1d', ['pool'], 'GPU energy of the pool over the last day (J)'),
+  /** The same in kWh. */
+  poolEnergyKwh1d: recorded('pool:cnai_gpu_energy_kwh:increase1d', ['pool'], 'GPU energy of the pool over the last day (kWh)'),
+  /** GPU energy attributed to each namespace over the last hour (its recorded power integrated), J. */
+  namespaceEnergyJoules1h: recorded('namespace:cnai_gpu_energy_joules:integral1h', ['namespace'], 'GPU energy attributed to the namespace over the last hour (J)'),
+  /** The same in kWh. */
+  namespaceEnergyKwh1h: recorded('namespace:cnai_gpu_energy_kwh:integral1h', ['namespace'], 'GPU energy attributed to the namespace over the last hour (kWh)'),
+  /** GPU energy attributed to each namespace over the last day, J. */
+  namespaceEnergyJoules1d: recorded('namespace:cnai_gpu_energy_joules:integral1d', ['namespace'], 'GPU energy attributed to the namespace over the last day (J)'),
+  /** The same in kWh. */
+  namespaceEnergyKwh1d: recorded('namespace:cnai_gpu_energy_kwh:integral1d', ['namespace'], 'GPU energy attributed to the namespace over the last day (kWh)'),
+  /** GPU energy attributed to each served model over the last hour, J. */
+  llmServiceEnergyJoules1h: recorded('namespace_llm_service:cnai_gpu_energy_joules:integral1h', ['namespace', LLM_SERVICE_METRIC_LABEL], 'GPU energy attributed to the LLM service over the last hour (J)'),
+  /** The same in kWh. */
+  llmServiceEnergyKwh1h: recorded('namespace_llm_service:cnai_gpu_energy_kwh:integral1h', ['namespace', LLM_SERVICE_METRIC_LABEL], 'GPU energy attributed to the LLM service over the last hour (kWh)'),
+  /** GPU energy attributed to each served model over the last day, J. */
+  llmServiceEnergyJoules1d: recorded('namespace_llm_service:cnai_gpu_energy_joules:integral1d', ['namespace', LLM_SERVICE_METRIC_LABEL], 'GPU energy attributed to the LLM service over the last day (J)'),
+  /** The same in kWh. */
+  llmServiceEnergyKwh1d: recorded('namespace_llm_service:cnai_gpu_energy_kwh:integral1d', ['namespace', LLM_SERVICE_METRIC_LABEL], 'GPU energy attributed to the LLM service over the last day (kWh)'),
+};
+
+// ---------------------------------------------------------------------------------------
 // The platform's own metrics: the drift job writes them over OTLP to the TelemetryCollector,
 // whose Prometheus exporter exposes them (no unit, so no suffix is added to the names). The
 // served model's namespace is `model_namespace`: `namespace` is the scrape target's (the collector's).
@@ -287,7 +388,10 @@ export const DRIFT_METRICS = {
 
 /** Every metric above. */
 export const KNOWN_METRICS: MetricDefinition[] = [
-  ...[DCGM_METRICS, KUEUE_METRICS, KSERVE_METRICS, QDRANT_METRICS, MLFLOW_METRICS, OTEL_COLLECTOR_METRICS, PROMETHEUS_METRICS, DRIFT_METRICS]
+  ...[
+    DCGM_METRICS, KUEUE_METRICS, KSERVE_METRICS, QDRANT_METRICS, MLFLOW_METRICS, OTEL_COLLECTOR_METRICS, PROMETHEUS_METRICS,
+    KUBE_STATE_METRICS, GPU_ENERGY_METRICS, DRIFT_METRICS,
+  ]
     .flatMap((group) => Object.values(group) as MetricDefinition[]),
   ...VLLM_METRIC_DEFINITIONS,
 ];

@@ -1,16 +1,19 @@
 import { GpuInstanceType } from './accelerators';
-import { OBSERVABILITY, TRAINING } from './contract';
-import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
+import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
-import { assertName, NAME_RULES, PlatformNaming } from './names';
-import { ModelSizing } from './sizing';
-import { EKS, EKS_VERSIONS, EksSupportType } from './versions';
+import { EksSupportType } from './versions';
 
 /**
  * The platform spec: one plain, typed description of an AI platform, from which the AWS
  * layer (`CnaiAwsStack.fromSpec`) and the Kubernetes layer (`CnaiPlatform`) are both
  * synthesized. Things inside the spec refer to each other by name (a team's quota names a
- * pool); {@link validatePlatformSpec} checks every reference, and every other rule, at once.
+ * pool); `validatePlatformSpec` (platform-spec-validation.ts) checks every reference, and
+ * every other rule, at once; the values both layers derive from it (replicas, prefixes,
+ * workload identities, retention) are computed once in platform-spec-derivation.ts.
+ *
+ * This file holds the spec's types and its enums, the one vocabulary of the library: the
+ * Kubernetes constructs take the same enums (a served model's backend and task, the vector
+ * engine, the registry, a pool's capacity).
  */
 
 /** How a GPU pool's nodes are bought. */
@@ -114,35 +117,6 @@ export interface RetentionSpec {
   readonly secrets?: RetentionPolicy;
 }
 
-/** {@link RetentionSpec} with every default resolved. */
-export interface ResolvedRetention {
-  /** Buckets. */
-  readonly buckets: RetentionPolicy;
-  /** Database. */
-  readonly database: RetentionPolicy;
-  /** Container images. */
-  readonly containerImages: RetentionPolicy;
-  /** Service secrets. */
-  readonly secrets: RetentionPolicy;
-}
-
-/** Environments whose stateful resources are destroyed by default: `dev`, `test`, `sandbox`, `ci` and `<one of them>-<suffix>`. */
-const DISPOSABLE_ENVIRONMENT = /^(dev|test|sandbox|ci)(-[a-z0-9-]+)?$/;
-
-/**
- * The default retention of an environment: DESTROY for disposable ones (`dev`, `test`, `sandbox`,
- * `ci`, optionally with a `-suffix`), RETAIN for every other (`prod`, `staging`, anything unknown).
- */
-export function defaultRetentionPolicy(environment: string): RetentionPolicy {
-  return DISPOSABLE_ENVIRONMENT.test(environment) ? RetentionPolicy.DESTROY : RetentionPolicy.RETAIN;
-}
-
-/** The spec's retention policies, defaults resolved from its environment. */
-export function platformRetention(spec: Pick<PlatformSpec, 'environment' | 'retention'>): ResolvedRetention {
-  const d = defaultRetentionPolicy(spec.environment);
-  const r = spec.retention ?? {};
-  return { buckets: r.buckets ?? d, database: r.database ?? d, containerImages: r.containerImages ?? d, secrets: r.secrets ?? d };
-}
 
 /** A team's GPU quota on one pool. */
 export interface TeamQuotaSpec {
@@ -366,6 +340,13 @@ export interface PlatformSpec {
    * @default true
    */
   readonly observability?: boolean;
+  /**
+   * The metrics backend's managed parts, besides the in-cluster kube-prometheus-stack (which runs
+   * either way): Amazon Managed Service for Prometheus (Prometheus remote-writes to it with SigV4
+   * through its Pod Identity; KEDA queries it) and Amazon Managed Grafana over it. Needs observability.
+   * @default - none: metrics stay in the cluster's Prometheus
+   */
+  readonly metrics?: MetricsBackendSpec;
 }
 
 /** Access of a workload identity to one bucket prefix. */
@@ -413,7 +394,17 @@ export interface WorkloadIdentitySpec {
   readonly xrayWrite: boolean;
 }
 
-const SPEC = 'spec';
+/** {@link RetentionSpec} with every default resolved. */
+export interface ResolvedRetention {
+  /** Buckets. */
+  readonly buckets: RetentionPolicy;
+  /** Database. */
+  readonly database: RetentionPolicy;
+  /** Container images. */
+  readonly containerImages: RetentionPolicy;
+  /** Service secrets. */
+  readonly secrets: RetentionPolicy;
+}
 
 /** Replicas of a served model, its defaults resolved (1 to 2, or to minReplicas when larger). */
 export interface ServedModelReplicas {
@@ -423,288 +414,10 @@ export interface ServedModelReplicas {
   readonly max: number;
 }
 
-/** The replica range of a served model, its defaults resolved once for both layers. */
-export function servedModelReplicas(model: ServedModelSpec): ServedModelReplicas {
-  const min = model.minReplicas ?? 1;
-  return { min, max: model.maxReplicas ?? Math.max(2, min) };
-}
-
-/** The key prefix of a served model's weights in the models bucket, its default resolved. */
-export function servedModelPrefix(model: ServedModelSpec): string {
-  return model.modelStorePrefix ?? `served/${model.name}/`;
-}
-
-/** Key prefix (in the datasets bucket) of one team's logged model payloads, for drift monitoring. */
-export function driftPayloadPrefix(team: string): string {
-  return `payloads/${team}/`;
-}
-
-/** Name of the spec's vector database (and of its namespace). */
-export function vectorDatabaseName(spec: VectorDatabaseSpec): string {
-  return spec.name ?? 'vectors';
-}
-
-/**
- * The workload identities of the spec's workloads: one per served model (reads its
- * weights), when Kubeflow is on each team's training service account (reads datasets,
- * writes its outputs), and with observability the telemetry collector (writes traces to X-Ray). The data services' identities (model registry, vector database
- * snapshots, the External Secrets controller) come from the AWS layer's DataServicesAccess,
- * under the names of DATA_SERVICES.
- */
-export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentitySpec[] {
-  const out: WorkloadIdentitySpec[] = [];
-  for (const m of spec.models ?? []) {
-    out.push({
-      id: `serve-${m.name}`,
-      namespace: m.team,
-      serviceAccount: m.name,
-      buckets: [{ bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ }],
-      xrayWrite: false,
-    });
-  }
-  if (spec.kubeflow ?? true) {
-    for (const t of spec.teams) {
-      out.push({
-        id: `training-${t.name}`,
-        namespace: t.name,
-        serviceAccount: TRAINING.serviceAccount,
-        buckets: [
-          { bucket: PlatformBucket.DATASETS, prefix: '', access: BucketAccess.READ },
-          { bucket: PlatformBucket.DATASETS, prefix: `${TRAINING.preparedDataPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
-          { bucket: PlatformBucket.MODELS, prefix: `${TRAINING.outputPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
-        ],
-        xrayWrite: false,
-      });
-    }
-  }
-  if (spec.observability ?? true) {
-    // The collector writes the payloads of KServe-served models for drift monitoring, and
-    // its drift jobs read them back.
-    const drift = [...new Set((spec.models ?? []).filter((m) => m.monitorDrift).map((m) => m.team))];
-    out.push({
-      id: 'telemetry-collector',
-      namespace: OBSERVABILITY.namespace,
-      serviceAccount: OBSERVABILITY.collectorServiceAccount,
-      buckets: drift.map((team) => ({ bucket: PlatformBucket.DATASETS, prefix: driftPayloadPrefix(team), access: BucketAccess.READ_WRITE })),
-      xrayWrite: true,
-    });
-  }
-  return out;
-}
-
-/**
- * GPUs a pool can ever hold, as Kubernetes counts them: most nodes x GPUs per node of its
- * smallest type x time-slicing replicas (a time-sliced GPU is advertised once per slice, and
- * quotas and requests count slices).
- */
-export function poolGpuCapacity(pool: GpuPoolSpec): number {
-  const perNode = Math.min(...pool.instanceTypes.map((t) => t.gpuCount));
-  return pool.maxNodes * (Number.isFinite(perNode) ? perNode : 0) * (pool.timeSlicingReplicas ?? 1);
-}
-
-/**
- * Checks the whole spec and reports every problem at once (a CnaiValidationError listing
- * them, or a single CnaiError): names that break naming rules, duplicates, references to
- * pools, teams or models that do not exist, quotas over what the pools can hold, models
- * that fit no pool of theirs, and GPU budgets over a team's quota.
- */
-export function validatePlatformSpec(spec: PlatformSpec): void {
-  const problems = new ProblemCollector();
-  const p = (prop: string, value: unknown, problem: string, fix: string): ProblemDetails => ({ construct: `${SPEC} ${spec.name}`, prop, value, problem, fix });
-
-  problems.capture(() => new PlatformNaming({ platformName: spec.name, environment: spec.environment, region: spec.region, accountId: spec.accountId }, `${SPEC} ${spec.name}`));
-  problems.check(spec.availabilityZones.length >= 2, p('availabilityZones', spec.availabilityZones,
-    'EKS needs subnets in at least two availability zones', 'list at least two zones of the region'));
-  spec.availabilityZones.forEach((az, i) => problems.check(az.startsWith(spec.region), p(`availabilityZones[${i}]`, az,
-    `not a zone of region ${spec.region}`, `use zones such as "${spec.region}a"`)));
-
-  const version = spec.kubernetesVersion ?? EKS.defaultKubernetesVersion;
-  problems.check(EKS_VERSIONS[version] !== undefined, p('kubernetesVersion', version,
-    'the library pins EKS add-ons per Kubernetes version and has none for this one', `use one of ${Object.keys(EKS_VERSIONS).join(', ')}`));
-
-  // Pools.
-  const pools = new Map<string, GpuPoolSpec>();
-  const invalidPools = new Set<string>();
-  spec.gpuPools.forEach((pool, i) => {
-    const at = `gpuPools[${i}]`;
-    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, pool.name, NAME_RULES.dns1123Label));
-    if (!problems.check(!pools.has(pool.name), p(`${at}.name`, pool.name, 'two pools have this name', 'give each pool its own name'))) return;
-    // A spec read from JSON or written in JavaScript can carry names or other values where
-    // catalogue types belong: report each one, and leave the pool out of the checks that
-    // need its GPUs (quotas, sizing), which would only repeat the same cause.
-    const notTypes = (pool.instanceTypes ?? []).map((t, k) => ({ t, k })).filter(({ t }) => !(t instanceof GpuInstanceType));
-    for (const { t, k } of notTypes) {
-      if (typeof t === 'string') {
-        problems.capture(() => GpuInstanceType.of(t, `${SPEC} ${spec.name}`, `${at}.instanceTypes[${k}]`));
-      } else {
-        problems.add(p(`${at}.instanceTypes[${k}]`, t, 'not a GpuInstanceType of the catalogue', 'use a constant such as GpuInstanceType.G5_XLARGE, or GpuInstanceType.of("g5.xlarge")'));
-      }
-    }
-    if (notTypes.length > 0 || !Array.isArray(pool.instanceTypes)) {
-      invalidPools.add(pool.name);
-      return;
-    }
-    pools.set(pool.name, pool);
-    problems.check(pool.instanceTypes.length > 0, p(`${at}.instanceTypes`, [], 'a GPU pool needs at least one instance type', 'list instance types of one family'));
-    const families = [...new Set(pool.instanceTypes.map((t) => t.family))];
-    problems.check(families.length <= 1, p(`${at}.instanceTypes`, pool.instanceTypes.map((t) => t.name),
-      `mixes the families ${families.join(', ')}; a pool's nodes must all carry the same GPU`, 'make one pool per family'));
-    const min = pool.minNodes ?? 0;
-    problems.check(Number.isInteger(pool.maxNodes) && pool.maxNodes >= 1, p(`${at}.maxNodes`, pool.maxNodes, 'must be a whole number of at least 1', 'set maxNodes to the most nodes the pool may have'));
-    problems.check(Number.isInteger(min) && min >= 0 && min <= pool.maxNodes, p(`${at}.minNodes`, min,
-      `must be a whole number from 0 to maxNodes (${pool.maxNodes})`, 'lower minNodes or raise maxNodes'));
-    if (pool.efa) {
-      const without = pool.instanceTypes.filter((t) => !t.efaSupported).map((t) => t.name);
-      problems.check(without.length === 0, p(`${at}.efa`, true, `${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no EFA`,
-        'use an EFA-capable type (p4d, p4de, p5, p5e, p5en, large g5/g6/g6e sizes) or turn efa off'));
-    }
-    if (pool.capacityReservation) {
-      const r = pool.capacityReservation;
-      problems.check(/^cr-[0-9a-f]{17}$/.test(r.reservationId), p(`${at}.capacityReservation.reservationId`, r.reservationId,
-        'not a capacity reservation id', 'give the id EC2 shows for the reservation or capacity block, e.g. "cr-0123456789abcdef0"'));
-      if (r.kind === CapacityReservationKind.CAPACITY_BLOCK) {
-        problems.check((pool.capacity ?? PoolCapacity.ON_DEMAND) === PoolCapacity.ON_DEMAND, p(`${at}.capacity`, pool.capacity,
-          'a capacity block is its own purchase option; it cannot be combined with spot', 'leave capacity unset (or ON_DEMAND) for a capacity block'));
-        problems.check(pool.instanceTypes.length === 1, p(`${at}.instanceTypes`, pool.instanceTypes.map((t) => t.name),
-          'a capacity block reserves one instance type', 'list only the instance type of the block'));
-      }
-    }
-    if (pool.timeSlicingReplicas !== undefined) {
-      problems.check(Number.isInteger(pool.timeSlicingReplicas) && pool.timeSlicingReplicas >= 2, p(`${at}.timeSlicingReplicas`, pool.timeSlicingReplicas,
-        'time-slicing shares a GPU between at least 2 pods', 'set 2 or more, or leave it out for no sharing'));
-    }
-  });
-
-  // Teams and their quotas.
-  const teams = new Map<string, TeamSpec>();
-  const nominal = new Map<string, number>();
-  // Pools where one team's quota is already too large: their sum is not reported again.
-  const overPools = new Set<string>();
-  spec.teams.forEach((team, i) => {
-    const at = `teams[${i}]`;
-    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, team.name, NAME_RULES.dns1123Label));
-    if (!problems.check(!teams.has(team.name), p(`${at}.name`, team.name, 'two teams have this name', 'give each team its own name'))) return;
-    teams.set(team.name, team);
-    team.quotas.forEach((q, j) => {
-      const pool = pools.get(q.pool);
-      if (invalidPools.has(q.pool)) return;
-      if (!problems.check(pool !== undefined, p(`${at}.quotas[${j}].pool`, q.pool, 'no GPU pool has this name',
-        `use one of ${[...pools.keys()].map((n) => JSON.stringify(n)).join(', ') || '(no pools defined)'}`))) return;
-      const capacity = poolGpuCapacity(pool!);
-      if (!(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity)) overPools.add(q.pool);
-      problems.check(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity, p(`${at}.quotas[${j}].gpus`, q.gpus,
-        `pool ${q.pool} can never hold more than ${capacity} GPUs (${pool!.maxNodes} nodes${pool!.timeSlicingReplicas ? `, ${pool!.timeSlicingReplicas} slices each` : ''})`, `lower the quota to at most ${capacity}, or raise the pool's maxNodes`));
-      nominal.set(q.pool, (nominal.get(q.pool) ?? 0) + q.gpus);
-    });
-  });
-  for (const [name, total] of nominal) {
-    if (overPools.has(name)) continue;
-    const capacity = poolGpuCapacity(pools.get(name)!);
-    problems.check(total <= capacity, p(`teams[*].quotas (pool ${name})`, total,
-      `the teams' nominal quotas on pool ${name} add up to more than its ${capacity} GPUs`, 'lower the quotas (teams can borrow idle GPUs) or raise the pool\'s maxNodes'));
-  }
-
-  // Served models.
-  const models = new Map<string, ServedModelSpec>();
-  (spec.models ?? []).forEach((m, i) => {
-    const at = `models[${i}]`;
-    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, m.name, NAME_RULES.dns1123Label));
-    if (!problems.check(!models.has(m.name), p(`${at}.name`, m.name, 'two served models have this name', 'give each served model its own name'))) return;
-    models.set(m.name, m);
-    const team = teams.get(m.team);
-    problems.check(team !== undefined, p(`${at}.team`, m.team, 'no team has this name', `use one of ${[...teams.keys()].map((n) => JSON.stringify(n)).join(', ')}`));
-    if (m.pools.some((n) => invalidPools.has(n))) return;
-    const unknown = m.pools.filter((n) => !pools.has(n));
-    problems.check(m.pools.length > 0 && unknown.length === 0, p(`${at}.pools`, m.pools,
-      m.pools.length === 0 ? 'a served model needs at least one pool' : `no GPU pool is named ${unknown.join(', ')}`,
-      `use names of gpuPools: ${[...pools.keys()].join(', ')}`));
-    if (m.monitorDrift) {
-      problems.check((m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE, p(`${at}.monitorDrift`, true,
-        'drift monitoring logs payloads through KServe\'s logger, which the vLLM backend does not have', 'serve the model with backend: ServedModelBackend.KSERVE, or leave monitorDrift off'));
-      problems.check(spec.observability ?? true, p(`${at}.monitorDrift`, true,
-        'drift monitoring runs on the telemetry collector, and observability is off', 'turn observability on, or leave monitorDrift off'));
-    }
-    const { min, max } = servedModelReplicas(m);
-    problems.check(Number.isInteger(min) && min >= 1 && max >= min, p(`${at}.minReplicas`, min,
-      `must be at least 1 and at most maxReplicas (${max})`, 'set 1 <= minReplicas <= maxReplicas'));
-    const candidates = m.pools.flatMap((n) => pools.get(n)?.instanceTypes ?? []);
-    if (candidates.length === 0 || team === undefined) return;
-    if (m.maxModelLen !== undefined) {
-      const len = m.maxModelLen;
-      if (!problems.check(Number.isInteger(len) && len >= 1, p(`${at}.maxModelLen`, len, 'not a positive whole number of tokens', 'give the longest sequence in tokens, e.g. 8192'))) return;
-      if (!problems.check(len <= m.model.maxContextLength, p(`${at}.maxModelLen`, len,
-        `above the context window of ${m.model.name} (${m.model.maxContextLength} tokens)`, `give at most ${m.model.maxContextLength}, or leave maxModelLen out to serve the whole window`))) return;
-    }
-    const model = m.maxModelLen !== undefined ? problems.capture(() => m.model.withServing({ maxContextLength: m.maxModelLen }, `${SPEC} ${spec.name} ${at}`)) : m.model;
-    if (!model) return;
-    let sizing;
-    try {
-      sizing = ModelSizing.recommend(model, { candidates, construct: `${SPEC} ${spec.name}` });
-    } catch (e) {
-      if (!(e instanceof CnaiError)) throw e;
-      // Sizing names its own prop; here the problem belongs to this model of the spec, whose
-      // context length is maxModelLen, and whose candidates are the types of its pools.
-      const fix = e.fix.replace(/maxContextLength/g, 'maxModelLen').replace(/add a larger instance type such as/g, `give the model a pool of larger GPUs (${m.pools.join(', ')} ha${m.pools.length === 1 ? 's' : 've'} ${[...new Set(candidates.map((t) => t.name))].join(', ')}), such as`);
-      problems.add({ construct: e.construct, prop: `${at}.model`, value: m.model.name, problem: e.problem, fix });
-      return;
-    }
-    const budget = max * sizing.tensorParallel;
-    const quota = team.quotas.filter((q) => m.pools.includes(q.pool)).reduce((s, q) => s + q.gpus + (q.borrowingLimit ?? q.gpus), 0);
-    problems.check(budget <= quota, p(`${at}.maxReplicas`, max,
-      `${max} replicas x ${sizing.tensorParallel} GPUs (${sizing.instanceType.name}) need ${budget} GPUs, but team ${m.team} may use at most ${quota} on pools ${m.pools.join(', ')}`,
-      `lower maxReplicas to ${Math.floor(quota / sizing.tensorParallel)} or raise the team's quota on those pools`));
-  });
-  (spec.models ?? []).forEach((m, i) => (m.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`models[${i}].clients[${j}]`, c,
-    'no served model has this name', `use one of ${[...models.keys()].join(', ')}`))));
-
-  // Vector database.
-  const vdb = spec.vectorDatabase;
-  if (vdb) {
-    const name = vectorDatabaseName(vdb);
-    problems.capture(() => assertName(`${SPEC} ${spec.name}`, 'vectorDatabase.name', name, NAME_RULES.dns1123Label));
-    problems.check(!teams.has(name), p('vectorDatabase.name', name, 'a team has this name; the database runs in a namespace of its own', 'choose another name'));
-    problems.check(Number.isInteger(vdb.dimension) && vdb.dimension >= 1, p('vectorDatabase.dimension', vdb.dimension, 'must be a whole number of at least 1', 'give the dimension of the embedding model, e.g. 1024'));
-    problems.check(vdb.expectedVectors >= 1, p('vectorDatabase.expectedVectors', vdb.expectedVectors, 'must be at least 1', 'give the number of vectors you expect to store'));
-    (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
-  }
-  problems.throwIfAny();
-}
-
 /** A pool that depends on scarce capacity, and why (for the sizing summary). */
 export interface ScarceCapacityNote {
   /** Pool name. */
   readonly pool: string;
   /** One line for the summary. */
   readonly note: string;
-}
-
-/** Families whose instances EC2 often cannot supply on demand (8-GPU training instances). */
-const SCARCE_FAMILIES = /^p\d/;
-
-/**
- * The pools that depend on scarce capacity, with a line each for the synth summary: large GPU
- * families on demand or spot without a reservation (launches may fail with InsufficientInstanceCapacity,
- * more so in a single zone), pools bound to a capacity reservation, and capacity blocks (nodes only
- * during the block's window).
- */
-export function scarceCapacityNotes(spec: PlatformSpec): ScarceCapacityNote[] {
-  const out: ScarceCapacityNote[] = [];
-  for (const pool of spec.gpuPools) {
-    const types = pool.instanceTypes.map((t) => t.name).join('/');
-    const r = pool.capacityReservation;
-    if (r?.kind === CapacityReservationKind.CAPACITY_BLOCK) {
-      out.push({ pool: pool.name, note: `${types} from capacity block ${r.reservationId}: nodes launch only while the block is active and are reclaimed at its end` });
-    } else if (r) {
-      out.push({ pool: pool.name, note: `${types} in capacity reservation ${r.reservationId} first, on demand beyond it` });
-    } else if (pool.instanceTypes.some((t) => SCARCE_FAMILIES.test(t.family))) {
-      const zones = pool.availabilityZones ?? (pool.efa ? [spec.availabilityZones[0]] : spec.availabilityZones);
-      const capacity = pool.capacity ?? PoolCapacity.ON_DEMAND;
-      out.push({
-        pool: pool.name,
-        note: `${types} ${capacity} in ${zones.length === 1 ? `one zone (${zones[0]})` : `${zones.length} zones`} without a capacity reservation: `
-          + 'EC2 often has none free (InsufficientInstanceCapacity); reserve capacity (capacityReservation) for dependable scale-up',
-      });
-    }
-  }
-  return out;
 }

@@ -262,6 +262,17 @@ export const RDS_POSTGRES = {
   chosen: '2026-12-06',
 };
 
+/** Amazon Managed Grafana. */
+export const MANAGED_GRAFANA = {
+  /**
+   * Grafana version of new workspaces (`grafana_version`): AMG's version 12 line. A workspace is
+   * upgraded in place to a newer line, never back, so a change here is a deliberate upgrade.
+   */
+  version: '12.4',
+  /** Date chosen. */
+  chosen: '2026-12-06',
+};
+
 /**
  * Operator releases whose CRDs the library emits custom resources for. The schema
  * sources list (lib/verify/schema-sources.tsv) names the same tags.

@@ -1,12 +1,12 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { SecretSource } from './common/secret-source';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
 import { GpuSharing, NvidiaGpuSupport } from './nvidia-gpu-support';
 import { PlatformMonitoring } from './observability/platform-monitoring';
 import { InstallPhase, KubePrometheusStack, OperatorCatalogue, OperatorRelease, syncWaveOf, OperatorRendering, PlatformOperators } from './operators';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION } from './pod-security';
-import { SecretSource } from './retrieval/secret-source';
 import { ContainerDefaults, TeamNamespace } from './team-namespace';
 import { NodePoolProvisioner, PlatformContract } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
@@ -91,7 +91,7 @@ export interface CnaiKubernetesPlatformProps extends ChartProps {
    * The metrics backend. Its release replaces the catalogue's kube-prometheus-stack release in
    * the operators chart (so customize the stack here, e.g. its alert receiver, not as a release),
    * and the monitoring namespace gets its NetworkPolicies (PlatformMonitoring).
-   * @default KubePrometheusStack.platformDefault()
+   * @default KubePrometheusStack.fromContract(contract): remote write to the contract's managed Prometheus workspace, if any
    */
   readonly metricsBackend?: KubePrometheusStack;
   /**
@@ -102,7 +102,7 @@ export interface CnaiKubernetesPlatformProps extends ChartProps {
   readonly vpcCidr?: string;
   /**
    * Where Grafana's admin credentials come from (see PlatformMonitoring).
-   * @default - a Secret the user creates
+   * @default - the contract's generated secret (metrics.grafanaAdminSecretName), else a Secret the user creates
    */
   readonly grafanaAdmin?: SecretSource;
 }
@@ -140,19 +140,23 @@ export class CnaiKubernetesPlatform extends Chart {
     for (const c of props.contract.nodePools) this.addPool(where, NodePoolReference.fromContract(c));
     for (const p of props.nodePools ?? []) this.addPool(where, p);
 
-    this.metricsBackend = props.metricsBackend ?? KubePrometheusStack.platformDefault();
+    // With a managed Prometheus workspace in the contract, the stack remote-writes there (and KEDA queries it).
+    this.metricsBackend = props.metricsBackend ?? KubePrometheusStack.fromContract(props.contract);
     if (!props.withoutOperators) {
       const releases = props.operatorReleases ?? OperatorCatalogue.platformDefaults();
       const stackName = this.metricsBackend.release.name;
+      const ownStack = props.metricsBackend !== undefined || this.metricsBackend !== KubePrometheusStack.platformDefault();
       this.operators = new PlatformOperators(scope, `${id}-operators`, {
         // The stack's own release, with the props of the backend the platform's objects use.
-        releases: props.metricsBackend ? releases.map((r) => (r.name === stackName ? this.metricsBackend.release : r)) : releases,
+        releases: ownStack ? releases.map((r) => (r.name === stackName ? this.metricsBackend.release : r)) : releases,
         rendering: props.operatorRendering,
         kubernetesVersion: k8sVersion,
       });
       this.addDependency(this.operators);
       if (this.operators.release(stackName)) {
-        this.monitoring = new PlatformMonitoring(this, 'Monitoring', { stack: this.metricsBackend, vpcCidr: props.vpcCidr ?? props.contract.vpcCidr, grafanaAdmin: props.grafanaAdmin });
+        this.monitoring = new PlatformMonitoring(this, 'Monitoring', {
+          stack: this.metricsBackend, contract: props.contract, vpcCidr: props.vpcCidr ?? props.contract.vpcCidr, grafanaAdmin: props.grafanaAdmin,
+        });
       }
     }
 

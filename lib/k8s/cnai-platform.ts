@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
+import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
@@ -8,18 +9,17 @@ import {
 } from './observability';
 import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, KubePrometheusStack, OperatorCatalogue, OperatorRendering } from './operators';
 import { ModelRegistry, RegistryEngine } from './registry';
-import { AwsSecretsManagerStore, SecretSource, VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
-import { LlmService, LlmTask, ModelSource, ServingBackend } from './serving';
+import { VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
+import { LlmService, LlmTask, ServingBackend } from './serving';
 import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { ModelKind } from '../core/models';
-import {
-  driftPayloadPrefix, ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, servedModelPrefix, servedModelReplicas,
-  validatePlatformSpec, vectorDatabaseName, VectorEngine,
-} from '../core/platform-spec';
+import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, VectorEngine } from '../core/platform-spec';
+import { driftPayloadPrefix, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
+import { validatePlatformSpec } from '../core/platform-spec-validation';
 
 /** Props of {@link CnaiPlatform}. */
 export interface CnaiPlatformProps {
@@ -57,14 +57,13 @@ export interface CnaiPlatformProps {
   /**
    * The metrics backend (kube-prometheus-stack: retention, volume, alert receiver). Every
    * monitor, alert, dashboard, autoscaler and metrics NetworkPolicy of the platform uses it.
-   * @default KubePrometheusStack.platformDefault()
+   * @default KubePrometheusStack.fromContract(contract) (with the spec's `metrics.managedPrometheus`: KEDA queries the managed workspace as its `kedaQueries` says)
    */
   readonly metricsBackend?: KubePrometheusStack;
   /**
    * Where Grafana's admin credentials come from (the Secret `grafana-admin` of namespace
-   * monitoring, keys `admin-user` and `admin-password`), e.g.
-   * `SecretSource.secretsManager('<platform>-<environment>/grafana')` once the AWS layer creates that secret.
-   * @default - the Secret is created by the user
+   * monitoring, keys `admin-user` and `admin-password`).
+   * @default - the secret the AWS layer generated (`<platform>-<environment>/grafana-admin`, named by the contract), copied by External Secrets
    */
   readonly grafanaAdmin?: SecretSource;
   /**
@@ -114,6 +113,7 @@ export class CnaiPlatform extends Construct {
     const where = this.node.path;
     validatePlatformSpec(spec);
     checkContractMatchesSpec(where, spec, contract);
+    const amp = spec.metrics?.managedPrometheus;
 
     const pools: { [name: string]: INodePool } = {};
     for (const c of contract.nodePools) pools[c.name] = NodePoolReference.fromContract(c);
@@ -134,7 +134,8 @@ export class CnaiPlatform extends Construct {
         ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
         : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
       operatorRendering: props.operatorRendering,
-      metricsBackend: props.metricsBackend,
+      metricsBackend: props.metricsBackend
+        ?? (amp ? KubePrometheusStack.fromContract(contract, { kedaQueriesManagedPrometheus: amp.kedaQueries ?? true }) : undefined),
       grafanaAdmin: props.grafanaAdmin,
     });
     const metricsBackend = this.platform.metricsBackend;
@@ -300,6 +301,10 @@ function checkContractMatchesSpec(where: string, spec: PlatformSpec, contract: P
       problems.add({ construct: where, prop: `spec.gpuPools[${i}].instanceTypes`, value: p.instanceTypes.map((t) => t.name), problem: `the contract's pool has ${c.instanceTypes.join(', ')}`, fix });
     }
   });
+  // The metrics backend's managed workspace (KEDA's identity is checked where KEDA's queries are set up: KubePrometheusStack.fromContract).
+  if (spec.metrics?.managedPrometheus && !contract.metrics?.managedPrometheus) {
+    problems.add({ construct: where, prop: 'contract.metrics.managedPrometheus', value: undefined, problem: 'spec.metrics.managedPrometheus is set, and the contract has no managed Prometheus workspace', fix });
+  }
   problems.throwIfAny();
   if (contract.nodePools.length === 0) throw invalidProp(where, 'contract.nodePools', [], 'the contract has no node pools', fix);
 }

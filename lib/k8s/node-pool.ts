@@ -8,7 +8,8 @@ import { NAME_RULES, assertName } from '../core/names';
 /**
  * The node label the NVIDIA device plugin's config-manager reads to pick a named config
  * for one node. Every GPU pool of the library carries it (value: the pool name), so
- * `kubectl label node <n> nvidia.com/device-plugin.config=<other>` re-configures one node.
+ * `kubectl label node <n> nvidia.com/device-plugin.config=<other>` re-configures one node at its
+ * device plugin pod's next start (`kubectl delete pod -n nvidia-gpu --field-selector spec.nodeName=<n>`).
  */
 export const DEVICE_PLUGIN_CONFIG_LABEL = 'nvidia.com/device-plugin.config';
 

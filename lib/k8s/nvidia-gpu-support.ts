@@ -1,8 +1,10 @@
+import { createHash } from 'crypto';
 import { Duration, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { apiServerEgress, DEFAULT_VPC_CIDR, isIpv4Cidr, tcpPorts } from './common/egress';
 import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from './common/namespace-isolation';
+import { Suppressions } from './common/suppressions';
 import { DEVICE_PLUGIN_CONFIG_LABEL, INodePool, isGpuPool, poolsAffinity, poolsTolerations, supportsMig } from './node-pool';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from './operators';
 import {
@@ -98,6 +100,8 @@ export interface DevicePluginPoolConfig {
 
 const CONFIG_DIR = '/available-configs';
 const CONFIG_FILE = '/config/config.yaml';
+/** Pod template annotation: a digest of the pool's device plugin config, so a config change rolls the pods. */
+const CONFIG_HASH_ANNOTATION = 'cnai.io/config-hash';
 const DEFAULT_CONFIG = 'default';
 const DCGM_PORT = 9400;
 
@@ -118,6 +122,8 @@ export class NvidiaGpuSupport extends Construct {
   public readonly configs: { [poolName: string]: DevicePluginPoolConfig } = {};
   /** The ConfigMap holding one named config per pool. */
   public readonly configMap: k8s.KubeConfigMap;
+  /** The rendered device plugin config of each pool, by config name. */
+  private readonly configData: { [name: string]: string };
   /** Device plugin DaemonSets by pool name. */
   public readonly devicePlugins: { [poolName: string]: k8s.KubeDaemonSet } = {};
   /** The DCGM exporter, when enabled. */
@@ -175,9 +181,10 @@ export class NvidiaGpuSupport extends Construct {
     });
 
     const wave = { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) };
+    this.configData = this.renderConfigs();
     this.configMap = new k8s.KubeConfigMap(this, 'Configs', {
       metadata: { name: 'nvidia-device-plugin-configs', namespace: this.namespace, annotations: wave },
-      data: this.renderConfigs(),
+      data: this.configData,
     });
 
     const sa = new k8s.KubeServiceAccount(this, 'DevicePluginServiceAccount', {
@@ -290,8 +297,14 @@ export class NvidiaGpuSupport extends Construct {
   private devicePlugin(pool: INodePool, serviceAccount: string, wave: { [k: string]: string }): k8s.KubeDaemonSet {
     const c = this.configs[pool.poolName];
     const labels = { 'app.kubernetes.io/name': 'nvidia-device-plugin', 'cnai.io/pool': pool.poolName };
-    const configManagerEnv = (oneshot: boolean): k8s.EnvVar[] => [
-      { name: 'ONESHOT', value: String(oneshot) },
+    // config-manager runs once, before the plugin: it reads its node's labels and writes the
+    // config the node's nvidia.com/device-plugin.config label names (its pool's config when the
+    // label is absent) into the pod's emptyDir. Run once, it signals nothing, so it needs neither
+    // root nor the plugin's process namespace: a node relabelled later takes its new config when
+    // its plugin pod restarts. A change of the pool's config rolls the pods (the config-hash
+    // annotation of the pod template).
+    const configManagerEnv: k8s.EnvVar[] = [
+      { name: 'ONESHOT', value: 'true' },
       { name: 'KUBECONFIG', value: '' },
       { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
       { name: 'NODE_LABEL', value: DEVICE_PLUGIN_CONFIG_LABEL },
@@ -300,9 +313,7 @@ export class NvidiaGpuSupport extends Construct {
       // Nodes without the label (e.g. managed node groups) get their pool's config.
       { name: 'DEFAULT_CONFIG', value: c.name },
       { name: 'FALLBACK_STRATEGIES', value: 'named,single' },
-      { name: 'SEND_SIGNAL', value: String(!oneshot) },
-      { name: 'SIGNAL', value: oneshot ? '' : '1' },
-      { name: 'PROCESS_TO_SIGNAL', value: oneshot ? '' : 'nvidia-device-plugin' },
+      { name: 'SEND_SIGNAL', value: 'false' },
     ];
     // The device plugin is the one component that runs as root: it creates its socket in the
     // kubelet's root-owned device-plugins directory. It stays unprivileged with no
@@ -310,7 +321,7 @@ export class NvidiaGpuSupport extends Construct {
     // monitor MIG instances, which only a privileged container can.
     const privileged = c.migStrategy !== MigStrategy.NONE;
     const pluginSecurity: k8s.SecurityContext = privileged
-      ? { privileged: true, runAsUser: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } }
+      ? { privileged: true, runAsUser: 0, runAsNonRoot: false, readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' } }
       : {
         privileged: false,
         runAsUser: 0,
@@ -320,12 +331,11 @@ export class NvidiaGpuSupport extends Construct {
         capabilities: { drop: ['ALL'] },
         seccompProfile: { type: 'RuntimeDefault' },
       };
-    // config-manager shares the plugin's process namespace to send it SIGHUP on a config
-    // change; signalling a root process needs the same (root) user, not a capability.
-    const sidecarSecurity: k8s.SecurityContext = {
+    const configManagerSecurity: k8s.SecurityContext = {
       privileged: false,
-      runAsUser: 0,
-      runAsNonRoot: false,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      runAsNonRoot: true,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
@@ -337,7 +347,7 @@ export class NvidiaGpuSupport extends Construct {
     ];
     const image = imageRef(GPU_IMAGES.devicePlugin);
     const small = { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') }, limits: { memory: k8s.Quantity.fromString('128Mi') } };
-    return new k8s.KubeDaemonSet(this, `DevicePlugin-${pool.poolName}`, {
+    const daemonSet = new k8s.KubeDaemonSet(this, `DevicePlugin-${pool.poolName}`, {
       metadata: {
         name: `nvidia-device-plugin-${pool.poolName}`.slice(0, 63).replace(/-$/, ''),
         namespace: this.namespace,
@@ -348,11 +358,10 @@ export class NvidiaGpuSupport extends Construct {
         selector: { matchLabels: labels },
         updateStrategy: { type: 'RollingUpdate' },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: createHash('sha256').update(this.configData[c.name]).digest('hex').slice(0, 16) } },
           spec: {
             serviceAccountName: serviceAccount,
             priorityClassName: 'system-node-critical',
-            shareProcessNamespace: true,
             nodeSelector: pool.nodeSelector(),
             tolerations: pool.tolerations(),
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
@@ -360,21 +369,12 @@ export class NvidiaGpuSupport extends Construct {
               name: 'config-manager-init',
               image,
               command: ['config-manager'],
-              env: configManagerEnv(true),
+              env: configManagerEnv,
               volumeMounts: configMounts,
-              securityContext: sidecarSecurity,
+              securityContext: configManagerSecurity,
               resources: small,
             }],
             containers: [
-              {
-                name: 'config-manager',
-                image,
-                command: ['config-manager'],
-                env: configManagerEnv(false),
-                volumeMounts: configMounts,
-                securityContext: sidecarSecurity,
-                resources: small,
-              },
               {
                 name: 'nvidia-device-plugin',
                 image,
@@ -402,6 +402,8 @@ export class NvidiaGpuSupport extends Construct {
         },
       },
     });
+    suppressDevicePluginExceptions(daemonSet, privileged);
+    return daemonSet;
   }
 
   private exporter(wave: { [k: string]: string }): { daemonSet: k8s.KubeDaemonSet; labels: { [k: string]: string } } {
@@ -436,6 +438,7 @@ export class NvidiaGpuSupport extends Construct {
                 limits: { memory: k8s.Quantity.fromString('512Mi') },
               },
               readinessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_PORT) }, periodSeconds: 15 },
+              livenessProbe: { httpGet: { path: '/health', port: k8s.IntOrString.fromNumber(DCGM_PORT) }, periodSeconds: 30, failureThreshold: 4, timeoutSeconds: 5 },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],
@@ -451,5 +454,25 @@ export class NvidiaGpuSupport extends Construct {
       },
     });
     return { daemonSet, labels };
+  }
+}
+
+/**
+ * The device plugin's exceptions to the policy packs (lib/verify/policy), each with its reason:
+ * what the kubelet's device plugin API needs, and what the upstream binaries do not offer.
+ */
+function suppressDevicePluginExceptions(daemonSet: k8s.KubeDaemonSet, privileged: boolean): void {
+  const plugin = { appliesTo: 'container nvidia-device-plugin' };
+  const root = 'the device plugin creates its registration socket in the kubelet\'s root-owned /var/lib/kubelet/device-plugins '
+    + 'directory, so it runs as root (without capabilities and with no privilege escalation unless MIG is on)';
+  Suppressions.add(daemonSet, 'pod-run-as-non-root', root, plugin);
+  Suppressions.add(daemonSet, 'pod-run-as-user', root, plugin);
+  Suppressions.add(daemonSet, 'pod-host-path', 'the kubelet device plugin API: the plugin\'s socket and kubelet.sock are in '
+    + '/var/lib/kubelet/device-plugins on the node; nothing else of the host is mounted', { appliesTo: 'volume device-plugins' });
+  Suppressions.add(daemonSet, 'pod-probes', 'the device plugin serves no health endpoint; it re-registers with the kubelet '
+    + 'when the kubelet restarts and exits (and is restarted) when registration fails', plugin);
+  if (privileged) {
+    const mig = 'with MIG the plugin opens every /dev/nvidia-caps device to monitor MIG instances, which only a privileged container can';
+    for (const rule of ['pod-privileged', 'pod-privilege-escalation', 'pod-capabilities']) Suppressions.add(daemonSet, rule, mig, plugin);
   }
 }

@@ -5,6 +5,7 @@
  *   cnai-verify k8s [--schemas DIR] [--kubernetes-version 1.34] [--crd FILE]... PATH...
  *   cnai-verify terraform [--no-plan] [--mock-provider] PATH...
  *   cnai-verify fetch-schemas [--dir DIR]
+ *   cnai-verify policy [--tf DIR]... [--contract FILE] [--spec FILE] [--warn-only] [--json] PATH...
  *   cnai-verify [all] [--k8s DIR] [--terraform DIR]      (defaults: dist, cdktf.out)
  *
  * A PATH is a YAML file or a folder of them (k8s), or a stack folder or a cdktf.out
@@ -14,9 +15,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatReport, ManifestFile, validateManifests } from './k8s';
 import { clusterAddressesOf, formatPlatformReport, platformFlowsMarkdown, verifyPlatform } from './platform/verify-platform';
+import { formatPolicyReport, formatPolicyReportJson, PolicyPack, runPolicyPacks } from './policy';
 import { fetchSchemas } from './schemas';
 import { runTerraformTestWithMockProvider, TerraformVerificationError, verifyTerraformStack } from './terraform';
 import { fetchUpstream, formatReleaseReport, verifyReleases } from './upstream';
+import { PlatformContract } from '../core/contract';
+import { PlatformContractFile } from '../core/contract-file';
+import { PlatformSpec } from '../core/platform-spec';
+import { validatePlatformSpec } from '../core/platform-spec-validation';
 
 /** Where the command writes. */
 export interface CliIo {
@@ -30,10 +36,11 @@ const USAGE = `usage:
   cnai-verify k8s [--schemas DIR] [--kubernetes-version V] [--crd FILE]... PATH...
   cnai-verify platform [--schemas DIR] [--upstream DIR] [--kubernetes-version V] [--vpc-cidr CIDR] [--bootstrap DIR] [--flows FILE] PATH...
   cnai-verify releases [--schemas DIR] [--upstream DIR] PATH...
+  cnai-verify policy [--tf DIR]... [--contract FILE] [--spec FILE] [--pack ID]... [--vpc-cidr CIDR] [--warn-only] [--json] PATH...
   cnai-verify terraform [--no-plan] [--mock-provider] PATH...
   cnai-verify fetch-schemas [--dir DIR]
   cnai-verify fetch-upstream [--dir DIR]
-  cnai-verify [all] [--k8s DIR] [--terraform DIR] [--no-plan]     (defaults: dist, cdktf.out)
+  cnai-verify [all] [--k8s DIR] [--terraform DIR] [--no-plan] [--warn-only]     (defaults: dist, cdktf.out)
   cnai-verify --help
 
 k8s checks every object against the schema of its kind. platform checks the output as a system:
@@ -177,6 +184,52 @@ function verifySystem(parsed: Parsed, io: CliIo): boolean {
   return result.valid;
 }
 
+/** The PlatformSpec of a JSON file, validated. */
+function readSpec(file: string): PlatformSpec {
+  let spec: PlatformSpec;
+  try {
+    spec = JSON.parse(fs.readFileSync(file, 'utf8')) as PlatformSpec;
+  } catch (e) {
+    throw new UsageError(`--spec ${file}: not a JSON PlatformSpec (${(e as Error).message})`);
+  }
+  validatePlatformSpec(spec);
+  return spec;
+}
+
+function verifyPolicy(parsed: Parsed, io: CliIo): boolean {
+  const kustomizations = kustomizationDirsUnder(parsed.positional);
+  const files = parsed.positional.length === 0 ? [] : yamlFilesUnder(parsed.positional).filter((f) => !kustomizations.includes(path.dirname(f)));
+  const stacks = stackDirsUnder(parsed.flags.get('tf') ?? []);
+  if (files.length === 0 && stacks.length === 0) {
+    throw new UsageError(`nothing to check: no YAML files under ${parsed.positional.join(', ') || '(no PATH)'} and no Terraform stack (--tf)`);
+  }
+  const packs = parsed.flags.get('pack')?.map((p) => {
+    const pack = Object.values(PolicyPack).find((x) => x === p);
+    if (!pack) throw new UsageError(`--pack ${p}: not a pack (${Object.values(PolicyPack).join(', ')})`);
+    return pack;
+  });
+  const contractFile = parsed.flags.get('contract')?.[0];
+  const contract: PlatformContract | undefined = contractFile ? PlatformContractFile.read(contractFile) : undefined;
+  const specFile = parsed.flags.get('spec')?.[0];
+  const vpc = parsed.flags.get('vpc-cidr')?.[0] ?? contract?.vpcCidr;
+  const report = runPolicyPacks({
+    ...(files.length > 0 ? { kubernetes: files.map((file) => ({ file })) } : {}),
+    ...(stacks.length > 0 ? { terraform: stacks.map((file) => ({ file })) } : {}),
+  }, {
+    ...(packs ? { packs } : {}),
+    ...(contract ? { contract } : {}),
+    ...(specFile ? { spec: readSpec(specFile) } : {}),
+    ...(vpc ? { model: { clusterAddresses: clusterAddressesOf({ vpcCidr: vpc }) } } : {}),
+    warnOnly: parsed.flags.has('warn-only'),
+  });
+  if (parsed.flags.has('json')) {
+    io.out(formatPolicyReportJson(report));
+  } else {
+    (report.passed ? io.out : io.err)(formatPolicyReport(report).split('\n').map((l) => (l && !l.startsWith(' ') ? `policy: ${l}` : l)).join('\n'));
+  }
+  return report.passed;
+}
+
 function verifyUpstreamReleases(parsed: Parsed, io: CliIo): boolean {
   const files = yamlFilesUnder(parsed.positional);
   const result = verifyReleases(files.map((file) => ({ file })), { schemaDir: parsed.flags.get('schemas')?.[0], upstreamDir: parsed.flags.get('upstream')?.[0] });
@@ -218,6 +271,8 @@ export async function main(argv: string[], io: CliIo = { out: (l) => console.log
         return verifyTerraform(parse(rest, [], ['no-plan', 'mock-provider']), io) ? 0 : 1;
       case 'platform':
         return verifySystem(parse(rest, ['schemas', 'upstream', 'kubernetes-version', 'vpc-cidr', 'bootstrap', 'flows'], []), io) ? 0 : 1;
+      case 'policy':
+        return verifyPolicy(parse(rest, ['tf', 'contract', 'spec', 'pack', 'vpc-cidr'], ['warn-only', 'json']), io) ? 0 : 1;
       case 'releases':
         return verifyUpstreamReleases(parse(rest, ['schemas', 'upstream'], []), io) ? 0 : 1;
       case 'fetch-upstream': {
@@ -233,13 +288,15 @@ export async function main(argv: string[], io: CliIo = { out: (l) => console.log
         return 0;
       }
       case 'all': {
-        const p = parse(rest, ['k8s', 'terraform', 'schemas'], ['no-plan']);
+        const p = parse(rest, ['k8s', 'terraform', 'schemas'], ['no-plan', 'warn-only']);
         const k8sDir = p.flags.get('k8s')?.[0] ?? 'dist';
         const tfDir = p.flags.get('terraform')?.[0] ?? 'cdktf.out';
         const k8sOk = verifyK8s({ flags: p.flags, positional: [k8sDir] }, io);
         const systemOk = k8sOk && verifySystem({ flags: p.flags, positional: [k8sDir] }, io);
+        const policyFlags = new Map([['tf', [tfDir]], ...(p.flags.has('warn-only') ? [['warn-only', ['true']] as [string, string[]]] : [])]);
+        const policyOk = k8sOk && verifyPolicy({ flags: policyFlags, positional: [k8sDir] }, io);
         const tfOk = verifyTerraform({ flags: p.flags, positional: [tfDir] }, io);
-        return k8sOk && systemOk && tfOk ? 0 : 1;
+        return k8sOk && systemOk && policyOk && tfOk ? 0 : 1;
       }
       case 'help':
       case '-h':

@@ -19,3 +19,4 @@ export type { FlowCheck, FlowOptions, FlowResult, FlowFinding, NeededFlow, Neede
 export type { PolicyDecision, Endpoint, PodEndpoint, ExternalEndpoint, SideDecision, RuleRef, Direction, Traffic } from './platform/network-policy';
 export { NetworkPolicyEvaluator } from './platform/network-policy';
 export * from './report';
+export * from './policy';

@@ -32,13 +32,15 @@ describe('examples/aws-platform', () => {
       aws_launch_template: 3,
       aws_placement_group: 1,
       aws_eks_pod_identity_association: 3,
-      aws_s3_bucket: 2,
+      // models, datasets and (prod) their access logs
+      aws_s3_bucket: 3,
+      aws_s3_bucket_logging: 2,
       aws_ecr_repository: 1,
       aws_db_instance: 1,
       aws_kms_key: 5,
       // flow logs, control plane, and the database's postgresql and upgrade exports
       aws_cloudwatch_log_group: 4,
     });
-    expect(result.plannedResourceCount).toBe(122);
+    expect(result.plannedResourceCount).toBe(130);
   });
 });

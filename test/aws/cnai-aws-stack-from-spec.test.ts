@@ -99,6 +99,27 @@ describe('CnaiAwsStack.fromSpec', () => {
     expect(c.nodePools.map((p) => p.name)).toEqual(['system', 'l40s', 'h100']);
   });
 
+  test('Grafana\'s admin secret with every platform (Grafana always runs); the managed workspaces only with the metrics option', () => {
+    expect(stack.contract().metrics).toEqual({ grafanaAdminSecretName: 'cnai-test/grafana-admin' });
+    expect(configs(json, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual(['cnai-test/grafana-admin', 'cnai-test/model-registry', 'cnai-test/vector-db/vectors/vectors']);
+    expect(configs(json, 'aws_prometheus_workspace')).toEqual([]);
+    const managed = CnaiAwsStack.fromSpec(Testing.app(), 'spec', {
+      ...SPEC, metrics: { managedPrometheus: {}, managedGrafana: { identityCenter: { adminGroupIds: ['9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4'] } } },
+    });
+    const mjson = JSON.parse(Testing.synth(managed));
+    expect(configs(mjson, 'aws_prometheus_workspace')).toHaveLength(1);
+    expect(configs(mjson, 'aws_grafana_workspace')).toHaveLength(1);
+    expect(configs(mjson, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`))
+      .toEqual(expect.arrayContaining(['monitoring/kube-prometheus-stack-prometheus', 'keda/keda-operator']));
+    expect(managed.contract().metrics!.managedPrometheus!.region).toBe('us-west-2');
+  });
+
+  test('error: the managed Prometheus workspace asked for without observability', () => {
+    expect(() => CnaiAwsStack.fromSpec(Testing.app(), 'spec', { ...SPEC, observability: false, metrics: { managedPrometheus: {} } }))
+      .toThrow('spec cnai: invalid metrics.managedPrometheus = {}: the managed Prometheus workspace is part of observability, and observability is off. '
+        + 'Fix: turn observability on, or leave metrics.managedPrometheus out.');
+  });
+
   test('an invalid spec is refused as a whole before anything is built', () => {
     expect(() => synthSpec({ ...SPEC, environment: 'Test', teams: [{ name: 'apps', quotas: [{ pool: 'nope', gpus: 1 }] }] })).toThrow(CnaiValidationError);
   });
@@ -140,8 +161,9 @@ describe('appliedOrPreviewContract', () => {
       // The buckets, the repository, and the keys that keep them and the final snapshot readable.
       expect(out.keptOutOfDestroy.filter((a: string) => /^aws_(s3_bucket|ecr_repository|kms_key)\./.test(a)).map((a: string) => a.replace(/_[0-9A-F]{8}$/, ''))).toEqual([
         'aws_ecr_repository.model-store_repo-serving_repository', 'aws_kms_key.database_key', 'aws_kms_key.model-store_key',
-        'aws_s3_bucket.model-store_datasets_bucket', 'aws_s3_bucket.model-store_models_bucket',
+        'aws_s3_bucket.model-store_access-logs_bucket', 'aws_s3_bucket.model-store_datasets_bucket', 'aws_s3_bucket.model-store_models_bucket',
       ]);
+      expect(out.afterDestroy.join('\n')).toMatch(/The access log bucket cnai-prod-logs-123456789012-us-west-2 remains; its logs expire after 365 days\./);
       expect(out.beforeDestroy.join('\n')).toMatch(/terraform state rm .*aws_s3_bucket\.model-store_models_bucket_[0-9A-F]{8}/);
       expect(out.beforeDestroy.join('\n')).toMatch(/aws rds modify-db-instance --db-instance-identifier cnai-prod-postgres --no-deletion-protection --apply-immediately/);
       expect(out.beforeDestroy.join('\n')).toMatch(/Service of type LoadBalancer/);
@@ -183,6 +205,7 @@ describe('appliedOrPreviewContract', () => {
       gpuPools: [SPEC.gpuPools[0], { ...SPEC.gpuPools[1], capacityReservation: { kind: CapacityReservationKind.CAPACITY_BLOCK, reservationId: 'cr-0123456789abcdef0' } }],
     };
     const result = expectStackToPlan(CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec));
-    expect(result.plannedResourcesByType).toMatchObject({ aws_eks_node_group: 3, aws_secretsmanager_secret_version: 2, aws_cloudwatch_log_group: 4 });
+    // Generated values: MLflow's, Qdrant's and Grafana's admin credentials.
+    expect(result.plannedResourcesByType).toMatchObject({ aws_eks_node_group: 3, aws_secretsmanager_secret_version: 3, aws_cloudwatch_log_group: 4 });
   }, 300_000);
 });

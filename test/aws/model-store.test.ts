@@ -1,5 +1,6 @@
 import { configs, only, policyStatements, resources, synth, testCluster, testNaming, testStack } from './util';
-import { ModelStore, StoreBucket } from '../../lib/aws';
+import { AccessLogBucket, ModelStore, StoreBucket } from '../../lib/aws';
+import { PlatformNaming } from '../../lib/core';
 
 function store(props: Partial<ConstructorParameters<typeof ModelStore>[2]> = {}) {
   const stack = testStack();
@@ -165,5 +166,76 @@ describe('ModelStore', () => {
       expect(() => store({ noncurrentVersionExpirationDays: 0 })).toThrow(
         /test\/store\/models: invalid noncurrentVersionExpirationDays = 0: S3 lifecycle rules count whole days, at least 1/);
     });
+  });
+});
+
+describe('ModelStore access logs', () => {
+  const prodNaming = () => new PlatformNaming({ platformName: 'cnai', environment: 'prod', region: 'us-west-2', accountId: '123456789012' });
+
+  test('on by default outside disposable environments: a log bucket (SSE-S3, TLS-only, ACLs off, logs expire after 365 days) receives both buckets\' logs', () => {
+    const stack = testStack();
+    const modelStore = new ModelStore(stack, 'store', { naming: prodNaming() });
+    const json = synth(stack);
+    expect(modelStore.accessLogs?.bucketName).toBe('cnai-prod-logs-123456789012-us-west-2');
+    expect(configs(json, 'aws_s3_bucket').map((b) => b.bucket).sort()).toEqual([
+      'cnai-prod-datasets-123456789012-us-west-2',
+      'cnai-prod-logs-123456789012-us-west-2',
+      'cnai-prod-models-123456789012-us-west-2',
+    ]);
+    const logBucket = resources(json, 'aws_s3_bucket').find(([, b]) => b.bucket === 'cnai-prod-logs-123456789012-us-west-2')![0];
+    const logging = configs(json, 'aws_s3_bucket_logging');
+    expect(logging.map((l) => l.target_prefix).sort()).toEqual(['datasets/', 'models/']);
+    for (const l of logging) {
+      expect(l.target_bucket).toBe(`\${aws_s3_bucket.${logBucket}.id}`);
+      expect(l.target_object_key_format).toEqual({ partitioned_prefix: { partition_date_source: 'EventTime' } });
+    }
+    const sse = configs(json, 'aws_s3_bucket_server_side_encryption_configuration').find((s) => s.bucket === `\${aws_s3_bucket.${logBucket}.id}`);
+    expect(sse.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }]);
+    const lifecycle = configs(json, 'aws_s3_bucket_lifecycle_configuration').find((s) => s.bucket === `\${aws_s3_bucket.${logBucket}.id}`);
+    expect(lifecycle.rule[0]).toMatchObject({ id: 'expire-logs', status: 'Enabled', expiration: [{ days: 365 }] });
+    const policy = configs(json, 'aws_s3_bucket_policy').find((p) => p.bucket === `\${aws_s3_bucket.${logBucket}.id}`);
+    const [allow, deny] = policyStatements(json, policy.policy);
+    expect(allow).toMatchObject({
+      effect: 'Allow',
+      actions: ['s3:PutObject'],
+      principals: [{ type: 'Service', identifiers: ['logging.s3.amazonaws.com'] }],
+      condition: [
+        { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['123456789012'] },
+        { test: 'ArnLike', variable: 'aws:SourceArn', values: ['arn:aws:s3:::cnai-prod-models-123456789012-us-west-2', 'arn:aws:s3:::cnai-prod-datasets-123456789012-us-west-2'] },
+      ],
+    });
+    expect(deny).toMatchObject({ effect: 'Deny', condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+    const owner = configs(json, 'aws_s3_bucket_ownership_controls').find((o) => o.bucket === `\${aws_s3_bucket.${logBucket}.id}`);
+    expect(owner.rule.object_ownership).toBe('BucketOwnerEnforced');
+  });
+
+  test('off by default in a disposable environment, and on when asked, with its retention', () => {
+    expect(store().modelStore.accessLogs).toBeUndefined();
+    expect(configs(synth(store().stack), 'aws_s3_bucket_logging')).toEqual([]);
+    const { modelStore } = store({ accessLogging: true, accessLogRetentionDays: 90 });
+    expect(modelStore.accessLogs?.retentionDays).toBe(90);
+    expect(modelStore.accessLogs?.bucketName).toBe('cnai-test-logs-123456789012-us-west-2');
+  });
+
+  test('the log bucket is kept on destroy like the buckets it logs, unless they may be destroyed', () => {
+    const kept = store({ accessLogging: true });
+    expect(configs(synth(kept.stack), 'aws_s3_bucket').every((b) => b.lifecycle?.prevent_destroy === true)).toBe(true);
+    const disposable = store({ accessLogging: true, allowDestroy: true });
+    expect(configs(synth(disposable.stack), 'aws_s3_bucket').map((b) => b.force_destroy)).toEqual([true, true, true]);
+  });
+
+  test('error: a log retention with access logging off', () => {
+    expect(() => store({ accessLogging: false, accessLogRetentionDays: 30 })).toThrow(
+      'test/store: invalid accessLogRetentionDays = 30: access logging is off, so no log would be kept. Fix: drop accessLogRetentionDays, or set accessLogging: true.');
+  });
+
+  test('error: a log retention that is not a whole number of days', () => {
+    expect(() => store({ accessLogging: true, accessLogRetentionDays: 0 })).toThrow(
+      'test/store/access-logs: invalid retentionDays = 0: S3 lifecycle rules count whole days, at least 1. Fix: give retentionDays as a whole number >= 1 (e.g. 365).');
+  });
+
+  test('error: an access log bucket with no source bucket', () => {
+    expect(() => new AccessLogBucket(testStack(), 'logs', { naming: testNaming(), sourceBucketNames: [] })).toThrow(
+      'test/logs: invalid sourceBucketNames = []: no bucket would deliver logs here. Fix: name the buckets whose access logs this bucket receives.');
   });
 });

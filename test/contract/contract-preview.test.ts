@@ -97,6 +97,30 @@ describe('ContractPreview.fromSpec equals the AWS layer\'s preview', () => {
     expect(json(ContractPreview.fromSpec(SPEC, OPTIONS))).toEqual(aws);
   });
 
+  test('with the metrics section: the managed Prometheus workspace (pending until apply), its identities, Grafana\'s secret', () => {
+    const managed: PlatformSpec = { ...SPEC, metrics: { managedPrometheus: { kedaQueries: false } } };
+    expect(json(ContractPreview.fromSpec(managed))).toEqual(awsPreview((app) => CnaiAwsStack.fromSpec(app, 'shop', managed)));
+    const c = ContractPreview.fromSpec({ ...SPEC, metrics: { managedPrometheus: {} } });
+    expect(c.metrics).toEqual({
+      grafanaAdminSecretName: 'shop-stage/grafana-admin',
+      managedPrometheus: {
+        workspaceId: 'pending-apply',
+        region: 'eu-central-1',
+        remoteWriteUrl: 'https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/pending-apply/api/v1/remote_write',
+        queryUrl: 'https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/pending-apply',
+      },
+    });
+    // After the data services' identities, before the spec's workloads, as the AWS layer adds them.
+    expect(c.workloadIdentities.map((w) => `${w.namespace}/${w.serviceAccount} ${w.roleName}`).slice(0, 4)).toEqual([
+      'external-secrets/external-secrets shop-stage-external-secrets',
+      'monitoring/kube-prometheus-stack-prometheus shop-stage-prometheus-remote-write',
+      'keda/keda-operator shop-stage-keda-operator',
+      'search/embed shop-stage-serve-embed',
+    ]);
+    // Without the section: Grafana's generated admin secret only.
+    expect(ContractPreview.fromSpec(SPEC).metrics).toEqual({ grafanaAdminSecretName: 'shop-stage/grafana-admin' });
+  });
+
   test('pgvector without MLflow, capacity blocks, mixed GPU counts, a dedicated system pool: the values the layers share', () => {
     const c = ContractPreview.fromSpec(SPEC, OPTIONS);
     expect(c.clusterName).toBe('shop-stage');
@@ -214,6 +238,21 @@ describe('ContractPreview.appliedOrPreview', () => {
       const read = ContractPreview.appliedOrPreview(dir, REFERENCE_SPEC);
       expect(read.database!.host).toBe('cnai-prod-postgres.c1a2b3.us-west-2.rds.amazonaws.com');
       expect(ContractPreview.isPreview(read)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('error: an applied contract the spec has moved away from (a pool renamed since the apply)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-applied-'));
+    try {
+      const preview = ContractPreview.fromSpec(REFERENCE_SPEC);
+      const stale = { ...preview, nodePools: preview.nodePools.map((p) => (p.name === 'shared-a10g' ? { ...p, name: 'a10g-old' } : p)) };
+      const file = path.join(dir, APPLIED_CONTRACT_FILE);
+      fs.writeFileSync(file, JSON.stringify(stale));
+      expect(() => ContractPreview.appliedOrPreview(dir, REFERENCE_SPEC)).toThrow(
+        `spec cnai: invalid spec.gpuPools[1].name = "shared-a10g": the contract has no node pool of this name. Fix: ${file} does not come from this spec: `
+        + 'if the spec changed since the AWS layer was applied, apply it again (terraform apply) and re-export the contract');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -108,6 +108,7 @@ describe('the reference platform\'s metrics backend', () => {
     const monitored = [...of('ServiceMonitor'), ...of('PodMonitor'), ...of('PrometheusRule')];
     expect(monitored.map((m) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`).sort()).toEqual([
       'PodMonitor ai-apps/embed',
+      'PrometheusRule monitoring/cnai-gpu-energy',
       'PrometheusRule monitoring/cnai-platform-alerts',
       'PrometheusRule monitoring/drift-ai-apps-embed',
       'ServiceMonitor ai-apps/chat',
@@ -173,7 +174,7 @@ describe('the reference platform\'s metrics backend', () => {
   test('every dashboard is loaded by Grafana: the label and namespace its sidecar watches', () => {
     const sidecar = values.grafana.sidecar.dashboards;
     const dashboards = of('ConfigMap').filter((c) => c.metadata.labels?.[sidecar.label] !== undefined);
-    expect(dashboards.map((d) => d.metadata.name).sort()).toEqual(['grafana-dashboard-cnai-gpus', 'grafana-dashboard-cnai-llm-serving', 'grafana-dashboard-cnai-queues']);
+    expect(dashboards.map((d) => d.metadata.name).sort()).toEqual(['grafana-dashboard-cnai-gpu-energy', 'grafana-dashboard-cnai-gpus', 'grafana-dashboard-cnai-llm-serving', 'grafana-dashboard-cnai-queues']);
     for (const d of dashboards) {
       expect([d.metadata.name, d.metadata.namespace, d.metadata.labels[sidecar.label]])
         .toEqual([d.metadata.name, sidecar.searchNamespace, sidecar.labelValue]);

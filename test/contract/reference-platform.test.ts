@@ -83,7 +83,9 @@ describe('reference platform: one spec, two layers that agree', () => {
       aws_eks_node_group: REFERENCE_SPEC.gpuPools.length + 1,
       aws_eks_pod_identity_association: 8,
       aws_db_instance: 1,
-      aws_s3_bucket: 2,
+      // models, datasets and (prod) their access logs
+      aws_s3_bucket: 3,
+      aws_s3_bucket_logging: 2,
     });
   });
 
@@ -142,7 +144,7 @@ describe('reference platform: one spec, two layers that agree', () => {
   });
 
   test('bucket names: every S3 URI in the manifests names a bucket of the AWS layer', () => {
-    const buckets = resources('aws_s3_bucket').map((b) => b.bucket).sort();
+    const buckets = resources('aws_s3_bucket').map((b) => b.bucket).filter((b) => b !== 'cnai-prod-logs-123456789012-us-west-2').sort();
     expect(buckets).toEqual([preview.contract.buckets.datasets, preview.contract.buckets.models].sort());
     // Every value that is an S3 URI (an env value, an argument, a storageUri, a setting),
     // leaving out the prose of embedded scripts.

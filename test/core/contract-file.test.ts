@@ -80,4 +80,25 @@ describe('PlatformContractFile', () => {
         + 'and re-export the contract (terraform output -json platform_contract > platform-contract.json); otherwise take the contract of the stack built from this spec (CnaiAwsStack.fromSpec).');
     expect(() => PlatformContractFile.checkMatchesSpec(SPEC, CONTRACT, 'cnai')).not.toThrow();
   });
+
+  test('the metrics field: a hand-edited workspace names each wrong member', () => {
+    const amp = { workspaceId: 'ws-1', region: 'us-west-2', remoteWriteUrl: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1/api/v1/remote_write', queryUrl: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1' };
+    const good = { ...CONTRACT, metrics: { grafanaAdminSecretName: 'cnai-dev/grafana-admin', managedPrometheus: amp } };
+    expect(PlatformContractFile.parse(JSON.stringify(good))).toEqual(good);
+    const edited = { ...CONTRACT, metrics: { grafanaAdminSecretName: 7, managedPrometheus: { ...amp, queryUrl: undefined } } };
+    let message = '';
+    try {
+      PlatformContractFile.parse(JSON.stringify(edited), 'platform-contract.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^2 problems found:/);
+    expect(message).toContain('invalid metrics.grafanaAdminSecretName = 7: is not a non-empty string');
+    expect(message).toContain('invalid metrics.managedPrometheus.queryUrl = undefined: is missing');
+  });
+
+  test('a spec that asks for a managed Prometheus workspace the (older) contract does not have: apply and re-export', () => {
+    expect(() => PlatformContractFile.checkMatchesSpec({ ...SPEC, metrics: { managedPrometheus: {} } }, CONTRACT, 'cnai', 'platform-contract.json'))
+      .toThrow(/^cnai: invalid contract\.metrics\.managedPrometheus = undefined: spec\.metrics\.managedPrometheus is set, and the contract has no managed Prometheus workspace\. Fix: platform-contract\.json does not come from this spec/);
+  });
 });

@@ -16,9 +16,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { CliRun, entryPoint, ProcessRecord, runCli } from '../../bench/cli-run';
-import { DATA_SERVICES } from '../../lib/core';
+import { FINE_TUNE_SPEC } from '../../examples/fine-tune/spec';
+import { K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from '../../examples/k8s-platform/spec';
+import { LLM_SERVING_AWS, LLM_SERVING_SPEC } from '../../examples/llm-serving/spec';
+import { OBSERVABILITY_SPEC } from '../../examples/observability/spec';
+import { RAG_AWS, RAG_SPEC } from '../../examples/rag/spec';
+import { REFERENCE_SPEC } from '../../examples/reference-platform/spec';
+import { ContractPreview, ContractPreviewOptions, DATA_SERVICES, PlatformSpec } from '../../lib/core';
 import { assertValidManifests } from '../../lib/verify/k8s';
 import { clusterAddressesOf, formatPlatformReport, verifyPlatform } from '../../lib/verify/platform/verify-platform';
+import { formatPolicyReport, PolicyLayer, runPolicyPacks } from '../../lib/verify/policy';
 import { verifyTerraformStack } from '../../lib/verify/terraform';
 import { ensureBuild } from '../../scripts/ensure-build';
 
@@ -40,23 +47,32 @@ export interface ExampleCase {
   readonly k8s?: boolean;
   /** Both layers from one spec: every Pod Identity association names a service account the manifests create. */
   readonly crossCheckIdentities?: boolean;
+  /**
+   * The spec of the example, for the policy packs (drift opt-ins, the environment) and the
+   * contract preview (model store buckets and workload identities when there is no Terraform).
+   */
+  readonly spec?: PlatformSpec;
+  /** What the example's AWS layer adds beyond the spec (its contract preview's options). */
+  readonly aws?: ContractPreviewOptions;
   /** The cluster's VPC block, where the API server and the nodes are (else the AWS layer's default, 10.0.0.0/16). */
   readonly vpcCidr?: string;
 }
 
 export const CASES: ExampleCase[] = [
-  { name: 'reference-platform', stacks: ['cnai-reference'], plan: true, k8s: true, crossCheckIdentities: true },
-  { name: 'rag', stacks: ['cnai-rag'], plan: true, k8s: true, crossCheckIdentities: true },
-  { name: 'fine-tune', stacks: ['cnai-fine-tune'], plan: true, k8s: true, crossCheckIdentities: true },
+  { name: 'reference-platform', stacks: ['cnai-reference'], plan: true, k8s: true, crossCheckIdentities: true, spec: REFERENCE_SPEC },
+  { name: 'rag', stacks: ['cnai-rag'], plan: true, k8s: true, crossCheckIdentities: true, spec: RAG_SPEC, aws: RAG_AWS },
+  { name: 'fine-tune', stacks: ['cnai-fine-tune'], plan: true, k8s: true, crossCheckIdentities: true, spec: FINE_TUNE_SPEC },
   // Planned by test/aws/aws-platform-example.test.ts; here the CLI and validate.
   { name: 'aws-platform', stacks: ['cnai-aws-platform'], plan: false },
   // An EKS cluster that already runs, imported by attributes, with a GPU pool and a model's identity.
   { name: 'existing-eks', stacks: ['cnai-existing-eks'], plan: true },
-  { name: 'k8s-platform', k8s: true },
+  { name: 'k8s-platform', k8s: true, spec: K8S_PLATFORM_SPEC, aws: K8S_PLATFORM_AWS },
   // A cluster the user already runs, described by hand: the Kubernetes layer alone, no cdktf.
   { name: 'existing-cluster', k8s: true, vpcCidr: '10.20.0.0/16' },
-  { name: 'llm-serving', k8s: true },
-  { name: 'observability', k8s: true },
+  { name: 'llm-serving', k8s: true, spec: LLM_SERVING_SPEC, aws: LLM_SERVING_AWS },
+  // The managed Prometheus and Grafana option: its AWS side planned, its Kubernetes side verified
+  // (its spec's registry identity has no server in this example, so no identity cross-check).
+  { name: 'observability', stacks: ['cnai-observability'], plan: true, k8s: true, spec: OBSERVABILITY_SPEC },
 ];
 
 /** Runs `npx <cli> synth --output <outdir>` in the example's folder (as users do), recording what every process loads. */
@@ -147,6 +163,26 @@ export function exampleTests(name: string): void {
         + `${result.references.references} references, ${result.flows.results.length} flows`);
       }, TEST_TIMEOUT_MS);
     }
+
+    test('the policy packs pass: zero unsuppressed findings, every suppression with its reason, none malformed', () => {
+      const files = c.k8s ? yamlFiles(k8sOut).map((file) => ({ file })) : undefined;
+      const stacks = c.stacks?.map((stack) => ({ file: path.join(tfOut, 'stacks', stack) }));
+      const started = Date.now();
+      const report = runPolicyPacks({ ...(files ? { kubernetes: files } : {}), ...(stacks ? { terraform: stacks } : {}) }, {
+        ...(c.spec ? { spec: c.spec, contract: ContractPreview.fromSpec(c.spec, c.aws ?? {}) } : {}),
+      });
+      if (!report.passed) throw new Error(formatPolicyReport(report));
+      expect(report.findings.filter((f) => !f.suppression)).toEqual([]);
+      expect(report.invalidSuppressions).toEqual([]);
+      // Every suppression reaches the report with its reason (the Suppressions helpers require one).
+      expect(report.findings.filter((f) => f.suppression && f.suppression.reason.length < 10)).toEqual([]);
+      expect(report.resourcesChecked.kubernetes + report.resourcesChecked.terraform).toBeGreaterThan(0);
+      // With a spec every rule of the layers present runs.
+      const absentLayer = (layer: PolicyLayer) => layer === PolicyLayer.TERRAFORM && !c.stacks;
+      if (c.spec && c.k8s) expect(report.rules.filter((r) => r.skipped && !absentLayer(r.rule.layer)).map((r) => r.rule.id)).toEqual([]);
+      timings.push(`${c.name} policy packs in ${Date.now() - started}: ${report.rules.filter((r) => !r.skipped).length} rules, `
+        + `${report.findings.length} findings, all suppressed with a reason; ${report.unusedSuppressions.length} unused suppressions`);
+    });
 
     if (c.crossCheckIdentities) {
       test('each Pod Identity association of the Terraform names a service account of the manifests', () => {

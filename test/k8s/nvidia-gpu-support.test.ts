@@ -43,12 +43,30 @@ describe('NvidiaGpuSupport', () => {
       const spec = ds.spec.template.spec;
       expect(spec.nodeSelector).toEqual(pool.nodeSelector());
       expect(spec.tolerations).toEqual(pool.tolerations());
-      const cm = spec.containers.find((c: any) => c.name === 'config-manager');
+      // config-manager runs once, as an init container, and signals nothing: no sidecar, no shared process namespace.
+      expect(spec.containers.map((c: any) => c.name)).toEqual(['nvidia-device-plugin']);
+      expect(spec.initContainers.map((c: any) => c.name)).toEqual(['config-manager-init']);
+      const cm = spec.initContainers[0];
       const env = Object.fromEntries(cm.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
-      expect(env).toMatchObject({ NODE_LABEL: 'nvidia.com/device-plugin.config', DEFAULT_CONFIG: pool.poolName, SEND_SIGNAL: 'true', PROCESS_TO_SIGNAL: 'nvidia-device-plugin' });
-      expect(spec.shareProcessNamespace).toBe(true);
+      expect(env).toMatchObject({ ONESHOT: 'true', NODE_LABEL: 'nvidia.com/device-plugin.config', DEFAULT_CONFIG: pool.poolName, SEND_SIGNAL: 'false' });
+      expect(env.PROCESS_TO_SIGNAL).toBeUndefined();
+      expect(spec.shareProcessNamespace).toBeUndefined();
+      expect(cm.securityContext).toEqual({
+        privileged: false,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       expect(spec.volumes.find((v: any) => v.name === 'available-configs').configMap.name).toBe('nvidia-device-plugin-configs');
+      // A change of the pool's config rolls its pods.
+      expect(ds.spec.template.metadata.annotations['cnai.io/config-hash']).toMatch(/^[0-9a-f]{16}$/);
     }
+    const hashes = [a10g, h100].map((p) => one(objects, 'DaemonSet', `nvidia-device-plugin-${p.poolName}`).spec.template.metadata.annotations['cnai.io/config-hash']);
+    expect(new Set(hashes).size).toBe(2);
   });
 
   test('only the device plugin of a MIG pool is privileged; the others have no capabilities', () => {

@@ -40,6 +40,10 @@ export enum PanelUnit {
   CELSIUS = 'celsius',
   /** Watts. */
   WATTS = 'watt',
+  /** Joules. */
+  JOULES = 'joule',
+  /** Kilowatt-hours. */
+  KILOWATT_HOURS = 'kwatth',
 }
 
 /** One query of a panel. */

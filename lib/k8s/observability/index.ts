@@ -1,10 +1,11 @@
-export * from './metrics-endpoint';
 export * from './collector-components';
 export * from './collector-config';
 export * from './tracing';
 export * from './telemetry-collector';
 export * from './metrics-scraping';
 export * from './promql';
+export { GpuEnergyRules, GPU_POWER_RULES_INTERVAL, GPU_DAILY_ENERGY_RULES_INTERVAL, GPU_IDLE_AVERAGE_WINDOW } from './gpu-energy-rules';
+export type { GpuEnergyRulesProps, RecordingRule, RecordingRuleGroup } from './gpu-energy-rules';
 export * from './platform-alerts';
 export * from './grafana-dashboard';
 export * from './platform-dashboards';

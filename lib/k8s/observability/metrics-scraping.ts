@@ -1,11 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsEndpoint, MetricsTargetKind } from './metrics-endpoint';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
-import {
-  PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction,
-} from '../../imports/monitoring.coreos.com';
+import { IMetricsSource, MetricsComponent, MetricsEndpoint, MetricsTargetKind } from '../common/metrics-endpoint';
 import { NvidiaGpuSupport } from '../nvidia-gpu-support';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
@@ -33,7 +30,7 @@ export interface MetricsScrapingProps {
 /** An endpoint together with the monitor that scrapes it. */
 export interface ScrapedEndpoint {
   /** The endpoint. */
-  readonly endpoint: IMetricsEndpoint;
+  readonly endpoint: MetricsEndpoint;
   /** Its ServiceMonitor or PodMonitor (possibly one another construct created). */
   readonly monitor: ApiObject;
 }
@@ -41,7 +38,7 @@ export interface ScrapedEndpoint {
 /**
  * The one place where the platform's metrics endpoints become ServiceMonitors or PodMonitors:
  * vLLM and KServe model servers, Qdrant, MLflow, the DCGM exporter and the TelemetryCollector,
- * each passed as an {@link IMetricsEndpoint}. Every scraped series gets a `cnai_component`
+ * each passed as an {@link IMetricsSource}. Every scraped series gets a `cnai_component`
  * label (and the endpoint's own labels) that alerts and dashboards select on. An endpoint that
  * another construct already scrapes (e.g. NvidiaGpuSupport's DCGM ServiceMonitor) is reused,
  * not scraped twice.
@@ -51,7 +48,7 @@ export class MetricsScraping extends Construct {
    * The DCGM exporter of NvidiaGpuSupport as an endpoint (its ServiceMonitor is reused).
    * @param gpu the GPU support whose exporter to scrape
    */
-  public static dcgmEndpoint(gpu: NvidiaGpuSupport): IMetricsEndpoint {
+  public static dcgmEndpoint(gpu: NvidiaGpuSupport): MetricsEndpoint {
     if (!gpu.serviceMonitor) {
       throw invalidProp(gpu.node.path, 'dcgmExporter', false, 'the DCGM exporter is turned off', 'leave dcgmExporter on (the default) to get GPU metrics');
     }
@@ -83,93 +80,53 @@ export class MetricsScraping extends Construct {
   }
 
   /** The endpoints of one component. */
-  public endpointsOf(component: MetricsComponent): IMetricsEndpoint[] {
-    return this.scraped.filter((s) => (s.endpoint.metricsComponent ?? MetricsComponent.OTHER) === component).map((s) => s.endpoint);
+  public endpointsOf(component: MetricsComponent): MetricsEndpoint[] {
+    return this.scraped.filter((s) => s.endpoint.component === component).map((s) => s.endpoint);
   }
 
   /**
    * Scrapes an endpoint: a ServiceMonitor (Service port) or PodMonitor (pod port) in its
    * namespace, or the monitor that already scrapes it.
    */
-  public add(endpoint: IMetricsEndpoint): ApiObject {
+  public add(source: IMetricsSource): ApiObject {
     const where = this.node.path;
-    const name = assertName(where, 'endpoint.metricsName', endpoint.metricsName, NAME_RULES.dns1123Label);
-    assertName(where, 'endpoint.metricsNamespace', endpoint.metricsNamespace, NAME_RULES.dns1123Label);
-    if (Object.keys(endpoint.metricsSelector).length === 0) {
-      throw invalidProp(where, `${name}.metricsSelector`, {}, 'an empty selector would scrape every Service (or pod) of the namespace',
+    const endpoint = source.metricsEndpoint;
+    const name = assertName(where, 'endpoint.name', endpoint.name, NAME_RULES.dns1123Label);
+    assertName(where, 'endpoint.namespace', endpoint.namespace, NAME_RULES.dns1123Label);
+    if (Object.keys(endpoint.selector).length === 0) {
+      throw invalidProp(where, `${name}.selector`, {}, 'an empty selector would scrape every Service (or pod) of the namespace',
         'give the labels of the Service (or pods) that serve the metrics');
     }
-    const kind = endpoint.metricsTargetKind ?? MetricsTargetKind.SERVICE;
-    const existing = this.existingMonitor(endpoint, kind);
+    const existing = this.existingMonitor(endpoint);
     if (existing) {
       this.scraped.push({ endpoint, monitor: existing });
       return existing;
     }
-    const clash = this.scraped.find((s) => s.endpoint.metricsName === name && s.endpoint.metricsNamespace === endpoint.metricsNamespace);
+    const clash = this.scraped.find((s) => s.endpoint.name === name && s.endpoint.namespace === endpoint.namespace);
     if (clash) {
-      throw invalidProp(where, 'endpoint.metricsName', name, `another endpoint in namespace ${endpoint.metricsNamespace} has this name`,
+      throw invalidProp(where, 'endpoint.name', name, `another endpoint in namespace ${endpoint.namespace} has this name`,
         'give each endpoint of a namespace its own name');
     }
-    const component = endpoint.metricsComponent ?? MetricsComponent.OTHER;
-    const labels: { [k: string]: string } = { [COMPONENT_TARGET_LABEL]: component, ...endpoint.metricsLabels };
-    const metadata = {
-      name,
-      namespace: endpoint.metricsNamespace,
-      labels: { ...this.monitorLabels },
+    const monitor = endpoint.monitor(this, `${endpoint.namespace}-${name}`, {
+      interval: this.interval,
+      labels: this.monitorLabels,
       annotations: { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) },
-    };
-    const interval = `${this.interval.toSeconds()}s`;
-    const token = endpoint.metricsBearerToken;
-    const id = `${endpoint.metricsNamespace}-${name}`;
-    let monitor: ApiObject;
-    if (kind === MetricsTargetKind.SERVICE) {
-      monitor = new ServiceMonitor(this, id, {
-        metadata,
-        spec: {
-          selector: { matchLabels: { ...endpoint.metricsSelector } },
-          endpoints: [{
-            port: endpoint.metricsPortName,
-            path: endpoint.metricsPath ?? '/metrics',
-            interval,
-            relabelings: Object.entries(labels).map(([targetLabel, replacement]) => ({
-              targetLabel, replacement, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
-            })),
-            ...(token ? { authorization: { type: 'Bearer', credentials: { name: token.secretName, key: token.secretKey } } } : {}),
-          }],
-        },
-      });
-    } else {
-      monitor = new PodMonitor(this, id, {
-        metadata,
-        spec: {
-          selector: { matchLabels: { ...endpoint.metricsSelector } },
-          podMetricsEndpoints: [{
-            port: endpoint.metricsPortName,
-            path: endpoint.metricsPath ?? '/metrics',
-            interval,
-            relabelings: Object.entries(labels).map(([targetLabel, replacement]) => ({
-              targetLabel, replacement, action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
-            })),
-            ...(token ? { authorization: { type: 'Bearer', credentials: { name: token.secretName, key: token.secretKey } } } : {}),
-          }],
-        },
-      });
-    }
+    });
     this.scraped.push({ endpoint, monitor });
     return monitor;
   }
 
   /** A monitor of the app that already scrapes the same port of the same selector in the same namespace. */
-  private existingMonitor(endpoint: IMetricsEndpoint, kind: MetricsTargetKind): ApiObject | undefined {
-    const wantKind = kind === MetricsTargetKind.SERVICE ? 'ServiceMonitor' : 'PodMonitor';
+  private existingMonitor(endpoint: MetricsEndpoint): ApiObject | undefined {
+    const wantKind = endpoint.targetKind === MetricsTargetKind.SERVICE ? 'ServiceMonitor' : 'PodMonitor';
     const key = (a: { [k: string]: string }) => JSON.stringify(Object.entries(a).sort());
     const same = (a: { [k: string]: string }, b: { [k: string]: string }) => key(a) === key(b);
     for (const c of this.node.root.node.findAll()) {
-      if (!(c instanceof ApiObject) || c.kind !== wantKind || c.metadata.namespace !== endpoint.metricsNamespace) continue;
+      if (!(c instanceof ApiObject) || c.kind !== wantKind || c.metadata.namespace !== endpoint.namespace) continue;
       if (c.node.scope === this) continue;
       const spec = c.toJson().spec ?? {};
       const ports = (spec.endpoints ?? spec.podMetricsEndpoints ?? []).map((e: any) => e.port);
-      if (same(spec.selector?.matchLabels ?? {}, endpoint.metricsSelector) && ports.includes(endpoint.metricsPortName)) return c;
+      if (same(spec.selector?.matchLabels ?? {}, endpoint.selector) && ports.includes(endpoint.portName)) return c;
     }
     return undefined;
   }

@@ -1,12 +1,14 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { COMPONENT_TARGET_LABEL, MetricsComponent } from './metrics-endpoint';
+import { GPU_IDLE_AVERAGE_WINDOW, GpuEnergyRules, checkIdleGpuUtilisationPercent } from './gpu-energy-rules';
 import { assertKnownMetrics } from './promql';
 import { invalidProp } from '../../core/errors';
 import {
-  DCGM_METRICS, KUEUE_METRICS, LLM_SERVICE_METRIC_LABEL, OTEL_COLLECTOR_METRICS, PROMETHEUS_METRICS, VLLM_METRICS, VLLM_MODEL_LABEL,
+  DCGM_METRICS, GPU_ENERGY_METRICS, KUEUE_METRICS, LLM_SERVICE_METRIC_LABEL, OTEL_COLLECTOR_METRICS, PROMETHEUS_METRICS,
+  VLLM_METRICS, VLLM_MODEL_LABEL,
 } from '../../core/metrics';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import { COMPONENT_TARGET_LABEL, MetricsComponent } from '../common/metrics-endpoint';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
@@ -93,12 +95,25 @@ export interface PlatformAlertsProps {
    * @default Duration.minutes(30)
    */
   readonly trainingPendingFor?: Duration;
+  /**
+   * Utilisation, percent, below which a GPU that a pod holds counts as idle (its 5-minute
+   * average). Used by the GPU energy rules ({@link GpuEnergyRules}) and the idle-GPU alert.
+   * @default 10
+   */
+  readonly idleGpuUtilisationPercent?: number;
+  /**
+   * How long GPUs held by pods must stay idle before the idle-GPU alert fires (at least
+   * 5 minutes, the window the utilisation is averaged over).
+   * @default Duration.minutes(30)
+   */
+  readonly idleGpuFor?: Duration;
 }
 
 /** Names of the built-in alerts. */
 export const PLATFORM_ALERTS = {
   gpuXidError: 'GpuXidError',
   gpuMemoryNearFull: 'GpuMemoryNearFull',
+  gpuAllocatedIdle: 'GpuAllocatedIdle',
   llmRequestQueueHigh: 'LlmRequestQueueHigh',
   llmTimeToFirstTokenHigh: 'LlmTimeToFirstTokenHigh',
   llmKvCacheSaturated: 'LlmKvCacheSaturated',
@@ -119,7 +134,8 @@ export function promDuration(d: Duration): string {
 
 /**
  * The alerts that matter on an AI platform, as one PrometheusRule: GPU XID errors and GPU
- * memory near full (DCGM), request queue, time to first token and KV-cache saturation of
+ * memory near full (DCGM), GPUs held by pods but idle (with the GPU power and energy
+ * recording rules of {@link GpuEnergyRules}, a second PrometheusRule), request queue, time to first token and KV-cache saturation of
  * LLM services (vLLM), vector database and model registry unavailable (scrape health),
  * training workloads stuck waiting for quota (Kueue), and telemetry export failures (the
  * collector). Every expression reads metrics only through lib/core/metrics.ts and is parsed
@@ -134,6 +150,12 @@ export class PlatformAlerts extends Construct {
   public readonly timeToFirstTokenSeconds: number;
   public readonly ttftQuantile: number;
   public readonly kvCacheUsagePercent: number;
+  /** Utilisation, percent, below which a GPU held by a pod is idle. */
+  public readonly idleGpuUtilisationPercent: number;
+  /** How long held GPUs must stay idle before the idle-GPU alert fires. */
+  public readonly idleGpuFor: Duration;
+  /** The recording rules of GPU power and energy (per pool, team and served model) and of idle held GPUs, which the idle-GPU alert reads. */
+  public readonly gpuEnergy: GpuEnergyRules;
   /** The PrometheusRule. */
   public readonly prometheusRule: PrometheusRule;
   private readonly groups: { [group: string]: AlertRule[] } = {};
@@ -159,6 +181,19 @@ export class PlatformAlerts extends Construct {
       throw invalidProp(where, 'ttftQuantile', props.ttftQuantile, 'a quantile is between 0 and 1 (exclusive)', 'give e.g. 0.95 for the 95th percentile');
     }
     const servingFor = props.servingFor ?? Duration.minutes(10);
+    this.idleGpuUtilisationPercent = checkIdleGpuUtilisationPercent(where, props.idleGpuUtilisationPercent ?? 10);
+    this.idleGpuFor = props.idleGpuFor ?? Duration.minutes(30);
+    const idleForSeconds = this.idleGpuFor.toSeconds();
+    if (!Number.isInteger(idleForSeconds) || idleForSeconds < GPU_IDLE_AVERAGE_WINDOW.toSeconds()) {
+      throw invalidProp(where, 'idleGpuFor', `${idleForSeconds}s`,
+        `shorter than the ${promDuration(GPU_IDLE_AVERAGE_WINDOW)} the GPU utilisation is averaged over (or not whole seconds)`,
+        'give at least Duration.minutes(5), e.g. Duration.minutes(30)');
+    }
+    this.gpuEnergy = new GpuEnergyRules(this, 'GpuEnergy', {
+      metricsBackend: backend,
+      ruleLabels: props.ruleLabels,
+      idleGpuUtilisationPercent: this.idleGpuUtilisationPercent,
+    });
 
     const gpuLabels = 'node, pool, gpu, UUID, modelName';
     const svcLabels = `namespace, ${LLM_SERVICE_METRIC_LABEL}, ${VLLM_MODEL_LABEL}`;
@@ -181,6 +216,20 @@ export class PlatformAlerts extends Construct {
       summary: 'GPU {{ $labels.gpu }} on {{ $labels.node }} has {{ $value | humanize }}% of its memory in use',
       description: `GPU memory has been above ${this.gpuMemoryUsedPercent}% for 15 minutes: the next allocation may fail with CUDA out of memory. `
         + 'Lower the batch size or context length, or move the workload to a GPU with more memory.',
+    });
+
+    const idle = promDuration(this.idleGpuFor);
+    this.add('cnai.gpu-idle', {
+      alert: PLATFORM_ALERTS.gpuAllocatedIdle,
+      expr: `${GPU_ENERGY_METRICS.nodeGpusAllocatedIdle.name} > 0`,
+      for: this.idleGpuFor,
+      severity: AlertSeverity.WARNING,
+      summary: '{{ $value }} GPU(s) held by pods on {{ $labels.node }} (pool {{ $labels.pool }}) are idle',
+      description: `GPUs that running pods hold on this node have averaged below ${this.idleGpuUtilisationPercent}% utilisation for ${idle}: `
+        + 'they draw power and keep other teams\' work waiting while doing nothing. Find the pods in the "GPUs held by pod" table of the '
+        + '"CNAI / GPU power and energy" dashboard, or with `kubectl get pods -A --field-selector spec.nodeName=<node>`. '
+        + 'Stop forgotten notebooks and finished jobs, lower the minimum replicas of served models that see no traffic, or move small '
+        + 'workloads to a time-sliced pool. Raise idleGpuUtilisationPercent or idleGpuFor of PlatformAlerts if this workload is idle by design.',
     });
 
     const ttft = VLLM_METRICS.timeToFirstToken;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DashboardPanel, GrafanaDashboard, PanelKind, PanelUnit } from './grafana-dashboard';
-import { DCGM_METRICS, KUEUE_METRICS, LLM_SERVICE_METRIC_LABEL, MetricDefinition, VLLM_METRICS, VLLM_METRIC_DEFINITIONS, VLLM_MODEL_LABEL } from '../../core/metrics';
+import { DCGM_METRICS, GPU_ENERGY_METRICS, KUEUE_METRICS, LLM_SERVICE_METRIC_LABEL, MetricDefinition, VLLM_METRICS, VLLM_METRIC_DEFINITIONS, VLLM_MODEL_LABEL } from '../../core/metrics';
 import { IMetricsBackend } from '../operators';
 
 /** Props of {@link PlatformDashboards}. */
@@ -24,14 +24,18 @@ function vllm(name: string): MetricDefinition {
 }
 
 /**
- * The platform's three dashboards: GPUs (utilisation, memory, temperature, power and XID
- * errors per pool and node), LLM serving (queue, time to first token, latency, token
- * throughput, KV cache, preemptions per service) and queue admission (pending and admitted
- * workloads and admission wait per team queue).
+ * The platform's four dashboards: GPUs (utilisation, memory, temperature, power and XID
+ * errors per pool and node), GPU power and energy (power and energy per pool, team and
+ * served model, energy per generated token, idle GPUs that pods hold: the series of
+ * {@link GpuEnergyRules}, which PlatformAlerts records), LLM serving (queue, time to first
+ * token, latency, token throughput, KV cache, preemptions per service) and queue admission
+ * (pending and admitted workloads and admission wait per team queue).
  */
 export class PlatformDashboards extends Construct {
   /** GPU dashboard. */
   public readonly gpus: GrafanaDashboard;
+  /** GPU power and energy dashboard. */
+  public readonly gpuEnergy: GrafanaDashboard;
   /** LLM serving dashboard. */
   public readonly llmServing: GrafanaDashboard;
   /** Queue admission dashboard. */
@@ -90,6 +94,72 @@ export class PlatformDashboards extends Construct {
         { name: 'node', metric: DCGM_METRICS.gpuUtil, label: 'node', title: 'Node' },
       ],
       panels: gpuPanels,
+    });
+
+    const G = GPU_ENERGY_METRICS;
+    const pool = '{pool=~"$pool"}';
+    const team = '{namespace=~"$namespace"}';
+    const model = `namespace, ${LLM_SERVICE_METRIC_LABEL}`;
+    const modelLegend = `{{namespace}}/{{${LLM_SERVICE_METRIC_LABEL}}}`;
+    this.gpuEnergy = new GrafanaDashboard(this, 'GpuEnergy', {
+      ...common,
+      uid: 'cnai-gpu-energy',
+      title: 'CNAI / GPU power and energy',
+      variables: [
+        { name: 'pool', metric: G.poolPowerWatts, label: 'pool', title: 'Pool' },
+        { name: 'namespace', metric: G.namespacePowerWatts, label: 'namespace', title: 'Team namespace' },
+      ],
+      panels: [
+        { title: 'GPU power by pool', queries: [{ expr: `sum by (pool) (${G.poolPowerWatts.name}${pool})`, legend: '{{pool}}' }], unit: PanelUnit.WATTS },
+        {
+          title: 'Power of GPUs no pod holds, by pool',
+          queries: [{ expr: `sum by (pool) (${G.poolUnallocatedPowerWatts.name}${pool})`, legend: '{{pool}}' }],
+          unit: PanelUnit.WATTS,
+          description: 'What the pool\'s GPUs draw beyond the share attributed to running pods: GPUs waiting for work, or nodes kept for scale-up.',
+        },
+        {
+          title: 'GPU power by team',
+          queries: [{ expr: `sum by (namespace) (${G.namespacePowerWatts.name}${team})`, legend: '{{namespace}}' }],
+          unit: PanelUnit.WATTS,
+          description: 'Each running pod gets its node\'s GPU power times its share of the node\'s nvidia.com/gpu; a team is its namespace.',
+        },
+        {
+          title: 'GPU power by served model',
+          queries: [{ expr: `sum by (${model}) (${G.llmServicePowerWatts.name}${team})`, legend: modelLegend }],
+          unit: PanelUnit.WATTS,
+        },
+        { title: 'Energy per hour by pool', queries: [{ expr: `sum by (pool) (${G.poolEnergyKwh1h.name}${pool})`, legend: '{{pool}}' }], unit: PanelUnit.KILOWATT_HOURS, width: 8 },
+        { title: 'Energy per hour by team', queries: [{ expr: `sum by (namespace) (${G.namespaceEnergyKwh1h.name}${team})`, legend: '{{namespace}}' }], unit: PanelUnit.KILOWATT_HOURS, width: 8 },
+        { title: 'Energy per hour by served model', queries: [{ expr: `sum by (${model}) (${G.llmServiceEnergyKwh1h.name}${team})`, legend: modelLegend }], unit: PanelUnit.KILOWATT_HOURS, width: 8 },
+        { title: 'Energy, last 24 hours, by pool', kind: PanelKind.TABLE, queries: [{ expr: `sum by (pool) (${G.poolEnergyKwh1d.name}${pool})` }], unit: PanelUnit.KILOWATT_HOURS, width: 8 },
+        { title: 'Energy, last 24 hours, by team', kind: PanelKind.TABLE, queries: [{ expr: `sum by (namespace) (${G.namespaceEnergyKwh1d.name}${team})` }], unit: PanelUnit.KILOWATT_HOURS, width: 8 },
+        { title: 'Energy, last 24 hours, by served model', kind: PanelKind.TABLE, queries: [{ expr: `sum by (${model}) (${G.llmServiceEnergyKwh1d.name}${team})` }], unit: PanelUnit.KILOWATT_HOURS, width: 8 },
+        {
+          title: 'GPU energy per generated token',
+          queries: [{
+            expr: `sum by (${model}) (${G.llmServicePowerWatts.name}${team}) / on (${model}) `
+              + `sum by (${model}) (rate(${VLLM_METRICS.generationTokens}${team}[$__rate_interval]))`,
+            legend: modelLegend,
+          }],
+          unit: PanelUnit.JOULES,
+          description: 'Attributed GPU power over the rate of generated tokens: joules per token of each served model.',
+        },
+        {
+          title: 'Idle GPUs held by pods, by node',
+          queries: [{ expr: `sum by (pool, node) (${G.nodeGpusAllocatedIdle.name}${pool})`, legend: '{{pool}}/{{node}}' }],
+          description: 'GPUs that running pods hold while their 5-minute utilisation is below the idle threshold of PlatformAlerts (alert GpuAllocatedIdle).',
+        },
+        {
+          title: 'GPUs held by pod',
+          kind: PanelKind.TABLE,
+          queries: [
+            { expr: `sum by (namespace, pod, node) (${G.podGpuRequests.name}${team})` },
+            { expr: `sum by (namespace, pod, node, pool) (${G.podPowerWatts.name}{namespace=~"$namespace", pool=~"$pool"})` },
+          ],
+          description: 'Running pods that request nvidia.com/gpu: how many (A) and the GPU power attributed to them in W (B).',
+          width: 24,
+        },
+      ],
     });
 
     const svc = `{namespace=~"$namespace", ${LLM_SERVICE_METRIC_LABEL}=~"$llm_service"}`;
@@ -195,8 +265,8 @@ export class PlatformDashboards extends Construct {
     });
   }
 
-  /** All three dashboards. */
+  /** All four dashboards. */
   public get all(): GrafanaDashboard[] {
-    return [this.gpus, this.llmServing, this.queues];
+    return [this.gpus, this.gpuEnergy, this.llmServing, this.queues];
   }
 }

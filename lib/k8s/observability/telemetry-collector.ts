@@ -8,7 +8,6 @@ import {
 import {
   COLLECTOR_TELEMETRY_PORT, CollectorPipeline, RenderedCollectorConfig, checkCollectorConfig, collectorPorts, renderCollectorConfig,
 } from './collector-config';
-import { IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from './metrics-endpoint';
 import { TracingOptions, connectWorkload, tracingEnvironment } from './tracing';
 import { WorkloadIdentityContract } from '../../core/contract';
 import { ProblemCollector, invalidProp } from '../../core/errors';
@@ -18,6 +17,7 @@ import {
   OpenTelemetryCollector, OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResourcesLimits, OpenTelemetryCollectorSpecResourcesRequests,
 } from '../../imports/opentelemetry.io';
 import { apiServerEgress, DEFAULT_VPC_CIDR, dnsEgress, httpsEgress, isIpv4Cidr, podIdentityEgress, tcpPorts } from '../common/egress';
+import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from '../common/namespace-isolation';
 import { IMetricsBackend, InstallPhase, KubePrometheusStack, syncWaveOf } from '../operators';
 import {
@@ -135,7 +135,7 @@ const COLLECTOR_UID = 10001;
  * OpenLLMetry environment on its containers, with prompt and completion content off unless
  * `recordPromptsAndCompletions` is set.
  */
-export class TelemetryCollector extends Construct implements IMetricsEndpoint {
+export class TelemetryCollector extends Construct implements IMetricsSource {
   /** Collector name. */
   public readonly name: string;
   /** Namespace. */
@@ -159,14 +159,8 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
   /** The API object running the collector (Deployment or OpenTelemetryCollector). */
   public readonly workload: ApiObject;
 
-  // IMetricsEndpoint: the collector's own telemetry.
-  public readonly metricsName: string;
-  public readonly metricsNamespace: string;
-  public readonly metricsSelector: { [key: string]: string };
-  public readonly metricsPortName: string;
-  public readonly metricsPath = '/metrics';
-  public readonly metricsTargetKind = MetricsTargetKind.SERVICE;
-  public readonly metricsComponent = MetricsComponent.OTEL_COLLECTOR;
+  /** The collector's own telemetry, as a metrics endpoint. */
+  public readonly metricsEndpoint: MetricsEndpoint;
 
   private readonly receivers: CollectorReceiver[];
   private readonly processors: CollectorProcessor[];
@@ -212,12 +206,15 @@ export class TelemetryCollector extends Construct implements IMetricsEndpoint {
     this.podLabels = operator
       ? { 'app.kubernetes.io/component': 'opentelemetry-collector', 'app.kubernetes.io/instance': `${this.namespace}.${this.name}` }
       : { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/component': 'opentelemetry-collector' };
-    this.metricsName = this.name;
-    this.metricsNamespace = this.namespace;
-    this.metricsSelector = operator
-      ? { 'app.kubernetes.io/instance': `${this.namespace}.${this.name}`, 'operator.opentelemetry.io/collector-service-type': 'monitoring' }
-      : { ...this.podLabels };
-    this.metricsPortName = operator ? 'monitoring' : COLLECTOR_TELEMETRY_PORT.name;
+    this.metricsEndpoint = MetricsEndpoint.service({
+      name: this.name,
+      namespace: this.namespace,
+      selector: operator
+        ? { 'app.kubernetes.io/instance': `${this.namespace}.${this.name}`, 'operator.opentelemetry.io/collector-service-type': 'monitoring' }
+        : { ...this.podLabels },
+      portName: operator ? 'monitoring' : COLLECTOR_TELEMETRY_PORT.name,
+      component: MetricsComponent.OTEL_COLLECTOR,
+    });
 
     this.otlpReceiver = CollectorReceiver.otlp();
     this.receivers = [this.otlpReceiver, ...(props.receivers ?? [])];

@@ -1,8 +1,11 @@
 import { Duration } from 'cdk8s';
 import { OPERATOR_NAMESPACES } from './default-namespaces';
-import { IMetricsBackend } from './metrics-backend';
+import { AutoscalingQueryEndpoint, IMetricsBackend } from './metrics-backend';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { LLM_SERVICE_POD_LABEL } from '../../core/metrics';
+import { ManagedPrometheusContract, METRICS_BACKEND } from '../../core/metrics-backend';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ProvidedService, ProvidedWorkload, ReleaseProvides } from '../../core/release-provides';
 import { OPERATOR_SOURCES } from '../../core/versions';
@@ -257,6 +260,23 @@ export interface KubePrometheusStackProps {
    * @default "grafana-admin"
    */
   readonly grafanaAdminSecret?: string;
+  /**
+   * Amazon Managed Service for Prometheus (the contract's `metrics.managedPrometheus`): Prometheus
+   * keeps scraping, evaluating rules and answering Grafana, and also writes every sample to the
+   * workspace, signed with SigV4. The credentials are those of its service account through EKS
+   * Pod Identity: the AWS layer associates `monitoring/kube-prometheus-stack-prometheus` with a
+   * role allowed `aps:RemoteWrite` on that workspace only.
+   * @default - no remote write
+   */
+  readonly managedPrometheus?: ManagedPrometheusContract;
+  /**
+   * KEDA's prometheus scalers (the served models' autoscalers) query the managed workspace instead
+   * of the in-cluster Prometheus, signed with the KEDA operator's own identity (a TriggerAuthentication
+   * with `podIdentity.provider: aws`; the AWS layer allows that identity `aps:QueryMetrics` on the
+   * workspace). Needs `managedPrometheus`.
+   * @default false (KubePrometheusStack.fromContract: true when the contract has KEDA's identity)
+   */
+  readonly kedaQueriesManagedPrometheus?: boolean;
 }
 
 /** Prometheus' default CPU and memory. */
@@ -290,6 +310,34 @@ export class KubePrometheusStack implements IMetricsBackend {
   /** The backend with default props (what OperatorCatalogue.platformDefaults() installs). */
   public static platformDefault(): KubePrometheusStack {
     return DEFAULT ?? (DEFAULT = new KubePrometheusStack());
+  }
+
+  /**
+   * The backend a platform contract asks for: with the contract's managed Prometheus workspace,
+   * Prometheus remote-writes there, and KEDA queries it when the contract lists the KEDA
+   * operator's identity (`keda/keda-operator`) or `kedaQueriesManagedPrometheus` is set; without
+   * one (and without props), the platform default.
+   * @throws CnaiError when `kedaQueriesManagedPrometheus` is set but the contract has no workspace or no KEDA identity
+   */
+  public static fromContract(contract: PlatformContract, props: KubePrometheusStackProps = {}): KubePrometheusStack {
+    const where = 'KubePrometheusStack.fromContract';
+    const managedPrometheus = props.managedPrometheus ?? contract.metrics?.managedPrometheus;
+    const M = METRICS_BACKEND;
+    const kedaIdentity = contract.workloadIdentities.some((w) => w.namespace === M.kedaNamespace && w.serviceAccount === M.kedaServiceAccount);
+    const fix = 'create the workspace in the AWS layer with kedaQueries on (the default) and take the contract from that stack, or set kedaQueriesManagedPrometheus: false to query the in-cluster Prometheus';
+    if (props.kedaQueriesManagedPrometheus === true && !managedPrometheus) {
+      throw invalidProp(where, 'kedaQueriesManagedPrometheus', true, 'the contract has no managed Prometheus workspace (metrics.managedPrometheus)', fix);
+    }
+    if (props.kedaQueriesManagedPrometheus === true && !kedaIdentity) {
+      throw invalidProp(where, 'kedaQueriesManagedPrometheus', true,
+        `the contract has no workload identity for ${M.kedaNamespace}/${M.kedaServiceAccount}: KEDA could not sign its queries, and the workspace refuses unsigned ones`, fix);
+    }
+    if (!managedPrometheus && Object.keys(props).length === 0) return KubePrometheusStack.platformDefault();
+    return new KubePrometheusStack({
+      ...props,
+      managedPrometheus,
+      kedaQueriesManagedPrometheus: props.kedaQueriesManagedPrometheus ?? (managedPrometheus !== undefined && kedaIdentity),
+    });
   }
 
   /** What the release puts into the cluster that the platform's objects refer to, with the chart template of each. */
@@ -416,11 +464,14 @@ export class KubePrometheusStack implements IMetricsBackend {
   public readonly alertReceiver?: AlertReceiver;
   /** Name of the Secret with Grafana's admin credentials. */
   public readonly grafanaAdminSecret: string;
+  /** The managed Prometheus workspace Prometheus remote-writes to, when set. */
+  public readonly managedPrometheus?: ManagedPrometheusContract;
 
   // IMetricsBackend
   public readonly queryUrl: string;
   public readonly queryServer: WorkloadSelector;
   public readonly queryPort = K.prometheusPort;
+  public readonly autoscalingQuery?: AutoscalingQueryEndpoint;
   public readonly scraper: WorkloadSelector;
   public readonly monitorNamespaceLabels: { [key: string]: string } = { ...PLATFORM_NAMESPACE_LABELS };
   public readonly monitorLabels: { [key: string]: string } = {};
@@ -462,6 +513,25 @@ export class KubePrometheusStack implements IMetricsBackend {
     this.grafanaAdminSecret = assertName(where, 'grafanaAdminSecret', props.grafanaAdminSecret ?? 'grafana-admin', NAME_RULES.dns1123Subdomain,
       'give the name of a Secret of the monitoring namespace with admin-user and admin-password');
     const prometheusResources = props.prometheusResources ?? PROMETHEUS_RESOURCES;
+    if (props.managedPrometheus) {
+      const mp = props.managedPrometheus;
+      for (const [prop, url] of [['remoteWriteUrl', mp.remoteWriteUrl], ['queryUrl', mp.queryUrl]]) {
+        if (typeof url !== 'string' || !/^https:\/\/[^\s/]+\/\S*$/.test(url)) {
+          throw invalidProp(where, `managedPrometheus.${prop}`, url, 'not an https URL', 'pass the contract\'s metrics.managedPrometheus as the AWS layer wrote it');
+        }
+      }
+      if (typeof mp.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(mp.region)) {
+        throw invalidProp(where, 'managedPrometheus.region', mp.region, 'not an AWS region', 'pass the contract\'s metrics.managedPrometheus as the AWS layer wrote it');
+      }
+      this.managedPrometheus = { workspaceId: mp.workspaceId, region: mp.region, remoteWriteUrl: mp.remoteWriteUrl, queryUrl: mp.queryUrl };
+    }
+    if (props.kedaQueriesManagedPrometheus) {
+      if (!this.managedPrometheus) {
+        throw invalidProp(where, 'kedaQueriesManagedPrometheus', true, 'there is no managed Prometheus workspace to query',
+          'give managedPrometheus (the contract\'s metrics.managedPrometheus), or leave kedaQueriesManagedPrometheus off');
+      }
+      this.autoscalingQuery = { serverAddress: this.managedPrometheus.queryUrl, awsRegion: this.managedPrometheus.region };
+    }
 
     this.prometheusPods = WorkloadSelector.inNamespace(ns, { 'app.kubernetes.io/name': 'prometheus', 'operator.prometheus.io/name': PROMETHEUS });
     this.alertmanagerPods = WorkloadSelector.inNamespace(ns, { 'app.kubernetes.io/name': 'alertmanager', 'alertmanager': ALERTMANAGER });
@@ -538,6 +608,10 @@ export class KubePrometheusStack implements IMetricsBackend {
           scrapeConfigNamespaceSelector: platformNamespaces,
           ruleSelectorNilUsesHelmValues: false,
           ruleNamespaceSelector: platformNamespaces,
+          ...(this.managedPrometheus ? { remoteWrite: [managedPrometheusRemoteWrite(this.managedPrometheus)] } : {}),
+          // Replicas write the same series: the workspace keeps one replica's samples per `cluster`
+          // when each replica's carry `__replica__` (AMP's high-availability deduplication).
+          ...(this.managedPrometheus && this.prometheusReplicas > 1 ? { replicaExternalLabelName: '__replica__', externalLabels: { cluster: PROMETHEUS } } : {}),
         },
       },
       'alertmanager': {
@@ -553,7 +627,7 @@ export class KubePrometheusStack implements IMetricsBackend {
         },
       },
       'grafana': {
-        'admin': { existingSecret: this.grafanaAdminSecret, userKey: 'admin-user', passwordKey: 'admin-password' },
+        'admin': { existingSecret: this.grafanaAdminSecret, userKey: METRICS_BACKEND.grafanaAdminKeys.user, passwordKey: METRICS_BACKEND.grafanaAdminKeys.password },
         // A Role in the monitoring namespace instead of a ClusterRole reading every ConfigMap and Secret.
         'rbac': { namespaced: true },
         'sidecar': {
@@ -572,13 +646,32 @@ export class KubePrometheusStack implements IMetricsBackend {
         // No Helm test pod (Argo CD does not run Helm tests).
         'testFramework': { enabled: false },
       },
-      'kube-state-metrics': { resources: resources({ cpuRequest: '50m', memoryRequest: '128Mi', memoryLimit: '256Mi' }) },
+      'kube-state-metrics': {
+        // The LLM service label of serving pods on kube_pod_labels: the GPU energy rules attribute power to served models with it.
+        metricLabelsAllowlist: [`pods=[${LLM_SERVICE_POD_LABEL}]`],
+        resources: resources({ cpuRequest: '50m', memoryRequest: '128Mi', memoryLimit: '256Mi' }),
+      },
       'prometheus-node-exporter': { resources: resources({ cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' }) },
     };
   }
 }
 
 let DEFAULT: KubePrometheusStack | undefined;
+
+/**
+ * Prometheus' remote write to Amazon Managed Service for Prometheus (a RemoteWriteSpec of the
+ * Prometheus resource, operator v0.93.0): SigV4 with the region only, so the credentials come from
+ * the default chain (EKS Pod Identity); the queue settings AWS recommends for AMP.
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-onboard-ingest-metrics-remote-write.html
+ */
+function managedPrometheusRemoteWrite(mp: ManagedPrometheusContract): { [key: string]: any } {
+  return {
+    name: 'amazon-managed-prometheus',
+    url: mp.remoteWriteUrl,
+    sigv4: { region: mp.region },
+    queueConfig: { capacity: 2500, maxShards: 200, maxSamplesPerSend: 1000 },
+  };
+}
 
 /** kube-prometheus-stack: the platform's metrics backend (see {@link KubePrometheusStack}). */
 export function kubePrometheusStackRelease(props: KubePrometheusStackProps = {}): OperatorRelease {

@@ -1,5 +1,13 @@
 import { WorkloadSelector } from '../workload-selector';
 
+/** A Prometheus query API that KEDA reaches with AWS SigV4 (Amazon Managed Service for Prometheus). */
+export interface AutoscalingQueryEndpoint {
+  /** The scaler's `serverAddress` (the workspace's query URL; the scaler appends `/api/v1/query`). */
+  readonly serverAddress: string;
+  /** The scaler's `awsRegion`: the SigV4 signing region. */
+  readonly awsRegion: string;
+}
+
 /**
  * Where the platform's metrics go and how its parts find them: the one object that monitors,
  * alerts, dashboards, autoscalers and NetworkPolicies take instead of URLs, label values and
@@ -17,6 +25,12 @@ export interface IMetricsBackend {
    * `serverAddress`, Grafana's data source.
    */
   readonly queryUrl: string;
+  /**
+   * Where KEDA's prometheus scalers query, when not at {@link IMetricsBackend.queryUrl} without
+   * authentication: Amazon Managed Service for Prometheus, signed with the KEDA operator's identity.
+   * @default - queryUrl, unauthenticated
+   */
+  readonly autoscalingQuery?: AutoscalingQueryEndpoint;
   /** The pods that answer queries at {@link IMetricsBackend.queryUrl} (for the egress rules of their clients). */
   readonly queryServer: WorkloadSelector;
   /** The port of the query API on {@link IMetricsBackend.queryServer}'s pods. */

@@ -1,12 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseContract } from '../../core/contract';
-import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
-import { restrictedContainerSecurityContext } from '../pod-security';
-import { quoteIdentifier, quoteLiteral } from '../retrieval/pgvector-sql';
-
-/** The postgres image's user. */
-const POSTGRES_UID = 999;
+import { quoteIdentifier, quoteLiteral } from '../common/postgres-sql';
+import { psqlContainer } from '../common/psql-client';
+import { SecretKeyRef } from '../common/secret-key-ref';
 
 /**
  * SQL that creates each database when it is missing (CREATE DATABASE has no IF NOT EXISTS
@@ -28,8 +25,8 @@ export interface DatabaseInitProps {
   readonly configMapName: string;
   /** The PostgreSQL server (connected to its initial database). */
   readonly database: DatabaseContract;
-  /** Secret and key of the password. */
-  readonly passwordSecret: { name: string; key: string };
+  /** The Secret key of the password. */
+  readonly password: SecretKeyRef;
   /** Databases to create. */
   readonly databases: string[];
 }
@@ -40,29 +37,15 @@ export function databaseInitContainer(scope: Construct, id: string, props: Datab
     metadata: { name: props.configMapName, namespace: props.namespace },
     data: { 'create-databases.sql': createDatabasesSql(props.databases) },
   });
-  const d = props.database;
   return {
-    container: {
+    container: psqlContainer({
       name: 'create-databases',
-      image: imageRef(DATA_SERVICE_IMAGES.postgres),
-      command: ['psql', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '-f', '/sql/create-databases.sql'],
-      env: [
-        { name: 'PGHOST', value: d.host },
-        { name: 'PGPORT', value: String(d.port) },
-        { name: 'PGDATABASE', value: d.databaseName },
-        { name: 'PGUSER', value: d.username },
-        { name: 'PGPASSWORD', valueFrom: { secretKeyRef: props.passwordSecret } },
-        { name: 'PGSSLMODE', value: 'require' },
-        { name: 'PGCONNECT_TIMEOUT', value: '10' },
-        { name: 'HOME', value: '/tmp' },
-      ],
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
-        limits: { memory: k8s.Quantity.fromString('128Mi') },
-      },
-      securityContext: restrictedContainerSecurityContext(POSTGRES_UID),
-      volumeMounts: [{ name: 'create-databases', mountPath: '/sql', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-    },
+      database: props.database,
+      password: props.password,
+      sqlVolume: 'create-databases',
+      sqlFile: 'create-databases.sql',
+      memoryLimit: '128Mi',
+    }),
     volumes: [{ name: 'create-databases', configMap: { name: props.configMapName } }],
   };
 }

@@ -7,9 +7,10 @@ import { RegistryBackend, RegistryBackendKind } from './registry-backend';
 import { RegistryConnection } from './registry-connection';
 import { KubeflowRegistryEngineOptions, RegistryEngineKind } from './registry-engine';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
+import { dataServiceLabels } from '../common/data-service-namespace';
+import { cidrEgress, dnsEgress, tcpPorts } from '../common/egress';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
-import { dataServiceLabels } from '../retrieval/data-service-namespace';
-import { cidrEgress, dnsEgress, tcpPorts } from '../retrieval/egress';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -80,7 +81,7 @@ export class KubeflowModelRegistryServer extends Construct {
         namespace: ns,
         configMapName: 'model-registry-create-databases',
         database: d,
-        passwordSecret: { name: this.databaseSecretName, key: 'password' },
+        password: SecretKeyRef.fromName(this.databaseSecretName, 'password'),
         databases: [db],
       });
     } else {

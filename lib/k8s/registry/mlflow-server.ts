@@ -1,5 +1,4 @@
-import { createHash } from 'crypto';
-import { Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { databaseInitContainer } from './database-init';
@@ -9,13 +8,14 @@ import { MlflowEngineOptions, RegistryEngineKind } from './registry-engine';
 import { DATA_SERVICES, PlatformContract, serviceSecretName } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
-import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
-import { DATA_SERVICE_LABEL, dataServiceLabels } from '../retrieval/data-service-namespace';
-import { cidrEgress, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../retrieval/egress';
-import { SecretSource } from '../retrieval/secret-source';
-import { SecretKeyRef } from '../serving/model-source';
+import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
+import { cidrEgress, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
+import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
+import { contentHash, oneShotJob } from '../common/one-shot-job';
+import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretSource } from '../common/secret-source';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -126,7 +126,7 @@ for user, env in (("reader", "READER_PASSWORD"), ("writer", "WRITER_PASSWORD")):
  * (`--serve-artifacts`), basic authentication with the admin and client users from a
  * Secret, allowed hosts set, probes, a Service, a PodDisruptionBudget and NetworkPolicies.
  */
-export class MlflowServer extends Construct implements IMetricsEndpoint {
+export class MlflowServer extends Construct implements IMetricsSource {
   /** Name of the Deployment and Service. */
   public readonly serviceName: string;
   /** Cluster DNS name of the Service. */
@@ -161,13 +161,8 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
   public readonly networkPolicies: { [name: string]: k8s.KubeNetworkPolicy } = {};
   /** The ServiceMonitor, when metrics are on. */
   public readonly serviceMonitor?: ServiceMonitor;
-  public readonly metricsName = 'mlflow';
-  public readonly metricsNamespace: string;
-  public readonly metricsSelector: { [key: string]: string };
-  public readonly metricsPortName = 'http';
-  public readonly metricsPath = '/metrics';
-  public readonly metricsTargetKind = MetricsTargetKind.SERVICE;
-  public readonly metricsComponent = MetricsComponent.MLFLOW;
+  /** The server's metrics endpoint (scraped as the `reader` user when metrics are on). */
+  public readonly metricsEndpoint: MetricsEndpoint;
 
   private readonly namespaceOwner: INamespaceOwner;
   private readonly clientRules: k8s.NetworkPolicyIngressRule[] = [];
@@ -239,7 +234,7 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
         namespace: ns,
         configMapName: 'mlflow-create-databases',
         database: d,
-        passwordSecret: { name: this.databaseSecretName, key: dk.password },
+        password: SecretKeyRef.fromName(this.databaseSecretName, dk.password),
         databases: [dbName, authDb],
       });
     } else {
@@ -378,28 +373,17 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
     const jobLabels = { [DATA_SERVICE_LABEL]: this.serviceName, 'app.kubernetes.io/component': 'model-registry-job' };
     this.usersJob = this.buildUsersJob(ns, jobLabels, configMap.name, image, common);
 
-    this.metricsNamespace = ns;
-    this.metricsSelector = { 'app.kubernetes.io/instance': this.serviceName, 'app.kubernetes.io/name': 'mlflow' };
+    // The platform's alerts select registry targets by the component label; the scrape logs in as the reader.
+    this.metricsEndpoint = MetricsEndpoint.service({
+      name: 'mlflow',
+      namespace: ns,
+      selector: { 'app.kubernetes.io/instance': this.serviceName, 'app.kubernetes.io/name': 'mlflow' },
+      portName: 'http',
+      component: MetricsComponent.MLFLOW,
+      basicAuth: metrics ? { secretName: this.credentialsSecretName, usernameKey: k.metricsUsername, passwordKey: k.readerPassword } : undefined,
+    });
     if (metrics) {
-      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: { name: this.metricsName, namespace: ns, labels: this.podLabels },
-        spec: {
-          selector: { matchLabels: { ...this.metricsSelector } },
-          endpoints: [{
-            port: this.metricsPortName,
-            path: this.metricsPath,
-            interval: '30s',
-            basicAuth: {
-              username: { name: this.credentialsSecretName, key: k.metricsUsername },
-              password: { name: this.credentialsSecretName, key: k.readerPassword },
-            },
-            // The platform's alerts select registry targets by this label.
-            relabelings: [{
-              targetLabel: COMPONENT_TARGET_LABEL, replacement: MetricsComponent.MLFLOW, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
-            }],
-          }],
-        },
-      });
+      this.serviceMonitor = this.metricsEndpoint.serviceMonitor(this, 'ServiceMonitor', { interval: Duration.seconds(30), labels: this.podLabels });
     }
 
     const self = { podSelector: { matchLabels: selector } };
@@ -480,38 +464,28 @@ export class MlflowServer extends Construct implements IMetricsEndpoint {
   private buildUsersJob(ns: string, labels: { [key: string]: string }, scripts: string, image: string, common: k8s.EnvVar[]): k8s.KubeJob {
     const k = MLFLOW_CREDENTIAL_KEYS;
     const credential = (key: string) => ({ secretKeyRef: { name: this.credentialsSecretName, key } });
-    // Named after what it does: a new script is a new Job (Job templates are immutable).
-    const hash = createHash('sha256').update(USERS_SCRIPT + this.host).digest('hex').slice(0, 8);
-    return new k8s.KubeJob(this, 'UsersJob', {
-      metadata: { name: `mlflow-users-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) } },
-      spec: {
-        backoffLimit: 6,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(UID),
-            containers: [{
-              name: 'create-users',
-              image,
-              command: ['python', '/scripts/create_users.py'],
-              env: [
-                ...common,
-                { name: 'MLFLOW_URL', value: `http://${this.host}:${MLFLOW_PORT}` },
-                { name: 'ADMIN_USERNAME', valueFrom: credential(k.adminUsername) },
-                { name: 'ADMIN_PASSWORD', valueFrom: credential(k.adminPassword) },
-                { name: 'READER_PASSWORD', valueFrom: credential(k.readerPassword) },
-                { name: 'WRITER_PASSWORD', valueFrom: credential(k.writerPassword) },
-              ],
-              resources: { requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') }, limits: { memory: k8s.Quantity.fromString('512Mi') } },
-              securityContext: restrictedContainerSecurityContext(UID),
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'scripts', mountPath: '/scripts', readOnly: true }],
-            }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, { name: 'scripts', configMap: { name: scripts } }],
-          },
-        },
+    return oneShotJob(this, 'UsersJob', {
+      // Named after what it does: a new script is a new Job (Job templates are immutable).
+      name: `mlflow-users-${contentHash(USERS_SCRIPT + this.host)}`,
+      namespace: ns,
+      labels,
+      uid: UID,
+      container: {
+        name: 'create-users',
+        image,
+        command: ['python', '/scripts/create_users.py'],
+        env: [
+          ...common,
+          { name: 'MLFLOW_URL', value: `http://${this.host}:${MLFLOW_PORT}` },
+          { name: 'ADMIN_USERNAME', valueFrom: credential(k.adminUsername) },
+          { name: 'ADMIN_PASSWORD', valueFrom: credential(k.adminPassword) },
+          { name: 'READER_PASSWORD', valueFrom: credential(k.readerPassword) },
+          { name: 'WRITER_PASSWORD', valueFrom: credential(k.writerPassword) },
+        ],
+        resources: { requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') }, limits: { memory: k8s.Quantity.fromString('512Mi') } },
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'scripts', mountPath: '/scripts', readOnly: true }],
       },
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } }, { name: 'scripts', configMap: { name: scripts } }],
     });
   }
 }

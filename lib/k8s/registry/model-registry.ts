@@ -3,13 +3,13 @@ import { KUBEFLOW_REGISTRY_PORT, KubeflowModelRegistryServer } from './kubeflow-
 import { AdmittedRegistryClient, MLFLOW_PORT, MlflowServer } from './mlflow-server';
 import { ModelVersion } from './model-version';
 import { RegistryBackend } from './registry-backend';
-import { RegistryAccess, RegistryConnection } from './registry-connection';
+import { IModelRegistry, RegistryAccess, RegistryConnection } from './registry-connection';
 import { RegistryEngine, RegistryEngineKind } from './registry-engine';
 import { DATA_SERVICES, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { DataServiceNamespace } from '../common/data-service-namespace';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
-import { DataServiceNamespace } from '../retrieval/data-service-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** A workload allowed to use the registry. */
@@ -92,7 +92,7 @@ export interface ModelVersionLocation {
  * ModelSource.fromArtifact(version); // s3://<models bucket>/mlflow/1/models/m-0a1b2c/artifacts/
  * ```
  */
-export class ModelRegistry extends Construct {
+export class ModelRegistry extends Construct implements IModelRegistry {
   /** Engine. */
   public readonly engine: RegistryEngineKind;
   /** Namespace. */

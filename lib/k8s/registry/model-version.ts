@@ -1,5 +1,5 @@
 import { invalidProp } from '../../core/errors';
-import { IModelArtifact } from '../serving/model-source';
+import { IModelArtifact } from '../common/model-source';
 
 /** What a {@link ModelVersion} is built from. */
 export interface ModelVersionProps {

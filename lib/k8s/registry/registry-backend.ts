@@ -1,8 +1,8 @@
 import { DatabaseContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
-import { identifierProblem } from '../retrieval/pgvector-sql';
-import { SecretSource } from '../retrieval/secret-source';
+import { identifierProblem } from '../common/postgres-sql';
+import { SecretSource } from '../common/secret-source';
 
 /** Kind of registry backend. */
 export enum RegistryBackendKind {

@@ -1,8 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { RegistryEngineKind } from './registry-engine';
-import { SecretKeyRef } from '../serving/model-source';
-import { ITrainingRegistryClient } from '../training/registry-client';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { WorkloadSelector } from '../workload-selector';
+
+// The registry stage's face to the other stages (training jobs and notebooks log runs and
+// register models): they import RegistryAccess, IRegistryConnection, IModelRegistry and
+// RegistryConnection from this file, and nothing else of lib/k8s/registry.
 
 /** What a client may do in the registry. */
 export enum RegistryAccess {
@@ -10,6 +13,25 @@ export enum RegistryAccess {
   READ_ONLY = 'read-only',
   /** Also create experiments and runs, log and register models (training). */
   READ_WRITE = 'read-write',
+}
+
+/**
+ * How a client reaches a model registry: its environment and the registry server as a
+ * network peer. Implemented by {@link RegistryConnection} (what {@link IModelRegistry.addClient}
+ * returns); any object with these members works, e.g. for a registry outside the cluster.
+ */
+export interface IRegistryConnection {
+  /** Environment variables with literal values (e.g. `MLFLOW_TRACKING_URI`). */
+  readonly environment: { [name: string]: string };
+  /**
+   * Environment variables read from Secrets (e.g. the tracking credentials).
+   * @default - none
+   */
+  readonly secretEnvironment?: { [name: string]: SecretKeyRef };
+  /** The registry server's pods, which the client's pods are allowed to reach. */
+  readonly server: WorkloadSelector;
+  /** TCP port of the registry server. */
+  readonly port: number;
 }
 
 /** What a {@link RegistryConnection} is built from. */
@@ -46,7 +68,7 @@ export interface RegistryConnectionProps {
  * container.env = registry.connectionFor(trainer).env(); // MLFLOW_TRACKING_URI, _USERNAME, _PASSWORD
  * ```
  */
-export class RegistryConnection implements ITrainingRegistryClient {
+export class RegistryConnection implements IRegistryConnection {
   /** Engine. */
   public readonly engine: RegistryEngineKind;
   /** Namespace of the client. */
@@ -116,4 +138,13 @@ export class RegistryConnection implements ITrainingRegistryClient {
   public secretRefs(): SecretKeyRef[] {
     return this.password ? [this.password] : [];
   }
+}
+
+/** A model registry that admits clients (implemented by ModelRegistry). */
+export interface IModelRegistry {
+  /**
+   * Admits a workload: opens its network path to the server, provisions its credential in its
+   * namespace, and returns its connection settings.
+   */
+  addClient(workload: WorkloadSelector, access: RegistryAccess): RegistryConnection;
 }

@@ -1,4 +1,4 @@
-import { SecretSource } from '../retrieval/secret-source';
+import { SecretSource } from '../common/secret-source';
 
 /** The model registries a {@link ModelRegistry} can run. */
 export enum RegistryEngineKind {

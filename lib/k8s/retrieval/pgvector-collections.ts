@@ -1,19 +1,20 @@
-import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DATA_SERVICE_LABEL, dataServiceLabels } from './data-service-namespace';
-import { cidrEgress, dnsEgress } from './egress';
-import { MAX_IDENTIFIER_BYTES, PGVECTOR_HNSW_MAX_DIMENSIONS, identifierProblem, pgvectorBootstrapSql } from './pgvector-sql';
-import { SecretSource } from './secret-source';
+import { PGVECTOR_HNSW_MAX_DIMENSIONS, pgvectorBootstrapSql } from './pgvector-sql';
 import { CollectionRules, ResolvedCollection } from './vector-collection';
-import type { AdmittedVectorClient, IVectorEngineBinding } from './vector-database';
 import { VectorDatabaseConnection } from './vector-database-connection';
 import { PgVectorEngineOptions, VectorEngineKind } from './vector-engine';
+import { AdmittedVectorClient, IVectorEngineBinding } from './vector-engine-binding';
 import { DatabaseContract, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
-import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
-import { SecretKeyRef } from '../serving/model-source';
+import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
+import { cidrEgress, dnsEgress } from '../common/egress';
+import { contentHash, oneShotJob } from '../common/one-shot-job';
+import { MAX_IDENTIFIER_BYTES, identifierProblem } from '../common/postgres-sql';
+import { POSTGRES_UID, psqlContainer } from '../common/psql-client';
+import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretSource } from '../common/secret-source';
+import { SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner } from '../workload-selector';
 
@@ -31,8 +32,6 @@ export const PGVECTOR_COLLECTION_RULES: CollectionRules = {
 
 /** The key of the database password in the Secrets the construct creates. */
 export const PGVECTOR_PASSWORD_KEY = 'password';
-
-const POSTGRES_UID = 999; // the postgres image's user
 
 /** Props of {@link PgVectorCollections}. */
 export interface PgVectorCollectionsProps {
@@ -168,12 +167,11 @@ export class PgVectorCollections extends Construct implements IVectorEngineBindi
 
   private buildJob(): k8s.KubeJob {
     const ns = this.namespaceName;
-    const d = this.database;
     // Named after the SQL: a changed collection list is a new Job (Job templates are immutable).
-    const hash = createHash('sha256').update(this.bootstrapSql).digest('hex').slice(0, 8);
+    const name = `${this.dbName}-bootstrap-${contentHash(this.bootstrapSql)}`;
     const labels = { ...dataServiceLabels('pgvector', this.dbName, 'vector-database-job'), [DATA_SERVICE_LABEL]: this.dbName };
     const cm = new k8s.KubeConfigMap(this, 'BootstrapSql', {
-      metadata: { name: `${this.dbName}-bootstrap-${hash}`, namespace: ns, labels },
+      metadata: { name, namespace: ns, labels },
       data: { 'bootstrap.sql': this.bootstrapSql },
     });
     new k8s.KubeNetworkPolicy(this, 'JobEgress', {
@@ -181,48 +179,27 @@ export class PgVectorCollections extends Construct implements IVectorEngineBindi
       spec: {
         podSelector: { matchLabels: labels },
         policyTypes: ['Ingress', 'Egress'],
-        egress: [dnsEgress(), cidrEgress(this.databaseCidr, d.port)],
+        egress: [dnsEgress(), cidrEgress(this.databaseCidr, this.database.port)],
       },
     });
-    return new k8s.KubeJob(this, 'BootstrapJob', {
-      metadata: { name: `${this.dbName}-bootstrap-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) } },
-      spec: {
-        backoffLimit: 6,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(POSTGRES_UID),
-            containers: [{
-              name: 'bootstrap',
-              image: imageRef(DATA_SERVICE_IMAGES.postgres),
-              command: ['psql', '--no-psqlrc', '--single-transaction', '-v', 'ON_ERROR_STOP=1', '-f', '/sql/bootstrap.sql'],
-              env: [
-                { name: 'PGHOST', value: d.host },
-                { name: 'PGPORT', value: String(d.port) },
-                { name: 'PGDATABASE', value: d.databaseName },
-                { name: 'PGUSER', value: d.username },
-                { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: this.passwordSecretName, key: PGVECTOR_PASSWORD_KEY } } },
-                // The database forces TLS (rds.force_ssl).
-                { name: 'PGSSLMODE', value: 'require' },
-                { name: 'PGCONNECT_TIMEOUT', value: '10' },
-                { name: 'HOME', value: '/tmp' },
-              ],
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
-                limits: { memory: k8s.Quantity.fromString('256Mi') },
-              },
-              securityContext: restrictedContainerSecurityContext(POSTGRES_UID),
-              volumeMounts: [{ name: 'sql', mountPath: '/sql', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [
-              { name: 'sql', configMap: { name: cm.name } },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-            ],
-          },
-        },
-      },
+    return oneShotJob(this, 'BootstrapJob', {
+      name,
+      namespace: ns,
+      labels,
+      uid: POSTGRES_UID,
+      container: psqlContainer({
+        name: 'bootstrap',
+        database: this.database,
+        password: SecretKeyRef.fromName(this.passwordSecretName, PGVECTOR_PASSWORD_KEY),
+        sqlVolume: 'sql',
+        sqlFile: 'bootstrap.sql',
+        singleTransaction: true,
+        memoryLimit: '256Mi',
+      }),
+      volumes: [
+        { name: 'sql', configMap: { name: cm.name } },
+        { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+      ],
     });
   }
 }

@@ -1,25 +1,24 @@
-import { createHash } from 'crypto';
-import { Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { cronProblem } from './cron';
-import { DATA_SERVICE_LABEL, dataServiceLabels } from './data-service-namespace';
-import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from './egress';
-import { EncryptedStorageClass } from './encrypted-storage-class';
 import { QdrantSizingResult, MAX_GP3_VOLUME_GIB, MIN_VOLUME_GIB, sizeQdrant } from './qdrant-sizing';
-import { SecretSource } from './secret-source';
 import { CollectionRules, ResolvedCollection, VectorDistance } from './vector-collection';
-import type { AdmittedVectorClient, IVectorEngineBinding } from './vector-database';
 import { VectorDatabaseConnection } from './vector-database-connection';
 import { QdrantEngineOptions, QdrantSnapshotStorage, VectorEngineKind } from './vector-engine';
+import { AdmittedVectorClient, IVectorEngineBinding } from './vector-engine-binding';
 import { PlatformContract, hasAwsLayer, serviceSecretName, vectorSnapshotPrefix, vectorSnapshotServiceAccount } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
-import { DEFAULT_VPC_CIDR } from '../common/egress';
-import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsBearerToken, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
-import { SecretKeyRef } from '../serving/model-source';
+import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
+import { DEFAULT_VPC_CIDR, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
+import { EncryptedStorageClass } from '../common/encrypted-storage-class';
+import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
+import { contentHash, oneShotJob } from '../common/one-shot-job';
+import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretSource } from '../common/secret-source';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
@@ -97,7 +96,7 @@ export interface QdrantClusterProps {
  * a ServiceMonitor, NetworkPolicies admitting only named clients, a job creating the
  * declared collections and a CronJob snapshotting every collection to the models bucket.
  */
-export class QdrantCluster extends Construct implements IVectorEngineBinding, IMetricsEndpoint {
+export class QdrantCluster extends Construct implements IVectorEngineBinding, IMetricsSource {
   /** Replicas. */
   public readonly replicas: number;
   /** Whether the HA preset is on. */
@@ -157,14 +156,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
   public readonly collectionsJob?: k8s.KubeJob;
   /** NetworkPolicies by name. */
   public readonly networkPolicies: { [name: string]: k8s.KubeNetworkPolicy } = {};
-  public readonly metricsName: string;
-  public readonly metricsNamespace: string;
-  public readonly metricsSelector: { [key: string]: string };
-  public readonly metricsPortName = 'http';
-  public readonly metricsPath = '/metrics';
-  public readonly metricsTargetKind = MetricsTargetKind.SERVICE;
-  public readonly metricsComponent = MetricsComponent.QDRANT;
-  public readonly metricsBearerToken: MetricsBearerToken;
+  /** The database's metrics endpoint (its HTTP port; `/metrics` needs the read-only API key). */
+  public readonly metricsEndpoint: MetricsEndpoint;
 
   /** Whether the ServiceMonitor is created. */
   public readonly monitoring: boolean;
@@ -288,30 +281,20 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       });
     }
 
-    // The database is its own metrics endpoint (observability's MetricsScraping reuses this monitor).
-    this.metricsName = props.name;
-    this.metricsNamespace = ns;
-    this.metricsSelector = { 'app.kubernetes.io/instance': props.name, 'cnai.io/metrics': 'qdrant' };
-    // /metrics needs a key too: the read-only one.
-    this.metricsBearerToken = { secretName: this.apiKeySecretName, secretKey: QDRANT_SECRET_KEYS.readOnlyApiKey };
+    // The database is its own metrics endpoint (observability's MetricsScraping reuses this monitor);
+    // the platform's alerts select vector database targets by its component label.
+    this.metricsEndpoint = MetricsEndpoint.service({
+      name: props.name,
+      namespace: ns,
+      selector: { 'app.kubernetes.io/instance': props.name, 'cnai.io/metrics': 'qdrant' },
+      portName: 'http',
+      component: MetricsComponent.QDRANT,
+      // /metrics needs a key too: the read-only one.
+      bearerToken: { secretName: this.apiKeySecretName, secretKey: QDRANT_SECRET_KEYS.readOnlyApiKey },
+    });
     this.monitoring = props.monitoring ?? true;
     if (this.monitoring) {
-      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: { name: props.name, namespace: ns, labels: this.podLabels },
-        spec: {
-          selector: { matchLabels: { ...this.metricsSelector } },
-          endpoints: [{
-            port: this.metricsPortName,
-            path: this.metricsPath,
-            interval: '30s',
-            authorization: { type: 'Bearer', credentials: { name: this.metricsBearerToken.secretName, key: this.metricsBearerToken.secretKey } },
-            // The platform's alerts select vector database targets by this label.
-            relabelings: [{
-              targetLabel: COMPONENT_TARGET_LABEL, replacement: MetricsComponent.QDRANT, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
-            }],
-          }],
-        },
-      });
+      this.serviceMonitor = this.metricsEndpoint.serviceMonitor(this, 'ServiceMonitor', { interval: Duration.seconds(30), labels: this.podLabels });
     }
 
     const jobPods = { [DATA_SERVICE_LABEL]: props.name, 'app.kubernetes.io/component': 'vector-database-job' };
@@ -662,37 +645,28 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     });
     files['create-collections.sh'] = `${lines.join('\n')}\n`;
     // Named after its content: a changed collection list is a new Job (Job templates are immutable).
-    const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 8);
+    const name = `${this.dbName}-collections-${contentHash(JSON.stringify(files))}`;
     const cm = new k8s.KubeConfigMap(this, 'CollectionsConfig', {
-      metadata: { name: `${this.dbName}-collections-${hash}`, namespace: ns, labels: this.podLabels },
+      metadata: { name, namespace: ns, labels: this.podLabels },
       data: files,
     });
-    return new k8s.KubeJob(this, 'CollectionsJob', {
-      metadata: { name: `${this.dbName}-collections-${hash}`, namespace: ns, labels, annotations: { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) } },
-      spec: {
-        backoffLimit: 6,
-        template: {
-          metadata: { labels },
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(TOOLS_UID),
-            containers: [{
-              name: 'create-collections',
-              image: imageRef(DATA_SERVICE_IMAGES.awsCli),
-              command: ['/bin/bash', '/collections/create-collections.sh'],
-              env: [{ name: 'QDRANT_API_KEY', valueFrom: { secretKeyRef: { name: this.apiKeySecretName, key: QDRANT_SECRET_KEYS.apiKey } } }],
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
-                limits: { memory: k8s.Quantity.fromString('128Mi') },
-              },
-              securityContext: restrictedContainerSecurityContext(TOOLS_UID),
-              volumeMounts: [{ name: 'collections', mountPath: '/collections', readOnly: true }],
-            }],
-            volumes: [{ name: 'collections', configMap: { name: cm.name } }],
-          },
+    return oneShotJob(this, 'CollectionsJob', {
+      name,
+      namespace: ns,
+      labels,
+      uid: TOOLS_UID,
+      container: {
+        name: 'create-collections',
+        image: imageRef(DATA_SERVICE_IMAGES.awsCli),
+        command: ['/bin/bash', '/collections/create-collections.sh'],
+        env: [{ name: 'QDRANT_API_KEY', valueFrom: { secretKeyRef: { name: this.apiKeySecretName, key: QDRANT_SECRET_KEYS.apiKey } } }],
+        resources: {
+          requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
+          limits: { memory: k8s.Quantity.fromString('128Mi') },
         },
+        volumeMounts: [{ name: 'collections', mountPath: '/collections', readOnly: true }],
       },
+      volumes: [{ name: 'collections', configMap: { name: cm.name } }],
     });
   }
 

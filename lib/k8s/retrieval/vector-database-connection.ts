@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { VectorEngineKind } from './vector-engine';
-import { SecretKeyRef } from '../serving/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
 
 /** What a {@link VectorDatabaseConnection} is built from. */
 export interface VectorDatabaseConnectionProps {

@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
-import { DataServiceNamespace } from './data-service-namespace';
 import { PGVECTOR_COLLECTION_RULES, PgVectorCollections } from './pgvector-collections';
 import { QDRANT_COLLECTION_RULES, QdrantCluster } from './qdrant-cluster';
 import { ResolvedCollection, VectorCollection, resolveCollections } from './vector-collection';
 import { VectorDatabaseConnection } from './vector-database-connection';
 import { VectorEngine, VectorEngineKind } from './vector-engine';
+import { AdmittedVectorClient, IVectorEngineBinding } from './vector-engine-binding';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
+import { DataServiceNamespace } from '../common/data-service-namespace';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -78,22 +79,6 @@ export interface VectorDatabaseProps {
    * @default true
    */
   readonly monitoring?: boolean;
-}
-
-/** A client admitted to a database, with its access resolved. */
-export interface AdmittedVectorClient {
-  /** The client's pods. */
-  readonly workload: WorkloadSelector;
-  /** Whether the client only reads. */
-  readonly readOnly: boolean;
-}
-
-/** What an engine's constructs implement for {@link VectorDatabase}. */
-export interface IVectorEngineBinding {
-  /** Opens the network path and provisions the credential for a new client. */
-  admit(client: AdmittedVectorClient): void;
-  /** The connection settings of an admitted client. */
-  connection(client: AdmittedVectorClient): VectorDatabaseConnection;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { EncryptedStorageClass } from './encrypted-storage-class';
-import { SecretSource } from './secret-source';
 import { DatabaseContract } from '../../core/contract';
+import { EncryptedStorageClass } from '../common/encrypted-storage-class';
+import { SecretSource } from '../common/secret-source';
 import { INodePool } from '../node-pool';
 
 /** The engines a {@link VectorDatabase} can run on. */

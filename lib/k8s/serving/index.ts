@@ -1,4 +1,3 @@
-export * from './model-source';
 export * from './serving-options';
 export * from './llm-sizing';
 export { LLM_SERVER_PATHS } from './llm-pod';

@@ -2,8 +2,10 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalidProp } from '../../core/errors';
 import { LLM_SERVICE_METRIC_LABEL, VLLM_METRICS } from '../../core/metrics';
-import { ScaledObject } from '../../imports/keda.sh';
-import { IMetricsBackend, KubePrometheusStack } from '../operators';
+import {
+  ScaledObject, TriggerAuthentication, TriggerAuthenticationSpecPodIdentityIdentityOwner, TriggerAuthenticationSpecPodIdentityProvider,
+} from '../../imports/keda.sh';
+import { AutoscalingQueryEndpoint, IMetricsBackend, KubePrometheusStack } from '../operators';
 
 /**
  * Scale-to-zero settings. Opting in means accepting a cold start: the first request after an
@@ -85,7 +87,9 @@ export interface LlmAutoscalingProps extends LlmAutoscalingOptions {
   /** Labels of the ScaledObject. */
   readonly labels: { [key: string]: string };
   /**
-   * The metrics backend that scrapes the servers: KEDA's prometheus scaler queries its URL.
+   * The metrics backend that scrapes the servers: KEDA's prometheus scaler queries its URL, or its
+   * managed Prometheus workspace (signed with the KEDA operator's identity) when it names one
+   * (`autoscalingQuery`).
    * @default KubePrometheusStack.platformDefault() (http://kube-prometheus-stack-prometheus.monitoring.svc:9090)
    */
   readonly metricsBackend?: IMetricsBackend;
@@ -101,7 +105,14 @@ export interface LlmAutoscalingProps extends LlmAutoscalingOptions {
  * Prometheus queries over vLLM's metrics: requests waiting and KV-cache usage, summed over
  * the service's pods and divided by a per-replica target (KEDA's AverageValue), with fast
  * scale-up, slow scale-down and, only on opt-in, scale to zero.
- * @see https://keda.sh/docs/latest/scalers/prometheus/
+ *
+ * When the metrics backend sends autoscaling queries to Amazon Managed Service for Prometheus,
+ * every trigger names the workspace's query URL and `awsRegion`, and refers to a
+ * TriggerAuthentication (`<name>-managed-prometheus`) with `podIdentity.provider: aws` and
+ * `identityOwner: keda`: KEDA 2.20's prometheus scaler then signs each query with SigV4 using the
+ * operator's own credentials (EKS Pod Identity of `keda/keda-operator`, allowed `aps:QueryMetrics`
+ * on that workspace), and the served model's pods need no AWS identity for it.
+ * @see https://keda.sh/docs/2.20/scalers/prometheus/
  */
 export class LlmAutoscaling extends Construct {
   /**
@@ -144,6 +155,8 @@ export class LlmAutoscaling extends Construct {
   public readonly prometheusUrl: string;
   /** The queries, by trigger name. */
   public readonly queries: { [trigger: string]: string };
+  /** The TriggerAuthentication the triggers sign their queries with, when they query a managed Prometheus workspace. */
+  public readonly triggerAuthentication?: TriggerAuthentication;
   /** The ScaledObject. */
   public readonly scaledObject: ScaledObject;
 
@@ -172,7 +185,23 @@ export class LlmAutoscaling extends Construct {
     if (step < 1 || step > 1800) {
       throw invalidProp(where, 'autoscaling.scaleDownStep', `${step}s`, 'the HPA accepts policy periods of 1 to 1800 seconds', 'give at most Duration.minutes(30)');
     }
-    this.prometheusUrl = (props.metricsBackend ?? KubePrometheusStack.platformDefault()).queryUrl;
+    const backend = props.metricsBackend ?? KubePrometheusStack.platformDefault();
+    const managed = backend.autoscalingQuery;
+    this.prometheusUrl = managed?.serverAddress ?? backend.queryUrl;
+    if (managed) {
+      this.triggerAuthentication = new TriggerAuthentication(this, 'ManagedPrometheusAuth', {
+        metadata: { name: `${props.name}-managed-prometheus`, namespace: props.namespace, labels: { ...props.labels } },
+        spec: {
+          podIdentity: {
+            provider: TriggerAuthenticationSpecPodIdentityProvider.AWS,
+            // The operator's own identity: the aws provider's default, stated.
+            identityOwner: TriggerAuthenticationSpecPodIdentityIdentityOwner.KEDA,
+          },
+        },
+      });
+    }
+    const auth = managed ? { query: managed, authName: this.triggerAuthentication!.name } : undefined;
+    const trigger = (name: string, query: string, threshold: string) => prometheusTrigger(name, this.prometheusUrl, query, threshold, auth);
 
     const selector = `{namespace="${props.namespace}",${LLM_SERVICE_METRIC_LABEL}="${props.serviceLabel}"}`;
     // `or vector(0)`: no series (no pod yet, or scaled to zero) reads as no load, not as an error.
@@ -181,9 +210,9 @@ export class LlmAutoscaling extends Construct {
       this.queries['kv-cache-usage'] = `sum(${VLLM_METRICS.kvCacheUsagePerc}${selector}) or vector(0)`;
     }
     const triggers = [
-      trigger('waiting-requests', this.prometheusUrl, this.queries['waiting-requests'], String(this.targetWaitingRequests)),
+      trigger('waiting-requests', this.queries['waiting-requests'], String(this.targetWaitingRequests)),
       ...(this.targetKvCacheUsage !== undefined
-        ? [trigger('kv-cache-usage', this.prometheusUrl, this.queries['kv-cache-usage'], String(this.targetKvCacheUsage))]
+        ? [trigger('kv-cache-usage', this.queries['kv-cache-usage'], String(this.targetKvCacheUsage))]
         : []),
     ];
     let cooldownPeriod: number | undefined;
@@ -194,7 +223,7 @@ export class LlmAutoscaling extends Construct {
       }
       this.queries.activation = q;
       // Only wakes the service: its huge per-replica target never asks for more than one replica.
-      const activation = trigger('activation', this.prometheusUrl, q, '1000000');
+      const activation = trigger('activation', q, '1000000');
       triggers.push({ ...activation, metadata: { ...activation.metadata, activationThreshold: '0' } });
       cooldownPeriod = (props.scaleToZero.idleAfter ?? Duration.minutes(30)).toSeconds();
     }
@@ -228,13 +257,21 @@ interface Trigger {
   readonly name: string;
   readonly metricType: string;
   readonly metadata: { [key: string]: string };
+  readonly authenticationRef?: { readonly name: string };
 }
 
-function trigger(name: string, serverAddress: string, query: string, threshold: string): Trigger {
+interface ManagedQueryAuth {
+  readonly query: AutoscalingQueryEndpoint;
+  readonly authName: string;
+}
+
+function prometheusTrigger(name: string, serverAddress: string, query: string, threshold: string, auth?: ManagedQueryAuth): Trigger {
   return {
     type: 'prometheus',
     name,
     metricType: 'AverageValue',
-    metadata: { serverAddress, query, threshold },
+    // awsRegion: the prometheus scaler signs with SigV4 for this region (KEDA 2.20 prometheusMetadata.AwsRegion).
+    metadata: { serverAddress, query, threshold, ...(auth ? { awsRegion: auth.query.awsRegion } : {}) },
+    ...(auth ? { authenticationRef: { name: auth.authName } } : {}),
   };
 }

@@ -6,27 +6,26 @@ import { LlmAutoscaling, LlmAutoscalingOptions } from './llm-autoscaling';
 import { LlmClientSettings, LlmClientTelemetryOptions } from './llm-client-settings';
 import { LlmPodSettings, LLM_SERVER_PATHS, serverSecurityContext } from './llm-pod';
 import { LlmSizing, LlmSizingPlan } from './llm-sizing';
-import { ModelSource, ModelSourceKind } from './model-source';
 import { KServeRuntime, LlmTask, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, ServingBackend, VllmDtype, VllmQuantization } from './serving-options';
 import { VllmDeployment } from './vllm-deployment';
 import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vllm-engine-args';
 import { GpuArchitecture, GpuInstanceType } from '../../core/accelerators';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
-import { LLM_SERVICE_METRIC_LABEL } from '../../core/metrics';
+import { LLM_SERVICE_METRIC_LABEL, LLM_SERVICE_POD_LABEL } from '../../core/metrics';
 import { ModelDtype, ModelKind, ModelSpec, isSixteenBit } from '../../core/models';
 import { NAME_RULES, assertName, satisfiesNameRule } from '../../core/names';
 import { SIZING_CONSTANTS } from '../../core/sizing';
-import { PodMonitor, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
+import { IMetricsSource, MetricsComponent, MetricsEndpoint, MetricsTargetKind } from '../common/metrics-endpoint';
+import { ModelSource, ModelSourceKind } from '../common/model-source';
 import { INodePool } from '../node-pool';
-import { COMPONENT_TARGET_LABEL, IMetricsEndpoint, MetricsComponent, MetricsTargetKind } from '../observability/metrics-endpoint';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
 
 /** Label on every object and pod of an LLM service: its name. Selects the pods. */
-export const LLM_SERVICE_LABEL = 'cnai.io/llm-service';
+export const LLM_SERVICE_LABEL = LLM_SERVICE_POD_LABEL;
 
 /** Argo CD sync wave of serving objects: after namespaces, quotas and the platform's custom resources. */
 export const SERVING_SYNC_WAVE = WORKLOADS_SYNC_WAVE;
@@ -181,7 +180,7 @@ export interface LlmServiceProps {
   /**
    * Create a ServiceMonitor (vLLM backend) or PodMonitor (KServe backend) for the server.
    * Turn off when the platform's MetricsScraping builds monitors from this service (it
-   * implements IMetricsEndpoint).
+   * implements IMetricsSource).
    * @default true
    */
   readonly monitoring?: boolean;
@@ -243,7 +242,7 @@ const INLINE_TOKEN_PROPS = ['hfToken', 'huggingFaceToken', 'token', 'apiToken'];
  * });
  * ```
  */
-export class LlmService extends Construct implements IMetricsEndpoint {
+export class LlmService extends Construct implements IMetricsSource {
   /** Name of the service. */
   public readonly name: string;
   /** Namespace. */
@@ -293,15 +292,8 @@ export class LlmService extends Construct implements IMetricsEndpoint {
   /** NetworkPolicies of the service, by name. */
   public readonly networkPolicies: { [name: string]: k8s.KubeNetworkPolicy } = {};
 
-  // IMetricsEndpoint
-  public readonly metricsName: string;
-  public readonly metricsNamespace: string;
-  public readonly metricsSelector: { [key: string]: string };
-  public readonly metricsPortName: string = 'http';
-  public readonly metricsPath: string = '/metrics';
-  public readonly metricsTargetKind: MetricsTargetKind;
-  public readonly metricsComponent: MetricsComponent;
-  public readonly metricsLabels: { [key: string]: string };
+  /** The server's metrics endpoint: a Service port (vLLM backend) or the pods' port (KServe backend). */
+  public readonly metricsEndpoint: MetricsEndpoint;
 
   private readonly owner: INamespaceOwner;
   private readonly objectLabels: { [key: string]: string };
@@ -563,15 +555,16 @@ export class LlmService extends Construct implements IMetricsEndpoint {
       });
     }
 
-    // Metrics endpoint (IMetricsEndpoint) and its monitor.
-    this.metricsName = this.name;
-    this.metricsNamespace = this.namespaceName;
-    this.metricsTargetKind = this.backend === ServingBackend.VLLM ? MetricsTargetKind.SERVICE : MetricsTargetKind.POD;
-    this.metricsSelector = { ...this.selectorLabels };
-    this.metricsComponent = this.backend === ServingBackend.KSERVE && this.kserveRuntime === KServeRuntime.HUGGING_FACE
-      ? MetricsComponent.KSERVE
-      : MetricsComponent.VLLM;
-    this.metricsLabels = { [LLM_SERVICE_METRIC_LABEL]: this.name };
+    // Metrics endpoint and its monitor.
+    const endpoint = {
+      name: this.name,
+      namespace: this.namespaceName,
+      selector: { ...this.selectorLabels },
+      portName: 'http',
+      component: this.usesHuggingFaceServer ? MetricsComponent.KSERVE : MetricsComponent.VLLM,
+      labels: { [LLM_SERVICE_METRIC_LABEL]: this.name },
+    };
+    this.metricsEndpoint = this.backend === ServingBackend.VLLM ? MetricsEndpoint.service(endpoint) : MetricsEndpoint.pods(endpoint);
     if (props.monitoring ?? true) this.monitor(props.monitorLabels ?? {});
 
     // Network: clients and the scraper in, the model download out.
@@ -708,42 +701,13 @@ export class LlmService extends Construct implements IMetricsEndpoint {
   }
 
   private monitor(extraLabels: { [key: string]: string }): void {
-    const labels = { ...this.objectLabels, ...extraLabels };
-    const meta = { name: this.name, namespace: this.namespaceName, labels, annotations: { ...this.waveAnnotations } };
-    const targetLabels = { ...this.metricsLabels, [COMPONENT_TARGET_LABEL]: this.metricsComponent };
-    if (this.metricsTargetKind === MetricsTargetKind.SERVICE) {
-      new ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: meta,
-        spec: {
-          selector: { matchLabels: { ...this.metricsSelector } },
-          namespaceSelector: { matchNames: [this.namespaceName] },
-          endpoints: [{
-            port: this.metricsPortName,
-            path: this.metricsPath,
-            interval: '15s',
-            relabelings: Object.entries(targetLabels).map(([targetLabel, replacement]) => ({
-              action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE, targetLabel, replacement,
-            })),
-          }],
-        },
-      });
-    } else {
-      new PodMonitor(this, 'PodMonitor', {
-        metadata: meta,
-        spec: {
-          selector: { matchLabels: { ...this.metricsSelector } },
-          namespaceSelector: { matchNames: [this.namespaceName] },
-          podMetricsEndpoints: [{
-            port: this.metricsPortName,
-            path: this.metricsPath,
-            interval: '15s',
-            relabelings: Object.entries(targetLabels).map(([targetLabel, replacement]) => ({
-              action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE, targetLabel, replacement,
-            })),
-          }],
-        },
-      });
-    }
+    const kind = this.metricsEndpoint.targetKind === MetricsTargetKind.SERVICE ? 'ServiceMonitor' : 'PodMonitor';
+    this.metricsEndpoint.monitor(this, kind, {
+      interval: Duration.seconds(15),
+      labels: { ...this.objectLabels, ...extraLabels },
+      annotations: { ...this.waveAnnotations },
+      namespaceSelector: true,
+    });
   }
 
   private ingressPolicy(name: string, peers: WorkloadSelector[]): void {

@@ -9,9 +9,9 @@ import { teamOf } from './team-binding';
 import { EnvEntry, ensureServiceAccount, envList, workloadNetwork } from './workload-support';
 import { GPU_RESOURCE, TRAINING } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { INodePool } from '../node-pool';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
-import { SecretKeyRef } from '../serving/model-source';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner } from '../workload-selector';
 

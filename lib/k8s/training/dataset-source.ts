@@ -1,6 +1,6 @@
 import { ModelStoreReference } from './model-store-reference';
 import { invalidProp } from '../../core/errors';
-import { SecretKeyRef, checkTokenSecret } from '../serving/model-source';
+import { SecretKeyRef, checkTokenSecret } from '../common/secret-key-ref';
 
 /** Where a dataset comes from. */
 export enum DatasetSourceKind {

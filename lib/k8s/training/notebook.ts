@@ -4,7 +4,6 @@ import { KubeflowTraining } from './kubeflow-training';
 import { WORKLOAD_LABEL } from './labels';
 import { ModelStoreReference } from './model-store-reference';
 import { checkPinnedImage } from './pinned-image';
-import { ITrainingRegistryClient } from './registry-client';
 import { teamOf } from './team-binding';
 import { ensureServiceAccount, envList, workloadNetwork } from './workload-support';
 import { GPU_RESOURCE, TRAINING } from '../../core/contract';
@@ -16,10 +15,10 @@ import {
   NotebookSpecTemplateSpecContainersResourcesRequests as Requests,
   NotebookSpecTemplateSpecVolumesEmptyDirSizeLimit as SizeLimit,
 } from '../../imports/kubeflow.org';
+import { SecretKeyRef } from '../common/secret-key-ref';
+import { Suppressions } from '../common/suppressions';
 import { INodePool } from '../node-pool';
-import type { ModelRegistry } from '../registry/model-registry';
-import { RegistryAccess } from '../registry/registry-connection';
-import { SecretKeyRef } from '../serving/model-source';
+import { IRegistryConnection, IModelRegistry, RegistryAccess } from '../registry/registry-connection';
 import { INamespaceOwner } from '../workload-selector';
 
 /** The image of a notebook. */
@@ -110,12 +109,12 @@ export interface NotebookProps {
    * path and credentials) and gets the client environment.
    * @default - no registry
    */
-  readonly registry?: ModelRegistry;
+  readonly registry?: IModelRegistry;
   /**
    * Client settings of another registry (instead of `registry`); the notebook opens the flow to its server.
    * @default - no registry
    */
-  readonly registryConnection?: ITrainingRegistryClient;
+  readonly registryConnection?: IRegistryConnection;
   /**
    * Service account (its workload identity reaches the model store).
    * @default TRAINING.serviceAccount ("ml-training")
@@ -293,6 +292,9 @@ export class Notebook extends Construct {
         },
       },
     });
+
+    Suppressions.add(this.apiObject, 'pod-read-only-root-filesystem', 'Jupyter\'s images write outside the home directory at start-up '
+      + '(the home is the workspace volume); privilege escalation stays off and every capability dropped', { appliesTo: `container ${this.notebookName}` });
 
     // The controller probes Jupyter's kernels API to find idle notebooks.
     team.allowFrom(KubeflowTraining.notebookController(), NOTEBOOK_PORT, team.workloads(podLabels));

@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { DatasetSource } from './dataset-source';
 import { ModelStoreReference } from './model-store-reference';
-import { ITrainingRegistryClient } from './registry-client';
 import { ITrainingRuntime } from './training-runtime';
+import { ModelSource } from '../common/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { INodePool } from '../node-pool';
-import type { ModelRegistry } from '../registry/model-registry';
-import { ModelSource, SecretKeyRef } from '../serving/model-source';
+import { IRegistryConnection, IModelRegistry } from '../registry/registry-connection';
 
 /** Where a training job writes its model and where it logs. */
 export interface TrainingOutputs {
@@ -21,13 +21,13 @@ export interface TrainingOutputs {
    * and credentials), logs its run and registers its model there.
    * @default - no registry
    */
-  readonly registry?: ModelRegistry;
+  readonly registry?: IModelRegistry;
   /**
    * Client settings of another registry (instead of `registry`), e.g. one outside the cluster
    * or a connection admitted beforehand; the job opens the flow to its server.
    * @default - no registry
    */
-  readonly registryConnection?: ITrainingRegistryClient;
+  readonly registryConnection?: IRegistryConnection;
   /**
    * Name under which the model is registered.
    * @default - the job name

@@ -1,7 +1,6 @@
 import { EFA_RESOURCE, QUEUE_NAME_LABEL, WORKLOAD_LABEL } from './labels';
 import { ModelStoreReference } from './model-store-reference';
 import { checkPinnedImage } from './pinned-image';
-import { ITrainingRegistryClient } from './registry-client';
 import { TrainJobOptions } from './train-job-options';
 import { ITrainingRuntime, TrainingFramework, UpstreamTrainingRuntime } from './training-runtime';
 import { EnvEntry, envList } from './workload-support';
@@ -14,10 +13,11 @@ import {
   TrainJobSpecTrainerResourcesPerNodeLimits,
   TrainJobSpecTrainerResourcesPerNodeRequests,
 } from '../../imports/trainer.kubeflow.org';
+import { ModelSourceKind } from '../common/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
 import { INodePool, isGpuPool } from '../node-pool';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
-import { RegistryAccess } from '../registry/registry-connection';
-import { ModelSourceKind, SecretKeyRef } from '../serving/model-source';
+import { IRegistryConnection, RegistryAccess } from '../registry/registry-connection';
 import { TeamNamespace } from '../team-namespace';
 
 const PATCH_MANAGER = 'cnai.io/constructs';
@@ -46,7 +46,7 @@ export class TrainJobPlan {
   /** The model store the job reads or writes, when known. */
   public readonly store?: ModelStoreReference;
   /** The registry connection, when the job logs to a registry. */
-  public readonly registry?: ITrainingRegistryClient;
+  public readonly registry?: IRegistryConnection;
   /** Whether the job must open the flow to the registry itself (a connection not admitted by a ModelRegistry). */
   public readonly registryFlowNeeded: boolean;
 

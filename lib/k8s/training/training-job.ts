@@ -6,7 +6,7 @@ import { ITrainingRuntime } from './training-runtime';
 import { ensureServiceAccount, workloadNetwork } from './workload-support';
 import { invalidProp } from '../../core/errors';
 import { TrainJob } from '../../imports/trainer.kubeflow.org';
-import { IModelArtifact } from '../serving/model-source';
+import { IModelArtifact } from '../common/model-source';
 import { INamespaceOwner } from '../workload-selector';
 
 /** Props of {@link TrainingJob}. */

@@ -2,9 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { WORKLOAD_LABEL } from './labels';
-import { ITrainingRegistryClient } from './registry-client';
 import { invalidProp } from '../../core/errors';
-import { SecretKeyRef } from '../serving/model-source';
+import { SecretKeyRef } from '../common/secret-key-ref';
+import { IRegistryConnection } from '../registry/registry-connection';
 import { TeamNamespace } from '../team-namespace';
 
 /** Address and port of the EKS Pod Identity agent on every node (where pods get AWS credentials). */
@@ -86,7 +86,7 @@ export interface EgressNeeds {
  * @internal
  */
 export function workloadNetwork(scope: Construct, team: TeamNamespace, workload: string, needs: EgressNeeds,
-  registry?: ITrainingRegistryClient, podLabels: { [key: string]: string } = { [WORKLOAD_LABEL]: workload }): void {
+  registry?: IRegistryConnection, podLabels: { [key: string]: string } = { [WORKLOAD_LABEL]: workload }): void {
   const ns = team.namespaceName;
   const selector = { matchLabels: { ...podLabels } };
   const egress: k8s.NetworkPolicyEgressRule[] = [];

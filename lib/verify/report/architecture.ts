@@ -11,7 +11,8 @@
 import { Box, BoxLine, drawBoxes, GAP, layoutRows, lineBaseline, PlacedBox } from './layout';
 import { esc, line, LINE_PX, n, seriesColour, svg, text } from './svg';
 import { PlatformCostReport } from '../../core/cost';
-import { PlatformSpec, vectorDatabaseName } from '../../core/platform-spec';
+import { PlatformSpec } from '../../core/platform-spec';
+import { vectorDatabaseName } from '../../core/platform-spec-derivation';
 import { DATA_SERVICE_POD_LABEL } from '../platform/flows';
 import { PodGroup } from '../platform/model';
 import { PlatformVerification } from '../platform/verify-platform';

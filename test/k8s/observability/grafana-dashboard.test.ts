@@ -9,16 +9,16 @@ describe('dashboards', () => {
   const dashboards = new PlatformDashboards(chart, 'dashboards');
   const objects = Testing.synth(chart);
 
-  test('three ConfigMaps for the Grafana sidecar, schema-valid', () => {
+  test('four ConfigMaps for the Grafana sidecar, schema-valid', () => {
     assertValidManifests(objects, { kubernetesVersion: '1.34' });
     const maps = ofKind(objects, 'ConfigMap');
-    expect(maps.map((m) => m.metadata.name)).toEqual(['grafana-dashboard-cnai-gpus', 'grafana-dashboard-cnai-llm-serving', 'grafana-dashboard-cnai-queues']);
+    expect(maps.map((m) => m.metadata.name)).toEqual(['grafana-dashboard-cnai-gpus', 'grafana-dashboard-cnai-gpu-energy', 'grafana-dashboard-cnai-llm-serving', 'grafana-dashboard-cnai-queues']);
     for (const m of maps) {
       expect(m.metadata.labels).toEqual({ grafana_dashboard: '1' });
       expect(m.metadata.annotations.grafana_folder).toBe('CNAI platform');
       expect(m.metadata.namespace).toBe('monitoring');
     }
-    expect(dashboards.all.map((d) => d.uid)).toEqual(['cnai-gpus', 'cnai-llm-serving', 'cnai-queues']);
+    expect(dashboards.all.map((d) => d.uid)).toEqual(['cnai-gpus', 'cnai-gpu-energy', 'cnai-llm-serving', 'cnai-queues']);
   });
 
   test('the namespace and label come from the metrics backend whose Grafana loads them', () => {
@@ -26,7 +26,7 @@ describe('dashboards', () => {
     const backend = { ...KubePrometheusStack.platformDefault(), dashboardNamespace: 'grafana', dashboardLabels: { 'grafana.example.com/dashboard': 'platform' } };
     const d = new PlatformDashboards(c, 'dashboards', { metricsBackend: backend });
     const maps = ofKind(Testing.synth(c), 'ConfigMap');
-    expect(maps.map((m) => [m.metadata.namespace, m.metadata.labels])).toEqual(Array(3).fill(['grafana', { 'grafana.example.com/dashboard': 'platform' }]));
+    expect(maps.map((m) => [m.metadata.namespace, m.metadata.labels])).toEqual(Array(4).fill(['grafana', { 'grafana.example.com/dashboard': 'platform' }]));
     expect(d.gpus.namespace).toBe('grafana');
     // The default backend's Grafana watches this namespace for this label (kube-prometheus-stack's sidecar values).
     const sidecar = KubePrometheusStack.platformDefault().release.values.grafana.sidecar.dashboards;

@@ -54,8 +54,8 @@ describe('MetricsScraping', () => {
     const pm = one(synth(chart), 'PodMonitor', 'embed');
     expect(pm.spec.podMetricsEndpoints[0]).toMatchObject({ port: 'http', interval: '30s' });
     expect(pm.spec.podMetricsEndpoints[0].relabelings).toEqual([
-      { targetLabel: 'cnai_component', replacement: 'kserve', action: 'replace' },
       { targetLabel: 'llm_service', replacement: 'embed', action: 'replace' },
+      { targetLabel: 'cnai_component', replacement: 'kserve', action: 'replace' },
     ]);
   });
 
@@ -77,7 +77,7 @@ describe('MetricsScraping', () => {
     test('an empty selector', () => {
       const chart = Testing.chart();
       expect(() => new MetricsScraping(chart, 's').add(MetricsEndpoint.service({ name: 'x', namespace: 'a', selector: {}, portName: 'http' })))
-        .toThrow('test/s: invalid x.metricsSelector = {}: an empty selector would scrape every Service (or pod) of the namespace');
+        .toThrow('test/s: invalid x.selector = {}: an empty selector would scrape every Service (or pod) of the namespace');
     });
 
     test('two endpoints with one name in a namespace', () => {
@@ -85,7 +85,7 @@ describe('MetricsScraping', () => {
       const s = new MetricsScraping(chart, 's');
       s.add(MetricsEndpoint.service({ name: 'x', namespace: 'a', selector: { app: 'x' }, portName: 'http' }));
       expect(() => s.add(MetricsEndpoint.service({ name: 'x', namespace: 'a', selector: { app: 'y' }, portName: 'http' })))
-        .toThrow('invalid endpoint.metricsName = "x": another endpoint in namespace a has this name');
+        .toThrow('invalid endpoint.name = "x": another endpoint in namespace a has this name');
     });
 
     test('the DCGM endpoint of a GPU support without exporter', () => {

@@ -25,7 +25,7 @@ describe('example observability', () => {
     const report = assertValidManifests(files.map((f) => ({ file: path.join(outdir, f) })), { kubernetesVersion: '1.34' });
     expect(report.objectsChecked).toBe(objects.length);
     expect(report.objectsPerKind).toMatchObject({
-      'monitoring.coreos.com/v1/PrometheusRule': 2,
+      'monitoring.coreos.com/v1/PrometheusRule': 3,
       'monitoring.coreos.com/v1/ServiceMonitor': 4,
       'monitoring.coreos.com/v1/PodMonitor': 1,
       'batch/v1/CronJob': 1,
@@ -63,7 +63,7 @@ describe('example observability', () => {
     const alerts = one(objects, 'PrometheusRule', 'cnai-platform-alerts').spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
     expect(alerts).toEqual(expect.arrayContaining(['GpuXidError', 'GpuMemoryNearFull', 'LlmRequestQueueHigh', 'LlmTimeToFirstTokenHigh', 'LlmKvCacheSaturated']));
     const dashboards = ofKind(objects, 'ConfigMap').filter((m) => m.metadata.labels?.grafana_dashboard === '1');
-    expect(dashboards).toHaveLength(3);
+    expect(dashboards).toHaveLength(4);
     for (const d of dashboards) {
       const json = JSON.parse(Object.values<string>(d.data)[0]);
       for (const p of json.panels) for (const t of p.targets) expect(metricNamesIn(t.expr).length).toBeGreaterThan(0);

@@ -49,7 +49,7 @@ describe('PlatformAlerts', () => {
   test('the alert set: GPU XID, GPU memory, LLM queue, TTFT, KV cache, vector database, registry, training quota, telemetry', () => {
     const { alerts, rule } = render();
     expect(alerts.allRules.map((r) => r.alert)).toEqual(Object.values(PLATFORM_ALERTS));
-    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['cnai.gpu', 'cnai.llm-serving', 'cnai.retrieval', 'cnai.registry', 'cnai.queueing', 'cnai.telemetry']);
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['cnai.gpu', 'cnai.gpu-idle', 'cnai.llm-serving', 'cnai.retrieval', 'cnai.registry', 'cnai.queueing', 'cnai.telemetry']);
     expect(rule.metadata.namespace).toBe('monitoring');
     for (const g of rule.spec.groups) {
       for (const r of g.rules) {
@@ -90,7 +90,7 @@ describe('PlatformAlerts', () => {
     expect(exprOf(rule, 'LlmKvCacheSaturated')).toMatch(/vllm:kv_cache_usage_perc\) \* 100 > 85$/);
     expect(exprOf(rule, 'TrainingJobStuckPendingOnQuota')).toContain('increase(kueue_admitted_workloads_total[2h])');
     expect(exprOf(rule, 'VectorDatabaseUnavailable')).toBe('max by (namespace, service) (up{cnai_component="qdrant"}) == 0');
-    const ttft = rule.spec.groups[1].rules.find((r: any) => r.alert === 'LlmTimeToFirstTokenHigh');
+    const ttft = rule.spec.groups.find((g: any) => g.name === 'cnai.llm-serving').rules.find((r: any) => r.alert === 'LlmTimeToFirstTokenHigh');
     expect(ttft.for).toBe('3m');
   });
 

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { PlatformContract } from '../../../lib/core';
 import {
   AlertReceiver, ArgoCdApplications, KubePrometheusStack, PlatformMonitoring, SecretSource, TeamNamespace, WorkloadSelector,
 } from '../../../lib/k8s';
@@ -132,6 +133,82 @@ describe('PlatformMonitoring', () => {
     expect(p('prometheus').ingress[1]).toEqual({ from: [GRAFANA, peer('team-a', { app: 'autoscaler' })], ports: tcp(9090) });
     const egress = ofKind(o, 'NetworkPolicy').find((x) => x.metadata.namespace === 'team-a' && x.metadata.name === 'allow-to-1');
     expect(egress.spec).toEqual({ podSelector: { matchLabels: { app: 'autoscaler' } }, policyTypes: ['Egress'], egress: [{ to: [PROMETHEUS], ports: tcp(9090) }] });
+  });
+
+  describe('with the AWS layer\'s metrics backend (the contract)', () => {
+    const WORKSPACE = {
+      workspaceId: 'ws-1',
+      region: 'us-west-2',
+      remoteWriteUrl: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+      queryUrl: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1',
+    };
+    const contract = (metrics: PlatformContract['metrics']): PlatformContract => ({
+      platformName: 'cnai',
+      environment: 'prod',
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      clusterName: 'cnai-prod',
+      kubernetesVersion: '1.34',
+      vpcCidr: '10.30.0.0/16',
+      buckets: { models: 'm', datasets: 'd' },
+      nodePools: [],
+      workloadIdentities: [],
+      metrics,
+    });
+
+    test('Grafana\'s generated admin secret is copied in through the namespace\'s own SecretStore, keys literally', () => {
+      const { objects: o, policy: p } = render((chart) => new PlatformMonitoring(chart, 'm', { contract: contract({ grafanaAdminSecretName: 'cnai-prod/grafana-admin' }) }));
+      expect(one(o, 'SecretStore', 'aws-secrets-manager')).toEqual({
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'SecretStore',
+        metadata: { name: 'aws-secrets-manager', namespace: 'monitoring', annotations: { 'argocd.argoproj.io/sync-wave': '-2' } },
+        spec: { provider: { aws: { service: 'SecretsManager', region: 'eu-west-1' } } },
+      });
+      expect(one(o, 'ExternalSecret', 'grafana-admin')).toEqual({
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: 'grafana-admin', namespace: 'monitoring', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: 'SecretStore', name: 'aws-secrets-manager' },
+          target: { name: 'grafana-admin', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+          data: [
+            { secretKey: 'admin-user', remoteRef: { key: 'cnai-prod/grafana-admin', property: 'admin-user' } },
+            { secretKey: 'admin-password', remoteRef: { key: 'cnai-prod/grafana-admin', property: 'admin-password' } },
+          ],
+        },
+      });
+      // The Secret's name and keys are those Grafana reads.
+      const grafana = KubePrometheusStack.platformDefault().release.values.grafana.admin;
+      expect(grafana).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' });
+      // The contract's VPC block.
+      expect(p('grafana').egress[2]).toEqual({ to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: tcp(443) });
+      assertValidManifests(o, { kubernetesVersion: '1.34' });
+    });
+
+    test('a source given explicitly wins; a contract without the secret leaves it to the user', () => {
+      const explicit = render((chart) => new PlatformMonitoring(chart, 'm', {
+        contract: contract({ grafanaAdminSecretName: 'cnai-prod/grafana-admin' }), grafanaAdmin: SecretSource.existingSecret('grafana-admin'),
+      })).objects;
+      expect([ofKind(explicit, 'ExternalSecret'), ofKind(explicit, 'SecretStore')]).toEqual([[], []]);
+      const none = render((chart) => new PlatformMonitoring(chart, 'm', { contract: contract(undefined) })).objects;
+      expect([ofKind(none, 'ExternalSecret'), ofKind(none, 'SecretStore')]).toEqual([[], []]);
+    });
+
+    test('remote write: Prometheus may reach the Pod Identity agent and AWS over HTTPS; KEDA querying the workspace no longer needs Prometheus', () => {
+      const stack = new KubePrometheusStack({ managedPrometheus: WORKSPACE, kedaQueriesManagedPrometheus: true });
+      const { policy: p } = render((chart) => new PlatformMonitoring(chart, 'm', { stack }));
+      expect(p('prometheus').egress).toEqual([
+        { to: [{ namespaceSelector: {} }] },
+        { to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: tcp(10250, 9100, 443) },
+        { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }, { ipBlock: { cidr: 'fd00:ec2::23/128' } }], ports: tcp(80) },
+        { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(443) },
+      ]);
+      expect(p('prometheus').ingress[1]).toEqual({ from: [GRAFANA], ports: tcp(9090) });
+      // Remote write alone: KEDA still queries the in-cluster Prometheus.
+      const writeOnly = render((chart) => new PlatformMonitoring(chart, 'm', { stack: new KubePrometheusStack({ managedPrometheus: WORKSPACE }) })).policy;
+      expect(writeOnly('prometheus').ingress[1]).toEqual({ from: [GRAFANA, KEDA], ports: tcp(9090) });
+    });
   });
 
   describe('errors', () => {

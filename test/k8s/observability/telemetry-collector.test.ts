@@ -205,8 +205,8 @@ describe('TelemetryCollector', () => {
     expect(cr.spec.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
     expect(ofKind(objects, 'Deployment')).toHaveLength(0);
     expect(collector.otlpHttpEndpoint).toBe('http://otel-collector-collector.observability.svc:4318');
-    expect(collector.metricsSelector).toEqual({ 'app.kubernetes.io/instance': 'observability.otel-collector', 'operator.opentelemetry.io/collector-service-type': 'monitoring' });
-    expect(collector.metricsPortName).toBe('monitoring');
+    expect(collector.metricsEndpoint.selector).toEqual({ 'app.kubernetes.io/instance': 'observability.otel-collector', 'operator.opentelemetry.io/collector-service-type': 'monitoring' });
+    expect(collector.metricsEndpoint.portName).toBe('monitoring');
   });
 
   describe('errors', () => {

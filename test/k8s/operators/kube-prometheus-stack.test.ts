@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { OPERATORS, PROVIDES_ANNOTATION } from '../../../lib/core';
+import { METRICS_BACKEND, OPERATORS, PlatformContract, PROVIDES_ANNOTATION } from '../../../lib/core';
 import {
   AlertReceiver, ArgoCdApplications, InstallPhase, KubePrometheusStack, OperatorCatalogue, PodSecurityLevel, syncWaveOf,
 } from '../../../lib/k8s';
@@ -123,7 +123,7 @@ describe('kube-prometheus-stack release', () => {
         'resources': { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
         'testFramework': { enabled: false },
       },
-      'kube-state-metrics': { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } } },
+      'kube-state-metrics': { metricLabelsAllowlist: ['pods=[cnai.io/llm-service]'], resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } } },
       'prometheus-node-exporter': { resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } } },
     });
   });
@@ -277,6 +277,116 @@ describe('kube-prometheus-stack release', () => {
         /invalid channel = "Platform Alerts": not a Slack channel name/],
     ])('%s', (_name, build, message) => {
       expect(build).toThrow(message);
+    });
+  });
+});
+
+const WORKSPACE = {
+  workspaceId: 'ws-0123abcd-4567-89ef-0123-456789abcdef',
+  region: 'us-west-2',
+  remoteWriteUrl: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123abcd-4567-89ef-0123-456789abcdef/api/v1/remote_write',
+  queryUrl: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123abcd-4567-89ef-0123-456789abcdef',
+};
+const KEDA_IDENTITY = { namespace: 'keda', serviceAccount: 'keda-operator', roleName: 'cnai-test-keda-operator' };
+const PROMETHEUS_IDENTITY = { namespace: 'monitoring', serviceAccount: 'kube-prometheus-stack-prometheus', roleName: 'cnai-test-prometheus-remote-write' };
+/** A contract as `terraform output -json platform_contract` gives it (only what the stack reads). */
+function contractWith(metrics: PlatformContract['metrics'], identities = [PROMETHEUS_IDENTITY, KEDA_IDENTITY]): PlatformContract {
+  return {
+    platformName: 'cnai',
+    environment: 'test',
+    region: 'us-west-2',
+    accountId: '123456789012',
+    clusterName: 'cnai-test',
+    kubernetesVersion: '1.34',
+    buckets: { models: 'm', datasets: 'd' },
+    nodePools: [],
+    workloadIdentities: identities,
+    metrics,
+  };
+}
+
+describe('Amazon Managed Service for Prometheus', () => {
+  const managed = KubePrometheusStack.fromContract(contractWith({ grafanaAdminSecretName: 'cnai-test/grafana-admin', managedPrometheus: WORKSPACE }));
+  const spec = managed.release.values.prometheus.prometheusSpec;
+
+  test('Prometheus remote-writes every sample to the contract\'s workspace, SigV4 with the region only (credentials from Pod Identity)', () => {
+    expect(spec.remoteWrite).toEqual([{
+      name: 'amazon-managed-prometheus',
+      url: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-0123abcd-4567-89ef-0123-456789abcdef/api/v1/remote_write',
+      sigv4: { region: 'us-west-2' },
+      queueConfig: { capacity: 2500, maxShards: 200, maxSamplesPerSend: 1000 },
+    }]);
+    // It keeps scraping and answering queries: selection, retention and volume as without the workspace.
+    const local = new KubePrometheusStack().release.values.prometheus.prometheusSpec;
+    expect({ ...spec, remoteWrite: undefined }).toEqual({ ...local, remoteWrite: undefined });
+    expect(managed.queryUrl).toBe('http://kube-prometheus-stack-prometheus.monitoring.svc:9090');
+    expect(managed.managedPrometheus).toEqual(WORKSPACE);
+  });
+
+  test('KEDA queries the workspace with its own identity when the contract lists it', () => {
+    expect(managed.autoscalingQuery).toEqual({ serverAddress: WORKSPACE.queryUrl, awsRegion: 'us-west-2' });
+    const withoutKeda = KubePrometheusStack.fromContract(contractWith({ managedPrometheus: WORKSPACE }, [PROMETHEUS_IDENTITY]));
+    expect(withoutKeda.autoscalingQuery).toBeUndefined();
+    expect(withoutKeda.release.values.prometheus.prometheusSpec.remoteWrite).toHaveLength(1);
+    const kedaOff = KubePrometheusStack.fromContract(contractWith({ managedPrometheus: WORKSPACE }), { kedaQueriesManagedPrometheus: false });
+    expect(kedaOff.autoscalingQuery).toBeUndefined();
+    // Without a workspace (and without props), the platform default.
+    expect(KubePrometheusStack.fromContract(contractWith({ grafanaAdminSecretName: 'cnai-test/grafana-admin' }))).toBe(KubePrometheusStack.platformDefault());
+    expect(KubePrometheusStack.platformDefault().autoscalingQuery).toBeUndefined();
+  });
+
+  test('replicas carry __replica__ and one cluster label, so the workspace keeps one copy of each series', () => {
+    const ha = KubePrometheusStack.fromContract(contractWith({ managedPrometheus: WORKSPACE }), { prometheusReplicas: 2 })
+      .release.values.prometheus.prometheusSpec;
+    expect(ha).toMatchObject({ replicas: 2, replicaExternalLabelName: '__replica__', externalLabels: { cluster: 'kube-prometheus-stack-prometheus' } });
+    expect(spec.replicaExternalLabelName).toBeUndefined();
+  });
+
+  test('every value exists in the chart, and the remote write entry in the Prometheus CRD of the chart (RemoteWriteSpec)', () => {
+    const values = readYaml(path.join(CHART, 'values.yaml'));
+    const ha = KubePrometheusStack.fromContract(contractWith({ managedPrometheus: WORKSPACE }), { prometheusReplicas: 2 });
+    for (const r of [managed.release, ha.release]) expect(unknownKeys({ prometheus: r.values.prometheus }, values)).toEqual([]);
+    const crd = readYaml(path.join(CHART, 'charts', 'crds', 'crds', 'crd-prometheuses.yaml'));
+    const remoteWrite = crd.spec.versions.find((v: any) => v.name === 'v1').schema.openAPIV3Schema.properties.spec.properties.remoteWrite.items;
+    const unknownInSchema = (obj: any, schema: any, at: string): string[] => Object.entries(obj).flatMap(([k, v]) => {
+      const sub = schema.properties?.[k];
+      if (!sub) return [`${at}.${k}`];
+      return isMap(v) ? unknownInSchema(v, sub, `${at}.${k}`) : [];
+    });
+    expect(unknownInSchema(spec.remoteWrite[0], remoteWrite, 'remoteWrite[0]')).toEqual([]);
+    expect(remoteWrite.required).toEqual(['url']);
+    expect(unknownInSchema({ sigv4: { regionn: 'x' } }, remoteWrite, 'remoteWrite[0]')).toEqual(['remoteWrite[0].sigv4.regionn']);
+  });
+
+  test('the service account the AWS layer associates is the one the chart gives Prometheus', () => {
+    const helpers = fs.readFileSync(path.join(CHART, 'templates', '_helpers.tpl'), 'utf8');
+    expect(helpers).toContain('{{ default (print (include "kube-prometheus-stack.fullname" .) "-prometheus") .Values.prometheus.serviceAccount.name }}');
+    expect(managed.release.values.fullnameOverride).toBe('kube-prometheus-stack');
+    const prometheus = managed.release.provides.workloads!.find((w) => w.podLabels['app.kubernetes.io/name'] === 'prometheus')!;
+    expect([prometheus.namespace, prometheus.serviceAccount]).toEqual([METRICS_BACKEND.namespace, METRICS_BACKEND.prometheusServiceAccount]);
+  });
+
+  describe('errors', () => {
+    test('KEDA asked to query the workspace, and the contract has no KEDA identity', () => {
+      const withoutKeda = contractWith({ managedPrometheus: WORKSPACE }, [PROMETHEUS_IDENTITY]);
+      expect(() => KubePrometheusStack.fromContract(withoutKeda, { kedaQueriesManagedPrometheus: true }))
+        .toThrow('KubePrometheusStack.fromContract: invalid kedaQueriesManagedPrometheus = true: the contract has no workload identity for keda/keda-operator: '
+          + 'KEDA could not sign its queries, and the workspace refuses unsigned ones. Fix: create the workspace in the AWS layer with kedaQueries on (the default) '
+          + 'and take the contract from that stack, or set kedaQueriesManagedPrometheus: false to query the in-cluster Prometheus.');
+    });
+
+    test('KEDA asked to query a workspace the contract does not have', () => {
+      expect(() => KubePrometheusStack.fromContract(contractWith(undefined), { kedaQueriesManagedPrometheus: true }))
+        .toThrow(/invalid kedaQueriesManagedPrometheus = true: the contract has no managed Prometheus workspace \(metrics.managedPrometheus\)/);
+      expect(() => new KubePrometheusStack({ kedaQueriesManagedPrometheus: true }))
+        .toThrow('KubePrometheusStack: invalid kedaQueriesManagedPrometheus = true: there is no managed Prometheus workspace to query.');
+    });
+
+    test('a workspace that is not one', () => {
+      expect(() => new KubePrometheusStack({ managedPrometheus: { ...WORKSPACE, remoteWriteUrl: 'http://aps-workspaces/x' } }))
+        .toThrow('KubePrometheusStack: invalid managedPrometheus.remoteWriteUrl = "http://aps-workspaces/x": not an https URL.');
+      expect(() => new KubePrometheusStack({ managedPrometheus: { ...WORKSPACE, region: 'Oregon' } }))
+        .toThrow(/invalid managedPrometheus.region = "Oregon": not an AWS region/);
     });
   });
 });

@@ -223,7 +223,7 @@ describe('ModelRegistry (MLflow)', () => {
       basicAuth: { username: { name: 'mlflow-credentials', key: 'metrics-username' }, password: { name: 'mlflow-credentials', key: 'reader-password' } },
       relabelings: [{ targetLabel: 'cnai_component', replacement: 'mlflow', action: 'replace' }],
     });
-    expect(registry.mlflow!.metricsComponent).toBe('mlflow');
+    expect(registry.mlflow!.metricsEndpoint.component).toBe('mlflow');
   });
 });
 

@@ -2,10 +2,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { quoteIdentifier, quoteLiteral } from '../../../lib/k8s/common/postgres-sql';
 import { createDatabasesSql } from '../../../lib/k8s/registry/database-init';
-import {
-  ResolvedCollection, VectorDistance, dollarQuote, hnswIndexName, identifierProblem, pgvectorBootstrapSql, quoteIdentifier, quoteLiteral,
-} from '../../../lib/k8s/retrieval';
+import { ResolvedCollection, VectorDistance, hnswIndexName, pgvectorBootstrapSql } from '../../../lib/k8s/retrieval';
 
 const HOSTILE = [
   'x"; DROP TABLE students; --',
@@ -19,24 +18,6 @@ function collection(name: string, dimension = 8, distance = VectorDistance.COSIN
 }
 
 describe('pgvector SQL', () => {
-  test('identifiers are double-quoted with inner quotes doubled; literals single-quoted with quotes doubled', () => {
-    expect(quoteIdentifier('x"; DROP TABLE students; --')).toBe('"x""; DROP TABLE students; --"');
-    expect(quoteLiteral("it's")).toBe("'it''s'");
-    expect(() => quoteIdentifier('a\u0000b')).toThrow(/NUL/);
-  });
-
-  test('a dollar-quoted body gets a tag that does not occur in it', () => {
-    expect(dollarQuote('SELECT 1')).toBe('$cnai$\nSELECT 1\n$cnai$');
-    expect(dollarQuote('x $cnai$ y $cnai_1$')).toBe('$cnai_2$\nx $cnai$ y $cnai_1$\n$cnai_2$');
-  });
-
-  test('identifier rules: 63 bytes, no NUL or control characters', () => {
-    expect(identifierProblem('a'.repeat(63))).toBeUndefined();
-    expect(identifierProblem('a'.repeat(64))).toMatch(/64 bytes/);
-    expect(identifierProblem('line\nbreak')).toMatch(/control character/);
-    expect(identifierProblem('')).toBe('empty');
-  });
-
   test('long names get a hashed index name within 63 bytes', () => {
     expect(hnswIndexName('docs')).toBe('docs_embedding_hnsw');
     const long = hnswIndexName('y'.repeat(60));

@@ -298,7 +298,7 @@ describe('LlmService (vLLM backend)', () => {
     expect(egress[0].spec.egress[0].to).toEqual([WorkloadSelector.inNamespace('serving', { 'cnai.io/llm-service': 'chat' }).toPeer()]);
   });
 
-  test('ServiceMonitor with the llm_service and cnai_component target labels; the service is an IMetricsEndpoint', () => {
+  test('ServiceMonitor with the llm_service and cnai_component target labels; the service is a metrics source', () => {
     const s = setup();
     const svc = service(s, { monitorLabels: { release: 'prometheus' } });
     const objects = synth(s);
@@ -311,10 +311,10 @@ describe('LlmService (vLLM backend)', () => {
       { action: 'replace', targetLabel: 'llm_service', replacement: 'chat' },
       { action: 'replace', targetLabel: 'cnai_component', replacement: 'vllm' },
     ]);
-    expect(svc.metricsTargetKind).toBe(MetricsTargetKind.SERVICE);
-    expect(svc.metricsComponent).toBe(MetricsComponent.VLLM);
-    expect(svc.metricsLabels).toEqual({ llm_service: 'chat' });
-    expect(one(objects, 'Service', 'chat').metadata.labels).toMatchObject(svc.metricsSelector);
+    expect(svc.metricsEndpoint.targetKind).toBe(MetricsTargetKind.SERVICE);
+    expect(svc.metricsEndpoint.component).toBe(MetricsComponent.VLLM);
+    expect(svc.metricsEndpoint.labels).toEqual({ llm_service: 'chat' });
+    expect(one(objects, 'Service', 'chat').metadata.labels).toMatchObject(svc.metricsEndpoint.selector);
   });
 
   test('monitoring can be left to the platform', () => {
@@ -429,7 +429,7 @@ describe('LlmService (KServe backend)', () => {
     expect(pm.spec.selector).toEqual({ matchLabels: { 'cnai.io/llm-service': 'chat' } });
     expect(pm.spec.podMetricsEndpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
     expect(pm.spec.podMetricsEndpoints[0].relabelings[1]).toEqual({ action: 'replace', targetLabel: 'cnai_component', replacement: 'kserve' });
-    expect(svc.metricsTargetKind).toBe(MetricsTargetKind.POD);
+    expect(svc.metricsEndpoint.targetKind).toBe(MetricsTargetKind.POD);
     expect(ofKind(objects, 'ServiceMonitor')).toHaveLength(0);
   });
 
@@ -472,7 +472,7 @@ describe('LlmService (KServe backend)', () => {
     expect(flag(m.args, '--port')).toBe('8000');
     expect(m.readinessProbe.httpGet).toEqual({ path: '/health', port: 8000 });
     expect(svc.baseUrl).toBe('http://chat-predictor.team-a.svc/v1');
-    expect(svc.metricsComponent).toBe(MetricsComponent.VLLM);
+    expect(svc.metricsEndpoint.component).toBe(MetricsComponent.VLLM);
   });
 });
 

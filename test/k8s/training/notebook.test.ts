@@ -1,6 +1,6 @@
 import { find, fixture, objectsOf } from './fixtures';
 import { TRAINING, TRAINING_IMAGES, imageRef } from '../../../lib/core';
-import { ITrainingRegistryClient, ModelRegistry, Notebook, NotebookImage, RegistryAccess, SecretKeyRef, WorkloadSelector } from '../../../lib/k8s';
+import { IRegistryConnection, ModelRegistry, Notebook, NotebookImage, RegistryAccess, SecretKeyRef, WorkloadSelector } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 
 describe('Notebook', () => {
@@ -85,7 +85,7 @@ describe('Notebook', () => {
 
   test('registry environment and flow', () => {
     const f = fixture();
-    const registry: ITrainingRegistryClient = {
+    const registry: IRegistryConnection = {
       environment: { MLFLOW_TRACKING_URI: 'http://mlflow.mlflow.svc:5000' },
       secretEnvironment: { MLFLOW_TRACKING_PASSWORD: SecretKeyRef.fromName('mlflow-reader', 'password') },
       server: WorkloadSelector.of(f.team, { app: 'fake-registry' }),

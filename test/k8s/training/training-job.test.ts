@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { find, fixture, objectsOf } from './fixtures';
 import { GpuInstanceType, TRAINING } from '../../../lib/core';
 import {
-  DatasetSource, EFA_RESOURCE, ITrainingRegistryClient, ModelRegistry, ModelSource, QUEUE_NAME_LABEL, RegistryAccess, SecretKeyRef, TeamNamespace,
+  DatasetSource, EFA_RESOURCE, IRegistryConnection, ModelRegistry, ModelSource, QUEUE_NAME_LABEL, RegistryAccess, SecretKeyRef, TeamNamespace,
   TrainingJob,
   TrainingRuntime, UpstreamTrainingRuntime, WORKLOAD_LABEL, WorkloadSelector, WorkspaceAccess,
 } from '../../../lib/k8s';
@@ -168,12 +168,16 @@ describe('TrainingJob', () => {
       MLFLOW_EXPERIMENT_NAME: 'sft',
       REGISTERED_MODEL_NAME: 'sft',
     });
-    expect(registry.clients).toEqual([{ workload: f.team.workloads({ [WORKLOAD_LABEL]: 'sft' }), access: RegistryAccess.READ_WRITE }]);
-    expect(registry.connectionFor(f.team.workloads({ [WORKLOAD_LABEL]: 'sft' })).access).toBe(RegistryAccess.READ_WRITE);
+    // Only the pods that train (JobSet labels them with their replicated job, "node") are admitted, not the initializers.
+    // Compared by namespace and labels: a WorkloadSelector holds its team's construct tree, too big for a failure's diff.
+    const trainers = { [WORKLOAD_LABEL]: 'sft', 'jobset.sigs.k8s.io/replicatedjob-name': 'node' };
+    expect(registry.clients.map((c) => ({ namespace: c.workload.namespace, podLabels: c.workload.podLabels, access: c.access })))
+      .toEqual([{ namespace: 'team-a', podLabels: trainers, access: RegistryAccess.READ_WRITE }]);
+    expect(registry.connectionFor(f.team.workloads(trainers)).access).toBe(RegistryAccess.READ_WRITE);
     // The registry opened the team's egress to it; the job adds no second flow.
     const flows = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'team-a' && o.metadata.name.startsWith('allow-to-'));
     expect(flows).toHaveLength(1);
-    expect(flows[0].spec.podSelector).toEqual({ matchLabels: { [WORKLOAD_LABEL]: 'sft' } });
+    expect(flows[0].spec.podSelector).toEqual({ matchLabels: trainers });
     expect(flows[0].spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: registry.port }]);
     expect(job.output).toEqual({ storageUri: 's3://cnai-test-models/training/team-a/sft/', modelName: 'sft', modelVersion: undefined });
     assertValidManifests(objects);
@@ -181,7 +185,7 @@ describe('TrainingJob', () => {
 
   test('logs to another registry through a connection and opens the flow to it', () => {
     const f = fixture();
-    const registry: ITrainingRegistryClient = {
+    const registry: IRegistryConnection = {
       environment: { MLFLOW_TRACKING_URI: 'http://mlflow.mlflow.svc:5000' },
       secretEnvironment: { MLFLOW_TRACKING_PASSWORD: SecretKeyRef.fromName('mlflow-writer', 'password') },
       server: WorkloadSelector.of(f.team, { app: 'fake-registry' }),

@@ -109,6 +109,12 @@ export const TRAIN_JOB_ADAPTER: CustomResourceAdapter = {
       }
       const containers = asArray(podSpec.containers).map((c) => ({ ...(asObject(c) ?? {}) }));
       if (trainer && containers.length > 0 && trainerEnv.length > 0) containers[0].env = [...asArray(containers[0].env), ...trainerEnv];
+      // The Trainer sets the trainer container's image and resources from spec.trainer (its
+      // image and resourcesPerNode override the runtime's).
+      const trainerImage = asString(at(obj, 'spec.trainer.image'));
+      const trainerResources = asObject(at(obj, 'spec.trainer.resourcesPerNode'));
+      if (trainer && containers.length > 0 && trainerImage) containers[0].image = trainerImage;
+      if (trainer && containers.length > 0 && trainerResources) containers[0].resources = trainerResources;
       podSpec.containers = containers;
       const ports: PodPort[] = containerPorts(podSpec);
       if (trainer && torch && !ports.some((p) => p.port === TORCH_PORT)) ports.push({ port: TORCH_PORT, protocol: 'TCP' });

@@ -1,0 +1,140 @@
+import { OBSERVABILITY, TRAINING } from './contract';
+import {
+  BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy,
+  ScarceCapacityNote, ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
+} from './platform-spec';
+
+/**
+ * What both layers derive from a platform spec, computed once here so they cannot disagree:
+ * retention by environment, a served model's replicas and weight prefix, the vector database's
+ * name, the workload identities with their grants, a pool's GPU capacity, and the pools that
+ * depend on scarce capacity.
+ */
+
+/** Environments whose stateful resources are destroyed by default: `dev`, `test`, `sandbox`, `ci` and `<one of them>-<suffix>`. */
+const DISPOSABLE_ENVIRONMENT = /^(dev|test|sandbox|ci)(-[a-z0-9-]+)?$/;
+
+/**
+ * The default retention of an environment: DESTROY for disposable ones (`dev`, `test`, `sandbox`,
+ * `ci`, optionally with a `-suffix`), RETAIN for every other (`prod`, `staging`, anything unknown).
+ */
+export function defaultRetentionPolicy(environment: string): RetentionPolicy {
+  return DISPOSABLE_ENVIRONMENT.test(environment) ? RetentionPolicy.DESTROY : RetentionPolicy.RETAIN;
+}
+
+/** The spec's retention policies, defaults resolved from its environment. */
+export function platformRetention(spec: Pick<PlatformSpec, 'environment' | 'retention'>): ResolvedRetention {
+  const d = defaultRetentionPolicy(spec.environment);
+  const r = spec.retention ?? {};
+  return { buckets: r.buckets ?? d, database: r.database ?? d, containerImages: r.containerImages ?? d, secrets: r.secrets ?? d };
+}
+
+/** The replica range of a served model, its defaults resolved once for both layers. */
+export function servedModelReplicas(model: ServedModelSpec): ServedModelReplicas {
+  const min = model.minReplicas ?? 1;
+  return { min, max: model.maxReplicas ?? Math.max(2, min) };
+}
+
+/** The key prefix of a served model's weights in the models bucket, its default resolved. */
+export function servedModelPrefix(model: ServedModelSpec): string {
+  return model.modelStorePrefix ?? `served/${model.name}/`;
+}
+
+/** Key prefix (in the datasets bucket) of one team's logged model payloads, for drift monitoring. */
+export function driftPayloadPrefix(team: string): string {
+  return `payloads/${team}/`;
+}
+
+/** Name of the spec's vector database (and of its namespace). */
+export function vectorDatabaseName(spec: VectorDatabaseSpec): string {
+  return spec.name ?? 'vectors';
+}
+
+/**
+ * The workload identities of the spec's workloads: one per served model (reads its
+ * weights), when Kubeflow is on each team's training service account (reads datasets,
+ * writes its outputs), and with observability the telemetry collector (writes traces to X-Ray). The data services' identities (model registry, vector database
+ * snapshots, the External Secrets controller) come from the AWS layer's DataServicesAccess,
+ * under the names of DATA_SERVICES.
+ */
+export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentitySpec[] {
+  const out: WorkloadIdentitySpec[] = [];
+  for (const m of spec.models ?? []) {
+    out.push({
+      id: `serve-${m.name}`,
+      namespace: m.team,
+      serviceAccount: m.name,
+      buckets: [{ bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ }],
+      xrayWrite: false,
+    });
+  }
+  if (spec.kubeflow ?? true) {
+    for (const t of spec.teams) {
+      out.push({
+        id: `training-${t.name}`,
+        namespace: t.name,
+        serviceAccount: TRAINING.serviceAccount,
+        buckets: [
+          { bucket: PlatformBucket.DATASETS, prefix: '', access: BucketAccess.READ },
+          { bucket: PlatformBucket.DATASETS, prefix: `${TRAINING.preparedDataPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
+          { bucket: PlatformBucket.MODELS, prefix: `${TRAINING.outputPrefix}${t.name}/`, access: BucketAccess.READ_WRITE },
+        ],
+        xrayWrite: false,
+      });
+    }
+  }
+  if (spec.observability ?? true) {
+    // The collector writes the payloads of KServe-served models for drift monitoring, and
+    // its drift jobs read them back.
+    const drift = [...new Set((spec.models ?? []).filter((m) => m.monitorDrift).map((m) => m.team))];
+    out.push({
+      id: 'telemetry-collector',
+      namespace: OBSERVABILITY.namespace,
+      serviceAccount: OBSERVABILITY.collectorServiceAccount,
+      buckets: drift.map((team) => ({ bucket: PlatformBucket.DATASETS, prefix: driftPayloadPrefix(team), access: BucketAccess.READ_WRITE })),
+      xrayWrite: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * GPUs a pool can ever hold, as Kubernetes counts them: most nodes x GPUs per node of its
+ * smallest type x time-slicing replicas (a time-sliced GPU is advertised once per slice, and
+ * quotas and requests count slices).
+ */
+export function poolGpuCapacity(pool: GpuPoolSpec): number {
+  const perNode = Math.min(...pool.instanceTypes.map((t) => t.gpuCount));
+  return pool.maxNodes * (Number.isFinite(perNode) ? perNode : 0) * (pool.timeSlicingReplicas ?? 1);
+}
+
+/** Families whose instances EC2 often cannot supply on demand (8-GPU training instances). */
+const SCARCE_FAMILIES = /^p\d/;
+
+/**
+ * The pools that depend on scarce capacity, with a line each for the synth summary: large GPU
+ * families on demand or spot without a reservation (launches may fail with InsufficientInstanceCapacity,
+ * more so in a single zone), pools bound to a capacity reservation, and capacity blocks (nodes only
+ * during the block's window).
+ */
+export function scarceCapacityNotes(spec: PlatformSpec): ScarceCapacityNote[] {
+  const out: ScarceCapacityNote[] = [];
+  for (const pool of spec.gpuPools) {
+    const types = pool.instanceTypes.map((t) => t.name).join('/');
+    const r = pool.capacityReservation;
+    if (r?.kind === CapacityReservationKind.CAPACITY_BLOCK) {
+      out.push({ pool: pool.name, note: `${types} from capacity block ${r.reservationId}: nodes launch only while the block is active and are reclaimed at its end` });
+    } else if (r) {
+      out.push({ pool: pool.name, note: `${types} in capacity reservation ${r.reservationId} first, on demand beyond it` });
+    } else if (pool.instanceTypes.some((t) => SCARCE_FAMILIES.test(t.family))) {
+      const zones = pool.availabilityZones ?? (pool.efa ? [spec.availabilityZones[0]] : spec.availabilityZones);
+      const capacity = pool.capacity ?? PoolCapacity.ON_DEMAND;
+      out.push({
+        pool: pool.name,
+        note: `${types} ${capacity} in ${zones.length === 1 ? `one zone (${zones[0]})` : `${zones.length} zones`} without a capacity reservation: `
+          + 'EC2 often has none free (InsufficientInstanceCapacity); reserve capacity (capacityReservation) for dependable scale-up',
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,222 @@
+import { GpuInstanceType } from './accelerators';
+import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
+import { MetricsBackendSpecValidator } from './metrics-backend-spec';
+import { assertName, NAME_RULES, PlatformNaming } from './names';
+import {
+  CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelSpec, TeamSpec,
+} from './platform-spec';
+import { poolGpuCapacity, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
+import { ModelSizing } from './sizing';
+import { EKS, EKS_VERSIONS } from './versions';
+
+const SPEC = 'spec';
+
+/** What the checks of one spec share: the spec, the problems found, and the sections checked so far. */
+interface SpecChecks {
+  readonly spec: PlatformSpec;
+  readonly problems: ProblemCollector;
+  /** A problem of the spec. */
+  readonly p: (prop: string, value: unknown, problem: string, fix: string) => ProblemDetails;
+  /** The valid pools by name. */
+  readonly pools: Map<string, GpuPoolSpec>;
+  /** Pools whose instance types are not catalogue types: left out of the checks that need their GPUs. */
+  readonly invalidPools: Set<string>;
+  /** The teams by name. */
+  readonly teams: Map<string, TeamSpec>;
+  /** The served models by name. */
+  readonly models: Map<string, ServedModelSpec>;
+}
+
+/**
+ * Checks the whole spec and reports every problem at once (a CnaiValidationError listing
+ * them, or a single CnaiError): names that break naming rules, duplicates, references to
+ * pools, teams or models that do not exist, quotas over what the pools can hold, models
+ * that fit no pool of theirs, and GPU budgets over a team's quota.
+ */
+export function validatePlatformSpec(spec: PlatformSpec): void {
+  const checks: SpecChecks = {
+    spec,
+    problems: new ProblemCollector(),
+    p: (prop, value, problem, fix) => ({ construct: `${SPEC} ${spec.name}`, prop, value, problem, fix }),
+    pools: new Map(),
+    invalidPools: new Set(),
+    teams: new Map(),
+    models: new Map(),
+  };
+  checkPlatform(checks);
+  checkPools(checks);
+  checkTeams(checks);
+  checkModels(checks);
+  checkVectorDatabase(checks);
+  // The metrics backend's managed parts.
+  MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
+  checks.problems.throwIfAny();
+}
+
+/** Names, zones and the Kubernetes version. */
+function checkPlatform(checks: SpecChecks): void {
+  const { spec, problems, p } = checks;
+  problems.capture(() => new PlatformNaming({ platformName: spec.name, environment: spec.environment, region: spec.region, accountId: spec.accountId }, `${SPEC} ${spec.name}`));
+  problems.check(spec.availabilityZones.length >= 2, p('availabilityZones', spec.availabilityZones,
+    'EKS needs subnets in at least two availability zones', 'list at least two zones of the region'));
+  spec.availabilityZones.forEach((az, i) => problems.check(az.startsWith(spec.region), p(`availabilityZones[${i}]`, az,
+    `not a zone of region ${spec.region}`, `use zones such as "${spec.region}a"`)));
+
+  const version = spec.kubernetesVersion ?? EKS.defaultKubernetesVersion;
+  problems.check(EKS_VERSIONS[version] !== undefined, p('kubernetesVersion', version,
+    'the library pins EKS add-ons per Kubernetes version and has none for this one', `use one of ${Object.keys(EKS_VERSIONS).join(', ')}`));
+}
+
+/** GPU pools: names, catalogue types of one family, node counts, EFA, reservations, time-slicing. */
+function checkPools(checks: SpecChecks): void {
+  const { spec, problems, p, pools, invalidPools } = checks;
+  spec.gpuPools.forEach((pool, i) => {
+    const at = `gpuPools[${i}]`;
+    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, pool.name, NAME_RULES.dns1123Label));
+    if (!problems.check(!pools.has(pool.name), p(`${at}.name`, pool.name, 'two pools have this name', 'give each pool its own name'))) return;
+    // A spec read from JSON or written in JavaScript can carry names or other values where
+    // catalogue types belong: report each one, and leave the pool out of the checks that
+    // need its GPUs (quotas, sizing), which would only repeat the same cause.
+    const notTypes = (pool.instanceTypes ?? []).map((t, k) => ({ t, k })).filter(({ t }) => !(t instanceof GpuInstanceType));
+    for (const { t, k } of notTypes) {
+      if (typeof t === 'string') {
+        problems.capture(() => GpuInstanceType.of(t, `${SPEC} ${spec.name}`, `${at}.instanceTypes[${k}]`));
+      } else {
+        problems.add(p(`${at}.instanceTypes[${k}]`, t, 'not a GpuInstanceType of the catalogue', 'use a constant such as GpuInstanceType.G5_XLARGE, or GpuInstanceType.of("g5.xlarge")'));
+      }
+    }
+    if (notTypes.length > 0 || !Array.isArray(pool.instanceTypes)) {
+      invalidPools.add(pool.name);
+      return;
+    }
+    pools.set(pool.name, pool);
+    problems.check(pool.instanceTypes.length > 0, p(`${at}.instanceTypes`, [], 'a GPU pool needs at least one instance type', 'list instance types of one family'));
+    const families = [...new Set(pool.instanceTypes.map((t) => t.family))];
+    problems.check(families.length <= 1, p(`${at}.instanceTypes`, pool.instanceTypes.map((t) => t.name),
+      `mixes the families ${families.join(', ')}; a pool's nodes must all carry the same GPU`, 'make one pool per family'));
+    const min = pool.minNodes ?? 0;
+    problems.check(Number.isInteger(pool.maxNodes) && pool.maxNodes >= 1, p(`${at}.maxNodes`, pool.maxNodes, 'must be a whole number of at least 1', 'set maxNodes to the most nodes the pool may have'));
+    problems.check(Number.isInteger(min) && min >= 0 && min <= pool.maxNodes, p(`${at}.minNodes`, min,
+      `must be a whole number from 0 to maxNodes (${pool.maxNodes})`, 'lower minNodes or raise maxNodes'));
+    if (pool.efa) {
+      const without = pool.instanceTypes.filter((t) => !t.efaSupported).map((t) => t.name);
+      problems.check(without.length === 0, p(`${at}.efa`, true, `${without.join(', ')} ha${without.length === 1 ? 's' : 've'} no EFA`,
+        'use an EFA-capable type (p4d, p4de, p5, p5e, p5en, large g5/g6/g6e sizes) or turn efa off'));
+    }
+    if (pool.capacityReservation) {
+      const r = pool.capacityReservation;
+      problems.check(/^cr-[0-9a-f]{17}$/.test(r.reservationId), p(`${at}.capacityReservation.reservationId`, r.reservationId,
+        'not a capacity reservation id', 'give the id EC2 shows for the reservation or capacity block, e.g. "cr-0123456789abcdef0"'));
+      if (r.kind === CapacityReservationKind.CAPACITY_BLOCK) {
+        problems.check((pool.capacity ?? PoolCapacity.ON_DEMAND) === PoolCapacity.ON_DEMAND, p(`${at}.capacity`, pool.capacity,
+          'a capacity block is its own purchase option; it cannot be combined with spot', 'leave capacity unset (or ON_DEMAND) for a capacity block'));
+        problems.check(pool.instanceTypes.length === 1, p(`${at}.instanceTypes`, pool.instanceTypes.map((t) => t.name),
+          'a capacity block reserves one instance type', 'list only the instance type of the block'));
+      }
+    }
+    if (pool.timeSlicingReplicas !== undefined) {
+      problems.check(Number.isInteger(pool.timeSlicingReplicas) && pool.timeSlicingReplicas >= 2, p(`${at}.timeSlicingReplicas`, pool.timeSlicingReplicas,
+        'time-slicing shares a GPU between at least 2 pods', 'set 2 or more, or leave it out for no sharing'));
+    }
+  });
+}
+
+/** Teams and their quotas: known pools, quotas within what each pool can hold, alone and together. */
+function checkTeams(checks: SpecChecks): void {
+  const { spec, problems, p, pools, invalidPools, teams } = checks;
+  const nominal = new Map<string, number>();
+  // Pools where one team's quota is already too large: their sum is not reported again.
+  const overPools = new Set<string>();
+  spec.teams.forEach((team, i) => {
+    const at = `teams[${i}]`;
+    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, team.name, NAME_RULES.dns1123Label));
+    if (!problems.check(!teams.has(team.name), p(`${at}.name`, team.name, 'two teams have this name', 'give each team its own name'))) return;
+    teams.set(team.name, team);
+    team.quotas.forEach((q, j) => {
+      const pool = pools.get(q.pool);
+      if (invalidPools.has(q.pool)) return;
+      if (!problems.check(pool !== undefined, p(`${at}.quotas[${j}].pool`, q.pool, 'no GPU pool has this name',
+        `use one of ${[...pools.keys()].map((n) => JSON.stringify(n)).join(', ') || '(no pools defined)'}`))) return;
+      const capacity = poolGpuCapacity(pool!);
+      if (!(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity)) overPools.add(q.pool);
+      problems.check(Number.isInteger(q.gpus) && q.gpus >= 0 && q.gpus <= capacity, p(`${at}.quotas[${j}].gpus`, q.gpus,
+        `pool ${q.pool} can never hold more than ${capacity} GPUs (${pool!.maxNodes} nodes${pool!.timeSlicingReplicas ? `, ${pool!.timeSlicingReplicas} slices each` : ''})`, `lower the quota to at most ${capacity}, or raise the pool's maxNodes`));
+      nominal.set(q.pool, (nominal.get(q.pool) ?? 0) + q.gpus);
+    });
+  });
+  for (const [name, total] of nominal) {
+    if (overPools.has(name)) continue;
+    const capacity = poolGpuCapacity(pools.get(name)!);
+    problems.check(total <= capacity, p(`teams[*].quotas (pool ${name})`, total,
+      `the teams' nominal quotas on pool ${name} add up to more than its ${capacity} GPUs`, 'lower the quotas (teams can borrow idle GPUs) or raise the pool\'s maxNodes'));
+  }
+}
+
+/** Served models: team, pools, drift monitoring, replicas, the model fitting its pools and the team's GPU quota, clients. */
+function checkModels(checks: SpecChecks): void {
+  const { spec, problems, p, pools, invalidPools, teams, models } = checks;
+  (spec.models ?? []).forEach((m, i) => {
+    const at = `models[${i}]`;
+    problems.capture(() => assertName(`${SPEC} ${spec.name}`, `${at}.name`, m.name, NAME_RULES.dns1123Label));
+    if (!problems.check(!models.has(m.name), p(`${at}.name`, m.name, 'two served models have this name', 'give each served model its own name'))) return;
+    models.set(m.name, m);
+    const team = teams.get(m.team);
+    problems.check(team !== undefined, p(`${at}.team`, m.team, 'no team has this name', `use one of ${[...teams.keys()].map((n) => JSON.stringify(n)).join(', ')}`));
+    if (m.pools.some((n) => invalidPools.has(n))) return;
+    const unknown = m.pools.filter((n) => !pools.has(n));
+    problems.check(m.pools.length > 0 && unknown.length === 0, p(`${at}.pools`, m.pools,
+      m.pools.length === 0 ? 'a served model needs at least one pool' : `no GPU pool is named ${unknown.join(', ')}`,
+      `use names of gpuPools: ${[...pools.keys()].join(', ')}`));
+    if (m.monitorDrift) {
+      problems.check((m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE, p(`${at}.monitorDrift`, true,
+        'drift monitoring logs payloads through KServe\'s logger, which the vLLM backend does not have', 'serve the model with backend: ServedModelBackend.KSERVE, or leave monitorDrift off'));
+      problems.check(spec.observability ?? true, p(`${at}.monitorDrift`, true,
+        'drift monitoring runs on the telemetry collector, and observability is off', 'turn observability on, or leave monitorDrift off'));
+    }
+    const { min, max } = servedModelReplicas(m);
+    problems.check(Number.isInteger(min) && min >= 1 && max >= min, p(`${at}.minReplicas`, min,
+      `must be at least 1 and at most maxReplicas (${max})`, 'set 1 <= minReplicas <= maxReplicas'));
+    const candidates = m.pools.flatMap((n) => pools.get(n)?.instanceTypes ?? []);
+    if (candidates.length === 0 || team === undefined) return;
+    if (m.maxModelLen !== undefined) {
+      const len = m.maxModelLen;
+      if (!problems.check(Number.isInteger(len) && len >= 1, p(`${at}.maxModelLen`, len, 'not a positive whole number of tokens', 'give the longest sequence in tokens, e.g. 8192'))) return;
+      if (!problems.check(len <= m.model.maxContextLength, p(`${at}.maxModelLen`, len,
+        `above the context window of ${m.model.name} (${m.model.maxContextLength} tokens)`, `give at most ${m.model.maxContextLength}, or leave maxModelLen out to serve the whole window`))) return;
+    }
+    const model = m.maxModelLen !== undefined ? problems.capture(() => m.model.withServing({ maxContextLength: m.maxModelLen }, `${SPEC} ${spec.name} ${at}`)) : m.model;
+    if (!model) return;
+    let sizing;
+    try {
+      sizing = ModelSizing.recommend(model, { candidates, construct: `${SPEC} ${spec.name}` });
+    } catch (e) {
+      if (!(e instanceof CnaiError)) throw e;
+      // Sizing names its own prop; here the problem belongs to this model of the spec, whose
+      // context length is maxModelLen, and whose candidates are the types of its pools.
+      const fix = e.fix.replace(/maxContextLength/g, 'maxModelLen').replace(/add a larger instance type such as/g, `give the model a pool of larger GPUs (${m.pools.join(', ')} ha${m.pools.length === 1 ? 's' : 've'} ${[...new Set(candidates.map((t) => t.name))].join(', ')}), such as`);
+      problems.add({ construct: e.construct, prop: `${at}.model`, value: m.model.name, problem: e.problem, fix });
+      return;
+    }
+    const budget = max * sizing.tensorParallel;
+    const quota = team.quotas.filter((q) => m.pools.includes(q.pool)).reduce((s, q) => s + q.gpus + (q.borrowingLimit ?? q.gpus), 0);
+    problems.check(budget <= quota, p(`${at}.maxReplicas`, max,
+      `${max} replicas x ${sizing.tensorParallel} GPUs (${sizing.instanceType.name}) need ${budget} GPUs, but team ${m.team} may use at most ${quota} on pools ${m.pools.join(', ')}`,
+      `lower maxReplicas to ${Math.floor(quota / sizing.tensorParallel)} or raise the team's quota on those pools`));
+  });
+  (spec.models ?? []).forEach((m, i) => (m.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`models[${i}].clients[${j}]`, c,
+    'no served model has this name', `use one of ${[...models.keys()].join(', ')}`))));
+}
+
+/** The vector database: name, dimension, size, clients. */
+function checkVectorDatabase(checks: SpecChecks): void {
+  const { spec, problems, p, teams, models } = checks;
+  const vdb = spec.vectorDatabase;
+  if (vdb) {
+    const name = vectorDatabaseName(vdb);
+    problems.capture(() => assertName(`${SPEC} ${spec.name}`, 'vectorDatabase.name', name, NAME_RULES.dns1123Label));
+    problems.check(!teams.has(name), p('vectorDatabase.name', name, 'a team has this name; the database runs in a namespace of its own', 'choose another name'));
+    problems.check(Number.isInteger(vdb.dimension) && vdb.dimension >= 1, p('vectorDatabase.dimension', vdb.dimension, 'must be a whole number of at least 1', 'give the dimension of the embedding model, e.g. 1024'));
+    problems.check(vdb.expectedVectors >= 1, p('vectorDatabase.expectedVectors', vdb.expectedVectors, 'must be at least 1', 'give the number of vectors you expect to store'));
+    (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
+  }
+}
