@@ -5,10 +5,12 @@ import { parse as parseYaml } from 'yaml';
 import { CASES, entryPoint } from './harness';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
+/** Folders of code the examples share, not examples themselves. */
+const SHARED = ['shared'];
 
 test('every example folder is covered, and its configs run the entry points it ships', () => {
-  // examples/shared holds helpers the examples import (no app of its own).
-  const folders = fs.readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'shared').map((d) => d.name).sort();
+  const folders = fs.readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory() && !SHARED.includes(d.name)).map((d) => d.name).sort();
+  expect(fs.existsSync(path.join(EXAMPLES, 'shared', 'cdk8s.yaml')) || fs.existsSync(path.join(EXAMPLES, 'shared', 'cdktf.json'))).toBe(false);
   expect(folders).toEqual(CASES.map((c) => c.name).sort());
   for (const c of CASES) {
     const dir = path.join(EXAMPLES, c.name);
