@@ -399,6 +399,24 @@ export class GpuInstanceType {
     return GpuInstanceType.all().filter((t) => t.family === key);
   }
 
+  /**
+   * Catalogue types of the same size whose family is one edit away and starts with the same
+   * letter (p5d.48xlarge -> p5.48xlarge, p5e.48xlarge): what a mistyped GPU type was probably
+   * meant to be. Empty for a family of its own, such as m5 (no GPU).
+   * @param instanceType an EC2 instance type name, lowercase
+   */
+  public static closeMatches(instanceType: string): string[] {
+    const input = typeof instanceType === 'string' ? instanceType.trim().toLowerCase() : '';
+    const dot = input.indexOf('.');
+    if (dot < 0 || GpuInstanceType.byName()[input]) return [];
+    const family = input.slice(0, dot);
+    const size = input.slice(dot + 1);
+    return GpuInstanceType.all()
+      // Same first letter: g6x is a typo of g6e, but m5 is a family of its own (no GPU), not a typo of g5.
+      .filter((t) => t.name.slice(t.family.length + 1) === size && family[0] === t.family[0] && editDistance(family, t.family) <= 1)
+      .map((t) => t.name);
+  }
+
   private static registry?: { [name: string]: GpuInstanceType };
 
   private static byName(): { [name: string]: GpuInstanceType } {
@@ -410,18 +428,6 @@ export class GpuInstanceType {
       GpuInstanceType.registry = reg;
     }
     return GpuInstanceType.registry;
-  }
-
-  /** Types of the same size whose family is one edit away (p5d.48xlarge -> p5.48xlarge, p5e.48xlarge). */
-  private static closeMatches(input: string): string[] {
-    const dot = input.indexOf('.');
-    if (dot < 0) return [];
-    const family = input.slice(0, dot);
-    const size = input.slice(dot + 1);
-    return GpuInstanceType.all()
-      // Same first letter: g6x is a typo of g6e, but m5 is a family of its own (no GPU), not a typo of g5.
-      .filter((t) => t.name.slice(t.family.length + 1) === size && family[0] === t.family[0] && editDistance(family, t.family) <= 1)
-      .map((t) => t.name);
   }
 
   /** The EC2 instance type name, e.g. `g5.xlarge`. */

@@ -57,17 +57,26 @@ export enum NodePoolProvisioner {
   KARPENTER = 'karpenter',
   /** An EKS Auto Mode NodePool created by the Kubernetes layer. */
   AUTO_MODE = 'auto-mode',
+  /**
+   * A node group of a cluster the user already runs (see `ExistingClusterContract`): its nodes
+   * carry exactly the labels and taints the contract lists (no `cnai.io/pool` label), and they
+   * run their own NVIDIA device plugin.
+   */
+  EXISTING = 'existing',
 }
 
 /** One node pool as the Kubernetes layer sees it. */
 export interface NodePoolContract {
-  /** Pool name (a DNS-1123 label); the value of the `cnai.io/pool` label. */
+  /**
+   * Pool name (a DNS-1123 label); the value of the `cnai.io/pool` label on the pools the
+   * platform creates (an EXISTING pool's nodes carry only the labels listed).
+   */
   readonly name: string;
   /** How the pool's nodes are provisioned. */
   readonly provisioner: NodePoolProvisioner;
   /** EC2 instance types the pool may launch. */
   readonly instanceTypes: string[];
-  /** Labels every node of the pool carries. */
+  /** Labels every node of the pool carries: workloads select the pool's nodes with them. */
   readonly labels: { [key: string]: string };
   /** Taints every node of the pool carries. */
   readonly taints: NodeTaint[];
@@ -91,7 +100,10 @@ export interface WorkloadIdentityContract {
   readonly roleName: string;
 }
 
-/** The platform's buckets. */
+/**
+ * The platform's buckets. A contract of an existing cluster built without buckets
+ * (`ExistingClusterContract.build`) has empty names here; constructs that need a bucket say so.
+ */
 export interface BucketsContract {
   /** Bucket for model weights and artifacts. */
   readonly models: string;
@@ -157,6 +169,19 @@ export interface PlatformContract {
    * @default - nothing: Grafana's admin Secret is the user's, and metrics stay in the cluster
    */
   readonly metrics?: MetricsBackendContract;
+  /**
+   * Whether the platform's AWS layer stands behind the contract: the Secrets Manager secrets
+   * the data services read through External Secrets, the buckets, the workload identities.
+   * `false` for a cluster the user already runs (`ExistingClusterContract.build`): data
+   * services then generate their credentials in the cluster and keep snapshots on volumes.
+   * @default true
+   */
+  readonly awsLayer?: boolean;
+}
+
+/** True when the contract comes from the platform's AWS layer (see {@link PlatformContract.awsLayer}). */
+export function hasAwsLayer(contract: PlatformContract): boolean {
+  return contract.awsLayer !== false;
 }
 
 /**

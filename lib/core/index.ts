@@ -2,6 +2,7 @@ export * from './errors';
 export * from './names';
 export * from './aws-options';
 export * from './contract';
+export * from './existing-cluster';
 export * from './versions';
 export * from './accelerators';
 export * from './models';

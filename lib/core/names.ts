@@ -142,6 +142,16 @@ export interface PlatformIdentity {
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
 
+/** True for an AWS region code such as `us-west-2`. */
+export function isAwsRegion(value: string): boolean {
+  return typeof value === 'string' && REGION.test(value);
+}
+
+/** True for a 12-digit AWS account id (a string: a number would lose leading zeros). */
+export function isAwsAccountId(value: string): boolean {
+  return typeof value === 'string' && ACCOUNT.test(value);
+}
+
 /**
  * Derives every name the AWS and Kubernetes layers share from one platform identity,
  * so that both sides agree without a string being retyped.

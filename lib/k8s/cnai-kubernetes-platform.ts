@@ -160,7 +160,9 @@ export class CnaiKubernetesPlatform extends Chart {
       }
     }
 
-    const devicePluginPools = Object.values(this.pools).filter((p) => isGpuPool(p) && p.provisioner !== NodePoolProvisioner.AUTO_MODE);
+    // Auto Mode and the node groups of an existing cluster run their own device plugin.
+    const devicePluginPools = Object.values(this.pools).filter((p) => isGpuPool(p)
+      && p.provisioner !== NodePoolProvisioner.AUTO_MODE && p.provisioner !== NodePoolProvisioner.EXISTING);
     const sharing = (props.gpuSharing ?? []).map((s, i) => ({ ...s, pool: this.ownPool(where, `gpuSharing[${i}].pool`, s.pool) }));
     if (devicePluginPools.length > 0) {
       this.gpuSupport = new NvidiaGpuSupport(this, 'Gpu', {

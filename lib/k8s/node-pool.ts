@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { GpuArchitecture, GpuInstanceType } from '../core/accelerators';
 import { NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';
 import { invalidProp } from '../core/errors';
+import { ExistingClusterContract, ExistingNodeGroup } from '../core/existing-cluster';
 import { NAME_RULES, assertName } from '../core/names';
 
 /**
@@ -34,7 +35,7 @@ export interface PoolToleration {
  * and {@link GpuNodePool} (a Karpenter or EKS Auto Mode NodePool).
  */
 export interface INodePool {
-  /** Pool name (a DNS-1123 label), the value of the `cnai.io/pool` label. */
+  /** Pool name (a DNS-1123 label), the value of the `cnai.io/pool` label on the pools the platform creates. */
   readonly poolName: string;
   /** How the pool's nodes are provisioned. */
   readonly provisioner: NodePoolProvisioner;
@@ -122,16 +123,30 @@ function taintEffectOf(effect: TaintEffect): kplus.TaintEffect {
 }
 
 /**
- * A reference to a node pool that the AWS layer created (an EKS managed node group),
- * built from the platform contract. Carries exactly the labels and taints of the contract.
+ * A reference to a node pool that exists outside the Kubernetes layer, built from its
+ * contract entry: an EKS managed node group of the AWS layer (its nodes carry the
+ * `cnai.io/pool` label, always part of the selector), or a node group of a cluster the user
+ * already runs (provisioner EXISTING: exactly the labels its nodes carry, nothing added).
+ * Workloads tolerate exactly the taints of the contract.
  */
 export class NodePoolReference implements INodePool {
   /**
-   * A reference to a managed node group from its contract entry.
-   * @throws CnaiError for a pool name that is not a DNS-1123 label, or a GPU pool whose instance types are not in the GPU catalogue
+   * A reference to a node pool from its contract entry.
+   * @throws CnaiError for a pool name that is not a DNS-1123 label, a GPU pool whose instance types are not in the GPU catalogue, or an EXISTING pool without labels
    */
   public static fromContract(contract: NodePoolContract): NodePoolReference {
     return new NodePoolReference(contract);
+  }
+
+  /**
+   * A reference to a node group of a cluster the user already runs, from what its nodes really
+   * carry: pods select exactly its labels and tolerate exactly its taints; GPUs per node and
+   * memory per GPU come from the GPU catalogue by instance type (see ExistingClusterContract).
+   * @throws CnaiError (one problem) or CnaiValidationError (several), each naming the prop, the value and the fix
+   */
+  public static fromExistingNodeGroup(group: ExistingNodeGroup): NodePoolReference {
+    const name = typeof group.name === 'string' ? group.name : '?';
+    return new NodePoolReference(ExistingClusterContract.nodePool(group, `NodePoolReference(${name})`, 'nodeGroup'));
   }
 
   public readonly poolName: string;
@@ -156,14 +171,36 @@ export class NodePoolReference implements INodePool {
     }
     this.poolName = c.name;
     this.provisioner = c.provisioner;
-    // The pool label is always present, whatever the contract lists, so selectors never
-    // match nodes of another pool.
-    this.nodeLabels = { ...c.labels, [NODE_LABELS.pool]: c.name };
+    if (c.provisioner === NodePoolProvisioner.EXISTING) {
+      // The nodes of a node group the platform did not create carry only their own labels.
+      if (Object.keys(c.labels ?? {}).length === 0) {
+        throw invalidProp(where, 'labels', c.labels, 'an existing node group without labels: the platform has nothing to select its nodes with, and its pods could land on any node',
+          `list labels its nodes really carry (kubectl get nodes --show-labels), e.g. { "eks.amazonaws.com/nodegroup": "${c.name}" } for an EKS managed node group`);
+      }
+      this.nodeLabels = { ...c.labels };
+    } else {
+      // The pool label is always present, whatever the contract lists, so selectors never
+      // match nodes of another pool.
+      this.nodeLabels = { ...c.labels, [NODE_LABELS.pool]: c.name };
+    }
     this.taints = c.taints.map((t) => ({ ...t }));
     this.instanceTypes = [...c.instanceTypes];
     this.gpuInstanceTypes = c.gpusPerNode > 0
       ? c.instanceTypes.map((t, i) => GpuInstanceType.of(t, where, `instanceTypes[${i}]`))
       : [];
+    if (this.gpuInstanceTypes.length > 0) {
+      // GPU facts typed by hand (an edited contract) must agree with the catalogue.
+      const facts = this.gpuInstanceTypes.map((t) => `${t.name} has ${t.gpuCount} x ${t.gpuModel} (${t.gpuMemoryGiB} GiB)`).join(', ');
+      const count = Math.min(...this.gpuInstanceTypes.map((t) => t.gpuCount));
+      const memory = Math.min(...this.gpuInstanceTypes.map((t) => t.gpuMemoryGiB));
+      const fix = 'correct it to the catalogue\'s value (ExistingClusterContract.build derives it from instanceTypes), or correct instanceTypes';
+      if (c.gpusPerNode !== count) {
+        throw invalidProp(where, 'gpusPerNode', c.gpusPerNode, `the GPU catalogue says ${facts}${this.gpuInstanceTypes.length > 1 ? ` (the pool counts the smallest, ${count})` : ''}`, fix);
+      }
+      if (c.gpuMemoryGiB !== memory) {
+        throw invalidProp(where, 'gpuMemoryGiB', c.gpuMemoryGiB, `the GPU catalogue says ${facts}${this.gpuInstanceTypes.length > 1 ? ` (the pool counts the smallest, ${memory} GiB)` : ''}`, fix);
+      }
+    }
     this.gpusPerNode = c.gpusPerNode;
     this.gpuMemoryGiB = c.gpuMemoryGiB;
     this.maxNodes = c.maxNodes;

@@ -9,7 +9,8 @@ const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 const SHARED = ['shared'];
 
 test('every example folder is covered, and its configs run the entry points it ships', () => {
-  const folders = fs.readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory() && !SHARED.includes(d.name)).map((d) => d.name).sort();
+  const folders = fs.readdirSync(EXAMPLES, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !SHARED.includes(d.name)).map((d) => d.name).sort();
   expect(fs.existsSync(path.join(EXAMPLES, 'shared', 'cdk8s.yaml')) || fs.existsSync(path.join(EXAMPLES, 'shared', 'cdktf.json'))).toBe(false);
   expect(folders).toEqual(CASES.map((c) => c.name).sort());
   for (const c of CASES) {

@@ -16,15 +16,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { CliRun, entryPoint, ProcessRecord, runCli } from '../../bench/cli-run';
+import { EXISTING_CLUSTER } from '../../examples/existing-cluster/cluster';
 import { FINE_TUNE_SPEC } from '../../examples/fine-tune/spec';
 import { K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from '../../examples/k8s-platform/spec';
 import { LLM_SERVING_AWS, LLM_SERVING_SPEC } from '../../examples/llm-serving/spec';
 import { OBSERVABILITY_SPEC } from '../../examples/observability/spec';
 import { RAG_AWS, RAG_SPEC } from '../../examples/rag/spec';
 import { REFERENCE_SPEC } from '../../examples/reference-platform/spec';
-import { ContractPreview, ContractPreviewOptions, DATA_SERVICES, PlatformSpec } from '../../lib/core';
+import { ContractPreview, ContractPreviewOptions, DATA_SERVICES, ExistingClusterContract, PlatformContract, PlatformSpec } from '../../lib/core';
 import { assertValidManifests } from '../../lib/verify/k8s';
-import { formatPlatformReport, verifyPlatform } from '../../lib/verify/platform/verify-platform';
+import { clusterAddressesOf, formatPlatformReport, verifyPlatform } from '../../lib/verify/platform/verify-platform';
 import { formatPolicyReport, PolicyLayer, runPolicyPacks } from '../../lib/verify/policy';
 import { verifyTerraformStack } from '../../lib/verify/terraform';
 import { ensureBuild } from '../../scripts/ensure-build';
@@ -54,6 +55,11 @@ export interface ExampleCase {
   readonly spec?: PlatformSpec;
   /** What the example's AWS layer adds beyond the spec (its contract preview's options). */
   readonly aws?: ContractPreviewOptions;
+  /**
+   * The contract of an example without a spec (a cluster described by hand): its VPC block is
+   * where the API server and the nodes are, for the flow checks.
+   */
+  readonly contract?: PlatformContract;
 }
 
 export const CASES: ExampleCase[] = [
@@ -65,6 +71,8 @@ export const CASES: ExampleCase[] = [
   // An EKS cluster that already runs, imported by attributes, with a GPU pool and a model's identity.
   { name: 'existing-eks', stacks: ['cnai-existing-eks'], plan: true },
   { name: 'k8s-platform', k8s: true, spec: K8S_PLATFORM_SPEC, aws: K8S_PLATFORM_AWS },
+  // A cluster the user already runs, described by hand: the Kubernetes layer alone, no cdktf.
+  { name: 'existing-cluster', k8s: true, contract: ExistingClusterContract.build(EXISTING_CLUSTER) },
   { name: 'llm-serving', k8s: true, spec: LLM_SERVING_SPEC, aws: LLM_SERVING_AWS },
   // The managed Prometheus and Grafana option: its AWS side planned, its Kubernetes side verified
   // (its spec's registry identity has no server in this example, so no identity cross-check).
@@ -148,7 +156,10 @@ export function exampleTests(name: string): void {
         expect(files.length).toBeGreaterThan(0);
         const bootstrap = path.join(k8sOut, 'bootstrap');
         const started = Date.now();
-        const result = verifyPlatform(files.map((file) => ({ file })), { bootstrapDir: fs.existsSync(bootstrap) ? bootstrap : undefined });
+        const result = verifyPlatform(files.map((file) => ({ file })), {
+          bootstrapDir: fs.existsSync(bootstrap) ? bootstrap : undefined,
+          ...(c.contract ? { model: { clusterAddresses: clusterAddressesOf(c.contract) } } : {}),
+        });
         if (!result.valid) throw new Error(formatPlatformReport(result));
         expect(result.releases.releases.length).toBeGreaterThan(0);
         expect(result.flows.results.length).toBeGreaterThan(0);
@@ -163,6 +174,7 @@ export function exampleTests(name: string): void {
       const started = Date.now();
       const report = runPolicyPacks({ ...(files ? { kubernetes: files } : {}), ...(stacks ? { terraform: stacks } : {}) }, {
         ...(c.spec ? { spec: c.spec, contract: ContractPreview.fromSpec(c.spec, c.aws ?? {}) } : {}),
+        ...(c.contract ? { contract: c.contract } : {}),
       });
       if (!report.passed) throw new Error(formatPolicyReport(report));
       expect(report.findings.filter((f) => !f.suppression)).toEqual([]);

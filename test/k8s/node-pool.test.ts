@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { chart, gpuPoolContract } from './helpers';
-import { GpuInstanceType, NODE_LABELS, NodePoolProvisioner } from '../../lib/core';
-import { NodePoolReference, scheduleOnPool, supportsMig } from '../../lib/k8s';
+import { ExistingClusterContract, GpuInstanceType, NODE_LABELS, NodePoolProvisioner, TaintEffect } from '../../lib/core';
+import { CnaiKubernetesPlatform, NodePoolReference, scheduleOnPool, supportsMig } from '../../lib/k8s';
 
 describe('NodePoolReference', () => {
   const c = gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4);
@@ -56,6 +56,72 @@ describe('NodePoolReference', () => {
     });
     test('GPU pool whose instance type is not in the GPU catalogue', () => {
       expect(() => NodePoolReference.fromContract({ ...c, instanceTypes: ['m7i.xlarge'] })).toThrow(/invalid instanceTypes\[0\] = "m7i.xlarge"/);
+    });
+  });
+});
+
+describe('NodePoolReference of an existing node group', () => {
+  const group = {
+    name: 'gpu-a10g',
+    instanceTypes: ['g5.2xlarge'],
+    labels: { 'eks.amazonaws.com/nodegroup': 'gpu-a10g', 'workload-type': 'gpu' },
+    taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }, { key: 'dedicated', effect: TaintEffect.NO_EXECUTE }],
+    maxNodes: 4,
+  };
+
+  test('selects exactly the labels the nodes carry (no cnai.io/pool) and tolerates exactly their taints; GPU facts from the catalogue', () => {
+    const pool = NodePoolReference.fromExistingNodeGroup(group);
+    expect(pool.nodeSelector()).toEqual({ 'eks.amazonaws.com/nodegroup': 'gpu-a10g', 'workload-type': 'gpu' });
+    expect(pool.tolerations()).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' },
+    ]);
+    expect([pool.provisioner, pool.gpusPerNode, pool.gpuMemoryGiB, pool.maxGpus, pool.efa]).toEqual(['existing', 1, 24, 4, false]);
+    expect(pool.gpuInstanceTypes).toEqual([GpuInstanceType.G5_2XLARGE]);
+  });
+
+  test('the same pool from a contract of ExistingClusterContract.build', () => {
+    const contract = ExistingClusterContract.build({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [group] });
+    const pool = NodePoolReference.fromContract(contract.nodePools[0]);
+    expect(pool.nodeSelector()).toEqual({ 'eks.amazonaws.com/nodegroup': 'gpu-a10g', 'workload-type': 'gpu' });
+  });
+
+  test('error: a node group with wrong GPU facts names the node group', () => {
+    expect(() => NodePoolReference.fromExistingNodeGroup({ ...group, gpusPerNode: 2 })).toThrow(
+      'NodePoolReference(gpu-a10g): invalid nodeGroup.gpusPerNode = 2: the GPU catalogue says g5.2xlarge has 1 x A10G (24 GiB). Fix: leave it out: it is derived from instanceTypes (or correct instanceTypes if the nodes are of another type).');
+  });
+
+  test('error: an EXISTING contract entry without labels', () => {
+    const c = ExistingClusterContract.nodePool(group);
+    expect(() => NodePoolReference.fromContract({ ...c, labels: {} })).toThrow(
+      'NodePoolReference(gpu-a10g): invalid labels = {}: an existing node group without labels: the platform has nothing to select its nodes with, and its pods could land on any node. '
+      + 'Fix: list labels its nodes really carry (kubectl get nodes --show-labels), e.g. { "eks.amazonaws.com/nodegroup": "gpu-a10g" } for an EKS managed node group.');
+  });
+
+  test('error: a contract whose GPU count contradicts the catalogue', () => {
+    const c = gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4);
+    expect(() => NodePoolReference.fromContract({ ...c, gpusPerNode: 8 })).toThrow(
+      'NodePoolReference(gpu-a10g): invalid gpusPerNode = 8: the GPU catalogue says g5.2xlarge has 1 x A10G (24 GiB). Fix: correct it to the catalogue\'s value (ExistingClusterContract.build derives it from instanceTypes), or correct instanceTypes.');
+  });
+
+  test('error: a contract whose GPU memory contradicts the catalogue', () => {
+    const c = gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4);
+    expect(() => NodePoolReference.fromContract({ ...c, gpuMemoryGiB: 48 })).toThrow(
+      'NodePoolReference(gpu-a10g): invalid gpuMemoryGiB = 48: the GPU catalogue says g5.2xlarge has 1 x A10G (24 GiB). Fix: correct it to the catalogue\'s value (ExistingClusterContract.build derives it from instanceTypes), or correct instanceTypes.');
+  });
+
+  test('the platform installs no device plugin on existing node groups (they run their own)', () => {
+    const contract = ExistingClusterContract.build({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [group] });
+    const app = Testing.app();
+    const platform = new CnaiKubernetesPlatform(app, 'platform', { contract, withoutOperators: true, teams: [{ name: 'ai', quotas: [{ pool: NodePoolReference.fromContract(contract.nodePools[0]), gpus: 4 }] }] });
+    expect(platform.gpuSupport).toBeUndefined();
+    const flavor = Testing.synth(platform).find((o) => o.kind === 'ResourceFlavor');
+    expect(flavor.spec).toEqual({
+      nodeLabels: { 'eks.amazonaws.com/nodegroup': 'gpu-a10g', 'workload-type': 'gpu' },
+      tolerations: [
+        { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' },
+        { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' },
+      ],
     });
   });
 });

@@ -11,6 +11,7 @@ export * from './suppressions';
 export * from './data-service-namespace';
 export { SecretKeyRef, checkTokenSecret } from './secret-key-ref';
 export * from './secret-source';
+export * from './generated-secret';
 export * from './aws-secrets-manager-store';
 export * from './model-source';
 export * from './postgres-sql';

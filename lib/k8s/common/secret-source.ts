@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { GeneratedSecret } from './generated-secret';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import {
@@ -13,6 +14,25 @@ export enum SecretSourceKind {
   EXISTING_SECRET = 'existing-secret',
   /** An AWS Secrets Manager secret, copied into Kubernetes Secrets by External Secrets. */
   SECRETS_MANAGER = 'secrets-manager',
+  /** Random values generated in the cluster by a one-shot Job (no AWS needed). */
+  GENERATED = 'generated',
+}
+
+/** Options of {@link SecretSource.generated}. */
+export interface GeneratedSecretSourceOptions {
+  /**
+   * Length of each generated value, in characters of [A-Za-z0-9] (40 characters are about 238 bits).
+   * @default 40
+   */
+  readonly valueLength?: number;
+}
+
+/** A Secret materialized earlier from the same source, that others copy their values from. */
+export interface SecretMaterializationOrigin {
+  /** Namespace of the Secret. */
+  readonly namespace: string;
+  /** Name of the Secret. */
+  readonly name: string;
 }
 
 /** Options of {@link SecretSource.secretsManager}. */
@@ -48,6 +68,18 @@ export interface SecretMaterialization {
    * @default - none
    */
   readonly syncWave?: number;
+  /**
+   * The service's own Secret, materialized first from this source: a generated source copies
+   * the values of this Secret (`keys` then maps each key to the origin's key) instead of
+   * generating new ones. Other sources read Secrets Manager again.
+   * @default - the service's own Secret (generated values)
+   */
+  readonly copyOf?: SecretMaterializationOrigin;
+  /**
+   * Address block of the API server's endpoints, for the NetworkPolicy of a generator job.
+   * @default "10.0.0.0/16" (the AWS layer's default VPC block)
+   */
+  readonly apiServerCidr?: string;
 }
 
 const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -57,7 +89,9 @@ const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
  * into their output: they either reference a Secret that exists, or emit an External
  * Secrets `ExternalSecret` that copies the value from AWS Secrets Manager into a Secret of
  * the namespace that needs it (the reference platform's way: the AWS layer creates the
- * Secrets Manager secret and grants the External Secrets controller's identity read access).
+ * Secrets Manager secret and grants the External Secrets controller's identity read access),
+ * or declare the Secret without data and let a one-shot Job generate the values in the
+ * cluster (a cluster without the AWS layer).
  */
 export class SecretSource {
   /**
@@ -89,8 +123,24 @@ export class SecretSource {
     return new SecretSource(SecretSourceKind.SECRETS_MANAGER, undefined, secretId, store, refresh);
   }
 
+  /**
+   * Random values generated in the cluster: the Secret is declared without data and a
+   * one-shot Job (GeneratedSecret) fills in each missing key; clients in other namespaces get
+   * copies of the keys they need. Nothing about AWS is needed, and no value is in the output.
+   */
+  public static generated(options: GeneratedSecretSourceOptions = {}): SecretSource {
+    const length = options.valueLength ?? 40;
+    if (!Number.isInteger(length) || length < 16 || length > 256) {
+      throw invalidProp('SecretSource.generated', 'valueLength', options.valueLength, 'a generated value needs 16 to 256 characters',
+        'give a whole number of characters, e.g. 40 (about 238 bits)');
+    }
+    return new SecretSource(SecretSourceKind.GENERATED, undefined, undefined, undefined, undefined, length);
+  }
+
   /** Kind of source. */
   public readonly kind: SecretSourceKind;
+  /** Length of generated values (GENERATED only). */
+  public readonly valueLength?: number;
   /** Name of the existing Secret (EXISTING_SECRET only). */
   public readonly secretName?: string;
   /** Name or ARN of the Secrets Manager secret (SECRETS_MANAGER only). */
@@ -100,8 +150,11 @@ export class SecretSource {
   /** Refresh interval (SECRETS_MANAGER only). */
   public readonly refreshInterval?: string;
 
-  private constructor(kind: SecretSourceKind, secretName?: string, secretId?: string, store?: string, refreshInterval?: string) {
+  private constructor(
+    kind: SecretSourceKind, secretName?: string, secretId?: string, store?: string, refreshInterval?: string, valueLength?: number,
+  ) {
     this.kind = kind;
+    this.valueLength = valueLength;
     this.secretName = secretName;
     this.secretId = secretId;
     this.store = store;
@@ -114,12 +167,35 @@ export class SecretSource {
   }
 
   /**
+   * True when each namespace that uses the credential gets a Secret of its own from the
+   * construct (Secrets Manager, generated); false for an existing Secret, which the user puts
+   * in every namespace.
+   */
+  public get materializedPerNamespace(): boolean {
+    return this.kind !== SecretSourceKind.EXISTING_SECRET;
+  }
+
+  /**
    * The Secret that holds `m.keys` in `m.namespace`: for Secrets Manager an ExternalSecret
    * named `m.name` is emitted under `scope` and its name returned; for an existing Secret,
    * nothing is emitted and the existing Secret's name is returned.
    */
   public materialize(scope: Construct, id: string, m: SecretMaterialization): string {
     if (this.kind === SecretSourceKind.EXISTING_SECRET) return this.secretName!;
+    if (this.kind === SecretSourceKind.GENERATED) {
+      if (m.templates && Object.keys(m.templates).length > 0) {
+        throw invalidProp(scope.node.path, 'templates', Object.keys(m.templates), 'a generated Secret has no templated keys',
+          'use SecretSource.secretsManager or an existing Secret for this service');
+      }
+      return new GeneratedSecret(scope, id, {
+        namespace: m.namespace,
+        name: m.name,
+        keys: m.keys,
+        copyFrom: m.copyOf,
+        apiServerCidr: m.apiServerCidr,
+        valueLength: this.valueLength,
+      }).secretName;
+    }
     const data = Object.entries(m.keys).map(([secretKey, property]) => ({ secretKey, remoteRef: { key: this.secretId!, property } }));
     const templates = m.templates ?? {};
     const hasTemplates = Object.keys(templates).length > 0;

@@ -447,14 +447,18 @@ export class MlflowServer extends Construct implements IMetricsSource {
   }
 
   private clientSecret(client: AdmittedRegistryClient): string {
-    if (!this.credentials.managedByExternalSecrets) return this.credentialsSecretName;
+    if (!this.credentials.materializedPerNamespace) return this.credentialsSecretName;
     const ns = client.workload.namespace;
     const key = `${ns}/${client.access}`;
     const existing = this.clientSecrets.get(key);
     if (existing) return existing;
     const user = MLFLOW_CLIENT_USERS[client.access];
     const name = this.credentials.materialize(this, `ClientPassword-${ns}-${client.access}`, {
-      namespace: ns, name: `mlflow-${user}`, keys: { [passwordKey(client.access)]: passwordKey(client.access) }, syncWave: SECRETS_SYNC_WAVE,
+      namespace: ns,
+      name: `mlflow-${user}`,
+      keys: { [passwordKey(client.access)]: passwordKey(client.access) },
+      syncWave: SECRETS_SYNC_WAVE,
+      copyOf: { namespace: this.namespaceOwner.namespaceName, name: this.credentialsSecretName },
     });
     this.clientSecrets.set(key, name);
     return name;

@@ -151,11 +151,15 @@ export class PgVectorCollections extends Construct implements IVectorEngineBindi
 
   private clientSecret(client: AdmittedVectorClient): string {
     const ns = client.workload.namespace;
-    if (ns === this.namespaceName || !this.password.managedByExternalSecrets) return this.passwordSecretName;
+    if (ns === this.namespaceName || !this.password.materializedPerNamespace) return this.passwordSecretName;
     const existing = this.clientSecrets.get(ns);
     if (existing) return existing;
     const name = this.password.materialize(this, `ClientPassword-${ns}`, {
-      namespace: ns, name: `${this.dbName}-postgres`, keys: { [PGVECTOR_PASSWORD_KEY]: 'password' }, syncWave: SECRETS_SYNC_WAVE,
+      namespace: ns,
+      name: `${this.dbName}-postgres`,
+      keys: { [PGVECTOR_PASSWORD_KEY]: 'password' },
+      syncWave: SECRETS_SYNC_WAVE,
+      copyOf: { namespace: this.namespaceName, name: this.passwordSecretName },
     });
     this.clientSecrets.set(ns, name);
     return name;

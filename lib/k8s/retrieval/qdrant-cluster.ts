@@ -2,17 +2,17 @@ import { Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { cronProblem } from './cron';
-import { QdrantSizingResult, MAX_GP3_VOLUME_GIB, sizeQdrant } from './qdrant-sizing';
+import { QdrantSizingResult, MAX_GP3_VOLUME_GIB, MIN_VOLUME_GIB, sizeQdrant } from './qdrant-sizing';
 import { CollectionRules, ResolvedCollection, VectorDistance } from './vector-collection';
 import { VectorDatabaseConnection } from './vector-database-connection';
-import { QdrantEngineOptions, VectorEngineKind } from './vector-engine';
+import { QdrantEngineOptions, QdrantSnapshotStorage, VectorEngineKind } from './vector-engine';
 import { AdmittedVectorClient, IVectorEngineBinding } from './vector-engine-binding';
-import { PlatformContract, serviceSecretName, vectorSnapshotPrefix, vectorSnapshotServiceAccount } from '../../core/contract';
+import { PlatformContract, hasAwsLayer, serviceSecretName, vectorSnapshotPrefix, vectorSnapshotServiceAccount } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
-import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
+import { DEFAULT_VPC_CIDR, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
 import { EncryptedStorageClass } from '../common/encrypted-storage-class';
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
@@ -83,6 +83,11 @@ export interface QdrantClusterProps {
   readonly metricsScraper: WorkloadSelector;
   /** PriorityClass of the pods. */
   readonly priorityClassName?: string;
+  /**
+   * Create the ServiceMonitor (needs the Prometheus operator's CRDs in the cluster).
+   * @default true
+   */
+  readonly monitoring?: boolean;
 }
 
 /**
@@ -126,8 +131,15 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
   public readonly snapshotSchedule?: string;
   /** Snapshot sets kept. */
   public readonly snapshotsKept?: number;
-  /** Snapshot destination `s3://<models bucket>/vector-snapshots/<namespace>/<name>/`, when snapshots are on. */
+  /** Where snapshots are kept, when snapshots are on. */
+  public readonly snapshotStorage?: QdrantSnapshotStorage;
+  /**
+   * Snapshot destination, when snapshots are on: `s3://<models bucket>/vector-snapshots/<namespace>/<name>/`
+   * (bucket), or `pvc://<namespace>/<name>-snapshots/` (volume).
+   */
   public readonly snapshotDestination?: string;
+  /** The snapshot volume's claim (QdrantSnapshotStorage.VOLUME). */
+  public readonly snapshotVolume?: k8s.KubePersistentVolumeClaim;
   /** Service account of the snapshot job (its workload identity), when snapshots are on. */
   public readonly snapshotServiceAccount?: string;
   /** The StatefulSet. */
@@ -138,8 +150,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
   public readonly headlessService: k8s.KubeService;
   /** The PodDisruptionBudget (two or more replicas). */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
-  /** The ServiceMonitor. */
-  public readonly serviceMonitor: ServiceMonitor;
+  /** The ServiceMonitor, unless monitoring is off. */
+  public readonly serviceMonitor?: ServiceMonitor;
   /** The snapshot CronJob. */
   public readonly snapshotCronJob?: k8s.KubeCronJob;
   /** The job creating the declared collections. */
@@ -149,7 +161,11 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
   /** The database's metrics endpoint (its HTTP port; `/metrics` needs the read-only API key). */
   public readonly metricsEndpoint: MetricsEndpoint;
 
+  /** Whether the ServiceMonitor is created. */
+  public readonly monitoring: boolean;
+
   private readonly contract: PlatformContract;
+  private readonly apiServerCidr: string;
   private readonly dbName: string;
   private readonly namespaceOwner: INamespaceOwner;
   private readonly collections: ResolvedCollection[];
@@ -201,7 +217,11 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     this.memoryGiB = this.sizing.memoryGiB;
     this.storageGiB = this.sizing.storageGiB;
 
-    this.apiKeys = o.apiKeys ?? SecretSource.secretsManager(serviceSecretName(props.contract.platformName, props.contract.environment, `vector-db/${ns}/${props.name}`));
+    // A cluster without the AWS layer has no Secrets Manager secret to read: keys are generated in it.
+    this.apiKeys = o.apiKeys ?? (hasAwsLayer(props.contract)
+      ? SecretSource.secretsManager(serviceSecretName(props.contract.platformName, props.contract.environment, `vector-db/${ns}/${props.name}`))
+      : SecretSource.generated());
+    this.apiServerCidr = props.contract.vpcCidr ?? DEFAULT_VPC_CIDR;
     this.storageClass = o.storageClass ?? EncryptedStorageClass.ensure(this);
     this.serviceName = props.name;
     this.headlessServiceName = `${props.name}-headless`;
@@ -214,6 +234,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       name: `${props.name}-api-keys`,
       keys: { [QDRANT_SECRET_KEYS.apiKey]: QDRANT_SECRET_KEYS.apiKey, [QDRANT_SECRET_KEYS.readOnlyApiKey]: QDRANT_SECRET_KEYS.readOnlyApiKey },
       syncWave: SECRETS_SYNC_WAVE,
+      apiServerCidr: this.apiServerCidr,
     });
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -273,7 +294,10 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       // /metrics needs a key too: the read-only one.
       bearerToken: { secretName: this.apiKeySecretName, secretKey: QDRANT_SECRET_KEYS.readOnlyApiKey },
     });
-    this.serviceMonitor = this.metricsEndpoint.serviceMonitor(this, 'ServiceMonitor', { interval: Duration.seconds(30), labels: this.podLabels });
+    this.monitoring = props.monitoring ?? true;
+    if (this.monitoring) {
+      this.serviceMonitor = this.metricsEndpoint.serviceMonitor(this, 'ServiceMonitor', { interval: Duration.seconds(30), labels: this.podLabels });
+    }
 
     const jobPods = { [DATA_SERVICE_LABEL]: props.name, 'app.kubernetes.io/component': 'vector-database-job' };
     if (o.snapshots ?? true) {
@@ -288,15 +312,42 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
         throw invalidProp(where, 'engine.snapshotsKept', o.snapshotsKept, 'at least one snapshot set must be kept', 'give a whole number of sets, e.g. 7');
       }
       this.snapshotServiceAccount = vectorSnapshotServiceAccount(props.name);
-      const known = props.contract.workloadIdentities.some((w) => w.namespace === ns && w.serviceAccount === this.snapshotServiceAccount);
-      if (!known) {
-        throw invalidProp(where, 'engine.snapshots', true,
-          `the platform contract has no workload identity for ${ns}/${this.snapshotServiceAccount}, so the snapshot job could not write to the models bucket`,
-          `add it on the AWS side (DataServicesAccess.addVectorDatabase({ namespace: "${ns}", name: "${props.name}" })) and pass the new contract, or set snapshots: false`);
+      const bucket = props.contract.buckets.models;
+      this.snapshotStorage = o.snapshotStorage
+        ?? (hasAwsLayer(props.contract) && bucket ? QdrantSnapshotStorage.BUCKET : QdrantSnapshotStorage.VOLUME);
+      if (this.snapshotStorage === QdrantSnapshotStorage.BUCKET) {
+        if (!bucket) {
+          throw invalidProp(where, 'engine.snapshotStorage', this.snapshotStorage, 'the platform contract has no models bucket to keep snapshots in',
+            'use QdrantSnapshotStorage.VOLUME, give buckets to ExistingClusterContract.build, or set snapshots: false');
+        }
+        const known = props.contract.workloadIdentities.some((w) => w.namespace === ns && w.serviceAccount === this.snapshotServiceAccount);
+        if (!known) {
+          throw invalidProp(where, 'engine.snapshots', true,
+            `the platform contract has no workload identity for ${ns}/${this.snapshotServiceAccount}, so the snapshot job could not write to the models bucket`,
+            `add it on the AWS side (DataServicesAccess.addVectorDatabase({ namespace: "${ns}", name: "${props.name}" })) and pass the new contract, `
+            + 'or set snapshotStorage: QdrantSnapshotStorage.VOLUME, or snapshots: false');
+        }
+        const prefix = vectorSnapshotPrefix(ns, props.name);
+        this.snapshotDestination = `s3://${bucket}/${prefix}`;
+        this.snapshotCronJob = this.buildSnapshotJob(ns, prefix, { ...jobPods, 'cnai.io/job': 'snapshot' });
+      } else {
+        const setGiB = Math.max(1, Math.ceil(this.sizing.bytesPerReplica * 1.5 * this.replicas / 2 ** 30));
+        const size = o.snapshotVolumeGiB ?? Math.max(MIN_VOLUME_GIB, setGiB * this.snapshotsKept);
+        if (!Number.isInteger(size) || size < 1 || size > MAX_GP3_VOLUME_GIB) {
+          throw invalidProp(where, 'engine.snapshotVolumeGiB', o.snapshotVolumeGiB, `not a volume size from 1 to ${MAX_GP3_VOLUME_GIB} GiB`,
+            `give whole GiB, e.g. ${Math.max(MIN_VOLUME_GIB, setGiB * this.snapshotsKept)} (${this.snapshotsKept} sets of about ${setGiB} GiB)`);
+        }
+        this.snapshotVolume = new k8s.KubePersistentVolumeClaim(this, 'SnapshotVolume', {
+          metadata: { name: `${props.name}-snapshots`, namespace: ns, labels: this.podLabels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: this.storageClass.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(`${size}Gi`) } },
+          },
+        });
+        this.snapshotDestination = `pvc://${ns}/${this.snapshotVolume.name}/`;
+        this.snapshotCronJob = this.buildSnapshotJob(ns, '', { ...jobPods, 'cnai.io/job': 'snapshot' }, this.snapshotVolume.name);
       }
-      const prefix = vectorSnapshotPrefix(ns, props.name);
-      this.snapshotDestination = `s3://${props.contract.buckets.models}/${prefix}`;
-      this.snapshotCronJob = this.buildSnapshotJob(ns, prefix, { ...jobPods, 'cnai.io/job': 'snapshot' });
     }
     if (this.collections.length > 0) {
       this.collectionsJob = this.buildCollectionsJob(ns, { ...jobPods, 'cnai.io/job': 'collections' });
@@ -337,7 +388,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
 
   /** The Secret of a client's namespace holding only the key it needs (created once per namespace and access). */
   private clientSecret(client: AdmittedVectorClient): string {
-    if (!this.apiKeys.managedByExternalSecrets) return this.apiKeySecretName;
+    if (!this.apiKeys.materializedPerNamespace) return this.apiKeySecretName;
     const ns = client.workload.namespace;
     const access = client.readOnly ? 'read-only' : 'read-write';
     const key = `${ns}/${access}`;
@@ -349,6 +400,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       name: `${this.dbName}-${access}-key`,
       keys: { [secretKey]: secretKey },
       syncWave: SECRETS_SYNC_WAVE,
+      copyOf: { namespace: this.namespaceOwner.namespaceName, name: this.apiKeySecretName },
+      apiServerCidr: this.apiServerCidr,
     });
     this.clientSecrets.set(key, name);
     return name;
@@ -456,11 +509,27 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     });
   }
 
-  private buildSnapshotJob(ns: string, prefix: string, labels: { [key: string]: string }): k8s.KubeCronJob {
+  private buildSnapshotJob(ns: string, prefix: string, labels: { [key: string]: string }, volumeClaim?: string): k8s.KubeCronJob {
     new k8s.KubeServiceAccount(this, 'SnapshotServiceAccount', {
       metadata: { name: this.snapshotServiceAccount, namespace: ns, labels: this.podLabels },
       automountServiceAccountToken: false,
     });
+    // The same job for both destinations: only where a set is written differs.
+    const put = volumeClaim
+      ? (target: string) => `mkdir -p "$(dirname "${target}")" && cat > "${target}"`
+      : (target: string) => `aws s3 cp - "${target}" --expected-size "\${EXPECTED_SIZE}" --only-show-errors`;
+    const dest = volumeClaim ? 'dest="/snapshots/${stamp}"' : 'dest="s3://${BUCKET}/${PREFIX}${stamp}"';
+    const prune = volumeClaim
+      ? [
+        '{ ls -1 /snapshots | grep -E \'^[0-9]{4}-\' || true; } | sort | head -n "-${KEEP}" | while IFS= read -r old; do',
+        '  rm -rf -- "/snapshots/${old}"',
+        'done',
+      ]
+      : [
+        'aws s3 ls "s3://${BUCKET}/${PREFIX}" | awk \'$1 == "PRE" { print $2 }\' | sort | head -n "-${KEEP}" | while IFS= read -r old; do',
+        '  aws s3 rm --recursive --only-show-errors "s3://${BUCKET}/${PREFIX}${old}"',
+        'done',
+      ];
     const script = [
       'set -euo pipefail',
       'export LC_ALL=C',
@@ -468,7 +537,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       // JSON without jq: Qdrant forbids " and \\ in collection names, so a name is the text between quotes.
       'names() { grep -oE \'"name"[[:space:]]*:[[:space:]]*"[^"]*"\' | sed -E \'s/^"name"[[:space:]]*:[[:space:]]*"//; s/"$//\'; }',
       'stamp="$(date -u +%Y-%m-%dT%H-%M-%SZ)"',
-      'dest="s3://${BUCKET}/${PREFIX}${stamp}"',
+      dest,
       'for ((i = 0; i < REPLICAS; i++)); do',
       '  node="http://${STATEFULSET}-${i}.${HEADLESS}"',
       // Listed first: a failed listing must fail the job, not look like a database without collections.
@@ -481,15 +550,13 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       '    file="$(urlencode "$snap")"',
       '    echo "node ${i}: ${c} -> ${dest}/node-${i}/${col}/${file}"',
       '    curl -sSf -H "api-key: ${QDRANT_API_KEY}" "${node}/collections/${col}/snapshots/${file}" \\',
-      '      | aws s3 cp - "${dest}/node-${i}/${col}/${file}" --expected-size "${EXPECTED_SIZE}" --only-show-errors',
+      `      | ${put('${dest}/node-${i}/${col}/${file}')}`,
       '    curl -sSf -X DELETE -H "api-key: ${QDRANT_API_KEY}" "${node}/collections/${col}/snapshots/${file}?wait=true" > /dev/null',
       '  done <<< "${collections}"',
       'done',
       // A set is complete only with its marker; restores start from the newest marked set.
-      'printf \'%s\\n\' "${stamp}" | aws s3 cp - "${dest}/COMPLETE" --only-show-errors',
-      'aws s3 ls "s3://${BUCKET}/${PREFIX}" | awk \'$1 == "PRE" { print $2 }\' | sort | head -n "-${KEEP}" | while IFS= read -r old; do',
-      '  aws s3 rm --recursive --only-show-errors "s3://${BUCKET}/${PREFIX}${old}"',
-      'done',
+      `printf '%s\\n' "\${stamp}" | ${volumeClaim ? 'cat > "${dest}/COMPLETE"' : 'aws s3 cp - "${dest}/COMPLETE" --only-show-errors'}`,
+      ...prune,
     ].join('\n');
     const bytes = Math.max(1, Math.ceil(this.sizing.bytesPerReplica * 1.5));
     return new k8s.KubeCronJob(this, 'SnapshotCronJob', {
@@ -523,11 +590,15 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
                     // host:port of the pods' HTTP API behind the headless Service (the job reaches each replica).
                     { name: 'HEADLESS', value: `${this.headlessServiceName}.${ns}.svc.cluster.local:${QDRANT_HTTP_PORT}` },
                     { name: 'REPLICAS', value: String(this.replicas) },
-                    { name: 'BUCKET', value: this.contract.buckets.models },
-                    { name: 'PREFIX', value: prefix },
+                    ...(volumeClaim ? [] : [
+                      { name: 'BUCKET', value: this.contract.buckets.models },
+                      { name: 'PREFIX', value: prefix },
+                    ]),
                     { name: 'KEEP', value: String(this.snapshotsKept) },
-                    { name: 'EXPECTED_SIZE', value: String(bytes) },
-                    { name: 'AWS_REGION', value: this.contract.region },
+                    ...(volumeClaim ? [] : [
+                      { name: 'EXPECTED_SIZE', value: String(bytes) },
+                      { name: 'AWS_REGION', value: this.contract.region },
+                    ]),
                     { name: 'HOME', value: '/tmp' },
                   ],
                   resources: {
@@ -535,9 +606,12 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
                     limits: { memory: k8s.Quantity.fromString('1Gi') },
                   },
                   securityContext: restrictedContainerSecurityContext(TOOLS_UID),
-                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(volumeClaim ? [{ name: 'snapshots', mountPath: '/snapshots' }] : [])],
                 }],
-                volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } }],
+                volumes: [
+                  { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+                  ...(volumeClaim ? [{ name: 'snapshots', persistentVolumeClaim: { claimName: volumeClaim } }] : []),
+                ],
               },
             },
           },
@@ -617,7 +691,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
         produce: () => [
           { from: [self], ports: tcpPorts(QDRANT_HTTP_PORT, QDRANT_GRPC_PORT, QDRANT_P2P_PORT) },
           { from: [jobs], ports: tcpPorts(QDRANT_HTTP_PORT) },
-          { from: [scraper.toPeer()], ports: tcpPorts(QDRANT_HTTP_PORT) },
+          ...(this.monitoring ? [{ from: [scraper.toPeer()], ports: tcpPorts(QDRANT_HTTP_PORT) }] : []),
           ...this.clientRules,
         ],
       }),
@@ -628,7 +702,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       egress: [dnsEgress(), { to: [self], ports: tcpPorts(QDRANT_P2P_PORT) }],
     });
     const jobEgress = [dnsEgress(), { to: [self], ports: tcpPorts(QDRANT_HTTP_PORT) }];
-    if (this.snapshotCronJob) jobEgress.push(podIdentityEgress(), httpsEgress());
+    if (this.snapshotCronJob && this.snapshotStorage === QdrantSnapshotStorage.BUCKET) jobEgress.push(podIdentityEgress(), httpsEgress());
     policy(`${this.dbName}-jobs-egress`, {
       podSelector: { matchLabels: jobPods },
       policyTypes: ['Ingress', 'Egress'],

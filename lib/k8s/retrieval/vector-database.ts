@@ -79,7 +79,12 @@ export interface VectorDatabaseProps {
    * @default - none: the cluster's default priority
    */
   readonly priorityClass?: IPriorityClass;
-
+  /**
+   * Create the database's ServiceMonitor (Qdrant). Turn it off on a cluster without the
+   * Prometheus operator's CRDs: applying a ServiceMonitor there fails.
+   * @default true
+   */
+  readonly monitoring?: boolean;
 }
 
 /**
@@ -145,6 +150,7 @@ export class VectorDatabase extends Construct {
         options: engine.qdrantOptions ?? {},
         priorityClassName: props.priorityClass?.priorityClassName,
         metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
+        monitoring: props.monitoring,
       });
       this.binding = this.qdrant;
     }

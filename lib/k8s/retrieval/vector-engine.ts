@@ -11,6 +11,21 @@ export enum VectorEngineKind {
   PGVECTOR = 'pgvector',
 }
 
+/** Where a Qdrant database keeps its snapshots. */
+export enum QdrantSnapshotStorage {
+  /**
+   * The models bucket of the platform contract, through the snapshot job's workload identity
+   * (the AWS layer creates it): survives the cluster.
+   */
+  BUCKET = 'bucket',
+  /**
+   * A volume of its own in the database's namespace (encrypted, retained when deleted):
+   * survives the loss of a replica's volume and mistakes, not the loss of the cluster's
+   * storage. For clusters without the AWS layer.
+   */
+  VOLUME = 'volume',
+}
+
 /** Options of {@link VectorEngine.qdrant}. */
 export interface QdrantEngineOptions {
   /**
@@ -33,7 +48,8 @@ export interface QdrantEngineOptions {
    * The API key (`api-key`) and the read-only API key (`read-only-api-key`): a JSON secret in
    * Secrets Manager with these two properties, or an existing Secret with these two keys.
    * @default - SecretSource.secretsManager("<platform>-<env>/vector-db/<namespace>/<name>"), the
-   * secret the AWS layer's DataServicesAccess creates
+   * secret the AWS layer's DataServicesAccess creates; SecretSource.generated() (random keys
+   * generated in the cluster) when the contract has no AWS layer (ExistingClusterContract)
    */
   readonly apiKeys?: SecretSource;
   /**
@@ -52,6 +68,17 @@ export interface QdrantEngineOptions {
    * @default true
    */
   readonly snapshots?: boolean;
+  /**
+   * Where snapshots are kept.
+   * @default QdrantSnapshotStorage.BUCKET, or QdrantSnapshotStorage.VOLUME when the contract has
+   * no AWS layer (ExistingClusterContract) or no models bucket
+   */
+  readonly snapshotStorage?: QdrantSnapshotStorage;
+  /**
+   * Size of the snapshot volume in GiB (QdrantSnapshotStorage.VOLUME).
+   * @default - room for snapshotsKept sets of every replica's data, at least 10 GiB
+   */
+  readonly snapshotVolumeGiB?: number;
   /**
    * When snapshots are taken (a CronJob schedule, UTC).
    * @default "0 3 * * *" (daily at 03:00 UTC)
