@@ -26,7 +26,7 @@
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { core } from 'cnai-constructs';
 import {
-  CnaiKubernetesPlatform, LlmService, ModelSource, NodePoolReference, OperatorCatalogue, Suppressions, VectorDatabase, VectorEngine,
+  CnaiKubernetesPlatform, LlmService, ModelSource, NodePoolReference, OperatorCatalogue, Suppressions, VectorDatabase, VectorEngine, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { EXISTING_CLUSTER, GPU_NODE_GROUP, TEAM } from './cluster';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
@@ -50,6 +50,8 @@ export function buildExistingClusterApp(outdir?: string): App {
     teams: [{ name: TEAM, quotas: [{ pool: gpu, gpus: 4 }], developerGroups: ['ai-apps-developers'] }],
   });
   const team = platform.teams[TEAM];
+  // The model server and the database outrank training and notebooks.
+  const high = platform.queues.priorityClass(WorkloadPriority.HIGH);
   const ragApi = team.workloads({ app: 'rag-api' });
 
   const data = new Chart(app, 'data');
@@ -62,6 +64,7 @@ export function buildExistingClusterApp(outdir?: string): App {
     collections: [{ name: 'docs', dimension: 1024, expectedVectors: 1_000_000 }],
     clients: [{ workload: ragApi }],
     monitoring: false,
+    priorityClass: high,
   });
 
   const serving = new Chart(app, 'serving');
@@ -77,6 +80,7 @@ export function buildExistingClusterApp(outdir?: string): App {
     replicas: 1,
     monitoring: false,
     allowFrom: [ragApi],
+    priorityClass: high,
   });
   // Without the AWS layer there is no model store: the weights come from the Hub, which the policy packs flag.
   Suppressions.add(chat, 'ai-model-source', 'a cluster without the AWS layer has no model store: the public Qwen2.5 weights are pulled '
