@@ -49,7 +49,9 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   checkModels(checks);
   checkVectorDatabase(checks);
   // The metrics backend's managed parts.
-  MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
+  if (spec.metrics) {
+    MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
+  }
   checks.problems.throwIfAny();
 }
 

@@ -62,6 +62,7 @@ const KARPENTER_POD_LABELS = { 'app.kubernetes.io/name': 'karpenter', 'app.kuber
  * values.yaml pins the controller image by tag and digest). Values, all in its values.yaml:
  * settings, serviceAccount, replicas, controller.resources, nodeSelector (merged with the chart's
  * `kubernetes.io/os: linux`), tolerations, serviceMonitor.
+ * @internal
  */
 export function karpenterRelease(props: KarpenterReleaseProps): OperatorRelease {
   const where = 'OperatorCatalogue.karpenter';
