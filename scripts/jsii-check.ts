@@ -42,13 +42,12 @@ export function jsiiRoot(): string {
 }
 
 /** Runtime dependencies the jsii surface's sources import (they are bundled: they are no jsii modules). */
-function importedDependencies(dir: string, deps: string[]): Set<string> {
+export function importedDependencies(dir: string, deps: string[]): Set<string> {
   const used = new Set<string>();
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) {
+      if (e.isDirectory()) {walk(p);} else if (e.name.endsWith('.ts')) {
         const text = fs.readFileSync(p, 'utf8');
         for (const dep of deps) {
           if (text.includes(`from '${dep}'`) || text.includes(`from '${dep}/`)) used.add(dep);
@@ -107,7 +106,7 @@ function main(argv: string[]) {
 
     const jsii = path.join(ROOT, 'node_modules', '.bin', 'jsii');
     console.log(`jsii over lib/{${JSII_FOLDERS.join(',')}} (root exports core; submodules ${JSII_SUBMODULES.join(', ')}); bundled: ${bundled.join(', ') || 'none'}`);
-    const r = spawnSync(jsii, [], {
+    const r = spawnSync(jsii, ['--silence-warnings', 'reserved-word'], {
       cwd: dir,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,

@@ -259,3 +259,44 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 /* eslint-enable no-bitwise */
+
+/** The naming checks as a class, for languages without free functions (jsii). */
+export class NameRules {
+  /** DNS-1123 label: Namespaces, Services, most names that end up in DNS. */
+  public static readonly DNS1123_LABEL: NameRule = NAME_RULES.dns1123Label;
+  /** DNS-1123 subdomain: names of most Kubernetes objects. */
+  public static readonly DNS1123_SUBDOMAIN: NameRule = NAME_RULES.dns1123Subdomain;
+  /** Kubernetes label value. */
+  public static readonly LABEL_VALUE: NameRule = NAME_RULES.labelValue;
+  /** S3 bucket name. */
+  public static readonly S3_BUCKET: NameRule = NAME_RULES.s3Bucket;
+  /** IAM role name. */
+  public static readonly IAM_ROLE: NameRule = NAME_RULES.iamRole;
+  /** EKS cluster name. */
+  public static readonly EKS_CLUSTER: NameRule = NAME_RULES.eksCluster;
+  /** EKS managed node group name. */
+  public static readonly EKS_NODE_GROUP: NameRule = NAME_RULES.eksNodeGroup;
+  /** RDS DB instance identifier. */
+  public static readonly RDS_INSTANCE: NameRule = NAME_RULES.rdsInstance;
+  /** ECR repository name. */
+  public static readonly ECR_REPOSITORY: NameRule = NAME_RULES.ecrRepository;
+
+  /** True when `value` satisfies `rule` (one of {@link NAME_RULES} or a rule of your own). */
+  public static satisfies(value: string, rule: NameRule): boolean {
+    return satisfiesNameRule(value, rule);
+  }
+
+  /**
+   * Throws a clear error when `value` breaks `rule`; returns `value` otherwise.
+   * @param construct construct path (or spec name) for the message
+   * @param prop the prop the value came from
+   * @param value the name
+   * @param rule the rule
+   * @param fix what the error tells the user to do (by default: choose a name the rule describes)
+   */
+  public static assert(construct: string, prop: string, value: string, rule: NameRule, fix?: string): string {
+    return assertName(construct, prop, value, rule, fix);
+  }
+
+  private constructor() {}
+}

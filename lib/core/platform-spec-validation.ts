@@ -222,3 +222,19 @@ function checkVectorDatabase(checks: SpecChecks): void {
     (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
   }
 }
+
+/**
+ * The spec's checks as a class, for languages without free functions (jsii): the same as
+ * {@link validatePlatformSpec}.
+ */
+export class PlatformSpecValidator {
+  /**
+   * Checks the whole spec and reports every problem at once.
+   * @throws CnaiValidationError listing every problem, or CnaiError for a single one
+   */
+  public static validate(spec: PlatformSpec): void {
+    validatePlatformSpec(spec);
+  }
+
+  private constructor() {}
+}

@@ -183,3 +183,10 @@ describe('GPU instance type catalogue', () => {
     });
   });
 });
+
+describe('GpuInstanceType.family (deprecated: static family clashed with the instance family under jsii)', () => {
+  test('is ofFamily under its old name', () => {
+    expect(GpuInstanceType.family('g5').map((t) => t.name)).toEqual(GpuInstanceType.ofFamily('g5').map((t) => t.name));
+    expect(GpuInstanceType.ofFamily('g5')[0].family).toBe('g5');
+  });
+});

@@ -172,3 +172,10 @@ describe('ExistingClusterContract.create', () => {
     }
   });
 });
+
+describe('ExistingClusterContract.build (deprecated: build clashes with jsii builders)', () => {
+  test('is create under its old name', () => {
+    const props = { ...BASE, nodeGroups: [GPU] };
+    expect(ExistingClusterContract.build(props)).toEqual(ExistingClusterContract.create(props));
+  });
+});
