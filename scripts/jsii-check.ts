@@ -87,6 +87,22 @@ export function jsiiPackageJson(pkg: any, bundled: string[]): any {
   };
 }
 
+/**
+ * Props of structs (interfaces of data) whose type is a union, outside the generated CRD
+ * bindings: jsii accepts them, but other languages get an untyped object; the project's rule is
+ * one options type per prop.
+ */
+export function unionProps(assembly: any): string[] {
+  const found: string[] = [];
+  for (const [fqn, type] of Object.entries<any>(assembly.types ?? {})) {
+    if (type.kind !== 'interface' || !type.datatype || fqn.includes('.crds.')) continue;
+    for (const p of type.properties ?? []) {
+      if (p.type?.union) found.push(`${fqn}.${p.name}`);
+    }
+  }
+  return found.sort();
+}
+
 function main(argv: string[]) {
   const keep = argv.includes('--keep');
   const ai = argv.indexOf('--assembly');
@@ -125,7 +141,14 @@ function main(argv: string[]) {
       console.error('jsii check FAILED: jsii wrote no assembly (.jsii)');
       return 1;
     }
-    const types = Object.keys(JSON.parse(fs.readFileSync(assembly, 'utf8')).types ?? {}).length;
+    const asm = JSON.parse(fs.readFileSync(assembly, 'utf8'));
+    const unions = unionProps(asm);
+    if (unions.length > 0) {
+      console.error(`jsii check FAILED: ${unions.length} prop(s) of a union type (the project's rule: one options type per prop, e.g. \`karpenter?: KarpenterOptions\`):`);
+      unions.forEach((u) => console.error(`  ${u}`));
+      return 1;
+    }
+    const types = Object.keys(asm.types ?? {}).length;
     if (assemblyOut) fs.copyFileSync(assembly, assemblyOut);
     console.log(`jsii check passed: the assembly has ${types} types`);
     return 0;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { JSII_FOLDERS, importedDependencies, jsiiPackageJson, jsiiRoot } from '../../scripts/jsii-check';
+import { JSII_FOLDERS, importedDependencies, jsiiPackageJson, jsiiRoot, unionProps } from '../../scripts/jsii-check';
 
 describe('jsii check', () => {
   test('the jsii root exports the vocabulary at the top and the layers as submodules, not the verifier', () => {
@@ -57,5 +57,20 @@ describe('jsii check', () => {
     };
     for (const f of JSII_FOLDERS) walk(path.join(__dirname, '..', '..', 'lib', f));
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('unionProps', () => {
+  test('lists struct props of a union type, outside the CRD bindings', () => {
+    const union = { union: { types: [{ primitive: 'boolean' }, { fqn: 'x.aws.KarpenterOptions' }] } };
+    const assembly = {
+      types: {
+        'x.aws.StackProps': { kind: 'interface', datatype: true, properties: [{ name: 'karpenter', type: union }, { name: 'name', type: { primitive: 'string' } }] },
+        'x.aws.IThing': { kind: 'interface', properties: [{ name: 'value', type: union }] },
+        'x.k8s.crds.kueue.Spec': { kind: 'interface', datatype: true, properties: [{ name: 'quantity', type: union }] },
+      },
+    };
+    expect(unionProps(assembly)).toEqual(['x.aws.StackProps.karpenter']);
+    expect(unionProps({ types: {} })).toEqual([]);
   });
 });
