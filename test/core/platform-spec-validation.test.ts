@@ -3,7 +3,7 @@ import { GpuInstanceType } from '../../lib/core/accelerators';
 import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
 import { CapacityReservationKind, PlatformSpec, PoolCapacity } from '../../lib/core/platform-spec';
-import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
+import { PlatformSpecValidator, validatePlatformSpec } from '../../lib/core/platform-spec-validation';
 
 
 function problemsOf(s: PlatformSpec): string[] {
@@ -193,4 +193,12 @@ describe('validatePlatformSpec: lifecycle options', () => {
     ]);
   });
 
+});
+
+describe('PlatformSpecValidator (the check as a static method, for jsii)', () => {
+  test('a valid spec passes; a broken one throws the same problems as validatePlatformSpec', () => {
+    expect(() => PlatformSpecValidator.validate(spec())).not.toThrow();
+    expect(() => PlatformSpecValidator.validate(spec({ availabilityZones: ['us-west-2a'] }))).toThrow(
+      'invalid availabilityZones = ["us-west-2a"]: EKS needs subnets in at least two availability zones');
+  });
 });
