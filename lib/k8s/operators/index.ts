@@ -32,3 +32,6 @@ export type { NotebookControllerReleaseProps } from './notebook-controller';
 export type { NvidiaChartProps } from './nvidia-device-plugin';
 export type { SparkOperatorReleaseProps } from './spark-operator';
 export { TRAINER_CLUSTER_TRAINING_RUNTIMES } from './kubeflow-trainer';
+export { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_POD_LABELS, ENVOY_GATEWAY_XDS_PORT } from './envoy-gateway';
+export type { EnvoyGatewayReleaseProps } from './envoy-gateway';
+export { AI_GATEWAY_CONTROLLER_POD_LABELS } from './envoy-ai-gateway';
