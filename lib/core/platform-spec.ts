@@ -1,3 +1,4 @@
+import { GatewaySpec } from './gateway-spec';
 import { GpuInstanceType } from './accelerators';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
@@ -347,6 +348,12 @@ export interface PlatformSpec {
    * @default - none: metrics stay in the cluster's Prometheus
    */
   readonly metrics?: MetricsBackendSpec;
+  /**
+   * The model gateway: one OpenAI-compatible endpoint (Envoy AI Gateway on Envoy Gateway) that
+   * routes by model name to the served models, internal by default.
+   * @default - none
+   */
+  readonly gateway?: GatewaySpec;
 }
 
 /** Access of a workload identity to one bucket prefix. */
