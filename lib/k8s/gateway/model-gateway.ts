@@ -9,7 +9,7 @@ import { ENVOY_GATEWAY_CONTROLLER_NAME } from '../operators/envoy-gateway';
 import { IPriorityClass } from '../priority-class';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { LlmService } from '../serving/llm-service';
-import { LLM_SERVER_PORTS } from '../serving/serving-options';
+import { LLM_SERVER_PORTS, ServingBackend } from '../serving/serving-options';
 import { TeamNamespace } from '../team-namespace';
 import { WorkloadSelector } from '../workload-selector';
 
@@ -25,6 +25,13 @@ export const MODEL_GATEWAY_HTTPS_PORT = 443;
  * useListenerPortAsContainerPort).
  */
 const PRIVILEGED_PORT_SHIFT = 10000;
+
+/**
+ * KServe's agent port: a predictor with a payload logger or batcher (e.g. drift monitoring) gets
+ * the agent container, and its Service targets this port instead of the model server's
+ * (kserve/kserve@v0.20.0 pkg/webhook/admission/pod/agent_injector.go, service_reconciler.go).
+ */
+const KSERVE_AGENT_PORT = 9081;
 
 /** Request header Envoy AI Gateway sets from the request body's `model` field, and routes on. */
 export const AI_GATEWAY_MODEL_HEADER = 'x-ai-eg-model';
@@ -318,5 +325,16 @@ export class ModelGateway extends Construct {
       },
     });
     service.allowFrom(this.proxies());
+    if (service.backend === ServingBackend.KSERVE) {
+      // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
+      new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}-agent`, {
+        metadata: { name: `${service.name}-gateway-agent`, namespace: service.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform' }, annotations: { ...this.annotations } },
+        spec: {
+          podSelector: { matchLabels: { ...service.selectorLabels } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [this.proxies().toPeer()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(KSERVE_AGENT_PORT) }] }],
+        },
+      });
+    }
   }
 }

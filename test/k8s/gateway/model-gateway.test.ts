@@ -111,6 +111,11 @@ describe('ModelGateway', () => {
     expect(find(objects, 'NetworkPolicy', 'allow-from-3', 'team-a').spec).toEqual({
       podSelector: { matchLabels: { 'cnai.io/llm-service': 'embed' } }, policyTypes: ['Ingress'], ingress: [{ from: [proxyPeer], ports: [{ protocol: 'TCP', port: 8080 }] }],
     });
+    // A KServe predictor with a payload logger (drift monitoring) is reached through KServe's agent port.
+    expect(find(objects, 'NetworkPolicy', 'embed-gateway-agent', 'team-a').spec).toEqual({
+      podSelector: { matchLabels: { 'cnai.io/llm-service': 'embed' } }, policyTypes: ['Ingress'], ingress: [{ from: [proxyPeer], ports: [{ protocol: 'TCP', port: 9081 }] }],
+    });
+    expect(find(objects, 'NetworkPolicy', 'chat-gateway-agent', 'team-a')).toBeUndefined();
     expect(policies.filter((p) => p.metadata.namespace === 'envoy-gateway-system').map((p) => p.metadata.name)).toEqual(['model-gateway-proxies']);
   });
 

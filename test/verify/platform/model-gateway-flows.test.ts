@@ -76,6 +76,14 @@ describe('whole-platform verification of a ModelGateway', () => {
     expect(v.flows.findings.map((f) => f.kind)).toEqual(['blocked']);
   });
 
+  test('a KServe predictor with a payload logger: the proxies reach its agent port, which the gateway admits', () => {
+    const objects = output().map((o) => (o.kind === 'InferenceService'
+      ? { ...o, spec: { ...o.spec, predictor: { ...o.spec.predictor, logger: { mode: 'all', url: 'http://collector.team-a.svc:8088' } } } } : o));
+    expect(flowsOf(verify(objects))).toContain('Gateway model-gateway/model-gateway (Envoy proxies) → InferenceService team-a/embed TCP 9081: allowed');
+    const without = objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'embed-gateway-agent'));
+    expect(flowsOf(verify(without))).toContain('Gateway model-gateway/model-gateway (Envoy proxies) → InferenceService team-a/embed TCP 9081: blocked');
+  });
+
   test('a client the gateway does not admit is a blocked flow', () => {
     const objects = output().filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'model-gateway-proxies'));
     const withDeny = [...objects, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'envoy-gateway-system' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } }];
