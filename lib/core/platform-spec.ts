@@ -1,5 +1,5 @@
-import { GatewaySpec } from './gateway-spec';
 import { GpuInstanceType } from './accelerators';
+import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
 import { EksSupportType } from './versions';

@@ -60,7 +60,9 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
           extensionManager: {
             hooks: {
               xdsTranslator: {
-                translation: { listener: { includeAll: true }, route: { includeAll: true }, cluster: { includeAll: true }, secret: { includeAll: true } },
+                translation: {
+                  listener: { includeAll: true }, route: { includeAll: true }, cluster: { includeAll: true }, secret: { includeAll: true },
+                },
                 post: ['Translation', 'Cluster', 'Route'],
               },
             },

@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { GatewayExposure, GpuInstanceType, ModelPresets } from '../../../lib/core';
 import {
-  LlmService, ModelGateway, ModelGatewayProps, ModelSource, NodePoolReference, OperatorCatalogue, ServingBackend, TeamNamespace, WorkloadSelector, createReleaseNamespaces,
+  LlmService, ModelGateway, ModelGatewayProps, ModelSource, NodePoolReference, OperatorCatalogue, ServingBackend, TeamNamespace, WorkloadSelector,
+  createReleaseNamespaces,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { gpuPoolContract } from '../helpers';
@@ -87,8 +88,11 @@ describe('ModelGateway', () => {
     const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })], models: [s.chat, s.embed] });
     const objects = synth(s.chart);
     const proxies = {
-      'app.kubernetes.io/name': 'envoy', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway',
-      'gateway.envoyproxy.io/owning-gateway-name': 'model-gateway', 'gateway.envoyproxy.io/owning-gateway-namespace': 'model-gateway',
+      'app.kubernetes.io/name': 'envoy',
+      'app.kubernetes.io/component': 'proxy',
+      'app.kubernetes.io/managed-by': 'envoy-gateway',
+      'gateway.envoyproxy.io/owning-gateway-name': 'model-gateway',
+      'gateway.envoyproxy.io/owning-gateway-namespace': 'model-gateway',
     };
     expect(gw.proxyLabels).toEqual(proxies);
     expect(find(objects, 'NetworkPolicy', 'model-gateway-proxies', 'envoy-gateway-system').spec).toEqual({
@@ -124,7 +128,9 @@ describe('ModelGateway', () => {
     new ModelGateway(internal.chart, 'gateway', { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, tlsSecretName: 'gateway-tls', vpcCidr: '10.0.0.0/16', models: [internal.chat] });
     let objects = synth(internal.chart);
     expect(find(objects, 'EnvoyProxy', 'model-gateway').spec.provider.kubernetes.envoyService).toEqual({
-      name: 'model-gateway', type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb',
+      name: 'model-gateway',
+      type: 'LoadBalancer',
+      loadBalancerClass: 'service.k8s.aws/nlb',
       annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' },
     });
     expect(find(objects, 'Gateway', 'model-gateway').spec.listeners).toEqual([{

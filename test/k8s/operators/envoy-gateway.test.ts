@@ -34,7 +34,9 @@ describe('Envoy Gateway release (chart v1.9.0)', () => {
           extensionManager: {
             hooks: {
               xdsTranslator: {
-                translation: { listener: { includeAll: true }, route: { includeAll: true }, cluster: { includeAll: true }, secret: { includeAll: true } },
+                translation: {
+                  listener: { includeAll: true }, route: { includeAll: true }, cluster: { includeAll: true }, secret: { includeAll: true },
+                },
                 post: ['Translation', 'Cluster', 'Route'],
               },
             },
