@@ -7,6 +7,9 @@
  * - `embed`: bge-large-en-v1.5 from the Hugging Face Hub, served by a KServe InferenceService
  *   (Standard mode, Hugging Face runtime with the vLLM engine) on the A10G managed node group.
  * - The team's `rag-api` pods may call both; a ConfigMap carries their client settings.
+ * - One gateway for both (Envoy AI Gateway on Envoy Gateway, in-cluster only): the `rag-api`
+ *   pods may also call `http://model-gateway.envoy-gateway-system.svc:8080/v1` with either model's
+ *   name, and the gateway routes on it.
  *
  * The contract is the one of the AWS layer (aws.ts): the stack `CnaiAwsStack.fromSpec` builds
  * from spec.ts, plus the chat server's identity (see buildLlmServingAws and exampleContract).
@@ -17,7 +20,7 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { core } from 'cnai-constructs';
 import {
-  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelSource, NodePoolReference,
+  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelGateway, ModelSource, NodePoolReference,
   OperatorCatalogue, ServingBackend, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
@@ -57,8 +60,8 @@ export function buildLlmServingApp(outdir?: string): App {
 
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
-    // The platform's operators plus the Karpenter controller the AWS side prepared.
-    operatorReleases: [...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract })],
+    // The platform's operators plus the Karpenter controller the AWS side prepared, and the model gateway's releases.
+    operatorReleases: [...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract }), ...OperatorCatalogue.modelGateway()],
     nodePools: [l40s],
     teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 8 }], developerGroups: ['language-developers'] }],
   });
@@ -101,6 +104,11 @@ export function buildLlmServingApp(outdir?: string): App {
   Suppressions.add(embed, 'ai-model-source', 'a public embedding model pulled from the Hugging Face Hub at start, so that the '
     + 'example runs as it is; in production copy it into the model store and serve it with ModelSource.fromModelStore', { resource: 'InferenceService' });
 
+  // One OpenAI-compatible endpoint for both models, routed by model name; only rag-api may call it.
+  const gateway = new ModelGateway(serving, 'gateway', { clients: [ragApi], priorityClass: high, kubernetesVersion: contract.kubernetesVersion });
+  gateway.addModel(chat);
+  gateway.addModel(embed);
+
   // What the RAG application reads (envFrom): endpoints and models. This app runs no telemetry
   // collector; with one, pass it for tracing settings too: chat.clientSettings({ collector, serviceName })
   // (see the observability example).
@@ -111,6 +119,8 @@ export function buildLlmServingApp(outdir?: string): App {
       ...settings.environment,
       EMBEDDINGS_BASE_URL: embed.baseUrl,
       EMBEDDINGS_MODEL: embed.engine.servedModelName,
+      // The same models through the gateway.
+      GATEWAY_BASE_URL: gateway.baseUrl,
     },
   });
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.

@@ -1,5 +1,6 @@
 import { GpuInstanceType } from './accelerators';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
+import { GatewayChecks, GatewayExposure } from './gateway-spec';
 import { MetricsBackendSpecValidator } from './metrics-backend-spec';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import {
@@ -48,6 +49,7 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   checkTeams(checks);
   checkModels(checks);
   checkVectorDatabase(checks);
+  checkGateway(checks);
   // The metrics backend's managed parts.
   if (spec.metrics) {
     MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
@@ -237,4 +239,41 @@ export class PlatformSpecValidator {
   }
 
   private constructor() {}
+}
+
+/** The model gateway: routed models that are served, client teams and budgets of teams that exist, exposure. */
+function checkGateway(checks: SpecChecks): void {
+  const { spec, problems, p, teams, models } = checks;
+  const gw = spec.gateway;
+  if (!gw || gw.enabled === false) return;
+  const modelNames = () => [...models.keys()].map((n) => JSON.stringify(n)).join(', ') || '(no served models)';
+  const teamNames = () => [...teams.keys()].map((n) => JSON.stringify(n)).join(', ');
+  const seen = new Set<string>();
+  (gw.models ?? []).forEach((m, i) => {
+    if (!problems.check(models.has(m), p(`gateway.models[${i}]`, m, 'the gateway would route to a model that is not served (no served model has this name)',
+      `serve it in models, or route only served models: ${modelNames()}`))) return;
+    problems.check(!seen.has(m), p(`gateway.models[${i}]`, m, 'listed twice', 'list each served model once'));
+    seen.add(m);
+  });
+  (gw.clientTeams ?? []).forEach((t, i) => problems.check(teams.has(t), p(`gateway.clientTeams[${i}]`, t, 'no team has this name', `use one of ${teamNames()}`)));
+  const budgeted = new Set<string>();
+  (gw.teamBudgets ?? []).forEach((b, i) => {
+    const at = `gateway.teamBudgets[${i}]`;
+    if (problems.check(teams.has(b.team), p(`${at}.team`, b.team, 'a token budget for a team that does not exist', `use one of ${teamNames()}`))) {
+      problems.check(!budgeted.has(b.team), p(`${at}.team`, b.team, 'the team has a budget already', 'give each team one budget'));
+      budgeted.add(b.team);
+    }
+    problems.check(Number.isInteger(b.tokensPerHour) && b.tokensPerHour >= 1, p(`${at}.tokensPerHour`, b.tokensPerHour,
+      'not a whole number of tokens of at least 1', 'give the tokens per hour the team may use, e.g. 1000000'));
+  });
+  const exposure = gw.exposure ?? GatewayExposure.CLUSTER;
+  GatewayChecks.exposureProblems({ construct: `${SPEC} ${spec.name}`, exposureProp: 'gateway.exposure', cidrsProp: 'gateway.publicCidrs' }, exposure, gw.publicCidrs)
+    .forEach((x) => problems.add(x));
+  if (exposure !== GatewayExposure.CLUSTER) {
+    problems.check(gw.tlsSecretName !== undefined, p('gateway.tlsSecretName', gw.tlsSecretName, `a load balancer exposure (${exposure}) serves HTTPS only, and no certificate is named`,
+      'name a kubernetes.io/tls Secret in the gateway\'s namespace, or keep GatewayExposure.CLUSTER'));
+  } else {
+    problems.check(gw.tlsSecretName === undefined, p('gateway.tlsSecretName', gw.tlsSecretName, 'the in-cluster exposure has a plain HTTP listener only',
+      'leave tlsSecretName out, or choose a load balancer exposure'));
+  }
 }

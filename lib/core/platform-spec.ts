@@ -1,4 +1,5 @@
 import { GpuInstanceType } from './accelerators';
+import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
 import { EksSupportType } from './versions';
@@ -347,6 +348,12 @@ export interface PlatformSpec {
    * @default - none: metrics stay in the cluster's Prometheus
    */
   readonly metrics?: MetricsBackendSpec;
+  /**
+   * The model gateway: one OpenAI-compatible endpoint (Envoy AI Gateway on Envoy Gateway) that
+   * routes by model name to the served models, internal by default.
+   * @default - none
+   */
+  readonly gateway?: GatewaySpec;
 }
 
 /** Access of a workload identity to one bucket prefix. */

@@ -291,6 +291,14 @@ export const OPERATORS = {
   argocd: { project: 'argoproj/argo-cd', version: 'v3.5.1', chosen: '2026-11-27' } as PinnedRelease,
   externalSecrets: { project: 'external-secrets/external-secrets', version: 'v2.9.0', chosen: '2026-11-27' } as PinnedRelease,
   sparkOperator: { project: 'kubeflow/spark-operator', version: 'v2.5.2', chosen: '2026-11-27' } as PinnedRelease,
+  /**
+   * Envoy Gateway, the Gateway API implementation under Envoy AI Gateway: v1.9.0, the release vendored
+   * next to AI Gateway v1.1.0 (its chart bundles the Gateway API v1.6.1 standard CRDs). The pair is
+   * AI Gateway v1.1.0 on Envoy Gateway v1.9.0, with AI Gateway's own `envoy-gateway-values.yaml` of v1.1.0.
+   */
+  envoyGateway: { project: 'envoyproxy/gateway', version: 'v1.9.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** Envoy AI Gateway: model-aware routing (AIGatewayRoute, AIServiceBackend) on Envoy Gateway. */
+  envoyAiGateway: { project: 'envoyproxy/ai-gateway', version: 'v1.1.0', chosen: '2026-12-06' } as PinnedRelease,
 };
 
 /**
@@ -477,6 +485,16 @@ export const OPERATOR_SOURCES = {
    * release as the NodePool / EC2NodeClass CRDs the verifier checks (OPERATORS.karpenter, tag v1.14.1 in SOURCES.tsv).
    */
   karpenter: { repoUrl: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: withoutV(OPERATORS.karpenter), chosen: OPERATORS.karpenter.chosen } as PinnedHelmChart,
+  /**
+   * Envoy Gateway's chart, as its install docs give it (`helm install eg oci://docker.io/envoyproxy/gateway-helm
+   * --version v1.9.0`): the controller, its certgen job, and (crds subchart) the Envoy Gateway and Gateway API CRDs.
+   * Chart versions carry the `v`.
+   */
+  envoyGateway: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'gateway-helm', version: OPERATORS.envoyGateway.version, chosen: OPERATORS.envoyGateway.chosen } as PinnedHelmChart,
+  /** Envoy AI Gateway's CRDs chart (AIGatewayRoute, AIServiceBackend, ...), installed before its controller as its docs say. */
+  envoyAiGatewayCrds: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-crds-helm', version: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedHelmChart,
+  /** Envoy AI Gateway's controller chart (the extension server of Envoy Gateway and the mutating webhook that adds the external processor to the proxies). */
+  envoyAiGateway: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-helm', version: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedHelmChart,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -569,6 +587,28 @@ export const CHART_IMAGE_TAGS = {
   externalSecrets: OPERATORS.externalSecrets.version,
   /** Spark operator controller and webhook. */
   sparkOperator: withoutV(OPERATORS.sparkOperator),
+};
+
+/**
+ * Images of the model gateway (Envoy Gateway and Envoy AI Gateway). Their charts in git hold
+ * placeholders (`${GatewayImage}`, appVersion `latest`) that upstream fills at release; the
+ * releases set every image explicitly.
+ */
+export const GATEWAY_IMAGES = {
+  /** Envoy Gateway's controller (the chart's `global.images.envoyGateway.image`, filled at release with the tag). */
+  envoyGateway: { repository: 'docker.io/envoyproxy/gateway', tag: OPERATORS.envoyGateway.version, chosen: OPERATORS.envoyGateway.chosen } as PinnedImage,
+  /**
+   * The Envoy proxies Envoy Gateway runs for each Gateway: the Envoy release Envoy Gateway v1.9.0 is built
+   * against (`DefaultEnvoyProxyImage` of api/v1alpha1/shared_types.go: distroless-v1.39.0, as public inventories of
+   * v1.9.0 list it; not re-read at the tag), set in the chart's `global.images.envoyProxy.image` so it is pinned here.
+   */
+  envoyProxy: { repository: 'docker.io/envoyproxy/envoy', tag: 'distroless-v1.39.0', chosen: OPERATORS.envoyGateway.chosen } as PinnedImage,
+  /** Envoy Gateway's rate limit service: the chart's own pin (values.tmpl.yaml, `global.images.ratelimit.image`). */
+  ratelimit: { repository: 'docker.io/envoyproxy/ratelimit', tag: '17b1956c', chosen: OPERATORS.envoyGateway.chosen } as PinnedImage,
+  /** Envoy AI Gateway's controller (`controller.image`, the tag defaults to appVersion `latest` in git). */
+  aiGatewayController: { repository: 'docker.io/envoyproxy/ai-gateway-controller', tag: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedImage,
+  /** Envoy AI Gateway's external processor, injected into the proxies (`extProc.image`). */
+  aiGatewayExtProc: { repository: 'docker.io/envoyproxy/ai-gateway-extproc', tag: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedImage,
 };
 
 /**

@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
+import { ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
@@ -17,6 +18,7 @@ import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
+import { GatewayExposure } from '../core/gateway-spec';
 import { ModelKind } from '../core/models';
 import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, VectorEngine } from '../core/platform-spec';
 import { driftPayloadPrefix, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
@@ -93,6 +95,10 @@ export class CnaiPlatform extends Construct {
   public readonly serving?: Chart;
   /** The observability chart, when on. */
   public readonly observability?: Chart;
+  /** The model gateway's chart, when the spec's gateway is on. */
+  public readonly gatewayChart?: Chart;
+  /** The model gateway, when the spec's gateway is on. */
+  public readonly gateway?: ModelGateway;
   /** Served models by name. */
   public readonly models: { [name: string]: LlmService } = {};
   /** The vector database. */
@@ -115,6 +121,8 @@ export class CnaiPlatform extends Construct {
     validatePlatformSpec(spec);
     checkContractMatchesSpec(where, spec, contract);
     const amp = spec.metrics?.managedPrometheus;
+    const gatewaySpec = spec.gateway && spec.gateway.enabled !== false ? spec.gateway : undefined;
+    if (gatewaySpec) checkGatewaySupported(where, gatewaySpec.exposure ?? GatewayExposure.CLUSTER, (gatewaySpec.teamBudgets ?? []).length);
 
     const pools: { [name: string]: INodePool } = {};
     for (const c of contract.nodePools) pools[c.name] = NodePoolReference.fromContract(c);
@@ -131,9 +139,12 @@ export class CnaiPlatform extends Construct {
       teams,
       gpuSharing: spec.gpuPools.filter((p) => p.timeSlicingReplicas !== undefined)
         .map((p) => ({ pool: pools[p.name], timeSlicingReplicas: p.timeSlicingReplicas })),
-      operatorReleases: kubeflow
-        ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
-        : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
+      operatorReleases: [
+        ...(kubeflow
+          ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
+          : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
+        ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
+      ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
         ?? (amp ? KubePrometheusStack.fromContract(contract, { kedaQueriesManagedPrometheus: amp.kedaQueries ?? true }) : undefined),
@@ -221,6 +232,23 @@ export class CnaiPlatform extends Construct {
       for (const client of vdb?.clients ?? []) this.vectorDatabase?.addClient(this.models[client].workloads(), { readOnly: true });
     }
 
+    // The model gateway: one endpoint for the served models it routes, called by the client teams' pods.
+    if (gatewaySpec) {
+      const chart = new Chart(scope, `${id}-gateway`);
+      this.gatewayChart = chart;
+      const routed = gatewaySpec.models ?? models.map((m) => m.name);
+      this.gateway = new ModelGateway(chart, 'gateway', {
+        exposure: gatewaySpec.exposure,
+        publicCidrs: gatewaySpec.publicCidrs,
+        tlsSecretName: gatewaySpec.tlsSecretName,
+        vpcCidr: contract.vpcCidr,
+        models: routed.map((m) => this.models[m]),
+        clients: (gatewaySpec.clientTeams ?? spec.teams.map((t) => t.name)).map((t) => this.teams[t].workloads()),
+        priorityClass,
+        kubernetesVersion: contract.kubernetesVersion,
+      });
+    }
+
     // Observability.
     if (spec.observability ?? true) {
       const obs = new Chart(scope, `${id}-observability`);
@@ -288,6 +316,25 @@ export class CnaiPlatform extends Construct {
         ...(admission.hostAccessExemptions ?? []),
       ],
     });
+  }
+}
+
+/**
+ * What the spec may ask of the gateway that the Kubernetes layer cannot deliver yet: token budgets
+ * (enforcing them needs Envoy Gateway's global rate limit service and its Redis) and load balancer
+ * exposures (they need the AWS Load Balancer Controller, which the platform does not install yet).
+ * Refused here, rather than synthesized and silently not in force.
+ */
+function checkGatewaySupported(where: string, exposure: GatewayExposure, budgets: number): void {
+  if (budgets > 0) {
+    throw invalidProp(where, 'spec.gateway.teamBudgets', `${budgets} budget${budgets === 1 ? '' : 's'}`,
+      'token budgets are not enforced by the platform\'s gateway yet (they need Envoy Gateway\'s global rate limit service with Redis)',
+      'leave teamBudgets out for now; the gateway records each request\'s token usage (llm_total_token) for when they are');
+  }
+  if (exposure !== GatewayExposure.CLUSTER) {
+    throw invalidProp(where, 'spec.gateway.exposure', exposure,
+      'a load balancer exposure needs the AWS Load Balancer Controller, which the platform does not install yet',
+      'keep GatewayExposure.CLUSTER, or build a ModelGateway with that exposure yourself after installing the controller');
   }
 }
 

@@ -1,6 +1,8 @@
 import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
 import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
+import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
+import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
@@ -125,6 +127,33 @@ export class OperatorCatalogue {
   /** DCGM exporter chart (GPU metrics); an alternative to NvidiaGpuSupport's own exporter. */
   public static dcgmExporter(props: NvidiaChartProps): OperatorRelease {
     return dcgmExporterRelease(props);
+  }
+
+  /**
+   * Envoy Gateway v1.9.0, configured for Envoy AI Gateway (its Backend API and the AI Gateway
+   * controller as extension server). Install with {@link OperatorCatalogue.envoyAiGatewayCrds} and
+   * {@link OperatorCatalogue.envoyAiGateway}, or take all three from {@link OperatorCatalogue.modelGateway}.
+   */
+  public static envoyGateway(props: EnvoyGatewayReleaseProps = {}): OperatorRelease {
+    return envoyGatewayRelease(props);
+  }
+
+  /** Envoy AI Gateway v1.1.0's CRDs (AIGatewayRoute, AIServiceBackend, ...). */
+  public static envoyAiGatewayCrds(): OperatorRelease {
+    return envoyAiGatewayCrdsRelease();
+  }
+
+  /** Envoy AI Gateway v1.1.0's controller (extension server of Envoy Gateway), its webhook certificate from cert-manager. */
+  public static envoyAiGateway(): OperatorRelease {
+    return envoyAiGatewayRelease();
+  }
+
+  /**
+   * The releases a ModelGateway needs: Envoy Gateway v1.9.0, Envoy AI Gateway v1.1.0's CRDs and
+   * its controller (the pair of releases the library pins together). Needs cert-manager.
+   */
+  public static modelGateway(): OperatorRelease[] {
+    return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease()];
   }
 
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */

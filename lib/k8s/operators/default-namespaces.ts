@@ -14,4 +14,6 @@ export const OPERATOR_NAMESPACES = {
   otel: 'opentelemetry-operator-system',
   nvidia: 'nvidia-device-plugin',
   externalSecrets: DATA_SERVICES.secretsReader.namespace,
+  envoyGateway: 'envoy-gateway-system',
+  envoyAiGateway: 'envoy-ai-gateway-system',
 };

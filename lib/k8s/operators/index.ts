@@ -24,3 +24,5 @@ export * from './notebook-controller';
 export * from './nvidia-device-plugin';
 export * from './spark-operator';
 export * from './kubeflow-trainer';
+export * from './envoy-gateway';
+export * from './envoy-ai-gateway';

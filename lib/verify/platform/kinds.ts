@@ -35,7 +35,7 @@ const CLUSTER_SCOPED_CUSTOM = new Set([
   'serving.kserve.io/LocalModelCache', 'trainer.kubeflow.org/ClusterTrainingRuntime', 'external-secrets.io/ClusterSecretStore',
   'external-secrets.io/ClusterExternalSecret', 'external-secrets.io/ClusterPushSecret', 'generators.external-secrets.io/ClusterGenerator',
   'cert-manager.io/ClusterIssuer', 'keda.sh/ClusterTriggerAuthentication', 'karpenter.sh/NodePool', 'karpenter.sh/NodeClaim',
-  'karpenter.k8s.aws/EC2NodeClass', 'nvidia.com/ClusterPolicy',
+  'karpenter.k8s.aws/EC2NodeClass', 'nvidia.com/ClusterPolicy', 'gateway.networking.k8s.io/GatewayClass',
 ]);
 
 /** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → ``). */

@@ -21,7 +21,7 @@
  * releases contribute only their connections (their Secrets and ConfigMaps are the operator's
  * business, and some are generated at run time).
  */
-import { collectorConfig, predictorModel, trainJobRuntimeRef } from './adapters';
+import { collectorConfig, gatewayProxiesId, isAiGatewayRoute, predictorModel, trainJobRuntimeRef } from './adapters';
 import { findInClusterHosts, embeddedSites, stringLeaves } from './hosts';
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf, isBuiltInGroup, versionOf } from './kinds';
 import { matchesSelector, toSelector } from './label-selectors';
@@ -236,6 +236,44 @@ function objectRef(
   push(ctx, b, { kind: ReferenceKind.OBJECT, path, name, targetKind: kind, targetGroup: group, ...ns });
 }
 
+function findObject(ctx: Context, group: string, kind: string, namespace: string, name: string): KubeObject | undefined {
+  return ctx.model.objects.find((m) => groupOf(m.object.apiVersion) === group && m.object.kind === kind
+    && m.object.metadata.namespace === namespace && m.object.metadata.name === name)?.object;
+}
+
+/**
+ * Envoy AI Gateway (v1.1.0, api/v1beta1): an AIGatewayRoute's rules name AIServiceBackends, each
+ * names an Envoy Gateway Backend, whose FQDN endpoints are the model servers' Services. The
+ * proxies of the route's Gateways open those connections.
+ */
+function aiGatewayRouteRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) {
+  const spec = asObject(obj.spec) ?? {};
+  const clients = asArray(spec.parentRefs).map((r) => asObject(r) ?? {})
+    .filter((r) => (asString(r.kind) ?? 'Gateway') === 'Gateway' && asString(r.name))
+    .map((r) => gatewayProxiesId(asString(r.namespace) ?? ns, asString(r.name)!));
+  asArray(spec.parentRefs).forEach((r, i) => objectRef(ctx, b, `spec.parentRefs[${i}]`, r, { kind: 'Gateway', group: 'gateway.networking.k8s.io' }, ns));
+  asArray(spec.rules).forEach((rule, i) => asArray(asObject(rule)?.backendRefs).forEach((ref, j) => {
+    const r = asObject(ref) ?? {};
+    const kind = asString(r.kind) ?? 'AIServiceBackend';
+    objectRef(ctx, b, `spec.rules[${i}].backendRefs[${j}]`, ref, { kind, group: kind === 'AIServiceBackend' ? 'aigateway.envoyproxy.io' : '' }, asString(r.namespace) ?? ns);
+    if (kind !== 'AIServiceBackend') return;
+    const backendNs = asString(r.namespace) ?? ns;
+    const aisb = findObject(ctx, 'aigateway.envoyproxy.io', 'AIServiceBackend', backendNs, asString(r.name) ?? '');
+    const backendRef = asObject(asObject(aisb?.spec)?.backendRef);
+    if (!aisb || !backendRef) return;
+    objectRef(ctx, b, `spec.rules[${i}].backendRefs[${j}] → AIServiceBackend ${backendNs}/${aisb.metadata.name}.spec.backendRef`, backendRef,
+      { kind: 'Backend', group: 'gateway.envoyproxy.io' }, asString(backendRef.namespace) ?? backendNs);
+    const backend = findObject(ctx, 'gateway.envoyproxy.io', 'Backend', asString(backendRef.namespace) ?? backendNs, asString(backendRef.name) ?? '');
+    asArray(asObject(backend?.spec)?.endpoints).forEach((e, k) => {
+      const fqdn = asObject(asObject(e)?.fqdn);
+      const host = asString(fqdn?.hostname);
+      if (!host) return;
+      const port = typeof fqdn?.port === 'number' ? fqdn.port : undefined;
+      hostRefs(ctx, b, `spec.rules[${i}].backendRefs[${j}] → Backend ${backend!.metadata.name}.spec.endpoints[${k}].fqdn`, port ? `${host}:${port}` : host, clients);
+    });
+  }));
+}
+
 function kedaOperator(ctx: Context): string | undefined {
   return ctx.model.podGroups.find((pg) => pg.labels.app === 'keda-operator' || pg.labels['app.kubernetes.io/name'] === 'keda-operator')?.id;
 }
@@ -281,6 +319,7 @@ function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
       if (pvc) push(ctx, b, { kind: ReferenceKind.PVC, path: `spec.predictor.${model.key}.storageUri`, namespace: ns, name: pvc });
     }
   }
+  if (isAiGatewayRoute(obj) && ns) aiGatewayRouteRefs(ctx, b, obj, ns);
   if (group === 'opentelemetry.io' && obj.kind === 'OpenTelemetryCollector' && ns) {
     const client = `OpenTelemetryCollector ${ns}/${obj.metadata.name}`;
     for (const site of stringLeaves(collectorConfig(spec), 'spec.config')) hostRefs(ctx, b, site.path, site.text, [client]);

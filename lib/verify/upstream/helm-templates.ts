@@ -195,6 +195,11 @@ function references(body: string, frame: Frame, index: ValuePathIndex, whole: bo
     const p = resolve(`${m[2] ?? ''}${m[3]}`, frame.dot, frame.vars);
     if (p) found.push(p);
   }
+  // A bare variable that holds a values path (`merge $user $base`, gateway-helm's envoy-gateway-config.yaml).
+  for (const m of code.matchAll(/(\$[A-Za-z0-9_]+)(?![\w.])/g)) {
+    const p = frame.vars.get(m[1]);
+    if (p) found.push(p);
+  }
   for (const p of found) {
     index.addRead(p);
     if (whole) index.addWhole(p);

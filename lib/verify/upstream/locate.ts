@@ -80,7 +80,9 @@ export function locateHelmChart(upstreamDir: string, sources: UpstreamSource[], 
         + 'and vendor the chart source at that version into the upstream directory (SOURCES.tsv, MANIFEST.sha256)',
     };
   }
-  const rows = sources.filter((s) => s.repo.toLowerCase() === known.repo.toLowerCase() && s.upstreamPath === known.chartPath);
+  // The row of the chart directory, or of a directory that holds it (AI Gateway's `manifests` holds both of its charts).
+  const rows = sources.filter((s) => s.repo.toLowerCase() === known.repo.toLowerCase()
+    && (s.upstreamPath === known.chartPath || known.chartPath.startsWith(`${s.upstreamPath}/`)));
   // By the version the row was vendored for, else by the version its Chart.yaml says (a tag like 4.5.3-4.8.2 holding chart 4.8.2).
   const row = rows.find((s) => rowMatchesRevision(s, version))
     ?? rows.find((s) => sameVersion(chartVersionOf(path.join(upstreamDir, s.dir)) ?? '', version));

@@ -245,13 +245,15 @@ function resolveTarget(target: any, pods: { spec: any }[]): number | undefined {
 }
 
 /**
- * Checks Helm values against a chart: every key path must be in values.yaml or in
+ * Checks Helm values against a chart: every key path must be in values.yaml (values.tmpl.yaml
+ * for charts whose values upstream fills at release) or in
  * values.schema.json (keys upstream documents there only, such as commented-out image tags).
  * A map whose default is empty (`{}`) takes any keys, as do the `freeMaps` named by the caller
  * (label maps such as nodeSelector).
  */
 export function assertValuesInChart(values: any, chartDir: string, freeMaps: string[] = []): void {
-  const defaults = YAML.parse(fs.readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')) ?? {};
+  const valuesFile = ['values.yaml', 'values.tmpl.yaml'].map((f) => path.join(chartDir, f)).find((f) => fs.existsSync(f)) ?? path.join(chartDir, 'values.yaml');
+  const defaults = YAML.parse(fs.readFileSync(valuesFile, 'utf8')) ?? {};
   const schemaFile = path.join(chartDir, 'values.schema.json');
   const schema = fs.existsSync(schemaFile) ? JSON.parse(fs.readFileSync(schemaFile, 'utf8')) : undefined;
   const problems: string[] = [];

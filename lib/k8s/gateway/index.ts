@@ -1,0 +1,2 @@
+// The model gateway: one OpenAI-compatible endpoint for every served model (Envoy Gateway and Envoy AI Gateway).
+export * from './model-gateway';

@@ -1,0 +1,340 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { CnaiError, invalidProp } from '../../core/errors';
+import { GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
+import { NAME_RULES, assertName } from '../../core/names';
+import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
+import { ENVOY_GATEWAY_CONTROLLER_NAME } from '../operators/envoy-gateway';
+import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
+import { IPriorityClass } from '../priority-class';
+import { LlmService } from '../serving/llm-service';
+import { LLM_SERVER_PORTS, ServingBackend } from '../serving/serving-options';
+import { TeamNamespace } from '../team-namespace';
+import { WorkloadSelector } from '../workload-selector';
+
+/** Port of the gateway's plain HTTP listener (in-cluster exposure); at or above 1024, so the proxies' container port is the same. */
+export const MODEL_GATEWAY_HTTP_PORT = 8080;
+
+/** Port of the gateway's HTTPS listener (load balancer exposures). */
+export const MODEL_GATEWAY_HTTPS_PORT = 443;
+
+/**
+ * Envoy Gateway maps listener ports below 1024 to a container port 10000 higher, so the proxies
+ * run unprivileged (internal/gatewayapi: servicePortToContainerPort, unless the EnvoyProxy sets
+ * useListenerPortAsContainerPort).
+ */
+const PRIVILEGED_PORT_SHIFT = 10000;
+
+/**
+ * KServe's agent port: a predictor with a payload logger or batcher (e.g. drift monitoring) gets
+ * the agent container, and its Service targets this port instead of the model server's
+ * (kserve/kserve@v0.20.0 pkg/webhook/admission/pod/agent_injector.go, service_reconciler.go).
+ */
+const KSERVE_AGENT_PORT = 9081;
+
+/** Request header Envoy AI Gateway sets from the request body's `model` field, and routes on. */
+export const AI_GATEWAY_MODEL_HEADER = 'x-ai-eg-model';
+
+/** Props of {@link ModelGateway}. */
+export interface ModelGatewayProps {
+  /**
+   * Name of the Gateway (and of its proxies' Service in Envoy Gateway's namespace), a DNS-1123 label.
+   * @default 'model-gateway'
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the Gateway, its routes and backends (no pods run there: Envoy Gateway runs the
+   * proxies in its own namespace). Created with the restricted Pod Security level.
+   * @default 'model-gateway'
+   */
+  readonly namespace?: string;
+  /**
+   * How the gateway is reached.
+   * @default GatewayExposure.CLUSTER
+   */
+  readonly exposure?: GatewayExposure;
+  /**
+   * With `exposure: GatewayExposure.PUBLIC_LOAD_BALANCER` only, and then required: the client CIDRs
+   * the load balancer accepts (none may be `/0`).
+   * @default - none
+   */
+  readonly publicCidrs?: string[];
+  /**
+   * The TLS certificate of the HTTPS listener, a Secret of type kubernetes.io/tls in the gateway's
+   * namespace (e.g. issued by cert-manager). Required for the load balancer exposures.
+   * @default - none (in-cluster exposure: plain HTTP inside the cluster)
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * The VPC CIDR, where the Network Load Balancer's connections come from (IP targets, client
+   * addresses not preserved). Required for the load balancer exposures.
+   * @default - none
+   */
+  readonly vpcCidr?: string;
+  /**
+   * Served models to route to; more with {@link ModelGateway.addModel}.
+   * @default - none
+   */
+  readonly models?: LlmService[];
+  /**
+   * Workloads that may call the gateway; more with {@link ModelGateway.allowFrom}.
+   * @default - none
+   */
+  readonly clients?: WorkloadSelector[];
+  /**
+   * Envoy proxy replicas.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * The PriorityClass of the proxies (`KueueQueues.priorityClass(WorkloadPriority.HIGH)` for the platform's own).
+   * @default - none: the cluster's default priority
+   */
+  readonly priorityClass?: IPriorityClass;
+  /**
+   * Kubernetes version the namespace's Pod Security labels pin.
+   * @default - EKS.defaultKubernetesVersion
+   */
+  readonly kubernetesVersion?: string;
+}
+
+/**
+ * One OpenAI-compatible endpoint for every served model, on Envoy Gateway and Envoy AI Gateway
+ * (install `OperatorCatalogue.modelGateway()`): clients send `POST /v1/chat/completions` (or
+ * `/v1/embeddings`, ...) with `"model": "<served model name>"` to {@link ModelGateway.baseUrl},
+ * and the gateway routes on the model name to that model's server, vLLM Deployment or KServe
+ * predictor alike.
+ *
+ * Internal by default: a ClusterIP Service, no load balancer. An internal NLB is a choice
+ * (`exposure: INTERNAL_LOAD_BALANCER`, with TLS); a public one needs the named opt-in
+ * `exposure: PUBLIC_LOAD_BALANCER` and the client CIDRs. Network flows: only the clients given
+ * reach the proxies, and each model server admits the proxies (besides its own clients).
+ *
+ * ```ts
+ * const gateway = new ModelGateway(chart, 'gateway', { clients: [team.workloads({ app: 'rag-api' })] });
+ * gateway.addModel(chat);   // an LlmService: its name, Service and port come from the object
+ * ```
+ */
+export class ModelGateway extends Construct {
+  /** Name of the Gateway and of its proxies' Service. */
+  public readonly name: string;
+  /** Namespace of the Gateway, its routes and backends. */
+  public readonly namespaceName: string;
+  /** Namespace of the proxies (Envoy Gateway's own). */
+  public readonly proxyNamespace: string;
+  /** How the gateway is reached. */
+  public readonly exposure: GatewayExposure;
+  /** Port clients connect to (the listener's). */
+  public readonly port: number;
+  /** Port of the proxies' containers (what NetworkPolicies name). */
+  public readonly containerPort: number;
+  /** OpenAI base URL inside the cluster (`http://<name>.<proxy namespace>.svc:8080/v1` for the in-cluster exposure). */
+  public readonly baseUrl: string;
+  /** Labels of the proxy pods Envoy Gateway runs for this Gateway. */
+  public readonly proxyLabels: { [key: string]: string };
+  /** The Gateway. */
+  public readonly gateway: ApiObject;
+  /** The served models routed, by served model name. */
+  public readonly models: { [servedModelName: string]: LlmService } = {};
+
+  /** The NetworkPolicy that admits the clients (and the load balancer) into the proxies. */
+  public readonly proxyPolicy: k8s.KubeNetworkPolicy;
+
+  private readonly annotations: { [key: string]: string };
+  private readonly ingressRules: k8s.NetworkPolicyIngressRule[] = [];
+
+  constructor(scope: Construct, id: string, props: ModelGatewayProps = {}) {
+    super(scope, id);
+    const where = this.node.path;
+    this.name = assertName(where, 'name', props.name ?? 'model-gateway', NAME_RULES.dns1123Label);
+    this.namespaceName = assertName(where, 'namespace', props.namespace ?? 'model-gateway', NAME_RULES.dns1123Label);
+    this.proxyNamespace = OPERATOR_NAMESPACES.envoyGateway;
+    this.exposure = props.exposure ?? GatewayExposure.CLUSTER;
+    const problems = GatewayChecks.exposureProblems({ construct: where, exposureProp: 'exposure', cidrsProp: 'publicCidrs' }, this.exposure, props.publicCidrs);
+    if (problems.length > 0) throw new CnaiError(problems[0]);
+    const loadBalanced = this.exposure !== GatewayExposure.CLUSTER;
+    if (loadBalanced && !props.tlsSecretName) {
+      throw invalidProp(where, 'tlsSecretName', undefined, `a load balancer exposure (${this.exposure}) serves HTTPS only, and no certificate is given`,
+        'give the name of a kubernetes.io/tls Secret in the gateway\'s namespace (e.g. one cert-manager issues), or keep GatewayExposure.CLUSTER');
+    }
+    if (loadBalanced && !props.vpcCidr) {
+      throw invalidProp(where, 'vpcCidr', undefined, 'the load balancer\'s connections come from the VPC, and its CIDR is not given, so no NetworkPolicy could admit them',
+        'give the contract\'s vpcCidr');
+    }
+    if (!loadBalanced && props.tlsSecretName) {
+      throw invalidProp(where, 'tlsSecretName', props.tlsSecretName, 'the in-cluster exposure has a plain HTTP listener only', 'leave tlsSecretName out, or choose a load balancer exposure');
+    }
+    const replicas = props.replicas ?? 2;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw invalidProp(where, 'replicas', replicas, 'not a whole number of at least 1', 'give 2 or more for availability');
+    }
+    this.port = loadBalanced ? MODEL_GATEWAY_HTTPS_PORT : MODEL_GATEWAY_HTTP_PORT;
+    this.containerPort = this.port < 1024 ? this.port + PRIVILEGED_PORT_SHIFT : this.port;
+    this.baseUrl = `http://${this.name}.${this.proxyNamespace}.svc:${this.port}/v1`;
+    // internal/infrastructure/kubernetes/proxy (Envoy Gateway v1.9.0): envoyLabels plus the owning Gateway's labels.
+    this.proxyLabels = {
+      'app.kubernetes.io/name': 'envoy',
+      'app.kubernetes.io/component': 'proxy',
+      'app.kubernetes.io/managed-by': 'envoy-gateway',
+      'gateway.envoyproxy.io/owning-gateway-name': this.name,
+      'gateway.envoyproxy.io/owning-gateway-namespace': this.namespaceName,
+    };
+    this.annotations = { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) };
+    const labels = { 'app.kubernetes.io/part-of': 'cnai-platform', 'app.kubernetes.io/component': 'model-gateway' };
+
+    createNamespace(this, 'Namespace', { name: this.namespaceName, level: PodSecurityLevel.RESTRICTED, kubernetesVersion: props.kubernetesVersion, labels });
+
+    new ApiObject(this, 'GatewayClass', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'GatewayClass',
+      metadata: { name: this.name, labels, annotations: { ...this.annotations } },
+      spec: { controllerName: ENVOY_GATEWAY_CONTROLLER_NAME, description: 'Envoy AI Gateway: OpenAI-compatible routing by model name' },
+    });
+
+    const envoyService: { [key: string]: unknown } = { name: this.name, type: loadBalanced ? 'LoadBalancer' : 'ClusterIP' };
+    if (loadBalanced) {
+      const isPublic = this.exposure === GatewayExposure.PUBLIC_LOAD_BALANCER;
+      // The AWS Load Balancer Controller's NLB class, IP targets.
+      envoyService.loadBalancerClass = 'service.k8s.aws/nlb';
+      envoyService.annotations = {
+        'service.beta.kubernetes.io/aws-load-balancer-scheme': isPublic ? 'internet-facing' : 'internal',
+        'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      };
+      if (isPublic) envoyService.loadBalancerSourceRanges = [...props.publicCidrs!];
+    }
+    new ApiObject(this, 'EnvoyProxy', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'EnvoyProxy',
+      metadata: { name: this.name, namespace: this.namespaceName, labels, annotations: { ...this.annotations } },
+      spec: {
+        provider: {
+          type: 'Kubernetes',
+          kubernetes: {
+            envoyService,
+            envoyDeployment: {
+              replicas,
+              ...(props.priorityClass ? { pod: { priorityClassName: props.priorityClass.priorityClassName } } : {}),
+            },
+            ...(replicas > 1 ? { envoyPDB: { minAvailable: 1 } } : {}),
+          },
+        },
+      },
+    });
+
+    const listener = loadBalanced
+      ? { name: 'https', protocol: 'HTTPS', port: this.port, tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: props.tlsSecretName! }] }, allowedRoutes: { namespaces: { from: 'Same' } } }
+      : { name: 'http', protocol: 'HTTP', port: this.port, allowedRoutes: { namespaces: { from: 'Same' } } };
+    this.gateway = new ApiObject(this, 'Gateway', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: this.name, namespace: this.namespaceName, labels, annotations: { ...this.annotations } },
+      spec: {
+        gatewayClassName: this.name,
+        infrastructure: { parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: this.name } },
+        listeners: [listener],
+      },
+    });
+
+    // Into the proxies: the clients given (and the load balancer, from the VPC), nothing else.
+    this.proxyPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy-proxies', {
+      metadata: { name: `${this.name}-proxies`, namespace: this.proxyNamespace, labels, annotations: { ...this.annotations } },
+      spec: {
+        podSelector: { matchLabels: { ...this.proxyLabels } },
+        policyTypes: ['Ingress'],
+        ingress: this.ingressRules,
+      },
+    });
+    if (loadBalanced) {
+      this.ingressRules.push({ from: [{ ipBlock: { cidr: props.vpcCidr! } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.containerPort) }] });
+    }
+    for (const c of props.clients ?? []) this.allowFrom(c);
+    for (const m of props.models ?? []) this.addModel(m);
+  }
+
+  /** The gateway's proxy pods, as a network peer. */
+  public proxies(): WorkloadSelector {
+    return WorkloadSelector.inNamespace(this.proxyNamespace, this.proxyLabels);
+  }
+
+  /**
+   * Lets `client` call the gateway. When the client's namespace is a TeamNamespace, its egress
+   * to the proxies is opened too.
+   */
+  public allowFrom(client: WorkloadSelector): void {
+    if (!(client instanceof WorkloadSelector)) {
+      throw invalidProp(this.node.path, 'allowFrom', client, 'not a WorkloadSelector', 'use team.workloads({ app: "..." }) or WorkloadSelector.inNamespace(...)');
+    }
+    this.ingressRules.push({ from: [client.toPeer()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.containerPort) }] });
+    if (client.owner instanceof TeamNamespace) client.owner.allowTo(this.proxies(), this.containerPort, client);
+  }
+
+  /**
+   * Routes requests for `service`'s served model name to it: a Backend (its Service's address),
+   * an AIServiceBackend (OpenAI schema, at the server's API prefix) and an AIGatewayRoute that
+   * matches the model name. The model server admits the gateway's proxies.
+   */
+  public addModel(service: LlmService): void {
+    const where = this.node.path;
+    if (!(service instanceof LlmService)) {
+      throw invalidProp(where, 'addModel', service, 'not an LlmService', 'pass the LlmService object of the served model');
+    }
+    const model = service.engine.servedModelName;
+    const existing = this.models[model];
+    if (existing) {
+      throw invalidProp(where, 'addModel', service.node.path,
+        existing === service ? `model ${model} is routed already` : `model name ${model} is routed to ${existing.node.path} already; the gateway routes by model name, which must be unique`,
+        existing === service ? 'add each served model once' : 'give the services different served model names');
+    }
+    this.models[model] = service;
+    const name = assertName(where, 'addModel', `${service.namespaceName}-${service.name}`, NAME_RULES.dns1123Label);
+    const meta = (kind: string) => ({ name, namespace: this.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform', 'cnai.io/served-model': service.name }, annotations: { ...this.annotations, 'cnai.io/kind': kind } });
+    new ApiObject(this, `Backend-${name}`, {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'Backend',
+      metadata: meta('Backend'),
+      spec: { endpoints: [{ fqdn: { hostname: `${service.serviceName}.${service.namespaceName}.svc.cluster.local`, port: LLM_SERVER_PORTS.service } }] },
+    });
+    new ApiObject(this, `AIServiceBackend-${name}`, {
+      apiVersion: 'aigateway.envoyproxy.io/v1beta1',
+      kind: 'AIServiceBackend',
+      metadata: meta('AIServiceBackend'),
+      spec: {
+        // The server's OpenAI API prefix: /v1 (vLLM), /openai/v1 (KServe's Hugging Face server).
+        schema: { name: 'OpenAI', prefix: new URL(service.baseUrl).pathname },
+        backendRef: { group: 'gateway.envoyproxy.io', kind: 'Backend', name },
+      },
+    });
+    new ApiObject(this, `AIGatewayRoute-${name}`, {
+      apiVersion: 'aigateway.envoyproxy.io/v1beta1',
+      kind: 'AIGatewayRoute',
+      metadata: meta('AIGatewayRoute'),
+      spec: {
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.name }],
+        rules: [{
+          matches: [{ headers: [{ type: 'Exact', name: AI_GATEWAY_MODEL_HEADER, value: model }] }],
+          backendRefs: [{ name }],
+          modelsOwnedBy: service.namespaceName,
+        }],
+        // Token usage of each request, as metadata (Envoy AI Gateway's token accounting and usage metrics).
+        llmRequestCosts: [
+          { metadataKey: 'llm_input_token', type: 'InputToken' },
+          { metadataKey: 'llm_output_token', type: 'OutputToken' },
+          { metadataKey: 'llm_total_token', type: 'TotalToken' },
+        ],
+      },
+    });
+    service.allowFrom(this.proxies());
+    if (service.backend === ServingBackend.KSERVE) {
+      // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
+      new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}-agent`, {
+        metadata: { name: `${service.name}-gateway-agent`, namespace: service.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform' }, annotations: { ...this.annotations } },
+        spec: {
+          podSelector: { matchLabels: { ...service.selectorLabels } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [this.proxies().toPeer()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(KSERVE_AGENT_PORT) }] }],
+        },
+      });
+    }
+  }
+}

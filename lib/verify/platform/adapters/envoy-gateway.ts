@@ -1,0 +1,81 @@
+/**
+ * Gateway API Gateway of Envoy Gateway's GatewayClass, as Envoy Gateway v1.9.0 runs it: one
+ * Envoy proxy Deployment and Service per Gateway, in Envoy Gateway's own namespace.
+ *
+ * Read in envoyproxy/gateway@v1.9.0:
+ * - internal/infrastructure/kubernetes/proxy/resource_provider.go: the proxies' labels are
+ *   envoyLabels (`app.kubernetes.io/name: envoy`, `app.kubernetes.io/component: proxy`,
+ *   `app.kubernetes.io/managed-by: envoy-gateway`) with the owning Gateway's
+ *   (`gateway.envoyproxy.io/owning-gateway-name`, `gateway.envoyproxy.io/owning-gateway-namespace`);
+ *   the Service is named by the EnvoyProxy's `provider.kubernetes.envoyService.name` (else a hashed name);
+ * - internal/gatewayapi (servicePortToContainerPort): a listener port below 1024 becomes the
+ *   container port 10000 higher; the Service port is the listener port.
+ */
+import { KubeObject } from '../../upstream/types';
+import { asArray, asObject, asString, groupOf } from '../kinds';
+import { PodPort } from '../model';
+import { AdapterOutput, CustomResourceAdapter } from './adapter';
+
+const SOURCE = 'envoyproxy/gateway@v1.9.0: internal/infrastructure/kubernetes/proxy/resource_provider.go, internal/gatewayapi (servicePortToContainerPort)';
+const CONTROLLER_NAME = 'gateway.envoyproxy.io/gatewayclass-controller';
+/** Envoy Gateway's namespace, where it runs the proxies (the namespace of the library's Envoy Gateway release). */
+export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
+
+/** The pod group id of a Gateway's proxies (a reference's client). */
+export function gatewayProxiesId(namespace: string, name: string): string {
+  return `Gateway ${namespace}/${name} (Envoy proxies)`;
+}
+
+/** Gateway (gateway.networking.k8s.io), when its class is Envoy Gateway's. */
+export const ENVOY_GATEWAY_ADAPTER: CustomResourceAdapter = {
+  group: 'gateway.networking.k8s.io',
+  kind: 'Gateway',
+  source: SOURCE,
+  expand(obj: KubeObject, namespace: string, context): AdapterOutput {
+    const spec = asObject(obj.spec) ?? {};
+    const name = obj.metadata.name ?? '';
+    const gatewayClass = context.find('gateway.networking.k8s.io', 'GatewayClass', undefined, asString(spec.gatewayClassName) ?? '');
+    if (asString(asObject(gatewayClass?.spec)?.controllerName) !== CONTROLLER_NAME) return { objects: [], podGroups: [] };
+    const params = asObject(asObject(spec.infrastructure)?.parametersRef);
+    const proxy = params && asString(params.kind) === 'EnvoyProxy' ? context.find('gateway.envoyproxy.io', 'EnvoyProxy', namespace, asString(params.name) ?? '') : undefined;
+    const serviceName = asString(asObject(asObject(asObject(asObject(proxy?.spec)?.provider)?.kubernetes)?.envoyService)?.name);
+    const labels = {
+      'app.kubernetes.io/name': 'envoy',
+      'app.kubernetes.io/component': 'proxy',
+      'app.kubernetes.io/managed-by': 'envoy-gateway',
+      'gateway.envoyproxy.io/owning-gateway-name': name,
+      'gateway.envoyproxy.io/owning-gateway-namespace': namespace,
+    };
+    const listeners = asArray(spec.listeners).map((l) => asObject(l) ?? {});
+    const ports: PodPort[] = [];
+    const servicePorts: { [key: string]: unknown }[] = [];
+    for (const l of listeners) {
+      const port = typeof l.port === 'number' ? l.port : undefined;
+      if (port === undefined || ports.some((p) => p.port === (port < 1024 ? port + 10000 : port))) continue;
+      const containerPort = port < 1024 ? port + 10000 : port;
+      ports.push({ name: asString(l.name), port: containerPort, protocol: 'TCP' });
+      servicePorts.push({ name: asString(l.name), port, targetPort: containerPort, protocol: 'TCP' });
+    }
+    const by = `Envoy Gateway (Gateway ${namespace}/${name})`;
+    return {
+      podGroups: [{
+        id: gatewayProxiesId(namespace, name),
+        namespace: ENVOY_GATEWAY_NAMESPACE,
+        labels,
+        ports,
+        // A hashed name Envoy Gateway chooses; the proxies talk to no API server.
+        serviceAccount: 'default',
+        hostNetwork: false,
+        createdBy: `Envoy Gateway (${SOURCE})`,
+      }],
+      objects: serviceName
+        ? [{ object: { apiVersion: 'v1', kind: 'Service', metadata: { name: serviceName, namespace: ENVOY_GATEWAY_NAMESPACE, labels }, spec: { selector: labels, ports: servicePorts } }, providedBy: by }]
+        : [],
+    };
+  },
+};
+
+/** Whether an object is an Envoy AI Gateway route (for references). */
+export function isAiGatewayRoute(obj: KubeObject): boolean {
+  return groupOf(obj.apiVersion) === 'aigateway.envoyproxy.io' && obj.kind === 'AIGatewayRoute';
+}

@@ -1,0 +1,80 @@
+import { spec } from './spec-fixture';
+import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
+import { GatewayChecks, GatewayExposure } from '../../lib/core/gateway-spec';
+import { PlatformSpec } from '../../lib/core/platform-spec';
+import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
+
+function problemsOf(s: PlatformSpec): string[] {
+  try {
+    validatePlatformSpec(s);
+  } catch (e) {
+    if (e instanceof CnaiValidationError) return e.problems.map((p) => `${p.prop}: ${p.problem}`);
+    if (e instanceof CnaiError) return [`${e.prop}: ${e.problem}`];
+    throw e;
+  }
+  return [];
+}
+
+describe('the spec\'s gateway section', () => {
+  test('a valid section passes: every served model, every team, in-cluster', () => {
+    expect(problemsOf(spec({ gateway: {} }))).toEqual([]);
+    expect(problemsOf(spec({ gateway: { models: ['chat'], clientTeams: ['team-b'], teamBudgets: [{ team: 'team-b', tokensPerHour: 2_000_000 }] } }))).toEqual([]);
+    expect(problemsOf(spec({ gateway: { exposure: GatewayExposure.PUBLIC_LOAD_BALANCER, publicCidrs: ['203.0.113.0/24'], tlsSecretName: 'gateway-tls' } }))).toEqual([]);
+  });
+
+  test('a model routed that is not served', () => {
+    expect(problemsOf(spec({ gateway: { models: ['chat', 'summarize'] } }))).toEqual([
+      'gateway.models[1]: the gateway would route to a model that is not served (no served model has this name)',
+    ]);
+  });
+
+  test('a team budget for a team that does not exist', () => {
+    expect(problemsOf(spec({ gateway: { teamBudgets: [{ team: 'team-c', tokensPerHour: 1000 }] } }))).toEqual([
+      'gateway.teamBudgets[0].team: a token budget for a team that does not exist',
+    ]);
+  });
+
+  test('a public gateway without CIDRs', () => {
+    expect(problemsOf(spec({ gateway: { exposure: GatewayExposure.PUBLIC_LOAD_BALANCER, tlsSecretName: 'gateway-tls' } }))).toEqual([
+      'gateway.publicCidrs: a public gateway needs the client CIDRs it accepts; without them it would be open to the internet',
+    ]);
+  });
+
+  test('the other mistakes, one problem each, reported with the spec\'s others', () => {
+    expect(problemsOf(spec({
+      availabilityZones: ['us-west-2a'],
+      gateway: {
+        models: ['chat', 'chat'],
+        clientTeams: ['team-z'],
+        teamBudgets: [{ team: 'team-a', tokensPerHour: 0 }, { team: 'team-a', tokensPerHour: 10 }],
+        exposure: GatewayExposure.INTERNAL_LOAD_BALANCER,
+        publicCidrs: ['203.0.113.0/24'],
+      },
+    }))).toEqual([
+      'availabilityZones: EKS needs subnets in at least two availability zones',
+      'gateway.models[1]: listed twice',
+      'gateway.clientTeams[0]: no team has this name',
+      'gateway.teamBudgets[0].tokensPerHour: not a whole number of tokens of at least 1',
+      'gateway.teamBudgets[1].team: the team has a budget already',
+      'gateway.publicCidrs: client CIDRs apply to a public load balancer only, and the exposure is internal-load-balancer',
+      'gateway.tlsSecretName: a load balancer exposure (internal-load-balancer) serves HTTPS only, and no certificate is named',
+    ]);
+    expect(problemsOf(spec({ gateway: { tlsSecretName: 'gateway-tls' } }))).toEqual(['gateway.tlsSecretName: the in-cluster exposure has a plain HTTP listener only']);
+  });
+
+  test('a gateway that is off is not checked', () => {
+    expect(problemsOf(spec({ gateway: { enabled: false, models: ['summarize'] } }))).toEqual([]);
+  });
+});
+
+describe('GatewayChecks.exposureProblems', () => {
+  const site = { construct: 'app/gateway', exposureProp: 'exposure', cidrsProp: 'publicCidrs' };
+  test('names the site, the prop, the value and the fix', () => {
+    expect(GatewayChecks.exposureProblems(site, GatewayExposure.PUBLIC_LOAD_BALANCER, ['10.0.0.1/16', '0.0.0.0/0'])).toEqual([
+      { construct: 'app/gateway', prop: 'publicCidrs[0]', value: '10.0.0.1/16', problem: '10.0.0.1 is not the first address of a /16 block', fix: 'use the network address, "10.0.0.0/16"' },
+      { construct: 'app/gateway', prop: 'publicCidrs[1]', value: '0.0.0.0/0', problem: 'admits every address of the internet', fix: 'list only the ranges of your clients' },
+    ]);
+    expect(GatewayChecks.exposureProblems(site, 'everywhere' as GatewayExposure, undefined).map((p) => p.problem)).toEqual(['not a GatewayExposure']);
+    expect(GatewayChecks.exposureProblems(site, GatewayExposure.CLUSTER, undefined)).toEqual([]);
+  });
+});
