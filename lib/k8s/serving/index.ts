@@ -8,3 +8,4 @@ export * from './kserve-inference-service';
 export * from './llm-autoscaling';
 export * from './llm-client-settings';
 export * from './llm-service';
+export * from './predictive-service';
