@@ -1,8 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
-import { GpuInstanceType, PredictiveModelFormat, PredictiveRuntime } from '../../../lib/core';
+import { GpuInstanceType, PredictiveModelFormat, PredictiveRuntime, PredictiveRuntimes } from '../../../lib/core';
 import {
   ModelSource, NodePoolReference, PredictiveService, PredictiveServiceProps, TeamNamespace, WorkloadSelector,
 } from '../../../lib/k8s';
+import { KSERVE_CLUSTER_SERVING_RUNTIMES } from '../../../lib/k8s/operators/kserve';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { contract, gpuPoolContract, ofKind, one } from '../helpers';
 
@@ -32,6 +33,10 @@ function synth(s: Setup): any[] {
 }
 
 describe('PredictiveService', () => {
+  test('every predictive runtime is one the kserve-runtimes release installs', () => {
+    for (const r of PredictiveRuntimes.all()) expect(KSERVE_CLUSTER_SERVING_RUNTIMES).toContain(r.runtime);
+  });
+
   test('an XGBoost model on CPU: the InferenceService, its runtime, storageUri, resources and probes', () => {
     const s = setup();
     service(s, { autoscaling: { minReplicas: 2, maxReplicas: 4 } });
