@@ -495,7 +495,8 @@ function placeModel(spec: PlatformSpec, m: ServedModelSpec): ServedModelPlacemen
   if (predictiveGpus !== undefined) {
     // A predictive model on GPUs asks for its GPUs on its one pool (validated), on the types that have them.
     const pool = spec.gpuPools.find((p) => p.name === m.pools[0])!;
-    return { model: m.name, pool: pool.name, instanceTypes: pool.instanceTypes.filter((t) => t.gpuCount >= predictiveGpus), gpusPerReplica: predictiveGpus };
+    const instanceTypes = pool.instanceTypes.filter((t) => t.gpuCount >= predictiveGpus);
+    return { model: m.name, pool: pool.name, instanceTypes, gpusPerReplica: predictiveGpus };
   }
   const model = m.maxModelLen !== undefined ? m.model!.withServing({ maxContextLength: m.maxModelLen }) : m.model!;
   const fitsWith = (t: GpuInstanceType, tp: number): boolean => {

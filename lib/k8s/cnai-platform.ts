@@ -303,7 +303,8 @@ export class CnaiPlatform extends Construct {
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [
         ...Object.values(this.models).map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
-        ...Object.values(this.predictiveModels).filter((m) => m.gpus > 0).map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
+        ...Object.values(this.predictiveModels).filter((m) => m.gpus > 0)
+          .map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
         ...(admission.gpuExemptions ?? []),
       ],
       hostAccessExemptions: [

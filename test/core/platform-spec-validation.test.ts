@@ -234,7 +234,14 @@ describe('validatePlatformSpec: predictive models', () => {
   });
 
   test('LLM settings on a predictive model: one problem each', () => {
-    expect(problemsOf(withModel({ model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, backend: ServedModelBackend.KSERVE, task: ServedModelTask.CHAT, maxModelLen: 4096, monitorDrift: true }))).toEqual([
+    const llmSettings = {
+      model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
+      backend: ServedModelBackend.KSERVE,
+      task: ServedModelTask.CHAT,
+      maxModelLen: 4096,
+      monitorDrift: true,
+    };
+    expect(problemsOf(withModel(llmSettings))).toEqual([
       'models[1].model: a model spec describes an LLM; a predictive model is sized by cpu, memoryGiB and gpus',
       'models[1].backend: backend is a setting of LLMs; predictive models run on a KServe runtime',
       'models[1].task: task is a setting of LLMs; predictive models run on a KServe runtime',
@@ -251,7 +258,8 @@ describe('validatePlatformSpec: predictive models', () => {
   });
 
   test('GPUs: a whole number, a pool only with GPUs, one known pool, a GPU runtime, within a node and the team\'s quota', () => {
-    const gpu = (gpus: number, pools: string[], format = PredictiveModelFormat.ONNX, maxReplicas = 2) => problemsOf(withModel({ predictive: { format, gpus }, pools, maxReplicas }));
+    const gpu = (gpus: number, pools: string[], format = PredictiveModelFormat.ONNX, maxReplicas = 2) =>
+      problemsOf(withModel({ predictive: { format, gpus }, pools, maxReplicas }));
     expect(gpu(0.5, [])).toEqual(['models[1].predictive.gpus: not a whole number of GPUs']);
     expect(gpu(0, ['l40s'])).toEqual(['models[1].pools: the pools are GPU pools, and the model asks for no GPU: it runs on the CPU nodes']);
     expect(gpu(1, ['l40s', 'h100'])).toEqual(['models[1].pools: a predictive model on GPUs runs on one pool']);

@@ -8,9 +8,9 @@ import { GPU_RESOURCE, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { PREDICTIVE_DEFAULTS, PredictiveModelFormat, PredictiveRuntime, PredictiveRuntimeInfo, PredictiveRuntimes } from '../../core/predictive-models';
+import { InferenceService, InferenceServiceSpecPredictor } from '../../imports/serving.kserve.io';
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { ModelSource, ModelSourceKind } from '../common/model-source';
-import { InferenceService, InferenceServiceSpecPredictor } from '../../imports/serving.kserve.io';
 import { INodePool } from '../node-pool';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
@@ -308,7 +308,11 @@ export class PredictiveService extends Construct implements IMetricsSource {
     this.inferenceService = new InferenceService(this, 'Resource', {
       metadata: {
         ...meta(this.name),
-        annotations: { ...annotations, [KSERVE_ANNOTATIONS.deploymentMode]: KSERVE_STANDARD_MODE, [KSERVE_ANNOTATIONS.autoscalerClass]: KSERVE_HPA_AUTOSCALER },
+        annotations: {
+          ...annotations,
+          [KSERVE_ANNOTATIONS.deploymentMode]: KSERVE_STANDARD_MODE,
+          [KSERVE_ANNOTATIONS.autoscalerClass]: KSERVE_HPA_AUTOSCALER,
+        },
       },
       // The core Kubernetes types (cdk8s-plus-27's k8s) describe the same pod fields as the generated KServe ones.
       spec: { predictor: this.predictor(props, labels, region, target) as unknown as InferenceServiceSpecPredictor },
@@ -338,7 +342,13 @@ export class PredictiveService extends Construct implements IMetricsSource {
 
     // Network: clients and the scraper in, the model download out.
     this.network = new ServingNetwork(this, {
-      name: this.name, namespace: this.namespaceName, owner: props.namespace, selectorLabels: this.selectorLabels, labels, annotations, port: this.runtime.httpPort,
+      name: this.name,
+      namespace: this.namespaceName,
+      owner: props.namespace,
+      selectorLabels: this.selectorLabels,
+      labels,
+      annotations,
+      port: this.runtime.httpPort,
     });
     this.networkPolicies = this.network.policies;
     const scraper = props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
