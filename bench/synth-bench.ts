@@ -119,6 +119,18 @@ function parseArgs(argv: string[]): Options {
 }
 
 /**
+ * The files the benchmark's children load besides the library (build/): the children and the
+ * reference platform's modules with the helpers they import, as paths relative to the root.
+ */
+export function transpiledSources(root: string = ROOT): string[] {
+  const tsIn = (dir: string) => fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`);
+  return ['bench/synth-child.ts', 'bench/load-floor.ts', 'bench/spec-generator.ts',
+    ...tsIn('examples/reference-platform'),
+    // The helpers the examples share (the reference imports them).
+    ...tsIn('examples/shared')];
+}
+
+/**
  * Transpiles the children and the reference platform's modules they load into .tmp/bench/js
  * (JavaScript as tsc emits it, without type-checking: `npm test` type-checks them), keeping
  * their relative layout. The library itself is not compiled here: it is build/.
@@ -126,8 +138,7 @@ function parseArgs(argv: string[]): Options {
 function transpile(): number {
   const t0 = performance.now();
   fs.rmSync(JS, { recursive: true, force: true });
-  const sources = ['bench/synth-child.ts', 'bench/load-floor.ts', 'bench/spec-generator.ts',
-    ...fs.readdirSync(REFERENCE).filter((f) => f.endsWith('.ts')).map((f) => `examples/reference-platform/${f}`)];
+  const sources = transpiledSources();
   for (const rel of sources) {
     const out = ts.transpileModule(fs.readFileSync(path.join(ROOT, rel), 'utf8'), {
       fileName: rel,
@@ -494,4 +505,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();

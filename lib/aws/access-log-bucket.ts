@@ -1,12 +1,11 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
 import { policyDocument } from './iam';
 import { awsPartition } from './partition';
+import { denyInsecureTransport, privateBucket } from './private-bucket';
 import { Suppressions } from './suppressions';
 import { invalidProp } from '../core/errors';
 import { assertName, NAME_RULES, PlatformNaming } from '../core/names';
@@ -64,20 +63,9 @@ export class AccessLogBucket extends Construct {
     this.allowDestroy = props.allowDestroy ?? false;
     const partition = awsPartition(props.naming.region);
 
-    this.bucket = new S3Bucket(this, 'bucket', {
-      bucket: this.bucketName,
-      forceDestroy: this.allowDestroy,
-      lifecycle: this.allowDestroy ? undefined : { preventDestroy: true },
-    });
+    const { bucket: created, publicAccess } = privateBucket(this, this.bucketName, this.allowDestroy);
+    this.bucket = created;
     const bucket = this.bucket.id;
-    new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
@@ -105,14 +93,7 @@ export class AccessLogBucket extends Construct {
             { test: 'ArnLike', variable: 'aws:SourceArn', values: props.sourceBucketNames.map((n) => `arn:${partition}:s3:::${n}`) },
           ],
         },
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: '*', identifiers: ['*'] }],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
+        denyInsecureTransport(this.bucket),
       ]).json,
       dependsOn: [publicAccess],
     });

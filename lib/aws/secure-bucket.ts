@@ -1,15 +1,14 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import type { AccessLogBucket } from './access-log-bucket';
 import { EncryptionKey } from './encryption-key';
 import { policyDocument } from './iam';
+import { denyInsecureTransport, privateBucket } from './private-bucket';
 import type { WorkloadIdentity } from './workload-identity';
 import { invalidProp } from '../core/errors';
 import { assertName, NAME_RULES, PlatformNaming } from '../core/names';
@@ -97,20 +96,9 @@ export class SecureBucket extends Construct {
     }
     this.allowDestroy = props.allowDestroy ?? false;
 
-    this.bucket = new S3Bucket(this, 'bucket', {
-      bucket: this.bucketName,
-      forceDestroy: this.allowDestroy,
-      lifecycle: this.allowDestroy ? undefined : { preventDestroy: true },
-    });
+    const { bucket: created, publicAccess } = privateBucket(this, this.bucketName, this.allowDestroy);
+    this.bucket = created;
     const bucket = this.bucket.id;
-    new S3BucketOwnershipControls(this, 'ownership', { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access', {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
     new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket,
@@ -149,14 +137,7 @@ export class SecureBucket extends Construct {
     }
     new S3BucketPolicy(this, 'policy', {
       bucket,
-      policy: policyDocument(this, 'tls-only', [{
-        sid: 'DenyInsecureTransport',
-        effect: 'Deny',
-        actions: ['s3:*'],
-        resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-        principals: [{ type: '*', identifiers: ['*'] }],
-        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-      }]).json,
+      policy: policyDocument(this, 'tls-only', [denyInsecureTransport(this.bucket)]).json,
       // S3 rejects policy changes while the public access block is being applied.
       dependsOn: [publicAccess],
     });
