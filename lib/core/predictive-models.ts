@@ -86,6 +86,12 @@ export interface PredictiveRuntimeInfo {
   readonly livePath: string;
   /** Whether the runtime can use a GPU (CPU-only servers refuse a GPU request). */
   readonly gpuCapable: boolean;
+  /**
+   * The flag that sets the server's worker threads (the runtime passes `--nthread=1`): set to the
+   * replica's whole vCPUs, so a larger replica uses them.
+   * @default - none
+   */
+  readonly threadsFlag?: string;
 }
 
 const KSERVE_V1_READY = '/v1/models/{name}';
@@ -95,8 +101,8 @@ const V2_LIVE = '/v2/health/live';
 /** Read from config/runtimes/*.yaml at v0.20.0 (supportedModelFormats, args, env, annotations). */
 const RUNTIMES: PredictiveRuntimeInfo[] = [
   { runtime: PredictiveRuntime.SKLEARN_SERVER, formats: [PredictiveModelFormat.SKLEARN], protocol: InferenceProtocol.V1, httpPort: 8080, metricsPort: 8080, readyPath: KSERVE_V1_READY, livePath: '/', gpuCapable: false },
-  { runtime: PredictiveRuntime.XGBOOST_SERVER, formats: [PredictiveModelFormat.XGBOOST], protocol: InferenceProtocol.V1, httpPort: 8080, metricsPort: 8080, readyPath: KSERVE_V1_READY, livePath: '/', gpuCapable: false },
-  { runtime: PredictiveRuntime.LIGHTGBM_SERVER, formats: [PredictiveModelFormat.LIGHTGBM], protocol: InferenceProtocol.V1, httpPort: 8080, metricsPort: 8080, readyPath: KSERVE_V1_READY, livePath: '/', gpuCapable: false },
+  { runtime: PredictiveRuntime.XGBOOST_SERVER, formats: [PredictiveModelFormat.XGBOOST], protocol: InferenceProtocol.V1, httpPort: 8080, metricsPort: 8080, readyPath: KSERVE_V1_READY, livePath: '/', gpuCapable: false, threadsFlag: '--nthread' },
+  { runtime: PredictiveRuntime.LIGHTGBM_SERVER, formats: [PredictiveModelFormat.LIGHTGBM], protocol: InferenceProtocol.V1, httpPort: 8080, metricsPort: 8080, readyPath: KSERVE_V1_READY, livePath: '/', gpuCapable: false, threadsFlag: '--nthread' },
   {
     runtime: PredictiveRuntime.PREDICTIVE_SERVER,
     formats: [PredictiveModelFormat.SKLEARN, PredictiveModelFormat.XGBOOST, PredictiveModelFormat.LIGHTGBM],
@@ -106,6 +112,7 @@ const RUNTIMES: PredictiveRuntimeInfo[] = [
     readyPath: KSERVE_V1_READY,
     livePath: '/',
     gpuCapable: false,
+    threadsFlag: '--nthread',
   },
   {
     runtime: PredictiveRuntime.MLSERVER,
@@ -162,6 +169,26 @@ const DEFAULT_RUNTIME: { [format: string]: PredictiveRuntime } = {
   [PredictiveModelFormat.MLFLOW]: PredictiveRuntime.MLSERVER,
 };
 
+/** MLServer's implementation class per format (`MLSERVER_MODEL_IMPLEMENTATION`, from the InferenceService's `modelClass` label). */
+const MLSERVER_MODEL_CLASS: { [format: string]: string } = {
+  [PredictiveModelFormat.SKLEARN]: 'mlserver_sklearn.SKLearnModel',
+  [PredictiveModelFormat.XGBOOST]: 'mlserver_xgboost.XGBoostModel',
+  [PredictiveModelFormat.LIGHTGBM]: 'mlserver_lightgbm.LightGBMModel',
+  [PredictiveModelFormat.MLFLOW]: 'mlserver_mlflow.MLflowRuntime',
+};
+
+/**
+ * Labels and annotations of an InferenceService that a runtime's templates read: the
+ * predictive server's `--framework={{.Annotations.modelFormat}}`, MLServer's
+ * `{{.Labels.modelClass}}` and TorchServe's `{{.Labels.serviceEnvelope}}`.
+ */
+export interface RuntimeTemplateValues {
+  /** Labels of the InferenceService. */
+  readonly labels: { [key: string]: string };
+  /** Annotations of the InferenceService. */
+  readonly annotations: { [key: string]: string };
+}
+
 /** Defaults of a predictive model's pod. */
 export const PREDICTIVE_DEFAULTS = {
   /** vCPUs per replica (requests = limits). */
@@ -179,6 +206,20 @@ export class PredictiveRuntimes {
   /** Every predictive runtime the platform installs. */
   public static all(): PredictiveRuntimeInfo[] {
     return RUNTIMES.map((r) => ({ ...r, formats: [...r.formats] }));
+  }
+
+  /**
+   * What the runtime's templates read from the InferenceService for a model of `format`.
+   * @param runtime the runtime (from {@link PredictiveRuntimes.forFormat})
+   * @param format the model's format
+   */
+  public static templateValues(runtime: PredictiveRuntimeInfo, format: PredictiveModelFormat): RuntimeTemplateValues {
+    switch (runtime.runtime) {
+      case PredictiveRuntime.PREDICTIVE_SERVER: return { labels: {}, annotations: { modelFormat: format } };
+      case PredictiveRuntime.MLSERVER: return { labels: { modelClass: MLSERVER_MODEL_CLASS[format] }, annotations: {} };
+      case PredictiveRuntime.TORCHSERVE: return { labels: { serviceEnvelope: runtime.protocol === InferenceProtocol.V2 ? 'kservev2' : 'kserve' }, annotations: {} };
+      default: return { labels: {}, annotations: {} };
+    }
   }
 
   /**

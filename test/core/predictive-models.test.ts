@@ -30,7 +30,7 @@ describe('PredictiveRuntimes', () => {
       livePath: '/v2/health/live',
       gpuCapable: false,
     });
-    expect(PredictiveRuntimes.forFormat(PredictiveModelFormat.LIGHTGBM, PredictiveRuntime.PREDICTIVE_SERVER).protocol).toBe('v1');
+    expect(PredictiveRuntimes.forFormat(PredictiveModelFormat.LIGHTGBM, PredictiveRuntime.PREDICTIVE_SERVER)).toMatchObject({ protocol: 'v1', threadsFlag: '--nthread' });
   });
 
   test('an unknown runtime for a model format is an error naming the runtimes that serve it', () => {
@@ -47,4 +47,13 @@ describe('PredictiveRuntimes', () => {
   test('a format that is not one of KServe\'s is an error', () => {
     expect(() => PredictiveRuntimes.forFormat('catboost' as PredictiveModelFormat)).toThrow(/format = "catboost": not a model format of KServe's predictive runtimes/);
   });
+});
+
+test('what the runtimes\' templates read from the InferenceService', () => {
+  const values = (format: PredictiveModelFormat, runtime?: PredictiveRuntime) =>
+    PredictiveRuntimes.templateValues(PredictiveRuntimes.forFormat(format, runtime), format);
+  expect(values(PredictiveModelFormat.XGBOOST, PredictiveRuntime.PREDICTIVE_SERVER)).toEqual({ labels: {}, annotations: { modelFormat: 'xgboost' } });
+  expect(values(PredictiveModelFormat.MLFLOW)).toEqual({ labels: { modelClass: 'mlserver_mlflow.MLflowRuntime' }, annotations: {} });
+  expect(values(PredictiveModelFormat.PYTORCH)).toEqual({ labels: { serviceEnvelope: 'kserve' }, annotations: {} });
+  expect(values(PredictiveModelFormat.SKLEARN)).toEqual({ labels: {}, annotations: {} });
 });

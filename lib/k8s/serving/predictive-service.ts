@@ -299,6 +299,7 @@ export class PredictiveService extends Construct implements IMetricsSource {
       'cnai.io/model-format': this.format,
     };
     const annotations = { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) };
+    const template = PredictiveRuntimes.templateValues(this.runtime, this.format);
     const meta = (name: string) => ({ name, namespace: this.namespaceName, labels: { ...labels }, annotations: { ...annotations } });
     this.deploymentName = `${this.name}-predictor`;
     this.serviceName = this.deploymentName;
@@ -308,8 +309,10 @@ export class PredictiveService extends Construct implements IMetricsSource {
     this.inferenceService = new InferenceService(this, 'Resource', {
       metadata: {
         ...meta(this.name),
+        labels: { ...labels, ...template.labels },
         annotations: {
           ...annotations,
+          ...template.annotations,
           [KSERVE_ANNOTATIONS.deploymentMode]: KSERVE_STANDARD_MODE,
           [KSERVE_ANNOTATIONS.autoscalerClass]: KSERVE_HPA_AUTOSCALER,
         },
@@ -402,6 +405,8 @@ export class PredictiveService extends Construct implements IMetricsSource {
       runtime: r.runtime,
       protocolVersion: r.protocol,
       storageUri: this.source.storageUri,
+      // Appended to the runtime's args; the server's parser takes the last value.
+      ...(r.threadsFlag ? { args: [`${r.threadsFlag}=${Math.max(1, Math.floor(this.cpu))}`] } : {}),
       env,
       ports,
       // Guaranteed QoS: requests equal limits; the model and /tmp on the node's disk.

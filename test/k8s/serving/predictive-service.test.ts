@@ -64,6 +64,7 @@ describe('PredictiveService', () => {
       runtime: 'kserve-xgbserver',
       protocolVersion: 'v1',
       storageUri: 's3://cnai-test-models/served/churn/',
+      args: ['--nthread=1'],
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
       env: [{ name: 'HOME', value: '/tmp' }, { name: 'AWS_REGION', value: 'us-west-2' }, { name: 'AWS_DEFAULT_REGION', value: 'us-west-2' }],
       securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
@@ -85,6 +86,7 @@ describe('PredictiveService', () => {
     expect(svc.runtime.runtime).toBe('kserve-tritonserver');
     expect(p.model.runtime).toBe('kserve-tritonserver');
     expect(p.model.protocolVersion).toBe('v2');
+    expect(p.model.args).toBeUndefined();
     expect(p.model.resources.limits).toEqual({ 'cpu': '2', 'memory': '8Gi', 'nvidia.com/gpu': '1' });
     expect(p.model.readinessProbe.httpGet).toEqual({ path: '/v2/health/ready', port: 8080 });
     expect(p.model.livenessProbe.httpGet).toEqual({ path: '/v2/health/live', port: 8080 });
@@ -108,8 +110,13 @@ describe('PredictiveService', () => {
   test('a runtime that serves the format is taken: sklearn on MLServer speaks V2', () => {
     const s = setup();
     service(s, { format: PredictiveModelFormat.SKLEARN, runtime: PredictiveRuntime.MLSERVER });
-    const m = one(synth(s), 'InferenceService', 'churn').spec.predictor.model;
-    expect(m).toMatchObject({ modelFormat: { name: 'sklearn' }, runtime: 'kserve-mlserver', protocolVersion: 'v2' });
+    service(s, { format: PredictiveModelFormat.LIGHTGBM, runtime: PredictiveRuntime.PREDICTIVE_SERVER }, 'ltv');
+    const objects = synth(s);
+    const isvc = one(objects, 'InferenceService', 'churn');
+    expect(isvc.spec.predictor.model).toMatchObject({ modelFormat: { name: 'sklearn' }, runtime: 'kserve-mlserver', protocolVersion: 'v2' });
+    // The runtimes' templates: MLServer's {{.Labels.modelClass}}, the predictive server's {{.Annotations.modelFormat}}.
+    expect(isvc.metadata.labels.modelClass).toBe('mlserver_sklearn.SKLearnModel');
+    expect(one(objects, 'InferenceService', 'ltv').metadata.annotations.modelFormat).toBe('lightgbm');
   });
 
   test('NetworkPolicies: the scraper and named clients in on the server port, out only DNS, Pod Identity and HTTPS', () => {
@@ -143,13 +150,15 @@ describe('PredictiveService', () => {
 
   test('PDB, ServiceAccount and PodMonitor', () => {
     const s = setup();
-    const svc = service(s, { replicas: 2 });
+    const svc = service(s, { replicas: 2, cpu: 4.5 });
     const objects = synth(s);
     expect(one(objects, 'PodDisruptionBudget', 'churn-predictor').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'cnai.io/predictive-service': 'churn' } } });
     expect(one(objects, 'ServiceAccount', 'churn').automountServiceAccountToken).toBe(false);
     expect(one(objects, 'PodMonitor', 'churn').spec.podMetricsEndpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
     const p = one(objects, 'InferenceService', 'churn').spec.predictor;
     expect([p.minReplicas, p.maxReplicas, p.scaleMetric]).toEqual([2, 2, undefined]);
+    // xgbserver's threads follow the replica's whole vCPUs.
+    expect(p.model.args).toEqual(['--nthread=4']);
     expect(svc.baseUrl).toBe('http://churn-predictor.team-a.svc');
   });
 
