@@ -72,6 +72,8 @@ const project = new typescript.TypeScriptProject({
     // The API reference (docs/api) from the TSDoc of the four entry points.
     'typedoc@0.28.20',
     'typedoc-plugin-markdown@4.14.1',
+    // The jsii check (scripts/jsii-check.ts): the public API must compile under jsii.
+    'jsii@5.9.54',
   ],
 
   tsconfig: {
@@ -216,6 +218,15 @@ bench.exec('ts-node --transpile-only --project tsconfig.dev.json bench/synth-ben
 project.addTask('docs', {
   description: 'Generate the API reference (docs/api) from the TSDoc of the four entry points',
   exec: 'typedoc',
+});
+// `npx projen jsii`: compiles the jsii surface (lib/core at the root, lib/k8s and lib/aws as
+// the submodules `k8s` and `aws`) with jsii in a temporary copy, so that the API stays usable
+// from other languages; fails with jsii's errors. The package's own entry points are unchanged.
+// `-- --assembly <file>` also writes the assembly (.jsii). CI runs it (.ci/run).
+project.addTask('jsii', {
+  description: 'Compile the public API (core, k8s, aws) with jsii in a temporary copy of lib/ and fail on jsii errors',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/jsii-check.ts',
+  receiveArgs: true,
 });
 // Regenerate the typed CRD bindings in lib/imports from the pinned CRDs.
 project.addTask('import-crds', {

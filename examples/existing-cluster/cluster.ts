@@ -1,5 +1,5 @@
 /**
- * The cluster of the existing-cluster example as it runs today: what `ExistingClusterContract.build`
+ * The cluster of the existing-cluster example as it runs today: what `ExistingClusterContract.create`
  * takes. Replace the facts with yours: `kubectl get nodes --show-labels` lists the labels,
  * `kubectl describe nodes | grep Taints` the taints, `aws eks describe-cluster` the version and VPC.
  */

@@ -4,7 +4,7 @@
  * version, VPC block, and the node groups with the labels and taints their nodes really
  * carry); GPUs per node and memory per GPU come from the GPU catalogue by instance type.
  *
- * - `ExistingClusterContract.build`: the contract, validated (a wrong GPU count, an unknown
+ * - `ExistingClusterContract.create`: the contract, validated (a wrong GPU count, an unknown
  *   instance type or a node group without a label to select on stops synthesis).
  * - Kueue, asked for explicitly (no other operator is installed), with a queue for the team.
  * - `chat`: Qwen2.5 7B Instruct from the Hugging Face Hub, served by vLLM on the existing A10G
@@ -38,7 +38,7 @@ export { EXISTING_CLUSTER, GPU_NODE_GROUP, TEAM } from './cluster';
 /** Builds the example app (also used by the tests). */
 export function buildExistingClusterApp(outdir?: string): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-  const contract = ExistingClusterContract.build(EXISTING_CLUSTER);
+  const contract = ExistingClusterContract.create(EXISTING_CLUSTER);
   const pool = (name: string) => NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === name)!);
   const gpu = pool(GPU_NODE_GROUP);
   const general = pool('general');

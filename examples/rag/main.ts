@@ -94,8 +94,9 @@ export function buildRagApp(outdir?: string): App {
   const registry = new ModelRegistry(data, 'registry', { priorityClass: high, contract });
   const tracking = registry.addClient(finetune, RegistryAccess.READ_WRITE);
   // Version 1 of the fine-tuned model, where MLflow stored it (its "artifact location").
+  const assistantName = 'support-assistant';
   const assistant = registry.modelVersion({
-    name: 'support-assistant',
+    name: assistantName,
     version: 1,
     storageLocation: 'mlflow-artifacts:/3/models/m-5f0c1e9b2a7d4c61/artifacts',
   });
@@ -151,7 +152,7 @@ export function buildRagApp(outdir?: string): App {
   });
   new k8s.KubeConfigMap(serving, 'FinetuneSettings', {
     metadata: { name: 'finetune-registry', namespace: team.namespaceName },
-    data: { ...tracking.environment, REGISTERED_MODEL_NAME: assistant.modelName },
+    data: { ...tracking.environment, REGISTERED_MODEL_NAME: assistantName },
   });
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
   suppressOpenFindings(app);

@@ -20,8 +20,6 @@ const REASONS = {
   developerPods: open('developers may create pods and workload controllers, so they can choose the team\'s service accounts: the '
     + 'training identity is refused to their pods by the cnai-training-identity admission policy (Deny by default), but the serving '
     + 'identities (read-only on their model prefixes) are not yet'),
-  servingOutsideKueue: open('model servers take GPUs of the team\'s quota outside Kueue (bounded by the namespace ResourceQuota only); '
-    + 'decide: Kueue\'s pod integration for serving, or an exemption by name with its reason'),
   notebookOutsideKueue: open('notebooks take GPUs of the team\'s quota outside Kueue (bounded by the namespace ResourceQuota only); '
     + 'decide: Kueue\'s pod integration for notebooks, or an exemption with its reason'),
   notebookProbes: open('the Notebook names no probes; the notebook controller culls idle notebooks through the kernels API, '
@@ -34,13 +32,10 @@ const REASONS = {
 export function suppressOpenFindings(scope: IConstruct): void {
   const objects = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
   for (const o of objects) {
-    const label = (key: string) => o.metadata.getLabel(key);
     if (o.kind === 'Role' && o.name === 'ml-developer') {
       Suppressions.add(o, 'pod-create-workload-identity', REASONS.developerPods);
     } else if (o.kind === 'Namespace' && OPERATOR_NAMESPACES.includes(o.name)) {
       Suppressions.add(o, 'net-default-deny', REASONS.operatorDefaultDeny);
-    } else if (label('cnai.io/llm-service') !== undefined && (o.kind === 'Deployment' || o.kind === 'InferenceService')) {
-      Suppressions.add(o, 'ai-gpu-kueue', REASONS.servingOutsideKueue);
     } else if (o.kind === 'Notebook') {
       Suppressions.add(o, 'pod-probes', REASONS.notebookProbes);
       Suppressions.add(o, 'ai-gpu-kueue', REASONS.notebookOutsideKueue);

@@ -161,11 +161,11 @@ export interface CnaiAwsStackProps extends PlatformAwsOptions {
    */
   readonly logRetentionDays?: number;
   /**
-   * Prepare self-managed Karpenter (node role, controller identity, interruption queue):
-   * `true` for the defaults, or options. Not with `autoMode`, which brings its own.
-   * @default false
+   * Prepare self-managed Karpenter (node role, controller identity, interruption queue): `{}`
+   * for the defaults, or options. Not with `autoMode`, which brings its own.
+   * @default - no Karpenter
    */
-  readonly karpenter?: boolean | KarpenterOptions;
+  readonly karpenter?: KarpenterOptions;
 }
 
 /**
@@ -219,10 +219,10 @@ export interface CnaiAwsStackSpecOptions {
    */
   readonly credentialsVersion?: number;
   /**
-   * Prepare self-managed Karpenter (see {@link CnaiAwsStackProps.karpenter}).
-   * @default false
+   * Prepare self-managed Karpenter (see {@link CnaiAwsStackProps.karpenter}): `{}` for the defaults.
+   * @default - no Karpenter
    */
-  readonly karpenter?: boolean | KarpenterOptions;
+  readonly karpenter?: KarpenterOptions;
 }
 
 /**
@@ -405,8 +405,11 @@ export class CnaiAwsStack extends TerraformStack {
       logRetentionDays: props.logRetentionDays,
       logsKey: this.logsKey,
     });
-    if (props.karpenter) {
-      this.karpenter = this.cluster.addKarpenter(props.karpenter === true ? {} : props.karpenter);
+    // `true` was the way to ask for the defaults before 0.2 (boolean | KarpenterOptions): still
+    // accepted from JavaScript, where no type check catches it.
+    const karpenter = props.karpenter as KarpenterOptions | boolean | undefined;
+    if (karpenter) {
+      this.karpenter = this.cluster.addKarpenter(karpenter === true ? {} : karpenter);
     }
     (props.gpuPools ?? []).forEach((pool, i) => {
       if (!pool.name) {

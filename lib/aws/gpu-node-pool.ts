@@ -200,7 +200,7 @@ export class GpuNodePool extends Construct {
     if (this.efa) {
       const without = this.instanceTypes.filter((t) => !t.efaSupported);
       if (without.length > 0) {
-        const withEfa = GpuInstanceType.family(this.family).filter((t) => t.efaSupported).map(String);
+        const withEfa = GpuInstanceType.ofFamily(this.family).filter((t) => t.efaSupported).map(String);
         throw invalidProp(path, 'efa', true, `${without.map(String).join(', ')} ${without.length === 1 ? 'has' : 'have'} no Elastic Fabric Adapter`,
           withEfa.length > 0 ? `use EFA-capable sizes (${withEfa.join(', ')}) or set efa: false` : 'use a family with EFA (e.g. p5) or set efa: false');
       }

@@ -351,7 +351,7 @@ export class GpuInstanceType {
     let fix: string;
     if (FAMILIES[familyName]) {
       problem = `family ${familyName} has no such size in the GPU catalogue`;
-      fix = `use one of ${GpuInstanceType.family(familyName).map((t) => t.name).join(', ')}`;
+      fix = `use one of ${GpuInstanceType.ofFamily(familyName).map((t) => t.name).join(', ')}`;
     } else if (GpuInstanceType.closeMatches(input).length > 0) {
       // A typo of a GPU family (g6x.xlarge): name the types it was probably meant to be.
       problem = 'not an instance type of the GPU catalogue';
@@ -390,13 +390,22 @@ export class GpuInstanceType {
    * @param prop the prop the value came from, for the error message
    * @throws CnaiError for an unknown family, listing the families available
    */
-  public static family(family: string, construct: string = 'GpuInstanceType', prop: string = 'family'): GpuInstanceType[] {
+  public static ofFamily(family: string, construct: string = 'GpuInstanceType', prop: string = 'family'): GpuInstanceType[] {
     const key = typeof family === 'string' ? family.trim().toLowerCase() : '';
     if (!FAMILIES[key]) {
       throw invalidProp(construct, prop, family, 'not a GPU instance family of the catalogue',
         `use one of the families ${Object.keys(FAMILIES).join(', ')}`);
     }
     return GpuInstanceType.all().filter((t) => t.family === key);
+  }
+
+  /**
+   * Every instance type of one family.
+   * @deprecated use {@link GpuInstanceType.ofFamily} (a static `family` clashes with the instance's `family` in other languages)
+   * @jsii ignore a static and an instance member of the same name cannot cross the jsii boundary
+   */
+  public static family(family: string, construct: string = 'GpuInstanceType', prop: string = 'family'): GpuInstanceType[] {
+    return GpuInstanceType.ofFamily(family, construct, prop);
   }
 
   /**

@@ -102,7 +102,7 @@ export interface WorkloadIdentityContract {
 
 /**
  * The platform's buckets. A contract of an existing cluster built without buckets
- * (`ExistingClusterContract.build`) has empty names here; constructs that need a bucket say so.
+ * (`ExistingClusterContract.create`) has empty names here; constructs that need a bucket say so.
  */
 export interface BucketsContract {
   /** Bucket for model weights and artifacts. */
@@ -172,7 +172,7 @@ export interface PlatformContract {
   /**
    * Whether the platform's AWS layer stands behind the contract: the Secrets Manager secrets
    * the data services read through External Secrets, the buckets, the workload identities.
-   * `false` for a cluster the user already runs (`ExistingClusterContract.build`): data
+   * `false` for a cluster the user already runs (`ExistingClusterContract.create`): data
    * services then generate their credentials in the cluster and keep snapshots on volumes.
    * @default true
    */

@@ -42,7 +42,14 @@ export function formatProblem(p: ProblemDetails): string {
   return `${p.construct}: invalid ${p.prop} = ${formatValue(p.value)}: ${problem}. Fix: ${fix}.`;
 }
 
-/** A synth-time error about one prop of one construct. */
+/**
+ * A synth-time error about one prop of one construct.
+ *
+ * Other languages (jsii) see it as the runtime's error with the same one-line message; its
+ * details are the {@link ProblemDetails} struct. jsii cannot export a class that extends
+ * `Error`, so it is left out of the jsii surface.
+ * @jsii ignore a class extending Error cannot cross the jsii boundary (it is thrown and never constructed by users)
+ */
 export class CnaiError extends Error {
   public readonly construct: string;
   public readonly prop: string;
@@ -61,7 +68,11 @@ export class CnaiError extends Error {
   }
 }
 
-/** Several problems found together (e.g. a whole platform spec validated at once). */
+/**
+ * Several problems found together (e.g. a whole platform spec validated at once).
+ * Left out of the jsii surface like {@link CnaiError}.
+ * @jsii ignore a class extending Error cannot cross the jsii boundary (it is thrown and never constructed by users)
+ */
 export class CnaiValidationError extends Error {
   public readonly problems: ProblemDetails[];
 
@@ -100,7 +111,10 @@ export class ProblemCollector {
     return ok;
   }
 
-  /** Runs `fn` and records a {@link CnaiError} (or every problem of a {@link CnaiValidationError}) it throws. */
+  /**
+   * Runs `fn` and records a {@link CnaiError} (or every problem of a {@link CnaiValidationError}) it throws.
+   * @jsii ignore a generic callback (other languages add problems with `add` and `check`)
+   */
   public capture<T>(fn: () => T): T | undefined {
     try {
       return fn();

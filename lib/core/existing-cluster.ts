@@ -53,7 +53,7 @@ export interface ExistingNodeGroup {
   readonly efa?: boolean;
 }
 
-/** What {@link ExistingClusterContract.build} takes: what the user knows about their cluster. */
+/** What {@link ExistingClusterContract.create} takes: what the user knows about their cluster. */
 export interface ExistingClusterProps {
   /** The cluster's name (`aws eks list-clusters`). */
   readonly clusterName: string;
@@ -115,7 +115,7 @@ const FROM_CATALOGUE = 'leave it out: it is derived from instanceTypes (or corre
  * layer alone (no cdktf, no contract file):
  *
  * ```ts
- * const contract = ExistingClusterContract.build({
+ * const contract = ExistingClusterContract.create({
  *   clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16',
  *   nodeGroups: [{
  *     name: 'gpu-a10g', instanceTypes: ['g5.2xlarge'], maxNodes: 4,
@@ -133,9 +133,18 @@ const FROM_CATALOGUE = 'leave it out: it is derived from instanceTypes (or corre
 export class ExistingClusterContract {
   /**
    * Builds and validates the contract.
-   * @throws CnaiError (one problem) or CnaiValidationError (several), each naming the prop, the value and the fix
+   * @deprecated use {@link ExistingClusterContract.create} (`build` is reserved in other languages' builders)
+   * @jsii ignore the name `build` clashes with the builders jsii generates
    */
   public static build(props: ExistingClusterProps): PlatformContract {
+    return ExistingClusterContract.create(props);
+  }
+
+  /**
+   * Builds and validates the contract.
+   * @throws CnaiError (one problem) or CnaiValidationError (several), each naming the prop, the value and the fix
+   */
+  public static create(props: ExistingClusterProps): PlatformContract {
     const where = `ExistingClusterContract(${typeof props.clusterName === 'string' ? props.clusterName : '?'})`;
     const problems = new ProblemCollector();
     const p = (prop: string, value: unknown, problem: string, fix: string): ProblemDetails => ({ construct: where, prop, value, problem, fix });

@@ -131,7 +131,7 @@ export class MetricsBackendSpecValidator {
    * @param observability whether the platform's observability is on
    * @param prop the section's name in the spec
    */
-  public static problems(construct: string, metrics: MetricsBackendSpec | undefined, observability: boolean, prop: string = 'metrics'): ProblemDetails[] {
+  public static problems(construct: string, metrics: MetricsBackendSpec, observability: boolean, prop: string = 'metrics'): ProblemDetails[] {
     const problems = new ProblemCollector();
     if (!metrics) return [];
     const p = (at: string, value: unknown, problem: string, fix: string): ProblemDetails => ({ construct, prop: `${prop}.${at}`, value, problem, fix });
@@ -202,7 +202,7 @@ export class MetricsBackendSpecValidator {
   /**
    * Throws every problem of `metrics` at once (see {@link MetricsBackendSpecValidator.problems}).
    */
-  public static validate(construct: string, metrics: MetricsBackendSpec | undefined, observability: boolean, prop: string = 'metrics'): void {
+  public static validate(construct: string, metrics: MetricsBackendSpec, observability: boolean, prop: string = 'metrics'): void {
     const problems = new ProblemCollector();
     MetricsBackendSpecValidator.problems(construct, metrics, observability, prop).forEach((x) => problems.add(x));
     problems.throwIfAny();

@@ -13,8 +13,11 @@ export interface NameRule {
   readonly minLength: number;
   /** Maximum length. */
   readonly maxLength: number;
-  /** Whole-name pattern. */
-  readonly pattern: RegExp;
+  /**
+   * Whole-name pattern: the source of a JavaScript regular expression (anchored, no flags),
+   * a string so that the rule reads the same from every language.
+   */
+  readonly pattern: string;
   /** The rule in words, for error messages. */
   readonly description: string;
 }
@@ -29,7 +32,7 @@ export const NAME_RULES = {
     kind: 'DNS-1123 label',
     minLength: 1,
     maxLength: 63,
-    pattern: DNS1123_LABEL,
+    pattern: DNS1123_LABEL.source,
     description: 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
   } as NameRule,
   /** DNS-1123 subdomain: names of most Kubernetes objects. */
@@ -37,7 +40,7 @@ export const NAME_RULES = {
     kind: 'DNS-1123 subdomain',
     minLength: 1,
     maxLength: 253,
-    pattern: DNS1123_SUBDOMAIN,
+    pattern: DNS1123_SUBDOMAIN.source,
     description: 'lowercase letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit, at most 253 characters',
   } as NameRule,
   /** Kubernetes label value. */
@@ -45,7 +48,7 @@ export const NAME_RULES = {
     kind: 'Kubernetes label value',
     minLength: 0,
     maxLength: 63,
-    pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/,
+    pattern: /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.source,
     description: 'at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
   } as NameRule,
   /** S3 bucket name (general purpose buckets; dots avoided so TLS virtual-host addressing works). */
@@ -53,7 +56,7 @@ export const NAME_RULES = {
     kind: 'S3 bucket name',
     minLength: 3,
     maxLength: 63,
-    pattern: /^(?!xn--)(?!sthree-)(?!amzn-s3-demo-)[a-z0-9][a-z0-9-]*[a-z0-9]$(?<!-s3alias)(?<!--ol-s3)(?<!--x-s3)(?<!--table-s3)/,
+    pattern: /^(?!xn--)(?!sthree-)(?!amzn-s3-demo-)[a-z0-9][a-z0-9-]*[a-z0-9]$(?<!-s3alias)(?<!--ol-s3)(?<!--x-s3)(?<!--table-s3)/.source,
     description: '3 to 63 lowercase letters, digits and "-", starting and ending with a letter or digit, without a reserved prefix (xn--, sthree-) or suffix (-s3alias, --ol-s3)',
   } as NameRule,
   /** IAM role name. */
@@ -61,7 +64,7 @@ export const NAME_RULES = {
     kind: 'IAM role name',
     minLength: 1,
     maxLength: 64,
-    pattern: /^[\w+=,.@-]+$/,
+    pattern: /^[\w+=,.@-]+$/.source,
     description: '1 to 64 letters, digits and +=,.@_-',
   } as NameRule,
   /** EKS cluster name. */
@@ -69,7 +72,7 @@ export const NAME_RULES = {
     kind: 'EKS cluster name',
     minLength: 1,
     maxLength: 100,
-    pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/,
+    pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/.source,
     description: '1 to 100 letters, digits, "-" and "_", starting with a letter or digit',
   } as NameRule,
   /** EKS managed node group name. */
@@ -77,7 +80,7 @@ export const NAME_RULES = {
     kind: 'EKS node group name',
     minLength: 1,
     maxLength: 63,
-    pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/,
+    pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]*$/.source,
     description: '1 to 63 letters, digits, "-" and "_", starting with a letter or digit',
   } as NameRule,
   /** RDS DB instance identifier. */
@@ -85,7 +88,7 @@ export const NAME_RULES = {
     kind: 'RDS DB instance identifier',
     minLength: 1,
     maxLength: 63,
-    pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$|^[a-z]$/,
+    pattern: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$|^[a-z]$/.source,
     description: '1 to 63 lowercase letters, digits and "-", starting with a letter, not ending with "-", without "--"',
   } as NameRule,
   /** ECR repository name. */
@@ -93,14 +96,25 @@ export const NAME_RULES = {
     kind: 'ECR repository name',
     minLength: 2,
     maxLength: 256,
-    pattern: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+    pattern: /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.source,
     description: '2 to 256 lowercase letters and digits, separated by single ".", "_", "-" or "/"',
   } as NameRule,
 };
 
 /** True when `value` satisfies `rule`. */
 export function satisfiesNameRule(value: string, rule: NameRule): boolean {
-  return typeof value === 'string' && value.length >= rule.minLength && value.length <= rule.maxLength && rule.pattern.test(value);
+  return typeof value === 'string' && value.length >= rule.minLength && value.length <= rule.maxLength && compiled(rule.pattern).test(value);
+}
+
+/** Each rule's pattern compiled once. */
+const COMPILED = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = COMPILED.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern);
+    COMPILED.set(pattern, re);
+  }
+  return re;
 }
 
 /**
@@ -245,3 +259,44 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 /* eslint-enable no-bitwise */
+
+/** The naming checks as a class, for languages without free functions (jsii). */
+export class NameRules {
+  /** DNS-1123 label: Namespaces, Services, most names that end up in DNS. */
+  public static readonly DNS1123_LABEL: NameRule = NAME_RULES.dns1123Label;
+  /** DNS-1123 subdomain: names of most Kubernetes objects. */
+  public static readonly DNS1123_SUBDOMAIN: NameRule = NAME_RULES.dns1123Subdomain;
+  /** Kubernetes label value. */
+  public static readonly LABEL_VALUE: NameRule = NAME_RULES.labelValue;
+  /** S3 bucket name. */
+  public static readonly S3_BUCKET: NameRule = NAME_RULES.s3Bucket;
+  /** IAM role name. */
+  public static readonly IAM_ROLE: NameRule = NAME_RULES.iamRole;
+  /** EKS cluster name. */
+  public static readonly EKS_CLUSTER: NameRule = NAME_RULES.eksCluster;
+  /** EKS managed node group name. */
+  public static readonly EKS_NODE_GROUP: NameRule = NAME_RULES.eksNodeGroup;
+  /** RDS DB instance identifier. */
+  public static readonly RDS_INSTANCE: NameRule = NAME_RULES.rdsInstance;
+  /** ECR repository name. */
+  public static readonly ECR_REPOSITORY: NameRule = NAME_RULES.ecrRepository;
+
+  /** True when `value` satisfies `rule` (one of {@link NAME_RULES} or a rule of your own). */
+  public static satisfies(value: string, rule: NameRule): boolean {
+    return satisfiesNameRule(value, rule);
+  }
+
+  /**
+   * Throws a clear error when `value` breaks `rule`; returns `value` otherwise.
+   * @param construct construct path (or spec name) for the message
+   * @param prop the prop the value came from
+   * @param value the name
+   * @param rule the rule
+   * @param fix what the error tells the user to do (by default: choose a name the rule describes)
+   */
+  public static assert(construct: string, prop: string, value: string, rule: NameRule, fix?: string): string {
+    return assertName(construct, prop, value, rule, fix);
+  }
+
+  private constructor() {}
+}

@@ -51,7 +51,9 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   checkModels(checks);
   checkVectorDatabase(checks);
   // The metrics backend's managed parts.
-  MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
+  if (spec.metrics) {
+    MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
+  }
   checks.problems.throwIfAny();
 }
 
@@ -284,4 +286,20 @@ function checkVectorDatabase(checks: SpecChecks): void {
     problems.check(vdb.expectedVectors >= 1, p('vectorDatabase.expectedVectors', vdb.expectedVectors, 'must be at least 1', 'give the number of vectors you expect to store'));
     (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
   }
+}
+
+/**
+ * The spec's checks as a class, for languages without free functions (jsii): the same as
+ * {@link validatePlatformSpec}.
+ */
+export class PlatformSpecValidator {
+  /**
+   * Checks the whole spec and reports every problem at once.
+   * @throws CnaiValidationError listing every problem, or CnaiError for a single one
+   */
+  public static validate(spec: PlatformSpec): void {
+    validatePlatformSpec(spec);
+  }
+
+  private constructor() {}
 }

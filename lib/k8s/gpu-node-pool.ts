@@ -301,7 +301,7 @@ function resolveTypes(where: string, props: GpuNodePoolProps): GpuInstanceType[]
   }
   const types = hasTypes
     ? props.instanceTypes!
-    : props.families!.flatMap((f, i) => GpuInstanceType.family(f, where, `families[${i}]`));
+    : props.families!.flatMap((f, i) => GpuInstanceType.ofFamily(f, where, `families[${i}]`));
   const seen = new Set<string>();
   return types.filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)));
 }

@@ -157,7 +157,7 @@ export class NodePoolReference implements INodePool {
   public readonly gpusPerNode: number;
   public readonly gpuMemoryGiB: number;
   public readonly maxGpus: number;
-  public readonly efa: boolean;
+  public readonly efa?: boolean;
   /** The most nodes the pool scales to. */
   public readonly maxNodes: number;
   /** The instance types of the pool. */
@@ -193,7 +193,7 @@ export class NodePoolReference implements INodePool {
       const facts = this.gpuInstanceTypes.map((t) => `${t.name} has ${t.gpuCount} x ${t.gpuModel} (${t.gpuMemoryGiB} GiB)`).join(', ');
       const count = Math.min(...this.gpuInstanceTypes.map((t) => t.gpuCount));
       const memory = Math.min(...this.gpuInstanceTypes.map((t) => t.gpuMemoryGiB));
-      const fix = 'correct it to the catalogue\'s value (ExistingClusterContract.build derives it from instanceTypes), or correct instanceTypes';
+      const fix = 'correct it to the catalogue\'s value (ExistingClusterContract.create derives it from instanceTypes), or correct instanceTypes';
       if (c.gpusPerNode !== count) {
         throw invalidProp(where, 'gpusPerNode', c.gpusPerNode, `the GPU catalogue says ${facts}${this.gpuInstanceTypes.length > 1 ? ` (the pool counts the smallest, ${count})` : ''}`, fix);
       }

@@ -7,6 +7,20 @@ export interface INamespaceOwner {
   readonly namespaceName: string;
 }
 
+/** Labels a selector matches exactly (`matchLabels`). */
+export interface MatchLabelsSelector {
+  /** The labels. */
+  readonly matchLabels: { [key: string]: string };
+}
+
+/** A NetworkPolicy peer that selects pods by their namespace and their labels. */
+export interface NetworkPolicyPeerSelector {
+  /** Selects the namespace by its `kubernetes.io/metadata.name` label. */
+  readonly namespaceSelector: MatchLabelsSelector;
+  /** Selects the pods by their labels. */
+  readonly podSelector: MatchLabelsSelector;
+}
+
 /**
  * The pods of one workload, as a network peer: a namespace and pod labels. Built from the
  * namespace's owner (`team.workloads({...})`) so a flow never names a namespace by hand.
@@ -51,7 +65,7 @@ export class WorkloadSelector {
   }
 
   /** The NetworkPolicy peer that selects these pods. */
-  public toPeer(): { namespaceSelector: { matchLabels: { [key: string]: string } }; podSelector: { matchLabels: { [key: string]: string } } } {
+  public toPeer(): NetworkPolicyPeerSelector {
     return {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.namespace } },
       podSelector: { matchLabels: { ...this.podLabels } },

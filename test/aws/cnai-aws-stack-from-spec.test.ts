@@ -192,7 +192,7 @@ describe('appliedOrPreviewContract', () => {
       const { stack, json } = synthSpec({ ...SPEC, environment: 'dev', retention: { buckets: RetentionPolicy.RETAIN } });
       expect(stack.retention).toEqual({ buckets: 'retain', database: 'destroy', containerImages: 'destroy', secrets: 'destroy' });
       expect(configs(json, 'aws_s3_bucket').every((b) => b.lifecycle?.prevent_destroy === true)).toBe(true);
-      const withKarpenter = CnaiAwsStack.fromSpec(Testing.app(), 'k', SPEC, { karpenter: true }).teardown();
+      const withKarpenter = CnaiAwsStack.fromSpec(Testing.app(), 'k', SPEC, { karpenter: {} }).teardown();
       expect(withKarpenter.beforeDestroy.join('\n')).toMatch(/Delete Karpenter's NodePools \(kubectl delete nodepools --all\)/);
     });
   });

@@ -248,13 +248,13 @@ describe('Karpenter (AWS side)', () => {
     expect(custom.karpenter.contract()).toMatchObject({ namespace: 'autoscaling', serviceAccount: 'karpenter-controller' });
   });
 
-  test('CnaiAwsStack: off by default; karpenter: true puts it into the contract', () => {
+  test('CnaiAwsStack: off by default; karpenter: {} puts it into the contract', () => {
     const base: CnaiAwsStackProps = { platformName: 'cnai', environment: 'dev', region: REGION, accountId: ACCOUNT, availabilityZones: AZS, database: false };
     const plain = new CnaiAwsStack(Testing.app(), 'platform', base);
     expect(plain.karpenter).toBeUndefined();
     expect(plain.contract().karpenter).toBeUndefined();
     expect(configs(synth(plain), 'aws_sqs_queue')).toHaveLength(0);
-    const stack = new CnaiAwsStack(Testing.app(), 'platform', { ...base, karpenter: true });
+    const stack = new CnaiAwsStack(Testing.app(), 'platform', { ...base, karpenter: {} });
     expect(stack.karpenter).toBeInstanceOf(Karpenter);
     expect(previewContract(stack).karpenter).toEqual({
       namespace: 'karpenter', serviceAccount: 'karpenter', nodeRoleName: 'cnai-dev-karpenter-node', interruptionQueueName: 'cnai-dev-karpenter',
@@ -262,6 +262,9 @@ describe('Karpenter (AWS side)', () => {
     expect(stack.contract().workloadIdentities).toContainEqual({ namespace: 'karpenter', serviceAccount: 'karpenter', roleName: 'cnai-dev-karpenter-controller' });
     const options = new CnaiAwsStack(Testing.app(), 'platform', { ...base, karpenter: { interruptionHandling: false } });
     expect(options.contract().karpenter?.interruptionQueueName).toBeUndefined();
+    // `true` (the type before 0.2) still works from JavaScript.
+    const legacy = new CnaiAwsStack(Testing.app(), 'platform', { ...base, karpenter: true as any });
+    expect(legacy.karpenter).toBeInstanceOf(Karpenter);
   });
 
   test('CnaiAwsStack.fromSpec: the karpenter option', () => {
@@ -276,14 +279,14 @@ describe('Karpenter (AWS side)', () => {
       models: [],
     };
     expect(CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec).karpenter).toBeUndefined();
-    const stack = CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec, { karpenter: true });
+    const stack = CnaiAwsStack.fromSpec(Testing.app(), 'spec', spec, { karpenter: {} });
     expect(stack.contract().karpenter).toMatchObject({ nodeRoleName: 'cnai-test-karpenter-node', interruptionQueueName: 'cnai-test-karpenter' });
   });
 
   describe('errors', () => {
     const cases: [string, () => unknown, RegExp][] = [
       ['with Auto Mode', () => new CnaiAwsStack(Testing.app(), 'platform', {
-        platformName: 'cnai', environment: 'dev', region: REGION, accountId: ACCOUNT, availabilityZones: AZS, autoMode: true, karpenter: true,
+        platformName: 'cnai', environment: 'dev', region: REGION, accountId: ACCOUNT, availabilityZones: AZS, autoMode: true, karpenter: {},
       }), /platform\/cluster\/karpenter: invalid cluster.autoMode = true: EKS Auto Mode runs its own Karpenter.*leave karpenter off with Auto Mode/],
       ['added twice', () => {
         const cluster = testCluster(testStack());
@@ -296,7 +299,7 @@ describe('Karpenter (AWS side)', () => {
 
   test('a stack with Karpenter on plans with the real AWS provider', () => {
     const stack = new CnaiAwsStack(Testing.app(), 'platform', {
-      platformName: 'cnai', environment: 'dev', region: REGION, accountId: ACCOUNT, availabilityZones: AZS, database: false, karpenter: true,
+      platformName: 'cnai', environment: 'dev', region: REGION, accountId: ACCOUNT, availabilityZones: AZS, database: false, karpenter: {},
     });
     const started = Date.now();
     const result = planStack(stack);

@@ -15,7 +15,7 @@ describe('GPU instance type catalogue', () => {
     };
     expect(GpuInstanceType.families()).toEqual(Object.keys(expected));
     for (const [family, sizes] of Object.entries(expected)) {
-      expect(GpuInstanceType.family(family).map((t) => t.name)).toEqual(sizes.map((s) => `${family}.${s}`));
+      expect(GpuInstanceType.ofFamily(family).map((t) => t.name)).toEqual(sizes.map((s) => `${family}.${s}`));
     }
     expect(GpuInstanceType.all()).toHaveLength(36);
   });
@@ -81,7 +81,7 @@ describe('GPU instance type catalogue', () => {
   });
 
   test('GPU feature discovery product labels per family', () => {
-    const products = Object.fromEntries(GpuInstanceType.families().map((f) => [f, GpuInstanceType.family(f)[0].gpuProduct]));
+    const products = Object.fromEntries(GpuInstanceType.families().map((f) => [f, GpuInstanceType.ofFamily(f)[0].gpuProduct]));
     expect(products).toEqual({
       g4dn: 'Tesla-T4',
       g5: 'NVIDIA-A10G',
@@ -116,7 +116,7 @@ describe('GPU instance type catalogue', () => {
     expect(PRICE_REFERENCE.readOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(PRICE_REFERENCE.source).toContain('Price List');
     for (const family of GpuInstanceType.families()) {
-      const types = GpuInstanceType.family(family);
+      const types = GpuInstanceType.ofFamily(family);
       const cheapestPerGpu = Math.min(...types.map((t) => t.onDemandHourlyUsd / t.gpuCount));
       expect(cheapestPerGpu).toBeGreaterThan(0);
     }
@@ -177,9 +177,16 @@ describe('GPU instance type catalogue', () => {
     });
 
     test('unknown family', () => {
-      expect(() => GpuInstanceType.family('g7')).toThrow(
+      expect(() => GpuInstanceType.ofFamily('g7')).toThrow(
         'GpuInstanceType: invalid family = "g7": not a GPU instance family of the catalogue. '
         + 'Fix: use one of the families g4dn, g5, g6, g6e, p4d, p4de, p5, p5e, p5en.');
     });
+  });
+});
+
+describe('GpuInstanceType.family (deprecated: static family clashed with the instance family under jsii)', () => {
+  test('is ofFamily under its old name', () => {
+    expect(GpuInstanceType.family('g5').map((t) => t.name)).toEqual(GpuInstanceType.ofFamily('g5').map((t) => t.name));
+    expect(GpuInstanceType.ofFamily('g5')[0].family).toBe('g5');
   });
 });

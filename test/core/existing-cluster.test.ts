@@ -5,9 +5,9 @@ const GPU: ExistingNodeGroup = { name: 'gpu-a10g', instanceTypes: ['g5.2xlarge']
 const withGroup = (g: Partial<ExistingNodeGroup> | any): ExistingClusterProps => ({ ...BASE, nodeGroups: [{ ...GPU, ...g }] });
 const C = 'ExistingClusterContract(ml-prod)';
 
-describe('ExistingClusterContract.build', () => {
+describe('ExistingClusterContract.create', () => {
   test('a contract of the cluster as it is: real labels and taints, GPU facts from the catalogue, no AWS layer', () => {
-    const contract = ExistingClusterContract.build({
+    const contract = ExistingClusterContract.create({
       ...BASE,
       nodeGroups: [
         { ...GPU, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: TaintEffect.NO_SCHEDULE }] },
@@ -78,7 +78,7 @@ describe('ExistingClusterContract.build', () => {
   });
 
   test('GPU facts that agree with the catalogue are accepted; account, names and buckets are kept', () => {
-    const contract = ExistingClusterContract.build({
+    const contract = ExistingClusterContract.create({
       ...withGroup({ gpusPerNode: 1, gpuMemoryGiB: 24 }),
       accountId: '123456789012',
       platformName: 'ml',
@@ -90,7 +90,7 @@ describe('ExistingClusterContract.build', () => {
   });
 
   test('several mistakes are reported together', () => {
-    expect(() => ExistingClusterContract.build({ ...BASE, region: 'us-west', nodeGroups: [{ ...GPU, gpusPerNode: 4, labels: {} }] }))
+    expect(() => ExistingClusterContract.create({ ...BASE, region: 'us-west', nodeGroups: [{ ...GPU, gpusPerNode: 4, labels: {} }] }))
       .toThrow(/^3 problems found:\n {2}- .*invalid region.*\n {2}- .*invalid nodeGroups\[0\]\.labels.*\n {2}- .*invalid nodeGroups\[0\]\.gpusPerNode/);
   });
 
@@ -163,12 +163,19 @@ describe('ExistingClusterContract.build', () => {
       `${C}: invalid environment = "Prod": not a valid DNS-1123 label; it must be lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters. Fix: choose a short lowercase name, e.g. "prod".`],
   ];
   test.each(ERRORS)('error: %s', (_what, props, message) => {
-    expect(() => ExistingClusterContract.build(props)).toThrow(message);
+    expect(() => ExistingClusterContract.create(props)).toThrow(message);
     // The whole message, nothing more (a single problem).
     try {
-      ExistingClusterContract.build(props);
+      ExistingClusterContract.create(props);
     } catch (e) {
       expect((e as Error).message).toBe(message);
     }
+  });
+});
+
+describe('ExistingClusterContract.build (deprecated: build clashes with jsii builders)', () => {
+  test('is create under its old name', () => {
+    const props = { ...BASE, nodeGroups: [GPU] };
+    expect(ExistingClusterContract.build(props)).toEqual(ExistingClusterContract.create(props));
   });
 });

@@ -1,5 +1,5 @@
 import {
-  assertName, CnaiError, isDns1123Label, isDns1123Subdomain, NAME_RULES, NameRule, PlatformNaming, satisfiesNameRule, shorten,
+  assertName, CnaiError, isDns1123Label, isDns1123Subdomain, NAME_RULES, NameRule, NameRules, PlatformNaming, satisfiesNameRule, shorten,
 } from '../../lib/core';
 
 const cases: { [rule: string]: { valid: string[]; invalid: string[] } } = {
@@ -219,5 +219,27 @@ describe('shorten', () => {
     }
     expect(shorten('abcdefghijkl', 5)).toBe('e8fb3');
     expect(shorten('abcdefghijkl', 10)).toBe('a-e8fb3e15');
+  });
+});
+
+describe('NameRules (the checks as static members, for jsii)', () => {
+  test('patterns are strings: the regular expression source, anchored', () => {
+    expect(NameRules.DNS1123_LABEL.pattern).toBe('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$');
+    expect(typeof NameRules.ECR_REPOSITORY.pattern).toBe('string');
+  });
+
+  test('satisfies and assert', () => {
+    expect(NameRules.satisfies('gpu-a10g', NameRules.DNS1123_LABEL)).toBe(true);
+    expect(NameRules.satisfies('GPU_A10G', NameRules.DNS1123_LABEL)).toBe(false);
+    expect(NameRules.satisfies('my.bucket', NameRules.S3_BUCKET)).toBe(false);
+    expect(NameRules.assert('platform', 'name', 'gpu-a10g', NameRules.DNS1123_LABEL)).toBe('gpu-a10g');
+    expect(() => NameRules.assert('platform/pools', 'name', 'GPU_A10G', NameRules.DNS1123_LABEL, 'use lowercase')).toThrow(
+      'platform/pools: invalid name = "GPU_A10G": not a valid DNS-1123 label (8 characters); it must be lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters. Fix: use lowercase.');
+  });
+
+  test('a rule of the user\'s own, pattern as a string', () => {
+    const rule: NameRule = { kind: 'ticket id', minLength: 3, maxLength: 10, pattern: '^T-[0-9]+$', description: 'T- and digits' };
+    expect(NameRules.satisfies('T-12', rule)).toBe(true);
+    expect(NameRules.satisfies('X-12', rule)).toBe(false);
   });
 });

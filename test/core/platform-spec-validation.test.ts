@@ -3,7 +3,7 @@ import { GpuInstanceType } from '../../lib/core/accelerators';
 import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
 import { CapacityReservationKind, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, ServedModelTask } from '../../lib/core/platform-spec';
-import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
+import { PlatformSpecValidator, validatePlatformSpec } from '../../lib/core/platform-spec-validation';
 import { PredictiveModelFormat, PredictiveRuntime } from '../../lib/core/predictive-models';
 
 
@@ -267,5 +267,13 @@ describe('validatePlatformSpec: predictive models', () => {
     expect(gpu(1, ['l40s'], PredictiveModelFormat.XGBOOST)).toEqual(['models[1].predictive.gpus: kserve-xgbserver runs on CPU only; a GPU would sit idle']);
     expect(gpu(2, ['l40s'])).toEqual(['models[1].predictive.gpus: no instance type of pool l40s has 2 GPUs (at most 1)']);
     expect(gpu(1, ['l40s'], PredictiveModelFormat.ONNX, 5)).toEqual(['models[1].maxReplicas: 5 replicas x 1 GPUs need 5 GPUs, but team team-a may use at most 4 on pool l40s']);
+  });
+});
+
+describe('PlatformSpecValidator (the check as a static method, for jsii)', () => {
+  test('a valid spec passes; a broken one throws the same problems as validatePlatformSpec', () => {
+    expect(() => PlatformSpecValidator.validate(spec())).not.toThrow();
+    expect(() => PlatformSpecValidator.validate(spec({ availabilityZones: ['us-west-2a'] }))).toThrow(
+      'invalid availabilityZones = ["us-west-2a"]: EKS needs subnets in at least two availability zones');
   });
 });

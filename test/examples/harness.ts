@@ -73,7 +73,7 @@ export const CASES: ExampleCase[] = [
   { name: 'existing-eks', stacks: ['cnai-existing-eks'], plan: true },
   { name: 'k8s-platform', k8s: true, spec: K8S_PLATFORM_SPEC, aws: K8S_PLATFORM_AWS },
   // A cluster the user already runs, described by hand: the Kubernetes layer alone, no cdktf.
-  { name: 'existing-cluster', k8s: true, contract: ExistingClusterContract.build(EXISTING_CLUSTER) },
+  { name: 'existing-cluster', k8s: true, contract: ExistingClusterContract.create(EXISTING_CLUSTER) },
   { name: 'llm-serving', k8s: true, spec: LLM_SERVING_SPEC, aws: LLM_SERVING_AWS },
   // The managed Prometheus and Grafana option: its AWS side planned, its Kubernetes side verified
   // (its spec's registry identity has no server in this example, so no identity cross-check).

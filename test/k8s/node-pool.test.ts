@@ -80,8 +80,8 @@ describe('NodePoolReference of an existing node group', () => {
     expect(pool.gpuInstanceTypes).toEqual([GpuInstanceType.G5_2XLARGE]);
   });
 
-  test('the same pool from a contract of ExistingClusterContract.build', () => {
-    const contract = ExistingClusterContract.build({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [group] });
+  test('the same pool from a contract of ExistingClusterContract.create', () => {
+    const contract = ExistingClusterContract.create({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [group] });
     const pool = NodePoolReference.fromContract(contract.nodePools[0]);
     expect(pool.nodeSelector()).toEqual({ 'eks.amazonaws.com/nodegroup': 'gpu-a10g', 'workload-type': 'gpu' });
   });
@@ -101,17 +101,17 @@ describe('NodePoolReference of an existing node group', () => {
   test('error: a contract whose GPU count contradicts the catalogue', () => {
     const c = gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4);
     expect(() => NodePoolReference.fromContract({ ...c, gpusPerNode: 8 })).toThrow(
-      'NodePoolReference(gpu-a10g): invalid gpusPerNode = 8: the GPU catalogue says g5.2xlarge has 1 x A10G (24 GiB). Fix: correct it to the catalogue\'s value (ExistingClusterContract.build derives it from instanceTypes), or correct instanceTypes.');
+      'NodePoolReference(gpu-a10g): invalid gpusPerNode = 8: the GPU catalogue says g5.2xlarge has 1 x A10G (24 GiB). Fix: correct it to the catalogue\'s value (ExistingClusterContract.create derives it from instanceTypes), or correct instanceTypes.');
   });
 
   test('error: a contract whose GPU memory contradicts the catalogue', () => {
     const c = gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4);
     expect(() => NodePoolReference.fromContract({ ...c, gpuMemoryGiB: 48 })).toThrow(
-      'NodePoolReference(gpu-a10g): invalid gpuMemoryGiB = 48: the GPU catalogue says g5.2xlarge has 1 x A10G (24 GiB). Fix: correct it to the catalogue\'s value (ExistingClusterContract.build derives it from instanceTypes), or correct instanceTypes.');
+      'NodePoolReference(gpu-a10g): invalid gpuMemoryGiB = 48: the GPU catalogue says g5.2xlarge has 1 x A10G (24 GiB). Fix: correct it to the catalogue\'s value (ExistingClusterContract.create derives it from instanceTypes), or correct instanceTypes.');
   });
 
   test('the platform installs no device plugin on existing node groups (they run their own)', () => {
-    const contract = ExistingClusterContract.build({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [group] });
+    const contract = ExistingClusterContract.create({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [group] });
     const app = Testing.app();
     const platform = new CnaiKubernetesPlatform(app, 'platform', { contract, withoutOperators: true, teams: [{ name: 'ai', quotas: [{ pool: NodePoolReference.fromContract(contract.nodePools[0]), gpus: 4 }] }] });
     expect(platform.gpuSupport).toBeUndefined();

@@ -9,7 +9,7 @@ export * from './namespace-isolation';
 export * from './encrypted-storage-class';
 export * from './suppressions';
 export * from './data-service-namespace';
-export { SecretKeyRef, checkTokenSecret } from './secret-key-ref';
+export * from './secret-key-ref';
 export * from './secret-source';
 export * from './generated-secret';
 export * from './aws-secrets-manager-store';

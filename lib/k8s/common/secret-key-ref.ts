@@ -1,6 +1,20 @@
 import * as kplus from 'cdk8s-plus-27';
 import { invalidProp } from '../../core/errors';
 
+/** A key of a Secret, as an env var source names it (`secretKeyRef`). */
+export interface SecretKeySelector {
+  /** Name of the Secret. */
+  readonly name: string;
+  /** Key inside the Secret. */
+  readonly key: string;
+}
+
+/** An env var source that reads one key of a Secret (the `valueFrom` of a container's env var). */
+export interface SecretEnvVarSource {
+  /** The Secret's key. */
+  readonly secretKeyRef: SecretKeySelector;
+}
+
 /**
  * A key of a Kubernetes Secret. The only way to hand a credential (such as a Hugging Face
  * token) to a model server: the value never appears in synthesized YAML.
@@ -50,7 +64,7 @@ export class SecretKeyRef {
   }
 
   /** The env var source that reads this key. */
-  public toEnvVarSource(): { secretKeyRef: { name: string; key: string } } {
+  public toEnvVarSource(): SecretEnvVarSource {
     return { secretKeyRef: { name: this.secretName, key: this.key } };
   }
 }
@@ -69,7 +83,10 @@ export function checkTokenSecret(where: string, prop: string, value: unknown): S
     'store the token in a Secret and pass SecretKeyRef.fromName("<secret>", "<key>") or SecretKeyRef.fromSecret(secret, "<key>")');
 }
 
-/** What an error message shows instead of a value that may be a credential. */
+/**
+ * What an error message shows instead of a value that may be a credential.
+ * @internal
+ */
 export function redactedValue(value: unknown): string {
   if (typeof value === 'string') return `<string of ${value.length} characters, not shown>`;
   return `<${typeof value}, not shown>`;

@@ -69,7 +69,7 @@ export class DriftFeature {
   }
 
   /** Lengths (characters of a string, items of a list) at a path, e.g. `messages[*].content` of the request. */
-  public static length(name: string, path: string, side: PayloadSide = PayloadSide.REQUEST): DriftFeature {
+  public static lengthOf(name: string, path: string, side: PayloadSide = PayloadSide.REQUEST): DriftFeature {
     return new DriftFeature(name, path, side, DriftFeatureKind.NUMERIC, 'length');
   }
 

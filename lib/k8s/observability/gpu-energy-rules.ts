@@ -55,7 +55,10 @@ export const GPU_DAILY_ENERGY_RULES_INTERVAL = Duration.minutes(15);
 /** Window over which a GPU's utilisation is averaged before it is compared with the idle threshold. */
 export const GPU_IDLE_AVERAGE_WINDOW = Duration.minutes(5);
 
-/** Checks an idle-utilisation threshold (a percentage strictly between 0 and 100). */
+/**
+ * Checks an idle-utilisation threshold (a percentage strictly between 0 and 100).
+ * @internal
+ */
 export function checkIdleGpuUtilisationPercent(where: string, value: number): number {
   if (typeof value !== 'number' || !(value > 0 && value < 100)) {
     throw invalidProp(where, 'idleGpuUtilisationPercent', value, 'an idle threshold is a percentage above 0 and below 100',

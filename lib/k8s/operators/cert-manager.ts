@@ -29,6 +29,7 @@ const CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': 'cert-manager', 'app.k
  * `webhook.image.tag`, `cainjector.image.tag`, `acmesolver.image.tag`,
  * `startupapicheck.image.tag`, declared in values.schema.json) to the release, so the pin is in
  * the values.
+ * @internal
  */
 export function certManagerRelease(props: CertManagerReleaseProps = {}): OperatorRelease {
   const tag = { image: { tag: CHART_IMAGE_TAGS.certManager } };

@@ -25,6 +25,7 @@ export interface EfaDevicePluginReleaseProps {
  * the nodes of exactly those pools (the chart's default lists every EFA-capable instance type,
  * which would put it on any such node); `tolerations` (appended to the chart's own
  * CriticalAddonsOnly toleration) lets it onto the pools' tainted nodes.
+ * @internal
  */
 export function efaDevicePluginRelease(props: EfaDevicePluginReleaseProps): OperatorRelease {
   const without = (props.pools ?? []).filter((p) => p.efa !== true).map((p) => p.poolName);

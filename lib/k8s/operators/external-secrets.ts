@@ -18,6 +18,7 @@ const WEBHOOK_POD_LABELS = { 'app.kubernetes.io/name': 'external-secrets-webhook
  * `webhook.image.tag`, `certController.image.tag`). The chart's CRDs are generated when it is
  * packaged (templates/crds/README.md), so the kinds declared below are those of
  * config/crds/bases at v2.9.0 (the schema folder's external-secrets CRDs).
+ * @internal
  */
 export function externalSecretsRelease(): OperatorRelease {
   const image = { tag: CHART_IMAGE_TAGS.externalSecrets };

@@ -11,24 +11,16 @@ export * from './argo-cd-bootstrap';
 export * from './helm-releases';
 export * from './platform-operators';
 export * from './metrics-backend';
-export {
-  AlertReceiver, AlertReceiverKind, GRAFANA_DASHBOARD_LABEL, GRAFANA_FOLDER_ANNOTATION, KUBE_PROMETHEUS_STACK, KubePrometheusStack,
-  PROMETHEUS_RESOURCES,
-} from './kube-prometheus-stack';
-export type { ComponentResources, KubePrometheusStackProps, MonitoringSecretKey, SlackReceiverOptions } from './kube-prometheus-stack';
-export type { CertManagerReleaseProps } from './cert-manager';
-export type { EfaDevicePluginReleaseProps } from './efa-device-plugin';
-export { EXTERNAL_SECRETS_CONTROLLER_POD_LABELS } from './external-secrets';
-export type { KarpenterControllerResources, KarpenterReleaseProps } from './karpenter';
-export { KATIB_POD_LABELS, KATIB_SUGGESTION_SECURITY_CONTEXT } from './katib';
-export type { KatibReleaseProps } from './katib';
-export { KEDA_OPERATOR_POD_LABELS } from './keda';
-export type { KedaReleaseProps } from './keda';
-export { KSERVE_CLUSTER_SERVING_RUNTIMES, KSERVE_STORAGE_CONTAINER, KServeDeploymentMode, STORAGE_INITIALIZER_SECURITY_CONTEXT } from './kserve';
-export type { KServeReleaseProps } from './kserve';
-export type { KueueReleaseProps } from './kueue';
-export { NOTEBOOK_CONTROLLER_POD_LABELS, NOTEBOOK_CULLING_DEFAULTS } from './notebook-controller';
-export type { NotebookControllerReleaseProps } from './notebook-controller';
-export type { NvidiaChartProps } from './nvidia-device-plugin';
-export type { SparkOperatorReleaseProps } from './spark-operator';
-export { TRAINER_CLUSTER_TRAINING_RUNTIMES } from './kubeflow-trainer';
+export * from './kube-prometheus-stack';
+export * from './cert-manager';
+export * from './efa-device-plugin';
+export * from './external-secrets';
+export * from './karpenter';
+export * from './katib';
+export * from './keda';
+export * from './kserve';
+export * from './kueue';
+export * from './notebook-controller';
+export * from './nvidia-device-plugin';
+export * from './spark-operator';
+export * from './kubeflow-trainer';

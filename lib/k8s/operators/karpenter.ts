@@ -54,7 +54,7 @@ const KARPENTER_POD_LABELS = { 'app.kubernetes.io/name': 'karpenter', 'app.kuber
 
 /**
  * Karpenter (self-managed, v1): node autoscaling for GpuNodePools with an EC2NodeClass.
- * The AWS layer prepares it (`karpenter: true` on CnaiAwsStack); the contract carries the
+ * The AWS layer prepares it (`karpenter: {}` on CnaiAwsStack); the contract carries the
  * names, so the service account matches its Pod Identity association and the interruption
  * queue matches the one the EventBridge rules feed. Runs on the system pool.
  *
@@ -62,13 +62,14 @@ const KARPENTER_POD_LABELS = { 'app.kubernetes.io/name': 'karpenter', 'app.kuber
  * values.yaml pins the controller image by tag and digest). Values, all in its values.yaml:
  * settings, serviceAccount, replicas, controller.resources, nodeSelector (merged with the chart's
  * `kubernetes.io/os: linux`), tolerations, serviceMonitor.
+ * @internal
  */
 export function karpenterRelease(props: KarpenterReleaseProps): OperatorRelease {
   const where = 'OperatorCatalogue.karpenter';
   const k = props.contract.karpenter;
   if (!k) {
     throw invalidProp(where, 'contract.karpenter', undefined, 'the AWS layer did not prepare Karpenter (no node role, controller identity or interruption queue)',
-      'set karpenter: true on CnaiAwsStack (or call cluster.addKarpenter()) and pass that stack\'s contract');
+      'set karpenter: {} on CnaiAwsStack (or call cluster.addKarpenter()) and pass that stack\'s contract');
   }
   if (k.namespace === 'kube-system') {
     throw invalidProp(where, 'contract.karpenter.namespace', k.namespace, 'release namespaces are declared with a Pod Security level, which kube-system\'s privileged system pods would not pass',

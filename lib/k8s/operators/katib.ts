@@ -17,8 +17,11 @@ export interface KatibReleaseProps {
   readonly restrictedRuntime?: boolean;
 }
 
-/** Port of Katib's gRPC services: the DB manager, and the suggestion Services Katib creates per Experiment. */
-export const KATIB_GRPC_PORT = 6789;
+/**
+ * Port of Katib's gRPC services: the DB manager, and the suggestion Services Katib creates per Experiment.
+ * @internal
+ */
+export const KATIB_SERVICES_GRPC_PORT = 6789;
 
 /** Pod labels of Katib's components (manifests/v1beta1/components/<component>). */
 export const KATIB_POD_LABELS = {
@@ -58,6 +61,7 @@ export const KATIB_SUGGESTION_SECURITY_CONTEXT = {
  *   The early-stopping container (medianstop) cannot be given one in v0.19.0
  *   (pkg/controller.v1beta1/suggestion/composer/composer.go builds it from image, pull policy,
  *   port and resources only): Experiments with early stopping do not run in restricted namespaces.
+ * @internal
  */
 export function katibRelease(props: KatibReleaseProps = {}): OperatorRelease {
   const restricted = props.restrictedRuntime ?? true;
@@ -92,7 +96,7 @@ export function katibRelease(props: KatibReleaseProps = {}): OperatorRelease {
           selector: KATIB_POD_LABELS.controller,
         },
         // The metrics collectors of trials (in team namespaces) report here.
-        { name: 'katib-db-manager', ports: [{ name: 'api', port: KATIB_GRPC_PORT }], selector: KATIB_POD_LABELS.dbManager },
+        { name: 'katib-db-manager', ports: [{ name: 'api', port: KATIB_SERVICES_GRPC_PORT }], selector: KATIB_POD_LABELS.dbManager },
         { name: 'katib-mysql', ports: [{ name: 'dbapi', port: 3306 }], selector: KATIB_POD_LABELS.mysql },
       ],
       workloads: [
@@ -103,7 +107,7 @@ export function katibRelease(props: KatibReleaseProps = {}): OperatorRelease {
           ports: [{ name: 'webhook', containerPort: 8443 }, { name: 'metrics', containerPort: 8080 }, { name: 'healthz', containerPort: 18080 }],
           serviceAccount: 'katib-controller',
         },
-        { name: 'katib-db-manager', podLabels: KATIB_POD_LABELS.dbManager, ports: [{ name: 'api', containerPort: KATIB_GRPC_PORT }] },
+        { name: 'katib-db-manager', podLabels: KATIB_POD_LABELS.dbManager, ports: [{ name: 'api', containerPort: KATIB_SERVICES_GRPC_PORT }] },
         { name: 'katib-mysql', podLabels: KATIB_POD_LABELS.mysql, ports: [{ name: 'dbapi', containerPort: 3306 }] },
       ],
       objects: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'katib-config' }],
@@ -117,6 +121,7 @@ export function katibRelease(props: KatibReleaseProps = {}): OperatorRelease {
  * collectors, suggestions and early stopping, images pinned to the release), plus
  * `init.controller.injectSecurityContext` and the suggestions' container security context:
  * only fields KatibConfig v0.19.0 declares.
+ * @internal
  */
 export function restrictedKatibConfig(): any {
   const suggestion = (algorithmName: string, image: PinnedImage, extra: object = {}) => ({

@@ -20,6 +20,7 @@ export const KEDA_OPERATOR_POD_LABELS = { 'app': 'keda-operator', 'name': 'keda-
  * Source: the keda chart 2.20.2 (kedacore/charts). Image tags default to the chart's
  * appVersion; the release sets them (`image.keda.tag`, `image.metricsApiServer.tag`,
  * `image.webhooks.tag`) so the pin is in the values.
+ * @internal
  */
 export function kedaRelease(props: KedaReleaseProps = {}): OperatorRelease {
   const monitor = props.serviceMonitor ?? true;

@@ -94,6 +94,7 @@ function configJson(value: object): string {
  * The ClusterServingRuntimes are a release of their own ({@link kserveRuntimesRelease}), in a
  * later sync wave: KServe's webhooks are `failurePolicy: Fail`, so runtimes and
  * InferenceServices are rejected until the controller serves them.
+ * @internal
  */
 export function kserveRelease(props: KServeReleaseProps = {}): OperatorRelease {
   const mode = props.deploymentMode ?? KServeDeploymentMode.STANDARD;
@@ -225,6 +226,7 @@ const KSERVE_PROVIDES: ReleaseProvides = {
  * release YAML does; `kserve-huggingfaceserver-multinode` runs the GPU build (`:latest-gpu` in git,
  * `<tag>-gpu` in the release YAML), which `images` cannot tell from the CPU build of the same
  * repository, so a patch sets it.
+ * @internal
  */
 export function kserveRuntimesRelease(): OperatorRelease {
   const r = KSERVE_RUNTIME_IMAGES;

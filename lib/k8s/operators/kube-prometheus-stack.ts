@@ -673,7 +673,10 @@ function managedPrometheusRemoteWrite(mp: ManagedPrometheusContract): { [key: st
   };
 }
 
-/** kube-prometheus-stack: the platform's metrics backend (see {@link KubePrometheusStack}). */
+/**
+ * kube-prometheus-stack: the platform's metrics backend (see {@link KubePrometheusStack}).
+ * @internal
+ */
 export function kubePrometheusStackRelease(props: KubePrometheusStackProps = {}): OperatorRelease {
   return new KubePrometheusStack(props).release;
 }

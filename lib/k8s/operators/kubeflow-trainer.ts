@@ -26,6 +26,7 @@ const JOBSET_POD_LABELS = {
  *
  * Patch: the Namespace `kubeflow-system` (overlays/manager/namespace.yaml) is deleted from the
  * render: the platform declares it with its Pod Security labels, so it has one owner.
+ * @internal
  */
 export function trainerRelease(): OperatorRelease {
   return new OperatorRelease({
@@ -83,6 +84,7 @@ export function trainerRelease(): OperatorRelease {
  * Kubeflow Trainer's ClusterTrainingRuntimes: custom resources, installed after the trainer's
  * CRDs and webhook (a later sync wave). Source: manifests/overlays/runtimes at the release tag
  * (the runtimes step of Trainer's install docs); every image is pinned by upstream's overlay.
+ * @internal
  */
 export function trainerRuntimesRelease(): OperatorRelease {
   return new OperatorRelease({

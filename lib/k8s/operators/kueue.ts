@@ -27,6 +27,7 @@ const CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': 'kueue', 'app.kubernet
  * pull policy Always); upstream's hack/helm-chart-package.sh rewrites it to
  * `registry.k8s.io/kueue/kueue:<tag>` (IfNotPresent) when it publishes the chart. The release sets
  * the same image, so the pin is in the values and checkable against the git tree.
+ * @internal
  */
 export function kueueRelease(props: KueueReleaseProps = {}): OperatorRelease {
   const image = OPERATOR_IMAGES.kueueController;

@@ -44,6 +44,7 @@ export interface NotebookControllerReleaseProps {
  * overlay). The release sets them in that ConfigMap (a JSON patch on its data), so the
  * Deployment stays upstream's; a strategic merge patch with `value:` on those env entries would
  * keep `valueFrom` as well, which the API server rejects.
+ * @internal
  */
 export function notebookControllerRelease(props: NotebookControllerReleaseProps = {}): OperatorRelease {
   const culling = props.culling ?? true;

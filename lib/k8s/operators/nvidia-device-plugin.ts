@@ -35,6 +35,7 @@ export interface NvidiaChartProps {
  * Chart.yaml condition is `nfd.enabled,gfd.enabled` and values.yaml has no `nfd.enabled`),
  * `affinity` and `tolerations` for the pools, and `nfd.worker.tolerations`: the NFD workers must
  * reach the GPU nodes, whose taints the chart's defaults (`nvidia.com/gpu=present`) do not match.
+ * @internal
  */
 export function nvidiaDevicePluginRelease(props: NvidiaChartProps): OperatorRelease {
   const gfd = props.featureDiscovery ?? true;
@@ -66,6 +67,7 @@ export function nvidiaDevicePluginRelease(props: NvidiaChartProps): OperatorRele
   });
 }
 
+/** @internal */
 export function deviceConfig(props: NvidiaChartProps): { [key: string]: string } {
   return { name: props.configMapName!, ...(props.defaultConfig ? { default: props.defaultConfig } : {}) };
 }

@@ -18,6 +18,7 @@ export interface SparkOperatorReleaseProps {
  * Source: the spark-operator chart 2.5.2 (kubeflow.github.io/spark-operator;
  * charts/spark-operator-chart at v2.5.2). The image tag defaults to the chart's appVersion; the
  * release sets it (`image.tag`, the controller's and the webhook's image).
+ * @internal
  */
 export function sparkOperatorRelease(props: SparkOperatorReleaseProps): OperatorRelease {
   if (!props.jobNamespaces || props.jobNamespaces.length === 0) {

@@ -32,9 +32,9 @@ export class ModelVersion implements IModelArtifact {
   /** `s3://<bucket>/<prefix>/`: where the model's files are. */
   public readonly storageUri: string;
   /** Registered model name. */
-  public readonly modelName: string;
+  public readonly modelName?: string;
   /** Version number. */
-  public readonly modelVersion: string;
+  public readonly modelVersion?: string;
   /** Bucket of the files. */
   public readonly bucket: string;
   /** Key prefix of the files. */

@@ -108,7 +108,7 @@ export class RegistryConnection implements IRegistryConnection {
   }
 
   /** The environment variables read from Secrets, by name. */
-  public get secretEnvironment(): { [name: string]: SecretKeyRef } {
+  public get secretEnvironment(): { [name: string]: SecretKeyRef } | undefined {
     return this.password ? { MLFLOW_TRACKING_PASSWORD: this.password } : {};
   }
 

@@ -318,7 +318,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
       if (this.snapshotStorage === QdrantSnapshotStorage.BUCKET) {
         if (!bucket) {
           throw invalidProp(where, 'engine.snapshotStorage', this.snapshotStorage, 'the platform contract has no models bucket to keep snapshots in',
-            'use QdrantSnapshotStorage.VOLUME, give buckets to ExistingClusterContract.build, or set snapshots: false');
+            'use QdrantSnapshotStorage.VOLUME, give buckets to ExistingClusterContract.create, or set snapshots: false');
         }
         const known = props.contract.workloadIdentities.some((w) => w.namespace === ns && w.serviceAccount === this.snapshotServiceAccount);
         if (!known) {

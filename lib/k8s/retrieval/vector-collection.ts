@@ -65,7 +65,10 @@ export interface ResolvedCollection {
   readonly efConstruction: number;
 }
 
-/** The rules an engine imposes on collections. */
+/**
+ * The rules an engine imposes on collections (each engine's own constant; no user writes one).
+ * @jsii ignore engine-internal (a validation callback and ranges) and read by the engines' own code only
+ */
 export interface CollectionRules {
   /** Engine name for messages (e.g. "Qdrant"). */
   readonly engine: string;

@@ -1,7 +1,6 @@
 export * from './serving-options';
 export * from './llm-sizing';
-export { LLM_SERVER_PATHS } from './llm-pod';
-export type { HealthPaths, LlmPodSettings } from './llm-pod';
+export * from './llm-pod';
 export * from './vllm-engine-args';
 export * from './vllm-deployment';
 export * from './kserve-inference-service';

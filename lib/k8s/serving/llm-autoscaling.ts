@@ -100,6 +100,14 @@ export interface LlmAutoscalingProps extends LlmAutoscalingOptions {
   readonly annotations?: { [key: string]: string };
 }
 
+/** The replica bounds of an autoscaled service, checked. */
+export interface ReplicaBounds {
+  /** Fewest replicas (0 with scale to zero). */
+  readonly minReplicas: number;
+  /** Most replicas. */
+  readonly maxReplicas: number;
+}
+
 /**
  * A KEDA ScaledObject (keda.sh/v1alpha1) that scales an LLM server's Deployment on
  * Prometheus queries over vLLM's metrics: requests waiting and KV-cache usage, summed over
@@ -119,7 +127,7 @@ export class LlmAutoscaling extends Construct {
    * The replica bounds of `options`, checked.
    * @throws CnaiError for min > max, fractional counts, or 0 without scaleToZero
    */
-  public static checkReplicas(where: string, options: LlmAutoscalingOptions): { minReplicas: number; maxReplicas: number } {
+  public static checkReplicas(where: string, options: LlmAutoscalingOptions): ReplicaBounds {
     const minReplicas = options.minReplicas ?? 1;
     const maxReplicas = options.maxReplicas;
     if (!Number.isInteger(maxReplicas) || maxReplicas < 1) {

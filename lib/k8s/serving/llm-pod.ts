@@ -47,14 +47,20 @@ export interface LlmPodSettings {
   readonly env: k8s.EnvVar[];
 }
 
-/** Size of /dev/shm for a replica (counted against the pod's memory). */
+/**
+ * Size of /dev/shm for a replica (counted against the pod's memory).
+ * @internal
+ */
 export function shmGiB(plan: LlmSizingPlan): number {
   const c = SERVING_POD_CONSTANTS;
   const wanted = plan.gpusPerReplica === 1 ? c.shmGiBSingleGpu : c.shmGiBPerGpuMulti * plan.gpusPerReplica;
   return Math.max(1, Math.min(wanted, Math.floor(plan.memoryGiB / 4)));
 }
 
-/** The pod's volumes: /dev/shm in memory, the model cache and /tmp on the node's disk, each with a size limit. */
+/**
+ * The pod's volumes: /dev/shm in memory, the model cache and /tmp on the node's disk, each with a size limit.
+ * @internal
+ */
 export function serverVolumes(s: LlmPodSettings): k8s.Volume[] {
   return [
     { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(`${shmGiB(s.plan)}Gi`) } },
@@ -63,7 +69,10 @@ export function serverVolumes(s: LlmPodSettings): k8s.Volume[] {
   ];
 }
 
-/** The server container's mounts of {@link serverVolumes}. */
+/**
+ * The server container's mounts of {@link serverVolumes}.
+ * @internal
+ */
 export function serverVolumeMounts(): k8s.VolumeMount[] {
   return [
     { name: 'dshm', mountPath: LLM_SERVER_PATHS.shm },
@@ -76,6 +85,7 @@ export function serverVolumeMounts(): k8s.VolumeMount[] {
  * Requests equal to limits for GPUs (the device plugin requires it), CPU and memory
  * (Guaranteed QoS: the last pods evicted under node pressure); scratch disk requested so the
  * scheduler only places the pod where the cache fits.
+ * @internal
  */
 export function serverResources(s: LlmPodSettings): k8s.ResourceRequirements {
   const q = {
@@ -92,6 +102,7 @@ export function serverResources(s: LlmPodSettings): k8s.ResourceRequirements {
 /**
  * Probes: a startup probe whose budget covers the download and load of large models, then
  * readiness (out of the Service while not ready) and liveness (restart a dead engine).
+ * @internal
  */
 export function serverProbes(s: Pick<LlmPodSettings, 'port' | 'health' | 'startupTimeoutSeconds'>): { startupProbe: k8s.Probe; readinessProbe: k8s.Probe; livenessProbe: k8s.Probe } {
   const port = k8s.IntOrString.fromNumber(s.port);
@@ -108,17 +119,26 @@ export function serverProbes(s: Pick<LlmPodSettings, 'port' | 'health' | 'startu
   };
 }
 
-/** The container security context of the servers: restricted, read-only root filesystem. */
+/**
+ * The container security context of the servers: restricted, read-only root filesystem.
+ * @internal
+ */
 export function serverSecurityContext(): k8s.SecurityContext {
   return restrictedContainerSecurityContext(SERVING_POD_CONSTANTS.uid);
 }
 
-/** The pod security context of the servers. */
+/**
+ * The pod security context of the servers.
+ * @internal
+ */
 export function serverPodSecurityContext(): k8s.PodSecurityContext {
   return restrictedPodSecurityContext(SERVING_POD_CONSTANTS.uid);
 }
 
-/** Placement on the plan's pool: its selector and tolerations, fitting instance types, spread over zones and nodes. */
+/**
+ * Placement on the plan's pool: its selector and tolerations, fitting instance types, spread over zones and nodes.
+ * @internal
+ */
 export function serverPlacement(s: LlmPodSettings): {
   nodeSelector: { [key: string]: string };
   tolerations: k8s.Toleration[];
@@ -139,18 +159,24 @@ export function serverPlacement(s: LlmPodSettings): {
     : undefined;
   return {
     nodeSelector: pool.nodeSelector(),
-    tolerations: poolTolerations(pool),
+    tolerations: serverTolerations(pool),
     affinity,
     topologySpreadConstraints: serverSpread(s.selectorLabels),
   };
 }
 
-/** The pool's tolerations as pod tolerations. */
-export function poolTolerations(pool: INodePool): k8s.Toleration[] {
+/**
+ * The pool's tolerations as pod tolerations.
+ * @internal
+ */
+export function serverTolerations(pool: INodePool): k8s.Toleration[] {
   return pool.tolerations().map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }));
 }
 
-/** Replicas spread over zones, then nodes. */
+/**
+ * Replicas spread over zones, then nodes.
+ * @internal
+ */
 export function serverSpread(selectorLabels: { [key: string]: string }): k8s.TopologySpreadConstraint[] {
   // ScheduleAnyway: GPU capacity is scarce per zone; a hard spread would leave replicas Pending.
   const spread = (topologyKey: string): k8s.TopologySpreadConstraint => ({

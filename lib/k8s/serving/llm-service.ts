@@ -19,6 +19,7 @@ import { NAME_RULES, assertName, satisfiesNameRule } from '../../core/names';
 import { SIZING_CONSTANTS } from '../../core/sizing';
 import { IMetricsSource, MetricsComponent, MetricsEndpoint, MetricsTargetKind } from '../common/metrics-endpoint';
 import { ModelSource, ModelSourceKind } from '../common/model-source';
+import { Suppressions } from '../common/suppressions';
 import { INodePool } from '../node-pool';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
@@ -592,6 +593,15 @@ export class LlmService extends Construct implements IMetricsSource {
     this.network.ingress('metrics', [scraper]);
     this.network.egress(this.source);
     for (const peer of props.allowFrom ?? []) this.allowFrom(peer);
+
+    // A server is a long-running service, not a batch workload Kueue admits: in a team namespace
+    // its GPUs count against the namespace's ResourceQuota, checked against the team's quota here
+    // at synth time, and the platform's admission policy exempts it by name with the same reason.
+    if (this.owner instanceof TeamNamespace) {
+      Suppressions.add(this, 'ai-gpu-kueue', `served model ${this.name}: a long-running server, not a batch workload Kueue admits; its GPUs `
+        + 'count against the namespace\'s ResourceQuota and LlmService checks them against the team\'s quota at synth time',
+      { resource: this.backend === ServingBackend.VLLM ? 'Deployment' : 'InferenceService' });
+    }
   }
 
   /** The server pods, as a network peer (for other workloads' flows). */

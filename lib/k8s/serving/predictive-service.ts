@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KSERVE_ANNOTATIONS, KSERVE_STANDARD_MODE } from './kserve-inference-service';
-import { LLM_SERVER_PATHS, poolTolerations, serverPodSecurityContext, serverProbes, serverSecurityContext, serverSpread } from './llm-pod';
+import { LLM_SERVER_PATHS, serverTolerations, serverPodSecurityContext, serverProbes, serverSecurityContext, serverSpread } from './llm-pod';
 import { ServingNetwork } from './serving-network';
 import { GPU_RESOURCE, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
@@ -432,7 +432,7 @@ export class PredictiveService extends Construct implements IMetricsSource {
       securityContext: serverPodSecurityContext(),
       terminationGracePeriodSeconds: 30,
       volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } }],
-      ...(pool ? { nodeSelector: pool.nodeSelector(), tolerations: poolTolerations(pool) } : {}),
+      ...(pool ? { nodeSelector: pool.nodeSelector(), tolerations: serverTolerations(pool) } : {}),
       topologySpreadConstraints: serverSpread(this.selectorLabels),
       model,
     };

@@ -4,7 +4,7 @@ import { INodePool } from '../node-pool';
 import {
   KATIB_POD_LABELS, NOTEBOOK_CONTROLLER_POD_LABELS, NotebookControllerReleaseProps, OperatorCatalogue, OperatorRelease, SparkOperatorReleaseProps,
 } from '../operators';
-import { KATIB_GRPC_PORT as KATIB_RELEASE_GRPC_PORT } from '../operators/katib';
+import { KATIB_SERVICES_GRPC_PORT } from '../operators/katib';
 import { PodSecurityLevel } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -40,7 +40,7 @@ const KATIB_DB_MANAGER = KATIB_POD_LABELS.dbManager;
 const NOTEBOOK_CONTROLLER = { app: NOTEBOOK_CONTROLLER_POD_LABELS.app };
 
 /** Port of Katib's gRPC services (suggestions and the DB manager). */
-export const KATIB_GRPC_PORT = KATIB_RELEASE_GRPC_PORT;
+export const KATIB_GRPC_PORT = KATIB_SERVICES_GRPC_PORT;
 
 /**
  * Kubeflow for training and experimentation: the pinned releases (Trainer v2 with JobSet

@@ -4,6 +4,11 @@
  */
 import { NAME_RULES } from '../../core/names';
 
+// The core's name rules carry their patterns as strings (jsii has no regular expressions): compiled once here.
+const DNS1123_LABEL_RE = new RegExp(NAME_RULES.dns1123Label.pattern);
+const DNS1123_SUBDOMAIN_RE = new RegExp(NAME_RULES.dns1123Subdomain.pattern);
+const LABEL_VALUE_RE = new RegExp(NAME_RULES.labelValue.pattern);
+
 /** How a kind's names are validated. */
 export enum NameRuleKind {
   /** DNS-1123 subdomain: most kinds and every custom resource. */
@@ -66,7 +71,7 @@ export function checkObjectName(group: string, kind: string, name: string): stri
   let problem: string | undefined;
   switch (rule) {
     case NameRuleKind.DNS_LABEL:
-      problem = ruleProblem(name, NAME_RULES.dns1123Label.pattern, 63, NAME_RULES.dns1123Label.description);
+      problem = ruleProblem(name, DNS1123_LABEL_RE, 63, NAME_RULES.dns1123Label.description);
       break;
     case NameRuleKind.DNS1035_LABEL:
       problem = ruleProblem(name, DNS1035_LABEL, 63, 'lowercase letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters');
@@ -76,7 +81,7 @@ export function checkObjectName(group: string, kind: string, name: string): stri
       else if (/[/%]/.test(name)) problem = 'may not contain "/" or "%"';
       break;
     default:
-      problem = ruleProblem(name, NAME_RULES.dns1123Subdomain.pattern, 253, NAME_RULES.dns1123Subdomain.description);
+      problem = ruleProblem(name, DNS1123_SUBDOMAIN_RE, 253, NAME_RULES.dns1123Subdomain.description);
   }
   if (problem) return `name ${JSON.stringify(name)} is not a valid ${rule}: ${problem}`;
   const max = MAX_NAME_LENGTH[`${group}/${kind}`];
@@ -104,7 +109,7 @@ export function checkQualifiedName(key: string): string | undefined {
     name = parts[1];
     if (prefix.length === 0) return 'its prefix (before "/") is empty';
     if (prefix.length > 253) return `its prefix has ${prefix.length} characters (at most 253)`;
-    if (!NAME_RULES.dns1123Subdomain.pattern.test(prefix)) return `its prefix "${prefix}" must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")`;
+    if (!DNS1123_SUBDOMAIN_RE.test(prefix)) return `its prefix "${prefix}" must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")`;
   } else if (parts.length > 2) {
     return 'it may contain at most one "/"';
   }
@@ -117,6 +122,6 @@ export function checkQualifiedName(key: string): string | undefined {
 /** Why `value` is not a valid label value, or undefined. */
 export function checkLabelValue(value: string): string | undefined {
   if (value.length > 63) return `it has ${value.length} characters (at most 63)`;
-  if (!NAME_RULES.labelValue.pattern.test(value)) return 'it must be empty or consist of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  if (!LABEL_VALUE_RE.test(value)) return 'it must be empty or consist of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
   return undefined;
 }

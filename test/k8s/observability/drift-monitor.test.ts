@@ -351,3 +351,10 @@ function mulberry32(seed: number): () => number {
   };
 }
 /* eslint-enable no-bitwise */
+
+describe('DriftFeature.lengthOf', () => {
+  test('lengths at a path, of the request by default', () => {
+    const f = DriftFeature.lengthOf('prompt_chars', 'messages[*].content');
+    expect([f.name, f.path, f.side, f.kind, f.transform]).toEqual(['prompt_chars', 'messages[*].content', 'request', 'numeric', 'length']);
+  });
+});

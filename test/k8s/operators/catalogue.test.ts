@@ -253,7 +253,7 @@ describe('OperatorCatalogue.karpenter', () => {
     });
     const cases: [string, () => unknown, RegExp][] = [
       ['contract without karpenter', () => OperatorCatalogue.karpenter({ contract: platformContract([systemContract]) }),
-        /OperatorCatalogue.karpenter: invalid contract.karpenter = undefined: the AWS layer did not prepare Karpenter.*set karpenter: true on CnaiAwsStack/],
+        /OperatorCatalogue.karpenter: invalid contract.karpenter = undefined: the AWS layer did not prepare Karpenter.*set karpenter: \{\} on CnaiAwsStack/],
       ['kube-system namespace', () => OperatorCatalogue.karpenter({ contract: { ...withKarpenter, karpenter: { ...withKarpenter.karpenter!, namespace: 'kube-system' } } }),
         /invalid contract.karpenter.namespace = "kube-system": release namespaces are declared with a Pod Security level/],
       ['no system pool in the contract', () => OperatorCatalogue.karpenter({ contract: gpuOnly }),

@@ -143,7 +143,7 @@ describe('ModelRegistry (MLflow)', () => {
       MLFLOW_REGISTRY_URI: 'http://mlflow.mlflow.svc.cluster.local:5000',
       MLFLOW_TRACKING_USERNAME: 'writer',
     });
-    expect(trainer.secretEnvironment.MLFLOW_TRACKING_PASSWORD.secretName).toBe('mlflow-writer');
+    expect(trainer.secretEnvironment!.MLFLOW_TRACKING_PASSWORD.secretName).toBe('mlflow-writer');
     expect(trainer.server.namespace).toBe('mlflow');
     expect(trainer.port).toBe(5000);
     expect(server.username).toBe('reader');

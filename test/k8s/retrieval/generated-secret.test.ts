@@ -4,7 +4,7 @@ import { dataContract, ofKind, one, synthValid, testChart } from './util';
 import { ExistingClusterContract } from '../../../lib/core';
 import { GENERATOR_SCRIPT, GeneratedSecret, QdrantSnapshotStorage, SecretSource, TeamNamespace, VectorDatabase, VectorEngine } from '../../../lib/k8s';
 
-const EXISTING = ExistingClusterContract.build({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [] });
+const EXISTING = ExistingClusterContract.create({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [] });
 
 describe('GeneratedSecret', () => {
   test('the Secret is declared without data; a Job that may only read and patch it fills in the keys, reaching only the API server', () => {
@@ -105,7 +105,7 @@ describe('Qdrant on a cluster without the AWS layer', () => {
   test('error: bucket snapshots without a bucket', () => {
     const { chart } = testChart();
     expect(() => new VectorDatabase(chart, 'docs', { contract: EXISTING, engine: VectorEngine.qdrant({ snapshotStorage: QdrantSnapshotStorage.BUCKET }) })).toThrow(
-      'test/docs: invalid engine.snapshotStorage = "bucket": the platform contract has no models bucket to keep snapshots in. Fix: use QdrantSnapshotStorage.VOLUME, give buckets to ExistingClusterContract.build, or set snapshots: false.');
+      'test/docs: invalid engine.snapshotStorage = "bucket": the platform contract has no models bucket to keep snapshots in. Fix: use QdrantSnapshotStorage.VOLUME, give buckets to ExistingClusterContract.create, or set snapshots: false.');
   });
 
   test('error: a snapshot volume of no size', () => {

@@ -51,6 +51,9 @@ describe('the reference platform passes the policy packs', () => {
         `pod-run-as-user ${d} container nvidia-device-plugin`,
       ]),
       'aws-s3-kms-encryption aws_s3_bucket.model-store_access-logs_bucket_C6B158CB',
+      // served models: long-running servers, exempt from Kueue by name (the admission policy says the same)
+      'ai-gpu-kueue Deployment ai-apps/chat',
+      'ai-gpu-kueue InferenceService ai-apps/embed',
       ...['aws-efa-device-plugin', 'external-secrets', 'keda', 'kserve', 'kubeflow', 'kubeflow-system', 'kueue-system', 'monitoring', 'nvidia-gpu']
         .map((ns) => `pod-namespace-restricted Namespace ${ns}`),
     ].sort());
@@ -67,8 +70,6 @@ describe('the reference platform passes the policy packs', () => {
       'aws-secrets-rotation aws_secretsmanager_secret.metrics-backend_grafana-admin_secret_8D84D4F3',
       'pod-create-workload-identity Role ai-apps/ml-developer',
       'pod-create-workload-identity Role ml-research/ml-developer',
-      'ai-gpu-kueue Deployment ai-apps/chat',
-      'ai-gpu-kueue InferenceService ai-apps/embed',
       ...['cert-manager', 'kueue-system', 'keda', 'kserve', 'external-secrets', 'opentelemetry-operator-system', 'kubeflow-system', 'kubeflow', 'aws-efa-device-plugin']
         .map((ns) => `net-default-deny Namespace ${ns}`),
     ].sort());
