@@ -76,7 +76,7 @@ export function buildObservabilityApp(outdir?: string): App {
   serving.addDependency(platform);
   const chat = new LlmService(serving, 'chat', {
     priorityClass: high,
-    model: CHAT_MODEL.model,
+    model: CHAT_MODEL.model!,
     maxModelLen: CHAT_MODEL.maxModelLen,
     // Where the spec's served model lives; read with its identity (serve-chat).
     source: ModelSource.fromModelStore(contract, servedModelPrefix(CHAT_MODEL)),

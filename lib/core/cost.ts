@@ -1,7 +1,7 @@
 import { GpuInstanceType, PRICE_REFERENCE } from './accelerators';
 import { CnaiError, ProblemCollector } from './errors';
 import { CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelSpec } from './platform-spec';
-import { poolGpuCapacity, servedModelReplicas } from './platform-spec-derivation';
+import { poolGpuCapacity, predictiveModelGpus, servedModelReplicas } from './platform-spec-derivation';
 import { validatePlatformSpec } from './platform-spec-validation';
 import { ModelSizing } from './sizing';
 
@@ -262,7 +262,9 @@ export class CostModel {
     checkPrices(spec, options.acceptEstimatedPrices ?? false);
     const pools = new Map(spec.gpuPools.map((p) => [p.name, p]));
     const placements = new Map((options.placements ?? []).map((p) => [p.model, p]));
-    const models = (spec.models ?? []).map((m) => modelCost(m, pools, placements.get(m.name) ?? placeModel(spec, m)));
+    // Predictive models on CPU run on the system nodes, which are not in the GPU pools' cost.
+    const models = (spec.models ?? []).filter((m) => predictiveModelGpus(m) !== 0)
+      .map((m) => modelCost(m, pools, placements.get(m.name) ?? placeModel(spec, m)));
     const poolCosts = spec.gpuPools.map((p) => poolCost(p, models.filter((m) => m.pool === p.name)));
     const teams = spec.teams.map((t): TeamCost => {
       const quotas = t.quotas.map((q): TeamQuotaCost => {
@@ -489,7 +491,14 @@ function modelCost(m: ServedModelSpec, pools: Map<string, GpuPoolSpec>, placemen
  * run on every type of the chosen pool it fits on with the same GPUs.
  */
 function placeModel(spec: PlatformSpec, m: ServedModelSpec): ServedModelPlacement {
-  const model = m.maxModelLen !== undefined ? m.model.withServing({ maxContextLength: m.maxModelLen }) : m.model;
+  const predictiveGpus = predictiveModelGpus(m);
+  if (predictiveGpus !== undefined) {
+    // A predictive model on GPUs asks for its GPUs on its one pool (validated), on the types that have them.
+    const pool = spec.gpuPools.find((p) => p.name === m.pools[0])!;
+    const instanceTypes = pool.instanceTypes.filter((t) => t.gpuCount >= predictiveGpus);
+    return { model: m.name, pool: pool.name, instanceTypes, gpusPerReplica: predictiveGpus };
+  }
+  const model = m.maxModelLen !== undefined ? m.model!.withServing({ maxContextLength: m.maxModelLen }) : m.model!;
   const fitsWith = (t: GpuInstanceType, tp: number): boolean => {
     try {
       return ModelSizing.fitsOn(model, t, tp).fits;

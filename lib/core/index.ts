@@ -19,4 +19,5 @@ export * from './release-provides';
 export * from './contract-file';
 export * from './contract-preview';
 export * from './cost';
+export * from './predictive-models';
 export type { PolicySuppression } from './policy-suppressions';

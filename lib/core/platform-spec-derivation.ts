@@ -1,7 +1,7 @@
 import { OBSERVABILITY, TRAINING } from './contract';
 import {
   BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy,
-  ScarceCapacityNote, ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
+  ScarceCapacityNote, ServedModelKind, ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
 } from './platform-spec';
 
 /**
@@ -33,6 +33,16 @@ export function platformRetention(spec: Pick<PlatformSpec, 'environment' | 'rete
 export function servedModelReplicas(model: ServedModelSpec): ServedModelReplicas {
   const min = model.minReplicas ?? 1;
   return { min, max: model.maxReplicas ?? Math.max(2, min) };
+}
+
+/** The kind of a served model, its default (LLM) resolved. */
+export function servedModelKind(model: ServedModelSpec): ServedModelKind {
+  return model.kind ?? ServedModelKind.LLM;
+}
+
+/** GPUs per replica of a predictive model (0 on CPU nodes); undefined for an LLM, whose sizing decides. */
+export function predictiveModelGpus(model: ServedModelSpec): number | undefined {
+  return servedModelKind(model) === ServedModelKind.PREDICTIVE ? (model.predictive?.gpus ?? 0) : undefined;
 }
 
 /** The key prefix of a served model's weights in the models bucket, its default resolved. */

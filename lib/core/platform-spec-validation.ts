@@ -2,11 +2,13 @@ import { GpuInstanceType } from './accelerators';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { GatewayChecks, GatewayExposure } from './gateway-spec';
 import { MetricsBackendSpecValidator } from './metrics-backend-spec';
+import { ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import {
-  CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelSpec, TeamSpec,
+  CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, TeamSpec,
 } from './platform-spec';
-import { poolGpuCapacity, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
+import { poolGpuCapacity, servedModelKind, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
+import { PredictiveModelFormat, PredictiveRuntimeInfo, PredictiveRuntimes } from './predictive-models';
 import { ModelSizing } from './sizing';
 import { EKS, EKS_VERSIONS } from './versions';
 
@@ -166,6 +168,18 @@ function checkModels(checks: SpecChecks): void {
     models.set(m.name, m);
     const team = teams.get(m.team);
     problems.check(team !== undefined, p(`${at}.team`, m.team, 'no team has this name', `use one of ${[...teams.keys()].map((n) => JSON.stringify(n)).join(', ')}`));
+    const kind = servedModelKind(m);
+    if (!problems.check(Object.values(ServedModelKind).includes(kind), p(`${at}.kind`, kind, 'not a kind of served model',
+      'use ServedModelKind.LLM or ServedModelKind.PREDICTIVE'))) return;
+    if (kind === ServedModelKind.PREDICTIVE) {
+      checkPredictiveModel(checks, m, at, team);
+      return;
+    }
+    problems.check(m.predictive === undefined, p(`${at}.predictive`, m.predictive?.format, 'predictive settings on an LLM',
+      'set kind: ServedModelKind.PREDICTIVE for a predictive model, or drop predictive'));
+    if (!problems.check(m.model instanceof ModelSpec, p(`${at}.model`, m.model, 'an LLM needs its model spec (sizing reads its size, heads and context)',
+      'give model: a preset such as ModelPresets.LLAMA_3_1_8B_INSTRUCT, or set kind: ServedModelKind.PREDICTIVE for a predictive model'))) return;
+    const llm = m.model!;
     if (m.pools.some((n) => invalidPools.has(n))) return;
     const unknown = m.pools.filter((n) => !pools.has(n));
     problems.check(m.pools.length > 0 && unknown.length === 0, p(`${at}.pools`, m.pools,
@@ -185,10 +199,10 @@ function checkModels(checks: SpecChecks): void {
     if (m.maxModelLen !== undefined) {
       const len = m.maxModelLen;
       if (!problems.check(Number.isInteger(len) && len >= 1, p(`${at}.maxModelLen`, len, 'not a positive whole number of tokens', 'give the longest sequence in tokens, e.g. 8192'))) return;
-      if (!problems.check(len <= m.model.maxContextLength, p(`${at}.maxModelLen`, len,
-        `above the context window of ${m.model.name} (${m.model.maxContextLength} tokens)`, `give at most ${m.model.maxContextLength}, or leave maxModelLen out to serve the whole window`))) return;
+      if (!problems.check(len <= llm.maxContextLength, p(`${at}.maxModelLen`, len,
+        `above the context window of ${llm.name} (${llm.maxContextLength} tokens)`, `give at most ${llm.maxContextLength}, or leave maxModelLen out to serve the whole window`))) return;
     }
-    const model = m.maxModelLen !== undefined ? problems.capture(() => m.model.withServing({ maxContextLength: m.maxModelLen }, `${SPEC} ${spec.name} ${at}`)) : m.model;
+    const model = m.maxModelLen !== undefined ? problems.capture(() => llm.withServing({ maxContextLength: m.maxModelLen }, `${SPEC} ${spec.name} ${at}`)) : llm;
     if (!model) return;
     let sizing;
     try {
@@ -198,7 +212,7 @@ function checkModels(checks: SpecChecks): void {
       // Sizing names its own prop; here the problem belongs to this model of the spec, whose
       // context length is maxModelLen, and whose candidates are the types of its pools.
       const fix = e.fix.replace(/maxContextLength/g, 'maxModelLen').replace(/add a larger instance type such as/g, `give the model a pool of larger GPUs (${m.pools.join(', ')} ha${m.pools.length === 1 ? 's' : 've'} ${[...new Set(candidates.map((t) => t.name))].join(', ')}), such as`);
-      problems.add({ construct: e.construct, prop: `${at}.model`, value: m.model.name, problem: e.problem, fix });
+      problems.add({ construct: e.construct, prop: `${at}.model`, value: llm.name, problem: e.problem, fix });
       return;
     }
     const budget = max * sizing.tensorParallel;
@@ -209,6 +223,57 @@ function checkModels(checks: SpecChecks): void {
   });
   (spec.models ?? []).forEach((m, i) => (m.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`models[${i}].clients[${j}]`, c,
     'no served model has this name', `use one of ${[...models.keys()].join(', ')}`))));
+}
+
+/** A predictive model: its format and runtime, CPU and memory, GPUs only on its one pool, and no LLM settings. */
+function checkPredictiveModel(checks: SpecChecks, m: ServedModelSpec, at: string, team: TeamSpec | undefined): void {
+  const { spec, problems, p, pools, invalidPools } = checks;
+  const { min, max } = servedModelReplicas(m);
+  problems.check(Number.isInteger(min) && min >= 1 && max >= min, p(`${at}.minReplicas`, min,
+    `must be at least 1 and at most maxReplicas (${max})`, 'set 1 <= minReplicas <= maxReplicas'));
+  problems.check(m.model === undefined, p(`${at}.model`, m.model?.name, 'a model spec describes an LLM; a predictive model is sized by cpu, memoryGiB and gpus',
+    'drop model, or set kind: ServedModelKind.LLM'));
+  const llmOnly: [string, unknown][] = [['backend', m.backend], ['task', m.task], ['maxModelLen', m.maxModelLen]];
+  for (const [prop, value] of llmOnly) {
+    problems.check(value === undefined, p(`${at}.${prop}`, value, `${prop} is a setting of LLMs; predictive models run on a KServe runtime`, `drop ${prop}`));
+  }
+  problems.check(!m.monitorDrift, p(`${at}.monitorDrift`, true, 'drift monitoring compares prompt and completion tokens or embeddings, which a predictive model does not have',
+    'leave monitorDrift off'));
+  const pr = m.predictive;
+  if (!problems.check(pr !== undefined, p(`${at}.predictive`, pr, 'a predictive model needs its format', 'give predictive: { format: PredictiveModelFormat.XGBOOST } (or the model\'s format)'))) return;
+  let runtime: PredictiveRuntimeInfo | undefined;
+  if (problems.check(Object.values(PredictiveModelFormat).includes(pr!.format), p(`${at}.predictive.format`, pr!.format,
+    'not a model format of KServe\'s predictive runtimes', `use one of PredictiveModelFormat: ${Object.values(PredictiveModelFormat).join(', ')}`))) {
+    runtime = problems.capture(() => PredictiveRuntimes.forFormat(pr!.format, pr!.runtime, `${SPEC} ${spec.name}`, `${at}.predictive.runtime`));
+  }
+  for (const prop of ['cpu', 'memoryGiB'] as const) {
+    const v = pr![prop];
+    problems.check(v === undefined || (typeof v === 'number' && v > 0 && Number.isFinite(v)), p(`${at}.predictive.${prop}`, v, 'not a positive number',
+      prop === 'cpu' ? 'give vCPUs per replica, e.g. 1 or 0.5' : 'give GiB per replica, e.g. 2'));
+  }
+  const gpus = pr!.gpus ?? 0;
+  if (!problems.check(Number.isInteger(gpus) && gpus >= 0, p(`${at}.predictive.gpus`, gpus, 'not a whole number of GPUs', 'give 0 (CPU nodes) or 1'))) return;
+  if (gpus === 0) {
+    problems.check(m.pools.length === 0, p(`${at}.pools`, m.pools, 'the pools are GPU pools, and the model asks for no GPU: it runs on the CPU nodes',
+      'give pools: [] for CPU, or predictive.gpus with one pool'));
+    return;
+  }
+  if (m.pools.some((n) => invalidPools.has(n))) return;
+  const pool = m.pools.length === 1 ? pools.get(m.pools[0]) : undefined;
+  if (!problems.check(pool !== undefined, p(`${at}.pools`, m.pools,
+    m.pools.length === 1 ? `no GPU pool is named ${m.pools[0]}` : 'a predictive model on GPUs runs on one pool', `give one of the gpuPools: ${[...pools.keys()].join(', ')}`))) return;
+  if (runtime && !runtime.gpuCapable) {
+    problems.add(p(`${at}.predictive.gpus`, gpus, `${runtime.runtime} runs on CPU only; a GPU would sit idle`,
+      `give gpus 0, or a GPU runtime (${PredictiveRuntimes.all().filter((r) => r.gpuCapable).map((r) => r.runtime).join(', ')})`));
+    return;
+  }
+  const most = Math.max(...pool!.instanceTypes.map((t) => t.gpuCount));
+  if (!problems.check(gpus <= most, p(`${at}.predictive.gpus`, gpus, `no instance type of pool ${pool!.name} has ${gpus} GPUs (at most ${most})`, `give at most ${most}`))) return;
+  if (team === undefined) return;
+  const quota = team.quotas.filter((q) => q.pool === pool!.name).reduce((s, q) => s + q.gpus + (q.borrowingLimit ?? q.gpus), 0);
+  problems.check(max * gpus <= quota, p(`${at}.maxReplicas`, max,
+    `${max} replicas x ${gpus} GPUs need ${max * gpus} GPUs, but team ${m.team} may use at most ${quota} on pool ${pool!.name}`,
+    `lower maxReplicas to ${Math.floor(quota / gpus)} or raise the team's quota on that pool`));
 }
 
 /** The vector database: name, dimension, size, clients. */
@@ -252,6 +317,8 @@ function checkGateway(checks: SpecChecks): void {
   (gw.models ?? []).forEach((m, i) => {
     if (!problems.check(models.has(m), p(`gateway.models[${i}]`, m, 'the gateway would route to a model that is not served (no served model has this name)',
       `serve it in models, or route only served models: ${modelNames()}`))) return;
+    problems.check(servedModelKind(models.get(m)!) === ServedModelKind.LLM, p(`gateway.models[${i}]`, m,
+      'a predictive model: the gateway speaks the OpenAI API and routes served LLMs only', 'call the predictive model\'s InferenceService directly, or route only LLMs'));
     problems.check(!seen.has(m), p(`gateway.models[${i}]`, m, 'listed twice', 'list each served model once'));
     seen.add(m);
   });

@@ -2,6 +2,7 @@ import { GpuInstanceType } from './accelerators';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
+import { PredictiveModelFormat, PredictiveRuntime } from './predictive-models';
 import { EksSupportType } from './versions';
 
 /**
@@ -169,15 +170,65 @@ export enum ServedModelBackend {
   KSERVE = 'kserve',
 }
 
+/** Which kind of model a served model is. */
+export enum ServedModelKind {
+  /** A large language or embedding model, served by vLLM (LlmService): needs `model` and GPU pools. */
+  LLM = 'llm',
+  /** A predictive model (scikit-learn, XGBoost, ONNX, ...) on a KServe runtime (PredictiveService): needs `predictive`. */
+  PREDICTIVE = 'predictive',
+}
+
+/** How a predictive model is served. */
+export interface PredictiveModelServingSpec {
+  /** The model's format. */
+  readonly format: PredictiveModelFormat;
+  /**
+   * The KServe runtime; it must serve the format.
+   * @default - the format's runtime (PredictiveRuntimes.forFormat)
+   */
+  readonly runtime?: PredictiveRuntime;
+  /**
+   * vCPUs per replica.
+   * @default 1
+   */
+  readonly cpu?: number;
+  /**
+   * Memory per replica in GiB.
+   * @default 2
+   */
+  readonly memoryGiB?: number;
+  /**
+   * GPUs per replica, on the model's one pool. 0 runs on the CPU nodes.
+   * @default 0
+   */
+  readonly gpus?: number;
+}
+
 /** A model served on the platform. */
 export interface ServedModelSpec {
   /** Service name, a DNS-1123 label. */
   readonly name: string;
   /** The team (namespace) that runs it; its GPU quota pays for the replicas. */
   readonly team: string;
-  /** The model (e.g. `ModelPresets.LLAMA_3_1_8B_INSTRUCT`). */
-  readonly model: ModelSpec;
-  /** Pools the replicas may run on (names); sizing picks the cheapest that fits. */
+  /**
+   * Which kind of model it is.
+   * @default ServedModelKind.LLM
+   */
+  readonly kind?: ServedModelKind;
+  /**
+   * The model (e.g. `ModelPresets.LLAMA_3_1_8B_INSTRUCT`). Required for LLMs.
+   * @default - none (predictive models)
+   */
+  readonly model?: ModelSpec;
+  /**
+   * How a predictive model is served. Required for predictive models.
+   * @default - none (LLMs)
+   */
+  readonly predictive?: PredictiveModelServingSpec;
+  /**
+   * Pools the replicas may run on (names); sizing picks the cheapest that fits. A predictive
+   * model names one pool when it asks for GPUs, and none on CPU.
+   */
   readonly pools: string[];
   /**
    * Which server runs it.

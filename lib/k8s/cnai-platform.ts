@@ -12,7 +12,7 @@ import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, KubePrometheusStac
 import { WorkloadPriority } from './priority-class';
 import { ModelRegistry, RegistryEngine } from './registry';
 import { VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
-import { LlmService, LlmTask, ServingBackend } from './serving';
+import { LlmService, LlmTask, PredictiveService, ServingBackend } from './serving';
 import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
@@ -20,8 +20,8 @@ import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { GatewayExposure } from '../core/gateway-spec';
 import { ModelKind } from '../core/models';
-import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelTask, VectorEngine } from '../core/platform-spec';
-import { driftPayloadPrefix, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
+import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
+import { driftPayloadPrefix, predictiveModelGpus, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
 import { validatePlatformSpec } from '../core/platform-spec-validation';
 
 /** Props of {@link CnaiPlatform}. */
@@ -99,8 +99,10 @@ export class CnaiPlatform extends Construct {
   public readonly gatewayChart?: Chart;
   /** The model gateway, when the spec's gateway is on. */
   public readonly gateway?: ModelGateway;
-  /** Served models by name. */
+  /** Served LLMs by name. */
   public readonly models: { [name: string]: LlmService } = {};
+  /** Served predictive models by name. */
+  public readonly predictiveModels: { [name: string]: PredictiveService } = {};
   /** The vector database. */
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
@@ -206,12 +208,33 @@ export class CnaiPlatform extends Construct {
     if (models.length > 0) {
       const serving = new Chart(scope, `${id}-serving`);
       this.serving = serving;
+      const servers: { [name: string]: LlmService | PredictiveService } = {};
       for (const m of models) {
         const team = this.teams[m.team];
-        const task = m.task ?? (m.model.kind === ModelKind.EMBEDDING ? ServedModelTask.EMBED : ServedModelTask.CHAT);
         const { min, max } = servedModelReplicas(m);
-        this.models[m.name] = new LlmService(serving, m.name, {
-          model: m.model,
+        if (servedModelKind(m) === ServedModelKind.PREDICTIVE) {
+          const pr = m.predictive!;
+          const gpus = predictiveModelGpus(m)!;
+          servers[m.name] = this.predictiveModels[m.name] = new PredictiveService(serving, m.name, {
+            name: m.name,
+            format: pr.format,
+            runtime: pr.runtime,
+            source: ModelSource.fromModelStore(contract, servedModelPrefix(m)),
+            contract,
+            namespace: team,
+            cpu: pr.cpu,
+            memoryGiB: pr.memoryGiB,
+            pool: gpus > 0 ? pools[m.pools[0]] : undefined,
+            gpus: gpus > 0 ? gpus : undefined,
+            autoscaling: { minReplicas: min, maxReplicas: max },
+            metricsBackend,
+            priorityClass,
+          });
+          continue;
+        }
+        const task = m.task ?? (m.model!.kind === ModelKind.EMBEDDING ? ServedModelTask.EMBED : ServedModelTask.CHAT);
+        servers[m.name] = this.models[m.name] = new LlmService(serving, m.name, {
+          model: m.model!,
           name: m.name,
           source: ModelSource.fromModelStore(contract, servedModelPrefix(m)),
           contract,
@@ -227,16 +250,17 @@ export class CnaiPlatform extends Construct {
       }
       // Flows between served models, and from served models to the vector database.
       for (const m of models) {
-        for (const client of m.clients ?? []) this.models[m.name].allowFrom(this.models[client].workloads());
+        for (const client of m.clients ?? []) servers[m.name].allowFrom(servers[client].workloads());
       }
-      for (const client of vdb?.clients ?? []) this.vectorDatabase?.addClient(this.models[client].workloads(), { readOnly: true });
+      for (const client of vdb?.clients ?? []) this.vectorDatabase?.addClient(servers[client].workloads(), { readOnly: true });
     }
 
     // The model gateway: one endpoint for the served models it routes, called by the client teams' pods.
     if (gatewaySpec) {
       const chart = new Chart(scope, `${id}-gateway`);
       this.gatewayChart = chart;
-      const routed = gatewaySpec.models ?? models.map((m) => m.name);
+      // The gateway speaks the OpenAI API: it routes the served LLMs (validation refuses predictive models there).
+      const routed = gatewaySpec.models ?? Object.keys(this.models);
       this.gateway = new ModelGateway(chart, 'gateway', {
         exposure: gatewaySpec.exposure,
         publicCidrs: gatewaySpec.publicCidrs,
@@ -308,6 +332,8 @@ export class CnaiPlatform extends Construct {
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [
         ...Object.values(this.models).map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
+        ...Object.values(this.predictiveModels).filter((m) => m.gpus > 0)
+          .map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
         ...(admission.gpuExemptions ?? []),
       ],
       hostAccessExemptions: [

@@ -17,6 +17,8 @@ import { buildLlmServingAws } from '../../examples/llm-serving/aws';
 import { LLM_SERVING_AWS, LLM_SERVING_SPEC } from '../../examples/llm-serving/spec';
 import { buildObservabilityAws } from '../../examples/observability/aws';
 import { OBSERVABILITY_SPEC } from '../../examples/observability/spec';
+import { buildPredictiveAws } from '../../examples/predictive/aws';
+import { PREDICTIVE_SPEC } from '../../examples/predictive/spec';
 import { buildRagAws } from '../../examples/rag/aws';
 import { RAG_AWS, RAG_SPEC } from '../../examples/rag/spec';
 import { buildReferenceAws } from '../../examples/reference-platform/aws-layer';
@@ -48,6 +50,7 @@ describe('ContractPreview.fromSpec equals the AWS layer\'s preview', () => {
     ['k8s-platform', K8S_PLATFORM_SPEC, K8S_PLATFORM_AWS, (app: App) => buildK8sPlatformAws(app)],
     ['llm-serving', LLM_SERVING_SPEC, LLM_SERVING_AWS, (app: App) => buildLlmServingAws(app)],
     ['observability', OBSERVABILITY_SPEC, {}, (app: App) => buildObservabilityAws(app)],
+    ['predictive', PREDICTIVE_SPEC, {}, (app: App) => buildPredictiveAws(app)],
   ] as Array<[string, PlatformSpec, ContractPreviewOptions, (app: App) => CnaiAwsStack]>)('examples/%s', (_name, spec, options, build) => {
     expect(json(ContractPreview.fromSpec(spec, options))).toEqual(awsPreview(build));
   });
@@ -206,6 +209,22 @@ describe('ContractPreview.fromSpec equals the AWS layer\'s preview', () => {
       .toEqual(['system ON_DEMAND 6', 'inference-l40s SPOT 6', 'shared-a10g ON_DEMAND 4', 'training-h100 ON_DEMAND 2']);
     expect(c.karpenter).toBeUndefined();
     expect(c.database!.host).toBe('cnai-prod-postgres.pending-apply.invalid');
+  });
+});
+
+describe('a predictive model of the spec', () => {
+  test('gets an identity with read access to its prefix of the models bucket, on both layers', () => {
+    const c = ContractPreview.fromSpec(PREDICTIVE_SPEC);
+    const churn = c.workloadIdentities.find((w) => w.serviceAccount === 'churn');
+    expect(churn).toMatchObject({ namespace: 'team-growth', serviceAccount: 'churn', roleName: 'cnai-dev-serve-churn' });
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cnai-predictive-')) });
+    const documents = JSON.parse(JSON.stringify(buildPredictiveAws(app).toTerraform())).data.aws_iam_policy_document;
+    const grant = Object.entries(documents).find(([k]) => k.startsWith('cluster_serve-churn_permissions'))![1] as any;
+    expect(grant.statement.map((st: any) => [st.actions, st.resources, st.condition?.[0]?.values])).toEqual([
+      [['s3:ListBucket'], ['${aws_s3_bucket.model-store_models_bucket_15AD4A5A.arn}'], ['served/churn/*']],
+      [['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes'], ['${aws_s3_bucket.model-store_models_bucket_15AD4A5A.arn}/served/churn/*'], undefined],
+      [['kms:Decrypt'], ['${aws_kms_key.model-store_key_1E14ABE3.arn}'], undefined],
+    ]);
   });
 });
 

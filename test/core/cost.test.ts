@@ -6,7 +6,8 @@ import { GpuInstanceType } from '../../lib/core/accelerators';
 import { CostBasis, CostModel, PlatformCostReport } from '../../lib/core/cost';
 import { CnaiError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
-import { CapacityReservationKind, PlatformSpec, PoolCapacity } from '../../lib/core/platform-spec';
+import { CapacityReservationKind, PlatformSpec, PoolCapacity, ServedModelKind } from '../../lib/core/platform-spec';
+import { PredictiveModelFormat } from '../../lib/core/predictive-models';
 
 function spec(overrides: Partial<PlatformSpec> = {}): PlatformSpec {
   return {
@@ -273,5 +274,26 @@ describe('reserved capacity and estimated prices', () => {
     const text = CostModel.formatText(r);
     expect(text).toContain('  h200        on-demand, 0-1 x p5e.48xlarge $63.296/h (estimate): min $0.00, max $46,206.08 (estimate)');
     expect(text).toContain('  team-a      $23,103.04 (estimate): 4 GPUs on h200 $23,103.04 (estimate)');
+  });
+});
+
+describe('predictive models', () => {
+  test('on CPU they cost nothing of the GPU pools (not listed); on a GPU, a replica is its GPUs\' share of the pool\'s node', () => {
+    const report = CostModel.report(spec({
+      teams: [{ name: 'team-a', quotas: [{ pool: 'l40s', gpus: 4 }] }],
+      models: [
+        { name: 'churn', team: 'team-a', kind: ServedModelKind.PREDICTIVE, predictive: { format: PredictiveModelFormat.XGBOOST }, pools: [] },
+        { name: 'vision', team: 'team-a', kind: ServedModelKind.PREDICTIVE, predictive: { format: PredictiveModelFormat.ONNX, gpus: 1 }, pools: ['l40s'], minReplicas: 1, maxReplicas: 2 },
+      ],
+    }));
+    expect(report.models.map((m) => m.model)).toEqual(['vision']);
+    expect(report.models[0]).toMatchObject({
+      pool: 'l40s',
+      instanceTypes: ['g6e.xlarge'],
+      gpusPerReplica: 1,
+      // 1.861 x 730 = 1358.53; two replicas 2717.06
+      monthlyPerReplica: money(1358.53),
+      monthlyAtMaxReplicas: money(2717.06),
+    });
   });
 });

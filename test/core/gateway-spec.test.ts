@@ -1,8 +1,9 @@
 import { spec } from './spec-fixture';
 import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { GatewayChecks, GatewayExposure } from '../../lib/core/gateway-spec';
-import { PlatformSpec } from '../../lib/core/platform-spec';
+import { PlatformSpec, ServedModelKind, ServedModelSpec } from '../../lib/core/platform-spec';
 import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
+import { PredictiveModelFormat } from '../../lib/core/predictive-models';
 
 function problemsOf(s: PlatformSpec): string[] {
   try {
@@ -26,6 +27,16 @@ describe('the spec\'s gateway section', () => {
     expect(problemsOf(spec({ gateway: { models: ['chat', 'summarize'] } }))).toEqual([
       'gateway.models[1]: the gateway would route to a model that is not served (no served model has this name)',
     ]);
+  });
+
+  test('a predictive model routed through the gateway', () => {
+    const base = spec({});
+    const churn: ServedModelSpec = { name: 'churn', team: base.teams[0].name, kind: ServedModelKind.PREDICTIVE, predictive: { format: PredictiveModelFormat.XGBOOST }, pools: [] };
+    expect(problemsOf(spec({ models: [...(base.models ?? []), churn], gateway: { models: ['chat', 'churn'] } }))).toEqual([
+      'gateway.models[1]: a predictive model: the gateway speaks the OpenAI API and routes served LLMs only',
+    ]);
+    // Left to its default, the gateway routes the LLMs only.
+    expect(problemsOf(spec({ models: [...(base.models ?? []), churn], gateway: {} }))).toEqual([]);
   });
 
   test('a team budget for a team that does not exist', () => {

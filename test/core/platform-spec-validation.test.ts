@@ -2,8 +2,9 @@ import { spec } from './spec-fixture';
 import { GpuInstanceType } from '../../lib/core/accelerators';
 import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
-import { CapacityReservationKind, PlatformSpec, PoolCapacity } from '../../lib/core/platform-spec';
+import { CapacityReservationKind, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, ServedModelTask } from '../../lib/core/platform-spec';
 import { PlatformSpecValidator, validatePlatformSpec } from '../../lib/core/platform-spec-validation';
+import { PredictiveModelFormat, PredictiveRuntime } from '../../lib/core/predictive-models';
 
 
 function problemsOf(s: PlatformSpec): string[] {
@@ -193,6 +194,80 @@ describe('validatePlatformSpec: lifecycle options', () => {
     ]);
   });
 
+});
+
+describe('validatePlatformSpec: predictive models', () => {
+  const base = spec().models![0];
+  const churn: ServedModelSpec = { name: 'churn', team: 'team-a', kind: ServedModelKind.PREDICTIVE, predictive: { format: PredictiveModelFormat.XGBOOST }, pools: [] };
+  const withModel = (m: Partial<ServedModelSpec>) => spec({ models: [base, { ...churn, ...m }] });
+
+  test('an XGBoost model on CPU, and an ONNX model on one GPU of a pool, pass', () => {
+    expect(problemsOf(withModel({}))).toEqual([]);
+    expect(problemsOf(withModel({ predictive: { format: PredictiveModelFormat.ONNX, gpus: 1, cpu: 2, memoryGiB: 8 }, pools: ['l40s'], maxReplicas: 2 }))).toEqual([]);
+  });
+
+  test('an unknown runtime for the model\'s format', () => {
+    expect(problemsOf(withModel({ predictive: { format: PredictiveModelFormat.ONNX, runtime: PredictiveRuntime.SKLEARN_SERVER } }))).toEqual([
+      'models[1].predictive.runtime: kserve-sklearnserver does not serve onnx models (it declares sklearn)',
+    ]);
+  });
+
+  test('a format that is not KServe\'s', () => {
+    expect(problemsOf(withModel({ predictive: { format: 'catboost' as PredictiveModelFormat } }))).toEqual([
+      'models[1].predictive.format: not a model format of KServe\'s predictive runtimes',
+    ]);
+  });
+
+  test('a kind that does not exist', () => {
+    expect(problemsOf(withModel({ kind: 'tabular' as ServedModelKind }))).toEqual(['models[1].kind: not a kind of served model']);
+  });
+
+  test('a predictive model without its format', () => {
+    expect(problemsOf(withModel({ predictive: undefined }))).toEqual(['models[1].predictive: a predictive model needs its format']);
+  });
+
+  test('an LLM without its model spec, and predictive settings on an LLM', () => {
+    expect(problemsOf(spec({ models: [{ ...base, model: undefined }] }))).toEqual([
+      'models[0].model: an LLM needs its model spec (sizing reads its size, heads and context)',
+    ]);
+    expect(problemsOf(spec({ models: [{ ...base, predictive: { format: PredictiveModelFormat.SKLEARN } }] }))).toEqual(['models[0].predictive: predictive settings on an LLM']);
+  });
+
+  test('LLM settings on a predictive model: one problem each', () => {
+    const llmSettings = {
+      model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
+      backend: ServedModelBackend.KSERVE,
+      task: ServedModelTask.CHAT,
+      maxModelLen: 4096,
+      monitorDrift: true,
+    };
+    expect(problemsOf(withModel(llmSettings))).toEqual([
+      'models[1].model: a model spec describes an LLM; a predictive model is sized by cpu, memoryGiB and gpus',
+      'models[1].backend: backend is a setting of LLMs; predictive models run on a KServe runtime',
+      'models[1].task: task is a setting of LLMs; predictive models run on a KServe runtime',
+      'models[1].maxModelLen: maxModelLen is a setting of LLMs; predictive models run on a KServe runtime',
+      'models[1].monitorDrift: drift monitoring compares prompt and completion tokens or embeddings, which a predictive model does not have',
+    ]);
+  });
+
+  test('CPU and memory that are not positive', () => {
+    expect(problemsOf(withModel({ predictive: { format: PredictiveModelFormat.XGBOOST, cpu: 0, memoryGiB: -2 } }))).toEqual([
+      'models[1].predictive.cpu: not a positive number',
+      'models[1].predictive.memoryGiB: not a positive number',
+    ]);
+  });
+
+  test('GPUs: a whole number, a pool only with GPUs, one known pool, a GPU runtime, within a node and the team\'s quota', () => {
+    const gpu = (gpus: number, pools: string[], format = PredictiveModelFormat.ONNX, maxReplicas = 2) =>
+      problemsOf(withModel({ predictive: { format, gpus }, pools, maxReplicas }));
+    expect(gpu(0.5, [])).toEqual(['models[1].predictive.gpus: not a whole number of GPUs']);
+    expect(gpu(0, ['l40s'])).toEqual(['models[1].pools: the pools are GPU pools, and the model asks for no GPU: it runs on the CPU nodes']);
+    expect(gpu(1, ['l40s', 'h100'])).toEqual(['models[1].pools: a predictive model on GPUs runs on one pool']);
+    expect(gpu(1, ['a100'])).toEqual(['models[1].pools: no GPU pool is named a100']);
+    expect(gpu(1, ['l40s'], PredictiveModelFormat.XGBOOST)).toEqual(['models[1].predictive.gpus: kserve-xgbserver runs on CPU only; a GPU would sit idle']);
+    expect(gpu(2, ['l40s'])).toEqual(['models[1].predictive.gpus: no instance type of pool l40s has 2 GPUs (at most 1)']);
+    expect(gpu(1, ['l40s'], PredictiveModelFormat.ONNX, 5)).toEqual(['models[1].maxReplicas: 5 replicas x 1 GPUs need 5 GPUs, but team team-a may use at most 4 on pool l40s']);
+  });
 });
 
 describe('PlatformSpecValidator (the check as a static method, for jsii)', () => {

@@ -7,3 +7,4 @@ export * from './kserve-inference-service';
 export * from './llm-autoscaling';
 export * from './llm-client-settings';
 export * from './llm-service';
+export * from './predictive-service';

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { LlmSizingPlan } from './llm-sizing';
 import { SERVING_POD_CONSTANTS } from './serving-options';
 import { GPU_RESOURCE } from '../../core/contract';
+import { INodePool } from '../node-pool';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 
 /** Where the server's writable paths are mounted (the root filesystem is read-only). */
@@ -103,7 +104,7 @@ export function serverResources(s: LlmPodSettings): k8s.ResourceRequirements {
  * readiness (out of the Service while not ready) and liveness (restart a dead engine).
  * @internal
  */
-export function serverProbes(s: LlmPodSettings): { startupProbe: k8s.Probe; readinessProbe: k8s.Probe; livenessProbe: k8s.Probe } {
+export function serverProbes(s: Pick<LlmPodSettings, 'port' | 'health' | 'startupTimeoutSeconds'>): { startupProbe: k8s.Probe; readinessProbe: k8s.Probe; livenessProbe: k8s.Probe } {
   const port = k8s.IntOrString.fromNumber(s.port);
   const period = SERVING_POD_CONSTANTS.startupPeriodSeconds;
   return {
@@ -156,17 +157,33 @@ export function serverPlacement(s: LlmPodSettings): {
       },
     }
     : undefined;
+  return {
+    nodeSelector: pool.nodeSelector(),
+    tolerations: serverTolerations(pool),
+    affinity,
+    topologySpreadConstraints: serverSpread(s.selectorLabels),
+  };
+}
+
+/**
+ * The pool's tolerations as pod tolerations.
+ * @internal
+ */
+export function serverTolerations(pool: INodePool): k8s.Toleration[] {
+  return pool.tolerations().map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect }));
+}
+
+/**
+ * Replicas spread over zones, then nodes.
+ * @internal
+ */
+export function serverSpread(selectorLabels: { [key: string]: string }): k8s.TopologySpreadConstraint[] {
   // ScheduleAnyway: GPU capacity is scarce per zone; a hard spread would leave replicas Pending.
   const spread = (topologyKey: string): k8s.TopologySpreadConstraint => ({
     maxSkew: 1,
     topologyKey,
     whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: { ...s.selectorLabels } },
+    labelSelector: { matchLabels: { ...selectorLabels } },
   });
-  return {
-    nodeSelector: pool.nodeSelector(),
-    tolerations: pool.tolerations().map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect })),
-    affinity,
-    topologySpreadConstraints: [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')],
-  };
+  return [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')];
 }

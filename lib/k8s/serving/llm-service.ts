@@ -6,6 +6,7 @@ import { LlmAutoscaling, LlmAutoscalingOptions } from './llm-autoscaling';
 import { LlmClientSettings, LlmClientTelemetryOptions } from './llm-client-settings';
 import { LlmPodSettings, LLM_SERVER_PATHS, serverSecurityContext } from './llm-pod';
 import { LlmSizing, LlmSizingPlan } from './llm-sizing';
+import { ServingNetwork } from './serving-network';
 import { KServeRuntime, LlmTask, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, ServingBackend, VllmDtype, VllmQuantization } from './serving-options';
 import { VllmDeployment } from './vllm-deployment';
 import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vllm-engine-args';
@@ -297,7 +298,7 @@ export class LlmService extends Construct implements IMetricsSource {
   /** The ServiceAccount. */
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** NetworkPolicies of the service, by name. */
-  public readonly networkPolicies: { [name: string]: k8s.KubeNetworkPolicy } = {};
+  public readonly networkPolicies: { [name: string]: k8s.KubeNetworkPolicy };
 
   /** The server's metrics endpoint: a Service port (vLLM backend) or the pods' port (KServe backend). */
   public readonly metricsEndpoint: MetricsEndpoint;
@@ -305,7 +306,7 @@ export class LlmService extends Construct implements IMetricsSource {
   private readonly owner: INamespaceOwner;
   private readonly objectLabels: { [key: string]: string };
   private readonly waveAnnotations: { [key: string]: string };
-  private clientFlows = 0;
+  private readonly network: ServingNetwork;
 
   constructor(scope: Construct, id: string, props: LlmServiceProps) {
     super(scope, id);
@@ -491,6 +492,17 @@ export class LlmService extends Construct implements IMetricsSource {
       name, namespace: this.namespaceName, labels: { ...this.objectLabels }, annotations: { ...this.waveAnnotations },
     });
 
+    this.network = new ServingNetwork(this, {
+      name: this.name,
+      namespace: this.namespaceName,
+      owner: this.owner,
+      selectorLabels: this.selectorLabels,
+      labels: this.objectLabels,
+      annotations: this.waveAnnotations,
+      port: this.containerPort,
+    });
+    this.networkPolicies = this.network.policies;
+
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: meta(this.serviceAccountName),
       automountServiceAccountToken: false,
@@ -578,8 +590,8 @@ export class LlmService extends Construct implements IMetricsSource {
 
     // Network: clients and the scraper in, the model download out.
     const scraper = props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
-    this.ingressPolicy('metrics', [scraper]);
-    this.egressPolicy();
+    this.network.ingress('metrics', [scraper]);
+    this.network.egress(this.source);
     for (const peer of props.allowFrom ?? []) this.allowFrom(peer);
 
     // A server is a long-running service, not a batch workload Kueue admits: in a team namespace
@@ -602,19 +614,7 @@ export class LlmService extends Construct implements IMetricsSource {
    * TeamNamespace, its egress to the service is opened too.
    */
   public allowFrom(client: WorkloadSelector): void {
-    if (!(client instanceof WorkloadSelector)) {
-      throw invalidProp(this.node.path, 'allowFrom', client, 'not a WorkloadSelector', 'use team.workloads({ app: "..." }) or WorkloadSelector.inNamespace(...)');
-    }
-    const team = this.owner instanceof TeamNamespace ? this.owner : undefined;
-    if (team) {
-      // The team opens both sides (and checks that the client's namespace exists).
-      team.allowFrom(client, this.containerPort, team.workloads(this.selectorLabels));
-      return;
-    }
-    this.ingressPolicy(`clients-${++this.clientFlows}`, [client]);
-    if (client.owner instanceof TeamNamespace) {
-      client.owner.allowTo(this.workloads(), this.containerPort, client);
-    }
+    this.network.allowFrom(this.node.path, client);
   }
 
   /**
@@ -725,45 +725,6 @@ export class LlmService extends Construct implements IMetricsSource {
       labels: { ...this.objectLabels, ...extraLabels },
       annotations: { ...this.waveAnnotations },
       namespaceSelector: true,
-    });
-  }
-
-  private ingressPolicy(name: string, peers: WorkloadSelector[]): void {
-    const policyName = `${this.name}-${name}`;
-    this.networkPolicies[policyName] = new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}`, {
-      metadata: { name: policyName, namespace: this.namespaceName, labels: { ...this.objectLabels }, annotations: { ...this.waveAnnotations } },
-      spec: {
-        podSelector: { matchLabels: { ...this.selectorLabels } },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: peers.map((p) => p.toPeer()), ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.containerPort) }] }],
-      },
-    });
-  }
-
-  /** Out: DNS, and only what the model download needs (S3 and the Pod Identity agent, or the Hugging Face Hub). */
-  private egressPolicy(): void {
-    const egress: k8s.NetworkPolicyEgressRule[] = [{
-      to: [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-      }],
-      ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-    }];
-    if (this.source.kind === ModelSourceKind.S3) {
-      // EKS Pod Identity agent, a link-local address on every node.
-      egress.push({
-        to: [{ ipBlock: { cidr: '169.254.170.23/32' } }, { ipBlock: { cidr: 'fd00:ec2::23/128' } }],
-        ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(80) }],
-      });
-    }
-    if (this.source.downloadsAtStartup) {
-      // S3 and the Hub have no fixed addresses: any address, HTTPS only.
-      egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) }] });
-    }
-    const policyName = `${this.name}-egress`;
-    this.networkPolicies[policyName] = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy-egress', {
-      metadata: { name: policyName, namespace: this.namespaceName, labels: { ...this.objectLabels }, annotations: { ...this.waveAnnotations } },
-      spec: { podSelector: { matchLabels: { ...this.selectorLabels } }, policyTypes: ['Egress'], egress },
     });
   }
 }

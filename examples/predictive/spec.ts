@@ -1,0 +1,47 @@
+/**
+ * A tabular model on the platform, as a platform spec that both layers read: `aws.ts` builds
+ * the AWS side with `CnaiAwsStack.fromSpec` (the model store, and the served model's identity
+ * with read access to its prefix `served/churn/`), and `main.ts` the Kubernetes side with
+ * `CnaiPlatform` (an InferenceService on KServe's XGBoost runtime, on CPU nodes).
+ *
+ * The model: a churn classifier trained with XGBoost, saved as `model.bst` under
+ * `s3://<models bucket>/served/churn/`. The team's `crm-api` pods call it over KServe's V1
+ * protocol (`POST http://churn-predictor.team-growth.svc/v1/models/churn:predict`).
+ */
+import { GpuInstanceType, PlatformSpec, PredictiveModelFormat, ServedModelKind } from 'cnai-constructs';
+
+/** The team that owns the model. */
+export const TEAM = 'team-growth';
+/** The served model. */
+export const MODEL = 'churn';
+/** A small GPU pool for the team's training and notebooks; the predictive model asks for no GPU. */
+export const T4_POOL = 'gpu-t4';
+
+export const PREDICTIVE_SPEC: PlatformSpec = {
+  name: 'cnai',
+  environment: 'dev',
+  region: 'us-west-2',
+  accountId: '123456789012',
+  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  gpuPools: [
+    { name: T4_POOL, instanceTypes: [GpuInstanceType.G4DN_XLARGE], maxNodes: 2 },
+  ],
+  teams: [
+    { name: TEAM, quotas: [{ pool: T4_POOL, gpus: 2 }], developerGroups: ['growth-developers'] },
+  ],
+  models: [
+    {
+      name: MODEL,
+      team: TEAM,
+      kind: ServedModelKind.PREDICTIVE,
+      // XGBoost on kserve-xgbserver (the format's runtime); 1 vCPU and 2 GiB per replica, no GPU.
+      predictive: { format: PredictiveModelFormat.XGBOOST, cpu: 1, memoryGiB: 2 },
+      pools: [],
+      minReplicas: 2,
+      maxReplicas: 4,
+    },
+  ],
+  // No training service accounts and no telemetry collector in this example.
+  kubeflow: false,
+  observability: false,
+};

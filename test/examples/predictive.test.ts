@@ -1,0 +1,4 @@
+// examples/predictive through its CLIs, verified (see harness.ts).
+import { exampleTests } from './harness';
+
+exampleTests('predictive');
