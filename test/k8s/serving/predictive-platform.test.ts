@@ -4,7 +4,7 @@
  * like the LLM servers (a long-running server whose GPUs the team's quota counts).
  */
 import { Testing } from 'cdk8s';
-import { ContractPreview, GpuInstanceType, PlatformSpec, PredictiveModelFormat, ServedModelKind } from '../../../lib/core';
+import { ContractPreview, GpuInstanceType, ModelPresets, PlatformSpec, PredictiveModelFormat, ServedModelKind } from '../../../lib/core';
 import { CnaiPlatform } from '../../../lib/k8s';
 
 const SPEC: PlatformSpec = {
@@ -57,5 +57,22 @@ describe('CnaiPlatform with predictive models', () => {
     expect(accounts).toEqual(['team-a/churn', 'team-a/vision']);
     expect(Object.keys(platform.predictiveModels)).toEqual(['churn', 'vision']);
     expect(platform.models).toEqual({});
+  });
+});
+
+describe('CnaiPlatform with the gateway, an LLM and a predictive model', () => {
+  const spec: PlatformSpec = {
+    ...SPEC,
+    gpuPools: [{ name: 'gpu-l4', instanceTypes: [GpuInstanceType.G6_XLARGE], maxNodes: 3 }],
+    teams: [{ name: 'team-a', quotas: [{ pool: 'gpu-l4', gpus: 3 }] }],
+    models: [...SPEC.models!, { name: 'chat', team: 'team-a', model: ModelPresets.QWEN2_5_7B_INSTRUCT, maxModelLen: 8192, pools: ['gpu-l4'], maxReplicas: 1 }],
+    gateway: {},
+  };
+
+  test('left to its default, the gateway routes the served LLMs only', () => {
+    const platform = new CnaiPlatform(Testing.app(), 'cnai', { spec, contract: ContractPreview.fromSpec(spec) });
+    expect(platform.gateway).toBeDefined();
+    const routes = platform.gatewayChart!.toJson().filter((o: any) => o.kind === 'AIServiceBackend').map((o: any) => o.metadata.name);
+    expect(routes).toEqual(['team-a-chat']);
   });
 });
