@@ -62,9 +62,15 @@ describe('example llm-serving', () => {
     expect(embed.spec.triggers[0].metadata.threshold).toBe('10');
   });
 
-  test('the RAG API may call both services, and gets its settings in a ConfigMap (no tracing without a collector)', () => {
+  test('the RAG API and the gateway\'s proxies may call both services, and the RAG API gets its settings in a ConfigMap (no tracing without a collector)', () => {
     const flows = ofKind(serving, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-from-'));
-    expect(flows.map((p) => [p.spec.podSelector.matchLabels['cnai.io/llm-service'], p.spec.ingress[0].ports[0].port])).toEqual([['chat', 8000], ['embed', 8080]]);
+    const peer = (from: any[]) => from.map((f) => `${f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}/${f.podSelector.matchLabels.app ?? f.podSelector.matchLabels['app.kubernetes.io/component']}`);
+    expect(flows.map((p) => [p.spec.podSelector.matchLabels['cnai.io/llm-service'], p.spec.ingress[0].ports[0].port, ...peer(p.spec.ingress[0].from)])).toEqual([
+      ['chat', 8000, `${TEAM}/rag-api`],
+      ['embed', 8080, `${TEAM}/rag-api`],
+      ['chat', 8000, 'envoy-gateway-system/proxy'],
+      ['embed', 8080, 'envoy-gateway-system/proxy'],
+    ]);
     const cm = one(objects, 'ConfigMap', 'rag-api-llm');
     expect(cm.data).toMatchObject({
       OPENAI_BASE_URL: `http://chat.${TEAM}.svc/v1`,
