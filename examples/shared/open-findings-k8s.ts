@@ -20,10 +20,6 @@ const REASONS = {
   developerPods: open('developers may create pods and workload controllers, so they can choose the team\'s service accounts: the '
     + 'training identity is refused to their pods by the cnai-training-identity admission policy (Deny by default), but the serving '
     + 'identities (read-only on their model prefixes) are not yet'),
-  notebookOutsideKueue: open('notebooks take GPUs of the team\'s quota outside Kueue (bounded by the namespace ResourceQuota only); '
-    + 'decide: Kueue\'s pod integration for notebooks, or an exemption with its reason'),
-  notebookProbes: open('the Notebook names no probes; the notebook controller culls idle notebooks through the kernels API, '
-    + 'and a liveness probe must not restart a kernel busy in a long cell'),
   operatorDefaultDeny: open('the operators\' namespaces have no default-deny NetworkPolicy yet (their webhook, metrics and API server '
     + 'flows are to be declared first)'),
 };
@@ -36,9 +32,6 @@ export function suppressOpenFindings(scope: IConstruct): void {
       Suppressions.add(o, 'pod-create-workload-identity', REASONS.developerPods);
     } else if (o.kind === 'Namespace' && OPERATOR_NAMESPACES.includes(o.name)) {
       Suppressions.add(o, 'net-default-deny', REASONS.operatorDefaultDeny);
-    } else if (o.kind === 'Notebook') {
-      Suppressions.add(o, 'pod-probes', REASONS.notebookProbes);
-      Suppressions.add(o, 'ai-gpu-kueue', REASONS.notebookOutsideKueue);
     }
   }
 }

@@ -303,6 +303,15 @@ export class Notebook extends Construct {
 
     Suppressions.add(this.apiObject, 'pod-read-only-root-filesystem', 'Jupyter\'s images write outside the home directory at start-up '
       + '(the home is the workspace volume); privilege escalation stays off and every capability dropped', { appliesTo: `container ${this.notebookName}` });
+    // An interactive session is not a batch workload Kueue admits, and a probe would restart a kernel
+    // busy in a long cell: both are exceptions of the notebook, with their reasons.
+    if (this.gpus > 0) {
+      Suppressions.add(this.apiObject, 'ai-gpu-kueue', `notebook ${this.notebookName}: an interactive session, not a batch workload Kueue admits; its GPUs `
+        + 'count against the namespace\'s ResourceQuota, are checked against the team\'s quota at synth time, and are freed when the '
+        + 'notebook controller culls the idle notebook');
+    }
+    Suppressions.add(this.apiObject, 'pod-probes', 'Jupyter is probed by the notebook controller through its kernels API to cull idle '
+      + 'notebooks; a liveness probe would restart a kernel busy in a long cell', { appliesTo: `container ${this.notebookName}` });
 
     // The controller probes Jupyter's kernels API to find idle notebooks.
     team.allowFrom(KubeflowTraining.notebookController(), NOTEBOOK_PORT, team.workloads(podLabels));

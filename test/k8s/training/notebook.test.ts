@@ -27,6 +27,16 @@ describe('Notebook', () => {
     assertValidManifests(objects);
   });
 
+  test('its policy exceptions travel with it, with their reasons: writable root, no probes, a GPU session outside Kueue (only with GPUs)', () => {
+    const f = fixture();
+    new Notebook(f.chart, 'alice', { team: f.team, pool: f.g5, modelStore: f.store });
+    new Notebook(f.chart, 'bob', { team: f.team });
+    const objects = objectsOf(f.chart);
+    const suppressed = (name: string) => JSON.parse(find(objects, 'Notebook', name).metadata.annotations['cnai.io/suppress']).map((x: any) => `${x.id} ${x.appliesTo ?? '*'}`);
+    expect(suppressed('alice')).toEqual(['pod-read-only-root-filesystem container alice', 'ai-gpu-kueue *', 'pod-probes container alice']);
+    expect(suppressed('bob')).toEqual(['pod-read-only-root-filesystem container bob', 'pod-probes container bob']);
+  });
+
   test('volumes: a persistent home that outlives the notebook and a memory-backed /dev/shm', () => {
     const f = fixture();
     const nb = new Notebook(f.chart, 'bob', { team: f.team, memoryGiB: 32, workspace: { sizeGiB: 100, storageClassName: 'gp3-encrypted' } });
