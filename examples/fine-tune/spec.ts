@@ -11,6 +11,7 @@
 import {
   GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, trainingOutputPrefix,
 } from 'cnai-constructs';
+import { DEV_PLATFORM } from '../shared/dev-platform';
 
 /** The team that fine-tunes and serves the model. */
 export const TEAM = 'team-ml';
@@ -24,11 +25,7 @@ export const SERVED_MODEL = 'support-bot';
 export const BASE_MODEL_PREFIX = 'base/llama-3.1-8b-instruct/';
 
 export const FINE_TUNE_SPEC: PlatformSpec = {
-  name: 'cnai',
-  environment: 'dev',
-  region: 'us-west-2',
-  accountId: '123456789012',
-  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  ...DEV_PLATFORM,
   gpuPools: [
     { name: A10G_POOL, instanceTypes: [GpuInstanceType.G5_12XLARGE], maxNodes: 4 },
   ],

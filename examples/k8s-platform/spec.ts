@@ -10,6 +10,7 @@
  * identity, which this example's Kubernetes side does not use.
  */
 import { ContractPreviewOptions, GpuInstanceType, PlatformSpec } from 'cnai-constructs';
+import { DEV_PLATFORM } from '../shared/dev-platform';
 
 /** The managed node group of notebooks and small models. */
 export const A10G_POOL = 'gpu-a10g';
@@ -22,11 +23,7 @@ export const A10G_TIME_SLICES = 4;
 export const K8S_PLATFORM_AWS: ContractPreviewOptions = { karpenter: {} };
 
 export const K8S_PLATFORM_SPEC: PlatformSpec = {
-  name: 'cnai',
-  environment: 'dev',
-  region: 'us-west-2',
-  accountId: '123456789012',
-  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  ...DEV_PLATFORM,
   gpuPools: [
     { name: A10G_POOL, instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 4, timeSlicingReplicas: A10G_TIME_SLICES },
   ],

@@ -12,6 +12,7 @@
  * gives the stack PostgreSQL and a registry identity, which this example does not use.
  */
 import { ContractPreviewOptions, GpuInstanceType, PlatformSpec, WorkloadIdentityPreviewOptions } from 'cnai-constructs';
+import { DEV_PLATFORM } from '../shared/dev-platform';
 
 /** The team that runs the services. */
 export const TEAM = 'team-language';
@@ -30,11 +31,7 @@ export const CHAT_IDENTITY: WorkloadIdentityPreviewOptions = { namespace: TEAM, 
 export const LLM_SERVING_AWS: ContractPreviewOptions = { karpenter: {}, workloadIdentities: [CHAT_IDENTITY] };
 
 export const LLM_SERVING_SPEC: PlatformSpec = {
-  name: 'cnai',
-  environment: 'dev',
-  region: 'us-west-2',
-  accountId: '123456789012',
-  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  ...DEV_PLATFORM,
   gpuPools: [
     { name: A10G_POOL, instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 4 },
   ],

@@ -9,6 +9,7 @@
  * protocol (`POST http://churn-predictor.team-growth.svc/v1/models/churn:predict`).
  */
 import { GpuInstanceType, PlatformSpec, PredictiveModelFormat, ServedModelKind } from 'cnai-constructs';
+import { DEV_PLATFORM } from '../shared/dev-platform';
 
 /** The team that owns the model. */
 export const TEAM = 'team-growth';
@@ -18,11 +19,7 @@ export const MODEL = 'churn';
 export const T4_POOL = 'gpu-t4';
 
 export const PREDICTIVE_SPEC: PlatformSpec = {
-  name: 'cnai',
-  environment: 'dev',
-  region: 'us-west-2',
-  accountId: '123456789012',
-  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  ...DEV_PLATFORM,
   gpuPools: [
     { name: T4_POOL, instanceTypes: [GpuInstanceType.G4DN_XLARGE], maxNodes: 2 },
   ],

@@ -10,6 +10,7 @@
  * in-cluster Karpenter pool, so `aws.ts` adds it with a registry read grant.
  */
 import { ContractPreviewOptions, GpuInstanceType, ModelRegistryKind, PlatformSpec, VectorEngine, WorkloadIdentityPreviewOptions } from 'cnai-constructs';
+import { DEV_PLATFORM } from '../shared/dev-platform';
 
 /** The team that runs the RAG application. */
 export const TEAM = 'team-language';
@@ -28,11 +29,7 @@ export const CHAT_IDENTITY: WorkloadIdentityPreviewOptions = { namespace: TEAM, 
 export const RAG_AWS: ContractPreviewOptions = { karpenter: {}, workloadIdentities: [CHAT_IDENTITY] };
 
 export const RAG_SPEC: PlatformSpec = {
-  name: 'cnai',
-  environment: 'dev',
-  region: 'us-west-2',
-  accountId: '123456789012',
-  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  ...DEV_PLATFORM,
   gpuPools: [
     { name: A10G_POOL, instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 4 },
   ],

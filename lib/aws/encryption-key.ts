@@ -88,33 +88,20 @@ export class EncryptionKey extends Construct {
         }],
       });
     }
-    if (props.allowEc2Volumes) {
-      statements.push({
-        sid: 'Ec2VolumesOfThisAccount',
-        effect: 'Allow',
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
-        resources: ['*'],
-        principals: [{ type: 'AWS', identifiers: ['*'] }],
-        condition: [
-          { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account] },
-          { test: 'StringEquals', variable: 'kms:ViaService', values: [`ec2.${naming.region}.${awsDnsSuffix(naming.region)}`] },
-        ],
-      });
-    }
-
-    if (props.allowManagedPrometheus) {
-      statements.push({
-        sid: 'ManagedPrometheusOfThisAccount',
-        effect: 'Allow',
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
-        resources: ['*'],
-        principals: [{ type: 'AWS', identifiers: ['*'] }],
-        condition: [
-          { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account] },
-          { test: 'StringEquals', variable: 'kms:ViaService', values: [`aps.${naming.region}.${awsDnsSuffix(naming.region)}`] },
-        ],
-      });
-    }
+    // A service of this account may use the key on the account's behalf (kms:ViaService).
+    const viaService = (sid: string, service: string) => statements.push({
+      sid,
+      effect: 'Allow',
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+      resources: ['*'],
+      principals: [{ type: 'AWS', identifiers: ['*'] }],
+      condition: [
+        { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account] },
+        { test: 'StringEquals', variable: 'kms:ViaService', values: [`${service}.${naming.region}.${awsDnsSuffix(naming.region)}`] },
+      ],
+    });
+    if (props.allowEc2Volumes) viaService('Ec2VolumesOfThisAccount', 'ec2');
+    if (props.allowManagedPrometheus) viaService('ManagedPrometheusOfThisAccount', 'aps');
 
     this.key = new KmsKey(this, 'key', {
       description: props.description ?? `${naming.prefix} ${props.purpose}`,
