@@ -29,6 +29,20 @@ export enum ModelKind {
   EMBEDDING = 'embedding',
 }
 
+/**
+ * How vLLM parses a model's tool calls (`--tool-call-parser`, with `--enable-auto-tool-choice`):
+ * the format the model's chat template makes it emit. A model without one cannot call tools.
+ * @see https://docs.vllm.ai/en/latest/features/tool_calling.html
+ */
+export enum ToolCallParser {
+  /** Llama 3.1 / 3.2 JSON tool calls (with the model's own chat template). */
+  LLAMA3_JSON = 'llama3_json',
+  /** Mistral tool calls (`[TOOL_CALLS]`; models with the v3 tokenizer or later, e.g. Mistral 7B Instruct v0.3). */
+  MISTRAL = 'mistral',
+  /** Hermes-style `<tool_call>` tags (Qwen2.5 and Hermes models). */
+  HERMES = 'hermes',
+}
+
 /** Bytes one value takes in `dtype` (without quantisation metadata). */
 export function dtypeBytes(dtype: ModelDtype): number {
   switch (dtype) {
@@ -180,6 +194,11 @@ export interface ModelSpecProps {
    * @default - none
    */
   readonly embeddingDimension?: number;
+  /**
+   * How vLLM parses the model's tool calls, when the model supports tool calling.
+   * @default - none: the model does not call tools
+   */
+  readonly toolCallParser?: ToolCallParser;
 }
 
 const GIB = 1024 ** 3;
@@ -221,6 +240,8 @@ export class ModelSpec {
   public readonly tiedEmbeddings: boolean;
   /** Embedding dimension of an embedding model, if given. */
   public readonly embeddingDimension?: number;
+  /** How vLLM parses the model's tool calls, if the model supports tool calling. */
+  public readonly toolCallParser?: ToolCallParser;
 
   private readonly props: ModelSpecProps;
 
@@ -297,6 +318,10 @@ export class ModelSpec {
     problems.check(props.kind === undefined || (Object.values(ModelKind) as string[]).includes(props.kind), {
       construct, prop: 'kind', value: props.kind, problem: 'not a model kind', fix: 'use ModelKind.TEXT_GENERATION or ModelKind.EMBEDDING',
     });
+    problems.check(props.toolCallParser === undefined || (Object.values(ToolCallParser) as string[]).includes(props.toolCallParser), {
+      construct, prop: 'toolCallParser', value: props.toolCallParser, problem: 'not a tool call parser',
+      fix: `use one of ${Object.values(ToolCallParser).join(', ')} (the ToolCallParser enum), or leave it out for a model that does not call tools`,
+    });
     problems.throwIfAny();
 
     this.props = props;
@@ -317,6 +342,7 @@ export class ModelSpec {
     this.vocabSize = props.vocabSize;
     this.tiedEmbeddings = props.tiedEmbeddings ?? false;
     this.embeddingDimension = props.embeddingDimension;
+    this.toolCallParser = props.toolCallParser;
   }
 
   /**
@@ -409,7 +435,7 @@ export class ModelSpec {
  * shorten them with {@link ModelSpec.withServing} to fit smaller GPUs.
  */
 export class ModelPresets {
-  /** Meta Llama 3.1 8B Instruct: 32 layers, 32 heads, 8 KV heads, 128k context. */
+  /** Meta Llama 3.1 8B Instruct: 32 layers, 32 heads, 8 KV heads, 128k context; tool calls in Llama 3 JSON. */
   public static readonly LLAMA_3_1_8B_INSTRUCT = new ModelSpec({
     name: 'llama-3.1-8b-instruct',
     huggingFaceId: 'meta-llama/Llama-3.1-8B-Instruct',
@@ -421,9 +447,10 @@ export class ModelPresets {
     kvHeads: 8,
     headDim: 128,
     vocabSize: 128256,
+    toolCallParser: ToolCallParser.LLAMA3_JSON,
   });
 
-  /** Meta Llama 3.1 70B Instruct: 80 layers, 64 heads, 8 KV heads, 128k context. */
+  /** Meta Llama 3.1 70B Instruct: 80 layers, 64 heads, 8 KV heads, 128k context; tool calls in Llama 3 JSON. */
   public static readonly LLAMA_3_1_70B_INSTRUCT = new ModelSpec({
     name: 'llama-3.1-70b-instruct',
     huggingFaceId: 'meta-llama/Llama-3.1-70B-Instruct',
@@ -435,9 +462,10 @@ export class ModelPresets {
     kvHeads: 8,
     headDim: 128,
     vocabSize: 128256,
+    toolCallParser: ToolCallParser.LLAMA3_JSON,
   });
 
-  /** Mistral 7B Instruct v0.3: 32 layers, 32 heads, 8 KV heads, 32k context. */
+  /** Mistral 7B Instruct v0.3: 32 layers, 32 heads, 8 KV heads, 32k context; Mistral tool calls. */
   public static readonly MISTRAL_7B_INSTRUCT_V0_3 = new ModelSpec({
     name: 'mistral-7b-instruct-v0.3',
     huggingFaceId: 'mistralai/Mistral-7B-Instruct-v0.3',
@@ -449,9 +477,10 @@ export class ModelPresets {
     kvHeads: 8,
     headDim: 128,
     vocabSize: 32768,
+    toolCallParser: ToolCallParser.MISTRAL,
   });
 
-  /** Mixtral 8x7B Instruct v0.1 (mixture of experts, all 46.7B parameters resident): 32 layers, 8 KV heads, 32k context. */
+  /** Mixtral 8x7B Instruct v0.1 (mixture of experts, all 46.7B parameters resident): 32 layers, 8 KV heads, 32k context; no tool calling (its v1 tokenizer has no tool tokens). */
   public static readonly MIXTRAL_8X7B_INSTRUCT = new ModelSpec({
     name: 'mixtral-8x7b-instruct-v0.1',
     huggingFaceId: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
@@ -477,6 +506,7 @@ export class ModelPresets {
     kvHeads: 4,
     headDim: 128,
     vocabSize: 152064,
+    toolCallParser: ToolCallParser.HERMES,
   });
 
   /** Qwen2.5 72B Instruct: 80 layers, 64 heads, 8 KV heads, 32k context (128k only with YaRN). */
@@ -491,6 +521,7 @@ export class ModelPresets {
     kvHeads: 8,
     headDim: 128,
     vocabSize: 152064,
+    toolCallParser: ToolCallParser.HERMES,
   });
 
   /** BAAI bge-large-en-v1.5 embedding model (BERT-large): 1024 dimensions, 512 tokens, served in FP16. */

@@ -1,11 +1,12 @@
 import { GpuInstanceType } from './accelerators';
+import { AssistantChecks } from './assistant-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { GatewayChecks, GatewayExposure } from './gateway-spec';
 import { MetricsBackendSpecValidator } from './metrics-backend-spec';
-import { ModelSpec } from './models';
+import { ModelKind, ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import {
-  CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, TeamSpec,
+  CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, ServedModelTask, TeamSpec,
 } from './platform-spec';
 import { poolGpuCapacity, servedModelKind, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
 import { PredictiveModelFormat, PredictiveRuntimeInfo, PredictiveRuntimes } from './predictive-models';
@@ -52,6 +53,7 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   checkModels(checks);
   checkVectorDatabase(checks);
   checkGateway(checks);
+  checkAssistant(checks);
   // The metrics backend's managed parts.
   if (spec.metrics) {
     MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
@@ -343,4 +345,38 @@ function checkGateway(checks: SpecChecks): void {
     problems.check(gw.tlsSecretName === undefined, p('gateway.tlsSecretName', gw.tlsSecretName, 'the in-cluster exposure has a plain HTTP listener only',
       'leave tlsSecretName out, or choose a load balancer exposure'));
   }
+}
+
+/**
+ * The operations assistant: its model is a served chat LLM that supports tool calling, routed by
+ * the gateway (which must be on); its agents' write access is scoped. Served models asking for
+ * tool calling must support it.
+ */
+function checkAssistant(checks: SpecChecks): void {
+  const { spec, problems, p, models } = checks;
+  (spec.models ?? []).forEach((m, i) => {
+    if (m.toolCalling && m.model) {
+      const problem = AssistantChecks.toolCallingProblem(`${SPEC} ${spec.name}`, `models[${i}].toolCalling`, m.model);
+      if (problem) problems.add(problem);
+    }
+  });
+  const a = spec.assistant;
+  if (!a || a.enabled === false) return;
+  const gatewayOn = spec.gateway !== undefined && spec.gateway.enabled !== false;
+  problems.check(gatewayOn, p('assistant', 'enabled', 'the assistant\'s agents reach their model through the model gateway, and the gateway is off',
+    'add a gateway section (gateway: {}) that routes the assistant\'s model, or leave the assistant out'));
+  const served = models.get(a.model);
+  if (!served) {
+    problems.add(p('assistant.model', a.model, 'no served model has this name', `serve a chat model that supports tool calling, and name it here (served: ${[...models.keys()].join(', ') || 'none'})`));
+  } else if (servedModelKind(served) !== ServedModelKind.LLM || !served.model || served.model.kind !== ModelKind.TEXT_GENERATION || served.task === ServedModelTask.EMBED) {
+    problems.add(p('assistant.model', a.model, 'not a chat model: the assistant needs a text-generation LLM that calls tools', 'name a served chat model such as one of ModelPresets.LLAMA_3_1_8B_INSTRUCT'));
+  } else {
+    const problem = AssistantChecks.toolCallingProblem(`${SPEC} ${spec.name}`, 'assistant.model', served.model);
+    if (problem) problems.add(problem);
+    if (gatewayOn && spec.gateway!.models !== undefined) {
+      problems.check(spec.gateway!.models.includes(a.model), p('assistant.model', a.model, 'the gateway does not route this model (gateway.models leaves it out)',
+        'add it to gateway.models, or leave gateway.models out to route every served model'));
+    }
+  }
+  AssistantChecks.agentProblems({ construct: `${SPEC} ${spec.name}`, prefix: 'assistant.' }, a.agents ?? AssistantChecks.defaultAgents()).forEach((x) => problems.add(x));
 }

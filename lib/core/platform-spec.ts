@@ -1,4 +1,5 @@
 import { GpuInstanceType } from './accelerators';
+import { AssistantSpec } from './assistant-spec';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
@@ -273,6 +274,13 @@ export interface ServedModelSpec {
    * @default false
    */
   readonly monitorDrift?: boolean;
+  /**
+   * Serve with tool calling on (vLLM's `--enable-auto-tool-choice` and the model's
+   * `--tool-call-parser`), for models whose spec names a tool call parser. The assistant's model
+   * gets it without asking.
+   * @default false
+   */
+  readonly toolCalling?: boolean;
 }
 
 /** Engines of the vector database. */
@@ -405,6 +413,13 @@ export interface PlatformSpec {
    * @default - none
    */
   readonly gateway?: GatewaySpec;
+  /**
+   * The operations assistant: agents that answer questions about the cluster and the platform in
+   * natural language on a served chat model through the gateway (kagent), and AI-assisted analysis
+   * of what is broken (k8sgpt-operator). Read-only unless an agent is given write access.
+   * @default - none
+   */
+  readonly assistant?: AssistantSpec;
 }
 
 /** Access of a workload identity to one bucket prefix. */

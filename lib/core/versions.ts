@@ -495,6 +495,17 @@ export const OPERATOR_SOURCES = {
   envoyAiGatewayCrds: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-crds-helm', version: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedHelmChart,
   /** Envoy AI Gateway's controller chart (the extension server of Envoy Gateway and the mutating webhook that adds the external processor to the proxies). */
   envoyAiGateway: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-helm', version: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedHelmChart,
+  // The operations assistant (kagent with kmcp, k8sgpt-operator): see ASSISTANT_IMAGES.
+  /**
+   * kagent's CRDs chart (Agent, ModelConfig, RemoteMCPServer, ...), with kmcp's CRDs chart (MCPServer, kmcp v0.3.0) as its
+   * `kmcp-crds` dependency, as kagent's install docs give it (`helm install kagent-crds oci://ghcr.io/kagent-dev/kagent/helm/kagent-crds`).
+   * Chart versions drop the tag's `v`.
+   */
+  kagentCrds: { repoUrl: 'oci://ghcr.io/kagent-dev/kagent/helm', chart: 'kagent-crds', version: '0.9.12', chosen: '2026-12-06' } as PinnedHelmChart,
+  /** kagent's chart: the controller (and its kmcp subchart, the MCPServer controller of kmcp v0.3.0, which kagent v0.9.12 pins in go.mod). */
+  kagent: { repoUrl: 'oci://ghcr.io/kagent-dev/kagent/helm', chart: 'kagent', version: '0.9.12', chosen: '2026-12-06' } as PinnedHelmChart,
+  /** k8sgpt-operator's chart 0.2.27 (appVersion 0.2.25 in the chart; the chart's own image tag is v0.2.27). */
+  k8sgptOperator: { repoUrl: 'https://charts.k8sgpt.ai', chart: 'k8sgpt-operator', version: '0.2.27', chosen: '2026-12-06' } as PinnedHelmChart,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -668,4 +679,40 @@ export const OBSERVABILITY_IMAGES = {
   python: { repository: 'docker.io/library/python', tag: '3.14.2-slim-bookworm', chosen: K8S_PINNED } as PinnedImage,
   /** KServe agent: the payload logger sidecar for model servers that KServe does not manage (tag = KServe release). */
   kserveAgent: OPERATOR_IMAGES.kserveAgent,
+};
+
+/**
+ * Images of the operations assistant (kagent v0.9.12 with kmcp v0.3.0, k8sgpt-operator v0.2.27). kagent's chart
+ * in git defaults its image tags to the chart version, filled at release: the release sets each tag here.
+ */
+export const ASSISTANT_IMAGES = {
+  /** kagent's controller (`controller.image`; registry cr.kagent.dev, the chart's `registry`). */
+  kagentController: { repository: 'cr.kagent.dev/kagent-dev/kagent/controller', tag: '0.9.12', chosen: '2026-12-06' } as PinnedImage,
+  /** The agents' runtime image the controller starts for each declarative Agent (`controller.agentImage`). */
+  kagentAgent: { repository: 'cr.kagent.dev/kagent-dev/kagent/app', tag: '0.9.12', chosen: '2026-12-06' } as PinnedImage,
+  /** The agents' skills init container (`controller.skillsInitImage`). */
+  kagentSkillsInit: { repository: 'cr.kagent.dev/kagent-dev/kagent/skills-init', tag: '0.9.12', chosen: '2026-12-06' } as PinnedImage,
+  /** kagent's web UI (`ui.image`). */
+  kagentUi: { repository: 'cr.kagent.dev/kagent-dev/kagent/ui', tag: '0.9.12', chosen: '2026-12-06' } as PinnedImage,
+  /** kagent's bundled PostgreSQL (`database.postgres.bundled.image`: the chart's own pin). */
+  kagentPostgres: { repository: 'docker.io/library/postgres', tag: '18.3-alpine', chosen: '2026-12-06' } as PinnedImage,
+  /**
+   * kagent's MCP tool server (kagent-dev/tools v0.2.1, the `kagent-tools` chart version kagent v0.9.12 depends on):
+   * Kubernetes and Prometheus tools, `--read-only` drops the write tools. The platform runs one per agent as a kmcp MCPServer.
+   */
+  kagentTools: { repository: 'ghcr.io/kagent-dev/kagent/tools', tag: '0.2.1', chosen: '2026-12-06' } as PinnedImage,
+  /**
+   * kmcp's controller (the `kmcp` subchart of kagent's chart, kmcp v0.3.0): its chart has no appVersion, so without a tag
+   * the image would be `latest`; the release sets `kmcp.image.tag` (kagent passes kmcp's version without the `v`).
+   */
+  kmcpController: { repository: 'ghcr.io/kagent-dev/kmcp/controller', tag: '0.3.0', chosen: '2026-12-06' } as PinnedImage,
+  /** k8sgpt-operator's manager (`controllerManager.manager.image`, the chart's own pin). */
+  k8sgptOperator: { repository: 'ghcr.io/k8sgpt-ai/k8sgpt-operator', tag: 'v0.2.27', chosen: '2026-12-06' } as PinnedImage,
+  /** kube-rbac-proxy in front of the operator's metrics (`controllerManager.kubeRbacProxy.image`, the chart's own pin). */
+  k8sgptKubeRbacProxy: { repository: 'quay.io/brancz/kube-rbac-proxy', tag: 'v0.19.1', chosen: '2026-12-06' } as PinnedImage,
+  /**
+   * The k8sgpt analyzer the operator runs for a K8sGPT resource (`spec.repository`/`spec.version`; the operator's
+   * default-version test of v0.2.27 expects v0.4.27).
+   */
+  k8sgpt: { repository: 'ghcr.io/k8sgpt-ai/k8sgpt', tag: 'v0.4.27', chosen: '2026-12-06' } as PinnedImage,
 };

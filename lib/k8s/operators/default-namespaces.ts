@@ -16,4 +16,6 @@ export const OPERATOR_NAMESPACES = {
   externalSecrets: DATA_SERVICES.secretsReader.namespace,
   envoyGateway: 'envoy-gateway-system',
   envoyAiGateway: 'envoy-ai-gateway-system',
+  kagent: 'kagent',
+  k8sgptOperator: 'k8sgpt-operator-system',
 };

@@ -26,3 +26,6 @@ export * from './spark-operator';
 export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
+export * from './kagent';
+export * from './kmcp';
+export * from './k8sgpt-operator';

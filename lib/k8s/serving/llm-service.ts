@@ -11,8 +11,9 @@ import { KServeRuntime, LlmTask, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, Servin
 import { VllmDeployment } from './vllm-deployment';
 import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vllm-engine-args';
 import { GpuArchitecture, GpuInstanceType } from '../../core/accelerators';
+import { AssistantChecks } from '../../core/assistant-spec';
 import { PlatformContract } from '../../core/contract';
-import { invalidProp } from '../../core/errors';
+import { CnaiError, invalidProp } from '../../core/errors';
 import { LLM_SERVICE_METRIC_LABEL, LLM_SERVICE_POD_LABEL } from '../../core/metrics';
 import { ModelDtype, ModelKind, ModelSpec, isSixteenBit } from '../../core/models';
 import { NAME_RULES, assertName, satisfiesNameRule } from '../../core/names';
@@ -138,6 +139,12 @@ export interface LlmServiceProps {
    */
   readonly quantization?: VllmQuantization;
   /**
+   * Tool calling (function calling) on: vLLM's `--enable-auto-tool-choice` with the model spec's
+   * `--tool-call-parser`. Only for models whose spec names a tool call parser.
+   * @default false
+   */
+  readonly toolCalling?: boolean;
+  /**
    * Extra `vllm serve` arguments, appended verbatim; flags that have a prop are refused.
    * @default - none
    */
@@ -221,6 +228,7 @@ const OWNED_FLAGS = [
   '--max-model-len', '--gpu-memory-utilization', '--dtype', '--max-num-seqs', '--quantization', '-q', '--kv-cache-dtype',
   '--enable-prefix-caching', '--no-enable-prefix-caching', '--load-format', '--revision', '--runner', '--convert',
   '--model_name', '--model_id', '--model_dir', '--max_model_len', '--model_revision', '--backend', '--task',
+  '--enable-auto-tool-choice', '--tool-call-parser',
 ];
 
 /** Props a caller might try for a token inline; none exists. */
@@ -368,6 +376,10 @@ export class LlmService extends Construct implements IMetricsSource {
     if (props.enablePrefixCaching !== undefined && this.task === LlmTask.EMBED) {
       throw invalidProp(where, 'enablePrefixCaching', props.enablePrefixCaching, 'embedding models have no KV cache to reuse', 'drop enablePrefixCaching');
     }
+    if (props.toolCalling) {
+      const problem = AssistantChecks.toolCallingProblem(where, 'toolCalling', spec0);
+      if (problem) throw new CnaiError(problem);
+    }
     const extraArgs = props.extraArgs ?? [];
     extraArgs.forEach((a, i) => {
       const flag = typeof a === 'string' ? a.split('=')[0] : a;
@@ -454,6 +466,7 @@ export class LlmService extends Construct implements IMetricsSource {
       enablePrefixCaching: this.task === LlmTask.GENERATE ? (props.enablePrefixCaching ?? true) : undefined,
       loadFormat: this.backend === ServingBackend.VLLM && this.source.kind === ModelSourceKind.S3 ? 'runai_streamer' : undefined,
       revision: this.source.kind === ModelSourceKind.HUGGING_FACE && !this.usesHuggingFaceServer ? this.source.revision : undefined,
+      toolCallParser: props.toolCalling ? spec0.toolCallParser : undefined,
       extraArgs: [
         // A generative checkpoint served for embeddings is converted by vLLM's pooling runner.
         ...(this.task === LlmTask.EMBED && this.model.kind === ModelKind.TEXT_GENERATION ? ['--convert', 'embed'] : []),

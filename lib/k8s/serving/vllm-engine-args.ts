@@ -46,6 +46,11 @@ export interface VllmEngineSettings {
    * @default - the default branch
    */
   readonly revision?: string;
+  /**
+   * Tool calling on with this parser (`--enable-auto-tool-choice --tool-call-parser <parser>`).
+   * @default - tool calling off
+   */
+  readonly toolCallParser?: string;
   /** Arguments appended verbatim. */
   readonly extraArgs: string[];
 }
@@ -72,6 +77,7 @@ export function vllmEngineArgs(s: VllmEngineSettings, port: number): string[] {
   if (s.enablePrefixCaching !== undefined) args.push(s.enablePrefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
   if (s.loadFormat !== undefined) args.push('--load-format', s.loadFormat);
   if (s.revision !== undefined) args.push('--revision', s.revision);
+  if (s.toolCallParser !== undefined) args.push('--enable-auto-tool-choice', '--tool-call-parser', s.toolCallParser);
   return [...args, ...s.extraArgs];
 }
 
@@ -105,5 +111,6 @@ export function huggingFaceServerArgs(s: VllmEngineSettings, model: { readonly m
   if (s.quantization !== undefined) args.push(`--quantization=${s.quantization}`);
   if (s.kvCacheDtype !== undefined) args.push(`--kv-cache-dtype=${s.kvCacheDtype}`);
   if (s.enablePrefixCaching !== undefined) args.push(s.enablePrefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
+  if (s.toolCallParser !== undefined) args.push('--enable-auto-tool-choice', `--tool-call-parser=${s.toolCallParser}`);
   return [...args, ...s.extraArgs];
 }

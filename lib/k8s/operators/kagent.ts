@@ -1,0 +1,150 @@
+import { OPERATOR_NAMESPACES } from './default-namespaces';
+import { kmcpSubchartValues } from './kmcp';
+import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { ASSISTANT_IMAGES, OPERATOR_SOURCES, PinnedImage } from '../../core/versions';
+
+/** Name of the kagent release (its chart's fullname: Services `kagent-controller`, `kagent-ui`). */
+export const KAGENT_RELEASE = 'kagent';
+
+/** Port of kagent's controller API (A2A, sessions): `controller.service.ports.port`. */
+export const KAGENT_CONTROLLER_PORT = 8083;
+
+/** Port the agents' pods listen on (go/core/internal/controller/translator/agent/deployments.go at v0.9.12). */
+export const KAGENT_AGENT_PORT = 8080;
+
+/** Labels of kagent's controller pods (templates/_helpers.tpl `kagent.controller.selectorLabels`). */
+export const KAGENT_CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': 'kagent', 'app.kubernetes.io/instance': KAGENT_RELEASE, 'app.kubernetes.io/component': 'controller' };
+
+/** Labels of kagent's UI pods (templates/_helpers.tpl `kagent.ui.selectorLabels`). */
+const UI_POD_LABELS = { 'app.kubernetes.io/name': 'kagent', 'app.kubernetes.io/instance': KAGENT_RELEASE, 'app.kubernetes.io/component': 'ui' };
+
+/**
+ * Labels of the pods kagent runs for an Agent (go/core/internal/controller/translator/agent/manifest_builder.go
+ * at v0.9.12: `app: kagent`, `kagent: <agent name>`).
+ */
+export function kagentAgentPodLabels(agent: string): { [key: string]: string } {
+  return { app: 'kagent', kagent: agent };
+}
+
+/** Props of the kagent release. */
+export interface KagentReleaseProps {
+  /**
+   * The namespaces kagent's controller watches and gets Roles in (the chart's `rbac.namespaces`),
+   * besides its own. Put the namespace of the platform's agents here.
+   * @default - only its own namespace
+   */
+  readonly agentNamespaces?: string[];
+  /**
+   * The OpenAI-compatible endpoint of the chart's own default ModelConfig (`default-model-config`,
+   * which the chart always renders): the platform points it at its model gateway, so no agent can
+   * reach a public provider through it.
+   * @default - none: the chart's default, OpenAI with a key Secret that does not exist
+   */
+  readonly defaultModel?: KagentDefaultModel;
+  /**
+   * StorageClass of the bundled PostgreSQL's volume (the chart's only database without an external one).
+   * @default - the cluster's default StorageClass
+   */
+  readonly databaseStorageClass?: string;
+}
+
+/** The model of kagent's default ModelConfig. */
+export interface KagentDefaultModel {
+  /** Base URL of the OpenAI-compatible API, e.g. the model gateway's. */
+  readonly baseUrl: string;
+  /** Model name sent in requests. */
+  readonly model: string;
+}
+
+const image = (i: PinnedImage) => {
+  const slash = i.repository.indexOf('/');
+  return { registry: i.repository.slice(0, slash), repository: i.repository.slice(slash + 1), tag: i.tag };
+};
+
+/**
+ * kagent's CRDs (Agent, ModelConfig, RemoteMCPServer, ...) with kmcp v0.3.0's (MCPServer, the
+ * chart's `kmcp-crds` dependency): the kagent-crds chart 0.9.12, installed before kagent as its
+ * docs say.
+ * @internal
+ */
+export function kagentCrdsRelease(): OperatorRelease {
+  return new OperatorRelease({
+    name: 'kagent-crds',
+    namespace: OPERATOR_NAMESPACES.kagent,
+    source: ReleaseSource.helmChart(OPERATOR_SOURCES.kagentCrds),
+    values: { kmcp: { enabled: true } },
+    phase: InstallPhase.FOUNDATION,
+    serverSideApply: true,
+    // CRDs only: never delete them (and every agent with them) because upstream renamed a file.
+    prune: false,
+    description: 'kagent and kmcp CRDs (Agent, ModelConfig, MCPServer).',
+    provides: {
+      customResources: [{ group: 'kagent.dev', kinds: ['Agent', 'ModelConfig', 'RemoteMCPServer', 'MCPServer', 'ToolServer', 'Memory', 'ModelProviderConfig'] }],
+    },
+  });
+}
+
+/**
+ * kagent v0.9.12: the controller that turns Agents into pods (the agent runtime, which calls its
+ * model and its MCP tools), with kmcp v0.3.0 (its `kmcp` subchart) to run MCPServers.
+ *
+ * Source: the kagent chart 0.9.12 (oci://ghcr.io/kagent-dev/kagent/helm; helm/kagent at v0.9.12, whose
+ * Chart.yaml is filled at release: image tags default to the chart version, so the release sets each).
+ * Turned off: the chart's demo agents (k8s, istio, cilium, helm, ... agents), its bundled tool
+ * server (`kagent-tools`, one service account with wide rights for every agent: the platform runs
+ * one read-only MCP server per agent instead), the Grafana and documentation MCP servers. Its
+ * default ModelConfig points at the platform's gateway without a key. The controller watches
+ * only its own namespace and the agents' (`rbac.namespaces`: Roles there, no ClusterRole).
+ * @internal
+ */
+export function kagentRelease(props: KagentReleaseProps = {}): OperatorRelease {
+  const ns = OPERATOR_NAMESPACES.kagent;
+  const off = { enabled: false };
+  const agents = ['k8s-agent', 'kgateway-agent', 'istio-agent', 'promql-agent', 'observability-agent', 'argo-rollouts-agent',
+    'helm-agent', 'cilium-policy-agent', 'cilium-manager-agent', 'cilium-debug-agent'];
+  const watched = [ns, ...(props.agentNamespaces ?? []).filter((n) => n !== ns)];
+  const postgres = ASSISTANT_IMAGES.kagentPostgres;
+  const postgresRepo = postgres.repository.split('/');
+  return new OperatorRelease({
+    name: KAGENT_RELEASE,
+    namespace: ns,
+    source: ReleaseSource.helmChart(OPERATOR_SOURCES.kagent),
+    values: {
+      controller: {
+        image: image(ASSISTANT_IMAGES.kagentController),
+        agentImage: image(ASSISTANT_IMAGES.kagentAgent),
+        skillsInitImage: image(ASSISTANT_IMAGES.kagentSkillsInit),
+      },
+      ui: { image: image(ASSISTANT_IMAGES.kagentUi) },
+      database: {
+        postgres: {
+          bundled: {
+            image: { registry: postgresRepo[0], repository: postgresRepo[1], name: postgresRepo[2], tag: postgres.tag },
+            ...(props.databaseStorageClass ? { storageClassName: props.databaseStorageClass } : {}),
+          },
+        },
+      },
+      rbac: { namespaces: watched },
+      ...(props.defaultModel
+        ? { providers: { default: 'openAI', openAI: { provider: 'OpenAI', model: props.defaultModel.model, apiKeySecretRef: '', apiKeySecretKey: '', config: { baseUrl: props.defaultModel.baseUrl } } } }
+        : {}),
+      'kmcp': kmcpSubchartValues(),
+      'kagent-tools': off,
+      'grafana-mcp': off,
+      'querydoc': off,
+      ...Object.fromEntries(agents.map((a) => [a, off])),
+    },
+    phase: InstallPhase.OPERATORS,
+    description: 'kagent: agents on the platform\'s own model, with MCP tools (kmcp).',
+    provides: {
+      services: [
+        { name: 'kagent-controller', ports: [{ name: 'controller', port: KAGENT_CONTROLLER_PORT, targetPort: KAGENT_CONTROLLER_PORT }], selector: KAGENT_CONTROLLER_POD_LABELS, template: 'templates/controller-service.yaml' },
+        { name: 'kagent-ui', ports: [{ name: 'ui', port: 8080, targetPort: 8080 }], selector: UI_POD_LABELS, template: 'templates/ui-service.yaml' },
+      ],
+      workloads: [
+        { name: 'kagent-controller', podLabels: KAGENT_CONTROLLER_POD_LABELS, ports: [{ name: 'http', containerPort: KAGENT_CONTROLLER_PORT }], serviceAccount: 'kagent-controller', template: 'templates/controller-deployment.yaml' },
+        { name: 'kagent-ui', podLabels: UI_POD_LABELS, ports: [{ containerPort: 8080 }], serviceAccount: 'kagent-ui', template: 'templates/ui-deployment.yaml' },
+      ],
+    },
+  });
+}
