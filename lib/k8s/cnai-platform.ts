@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
 import { ModelGateway } from './gateway';
@@ -99,6 +100,10 @@ export class CnaiPlatform extends Construct {
   public readonly gatewayChart?: Chart;
   /** The model gateway, when the spec's gateway is on. */
   public readonly gateway?: ModelGateway;
+  /** The operations assistant's chart, when the spec's assistant is on. */
+  public readonly assistantChart?: Chart;
+  /** The operations assistant, when the spec's assistant is on. */
+  public readonly assistant?: OperationsAssistant;
   /** Served LLMs by name. */
   public readonly models: { [name: string]: LlmService } = {};
   /** Served predictive models by name. */
@@ -125,6 +130,7 @@ export class CnaiPlatform extends Construct {
     const amp = spec.metrics?.managedPrometheus;
     const gatewaySpec = spec.gateway && spec.gateway.enabled !== false ? spec.gateway : undefined;
     if (gatewaySpec) checkGatewaySupported(where, gatewaySpec.exposure ?? GatewayExposure.CLUSTER, (gatewaySpec.teamBudgets ?? []).length);
+    const assistantSpec = spec.assistant && spec.assistant.enabled !== false ? spec.assistant : undefined;
 
     const pools: { [name: string]: INodePool } = {};
     for (const c of contract.nodePools) pools[c.name] = NodePoolReference.fromContract(c);
@@ -146,6 +152,7 @@ export class CnaiPlatform extends Construct {
           ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
+        ...(assistantSpec ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE] }) : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -243,6 +250,8 @@ export class CnaiPlatform extends Construct {
           backend: (m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE ? ServingBackend.KSERVE : ServingBackend.VLLM,
           task: task === ServedModelTask.EMBED ? LlmTask.EMBED : LlmTask.GENERATE,
           maxModelLen: m.maxModelLen,
+          // The assistant's model calls tools: served with tool calling without asking.
+          toolCalling: m.toolCalling || assistantSpec?.model === m.name,
           autoscaling: { minReplicas: min, maxReplicas: max },
           metricsBackend,
           priorityClass,
@@ -271,6 +280,22 @@ export class CnaiPlatform extends Construct {
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
       });
+    }
+
+    // The operations assistant: agents and analysis on the assistant's model, through the gateway (validation requires it).
+    if (assistantSpec && this.gateway) {
+      const chart = new Chart(scope, `${id}-assistant`);
+      this.assistantChart = chart;
+      this.assistant = new OperationsAssistant(chart, 'assistant', {
+        gateway: this.gateway,
+        model: this.models[assistantSpec.model],
+        metricsBackend,
+        agents: assistantSpec.agents,
+        analysis: assistantSpec.analysis,
+        vpcCidr: contract.vpcCidr,
+        kubernetesVersion: contract.kubernetesVersion,
+      });
+      for (const client of this.assistant.prometheusClients()) this.platform.monitoring?.allowQueryFrom(client);
     }
 
     // Observability.

@@ -18,6 +18,7 @@ export * from './cnai-kubernetes-platform';
 export * from './governance';
 export * from './serving';
 export * from './gateway';
+export * from './assistant';
 export * from './observability';
 export * from './training';
 export * from './retrieval';

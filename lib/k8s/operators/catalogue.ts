@@ -6,6 +6,7 @@ import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
 import { K8sgptOperatorReleaseProps, k8sgptOperatorRelease } from './k8sgpt-operator';
 import { KagentReleaseProps, kagentCrdsRelease, kagentRelease } from './kagent';
+import { kmcpCrdsRelease } from './kmcp';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
 import { KedaReleaseProps, kedaRelease } from './keda';
@@ -159,12 +160,12 @@ export class OperatorCatalogue {
   }
 
   /**
-   * The releases of the operations assistant: kagent v0.9.12's CRDs (with kmcp v0.3.0's) and its
-   * controller (with kmcp's MCPServer controller), and k8sgpt-operator v0.2.27. The
+   * The releases of the operations assistant: kagent v0.9.12's CRDs, kmcp v0.3.0's CRD, kagent's
+   * controller (with kmcp's MCPServer controller as its subchart), and k8sgpt-operator v0.2.27. The
    * `OperationsAssistant` construct builds them with its props; use this to install them yourself.
    */
   public static operationsAssistant(kagent: KagentReleaseProps = {}, k8sgpt: K8sgptOperatorReleaseProps = {}): OperatorRelease[] {
-    return [kagentCrdsRelease(), kagentRelease(kagent), k8sgptOperatorRelease(k8sgpt)];
+    return [kagentCrdsRelease(), kmcpCrdsRelease(), kagentRelease(kagent), k8sgptOperatorRelease(k8sgpt)];
   }
 
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */

@@ -62,9 +62,8 @@ const image = (i: PinnedImage) => {
 };
 
 /**
- * kagent's CRDs (Agent, ModelConfig, RemoteMCPServer, ...) with kmcp v0.3.0's (MCPServer, the
- * chart's `kmcp-crds` dependency): the kagent-crds chart 0.9.12, installed before kagent as its
- * docs say.
+ * kagent's CRDs (Agent, ModelConfig, RemoteMCPServer, ...): the kagent-crds chart 0.9.12, installed
+ * before kagent as its docs say; kmcp's MCPServer CRD comes from the kmcp-crds release.
  * @internal
  */
 export function kagentCrdsRelease(): OperatorRelease {
@@ -72,14 +71,15 @@ export function kagentCrdsRelease(): OperatorRelease {
     name: 'kagent-crds',
     namespace: OPERATOR_NAMESPACES.kagent,
     source: ReleaseSource.helmChart(OPERATOR_SOURCES.kagentCrds),
-    values: { kmcp: { enabled: true } },
+    // kmcp's CRD comes from its own release (kmcpCrdsRelease): this chart's kmcp-crds dependency is not vendored.
+    values: { kmcp: { enabled: false } },
     phase: InstallPhase.FOUNDATION,
     serverSideApply: true,
     // CRDs only: never delete them (and every agent with them) because upstream renamed a file.
     prune: false,
     description: 'kagent and kmcp CRDs (Agent, ModelConfig, MCPServer).',
     provides: {
-      customResources: [{ group: 'kagent.dev', kinds: ['Agent', 'ModelConfig', 'RemoteMCPServer', 'MCPServer', 'ToolServer', 'Memory', 'ModelProviderConfig'] }],
+      customResources: [{ group: 'kagent.dev', kinds: ['Agent', 'ModelConfig', 'RemoteMCPServer', 'ToolServer', 'Memory', 'ModelProviderConfig'] }],
     },
   });
 }

@@ -10,14 +10,40 @@
  * - helm/kmcp/values.yaml: the controller image (`image.repository`, `image.tag`, else the chart's
  *   appVersion, which the published chart does not set).
  */
-import { ASSISTANT_IMAGES } from '../../core/versions';
+import { OPERATOR_NAMESPACES } from './default-namespaces';
+import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { OPERATOR_SOURCES } from '../../core/versions';
 
 /** Labels of the pods kmcp runs for an MCPServer. */
 export function kmcpServerPodLabels(name: string): { [key: string]: string } {
   return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'kmcp' };
 }
 
-/** Values of kagent's `kmcp` subchart: the controller enabled, its image pinned. */
+/**
+ * Values of kagent's `kmcp` subchart: the controller on. Its image is pinned by the published
+ * chart itself (kmcp's Makefile writes `appVersion: v0.3.0` into Chart.yaml when it packages the
+ * chart, and the image tag defaults to it: ASSISTANT_IMAGES.kmcpController); the subchart is not
+ * vendored, so no value of its own is set.
+ */
 export function kmcpSubchartValues(): { [key: string]: unknown } {
-  return { enabled: true, image: { repository: ASSISTANT_IMAGES.kmcpController.repository, tag: ASSISTANT_IMAGES.kmcpController.tag } };
+  return { enabled: true };
+}
+
+/**
+ * kmcp v0.3.0's CRD (MCPServer): the kmcp-crds chart, installed on its own rather than as the
+ * `kmcp-crds` dependency of kagent-crds (which is not vendored), so the CRD the platform's
+ * MCPServers need is checked against upstream. kagent-crds' own dependency is turned off.
+ * @internal
+ */
+export function kmcpCrdsRelease(): OperatorRelease {
+  return new OperatorRelease({
+    name: 'kmcp-crds',
+    namespace: OPERATOR_NAMESPACES.kagent,
+    source: ReleaseSource.helmChart(OPERATOR_SOURCES.kmcpCrds),
+    phase: InstallPhase.FOUNDATION,
+    serverSideApply: true,
+    prune: false,
+    description: 'kmcp CRD (MCPServer).',
+    provides: { customResources: [{ group: 'kagent.dev', kinds: ['MCPServer'] }] },
+  });
 }

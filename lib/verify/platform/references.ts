@@ -21,7 +21,9 @@
  * releases contribute only their connections (their Secrets and ConfigMaps are the operator's
  * business, and some are generated at run time).
  */
-import { collectorConfig, gatewayProxiesId, isAiGatewayRoute, predictorModel, trainJobRuntimeRef } from './adapters';
+import {
+  collectorConfig, gatewayProxiesId, isAiGatewayRoute, k8sgptOperatorConnections, kagentControllerConnections, predictorModel, trainJobRuntimeRef,
+} from './adapters';
 import { findInClusterHosts, embeddedSites, stringLeaves } from './hosts';
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf, isBuiltInGroup, versionOf } from './kinds';
 import { matchesSelector, toSelector } from './label-selectors';
@@ -320,6 +322,12 @@ function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
     }
   }
   if (isAiGatewayRoute(obj) && ns) aiGatewayRouteRefs(ctx, b, obj, ns);
+  // Controllers that call what they run: kagent (agents, MCP servers), k8sgpt-operator (its analyzer).
+  if (ns && (group === 'kagent.dev' || group === 'core.k8sgpt.ai')) {
+    const calls = group === 'kagent.dev' ? kagentControllerConnections(obj, ns, ctx.model.podGroups) : k8sgptOperatorConnections(obj, ns, ctx.model.podGroups);
+    for (const c of calls) hostRefs(ctx, b, c.path, c.text, c.clients);
+    if (group === 'kagent.dev' && obj.kind === 'Agent') objectRef(ctx, b, 'spec.declarative.modelConfig', { name: at(obj, 'spec.declarative.modelConfig') }, { kind: 'ModelConfig', group: 'kagent.dev' }, ns);
+  }
   if (group === 'opentelemetry.io' && obj.kind === 'OpenTelemetryCollector' && ns) {
     const client = `OpenTelemetryCollector ${ns}/${obj.metadata.name}`;
     for (const site of stringLeaves(collectorConfig(spec), 'spec.config')) hostRefs(ctx, b, site.path, site.text, [client]);

@@ -1,0 +1,6 @@
+// The operations assistant: kagent agents and k8sgpt analysis on the platform's own model.
+export type { AgentRule, AgentRole } from './agent-roles';
+export { READ_TOOLS, WRITE_TOOLS } from './agent-roles';
+export * from './assistant-agent';
+export * from './cluster-analysis';
+export * from './operations-assistant';

@@ -1,0 +1,67 @@
+/**
+ * K8sGPT (core.k8sgpt.ai) of k8sgpt-operator v0.2.27: the analyzer the operator runs for it.
+ *
+ * Read in k8sgpt-ai/k8sgpt-operator@v0.2.27, pkg/resources/k8sgpt.go: a Deployment of the
+ * K8sGPT's name whose pods carry `app: <name>` and listen on 8080 (`k8sgpt serve`, gRPC), a
+ * Service of the same name on 8080 that the operator calls, the backend's `spec.ai.baseUrl` as
+ * `K8SGPT_BASEURL` in the pods' environment; with dynamic RBAC (the chart's default) the
+ * ServiceAccount `k8sgpt`, a ClusterRole `k8sgpt-clusterrole` of reads and its binding.
+ */
+import { ControllerConnection } from './kagent';
+import { KubeObject } from '../../upstream/types';
+import { asString, at } from '../kinds';
+import { PodGroup } from '../model';
+import { AdapterOutput, CustomResourceAdapter } from './adapter';
+
+const SOURCE = 'k8sgpt-ai/k8sgpt-operator@v0.2.27: pkg/resources/k8sgpt.go';
+const PORT = 8080;
+const SERVICE_ACCOUNT = 'k8sgpt';
+
+/** K8sGPT: the analyzer's pods, Service, ServiceAccount and its cluster-wide read binding. */
+export const K8SGPT_ADAPTER: CustomResourceAdapter = {
+  group: 'core.k8sgpt.ai',
+  kind: 'K8sGPT',
+  source: SOURCE,
+  expand(obj: KubeObject, namespace: string): AdapterOutput {
+    const name = obj.metadata.name ?? '';
+    const by = `k8sgpt-operator (K8sGPT ${namespace}/${name})`;
+    const labels = { app: name };
+    const baseUrl = asString(at(obj, 'spec.ai.baseUrl'));
+    return {
+      podGroups: [{
+        id: `K8sGPT ${namespace}/${name}`,
+        namespace,
+        labels,
+        ports: [{ port: PORT, protocol: 'TCP' }],
+        serviceAccount: SERVICE_ACCOUNT,
+        hostNetwork: false,
+        podSpec: {
+          serviceAccountName: SERVICE_ACCOUNT,
+          containers: [{ name: 'k8sgpt', ports: [{ containerPort: PORT }], env: baseUrl ? [{ name: 'K8SGPT_BASEURL', value: baseUrl }] : [] }],
+        },
+        createdBy: `k8sgpt-operator (${SOURCE})`,
+      }],
+      objects: [
+        { object: { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector: labels, ports: [{ port: PORT, targetPort: PORT, protocol: 'TCP' }] } }, providedBy: by },
+        { object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace } }, providedBy: by },
+        {
+          object: {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRoleBinding',
+            metadata: { name: `${SERVICE_ACCOUNT}-binding-${namespace}` },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${SERVICE_ACCOUNT}-clusterrole` },
+            subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace }],
+          } as KubeObject,
+          providedBy: by,
+        },
+      ],
+    };
+  },
+};
+
+/** The operator's calls to the analyzer it runs for a K8sGPT (from its pods, a pod group of the release). */
+export function k8sgptOperatorConnections(obj: KubeObject, namespace: string, podGroups: readonly PodGroup[]): ControllerConnection[] {
+  const operator = podGroups.find((pg) => pg.labels['control-plane'] === 'controller-manager' && pg.labels['app.kubernetes.io/name'] === 'k8sgpt-operator')?.id;
+  if (!operator || obj.kind !== 'K8sGPT') return [];
+  return [{ path: 'k8sgpt-operator → K8sGPT analyzer (gRPC)', text: `http://${obj.metadata.name}.${namespace}:${PORT}`, clients: [operator] }];
+}
