@@ -79,11 +79,15 @@ const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
 /**
  * For kinds defined by two files, the one to use: Katib's published Experiment CRD has no
- * schema, and the Notebook CRD as installed carries the kustomization's validation patches.
+ * schema, the Notebook CRD as installed carries the kustomization's validation patches, and
+ * k8sgpt-operator's chart (0.2.27) installs an older K8sGPT CRD than its repository's
+ * config/crd/bases (no security contexts or pod labels): resources are checked against what
+ * gets installed.
  */
 const PREFERRED_FILES: { [groupKind: string]: string } = {
   'kubeflow.org/Experiment': 'katib-experiments.from-openapi.yaml',
   'kubeflow.org/Notebook': 'notebooks-notebooks.kustomized.yaml',
+  'core.k8sgpt.ai/K8sGPT': 'k8sgpt-k8sgpts.helm.yaml',
 };
 
 /** `1.34`, `v1.34`, `1.34.0` → `v1.34.0`. */
