@@ -121,7 +121,7 @@ describe('fetchSchemas', () => {
 
     const again: string[] = [];
     const second = await fetchSchemas({ dir: tmp, fetch: fakeFetch(again) });
-    expect(second.cached).toHaveLength(37);
+    expect(second.cached).toHaveLength(42);
     expect(again).toEqual([]);
   });
 
