@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
-import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
+import { AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretSource } from './common';
 import { ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -152,7 +152,7 @@ export class CnaiPlatform extends Construct {
           ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
-        ...(assistantSpec ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE] }) : []),
+        ...(assistantSpec ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE], databaseStorageClass: DEFAULT_ENCRYPTED_STORAGE_CLASS }) : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -161,6 +161,8 @@ export class CnaiPlatform extends Construct {
     });
     const metricsBackend = this.platform.metricsBackend;
     this.teams = this.platform.teams;
+    // kagent's bundled database (its chat sessions) on the platform's encrypted, retained volumes.
+    if (assistantSpec) EncryptedStorageClass.ensure(this.platform);
     if (props.gitRepository) {
       this.bootstrap = new ArgoCdBootstrap(this, 'bootstrap', {
         gitRepository: props.gitRepository,

@@ -35,25 +35,10 @@ export interface KagentReleaseProps {
    */
   readonly agentNamespaces?: string[];
   /**
-   * The OpenAI-compatible endpoint of the chart's own default ModelConfig (`default-model-config`,
-   * which the chart always renders): the platform points it at its model gateway, so no agent can
-   * reach a public provider through it.
-   * @default - none: the chart's default, OpenAI with a key Secret that does not exist
-   */
-  readonly defaultModel?: KagentDefaultModel;
-  /**
    * StorageClass of the bundled PostgreSQL's volume (the chart's only database without an external one).
    * @default - the cluster's default StorageClass
    */
   readonly databaseStorageClass?: string;
-}
-
-/** The model of kagent's default ModelConfig. */
-export interface KagentDefaultModel {
-  /** Base URL of the OpenAI-compatible API, e.g. the model gateway's. */
-  readonly baseUrl: string;
-  /** Model name sent in requests. */
-  readonly model: string;
 }
 
 const image = (i: PinnedImage) => {
@@ -92,9 +77,11 @@ export function kagentCrdsRelease(): OperatorRelease {
  * Chart.yaml is filled at release: image tags default to the chart version, so the release sets each).
  * Turned off: the chart's demo agents (k8s, istio, cilium, helm, ... agents), its bundled tool
  * server (`kagent-tools`, one service account with wide rights for every agent: the platform runs
- * one read-only MCP server per agent instead), the Grafana and documentation MCP servers. Its
- * default ModelConfig points at the platform's gateway without a key. The controller watches
- * only its own namespace and the agents' (`rbac.namespaces`: Roles there, no ClusterRole).
+ * one read-only MCP server per agent instead), the Grafana and documentation MCP servers. The
+ * chart always renders a `default-model-config` (OpenAI, with a key Secret `kagent-openai` that it
+ * creates only when given a key, and none is): no platform agent uses it, and the agents' egress
+ * reaches only the model gateway. The controller watches only its own namespace and the agents'
+ * (`rbac.namespaces`: Roles there, no ClusterRole).
  * @internal
  */
 export function kagentRelease(props: KagentReleaseProps = {}): OperatorRelease {
@@ -125,9 +112,6 @@ export function kagentRelease(props: KagentReleaseProps = {}): OperatorRelease {
         },
       },
       rbac: { namespaces: watched },
-      ...(props.defaultModel
-        ? { providers: { default: 'openAI', openAI: { provider: 'OpenAI', model: props.defaultModel.model, apiKeySecretRef: '', apiKeySecretKey: '', config: { baseUrl: props.defaultModel.baseUrl } } } }
-        : {}),
       'kmcp': kmcpSubchartValues(),
       'kagent-tools': off,
       'grafana-mcp': off,

@@ -96,6 +96,8 @@ describe('PlatformAdmissionPolicies', () => {
     expect(p.imageSources).toEqual([
       '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-test',
       '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks',
+      // The operations assistant's (kagent, kmcp, k8sgpt).
+      'cr.kagent.dev/kagent-dev',
       'docker.io/amazon',
       'docker.io/kserve',
       'docker.io/library/busybox',
@@ -105,6 +107,8 @@ describe('PlatformAdmissionPolicies', () => {
       'docker.io/pytorch',
       'docker.io/qdrant',
       'docker.io/vllm',
+      'ghcr.io/k8sgpt-ai',
+      'ghcr.io/kagent-dev',
       'ghcr.io/kubeflow',
       'ghcr.io/mlflow',
       'ghcr.io/open-telemetry',
