@@ -6,6 +6,7 @@ import { AgentWriteAccessSpec, AgentWriteVerb, AssistantAgentKind, AssistantChec
 import { CnaiError, invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ASSISTANT_IMAGES, imageRef } from '../../core/versions';
+import { Suppressions } from '../common/suppressions';
 import { kagentAgentPodLabels } from '../operators/kagent';
 import { kmcpServerPodLabels } from '../operators/kmcp';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
@@ -188,6 +189,12 @@ export class AssistantAgent extends Construct {
         },
       },
     });
+
+    // What the upstream resources cannot express, carried here with the reasons (the policy packs read them).
+    Suppressions.add(this.agent, 'pod-priority-class', 'kagent v0.9.12\'s Agent has no priority class field: the agent pods (no GPUs) run at the cluster\'s default priority');
+    Suppressions.add(this.agent, 'pod-probes', 'kagent v0.9.12 gives agent pods a readiness probe on their agent card and no liveness probe, and its Agent has no field for one');
+    Suppressions.add(this.mcpServer, 'pod-priority-class', 'kmcp v0.3.0\'s MCPServer has no priority class field: the MCP server pods (no GPUs) run at the cluster\'s default priority');
+    Suppressions.add(this.mcpServer, 'pod-probes', 'kmcp v0.3.0 sets no probes on MCP server pods, and its MCPServer has no field for them');
   }
 
   /** The agent's pods (as kagent labels them). */

@@ -4,6 +4,7 @@ import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ASSISTANT_IMAGES } from '../../core/versions';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
+import { Suppressions } from '../common/suppressions';
 import { AlertRule, AlertSeverity, renderGroups } from '../observability/platform-alerts';
 import { K8SGPT_OPERATOR_METRICS, k8sgptServerPodLabels } from '../operators/k8sgpt-operator';
 import { IMetricsBackend } from '../operators/metrics-backend';
@@ -103,6 +104,13 @@ export class ClusterAnalysis extends Construct {
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
       },
     });
+
+    // The CRD the operator's chart installs cannot express these: carried here with the reason (the policy packs read them).
+    const noFields = 'the K8sGPT CRD k8sgpt-operator\'s chart 0.2.27 installs has no security context, probe or priority class fields (the repository\'s newer '
+      + 'CRD has some, and the API server would prune them): the analyzer runs in a namespace of its own, baseline and default-deny, reaching only the gateway and the API server';
+    for (const rule of ['pod-run-as-non-root', 'pod-privilege-escalation', 'pod-capabilities', 'pod-seccomp', 'pod-read-only-root-filesystem', 'pod-probes', 'pod-priority-class']) {
+      Suppressions.add(this.k8sgpt, rule, noFields);
+    }
 
     const kinds = this.criticalKinds.join('|');
     const byObject = `sum by (object_namespace, kind, name) (${K8SGPT_OPERATOR_METRICS.resultsByType}{k8sgpt="${this.name}", kind=~"${kinds}"})`;

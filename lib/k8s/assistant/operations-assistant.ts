@@ -20,6 +20,13 @@ import { WorkloadSelector } from '../workload-selector';
 /** The namespace of the assistant's agents, their MCP servers and the analysis. */
 export const ASSISTANT_NAMESPACE = 'cnai-assistant';
 
+/**
+ * The namespace of the analysis (k8sgpt's analyzer): baseline, not restricted, because the K8sGPT
+ * CRD k8sgpt-operator's chart installs has no security context fields, so the analyzer's pods
+ * cannot be made restricted-compliant.
+ */
+export const ANALYSIS_NAMESPACE = 'cnai-analysis';
+
 /** Name of the kagent ModelConfig of the platform's chat model. */
 const MODEL_CONFIG = 'platform-chat-model';
 
@@ -56,6 +63,11 @@ export interface OperationsAssistantProps {
    */
   readonly namespace?: string;
   /**
+   * Namespace of the analysis (created baseline, default-deny: see {@link ANALYSIS_NAMESPACE}).
+   * @default ANALYSIS_NAMESPACE
+   */
+  readonly analysisNamespace?: string;
+  /**
    * Kubernetes version the namespace's Pod Security labels pin.
    * @default - EKS.defaultKubernetesVersion
    */
@@ -74,7 +86,7 @@ export interface OperationsAssistantProps {
  * - Audit: every Kubernetes call of an agent is made as its MCP server's service account
  *   ({@link AssistantAgent.auditIdentity}); the cluster's control-plane audit log (on in the AWS
  *   layer) records it under that user name.
- * - Network: default-deny in the namespace; agents reach only the gateway's proxies, their own MCP
+ * - Network: default-deny in both namespaces; agents reach only the gateway's proxies, their own MCP
  *   server and kagent's controller; the controller reaches the agents and (for tool discovery)
  *   the MCP servers; MCP servers reach only the API server and Prometheus' query API; the
  *   analyzer reaches the gateway and the API server, and takes calls from its operator only.
@@ -83,8 +95,10 @@ export interface OperationsAssistantProps {
  * through the controller's A2A endpoint.
  */
 export class OperationsAssistant extends Construct {
-  /** Namespace. */
+  /** Namespace of the agents and their MCP servers. */
   public readonly namespaceName: string;
+  /** Namespace of the analysis, when on. */
+  public readonly analysisNamespaceName?: string;
   /** The agents, by name. */
   public readonly agents: { [name: string]: AssistantAgent } = {};
   /** The analysis, when on. */
@@ -174,15 +188,28 @@ export class OperationsAssistant extends Construct {
     }
 
     if (props.analysis ?? true) {
+      const ns = this.analysisNamespaceName = assertName(where, 'analysisNamespace', props.analysisNamespace ?? ANALYSIS_NAMESPACE, NAME_RULES.dns1123Label);
+      if (ns === this.namespaceName) {
+        throw invalidProp(where, 'analysisNamespace', ns, 'the analysis needs a namespace of its own: its pods cannot be restricted, the agents\' namespace is',
+          `leave analysisNamespace out (${ANALYSIS_NAMESPACE}), or give another namespace`);
+      }
+      createNamespace(this, 'AnalysisNamespace', {
+        name: ns,
+        level: PodSecurityLevel.BASELINE,
+        reason: 'k8sgpt-operator v0.2.27: the K8sGPT CRD its chart installs has no security context fields, so the analyzer it runs cannot be restricted',
+        kubernetesVersion: props.kubernetesVersion,
+        labels,
+      });
+      const isolation = NamespaceIsolation.ensure(this, ns);
       const analysis = this.analysis = new ClusterAnalysis(this, 'Analysis', {
-        namespace: this.namespaceName,
+        namespace: ns,
         baseUrl: props.gateway.baseUrl,
         model: this.modelName,
         metricsBackend: props.metricsBackend,
       });
       const pods = analysis.analyzerPods();
       const operator = WorkloadSelector.inNamespace(OPERATOR_NAMESPACES.k8sgptOperator, K8SGPT_OPERATOR_POD_LABELS);
-      this.isolation.allow(analysis.name, {
+      isolation.allow(analysis.name, {
         podSelector: { matchLabels: { ...pods.podLabels } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{ from: [operator.toPeer()], ports: tcpPorts(K8SGPT_SERVER_PORT) }],
@@ -190,6 +217,11 @@ export class OperationsAssistant extends Construct {
       });
       props.gateway.allowFrom(pods);
     }
+  }
+
+  /** The namespaces the assistant runs pods in (the agents', and the analysis' when on). */
+  public namespaces(): string[] {
+    return [this.namespaceName, ...(this.analysisNamespaceName ? [this.analysisNamespaceName] : [])];
   }
 
   /** The pods that query Prometheus (the agents' MCP servers): the monitoring namespace must admit them. */

@@ -121,8 +121,13 @@ describe('OperationsAssistant', () => {
     const objects = Testing.synth(s.chart);
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'cnai-assistant');
     expect(policies.map((p) => p.metadata.name).sort()).toEqual([
-      'allow-dns', 'cluster-analysis', 'cluster-diagnostics-agent', 'cluster-diagnostics-tools', 'default-deny', 'platform-operations-agent', 'platform-operations-tools',
+      'allow-dns', 'cluster-diagnostics-agent', 'cluster-diagnostics-tools', 'default-deny', 'platform-operations-agent', 'platform-operations-tools',
     ]);
+    // The analyzer has a namespace of its own (baseline: the K8sGPT CRD the chart installs has no security contexts), default-deny too.
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'cnai-analysis').map((p) => p.metadata.name).sort())
+      .toEqual(['allow-dns', 'cluster-analysis', 'default-deny']);
+    expect(find(objects, 'Namespace', 'cnai-analysis').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(find(objects, 'Namespace', 'cnai-assistant').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(find(policies, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const agent = find(policies, 'NetworkPolicy', 'cluster-diagnostics-agent').spec;
     expect(agent.podSelector).toEqual({ matchLabels: { app: 'kagent', kagent: 'cluster-diagnostics' } });
@@ -136,7 +141,7 @@ describe('OperationsAssistant', () => {
     const tools = find(policies, 'NetworkPolicy', 'platform-operations-tools').spec;
     expect(tools.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.1.0.0/16' } }], ports: [{ protocol: 'TCP', port: 443 }] });
     expect(tools.egress[1].ports).toEqual([{ protocol: 'TCP', port: 9090 }]);
-    const analysis = find(policies, 'NetworkPolicy', 'cluster-analysis').spec;
+    const analysis = find(objects, 'NetworkPolicy', 'cluster-analysis', 'cnai-analysis').spec;
     expect(analysis.ingress[0].from[0].podSelector.matchLabels).toEqual({ 'control-plane': 'controller-manager', 'app.kubernetes.io/name': 'k8sgpt-operator', 'app.kubernetes.io/instance': 'k8sgpt-operator' });
     // The gateway admits the agents and the analyzer.
     const proxies = find(objects, 'NetworkPolicy', 'model-gateway-proxies').spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels);
@@ -147,7 +152,7 @@ describe('OperationsAssistant', () => {
     const s = setup();
     const a = assistant(s);
     const objects = Testing.synth(s.chart);
-    expect(find(objects, 'K8sGPT', 'cluster-analysis', 'cnai-assistant').spec).toEqual({
+    expect(find(objects, 'K8sGPT', 'cluster-analysis', 'cnai-analysis').spec).toEqual({
       repository: 'ghcr.io/k8sgpt-ai/k8sgpt',
       version: 'v0.4.27',
       ai: {
@@ -164,6 +169,7 @@ describe('OperationsAssistant', () => {
     expect(critical.expr).toBe(`${byObject}) unless ${byObject} offset 30m)`);
     expect(critical.labels).toEqual({ severity: 'critical' });
     expect(backend.expr).toBe('sum by (k8sgpt) (rate(k8sgpt_number_of_failed_backend_ai_calls{k8sgpt="cluster-analysis"}[15m])) > 0');
+    expect(a.namespaces()).toEqual(['cnai-assistant', 'cnai-analysis']);
     expect(a.analysis!.criticalKinds).toEqual(['Node', 'Pod', 'Deployment', 'StatefulSet', 'PersistentVolumeClaim', 'Service']);
   });
 
@@ -221,6 +227,11 @@ describe('OperationsAssistant errors', () => {
   test('a VPC block that is not one', () => {
     const s = setup();
     expect(() => assistant(s, { vpcCidr: '10.0.0.0' })).toThrow('test/assistant: invalid vpcCidr = "10.0.0.0": not an IPv4 CIDR block');
+  });
+
+  test('the analysis in the agents\' namespace', () => {
+    const s = setup();
+    expect(() => assistant(s, { analysisNamespace: 'cnai-assistant' })).toThrow('test/assistant: invalid analysisNamespace = "cnai-assistant": the analysis needs a namespace of its own');
   });
 
   test('critical kinds that are not kinds', () => {

@@ -4,12 +4,14 @@
  * Read in k8sgpt-ai/k8sgpt-operator@v0.2.27, pkg/resources/k8sgpt.go: a Deployment of the
  * K8sGPT's name whose pods carry `app: <name>` and listen on 8080 (`k8sgpt serve`, gRPC), a
  * Service of the same name on 8080 that the operator calls, the backend's `spec.ai.baseUrl` as
- * `K8SGPT_BASEURL` in the pods' environment; with dynamic RBAC (the chart's default) the
+ * `K8SGPT_BASEURL` in the pods' environment, the resources given (else requests 200m CPU and 256Mi,
+ * limits 1 CPU and 512Mi), an emptyDir at /k8sgpt-data, the security contexts of the CRD's fields
+ * when it has them (the chart's CRD has none), no probes; with dynamic RBAC (the chart's default) the
  * ServiceAccount `k8sgpt`, a ClusterRole `k8sgpt-clusterrole` of reads and its binding.
  */
 import { ControllerConnection } from './kagent';
 import { KubeObject } from '../../upstream/types';
-import { asString, at } from '../kinds';
+import { asObject, asString, at } from '../kinds';
 import { PodGroup } from '../model';
 import { AdapterOutput, CustomResourceAdapter } from './adapter';
 
@@ -27,6 +29,11 @@ export const K8SGPT_ADAPTER: CustomResourceAdapter = {
     const by = `k8sgpt-operator (K8sGPT ${namespace}/${name})`;
     const labels = { app: name };
     const baseUrl = asString(at(obj, 'spec.ai.baseUrl'));
+    const given = asObject(at(obj, 'spec.resources')) ?? {};
+    const resources = {
+      requests: { cpu: '200m', memory: '256Mi', ...asObject(given.requests) },
+      limits: { cpu: '1', memory: '512Mi', ...asObject(given.limits) },
+    };
     return {
       podGroups: [{
         id: `K8sGPT ${namespace}/${name}`,
@@ -37,7 +44,16 @@ export const K8SGPT_ADAPTER: CustomResourceAdapter = {
         hostNetwork: false,
         podSpec: {
           serviceAccountName: SERVICE_ACCOUNT,
-          containers: [{ name: 'k8sgpt', ports: [{ containerPort: PORT }], env: baseUrl ? [{ name: 'K8SGPT_BASEURL', value: baseUrl }] : [] }],
+          ...(asObject(at(obj, 'spec.securityContext')) ? { securityContext: at(obj, 'spec.securityContext') } : {}),
+          containers: [{
+            name: 'k8sgpt',
+            ports: [{ containerPort: PORT }],
+            env: baseUrl ? [{ name: 'K8SGPT_BASEURL', value: baseUrl }] : [],
+            resources,
+            ...(asObject(at(obj, 'spec.containerSecurityContext')) ? { securityContext: at(obj, 'spec.containerSecurityContext') } : {}),
+            volumeMounts: [{ name: 'k8sgpt-vol', mountPath: '/k8sgpt-data' }],
+          }],
+          volumes: [{ name: 'k8sgpt-vol', emptyDir: {} }],
         },
         createdBy: `k8sgpt-operator (${SOURCE})`,
       }],

@@ -5,7 +5,9 @@
  * Read in kagent-dev/kagent@v0.9.12 (go/core/internal/controller/translator/agent/):
  * - manifest_builder.go: an Agent's pods carry `app: kagent` and `kagent: <agent>`, listen on
  *   port 8080 (`http`, deployments.go), run as `spec.declarative.deployment.serviceAccountName`
- *   (else a ServiceAccount of the Agent's name the controller creates); their environment has
+ *   (else a ServiceAccount of the Agent's name the controller creates), with the deployment's pod and
+ *   container security contexts, resources, volumes, and a readiness probe on
+ *   `/.well-known/agent-card.json` (no liveness probe); their environment has
  *   `KAGENT_URL=http://kagent-controller.<controller namespace>:8083`; a Service of the Agent's
  *   name selects them on 8080, which the controller calls (A2A, utils.go);
  * - adk_api_translator.go, conversion.go: the agent calls its model at the ModelConfig's
@@ -14,8 +16,9 @@
  * Read in kagent-dev/kmcp@v0.3.0 (pkg/controller/transportadapter/transportadapter_translator.go):
  * an MCPServer becomes a Deployment whose pods carry `app.kubernetes.io/name` and
  * `app.kubernetes.io/instance` set to its name (and `app.kubernetes.io/managed-by: kmcp`), run as
- * `spec.deployment.serviceAccountName` (else a ServiceAccount of its name), and a Service of its
- * name on `spec.deployment.port`.
+ * `spec.deployment.serviceAccountName` (else a ServiceAccount of its name), with its pod and
+ * container security contexts, resources and volumes (and its ConfigMap at /config), no probes; and
+ * a Service of its name on `spec.deployment.port`.
  */
 import { KubeObject } from '../../upstream/types';
 import { asArray, asObject, asPort, asString, asStringMap, at } from '../kinds';
@@ -89,7 +92,17 @@ export const AGENT_ADAPTER: CustomResourceAdapter = {
         hostNetwork: false,
         podSpec: {
           serviceAccountName: givenAccount ?? name,
-          containers: [{ name: 'kagent', ports: [{ name: 'http', containerPort: AGENT_PORT }], env: [...userEnv, ...env] }],
+          ...(asObject(at(decl, 'deployment.podSecurityContext')) ? { securityContext: at(decl, 'deployment.podSecurityContext') } : {}),
+          containers: [{
+            name: 'kagent',
+            ports: [{ name: 'http', containerPort: AGENT_PORT }],
+            env: [...userEnv, ...env],
+            readinessProbe: { httpGet: { path: '/.well-known/agent-card.json', port: 'http' } },
+            ...(asObject(at(decl, 'deployment.securityContext')) ? { securityContext: at(decl, 'deployment.securityContext') } : {}),
+            ...(asObject(at(decl, 'deployment.resources')) ? { resources: at(decl, 'deployment.resources') } : {}),
+            volumeMounts: [...asArray(at(decl, 'deployment.volumeMounts')), { name: 'kagent-token', mountPath: '/var/run/secrets/tokens' }],
+          }],
+          volumes: [...asArray(at(decl, 'deployment.volumes')), { name: 'kagent-token', projected: { sources: [{ serviceAccountToken: { audience: 'kagent', expirationSeconds: 3600, path: 'kagent-token' } }] } }],
         },
         createdBy: `kagent (${SOURCE})`,
       }],
@@ -124,11 +137,22 @@ export const MCP_SERVER_ADAPTER: CustomResourceAdapter = {
         hostNetwork: false,
         podSpec: {
           serviceAccountName: givenAccount ?? name,
-          containers: [{ name: 'mcp-server', image: asString(dep.image), args: asArray(dep.args), env }],
+          ...(asObject(dep.podSecurityContext) ? { securityContext: dep.podSecurityContext } : {}),
+          containers: [{
+            name: 'mcp-server',
+            image: asString(dep.image),
+            args: asArray(dep.args),
+            env,
+            ...(asObject(dep.securityContext) ? { securityContext: dep.securityContext } : {}),
+            ...(asObject(dep.resources) ? { resources: dep.resources } : {}),
+            volumeMounts: [{ name: 'config', mountPath: '/config' }, ...asArray(dep.volumeMounts)],
+          }],
+          volumes: [{ name: 'config', configMap: { name } }, ...asArray(dep.volumes)],
         },
         createdBy: `kmcp (${SOURCE})`,
       }],
       objects: [
+        { object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: {} }, providedBy: by },
         ...(port === undefined ? [] : [service(name, namespace, selector, port, by)]),
         ...(givenAccount ? [] : [serviceAccount(name, namespace, by)]),
       ],
