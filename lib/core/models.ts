@@ -319,7 +319,10 @@ export class ModelSpec {
       construct, prop: 'kind', value: props.kind, problem: 'not a model kind', fix: 'use ModelKind.TEXT_GENERATION or ModelKind.EMBEDDING',
     });
     problems.check(props.toolCallParser === undefined || (Object.values(ToolCallParser) as string[]).includes(props.toolCallParser), {
-      construct, prop: 'toolCallParser', value: props.toolCallParser, problem: 'not a tool call parser',
+      construct,
+      prop: 'toolCallParser',
+      value: props.toolCallParser,
+      problem: 'not a tool call parser',
       fix: `use one of ${Object.values(ToolCallParser).join(', ')} (the ToolCallParser enum), or leave it out for a model that does not call tools`,
     });
     problems.throwIfAny();

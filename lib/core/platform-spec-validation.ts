@@ -368,7 +368,8 @@ function checkAssistant(checks: SpecChecks): void {
   const served = models.get(a.model);
   if (!served) {
     problems.add(p('assistant.model', a.model, 'no served model has this name', `serve a chat model that supports tool calling, and name it here (served: ${[...models.keys()].join(', ') || 'none'})`));
-  } else if (servedModelKind(served) !== ServedModelKind.LLM || !served.model || served.model.kind !== ModelKind.TEXT_GENERATION || served.task === ServedModelTask.EMBED) {
+  } else if (servedModelKind(served) !== ServedModelKind.LLM || !served.model || served.model.kind !== ModelKind.TEXT_GENERATION
+    || served.task === ServedModelTask.EMBED) {
     problems.add(p('assistant.model', a.model, 'not a chat model: the assistant needs a text-generation LLM that calls tools', 'name a served chat model such as one of ModelPresets.LLAMA_3_1_8B_INSTRUCT'));
   } else {
     const problem = AssistantChecks.toolCallingProblem(`${SPEC} ${spec.name}`, 'assistant.model', served.model);

@@ -152,7 +152,9 @@ export class CnaiPlatform extends Construct {
           ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
-        ...(assistantSpec ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE], databaseStorageClass: DEFAULT_ENCRYPTED_STORAGE_CLASS }) : []),
+        ...(assistantSpec
+          ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE], databaseStorageClass: DEFAULT_ENCRYPTED_STORAGE_CLASS })
+          : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -354,7 +356,9 @@ export class CnaiPlatform extends Construct {
     this.admissionPolicies = new PlatformAdmissionPolicies(this.platform, 'AdmissionPolicies', {
       ...admission,
       contract,
-      platformNamespaces: [gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, ...(this.assistant?.namespaces() ?? [])]
+      platformNamespaces: [
+        gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, ...(this.assistant?.namespaces() ?? []),
+      ]
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [

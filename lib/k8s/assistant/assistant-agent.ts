@@ -103,7 +103,9 @@ export class AssistantAgent extends Construct {
     this.readRules = role.readRules;
     const labels = { 'app.kubernetes.io/part-of': 'cnai-platform', 'app.kubernetes.io/component': 'assistant', ...props.labels };
     const annotations = { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) };
-    const meta = (name: string, namespaced: boolean = true) => ({ name, ...(namespaced ? { namespace: this.namespaceName } : {}), labels: { ...labels }, annotations: { ...annotations } });
+    const meta = (name: string, namespaced: boolean = true) => ({
+      name, ...(namespaced ? { namespace: this.namespaceName } : {}), labels: { ...labels }, annotations: { ...annotations },
+    });
 
     // Identities: the agent's pods (no rights), its MCP server's (the rights).
     new k8s.KubeServiceAccount(this, 'AgentServiceAccount', { metadata: meta(this.name), automountServiceAccountToken: false });

@@ -97,13 +97,13 @@ export function kagentRelease(props: KagentReleaseProps = {}): OperatorRelease {
     namespace: ns,
     source: ReleaseSource.helmChart(OPERATOR_SOURCES.kagent),
     values: {
-      controller: {
+      'controller': {
         image: image(ASSISTANT_IMAGES.kagentController),
         agentImage: image(ASSISTANT_IMAGES.kagentAgent),
         skillsInitImage: image(ASSISTANT_IMAGES.kagentSkillsInit),
       },
-      ui: { image: image(ASSISTANT_IMAGES.kagentUi) },
-      database: {
+      'ui': { image: image(ASSISTANT_IMAGES.kagentUi) },
+      'database': {
         postgres: {
           bundled: {
             image: { registry: postgresRepo[0], repository: postgresRepo[1], name: postgresRepo[2], tag: postgres.tag },
@@ -111,7 +111,7 @@ export function kagentRelease(props: KagentReleaseProps = {}): OperatorRelease {
           },
         },
       },
-      rbac: { namespaces: watched },
+      'rbac': { namespaces: watched },
       'kmcp': kmcpSubchartValues(),
       'kagent-tools': off,
       'grafana-mcp': off,

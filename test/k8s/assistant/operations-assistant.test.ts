@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { AgentWriteVerb, AssistantAgentKind, GpuInstanceType, ModelPresets } from '../../../lib/core';
 import {
-  AssistantAgent, ClusterAnalysis, KubePrometheusStack, LlmService, ModelGateway, ModelSource, NodePoolReference, OperationsAssistant, OperationsAssistantProps,
-  OperatorCatalogue, TeamNamespace, createReleaseNamespaces,
+  AssistantAgent, ClusterAnalysis, KubePrometheusStack, LlmService, ModelGateway, ModelSource, NodePoolReference, OperationsAssistant,
+  OperationsAssistantProps, OperatorCatalogue, TeamNamespace, createReleaseNamespaces,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { gpuPoolContract } from '../helpers';
@@ -51,7 +51,9 @@ describe('OperationsAssistant', () => {
     expect(agent.spec.declarative.tools).toEqual([{
       type: 'McpServer',
       mcpServer: {
-        apiGroup: 'kagent.dev', kind: 'MCPServer', name: 'cluster-diagnostics-tools',
+        apiGroup: 'kagent.dev',
+        kind: 'MCPServer',
+        name: 'cluster-diagnostics-tools',
         toolNames: ['k8s_get_resources', 'k8s_get_resource_yaml', 'k8s_describe_resource', 'k8s_get_events', 'k8s_get_pod_logs', 'k8s_get_available_api_resources',
           'prometheus_query_tool', 'prometheus_query_range_tool', 'prometheus_label_names_tool'],
       },
@@ -156,7 +158,11 @@ describe('OperationsAssistant', () => {
       repository: 'ghcr.io/k8sgpt-ai/k8sgpt',
       version: 'v0.4.27',
       ai: {
-        enabled: true, backend: 'localai', baseUrl: 'http://model-gateway.envoy-gateway-system.svc:8080/v1', model: 'llama-3.1-8b-instruct', anonymized: true,
+        enabled: true,
+        backend: 'localai',
+        baseUrl: 'http://model-gateway.envoy-gateway-system.svc:8080/v1',
+        model: 'llama-3.1-8b-instruct',
+        anonymized: true,
         backOff: { enabled: true, maxRetries: 5 },
       },
       noCache: true,

@@ -19,7 +19,8 @@ const find = (kind: string, name: string) => objects.find((o) => o.kind === kind
 function agentPod(agent: any, image = imageRef(ASSISTANT_IMAGES.kagentAgent)): any {
   const d = agent.spec.declarative.deployment;
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: `${agent.metadata.name}-x1`, namespace: agent.metadata.namespace, labels: { app: 'kagent', kagent: agent.metadata.name } },
     spec: {
       serviceAccountName: d.serviceAccountName,
@@ -35,7 +36,8 @@ function mcpPod(server: any): any {
   const d = server.spec.deployment;
   const name = server.metadata.name;
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: `${name}-x1`, namespace: server.metadata.namespace, labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'kmcp' } },
     spec: {
       serviceAccountName: d.serviceAccountName,
@@ -49,7 +51,8 @@ function mcpPod(server: any): any {
 /** The pod k8sgpt-operator (v0.2.27) runs for a K8sGPT. */
 function analyzerPod(k: any): any {
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: `${k.metadata.name}-x1`, namespace: k.metadata.namespace, labels: { app: k.metadata.name } },
     spec: {
       serviceAccountName: 'k8sgpt',

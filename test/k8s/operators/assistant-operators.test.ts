@@ -13,7 +13,8 @@ describe('the operations assistant\'s releases', () => {
 
   test('in order: kagent\'s CRDs and kmcp\'s before the controllers, never pruned', () => {
     expect([crds.name, kmcpCrds.name, kagent.name, k8sgpt.name]).toEqual(['kagent-crds', 'kmcp-crds', 'kagent', 'k8sgpt-operator']);
-    expect([crds.phase, kmcpCrds.phase, kagent.phase, k8sgpt.phase]).toEqual([InstallPhase.FOUNDATION, InstallPhase.FOUNDATION, InstallPhase.OPERATORS, InstallPhase.OPERATORS]);
+    expect([crds.phase, kmcpCrds.phase, kagent.phase, k8sgpt.phase])
+      .toEqual([InstallPhase.FOUNDATION, InstallPhase.FOUNDATION, InstallPhase.OPERATORS, InstallPhase.OPERATORS]);
     expect([crds.prune, kmcpCrds.prune]).toEqual([false, false]);
     expect(crds.source).toMatchObject({ repoUrl: 'oci://ghcr.io/kagent-dev/kagent/helm', chart: 'kagent-crds', version: '0.9.12' });
     expect(kmcpCrds.source).toMatchObject({ repoUrl: 'oci://ghcr.io/kagent-dev/kmcp/helm', chart: 'kmcp-crds', version: 'v0.3.0' });

@@ -9,8 +9,8 @@ import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { GpuInstanceType, ModelPresets } from '../../../lib/core';
 import {
-  ArgoCdApplications, KubePrometheusStack, LlmService, ModelGateway, ModelSource, NodePoolReference, OperationsAssistant, OperatorCatalogue, PlatformMonitoring, TeamNamespace,
-  createReleaseNamespaces,
+  ArgoCdApplications, KubePrometheusStack, LlmService, ModelGateway, ModelSource, NodePoolReference, OperationsAssistant, OperatorCatalogue,
+  PlatformMonitoring, TeamNamespace, createReleaseNamespaces,
 } from '../../../lib/k8s';
 import { verifyPlatform } from '../../../lib/verify';
 import { FlowKind } from '../../../lib/verify/platform/flows';
@@ -28,7 +28,11 @@ function output(): any[] {
   const monitoring = new PlatformMonitoring(chart, 'monitoring', { stack });
   const team = new TeamNamespace(chart, 'team-a', { quota: { gpus: 16, cpu: 512, memoryGiB: 4096 } });
   const chat = new LlmService(chart, 'chat', {
-    model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, maxModelLen: 8192, source: ModelSource.s3('s3://cnai-test-models/llama/', { region: 'us-west-2' }), namespace: team, pool: a10g,
+    model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
+    maxModelLen: 8192,
+    source: ModelSource.s3('s3://cnai-test-models/llama/', { region: 'us-west-2' }),
+    namespace: team,
+    pool: a10g,
     toolCalling: true,
   });
   const gateway = new ModelGateway(chart, 'gateway', { models: [chat] });
