@@ -16,7 +16,7 @@ export const KAGENT_AGENT_PORT = 8080;
 export const KAGENT_CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': 'kagent', 'app.kubernetes.io/instance': KAGENT_RELEASE, 'app.kubernetes.io/component': 'controller' };
 
 /** Labels of kagent's UI pods (templates/_helpers.tpl `kagent.ui.selectorLabels`). */
-const UI_POD_LABELS = { 'app.kubernetes.io/name': 'kagent', 'app.kubernetes.io/instance': KAGENT_RELEASE, 'app.kubernetes.io/component': 'ui' };
+export const KAGENT_UI_POD_LABELS = { 'app.kubernetes.io/name': 'kagent', 'app.kubernetes.io/instance': KAGENT_RELEASE, 'app.kubernetes.io/component': 'ui' };
 
 /**
  * Labels of the pods kagent runs for an Agent (go/core/internal/controller/translator/agent/manifest_builder.go
@@ -123,11 +123,11 @@ export function kagentRelease(props: KagentReleaseProps = {}): OperatorRelease {
     provides: {
       services: [
         { name: 'kagent-controller', ports: [{ name: 'controller', port: KAGENT_CONTROLLER_PORT, targetPort: KAGENT_CONTROLLER_PORT }], selector: KAGENT_CONTROLLER_POD_LABELS, template: 'templates/controller-service.yaml' },
-        { name: 'kagent-ui', ports: [{ name: 'ui', port: 8080, targetPort: 8080 }], selector: UI_POD_LABELS, template: 'templates/ui-service.yaml' },
+        { name: 'kagent-ui', ports: [{ name: 'ui', port: 8080, targetPort: 8080 }], selector: KAGENT_UI_POD_LABELS, template: 'templates/ui-service.yaml' },
       ],
       workloads: [
         { name: 'kagent-controller', podLabels: KAGENT_CONTROLLER_POD_LABELS, ports: [{ name: 'http', containerPort: KAGENT_CONTROLLER_PORT }], serviceAccount: 'kagent-controller', template: 'templates/controller-deployment.yaml' },
-        { name: 'kagent-ui', podLabels: UI_POD_LABELS, ports: [{ containerPort: 8080 }], serviceAccount: 'kagent-ui', template: 'templates/ui-deployment.yaml' },
+        { name: 'kagent-ui', podLabels: KAGENT_UI_POD_LABELS, ports: [{ containerPort: 8080 }], serviceAccount: 'kagent-ui', template: 'templates/ui-deployment.yaml' },
       ],
     },
   });

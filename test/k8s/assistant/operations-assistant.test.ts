@@ -145,6 +145,14 @@ describe('OperationsAssistant', () => {
     expect(tools.egress[1].ports).toEqual([{ protocol: 'TCP', port: 9090 }]);
     const analysis = find(objects, 'NetworkPolicy', 'cluster-analysis', 'cnai-analysis').spec;
     expect(analysis.ingress[0].from[0].podSelector.matchLabels).toEqual({ 'control-plane': 'controller-manager', 'app.kubernetes.io/name': 'k8sgpt-operator', 'app.kubernetes.io/instance': 'k8sgpt-operator' });
+    // kagent's controller (whose API trusts its caller) takes calls from the agents and its UI only; the UI from nobody (port-forward).
+    const controllerIngress = find(objects, 'NetworkPolicy', 'cnai-kagent-controller-ingress', 'kagent').spec;
+    expect(controllerIngress.policyTypes).toEqual(['Ingress']);
+    expect(controllerIngress.ingress[0].from.map((p: any) => p.podSelector.matchLabels)).toEqual([
+      { app: 'kagent', kagent: 'cluster-diagnostics' }, { app: 'kagent', kagent: 'platform-operations' },
+      { 'app.kubernetes.io/name': 'kagent', 'app.kubernetes.io/instance': 'kagent', 'app.kubernetes.io/component': 'ui' },
+    ]);
+    expect(find(objects, 'NetworkPolicy', 'cnai-kagent-ui-ingress', 'kagent').spec.ingress).toEqual([]);
     // The gateway admits the agents and the analyzer.
     const proxies = find(objects, 'NetworkPolicy', 'model-gateway-proxies').spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels);
     expect(proxies).toEqual([{ app: 'kagent', kagent: 'cluster-diagnostics' }, { app: 'kagent', kagent: 'platform-operations' }, { app: 'cluster-analysis' }]);
