@@ -1,4 +1,5 @@
 import { invalidProp } from './errors';
+import { editDistance } from './edit-distance';
 
 /**
  * Catalogue of the AWS EC2 instance types with NVIDIA GPUs that the platform can run on.
@@ -528,18 +529,4 @@ export class GpuInstanceType {
   public toString(): string {
     return this.name;
   }
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
