@@ -1,5 +1,5 @@
-import { invalidProp } from './errors';
 import { editDistance } from './edit-distance';
+import { invalidProp } from './errors';
 
 /**
  * Catalogue of the AWS EC2 instance types with NVIDIA GPUs that the platform can run on.

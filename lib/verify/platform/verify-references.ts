@@ -13,8 +13,8 @@ import { asArray, asObject, asString, groupOf, objectKey, versionOf } from './ki
 import { formatSelector, matchesLabels, matchesSelector } from './label-selectors';
 import { ModelObject, Origin, PlatformModel, PodGroup, Reference, ReferenceKind, ServiceInfo } from './model';
 import { describeLoader, describePrometheusSelection, labelsOf, loaderLoads, MonitorKind, prometheusInstances, prometheusSelects, sidecarLoaders } from './monitoring';
-import { KubeObject } from '../upstream/types';
 import { editDistance } from '../../core/edit-distance';
+import { KubeObject } from '../upstream/types';
 
 /** One reference that does not resolve. */
 export interface ReferenceFinding {
