@@ -88,10 +88,10 @@ export interface CnaiPlatformProps {
  * A factory, not the parent of its charts: it adds them to the App as siblings named
  * `<id>-platform-operators`, `<id>-platform`, `<id>-serving`, ... and stays their handle ({@link charts},
  * and a property per chart and part). cdk8s names each output file, and every object without
- * an explicit name, after its chart's construct path; charts nested under this construct would
- * get a hash in every file name (`cnai-platform-3f2a9c1e.k8s.yaml`), which GitOps reviews and
- * the bootstrap's file list read worse. To act on everything it made (an Aspect, suppressions),
- * iterate over {@link charts}.
+ * an explicit name, after its chart's construct path; nested under this construct, every file
+ * name would carry a hash (`0002-cnai-serving-3f2a9c1e.k8s.yaml`) and generated names would
+ * change, which GitOps diffs and reviews read worse. To act on everything it made (an Aspect,
+ * suppressions), iterate over {@link charts}.
  */
 export class CnaiPlatform extends Construct {
   /** The platform chart: GPU support, queues, team namespaces (and its operators chart). */
