@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { GpuInstanceType, ModelPresets } from '../../../lib/core';
-import { LlmService, LlmServiceProps, ModelSource, NodePoolReference, ServingBackend, TeamNamespace } from '../../../lib/k8s';
+import { GpuInstanceType, ModelPresets, ServedModelBackend } from '../../../lib/core';
+import { LlmService, LlmServiceProps, ModelSource, NodePoolReference, TeamNamespace } from '../../../lib/k8s';
 import { gpuPoolContract, one } from '../helpers';
 
 const a10g = NodePoolReference.fromContract(gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4));
@@ -34,7 +34,7 @@ describe('LlmService tool calling', () => {
   });
 
   test('on the KServe backend: the flags pass through to the vLLM engine of the Hugging Face server', () => {
-    const { objects } = build({ toolCalling: true, backend: ServingBackend.KSERVE });
+    const { objects } = build({ toolCalling: true, backend: ServedModelBackend.KSERVE });
     const args: string[] = one(objects, 'InferenceService', 'chat').spec.predictor.model.args;
     expect(args).toEqual(expect.arrayContaining(['--enable-auto-tool-choice', '--tool-call-parser=llama3_json']));
   });
