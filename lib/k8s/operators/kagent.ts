@@ -21,6 +21,7 @@ export const KAGENT_UI_POD_LABELS = { 'app.kubernetes.io/name': 'kagent', 'app.k
 /**
  * Labels of the pods kagent runs for an Agent (go/core/internal/controller/translator/agent/manifest_builder.go
  * at v0.9.12: `app: kagent`, `kagent: <agent name>`).
+ * @internal
  */
 export function kagentAgentPodLabels(agent: string): { [key: string]: string } {
   return { app: 'kagent', kagent: agent };

@@ -14,7 +14,10 @@ import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { OPERATOR_SOURCES } from '../../core/versions';
 
-/** Labels of the pods kmcp runs for an MCPServer. */
+/**
+ * Labels of the pods kmcp runs for an MCPServer.
+ * @internal
+ */
 export function kmcpServerPodLabels(name: string): { [key: string]: string } {
   return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'kmcp' };
 }
@@ -24,6 +27,7 @@ export function kmcpServerPodLabels(name: string): { [key: string]: string } {
  * chart itself (kmcp's Makefile writes `appVersion: v0.3.0` into Chart.yaml when it packages the
  * chart, and the image tag defaults to it: ASSISTANT_IMAGES.kmcpController); the subchart is not
  * vendored, so no value of its own is set.
+ * @internal
  */
 export function kmcpSubchartValues(): { [key: string]: unknown } {
   return { enabled: true };
