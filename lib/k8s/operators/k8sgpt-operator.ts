@@ -30,6 +30,7 @@ export const K8SGPT_OPERATOR_METRICS = {
 /**
  * Labels of the analyzer pods the operator runs for a K8sGPT resource (pkg/resources/k8sgpt.go at
  * v0.2.27: `app: <K8sGPT name>`).
+ * @internal
  */
 export function k8sgptServerPodLabels(name: string): { [key: string]: string } {
   return { app: name };
