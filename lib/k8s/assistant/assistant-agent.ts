@@ -181,7 +181,8 @@ export class AssistantAgent extends Construct {
           }],
           deployment: {
             serviceAccountName: this.name,
-            env: [{ name: 'OPENAI_API_KEY', value: NO_API_KEY }],
+            // HOME on the writable emptyDir: the root filesystem stays read-only.
+            env: [{ name: 'OPENAI_API_KEY', value: NO_API_KEY }, { name: 'HOME', value: '/tmp' }],
             podSecurityContext: restrictedPodSecurityContext(RUN_AS),
             securityContext: restrictedContainerSecurityContext(RUN_AS),
             resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
