@@ -1,4 +1,5 @@
 import { OBSERVABILITY, TRAINING } from './contract';
+import { deliveryEvaluationServiceAccount } from './delivery-spec';
 import {
   BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy,
   ScarceCapacityNote, ServedModelKind, ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
@@ -75,6 +76,20 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
       namespace: m.team,
       serviceAccount: m.name,
       buckets: [{ bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ }],
+      xrayWrite: false,
+    });
+  }
+  // A delivered model's evaluation Job: read-only on the model's prefix (the candidate) and on its dataset.
+  for (const m of spec.models ?? []) {
+    if (!m.delivery) continue;
+    out.push({
+      id: `evaluate-${m.name}`,
+      namespace: m.team,
+      serviceAccount: deliveryEvaluationServiceAccount(m.name),
+      buckets: [
+        { bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ },
+        { bucket: PlatformBucket.DATASETS, prefix: m.delivery.evaluation.dataset, access: BucketAccess.READ },
+      ],
       xrayWrite: false,
     });
   }
