@@ -200,8 +200,9 @@ export class DeliveryChecks {
     if (!e || typeof e !== 'object') {
       p('evaluation', e, 'a delivery needs an evaluation', 'give evaluation: { dataset: "evaluation/<model>/golden.jsonl", threshold: 0.8 }');
     } else {
-      if (typeof e.dataset !== 'string' || !DATASET_KEY.test(e.dataset) || e.dataset.endsWith('/') || e.dataset.includes('//')) {
-        p('evaluation.dataset', e.dataset, 'not a key of the datasets bucket (a JSON Lines file)', 'give the object\'s key, e.g. "evaluation/chat/golden-v1.jsonl"');
+      if (typeof e.dataset !== 'string' || !DATASET_KEY.test(e.dataset) || e.dataset.endsWith('/') || e.dataset.includes('//') || !e.dataset.includes('/')) {
+        p('evaluation.dataset', e.dataset, 'not the key of a file in a folder of the datasets bucket (the evaluation Job\'s identity may read that folder)',
+          'give the key of a JSON Lines file in a folder of its own, e.g. "evaluation/chat/golden-v1.jsonl"');
       }
       if (typeof e.threshold !== 'number' || !(e.threshold > 0 && e.threshold <= 1)) {
         p('evaluation.threshold', e.threshold, 'not a share in (0, 1]', 'give the least share of right answers that passes, e.g. 0.8');
@@ -280,6 +281,11 @@ export class DeliveryChecks {
 /** The key prefix of a delivery's candidate in the models bucket, its default resolved. */
 export function deliveryCandidatePrefix(modelPrefix: string, delivery: ModelDeliverySpec): string {
   return delivery.modelStorePrefix ?? `${modelPrefix}v${delivery.version}/`;
+}
+
+/** The key prefix the evaluation Job's identity may read in the datasets bucket: the dataset's folder. */
+export function deliveryDatasetPrefix(dataset: string): string {
+  return dataset.slice(0, dataset.lastIndexOf('/') + 1);
 }
 
 /** The service account of a delivered model's evaluation Job (its own workload identity). */

@@ -1,5 +1,5 @@
 import { OBSERVABILITY, TRAINING } from './contract';
-import { deliveryEvaluationServiceAccount } from './delivery-spec';
+import { deliveryDatasetPrefix, deliveryEvaluationServiceAccount } from './delivery-spec';
 import {
   BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy,
   ScarceCapacityNote, ServedModelKind, ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
@@ -79,7 +79,7 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
       xrayWrite: false,
     });
   }
-  // A delivered model's evaluation Job: read-only on the model's prefix (the candidate) and on its dataset.
+  // A delivered model's evaluation Job: read-only on the model's prefix (the candidate) and on its dataset's folder.
   for (const m of spec.models ?? []) {
     if (!m.delivery) continue;
     out.push({
@@ -88,7 +88,7 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
       serviceAccount: deliveryEvaluationServiceAccount(m.name),
       buckets: [
         { bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ },
-        { bucket: PlatformBucket.DATASETS, prefix: m.delivery.evaluation.dataset, access: BucketAccess.READ },
+        { bucket: PlatformBucket.DATASETS, prefix: deliveryDatasetPrefix(m.delivery.evaluation.dataset), access: BucketAccess.READ },
       ],
       xrayWrite: false,
     });

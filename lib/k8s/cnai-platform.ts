@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
+import { EvaluationDataset, ModelDelivery } from './delivery';
 import { ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -17,6 +18,7 @@ import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
+import { deliveryCandidatePrefix } from '../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { GatewayExposure } from '../core/gateway-spec';
 import { ModelKind } from '../core/models';
@@ -103,6 +105,8 @@ export class CnaiPlatform extends Construct {
   public readonly models: { [name: string]: LlmService } = {};
   /** Served predictive models by name. */
   public readonly predictiveModels: { [name: string]: PredictiveService } = {};
+  /** Deliveries of served models (the spec's `delivery` sections), by model name. */
+  public readonly deliveries: { [name: string]: ModelDelivery } = {};
   /** The vector database. */
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
@@ -146,6 +150,8 @@ export class CnaiPlatform extends Construct {
           ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
+        // Progressive delivery of the models that declare one.
+        ...((spec.models ?? []).some((m) => m.delivery) ? [OperatorCatalogue.argoRollouts()] : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -233,10 +239,12 @@ export class CnaiPlatform extends Construct {
           continue;
         }
         const task = m.task ?? (m.model!.kind === ModelKind.EMBEDDING ? ServedModelTask.EMBED : ServedModelTask.CHAT);
+        // A delivered model serves its candidate: the Rollout keeps the running version until the candidate passes.
+        const prefix = m.delivery ? deliveryCandidatePrefix(servedModelPrefix(m), m.delivery) : servedModelPrefix(m);
         servers[m.name] = this.models[m.name] = new LlmService(serving, m.name, {
           model: m.model!,
           name: m.name,
-          source: ModelSource.fromModelStore(contract, servedModelPrefix(m)),
+          source: ModelSource.fromModelStore(contract, prefix),
           contract,
           namespace: team,
           pools: m.pools.map((p) => pools[p]),
@@ -248,6 +256,28 @@ export class CnaiPlatform extends Construct {
           priorityClass,
         });
       }
+      // Deliveries: evaluation, canary under gates, the registry's alias (validation admits vLLM and MLflow only).
+      for (const m of models.filter((x) => x.delivery)) {
+        const d = m.delivery!;
+        this.deliveries[m.name] = new ModelDelivery(serving, `${m.name}-delivery`, {
+          service: this.models[m.name],
+          version: d.version,
+          evaluation: {
+            dataset: EvaluationDataset.fromDatasetsBucket(contract, d.evaluation.dataset),
+            threshold: d.evaluation.threshold,
+            metric: d.evaluation.metric,
+            maxSamples: d.evaluation.maxSamples,
+          },
+          canarySteps: d.canarySteps,
+          gates: d.gates,
+          registry: this.registry,
+          registeredModel: d.registeredModel,
+          liveAlias: d.liveAlias,
+          metricsBackend,
+          contract,
+        });
+      }
+      if (Object.keys(this.deliveries).length > 0) this.platform.monitoring?.allowQueryFrom(ModelDelivery.analysisController());
       // Flows between served models, and from served models to the vector database.
       for (const m of models) {
         for (const client of m.clients ?? []) servers[m.name].allowFrom(servers[client].workloads());

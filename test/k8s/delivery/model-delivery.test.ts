@@ -133,7 +133,7 @@ describe('ModelDelivery (vLLM, Argo Rollouts)', () => {
     delivery(g, fixed, {
       canarySteps: [{ weight: 10, pauseMinutes: 5 }],
       gates: { extra: [{ name: 'e2e-p95', metric: 'vllm:e2e_request_latency_seconds', aggregation: GateAggregation.P95, maxValue: 20 }] },
-      evaluation: { dataset: EvaluationDataset.s3('s3://other-bucket/golden.jsonl'), threshold: 0.5, metric: EvaluationMetric.EXACT_MATCH },
+      evaluation: { dataset: EvaluationDataset.s3('s3://other-bucket/eval/golden.jsonl'), threshold: 0.5, metric: EvaluationMetric.EXACT_MATCH },
     });
     const out = synth(g.chart);
     const rollout = find(out, 'Rollout', 'chat');
@@ -178,7 +178,7 @@ describe('ModelDelivery errors', () => {
   });
 
   test('a threshold outside (0, 1]', () => {
-    expectError((f) => delivery(f, service(f), { evaluation: { dataset: EvaluationDataset.s3('s3://b-1/x.jsonl'), threshold: 80 } }),
+    expectError((f) => delivery(f, service(f), { evaluation: { dataset: EvaluationDataset.s3('s3://b-1/eval/x.jsonl'), threshold: 80 } }),
       /evaluation\.threshold = 80: not a share in \(0, 1\]/);
   });
 
@@ -211,15 +211,15 @@ describe('ModelDelivery errors', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'c');
     const f = fixture();
-    const ns = new TeamNamespace(chart, 'plain', { quota: { gpus: 8 } });
+    const ns = new TeamNamespace(chart, 'plain', { quota: { gpus: 8, cpu: 64, memoryGiB: 512 } });
     const chat = new LlmService(chart, 'chat', { model: llama8b, maxModelLen: 8192, source: ModelSource.fromModelStore(f.contract, 'served/chat/v3'), namespace: ns, pool: f.g5 });
     expect(() => new ModelDelivery(chart, 'd', {
-      service: chat, version: '3', evaluation: { dataset: EvaluationDataset.s3('s3://b-1/x.jsonl'), threshold: 0.8 },
+      service: chat, version: '3', evaluation: { dataset: EvaluationDataset.s3('s3://b-1/eval/x.jsonl'), threshold: 0.8 },
     })).toThrow(/service\.namespace = "plain": not a TeamNamespace with a Kueue LocalQueue/);
   });
 
   test('maxTokens not a positive whole number', () => {
-    expectError((f) => delivery(f, service(f), { evaluation: { dataset: EvaluationDataset.s3('s3://b-1/x.jsonl'), threshold: 0.8, maxTokens: 0 } }),
+    expectError((f) => delivery(f, service(f), { evaluation: { dataset: EvaluationDataset.s3('s3://b-1/eval/x.jsonl'), threshold: 0.8, maxTokens: 0 } }),
       /evaluation\.maxTokens = 0: not a positive whole number of tokens/);
   });
 
