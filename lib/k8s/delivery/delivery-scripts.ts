@@ -6,7 +6,8 @@
 
 /**
  * Scores the candidate against the evaluation dataset and exits non-zero below the threshold.
- * Inputs (environment): MODEL (the candidate's s3:// URI), DATASET_URI (s3:// of a JSON Lines
+ * Inputs: `--model <the candidate's s3:// URI>` (an argument, where the platform's admission policy
+ * checks a vLLM image's model location); in the environment DATASET_URI (s3:// of a JSON Lines
  * file of {"prompt", "expected"}), METRIC (exact-match | contains), THRESHOLD, MAX_SAMPLES,
  * MAX_TOKENS, and the engine settings TENSOR_PARALLEL_SIZE, MAX_MODEL_LEN, DTYPE, LOAD_FORMAT,
  * GPU_MEMORY_UTILIZATION.
@@ -22,7 +23,8 @@ rows = [r for r in rows if isinstance(r, dict) and "prompt" in r and "expected" 
 if not rows:
     sys.exit("evaluation: the dataset has no {prompt, expected} lines")
 from vllm import LLM, SamplingParams
-llm = LLM(model=env["MODEL"], tensor_parallel_size=int(env["TENSOR_PARALLEL_SIZE"]), max_model_len=int(env["MAX_MODEL_LEN"]),
+model = sys.argv[sys.argv.index("--model") + 1]
+llm = LLM(model=model, tensor_parallel_size=int(env["TENSOR_PARALLEL_SIZE"]), max_model_len=int(env["MAX_MODEL_LEN"]),
           dtype=env["DTYPE"], load_format=env.get("LOAD_FORMAT") or "auto", gpu_memory_utilization=float(env["GPU_MEMORY_UTILIZATION"]))
 params = SamplingParams(temperature=0.0, max_tokens=int(env["MAX_TOKENS"]))
 try:

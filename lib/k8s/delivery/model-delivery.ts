@@ -291,8 +291,7 @@ export class ModelDelivery extends Construct {
     const podSpec = (deployment.toJson() as any).spec.template.spec;
     const container = podSpec.containers[0];
     const env = [
-      ...(container.env ?? []).filter((e: { name: string }) => !['MODEL', 'DATASET_URI'].includes(e.name)),
-      { name: 'MODEL', value: service.source.storageUri },
+      ...(container.env ?? []).filter((e: { name: string }) => e.name !== 'DATASET_URI'),
       { name: 'DATASET_URI', value: evaluation.dataset.uri },
       { name: 'METRIC', value: evaluation.metric ?? DELIVERY_DEFAULTS.metric },
       { name: 'THRESHOLD', value: String(evaluation.threshold) },
@@ -320,6 +319,8 @@ export class ModelDelivery extends Construct {
           image: container.image,
           imagePullPolicy: 'IfNotPresent',
           command: ['python3', '-c', EVALUATION_SCRIPT],
+          // The candidate as an argument, where the admission policy checks a vLLM image's model location.
+          args: ['--model', service.source.storageUri],
           env,
           resources: container.resources,
           securityContext: container.securityContext,

@@ -90,8 +90,8 @@ describe('ModelDelivery (vLLM, Argo Rollouts)', () => {
     expect(pod.tolerations).toEqual(server.tolerations);
     expect(pod.containers[0].image).toBe('docker.io/vllm/vllm-openai:v0.30.0');
     const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(pod.containers[0].args).toEqual(['--model', 's3://cnai-test-models/served/chat/v3/']);
     expect(env).toMatchObject({
-      MODEL: 's3://cnai-test-models/served/chat/v3/',
       DATASET_URI: 's3://cnai-test-datasets/evaluation/chat/golden.jsonl',
       METRIC: 'contains', THRESHOLD: '0.8', MAX_SAMPLES: '500', TENSOR_PARALLEL_SIZE: '1', MAX_MODEL_LEN: '8192', LOAD_FORMAT: 'runai_streamer',
     });
