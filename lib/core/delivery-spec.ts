@@ -221,7 +221,7 @@ export class DeliveryChecks {
       steps.forEach((s, i) => {
         if (!Number.isInteger(s?.weight) || s.weight < 1 || s.weight > 99) {
           p(`canarySteps[${i}].weight`, s?.weight, 'not a whole percent from 1 to 99 (the delivery promotes to 100 after the last step)', 'give e.g. 25');
-        } else if (i > 0 && Number.isInteger(steps[i - 1]?.weight) && s.weight <= steps[i - 1].weight) {
+        } else if (i > 0 && Number.isInteger(steps[i - 1]?.weight) && steps[i - 1].weight >= 1 && steps[i - 1].weight <= 99 && s.weight <= steps[i - 1].weight) {
           p(`canarySteps[${i}].weight`, s.weight, `not above the step before (${steps[i - 1].weight}): a canary only grows`, 'list the steps in increasing weight');
         }
         if (s?.pauseMinutes !== undefined && (!Number.isInteger(s.pauseMinutes) || s.pauseMinutes < 1)) {
