@@ -186,9 +186,14 @@ export class DeliveryChecks {
     const out: ProblemDetails[] = [];
     const p = (prop: string, value: unknown, problem: string, fix: string) => out.push({ construct: site.construct, prop: `${site.propPrefix}${prop}`, value, problem, fix });
     if (server !== DeliveryServer.VLLM) {
-      out.push({ construct: site.construct, prop: site.serverProp, value: server, problem:  'progressive delivery is built for vLLM Deployments only: KServe v0.20 splits a Standard-mode canary (spec.canary) only through Gateway API '
+      out.push({
+        construct: site.construct,
+        prop: site.serverProp,
+        value: server,
+        problem: 'progressive delivery is built for vLLM Deployments only: KServe v0.20 splits a Standard-mode canary (spec.canary) only through Gateway API '
         + 'routes, which the platform\'s KServe does not enable, and ignores canaryTrafficPercent in Standard mode (kserve/kserve#5335)',
-      fix: 'serve the model with the vLLM backend to deliver it progressively, or change its version in the spec (an immediate rollout)' });
+        fix: 'serve the model with the vLLM backend to deliver it progressively, or change its version in the spec (an immediate rollout)',
+      });
     }
     if (typeof delivery.version !== 'string' || !/^[1-9][0-9]{0,8}$/.test(delivery.version)) {
       p('version', delivery.version, 'a registry version is a positive whole number', 'give the version number the registry shows, as a string, e.g. "3"');
@@ -219,9 +224,9 @@ export class DeliveryChecks {
       p('canarySteps', steps, 'a canary needs at least one step', 'give e.g. [{ weight: 25 }, { weight: 50 }]');
     } else {
       steps.forEach((s, i) => {
-        if (!Number.isInteger(s?.weight) || s.weight < 1 || s.weight > 99) {
+        if (!validWeight(s?.weight)) {
           p(`canarySteps[${i}].weight`, s?.weight, 'not a whole percent from 1 to 99 (the delivery promotes to 100 after the last step)', 'give e.g. 25');
-        } else if (i > 0 && Number.isInteger(steps[i - 1]?.weight) && steps[i - 1].weight >= 1 && steps[i - 1].weight <= 99 && s.weight <= steps[i - 1].weight) {
+        } else if (i > 0 && validWeight(steps[i - 1]?.weight) && s.weight <= steps[i - 1].weight) {
           p(`canarySteps[${i}].weight`, s.weight, `not above the step before (${steps[i - 1].weight}): a canary only grows`, 'list the steps in increasing weight');
         }
         if (s?.pauseMinutes !== undefined && (!Number.isInteger(s.pauseMinutes) || s.pauseMinutes < 1)) {
@@ -258,7 +263,9 @@ export class DeliveryChecks {
       } else if (!Object.values(GateAggregation).includes(gate.aggregation)) {
         p(`${at}.aggregation`, gate.aggregation, 'not a GateAggregation', 'use GateAggregation.P95, RATE or MAX');
       } else {
-        const fits = { [GateAggregation.P95]: MetricType.HISTOGRAM, [GateAggregation.RATE]: MetricType.COUNTER, [GateAggregation.MAX]: MetricType.GAUGE }[gate.aggregation];
+        const fits = {
+          [GateAggregation.P95]: MetricType.HISTOGRAM, [GateAggregation.RATE]: MetricType.COUNTER, [GateAggregation.MAX]: MetricType.GAUGE,
+        }[gate.aggregation];
         if (metric.type !== fits) {
           const use = { [MetricType.HISTOGRAM]: 'P95', [MetricType.COUNTER]: 'RATE', [MetricType.GAUGE]: 'MAX' }[metric.type];
           p(`${at}.aggregation`, gate.aggregation, `${metric.name} is a ${metric.type}, which ${gate.aggregation} cannot read`, `use GateAggregation.${use}`);
@@ -276,6 +283,11 @@ export class DeliveryChecks {
     }
     return out;
   }
+}
+
+/** A canary weight: a whole percent from 1 to 99. */
+function validWeight(weight: unknown): weight is number {
+  return typeof weight === 'number' && Number.isInteger(weight) && weight >= 1 && weight <= 99;
 }
 
 /** The key prefix of a delivery's candidate in the models bucket, its default resolved. */

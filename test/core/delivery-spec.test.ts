@@ -9,9 +9,11 @@ import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
 
 const DELIVERY: ModelDeliverySpec = { version: '3', evaluation: { dataset: 'evaluation/chat/golden.jsonl', threshold: 0.8 } };
 
-function withDelivery(delivery: Partial<ModelDeliverySpec> | undefined, model: Partial<ServedModelSpec> = {}, overrides: Partial<PlatformSpec> = {}): PlatformSpec {
+function withDelivery(delivery: Partial<ModelDeliverySpec> | undefined, model: Partial<ServedModelSpec> = {},
+  overrides: Partial<PlatformSpec> = {}): PlatformSpec {
   const base = spec();
-  return { ...base, models: [{ ...base.models![0], ...model, delivery: delivery === undefined ? undefined : { ...DELIVERY, ...delivery } }], ...overrides };
+  const d = delivery === undefined ? undefined : { ...DELIVERY, ...delivery };
+  return { ...base, models: [{ ...base.models![0], ...model, delivery: d }], ...overrides };
 }
 
 function problemsOf(s: PlatformSpec): string[] {
@@ -78,7 +80,9 @@ describe('the spec\'s delivery section', () => {
       evaluation: { dataset: 'evaluation/chat/golden.jsonl', threshold: 0, metric: 'bleu' as EvaluationMetric, maxSamples: 0 },
       canarySteps: [{ weight: 0 }, { weight: 100 }, { weight: 30, pauseMinutes: 0 }],
       gates: {
-        maxErrorRate: 1, maxTimeToFirstTokenSeconds: 0, maxQueueDepth: -1,
+        maxErrorRate: 1,
+        maxTimeToFirstTokenSeconds: 0,
+        maxQueueDepth: -1,
         extra: [
           { name: 'error-rate', metric: 'vllm:num_requests_running', aggregation: GateAggregation.MAX, maxValue: 4 },
           { name: 'Bad_Name', metric: 'vllm:num_requests_running', aggregation: GateAggregation.RATE, maxValue: -1 },

@@ -191,7 +191,8 @@ export class ModelDelivery extends Construct {
         'give version (the registry\'s version number, e.g. "3"), or serve ModelSource.fromArtifact(registry.modelVersion(...))');
     }
     this.version = version;
-    this.canarySteps = (props.canarySteps ?? DELIVERY_DEFAULTS.canarySteps).map((s) => ({ weight: s.weight, pauseMinutes: s.pauseMinutes ?? DELIVERY_DEFAULTS.pauseMinutes }));
+    this.canarySteps = (props.canarySteps ?? DELIVERY_DEFAULTS.canarySteps)
+      .map((s) => ({ weight: s.weight, pauseMinutes: s.pauseMinutes ?? DELIVERY_DEFAULTS.pauseMinutes }));
     const g = props.gates ?? {};
     this.gates = {
       maxErrorRate: g.maxErrorRate ?? DELIVERY_DEFAULTS.maxErrorRate,
@@ -252,7 +253,9 @@ export class ModelDelivery extends Construct {
       }
     }
     this.evaluationServiceAccountName = props.evaluationServiceAccountName ?? deliveryEvaluationServiceAccount(service.name);
-    if (props.contract && !props.contract.workloadIdentities.some((w) => w.namespace === service.namespaceName && w.serviceAccount === this.evaluationServiceAccountName)) {
+    const identity = (w: { namespace: string; serviceAccount: string }) =>
+      w.namespace === service.namespaceName && w.serviceAccount === this.evaluationServiceAccountName;
+    if (props.contract && !props.contract.workloadIdentities.some(identity)) {
       throw invalidProp(where, 'contract', `${service.namespaceName}/${this.evaluationServiceAccountName}`,
         'the AWS layer associates no identity with the evaluation Job\'s ServiceAccount: it could not read the candidate or the dataset',
         'give the served model a delivery in the spec the AWS layer is built from (its identity evaluate-<model> reads the model\'s prefix and the dataset)');
@@ -425,7 +428,12 @@ export class ModelDelivery extends Construct {
           metrics: [{
             name: 'promotion',
             failureLimit: 0,
-            provider: { job: { metadata: { labels: { ...this.promotionPodLabels } }, spec: { backoffLimit: 2, activeDeadlineSeconds: 600, template: promotionPod } } },
+            provider: {
+              job: {
+                metadata: { labels: { ...this.promotionPodLabels } },
+                spec: { backoffLimit: 2, activeDeadlineSeconds: 600, template: promotionPod },
+              },
+            },
           }],
         },
       });

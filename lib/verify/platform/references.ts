@@ -286,10 +286,10 @@ function argoRolloutsRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) {
   const spec = asObject(obj.spec) ?? {};
   if (obj.kind === 'Rollout') {
     if (spec.workloadRef) objectRef(ctx, b, 'spec.workloadRef', spec.workloadRef, { kind: 'Deployment', apiVersion: 'apps/v1' }, ns);
-    const templates = (at: string, list: unknown) => asArray(list).forEach((t, i) => {
+    const templates = (where: string, list: unknown) => asArray(list).forEach((t, i) => {
       const ref = asObject(t) ?? {};
       const clusterScope = ref.clusterScope === true;
-      objectRef(ctx, b, `${at}[${i}]`, { name: ref.templateName }, { kind: clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', group: 'argoproj.io' }, ns);
+      objectRef(ctx, b, `${where}[${i}]`, { name: ref.templateName }, { kind: clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', group: 'argoproj.io' }, ns);
     });
     const canary = asObject(asObject(spec.strategy)?.canary) ?? {};
     templates('spec.strategy.canary.analysis.templates', asObject(canary.analysis)?.templates);

@@ -32,15 +32,18 @@ function jobAndPod(template: string): AdmissionRequest[] {
   const metric = find('AnalysisTemplate', template).spec.metrics[0];
   const name = `${UID}.${metric.name}.1`;
   const job = {
-    apiVersion: 'batch/v1', kind: 'Job',
+    apiVersion: 'batch/v1',
+    kind: 'Job',
     metadata: { name, namespace: 'team-chat', labels: metric.provider.job.metadata.labels, ownerReferences: [owner('argoproj.io/v1alpha1', 'AnalysisRun', `chat-${HASH}-2`)] },
     spec: metric.provider.job.spec,
   };
   const t = metric.provider.job.spec.template;
   const pod = {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
-      name: `${name}-x1`, namespace: 'team-chat',
+      name: `${name}-x1`,
+      namespace: 'team-chat',
       labels: { ...t.metadata.labels, 'batch.kubernetes.io/job-name': name, ...(metric.provider.job.metadata.labels['kueue.x-k8s.io/queue-name'] ? { 'kueue.x-k8s.io/podset': 'main' } : {}) },
       ownerReferences: [owner('batch/v1', 'Job', name)],
     },
@@ -53,9 +56,12 @@ describe('the delivery example\'s run-time requests and the admission policies',
   test('the Rollout\'s pods (owner ReplicaSet chat-<hash>, labelled with Argo Rollouts\' hash) are the exempt served model', () => {
     const template = find('Deployment', 'chat').spec.template;
     const pod = {
-      apiVersion: 'v1', kind: 'Pod',
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: {
-        name: `chat-${HASH}-x1`, namespace: 'team-chat', labels: { ...template.metadata.labels, 'rollouts-pod-template-hash': HASH },
+        name: `chat-${HASH}-x1`,
+        namespace: 'team-chat',
+        labels: { ...template.metadata.labels, 'rollouts-pod-template-hash': HASH },
         ownerReferences: [owner('apps/v1', 'ReplicaSet', `chat-${HASH}`)],
       },
       spec: template.spec,

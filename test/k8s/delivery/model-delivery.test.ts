@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { EvaluationMetric, GateAggregation, ModelPresets } from '../../../lib/core';
 import {
-  EvaluationDataset, LlmService, LlmServiceProps, ModelDelivery, ModelDeliveryProps, ModelRegistry, ModelSource, RegistryEngine, ServingBackend, TeamNamespace,
+  EvaluationDataset, LlmService, LlmServiceProps, ModelDelivery, ModelDeliveryProps, ModelRegistry, ModelSource, RegistryEngine, ServingBackend,
+  TeamNamespace,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { Fixture, find, fixture } from '../training/fixtures';
@@ -93,7 +94,12 @@ describe('ModelDelivery (vLLM, Argo Rollouts)', () => {
     expect(pod.containers[0].args).toEqual(['--model', 's3://cnai-test-models/served/chat/v3/']);
     expect(env).toMatchObject({
       DATASET_URI: 's3://cnai-test-datasets/evaluation/chat/golden.jsonl',
-      METRIC: 'contains', THRESHOLD: '0.8', MAX_SAMPLES: '500', TENSOR_PARALLEL_SIZE: '1', MAX_MODEL_LEN: '8192', LOAD_FORMAT: 'runai_streamer',
+      METRIC: 'contains',
+      THRESHOLD: '0.8',
+      MAX_SAMPLES: '500',
+      TENSOR_PARALLEL_SIZE: '1',
+      MAX_MODEL_LEN: '8192',
+      LOAD_FORMAT: 'runai_streamer',
     });
     expect(find(objects, 'ServiceAccount', 'chat-evaluation').automountServiceAccountToken).toBe(false);
     expect(find(objects, 'NetworkPolicy', 'chat-evaluation-egress').spec.podSelector.matchLabels).toEqual({ 'cnai.io/delivery': 'chat', 'cnai.io/delivery-step': 'evaluation' });
