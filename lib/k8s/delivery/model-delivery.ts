@@ -10,13 +10,14 @@ import {
 } from '../../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../../core/errors';
 import { VLLM_HTTP_METRICS, VLLM_METRICS } from '../../core/metrics';
+import { ModelRegistryKind, ServedModelBackend } from '../../core/platform-spec';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { podIdentityEgress, httpsEgress } from '../common/egress';
 import { ModelSourceKind } from '../common/model-source';
 import { ARGO_ROLLOUTS_POD_LABELS, IMetricsBackend, KubePrometheusStack, OPERATOR_NAMESPACES } from '../operators';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
-import { ModelRegistry, RegistryAccess, RegistryEngineKind } from '../registry';
-import { LlmService, ServingBackend } from '../serving';
+import { ModelRegistry, RegistryAccess } from '../registry';
+import { LlmService } from '../serving';
 import { TeamNamespace } from '../team-namespace';
 import { WorkloadSelector } from '../workload-selector';
 
@@ -218,7 +219,7 @@ export class ModelDelivery extends Construct {
       liveAlias: props.liveAlias,
     };
     const problems = new ProblemCollector();
-    const server = service.backend === ServingBackend.VLLM ? DeliveryServer.VLLM : DeliveryServer.KSERVE;
+    const server = service.backend === ServedModelBackend.VLLM ? DeliveryServer.VLLM : DeliveryServer.KSERVE;
     DeliveryChecks.problems({ construct: where, propPrefix: '', serverProp: 'service' }, spec, server).forEach((x) => problems.add(x));
     problems.throwIfAny();
     const maxTokens = evaluation.maxTokens ?? 256;
@@ -247,7 +248,7 @@ export class ModelDelivery extends Construct {
       if (!(props.registry instanceof ModelRegistry)) {
         throw invalidProp(where, 'registry', props.registry, 'not a ModelRegistry', 'pass the platform\'s ModelRegistry');
       }
-      if (props.registry.engine !== RegistryEngineKind.MLFLOW) {
+      if (props.registry.engine !== ModelRegistryKind.MLFLOW) {
         throw invalidProp(where, 'registry', props.registry.engine,
           'recording the live version is built on MLflow aliases; the Kubeflow Model Registry has none', 'use the MLflow registry, or leave registry out');
       }

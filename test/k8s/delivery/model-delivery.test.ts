@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
-import { EvaluationMetric, GateAggregation, ModelPresets } from '../../../lib/core';
+import { EvaluationMetric, GateAggregation, ModelPresets, ServedModelBackend } from '../../../lib/core';
 import {
-  EvaluationDataset, LlmService, LlmServiceProps, ModelDelivery, ModelDeliveryProps, ModelRegistry, ModelSource, RegistryEngine, ServingBackend,
+  EvaluationDataset, LlmService, LlmServiceProps, ModelDelivery, ModelDeliveryProps, ModelRegistry, ModelSource, RegistryEngine,
   TeamNamespace,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
@@ -171,7 +171,7 @@ describe('ModelDelivery errors', () => {
   });
 
   test('a KServe-served model', () => {
-    expectError((f) => delivery(f, service(f, { backend: ServingBackend.KSERVE })),
+    expectError((f) => delivery(f, service(f, { backend: ServedModelBackend.KSERVE })),
       /chat-delivery: invalid service = "kserve": progressive delivery is built for vLLM Deployments only/);
   });
 
