@@ -270,6 +270,8 @@ export class CnaiPlatform extends Construct {
         clients: (gatewaySpec.clientTeams ?? spec.teams.map((t) => t.name)).map((t) => this.teams[t].workloads()),
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
+        // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
+        endpointPicker: { priorityClass, metricsBackend },
       });
     }
 
