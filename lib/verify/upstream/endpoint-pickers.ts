@@ -34,6 +34,8 @@ const REPOSITORY = 'kubernetes-sigs/gateway-api-inference-extension';
 /** What the check reads from the vendored chart. */
 interface PickerChart {
   readonly dir: string;
+  /** `chart <component>/<version>`, for messages. */
+  readonly label: string;
   readonly image: string;
   readonly extProcPort: number;
   readonly pluginsConfigFile: string;
@@ -62,7 +64,8 @@ export function readPickerChart(dir: string): PickerChart {
   const image = obj(ie.image);
   const templates = (chart: string) => {
     const t = path.join(dir, chart, 'templates');
-    return fs.readdirSync(t).filter((f) => f.endsWith('.yaml')).map((f) => fs.readFileSync(path.join(t, f), 'utf8'));
+    // Provider-specific templates (GKE, Istio) render only for those providers; the platform's is `none`.
+    return fs.readdirSync(t).filter((f) => f.endsWith('.yaml') && !/gke|istio/.test(f)).map((f) => fs.readFileSync(path.join(t, f), 'utf8'));
   };
   const deploymentTemplate = fs.readFileSync(path.join(dir, 'epplib', 'templates', '_deployment.yaml'), 'utf8');
   const configTemplate = fs.readFileSync(path.join(dir, 'epplib', 'templates', '_config.yaml'), 'utf8');
@@ -82,8 +85,10 @@ export function readPickerChart(dir: string): PickerChart {
     }
   }
   const mds = obj(ie.metricsDataSource);
+  const parts = dir.split(path.sep);
   return {
     dir,
+    label: `chart ${parts.slice(-4, -2).join('/')}`,
     image: `${image.registry}/${image.repository}:${image.tag}`,
     extProcPort: Number(ie.extProcPort ?? 9002),
     pluginsConfigFile: String(ie.pluginsConfigFile ?? 'default-plugins.yaml'),
@@ -171,7 +176,7 @@ export function verifyEndpointPickers(output: unknown, options: VerifyEndpointPi
       add(deploymentDoc, 'spec.template.spec.containers[epp].image', `no vendored chart of ${REPOSITORY} at ${tag || '(no tag)'} (config/charts) to check the picker against. Fix: use a picker release whose chart is vendored (v1.5.0), or vendor its config/charts`);
       continue;
     }
-    const where = `chart ${path.basename(path.dirname(path.dirname(chart.dir)))}/${path.basename(path.dirname(chart.dir))}`;
+    const where = chart.label;
     if (image !== chart.image) add(deploymentDoc, 'spec.template.spec.containers[epp].image', `image ${image} is not the ${where} image ${chart.image}`);
     // Ports: the Service's and the ref's.
     const servicePorts = (obj(serviceDoc.object.spec).ports as any[] | undefined) ?? [];
