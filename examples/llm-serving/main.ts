@@ -108,7 +108,9 @@ export function buildLlmServingApp(outdir?: string): App {
 
   // One OpenAI-compatible endpoint for both models, routed by model name; only rag-api may call it.
   const gateway = new ModelGateway(serving, 'gateway', {
-    clients: [ragApi], priorityClass: high, kubernetesVersion: contract.kubernetesVersion,
+    clients: [ragApi],
+    priorityClass: high,
+    kubernetesVersion: contract.kubernetesVersion,
     // The chat model's endpoint picker: the servers' priority, the API server in the contract's VPC.
     endpointPicker: { priorityClass: high, vpcCidr: contract.vpcCidr },
   });

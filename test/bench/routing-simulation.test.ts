@@ -8,7 +8,12 @@ describe('routing simulation: round-robin against the endpoint picker on one ske
     expect(a).toEqual(generateTrace());
     expect(a).toHaveLength(DEFAULT_TRACE.requests);
     expect(a[0]).toEqual({
-      id: 0, arrivalMs: expect.any(Number), promptTokens: expect.any(Number), outputTokens: expect.any(Number), prefix: expect.any(Number), prefixTokens: 1500,
+      id: 0,
+      arrivalMs: expect.any(Number),
+      promptTokens: expect.any(Number),
+      outputTokens: expect.any(Number),
+      prefix: expect.any(Number),
+      prefixTokens: 1500,
     });
     // Mean rate about as asked (16/s; bursts make the sample mean vary), but arrivals per second vary far more than a Poisson process's (variance = mean).
     const seconds = Math.ceil(a[a.length - 1].arrivalMs / 1000);
@@ -26,16 +31,28 @@ describe('routing simulation: round-robin against the endpoint picker on one ske
   test('the figures of the README: 16 requests/s on average in bursts, 4 replicas', () => {
     const [rr, load, picker] = compareRouting();
     expect(rr).toEqual({
-      policy: 'round-robin (Service)', meanQueueSpread: 1.25, maxQueue: 30,
-      ttftMs: { p50: 133, p95: 2119, p99: 3686 }, latencyMs: { p50: 4702, p95: 18348, p99: 28840 }, prefixHitRate: 0.405,
+      policy: 'round-robin (Service)',
+      meanQueueSpread: 1.25,
+      maxQueue: 30,
+      ttftMs: { p50: 133, p95: 2119, p99: 3686 },
+      latencyMs: { p50: 4702, p95: 18348, p99: 28840 },
+      prefixHitRate: 0.405,
     });
     expect(load).toEqual({
-      policy: 'picker: queue + KV cache', meanQueueSpread: 0.73, maxQueue: 29,
-      ttftMs: { p50: 174, p95: 2284, p99: 3919 }, latencyMs: { p50: 4698, p95: 18569, p99: 28205 }, prefixHitRate: 0.401,
+      policy: 'picker: queue + KV cache',
+      meanQueueSpread: 0.73,
+      maxQueue: 29,
+      ttftMs: { p50: 174, p95: 2284, p99: 3919 },
+      latencyMs: { p50: 4698, p95: 18569, p99: 28205 },
+      prefixHitRate: 0.401,
     });
     expect(picker).toEqual({
-      policy: 'picker: default profile (+ prefix cache)', meanQueueSpread: 0.43, maxQueue: 12,
-      ttftMs: { p50: 53, p95: 322, p99: 827 }, latencyMs: { p50: 2969, p95: 12361, p99: 21742 }, prefixHitRate: 0.698,
+      policy: 'picker: default profile (+ prefix cache)',
+      meanQueueSpread: 0.43,
+      maxQueue: 12,
+      ttftMs: { p50: 53, p95: 322, p99: 827 },
+      latencyMs: { p50: 2969, p95: 12361, p99: 21742 },
+      prefixHitRate: 0.698,
     });
   });
 

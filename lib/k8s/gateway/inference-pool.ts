@@ -128,7 +128,9 @@ export interface InferencePoolProps extends EndpointPickerOptions {
  *
  * NetworkPolicies (default deny for the picker): in, the gateway's proxies on the ext-proc port
  * and the metrics scraper on the metrics port; out, DNS, the API server and the model's pods on
- * their server port (where vLLM serves `/metrics`). The model's pods admit the picker.
+ * their server port (where vLLM serves `/metrics`). The model's pods admit the picker. In a
+ * TeamNamespace that allows traffic within the namespace (its default), the team's own pods reach
+ * the picker too; `allowWithinNamespace: false` leaves only these flows.
  */
 export class InferencePool extends Construct {
   /** Name of the InferencePool (the served model's name). */
@@ -143,8 +145,8 @@ export class InferencePool extends Construct {
   public readonly replicas: number;
   /** What the proxies do when the picker does not answer. */
   public readonly failureMode: PickerFailureMode;
-  /** Scorer weights, resolved. */
-  public readonly weights: Required<EndpointPickerWeights>;
+  /** Scorer weights, resolved (every field set). */
+  public readonly weights: EndpointPickerWeights;
   /** The port of the model's pods the pool sends requests to (and the picker scrapes). */
   public readonly targetPort: number;
   /** Labels of the picker's pods. */
@@ -179,13 +181,14 @@ export class InferencePool extends Construct {
     this.replicas = wholeNumber(where, 'replicas', props.replicas ?? 1, 1, 10, 'give 1 (upstream\'s recommendation) or, for a standby, 2');
     this.failureMode = props.failureMode ?? PickerFailureMode.FAIL_OPEN;
     const w = props.weights ?? {};
-    this.weights = {
+    const weights = {
       queue: wholeNumber(where, 'weights.queue', w.queue ?? 2, 0, 100, 'give a whole number from 0 to 100 (the default is 2)'),
       kvCache: wholeNumber(where, 'weights.kvCache', w.kvCache ?? 2, 0, 100, 'give a whole number from 0 to 100 (the default is 2)'),
       prefixCache: wholeNumber(where, 'weights.prefixCache', w.prefixCache ?? 3, 0, 100, 'give a whole number from 0 to 100 (the default is 3)'),
     };
-    if (this.weights.queue + this.weights.kvCache + this.weights.prefixCache === 0) {
-      throw invalidProp(where, 'weights', JSON.stringify(this.weights), 'every scorer has weight 0, so the picker would choose replicas without looking at them',
+    this.weights = weights;
+    if (weights.queue + weights.kvCache + weights.prefixCache === 0) {
+      throw invalidProp(where, 'weights', JSON.stringify(weights), 'every scorer has weight 0, so the picker would choose replicas without looking at them',
         'give at least one scorer a positive weight, or leave weights out for the default profile (queue 2, KV cache 2, prefix cache 3)');
     }
     const cpu = props.cpu ?? 1;
@@ -207,10 +210,12 @@ export class InferencePool extends Construct {
       'cnai.io/served-model': service.name,
     };
     // The chart's selector labels (inferencepool mode) and mode label.
-    this.pickerLabels = { inferencepool: this.pickerName, 'inference.networking.k8s.io/igw-mode': 'inferencepool' };
+    this.pickerLabels = { 'inferencepool': this.pickerName, 'inference.networking.k8s.io/igw-mode': 'inferencepool' };
     const selectorLabels = { inferencepool: this.pickerName };
     const ns = this.namespaceName;
-    const meta = (name: string, extra: { [key: string]: string } = {}) => ({ name, namespace: ns, labels: { ...this.labels, ...extra }, annotations: { ...this.annotations } });
+    const meta = (name: string, extra: { [key: string]: string } = {}) => ({
+      name, namespace: ns, labels: { ...this.labels, ...extra }, annotations: { ...this.annotations },
+    });
 
     this.pool = new ApiObject(this, 'InferencePool', {
       apiVersion: `${INFERENCE_POOL_GROUP}/v1`,
@@ -226,7 +231,7 @@ export class InferencePool extends Construct {
 
     new k8s.KubeConfigMap(this, 'PluginsConfig', {
       metadata: meta(this.pickerName),
-      data: { 'default-plugins.yaml': pluginsConfig(this.weights) },
+      data: { 'default-plugins.yaml': pluginsConfig(this.weights.queue!, this.weights.kvCache!, this.weights.prefixCache!) },
     });
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(this.pickerName), automountServiceAccountToken: true });
@@ -402,10 +407,8 @@ function wholeNumber(where: string, prop: string, value: number, min: number, ma
  * The picker's plugins configuration: the v1.5.0 chart's default (epplib templates/_config.yaml for
  * vLLM over HTTP, no latency predictor), with the scorers' weights; a scorer of weight 0 is left out.
  */
-export function pluginsConfig(weights: Required<EndpointPickerWeights>): string {
-  const scorers: Array<[string, number]> = [
-    ['queue-scorer', weights.queue], ['kv-cache-utilization-scorer', weights.kvCache], ['prefix-cache-scorer', weights.prefixCache],
-  ];
+function pluginsConfig(queue: number, kvCache: number, prefixCache: number): string {
+  const scorers: Array<[string, number]> = [['queue-scorer', queue], ['kv-cache-utilization-scorer', kvCache], ['prefix-cache-scorer', prefixCache]];
   const used = scorers.filter(([, w]) => w > 0);
   return [
     'apiVersion: inference.networking.x-k8s.io/v1alpha1',

@@ -147,7 +147,8 @@ export function verifyEndpointPickers(output: unknown, options: VerifyEndpointPi
     }
     return charts.get(tag);
   };
-  const find = (kind: string, ns: string, name: string) => docs.find((d) => d.object.kind === kind && d.object.metadata.namespace === ns && d.object.metadata.name === name);
+  const find = (kind: string, ns: string, name: string) => docs.find((d) => d.object.kind === kind
+    && d.object.metadata.namespace === ns && d.object.metadata.name === name);
   for (const poolDoc of pools) {
     const pool = poolDoc.object;
     const ns = pool.metadata.namespace ?? 'default';
@@ -163,10 +164,11 @@ export function verifyEndpointPickers(output: unknown, options: VerifyEndpointPi
     }
     const selector = obj(obj(serviceDoc.object.spec).selector) as { [key: string]: string };
     const deploymentDoc = docs.find((d) => d.object.kind === 'Deployment' && d.object.metadata.namespace === ns
-      && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => obj(obj(obj(d.object.spec).template).metadata).labels?.[k] === v));
+      && Object.keys(selector).length > 0
+      && Object.entries(selector).every(([k, v]) => obj(obj(obj(d.object.spec).template).metadata).labels?.[k] === v));
     const container = deploymentDoc ? (obj(obj(obj(deploymentDoc.object.spec).template).spec).containers as KubeObject[] | undefined ?? []).find((c) => (c as any).name === 'epp') as any : undefined;
     if (!deploymentDoc || !container) {
-      add(serviceDoc, 'spec.selector', `the picker Service selects no Deployment with a container \`epp\` (the chart's). Fix: generate the picker with the pool`);
+      add(serviceDoc, 'spec.selector', 'the picker Service selects no Deployment with a container `epp` (the chart\'s). Fix: generate the picker with the pool');
       continue;
     }
     const image = String(container.image ?? '');

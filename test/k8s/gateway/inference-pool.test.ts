@@ -98,8 +98,14 @@ describe('InferencePool', () => {
   test('settings: weights (a scorer of weight 0 left out), fail-close, a standby replica with leader election and a PDB, priority', () => {
     const s = setup();
     new InferencePool(s.chart, 'pool', {
-      service: s.chat, weights: { queue: 5, kvCache: 1, prefixCache: 0 }, failureMode: PickerFailureMode.FAIL_CLOSE, replicas: 2, cpu: 2, memoryGiB: 4,
-      priorityClass: { priorityClassName: 'cnai-high' }, vpcCidr: '10.20.0.0/16',
+      service: s.chat,
+      weights: { queue: 5, kvCache: 1, prefixCache: 0 },
+      failureMode: PickerFailureMode.FAIL_CLOSE,
+      replicas: 2,
+      cpu: 2,
+      memoryGiB: 4,
+      priorityClass: { priorityClassName: 'cnai-high' },
+      vpcCidr: '10.20.0.0/16',
     });
     const objects = Testing.synth(s.chart);
     assertValidManifests(objects, { kubernetesVersion: '1.34' });

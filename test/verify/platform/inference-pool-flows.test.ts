@@ -79,7 +79,8 @@ describe('whole-platform verification of an InferencePool', () => {
 
   describe('the picker against the vendored v1.5.0 chart', () => {
     const check = (objects: any[]) => verifyEndpointPickers([{ file: 'out.yaml', content: content(objects) }]);
-    const tamper = (kind: string, nameOf: string, f: (o: any) => any) => output().map((o) => (o.kind === kind && o.metadata.name === nameOf ? f(JSON.parse(JSON.stringify(o))) : o));
+    const tamper = (kind: string, nameOf: string, f: (o: any) => any) => output()
+      .map((o) => (o.kind === kind && o.metadata.name === nameOf ? f(JSON.parse(JSON.stringify(o))) : o));
 
     test('as generated: no finding', () => {
       expect(check(output())).toEqual([]);
