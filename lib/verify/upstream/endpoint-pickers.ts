@@ -58,7 +58,7 @@ const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((v): v is
 const obj = (x: unknown): { [key: string]: any } => (x && typeof x === 'object' && !Array.isArray(x) ? x as { [key: string]: any } : {});
 
 /** Reads the chart at `dir` (the vendored `config/charts` folder of one release). */
-export function readPickerChart(dir: string): PickerChart {
+function readPickerChart(dir: string): PickerChart {
   const values = obj(YAML.parse(fs.readFileSync(path.join(dir, 'inferencepool', 'values.yaml'), 'utf8')));
   const ie = obj(values.inferenceExtension);
   const image = obj(ie.image);
