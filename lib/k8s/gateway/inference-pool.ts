@@ -26,6 +26,9 @@ export const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
 /** The user the EPP image runs as (gcr.io/distroless/static:nonroot, the image's base). */
 const EPP_UID = 65532;
 
+/** The pool of each served model (one per model: two pickers would each think they balance all of it). */
+const POOLS = new WeakMap<LlmService, InferencePool>();
+
 /** What the gateway does when the endpoint picker does not answer. */
 export enum PickerFailureMode {
   /** Requests go to a replica chosen by the proxy (upstream's default): serving continues, unbalanced. */
@@ -133,6 +136,11 @@ export interface InferencePoolProps extends EndpointPickerOptions {
  * the picker too; `allowWithinNamespace: false` leaves only these flows.
  */
 export class InferencePool extends Construct {
+  /** The InferencePool of a served model, if one was made (gateways that route the same model share it). */
+  public static ofService(service: LlmService): InferencePool | undefined {
+    return POOLS.get(service);
+  }
+
   /** Name of the InferencePool (the served model's name). */
   public readonly name: string;
   /** Namespace (the served model's). */
@@ -173,6 +181,12 @@ export class InferencePool extends Construct {
         `${service.node.path} is served by ${service.backend}: an InferencePool's picker reads vLLM's metrics from the pods it selects, and Envoy AI Gateway sends InferencePool traffic to the OpenAI API at /v1, where KServe's server has /openai/v1`,
         'give a vLLM LlmService (backend ServingBackend.VLLM), or route the KServe model through its Service (ModelGateway.addModel does so)');
     }
+    const existing = POOLS.get(service);
+    if (existing) {
+      throw invalidProp(where, 'service', service.node.path, `${service.node.path} has an InferencePool already (${existing.node.path}); a model has one pool and one picker`,
+        'use InferencePool.ofService(service) and its allowGateway(), as ModelGateway does');
+    }
+    POOLS.set(service, this);
     this.service = service;
     this.name = assertName(where, 'service', service.name, NAME_RULES.dns1123Label);
     this.namespaceName = service.namespaceName;

@@ -314,7 +314,8 @@ export class ModelGateway extends Construct {
     // vLLM: an InferencePool whose endpoint picker chooses the replica; KServe: its Service (see InferencePool for why).
     let backendRef: { [key: string]: string };
     if (this.endpointPicker && service.backend === ServingBackend.VLLM) {
-      const pool = new InferencePool(this, `InferencePool-${name}`, { service, ...this.endpointPicker });
+      // A model routed by several gateways has one pool (the first gateway's picker settings).
+      const pool = InferencePool.ofService(service) ?? new InferencePool(this, `InferencePool-${name}`, { service, ...this.endpointPicker });
       pool.allowGateway(this.proxies(), this.namespaceName);
       this.inferencePools[model] = pool;
       backendRef = { group: INFERENCE_POOL_GROUP, kind: 'InferencePool', name: pool.name, namespace: pool.namespaceName };

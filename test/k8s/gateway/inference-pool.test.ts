@@ -155,6 +155,18 @@ describe('InferencePool', () => {
     ]);
   });
 
+  test('two gateways routing one model share its pool: one picker, each gateway\'s proxies admitted', () => {
+    const s = setup();
+    const internal = new ModelGateway(s.chart, 'internal', { models: [s.chat] });
+    const other = new ModelGateway(s.chart, 'other', { name: 'other-gateway', namespace: 'other-gateway', models: [s.chat] });
+    const objects = Testing.synth(s.chart);
+    expect(other.inferencePools['llama-3.1-8b-instruct']).toBe(internal.inferencePools['llama-3.1-8b-instruct']);
+    expect(objects.filter((o) => o.kind === 'InferencePool')).toHaveLength(1);
+    expect(objects.filter((o) => o.kind === 'ReferenceGrant').map((o) => o.metadata.name)).toEqual(['chat-from-model-gateway', 'chat-from-other-gateway']);
+    expect(find(objects, 'NetworkPolicy', 'chat-epp').spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels['gateway.envoyproxy.io/owning-gateway-name'] ?? 'scraper'))
+      .toEqual(['scraper', 'model-gateway', 'other-gateway']);
+  });
+
   test('the gateway routes vLLM models through their Service when the picker is off', () => {
     const s = setup();
     const gw = new ModelGateway(s.chart, 'gateway', { endpointPicker: { enabled: false }, models: [s.chat] });
@@ -192,6 +204,12 @@ describe('InferencePool', () => {
     });
     test('not an LlmService', () => {
       expect(build({ service: {} as LlmService })).toThrow('test/pool: invalid service = {}: not an LlmService.');
+    });
+    test('a second pool for the same model', () => {
+      const s = setup();
+      new InferencePool(s.chart, 'pool', { service: s.chat });
+      expect(() => new InferencePool(s.chart, 'again', { service: s.chat })).toThrow('test/again: invalid service = "test/chat": test/chat has an InferencePool already (test/pool); '
+        + 'a model has one pool and one picker. Fix: use InferencePool.ofService(service) and its allowGateway(), as ModelGateway does.');
     });
     test('allowGateway without a WorkloadSelector', () => {
       const s = setup();
