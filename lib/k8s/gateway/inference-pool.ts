@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
+import { ServedModelBackend } from '../../core/platform-spec';
 import { OPERATOR_IMAGES, imageRef } from '../../core/versions';
 import { API_SERVER_PORT, DEFAULT_VPC_CIDR, apiServerEgress, dnsEgress, tcpPorts } from '../common/egress';
 import { MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
@@ -10,7 +11,6 @@ import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
 import { LlmService } from '../serving/llm-service';
-import { ServingBackend } from '../serving/serving-options';
 import { WorkloadSelector } from '../workload-selector';
 
 /**
@@ -176,10 +176,10 @@ export class InferencePool extends Construct {
     if (!(service instanceof LlmService)) {
       throw invalidProp(where, 'service', service, 'not an LlmService', 'pass the LlmService object of a vLLM-served model');
     }
-    if (service.backend !== ServingBackend.VLLM) {
+    if (service.backend !== ServedModelBackend.VLLM) {
       throw invalidProp(where, 'service', service.node.path,
         `${service.node.path} is served by ${service.backend}: an InferencePool's picker reads vLLM's metrics from the pods it selects, and Envoy AI Gateway sends InferencePool traffic to the OpenAI API at /v1, where KServe's server has /openai/v1`,
-        'give a vLLM LlmService (backend ServingBackend.VLLM), or route the KServe model through its Service (ModelGateway.addModel does so)');
+        'give a vLLM LlmService (backend ServedModelBackend.VLLM), or route the KServe model through its Service (ModelGateway.addModel does so)');
     }
     const existing = POOLS.get(service);
     if (existing) {

@@ -4,12 +4,13 @@ import { Construct } from 'constructs';
 import { CnaiError, invalidProp } from '../../core/errors';
 import { GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
+import { ServedModelBackend } from '../../core/platform-spec';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
 import { ENVOY_GATEWAY_CONTROLLER_NAME } from '../operators/envoy-gateway';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
 import { LlmService } from '../serving/llm-service';
-import { LLM_SERVER_PORTS, ServingBackend } from '../serving/serving-options';
+import { LLM_SERVER_PORTS } from '../serving/serving-options';
 import { TeamNamespace } from '../team-namespace';
 import { EndpointPickerOptions, INFERENCE_POOL_GROUP, InferencePool } from './inference-pool';
 import { WorkloadSelector } from '../workload-selector';
@@ -313,7 +314,7 @@ export class ModelGateway extends Construct {
     const meta = (kind: string) => ({ name, namespace: this.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform', 'cnai.io/served-model': service.name }, annotations: { ...this.annotations, 'cnai.io/kind': kind } });
     // vLLM: an InferencePool whose endpoint picker chooses the replica; KServe: its Service (see InferencePool for why).
     let backendRef: { [key: string]: string };
-    if (this.endpointPicker && service.backend === ServingBackend.VLLM) {
+    if (this.endpointPicker && service.backend === ServedModelBackend.VLLM) {
       // A model routed by several gateways has one pool (the first gateway's picker settings).
       const pool = InferencePool.ofService(service) ?? new InferencePool(this, `InferencePool-${name}`, { service, ...this.endpointPicker });
       pool.allowGateway(this.proxies(), this.namespaceName);
@@ -358,7 +359,7 @@ export class ModelGateway extends Construct {
       },
     });
     if (!this.inferencePools[model]) service.allowFrom(this.proxies());
-    if (service.backend === ServingBackend.KSERVE) {
+    if (service.backend === ServedModelBackend.KSERVE) {
       // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
       new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}-agent`, {
         metadata: { name: `${service.name}-gateway-agent`, namespace: service.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform' }, annotations: { ...this.annotations } },

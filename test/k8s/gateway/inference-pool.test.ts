@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { GpuInstanceType, ModelPresets } from '../../../lib/core';
+import { GpuInstanceType, ModelPresets, ServedModelBackend } from '../../../lib/core';
 import {
-  InferencePool, InferencePoolProps, LlmService, ModelGateway, ModelSource, NodePoolReference, OperatorCatalogue, PickerFailureMode, ServingBackend,
+  InferencePool, InferencePoolProps, LlmService, ModelGateway, ModelSource, NodePoolReference, OperatorCatalogue, PickerFailureMode,
   TeamNamespace, createReleaseNamespaces,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
@@ -17,7 +17,7 @@ function setup(): { chart: Chart; team: TeamNamespace; chat: LlmService; embed: 
   const team = new TeamNamespace(chart, 'team-a', { quota: { gpus: 16, cpu: 512, memoryGiB: 4096 } });
   const chat = new LlmService(chart, 'chat', { model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, maxModelLen: 8192, source: s3, namespace: team, pool: a10g });
   const embed = new LlmService(chart, 'embed', {
-    model: ModelPresets.BGE_LARGE_EN_V1_5, source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'), backend: ServingBackend.KSERVE, namespace: team, pool: a10g,
+    model: ModelPresets.BGE_LARGE_EN_V1_5, source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'), backend: ServedModelBackend.KSERVE, namespace: team, pool: a10g,
   });
   return { chart, team, chat, embed };
 }
@@ -184,7 +184,7 @@ describe('InferencePool', () => {
     test('a KServe-served model cannot be a pool', () => {
       expect(build({}, true)).toThrow('test/pool: invalid service = "test/embed": test/embed is served by kserve: an InferencePool\'s picker reads vLLM\'s metrics from the pods it selects, '
         + 'and Envoy AI Gateway sends InferencePool traffic to the OpenAI API at /v1, where KServe\'s server has /openai/v1. '
-        + 'Fix: give a vLLM LlmService (backend ServingBackend.VLLM), or route the KServe model through its Service (ModelGateway.addModel does so).');
+        + 'Fix: give a vLLM LlmService (backend ServedModelBackend.VLLM), or route the KServe model through its Service (ModelGateway.addModel does so).');
     });
     test('a scorer weight out of range', () => {
       expect(build({ weights: { kvCache: 101 } })).toThrow('test/pool: invalid weights.kvCache = 101: not a whole number from 0 to 100. Fix: give a whole number from 0 to 100 (the default is 2).');
