@@ -26,4 +26,5 @@ export * from './spark-operator';
 export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
+export * from './inference-extension';
 export * from './argo-rollouts';
