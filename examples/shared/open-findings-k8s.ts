@@ -14,7 +14,8 @@ import { Suppressions } from 'cnai-constructs/k8s';
 const OPERATOR_NAMESPACES = ['cert-manager', 'kueue-system', 'keda', 'kserve', 'external-secrets', 'opentelemetry-operator-system',
   'kubeflow-system', 'kubeflow', 'aws-efa-device-plugin', 'karpenter', 'envoy-gateway-system', 'envoy-ai-gateway-system',
   // The operations assistant's operators (kagent with kmcp, k8sgpt-operator).
-  'kagent', 'k8sgpt-operator-system'];
+  'kagent', 'k8sgpt-operator-system',
+  'argo-rollouts'];
 
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 

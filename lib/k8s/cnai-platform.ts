@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretSource } from './common';
+import { EvaluationDataset, ModelDelivery } from './delivery';
 import { ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -18,6 +19,7 @@ import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
+import { deliveryCandidatePrefix } from '../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { GatewayExposure } from '../core/gateway-spec';
 import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
@@ -115,6 +117,8 @@ export class CnaiPlatform extends Construct {
   public readonly models: { [name: string]: LlmService } = {};
   /** Served predictive models by name. */
   public readonly predictiveModels: { [name: string]: PredictiveService } = {};
+  /** Deliveries of served models (the spec's `delivery` sections), by model name. */
+  public readonly deliveries: { [name: string]: ModelDelivery } = {};
   /** The vector database. */
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
@@ -166,6 +170,8 @@ export class CnaiPlatform extends Construct {
         ...(assistantSpec
           ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE], databaseStorageClass: DEFAULT_ENCRYPTED_STORAGE_CLASS })
           : []),
+        // Progressive delivery of the models that declare one.
+        ...((spec.models ?? []).some((m) => m.delivery) ? [OperatorCatalogue.argoRollouts()] : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -255,10 +261,12 @@ export class CnaiPlatform extends Construct {
           continue;
         }
         // The spec and LlmService share one vocabulary (and the same defaults): no translation.
+        // A delivered model serves its candidate: the Rollout keeps the running version until the candidate passes.
+        const prefix = m.delivery ? deliveryCandidatePrefix(servedModelPrefix(m), m.delivery) : servedModelPrefix(m);
         servers[m.name] = this.models[m.name] = new LlmService(serving, m.name, {
           model: m.model!,
           name: m.name,
-          source: ModelSource.fromModelStore(contract, servedModelPrefix(m)),
+          source: ModelSource.fromModelStore(contract, prefix),
           contract,
           namespace: team,
           pools: m.pools.map((p) => pools[p]),
@@ -272,6 +280,28 @@ export class CnaiPlatform extends Construct {
           priorityClass,
         });
       }
+      // Deliveries: evaluation, canary under gates, the registry's alias (validation admits vLLM and MLflow only).
+      for (const m of models.filter((x) => x.delivery)) {
+        const d = m.delivery!;
+        this.deliveries[m.name] = new ModelDelivery(serving, `${m.name}-delivery`, {
+          service: this.models[m.name],
+          version: d.version,
+          evaluation: {
+            dataset: EvaluationDataset.fromDatasetsBucket(contract, d.evaluation.dataset),
+            threshold: d.evaluation.threshold,
+            metric: d.evaluation.metric,
+            maxSamples: d.evaluation.maxSamples,
+          },
+          canarySteps: d.canarySteps,
+          gates: d.gates,
+          registry: this.registry,
+          registeredModel: d.registeredModel,
+          liveAlias: d.liveAlias,
+          metricsBackend,
+          contract,
+        });
+      }
+      if (Object.keys(this.deliveries).length > 0) this.platform.monitoring?.allowQueryFrom(ModelDelivery.analysisController());
       // Flows between served models, and from served models to the vector database.
       for (const m of models) {
         for (const client of m.clients ?? []) servers[m.name].allowFrom(servers[client].workloads());
@@ -294,6 +324,8 @@ export class CnaiPlatform extends Construct {
         clients: (gatewaySpec.clientTeams ?? spec.teams.map((t) => t.name)).map((t) => this.teams[t].workloads()),
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
+        // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
+        endpointPicker: { priorityClass, metricsBackend },
       });
     }
 

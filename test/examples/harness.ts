@@ -17,6 +17,7 @@ import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { CliRun, entryPoint, ProcessRecord, runCli } from '../../bench/cli-run';
 import { ASSISTANT_SPEC } from '../../examples/assistant/spec';
+import { DELIVERY_SPEC } from '../../examples/delivery/spec';
 import { EXISTING_CLUSTER } from '../../examples/existing-cluster/cluster';
 import { FINE_TUNE_SPEC } from '../../examples/fine-tune/spec';
 import { K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from '../../examples/k8s-platform/spec';
@@ -83,6 +84,8 @@ export const CASES: ExampleCase[] = [
   { name: 'predictive', stacks: ['cnai-predictive'], plan: true, k8s: true, crossCheckIdentities: true, spec: PREDICTIVE_SPEC },
   // Natural-language operations: kagent agents and k8sgpt analysis on a served chat model through the gateway.
   { name: 'assistant', stacks: ['cnai-assistant'], plan: true, k8s: true, crossCheckIdentities: true, spec: ASSISTANT_SPEC },
+  // A served LLM delivered progressively (evaluation, Argo Rollouts canary under gates, MLflow alias), from the spec on both layers.
+  { name: 'delivery', stacks: ['cnai-delivery'], plan: true, k8s: true, crossCheckIdentities: true, spec: DELIVERY_SPEC },
 ];
 
 /** Runs `npx <cli> synth --output <outdir>` in the example's folder (as users do), recording what every process loads. */

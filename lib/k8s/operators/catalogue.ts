@@ -1,9 +1,11 @@
+import { argoRolloutsRelease } from './argo-rollouts';
 import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
 import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
+import { inferenceExtensionCrdsRelease } from './inference-extension';
 import { K8sgptOperatorReleaseProps, k8sgptOperatorRelease } from './k8sgpt-operator';
 import { KagentReleaseProps, kagentCrdsRelease, kagentRelease } from './kagent';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
@@ -151,12 +153,18 @@ export class OperatorCatalogue {
     return envoyAiGatewayRelease();
   }
 
+  /** The Gateway API Inference Extension v1.6.0's CRDs (InferencePool), for the model gateway's InferencePools. */
+  public static inferenceExtensionCrds(): OperatorRelease {
+    return inferenceExtensionCrdsRelease();
+  }
+
   /**
    * The releases a ModelGateway needs: Envoy Gateway v1.9.0, Envoy AI Gateway v1.1.0's CRDs and
-   * its controller (the pair of releases the library pins together). Needs cert-manager.
+   * its controller (the pair of releases the library pins together), and the Gateway API
+   * Inference Extension's InferencePool CRDs (v1.6.0) for its vLLM models. Needs cert-manager.
    */
   public static modelGateway(): OperatorRelease[] {
-    return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease()];
+    return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease(), inferenceExtensionCrdsRelease()];
   }
 
   /**
@@ -171,6 +179,14 @@ export class OperatorCatalogue {
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */
   public static karpenter(props: KarpenterReleaseProps): OperatorRelease {
     return karpenterRelease(props);
+  }
+
+  /**
+   * Argo Rollouts v1.9.1 (cluster install): Rollouts and AnalysisTemplates, for the progressive
+   * delivery of served models (ModelDelivery).
+   */
+  public static argoRollouts(): OperatorRelease {
+    return argoRolloutsRelease();
   }
 
   /**

@@ -18,4 +18,5 @@ export const OPERATOR_NAMESPACES = {
   envoyAiGateway: 'envoy-ai-gateway-system',
   kagent: 'kagent',
   k8sgptOperator: 'k8sgpt-operator-system',
+  argoRollouts: 'argo-rollouts',
 };
