@@ -4,6 +4,7 @@ import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-devic
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
+import { feastOperatorRelease } from './feast-operator';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
 import { KedaReleaseProps, kedaRelease } from './keda';
@@ -154,6 +155,11 @@ export class OperatorCatalogue {
    */
   public static modelGateway(): OperatorRelease[] {
     return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease()];
+  }
+
+  /** Feast operator v0.66.0 (optional): the feature store (FeatureStore). */
+  public static feastOperator(): OperatorRelease {
+    return feastOperatorRelease();
   }
 
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */
