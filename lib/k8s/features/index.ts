@@ -1,0 +1,2 @@
+// The feature store: Feast through its operator.
+export * from './feature-store';
