@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
+import { FeatureStore } from './features';
 import { ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -18,6 +19,7 @@ import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
+import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { GatewayExposure } from '../core/gateway-spec';
 import { ModelKind } from '../core/models';
 import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
@@ -107,6 +109,8 @@ export class CnaiPlatform extends Construct {
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
   public readonly registry?: ModelRegistry;
+  /** The feature store (Feast), when the spec has one (in the data services chart). */
+  public readonly featureStore?: FeatureStore;
   /** The telemetry collector. */
   public readonly collector?: TelemetryCollector;
   /** The teams' namespaces by name. */
@@ -146,6 +150,7 @@ export class CnaiPlatform extends Construct {
           ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
+        ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -203,6 +208,22 @@ export class CnaiPlatform extends Construct {
       priorityClass,
     });
 
+    // The feature store: its namespace, FeatureStore and online store in the data services chart.
+    const fs = spec.featureStore;
+    if (fs) {
+      const name = FeatureStoreNaming.nameOf(fs);
+      this.featureStore = new FeatureStore(data, `feature-store-${name}`, {
+        contract,
+        name,
+        project: fs.project,
+        repository: fs.repository,
+        onlineStore: fs.onlineStore!,
+        registry: fs.registry ?? FeatureRegistryKind.S3,
+        materializationSchedule: fs.materializationSchedule,
+        priorityClass,
+      });
+    }
+
     // Serving.
     const models = spec.models ?? [];
     if (models.length > 0) {
@@ -229,6 +250,7 @@ export class CnaiPlatform extends Construct {
             autoscaling: { minReplicas: min, maxReplicas: max },
             metricsBackend,
             priorityClass,
+            featureStore: fs?.clients?.includes(m.name) ? this.featureStore : undefined,
           });
           continue;
         }
@@ -327,7 +349,7 @@ export class CnaiPlatform extends Construct {
     this.admissionPolicies = new PlatformAdmissionPolicies(this.platform, 'AdmissionPolicies', {
       ...admission,
       contract,
-      platformNamespaces: [gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace]
+      platformNamespaces: [gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName]
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [

@@ -18,12 +18,15 @@ import { quoteIdentifier, quoteLiteral } from '../common/postgres-sql';
 import { POSTGRES_UID, psqlContainer } from '../common/psql-client';
 import { SecretKeyRef } from '../common/secret-key-ref';
 import { SecretSource } from '../common/secret-source';
+import { Suppressions } from '../common/suppressions';
 import {
   PodSecurityLevel, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace, namespacesInApp, restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from '../pod-security';
+import type { IPriorityClass } from '../priority-class';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
+import { IFeatureStore } from './feature-store-connection';
 
 /**
  * Container ports of the Feast servers (feast-dev/feast v0.66.0,
@@ -115,34 +118,15 @@ export interface FeatureStoreProps {
    */
   readonly redis?: FeatureStoreRedisOptions;
   /**
+   * The PriorityClass of the Redis online store's pod (the FeatureStore API of v0.66.0 has none for the operator's pods).
+   * @default - none: the cluster's default priority
+   */
+  readonly priorityClass?: IPriorityClass;
+  /**
    * Workloads that may read features (online and registry servers) and historical data (offline server).
    * @default - none; add more with allowFrom()
    */
   readonly allowFrom?: WorkloadSelector[];
-}
-
-/** What a client of the feature store needs: its endpoints, and a way to open the network flow. */
-export interface IFeatureStore {
-  /** Name of the FeatureStore. */
-  readonly name: string;
-  /** Namespace. */
-  readonly namespaceName: string;
-  /** Feast project. */
-  readonly project: string;
-  /** URL of the online feature server (HTTP: `POST <url>/get-online-features`). */
-  readonly onlineUrl: string;
-  /** Address (`host:port`) of the registry server (gRPC), for a remote registry in a client's feature_store.yaml. */
-  readonly registryAddress: string;
-  /** Address (`host:port`) of the offline server (Arrow Flight), for historical features in training. */
-  readonly offlineAddress: string;
-  /** Environment variables that give a client the endpoints (`FEAST_FEATURE_SERVER_URL`, `FEAST_REGISTRY`, `FEAST_OFFLINE_SERVER`, `FEAST_PROJECT`). */
-  clientEnv(): k8s.EnvVar[];
-  /** The server ports a client connects to. */
-  clientPorts(): number[];
-  /** The feature server pods, as a network peer. */
-  workloads(): WorkloadSelector;
-  /** Lets `client` connect to the servers (the feature store's side of the flow). */
-  allowFrom(client: WorkloadSelector): void;
 }
 
 /**
@@ -285,7 +269,7 @@ export class FeatureStore extends Construct implements IFeatureStore {
       const password = new GeneratedSecret(this, 'RedisPassword', {
         namespace: this.namespaceName, name: redisName, keys: { [PASSWORD_KEY]: PASSWORD_KEY }, apiServerCidr: this.vpcCidr,
       });
-      this.redis = this.redisStatefulSet(redisName, password.secretName, props.redis ?? {}, isolation);
+      this.redis = this.redisStatefulSet(redisName, password.secretName, props.redis ?? {}, isolation, props.priorityClass);
       serverEnv.push(
         { name: 'FEAST_REDIS_ADDRESS', value: `${redisName}.${this.namespaceName}.svc:${REDIS_PORT}` },
         { name: 'FEAST_REDIS_PASSWORD', valueFrom: SecretKeyRef.fromName(password.secretName, PASSWORD_KEY).toEnvVarSource() },
@@ -382,6 +366,15 @@ export class FeatureStore extends Construct implements IFeatureStore {
       spec: spec as unknown as FeatureStoreResourceSpec,
     });
 
+    // The servers' service account, declared here as the operator makes it (same name and labels;
+    // the operator adds only its owner reference), so that the AWS layer's Pod Identity association
+    // names an account of the output and the servers mount no API token: they need none.
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, namespace: this.namespaceName, labels: { [FEAST_NAME_LABEL]: this.name, 'app.kubernetes.io/managed-by': 'feast-operator' } },
+      automountServiceAccountToken: false,
+    });
+    this.suppressOperatorFindings();
+
     // Network: the servers reach S3, the Pod Identity agent, the git host and their store.
     this.policy(isolation, `${this.name}-server-egress`, { podSelector: { matchLabels: { ...this.selectorLabels } }, policyTypes: ['Egress'], egress: serverEgress });
     // The materialization CronJob's pods carry only the Job controller's labels; they exec into the server through the API server.
@@ -436,6 +429,23 @@ export class FeatureStore extends Construct implements IFeatureStore {
     }
   }
 
+  /**
+   * What the policy packs find in the pods the operator builds from the FeatureStore and the
+   * FeatureStore API of v0.66.0 cannot change, suppressed on the FeatureStore with the reason.
+   */
+  private suppressOperatorFindings(): void {
+    const resource = `FeatureStore ${this.namespaceName}/${this.name}`;
+    const api = 'the Feast operator v0.66.0 builds the feature server\'s containers and init containers itself, and its FeatureStore API has no container securityContext for them (services.go getContainer, setInitContainer)';
+    const add = (rule: string, reason: string) => Suppressions.add(this, rule, reason, { resource });
+    add('pod-privilege-escalation', `${api}; the pods run as uid ${FEATURE_SERVER_UID}, non-root, with RuntimeDefault seccomp (spec.services.securityContext), in a baseline, default-deny namespace`);
+    add('pod-capabilities', `${api}; the pods run as uid ${FEATURE_SERVER_UID}, non-root, with RuntimeDefault seccomp, so no capability is effective without privilege escalation to root`);
+    add('pod-read-only-root-filesystem', `${api}; the servers also write the cloned feature repository and feature_store.yaml into their working directory, and the CronJob's container (cronjob.go) gets no read-only root either`);
+    add('pod-resources', 'the operator gives the init containers (feast-init, feast-apply) no resources and the FeatureStore API has no field for them; the server containers and the CronJob\'s container have requests and memory limits');
+    add('pod-probes', 'the materialization CronJob\'s container runs one kubectl exec and stops (a Job): it has nothing to probe; the servers have the operator\'s startup, liveness and readiness probes');
+    add('pod-service-account-token', `the materialization pods need their token: the operator binds feast-${this.name}-cronjob to its Role of the same name (get the Deployment, exec into its pods; cronjob.go setCronJobRole) at run time, which is not in the output; the servers' own account mounts none`);
+    add('pod-priority-class', 'the FeatureStore API of v0.66.0 has no priorityClassName for the feature server\'s Deployment or the CronJob\'s pods');
+  }
+
   private policy(isolation: NamespaceIsolation, name: string, spec: k8s.NetworkPolicySpec): void {
     const policy = isolation.allow(name, spec);
     ApiObject.of(policy).metadata.addLabel('app.kubernetes.io/instance', this.name);
@@ -447,7 +457,7 @@ export class FeatureStore extends Construct implements IFeatureStore {
   }
 
   /** Redis with a password, append-only persistence on an encrypted retained volume; only the feature server gets in. */
-  private redisStatefulSet(redisName: string, passwordSecret: string, o: FeatureStoreRedisOptions, isolation: NamespaceIsolation): k8s.KubeStatefulSet {
+  private redisStatefulSet(redisName: string, passwordSecret: string, o: FeatureStoreRedisOptions, isolation: NamespaceIsolation, priorityClass?: IPriorityClass): k8s.KubeStatefulSet {
     const where = this.node.path;
     const storage = o.storageGiB ?? 8;
     const memory = o.memoryGiB ?? 1;
@@ -474,6 +484,7 @@ export class FeatureStore extends Construct implements IFeatureStore {
           spec: {
             serviceAccountName: redisName,
             automountServiceAccountToken: false,
+            priorityClassName: priorityClass?.priorityClassName,
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(REDIS_UID),
             containers: [{

@@ -170,6 +170,12 @@ export class TrainJobPlan {
       }
     }
     if (this.efaInterfaces > 0) literal.push(efaEnvironment(pool));
+    if (o.featureStore !== undefined) {
+      if (typeof o.featureStore !== 'object' || typeof o.featureStore.clientEnv !== 'function') {
+        throw invalidProp(where, 'featureStore', o.featureStore, 'not a feature store object', 'pass the FeatureStore construct (or CnaiPlatform.featureStore), not its name or URL');
+      }
+      literal.push(Object.fromEntries(o.featureStore.clientEnv().map((e) => [e.name, e.value ?? ''])));
+    }
     literal.push(extraEnv, o.env ?? {});
     this.env = envList(where, literal, [this.registry?.secretEnvironment ?? {}, o.secretEnv ?? {}]);
   }

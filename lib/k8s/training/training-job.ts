@@ -100,5 +100,6 @@ export class TrainingJob extends Construct {
       podIdentity: plan.usesS3,
       peers: plan.numNodes > 1 || plan.runtime.replicatedJobs.filter((j) => j.runsTraining).length > 1,
     }, plan.registryFlowNeeded ? plan.registry : undefined);
+    props.featureStore?.allowFrom(team.workloads(plan.podLabels));
   }
 }

@@ -1,0 +1,31 @@
+import { k8s } from 'cdk8s-plus-27';
+import { WorkloadSelector } from '../workload-selector';
+
+/*
+ * The feature store's face to the other stages (serving, training): what a client needs, with
+ * no import of the FeatureStore construct itself.
+ */
+
+/** What a client of the feature store needs: its endpoints, and a way to open the network flow. */
+export interface IFeatureStore {
+  /** Name of the FeatureStore. */
+  readonly name: string;
+  /** Namespace. */
+  readonly namespaceName: string;
+  /** Feast project. */
+  readonly project: string;
+  /** URL of the online feature server (HTTP: `POST <url>/get-online-features`). */
+  readonly onlineUrl: string;
+  /** Address (`host:port`) of the registry server (gRPC), for a remote registry in a client's feature_store.yaml. */
+  readonly registryAddress: string;
+  /** Address (`host:port`) of the offline server (Arrow Flight), for historical features in training. */
+  readonly offlineAddress: string;
+  /** Environment variables that give a client the endpoints (`FEAST_FEATURE_SERVER_URL`, `FEAST_REGISTRY`, `FEAST_OFFLINE_SERVER`, `FEAST_PROJECT`). */
+  clientEnv(): k8s.EnvVar[];
+  /** The server ports a client connects to. */
+  clientPorts(): number[];
+  /** The feature server pods, as a network peer. */
+  workloads(): WorkloadSelector;
+  /** Lets `client` connect to the servers (the feature store's side of the flow). */
+  allowFrom(client: WorkloadSelector): void;
+}
