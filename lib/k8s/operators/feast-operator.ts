@@ -40,7 +40,7 @@ export function feastOperatorRelease(): OperatorRelease {
       workloads: [{
         name: 'feast-operator-controller-manager',
         podLabels: FEAST_OPERATOR_POD_LABELS,
-        ports: [{ containerPort: 8443 }],
+        // Its metrics listen on 8443 (--metrics-bind-address) without a declared container port.
         serviceAccount: 'feast-operator-controller-manager',
       }],
       services: [{
