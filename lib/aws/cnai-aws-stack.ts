@@ -16,8 +16,8 @@ import { SystemNodePoolOptions } from './system-node-pool';
 import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { PlatformAwsOptions } from '../core/aws-options';
 import { PlatformContract } from '../core/contract';
-import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { invalidProp } from '../core/errors';
+import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { PlatformNaming } from '../core/names';
 import {
   BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy, VectorEngine,
@@ -271,7 +271,8 @@ export class CnaiAwsStack extends TerraformStack {
         capacityReservation: p.capacityReservation,
       })),
       database: registry === ModelRegistryKind.MLFLOW || vectorEngine === VectorEngine.PGVECTOR
-        || (spec.featureStore !== undefined && FeatureStoreNaming.needsDatabase(spec.featureStore.onlineStore, spec.featureStore.registry ?? FeatureRegistryKind.S3)),
+        || (spec.featureStore !== undefined
+          && FeatureStoreNaming.needsDatabase(spec.featureStore.onlineStore, spec.featureStore.registry ?? FeatureRegistryKind.S3)),
       databaseOptions: options.databaseOptions,
       s3Backend: options.s3Backend,
       allowDestroyBuckets: options.allowDestroyBuckets,

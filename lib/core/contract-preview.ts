@@ -162,7 +162,8 @@ export class ContractPreview {
     const registry = (spec.modelRegistry ?? ModelRegistryKind.MLFLOW) === ModelRegistryKind.MLFLOW;
     const vectorEngine = spec.vectorDatabase ? spec.vectorDatabase.engine ?? VectorEngine.QDRANT : undefined;
     const hasDatabase = registry || vectorEngine === VectorEngine.PGVECTOR
-      || (spec.featureStore !== undefined && FeatureStoreNaming.needsDatabase(spec.featureStore.onlineStore, spec.featureStore.registry ?? FeatureRegistryKind.S3));
+      || (spec.featureStore !== undefined
+        && FeatureStoreNaming.needsDatabase(spec.featureStore.onlineStore, spec.featureStore.registry ?? FeatureRegistryKind.S3));
 
     // Identities in the order the AWS layer adds them: Karpenter's controller, the data
     // services' (External Secrets, registry, vector snapshots), the spec's workloads, the app's.

@@ -349,7 +349,9 @@ export class CnaiPlatform extends Construct {
     this.admissionPolicies = new PlatformAdmissionPolicies(this.platform, 'AdmissionPolicies', {
       ...admission,
       contract,
-      platformNamespaces: [gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName]
+      platformNamespaces: [
+        gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName,
+      ]
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [

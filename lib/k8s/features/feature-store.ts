@@ -20,8 +20,8 @@ import { SecretKeyRef } from '../common/secret-key-ref';
 import { SecretSource } from '../common/secret-source';
 import { Suppressions } from '../common/suppressions';
 import {
-  PodSecurityLevel, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace, namespacesInApp, restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
+  PodSecurityLevel, SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace, namespacesInApp,
+  restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from '../pod-security';
 import type { IPriorityClass } from '../priority-class';
 import { TeamNamespace } from '../team-namespace';
@@ -275,12 +275,14 @@ export class FeatureStore extends Construct implements IFeatureStore {
         { name: 'FEAST_REDIS_PASSWORD', valueFrom: SecretKeyRef.fromName(password.secretName, PASSWORD_KEY).toEnvVarSource() },
       );
       storeSecretData.redis = 'redis_type: redis\nconnection_string: "${FEAST_REDIS_ADDRESS},password=${FEAST_REDIS_PASSWORD}"\n';
-      serverEgress.push({ to: [WorkloadSelector.inNamespace(this.namespaceName, this.redisSelector(redisName)).toPeer()], ports: tcpPorts(REDIS_PORT) });
+      const redisPods = WorkloadSelector.inNamespace(this.namespaceName, this.redisSelector(redisName));
+      serverEgress.push({ to: [redisPods.toPeer()], ports: tcpPorts(REDIS_PORT) });
     }
     if (needsDatabase) {
       const db = c.database!;
       const dbName = FeatureStoreNaming.databaseName(this.name);
-      const passwordSecret = (props.database?.password ?? SecretSource.secretsManager(serviceSecretName(c.platformName, c.environment, FeatureStoreNaming.secretService(this.namespaceName, this.name))))
+      const awsSecret = serviceSecretName(c.platformName, c.environment, FeatureStoreNaming.secretService(this.namespaceName, this.name));
+      const passwordSecret = (props.database?.password ?? SecretSource.secretsManager(awsSecret))
         .materialize(this, 'DatabasePassword', { namespace: this.namespaceName, name: `${this.name}-db`, keys: { [PASSWORD_KEY]: PASSWORD_KEY }, syncWave: SECRETS_SYNC_WAVE, apiServerCidr: this.vpcCidr });
       const adminSecret = (props.database?.adminPassword ?? SecretSource.secretsManager(db.masterSecretArn))
         .materialize(this, 'DatabaseAdminPassword', { namespace: this.namespaceName, name: `${this.name}-db-admin`, keys: { [PASSWORD_KEY]: PASSWORD_KEY }, syncWave: SECRETS_SYNC_WAVE, apiServerCidr: this.vpcCidr });
@@ -318,7 +320,10 @@ export class FeatureStore extends Construct implements IFeatureStore {
       image,
       env: serverEnv,
       // Quantities as objects: the generated binding renders their `value`.
-      resources: { requests: { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) }, limits: { memory: k8s.Quantity.fromString(memory) } },
+      resources: {
+        requests: { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) },
+        limits: { memory: k8s.Quantity.fromString(memory) },
+      },
     });
     const spec = {
       feastProject: this.project,
@@ -457,7 +462,9 @@ export class FeatureStore extends Construct implements IFeatureStore {
   }
 
   /** Redis with a password, append-only persistence on an encrypted retained volume; only the feature server gets in. */
-  private redisStatefulSet(redisName: string, passwordSecret: string, o: FeatureStoreRedisOptions, isolation: NamespaceIsolation, priorityClass?: IPriorityClass): k8s.KubeStatefulSet {
+  private redisStatefulSet(
+    redisName: string, passwordSecret: string, o: FeatureStoreRedisOptions, isolation: NamespaceIsolation, priorityClass?: IPriorityClass,
+  ): k8s.KubeStatefulSet {
     const where = this.node.path;
     const storage = o.storageGiB ?? 8;
     const memory = o.memoryGiB ?? 1;

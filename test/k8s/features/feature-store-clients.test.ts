@@ -1,8 +1,8 @@
 /** Serving and training name the feature store as an object: they get its endpoints, and the flow to its servers is opened on both sides. */
-import { find, fixture, objectsOf } from '../training/fixtures';
 import { OnlineStoreKind, PredictiveModelFormat } from '../../../lib/core';
 import { FeatureStore, ModelSource, PredictiveService, PredictiveServiceProps, TrainingJob, TrainingRuntime } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
+import { find, fixture, objectsOf } from '../training/fixtures';
 
 const FEAST_ENV = [
   { name: 'FEAST_FEATURE_SERVER_URL', value: 'http://feast-features-online.features.svc:80' },
@@ -16,7 +16,9 @@ const FEATURE_SERVERS = { namespaceSelector: { matchLabels: { 'kubernetes.io/met
 function setup() {
   const f = fixture({}, [['team-a', 'ml-training'], ['team-a', 'churn'], ['features', 'feast-features']]);
   const store = new FeatureStore(f.chart, 'features', {
-    contract: f.contract, project: 'churn', onlineStore: OnlineStoreKind.REDIS,
+    contract: f.contract,
+    project: 'churn',
+    onlineStore: OnlineStoreKind.REDIS,
     repository: { gitUrl: 'https://github.com/example/features.git', ref: 'v1.0.0' },
   });
   return { ...f, store };

@@ -7,7 +7,10 @@ import { contract, ofKind, one } from '../helpers';
 
 const IDENTITY = { namespace: 'features', serviceAccount: 'feast-features', roleName: 'cnai-test-feature-store-features', roleArn: 'arn:aws:iam::123456789012:role/cnai-test-feature-store-features' };
 const DATABASE = {
-  host: 'cnai-test.abc.us-west-2.rds.amazonaws.com', port: 5432, databaseName: 'cnai', username: 'cnai_admin',
+  host: 'cnai-test.abc.us-west-2.rds.amazonaws.com',
+  port: 5432,
+  databaseName: 'cnai',
+  username: 'cnai_admin',
   masterSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-1',
 };
 const CONTRACT: PlatformContract = {
@@ -57,7 +60,9 @@ describe('FeatureStore', () => {
     expect(s.initImage).toBe('quay.io/feastdev/feature-server:0.66.0');
     expect(s.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1001, fsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } });
     expect(fs.spec.cronJob).toMatchObject({
-      schedule: '0 * * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid',
+      schedule: '0 * * * *',
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: 'Forbid',
       containerConfigs: { image: 'quay.io/openshift/origin-cli:4.17' },
     });
 

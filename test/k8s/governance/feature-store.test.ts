@@ -19,7 +19,10 @@ const FEAST_OPERATOR = { username: 'system:serviceaccount:feast-operator-system:
 const UID = '0a1b2c3d-0000-4000-8000-00000000000a';
 const owner = (apiVersion: string, kind: string, name: string) => [{ apiVersion, kind, name, uid: UID, controller: true, blockOwnerDeletion: true }];
 
-function pod(name: string, labels: { [key: string]: string }, spec: any, by: { apiVersion: string; kind: string; name: string }, who: { username: string; groups?: string[] }): AdmissionRequest {
+interface Owner { apiVersion: string; kind: string; name: string }
+interface Who { username: string; groups?: string[] }
+
+function pod(name: string, labels: { [key: string]: string }, spec: any, by: Owner, who: Who): AdmissionRequest {
   return {
     operation: 'CREATE',
     namespaceLabels,
@@ -47,17 +50,23 @@ describe('the predictive example\'s feature store under the admission policies',
     const deployName = `feast-${FEATURE_STORE}`;
     const fsOwner = owner('feast.dev/v1', 'FeatureStore', FEATURE_STORE);
     requests.push([`Deployment ${deployName}`, {
-      operation: 'CREATE', namespaceLabels, ...FEAST_OPERATOR,
+      operation: 'CREATE',
+      namespaceLabels,
+      ...FEAST_OPERATOR,
       object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: deployName, namespace: FEATURE_STORE, labels: servers.labels, ownerReferences: fsOwner }, spec: { template: { metadata: { labels: servers.labels }, spec: servers.podSpec } } },
     }]);
     requests.push(['feature server pod', pod(`${deployName}-7c9d8f6b5-x1`, servers.labels, servers.podSpec, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${deployName}-7c9d8f6b5` }, controller('replicaset-controller'))]);
     const cron = group(`FeatureStore ${FEATURE_STORE}/${FEATURE_STORE} (materialization)`);
     requests.push([`CronJob ${deployName}`, {
-      operation: 'CREATE', namespaceLabels, ...FEAST_OPERATOR,
+      operation: 'CREATE',
+      namespaceLabels,
+      ...FEAST_OPERATOR,
       object: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: deployName, namespace: FEATURE_STORE, ownerReferences: fsOwner }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { spec: cron.podSpec } } } } },
     }]);
     requests.push(['materialization Job', {
-      operation: 'CREATE', namespaceLabels, ...controller('cronjob-controller'),
+      operation: 'CREATE',
+      namespaceLabels,
+      ...controller('cronjob-controller'),
       object: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `${deployName}-29000000`, namespace: FEATURE_STORE, ownerReferences: owner('batch/v1', 'CronJob', deployName) }, spec: { template: { spec: cron.podSpec } } },
     }]);
     requests.push(['materialization pod', pod(`${deployName}-29000000-x1`, cron.labels, cron.podSpec, { apiVersion: 'batch/v1', kind: 'Job', name: `${deployName}-29000000` }, controller('job-controller'))]);

@@ -68,7 +68,9 @@ export const FEATURE_STORE_ADAPTER: CustomResourceAdapter = {
       initContainers.push({ name: 'feast-init', image: initImage, command: ['bash', '-c'], env: [{ name: 'TMP_FEATURE_STORE_YAML_BASE64', value: '(feature_store.yaml)' }, ...asArray(git?.env)] });
       if (services.runFeastApplyOnInit !== false) {
         initContainers.push({
-          name: 'feast-apply', image: initImage, command: ['feast', 'apply'],
+          name: 'feast-apply',
+          image: initImage,
+          command: ['feast', 'apply'],
           env: servers.flatMap((s) => envOf(s.config)),
           envFrom: servers.flatMap((s) => asArray(s.config.envFrom)),
         });
@@ -87,7 +89,9 @@ export const FEATURE_STORE_ADAPTER: CustomResourceAdapter = {
       { object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: `${deploy}-cronjob`, namespace } }, providedBy: by },
       ...servers.map((s) => ({
         object: {
-          apiVersion: 'v1', kind: 'Service', metadata: { name: `${deploy}-${s.server}`, namespace },
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: `${deploy}-${s.server}`, namespace },
           spec: { selector, ports: [{ name: 'http', port: 80, targetPort: PORTS[s.server], protocol: 'TCP' }] },
         },
         providedBy: by,
