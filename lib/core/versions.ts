@@ -677,10 +677,11 @@ export const DATA_SERVICE_IMAGES = {
   /** AWS CLI v2 (bash, curl) for snapshot uploads; supports EKS Pod Identity credentials. */
   awsCli: { repository: 'docker.io/amazon/aws-cli', tag: '2.37.5', chosen: K8S_PINNED } as PinnedImage,
   /**
-   * Redis, the feature store's in-cluster online store: the image and tag Argo CD v3.5.1's install manifest runs
-   * (manifests/install.yaml, `public.ecr.aws/docker/library/redis:8.2.3-alpine`, uid 999).
+   * Redis, the feature store's in-cluster online store: the official image at the tag Argo CD v3.5.1's install
+   * manifest runs (manifests/install.yaml pulls `redis:8.2.3-alpine` through its mirror public.ecr.aws/docker/library;
+   * uid 999). From Docker Hub, where the platform's other official images come from.
    */
-  redis: { repository: 'public.ecr.aws/docker/library/redis', tag: '8.2.3-alpine', chosen: '2026-12-06' } as PinnedImage,
+  redis: { repository: 'docker.io/library/redis', tag: '8.2.3-alpine', chosen: '2026-12-06' } as PinnedImage,
 };
 
 /** Images of the observability constructs (TelemetryCollector, DriftMonitor). */
