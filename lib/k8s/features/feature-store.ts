@@ -182,8 +182,8 @@ export class FeatureStore extends Construct implements IFeatureStore {
   public readonly registryLocation: string;
   /** Labels that select the feature server pods (set by the operator). */
   public readonly selectorLabels: { [key: string]: string };
-  /** The FeatureStore custom resource. */
-  public readonly resource: FeatureStoreResource;
+  /** The FeatureStore custom resource (typed as `crds.feast.FeatureStore`; exposed as an ApiObject because the construct shares its name). */
+  public readonly resource: ApiObject;
   /** NetworkPolicies of the feature store, by name. */
   public readonly networkPolicies: { [name: string]: k8s.KubeNetworkPolicy } = {};
   /** Address block of the VPC (the database and the API server's endpoints). */
