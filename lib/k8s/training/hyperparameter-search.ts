@@ -240,6 +240,8 @@ export class HyperparameterSearch extends Construct {
       podIdentity: plan.usesS3,
       peers: plan.numNodes > 1 || plan.runtime.replicatedJobs.filter((j) => j.runsTraining).length > 1,
     }, plan.registryFlowNeeded ? plan.registry : undefined);
+    // The trials read historical features from the feature store, when given.
+    props.trial.featureStore?.allowFrom(team.workloads({ [WORKLOAD_LABEL]: this.experimentName }));
   }
 }
 
