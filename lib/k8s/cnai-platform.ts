@@ -12,8 +12,8 @@ import {
 import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, KubePrometheusStack, OperatorCatalogue, OperatorRendering } from './operators';
 import { WorkloadPriority } from './priority-class';
 import { ModelRegistry, RegistryEngine } from './registry';
-import { VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
-import { LlmService, LlmTask, PredictiveService, ServingBackend } from './serving';
+import { VectorDatabase, VectorDistance, VectorDatabaseEngine } from './retrieval';
+import { LlmService, PredictiveService } from './serving';
 import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
@@ -21,8 +21,7 @@ import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { GatewayExposure } from '../core/gateway-spec';
-import { ModelKind } from '../core/models';
-import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
+import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
 import { driftPayloadPrefix, predictiveModelGpus, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
 import { validatePlatformSpec } from '../core/platform-spec-validation';
 
@@ -190,8 +189,8 @@ export class CnaiPlatform extends Construct {
     if (vdb) {
       const name = vectorDatabaseName(vdb);
       const engine = (vdb.engine ?? VectorEngine.QDRANT) === VectorEngine.QDRANT
-        ? VectorEngineChoice.qdrant({ highAvailability: vdb.highAvailability ?? false })
-        : VectorEngineChoice.pgvector({});
+        ? VectorDatabaseEngine.qdrant({ highAvailability: vdb.highAvailability ?? false })
+        : VectorDatabaseEngine.pgvector({});
       this.vectorDatabase = new VectorDatabase(data, name, {
         contract,
         engine,
@@ -254,7 +253,7 @@ export class CnaiPlatform extends Construct {
           });
           continue;
         }
-        const task = m.task ?? (m.model!.kind === ModelKind.EMBEDDING ? ServedModelTask.EMBED : ServedModelTask.CHAT);
+        // The spec and LlmService share one vocabulary (and the same defaults): no translation.
         servers[m.name] = this.models[m.name] = new LlmService(serving, m.name, {
           model: m.model!,
           name: m.name,
@@ -262,8 +261,8 @@ export class CnaiPlatform extends Construct {
           contract,
           namespace: team,
           pools: m.pools.map((p) => pools[p]),
-          backend: (m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE ? ServingBackend.KSERVE : ServingBackend.VLLM,
-          task: task === ServedModelTask.EMBED ? LlmTask.EMBED : LlmTask.GENERATE,
+          backend: m.backend,
+          task: m.task,
           maxModelLen: m.maxModelLen,
           autoscaling: { minReplicas: min, maxReplicas: max },
           metricsBackend,
@@ -325,7 +324,7 @@ export class CnaiPlatform extends Construct {
       // a scheduled job compares the last day with the same day a week earlier.
       if (identity) {
         for (const m of models.filter((x) => x.monitorDrift)) {
-          const embed = this.models[m.name].task === LlmTask.EMBED;
+          const embed = this.models[m.name].task === ServedModelTask.EMBED;
           new DriftMonitor(obs, `${m.name}-drift`, {
             source: PayloadSource.kserve(this.models[m.name]),
             collector: this.collector,

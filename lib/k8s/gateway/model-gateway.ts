@@ -4,12 +4,13 @@ import { Construct } from 'constructs';
 import { CnaiError, invalidProp } from '../../core/errors';
 import { GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
+import { ServedModelBackend } from '../../core/platform-spec';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
 import { ENVOY_GATEWAY_CONTROLLER_NAME } from '../operators/envoy-gateway';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
 import { LlmService } from '../serving/llm-service';
-import { LLM_SERVER_PORTS, ServingBackend } from '../serving/serving-options';
+import { LLM_SERVER_PORTS } from '../serving/serving-options';
 import { TeamNamespace } from '../team-namespace';
 import { WorkloadSelector } from '../workload-selector';
 
@@ -325,7 +326,7 @@ export class ModelGateway extends Construct {
       },
     });
     service.allowFrom(this.proxies());
-    if (service.backend === ServingBackend.KSERVE) {
+    if (service.backend === ServedModelBackend.KSERVE) {
       // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
       new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}-agent`, {
         metadata: { name: `${service.name}-gateway-agent`, namespace: service.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform' }, annotations: { ...this.annotations } },
