@@ -26,7 +26,7 @@ import {
 import type { IPriorityClass } from '../priority-class';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
-import { IFeatureStore } from './feature-store-connection';
+import { FeatureAccess, IFeatureStore } from './feature-store-connection';
 
 /**
  * Container ports of the Feast servers (feast-dev/feast v0.66.0,
@@ -397,17 +397,23 @@ export class FeatureStore extends Construct implements IFeatureStore {
     for (const client of props.allowFrom ?? []) this.allowFrom(client);
   }
 
-  public clientEnv(): k8s.EnvVar[] {
+  public clientEnv(access: FeatureAccess = FeatureAccess.ALL): k8s.EnvVar[] {
+    const online = access !== FeatureAccess.OFFLINE;
+    const offline = access !== FeatureAccess.ONLINE;
     return [
-      { name: 'FEAST_FEATURE_SERVER_URL', value: this.onlineUrl },
+      ...(online ? [{ name: 'FEAST_FEATURE_SERVER_URL', value: this.onlineUrl }] : []),
       { name: 'FEAST_REGISTRY', value: this.registryAddress },
-      { name: 'FEAST_OFFLINE_SERVER', value: this.offlineAddress },
+      ...(offline ? [{ name: 'FEAST_OFFLINE_SERVER', value: this.offlineAddress }] : []),
       { name: 'FEAST_PROJECT', value: this.project },
     ];
   }
 
-  public clientPorts(): number[] {
-    return [FEAST_SERVER_PORTS.online, FEAST_SERVER_PORTS.registry, FEAST_SERVER_PORTS.offline];
+  public clientPorts(access: FeatureAccess = FeatureAccess.ALL): number[] {
+    return [
+      ...(access !== FeatureAccess.OFFLINE ? [FEAST_SERVER_PORTS.online] : []),
+      FEAST_SERVER_PORTS.registry,
+      ...(access !== FeatureAccess.ONLINE ? [FEAST_SERVER_PORTS.offline] : []),
+    ];
   }
 
   public workloads(): WorkloadSelector {
@@ -415,22 +421,26 @@ export class FeatureStore extends Construct implements IFeatureStore {
   }
 
   /**
-   * Lets `client` connect to the online, registry and offline servers: an ingress policy here
-   * and, when the client's namespace is a TeamNamespace, its egress there.
+   * Lets `client` connect to the servers of `access` (online and registry for serving, offline
+   * and registry for training): an ingress policy here and, when the client's namespace is a
+   * TeamNamespace, its egress there.
    */
-  public allowFrom(client: WorkloadSelector): void {
+  public allowFrom(client: WorkloadSelector, access: FeatureAccess = FeatureAccess.ALL): void {
     if (!(client instanceof WorkloadSelector)) {
       throw invalidProp(this.node.path, 'allowFrom', client, 'not a WorkloadSelector', 'use team.workloads({ app: "..." }) or a service\'s workloads()');
+    }
+    if (!Object.values(FeatureAccess).includes(access)) {
+      throw invalidProp(this.node.path, 'access', access, 'not a FeatureAccess', `use one of ${Object.values(FeatureAccess).join(', ')} (FeatureAccess)`);
     }
     this.clients.push(client);
     const n = this.clients.length;
     this.policy(NamespaceIsolation.ensure(this, this.namespaceName), `${this.name}-clients-${n}`, {
       podSelector: { matchLabels: { ...this.selectorLabels } },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [client.toPeer()], ports: tcpPorts(...this.clientPorts()) }],
+      ingress: [{ from: [client.toPeer()], ports: tcpPorts(...this.clientPorts(access)) }],
     });
     if (client.owner instanceof TeamNamespace) {
-      for (const port of this.clientPorts()) client.owner.allowTo(this.workloads(), port, client);
+      for (const port of this.clientPorts(access)) client.owner.allowTo(this.workloads(), port, client);
     }
   }
 

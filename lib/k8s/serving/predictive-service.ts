@@ -12,7 +12,7 @@ import { InferenceService, InferenceServiceSpecPredictor } from '../../imports/s
 import { tcpPorts } from '../common/egress';
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { ModelSource, ModelSourceKind } from '../common/model-source';
-import type { IFeatureStore } from '../features/feature-store-connection';
+import { FeatureAccess, IFeatureStore } from '../features/feature-store-connection';
 import { INodePool } from '../node-pool';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
@@ -142,9 +142,9 @@ export interface PredictiveServiceProps {
    */
   readonly serviceAccountName?: string;
   /**
-   * A feature store the model reads its features from: the server gets its endpoints
-   * (`FEAST_FEATURE_SERVER_URL`, `FEAST_REGISTRY`, `FEAST_OFFLINE_SERVER`, `FEAST_PROJECT`) and
-   * the network flow to its servers.
+   * A feature store the model reads its features from: the server gets the online server's and
+   * the registry's endpoints (`FEAST_FEATURE_SERVER_URL`, `FEAST_REGISTRY`, `FEAST_PROJECT`) and
+   * the network flow to them.
    * @default - none
    */
   readonly featureStore?: IFeatureStore;
@@ -373,8 +373,9 @@ export class PredictiveService extends Construct implements IMetricsSource {
     const scraper = props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
     this.network.ingress('metrics', [scraper], [this.runtime.metricsPort]);
     const fs = this.featureStore;
-    this.network.egress(this.source, fs ? [{ to: [fs.workloads().toPeer()], ports: tcpPorts(...fs.clientPorts()) }] : []);
-    fs?.allowFrom(this.workloads());
+    // Serving reads the online server and the registry.
+    this.network.egress(this.source, fs ? [{ to: [fs.workloads().toPeer()], ports: tcpPorts(...fs.clientPorts(FeatureAccess.ONLINE)) }] : []);
+    fs?.allowFrom(this.workloads(), FeatureAccess.ONLINE);
     for (const peer of props.allowFrom ?? []) this.allowFrom(peer);
   }
 
@@ -416,7 +417,7 @@ export class PredictiveService extends Construct implements IMetricsSource {
     };
     const env: k8s.EnvVar[] = [{ name: 'HOME', value: LLM_SERVER_PATHS.tmp }];
     if (region) env.push({ name: 'AWS_REGION', value: region }, { name: 'AWS_DEFAULT_REGION', value: region });
-    if (this.featureStore) env.push(...this.featureStore.clientEnv());
+    if (this.featureStore) env.push(...this.featureStore.clientEnv(FeatureAccess.ONLINE));
     const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: r.httpPort, protocol: 'TCP' }];
     if (r.metricsPort !== r.httpPort) ports.push({ name: 'metrics', containerPort: r.metricsPort, protocol: 'TCP' });
     const model = {

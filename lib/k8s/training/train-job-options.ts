@@ -118,8 +118,8 @@ export interface TrainJobOptions {
   readonly serviceAccountName?: string;
   /**
    * A feature store the job reads training data from (historical features through its offline
-   * server): the trainer gets its endpoints (`FEAST_OFFLINE_SERVER`, `FEAST_REGISTRY`,
-   * `FEAST_FEATURE_SERVER_URL`, `FEAST_PROJECT`); TrainingJob also opens the network flow.
+   * server): the trainer gets the offline server's and the registry's endpoints
+   * (`FEAST_OFFLINE_SERVER`, `FEAST_REGISTRY`, `FEAST_PROJECT`); the job opens the network flow to them.
    * @default - none
    */
   readonly featureStore?: IFeatureStore;
