@@ -9,7 +9,9 @@
  * - The team's `rag-api` pods may call both; a ConfigMap carries their client settings.
  * - One gateway for both (Envoy AI Gateway on Envoy Gateway, in-cluster only): the `rag-api`
  *   pods may also call `http://model-gateway.envoy-gateway-system.svc:8080/v1` with either model's
- *   name, and the gateway routes on it.
+ *   name, and the gateway routes on it. The chat model (vLLM) is an InferencePool there: its
+ *   endpoint picker sends each request to the replica with the shortest queue and the most free
+ *   KV cache; the embedding model (KServe) is reached through its Service.
  *
  * The contract is the one of the AWS layer (aws.ts): the stack `CnaiAwsStack.fromSpec` builds
  * from spec.ts, plus the chat server's identity (see buildLlmServingAws and exampleContract).
@@ -102,7 +104,13 @@ export function buildLlmServingApp(outdir?: string): App {
     + 'example runs as it is; in production copy it into the model store and serve it with ModelSource.fromModelStore', { resource: 'InferenceService' });
 
   // One OpenAI-compatible endpoint for both models, routed by model name; only rag-api may call it.
-  const gateway = new ModelGateway(serving, 'gateway', { clients: [ragApi], priorityClass: high, kubernetesVersion: contract.kubernetesVersion });
+  const gateway = new ModelGateway(serving, 'gateway', {
+    clients: [ragApi],
+    priorityClass: high,
+    kubernetesVersion: contract.kubernetesVersion,
+    // The chat model's endpoint picker: the servers' priority, the API server in the contract's VPC.
+    endpointPicker: { priorityClass: high, vpcCidr: contract.vpcCidr },
+  });
   gateway.addModel(chat);
   gateway.addModel(embed);
 

@@ -301,6 +301,14 @@ export const OPERATORS = {
   envoyAiGateway: { project: 'envoyproxy/ai-gateway', version: 'v1.1.0', chosen: '2026-12-06' } as PinnedRelease,
   /** Feast operator (FeatureStore CR): the feature store's controller; v0.66.0, the release vendored with its CRD. */
   feast: { project: 'feast-dev/feast', version: 'v0.66.0', chosen: '2026-12-06' } as PinnedRelease,
+  /**
+   * Gateway API Inference Extension: the InferencePool API (inference.networking.k8s.io/v1) from v1.6.0;
+   * its endpoint picker (EPP) from v1.5.0, the last release that ships the picker's image and chart
+   * in this repository (v1.6.0 moved them to llm-d/llm-d-router). InferencePool v1 is the same API in both.
+   */
+  inferenceExtension: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.6.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** The endpoint picker's release (image and chart `config/charts/inferencepool` of v1.5.0). */
+  inferenceEndpointPicker: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.5.0', chosen: '2026-12-06' } as PinnedRelease,
 };
 
 /**
@@ -504,6 +512,21 @@ export const OPERATOR_SOURCES = {
    * patch the Namespace out.
    */
   feastOperator: { repoUrl: 'https://github.com/feast-dev/feast', path: 'infra/feast-operator/config/default', revision: OPERATORS.feast.version, chosen: OPERATORS.feast.chosen } as PinnedGitPath,
+  /**
+   * The InferencePool CRDs as the Inference Extension's release publishes them (its `manifests.yaml` is
+   * `kustomize build config/crd` at the tag): InferencePool v1 and the experimental InferencePoolImport.
+   */
+  inferenceExtensionCrds: {
+    repoUrl: 'https://github.com/kubernetes-sigs/gateway-api-inference-extension', path: 'config/crd', revision: OPERATORS.inferenceExtension.version, chosen: OPERATORS.inferenceExtension.chosen,
+  } as PinnedGitPath,
+  /**
+   * The endpoint picker's chart (published as oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool
+   * v1.5.0): not installed as a chart (it renders no securityContext, priority class or PodDisruptionBudget, and one
+   * release per pool in a team's namespace), but the reference the InferencePool construct's objects are checked against.
+   */
+  inferencePoolChart: {
+    repoUrl: 'oci://registry.k8s.io/gateway-api-inference-extension/charts', chart: 'inferencepool', version: OPERATORS.inferenceEndpointPicker.version, chosen: OPERATORS.inferenceEndpointPicker.chosen,
+  } as PinnedHelmChart,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -567,6 +590,11 @@ export const OPERATOR_IMAGES = {
    * operator's `RELATED_IMAGE_CRON_JOB` at v0.66.0 (config/default/related_image_fs_patch.yaml).
    */
   feastCronJob: { repository: 'quay.io/openshift/origin-cli', tag: '4.17', chosen: OPERATORS.feast.chosen } as PinnedImage,
+  /**
+   * The Gateway API Inference Extension's endpoint picker (EPP), the tag its v1.5.0 chart sets
+   * (config/charts/inferencepool/values.yaml `inferenceExtension.image`); distroless, runs as uid 65532.
+   */
+  inferenceEndpointPicker: { repository: 'registry.k8s.io/gateway-api-inference-extension/epp', tag: OPERATORS.inferenceEndpointPicker.version, chosen: OPERATORS.inferenceEndpointPicker.chosen } as PinnedImage,
 };
 
 /**

@@ -86,6 +86,14 @@ export interface CnaiPlatformProps {
  * dashboards). Every name, pool label, taint, bucket and workload identity comes from the
  * contract or the spec; the spec is validated as a whole, and the contract is checked to
  * come from the same spec (same pools, same identities).
+ *
+ * A factory, not the parent of its charts: it adds them to the App as siblings named
+ * `<id>-platform-operators`, `<id>-platform`, `<id>-serving`, ... and stays their handle ({@link charts},
+ * and a property per chart and part). cdk8s names each output file, and every object without
+ * an explicit name, after its chart's construct path; nested under this construct, every file
+ * name would carry a hash (`0002-cnai-serving-3f2a9c1e.k8s.yaml`) and generated names would
+ * change, which GitOps diffs and reviews read worse. To act on everything it made (an Aspect,
+ * suppressions), iterate over {@link charts}.
  */
 export class CnaiPlatform extends Construct {
   /** The platform chart: GPU support, queues, team namespaces (and its operators chart). */
@@ -118,9 +126,13 @@ export class CnaiPlatform extends Construct {
   public readonly bootstrap?: ArgoCdBootstrap;
   /** The admission policies (in the platform chart). */
   public readonly admissionPolicies: PlatformAdmissionPolicies;
+  private readonly app: App;
+  private readonly ownCharts: Set<Chart>;
 
   constructor(scope: App, id: string, props: CnaiPlatformProps) {
     super(scope, id);
+    this.app = scope;
+    const firstChart = scope.node.children.length;
     const { spec, contract } = props;
     const where = this.node.path;
     validatePlatformSpec(spec);
@@ -291,6 +303,8 @@ export class CnaiPlatform extends Construct {
         clients: (gatewaySpec.clientTeams ?? spec.teams.map((t) => t.name)).map((t) => this.teams[t].workloads()),
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
+        // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
+        endpointPicker: { priorityClass, metricsBackend },
       });
     }
 
@@ -365,6 +379,14 @@ export class CnaiPlatform extends Construct {
         ...(admission.hostAccessExemptions ?? []),
       ],
     });
+
+    // Last: every chart the steps above added to the App.
+    this.ownCharts = new Set(scope.node.children.slice(firstChart).filter((c): c is Chart => Chart.isChart(c)));
+  }
+
+  /** Every chart it added to the App, in the order they are applied (their dependencies first). */
+  public get charts(): Chart[] {
+    return this.app.charts.filter((c) => this.ownCharts.has(c));
   }
 }
 
