@@ -309,6 +309,8 @@ export const OPERATORS = {
   inferenceExtension: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.6.0', chosen: '2026-12-06' } as PinnedRelease,
   /** The endpoint picker's release (image and chart `config/charts/inferencepool` of v1.5.0). */
   inferenceEndpointPicker: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.5.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** Argo Rollouts: progressive delivery (Rollout canaries, AnalysisTemplates) of served models (ModelDelivery). */
+  argoRollouts: { project: 'argoproj/argo-rollouts', version: 'v1.9.1', chosen: '2026-12-06' } as PinnedRelease,
 };
 
 /**
@@ -527,6 +529,13 @@ export const OPERATOR_SOURCES = {
   inferencePoolChart: {
     repoUrl: 'oci://registry.k8s.io/gateway-api-inference-extension/charts', chart: 'inferencepool', version: OPERATORS.inferenceEndpointPicker.version, chosen: OPERATORS.inferenceEndpointPicker.chosen,
   } as PinnedHelmChart,
+  /**
+   * Argo Rollouts: manifests/cluster-install at the release tag, the kustomize tree of the `install.yaml` its
+   * install docs apply (`kubectl apply -n argo-rollouts -f .../releases/download/v1.9.1/install.yaml`): CRDs,
+   * controller, its ClusterRole and binding, metrics Service. Its base names the image `:latest` (the release
+   * build sets the tag): the release sets {@link ARGO_ROLLOUTS_IMAGES}.controller.
+   */
+  argoRollouts: { repoUrl: 'https://github.com/argoproj/argo-rollouts', path: 'manifests/cluster-install', revision: OPERATORS.argoRollouts.version, chosen: OPERATORS.argoRollouts.chosen } as PinnedGitPath,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -724,4 +733,10 @@ export const OBSERVABILITY_IMAGES = {
   python: { repository: 'docker.io/library/python', tag: '3.14.2-slim-bookworm', chosen: K8S_PINNED } as PinnedImage,
   /** KServe agent: the payload logger sidecar for model servers that KServe does not manage (tag = KServe release). */
   kserveAgent: OPERATOR_IMAGES.kserveAgent,
+};
+
+/** Images of Argo Rollouts (ModelDelivery's progressive rollouts). */
+export const ARGO_ROLLOUTS_IMAGES = {
+  /** The controller, tagged with the release (quay.io/argoproj/argo-rollouts, the image of the release's install.yaml). */
+  controller: { repository: 'quay.io/argoproj/argo-rollouts', tag: OPERATORS.argoRollouts.version, chosen: OPERATORS.argoRollouts.chosen } as PinnedImage,
 };

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
 import { FeatureStore } from './features';
+import { EvaluationDataset, ModelDelivery } from './delivery';
 import { ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -18,6 +19,7 @@ import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
+import { deliveryCandidatePrefix } from '../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { GatewayExposure } from '../core/gateway-spec';
@@ -112,6 +114,8 @@ export class CnaiPlatform extends Construct {
   public readonly models: { [name: string]: LlmService } = {};
   /** Served predictive models by name. */
   public readonly predictiveModels: { [name: string]: PredictiveService } = {};
+  /** Deliveries of served models (the spec's `delivery` sections), by model name. */
+  public readonly deliveries: { [name: string]: ModelDelivery } = {};
   /** The vector database. */
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
@@ -162,6 +166,8 @@ export class CnaiPlatform extends Construct {
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
         ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
+        // Progressive delivery of the models that declare one.
+        ...((spec.models ?? []).some((m) => m.delivery) ? [OperatorCatalogue.argoRollouts()] : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -266,10 +272,12 @@ export class CnaiPlatform extends Construct {
           continue;
         }
         // The spec and LlmService share one vocabulary (and the same defaults): no translation.
+        // A delivered model serves its candidate: the Rollout keeps the running version until the candidate passes.
+        const prefix = m.delivery ? deliveryCandidatePrefix(servedModelPrefix(m), m.delivery) : servedModelPrefix(m);
         servers[m.name] = this.models[m.name] = new LlmService(serving, m.name, {
           model: m.model!,
           name: m.name,
-          source: ModelSource.fromModelStore(contract, servedModelPrefix(m)),
+          source: ModelSource.fromModelStore(contract, prefix),
           contract,
           namespace: team,
           pools: m.pools.map((p) => pools[p]),
@@ -281,6 +289,28 @@ export class CnaiPlatform extends Construct {
           priorityClass,
         });
       }
+      // Deliveries: evaluation, canary under gates, the registry's alias (validation admits vLLM and MLflow only).
+      for (const m of models.filter((x) => x.delivery)) {
+        const d = m.delivery!;
+        this.deliveries[m.name] = new ModelDelivery(serving, `${m.name}-delivery`, {
+          service: this.models[m.name],
+          version: d.version,
+          evaluation: {
+            dataset: EvaluationDataset.fromDatasetsBucket(contract, d.evaluation.dataset),
+            threshold: d.evaluation.threshold,
+            metric: d.evaluation.metric,
+            maxSamples: d.evaluation.maxSamples,
+          },
+          canarySteps: d.canarySteps,
+          gates: d.gates,
+          registry: this.registry,
+          registeredModel: d.registeredModel,
+          liveAlias: d.liveAlias,
+          metricsBackend,
+          contract,
+        });
+      }
+      if (Object.keys(this.deliveries).length > 0) this.platform.monitoring?.allowQueryFrom(ModelDelivery.analysisController());
       // Flows between served models, and from served models to the vector database.
       for (const m of models) {
         for (const client of m.clients ?? []) servers[m.name].allowFrom(servers[client].workloads());

@@ -1,3 +1,4 @@
+import { argoRolloutsRelease } from './argo-rollouts';
 import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
 import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
@@ -172,6 +173,14 @@ export class OperatorCatalogue {
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */
   public static karpenter(props: KarpenterReleaseProps): OperatorRelease {
     return karpenterRelease(props);
+  }
+
+  /**
+   * Argo Rollouts v1.9.1 (cluster install): Rollouts and AnalysisTemplates, for the progressive
+   * delivery of served models (ModelDelivery).
+   */
+  public static argoRollouts(): OperatorRelease {
+    return argoRolloutsRelease();
   }
 
   /**

@@ -17,4 +17,5 @@ export const OPERATOR_NAMESPACES = {
   envoyGateway: 'envoy-gateway-system',
   envoyAiGateway: 'envoy-ai-gateway-system',
   feast: 'feast-operator-system',
+  argoRollouts: 'argo-rollouts',
 };

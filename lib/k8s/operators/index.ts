@@ -28,3 +28,4 @@ export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
 export * from './feast-operator';
 export * from './inference-extension';
+export * from './argo-rollouts';
