@@ -1,7 +1,7 @@
 import { ResolvedRetention, RetentionPolicy } from './aws-options';
 import { OBSERVABILITY, TRAINING } from './contract';
-import { FeatureStoreNaming } from './feature-store-spec';
 import { deliveryDatasetPrefix, deliveryEvaluationServiceAccount } from './delivery-spec';
+import { FeatureStoreNaming } from './feature-store-spec';
 import {
   BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ScarceCapacityNote, ServedModelKind,
   ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,

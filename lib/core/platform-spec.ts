@@ -1,7 +1,7 @@
 import { GpuInstanceType } from './accelerators';
 import { PlatformAwsOptions } from './aws-options';
-import { FeatureStoreSpec } from './feature-store-spec';
 import { ModelDeliverySpec } from './delivery-spec';
+import { FeatureStoreSpec } from './feature-store-spec';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
