@@ -15,7 +15,7 @@ const OPERATOR_NAMESPACES = ['cert-manager', 'kueue-system', 'keda', 'kserve', '
   'kubeflow-system', 'kubeflow', 'aws-efa-device-plugin', 'karpenter', 'envoy-gateway-system', 'envoy-ai-gateway-system',
   // The operations assistant's operators (kagent with kmcp, k8sgpt-operator).
   'kagent', 'k8sgpt-operator-system',
-  'argo-rollouts'];
+  'feast-operator-system', 'argo-rollouts'];
 
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 

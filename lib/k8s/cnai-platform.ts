@@ -4,6 +4,7 @@ import { ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretSource } from './common';
 import { EvaluationDataset, ModelDelivery } from './delivery';
+import { FeatureStore } from './features';
 import { ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -21,6 +22,7 @@ import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { deliveryCandidatePrefix } from '../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../core/errors';
+import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { GatewayExposure } from '../core/gateway-spec';
 import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
 import { driftPayloadPrefix, predictiveModelGpus, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
@@ -123,6 +125,8 @@ export class CnaiPlatform extends Construct {
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
   public readonly registry?: ModelRegistry;
+  /** The feature store (Feast), when the spec has one (in the data services chart). */
+  public readonly featureStore?: FeatureStore;
   /** The telemetry collector. */
   public readonly collector?: TelemetryCollector;
   /** The teams' namespaces by name. */
@@ -157,19 +161,23 @@ export class CnaiPlatform extends Construct {
       viewerGroups: t.viewerGroups,
     }));
     const kubeflowNames = new Set(KubeflowTraining.releases().map((r) => r.name));
+    const efaPools = spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]);
     this.platform = new CnaiKubernetesPlatform(scope, `${id}-platform`, {
       contract,
       teams,
       gpuSharing: spec.gpuPools.filter((p) => p.timeSlicingReplicas !== undefined)
         .map((p) => ({ pool: pools[p.name], timeSlicingReplicas: p.timeSlicingReplicas })),
       operatorReleases: [
+        // The EFA device plugin wherever a pool has EFA (training, and serving across nodes), with or without Kubeflow.
         ...(kubeflow
-          ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
-          : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
+          ? KubeflowTraining.platformReleases({ efaPools: efaPools.length > 0 ? efaPools : undefined })
+          : [...OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
+            ...(efaPools.length > 0 ? [OperatorCatalogue.efaDevicePlugin({ pools: efaPools })] : [])]),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
         ...(assistantSpec
           ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE], databaseStorageClass: DEFAULT_ENCRYPTED_STORAGE_CLASS })
           : []),
+        ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
         // Progressive delivery of the models that declare one.
         ...((spec.models ?? []).some((m) => m.delivery) ? [OperatorCatalogue.argoRollouts()] : []),
       ],
@@ -231,6 +239,22 @@ export class CnaiPlatform extends Construct {
       priorityClass,
     });
 
+    // The feature store: its namespace, FeatureStore and online store in the data services chart.
+    const fs = spec.featureStore;
+    if (fs) {
+      const name = FeatureStoreNaming.nameOf(fs);
+      this.featureStore = new FeatureStore(data, `feature-store-${name}`, {
+        contract,
+        name,
+        project: fs.project,
+        repository: fs.repository,
+        onlineStore: fs.onlineStore!,
+        registry: fs.registry ?? FeatureRegistryKind.S3,
+        materializationSchedule: fs.materializationSchedule,
+        priorityClass,
+      });
+    }
+
     // Serving.
     const models = spec.models ?? [];
     if (models.length > 0) {
@@ -257,6 +281,7 @@ export class CnaiPlatform extends Construct {
             autoscaling: { minReplicas: min, maxReplicas: max },
             metricsBackend,
             priorityClass,
+            featureStore: fs?.clients?.includes(m.name) ? this.featureStore : undefined,
           });
           continue;
         }
@@ -400,7 +425,8 @@ export class CnaiPlatform extends Construct {
       ...admission,
       contract,
       platformNamespaces: [
-        gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, ...(this.assistant?.namespaces() ?? []),
+        gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName,
+        ...(this.assistant?.namespaces() ?? []),
       ]
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],

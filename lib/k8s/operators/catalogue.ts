@@ -5,6 +5,7 @@ import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-devic
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
+import { feastOperatorRelease } from './feast-operator';
 import { inferenceExtensionCrdsRelease } from './inference-extension';
 import { K8sgptOperatorReleaseProps, k8sgptOperatorRelease } from './k8sgpt-operator';
 import { KagentReleaseProps, kagentCrdsRelease, kagentRelease } from './kagent';
@@ -174,6 +175,11 @@ export class OperatorCatalogue {
    */
   public static operationsAssistant(kagent: KagentReleaseProps = {}, k8sgpt: K8sgptOperatorReleaseProps = {}): OperatorRelease[] {
     return [kagentCrdsRelease(), kmcpCrdsRelease(), kagentRelease(kagent), k8sgptOperatorRelease(k8sgpt)];
+  }
+
+  /** Feast operator v0.66.0 (optional): the feature store (FeatureStore). */
+  public static feastOperator(): OperatorRelease {
+    return feastOperatorRelease();
   }
 
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */

@@ -18,5 +18,6 @@ export const OPERATOR_NAMESPACES = {
   envoyAiGateway: 'envoy-ai-gateway-system',
   kagent: 'kagent',
   k8sgptOperator: 'k8sgpt-operator-system',
+  feast: 'feast-operator-system',
   argoRollouts: 'argo-rollouts',
 };

@@ -29,5 +29,6 @@ export * from './envoy-ai-gateway';
 export * from './kagent';
 export * from './kmcp';
 export * from './k8sgpt-operator';
+export * from './feast-operator';
 export * from './inference-extension';
 export * from './argo-rollouts';

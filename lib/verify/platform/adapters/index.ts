@@ -2,6 +2,7 @@
 import { CustomResourceAdapter } from './adapter';
 import { ANALYSIS_TEMPLATE_ADAPTER } from './argo-rollouts';
 import { ENVOY_GATEWAY_ADAPTER } from './envoy-gateway';
+import { FEATURE_STORE_ADAPTER } from './feast';
 import { K8SGPT_ADAPTER } from './k8sgpt';
 import { AGENT_ADAPTER, MCP_SERVER_ADAPTER } from './kagent';
 import { INFERENCE_SERVICE_ADAPTER } from './kserve';
@@ -22,6 +23,6 @@ export { k8sgptOperatorConnections } from './k8sgpt';
 /** Every adapter, by `group/Kind`. */
 export const CUSTOM_RESOURCE_ADAPTERS: ReadonlyMap<string, CustomResourceAdapter> = new Map([
   INFERENCE_SERVICE_ADAPTER, OPENTELEMETRY_COLLECTOR_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER, EXPERIMENT_ADAPTER,
-  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER, ENVOY_GATEWAY_ADAPTER, ANALYSIS_TEMPLATE_ADAPTER,
+  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER, ENVOY_GATEWAY_ADAPTER, FEATURE_STORE_ADAPTER, ANALYSIS_TEMPLATE_ADAPTER,
   AGENT_ADAPTER, MCP_SERVER_ADAPTER, K8SGPT_ADAPTER,
 ].map((a) => [`${a.group}/${a.kind}`, a]));
