@@ -26,3 +26,5 @@ export * from './spark-operator';
 export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
+export type { ReleaseNetworkContext } from './release-network';
+export * from './release-network-policies';

@@ -4,6 +4,7 @@ import { invalidProp } from '../../core/errors';
 import { OPERATOR_SOURCES } from '../../core/versions';
 import { INodePool, NodePoolReference } from '../node-pool';
 import { PodSecurityLevel } from '../pod-security';
+import { ReleaseConnections } from '../../core/release-network';
 
 /** Requests (equal to limits) of the Karpenter controller. */
 export interface KarpenterControllerResources {
@@ -106,6 +107,12 @@ export function karpenterRelease(props: KarpenterReleaseProps): OperatorRelease 
     serverSideApply: true,
     podSecurity: PodSecurityLevel.RESTRICTED,
     description: `Node autoscaling of ${props.contract.clusterName} (Karpenter, on pool ${pool.poolName}).`,
+    network: {
+      connections: [
+        ReleaseConnections.aws('karpenter', 'launches and terminates EC2 instances, reads interruptions from SQS, prices and SSM parameters'),
+        ...((props.serviceMonitor ?? true) ? [ReleaseConnections.metrics('karpenter', [8080])] : []),
+      ],
+    },
     provides: {
       customResources: [
         { group: 'karpenter.sh', kinds: ['NodeClaim', 'NodeOverlay', 'NodePool'] },

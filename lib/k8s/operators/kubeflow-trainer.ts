@@ -1,6 +1,7 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { deleteObjectPatch, InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
+import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 
 /** The ClusterTrainingRuntimes of manifests/overlays/runtimes at the pinned tag. */
 export const TRAINER_CLUSTER_TRAINING_RUNTIMES = [
@@ -40,6 +41,14 @@ export function trainerRelease(): OperatorRelease {
     phase: InstallPhase.OPERATORS,
     serverSideApply: true,
     description: 'Distributed training (TrainJob) and JobSet.',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('kubeflow-trainer-controller-manager', [9443]),
+        ReleaseConnections.webhook('jobset-controller-manager', [9443]),
+        ReleaseConnections.between(NetworkEnds.platformNamespaces(), NetworkEnds.workload('kubeflow-trainer-controller-manager'), [10443],
+          'training pods in the teams\' namespaces report their progress to the status server'),
+      ],
+    },
     provides: {
       customResources: [
         { group: 'trainer.kubeflow.org', kinds: ['ClusterTrainingRuntime', 'TrainJob', 'TrainingRuntime'] },

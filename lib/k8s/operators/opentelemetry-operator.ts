@@ -2,6 +2,7 @@ import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { IMAGES, OBSERVABILITY_IMAGES, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
+import { ReleaseConnections } from '../../core/release-network';
 
 /** Labels the chart's Services select the operator's pods by (templates/_helpers.tpl selectorLabels, component controller-manager). */
 const OPERATOR_POD_LABELS = { 'app.kubernetes.io/name': 'opentelemetry-operator', 'app.kubernetes.io/component': 'controller-manager' };
@@ -45,6 +46,9 @@ export function opentelemetryOperatorRelease(): OperatorRelease {
     // The chart's pods run as uid 65532 with a restricted container security context (values.yaml).
     podSecurity: PodSecurityLevel.RESTRICTED,
     description: 'LLM traces (OpenLLMetry) through OpenTelemetry collectors.',
+    network: {
+      connections: [ReleaseConnections.webhook('opentelemetry-operator', [9443])],
+    },
     provides: {
       customResources: [{ group: 'opentelemetry.io', kinds: ['ClusterObservability', 'Instrumentation', 'OpAMPBridge', 'OpenTelemetryCollector', 'TargetAllocator'] }],
       services: [
