@@ -10,9 +10,11 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Suppressions } from 'cnai-constructs/k8s';
 
-/** Namespaces of the operators the platform installs, which have no default-deny NetworkPolicy yet. */
-const OPERATOR_NAMESPACES = ['cert-manager', 'kueue-system', 'keda', 'kserve', 'external-secrets', 'opentelemetry-operator-system',
-  'kubeflow-system', 'kubeflow', 'aws-efa-device-plugin', 'karpenter', 'envoy-gateway-system', 'envoy-ai-gateway-system'];
+/**
+ * Namespaces of operators the platform installs without a default-deny NetworkPolicy yet (their
+ * releases declare no `network`). Empty: every release of the catalogue declares its flows.
+ */
+const OPERATOR_NAMESPACES: string[] = [];
 
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 
@@ -20,8 +22,8 @@ const REASONS = {
   developerPods: open('developers may create pods and workload controllers, so they can choose the team\'s service accounts: the '
     + 'training identity is refused to their pods by the cnai-training-identity admission policy (Deny by default), but the serving '
     + 'identities (read-only on their model prefixes) are not yet'),
-  operatorDefaultDeny: open('the operators\' namespaces have no default-deny NetworkPolicy yet (their webhook, metrics and API server '
-    + 'flows are to be declared first)'),
+  operatorDefaultDeny: open('this operator\'s namespace has no default-deny NetworkPolicy yet (its release declares no network: its '
+    + 'webhook, metrics and API server flows are to be declared first)'),
 };
 
 /** Suppresses the library's open findings on every object under `scope` (an App or a Chart). */

@@ -2,10 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CnaiError, invalidProp } from '../../core/errors';
+import { dnsEgress, tcpPorts } from '../common/egress';
 import { GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
-import { ENVOY_GATEWAY_CONTROLLER_NAME } from '../operators/envoy-gateway';
+import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_POD_LABELS, ENVOY_GATEWAY_XDS_PORT } from '../operators/envoy-gateway';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
 import { LlmService } from '../serving/llm-service';
@@ -140,9 +141,16 @@ export class ModelGateway extends Construct {
 
   /** The NetworkPolicy that admits the clients (and the load balancer) into the proxies. */
   public readonly proxyPolicy: k8s.KubeNetworkPolicy;
+  /**
+   * The NetworkPolicy of the proxies' egress: DNS, Envoy Gateway's xDS server, and the routed
+   * model servers. Self-contained, so that the proxies keep their configuration also where Envoy
+   * Gateway's namespace is not isolated by its release.
+   */
+  public readonly proxyEgressPolicy: k8s.KubeNetworkPolicy;
 
   private readonly annotations: { [key: string]: string };
   private readonly ingressRules: k8s.NetworkPolicyIngressRule[] = [];
+  private readonly egressRules: k8s.NetworkPolicyEgressRule[] = [];
 
   constructor(scope: Construct, id: string, props: ModelGatewayProps = {}) {
     super(scope, id);
@@ -245,6 +253,15 @@ export class ModelGateway extends Construct {
         ingress: this.ingressRules,
       },
     });
+    this.proxyEgressPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy-proxies-egress', {
+      metadata: { name: `${this.name}-proxies-egress`, namespace: this.proxyNamespace, labels, annotations: { ...this.annotations } },
+      spec: {
+        podSelector: { matchLabels: { ...this.proxyLabels } },
+        policyTypes: ['Egress'],
+        egress: this.egressRules,
+      },
+    });
+    this.egressRules.push(dnsEgress(), { to: [{ podSelector: { matchLabels: { ...ENVOY_GATEWAY_POD_LABELS } } }], ports: tcpPorts(ENVOY_GATEWAY_XDS_PORT) });
     if (loadBalanced) {
       this.ingressRules.push({ from: [{ ipBlock: { cidr: props.vpcCidr! } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.containerPort) }] });
     }
@@ -325,6 +342,11 @@ export class ModelGateway extends Construct {
       },
     });
     service.allowFrom(this.proxies());
+    // The proxies' side of the same flow (and of KServe's agent, for a payload logger attached later).
+    this.egressRules.push({
+      to: [WorkloadSelector.inNamespace(service.namespaceName, service.selectorLabels).toPeer()],
+      ports: tcpPorts(...(service.backend === ServingBackend.KSERVE ? [service.containerPort, KSERVE_AGENT_PORT] : [service.containerPort])),
+    });
     if (service.backend === ServingBackend.KSERVE) {
       // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
       new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}-agent`, {

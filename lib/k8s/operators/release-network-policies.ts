@@ -48,7 +48,7 @@ export class ReleaseNetworkPolicies extends Construct {
         let g = groups.get(key);
         if (!g) {
           const workload = (release.provides.workloads ?? []).find((w) => JSON.stringify(Object.entries(w.podLabels).sort()) === key);
-          g = { name: policyName(release.name, workload?.name, groups.size), labels, ingress: [], egress: [] };
+          g = { name: policyName(release.name, workload?.name, labels, groups.size), labels, ingress: [], egress: [] };
           groups.set(key, g);
         }
         return g;
@@ -72,8 +72,10 @@ export class ReleaseNetworkPolicies extends Construct {
   }
 }
 
-function policyName(release: string, workload: string | undefined, index: number): string {
-  const name = workload ?? `${release}-pods-${index}`;
+/** The workload's name, else the release's name and the pods' component or name label (`envoy-gateway-proxy`). */
+function policyName(release: string, workload: string | undefined, labels: { [key: string]: string }, index: number): string {
+  const part = labels['app.kubernetes.io/component'] ?? labels['app.kubernetes.io/name'] ?? `pods-${index}`;
+  const name = workload ?? `${release}-${part}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   return name.length <= 63 ? name : name.slice(0, 63).replace(/-+$/, '');
 }
 
