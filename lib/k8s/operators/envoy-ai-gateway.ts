@@ -32,6 +32,8 @@ export function envoyAiGatewayCrdsRelease(): OperatorRelease {
     serverSideApply: true,
     // CRDs only: never delete them (and with them every route) because upstream renamed a file.
     prune: false,
+    // Custom resources (CRDs) only: no pods of their own.
+    network: {},
     description: 'Envoy AI Gateway CRDs.',
     provides: {
       customResources: [{ group: 'aigateway.envoyproxy.io', kinds: ['AIGatewayRoute', 'AIServiceBackend', 'BackendSecurityPolicy', 'GatewayConfig', 'MCPRoute', 'QuotaPolicy'] }],

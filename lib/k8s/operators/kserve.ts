@@ -258,6 +258,8 @@ export function kserveRuntimesRelease(): OperatorRelease {
     }),
     phase: InstallPhase.OPERATOR_RESOURCES,
     serverSideApply: true,
+    // Custom resources only: no pods of its own.
+    network: {},
     description: 'KServe ClusterServingRuntimes (Hugging Face, vLLM, sklearn, ...) that InferenceServices name.',
     provides: {
       objects: KSERVE_CLUSTER_SERVING_RUNTIMES.map((name) => ({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterServingRuntime', name })),

@@ -102,6 +102,8 @@ export function trainerRuntimesRelease(): OperatorRelease {
     source: ReleaseSource.gitKustomize(OPERATOR_SOURCES.trainerRuntimes, { namespace: OPERATOR_NAMESPACES.kubeflowSystem }),
     phase: InstallPhase.OPERATOR_RESOURCES,
     serverSideApply: true,
+    // Custom resources (CRDs) only: no pods of their own.
+    network: {},
     description: 'Training runtimes (torch, DeepSpeed, ...) that TrainJobs reference.',
     provides: {
       objects: TRAINER_CLUSTER_TRAINING_RUNTIMES.map((name) => ({ apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'ClusterTrainingRuntime', name })),

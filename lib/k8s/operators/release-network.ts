@@ -112,16 +112,17 @@ export function resolveReleaseNetwork(release: OperatorRelease, context: Release
 }
 
 /**
- * The namespaces whose releases all declare their network (those that run pods), with the
- * releases installed into each: the namespaces the renderers isolate.
+ * The namespaces whose releases all declare their network (a release that runs no pods, e.g.
+ * CRDs or custom resources only, declares `network: {}`), with the releases installed into
+ * each: the namespaces the renderers isolate. One release without a declaration leaves its
+ * namespace open: its pods' flows are not known.
  */
 export function isolatedReleaseNamespaces(releases: OperatorRelease[]): Map<string, OperatorRelease[]> {
   const byNamespace = new Map<string, OperatorRelease[]>();
   for (const r of releases) byNamespace.set(r.namespace, [...(byNamespace.get(r.namespace) ?? []), r]);
   const out = new Map<string, OperatorRelease[]>();
   for (const [ns, rs] of byNamespace) {
-    const runsPods = (r: OperatorRelease) => (r.provides.workloads ?? []).length > 0;
-    if (rs.some((r) => r.network) && rs.every((r) => r.network || !runsPods(r))) out.set(ns, rs);
+    if (rs.every((r) => r.network)) out.set(ns, rs);
   }
   return out;
 }

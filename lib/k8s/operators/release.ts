@@ -238,9 +238,9 @@ export interface OperatorReleaseProps {
    * selector with exactly the declared connections; the Argo CD renderer also writes the
    * resolved declaration onto the Application (`cnai.io/network`), so the whole-platform
    * verifier checks each connection against the NetworkPolicies of both ends and the upstream
-   * render. A namespace is isolated only when every release installed into it that runs pods
-   * (declares `provides.workloads`) declares its network; the others stay open, and the policy
-   * packs report the namespace (`net-default-deny`).
+   * render. A namespace is isolated only when every release installed into it declares its
+   * network (a release that runs no pods, CRDs or custom resources only, declares `network: {}`);
+   * otherwise it stays open, and the policy packs report it (`net-default-deny`).
    *
    * ```ts
    * network: {
