@@ -356,7 +356,8 @@ export class CnaiPlatform extends Construct {
     if (policies.trainingIdentityMode !== AdmissionPolicyMode.ENFORCE || policies.servingIdentityMode !== AdmissionPolicyMode.ENFORCE) return;
     for (const team of Object.values(this.teams)) {
       const role = team.node.tryFindChild('DeveloperRole');
-      const accounts = [...new Set((contract.workloadIdentities ?? []).filter((id) => id.namespace === team.namespaceName).map((id) => id.serviceAccount))].sort();
+      const identities = (contract.workloadIdentities ?? []).filter((id) => id.namespace === team.namespaceName);
+      const accounts = [...new Set(identities.map((id) => id.serviceAccount))].sort();
       const covered = accounts.every((sa) => policies.trainingServiceAccounts.includes(sa) || policies.servingServiceAccounts.includes(sa));
       if (!role || accounts.length === 0 || !covered) continue;
       Suppressions.add(role, 'pod-create-workload-identity', `people's pods and workloads in ${team.namespaceName} are refused its workload identities `

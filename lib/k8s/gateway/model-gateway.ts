@@ -2,9 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CnaiError, invalidProp } from '../../core/errors';
-import { dnsEgress, tcpPorts } from '../common/egress';
 import { GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
+import { dnsEgress, tcpPorts } from '../common/egress';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
 import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_POD_LABELS, ENVOY_GATEWAY_XDS_PORT } from '../operators/envoy-gateway';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
@@ -261,7 +261,8 @@ export class ModelGateway extends Construct {
         egress: this.egressRules,
       },
     });
-    this.egressRules.push(dnsEgress(), { to: [{ podSelector: { matchLabels: { ...ENVOY_GATEWAY_POD_LABELS } } }], ports: tcpPorts(ENVOY_GATEWAY_XDS_PORT) });
+    const xds = { podSelector: { matchLabels: { ...ENVOY_GATEWAY_POD_LABELS } } };
+    this.egressRules.push(dnsEgress(), { to: [xds], ports: tcpPorts(ENVOY_GATEWAY_XDS_PORT) });
     if (loadBalanced) {
       this.ingressRules.push({ from: [{ ipBlock: { cidr: props.vpcCidr! } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.containerPort) }] });
     }

@@ -147,7 +147,7 @@ export class PlatformAdmissionPolicies extends Construct {
       construct: where, prop: `trainingServiceAccounts[${i}]`, value: sa, problem: 'not a service account name', fix: 'give the name of a service account (a DNS-1123 subdomain)',
     }));
     this.servingServiceAccounts = [...new Set(props.servingServiceAccounts
-      ?? (props.contract.workloadIdentities ?? []).map((id) => id.serviceAccount).filter((sa) => !this.trainingServiceAccounts.includes(sa)))].sort();
+      ?? (props.contract.workloadIdentities ?? []).map((w) => w.serviceAccount).filter((sa) => !this.trainingServiceAccounts.includes(sa)))].sort();
     this.servingServiceAccounts.forEach((sa, i) => problems.check(typeof sa === 'string' && satisfiesNameRule(sa, NAME_RULES.dns1123Subdomain), {
       construct: where, prop: `servingServiceAccounts[${i}]`, value: sa, problem: 'not a service account name', fix: 'give the name of a service account (a DNS-1123 subdomain)',
     }));

@@ -16,9 +16,8 @@
  * that run as that same account.
  */
 import { k8s } from 'cdk8s-plus-27';
-import { AdmissionPolicyProps } from './admission-policy';
+import { AdmissionPolicyProps, AdmissionOperation } from './admission-policy';
 import { BY_CONTROLLER, CONTROLLED, CREATION_OR_SPEC_CHANGE, WORKLOAD_RULES, celStringList } from './cel-expressions';
-import { AdmissionOperation } from './admission-policy';
 
 /** Name of the policy. */
 export const SERVING_IDENTITY_POLICY = 'cnai-serving-identity';

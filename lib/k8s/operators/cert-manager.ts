@@ -1,8 +1,8 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { ReleaseConnections } from '../../core/release-network';
 import { CHART_IMAGE_TAGS, OPERATOR_SOURCES } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
-import { ReleaseConnections } from '../../core/release-network';
 
 /** Props of the cert-manager release. */
 export interface CertManagerReleaseProps {

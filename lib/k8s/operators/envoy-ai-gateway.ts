@@ -1,7 +1,7 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
-import { GATEWAY_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
+import { GATEWAY_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Name of the Envoy AI Gateway controller release (the pods' `app.kubernetes.io/instance`). */
 const RELEASE = 'envoy-ai-gateway';

@@ -1,8 +1,8 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { AI_GATEWAY_CONTROLLER_POD_LABELS, AI_GATEWAY_EXTENSION_PORT } from './envoy-ai-gateway';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
-import { GATEWAY_IMAGES, OPERATOR_SOURCES, imageRef } from '../../core/versions';
 import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
+import { GATEWAY_IMAGES, OPERATOR_SOURCES, imageRef } from '../../core/versions';
 
 /** The controller name of Envoy Gateway's GatewayClasses (the chart's `config.envoyGateway.gateway.controllerName`). */
 export const ENVOY_GATEWAY_CONTROLLER_NAME = 'gateway.envoyproxy.io/gatewayclass-controller';

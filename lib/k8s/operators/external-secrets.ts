@@ -1,8 +1,8 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { DATA_SERVICES } from '../../core/contract';
-import { CHART_IMAGE_TAGS, OPERATOR_SOURCES } from '../../core/versions';
 import { ReleaseConnections } from '../../core/release-network';
+import { CHART_IMAGE_TAGS, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Labels of the External Secrets controller's pods (templates/_helpers.tpl external-secrets.selectorLabels). */
 export const EXTERNAL_SECRETS_CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': 'external-secrets', 'app.kubernetes.io/instance': 'external-secrets' };

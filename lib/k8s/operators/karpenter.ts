@@ -1,10 +1,10 @@
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { NodePoolProvisioner, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { ReleaseConnections } from '../../core/release-network';
 import { OPERATOR_SOURCES } from '../../core/versions';
 import { INodePool, NodePoolReference } from '../node-pool';
 import { PodSecurityLevel } from '../pod-security';
-import { ReleaseConnections } from '../../core/release-network';
 
 /** Requests (equal to limits) of the Karpenter controller. */
 export interface KarpenterControllerResources {

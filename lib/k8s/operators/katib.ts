@@ -1,8 +1,8 @@
 import * as YAML from 'yaml';
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { deleteObjectPatch, InstallPhase, jsonPatch, OperatorRelease, ReleaseSource } from './release';
-import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES, PinnedImage } from '../../core/versions';
 import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
+import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES, PinnedImage } from '../../core/versions';
 
 /** Props of the Katib release. */
 export interface KatibReleaseProps {

@@ -1,7 +1,7 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
-import { CHART_IMAGE_TAGS, OPERATOR_SOURCES } from '../../core/versions';
 import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
+import { CHART_IMAGE_TAGS, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Props of the KEDA release. */
 export interface KedaReleaseProps {

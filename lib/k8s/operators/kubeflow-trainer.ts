@@ -1,7 +1,7 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { deleteObjectPatch, InstallPhase, OperatorRelease, ReleaseSource } from './release';
-import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
+import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** The ClusterTrainingRuntimes of manifests/overlays/runtimes at the pinned tag. */
 export const TRAINER_CLUSTER_TRAINING_RUNTIMES = [

@@ -1,7 +1,7 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
-import { OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 import { ReleaseConnections } from '../../core/release-network';
+import { OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Props of the Kueue release. */
 export interface KueueReleaseProps {

@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, jsonPatch, OperatorRelease, ReleaseSource } from './release';
 import { invalidProp } from '../../core/errors';
-import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
+import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** The notebook controller's culling settings, as rendered into its ConfigMap. */
 export const NOTEBOOK_CULLING_DEFAULTS = { cullIdleMinutes: 60, idlenessCheckMinutes: 1 };

@@ -1,8 +1,8 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { ReleaseConnections } from '../../core/release-network';
 import { IMAGES, OBSERVABILITY_IMAGES, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
-import { ReleaseConnections } from '../../core/release-network';
 
 /** Labels the chart's Services select the operator's pods by (templates/_helpers.tpl selectorLabels, component controller-manager). */
 const OPERATOR_POD_LABELS = { 'app.kubernetes.io/name': 'opentelemetry-operator', 'app.kubernetes.io/component': 'controller-manager' };

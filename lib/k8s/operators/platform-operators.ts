@@ -7,8 +7,8 @@ import { KubePrometheusStack } from './kube-prometheus-stack';
 import { IMetricsBackend } from './metrics-backend';
 import { OperatorRelease } from './release';
 import { ReleaseNetworkContext } from './release-network';
-import { DEFAULT_VPC_CIDR, isIpv4Cidr } from '../common/egress';
 import { invalidProp } from '../../core/errors';
+import { DEFAULT_VPC_CIDR, isIpv4Cidr } from '../common/egress';
 
 /** How operator releases are turned into manifests. */
 export enum OperatorRendering {

@@ -41,7 +41,7 @@ export class ReleaseNetworkPolicies extends Construct {
       if (resolved.some((x) => x.network!.apiServer)) {
         isolation.allow(ALLOW_API_SERVER_POLICY, { podSelector: {}, policyTypes: ['Egress'], egress: [apiServerEgress(vpcCidr)] });
       }
-      const groups = new Map<string, { name: string; labels: { [key: string]: string }; ingress: k8s.NetworkPolicyIngressRule[]; egress: k8s.NetworkPolicyEgressRule[] }>();
+      const groups = new Map<string, PodGroupRules>();
       const groupOf = (release: OperatorRelease, end: ResolvedNetworkEnd) => {
         const labels = end.podLabels ?? {};
         const key = JSON.stringify(Object.entries(labels).sort());
@@ -73,6 +73,13 @@ export class ReleaseNetworkPolicies extends Construct {
 }
 
 /** The workload's name, else the release's name and the pods' component or name label (`envoy-gateway-proxy`). */
+interface PodGroupRules {
+  readonly name: string;
+  readonly labels: { [key: string]: string };
+  readonly ingress: k8s.NetworkPolicyIngressRule[];
+  readonly egress: k8s.NetworkPolicyEgressRule[];
+}
+
 function policyName(release: string, workload: string | undefined, labels: { [key: string]: string }, index: number): string {
   const part = labels['app.kubernetes.io/component'] ?? labels['app.kubernetes.io/name'] ?? `pods-${index}`;
   const name = workload ?? `${release}-${part}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');

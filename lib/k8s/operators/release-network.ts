@@ -88,7 +88,8 @@ export function resolveReleaseNetwork(release: OperatorRelease, context: Release
         case NetworkEndKind.PODS:
           return { kind: NetworkEndKind.PODS, namespace: e.namespace ?? ns, podLabels: { ...(e.podLabels ?? {}) } };
         case NetworkEndKind.METRICS_SCRAPER:
-          return backend ? { kind: NetworkEndKind.PODS, namespace: backend.scraper.namespace, podLabels: { ...backend.scraper.podLabels } } : undefined;
+          if (!backend) return undefined;
+          return { kind: NetworkEndKind.PODS, namespace: backend.scraper.namespace, podLabels: { ...backend.scraper.podLabels } };
         case NetworkEndKind.METRICS_QUERY:
           if (!backend) return undefined;
           if (backend.autoscalingQuery) return { kind: NetworkEndKind.AWS };

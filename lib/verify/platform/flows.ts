@@ -24,10 +24,10 @@
  * service, and no unlabelled probe pod in any namespace, can reach the data service's ports.
  */
 import { PlatformModel, PodGroup, ReferenceKind, ServiceInfo } from './model';
-import { NETWORK_ANNOTATION, NetworkEndKind, ResolvedNetworkEnd, ResolvedReleaseNetwork } from '../../core/release-network';
 import {
   ANY_IPV4, Endpoint, endpointName, ExternalEndpoint, NetworkPolicyEvaluator, PolicyDecision, portLabel, podGroupName, Traffic,
 } from './network-policy';
+import { NETWORK_ANNOTATION, NetworkEndKind, ResolvedNetworkEnd, ResolvedReleaseNetwork } from '../../core/release-network';
 
 /** Pod label that marks the pods of a data service (vector database, model registry) and their jobs. */
 export const DATA_SERVICE_POD_LABEL = 'cnai.io/data-service';
@@ -415,7 +415,8 @@ function describeEnd(end: ResolvedNetworkEnd): string {
 function releaseEnd(end: ResolvedNetworkEnd, model: PlatformModel): Endpoint[] | 'any' {
   switch (end.kind) {
     case NetworkEndKind.PODS:
-      return model.podGroups.filter((g) => g.namespace === end.namespace && Object.entries(end.podLabels ?? {}).every(([k, v]) => g.labels[k] === v)).map(pod);
+      return model.podGroups.filter((g) => g.namespace === end.namespace && Object.entries(end.podLabels ?? {}).every(([k, v]) => g.labels[k] === v))
+        .map(pod);
     case NetworkEndKind.API_SERVER:
       return [kubeApiServer(model)];
     case NetworkEndKind.AWS:

@@ -24,10 +24,10 @@
  * business, and some are generated at run time).
  */
 import { collectorConfig, gatewayProxiesId, isAiGatewayRoute, predictorModel, trainJobRuntimeRef } from './adapters';
+import { API_SERVER_CLIENT } from './flows';
 import { findInClusterHosts, embeddedSites, stringLeaves } from './hosts';
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf, isBuiltInGroup, versionOf } from './kinds';
 import { matchesSelector, toSelector } from './label-selectors';
-import { API_SERVER_CLIENT } from './flows';
 import { ModelObject, Origin, PlatformModel, PodGroup, Reference, ReferenceKind } from './model';
 import {
   isGrafanaDashboard, labelsOf, loaderLoads, monitorTargetNamespaces, MonitorKind, PrometheusInstance, prometheusInstances, prometheusSelects,

@@ -169,7 +169,8 @@ export function declarationProblems(objects: KubeObject[], provides: ReleaseProv
   return out;
 }
 
-type PodTemplate = { spec?: { template?: { metadata?: { labels?: { [k: string]: string } }; spec?: { containers?: Array<{ ports?: Array<{ containerPort?: number; protocol?: string }> }> } } } };
+type ContainerPorts = Array<{ ports?: Array<{ containerPort?: number; protocol?: string }> }>;
+type PodTemplate = { spec?: { template?: { metadata?: { labels?: { [k: string]: string } }; spec?: { containers?: ContainerPorts } } } };
 
 /** `TCP 9443` for every container port of a workload's pod template. */
 function containerPorts(workload: KubeObject): string[] {

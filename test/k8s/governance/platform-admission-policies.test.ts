@@ -60,10 +60,13 @@ describe('PlatformAdmissionPolicies', () => {
   });
 
   test('the serving service accounts: the contract\'s workload identities but the training accounts, or as given', () => {
-    const withIdentities = { ...CONTRACT, workloadIdentities: [
-      { namespace: 'team-a', serviceAccount: 'chat', roleName: 'r1' }, { namespace: 'team-a', serviceAccount: 'ml-training', roleName: 'r2' },
-      { namespace: 'mlflow', serviceAccount: 'mlflow', roleName: 'r3' }, { namespace: 'team-b', serviceAccount: 'chat', roleName: 'r4' },
-    ] };
+    const withIdentities = {
+      ...CONTRACT,
+      workloadIdentities: [
+        { namespace: 'team-a', serviceAccount: 'chat', roleName: 'r1' }, { namespace: 'team-a', serviceAccount: 'ml-training', roleName: 'r2' },
+        { namespace: 'mlflow', serviceAccount: 'mlflow', roleName: 'r3' }, { namespace: 'team-b', serviceAccount: 'chat', roleName: 'r4' },
+      ],
+    };
     const app = Testing.app();
     const derived = new PlatformAdmissionPolicies(new Chart(app, 'c'), 'a', { contract: withIdentities });
     expect(derived.servingServiceAccounts).toEqual(['chat', 'mlflow']);

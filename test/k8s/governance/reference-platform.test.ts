@@ -10,7 +10,9 @@ import { admit, AdmissionRequest, compileAll, problemsOf } from './admission';
 import { ARGO_CD, controller, Requester } from './fixture';
 import { buildReferenceK8s } from '../../../examples/reference-platform/k8s-layer';
 import { referenceContract } from '../../../examples/reference-platform/main';
+import { REFERENCE_SPEC } from '../../../examples/reference-platform/spec';
 import { imageRef, OPERATOR_IMAGES } from '../../../lib/core';
+import { AdmissionPolicyMode, CnaiPlatform } from '../../../lib/k8s';
 import { buildPlatformModel } from '../../../lib/verify/platform/model-builder';
 
 const app = Testing.app();
@@ -198,8 +200,6 @@ describe('the developer Roles under the enforced identity boundaries', () => {
 
   test('with a boundary in warn mode the finding stays (no suppression from the library)', () => {
     const warnApp = Testing.app();
-    const { CnaiPlatform, AdmissionPolicyMode } = require('../../../lib/k8s');
-    const { REFERENCE_SPEC } = require('../../../examples/reference-platform/spec');
     new CnaiPlatform(warnApp, 'cnai', { spec: REFERENCE_SPEC, contract: referenceContract(), admissionPolicies: { servingIdentityMode: AdmissionPolicyMode.WARN } });
     const warnRoles = warnApp.charts.flatMap((c) => Testing.synth(c)).filter((o: any) => o.kind === 'Role' && o.metadata.name === 'ml-developer');
     expect(warnRoles.length).toBe(2);

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { GpuInstanceType, NetworkEndKind, NetworkEnds, ReleaseConnections, ReleaseNetwork } from '../../../lib/core';
 import { ArgoCdApplications, IMetricsBackend, InstallPhase, NodePoolReference, ReleaseSource, OperatorCatalogue, OperatorRelease, PlatformOperators, WorkloadSelector } from '../../../lib/k8s';
 import { gpuPoolContract } from '../helpers';
@@ -137,10 +137,17 @@ describe('operator namespaces: default-deny and the flows each release declares'
   test('KEDA queries a managed Prometheus workspace through AWS, not the in-cluster Prometheus', () => {
     const prometheus = WorkloadSelector.inNamespace('monitoring', { app: 'prometheus' });
     const managed: IMetricsBackend = {
-      backendName: 'Amazon Managed Service for Prometheus', queryUrl: 'http://prometheus.monitoring.svc:9090', queryPort: 9090,
+      backendName: 'Amazon Managed Service for Prometheus',
+      queryUrl: 'http://prometheus.monitoring.svc:9090',
+      queryPort: 9090,
       autoscalingQuery: { serverAddress: 'https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1', awsRegion: 'us-west-2' },
-      queryServer: prometheus, scraper: prometheus,
-      monitorNamespaceLabels: {}, monitorLabels: {}, ruleNamespace: 'monitoring', dashboardNamespace: 'monitoring', dashboardLabels: {},
+      queryServer: prometheus,
+      scraper: prometheus,
+      monitorNamespaceLabels: {},
+      monitorLabels: {},
+      ruleNamespace: 'monitoring',
+      dashboardNamespace: 'monitoring',
+      dashboardLabels: {},
     };
     const objs = synthOperators({ releases: [OperatorCatalogue.keda()], metricsBackend: managed });
     expect(policy(objs, 'keda', 'keda-operator').spec.egress).toEqual([
@@ -197,7 +204,7 @@ describe('release network errors', () => {
 
   test('ArgoCdApplications without a context resolves the API server to the default VPC block and leaves metrics out', () => {
     const app = Testing.app();
-    const chart = new (require('cdk8s').Chart)(app, 'c');
+    const chart = new Chart(app, 'c');
     new ArgoCdApplications(chart, 'a', { releases: [OperatorCatalogue.kueue()] });
     const objs = Testing.synth(chart) as Obj[];
     const p = policy(objs, 'kueue-system', 'kueue-controller-manager');

@@ -6,8 +6,8 @@
  */
 import * as YAML from 'yaml';
 import { checkFlows, FlowKind, neededFlows } from '../../../lib/verify/platform/flows';
-import { buildPlatformModel } from '../../../lib/verify/platform/model-builder';
 import { ModelObject, NetworkPolicyInfo, PlatformModel, PodGroup, ReferenceKind } from '../../../lib/verify/platform/model';
+import { buildPlatformModel } from '../../../lib/verify/platform/model-builder';
 import { endpointName } from '../../../lib/verify/platform/network-policy';
 import { networkProblems } from '../../../lib/verify/upstream/render-checks';
 
@@ -15,13 +15,20 @@ const origin = { location: 'test', syncWave: 0 };
 
 function pods(id: string, labels: { [key: string]: string }, ports: number[] = []): PodGroup {
   return {
-    id, namespace: id.split(' ')[1].split('/')[0], labels, ports: ports.map((port) => ({ port, protocol: 'TCP' })),
-    serviceAccount: 'default', hostNetwork: false, podSpec: { containers: [{ name: 'main', image: 'example' }] }, origin,
+    id,
+    namespace: id.split(' ')[1].split('/')[0],
+    labels,
+    ports: ports.map((port) => ({ port, protocol: 'TCP' })),
+    serviceAccount: 'default',
+    hostNetwork: false,
+    podSpec: { containers: [{ name: 'main', image: 'example' }] },
+    origin,
   };
 }
 
 function policies(yaml: string): NetworkPolicyInfo[] {
-  return YAML.parseAllDocuments(yaml).map((d) => d.toJS()).filter((o) => o).map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name, spec: o.spec, origin }));
+  return YAML.parseAllDocuments(yaml).map((d) => d.toJS()).filter((o) => o)
+    .map((o) => ({ namespace: o.metadata.namespace, name: o.metadata.name, spec: o.spec, origin }));
 }
 
 const OPERATOR = { app: 'keda-operator' };
@@ -136,7 +143,9 @@ describe('the API server\'s calls are references with the API server as client',
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'op' } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'op-webhook', namespace: 'op' }, spec: { selector: { app: 'op' }, ports: [{ port: 443, targetPort: 9443 }] } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'op', namespace: 'op' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'op', namespace: 'op' },
       spec: { selector: { matchLabels: { app: 'op' } }, template: { metadata: { labels: { app: 'op' } }, spec: { containers: [{ name: 'op', image: 'op:1', ports: [{ containerPort: 9443 }] }] } } },
     },
     { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'op' }, webhooks: [{ name: 'v.op.io', clientConfig: { service: { name: 'op-webhook', namespace: 'op' } } }] },
@@ -161,11 +170,14 @@ describe('the API server\'s calls are references with the API server as client',
 
 describe('declared ports against the release\'s render', () => {
   const render = [{
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'katib-controller', namespace: 'kubeflow' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'katib-controller', namespace: 'kubeflow' },
     spec: { template: { metadata: { labels: { 'katib.kubeflow.org/component': 'controller' } }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 8443 }, { containerPort: 8080 }] }] } } },
   }];
   const network = (port: number) => ({
-    namespace: 'kubeflow', apiServer: true,
+    namespace: 'kubeflow',
+    apiServer: true,
     connections: [{ from: { kind: 'api-server' as any }, to: { kind: 'pods' as any, namespace: 'kubeflow', podLabels: { 'katib.kubeflow.org/component': 'controller' } }, ports: [{ port }], reason: 'webhooks' }],
   });
 
