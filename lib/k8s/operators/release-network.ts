@@ -17,6 +17,9 @@ export interface ReleaseNetworkContext {
   readonly metricsBackend?: IMetricsBackend;
 }
 
+/** Namespaces of the cluster's own pods: never isolated from a release's declaration. */
+const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
+
 const PORTLESS = [NetworkEndKind.AWS, NetworkEndKind.METRICS_QUERY];
 
 /** Whether an end is pods of the release's own namespace (NetworkPolicies of that namespace can select them). */
@@ -28,6 +31,10 @@ export function isLocalEnd(end: NetworkEnd | ResolvedNetworkEnd, namespace: stri
 /** Checks a release's network declaration against its namespace and provided workloads (one error per mistake, the first thrown). */
 export function checkReleaseNetwork(where: string, network: ReleaseNetwork, namespace: string, provides: ReleaseProvides): void {
   const workloads = provides.workloads ?? [];
+  if (SYSTEM_NAMESPACES.includes(namespace)) {
+    throw invalidProp(where, 'network', namespace, `a network declaration isolates the release's namespace, and ${namespace} runs the cluster's own pods (CoreDNS, the VPC CNI, kube-proxy) that no declaration lists`,
+      'install the release into a namespace of its own, or leave network out');
+  }
   (network.connections ?? []).forEach((c, i) => {
     const at = `network.connections[${i}]`;
     for (const side of ['from', 'to'] as const) {

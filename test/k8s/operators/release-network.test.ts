@@ -197,6 +197,11 @@ describe('release network errors', () => {
       .toThrow(/network\.connections\[0\]\.from\.kind.*aws.*only accept connections/s);
   });
 
+  test('a network declared for a release in kube-system', () => {
+    expect(() => new OperatorRelease({ ...base, namespace: 'kube-system', network: {} }))
+      .toThrow(/OperatorRelease\(op\).*network.*"kube-system".*runs the cluster's own pods.*install the release into a namespace of its own/s);
+  });
+
   test('PlatformOperators: a vpcCidr that is not an IPv4 block', () => {
     expect(() => synthOperators({ releases: [OperatorCatalogue.kueue()], vpcCidr: '10.0.0.0' }))
       .toThrow(/operators.*vpcCidr.*"10\.0\.0\.0".*not an IPv4 CIDR block/s);
