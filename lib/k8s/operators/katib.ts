@@ -96,6 +96,8 @@ export function katibRelease(props: KatibReleaseProps = {}): OperatorRelease {
         ReleaseConnections.between(NetworkEnds.platformNamespaces(), NetworkEnds.workload('katib-db-manager'), [KATIB_SERVICES_GRPC_PORT],
           'the trials\' metrics collectors (in the teams\' namespaces) report their observations'),
         ReleaseConnections.between(NetworkEnds.workload('katib-db-manager'), NetworkEnds.workload('katib-mysql'), [3306], 'the DB manager stores observations in MySQL'),
+        ReleaseConnections.between(NetworkEnds.pods(OPERATOR_NAMESPACES.kubeflow, { 'katib.kubeflow.org/component': 'ui' }), NetworkEnds.workload('katib-db-manager'),
+          [KATIB_SERVICES_GRPC_PORT], 'the UI reads the trials\' observation logs'),
       ],
     },
     provides: {
