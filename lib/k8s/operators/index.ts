@@ -26,5 +26,6 @@ export * from './spark-operator';
 export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
+export * from './inference-extension';
 export type { ReleaseNetworkContext } from './release-network';
 export * from './release-network-policies';

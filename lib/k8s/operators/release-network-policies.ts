@@ -72,7 +72,7 @@ export class ReleaseNetworkPolicies extends Construct {
   }
 }
 
-/** The workload's name, else the release's name and the pods' component or name label (`envoy-gateway-proxy`). */
+/** The workload's name, else the release's name and the pods' component or name label, or their only label's value (`envoy-gateway-proxy`, `katib-ui`). */
 interface PodGroupRules {
   readonly name: string;
   readonly labels: { [key: string]: string };
@@ -81,7 +81,8 @@ interface PodGroupRules {
 }
 
 function policyName(release: string, workload: string | undefined, labels: { [key: string]: string }, index: number): string {
-  const part = labels['app.kubernetes.io/component'] ?? labels['app.kubernetes.io/name'] ?? `pods-${index}`;
+  const values = Object.values(labels);
+  const part = labels['app.kubernetes.io/component'] ?? labels['app.kubernetes.io/name'] ?? (values.length === 1 ? values[0] : `pods-${index}`);
   const name = workload ?? `${release}-${part}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   return name.length <= 63 ? name : name.slice(0, 63).replace(/-+$/, '');
 }

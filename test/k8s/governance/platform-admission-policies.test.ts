@@ -137,6 +137,8 @@ describe('PlatformAdmissionPolicies', () => {
       'ghcr.io/open-telemetry',
       'nvcr.io/nvidia',
       'quay.io',
+      // The Inference Extension's endpoint picker (InferencePool).
+      'registry.k8s.io/gateway-api-inference-extension',
       'registry.k8s.io/kubectl',
       'registry.k8s.io/kueue',
     ]);
