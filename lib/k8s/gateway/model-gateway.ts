@@ -385,7 +385,8 @@ export class ModelGateway extends Construct {
       ports: tcpPorts(...(service.backend === ServedModelBackend.KSERVE ? [service.containerPort, KSERVE_AGENT_PORT] : [service.containerPort])),
     });
     if (pool) {
-      this.egressRules.push({ to: [WorkloadSelector.inNamespace(pool.namespaceName, pool.pickerLabels).toPeer()], ports: tcpPorts(ENDPOINT_PICKER_PORTS.extProc) });
+      const picker = WorkloadSelector.inNamespace(pool.namespaceName, pool.pickerLabels);
+      this.egressRules.push({ to: [picker.toPeer()], ports: tcpPorts(ENDPOINT_PICKER_PORTS.extProc) });
     }
     if (service.backend === ServedModelBackend.KSERVE) {
       // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
