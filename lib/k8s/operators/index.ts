@@ -29,3 +29,5 @@ export * from './envoy-ai-gateway';
 export * from './feast-operator';
 export * from './inference-extension';
 export * from './argo-rollouts';
+export type { ReleaseNetworkContext } from './release-network';
+export * from './release-network-policies';
