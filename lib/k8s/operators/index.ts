@@ -32,3 +32,5 @@ export * from './k8sgpt-operator';
 export * from './feast-operator';
 export * from './inference-extension';
 export * from './argo-rollouts';
+export type { ReleaseNetworkContext } from './release-network';
+export * from './release-network-policies';
