@@ -1,2 +1,4 @@
 // The model gateway: one OpenAI-compatible endpoint for every served model (Envoy Gateway and Envoy AI Gateway).
+export * from './gateway-access';
 export * from './model-gateway';
+export * from './token-budgets';

@@ -1,6 +1,7 @@
 import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
 import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
+import { AwsLoadBalancerControllerReleaseProps, awsLoadBalancerControllerRelease } from './aws-load-balancer-controller';
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
@@ -17,6 +18,15 @@ import { NvidiaChartProps, nvidiaDevicePluginRelease } from './nvidia-device-plu
 import { opentelemetryOperatorRelease } from './opentelemetry-operator';
 import { OperatorRelease } from './release';
 import { SparkOperatorReleaseProps, sparkOperatorRelease } from './spark-operator';
+
+/** Options of {@link OperatorCatalogue.modelGateway}. */
+export interface ModelGatewayReleasesOptions {
+  /**
+   * Run Envoy Gateway's global rate limit service, which enforces a ModelGateway's team token budgets.
+   * @default false
+   */
+  readonly tokenBudgets?: boolean;
+}
 
 /**
  * The typed catalogue of third-party controllers the platform uses. Each method returns a
@@ -150,10 +160,20 @@ export class OperatorCatalogue {
 
   /**
    * The releases a ModelGateway needs: Envoy Gateway v1.9.0, Envoy AI Gateway v1.1.0's CRDs and
-   * its controller (the pair of releases the library pins together). Needs cert-manager.
+   * its controller (the pair of releases the library pins together). Needs cert-manager. With
+   * `tokenBudgets`, Envoy Gateway runs its global rate limit service on the Redis a ModelGateway
+   * with team budgets creates.
    */
-  public static modelGateway(): OperatorRelease[] {
-    return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease()];
+  public static modelGateway(options: ModelGatewayReleasesOptions = {}): OperatorRelease[] {
+    return [envoyGatewayRelease({ rateLimit: options.tokenBudgets ?? false }), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease()];
+  }
+
+  /**
+   * AWS Load Balancer Controller v3.5.0 (Network Load Balancers for the model gateway's load balancer
+   * exposures), its identity prepared by the AWS layer (`CnaiAwsStack.addLoadBalancerController`).
+   */
+  public static awsLoadBalancerController(props: AwsLoadBalancerControllerReleaseProps): OperatorRelease {
+    return awsLoadBalancerControllerRelease(props);
   }
 
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */

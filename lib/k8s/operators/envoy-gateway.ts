@@ -14,6 +14,25 @@ const RELEASE = 'envoy-gateway';
 /** Labels of Envoy Gateway's controller pods (templates/envoy-gateway-deployment.yaml, `eg.selectorLabels`: chart name gateway-helm). */
 export const ENVOY_GATEWAY_POD_LABELS = { 'control-plane': 'envoy-gateway', 'app.kubernetes.io/name': 'gateway-helm', 'app.kubernetes.io/instance': RELEASE };
 
+/**
+ * Envoy Gateway's global rate limit as the model gateway's token budgets use it: the rate limit
+ * service Envoy Gateway runs (internal/infrastructure/kubernetes/ratelimit of v1.9.0: Deployment and
+ * Service `envoy-ratelimit`, gRPC on 8081, these labels) keeps its counters in the platform's Redis
+ * (`ModelGateway`'s token budget store), which takes the password of this Secret.
+ */
+export const ENVOY_GATEWAY_RATE_LIMIT = {
+  /** Name of the Redis Deployment, Service and password Secret in Envoy Gateway's namespace. */
+  redisName: 'model-gateway-ratelimit-redis',
+  /** Redis port. */
+  redisPort: 6379,
+  /** Key of the password in the Secret. */
+  passwordKey: 'password',
+  /** Labels of the rate limit service's pods (rateLimitLabels). */
+  podLabels: { 'app.kubernetes.io/name': 'envoy-ratelimit', 'app.kubernetes.io/component': 'ratelimit', 'app.kubernetes.io/managed-by': 'envoy-gateway' },
+  /** gRPC port of the rate limit service (InfraGRPCPort), which the proxies call. */
+  grpcPort: 8081,
+};
+
 /** Props of the Envoy Gateway release. */
 export interface EnvoyGatewayReleaseProps {
   /**
@@ -21,6 +40,14 @@ export interface EnvoyGatewayReleaseProps {
    * @default 'envoy-ai-gateway-system'
    */
   readonly aiGatewayNamespace?: string;
+  /**
+   * Turn on the global rate limit service, with its counters in the Redis of
+   * {@link ENVOY_GATEWAY_RATE_LIMIT} (the token budgets of a ModelGateway, which creates that Redis):
+   * Envoy AI Gateway v1.1.0's token rate limit addon (examples/token_ratelimit/envoy-gateway-values-addon.yaml),
+   * with the Redis password from its Secret (`REDIS_AUTH` of envoyproxy/ratelimit).
+   * @default false
+   */
+  readonly rateLimit?: boolean;
 }
 
 /**
@@ -56,6 +83,7 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
           logging: { level: { default: 'info' } },
           // AI Gateway: AIServiceBackends point at Backends; EnvoyPatchPolicy is recommended by upstream.
           extensionApis: { enableEnvoyPatchPolicy: true, enableBackend: true },
+          ...(props.rateLimit ? rateLimitConfig(OPERATOR_NAMESPACES.envoyGateway) : {}),
           // AI Gateway fine-tunes the xDS resources Envoy Gateway generates (envoy-gateway-values.yaml of v1.1.0).
           extensionManager: {
             hooks: {
@@ -118,4 +146,20 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
       ],
     },
   });
+}
+
+/** The `config.envoyGateway` entries of the rate limit service (EnvoyGateway `rateLimit` and the rate limit Deployment's environment). */
+function rateLimitConfig(namespace: string): { [key: string]: unknown } {
+  const r = ENVOY_GATEWAY_RATE_LIMIT;
+  return {
+    rateLimit: { backend: { type: 'Redis', redis: { url: `${r.redisName}.${namespace}.svc.cluster.local:${r.redisPort}` } } },
+    provider: {
+      type: 'Kubernetes',
+      kubernetes: {
+        rateLimitDeployment: {
+          container: { env: [{ name: 'REDIS_AUTH', valueFrom: { secretKeyRef: { name: r.redisName, key: r.passwordKey } } }] },
+        },
+      },
+    },
+  };
 }
