@@ -334,7 +334,7 @@ function checkGateway(checks: SpecChecks): void {
       'not a whole number of tokens of at least 1', 'give the tokens per hour the team may use, e.g. 1000000'));
   });
   // A budget counts the requests of a team that may call the gateway; another team's budget would never apply.
-  if (gw.clientTeams) {
+  if (gw.clientTeams && gw.clientTeams.every((t) => teams.has(t))) {
     const clients = new Set(gw.clientTeams);
     (gw.teamBudgets ?? []).forEach((b, i) => {
       if (teams.has(b.team)) {
