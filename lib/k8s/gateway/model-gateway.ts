@@ -7,6 +7,7 @@ import { NAME_RULES, assertName } from '../../core/names';
 import { GATEWAY_API_KEY_SECRET, GATEWAY_API_KEY_SECRET_KEY, GatewayAccess } from './gateway-access';
 import { TeamTokenBudget, TokenBudgetStore, tokenBudgetRateLimit } from './token-budgets';
 import { GeneratedSecret } from '../common/generated-secret';
+import { NamespaceIsolation } from '../common/namespace-isolation';
 import { IMetricsSource, MetricsEndpoint } from '../common/metrics-endpoint';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
 import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_RATE_LIMIT } from '../operators/envoy-gateway';
@@ -60,6 +61,11 @@ export interface GatewayTeamOptions {
    * @default - no budget
    */
   readonly tokensPerHour?: number;
+  /**
+   * The team's pods that may reach the gateway (all in the team's namespace).
+   * @default - every pod of the team
+   */
+  readonly clients?: WorkloadSelector[];
 }
 
 /** What a team added to the gateway gets. */
@@ -253,6 +259,8 @@ export class ModelGateway extends Construct implements IMetricsSource {
     const labels = { 'app.kubernetes.io/part-of': 'cnai-platform', 'app.kubernetes.io/component': 'model-gateway' };
 
     createNamespace(this, 'Namespace', { name: this.namespaceName, level: PodSecurityLevel.RESTRICTED, kubernetesVersion: props.kubernetesVersion, labels });
+    // Only the API key jobs run here: default-deny, DNS, and what each job's own policy allows.
+    new NamespaceIsolation(this, 'Isolation', { namespace: this.namespaceName });
 
     new ApiObject(this, 'GatewayClass', {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -367,7 +375,13 @@ export class ModelGateway extends Construct implements IMetricsSource {
     if (budget !== undefined && (!Number.isInteger(budget) || budget < 1)) {
       throw invalidProp(where, `addTeam(${ns}).tokensPerHour`, budget, 'not a whole number of tokens of at least 1', 'give the tokens per hour the team may use, e.g. 1000000');
     }
-    this.allowFrom(team.workloads());
+    for (const c of options.clients ?? [team.workloads()]) {
+      if (!(c instanceof WorkloadSelector) || c.namespace !== ns) {
+        throw invalidProp(where, `addTeam(${ns}).clients`, c instanceof WorkloadSelector ? c.namespace : c, 'not a selector of the team\'s own pods',
+          'use team.workloads({ app: "..." }) of this team');
+      }
+      this.allowFrom(c);
+    }
     let secret: { apiKeySecretName?: string; apiKeySecretKey?: string } = {};
     if (this.access.mode === GatewayAccessMode.API_KEYS) {
       // The gateway's copy (key = the team: the client id Envoy Gateway forwards in the team header), then the team's.

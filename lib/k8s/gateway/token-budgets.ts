@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GATEWAY_TEAM_HEADER } from '../../core/gateway-spec';
 import { GATEWAY_IMAGES, imageRef } from '../../core/versions';
-import { GeneratedSecret } from '../common/generated-secret';
+import { dnsEgress } from '../common/egress';
+import { GeneratedSecret, SECRET_GENERATOR_LABEL } from '../common/generated-secret';
 import { ENVOY_GATEWAY_RATE_LIMIT } from '../operators/envoy-gateway';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
@@ -117,7 +118,24 @@ export class TokenBudgetStore extends Construct {
       metadata: { name: r.redisName, namespace: ns, labels, annotations },
       spec: { selector: labels, ports: [{ name: 'redis', port: r.redisPort, targetPort: k8s.IntOrString.fromNumber(r.redisPort) }] },
     });
-    // Only the rate limit service reaches Redis; Redis reaches nothing.
+    // Envoy Gateway's namespace is not default-deny: name resolution for the password job and Redis (nothing else leaves them).
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy-dns', {
+      metadata: { name: `${r.redisName}-dns`, namespace: ns, labels, annotations },
+      spec: {
+        podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [r.redisName] }] },
+        policyTypes: ['Egress'],
+        egress: [dnsEgress()],
+      },
+    });
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy-job-dns', {
+      metadata: { name: `${r.redisName}-password-dns`, namespace: ns, labels, annotations },
+      spec: {
+        podSelector: { matchExpressions: [{ key: SECRET_GENERATOR_LABEL, operator: 'Exists' }] },
+        policyTypes: ['Egress'],
+        egress: [dnsEgress()],
+      },
+    });
+    // Only the rate limit service reaches Redis; Redis reaches nothing else.
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name: r.redisName, namespace: ns, labels, annotations },
       spec: {

@@ -56,6 +56,10 @@ export const ENVOY_GATEWAY_ADAPTER: CustomResourceAdapter = {
       ports.push({ name: asString(l.name), port: containerPort, protocol: 'TCP' });
       servicePorts.push({ name: asString(l.name), port, targetPort: containerPort, protocol: 'TCP' });
     }
+    // Envoy AI Gateway's webhook adds its external processor to every proxy pod Envoy Gateway manages
+    // (envoyproxy/ai-gateway@v1.1.0 internal/controller/extproc_builder.go: container port aigw-admin 1064, /metrics);
+    // the library installs the two together (OperatorCatalogue.modelGateway).
+    ports.push({ name: 'aigw-admin', port: 1064, protocol: 'TCP' });
     const by = `Envoy Gateway (Gateway ${namespace}/${name})`;
     return {
       podGroups: [{
