@@ -61,7 +61,9 @@ export function buildLlmServingApp(outdir?: string): App {
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
     // The platform's operators plus the Karpenter controller the AWS side prepared, and the model gateway's releases.
-    operatorReleases: [...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract }), ...OperatorCatalogue.modelGateway({ tokenBudgets: true })],
+    operatorReleases: [
+      ...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract }), ...OperatorCatalogue.modelGateway({ tokenBudgets: true }),
+    ],
     nodePools: [l40s],
     teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 8 }], developerGroups: ['language-developers'] }],
   });

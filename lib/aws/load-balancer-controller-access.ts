@@ -122,7 +122,9 @@ export class LoadBalancerControllerAccess extends Construct {
     super(scope, id);
     const cluster = props.cluster;
     const lbc = LOAD_BALANCER_CONTROLLER;
-    this.identity = cluster.addWorkloadIdentity(lbc.rolePurpose, { namespace: lbc.namespace, serviceAccount: lbc.serviceAccount, purpose: lbc.rolePurpose });
+    this.identity = cluster.addWorkloadIdentity(lbc.rolePurpose, {
+      namespace: lbc.namespace, serviceAccount: lbc.serviceAccount, purpose: lbc.rolePurpose,
+    });
     for (const s of loadBalancerControllerStatements(cluster.naming.region, cluster.naming.accountId)) this.identity.addToPolicy(s);
     this.vpcId = cluster.network.vpc.id;
   }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  DATA_SERVICES, KARPENTER, LOAD_BALANCER_CONTROLLER, karpenterInterruptionQueueName, KarpenterContract, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint,
+  DATA_SERVICES, KARPENTER, LOAD_BALANCER_CONTROLLER,
+  karpenterInterruptionQueueName, KarpenterContract, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint,
   PlatformContract, serviceSecretName, TaintEffect, vectorSnapshotServiceAccount, WorkloadIdentityContract, GPU_RESOURCE,
 } from './contract';
 import { PlatformContractFile } from './contract-file';

@@ -1,9 +1,14 @@
+import { App } from 'cdktf';
 import { configs, policyStatements, synth, testCluster, testStack } from './util';
-import { CnaiAwsStack, previewContract } from '../../lib/aws';
+import { CnaiAwsStack, LoadBalancerControllerAccess, previewContract } from '../../lib/aws';
 import { ContractPreview, GatewayExposure, GpuInstanceType, PlatformSpec } from '../../lib/core';
 
 const SPEC: PlatformSpec = {
-  name: 'cnai', environment: 'test', region: 'us-west-2', accountId: '123456789012', availabilityZones: ['us-west-2a', 'us-west-2b'],
+  name: 'cnai',
+  environment: 'test',
+  region: 'us-west-2',
+  accountId: '123456789012',
+  availabilityZones: ['us-west-2a', 'us-west-2b'],
   gpuPools: [{ name: 'a10g', instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 2 }],
   teams: [{ name: 'apps', quotas: [{ pool: 'a10g', gpus: 2 }] }],
   kubeflow: false,
@@ -13,7 +18,6 @@ const SPEC: PlatformSpec = {
 describe('the AWS Load Balancer Controller\'s identity', () => {
   const stack = testStack();
   const cluster = testCluster(stack);
-  const { LoadBalancerControllerAccess } = require('../../lib/aws');
   new LoadBalancerControllerAccess(stack, 'lbc', { cluster });
   const json = synth(stack);
 
@@ -34,7 +38,6 @@ describe('the AWS Load Balancer Controller\'s identity', () => {
 
 describe('CnaiAwsStack.fromSpec with a gateway behind a load balancer', () => {
   test('adds the identity, and the contract (and its preview) carry the controller', () => {
-    const { App } = require('cdktf');
     const stack = CnaiAwsStack.fromSpec(new App(), 'lb', SPEC);
     expect(stack.loadBalancerController).toBeDefined();
     const preview = ContractPreview.fromSpec(SPEC);
@@ -45,7 +48,6 @@ describe('CnaiAwsStack.fromSpec with a gateway behind a load balancer', () => {
   });
 
   test('without a load balancer exposure, nothing of the controller', () => {
-    const { App } = require('cdktf');
     const stack = CnaiAwsStack.fromSpec(new App(), 'cluster', { ...SPEC, gateway: {} });
     expect(stack.loadBalancerController).toBeUndefined();
     expect(ContractPreview.fromSpec({ ...SPEC, gateway: {} }).loadBalancerController).toBeUndefined();

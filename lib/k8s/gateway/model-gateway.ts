@@ -1,14 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { GATEWAY_API_KEY_SECRET, GATEWAY_API_KEY_SECRET_KEY, GatewayAccess } from './gateway-access';
+import { TeamTokenBudget, TokenBudgetStore, tokenBudgetRateLimit } from './token-budgets';
 import { CnaiError, invalidProp } from '../../core/errors';
 import { GATEWAY_TEAM_HEADER, GatewayAccessMode, GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
-import { GATEWAY_API_KEY_SECRET, GATEWAY_API_KEY_SECRET_KEY, GatewayAccess } from './gateway-access';
-import { TeamTokenBudget, TokenBudgetStore, tokenBudgetRateLimit } from './token-budgets';
 import { GeneratedSecret } from '../common/generated-secret';
-import { NamespaceIsolation } from '../common/namespace-isolation';
 import { IMetricsSource, MetricsEndpoint } from '../common/metrics-endpoint';
+import { NamespaceIsolation } from '../common/namespace-isolation';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
 import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_RATE_LIMIT } from '../operators/envoy-gateway';
 import { IMetricsBackend } from '../operators/metrics-backend';

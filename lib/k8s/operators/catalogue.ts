@@ -1,7 +1,7 @@
+import { AwsLoadBalancerControllerReleaseProps, awsLoadBalancerControllerRelease } from './aws-load-balancer-controller';
 import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
 import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
-import { AwsLoadBalancerControllerReleaseProps, awsLoadBalancerControllerRelease } from './aws-load-balancer-controller';
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';

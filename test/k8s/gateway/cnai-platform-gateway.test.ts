@@ -130,10 +130,14 @@ describe('CnaiPlatform gateway access, budgets and exposure', () => {
     expect(lbc.spec.destination.namespace).toBe('aws-load-balancer-controller');
     expect(lbc.spec.source).toMatchObject({ repoURL: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', targetRevision: '3.5.0' });
     expect(lbc.spec.source.helm.valuesObject).toMatchObject({
-      clusterName: 'cnai-test', region: 'us-west-2', vpcId: 'pending-apply',
+      clusterName: 'cnai-test',
+      region: 'us-west-2',
+      vpcId: 'pending-apply',
       serviceAccount: { create: true, name: 'aws-load-balancer-controller' },
       image: { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.5.0' },
-      enableCertManager: true, enableServiceMutatorWebhook: false, createIngressClassResource: false,
+      enableCertManager: true,
+      enableServiceMutatorWebhook: false,
+      createIngressClassResource: false,
     });
     const svc = out.find((o) => o.kind === 'EnvoyProxy').spec.provider.kubernetes.envoyService;
     expect(svc.annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internal');

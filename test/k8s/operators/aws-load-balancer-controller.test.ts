@@ -22,10 +22,17 @@ describe('OperatorCatalogue.awsLoadBalancerController (v3.5.0)', () => {
   test('cluster, region and VPC from the contract; the contract\'s service account; cert-manager; no IngressClass, mutator webhook, Shield or WAF', () => {
     expect(r.namespace).toBe('aws-load-balancer-controller');
     expect(r.values).toMatchObject({
-      clusterName: 'cnai-test', region: 'us-west-2', vpcId: 'vpc-0123456789abcdef0',
+      clusterName: 'cnai-test',
+      region: 'us-west-2',
+      vpcId: 'vpc-0123456789abcdef0',
       serviceAccount: { create: true, name: 'aws-load-balancer-controller' },
       image: { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.5.0' },
-      enableCertManager: true, createIngressClassResource: false, enableServiceMutatorWebhook: false, enableShield: false, enableWaf: false, enableWafv2: false,
+      enableCertManager: true,
+      createIngressClassResource: false,
+      enableServiceMutatorWebhook: false,
+      enableShield: false,
+      enableWaf: false,
+      enableWafv2: false,
     });
     expect(r.values.securityContext).toMatchObject({ capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true });
   });
