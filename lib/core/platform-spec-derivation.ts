@@ -1,7 +1,8 @@
+import { ResolvedRetention, RetentionPolicy } from './aws-options';
 import { OBSERVABILITY, TRAINING } from './contract';
 import {
-  BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy,
-  ScarceCapacityNote, ServedModelKind, ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
+  BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ScarceCapacityNote, ServedModelKind,
+  ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
 } from './platform-spec';
 
 /**

@@ -1,9 +1,9 @@
 import { GpuInstanceType } from './accelerators';
+import { PlatformAwsOptions } from './aws-options';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
 import { PredictiveModelFormat, PredictiveRuntime } from './predictive-models';
-import { EksSupportType } from './versions';
 
 /**
  * The platform spec: one plain, typed description of an AI platform, from which the AWS
@@ -85,40 +85,6 @@ export interface GpuPoolSpec {
    */
   readonly capacityReservation?: CapacityReservationSpec;
 }
-
-/** What `terraform destroy` does with a stateful resource. */
-export enum RetentionPolicy {
-  /** Keep it (and what it needs to stay readable, such as its key); destroy skips or protects it. */
-  RETAIN = 'retain',
-  /** Delete it with the rest, data included. */
-  DESTROY = 'destroy',
-}
-
-/** The retention policy of each kind of stateful resource. */
-export interface RetentionSpec {
-  /**
-   * The models and datasets buckets and the key that encrypts them.
-   * @default - by environment (see {@link defaultRetentionPolicy})
-   */
-  readonly buckets?: RetentionPolicy;
-  /**
-   * The PostgreSQL database: RETAIN keeps deletion protection, a final snapshot and the backups.
-   * @default - by environment
-   */
-  readonly database?: RetentionPolicy;
-  /**
-   * Images in the ECR repositories: DESTROY deletes repositories with their images.
-   * @default - by environment
-   */
-  readonly containerImages?: RetentionPolicy;
-  /**
-   * Service secrets: RETAIN gives deleted secrets a 30-day recovery window, DESTROY deletes them at
-   * once (so a new platform of the same name can create them again).
-   * @default - by environment
-   */
-  readonly secrets?: RetentionPolicy;
-}
-
 
 /** A team's GPU quota on one pool. */
 export interface TeamQuotaSpec {
@@ -320,7 +286,7 @@ export enum ModelRegistryKind {
 }
 
 /** The whole platform. */
-export interface PlatformSpec {
+export interface PlatformSpec extends PlatformAwsOptions {
   /** Platform name, a DNS-1123 label (e.g. `cnai`). */
   readonly name: string;
   /** Environment, a DNS-1123 label (e.g. `prod`). */
@@ -331,38 +297,6 @@ export interface PlatformSpec {
   readonly accountId: string;
   /** At least two availability zones of the region. */
   readonly availabilityZones: string[];
-  /**
-   * IAM principals that get cluster admin access.
-   * @default - the identity that runs Terraform
-   */
-  readonly adminPrincipalArns?: string[];
-  /**
-   * CIDRs allowed to reach the public Kubernetes API endpoint. Leave it out for a private-only
-   * endpoint (reached from the VPC, a VPN or a bastion); give your own office or VPN ranges otherwise.
-   * @default - no public endpoint
-   */
-  readonly publicEndpointCidrs?: string[];
-  /**
-   * Kubernetes version of the cluster, one of `EKS_VERSIONS`; the Kubernetes layer is checked against
-   * the OpenAPI of this version. Upgrade one minor version at a time.
-   * @default EKS.defaultKubernetesVersion
-   */
-  readonly kubernetesVersion?: string;
-  /**
-   * What EKS does at the end of the version's standard support.
-   * @default EksSupportType.STANDARD
-   */
-  readonly kubernetesSupportType?: EksSupportType;
-  /**
-   * What `terraform destroy` keeps.
-   * @default - RETAIN everything, but DESTROY in disposable environments (`dev`, `test`, `sandbox`, `ci`)
-   */
-  readonly retention?: RetentionSpec;
-  /**
-   * Cost centre tag on every AWS resource.
-   * @default - the platform name
-   */
-  readonly costCentre?: string;
   /** GPU pools. */
   readonly gpuPools: GpuPoolSpec[];
   /** Teams. */
@@ -450,18 +384,6 @@ export interface WorkloadIdentitySpec {
   readonly buckets: BucketGrantSpec[];
   /** Whether it writes traces to AWS X-Ray. */
   readonly xrayWrite: boolean;
-}
-
-/** {@link RetentionSpec} with every default resolved. */
-export interface ResolvedRetention {
-  /** Buckets. */
-  readonly buckets: RetentionPolicy;
-  /** Database. */
-  readonly database: RetentionPolicy;
-  /** Container images. */
-  readonly containerImages: RetentionPolicy;
-  /** Service secrets. */
-  readonly secrets: RetentionPolicy;
 }
 
 /** Replicas of a served model, its defaults resolved (1 to 2, or to minReplicas when larger). */
