@@ -22,7 +22,8 @@
  * business, and some are generated at run time).
  */
 import {
-  collectorConfig, envoyRateLimitAddress, ENVOY_RATE_LIMIT_ID, gatewayProxiesId, isAiGatewayRoute, isGlobalRateLimitPolicy, predictorModel, trainJobRuntimeRef,
+  collectorConfig, envoyRateLimitAddress, ENVOY_RATE_LIMIT_ID, gatewayProxiesId, isAiGatewayRoute, isGlobalRateLimitPolicy, predictorModel,
+  trainJobRuntimeRef,
 } from './adapters';
 import { findInClusterHosts, embeddedSites, stringLeaves } from './hosts';
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf, isBuiltInGroup, versionOf } from './kinds';
