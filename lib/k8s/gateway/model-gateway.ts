@@ -454,7 +454,8 @@ export class ModelGateway extends Construct implements IMetricsSource {
       return {
         apiKeyAuth: {
           credentialRefs: teams.map((t) => ({ group: '', kind: 'Secret', name: `team-key-${t}` })),
-          // OpenAI clients send their api_key as `Authorization: Bearer <key>`.
+          // OpenAI clients send their api_key as `Authorization: Bearer <key>`; Envoy's api_key_auth filter strips the
+          // `Bearer ` prefix of a header's value and sets the client id header with setCopy (replacing any the client sent).
           extractFrom: [{ headers: ['authorization'] }],
           forwardClientIDHeader: GATEWAY_TEAM_HEADER,
           sanitize: true,
