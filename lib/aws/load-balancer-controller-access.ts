@@ -110,7 +110,7 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
  * `OperatorCatalogue.awsLoadBalancerController`): its IAM role, bound through EKS Pod Identity to
  * the service account `aws-load-balancer-controller` of namespace `aws-load-balancer-controller`,
  * with upstream's policy narrowed to Network Load Balancers in the platform's region and account
- * (see {@link loadBalancerControllerStatements}). {@link LoadBalancerControllerAccess.contract} is
+ * (see `loadBalancerControllerStatements`). {@link LoadBalancerControllerAccess.contract} is
  * the contract's `loadBalancerController` field (with the VPC id, a token until apply).
  */
 export class LoadBalancerControllerAccess extends Construct {

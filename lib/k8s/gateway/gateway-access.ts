@@ -2,7 +2,7 @@ import { CnaiError } from '../../core/errors';
 import { GatewayAccessMode, GatewayChecks, GatewayOidcSpec } from '../../core/gateway-spec';
 
 /**
- * How clients of a {@link ModelGateway} authenticate, and so which team each request counts
+ * How clients of a `ModelGateway` authenticate, and so which team each request counts
  * against (the `x-cnai-team` header the gateway sets after authentication, which its token budgets,
  * metrics and traces use; a client's own `x-cnai-team` header is removed first).
  *
