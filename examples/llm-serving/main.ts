@@ -18,10 +18,10 @@
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { core } from 'cnai-constructs';
+import { core, ServedModelBackend } from 'cnai-constructs';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, MetricsScraping, ModelGateway, ModelSource, NodePoolReference,
-  OperatorCatalogue, ServingBackend, Suppressions, WorkloadPriority,
+  OperatorCatalogue, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
@@ -95,7 +95,7 @@ export function buildLlmServingApp(outdir?: string): App {
     priorityClass: high,
     model: ModelPresets.BGE_LARGE_EN_V1_5,
     source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
-    backend: ServingBackend.KSERVE,
+    backend: ServedModelBackend.KSERVE,
     namespace: team,
     pool: a10g,
     cpu: 4,

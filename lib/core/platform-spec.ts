@@ -120,19 +120,35 @@ export interface TeamSpec {
   readonly viewerGroups?: string[];
 }
 
-/** What a served model does. */
+/**
+ * What a served model does. The one vocabulary of both layers: the spec's `models[].task` and
+ * the Kubernetes layer's `LlmService` take it.
+ */
 export enum ServedModelTask {
-  /** Text generation behind the OpenAI chat and completions APIs. */
+  /** Text generation: the OpenAI chat and completions APIs, with a KV cache. */
   CHAT = 'chat',
-  /** Embeddings behind the OpenAI embeddings API. */
+  /**
+   * Embeddings: the OpenAI embeddings API (vLLM's pooling runner, `--runner pooling`), for
+   * retrieval. No KV cache, one GPU per replica.
+   */
   EMBED = 'embed',
 }
 
-/** Which server runs a model. */
+/**
+ * Which server runs a model. The one vocabulary of both layers: the spec's `models[].backend`
+ * and the Kubernetes layer's `LlmService` take it.
+ */
 export enum ServedModelBackend {
-  /** A Deployment of vLLM. */
+  /** A Deployment of the pinned vllm/vllm-openai image with a Service in front: no operator needed. */
   VLLM = 'vllm',
-  /** A KServe InferenceService in Standard mode. */
+  /**
+   * A KServe InferenceService in Standard deployment mode (plain Deployment and Service made by
+   * the KServe controller), with a pinned serving runtime. S3 and OCI models go through KServe's
+   * storage initializer or modelcar, which KServe injects into the pod: in a namespace that
+   * enforces the restricted Pod Security Standard, KServe's `ClusterStorageContainer/default`
+   * must give them a restricted security context (kserve/kserve#5373, #5855). Hugging Face
+   * models are downloaded by the server itself and need no injected container.
+   */
   KSERVE = 'kserve',
 }
 
@@ -241,11 +257,14 @@ export interface ServedModelSpec {
   readonly monitorDrift?: boolean;
 }
 
-/** Engines of the vector database. */
+/**
+ * Engines of the vector database: the spec's `vectorDatabase.engine`, and the kind of the
+ * Kubernetes layer's `VectorDatabaseEngine`.
+ */
 export enum VectorEngine {
-  /** Qdrant, in-cluster (the default). */
+  /** Qdrant, in the cluster (a StatefulSet; the default). */
   QDRANT = 'qdrant',
-  /** pgvector on the platform's PostgreSQL database. */
+  /** PostgreSQL with the pgvector extension, on the platform's (RDS) database. */
   PGVECTOR = 'pgvector',
 }
 
@@ -277,11 +296,14 @@ export interface VectorDatabaseSpec {
   readonly clients?: string[];
 }
 
-/** The model registry. */
+/**
+ * The model registry: the spec's `modelRegistry`, and the kind of the Kubernetes layer's
+ * `RegistryEngine`.
+ */
 export enum ModelRegistryKind {
-  /** MLflow tracking server with artifacts in the models bucket (the default). */
+  /** MLflow tracking server with its model registry, artifacts in the models bucket (the default). */
   MLFLOW = 'mlflow',
-  /** Kubeflow Model Registry (with Kubeflow). */
+  /** Kubeflow Model Registry (when the platform runs Kubeflow). */
   KUBEFLOW = 'kubeflow',
 }
 

@@ -6,6 +6,7 @@ import { TeamTokenBudget, TokenBudgetStore, tokenBudgetRateLimit } from './token
 import { CnaiError, invalidProp } from '../../core/errors';
 import { GATEWAY_TEAM_HEADER, GatewayAccessMode, GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
+import { ServedModelBackend } from '../../core/platform-spec';
 import { GeneratedSecret } from '../common/generated-secret';
 import { IMetricsSource, MetricsEndpoint } from '../common/metrics-endpoint';
 import { NamespaceIsolation } from '../common/namespace-isolation';
@@ -15,7 +16,7 @@ import { IMetricsBackend } from '../operators/metrics-backend';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
 import { LlmService } from '../serving/llm-service';
-import { LLM_SERVER_PORTS, ServingBackend } from '../serving/serving-options';
+import { LLM_SERVER_PORTS } from '../serving/serving-options';
 import { TeamNamespace } from '../team-namespace';
 import { WorkloadSelector } from '../workload-selector';
 
@@ -554,7 +555,7 @@ export class ModelGateway extends Construct implements IMetricsSource {
       },
     });
     service.allowFrom(this.proxies());
-    if (service.backend === ServingBackend.KSERVE) {
+    if (service.backend === ServedModelBackend.KSERVE) {
       // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
       new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}-agent`, {
         metadata: { name: `${service.name}-gateway-agent`, namespace: service.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform' }, annotations: { ...this.annotations } },
