@@ -10,8 +10,8 @@ import {
 
 /** Every image the library pins (lib/core/versions.ts). */
 function pinnedImages(): PinnedImage[] {
-  const groups = [IMAGES, GPU_IMAGES, OPERATOR_IMAGES, KSERVE_RUNTIME_IMAGES, TRAINING_IMAGES, DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES, BOOTSTRAP_IMAGES];
-  return [...groups, GATEWAY_IMAGES]
+  const groups = [IMAGES, GPU_IMAGES, OPERATOR_IMAGES, KSERVE_RUNTIME_IMAGES, TRAINING_IMAGES, DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES];
+  return [...groups, BOOTSTRAP_IMAGES, GATEWAY_IMAGES]
     .flatMap((group) => Object.values(group) as PinnedImage[]);
 }
 
