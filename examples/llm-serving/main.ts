@@ -9,7 +9,9 @@
  * - The team's `rag-api` pods may call both; a ConfigMap carries their client settings.
  * - One gateway for both (Envoy AI Gateway on Envoy Gateway, in-cluster only): the `rag-api`
  *   pods may also call `http://model-gateway.envoy-gateway-system.svc:8080/v1` with either model's
- *   name, and the gateway routes on it.
+ *   name, and the gateway routes on it. The chat model (vLLM) is an InferencePool there: its
+ *   endpoint picker sends each request to the replica with the shortest queue and the most free
+ *   KV cache; the embedding model (KServe) is reached through its Service.
  *
  * The contract is the one of the AWS layer (aws.ts): the stack `CnaiAwsStack.fromSpec` builds
  * from spec.ts, plus the chat server's identity (see buildLlmServingAws and exampleContract).
@@ -108,12 +110,14 @@ export function buildLlmServingApp(outdir?: string): App {
 
   // One OpenAI-compatible endpoint for both models, routed by model name. The team gets an API key
   // (generated in the cluster into its Secret model-gateway-api-key) and a budget of 2M tokens an hour;
-  // its requests' token usage is scraped per team and model.
+  // its requests' token usage is scraped per team and model; only rag-api reaches the gateway.
   const gateway = new ModelGateway(serving, 'gateway', {
     priorityClass: high,
     kubernetesVersion: contract.kubernetesVersion,
     vpcCidr: contract.vpcCidr,
     metricsBackend: platform.metricsBackend,
+    // The chat model's endpoint picker: the servers' priority, the API server in the contract's VPC.
+    endpointPicker: { priorityClass: high, vpcCidr: contract.vpcCidr },
   });
   gateway.addModel(chat);
   gateway.addModel(embed);

@@ -1,5 +1,6 @@
 import { ResolvedRetention, RetentionPolicy } from './aws-options';
 import { OBSERVABILITY, TRAINING } from './contract';
+import { deliveryDatasetPrefix, deliveryEvaluationServiceAccount } from './delivery-spec';
 import {
   BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ScarceCapacityNote, ServedModelKind,
   ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
@@ -76,6 +77,20 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
       namespace: m.team,
       serviceAccount: m.name,
       buckets: [{ bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ }],
+      xrayWrite: false,
+    });
+  }
+  // A delivered model's evaluation Job: read-only on the model's prefix (the candidate) and on its dataset's folder.
+  for (const m of spec.models ?? []) {
+    if (!m.delivery) continue;
+    out.push({
+      id: `evaluate-${m.name}`,
+      namespace: m.team,
+      serviceAccount: deliveryEvaluationServiceAccount(m.name),
+      buckets: [
+        { bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ },
+        { bucket: PlatformBucket.DATASETS, prefix: deliveryDatasetPrefix(m.delivery.evaluation.dataset), access: BucketAccess.READ },
+      ],
       xrayWrite: false,
     });
   }

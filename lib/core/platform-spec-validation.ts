@@ -1,13 +1,14 @@
 import { GpuInstanceType } from './accelerators';
+import { deliveryCandidatePrefix, DeliveryChecks, DeliveryServer } from './delivery-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { GatewayChecks, GatewayExposure } from './gateway-spec';
 import { MetricsBackendSpecValidator } from './metrics-backend-spec';
 import { ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import {
-  CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, TeamSpec,
+  CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, TeamSpec,
 } from './platform-spec';
-import { poolGpuCapacity, servedModelKind, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
+import { poolGpuCapacity, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
 import { PredictiveModelFormat, PredictiveRuntimeInfo, PredictiveRuntimes } from './predictive-models';
 import { ModelSizing } from './sizing';
 import { EKS, EKS_VERSIONS } from './versions';
@@ -52,6 +53,7 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   checkModels(checks);
   checkVectorDatabase(checks);
   checkGateway(checks);
+  checkDeliveries(checks);
   // The metrics backend's managed parts.
   if (spec.metrics) {
     MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
@@ -354,4 +356,30 @@ function checkGateway(checks: SpecChecks): void {
     problems.check(gw.tlsSecretName === undefined, p('gateway.tlsSecretName', gw.tlsSecretName, 'the in-cluster exposure has a plain HTTP listener only',
       'leave tlsSecretName out, or choose a load balancer exposure'));
   }
+}
+
+/**
+ * Model deliveries: the delivery's own settings (DeliveryChecks), a vLLM server, the MLflow
+ * registry (its alias records the live version), and a candidate inside the model's prefix (the
+ * serving identity reads only that prefix).
+ */
+function checkDeliveries(checks: SpecChecks): void {
+  const { spec, problems, p } = checks;
+  (spec.models ?? []).forEach((m, i) => {
+    const d = m.delivery;
+    if (d === undefined) return;
+    const at = `models[${i}]`;
+    const server = servedModelKind(m) === ServedModelKind.LLM && (m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.VLLM
+      ? DeliveryServer.VLLM : DeliveryServer.KSERVE;
+    DeliveryChecks.problems({ construct: `${SPEC} ${spec.name}`, propPrefix: `${at}.delivery.`, serverProp: `${at}.backend` }, d, server)
+      .forEach((x) => problems.add(x));
+    problems.check((spec.modelRegistry ?? ModelRegistryKind.MLFLOW) === ModelRegistryKind.MLFLOW, p('modelRegistry', spec.modelRegistry,
+      `model ${m.name} is delivered, and recording its live version is built on MLflow aliases; the Kubeflow Model Registry has none`,
+      'use ModelRegistryKind.MLFLOW, or leave the delivery out'));
+    const prefix = servedModelPrefix(m);
+    const candidate = deliveryCandidatePrefix(prefix, d);
+    problems.check(candidate.startsWith(prefix) && candidate !== prefix, p(`${at}.delivery.modelStorePrefix`, candidate,
+      `not inside the model's prefix ${prefix}, the only one its serving identity may read (and the running version's own prefix is not a new version)`,
+      `keep the candidate under ${prefix}, e.g. ${prefix}v${d.version}/ (the default)`));
+  });
 }

@@ -1,5 +1,6 @@
 import { GpuInstanceType } from './accelerators';
 import { PlatformAwsOptions } from './aws-options';
+import { ModelDeliverySpec } from './delivery-spec';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
@@ -255,6 +256,14 @@ export interface ServedModelSpec {
    * @default false
    */
   readonly monitorDrift?: boolean;
+  /**
+   * Deliver a new version progressively instead of replacing the running one: an evaluation Job
+   * (admitted by Kueue) scores the candidate, canary steps under gates on its metrics follow
+   * (Argo Rollouts), and the registry's alias records the version once it is live; a failure
+   * rolls back. Needs the vLLM backend and the MLflow registry.
+   * @default - none: a changed model replaces the running one at once
+   */
+  readonly delivery?: ModelDeliverySpec;
 }
 
 /**

@@ -299,6 +299,16 @@ export const OPERATORS = {
   envoyGateway: { project: 'envoyproxy/gateway', version: 'v1.9.0', chosen: '2026-12-06' } as PinnedRelease,
   /** Envoy AI Gateway: model-aware routing (AIGatewayRoute, AIServiceBackend) on Envoy Gateway. */
   envoyAiGateway: { project: 'envoyproxy/ai-gateway', version: 'v1.1.0', chosen: '2026-12-06' } as PinnedRelease,
+  /**
+   * Gateway API Inference Extension: the InferencePool API (inference.networking.k8s.io/v1) from v1.6.0;
+   * its endpoint picker (EPP) from v1.5.0, the last release that ships the picker's image and chart
+   * in this repository (v1.6.0 moved them to llm-d/llm-d-router). InferencePool v1 is the same API in both.
+   */
+  inferenceExtension: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.6.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** The endpoint picker's release (image and chart `config/charts/inferencepool` of v1.5.0). */
+  inferenceEndpointPicker: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.5.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** Argo Rollouts: progressive delivery (Rollout canaries, AnalysisTemplates) of served models (ModelDelivery). */
+  argoRollouts: { project: 'argoproj/argo-rollouts', version: 'v1.9.1', chosen: '2026-12-06' } as PinnedRelease,
 };
 
 /**
@@ -496,6 +506,28 @@ export const OPERATOR_SOURCES = {
   /** Envoy AI Gateway's controller chart (the extension server of Envoy Gateway and the mutating webhook that adds the external processor to the proxies). */
   envoyAiGateway: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-helm', version: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedHelmChart,
   /**
+   * The InferencePool CRDs as the Inference Extension's release publishes them (its `manifests.yaml` is
+   * `kustomize build config/crd` at the tag): InferencePool v1 and the experimental InferencePoolImport.
+   */
+  inferenceExtensionCrds: {
+    repoUrl: 'https://github.com/kubernetes-sigs/gateway-api-inference-extension', path: 'config/crd', revision: OPERATORS.inferenceExtension.version, chosen: OPERATORS.inferenceExtension.chosen,
+  } as PinnedGitPath,
+  /**
+   * The endpoint picker's chart (published as oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool
+   * v1.5.0): not installed as a chart (it renders no securityContext, priority class or PodDisruptionBudget, and one
+   * release per pool in a team's namespace), but the reference the InferencePool construct's objects are checked against.
+   */
+  inferencePoolChart: {
+    repoUrl: 'oci://registry.k8s.io/gateway-api-inference-extension/charts', chart: 'inferencepool', version: OPERATORS.inferenceEndpointPicker.version, chosen: OPERATORS.inferenceEndpointPicker.chosen,
+  } as PinnedHelmChart,
+  /**
+   * Argo Rollouts: manifests/cluster-install at the release tag, the kustomize tree of the `install.yaml` its
+   * install docs apply (`kubectl apply -n argo-rollouts -f .../releases/download/v1.9.1/install.yaml`): CRDs,
+   * controller, its ClusterRole and binding, metrics Service. Its base names the image `:latest` (the release
+   * build sets the tag): the release sets {@link ARGO_ROLLOUTS_IMAGES}.controller.
+   */
+  argoRollouts: { repoUrl: 'https://github.com/argoproj/argo-rollouts', path: 'manifests/cluster-install', revision: OPERATORS.argoRollouts.version, chosen: OPERATORS.argoRollouts.chosen } as PinnedGitPath,
+  /**
    * AWS Load Balancer Controller's chart, as its install docs give it (`helm install aws-load-balancer-controller
    * eks/aws-load-balancer-controller`, repository https://aws.github.io/eks-charts), at 3.5.0 (appVersion v3.5.0).
    */
@@ -550,6 +582,11 @@ export const OPERATOR_IMAGES = {
   efaDevicePlugin: { repository: '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin', tag: 'v0.5.20', chosen: K8S_INSTALLS_CHECKED } as PinnedImage,
   /** Kueue controller: the registry and tag the published chart carries (kueue hack/helm-chart-package.sh rewrites the git tree's staging image). */
   kueueController: { repository: 'registry.k8s.io/kueue/kueue', tag: OPERATORS.kueue.version, chosen: OPERATORS.kueue.chosen } as PinnedImage,
+  /**
+   * The Gateway API Inference Extension's endpoint picker (EPP), the tag its v1.5.0 chart sets
+   * (config/charts/inferencepool/values.yaml `inferenceExtension.image`); distroless, runs as uid 65532.
+   */
+  inferenceEndpointPicker: { repository: 'registry.k8s.io/gateway-api-inference-extension/epp', tag: OPERATORS.inferenceEndpointPicker.version, chosen: OPERATORS.inferenceEndpointPicker.chosen } as PinnedImage,
 };
 
 /**
@@ -680,4 +717,10 @@ export const OBSERVABILITY_IMAGES = {
   python: { repository: 'docker.io/library/python', tag: '3.14.2-slim-bookworm', chosen: K8S_PINNED } as PinnedImage,
   /** KServe agent: the payload logger sidecar for model servers that KServe does not manage (tag = KServe release). */
   kserveAgent: OPERATOR_IMAGES.kserveAgent,
+};
+
+/** Images of Argo Rollouts (ModelDelivery's progressive rollouts). */
+export const ARGO_ROLLOUTS_IMAGES = {
+  /** The controller, tagged with the release (quay.io/argoproj/argo-rollouts, the image of the release's install.yaml). */
+  controller: { repository: 'quay.io/argoproj/argo-rollouts', tag: OPERATORS.argoRollouts.version, chosen: OPERATORS.argoRollouts.chosen } as PinnedImage,
 };

@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
+import { EvaluationDataset, ModelDelivery } from './delivery';
 import { GatewayAccess, ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -17,6 +18,7 @@ import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
+import { deliveryCandidatePrefix } from '../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { GatewayAccessMode, gatewayNeedsLoadBalancer } from '../core/gateway-spec';
 import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
@@ -110,6 +112,8 @@ export class CnaiPlatform extends Construct {
   public readonly models: { [name: string]: LlmService } = {};
   /** Served predictive models by name. */
   public readonly predictiveModels: { [name: string]: PredictiveService } = {};
+  /** Deliveries of served models (the spec's `delivery` sections), by model name. */
+  public readonly deliveries: { [name: string]: ModelDelivery } = {};
   /** The vector database. */
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
@@ -162,6 +166,8 @@ export class CnaiPlatform extends Construct {
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway({ tokenBudgets: (gatewaySpec.teamBudgets ?? []).length > 0 }) : []),
         ...(gatewayLoadBalanced ? [OperatorCatalogue.awsLoadBalancerController({ contract })] : []),
+        // Progressive delivery of the models that declare one.
+        ...((spec.models ?? []).some((m) => m.delivery) ? [OperatorCatalogue.argoRollouts()] : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -249,10 +255,12 @@ export class CnaiPlatform extends Construct {
           continue;
         }
         // The spec and LlmService share one vocabulary (and the same defaults): no translation.
+        // A delivered model serves its candidate: the Rollout keeps the running version until the candidate passes.
+        const prefix = m.delivery ? deliveryCandidatePrefix(servedModelPrefix(m), m.delivery) : servedModelPrefix(m);
         servers[m.name] = this.models[m.name] = new LlmService(serving, m.name, {
           model: m.model!,
           name: m.name,
-          source: ModelSource.fromModelStore(contract, servedModelPrefix(m)),
+          source: ModelSource.fromModelStore(contract, prefix),
           contract,
           namespace: team,
           pools: m.pools.map((p) => pools[p]),
@@ -264,6 +272,28 @@ export class CnaiPlatform extends Construct {
           priorityClass,
         });
       }
+      // Deliveries: evaluation, canary under gates, the registry's alias (validation admits vLLM and MLflow only).
+      for (const m of models.filter((x) => x.delivery)) {
+        const d = m.delivery!;
+        this.deliveries[m.name] = new ModelDelivery(serving, `${m.name}-delivery`, {
+          service: this.models[m.name],
+          version: d.version,
+          evaluation: {
+            dataset: EvaluationDataset.fromDatasetsBucket(contract, d.evaluation.dataset),
+            threshold: d.evaluation.threshold,
+            metric: d.evaluation.metric,
+            maxSamples: d.evaluation.maxSamples,
+          },
+          canarySteps: d.canarySteps,
+          gates: d.gates,
+          registry: this.registry,
+          registeredModel: d.registeredModel,
+          liveAlias: d.liveAlias,
+          metricsBackend,
+          contract,
+        });
+      }
+      if (Object.keys(this.deliveries).length > 0) this.platform.monitoring?.allowQueryFrom(ModelDelivery.analysisController());
       // Flows between served models, and from served models to the vector database.
       for (const m of models) {
         for (const client of m.clients ?? []) servers[m.name].allowFrom(servers[client].workloads());
@@ -288,6 +318,8 @@ export class CnaiPlatform extends Construct {
         metricsBackend: (spec.observability ?? true) ? metricsBackend : undefined,
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
+        // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
+        endpointPicker: { priorityClass, metricsBackend },
       });
       // Each client team gets access (an API key in its namespace, or its OIDC tokens admitted) and its budget.
       for (const t of gatewaySpec.clientTeams ?? spec.teams.map((x) => x.name)) {

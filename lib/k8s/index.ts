@@ -22,5 +22,6 @@ export * from './observability';
 export * from './training';
 export * from './retrieval';
 export * from './registry';
+export * from './delivery';
 export * from './cnai-platform';
 export * as crds from './crds';

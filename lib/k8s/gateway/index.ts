@@ -2,3 +2,5 @@
 export * from './gateway-access';
 export * from './model-gateway';
 export * from './token-budgets';
+// Model-aware load balancing of vLLM models (Gateway API Inference Extension).
+export * from './inference-pool';

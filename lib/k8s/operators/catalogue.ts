@@ -1,3 +1,4 @@
+import { argoRolloutsRelease } from './argo-rollouts';
 import { AwsLoadBalancerControllerReleaseProps, awsLoadBalancerControllerRelease } from './aws-load-balancer-controller';
 import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
@@ -5,6 +6,7 @@ import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-devic
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
+import { inferenceExtensionCrdsRelease } from './inference-extension';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
 import { KedaReleaseProps, kedaRelease } from './keda';
@@ -158,14 +160,22 @@ export class OperatorCatalogue {
     return envoyAiGatewayRelease();
   }
 
+  /** The Gateway API Inference Extension v1.6.0's CRDs (InferencePool), for the model gateway's InferencePools. */
+  public static inferenceExtensionCrds(): OperatorRelease {
+    return inferenceExtensionCrdsRelease();
+  }
+
   /**
    * The releases a ModelGateway needs: Envoy Gateway v1.9.0, Envoy AI Gateway v1.1.0's CRDs and
-   * its controller (the pair of releases the library pins together). Needs cert-manager. With
+   * its controller (the pair of releases the library pins together), and the Gateway API
+   * Inference Extension's InferencePool CRDs (v1.6.0) for its vLLM models. Needs cert-manager. With
    * `tokenBudgets`, Envoy Gateway runs its global rate limit service on the Redis a ModelGateway
    * with team budgets creates.
    */
   public static modelGateway(options: ModelGatewayReleasesOptions = {}): OperatorRelease[] {
-    return [envoyGatewayRelease({ rateLimit: options.tokenBudgets ?? false }), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease()];
+    return [
+      envoyGatewayRelease({ rateLimit: options.tokenBudgets ?? false }), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease(), inferenceExtensionCrdsRelease(),
+    ];
   }
 
   /**
@@ -179,6 +189,14 @@ export class OperatorCatalogue {
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */
   public static karpenter(props: KarpenterReleaseProps): OperatorRelease {
     return karpenterRelease(props);
+  }
+
+  /**
+   * Argo Rollouts v1.9.1 (cluster install): Rollouts and AnalysisTemplates, for the progressive
+   * delivery of served models (ModelDelivery).
+   */
+  public static argoRollouts(): OperatorRelease {
+    return argoRolloutsRelease();
   }
 
   /**

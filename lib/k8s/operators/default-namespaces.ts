@@ -17,4 +17,5 @@ export const OPERATOR_NAMESPACES = {
   envoyGateway: 'envoy-gateway-system',
   envoyAiGateway: 'envoy-ai-gateway-system',
   awsLoadBalancerController: LOAD_BALANCER_CONTROLLER.namespace,
+  argoRollouts: 'argo-rollouts',
 };

@@ -27,3 +27,5 @@ export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
 export * from './aws-load-balancer-controller';
+export * from './inference-extension';
+export * from './argo-rollouts';

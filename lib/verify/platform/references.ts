@@ -259,6 +259,11 @@ function aiGatewayRouteRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) 
     const r = asObject(ref) ?? {};
     const kind = asString(r.kind) ?? 'AIServiceBackend';
     objectRef(ctx, b, `spec.rules[${i}].backendRefs[${j}]`, ref, { kind, group: kind === 'AIServiceBackend' ? 'aigateway.envoyproxy.io' : '' }, asString(r.namespace) ?? ns);
+    if (kind === 'InferencePool' && (asString(r.group) ?? '') === INFERENCE_POOL_GROUP) {
+      const pool = findObject(ctx, INFERENCE_POOL_GROUP, 'InferencePool', asString(r.namespace) ?? ns, asString(r.name) ?? '');
+      if (pool) inferencePoolClientRefs(ctx, b, `spec.rules[${i}].backendRefs[${j}] → InferencePool ${pool.metadata.namespace}/${pool.metadata.name}`, pool, clients);
+      return;
+    }
     if (kind !== 'AIServiceBackend') return;
     const backendNs = asString(r.namespace) ?? ns;
     const aisb = findObject(ctx, 'aigateway.envoyproxy.io', 'AIServiceBackend', backendNs, asString(r.name) ?? '');
@@ -297,6 +302,43 @@ function globalRateLimitRefs(ctx: Context, b: Base, obj: KubeObject, ns: string)
   }
 }
 
+const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
+
+/** The pod groups an InferencePool selects (its own namespace), and its target ports. */
+function inferencePoolEndpoints(ctx: Context, pool: KubeObject): { pods: PodGroup[]; ports: number[] } {
+  const spec = asObject(pool.spec) ?? {};
+  const selector = toSelector(spec.selector) ?? {};
+  const ns = pool.metadata.namespace ?? 'default';
+  const pods = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0
+    ? [] : ctx.model.podGroups.filter((pg) => pg.namespace === ns && matchesSelector(pg.labels, selector));
+  const ports = asArray(spec.targetPorts).map((p) => asPort(asObject(p)?.number)).filter((p): p is number => p !== undefined);
+  return { pods, ports };
+}
+
+/**
+ * Gateway API Inference Extension (InferencePool v1): the clients of a pool (a route's gateway
+ * proxies) call its endpoint picker's Service on `endpointPickerRef.port` (Envoy's external
+ * processing), then the replica it picks directly on a target port.
+ */
+function inferencePoolClientRefs(ctx: Context, b: Base, path: string, pool: KubeObject, clients: readonly string[]) {
+  const spec = asObject(pool.spec) ?? {};
+  const ns = pool.metadata.namespace ?? 'default';
+  const epp = asObject(spec.endpointPickerRef) ?? {};
+  const eppName = asString(epp.name);
+  const eppPort = asPort(asObject(epp.port)?.number);
+  const { pods, ports } = inferencePoolEndpoints(ctx, pool);
+  for (const client of clients) {
+    if (eppName) {
+      push(ctx, b, { kind: ReferenceKind.SERVICE, path: `${path}.spec.endpointPickerRef`, namespace: ns, name: eppName, clientPodGroup: client, ...(eppPort !== undefined ? { port: eppPort } : {}) });
+    }
+    for (const pg of pods) {
+      for (const port of ports) {
+        push(ctx, b, { kind: ReferenceKind.POD, path: `${path}.spec.targetPorts`, namespace: ns, name: pg.id, port, clientPodGroup: client, connection: true });
+      }
+    }
+  }
+}
+
 /**
  * Envoy AI Gateway (v1.1.0): a Gateway annotated `aigateway.envoyproxy.io/gateway-config` gets the
  * GatewayConfig's environment on the external processor in its proxies (e.g. the OTLP endpoint its
@@ -313,8 +355,56 @@ function gatewayConfigRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) {
   });
 }
 
+/** An InferencePool's picker (the pods of its `endpointPickerRef` Service) reads the metrics of every endpoint on its target ports. */
+function inferencePoolRefs(ctx: Context, b: Base, pool: KubeObject, ns: string) {
+  const spec = asObject(pool.spec) ?? {};
+  push(ctx, b, { kind: ReferenceKind.POD, path: 'spec.selector', namespace: ns, name: '*', selector: toSelector(spec.selector) ?? {} });
+  const eppName = asString(asObject(spec.endpointPickerRef)?.name);
+  if (!eppName) return;
+  const eppPort = asPort(asObject(asObject(spec.endpointPickerRef)?.port)?.number);
+  push(ctx, b, { kind: ReferenceKind.SERVICE, path: 'spec.endpointPickerRef', namespace: ns, name: eppName, ...(eppPort !== undefined ? { port: eppPort } : {}) });
+  const service = ctx.model.services.find((s) => s.namespace === ns && s.name === eppName);
+  const selector = service?.selector;
+  if (!selector || Object.keys(selector).length === 0) return;
+  const pickers = ctx.model.podGroups.filter((pg) => pg.namespace === ns && Object.entries(selector).every(([k, v]) => pg.labels[k] === v));
+  const { pods, ports } = inferencePoolEndpoints(ctx, pool);
+  for (const picker of pickers) {
+    for (const pg of pods) {
+      for (const port of ports) {
+        push(ctx, b, { kind: ReferenceKind.POD, path: 'spec.targetPorts', namespace: ns, name: pg.id, port, clientPodGroup: picker.id, connection: true });
+      }
+    }
+  }
+}
+
 function kedaOperator(ctx: Context): string | undefined {
   return ctx.model.podGroups.find((pg) => pg.labels.app === 'keda-operator' || pg.labels['app.kubernetes.io/name'] === 'keda-operator')?.id;
+}
+
+/**
+ * Argo Rollouts (v1.9.1): a Rollout's workload reference and its AnalysisTemplates; an
+ * AnalysisTemplate's Prometheus addresses, which the controller's pods query.
+ */
+function argoRolloutsRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) {
+  const spec = asObject(obj.spec) ?? {};
+  if (obj.kind === 'Rollout') {
+    if (spec.workloadRef) objectRef(ctx, b, 'spec.workloadRef', spec.workloadRef, { kind: 'Deployment', apiVersion: 'apps/v1' }, ns);
+    const templates = (where: string, list: unknown) => asArray(list).forEach((t, i) => {
+      const ref = asObject(t) ?? {};
+      const clusterScope = ref.clusterScope === true;
+      objectRef(ctx, b, `${where}[${i}]`, { name: ref.templateName }, { kind: clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', group: 'argoproj.io' }, ns);
+    });
+    const canary = asObject(asObject(spec.strategy)?.canary) ?? {};
+    templates('spec.strategy.canary.analysis.templates', asObject(canary.analysis)?.templates);
+    asArray(canary.steps).forEach((s, i) => templates(`spec.strategy.canary.steps[${i}].analysis.templates`, asObject(asObject(s)?.analysis)?.templates));
+  }
+  if (obj.kind === 'AnalysisTemplate') {
+    const controller = ctx.model.podGroups.find((pg) => pg.namespace === 'argo-rollouts' && pg.labels['app.kubernetes.io/name'] === 'argo-rollouts')?.id;
+    asArray(spec.metrics).forEach((m, i) => {
+      const address = asString(asObject(asObject(asObject(m)?.provider)?.prometheus)?.address);
+      if (address) hostRefs(ctx, b, `spec.metrics[${i}].provider.prometheus.address`, address, [controller]);
+    });
+  }
 }
 
 function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
@@ -361,6 +451,8 @@ function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
   if (isAiGatewayRoute(obj) && ns) aiGatewayRouteRefs(ctx, b, obj, ns);
   if (isGlobalRateLimitPolicy(obj) && ns) globalRateLimitRefs(ctx, b, obj, ns);
   if (group === 'gateway.networking.k8s.io' && obj.kind === 'Gateway' && ns) gatewayConfigRefs(ctx, b, obj, ns);
+  if (group === INFERENCE_POOL_GROUP && obj.kind === 'InferencePool' && ns) inferencePoolRefs(ctx, b, obj, ns);
+  if (group === 'argoproj.io' && ns) argoRolloutsRefs(ctx, b, obj, ns);
   if (group === 'opentelemetry.io' && obj.kind === 'OpenTelemetryCollector' && ns) {
     const client = `OpenTelemetryCollector ${ns}/${obj.metadata.name}`;
     for (const site of stringLeaves(collectorConfig(spec), 'spec.config')) hostRefs(ctx, b, site.path, site.text, [client]);

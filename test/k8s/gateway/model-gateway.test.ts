@@ -39,7 +39,8 @@ const find = (objects: any[], kind: string, name: string, namespace?: string) =>
 describe('ModelGateway', () => {
   test('defaults, literally: internal (ClusterIP, no load balancer), routes by model name to vLLM and KServe servers alike', () => {
     const s = setup();
-    const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })] });
+    // Service routing for vLLM too (the InferencePool routing is tested in inference-pool.test.ts).
+    const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })], endpointPicker: { enabled: false } });
     gw.addModel(s.chat);
     gw.addModel(s.embed);
     const objects = synth(s.chart);
@@ -82,7 +83,7 @@ describe('ModelGateway', () => {
 
   test('flows: clients → proxies → each model server, nothing else into the proxies', () => {
     const s = setup();
-    const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })], models: [s.chat, s.embed] });
+    const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })], models: [s.chat, s.embed], endpointPicker: { enabled: false } });
     const objects = synth(s.chart);
     const proxies = {
       'app.kubernetes.io/name': 'envoy',

@@ -113,6 +113,8 @@ describe('PlatformAdmissionPolicies', () => {
       'nvcr.io/nvidia',
       'public.ecr.aws/eks',
       'quay.io',
+      // The Inference Extension's endpoint picker (InferencePool).
+      'registry.k8s.io/gateway-api-inference-extension',
       'registry.k8s.io/kubectl',
       'registry.k8s.io/kueue',
     ]);

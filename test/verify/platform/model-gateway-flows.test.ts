@@ -56,6 +56,8 @@ describe('whole-platform verification of a ModelGateway', () => {
     expect(flowsOf(v)).toEqual([
       'Deployment team-a/rag-api → Gateway model-gateway/model-gateway (Envoy proxies) TCP 8080: allowed',
       'Gateway model-gateway/model-gateway (Envoy proxies) → Deployment team-a/chat TCP 8000: allowed',
+      // The chat model (vLLM) is an InferencePool: the proxies ask its endpoint picker first (inference-pool-flows.test.ts).
+      'Gateway model-gateway/model-gateway (Envoy proxies) → Deployment team-a/chat-epp TCP 9002: allowed',
       'Gateway model-gateway/model-gateway (Envoy proxies) → InferenceService team-a/embed TCP 8080: allowed',
     ]);
     // The routes' Gateway, AIServiceBackends and Backends, and the model servers' Services, resolve (the CRDs

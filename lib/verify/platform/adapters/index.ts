@@ -1,5 +1,6 @@
 // Adapters of the custom resources that operators turn into pods and Services.
 import { CustomResourceAdapter } from './adapter';
+import { ANALYSIS_TEMPLATE_ADAPTER } from './argo-rollouts';
 import { ENVOY_GATEWAY_ADAPTER, ENVOY_RATE_LIMIT_ADAPTER } from './envoy-gateway';
 import { INFERENCE_SERVICE_ADAPTER } from './kserve';
 import { EXPERIMENT_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER } from './kubeflow';
@@ -17,5 +18,5 @@ export { gatewayProxiesId, isAiGatewayRoute, ENVOY_GATEWAY_NAMESPACE, ENVOY_RATE
 /** Every adapter, by `group/Kind`. */
 export const CUSTOM_RESOURCE_ADAPTERS: ReadonlyMap<string, CustomResourceAdapter> = new Map([
   INFERENCE_SERVICE_ADAPTER, OPENTELEMETRY_COLLECTOR_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER, EXPERIMENT_ADAPTER,
-  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER, ENVOY_GATEWAY_ADAPTER, ENVOY_RATE_LIMIT_ADAPTER,
+  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER, ENVOY_GATEWAY_ADAPTER, ENVOY_RATE_LIMIT_ADAPTER, ANALYSIS_TEMPLATE_ADAPTER,
 ].map((a) => [`${a.group}/${a.kind}`, a]));
