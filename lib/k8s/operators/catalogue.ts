@@ -174,7 +174,8 @@ export class OperatorCatalogue {
    */
   public static modelGateway(options: ModelGatewayReleasesOptions = {}): OperatorRelease[] {
     return [
-      envoyGatewayRelease({ rateLimit: options.tokenBudgets ?? false }), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease(), inferenceExtensionCrdsRelease(),
+      envoyGatewayRelease({ rateLimit: options.tokenBudgets ?? false }), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease(),
+      inferenceExtensionCrdsRelease(),
     ];
   }
 
