@@ -1,6 +1,7 @@
 import { GpuInstanceType } from './accelerators';
 import { deliveryCandidatePrefix, DeliveryChecks, DeliveryServer } from './delivery-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
+import { FeatureStoreChecks, FeatureStoreNaming, FeatureRegistryKind, DEFAULT_MATERIALIZATION_SCHEDULE } from './feature-store-spec';
 import { GatewayChecks, GatewayExposure } from './gateway-spec';
 import { MetricsBackendSpecValidator } from './metrics-backend-spec';
 import { ModelSpec } from './models';
@@ -53,6 +54,7 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   checkModels(checks);
   checkVectorDatabase(checks);
   checkGateway(checks);
+  checkFeatureStore(checks);
   checkDeliveries(checks);
   // The metrics backend's managed parts.
   if (spec.metrics) {
@@ -356,6 +358,30 @@ function checkGateway(checks: SpecChecks): void {
     problems.check(gw.tlsSecretName === undefined, p('gateway.tlsSecretName', gw.tlsSecretName, 'the in-cluster exposure has a plain HTTP listener only',
       'leave tlsSecretName out, or choose a load balancer exposure'));
   }
+}
+
+/** The feature store: its settings (FeatureStoreChecks), a namespace of its own, clients that are served predictive models. */
+function checkFeatureStore(checks: SpecChecks): void {
+  const { spec, problems, p, teams, models } = checks;
+  const fs = spec.featureStore;
+  if (!fs) return;
+  const name = FeatureStoreNaming.nameOf(fs);
+  FeatureStoreChecks.problems({ construct: `${SPEC} ${spec.name}`, propPrefix: 'featureStore.' }, {
+    name,
+    project: fs.project,
+    repository: fs.repository,
+    onlineStore: fs.onlineStore,
+    registry: fs.registry ?? FeatureRegistryKind.S3,
+    materializationSchedule: fs.materializationSchedule ?? DEFAULT_MATERIALIZATION_SCHEDULE,
+  }).forEach((x) => problems.add(x));
+  problems.check(!teams.has(name), p('featureStore.name', name, 'a team has this name; the feature store runs in a namespace of its own', 'choose another name'));
+  problems.check(!spec.vectorDatabase || vectorDatabaseName(spec.vectorDatabase) !== name,
+    p('featureStore.name', name, 'the vector database has this name (and namespace)', 'choose another name'));
+  (fs.clients ?? []).forEach((c, j) => {
+    if (!problems.check(models.has(c), p(`featureStore.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ') || '(no served models)'}`))) return;
+    problems.check(servedModelKind(models.get(c)!) === ServedModelKind.PREDICTIVE, p(`featureStore.clients[${j}]`, c,
+      'an LLM: only predictive models take their features from the feature store', 'name a served model of kind ServedModelKind.PREDICTIVE, or leave this one out'));
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GpuInstanceType } from './accelerators';
 import { PlatformAwsOptions } from './aws-options';
 import { ModelDeliverySpec } from './delivery-spec';
+import { FeatureStoreSpec } from './feature-store-spec';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
@@ -370,6 +371,13 @@ export interface PlatformSpec extends PlatformAwsOptions {
    * @default - none
    */
   readonly gateway?: GatewaySpec;
+  /**
+   * A feature store (Feast through its operator): offline data in the datasets bucket, an online
+   * store in the cluster (Redis) or on the platform's PostgreSQL, a registry in S3 or SQL, a
+   * materialization schedule; served models named in `clients` read features from it.
+   * @default - none
+   */
+  readonly featureStore?: FeatureStoreSpec;
 }
 
 /** Access of a workload identity to one bucket prefix. */

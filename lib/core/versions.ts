@@ -299,6 +299,8 @@ export const OPERATORS = {
   envoyGateway: { project: 'envoyproxy/gateway', version: 'v1.9.0', chosen: '2026-12-06' } as PinnedRelease,
   /** Envoy AI Gateway: model-aware routing (AIGatewayRoute, AIServiceBackend) on Envoy Gateway. */
   envoyAiGateway: { project: 'envoyproxy/ai-gateway', version: 'v1.1.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** Feast operator (FeatureStore CR): the feature store's controller; v0.66.0, the release vendored with its CRD. */
+  feast: { project: 'feast-dev/feast', version: 'v0.66.0', chosen: '2026-12-06' } as PinnedRelease,
   /**
    * Gateway API Inference Extension: the InferencePool API (inference.networking.k8s.io/v1) from v1.6.0;
    * its endpoint picker (EPP) from v1.5.0, the last release that ships the picker's image and chart
@@ -506,6 +508,13 @@ export const OPERATOR_SOURCES = {
   /** Envoy AI Gateway's controller chart (the extension server of Envoy Gateway and the mutating webhook that adds the external processor to the proxies). */
   envoyAiGateway: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-helm', version: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedHelmChart,
   /**
+   * Feast operator: `infra/feast-operator/config/default`, the kustomization upstream builds its documented install
+   * manifest from (`dist/install.yaml`, applied with `kubectl apply --server-side`; `make build-installer` is
+   * `kustomize build config/default`): at the tag both render the same objects, and this source lets the platform
+   * patch the Namespace out.
+   */
+  feastOperator: { repoUrl: 'https://github.com/feast-dev/feast', path: 'infra/feast-operator/config/default', revision: OPERATORS.feast.version, chosen: OPERATORS.feast.chosen } as PinnedGitPath,
+  /**
    * The InferencePool CRDs as the Inference Extension's release publishes them (its `manifests.yaml` is
    * `kustomize build config/crd` at the tag): InferencePool v1 and the experimental InferencePoolImport.
    */
@@ -582,6 +591,19 @@ export const OPERATOR_IMAGES = {
   efaDevicePlugin: { repository: '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin', tag: 'v0.5.20', chosen: K8S_INSTALLS_CHECKED } as PinnedImage,
   /** Kueue controller: the registry and tag the published chart carries (kueue hack/helm-chart-package.sh rewrites the git tree's staging image). */
   kueueController: { repository: 'registry.k8s.io/kueue/kueue', tag: OPERATORS.kueue.version, chosen: OPERATORS.kueue.chosen } as PinnedImage,
+  /** Feast operator manager (config/manager/kustomization.yaml `images: controller` at v0.66.0; release tags carry no `v`). */
+  feastOperator: { repository: 'quay.io/feastdev/feast-operator', tag: OPERATORS.feast.version.replace(/^v/, ''), chosen: OPERATORS.feast.chosen } as PinnedImage,
+  /**
+   * Feast feature server (registry, online and offline servers, and the init containers of a FeatureStore): the
+   * operator's `RELATED_IMAGE_FEATURE_SERVER` at v0.66.0 (config/default/related_image_fs_patch.yaml). The platform
+   * also sets it on each FeatureStore, so the CR says what runs.
+   */
+  feastFeatureServer: { repository: 'quay.io/feastdev/feature-server', tag: OPERATORS.feast.version.replace(/^v/, ''), chosen: OPERATORS.feast.chosen } as PinnedImage,
+  /**
+   * The client image of a FeatureStore's CronJob (`kubectl exec` into the feature server to materialize): the
+   * operator's `RELATED_IMAGE_CRON_JOB` at v0.66.0 (config/default/related_image_fs_patch.yaml).
+   */
+  feastCronJob: { repository: 'quay.io/openshift/origin-cli', tag: '4.17', chosen: OPERATORS.feast.chosen } as PinnedImage,
   /**
    * The Gateway API Inference Extension's endpoint picker (EPP), the tag its v1.5.0 chart sets
    * (config/charts/inferencepool/values.yaml `inferenceExtension.image`); distroless, runs as uid 65532.
@@ -703,6 +725,12 @@ export const DATA_SERVICE_IMAGES = {
   postgres: { repository: 'docker.io/library/postgres', tag: '17.6', chosen: K8S_PINNED } as PinnedImage,
   /** AWS CLI v2 (bash, curl) for snapshot uploads; supports EKS Pod Identity credentials. */
   awsCli: { repository: 'docker.io/amazon/aws-cli', tag: '2.37.5', chosen: K8S_PINNED } as PinnedImage,
+  /**
+   * Redis, the feature store's in-cluster online store: the official image at the tag Argo CD v3.5.1's install
+   * manifest runs (manifests/install.yaml pulls `redis:8.2.3-alpine` through its mirror public.ecr.aws/docker/library;
+   * uid 999). From Docker Hub, where the platform's other official images come from.
+   */
+  redis: { repository: 'docker.io/library/redis', tag: '8.2.3-alpine', chosen: '2026-12-06' } as PinnedImage,
 };
 
 /** Images of the observability constructs (TelemetryCollector, DriftMonitor). */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
 import { EvaluationDataset, ModelDelivery } from './delivery';
+import { FeatureStore } from './features';
 import { GatewayAccess, ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -20,6 +21,7 @@ import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { deliveryCandidatePrefix } from '../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../core/errors';
+import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { GatewayAccessMode, gatewayNeedsLoadBalancer } from '../core/gateway-spec';
 import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
 import { driftPayloadPrefix, predictiveModelGpus, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
@@ -118,6 +120,8 @@ export class CnaiPlatform extends Construct {
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
   public readonly registry?: ModelRegistry;
+  /** The feature store (Feast), when the spec has one (in the data services chart). */
+  public readonly featureStore?: FeatureStore;
   /** The telemetry collector. */
   public readonly collector?: TelemetryCollector;
   /** The teams' namespaces by name. */
@@ -166,6 +170,7 @@ export class CnaiPlatform extends Construct {
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway({ tokenBudgets: (gatewaySpec.teamBudgets ?? []).length > 0 }) : []),
         ...(gatewayLoadBalanced ? [OperatorCatalogue.awsLoadBalancerController({ contract })] : []),
+        ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
         // Progressive delivery of the models that declare one.
         ...((spec.models ?? []).some((m) => m.delivery) ? [OperatorCatalogue.argoRollouts()] : []),
       ],
@@ -225,6 +230,22 @@ export class CnaiPlatform extends Construct {
       priorityClass,
     });
 
+    // The feature store: its namespace, FeatureStore and online store in the data services chart.
+    const fs = spec.featureStore;
+    if (fs) {
+      const name = FeatureStoreNaming.nameOf(fs);
+      this.featureStore = new FeatureStore(data, `feature-store-${name}`, {
+        contract,
+        name,
+        project: fs.project,
+        repository: fs.repository,
+        onlineStore: fs.onlineStore!,
+        registry: fs.registry ?? FeatureRegistryKind.S3,
+        materializationSchedule: fs.materializationSchedule,
+        priorityClass,
+      });
+    }
+
     // Serving.
     const models = spec.models ?? [];
     if (models.length > 0) {
@@ -251,6 +272,7 @@ export class CnaiPlatform extends Construct {
             autoscaling: { minReplicas: min, maxReplicas: max },
             metricsBackend,
             priorityClass,
+            featureStore: fs?.clients?.includes(m.name) ? this.featureStore : undefined,
           });
           continue;
         }
@@ -386,7 +408,9 @@ export class CnaiPlatform extends Construct {
     this.admissionPolicies = new PlatformAdmissionPolicies(this.platform, 'AdmissionPolicies', {
       ...admission,
       contract,
-      platformNamespaces: [gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace]
+      platformNamespaces: [
+        gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName,
+      ]
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [

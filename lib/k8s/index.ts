@@ -17,6 +17,7 @@ export * from './team-namespace';
 export * from './cnai-kubernetes-platform';
 export * from './governance';
 export * from './serving';
+export * from './features';
 export * from './gateway';
 export * from './observability';
 export * from './training';

@@ -6,6 +6,7 @@ import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-devic
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
+import { feastOperatorRelease } from './feast-operator';
 import { inferenceExtensionCrdsRelease } from './inference-extension';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
@@ -185,6 +186,11 @@ export class OperatorCatalogue {
    */
   public static awsLoadBalancerController(props: AwsLoadBalancerControllerReleaseProps): OperatorRelease {
     return awsLoadBalancerControllerRelease(props);
+  }
+
+  /** Feast operator v0.66.0 (optional): the feature store (FeatureStore). */
+  public static feastOperator(): OperatorRelease {
+    return feastOperatorRelease();
   }
 
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */

@@ -17,5 +17,6 @@ export const OPERATOR_NAMESPACES = {
   envoyGateway: 'envoy-gateway-system',
   envoyAiGateway: 'envoy-ai-gateway-system',
   awsLoadBalancerController: LOAD_BALANCER_CONTROLLER.namespace,
+  feast: 'feast-operator-system',
   argoRollouts: 'argo-rollouts',
 };

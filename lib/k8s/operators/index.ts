@@ -27,5 +27,6 @@ export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
 export * from './aws-load-balancer-controller';
+export * from './feast-operator';
 export * from './inference-extension';
 export * from './argo-rollouts';
