@@ -159,15 +159,18 @@ export class CnaiPlatform extends Construct {
       viewerGroups: t.viewerGroups,
     }));
     const kubeflowNames = new Set(KubeflowTraining.releases().map((r) => r.name));
+    const efaPools = spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]);
     this.platform = new CnaiKubernetesPlatform(scope, `${id}-platform`, {
       contract,
       teams,
       gpuSharing: spec.gpuPools.filter((p) => p.timeSlicingReplicas !== undefined)
         .map((p) => ({ pool: pools[p.name], timeSlicingReplicas: p.timeSlicingReplicas })),
       operatorReleases: [
+        // The EFA device plugin wherever a pool has EFA (training, and serving across nodes), with or without Kubeflow.
         ...(kubeflow
-          ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
-          : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
+          ? KubeflowTraining.platformReleases({ efaPools: efaPools.length > 0 ? efaPools : undefined })
+          : [...OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
+            ...(efaPools.length > 0 ? [OperatorCatalogue.efaDevicePlugin({ pools: efaPools })] : [])]),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway({ tokenBudgets: (gatewaySpec.teamBudgets ?? []).length > 0 }) : []),
         ...(gatewayLoadBalanced ? [OperatorCatalogue.awsLoadBalancerController({ contract })] : []),
         ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
