@@ -489,7 +489,8 @@ export class ModelGateway extends Construct implements IMetricsSource {
           ],
         },
       });
-      this.egressRules.push({ to: [{ podSelector: { matchLabels: { ...ENVOY_GATEWAY_RATE_LIMIT.podLabels } } }], ports: tcpPorts(ENVOY_GATEWAY_RATE_LIMIT.grpcPort) });
+      const rateLimitPods = { podSelector: { matchLabels: { ...ENVOY_GATEWAY_RATE_LIMIT.podLabels } } };
+      this.egressRules.push({ to: [rateLimitPods], ports: tcpPorts(ENVOY_GATEWAY_RATE_LIMIT.grpcPort) });
       new ApiObject(this, 'BackendTrafficPolicy', {
         apiVersion: 'gateway.envoyproxy.io/v1alpha1',
         kind: 'BackendTrafficPolicy',

@@ -129,7 +129,7 @@ describe('CnaiPlatform gateway access, budgets and exposure', () => {
     });
     expect(oidc.filter((o) => o.kind === 'Secret' && /key/.test(o.metadata.name))).toEqual([]);
     // The proxies fetch the provider's keys: HTTPS out of the cluster, which API keys do not need.
-    const egress = (objects: any[]) => objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'model-gateway-proxies-egress').spec.egress;
+    const egress = (all: any[]) => all.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'model-gateway-proxies-egress').spec.egress;
     expect(egress(oidc)).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] });
     expect(egress(synth(SPEC).objects).filter((r: any) => r.to?.some((p: any) => p.ipBlock))).toEqual([]);
   });
