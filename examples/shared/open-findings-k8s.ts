@@ -14,7 +14,7 @@ import { Suppressions } from 'cnai-constructs/k8s';
  * Namespaces of operators the platform installs without a default-deny NetworkPolicy yet (their
  * releases declare no `network`).
  */
-const OPERATOR_NAMESPACES = ['feast-operator-system', 'argo-rollouts',
+const OPERATOR_NAMESPACES = ['feast-operator-system', 'argo-rollouts', 'aws-load-balancer-controller',
   // The operations assistant's operators (kagent with kmcp, k8sgpt-operator): kmcp's controller comes from a subchart that is not vendored.
   'kagent', 'k8sgpt-operator-system'];
 

@@ -1,4 +1,4 @@
-import { DATA_SERVICES } from '../../core/contract';
+import { DATA_SERVICES, LOAD_BALANCER_CONTROLLER } from '../../core/contract';
 
 /** The namespace each release of the catalogue installs into. */
 export const OPERATOR_NAMESPACES = {
@@ -18,6 +18,7 @@ export const OPERATOR_NAMESPACES = {
   envoyAiGateway: 'envoy-ai-gateway-system',
   kagent: 'kagent',
   k8sgptOperator: 'k8sgpt-operator-system',
+  awsLoadBalancerController: LOAD_BALANCER_CONTROLLER.namespace,
   feast: 'feast-operator-system',
   argoRollouts: 'argo-rollouts',
 };

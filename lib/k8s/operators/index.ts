@@ -29,6 +29,7 @@ export * from './envoy-ai-gateway';
 export * from './kagent';
 export * from './kmcp';
 export * from './k8sgpt-operator';
+export * from './aws-load-balancer-controller';
 export * from './feast-operator';
 export * from './inference-extension';
 export * from './argo-rollouts';

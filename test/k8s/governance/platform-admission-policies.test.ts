@@ -126,6 +126,7 @@ describe('PlatformAdmissionPolicies', () => {
       // The operations assistant's (kagent, kmcp, k8sgpt).
       'cr.kagent.dev/kagent-dev',
       'docker.io/amazon',
+      'docker.io/envoyproxy',
       'docker.io/kserve',
       'docker.io/library/busybox',
       'docker.io/library/postgres',
@@ -141,6 +142,7 @@ describe('PlatformAdmissionPolicies', () => {
       'ghcr.io/mlflow',
       'ghcr.io/open-telemetry',
       'nvcr.io/nvidia',
+      'public.ecr.aws/eks',
       'quay.io',
       // The Inference Extension's endpoint picker (InferencePool).
       'registry.k8s.io/gateway-api-inference-extension',
