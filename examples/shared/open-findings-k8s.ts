@@ -14,9 +14,11 @@ import { Suppressions } from 'cnai-constructs/k8s';
  * Namespaces of operators the platform installs without a default-deny NetworkPolicy yet (their
  * releases declare no `network`).
  */
-const OPERATOR_NAMESPACES = ['feast-operator-system', 'argo-rollouts', 'aws-load-balancer-controller',
-  // The operations assistant's operators (kagent with kmcp, k8sgpt-operator): kmcp's controller comes from a subchart that is not vendored.
-  'kagent', 'k8sgpt-operator-system'];
+const OPERATOR_NAMESPACES: string[] = [
+  // The operations assistant's operators (kagent with kmcp, k8sgpt-operator): their releases declare no network yet (kmcp's
+  // controller comes from a subchart of kagent's chart that is not vendored).
+  'kagent', 'k8sgpt-operator-system',
+];
 
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 
