@@ -299,6 +299,8 @@ export const OPERATORS = {
   envoyGateway: { project: 'envoyproxy/gateway', version: 'v1.9.0', chosen: '2026-12-06' } as PinnedRelease,
   /** Envoy AI Gateway: model-aware routing (AIGatewayRoute, AIServiceBackend) on Envoy Gateway. */
   envoyAiGateway: { project: 'envoyproxy/ai-gateway', version: 'v1.1.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** LeaderWorkerSet: a model served across nodes (a leader pod and its workers per replica). */
+  lws: { project: 'kubernetes-sigs/lws', version: 'v0.10.0', chosen: '2026-12-06' } as PinnedRelease,
 };
 
 /**
@@ -495,6 +497,11 @@ export const OPERATOR_SOURCES = {
   envoyAiGatewayCrds: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-crds-helm', version: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedHelmChart,
   /** Envoy AI Gateway's controller chart (the extension server of Envoy Gateway and the mutating webhook that adds the external processor to the proxies). */
   envoyAiGateway: { repoUrl: 'oci://docker.io/envoyproxy', chart: 'ai-gateway-helm', version: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedHelmChart,
+  /**
+   * LeaderWorkerSet: its chart, published as oci://registry.k8s.io/lws/charts/lws 0.10.0 (charts/lws at
+   * v0.10.0; the Chart.yaml in git says version 0.1.0, appVersion v0.10.0, and the release sets the version).
+   */
+  lws: { repoUrl: 'oci://registry.k8s.io/lws/charts', chart: 'lws', version: withoutV(OPERATORS.lws), chosen: OPERATORS.lws.chosen } as PinnedHelmChart,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -545,6 +552,8 @@ export const OPERATOR_IMAGES = {
   efaDevicePlugin: { repository: '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin', tag: 'v0.5.20', chosen: K8S_INSTALLS_CHECKED } as PinnedImage,
   /** Kueue controller: the registry and tag the published chart carries (kueue hack/helm-chart-package.sh rewrites the git tree's staging image). */
   kueueController: { repository: 'registry.k8s.io/kueue/kueue', tag: OPERATORS.kueue.version, chosen: OPERATORS.kueue.chosen } as PinnedImage,
+  /** LeaderWorkerSet controller: the chart's values.yaml names tag `main` (pull policy Always); the release pins the release tag. */
+  lwsController: { repository: 'registry.k8s.io/lws/lws', tag: OPERATORS.lws.version, chosen: OPERATORS.lws.chosen } as PinnedImage,
 };
 
 /**

@@ -12,6 +12,7 @@ import { KubePrometheusStackProps, kubePrometheusStackRelease } from './kube-pro
 import { pipelinesClusterResourcesRelease, pipelinesRelease } from './kubeflow-pipelines';
 import { trainerRelease, trainerRuntimesRelease } from './kubeflow-trainer';
 import { KueueReleaseProps, kueueRelease } from './kueue';
+import { lwsRelease } from './lws';
 import { NotebookControllerReleaseProps, notebookControllerRelease } from './notebook-controller';
 import { NvidiaChartProps, nvidiaDevicePluginRelease } from './nvidia-device-plugin';
 import { opentelemetryOperatorRelease } from './opentelemetry-operator';
@@ -154,6 +155,14 @@ export class OperatorCatalogue {
    */
   public static modelGateway(): OperatorRelease[] {
     return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease()];
+  }
+
+  /**
+   * LeaderWorkerSet v0.10.0: a leader pod and its workers as one replica. Needed by LlmServices
+   * whose model no single node holds (served across nodes).
+   */
+  public static leaderWorkerSet(): OperatorRelease {
+    return lwsRelease();
   }
 
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */

@@ -16,4 +16,5 @@ export const OPERATOR_NAMESPACES = {
   externalSecrets: DATA_SERVICES.secretsReader.namespace,
   envoyGateway: 'envoy-gateway-system',
   envoyAiGateway: 'envoy-ai-gateway-system',
+  lws: 'lws-system',
 };

@@ -26,3 +26,4 @@ export * from './spark-operator';
 export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
+export * from './lws';
