@@ -226,8 +226,9 @@ export class ModelSizing {
   /**
    * The cheapest way to serve a model across nodes when no single node holds it: for each
    * candidate, every GPU of a node tensor parallel (the largest degree the heads allow) and the
-   * fewest nodes (pipeline stages) up to its maxNodes that fit; the cheapest (nodes x on-demand
-   * price) wins, ties to fewer nodes, then candidate order.
+   * fewest nodes (pipeline stages) up to its maxNodes that fit; the fewest nodes win (every stage
+   * adds a network hop and a pipeline bubble), then the cheapest (nodes x on-demand price), then
+   * candidate order.
    * @returns undefined when nothing fits even across nodes
    */
   public static acrossNodes(spec: ModelSpec, candidates: NodeCandidate[], options: SizingOptions = {}): MultiNodeSizing | undefined {
@@ -238,7 +239,7 @@ export class ModelSizing {
       const fit = ModelSizing.fewestNodes(spec, c, utilisation);
       if (!fit) continue;
       const cost = (m: MultiNodeSizing) => m.nodes * m.instanceType.onDemandHourlyUsd;
-      if (!best || cost(fit) < cost(best) || (cost(fit) === cost(best) && fit.nodes < best.nodes)) best = fit;
+      if (!best || fit.nodes < best.nodes || (fit.nodes === best.nodes && cost(fit) < cost(best))) best = fit;
     }
     return best;
   }

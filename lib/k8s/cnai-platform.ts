@@ -331,7 +331,7 @@ export class CnaiPlatform extends Construct {
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [
-        ...Object.values(this.models).map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
+        ...Object.values(this.models).flatMap((m) => m.gpuWorkloadNames.map((w) => AdmissionExemptions.servedModel(m.namespaceName, w, m.name))),
         ...Object.values(this.predictiveModels).filter((m) => m.gpus > 0)
           .map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
         ...(admission.gpuExemptions ?? []),

@@ -63,8 +63,8 @@ function largerThanEveryNode(spec: ModelSpec, entries: PoolTypeEntry[], utilisat
 }
 
 /**
- * The cheapest replica across nodes on the entries (nodes x on-demand price; ties: fewer nodes,
- * then pool and type order), when the model is larger than every node of them.
+ * The replica across nodes on the entries with the fewest nodes (then the cheapest: nodes x
+ * on-demand price; then pool and type order), when the model is larger than every node of them.
  */
 export function planAcrossNodes(spec: ModelSpec, entries: PoolTypeEntry[], utilisation: number, where: string):
 { fit: AcrossNodesFit; nodes: number } | undefined {
@@ -75,7 +75,7 @@ export function planAcrossNodes(spec: ModelSpec, entries: PoolTypeEntry[], utili
     const m = ModelSizing.acrossNodes(spec, [{ instanceType: e.type, maxNodes: poolMaxNodes(e.pool, e.type) }], { gpuMemoryUtilization: utilisation, construct: where });
     if (!m) continue;
     const cost = m.nodes * e.type.onDemandHourlyUsd;
-    if (!best || cost < best.cost || (cost === best.cost && m.nodes < best.nodes)) {
+    if (!best || m.nodes < best.nodes || (m.nodes === best.nodes && cost < best.cost)) {
       best = { fit: { entry: e, tp: m.tensorParallel, gpus: m.tensorParallel * m.nodes, breakdown: m.breakdown }, nodes: m.nodes, cost };
     }
   }
