@@ -23,7 +23,7 @@ import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelGateway, ModelSource, NodePoolReference,
   OperatorCatalogue, ServingBackend, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
-import { A10G_POOL, CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
+import { A10G_POOL, CHAT_MODEL_PREFIX, H100_POOL, LARGE_CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 const { GpuInstanceType, ModelPresets } = core;
@@ -57,13 +57,19 @@ export function buildLlmServingApp(outdir?: string): App {
     nodeRole: contract.karpenter!.nodeRoleName,
   });
   const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
+  // Two p5.48xlarge with EFA: the 405B model's pipeline stages.
+  const h100 = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === H100_POOL)!);
 
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
     // The platform's operators plus the Karpenter controller the AWS side prepared, and the model gateway's releases.
-    operatorReleases: [...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract }), ...OperatorCatalogue.modelGateway()],
+    operatorReleases: [
+      ...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract }), ...OperatorCatalogue.modelGateway(),
+      // A model served across nodes runs in a LeaderWorkerSet, its stages talk over EFA.
+      OperatorCatalogue.leaderWorkerSet(), OperatorCatalogue.efaDevicePlugin({ pools: [h100] }),
+    ],
     nodePools: [l40s],
-    teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 8 }], developerGroups: ['language-developers'] }],
+    teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 8 }, { pool: h100, gpus: 16 }], developerGroups: ['language-developers'] }],
   });
   // Platform services and served models outrank training and notebooks.
   const high = platform.queues.priorityClass(WorkloadPriority.HIGH);
@@ -104,10 +110,26 @@ export function buildLlmServingApp(outdir?: string): App {
   Suppressions.add(embed, 'ai-model-source', 'a public embedding model pulled from the Hugging Face Hub at start, so that the '
     + 'example runs as it is; in production copy it into the model store and serve it with ModelSource.fromModelStore', { resource: 'InferenceService' });
 
+  // Llama 3.1 405B: no node holds its weights, so sizing serves it across nodes (405B bf16: 2 x p5.48xlarge,
+  // TP 8, PP 2) as a LeaderWorkerSet: a leader (Ray head and vllm serve) and a worker per replica.
+  const large = new LlmService(serving, 'chat-405b', {
+    priorityClass: high,
+    model: ModelPresets.LLAMA_3_1_405B_INSTRUCT,
+    maxModelLen: 32768,
+    // Read with the identity buildLlmServingAws gives the service account `chat-405b`, leaders and workers alike.
+    source: ModelSource.fromModelStore(contract, LARGE_CHAT_MODEL_PREFIX),
+    contract,
+    namespace: team,
+    pool: h100,
+    replicas: 1,
+    allowFrom: [ragApi],
+  });
+
   // One OpenAI-compatible endpoint for both models, routed by model name; only rag-api may call it.
   const gateway = new ModelGateway(serving, 'gateway', { clients: [ragApi], priorityClass: high, kubernetesVersion: contract.kubernetesVersion });
   gateway.addModel(chat);
   gateway.addModel(embed);
+  gateway.addModel(large);
 
   // What the RAG application reads (envFrom): endpoints and models. This app runs no telemetry
   // collector; with one, pass it for tracing settings too: chat.clientSettings({ collector, serviceName })

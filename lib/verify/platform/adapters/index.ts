@@ -3,6 +3,7 @@ import { CustomResourceAdapter } from './adapter';
 import { ENVOY_GATEWAY_ADAPTER } from './envoy-gateway';
 import { INFERENCE_SERVICE_ADAPTER } from './kserve';
 import { EXPERIMENT_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER } from './kubeflow';
+import { LEADER_WORKER_SET_ADAPTER } from './lws';
 import { OPENTELEMETRY_COLLECTOR_ADAPTER } from './opentelemetry-collector';
 import { ALERTMANAGER_ADAPTER, PROMETHEUS_ADAPTER } from './prometheus-operator';
 import { SPARK_APPLICATION_ADAPTER } from './spark';
@@ -17,5 +18,5 @@ export { gatewayProxiesId, isAiGatewayRoute, ENVOY_GATEWAY_NAMESPACE } from './e
 /** Every adapter, by `group/Kind`. */
 export const CUSTOM_RESOURCE_ADAPTERS: ReadonlyMap<string, CustomResourceAdapter> = new Map([
   INFERENCE_SERVICE_ADAPTER, OPENTELEMETRY_COLLECTOR_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER, EXPERIMENT_ADAPTER,
-  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER, ENVOY_GATEWAY_ADAPTER,
+  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER, ENVOY_GATEWAY_ADAPTER, LEADER_WORKER_SET_ADAPTER,
 ].map((a) => [`${a.group}/${a.kind}`, a]));
