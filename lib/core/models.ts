@@ -508,11 +508,6 @@ export class ModelPresets {
     embeddingDimension: 1024,
   });
 
-  /** Every preset. */
-  public static all(): ModelSpec[] {
-    return Object.values(ModelPresets).filter((v): v is ModelSpec => v instanceof ModelSpec);
-  }
-
   /**
    * Meta Llama 3.1 405B Instruct: 126 layers, 128 heads, 8 KV heads, 128k context. About 756 GiB of
    * bf16 weights: more than any single node of the catalogue holds, so it is served across nodes
@@ -530,4 +525,9 @@ export class ModelPresets {
     headDim: 128,
     vocabSize: 128256,
   });
+
+  /** Every preset. */
+  public static all(): ModelSpec[] {
+    return Object.values(ModelPresets).filter((v): v is ModelSpec => v instanceof ModelSpec);
+  }
 }

@@ -1,4 +1,5 @@
 import { GpuInstanceType } from './accelerators';
+import { ChatUiChecks } from './chat-ui-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { GatewayChecks, GatewayExposure } from './gateway-spec';
 import { MetricsBackendSpecValidator } from './metrics-backend-spec';
@@ -52,6 +53,11 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   checkModels(checks);
   checkVectorDatabase(checks);
   checkGateway(checks);
+  // The chat front end (opt-in): behind the gateway, OIDC sign-in.
+  if (spec.chatUi && spec.chatUi.enabled !== false) {
+    ChatUiChecks.problems({ construct: `${SPEC} ${spec.name}`, prefix: 'chatUi.' }, spec.chatUi, spec.gateway !== undefined && spec.gateway.enabled !== false)
+      .forEach((x) => checks.problems.add(x));
+  }
   // The metrics backend's managed parts.
   if (spec.metrics) {
     MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));

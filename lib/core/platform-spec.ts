@@ -1,4 +1,5 @@
 import { GpuInstanceType } from './accelerators';
+import { ChatUiSpec } from './chat-ui-spec';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
@@ -405,6 +406,12 @@ export interface PlatformSpec {
    * @default - none
    */
   readonly gateway?: GatewaySpec;
+  /**
+   * A chat front end (Open WebUI) for the served models, behind the model gateway, with OIDC
+   * sign-in, its data on an encrypted retained volume, not exposed outside the cluster. Opt-in.
+   * @default - none
+   */
+  readonly chatUi?: ChatUiSpec;
 }
 
 /** Access of a workload identity to one bucket prefix. */

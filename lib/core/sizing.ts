@@ -220,7 +220,8 @@ export class ModelSizing {
       throw invalidProp(construct, 'pipelineParallel', pipelineParallel, `must be a whole number from 1 to the ${spec.effectiveLayers} layers of ${spec.name}`,
         'give the number of nodes one replica spans, e.g. 2');
     }
-    return pipelineParallel === 1 ? b : ModelSizing.breakdown(spec, type, tensorParallel, ModelSizing.utilisation(options, construct), pipelineParallel);
+    if (pipelineParallel === 1) return b;
+    return ModelSizing.breakdown(spec, type, tensorParallel, ModelSizing.utilisation(options, construct), pipelineParallel);
   }
 
   /**
@@ -261,7 +262,8 @@ export class ModelSizing {
     for (let pp = 2; pp <= most; pp++) {
       const b = ModelSizing.breakdown(spec, type, tp, utilisation, pp);
       if (b.fits) {
-        return { instanceType: type, nodes: pp, tensorParallel: tp, pipelineParallel: pp, breakdown: b, summary: ModelSizing.describePlan(spec, type, pp, tp, pp) };
+        const summary = ModelSizing.describePlan(spec, type, pp, tp, pp);
+        return { instanceType: type, nodes: pp, tensorParallel: tp, pipelineParallel: pp, breakdown: b, summary };
       }
     }
     return undefined;

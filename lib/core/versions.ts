@@ -502,6 +502,11 @@ export const OPERATOR_SOURCES = {
    * v0.10.0; the Chart.yaml in git says version 0.1.0, appVersion v0.10.0, and the release sets the version).
    */
   lws: { repoUrl: 'oci://registry.k8s.io/lws/charts', chart: 'lws', version: withoutV(OPERATORS.lws), chosen: OPERATORS.lws.chosen } as PinnedHelmChart,
+  /**
+   * Open WebUI (the optional chat front end): its chart 16.0.0 (open-webui/helm-charts, tag
+   * open-webui-16.0.0, MIT licence per the chart's annotation), appVersion 0.11.0.
+   */
+  openWebui: { repoUrl: 'https://helm.openwebui.com', chart: 'open-webui', version: '16.0.0', chosen: '2026-12-06' } as PinnedHelmChart,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -677,4 +682,14 @@ export const OBSERVABILITY_IMAGES = {
   python: { repository: 'docker.io/library/python', tag: '3.14.2-slim-bookworm', chosen: K8S_PINNED } as PinnedImage,
   /** KServe agent: the payload logger sidecar for model servers that KServe does not manage (tag = KServe release). */
   kserveAgent: OPERATOR_IMAGES.kserveAgent,
+};
+
+/** Images of the optional chat front end (ChatUi). */
+export const CHAT_UI_IMAGES = {
+  /**
+   * Open WebUI: the appVersion of its chart 16.0.0 (0.11.0), set explicitly (the chart's `image.tag`
+   * defaults to the appVersion) so that the pin is in the values. The full image: it carries the
+   * default embedding model under /app/backend/data, which the chart copies onto the data volume.
+   */
+  openWebui: { repository: 'ghcr.io/open-webui/open-webui', tag: '0.11.0', chosen: '2026-12-06' } as PinnedImage,
 };

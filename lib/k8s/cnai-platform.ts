@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
-import { ModelGateway } from './gateway';
+import { ChatUi, ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
@@ -99,6 +99,8 @@ export class CnaiPlatform extends Construct {
   public readonly gatewayChart?: Chart;
   /** The model gateway, when the spec's gateway is on. */
   public readonly gateway?: ModelGateway;
+  /** The chat front end (in the gateway's chart), when the spec's chatUi is on. */
+  public readonly chatUi?: ChatUi;
   /** Served LLMs by name. */
   public readonly models: { [name: string]: LlmService } = {};
   /** Served predictive models by name. */
@@ -271,6 +273,26 @@ export class CnaiPlatform extends Construct {
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
       });
+      // The chat front end (opt-in; validation requires the gateway): Open WebUI, OIDC sign-in with the
+      // client secret from Secrets Manager (the AWS layer lets External Secrets read it).
+      const chat = spec.chatUi && spec.chatUi.enabled !== false ? spec.chatUi : undefined;
+      if (chat) {
+        this.chatUi = new ChatUi(chart, 'chat-ui', {
+          gateway: this.gateway,
+          oidc: {
+            discoveryUrl: chat.oidc.discoveryUrl,
+            clientId: chat.oidc.clientId,
+            clientSecret: SecretSource.secretsManager(chat.oidc.clientSecretName),
+            clientSecretKey: chat.oidc.clientSecretKey,
+            providerName: chat.oidc.providerName,
+          },
+          url: chat.url,
+          storageGiB: chat.storageGiB,
+          apiServerCidr: contract.vpcCidr,
+          priorityClass,
+          kubernetesVersion: contract.kubernetesVersion,
+        });
+      }
     }
 
     // Observability.

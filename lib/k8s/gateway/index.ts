@@ -1,2 +1,3 @@
 // The model gateway: one OpenAI-compatible endpoint for every served model (Envoy Gateway and Envoy AI Gateway).
 export * from './model-gateway';
+export * from './chat-ui';

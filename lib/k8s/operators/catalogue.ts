@@ -15,6 +15,7 @@ import { KueueReleaseProps, kueueRelease } from './kueue';
 import { lwsRelease } from './lws';
 import { NotebookControllerReleaseProps, notebookControllerRelease } from './notebook-controller';
 import { NvidiaChartProps, nvidiaDevicePluginRelease } from './nvidia-device-plugin';
+import { OpenWebuiReleaseProps, openWebuiRelease } from './open-webui';
 import { opentelemetryOperatorRelease } from './opentelemetry-operator';
 import { OperatorRelease } from './release';
 import { SparkOperatorReleaseProps, sparkOperatorRelease } from './spark-operator';
@@ -163,6 +164,15 @@ export class OperatorCatalogue {
    */
   public static leaderWorkerSet(): OperatorRelease {
     return lwsRelease();
+  }
+
+  /**
+   * Open WebUI 0.11.0 (chart 16.0.0), the optional chat front end: behind the model gateway,
+   * OIDC sign-in only. Build it with ChatUi, which makes the namespace's volume, secrets and
+   * network rules around it.
+   */
+  public static openWebui(props: OpenWebuiReleaseProps): OperatorRelease {
+    return openWebuiRelease(props);
   }
 
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */

@@ -27,3 +27,4 @@ export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
 export * from './lws';
+export * from './open-webui';

@@ -1,9 +1,9 @@
+import { fitsAcrossNodes, noFitAcrossNodes, planAcrossNodes } from './multi-node-sizing';
 import { SERVING_POD_CONSTANTS } from './serving-options';
 import { GpuInstanceType } from '../../core/accelerators';
 import { CnaiError, invalidProp } from '../../core/errors';
 import { ModelSpec } from '../../core/models';
 import { GpuMemoryBreakdown, ModelSizing, SIZING_CONSTANTS, tensorParallelProblem } from '../../core/sizing';
-import { fitsAcrossNodes, noFitAcrossNodes, planAcrossNodes } from './multi-node-sizing';
 import { INodePool } from '../node-pool';
 
 /** What {@link LlmSizing.plan} sizes, and the user's overrides. */

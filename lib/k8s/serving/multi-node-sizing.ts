@@ -72,7 +72,8 @@ export function planAcrossNodes(spec: ModelSpec, entries: PoolTypeEntry[], utili
   let best: { fit: AcrossNodesFit; nodes: number; cost: number } | undefined;
   for (const e of entries) {
     if (e.type.gpuCount < MIN_GPUS_PER_NODE_ACROSS_NODES) continue;
-    const m = ModelSizing.acrossNodes(spec, [{ instanceType: e.type, maxNodes: poolMaxNodes(e.pool, e.type) }], { gpuMemoryUtilization: utilisation, construct: where });
+    const candidate = { instanceType: e.type, maxNodes: poolMaxNodes(e.pool, e.type) };
+    const m = ModelSizing.acrossNodes(spec, [candidate], { gpuMemoryUtilization: utilisation, construct: where });
     if (!m) continue;
     const cost = m.nodes * e.type.onDemandHourlyUsd;
     if (!best || m.nodes < best.nodes || (m.nodes === best.nodes && cost < best.cost)) {

@@ -22,8 +22,12 @@ function output(): any[] {
   const team = new TeamNamespace(chart, 'team-a', { quota: { gpus: 16, cpu: 1024, memoryGiB: 8192 }, allowWithinNamespace: false });
   const apps = new TeamNamespace(chart, 'team-b', { quota: { gpus: 0, cpu: 8, memoryGiB: 16 } });
   const chat = new LlmService(chart, 'chat', {
-    model: ModelPresets.LLAMA_3_1_405B_INSTRUCT, maxModelLen: 32768, source: ModelSource.s3('s3://cnai-test-models/served/chat/', { region: 'us-west-2' }),
-    namespace: team, pool: h100, allowFrom: [apps.workloads({ app: 'rag-api' })],
+    model: ModelPresets.LLAMA_3_1_405B_INSTRUCT,
+    maxModelLen: 32768,
+    source: ModelSource.s3('s3://cnai-test-models/served/chat/', { region: 'us-west-2' }),
+    namespace: team,
+    pool: h100,
+    allowFrom: [apps.workloads({ app: 'rag-api' })],
   });
   new k8s.KubeDeployment(chart, 'rag-api', {
     metadata: { name: 'rag-api', namespace: 'team-b' },

@@ -52,7 +52,9 @@ export const LEADER_WORKER_SET_ADAPTER: CustomResourceAdapter = {
           return { ...container, env: [...injected, ...(Array.isArray(container.env) ? container.env : [])] };
         })
         : list);
-      const expanded: { [key: string]: unknown } = { ...podSpec, containers: withEnv(podSpec.containers), initContainers: withEnv(podSpec.initContainers) };
+      const expanded: { [key: string]: unknown } = {
+        ...podSpec, containers: withEnv(podSpec.containers), initContainers: withEnv(podSpec.initContainers),
+      };
       if (expanded.initContainers === undefined) delete expanded.initContainers;
       return {
         id: `LeaderWorkerSet ${namespace}/${name} (${role}s)`,
