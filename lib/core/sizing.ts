@@ -129,6 +129,13 @@ export interface MultiNodeSizing {
 /** Most pipeline stages (nodes) sizing tries for one replica when a pool states no maximum. */
 export const MAX_NODES_PER_REPLICA = 16;
 
+/**
+ * Fewest GPUs per node for serving across nodes: pipeline stages are split over servers whose
+ * GPUs talk over NVLink or PCIe inside the node (g5/g6/g6e .12xlarge and up, p4d, p5); stages of
+ * one GPU each would pay a network hop per few GiB of weights.
+ */
+export const MIN_GPUS_PER_NODE_ACROSS_NODES = 4;
+
 const GIB = 1024 ** 3;
 
 /** The shortest context sizing suggests: a model serving fewer tokens than this is not worth suggesting. */
@@ -243,6 +250,33 @@ export class ModelSizing {
       if (!best || fit.nodes < best.nodes || (fit.nodes === best.nodes && cost(fit) < cost(best))) best = fit;
     }
     return best;
+  }
+
+  /**
+   * Whether the weights alone (with the runtime overhead) exceed every node of `types` at the
+   * largest tensor-parallel degree each allows: the model is larger than a node, and only then is
+   * it served across nodes (a model that misses by its KV cache gets a shorter context instead).
+   */
+  public static largerThanEveryNode(spec: ModelSpec, types: GpuInstanceType[], options: SizingOptions = {}): boolean {
+    const utilisation = ModelSizing.utilisation(options, options.construct ?? 'ModelSizing');
+    return types.every((type) => {
+      if (ModelSizing.dtypeProblem(spec, type) !== undefined) return true;
+      const degrees = ModelSizing.tensorParallelDegrees(spec, type);
+      if (degrees.length === 0) return true;
+      const b = ModelSizing.breakdown(spec, type, Math.max(...degrees), utilisation);
+      return b.weightsGiB + b.overheadGiB > b.availableGiB;
+    });
+  }
+
+  /**
+   * How a model no node of the candidates holds is served across nodes, as LlmService serves it:
+   * only when it is larger than every node ({@link ModelSizing.largerThanEveryNode}), on nodes of
+   * at least {@link MIN_GPUS_PER_NODE_ACROSS_NODES} GPUs ({@link ModelSizing.acrossNodes}).
+   * @returns undefined when it is not larger than a node, or nothing holds it
+   */
+  public static servedAcrossNodes(spec: ModelSpec, candidates: NodeCandidate[], options: SizingOptions = {}): MultiNodeSizing | undefined {
+    if (!ModelSizing.largerThanEveryNode(spec, candidates.map((c) => c.instanceType), options)) return undefined;
+    return ModelSizing.acrossNodes(spec, candidates.filter((c) => c.instanceType.gpuCount >= MIN_GPUS_PER_NODE_ACROSS_NODES), options);
   }
 
   /** `405B bf16: 2 x p5.48xlarge, TP 8, PP 2`: the model's size and weights, the nodes and the degrees. */

@@ -21,7 +21,9 @@ import { invalidProp, ProblemCollector } from '../core/errors';
 import { GatewayExposure } from '../core/gateway-spec';
 import { ModelKind } from '../core/models';
 import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
-import { driftPayloadPrefix, predictiveModelGpus, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
+import {
+  driftPayloadPrefix, predictiveModelGpus, servedModelAcrossNodes, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName,
+} from '../core/platform-spec-derivation';
 import { validatePlatformSpec } from '../core/platform-spec-validation';
 
 /** Props of {@link CnaiPlatform}. */
@@ -148,6 +150,11 @@ export class CnaiPlatform extends Construct {
           ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
           : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
+        // Models no node holds run in LeaderWorkerSets; their stages request EFA on EFA pools (Kubeflow installs the plugin otherwise).
+        ...((spec.models ?? []).some((m) => servedModelAcrossNodes(spec, m) !== undefined)
+          ? [OperatorCatalogue.leaderWorkerSet(), ...(!kubeflow && spec.gpuPools.some((p) => p.efa)
+            ? [OperatorCatalogue.efaDevicePlugin({ pools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })] : [])]
+          : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -245,7 +252,8 @@ export class CnaiPlatform extends Construct {
           backend: (m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE ? ServingBackend.KSERVE : ServingBackend.VLLM,
           task: task === ServedModelTask.EMBED ? LlmTask.EMBED : LlmTask.GENERATE,
           maxModelLen: m.maxModelLen,
-          autoscaling: { minReplicas: min, maxReplicas: max },
+          // A model served across nodes (a LeaderWorkerSet) has a fixed count (validation: min = max).
+          ...(servedModelAcrossNodes(spec, m) ? { replicas: min } : { autoscaling: { minReplicas: min, maxReplicas: max } }),
           metricsBackend,
           priorityClass,
         });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
-import { GpuInstanceType, ModelPresets, PlatformSpec } from '../../lib/core';
 import { CnaiAwsStack } from '../../lib/aws';
+import { GpuInstanceType, ModelPresets, PlatformSpec } from '../../lib/core';
 
 const SPEC: PlatformSpec = {
   name: 'cnai',

@@ -2,20 +2,13 @@ import type { LlmSizingInput } from './llm-sizing';
 import { GpuInstanceType } from '../../core/accelerators';
 import { CnaiError, invalidProp } from '../../core/errors';
 import { ModelDtype, ModelSpec } from '../../core/models';
-import { GpuMemoryBreakdown, MAX_NODES_PER_REPLICA, ModelSizing } from '../../core/sizing';
+import { GpuMemoryBreakdown, MAX_NODES_PER_REPLICA, MIN_GPUS_PER_NODE_ACROSS_NODES, ModelSizing } from '../../core/sizing';
 import { INodePool } from '../node-pool';
 
 /**
  * Sizing of a model that no single node holds (internal to LlmSizing): tensor parallel inside a
  * node, one pipeline stage per node, on pools of multi-GPU nodes only.
  */
-
-/**
- * Fewest GPUs per node for serving across nodes: pipeline stages are split over servers whose
- * GPUs talk over NVLink or PCIe inside the node (g5/g6/g6e .12xlarge and up, p4d, p5); stages of
- * one GPU each would pay a network hop per few GiB of weights.
- */
-export const MIN_GPUS_PER_NODE_ACROSS_NODES = 4;
 
 /** An instance type of a pool, as LlmSizing enumerates them. */
 export interface PoolTypeEntry {
@@ -48,18 +41,7 @@ export function poolMaxNodes(pool: INodePool, type: GpuInstanceType): number {
 
 /** Whether the weights alone (with the runtime overhead) exceed every node of the entries: the model is larger than a node. */
 function largerThanEveryNode(spec: ModelSpec, entries: PoolTypeEntry[], utilisation: number, where: string): boolean {
-  return entries.every((e) => {
-    const degrees = ModelSizing.tensorParallelDegrees(spec, e.type);
-    if (degrees.length === 0) return true;
-    let b: GpuMemoryBreakdown;
-    try {
-      b = ModelSizing.fitsOn(spec, e.type, Math.max(...degrees), { gpuMemoryUtilization: utilisation, construct: where });
-    } catch (err) {
-      if (err instanceof CnaiError) return true;
-      throw err;
-    }
-    return b.weightsGiB + b.overheadGiB > b.availableGiB;
-  });
+  return ModelSizing.largerThanEveryNode(spec, entries.map((e) => e.type), { gpuMemoryUtilization: utilisation, construct: where });
 }
 
 /**

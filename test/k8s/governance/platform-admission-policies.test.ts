@@ -108,10 +108,12 @@ describe('PlatformAdmissionPolicies', () => {
       'ghcr.io/kubeflow',
       'ghcr.io/mlflow',
       'ghcr.io/open-telemetry',
+      'ghcr.io/open-webui',
       'nvcr.io/nvidia',
       'quay.io',
       'registry.k8s.io/kubectl',
       'registry.k8s.io/kueue',
+      'registry.k8s.io/lws',
     ]);
     expect(ECR_TRAINER.startsWith(`${p.imageSources[0]}/`)).toBe(true);
     expect(p.modelLocations).toEqual(['s3://cnai-test-models/mlflow/', 's3://cnai-test-models/served/']);

@@ -1,10 +1,10 @@
-import { Chart, Testing } from 'cdk8s';
-import { GpuInstanceType, ModelPresets } from '../../../lib/core';
+import { App, Chart, Testing } from 'cdk8s';
+import { ContractPreview, CostModel, GpuInstanceType, ModelPresets, PlatformSpec, ServedModelBackend, validatePlatformSpec } from '../../../lib/core';
 import {
-  LlmService, LlmServiceProps, LlmSizing, ModelSource, NodePoolReference, ServingBackend, TeamNamespace,
+  CnaiPlatform, LlmService, LlmServiceProps, LlmSizing, ModelSource, NodePoolReference, ServingBackend, TeamNamespace,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
-import { gpuPoolContract, one } from '../helpers';
+import { gpuPoolContract, one, synthApp } from '../helpers';
 
 const SCHEMA_DIR = `${__dirname}/../../../../shared/schemas`;
 const llama405b = ModelPresets.LLAMA_3_1_405B_INSTRUCT.withServing({ maxContextLength: 32768 });
@@ -168,5 +168,43 @@ describe('LlmService across nodes: errors', () => {
   ];
   test.each(cases)('%s', (_name, build, message) => {
     expect(() => build(setup())).toThrow(message);
+  });
+});
+
+const SPEC: PlatformSpec = {
+  name: 'cnai',
+  environment: 'test',
+  region: 'us-west-2',
+  accountId: '123456789012',
+  availabilityZones: ['us-west-2a', 'us-west-2b'],
+  gpuPools: [{ name: 'h100', instanceTypes: [GpuInstanceType.P5_48XLARGE], maxNodes: 2, efa: true }],
+  teams: [{ name: 'apps', quotas: [{ pool: 'h100', gpus: 16 }] }],
+  models: [{ name: 'chat-405b', team: 'apps', model: ModelPresets.LLAMA_3_1_405B_INSTRUCT, pools: ['h100'], maxModelLen: 32768, minReplicas: 1, maxReplicas: 1 }],
+  kubeflow: false,
+  observability: false,
+};
+
+describe('CnaiPlatform: a spec model no node holds', () => {
+  test('served across nodes: the LeaderWorkerSet and EFA releases, a fixed replica count, the plan in the cost report', () => {
+    const app = new App();
+    const platform = new CnaiPlatform(app, 'cnai', { spec: SPEC, contract: ContractPreview.fromSpec(SPEC) });
+    expect(platform.models['chat-405b'].plan.summary).toBe('405B bf16: 2 x p5.48xlarge, TP 8, PP 2');
+    const objects = synthApp(app);
+    expect(one(objects, 'LeaderWorkerSet', 'chat-405b').spec.replicas).toBe(1);
+    expect(objects.filter((o) => o.kind === 'ScaledObject')).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['lws', 'efa-device-plugin']));
+    const cost = CostModel.report(SPEC);
+    expect(cost.models.find((m) => m.model === 'chat-405b')).toMatchObject({ pool: 'h100', gpusPerReplica: 16 });
+  });
+
+  test('spec error: an autoscaled model served across nodes', () => {
+    expect(() => validatePlatformSpec({ ...SPEC, models: [{ ...SPEC.models![0], minReplicas: 1, maxReplicas: 2 }] })).toThrow(
+      'spec cnai: invalid models[0].maxReplicas = 2: the model is served across nodes (405B bf16: 2 x p5.48xlarge, TP 8, PP 2): a replica is 2 whole nodes, not autoscaled. '
+      + 'Fix: give minReplicas = maxReplicas (e.g. 1).');
+  });
+
+  test('spec error: the KServe backend for a model served across nodes', () => {
+    expect(() => validatePlatformSpec({ ...SPEC, models: [{ ...SPEC.models![0], backend: ServedModelBackend.KSERVE }] })).toThrow(
+      'spec cnai: invalid models[0].backend = "kserve": the model is served across nodes (405B bf16: 2 x p5.48xlarge, TP 8, PP 2), which runs vLLM in a LeaderWorkerSet');
   });
 });
