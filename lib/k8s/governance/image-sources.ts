@@ -11,7 +11,8 @@ import {
 /** Every image the library pins (lib/core/versions.ts). */
 function pinnedImages(): PinnedImage[] {
   return [
-    IMAGES, GPU_IMAGES, OPERATOR_IMAGES, KSERVE_RUNTIME_IMAGES, TRAINING_IMAGES, DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES, BOOTSTRAP_IMAGES, CHAT_UI_IMAGES,
+    IMAGES, GPU_IMAGES, OPERATOR_IMAGES, KSERVE_RUNTIME_IMAGES, TRAINING_IMAGES, DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES, BOOTSTRAP_IMAGES,
+    CHAT_UI_IMAGES,
   ]
     .flatMap((group) => Object.values(group) as PinnedImage[]);
 }
