@@ -5,6 +5,7 @@ import {
   ChatUi, ChatUiProps, CnaiPlatform, ModelGateway, OperatorCatalogue, SecretSource, WorkloadSelector, createReleaseNamespaces,
 } from '../../../lib/k8s';
 import { verifyPlatform } from '../../../lib/verify';
+import { runPolicyPacks } from '../../../lib/verify/policy';
 import { FlowKind } from '../../../lib/verify/platform/flows';
 import { one, synthApp } from '../helpers';
 
@@ -144,6 +145,18 @@ describe('CnaiPlatform with the spec\'s chatUi on', () => {
     // Without its egress rule, the flow is blocked (default-deny).
     const blocked = verify(objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'open-webui-egress')));
     expect(flowsOf(blocked)).toContain('Deployment chat-ui/open-webui → Gateway model-gateway/model-gateway (Envoy proxies) TCP 8080: blocked');
+  });
+});
+
+describe('the chat front end passes the policy packs', () => {
+  test('no finding on its objects (namespace chat-ui, its Application)', () => {
+    const app = new App();
+    const contract = ContractPreview.fromSpec(SPEC);
+    new CnaiPlatform(app, 'cnai', { spec: SPEC, contract });
+    const content = synthApp(app).map((o) => YAML.stringify(o)).join('---\n');
+    const report = runPolicyPacks({ kubernetes: [{ file: 'out.yaml', content }] }, { spec: SPEC, contract });
+    const mine = report.findings.filter((f) => !f.suppression && /chat-ui|open-webui/.test(`${f.resource} ${f.subject ?? ''}`));
+    expect(mine.map((f) => `${f.ruleId} ${f.resource} ${f.subject ?? ''}: ${f.message}`)).toEqual([]);
   });
 });
 
