@@ -6,13 +6,17 @@
  * gateway-api-inference-extension v1.5.0 config/charts/epplib/templates/_config.yaml sets the
  * default profile), on the same generated trace.
  *
+ * The trace is skewed on purpose: heavy-tailed (log-normal) prompt and output lengths, a few
+ * popular system prompts (Zipf), and bursty arrivals (a two-state Markov-modulated Poisson process:
+ * calm periods and bursts at several times the calm rate, same mean rate overall).
+ *
  * Each replica is a continuous-batching engine (vLLM's model): every engine step decodes one
  * token of each running sequence and prefills the prompts admitted in that step (minus the
  * prompt prefix already in its prefix cache); a request waits while the KV cache cannot hold
  * it or the batch is full. The picker reads each replica's metrics as its data source does,
  * refreshed every 50 ms (stale in between), not the true state.
  *
- *   npx ts-node --transpile-only --project tsconfig.dev.json bench/routing-simulation.ts
+ *   npx ts-node --transpile-only --project tsconfig.dev.json bench/routing-simulation.ts [--replicas=N]
  */
 
 /** A request of the trace. */
@@ -46,12 +50,24 @@ export interface EngineModel {
   readonly prefixCacheEntries: number;
 }
 
+/** Bursts of a trace: a two-state Markov-modulated Poisson process with the trace's mean rate. */
+export interface BurstOptions {
+  /** Arrival rate in a burst, as a multiple of the calm rate. */
+  readonly factor: number;
+  /** Share of the time spent in bursts (0 to 1). */
+  readonly share: number;
+  /** Mean length of a burst (ms, exponential); calm periods last mean × (1 − share) / share. */
+  readonly meanBurstMs: number;
+}
+
 /** How the trace is generated. */
 export interface TraceOptions {
   readonly seed: number;
   readonly requests: number;
-  /** Mean arrivals per second (Poisson). */
+  /** Mean arrivals per second over the whole trace (Poisson within each period). */
   readonly ratePerSecond: number;
+  /** Bursty arrivals (none: a plain Poisson process). */
+  readonly bursts?: BurstOptions;
   /** Distinct shared prefixes (Zipf-distributed popularity). */
   readonly prefixes: number;
   readonly prefixTokens: number;
@@ -61,7 +77,7 @@ export interface TraceOptions {
 export interface PolicyResult {
   readonly policy: string;
   readonly ttftMs: { readonly p50: number; readonly p95: number; readonly p99: number };
-  readonly latencyMs: { readonly p50: number; readonly p95: number };
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number };
   /** Mean over time of (longest − shortest) waiting queue across replicas. */
   readonly meanQueueSpread: number;
   /** Largest waiting queue seen on any replica. */
@@ -75,8 +91,14 @@ export const DEFAULT_ENGINE: EngineModel = {
   stepMs: 8, prefillMsPerToken: 0.06, decodeMsPerSequence: 0.25, kvCapacityTokens: 150_000, maxSequences: 128, prefixCacheEntries: 6,
 };
 
-/** A skewed trace: heavy-tailed prompt and output lengths, a few popular system prompts. */
-export const DEFAULT_TRACE: TraceOptions = { seed: 42, requests: 4000, ratePerSecond: 24, prefixes: 24, prefixTokens: 1500 };
+/**
+ * A skewed trace: heavy-tailed prompt and output lengths, a few popular system prompts, and bursts
+ * at 4x the calm rate a fifth of the time (about 5 s each); 16 requests/s on average, which 4
+ * replicas serve between bursts and not during them.
+ */
+export const DEFAULT_TRACE: TraceOptions = {
+  seed: 42, requests: 4000, ratePerSecond: 16, prefixes: 24, prefixTokens: 1500, bursts: { factor: 4, share: 0.2, meanBurstMs: 5000 },
+};
 
 /** Park-Miller's minimal standard generator: seeded, so every run sees the same trace. */
 function prng(seed: number): () => number {
@@ -104,9 +126,26 @@ export function generateTrace(o: TraceOptions = DEFAULT_TRACE): SimRequest[] {
     return weights.length - 1;
   };
   const out: SimRequest[] = [];
+  const b = o.bursts;
+  // Calm and burst rates (per ms) with the trace's mean rate; without bursts one state.
+  const calmRate = (b ? o.ratePerSecond / (b.share * b.factor + 1 - b.share) : o.ratePerSecond) / 1000;
+  const rateOf = (burst: boolean) => (burst && b ? calmRate * b.factor : calmRate);
+  const meanPeriod = (burst: boolean) => (b ? (burst ? b.meanBurstMs : (b.meanBurstMs * (1 - b.share)) / b.share) : Infinity);
+  let burst = false;
+  let periodEnd = b ? -Math.log(1 - rand()) * meanPeriod(false) : Infinity;
   let t = 0;
+  const nextArrival = () => {
+    for (;;) {
+      const gap = -Math.log(1 - rand()) / rateOf(burst);
+      if (t + gap <= periodEnd) return t + gap;
+      // The period ends first: switch state there (arrivals are memoryless, so draw again).
+      t = periodEnd;
+      burst = !burst;
+      periodEnd = t + -Math.log(1 - rand()) * meanPeriod(burst);
+    }
+  };
   for (let id = 0; id < o.requests; id++) {
-    t += (-Math.log(1 - rand()) / o.ratePerSecond) * 1000;
+    t = nextArrival();
     const user = Math.min(12_000, Math.max(16, logNormal(300, 1.1)));
     out.push({
       id,
@@ -198,30 +237,44 @@ export type Router = (req: SimRequest, snapshots: Snapshot[], counter: number) =
 /** Round-robin, as a Kubernetes Service (kube-proxy) spreads connections. */
 export const roundRobin: Router = (_r, snapshots, counter) => counter % snapshots.length;
 
+/** Weights of the picker's scorers (the platform's `EndpointPickerWeights`). */
+export interface PickerWeights {
+  readonly queue: number;
+  readonly kvCache: number;
+  readonly prefixCache: number;
+}
+
+/** The picker chart's default profile: queue 2, KV cache 2, prefix cache 3. */
+export const DEFAULT_PICKER_WEIGHTS: PickerWeights = { queue: 2, kvCache: 2, prefixCache: 3 };
+
 /**
- * The endpoint picker's default profile: each scorer scores every replica in [0, 1], the
- * weighted sum wins (ties: the lower index, for determinism). Queue: fewer waiting requests
- * score higher (min-max normalised); KV cache: 1 − utilisation; prefix: 1 when the replica holds
- * the prompt's prefix, else 0 (the plugin scores the matched share of the prompt's blocks).
+ * The endpoint picker with the given weights: each scorer scores every replica in [0, 1], the
+ * weighted sum wins (ties: taken in turn, so no replica is favoured). Queue: fewer waiting
+ * requests score higher (min-max normalised); KV cache: 1 − utilisation; prefix: 1 when the
+ * replica holds the prompt's prefix, else 0 (the plugin scores the matched share of the prompt's blocks).
  */
-export const endpointPicker: Router = (req, snapshots) => {
-  const queues = snapshots.map((s) => s.queue);
-  const min = Math.min(...queues);
-  const max = Math.max(...queues);
-  let best = 0;
-  let bestScore = -Infinity;
-  snapshots.forEach((s, i) => {
-    const queue = max === min ? 1 : (max - s.queue) / (max - min);
-    const kv = 1 - s.kvUtilisation;
-    const prefix = s.prefixes.includes(req.prefix) ? 1 : 0;
-    const score = 2 * queue + 2 * kv + 3 * prefix;
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
-    }
-  });
-  return best;
-};
+export function pickerRouter(w: PickerWeights): Router {
+  return (req, snapshots, counter) => {
+    const queues = snapshots.map((s) => s.queue);
+    const min = Math.min(...queues);
+    const max = Math.max(...queues);
+    const scores = snapshots.map((s) => {
+      const queue = max === min ? 1 : (max - s.queue) / (max - min);
+      const kv = 1 - s.kvUtilisation;
+      const prefix = s.prefixes.includes(req.prefix) ? 1 : 0;
+      return w.queue * queue + w.kvCache * kv + w.prefixCache * prefix;
+    });
+    const best = Math.max(...scores);
+    const ties = scores.map((x, i) => (x >= best - 1e-12 ? i : -1)).filter((i) => i >= 0);
+    return ties[counter % ties.length];
+  };
+}
+
+/** The endpoint picker's default profile (queue, KV cache and prefix cache). */
+export const endpointPicker: Router = pickerRouter(DEFAULT_PICKER_WEIGHTS);
+
+/** The picker on load alone: shortest queue and most free KV cache (no prefix scorer). */
+export const leastLoaded: Router = pickerRouter({ queue: 2, kvCache: 2, prefixCache: 0 });
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -279,29 +332,40 @@ export function simulate(trace: SimRequest[], router: Router, policy: string, re
   return {
     policy,
     ttftMs: { p50: percentile(ttft, 50), p95: percentile(ttft, 95), p99: percentile(ttft, 99) },
-    latencyMs: { p50: percentile(latency, 50), p95: percentile(latency, 95) },
+    latencyMs: { p50: percentile(latency, 50), p95: percentile(latency, 95), p99: percentile(latency, 99) },
     meanQueueSpread: Math.round((spreadSum / Math.max(1, spreadSamples)) * 100) / 100,
     maxQueue,
     prefixHitRate: Math.round((cached / Math.max(1, prompts)) * 1000) / 1000,
   };
 }
 
-/** Both policies on the default trace. */
+/** Round-robin, the picker on load alone, and the picker's default profile, on one trace. */
 export function compareRouting(trace: SimRequest[] = generateTrace(), replicas = 4): PolicyResult[] {
-  return [simulate(trace, roundRobin, 'round-robin (Service)', replicas), simulate(trace, endpointPicker, 'endpoint picker (InferencePool)', replicas)];
+  return [
+    simulate(trace, roundRobin, 'round-robin (Service)', replicas),
+    simulate(trace, leastLoaded, 'picker: queue + KV cache', replicas),
+    simulate(trace, endpointPicker, 'picker: default profile (+ prefix cache)', replicas),
+  ];
 }
 
 /** The results as a Markdown table. */
 export function formatRouting(results: PolicyResult[]): string {
-  const rows = results.map((r) => `| ${r.policy} | ${r.ttftMs.p50} | ${r.ttftMs.p95} | ${r.ttftMs.p99} | ${r.latencyMs.p95} `
-    + `| ${r.meanQueueSpread} | ${r.maxQueue} | ${(r.prefixHitRate * 100).toFixed(1)}% |`);
-  return ['| routing | TTFT p50 ms | TTFT p95 ms | TTFT p99 ms | latency p95 ms | mean queue spread | max queue | prefix cache hits |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  const rows = results.map((r) => `| ${r.policy} | ${r.meanQueueSpread} | ${r.maxQueue} | ${r.ttftMs.p50} | ${r.ttftMs.p95} | ${r.ttftMs.p99} `
+    + `| ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${(r.prefixHitRate * 100).toFixed(1)}% |`);
+  return [
+    '| routing | mean queue spread | max queue | TTFT p50 ms | TTFT p95 ms | TTFT p99 ms | latency p50 ms | latency p95 ms | latency p99 ms | prefix cache hits |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 if (require.main === module) {
-  for (const rate of [16, DEFAULT_TRACE.ratePerSecond]) {
+  const replicas = Number(process.argv.find((a) => a.startsWith('--replicas='))?.split('=')[1] ?? 4);
+  for (const rate of [12, DEFAULT_TRACE.ratePerSecond, 20]) {
     const t = { ...DEFAULT_TRACE, ratePerSecond: rate };
-    console.log(`\n${t.requests} requests at ${t.ratePerSecond}/s (seed ${t.seed}), ${t.prefixes} system prompts of ${t.prefixTokens} tokens, 4 replicas\n`);
-    console.log(formatRouting(compareRouting(generateTrace(t))));
+    const b = t.bursts!;
+    console.log(`\n${t.requests} requests at ${t.ratePerSecond}/s on average (seed ${t.seed}; bursts at ${b.factor}x the calm rate ${b.share * 100}% of the time, `
+      + `about ${b.meanBurstMs / 1000} s each), ${t.prefixes} system prompts of ${t.prefixTokens} tokens, ${replicas} replicas\n`);
+    console.log(formatRouting(compareRouting(generateTrace(t), replicas)));
   }
 }

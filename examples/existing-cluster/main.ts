@@ -25,9 +25,7 @@
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { core } from 'cnai-constructs';
-import {
-  CnaiKubernetesPlatform, LlmService, ModelSource, NodePoolReference, OperatorCatalogue, Suppressions, VectorDatabase, VectorEngine, WorkloadPriority,
-} from 'cnai-constructs/k8s';
+import { CnaiKubernetesPlatform, LlmService, ModelSource, NodePoolReference, OperatorCatalogue, Suppressions, VectorDatabase, WorkloadPriority, VectorDatabaseEngine } from 'cnai-constructs/k8s';
 import { EXISTING_CLUSTER, GPU_NODE_GROUP, TEAM } from './cluster';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
@@ -60,7 +58,7 @@ export function buildExistingClusterApp(outdir?: string): App {
     contract,
     // On the general node group; keys generated in the cluster and snapshots on a volume are
     // the defaults of a contract without the AWS layer.
-    engine: VectorEngine.qdrant({ nodePool: general }),
+    engine: VectorDatabaseEngine.qdrant({ nodePool: general }),
     collections: [{ name: 'docs', dimension: 1024, expectedVectors: 1_000_000 }],
     clients: [{ workload: ragApi }],
     monitoring: false,

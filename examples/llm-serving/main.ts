@@ -9,7 +9,9 @@
  * - The team's `rag-api` pods may call both; a ConfigMap carries their client settings.
  * - One gateway for both (Envoy AI Gateway on Envoy Gateway, in-cluster only): the `rag-api`
  *   pods may also call `http://model-gateway.envoy-gateway-system.svc:8080/v1` with either model's
- *   name, and the gateway routes on it.
+ *   name, and the gateway routes on it. The chat model (vLLM) is an InferencePool there: its
+ *   endpoint picker sends each request to the replica with the shortest queue and the most free
+ *   KV cache; the embedding model (KServe) is reached through its Service.
  *
  * The contract is the one of the AWS layer (aws.ts): the stack `CnaiAwsStack.fromSpec` builds
  * from spec.ts, plus the chat server's identity (see buildLlmServingAws and exampleContract).
@@ -18,10 +20,10 @@
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { core } from 'cnai-constructs';
+import { core, ServedModelBackend } from 'cnai-constructs';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelGateway, ModelSource, NodePoolReference,
-  OperatorCatalogue, ServingBackend, Suppressions, WorkloadPriority,
+  OperatorCatalogue, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL_PREFIX, H100_POOL, LARGE_CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
@@ -99,7 +101,7 @@ export function buildLlmServingApp(outdir?: string): App {
     priorityClass: high,
     model: ModelPresets.BGE_LARGE_EN_V1_5,
     source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
-    backend: ServingBackend.KSERVE,
+    backend: ServedModelBackend.KSERVE,
     namespace: team,
     pool: a10g,
     cpu: 4,
@@ -126,7 +128,13 @@ export function buildLlmServingApp(outdir?: string): App {
   });
 
   // One OpenAI-compatible endpoint for both models, routed by model name; only rag-api may call it.
-  const gateway = new ModelGateway(serving, 'gateway', { clients: [ragApi], priorityClass: high, kubernetesVersion: contract.kubernetesVersion });
+  const gateway = new ModelGateway(serving, 'gateway', {
+    clients: [ragApi],
+    priorityClass: high,
+    kubernetesVersion: contract.kubernetesVersion,
+    // The chat model's endpoint picker: the servers' priority, the API server in the contract's VPC.
+    endpointPicker: { priorityClass: high, vpcCidr: contract.vpcCidr },
+  });
   gateway.addModel(chat);
   gateway.addModel(embed);
   gateway.addModel(large);

@@ -27,12 +27,8 @@
  */
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { core } from 'cnai-constructs';
-import {
-  CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource,
-  NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, ServingBackend, Suppressions, TelemetryCollector, WORKLOAD_PRIORITIES,
-  restrictedContainerSecurityContext, restrictedPodSecurityContext, WorkloadPriority,
-} from 'cnai-constructs/k8s';
+import { core, ServedModelBackend } from 'cnai-constructs';
+import { CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource, NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, Suppressions, TelemetryCollector, WORKLOAD_PRIORITIES, restrictedContainerSecurityContext, restrictedPodSecurityContext, WorkloadPriority } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL, OBSERVABILITY_SPEC, TEAM } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
@@ -91,7 +87,7 @@ export function buildObservabilityApp(outdir?: string): App {
     priorityClass: high,
     model: ModelPresets.BGE_LARGE_EN_V1_5,
     source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
-    backend: ServingBackend.KSERVE,
+    backend: ServedModelBackend.KSERVE,
     namespace: team,
     pool: a10g,
     cpu: 4,

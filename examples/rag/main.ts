@@ -23,10 +23,7 @@
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { core } from 'cnai-constructs';
-import {
-  AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource,
-  NodePoolReference, OperatorCatalogue, RegistryAccess, Suppressions, VectorDatabase, VectorDistance, VectorEngine, WorkloadPriority,
-} from 'cnai-constructs/k8s';
+import { AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource, NodePoolReference, OperatorCatalogue, RegistryAccess, Suppressions, VectorDatabase, VectorDistance, WorkloadPriority, VectorDatabaseEngine } from 'cnai-constructs/k8s';
 import { A10G_POOL, RAG_AWS, RAG_SPEC, TEAM, VECTOR_DB } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
@@ -85,7 +82,7 @@ export function buildRagApp(outdir?: string): App {
   const knowledge = new VectorDatabase(data, VECTOR_DB, {
     priorityClass: high,
     contract,
-    engine: VectorEngine.qdrant({ highAvailability: true, cpu: 2 }),
+    engine: VectorDatabaseEngine.qdrant({ highAvailability: true, cpu: 2 }),
     collections: [{ name: 'handbook', dimension: embedModel.embeddingDimension!, distance: VectorDistance.COSINE, expectedVectors: 2_000_000 }],
   });
   const search = knowledge.addClient(ragApi, { readOnly: true });

@@ -13,12 +13,12 @@ import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
 import { SystemNodePoolOptions } from './system-node-pool';
 import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
-import { PlatformAwsOptions } from '../core/aws-options';
+import { ResolvedRetention, RetentionPolicy, PlatformAwsOptions } from '../core/aws-options';
 import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
 import {
-  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy, VectorEngine,
+  BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, VectorEngine,
 } from '../core/platform-spec';
 import { platformRetention, platformWorkloadIdentities, vectorDatabaseName } from '../core/platform-spec-derivation';
 import { validatePlatformSpec } from '../core/platform-spec-validation';

@@ -4,10 +4,10 @@ import { ContainerRepository } from './container-repository';
 import { EncryptionKey } from './encryption-key';
 import { SecureBucket } from './secure-bucket';
 import type { WorkloadIdentity } from './workload-identity';
+import { RetentionPolicy } from '../core/aws-options';
 import { BucketsContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
-import { RetentionPolicy } from '../core/platform-spec';
 import { defaultRetentionPolicy } from '../core/platform-spec-derivation';
 
 /** The buckets of a {@link ModelStore}. */

@@ -1,5 +1,49 @@
-import type { RetentionSpec } from './platform-spec';
 import { EksSupportType } from './versions';
+
+/** What `terraform destroy` does with a stateful resource. */
+export enum RetentionPolicy {
+  /** Keep it (and what it needs to stay readable, such as its key); destroy skips or protects it. */
+  RETAIN = 'retain',
+  /** Delete it with the rest, data included. */
+  DESTROY = 'destroy',
+}
+
+/** The retention policy of each kind of stateful resource. */
+export interface RetentionSpec {
+  /**
+   * The models and datasets buckets and the key that encrypts them.
+   * @default - by environment (see `defaultRetentionPolicy`)
+   */
+  readonly buckets?: RetentionPolicy;
+  /**
+   * The PostgreSQL database: RETAIN keeps deletion protection, a final snapshot and the backups.
+   * @default - by environment
+   */
+  readonly database?: RetentionPolicy;
+  /**
+   * Images in the ECR repositories: DESTROY deletes repositories with their images.
+   * @default - by environment
+   */
+  readonly containerImages?: RetentionPolicy;
+  /**
+   * Service secrets: RETAIN gives deleted secrets a 30-day recovery window, DESTROY deletes them at
+   * once (so a new platform of the same name can create them again).
+   * @default - by environment
+   */
+  readonly secrets?: RetentionPolicy;
+}
+
+/** {@link RetentionSpec} with every default resolved. */
+export interface ResolvedRetention {
+  /** Buckets. */
+  readonly buckets: RetentionPolicy;
+  /** Database. */
+  readonly database: RetentionPolicy;
+  /** Container images. */
+  readonly containerImages: RetentionPolicy;
+  /** Service secrets. */
+  readonly secrets: RetentionPolicy;
+}
 
 /**
  * The AWS settings a platform spec and the AWS stack (`CnaiAwsStackProps`) share, documented once:

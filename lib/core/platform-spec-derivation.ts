@@ -1,8 +1,9 @@
+import { ResolvedRetention, RetentionPolicy } from './aws-options';
 import { OBSERVABILITY, TRAINING } from './contract';
 import { CnaiError } from './errors';
 import {
-  BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ResolvedRetention, RetentionPolicy,
-  ScarceCapacityNote, ServedModelKind, ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
+  BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ScarceCapacityNote, ServedModelKind,
+  ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
 } from './platform-spec';
 import { ModelSizing, MultiNodeSizing, NodeCandidate } from './sizing';
 

@@ -1,10 +1,10 @@
 import { GpuInstanceType } from './accelerators';
 import { ChatUiSpec } from './chat-ui-spec';
+import { PlatformAwsOptions } from './aws-options';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
 import { PredictiveModelFormat, PredictiveRuntime } from './predictive-models';
-import { EksSupportType } from './versions';
 
 /**
  * The platform spec: one plain, typed description of an AI platform, from which the AWS
@@ -87,40 +87,6 @@ export interface GpuPoolSpec {
   readonly capacityReservation?: CapacityReservationSpec;
 }
 
-/** What `terraform destroy` does with a stateful resource. */
-export enum RetentionPolicy {
-  /** Keep it (and what it needs to stay readable, such as its key); destroy skips or protects it. */
-  RETAIN = 'retain',
-  /** Delete it with the rest, data included. */
-  DESTROY = 'destroy',
-}
-
-/** The retention policy of each kind of stateful resource. */
-export interface RetentionSpec {
-  /**
-   * The models and datasets buckets and the key that encrypts them.
-   * @default - by environment (see {@link defaultRetentionPolicy})
-   */
-  readonly buckets?: RetentionPolicy;
-  /**
-   * The PostgreSQL database: RETAIN keeps deletion protection, a final snapshot and the backups.
-   * @default - by environment
-   */
-  readonly database?: RetentionPolicy;
-  /**
-   * Images in the ECR repositories: DESTROY deletes repositories with their images.
-   * @default - by environment
-   */
-  readonly containerImages?: RetentionPolicy;
-  /**
-   * Service secrets: RETAIN gives deleted secrets a 30-day recovery window, DESTROY deletes them at
-   * once (so a new platform of the same name can create them again).
-   * @default - by environment
-   */
-  readonly secrets?: RetentionPolicy;
-}
-
-
 /** A team's GPU quota on one pool. */
 export interface TeamQuotaSpec {
   /** The pool's name. */
@@ -155,19 +121,35 @@ export interface TeamSpec {
   readonly viewerGroups?: string[];
 }
 
-/** What a served model does. */
+/**
+ * What a served model does. The one vocabulary of both layers: the spec's `models[].task` and
+ * the Kubernetes layer's `LlmService` take it.
+ */
 export enum ServedModelTask {
-  /** Text generation behind the OpenAI chat and completions APIs. */
+  /** Text generation: the OpenAI chat and completions APIs, with a KV cache. */
   CHAT = 'chat',
-  /** Embeddings behind the OpenAI embeddings API. */
+  /**
+   * Embeddings: the OpenAI embeddings API (vLLM's pooling runner, `--runner pooling`), for
+   * retrieval. No KV cache, one GPU per replica.
+   */
   EMBED = 'embed',
 }
 
-/** Which server runs a model. */
+/**
+ * Which server runs a model. The one vocabulary of both layers: the spec's `models[].backend`
+ * and the Kubernetes layer's `LlmService` take it.
+ */
 export enum ServedModelBackend {
-  /** A Deployment of vLLM. */
+  /** A Deployment of the pinned vllm/vllm-openai image with a Service in front: no operator needed. */
   VLLM = 'vllm',
-  /** A KServe InferenceService in Standard mode. */
+  /**
+   * A KServe InferenceService in Standard deployment mode (plain Deployment and Service made by
+   * the KServe controller), with a pinned serving runtime. S3 and OCI models go through KServe's
+   * storage initializer or modelcar, which KServe injects into the pod: in a namespace that
+   * enforces the restricted Pod Security Standard, KServe's `ClusterStorageContainer/default`
+   * must give them a restricted security context (kserve/kserve#5373, #5855). Hugging Face
+   * models are downloaded by the server itself and need no injected container.
+   */
   KSERVE = 'kserve',
 }
 
@@ -276,11 +258,14 @@ export interface ServedModelSpec {
   readonly monitorDrift?: boolean;
 }
 
-/** Engines of the vector database. */
+/**
+ * Engines of the vector database: the spec's `vectorDatabase.engine`, and the kind of the
+ * Kubernetes layer's `VectorDatabaseEngine`.
+ */
 export enum VectorEngine {
-  /** Qdrant, in-cluster (the default). */
+  /** Qdrant, in the cluster (a StatefulSet; the default). */
   QDRANT = 'qdrant',
-  /** pgvector on the platform's PostgreSQL database. */
+  /** PostgreSQL with the pgvector extension, on the platform's (RDS) database. */
   PGVECTOR = 'pgvector',
 }
 
@@ -312,16 +297,19 @@ export interface VectorDatabaseSpec {
   readonly clients?: string[];
 }
 
-/** The model registry. */
+/**
+ * The model registry: the spec's `modelRegistry`, and the kind of the Kubernetes layer's
+ * `RegistryEngine`.
+ */
 export enum ModelRegistryKind {
-  /** MLflow tracking server with artifacts in the models bucket (the default). */
+  /** MLflow tracking server with its model registry, artifacts in the models bucket (the default). */
   MLFLOW = 'mlflow',
-  /** Kubeflow Model Registry (with Kubeflow). */
+  /** Kubeflow Model Registry (when the platform runs Kubeflow). */
   KUBEFLOW = 'kubeflow',
 }
 
 /** The whole platform. */
-export interface PlatformSpec {
+export interface PlatformSpec extends PlatformAwsOptions {
   /** Platform name, a DNS-1123 label (e.g. `cnai`). */
   readonly name: string;
   /** Environment, a DNS-1123 label (e.g. `prod`). */
@@ -332,38 +320,6 @@ export interface PlatformSpec {
   readonly accountId: string;
   /** At least two availability zones of the region. */
   readonly availabilityZones: string[];
-  /**
-   * IAM principals that get cluster admin access.
-   * @default - the identity that runs Terraform
-   */
-  readonly adminPrincipalArns?: string[];
-  /**
-   * CIDRs allowed to reach the public Kubernetes API endpoint. Leave it out for a private-only
-   * endpoint (reached from the VPC, a VPN or a bastion); give your own office or VPN ranges otherwise.
-   * @default - no public endpoint
-   */
-  readonly publicEndpointCidrs?: string[];
-  /**
-   * Kubernetes version of the cluster, one of `EKS_VERSIONS`; the Kubernetes layer is checked against
-   * the OpenAPI of this version. Upgrade one minor version at a time.
-   * @default EKS.defaultKubernetesVersion
-   */
-  readonly kubernetesVersion?: string;
-  /**
-   * What EKS does at the end of the version's standard support.
-   * @default EksSupportType.STANDARD
-   */
-  readonly kubernetesSupportType?: EksSupportType;
-  /**
-   * What `terraform destroy` keeps.
-   * @default - RETAIN everything, but DESTROY in disposable environments (`dev`, `test`, `sandbox`, `ci`)
-   */
-  readonly retention?: RetentionSpec;
-  /**
-   * Cost centre tag on every AWS resource.
-   * @default - the platform name
-   */
-  readonly costCentre?: string;
   /** GPU pools. */
   readonly gpuPools: GpuPoolSpec[];
   /** Teams. */
@@ -457,18 +413,6 @@ export interface WorkloadIdentitySpec {
   readonly buckets: BucketGrantSpec[];
   /** Whether it writes traces to AWS X-Ray. */
   readonly xrayWrite: boolean;
-}
-
-/** {@link RetentionSpec} with every default resolved. */
-export interface ResolvedRetention {
-  /** Buckets. */
-  readonly buckets: RetentionPolicy;
-  /** Database. */
-  readonly database: RetentionPolicy;
-  /** Container images. */
-  readonly containerImages: RetentionPolicy;
-  /** Service secrets. */
-  readonly secrets: RetentionPolicy;
 }
 
 /** Replicas of a served model, its defaults resolved (1 to 2, or to minReplicas when larger). */

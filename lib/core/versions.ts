@@ -301,6 +301,14 @@ export const OPERATORS = {
   envoyAiGateway: { project: 'envoyproxy/ai-gateway', version: 'v1.1.0', chosen: '2026-12-06' } as PinnedRelease,
   /** LeaderWorkerSet: a model served across nodes (a leader pod and its workers per replica). */
   lws: { project: 'kubernetes-sigs/lws', version: 'v0.10.0', chosen: '2026-12-06' } as PinnedRelease,
+  /**
+   * Gateway API Inference Extension: the InferencePool API (inference.networking.k8s.io/v1) from v1.6.0;
+   * its endpoint picker (EPP) from v1.5.0, the last release that ships the picker's image and chart
+   * in this repository (v1.6.0 moved them to llm-d/llm-d-router). InferencePool v1 is the same API in both.
+   */
+  inferenceExtension: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.6.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** The endpoint picker's release (image and chart `config/charts/inferencepool` of v1.5.0). */
+  inferenceEndpointPicker: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.5.0', chosen: '2026-12-06' } as PinnedRelease,
 };
 
 /**
@@ -507,6 +515,21 @@ export const OPERATOR_SOURCES = {
    * open-webui-16.0.0, MIT licence per the chart's annotation), appVersion 0.11.0.
    */
   openWebui: { repoUrl: 'https://helm.openwebui.com', chart: 'open-webui', version: '16.0.0', chosen: '2026-12-06' } as PinnedHelmChart,
+  /**
+   * The InferencePool CRDs as the Inference Extension's release publishes them (its `manifests.yaml` is
+   * `kustomize build config/crd` at the tag): InferencePool v1 and the experimental InferencePoolImport.
+   */
+  inferenceExtensionCrds: {
+    repoUrl: 'https://github.com/kubernetes-sigs/gateway-api-inference-extension', path: 'config/crd', revision: OPERATORS.inferenceExtension.version, chosen: OPERATORS.inferenceExtension.chosen,
+  } as PinnedGitPath,
+  /**
+   * The endpoint picker's chart (published as oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool
+   * v1.5.0): not installed as a chart (it renders no securityContext, priority class or PodDisruptionBudget, and one
+   * release per pool in a team's namespace), but the reference the InferencePool construct's objects are checked against.
+   */
+  inferencePoolChart: {
+    repoUrl: 'oci://registry.k8s.io/gateway-api-inference-extension/charts', chart: 'inferencepool', version: OPERATORS.inferenceEndpointPicker.version, chosen: OPERATORS.inferenceEndpointPicker.chosen,
+  } as PinnedHelmChart,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -559,6 +582,11 @@ export const OPERATOR_IMAGES = {
   kueueController: { repository: 'registry.k8s.io/kueue/kueue', tag: OPERATORS.kueue.version, chosen: OPERATORS.kueue.chosen } as PinnedImage,
   /** LeaderWorkerSet controller: the chart's values.yaml names tag `main` (pull policy Always); the release pins the release tag. */
   lwsController: { repository: 'registry.k8s.io/lws/lws', tag: OPERATORS.lws.version, chosen: OPERATORS.lws.chosen } as PinnedImage,
+  /**
+   * The Gateway API Inference Extension's endpoint picker (EPP), the tag its v1.5.0 chart sets
+   * (config/charts/inferencepool/values.yaml `inferenceExtension.image`); distroless, runs as uid 65532.
+   */
+  inferenceEndpointPicker: { repository: 'registry.k8s.io/gateway-api-inference-extension/epp', tag: OPERATORS.inferenceEndpointPicker.version, chosen: OPERATORS.inferenceEndpointPicker.chosen } as PinnedImage,
 };
 
 /**

@@ -11,16 +11,15 @@ import {
 import { ArgoCdBootstrap, ArgoCdInstallVariant, GitDirectory, KubePrometheusStack, OperatorCatalogue, OperatorRendering } from './operators';
 import { WorkloadPriority } from './priority-class';
 import { ModelRegistry, RegistryEngine } from './registry';
-import { VectorDatabase, VectorDistance, VectorEngine as VectorEngineChoice } from './retrieval';
-import { LlmService, LlmTask, PredictiveService, ServingBackend } from './serving';
+import { VectorDatabase, VectorDistance, VectorDatabaseEngine } from './retrieval';
+import { LlmService, PredictiveService } from './serving';
 import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { GatewayExposure } from '../core/gateway-spec';
-import { ModelKind } from '../core/models';
-import { ModelRegistryKind, PlatformSpec, ServedModelBackend, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
+import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
 import {
   driftPayloadPrefix, predictiveModelGpus, servedModelAcrossNodes, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName,
 } from '../core/platform-spec-derivation';
@@ -87,6 +86,14 @@ export interface CnaiPlatformProps {
  * dashboards). Every name, pool label, taint, bucket and workload identity comes from the
  * contract or the spec; the spec is validated as a whole, and the contract is checked to
  * come from the same spec (same pools, same identities).
+ *
+ * A factory, not the parent of its charts: it adds them to the App as siblings named
+ * `<id>-platform-operators`, `<id>-platform`, `<id>-serving`, ... and stays their handle ({@link charts},
+ * and a property per chart and part). cdk8s names each output file, and every object without
+ * an explicit name, after its chart's construct path; nested under this construct, every file
+ * name would carry a hash (`0002-cnai-serving-3f2a9c1e.k8s.yaml`) and generated names would
+ * change, which GitOps diffs and reviews read worse. To act on everything it made (an Aspect,
+ * suppressions), iterate over {@link charts}.
  */
 export class CnaiPlatform extends Construct {
   /** The platform chart: GPU support, queues, team namespaces (and its operators chart). */
@@ -119,9 +126,13 @@ export class CnaiPlatform extends Construct {
   public readonly bootstrap?: ArgoCdBootstrap;
   /** The admission policies (in the platform chart). */
   public readonly admissionPolicies: PlatformAdmissionPolicies;
+  private readonly app: App;
+  private readonly ownCharts: Set<Chart>;
 
   constructor(scope: App, id: string, props: CnaiPlatformProps) {
     super(scope, id);
+    this.app = scope;
+    const firstChart = scope.node.children.length;
     const { spec, contract } = props;
     const where = this.node.path;
     validatePlatformSpec(spec);
@@ -194,8 +205,8 @@ export class CnaiPlatform extends Construct {
     if (vdb) {
       const name = vectorDatabaseName(vdb);
       const engine = (vdb.engine ?? VectorEngine.QDRANT) === VectorEngine.QDRANT
-        ? VectorEngineChoice.qdrant({ highAvailability: vdb.highAvailability ?? false })
-        : VectorEngineChoice.pgvector({});
+        ? VectorDatabaseEngine.qdrant({ highAvailability: vdb.highAvailability ?? false })
+        : VectorDatabaseEngine.pgvector({});
       this.vectorDatabase = new VectorDatabase(data, name, {
         contract,
         engine,
@@ -241,7 +252,7 @@ export class CnaiPlatform extends Construct {
           });
           continue;
         }
-        const task = m.task ?? (m.model!.kind === ModelKind.EMBEDDING ? ServedModelTask.EMBED : ServedModelTask.CHAT);
+        // The spec and LlmService share one vocabulary (and the same defaults): no translation.
         servers[m.name] = this.models[m.name] = new LlmService(serving, m.name, {
           model: m.model!,
           name: m.name,
@@ -249,8 +260,8 @@ export class CnaiPlatform extends Construct {
           contract,
           namespace: team,
           pools: m.pools.map((p) => pools[p]),
-          backend: (m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.KSERVE ? ServingBackend.KSERVE : ServingBackend.VLLM,
-          task: task === ServedModelTask.EMBED ? LlmTask.EMBED : LlmTask.GENERATE,
+          backend: m.backend,
+          task: m.task,
           maxModelLen: m.maxModelLen,
           // A model served across nodes (a LeaderWorkerSet) has a fixed count (validation: min = max).
           ...(servedModelAcrossNodes(spec, m) ? { replicas: min } : { autoscaling: { minReplicas: min, maxReplicas: max } }),
@@ -280,6 +291,8 @@ export class CnaiPlatform extends Construct {
         clients: (gatewaySpec.clientTeams ?? spec.teams.map((t) => t.name)).map((t) => this.teams[t].workloads()),
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
+        // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
+        endpointPicker: { priorityClass, metricsBackend },
       });
       // The chat front end (opt-in; validation requires the gateway): Open WebUI, OIDC sign-in with the
       // client secret from Secrets Manager (the AWS layer lets External Secrets read it).
@@ -333,7 +346,7 @@ export class CnaiPlatform extends Construct {
       // a scheduled job compares the last day with the same day a week earlier.
       if (identity) {
         for (const m of models.filter((x) => x.monitorDrift)) {
-          const embed = this.models[m.name].task === LlmTask.EMBED;
+          const embed = this.models[m.name].task === ServedModelTask.EMBED;
           new DriftMonitor(obs, `${m.name}-drift`, {
             source: PayloadSource.kserve(this.models[m.name]),
             collector: this.collector,
@@ -372,6 +385,14 @@ export class CnaiPlatform extends Construct {
         ...(admission.hostAccessExemptions ?? []),
       ],
     });
+
+    // Last: every chart the steps above added to the App.
+    this.ownCharts = new Set(scope.node.children.slice(firstChart).filter((c): c is Chart => Chart.isChart(c)));
+  }
+
+  /** Every chart it added to the App, in the order they are applied (their dependencies first). */
+  public get charts(): Chart[] {
+    return this.app.charts.filter((c) => this.ownCharts.has(c));
   }
 }
 

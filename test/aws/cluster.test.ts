@@ -1,5 +1,7 @@
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { Testing } from 'cdktf';
-import { configs, dataSources, only, policyStatements, resources, synth, testCluster, testStack } from './util';
+import { configs, dataSources, only, policyStatements, resources, synth, testCluster, testStack, tfJson } from './util';
 import { CnaiAwsStack, CONTROL_PLANE_LOG_TYPES, EBS_CSI_SERVICE_ACCOUNT } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
 import { EKS, EKS_ADDONS, EksSupportType } from '../../lib/core/versions';
@@ -204,8 +206,8 @@ describe('Cluster', () => {
     expect(c.compute_config.node_role_arn).toMatch(/aws_iam_role/);
     expect(c.storage_config).toEqual({ block_storage: { enabled: true } });
     expect(c.kubernetes_network_config).toEqual({ elastic_load_balancing: { enabled: true } });
-    expect(configs(json, 'aws_eks_node_group')).toHaveLength(0);
-    expect(configs(json, 'aws_eks_addon')).toHaveLength(0);
+    expect(tfJson(json)).not.toHaveResource(EksNodeGroup);
+    expect(tfJson(json)).not.toHaveResource(EksAddon);
     expect(cluster.nodePoolContracts()).toEqual([]);
     const arns = configs(json, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
     expect(arns).toEqual(expect.arrayContaining([

@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
 import { App, Testing } from 'cdktf';
-import { configs, only, policyStatements } from './util';
+import { configs, only, policyStatements, tfJson } from './util';
 import { APPLIED_CONTRACT_FILE, appliedOrPreviewContract, CnaiAwsStack, isPreviewContract, previewContract } from '../../lib/aws';
 import {
   CapacityReservationKind, CnaiValidationError, GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, RetentionPolicy,
@@ -83,7 +85,7 @@ describe('CnaiAwsStack.fromSpec', () => {
   test('without MLflow or pgvector there is no database; without Kubeflow and observability, no training or collector identity', () => {
     const kubeflowRegistry = { ...SPEC, modelRegistry: ModelRegistryKind.KUBEFLOW };
     const { json: small } = synthSpec({ ...kubeflowRegistry, kubeflow: false, observability: false, vectorDatabase: undefined });
-    expect(configs(small, 'aws_db_instance')).toHaveLength(0);
+    expect(tfJson(small)).not.toHaveResource(DbInstance);
     expect(configs(small, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`).sort())
       .toEqual(['apps/chat', 'external-secrets/external-secrets']);
     const { json: pg } = synthSpec({ ...kubeflowRegistry, vectorDatabase: { ...SPEC.vectorDatabase!, engine: VectorEngine.PGVECTOR } });
@@ -102,7 +104,7 @@ describe('CnaiAwsStack.fromSpec', () => {
   test('Grafana\'s admin secret with every platform (Grafana always runs); the managed workspaces only with the metrics option', () => {
     expect(stack.contract().metrics).toEqual({ grafanaAdminSecretName: 'cnai-test/grafana-admin' });
     expect(configs(json, 'aws_secretsmanager_secret').map((x) => x.name).sort()).toEqual(['cnai-test/grafana-admin', 'cnai-test/model-registry', 'cnai-test/vector-db/vectors/vectors']);
-    expect(configs(json, 'aws_prometheus_workspace')).toEqual([]);
+    expect(tfJson(json)).not.toHaveResource(PrometheusWorkspace);
     const managed = CnaiAwsStack.fromSpec(Testing.app(), 'spec', {
       ...SPEC, metrics: { managedPrometheus: {}, managedGrafana: { identityCenter: { adminGroupIds: ['9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4'] } } },
     });

@@ -1,5 +1,6 @@
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { Testing } from 'cdktf';
-import { ACCOUNT, AZS, configs, only, planStack, REGION, synth } from './util';
+import { ACCOUNT, AZS, configs, only, planStack, REGION, synth, tfJson } from './util';
 import { CnaiAwsStack, CnaiAwsStackProps } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
 import { EksSupportType, TERRAFORM } from '../../lib/core/versions';
@@ -99,7 +100,7 @@ describe('CnaiAwsStack', () => {
 
   test('without the database there are no database resources or outputs', () => {
     const json = synth(platform({ database: false }));
-    expect(configs(json, 'aws_db_instance')).toHaveLength(0);
+    expect(tfJson(json)).not.toHaveResource(DbInstance);
     expect(json.output.database_endpoint).toBeUndefined();
     expect(json.output.platform_contract.value.database).toBeUndefined();
   });

@@ -1,7 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Chart, Testing as K8sTesting } from 'cdk8s';
 import { Testing } from 'cdktf';
-import { ACCOUNT, AZS, REGION, configs, planStack, policyStatements, synth, testCluster, testNaming, testStack } from './util';
+import { ACCOUNT, AZS, REGION, configs, planStack, policyStatements, synth, testCluster, testNaming, testStack, tfJson } from './util';
 import { CnaiAwsStack, DataServicesAccess, ModelStore, PostgresDatabase, ServiceSecret } from '../../lib/aws';
 import { EncryptionKey } from '../../lib/aws/encryption-key';
 import { ModelRegistry, VectorDatabase } from '../../lib/k8s';
@@ -95,7 +96,7 @@ describe('DataServicesAccess', () => {
     const modelStore = new ModelStore(stack, 'store', { naming: testNaming() });
     new DataServicesAccess(stack, 'data', { cluster, modelStore, generateCredentials: false, vectorDatabases: [{ namespace: 'rag', name: 'docs' }] });
     const json = synth(stack);
-    expect(configs(json, 'aws_secretsmanager_secret_version')).toEqual([]);
+    expect(tfJson(json)).not.toHaveResource(SecretsmanagerSecretVersion);
     expect(json.ephemeral).toBeUndefined();
     const rotated = testStack();
     const c2 = testCluster(rotated);

@@ -1,5 +1,7 @@
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Testing } from 'cdktf';
-import { ACCOUNT, AZS, configs, planStack, policyStatements, REGION, resources, synth, testCluster, testStack } from './util';
+import { ACCOUNT, AZS, configs, planStack, policyStatements, REGION, resources, synth, testCluster, testStack, tfJson } from './util';
 import { CnaiAwsStack, CnaiAwsStackProps, Karpenter, KARPENTER_QUEUE_TARGET_ID, previewContract, SUBNET_TAGS } from '../../lib/aws';
 import { GpuInstanceType, PlatformSpec } from '../../lib/core';
 import { KARPENTER, karpenterInterruptionQueueName } from '../../lib/core/contract';
@@ -241,8 +243,8 @@ describe('Karpenter (AWS side)', () => {
     });
     const off = setup({ interruptionHandling: false });
     expect(off.karpenter.contract().interruptionQueueName).toBeUndefined();
-    expect(configs(off.json, 'aws_sqs_queue')).toHaveLength(0);
-    expect(configs(off.json, 'aws_cloudwatch_event_rule')).toHaveLength(0);
+    expect(tfJson(off.json)).not.toHaveResource(SqsQueue);
+    expect(tfJson(off.json)).not.toHaveResource(CloudwatchEventRule);
     expect(Object.keys(controllerStatements(off.json))).not.toContain('AllowInterruptionQueueActions');
     const custom = setup({ namespace: 'autoscaling', serviceAccount: 'karpenter-controller' });
     expect(custom.karpenter.contract()).toMatchObject({ namespace: 'autoscaling', serviceAccount: 'karpenter-controller' });
@@ -253,7 +255,7 @@ describe('Karpenter (AWS side)', () => {
     const plain = new CnaiAwsStack(Testing.app(), 'platform', base);
     expect(plain.karpenter).toBeUndefined();
     expect(plain.contract().karpenter).toBeUndefined();
-    expect(configs(synth(plain), 'aws_sqs_queue')).toHaveLength(0);
+    expect(tfJson(synth(plain))).not.toHaveResource(SqsQueue);
     const stack = new CnaiAwsStack(Testing.app(), 'platform', { ...base, karpenter: {} });
     expect(stack.karpenter).toBeInstanceOf(Karpenter);
     expect(previewContract(stack).karpenter).toEqual({

@@ -1,5 +1,9 @@
+import { GrafanaRoleAssociation } from '@cdktf/provider-aws/lib/grafana-role-association';
+import { GrafanaWorkspaceSamlConfiguration } from '@cdktf/provider-aws/lib/grafana-workspace-saml-configuration';
+import { PrometheusWorkspace } from '@cdktf/provider-aws/lib/prometheus-workspace';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Testing } from 'cdktf';
-import { ACCOUNT, AZS, REGION, configs, only, policyStatements, resources, synth, testCluster, testStack } from './util';
+import { ACCOUNT, AZS, REGION, configs, only, policyStatements, resources, synth, testCluster, testStack, tfJson } from './util';
 import {
   CnaiAwsStack, ManagedGrafana, ManagedPrometheus, MetricsBackendAccess, MetricsBackendAccessOptions, PENDING_APPLY, previewContract,
 } from '../../lib/aws';
@@ -55,14 +59,14 @@ describe('MetricsBackendAccess: Grafana\'s admin credentials', () => {
     expect(reader.map((s) => s.actions)).toEqual([['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], ['kms:Decrypt']]);
     expect(reader[0].resources).toEqual([`\${aws_secretsmanager_secret.${idOf(json, 'aws_secretsmanager_secret')}.arn}`]);
     // Without the managed workspace, no AMP statement in the key policy, no workspace, no role of Prometheus.
-    expect(configs(json, 'aws_prometheus_workspace')).toEqual([]);
+    expect(tfJson(json)).not.toHaveResource(PrometheusWorkspace);
     expect(access.contract()).toEqual({ grafanaAdminSecretName: 'cnai-test/grafana-admin' });
   });
 
   test('rotated with its version, or left to a hand step', () => {
     expect(only(platform({ credentialsVersion: 3 }).json, 'aws_secretsmanager_secret_version').secret_string_wo_version).toBe(3);
     const manual = platform({ generateCredentials: false }).json;
-    expect(configs(manual, 'aws_secretsmanager_secret_version')).toEqual([]);
+    expect(tfJson(manual)).not.toHaveResource(SecretsmanagerSecretVersion);
     expect(manual.ephemeral).toBeUndefined();
   });
 
@@ -221,7 +225,7 @@ describe('ManagedGrafana', () => {
     expect(configs(json, 'aws_grafana_role_association').map((r) => [r.role, r.group_ids])).toEqual([
       ['ADMIN', [GROUP]], ['VIEWER', ['a1b2c3d4e5-4067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4']],
     ]);
-    expect(configs(json, 'aws_grafana_workspace_saml_configuration')).toEqual([]);
+    expect(tfJson(json)).not.toHaveResource(GrafanaWorkspaceSamlConfiguration);
     expect(json.output.managed_grafana_url.value).toMatch(/^https:\/\/\$\{aws_grafana_workspace\..*\.endpoint\}$/);
     expect(access.managedGrafana!.authentication).toBe(GrafanaAuthentication.AWS_SSO);
   });
@@ -246,7 +250,7 @@ describe('ManagedGrafana', () => {
       editor_role_values: ['grafana-admins'],
       login_assertion: 'mail',
     });
-    expect(configs(saml, 'aws_grafana_role_association')).toEqual([]);
+    expect(tfJson(saml)).not.toHaveResource(GrafanaRoleAssociation);
   });
 
   test('errors: Grafana without the Prometheus workspace; IAM Identity Center without admin groups', () => {

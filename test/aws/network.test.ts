@@ -1,4 +1,6 @@
-import { configs, only, policyStatements, synth, testNetwork, testStack } from './util';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { configs, only, policyStatements, synth, testNetwork, testStack, tfJson } from './util';
 import { InterfaceEndpointService, NatGatewayMode, SUBNET_TAGS } from '../../lib/aws';
 
 describe('Network', () => {
@@ -123,8 +125,8 @@ describe('Network', () => {
     const stack = testStack();
     testNetwork(stack, { flowLogs: false });
     const json = synth(stack);
-    expect(configs(json, 'aws_flow_log')).toHaveLength(0);
-    expect(configs(json, 'aws_kms_key')).toHaveLength(0);
+    expect(tfJson(json)).not.toHaveResource(FlowLog);
+    expect(tfJson(json)).not.toHaveResource(KmsKey);
   });
 
   test('the logs key lets CloudWatch Logs of this account use it', () => {

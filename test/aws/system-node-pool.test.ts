@@ -1,4 +1,5 @@
-import { configs, only, synth, testCluster, testStack } from './util';
+import { AutoscalingGroupTagA } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
+import { only, synth, testCluster, testStack, tfJson } from './util';
 import { CPU_ACCELERATOR_FAMILY, SYSTEM_TAINT } from '../../lib/aws';
 import { NODE_LABELS, NodePoolProvisioner } from '../../lib/core/contract';
 
@@ -22,7 +23,7 @@ describe('SystemNodePool', () => {
     expect(lt.metadata_options).toMatchObject({ http_tokens: 'required', http_put_response_hop_limit: 1 });
     expect(lt.block_device_mappings[0].ebs).toMatchObject({ encrypted: 'true', volume_type: 'gp3', volume_size: 100 });
     // Never scales to zero, so no scale-from-zero templates.
-    expect(configs(json, 'aws_autoscaling_group_tag')).toHaveLength(0);
+    expect(tfJson(json)).not.toHaveResource(AutoscalingGroupTagA);
   });
 
   test('a dedicated pool is tainted CriticalAddonsOnly, and the contract says so', () => {

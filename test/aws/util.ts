@@ -1,12 +1,17 @@
 /**
  * Helpers for the AWS layer's tests: a test stack with the shared fixtures, synthesized
- * JSON lookups by resource type, and a Terraform plan of a whole stack.
+ * JSON lookups by resource type (they assert counts, which cdktf's matchers cannot), cdktf's
+ * matchers for absence, and a Terraform plan of a whole stack.
  */
 import { Testing, TerraformStack } from 'cdktf';
+import 'cdktf/lib/testing/adapters/jest';
 import { Cluster, ClusterProps, Network, NetworkProps } from '../../lib/aws';
 import { PlatformNaming } from '../../lib/core/names';
 import { TerraformVerifyResult } from '../../lib/verify/terraform';
 import { expectStackToPlan } from '../util/terraform';
+
+// cdktf's Jest matchers (`toHaveResource`, `toHaveResourceWithProperties`, ...) for every AWS test.
+Testing.setupJest();
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-west-2';
@@ -33,6 +38,15 @@ export function testCluster(stack: TerraformStack, props: Partial<ClusterProps> 
 /** The synthesized Terraform JSON of a stack. */
 export function synth(stack: TerraformStack): any {
   return JSON.parse(Testing.synth(stack));
+}
+
+/**
+ * A synthesized stack's JSON as cdktf's matchers take it. Absence is asserted with them and the
+ * provider's resource classes (`expect(tfJson(json)).not.toHaveResource(DbInstance)`): a
+ * misspelt type name in a string lookup would make such a test pass whatever the stack holds.
+ */
+export function tfJson(json: any): string {
+  return JSON.stringify(json);
 }
 
 /** Resources of one type: [logical id, config]. */

@@ -1,7 +1,9 @@
-import { compareRouting, DEFAULT_TRACE, endpointPicker, generateTrace, roundRobin, simulate } from '../../bench/routing-simulation';
+import {
+  compareRouting, DEFAULT_TRACE, endpointPicker, generateTrace, leastLoaded, pickerRouter, roundRobin, simulate,
+} from '../../bench/routing-simulation';
 
 describe('routing simulation: round-robin against the endpoint picker on one skewed trace', () => {
-  test('the trace is deterministic (seeded)', () => {
+  test('the trace is deterministic (seeded, no clock) and bursty', () => {
     const a = generateTrace();
     expect(a).toEqual(generateTrace());
     expect(a).toHaveLength(DEFAULT_TRACE.requests);
@@ -13,26 +15,63 @@ describe('routing simulation: round-robin against the endpoint picker on one ske
       prefix: expect.any(Number),
       prefixTokens: 1500,
     });
+    // Mean rate about as asked (16/s; bursts make the sample mean vary), but arrivals per second vary far more than a Poisson process's (variance = mean).
+    const seconds = Math.ceil(a[a.length - 1].arrivalMs / 1000);
+    const perSecond = Array.from({ length: seconds }, () => 0);
+    for (const r of a) perSecond[Math.floor(r.arrivalMs / 1000)]++;
+    const mean = a.length / seconds;
+    const variance = perSecond.reduce((s, n) => s + (n - mean) ** 2, 0) / seconds;
+    expect(mean).toBeGreaterThan(14);
+    expect(mean).toBeLessThan(18);
+    expect(variance / mean).toBeGreaterThan(5);
+    const plain = generateTrace({ ...DEFAULT_TRACE, bursts: undefined });
+    expect(plain).not.toEqual(a);
   });
 
-  test('near saturation (24 requests/s on 4 replicas) the picker keeps queues even and the tail short', () => {
-    const [rr, picker] = compareRouting();
-    // The figures of the README (a change of the model or the trace shows here).
+  test('the figures of the README: 16 requests/s on average in bursts, 4 replicas', () => {
+    const [rr, load, picker] = compareRouting();
     expect(rr).toEqual({
-      policy: 'round-robin (Service)', ttftMs: { p50: 214, p95: 5585, p99: 6278 }, latencyMs: { p50: expect.any(Number), p95: 25827 }, meanQueueSpread: 14.22, maxQueue: 42, prefixHitRate: 0.383,
+      policy: 'round-robin (Service)',
+      meanQueueSpread: 1.25,
+      maxQueue: 30,
+      ttftMs: { p50: 133, p95: 2119, p99: 3686 },
+      latencyMs: { p50: 4702, p95: 18348, p99: 28840 },
+      prefixHitRate: 0.405,
+    });
+    expect(load).toEqual({
+      policy: 'picker: queue + KV cache',
+      meanQueueSpread: 0.73,
+      maxQueue: 29,
+      ttftMs: { p50: 174, p95: 2284, p99: 3919 },
+      latencyMs: { p50: 4698, p95: 18569, p99: 28205 },
+      prefixHitRate: 0.401,
     });
     expect(picker).toEqual({
-      policy: 'endpoint picker (InferencePool)', ttftMs: { p50: 52, p95: 220, p99: 423 }, latencyMs: { p50: expect.any(Number), p95: 13054 }, meanQueueSpread: 0.39, maxQueue: 7, prefixHitRate: 0.707,
+      policy: 'picker: default profile (+ prefix cache)',
+      meanQueueSpread: 0.43,
+      maxQueue: 12,
+      ttftMs: { p50: 53, p95: 322, p99: 827 },
+      latencyMs: { p50: 2969, p95: 12361, p99: 21742 },
+      prefixHitRate: 0.698,
     });
-    expect(picker.ttftMs.p95 * 5).toBeLessThan(rr.ttftMs.p95);
-    expect(picker.meanQueueSpread * 5).toBeLessThan(rr.meanQueueSpread);
   });
 
-  test('at moderate load the picker still wins on time to first token, through prefix-cache hits', () => {
-    const trace = generateTrace({ ...DEFAULT_TRACE, ratePerSecond: 16 });
+  test('at a lower load (12/s) the picker on load alone evens the queues and cuts the worst wait; the default profile cuts every percentile', () => {
+    const trace = generateTrace({ ...DEFAULT_TRACE, ratePerSecond: 12 });
     const rr = simulate(trace, roundRobin, 'rr');
+    const load = simulate(trace, leastLoaded, 'load');
     const picker = simulate(trace, endpointPicker, 'picker');
-    expect(picker.prefixHitRate).toBeGreaterThan(rr.prefixHitRate + 0.2);
-    expect(picker.ttftMs.p50).toBeLessThan(rr.ttftMs.p50);
+    expect(load.maxQueue).toBeLessThan(rr.maxQueue);
+    expect(load.ttftMs.p99).toBeLessThan(rr.ttftMs.p99);
+    expect(picker.ttftMs.p95 * 2).toBeLessThan(rr.ttftMs.p95);
+    expect(picker.latencyMs.p99).toBeLessThan(rr.latencyMs.p99);
+  });
+
+  test('N replicas: the same load over 8 replicas at twice the rate', () => {
+    const trace = generateTrace({ ...DEFAULT_TRACE, ratePerSecond: 32 });
+    const rr = simulate(trace, roundRobin, 'rr', 8);
+    const picker = simulate(trace, pickerRouter({ queue: 2, kvCache: 2, prefixCache: 3 }), 'picker', 8);
+    expect(picker.meanQueueSpread).toBeLessThan(rr.meanQueueSpread);
+    expect(picker.latencyMs.p95).toBeLessThan(rr.latencyMs.p95);
   });
 });

@@ -1,7 +1,8 @@
 import { spec } from './spec-fixture';
 import { GpuInstanceType } from '../../lib/core/accelerators';
+import { RetentionPolicy } from '../../lib/core/aws-options';
 import { ModelPresets } from '../../lib/core/models';
-import { BucketAccess, CapacityReservationKind, PlatformBucket, RetentionPolicy } from '../../lib/core/platform-spec';
+import { BucketAccess, CapacityReservationKind, PlatformBucket } from '../../lib/core/platform-spec';
 import {
   defaultRetentionPolicy, driftPayloadPrefix, platformRetention, platformWorkloadIdentities, poolGpuCapacity, scarceCapacityNotes,
   servedModelPrefix, servedModelReplicas, vectorDatabaseName,

@@ -1,5 +1,6 @@
+import { RetentionPolicy } from '../../lib/core/aws-options';
 import {
-  BucketAccess, CapacityReservationKind, ModelRegistryKind, PlatformBucket, PoolCapacity, RetentionPolicy, ServedModelBackend,
+  BucketAccess, CapacityReservationKind, ModelRegistryKind, PlatformBucket, PoolCapacity, ServedModelBackend,
   ServedModelTask, VectorEngine,
 } from '../../lib/core/platform-spec';
 

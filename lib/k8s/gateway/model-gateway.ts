@@ -4,13 +4,15 @@ import { Construct } from 'constructs';
 import { CnaiError, invalidProp } from '../../core/errors';
 import { GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
+import { ServedModelBackend } from '../../core/platform-spec';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
 import { ENVOY_GATEWAY_CONTROLLER_NAME } from '../operators/envoy-gateway';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
 import { LlmService } from '../serving/llm-service';
-import { LLM_SERVER_PORTS, ServingBackend } from '../serving/serving-options';
+import { LLM_SERVER_PORTS } from '../serving/serving-options';
 import { TeamNamespace } from '../team-namespace';
+import { EndpointPickerOptions, INFERENCE_POOL_GROUP, InferencePool } from './inference-pool';
 import { WorkloadSelector } from '../workload-selector';
 
 /** Port of the gateway's plain HTTP listener (in-cluster exposure); at or above 1024, so the proxies' container port is the same. */
@@ -97,6 +99,22 @@ export interface ModelGatewayProps {
    * @default - EKS.defaultKubernetesVersion
    */
   readonly kubernetesVersion?: string;
+  /**
+   * Model-aware load balancing of vLLM models: each becomes an InferencePool with its endpoint
+   * picker (Gateway API Inference Extension), and its route targets the pool. These settings
+   * apply to every vLLM model's picker; `enabled: false` routes vLLM models through their Service.
+   * @default - on, with the picker's defaults
+   */
+  readonly endpointPicker?: GatewayEndpointPickerOptions;
+}
+
+/** The model gateway's endpoint picker settings (see {@link ModelGatewayProps.endpointPicker}). */
+export interface GatewayEndpointPickerOptions extends EndpointPickerOptions {
+  /**
+   * Route vLLM models through InferencePools (false: through their Service, round-robin).
+   * @default true
+   */
+  readonly enabled?: boolean;
 }
 
 /**
@@ -137,11 +155,14 @@ export class ModelGateway extends Construct {
   public readonly gateway: ApiObject;
   /** The served models routed, by served model name. */
   public readonly models: { [servedModelName: string]: LlmService } = {};
+  /** The InferencePools of the vLLM models routed, by served model name. */
+  public readonly inferencePools: { [servedModelName: string]: InferencePool } = {};
 
   /** The NetworkPolicy that admits the clients (and the load balancer) into the proxies. */
   public readonly proxyPolicy: k8s.KubeNetworkPolicy;
 
   private readonly annotations: { [key: string]: string };
+  private readonly endpointPicker?: EndpointPickerOptions;
   private readonly ingressRules: k8s.NetworkPolicyIngressRule[] = [];
 
   constructor(scope: Construct, id: string, props: ModelGatewayProps = {}) {
@@ -181,6 +202,8 @@ export class ModelGateway extends Construct {
       'gateway.envoyproxy.io/owning-gateway-namespace': this.namespaceName,
     };
     this.annotations = { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) };
+    const { enabled: pickerEnabled, ...pickerOptions } = props.endpointPicker ?? {};
+    this.endpointPicker = pickerEnabled === false ? undefined : { vpcCidr: props.vpcCidr, ...pickerOptions };
     const labels = { 'app.kubernetes.io/part-of': 'cnai-platform', 'app.kubernetes.io/component': 'model-gateway' };
 
     createNamespace(this, 'Namespace', { name: this.namespaceName, level: PodSecurityLevel.RESTRICTED, kubernetesVersion: props.kubernetesVersion, labels });
@@ -289,22 +312,34 @@ export class ModelGateway extends Construct {
     this.models[model] = service;
     const name = assertName(where, 'addModel', `${service.namespaceName}-${service.name}`, NAME_RULES.dns1123Label);
     const meta = (kind: string) => ({ name, namespace: this.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform', 'cnai.io/served-model': service.name }, annotations: { ...this.annotations, 'cnai.io/kind': kind } });
-    new ApiObject(this, `Backend-${name}`, {
-      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
-      kind: 'Backend',
-      metadata: meta('Backend'),
-      spec: { endpoints: [{ fqdn: { hostname: `${service.serviceName}.${service.namespaceName}.svc.cluster.local`, port: LLM_SERVER_PORTS.service } }] },
-    });
-    new ApiObject(this, `AIServiceBackend-${name}`, {
-      apiVersion: 'aigateway.envoyproxy.io/v1beta1',
-      kind: 'AIServiceBackend',
-      metadata: meta('AIServiceBackend'),
-      spec: {
-        // The server's OpenAI API prefix: /v1 (vLLM), /openai/v1 (KServe's Hugging Face server).
-        schema: { name: 'OpenAI', prefix: new URL(service.baseUrl).pathname },
-        backendRef: { group: 'gateway.envoyproxy.io', kind: 'Backend', name },
-      },
-    });
+    // vLLM: an InferencePool whose endpoint picker chooses the replica; KServe: its Service (see InferencePool for why).
+    // A model served across nodes too: its pods are leaders and workers, and only the leaders serve (its Service selects them).
+    let backendRef: { [key: string]: string };
+    if (this.endpointPicker && service.backend === ServedModelBackend.VLLM && service.multiNode === undefined) {
+      // A model routed by several gateways has one pool (the first gateway's picker settings).
+      const pool = InferencePool.ofService(service) ?? new InferencePool(this, `InferencePool-${name}`, { service, ...this.endpointPicker });
+      pool.allowGateway(this.proxies(), this.namespaceName);
+      this.inferencePools[model] = pool;
+      backendRef = { group: INFERENCE_POOL_GROUP, kind: 'InferencePool', name: pool.name, namespace: pool.namespaceName };
+    } else {
+      new ApiObject(this, `Backend-${name}`, {
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+        kind: 'Backend',
+        metadata: meta('Backend'),
+        spec: { endpoints: [{ fqdn: { hostname: `${service.serviceName}.${service.namespaceName}.svc.cluster.local`, port: LLM_SERVER_PORTS.service } }] },
+      });
+      new ApiObject(this, `AIServiceBackend-${name}`, {
+        apiVersion: 'aigateway.envoyproxy.io/v1beta1',
+        kind: 'AIServiceBackend',
+        metadata: meta('AIServiceBackend'),
+        spec: {
+          // The server's OpenAI API prefix: /v1 (vLLM), /openai/v1 (KServe's Hugging Face server).
+          schema: { name: 'OpenAI', prefix: new URL(service.baseUrl).pathname },
+          backendRef: { group: 'gateway.envoyproxy.io', kind: 'Backend', name },
+        },
+      });
+      backendRef = { name };
+    }
     new ApiObject(this, `AIGatewayRoute-${name}`, {
       apiVersion: 'aigateway.envoyproxy.io/v1beta1',
       kind: 'AIGatewayRoute',
@@ -313,7 +348,7 @@ export class ModelGateway extends Construct {
         parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.name }],
         rules: [{
           matches: [{ headers: [{ type: 'Exact', name: AI_GATEWAY_MODEL_HEADER, value: model }] }],
-          backendRefs: [{ name }],
+          backendRefs: [backendRef],
           modelsOwnedBy: service.namespaceName,
         }],
         // Token usage of each request, as metadata (Envoy AI Gateway's token accounting and usage metrics).
@@ -324,8 +359,8 @@ export class ModelGateway extends Construct {
         ],
       },
     });
-    service.allowFrom(this.proxies());
-    if (service.backend === ServingBackend.KSERVE) {
+    if (!this.inferencePools[model]) service.allowFrom(this.proxies());
+    if (service.backend === ServedModelBackend.KSERVE) {
       // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
       new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}-agent`, {
         metadata: { name: `${service.name}-gateway-agent`, namespace: service.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform' }, annotations: { ...this.annotations } },

@@ -142,7 +142,7 @@ export class PayloadSource {
     const isvc: unknown = m instanceof ApiObject ? m : m?.kserve?.inferenceService;
     if (!(isvc instanceof ApiObject) || isvc.kind !== 'InferenceService') {
       throw invalidProp(model.node.path, 'source', model.node.path, 'not a KServe InferenceService (an LlmService with the vLLM backend has no payload logger)',
-        'serve the model with backend: ServingBackend.KSERVE, or use PayloadSource.external() with drift.payloadLoggerSidecar()');
+        'serve the model with backend: ServedModelBackend.KSERVE, or use PayloadSource.external() with drift.payloadLoggerSidecar()');
     }
     const namespace = isvc.metadata.namespace;
     if (!namespace) throw invalidProp(model.node.path, 'source.metadata.namespace', undefined, 'the InferenceService has no namespace', 'set its namespace');

@@ -4,6 +4,7 @@ import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-devic
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
+import { inferenceExtensionCrdsRelease } from './inference-extension';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
 import { KedaReleaseProps, kedaRelease } from './keda';
@@ -150,12 +151,18 @@ export class OperatorCatalogue {
     return envoyAiGatewayRelease();
   }
 
+  /** The Gateway API Inference Extension v1.6.0's CRDs (InferencePool), for the model gateway's InferencePools. */
+  public static inferenceExtensionCrds(): OperatorRelease {
+    return inferenceExtensionCrdsRelease();
+  }
+
   /**
    * The releases a ModelGateway needs: Envoy Gateway v1.9.0, Envoy AI Gateway v1.1.0's CRDs and
-   * its controller (the pair of releases the library pins together). Needs cert-manager.
+   * its controller (the pair of releases the library pins together), and the Gateway API
+   * Inference Extension's InferencePool CRDs (v1.6.0) for its vLLM models. Needs cert-manager.
    */
   public static modelGateway(): OperatorRelease[] {
-    return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease()];
+    return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease(), inferenceExtensionCrdsRelease()];
   }
 
   /**

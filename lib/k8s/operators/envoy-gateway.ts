@@ -67,6 +67,8 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
               },
             },
             service: { fqdn: { hostname: `ai-gateway-controller.${aiNamespace}.svc.cluster.local`, port: 1063 } },
+            // InferencePool backends (examples/inference-pool/envoy-gateway-values-addon.yaml of AI Gateway v1.1.0).
+            backendResources: [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', version: 'v1' }],
           },
         },
       },

@@ -28,3 +28,4 @@ export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
 export * from './lws';
 export * from './open-webui';
+export * from './inference-extension';

@@ -5,7 +5,8 @@ import { databaseInitContainer } from './database-init';
 import type { AdmittedRegistryClient } from './mlflow-server';
 import { RegistryBackend, RegistryBackendKind } from './registry-backend';
 import { RegistryConnection } from './registry-connection';
-import { KubeflowRegistryEngineOptions, RegistryEngineKind } from './registry-engine';
+import { KubeflowRegistryEngineOptions } from './registry-engine';
+import { ModelRegistryKind } from '../../core/platform-spec';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { dataServiceLabels } from '../common/data-service-namespace';
 import { cidrEgress, dnsEgress, tcpPorts } from '../common/egress';
@@ -165,7 +166,7 @@ export class KubeflowModelRegistryServer extends Construct {
   /** The connection settings of an admitted client. */
   public connection(client: AdmittedRegistryClient): RegistryConnection {
     return new RegistryConnection({
-      engine: RegistryEngineKind.KUBEFLOW,
+      engine: ModelRegistryKind.KUBEFLOW,
       namespace: client.workload.namespace,
       access: client.access,
       host: this.host,

@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { databaseInitContainer } from './database-init';
 import { RegistryBackend, RegistryBackendKind } from './registry-backend';
 import { RegistryAccess, RegistryConnection } from './registry-connection';
-import { MlflowEngineOptions, RegistryEngineKind } from './registry-engine';
+import { MlflowEngineOptions } from './registry-engine';
 import { DATA_SERVICES, PlatformContract, serviceSecretName } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { ModelRegistryKind } from '../../core/platform-spec';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
@@ -435,7 +436,7 @@ export class MlflowServer extends Construct implements IMetricsSource {
   /** The connection settings of an admitted client. */
   public connection(client: AdmittedRegistryClient): RegistryConnection {
     return new RegistryConnection({
-      engine: RegistryEngineKind.MLFLOW,
+      engine: ModelRegistryKind.MLFLOW,
       namespace: client.workload.namespace,
       access: client.access,
       host: this.host,

@@ -4,9 +4,10 @@ import { AdmittedRegistryClient, MLFLOW_PORT, MlflowServer } from './mlflow-serv
 import { ModelVersion } from './model-version';
 import { RegistryBackend } from './registry-backend';
 import { IModelRegistry, RegistryAccess, RegistryConnection } from './registry-connection';
-import { RegistryEngine, RegistryEngineKind } from './registry-engine';
+import { RegistryEngine } from './registry-engine';
 import { DATA_SERVICES, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { ModelRegistryKind } from '../../core/platform-spec';
 import { DataServiceNamespace } from '../common/data-service-namespace';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
@@ -100,7 +101,7 @@ export interface ModelVersionLocation {
  */
 export class ModelRegistry extends Construct implements IModelRegistry {
   /** Engine. */
-  public readonly engine: RegistryEngineKind;
+  public readonly engine: ModelRegistryKind;
   /** Namespace. */
   public readonly namespace: string;
   /** Backend. */
@@ -138,13 +139,13 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     if (!Number.isInteger(this.replicas) || this.replicas < 1 || this.replicas > 10) {
       throw invalidProp(where, 'replicas', props.replicas, 'not a number of replicas', 'give 1 to 10 (2 keeps the registry up during node drains)');
     }
-    const defaultNamespace = engine.kind === RegistryEngineKind.KUBEFLOW ? 'kubeflow' : DATA_SERVICES.registryNamespace;
+    const defaultNamespace = engine.kind === ModelRegistryKind.KUBEFLOW ? 'kubeflow' : DATA_SERVICES.registryNamespace;
     const owner = props.namespace ?? DataServiceNamespace.ensure(this, defaultNamespace, props.contract.kubernetesVersion);
     this.namespace = owner.namespaceName;
     this.artifactBucket = props.contract.buckets.models;
     this.artifactPrefix = DATA_SERVICES.registryArtifactPrefix;
 
-    if (engine.kind === RegistryEngineKind.KUBEFLOW) {
+    if (engine.kind === ModelRegistryKind.KUBEFLOW) {
       this.kubeflow = new KubeflowModelRegistryServer(this, 'Kubeflow', { namespace: owner, backend: this.backend, options: engine.kubeflowOptions ?? {}, replicas: this.replicas, priorityClassName: props.priorityClass?.priorityClassName });
       this.host = this.kubeflow.host;
       this.port = KUBEFLOW_REGISTRY_PORT;
@@ -224,14 +225,14 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     const root = `s3://${this.artifactBucket}/${this.artifactPrefix}`;
     let relative: string | undefined;
     if (typeof loc === 'string') {
-      if (this.engine === RegistryEngineKind.MLFLOW && loc.startsWith('mlflow-artifacts:')) relative = loc.replace(/^mlflow-artifacts:\/*/, '');
+      if (this.engine === ModelRegistryKind.MLFLOW && loc.startsWith('mlflow-artifacts:')) relative = loc.replace(/^mlflow-artifacts:\/*/, '');
       else if (loc.startsWith(root)) relative = loc.slice(root.length);
-      else if (this.engine === RegistryEngineKind.MLFLOW && !/^[a-z][a-z0-9+.-]*:/.test(loc)) relative = loc.replace(/^\/+/, '');
+      else if (this.engine === ModelRegistryKind.MLFLOW && !/^[a-z][a-z0-9+.-]*:/.test(loc)) relative = loc.replace(/^\/+/, '');
     }
     if (relative === undefined || relative === '' || relative.split('/').some((p) => p === '..' || p === '.') || /[\s?#]/.test(relative)) {
       throw invalidProp(where, 'storageLocation', loc,
         `not a location inside the registry's artifact root ${root} (models:/ and runs:/ URIs need the registry to resolve them, which synthesis cannot ask)`,
-        this.engine === RegistryEngineKind.MLFLOW
+        this.engine === ModelRegistryKind.MLFLOW
           ? 'give the version\'s artifact location as MLflow shows it, e.g. "mlflow-artifacts:/1/models/m-0a1b2c/artifacts"'
           : `give the version's artifact URI, under ${root}`);
     }
@@ -243,7 +244,7 @@ export class ModelRegistry extends Construct implements IModelRegistry {
       bucket: this.artifactBucket,
       prefix,
       readPrefix: this.artifactPrefix,
-      registryUri: this.engine === RegistryEngineKind.MLFLOW ? `models:/${location.name}/${version}` : undefined,
+      registryUri: this.engine === ModelRegistryKind.MLFLOW ? `models:/${location.name}/${version}` : undefined,
     });
   }
 

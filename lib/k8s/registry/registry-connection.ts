@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
-import { RegistryEngineKind } from './registry-engine';
+
+import { ModelRegistryKind } from '../../core/platform-spec';
 import { SecretKeyRef } from '../common/secret-key-ref';
 import { WorkloadSelector } from '../workload-selector';
 
@@ -37,7 +38,7 @@ export interface IRegistryConnection {
 /** What a {@link RegistryConnection} is built from. */
 export interface RegistryConnectionProps {
   /** Engine. */
-  readonly engine: RegistryEngineKind;
+  readonly engine: ModelRegistryKind;
   /** Namespace of the client. */
   readonly namespace: string;
   /** Access granted. */
@@ -70,7 +71,7 @@ export interface RegistryConnectionProps {
  */
 export class RegistryConnection implements IRegistryConnection {
   /** Engine. */
-  public readonly engine: RegistryEngineKind;
+  public readonly engine: ModelRegistryKind;
   /** Namespace of the client. */
   public readonly namespace: string;
   /** Access granted. */
@@ -119,7 +120,7 @@ export class RegistryConnection implements IRegistryConnection {
    * `MODEL_REGISTRY_PORT`.
    */
   public env(): k8s.EnvVar[] {
-    if (this.engine === RegistryEngineKind.KUBEFLOW) {
+    if (this.engine === ModelRegistryKind.KUBEFLOW) {
       return [
         { name: 'MODEL_REGISTRY_URL', value: this.uri },
         { name: 'MODEL_REGISTRY_HOST', value: this.host },

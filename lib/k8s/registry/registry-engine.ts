@@ -1,12 +1,5 @@
+import { ModelRegistryKind } from '../../core/platform-spec';
 import { SecretSource } from '../common/secret-source';
-
-/** The model registries a {@link ModelRegistry} can run. */
-export enum RegistryEngineKind {
-  /** MLflow tracking server with its model registry (the default). */
-  MLFLOW = 'mlflow',
-  /** Kubeflow Model Registry (when the platform runs Kubeflow). */
-  KUBEFLOW = 'kubeflow',
-}
 
 /** Options of {@link RegistryEngine.mlflow}. */
 export interface MlflowEngineOptions {
@@ -59,22 +52,22 @@ export interface KubeflowRegistryEngineOptions {
 export class RegistryEngine {
   /** MLflow: authentication on, artifacts proxied to the models bucket. */
   public static mlflow(options: MlflowEngineOptions = {}): RegistryEngine {
-    return new RegistryEngine(RegistryEngineKind.MLFLOW, options, undefined);
+    return new RegistryEngine(ModelRegistryKind.MLFLOW, options, undefined);
   }
 
   /** Kubeflow Model Registry. */
   public static kubeflow(options: KubeflowRegistryEngineOptions = {}): RegistryEngine {
-    return new RegistryEngine(RegistryEngineKind.KUBEFLOW, undefined, options);
+    return new RegistryEngine(ModelRegistryKind.KUBEFLOW, undefined, options);
   }
 
   /** Which engine. */
-  public readonly kind: RegistryEngineKind;
+  public readonly kind: ModelRegistryKind;
   /** MLflow options. */
   public readonly mlflowOptions?: MlflowEngineOptions;
   /** Kubeflow options. */
   public readonly kubeflowOptions?: KubeflowRegistryEngineOptions;
 
-  private constructor(kind: RegistryEngineKind, mlflow?: MlflowEngineOptions, kubeflow?: KubeflowRegistryEngineOptions) {
+  private constructor(kind: ModelRegistryKind, mlflow?: MlflowEngineOptions, kubeflow?: KubeflowRegistryEngineOptions) {
     this.kind = kind;
     this.mlflowOptions = mlflow;
     this.kubeflowOptions = kubeflow;

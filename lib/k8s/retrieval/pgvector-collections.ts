@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { PGVECTOR_HNSW_MAX_DIMENSIONS, pgvectorBootstrapSql } from './pgvector-sql';
 import { CollectionRules, ResolvedCollection } from './vector-collection';
 import { VectorDatabaseConnection } from './vector-database-connection';
-import { PgVectorEngineOptions, VectorEngineKind } from './vector-engine';
+import { PgVectorEngineOptions } from './vector-engine';
 import { AdmittedVectorClient, IVectorEngineBinding } from './vector-engine-binding';
 import { DatabaseContract, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { VectorEngine } from '../../core/platform-spec';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
 import { cidrEgress, dnsEgress } from '../common/egress';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
@@ -134,7 +135,7 @@ export class PgVectorCollections extends Construct implements IVectorEngineBindi
   public connection(client: AdmittedVectorClient): VectorDatabaseConnection {
     const d = this.database;
     return new VectorDatabaseConnection({
-      engine: VectorEngineKind.PGVECTOR,
+      engine: VectorEngine.PGVECTOR,
       namespace: client.workload.namespace,
       host: d.host,
       port: d.port,

@@ -5,10 +5,11 @@ import { cronProblem } from './cron';
 import { QdrantSizingResult, MAX_GP3_VOLUME_GIB, MIN_VOLUME_GIB, sizeQdrant } from './qdrant-sizing';
 import { CollectionRules, ResolvedCollection, VectorDistance } from './vector-collection';
 import { VectorDatabaseConnection } from './vector-database-connection';
-import { QdrantEngineOptions, QdrantSnapshotStorage, VectorEngineKind } from './vector-engine';
+import { QdrantEngineOptions, QdrantSnapshotStorage } from './vector-engine';
 import { AdmittedVectorClient, IVectorEngineBinding } from './vector-engine-binding';
 import { PlatformContract, hasAwsLayer, serviceSecretName, vectorSnapshotPrefix, vectorSnapshotServiceAccount } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { VectorEngine } from '../../core/platform-spec';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
@@ -374,7 +375,7 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
 
   public connection(client: AdmittedVectorClient): VectorDatabaseConnection {
     return new VectorDatabaseConnection({
-      engine: VectorEngineKind.QDRANT,
+      engine: VectorEngine.QDRANT,
       namespace: client.workload.namespace,
       host: this.host,
       port: QDRANT_HTTP_PORT,

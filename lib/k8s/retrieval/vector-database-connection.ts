@@ -1,11 +1,12 @@
 import { k8s } from 'cdk8s-plus-27';
-import { VectorEngineKind } from './vector-engine';
+
+import { VectorEngine } from '../../core/platform-spec';
 import { SecretKeyRef } from '../common/secret-key-ref';
 
 /** What a {@link VectorDatabaseConnection} is built from. */
 export interface VectorDatabaseConnectionProps {
   /** Engine. */
-  readonly engine: VectorEngineKind;
+  readonly engine: VectorEngine;
   /** Namespace of the client the connection is for. */
   readonly namespace: string;
   /** Host name of the database (a cluster DNS name or the RDS endpoint). */
@@ -49,7 +50,7 @@ export interface VectorDatabaseConnectionProps {
  */
 export class VectorDatabaseConnection {
   /** Engine. */
-  public readonly engine: VectorEngineKind;
+  public readonly engine: VectorEngine;
   /** Namespace of the client. */
   public readonly namespace: string;
   /** Host name. */
@@ -96,7 +97,7 @@ export class VectorDatabaseConnection {
    */
   public env(): k8s.EnvVar[] {
     const secret = this.credential.toEnvVarSource();
-    if (this.engine === VectorEngineKind.PGVECTOR) {
+    if (this.engine === VectorEngine.PGVECTOR) {
       return [
         { name: 'PGHOST', value: this.host },
         { name: 'PGPORT', value: String(this.port) },

@@ -3,11 +3,12 @@ import { PGVECTOR_COLLECTION_RULES, PgVectorCollections } from './pgvector-colle
 import { QDRANT_COLLECTION_RULES, QdrantCluster } from './qdrant-cluster';
 import { ResolvedCollection, VectorCollection, resolveCollections } from './vector-collection';
 import { VectorDatabaseConnection } from './vector-database-connection';
-import { VectorEngine, VectorEngineKind } from './vector-engine';
+import { VectorDatabaseEngine } from './vector-engine';
 import { AdmittedVectorClient, IVectorEngineBinding } from './vector-engine-binding';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
+import { VectorEngine } from '../../core/platform-spec';
 import { DataServiceNamespace } from '../common/data-service-namespace';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
@@ -40,9 +41,9 @@ export interface VectorDatabaseProps {
   readonly contract: PlatformContract;
   /**
    * The engine.
-   * @default VectorEngine.qdrant()
+   * @default VectorDatabaseEngine.qdrant()
    */
-  readonly engine?: VectorEngine;
+  readonly engine?: VectorDatabaseEngine;
   /**
    * Name of the database: its Service (Qdrant) and the prefix of its objects (a DNS-1123 label).
    * @default - the construct id
@@ -97,7 +98,7 @@ export interface VectorDatabaseProps {
  * ```ts
  * const db = new VectorDatabase(chart, 'docs', {
  *   contract,
- *   engine: VectorEngine.qdrant({ highAvailability: true }),
+ *   engine: VectorDatabaseEngine.qdrant({ highAvailability: true }),
  *   collections: [{ name: 'docs', dimension: 1024, expectedVectors: 5_000_000 }],
  * });
  * const conn = db.addClient(team.workloads({ app: 'rag-api' }), { readOnly: true });
@@ -106,7 +107,7 @@ export interface VectorDatabaseProps {
  */
 export class VectorDatabase extends Construct {
   /** The engine. */
-  public readonly engine: VectorEngineKind;
+  public readonly engine: VectorEngine;
   /** Name of the database. */
   public readonly databaseName: string;
   /** Namespace of its objects. */
@@ -123,7 +124,7 @@ export class VectorDatabase extends Construct {
   constructor(scope: Construct, id: string, props: VectorDatabaseProps) {
     super(scope, id);
     const where = this.node.path;
-    const engine = props.engine ?? VectorEngine.qdrant();
+    const engine = props.engine ?? VectorDatabaseEngine.qdrant();
     this.engine = engine.kind;
     this.databaseName = assertName(where, 'name', props.name ?? id, NAME_RULES.dns1123Label,
       'name the database with lowercase letters, digits and "-" (it names its Service), e.g. "docs"');
@@ -134,7 +135,7 @@ export class VectorDatabase extends Construct {
     const owner = props.namespace ?? DataServiceNamespace.ensure(this, this.databaseName, props.contract.kubernetesVersion);
     this.namespace = owner.namespaceName;
 
-    if (engine.kind === VectorEngineKind.PGVECTOR) {
+    if (engine.kind === VectorEngine.PGVECTOR) {
       this.collections = resolveCollections(where, props.collections ?? [], PGVECTOR_COLLECTION_RULES);
       this.pgvector = new PgVectorCollections(this, 'Pgvector', {
         contract: props.contract, name: this.databaseName, namespace: owner, collections: this.collections, options: engine.pgvectorOptions ?? {},

@@ -1,15 +1,8 @@
 import { DatabaseContract } from '../../core/contract';
+import { VectorEngine } from '../../core/platform-spec';
 import { EncryptedStorageClass } from '../common/encrypted-storage-class';
 import { SecretSource } from '../common/secret-source';
 import { INodePool } from '../node-pool';
-
-/** The engines a {@link VectorDatabase} can run on. */
-export enum VectorEngineKind {
-  /** Qdrant, in the cluster (StatefulSet). */
-  QDRANT = 'qdrant',
-  /** PostgreSQL with the pgvector extension, on the AWS layer's RDS database. */
-  PGVECTOR = 'pgvector',
-}
 
 /** Where a Qdrant database keeps its snapshots. */
 export enum QdrantSnapshotStorage {
@@ -26,7 +19,7 @@ export enum QdrantSnapshotStorage {
   VOLUME = 'volume',
 }
 
-/** Options of {@link VectorEngine.qdrant}. */
+/** Options of {@link VectorDatabaseEngine.qdrant}. */
 export interface QdrantEngineOptions {
   /**
    * The high-availability preset: 3 replicas spread over nodes and zones, every shard on 2 of
@@ -102,7 +95,7 @@ export interface QdrantEngineOptions {
   readonly nodePool?: INodePool;
 }
 
-/** Options of {@link VectorEngine.pgvector}. */
+/** Options of {@link VectorDatabaseEngine.pgvector}. */
 export interface PgVectorEngineOptions {
   /**
    * The PostgreSQL database (with pgvector available, e.g. RDS for PostgreSQL 15 or later).
@@ -132,29 +125,29 @@ export interface PgVectorEngineOptions {
  * (e.g. Milvus) adds a factory and leaves every existing call as it is.
  *
  * ```ts
- * VectorEngine.qdrant({ highAvailability: true })
- * VectorEngine.pgvector({ schema: 'rag' })
+ * VectorDatabaseEngine.qdrant({ highAvailability: true })
+ * VectorDatabaseEngine.pgvector({ schema: 'rag' })
  * ```
  */
-export class VectorEngine {
+export class VectorDatabaseEngine {
   /** Qdrant in the cluster: the default. */
-  public static qdrant(options: QdrantEngineOptions = {}): VectorEngine {
-    return new VectorEngine(VectorEngineKind.QDRANT, options, undefined);
+  public static qdrant(options: QdrantEngineOptions = {}): VectorDatabaseEngine {
+    return new VectorDatabaseEngine(VectorEngine.QDRANT, options, undefined);
   }
 
   /** pgvector in the platform's PostgreSQL database. */
-  public static pgvector(options: PgVectorEngineOptions = {}): VectorEngine {
-    return new VectorEngine(VectorEngineKind.PGVECTOR, undefined, options);
+  public static pgvector(options: PgVectorEngineOptions = {}): VectorDatabaseEngine {
+    return new VectorDatabaseEngine(VectorEngine.PGVECTOR, undefined, options);
   }
 
   /** Which engine. */
-  public readonly kind: VectorEngineKind;
+  public readonly kind: VectorEngine;
   /** Qdrant options (Qdrant only). */
   public readonly qdrantOptions?: QdrantEngineOptions;
   /** pgvector options (pgvector only). */
   public readonly pgvectorOptions?: PgVectorEngineOptions;
 
-  private constructor(kind: VectorEngineKind, qdrant?: QdrantEngineOptions, pgvector?: PgVectorEngineOptions) {
+  private constructor(kind: VectorEngine, qdrant?: QdrantEngineOptions, pgvector?: PgVectorEngineOptions) {
     this.kind = kind;
     this.qdrantOptions = qdrant;
     this.pgvectorOptions = pgvector;

@@ -7,7 +7,7 @@ import { LlmClientSettings, LlmClientTelemetryOptions } from './llm-client-setti
 import { LlmPodSettings, LLM_SERVER_PATHS, serverSecurityContext } from './llm-pod';
 import { LlmSizing, LlmSizingPlan } from './llm-sizing';
 import { ServingNetwork } from './serving-network';
-import { KServeRuntime, LlmTask, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, ServingBackend, VllmDtype, VllmQuantization } from './serving-options';
+import { KServeRuntime, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, VllmDtype, VllmQuantization } from './serving-options';
 import { VllmDeployment } from './vllm-deployment';
 import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vllm-engine-args';
 import { VllmLeaderWorkerSet, multiNodeOptions } from './vllm-leader-worker-set';
@@ -17,6 +17,7 @@ import { invalidProp } from '../../core/errors';
 import { LLM_SERVICE_METRIC_LABEL, LLM_SERVICE_POD_LABEL } from '../../core/metrics';
 import { ModelDtype, ModelKind, ModelSpec, isSixteenBit } from '../../core/models';
 import { NAME_RULES, assertName, satisfiesNameRule } from '../../core/names';
+import { ServedModelBackend, ServedModelTask } from '../../core/platform-spec';
 import { SIZING_CONSTANTS } from '../../core/sizing';
 import { IMetricsSource, MetricsComponent, MetricsEndpoint, MetricsTargetKind } from '../common/metrics-endpoint';
 import { ModelSource, ModelSourceKind } from '../common/model-source';
@@ -60,9 +61,9 @@ export interface LlmServiceProps {
   readonly pools?: INodePool[];
   /**
    * Which server runs the model.
-   * @default ServingBackend.VLLM
+   * @default ServedModelBackend.VLLM
    */
-  readonly backend?: ServingBackend;
+  readonly backend?: ServedModelBackend;
   /**
    * The serving runtime of the KServe backend.
    * @default KServeRuntime.HUGGING_FACE
@@ -70,9 +71,9 @@ export interface LlmServiceProps {
   readonly kserveRuntime?: KServeRuntime;
   /**
    * Generation or embeddings.
-   * @default - LlmTask.EMBED for embedding models, else LlmTask.GENERATE
+   * @default - ServedModelTask.EMBED for embedding models, else ServedModelTask.CHAT
    */
-  readonly task?: LlmTask;
+  readonly task?: ServedModelTask;
   /**
    * Name clients send as `model` (`--served-model-name`).
    * @default - the model spec's name
@@ -263,11 +264,11 @@ export class LlmService extends Construct implements IMetricsSource {
   /** The model source. */
   public readonly source: ModelSource;
   /** Backend. */
-  public readonly backend: ServingBackend;
+  public readonly backend: ServedModelBackend;
   /** KServe runtime (KServe backend only). */
   public readonly kserveRuntime?: KServeRuntime;
   /** Task. */
-  public readonly task: LlmTask;
+  public readonly task: ServedModelTask;
   /** Sizing and placement of one replica. */
   public readonly plan: LlmSizingPlan;
   /** vLLM engine settings. */
@@ -330,22 +331,22 @@ export class LlmService extends Construct implements IMetricsSource {
     this.owner = props.namespace;
     this.namespaceName = assertName(where, 'namespace', props.namespace?.namespaceName, NAME_RULES.dns1123Label);
     this.name = assertName(where, 'name', props.name ?? id, NAME_RULES.dns1123Label);
-    this.backend = props.backend ?? ServingBackend.VLLM;
-    if (this.backend === ServingBackend.KSERVE && this.name.length > 53) {
+    this.backend = props.backend ?? ServedModelBackend.VLLM;
+    if (this.backend === ServedModelBackend.KSERVE && this.name.length > 53) {
       throw invalidProp(where, 'name', this.name, 'KServe names its Service <name>-predictor, which must stay within 63 characters', 'use a name of at most 53 characters');
     }
-    this.kserveRuntime = this.backend === ServingBackend.KSERVE ? (props.kserveRuntime ?? KServeRuntime.HUGGING_FACE) : undefined;
-    if (props.kserveRuntime !== undefined && this.backend !== ServingBackend.KSERVE) {
-      throw invalidProp(where, 'kserveRuntime', props.kserveRuntime, 'only the KServe backend has a serving runtime', 'set backend: ServingBackend.KSERVE, or drop kserveRuntime');
+    this.kserveRuntime = this.backend === ServedModelBackend.KSERVE ? (props.kserveRuntime ?? KServeRuntime.HUGGING_FACE) : undefined;
+    if (props.kserveRuntime !== undefined && this.backend !== ServedModelBackend.KSERVE) {
+      throw invalidProp(where, 'kserveRuntime', props.kserveRuntime, 'only the KServe backend has a serving runtime', 'set backend: ServedModelBackend.KSERVE, or drop kserveRuntime');
     }
     this.serviceAccountName = assertName(where, 'serviceAccountName', props.serviceAccountName ?? this.name, NAME_RULES.dns1123Subdomain);
     this.source = props.source;
 
     // The task and the model kind must agree.
     const spec0 = props.model;
-    this.task = props.task ?? (spec0.kind === ModelKind.EMBEDDING ? LlmTask.EMBED : LlmTask.GENERATE);
-    if (this.task === LlmTask.GENERATE && spec0.kind === ModelKind.EMBEDDING) {
-      throw invalidProp(where, 'task', this.task, `${spec0.name} is an embedding model: it cannot generate text`, 'use LlmTask.EMBED, or a text-generation model');
+    this.task = props.task ?? (spec0.kind === ModelKind.EMBEDDING ? ServedModelTask.EMBED : ServedModelTask.CHAT);
+    if (this.task === ServedModelTask.CHAT && spec0.kind === ModelKind.EMBEDDING) {
+      throw invalidProp(where, 'task', this.task, `${spec0.name} is an embedding model: it cannot generate text`, 'use ServedModelTask.EMBED, or a text-generation model');
     }
 
     // Context length: never beyond what the model was trained for.
@@ -368,7 +369,7 @@ export class LlmService extends Construct implements IMetricsSource {
     if (props.maxNumSeqs !== undefined && (!Number.isInteger(props.maxNumSeqs) || props.maxNumSeqs < 1)) {
       throw invalidProp(where, 'maxNumSeqs', props.maxNumSeqs, 'not a positive whole number', 'give the most sequences per batch, e.g. 256');
     }
-    if (props.enablePrefixCaching !== undefined && this.task === LlmTask.EMBED) {
+    if (props.enablePrefixCaching !== undefined && this.task === ServedModelTask.EMBED) {
       throw invalidProp(where, 'enablePrefixCaching', props.enablePrefixCaching, 'embedding models have no KV cache to reuse', 'drop enablePrefixCaching');
     }
     const extraArgs = props.extraArgs ?? [];
@@ -414,7 +415,7 @@ export class LlmService extends Construct implements IMetricsSource {
       const r = LlmAutoscaling.checkReplicas(where, props.autoscaling);
       this.minReplicas = r.minReplicas;
       this.maxReplicas = r.maxReplicas;
-      if (props.autoscaling.scaleToZero && this.backend === ServingBackend.KSERVE) {
+      if (props.autoscaling.scaleToZero && this.backend === ServedModelBackend.KSERVE) {
         throw invalidProp(where, 'autoscaling.scaleToZero', 'set', 'KServe\'s Standard mode keeps at least one predictor replica',
           'use the vLLM backend to scale to zero, or give minReplicas 1');
       }
@@ -435,7 +436,7 @@ export class LlmService extends Construct implements IMetricsSource {
     }
     const region = this.source.region ?? (this.source.kind === ModelSourceKind.S3 ? props.contract?.region : undefined);
 
-    this.containerPort = this.backend === ServingBackend.KSERVE && this.kserveRuntime === KServeRuntime.HUGGING_FACE
+    this.containerPort = this.backend === ServedModelBackend.KSERVE && this.kserveRuntime === KServeRuntime.HUGGING_FACE
       ? LLM_SERVER_PORTS.kserveHttp
       : LLM_SERVER_PORTS.vllm;
     const servedModelName = props.servedModelName ?? this.model.name;
@@ -453,13 +454,13 @@ export class LlmService extends Construct implements IMetricsSource {
       dtype,
       maxNumSeqs: props.maxNumSeqs,
       quantization,
-      kvCacheDtype: this.task === LlmTask.GENERATE && this.model.kvCacheDtype === ModelDtype.FP8 ? 'fp8' : undefined,
-      enablePrefixCaching: this.task === LlmTask.GENERATE ? (props.enablePrefixCaching ?? true) : undefined,
-      loadFormat: this.backend === ServingBackend.VLLM && this.source.kind === ModelSourceKind.S3 ? 'runai_streamer' : undefined,
+      kvCacheDtype: this.task === ServedModelTask.CHAT && this.model.kvCacheDtype === ModelDtype.FP8 ? 'fp8' : undefined,
+      enablePrefixCaching: this.task === ServedModelTask.CHAT ? (props.enablePrefixCaching ?? true) : undefined,
+      loadFormat: this.backend === ServedModelBackend.VLLM && this.source.kind === ModelSourceKind.S3 ? 'runai_streamer' : undefined,
       revision: this.source.kind === ModelSourceKind.HUGGING_FACE && !this.usesHuggingFaceServer ? this.source.revision : undefined,
       extraArgs: [
         // A generative checkpoint served for embeddings is converted by vLLM's pooling runner.
-        ...(this.task === LlmTask.EMBED && this.model.kind === ModelKind.TEXT_GENERATION ? ['--convert', 'embed'] : []),
+        ...(this.task === ServedModelTask.EMBED && this.model.kind === ModelKind.TEXT_GENERATION ? ['--convert', 'embed'] : []),
         ...extraArgs,
       ],
     };
@@ -472,7 +473,7 @@ export class LlmService extends Construct implements IMetricsSource {
       throw invalidProp(where, 'startupTimeout', `${this.startupTimeout.toSeconds()}s`, 'too short for any model server to start', 'give at least Duration.minutes(5)');
     }
     const weightsOnDisk = this.source.kind === ModelSourceKind.HUGGING_FACE
-      || (this.source.kind === ModelSourceKind.OCI && this.backend === ServingBackend.VLLM);
+      || (this.source.kind === ModelSourceKind.OCI && this.backend === ServedModelBackend.VLLM);
     this.cacheSizeGiB = props.cacheSizeGiB ?? (weightsOnDisk
       ? Math.ceil(this.model.weightGiB * SERVING_POD_CONSTANTS.cachePerWeightGiB) + SERVING_POD_CONSTANTS.cacheBaseGiB
       : SERVING_POD_CONSTANTS.cacheBaseGiB);
@@ -484,7 +485,7 @@ export class LlmService extends Construct implements IMetricsSource {
     this.selectorLabels = { [LLM_SERVICE_LABEL]: this.name };
     this.objectLabels = {
       'app.kubernetes.io/name': this.name,
-      'app.kubernetes.io/component': this.task === LlmTask.EMBED ? 'embedding-server' : 'llm-server',
+      'app.kubernetes.io/component': this.task === ServedModelTask.EMBED ? 'embedding-server' : 'llm-server',
       'app.kubernetes.io/part-of': 'cnai-platform',
       'app.kubernetes.io/managed-by': 'cnai-constructs',
       [LLM_SERVICE_LABEL]: this.name,
@@ -541,7 +542,7 @@ export class LlmService extends Construct implements IMetricsSource {
       this.serviceName = this.multiNode.serviceName;
       this.deploymentName = this.multiNode.name;
       this.baseUrl = `http://${this.serviceName}.${this.namespaceName}.svc/v1`;
-    } else if (this.backend === ServingBackend.VLLM) {
+    } else if (this.backend === ServedModelBackend.VLLM) {
       this.vllm = new VllmDeployment(this, 'Server', {
         name: this.name,
         namespace: this.namespaceName,
@@ -591,7 +592,7 @@ export class LlmService extends Construct implements IMetricsSource {
         namespace: this.namespaceName,
         deploymentName: this.deploymentName,
         serviceLabel: this.name,
-        kvCache: this.task === LlmTask.GENERATE,
+        kvCache: this.task === ServedModelTask.CHAT,
         labels: this.objectLabels,
         annotations: this.waveAnnotations,
         metricsBackend: props.metricsBackend,
@@ -607,7 +608,7 @@ export class LlmService extends Construct implements IMetricsSource {
       component: this.usesHuggingFaceServer ? MetricsComponent.KSERVE : MetricsComponent.VLLM,
       labels: { [LLM_SERVICE_METRIC_LABEL]: this.name },
     };
-    this.metricsEndpoint = this.backend === ServingBackend.VLLM ? MetricsEndpoint.service(endpoint) : MetricsEndpoint.pods(endpoint);
+    this.metricsEndpoint = this.backend === ServedModelBackend.VLLM ? MetricsEndpoint.service(endpoint) : MetricsEndpoint.pods(endpoint);
     if (props.monitoring ?? true) this.monitor(props.monitorLabels ?? {});
 
     // Network: clients and the scraper in, the model download out.
@@ -622,7 +623,7 @@ export class LlmService extends Construct implements IMetricsSource {
     if (this.owner instanceof TeamNamespace) {
       Suppressions.add(this, 'ai-gpu-kueue', `served model ${this.name}: a long-running server, not a batch workload Kueue admits; its GPUs `
         + 'count against the namespace\'s ResourceQuota and LlmService checks them against the team\'s quota at synth time',
-      { resource: this.multiNode ? 'LeaderWorkerSet' : this.backend === ServingBackend.VLLM ? 'Deployment' : 'InferenceService' });
+      { resource: this.multiNode ? 'LeaderWorkerSet' : this.backend === ServedModelBackend.VLLM ? 'Deployment' : 'InferenceService' });
     }
   }
 
@@ -661,7 +662,7 @@ export class LlmService extends Construct implements IMetricsSource {
   }
 
   private get usesHuggingFaceServer(): boolean {
-    return this.backend === ServingBackend.KSERVE && (this.kserveRuntime ?? KServeRuntime.HUGGING_FACE) === KServeRuntime.HUGGING_FACE;
+    return this.backend === ServedModelBackend.KSERVE && (this.kserveRuntime ?? KServeRuntime.HUGGING_FACE) === KServeRuntime.HUGGING_FACE;
   }
 
   private checkGpuBudget(props: LlmServiceProps): void {
@@ -716,7 +717,7 @@ export class LlmService extends Construct implements IMetricsSource {
     if (region) {
       env.push({ name: 'AWS_REGION', value: region }, { name: 'AWS_DEFAULT_REGION', value: region });
     }
-    if (this.backend === ServingBackend.VLLM && this.source.kind === ModelSourceKind.S3) {
+    if (this.backend === ServedModelBackend.VLLM && this.source.kind === ModelSourceKind.S3) {
       // The Run:ai streamer buffers the whole model in RAM unless limited.
       const bytes = Math.floor(this.plan.memoryGiB * SERVING_POD_CONSTANTS.streamerMemoryShare) * 1024 ** 3;
       env.push({ name: 'RUNAI_STREAMER_MEMORY_LIMIT', value: String(Math.max(bytes, 1024 ** 3)) });

@@ -3,32 +3,6 @@
  * constants of the serving pods.
  */
 
-/** What the service does with the model. */
-export enum LlmTask {
-  /** Text generation: OpenAI chat and completions APIs, with a KV cache. */
-  GENERATE = 'generate',
-  /**
-   * Embeddings: the OpenAI embeddings API (vLLM's pooling runner, `--runner pooling`), for
-   * retrieval. No KV cache, one GPU per replica.
-   */
-  EMBED = 'embed',
-}
-
-/** Which server runs the model. */
-export enum ServingBackend {
-  /** A Deployment of the pinned vllm/vllm-openai image with a Service in front: no operator needed. */
-  VLLM = 'vllm',
-  /**
-   * A KServe InferenceService in Standard deployment mode (plain Deployment and Service made by
-   * the KServe controller), with a pinned serving runtime. S3 and OCI models go through KServe's
-   * storage initializer or modelcar, which KServe injects into the pod: in a namespace that
-   * enforces the restricted Pod Security Standard, KServe's `ClusterStorageContainer/default`
-   * must give them a restricted security context (kserve/kserve#5373, #5855). Hugging Face
-   * models are downloaded by the server itself and need no injected container.
-   */
-  KSERVE = 'kserve',
-}
-
 /** The serving runtime of the KServe backend. */
 export enum KServeRuntime {
   /**

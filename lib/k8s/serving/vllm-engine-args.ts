@@ -1,11 +1,12 @@
-import { LlmTask, VllmDtype, VllmQuantization } from './serving-options';
+import { VllmDtype, VllmQuantization } from './serving-options';
+import { ServedModelTask } from '../../core/platform-spec';
 
 /** The resolved engine settings of a service (every default already applied). */
 export interface VllmEngineSettings {
   /** Name clients send as `model` (`--served-model-name`). */
   readonly servedModelName: string;
   /** Generation or embeddings. */
-  readonly task: LlmTask;
+  readonly task: ServedModelTask;
   /** `--tensor-parallel-size`. */
   readonly tensorParallelSize: number;
   /** `--pipeline-parallel-size` (1: not passed). */
@@ -60,7 +61,7 @@ export function vllmEngineArgs(s: VllmEngineSettings, port: number): string[] {
     '--port', String(port),
     '--served-model-name', s.servedModelName,
   ];
-  if (s.task === LlmTask.EMBED) args.push('--runner', 'pooling');
+  if (s.task === ServedModelTask.EMBED) args.push('--runner', 'pooling');
   args.push('--tensor-parallel-size', String(s.tensorParallelSize));
   if (s.pipelineParallelSize > 1) args.push('--pipeline-parallel-size', String(s.pipelineParallelSize));
   args.push('--max-model-len', String(s.maxModelLen));
@@ -95,7 +96,7 @@ export function huggingFaceServerArgs(s: VllmEngineSettings, model: { readonly m
   if (model.revision !== undefined) args.push(`--model_revision=${model.revision}`);
   // vLLM for both tasks: the engine the service was sized for, and the metrics it scales on.
   args.push('--backend=vllm');
-  if (s.task === LlmTask.EMBED) args.push('--runner=pooling');
+  if (s.task === ServedModelTask.EMBED) args.push('--runner=pooling');
   args.push(`--max_model_len=${s.maxModelLen}`);
   args.push(`--dtype=${s.dtype}`);
   args.push(`--tensor-parallel-size=${s.tensorParallelSize}`);

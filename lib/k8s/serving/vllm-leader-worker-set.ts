@@ -6,10 +6,11 @@ import {
   serverVolumeMounts, serverVolumes,
 } from './llm-pod';
 import { LlmSizingPlan } from './llm-sizing';
-import { LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, ServingBackend } from './serving-options';
+import { LLM_SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
 import { VllmEngineSettings, vllmEngineArgs } from './vllm-engine-args';
 import { EFA_RESOURCE } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { ServedModelBackend } from '../../core/platform-spec';
 import { IMAGES, PinnedImage, imageRef } from '../../core/versions';
 
 /** Label LeaderWorkerSet puts on every pod of a set (and its headless Service selects on): the set's name. */
@@ -275,11 +276,11 @@ export class VllmLeaderWorkerSet extends Construct {
  * pool (the fewest any of the plan's instance types has).
  * @internal
  */
-export function multiNodeOptions(where: string, plan: LlmSizingPlan, backend: ServingBackend, autoscaled: boolean, replicas: number):
+export function multiNodeOptions(where: string, plan: LlmSizingPlan, backend: ServedModelBackend, autoscaled: boolean, replicas: number):
 { surge: boolean; efaInterfaces: number } {
-  if (backend !== ServingBackend.VLLM) {
+  if (backend !== ServedModelBackend.VLLM) {
     throw invalidProp(where, 'backend', backend, `the model is served across nodes (${plan.summary}), which runs vLLM in a LeaderWorkerSet; KServe's Standard mode serves from one pod`,
-      'use ServingBackend.VLLM (the default), or a pool whose nodes each hold the model');
+      'use ServedModelBackend.VLLM (the default), or a pool whose nodes each hold the model');
   }
   if (autoscaled) {
     throw invalidProp(where, 'autoscaling', 'set', `the model is served across nodes (${plan.summary}): a replica is ${plan.nodesPerReplica} whole nodes, and the autoscaler scales Deployments`,

@@ -3,7 +3,8 @@
  * NetworkPolicies (network-policy.ts):
  *
  * - every Service reference with a client (`Reference.clientPodGroup`): the client's pods to
- *   the pods the Service selects, on the resolved target port. A reference from a webhook
+ *   the pods the Service selects, on the resolved target port; every pod reference marked as a
+ *   connection (an InferencePool's endpoints) likewise, on the pods' port. A reference from a webhook
  *   configuration, an APIService or a CRD (conversion webhook) has the API server as client;
  *   metrics scrapes come in as references of the scraper like any other;
  * - DNS for every pod group that uses the cluster's DNS: UDP and TCP 53 to the pods of
@@ -318,6 +319,19 @@ export function neededFlows(model: PlatformModel, options: FlowOptions = {}): Ne
         add(FlowKind.SERVICE, client, pod(server), port, sp.protocol || 'TCP', `Service ${service.namespace}/${service.name} port ${sp.port}, used by ${where}`);
       }
     }
+  }
+
+  // Direct connections to pods (InferencePool endpoints: no Service in between).
+  for (const ref of model.references) {
+    if (ref.kind !== ReferenceKind.POD || !ref.connection || !ref.clientPodGroup || ref.port === undefined) continue;
+    const where = `${ref.from} (${ref.path})`;
+    const client = groups.get(ref.clientPodGroup);
+    const server = groups.get(ref.name);
+    if (!client || !server) {
+      unresolved.push(`${where}: ${!client ? `client ${ref.clientPodGroup}` : `pods ${ref.name}`} is not a pod group of the model`);
+      continue;
+    }
+    add(FlowKind.SERVICE, pod(client), pod(server), ref.port, 'TCP', `pods ${server.id} port ${ref.port}, reached directly by ${where}`);
   }
 
   // DNS.

@@ -151,6 +151,11 @@ export interface Reference {
   readonly apiVersion?: string;
   /** For serving runtimes: the model format the runtime must support. */
   readonly modelFormat?: string;
+  /**
+   * For pod references with a client and a port: the client connects to the pods directly (a
+   * network flow, e.g. a gateway's proxies to the replica an InferencePool's picker chose).
+   */
+  readonly connection?: boolean;
 }
 
 /** A Kubernetes label selector. */

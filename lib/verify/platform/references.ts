@@ -256,6 +256,11 @@ function aiGatewayRouteRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) 
     const r = asObject(ref) ?? {};
     const kind = asString(r.kind) ?? 'AIServiceBackend';
     objectRef(ctx, b, `spec.rules[${i}].backendRefs[${j}]`, ref, { kind, group: kind === 'AIServiceBackend' ? 'aigateway.envoyproxy.io' : '' }, asString(r.namespace) ?? ns);
+    if (kind === 'InferencePool' && (asString(r.group) ?? '') === INFERENCE_POOL_GROUP) {
+      const pool = findObject(ctx, INFERENCE_POOL_GROUP, 'InferencePool', asString(r.namespace) ?? ns, asString(r.name) ?? '');
+      if (pool) inferencePoolClientRefs(ctx, b, `spec.rules[${i}].backendRefs[${j}] → InferencePool ${pool.metadata.namespace}/${pool.metadata.name}`, pool, clients);
+      return;
+    }
     if (kind !== 'AIServiceBackend') return;
     const backendNs = asString(r.namespace) ?? ns;
     const aisb = findObject(ctx, 'aigateway.envoyproxy.io', 'AIServiceBackend', backendNs, asString(r.name) ?? '');
@@ -272,6 +277,65 @@ function aiGatewayRouteRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) 
       hostRefs(ctx, b, `spec.rules[${i}].backendRefs[${j}] → Backend ${backend!.metadata.name}.spec.endpoints[${k}].fqdn`, port ? `${host}:${port}` : host, clients);
     });
   }));
+}
+
+const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
+
+/** The pod groups an InferencePool selects (its own namespace), and its target ports. */
+function inferencePoolEndpoints(ctx: Context, pool: KubeObject): { pods: PodGroup[]; ports: number[] } {
+  const spec = asObject(pool.spec) ?? {};
+  const selector = toSelector(spec.selector) ?? {};
+  const ns = pool.metadata.namespace ?? 'default';
+  const pods = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0
+    ? [] : ctx.model.podGroups.filter((pg) => pg.namespace === ns && matchesSelector(pg.labels, selector));
+  const ports = asArray(spec.targetPorts).map((p) => asPort(asObject(p)?.number)).filter((p): p is number => p !== undefined);
+  return { pods, ports };
+}
+
+/**
+ * Gateway API Inference Extension (InferencePool v1): the clients of a pool (a route's gateway
+ * proxies) call its endpoint picker's Service on `endpointPickerRef.port` (Envoy's external
+ * processing), then the replica it picks directly on a target port.
+ */
+function inferencePoolClientRefs(ctx: Context, b: Base, path: string, pool: KubeObject, clients: readonly string[]) {
+  const spec = asObject(pool.spec) ?? {};
+  const ns = pool.metadata.namespace ?? 'default';
+  const epp = asObject(spec.endpointPickerRef) ?? {};
+  const eppName = asString(epp.name);
+  const eppPort = asPort(asObject(epp.port)?.number);
+  const { pods, ports } = inferencePoolEndpoints(ctx, pool);
+  for (const client of clients) {
+    if (eppName) {
+      push(ctx, b, { kind: ReferenceKind.SERVICE, path: `${path}.spec.endpointPickerRef`, namespace: ns, name: eppName, clientPodGroup: client, ...(eppPort !== undefined ? { port: eppPort } : {}) });
+    }
+    for (const pg of pods) {
+      for (const port of ports) {
+        push(ctx, b, { kind: ReferenceKind.POD, path: `${path}.spec.targetPorts`, namespace: ns, name: pg.id, port, clientPodGroup: client, connection: true });
+      }
+    }
+  }
+}
+
+/** An InferencePool's picker (the pods of its `endpointPickerRef` Service) reads the metrics of every endpoint on its target ports. */
+function inferencePoolRefs(ctx: Context, b: Base, pool: KubeObject, ns: string) {
+  const spec = asObject(pool.spec) ?? {};
+  push(ctx, b, { kind: ReferenceKind.POD, path: 'spec.selector', namespace: ns, name: '*', selector: toSelector(spec.selector) ?? {} });
+  const eppName = asString(asObject(spec.endpointPickerRef)?.name);
+  if (!eppName) return;
+  const eppPort = asPort(asObject(asObject(spec.endpointPickerRef)?.port)?.number);
+  push(ctx, b, { kind: ReferenceKind.SERVICE, path: 'spec.endpointPickerRef', namespace: ns, name: eppName, ...(eppPort !== undefined ? { port: eppPort } : {}) });
+  const service = ctx.model.services.find((s) => s.namespace === ns && s.name === eppName);
+  const selector = service?.selector;
+  if (!selector || Object.keys(selector).length === 0) return;
+  const pickers = ctx.model.podGroups.filter((pg) => pg.namespace === ns && Object.entries(selector).every(([k, v]) => pg.labels[k] === v));
+  const { pods, ports } = inferencePoolEndpoints(ctx, pool);
+  for (const picker of pickers) {
+    for (const pg of pods) {
+      for (const port of ports) {
+        push(ctx, b, { kind: ReferenceKind.POD, path: 'spec.targetPorts', namespace: ns, name: pg.id, port, clientPodGroup: picker.id, connection: true });
+      }
+    }
+  }
 }
 
 function kedaOperator(ctx: Context): string | undefined {
@@ -320,6 +384,7 @@ function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
     }
   }
   if (isAiGatewayRoute(obj) && ns) aiGatewayRouteRefs(ctx, b, obj, ns);
+  if (group === INFERENCE_POOL_GROUP && obj.kind === 'InferencePool' && ns) inferencePoolRefs(ctx, b, obj, ns);
   if (group === 'opentelemetry.io' && obj.kind === 'OpenTelemetryCollector' && ns) {
     const client = `OpenTelemetryCollector ${ns}/${obj.metadata.name}`;
     for (const site of stringLeaves(collectorConfig(spec), 'spec.config')) hostRefs(ctx, b, site.path, site.text, [client]);

@@ -4,7 +4,8 @@
  *
  * 1. releases: every Argo CD Application against the upstream artifacts it installs
  *    (../upstream: Helm values and declarations, kustomize renders with their patches,
- *    pinned images, embedded configuration, one owner per object);
+ *    pinned images, embedded configuration, one owner per object), and the objects generated
+ *    in place of an upstream chart (InferencePools' endpoint pickers) against that chart;
  * 2. references: every Service, Secret, ConfigMap, account, volume, class, queue, runtime and
  *    custom kind the output refers to exists, in time (sync waves); every monitor is selected
  *    by a Prometheus and every dashboard is loaded by a Grafana (references.ts);
@@ -24,7 +25,9 @@ import { buildPlatformModel, BuildPlatformModelOptions, PlatformOutputFile } fro
 import { formatReferenceReport } from './reference-report';
 import { PlatformReferenceReport, verifyPlatformReferences } from './verify-references';
 import { PlatformContract } from '../../core/contract';
-import { BootstrapVerification, formatReleaseReport, verifyBootstrap, verifyReleases, VerifyReleasesOptions, VerifyReleasesResult } from '../upstream';
+import {
+  BootstrapVerification, formatReleaseReport, verifyBootstrap, verifyEndpointPickers, verifyReleases, VerifyReleasesOptions, VerifyReleasesResult,
+} from '../upstream';
 
 /** Options of {@link verifyPlatform}. */
 export interface VerifyPlatformOptions extends VerifyReleasesOptions {
@@ -77,7 +80,10 @@ function withContent(files: PlatformOutputFile[]): PlatformOutputFile[] {
 export function verifyPlatform(output: PlatformOutputFile[], options: VerifyPlatformOptions = {}): PlatformVerification {
   const files = withContent(output);
   let t = Date.now();
-  const releases = verifyReleases(files, options);
+  const checked = verifyReleases(files, options);
+  // Objects generated in place of an upstream chart (InferencePools' endpoint pickers), checked against that chart.
+  const pickers = verifyEndpointPickers(files, { upstreamDir: options.upstreamDir ?? (checked.upstreamDir || undefined) });
+  const releases: VerifyReleasesResult = pickers.length > 0 ? { ...checked, findings: [...checked.findings, ...pickers] } : checked;
   const releasesMs = Date.now() - t;
   t = Date.now();
   // On EKS the API server's private endpoint and the nodes are in the VPC: without a contract's

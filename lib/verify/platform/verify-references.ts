@@ -13,6 +13,7 @@ import { asArray, asObject, asString, groupOf, objectKey, versionOf } from './ki
 import { formatSelector, matchesLabels, matchesSelector } from './label-selectors';
 import { ModelObject, Origin, PlatformModel, PodGroup, Reference, ReferenceKind, ServiceInfo } from './model';
 import { describeLoader, describePrometheusSelection, labelsOf, loaderLoads, MonitorKind, prometheusInstances, prometheusSelects, sidecarLoaders } from './monitoring';
+import { editDistance } from '../../core/edit-distance';
 import { KubeObject } from '../upstream/types';
 
 /** One reference that does not resolve. */
@@ -79,26 +80,12 @@ class Index {
   }
 }
 
-function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
 /** ` Did you mean x?` when a name is close to one of `names`. */
 function didYouMean(name: string, names: string[]): string {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const n of new Set(names)) {
-    const d = levenshtein(name, n);
+    const d = editDistance(name, n);
     if (d < bestDistance) {
       best = n;
       bestDistance = d;

@@ -18,3 +18,4 @@ export * from './verify-releases';
 export * from './format';
 export * from './pinned';
 export * from './bootstrap';
+export * from './endpoint-pickers';

@@ -88,6 +88,8 @@ export enum ReleaseCheck {
   EMBEDDED_CONFIG = 'embedded-config',
   /** One object installed by two owners. */
   OWNERSHIP = 'ownership',
+  /** Objects the library generates in place of an upstream chart (an InferencePool's endpoint picker) differ from what the chart renders. */
+  GENERATED = 'generated',
 }
 
 /** One problem of a release, named from both ends (the Application and the upstream artifact). */

@@ -1,4 +1,5 @@
 /** Small helpers of the release checks. */
+import { editDistance } from '../../core/edit-distance';
 
 /** A plain object (not an array, not null). */
 export function isPlainObject(x: unknown): x is { [key: string]: unknown } {
@@ -47,21 +48,6 @@ export function setParameter(root: { [key: string]: unknown }, name: string, val
       n = n[k] as { [key: string]: unknown };
     }
   });
-}
-
-/** Levenshtein distance. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 /** The candidates closest to `word` (case-insensitive edit distance within a third of its length, at least 2). */

@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { ContractPreview, GatewayExposure, GpuInstanceType, ModelPresets, PlatformSpec, ServedModelBackend } from '../../../lib/core';
 import { CnaiPlatform } from '../../../lib/k8s';
 import { synthApp } from '../helpers';
@@ -41,6 +41,16 @@ describe('CnaiPlatform with the spec\'s gateway on', () => {
   test('only the client teams reach the proxies', () => {
     const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'model-gateway-proxies');
     expect(policy.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'research' } }, podSelector: { matchLabels: {} } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+  });
+
+  test('charts: every chart it added to the App as a sibling, in apply order, and only those', () => {
+    const app = new App();
+    const before = new Chart(app, 'user-before');
+    const p = new CnaiPlatform(app, 'cnai', { spec: SPEC, contract });
+    new Chart(app, 'user-after');
+    expect(p.charts.map((c) => c.node.path)).toEqual(['cnai-platform-operators', 'cnai-platform', 'cnai-data-services', 'cnai-serving', 'cnai-gateway']);
+    expect(p.charts).not.toContain(before);
+    expect(p.node.children).toEqual([]);
   });
 
   test('off: nothing of the gateway', () => {

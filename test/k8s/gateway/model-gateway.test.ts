@@ -1,9 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { GatewayExposure, GpuInstanceType, ModelPresets } from '../../../lib/core';
-import {
-  LlmService, ModelGateway, ModelGatewayProps, ModelSource, NodePoolReference, OperatorCatalogue, ServingBackend, TeamNamespace, WorkloadSelector,
-  createReleaseNamespaces,
-} from '../../../lib/k8s';
+import { GatewayExposure, GpuInstanceType, ModelPresets, ServedModelBackend } from '../../../lib/core';
+import { LlmService, ModelGateway, ModelGatewayProps, ModelSource, NodePoolReference, OperatorCatalogue, TeamNamespace, WorkloadSelector, createReleaseNamespaces } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { gpuPoolContract } from '../helpers';
 
@@ -24,7 +21,7 @@ function setup(): Setup {
   const team = new TeamNamespace(chart, 'team-a', { quota: { gpus: 16, cpu: 512, memoryGiB: 4096 } });
   const chat = new LlmService(chart, 'chat', { model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, maxModelLen: 8192, source: s3, namespace: team, pool: a10g });
   const embed = new LlmService(chart, 'embed', {
-    model: ModelPresets.BGE_LARGE_EN_V1_5, source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'), backend: ServingBackend.KSERVE, namespace: team, pool: a10g,
+    model: ModelPresets.BGE_LARGE_EN_V1_5, source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'), backend: ServedModelBackend.KSERVE, namespace: team, pool: a10g,
   });
   return { chart, team, chat, embed };
 }
@@ -42,7 +39,8 @@ const find = (objects: any[], kind: string, name: string, namespace?: string) =>
 describe('ModelGateway', () => {
   test('defaults, literally: internal (ClusterIP, no load balancer), routes by model name to vLLM and KServe servers alike', () => {
     const s = setup();
-    const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })] });
+    // Service routing for vLLM too (the InferencePool routing is tested in inference-pool.test.ts).
+    const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })], endpointPicker: { enabled: false } });
     gw.addModel(s.chat);
     gw.addModel(s.embed);
     const objects = synth(s.chart);
@@ -85,7 +83,7 @@ describe('ModelGateway', () => {
 
   test('flows: clients → proxies → each model server, nothing else into the proxies', () => {
     const s = setup();
-    const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })], models: [s.chat, s.embed] });
+    const gw = new ModelGateway(s.chart, 'gateway', { clients: [s.team.workloads({ app: 'rag-api' })], models: [s.chat, s.embed], endpointPicker: { enabled: false } });
     const objects = synth(s.chart);
     const proxies = {
       'app.kubernetes.io/name': 'envoy',

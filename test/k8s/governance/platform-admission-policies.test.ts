@@ -111,6 +111,8 @@ describe('PlatformAdmissionPolicies', () => {
       'ghcr.io/open-webui',
       'nvcr.io/nvidia',
       'quay.io',
+      // The Inference Extension's endpoint picker (InferencePool).
+      'registry.k8s.io/gateway-api-inference-extension',
       'registry.k8s.io/kubectl',
       'registry.k8s.io/kueue',
       'registry.k8s.io/lws',

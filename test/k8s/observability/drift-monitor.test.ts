@@ -6,14 +6,9 @@ import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { DATA_SERVICE_IMAGES, DRIFT_METRICS, GpuInstanceType, ModelPresets, OBSERVABILITY_IMAGES, imageRef } from '../../../lib/core';
+import { DATA_SERVICE_IMAGES, DRIFT_METRICS, GpuInstanceType, ModelPresets, OBSERVABILITY_IMAGES, imageRef, ServedModelBackend, ServedModelTask } from '../../../lib/core';
 import { InferenceService } from '../../../lib/imports/serving.kserve.io';
-import {
-  CollectorDeploymentMethod, CollectorExporter, DRIFT_FETCH_SCRIPT, DRIFT_PYTHON_PROGRAM, DriftFeature, DriftMonitor, DriftMonitorProps,
-  DriftReference,
-  DriftTest, LlmService, LlmTask, MetricsScraping, ModelSource, NodePoolReference, PayloadSource, ServingBackend, TeamNamespace, TelemetryCollector,
-  metricNamesIn, unknownMetricsIn,
-} from '../../../lib/k8s';
+import { CollectorDeploymentMethod, CollectorExporter, DRIFT_FETCH_SCRIPT, DRIFT_PYTHON_PROGRAM, DriftFeature, DriftMonitor, DriftMonitorProps, DriftReference, DriftTest, LlmService, MetricsScraping, ModelSource, NodePoolReference, PayloadSource, TeamNamespace, TelemetryCollector, metricNamesIn, unknownMetricsIn } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { gpuPoolContract, ofKind, one } from '../helpers';
 
@@ -201,8 +196,8 @@ describe('DriftMonitor', () => {
       source: ModelSource.s3('s3://cnai-test-models/bge/', { region: 'us-west-2' }),
       namespace: s.team,
       pool,
-      backend: ServingBackend.KSERVE,
-      task: LlmTask.EMBED,
+      backend: ServedModelBackend.KSERVE,
+      task: ServedModelTask.EMBED,
     });
     const drift = monitor(s, {
       source: PayloadSource.kserve(embed),

@@ -1,12 +1,9 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { GpuInstanceType, ModelPresets } from '../../../lib/core';
+import { GpuInstanceType, ModelPresets, ServedModelBackend } from '../../../lib/core';
 import { InferenceService } from '../../../lib/imports/serving.kserve.io';
-import {
-  CollectorExporter, ITracingTarget, LlmService, ModelSource, NodePoolReference, ServingBackend, TRACING_ENV, TeamNamespace, TelemetryCollector,
-  WorkloadSelector,
-} from '../../../lib/k8s';
+import { CollectorExporter, ITracingTarget, LlmService, ModelSource, NodePoolReference, TRACING_ENV, TeamNamespace, TelemetryCollector, WorkloadSelector } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { gpuPoolContract, ofKind, one } from '../helpers';
 
@@ -136,7 +133,7 @@ describe('tracing wiring', () => {
       source: ModelSource.s3('s3://cnai-test-models/llama/', { region: 'us-west-2' }),
       namespace: team,
       pool,
-      backend: ServingBackend.VLLM,
+      backend: ServedModelBackend.VLLM,
     });
     collector.connect(chat, { serviceName: 'chat-vllm' });
     const objects = synth(chart);

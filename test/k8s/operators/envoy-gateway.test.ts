@@ -41,6 +41,8 @@ describe('Envoy Gateway release (chart v1.9.0)', () => {
               },
             },
             service: { fqdn: { hostname: 'ai-gateway-controller.envoy-ai-gateway-system.svc.cluster.local', port: 1063 } },
+            // InferencePool backends (AI Gateway v1.1.0 examples/inference-pool/envoy-gateway-values-addon.yaml).
+            backendResources: [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', version: 'v1' }],
           },
         },
       },
@@ -87,9 +89,22 @@ describe('Envoy AI Gateway releases (charts v1.1.0)', () => {
     assertProvidedTemplates(r.provides, aiChart());
   });
 
-  test('modelGateway() is the pair in install order', () => {
-    expect(OperatorCatalogue.modelGateway().map((r) => `${r.name} ${r.source.chart} ${r.source.version}`)).toEqual([
+  test('modelGateway() is the pair in install order, with the InferencePool CRDs', () => {
+    expect(OperatorCatalogue.modelGateway().map((r) => `${r.name} ${r.source.chart ?? r.source.path} ${r.source.version}`)).toEqual([
       'envoy-gateway gateway-helm v1.9.0', 'envoy-ai-gateway-crds ai-gateway-crds-helm v1.1.0', 'envoy-ai-gateway ai-gateway-helm v1.1.0',
+      'inference-extension-crds config/crd v1.6.0',
+    ]);
+  });
+
+  test('the InferencePool CRDs: the release\'s config/crd kustomization at v1.6.0, never pruned', () => {
+    const crds = OperatorCatalogue.inferenceExtensionCrds();
+    expect(crds.source.repoUrl).toBe('https://github.com/kubernetes-sigs/gateway-api-inference-extension');
+    expect(crds.prune).toBe(false);
+    expect(crds.serverSideApply).toBe(true);
+    expect(crds.syncWave).toBe(-10);
+    expect(crds.provides.customResources).toEqual([
+      { group: 'inference.networking.k8s.io', kinds: ['InferencePool'] },
+      { group: 'inference.networking.x-k8s.io', kinds: ['InferencePoolImport'] },
     ]);
   });
 });

@@ -1,7 +1,5 @@
-import { DATA_SERVICES } from '../../../lib/core';
-import {
-  ModelRegistry, ModelSource, RegistryAccess, RegistryBackend, RegistryEngine, RegistryEngineKind, SecretSource, TeamNamespace, WorkloadSelector,
-} from '../../../lib/k8s';
+import { DATA_SERVICES, ModelRegistryKind } from '../../../lib/core';
+import { ModelRegistry, ModelSource, RegistryAccess, RegistryBackend, RegistryEngine, SecretSource, TeamNamespace, WorkloadSelector } from '../../../lib/k8s';
 import { dataContract, ofKind, one, synthValid, testChart } from '../retrieval/util';
 
 function mlflow(engine = RegistryEngine.mlflow()) {
@@ -20,7 +18,7 @@ function env(container: any): { [name: string]: any } {
 describe('ModelRegistry (MLflow)', () => {
   test('MLflow is the default; everything is schema-valid; no Secret object and no credential in the output', () => {
     const { chart, registry } = mlflow();
-    expect(registry.engine).toBe(RegistryEngineKind.MLFLOW);
+    expect(registry.engine).toBe(ModelRegistryKind.MLFLOW);
     const o = synthValid(chart);
     expect(ofKind(o, 'Secret')).toEqual([]);
     expect(JSON.stringify(o)).not.toMatch(/password1234|postgresql\+psycopg2:\/\/[^{]*:[^{]+@/);
@@ -230,7 +228,7 @@ describe('ModelRegistry (MLflow)', () => {
 describe('ModelRegistry (Kubeflow Model Registry)', () => {
   test('server on the embedded metadata store in PostgreSQL, database created first, clients admitted by NetworkPolicy', () => {
     const { chart, registry, trainer } = mlflow(RegistryEngine.kubeflow());
-    expect(registry.engine).toBe(RegistryEngineKind.KUBEFLOW);
+    expect(registry.engine).toBe(ModelRegistryKind.KUBEFLOW);
     expect(registry.namespace).toBe('kubeflow');
     const o = synthValid(chart);
     const pod = one(o, 'Deployment', 'model-registry').spec.template.spec;

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { Testing } from 'cdk8s';
 import { dataContract, ofKind, one, synthValid, testChart } from './util';
 import { ExistingClusterContract } from '../../../lib/core';
-import { GENERATOR_SCRIPT, GeneratedSecret, QdrantSnapshotStorage, SecretSource, TeamNamespace, VectorDatabase, VectorEngine } from '../../../lib/k8s';
+import { GENERATOR_SCRIPT, GeneratedSecret, QdrantSnapshotStorage, SecretSource, TeamNamespace, VectorDatabase, VectorDatabaseEngine } from '../../../lib/k8s';
 
 const EXISTING = ExistingClusterContract.create({ clusterName: 'ml-prod', region: 'us-west-2', kubernetesVersion: '1.34', vpcCidr: '10.20.0.0/16', nodeGroups: [] });
 
@@ -91,7 +91,7 @@ describe('Qdrant on a cluster without the AWS layer', () => {
 
   test('snapshots: false leaves out the job and the volume', () => {
     const { chart } = testChart();
-    new VectorDatabase(chart, 'docs', { contract: EXISTING, engine: VectorEngine.qdrant({ snapshots: false }) });
+    new VectorDatabase(chart, 'docs', { contract: EXISTING, engine: VectorDatabaseEngine.qdrant({ snapshots: false }) });
     const objects = Testing.synth(chart);
     expect([ofKind(objects, 'CronJob'), ofKind(objects, 'PersistentVolumeClaim')]).toEqual([[], []]);
   });
@@ -104,13 +104,13 @@ describe('Qdrant on a cluster without the AWS layer', () => {
 
   test('error: bucket snapshots without a bucket', () => {
     const { chart } = testChart();
-    expect(() => new VectorDatabase(chart, 'docs', { contract: EXISTING, engine: VectorEngine.qdrant({ snapshotStorage: QdrantSnapshotStorage.BUCKET }) })).toThrow(
+    expect(() => new VectorDatabase(chart, 'docs', { contract: EXISTING, engine: VectorDatabaseEngine.qdrant({ snapshotStorage: QdrantSnapshotStorage.BUCKET }) })).toThrow(
       'test/docs: invalid engine.snapshotStorage = "bucket": the platform contract has no models bucket to keep snapshots in. Fix: use QdrantSnapshotStorage.VOLUME, give buckets to ExistingClusterContract.create, or set snapshots: false.');
   });
 
   test('error: a snapshot volume of no size', () => {
     const { chart } = testChart();
-    expect(() => new VectorDatabase(chart, 'docs', { contract: EXISTING, engine: VectorEngine.qdrant({ snapshotVolumeGiB: 0 }) })).toThrow(
+    expect(() => new VectorDatabase(chart, 'docs', { contract: EXISTING, engine: VectorDatabaseEngine.qdrant({ snapshotVolumeGiB: 0 }) })).toThrow(
       'test/docs: invalid engine.snapshotVolumeGiB = 0: not a volume size from 1 to 16384 GiB. Fix: give whole GiB, e.g. 10 (7 sets of about 1 GiB).');
   });
 });

@@ -1,5 +1,6 @@
 import { dataContract, ofKind, one, synthValid, testChart } from './util';
-import { TeamNamespace, VectorDatabase, VectorDistance, VectorEngine, VectorEngineKind, WorkloadSelector } from '../../../lib/k8s';
+import { VectorEngine } from '../../../lib/core';
+import { TeamNamespace, VectorDatabase, VectorDistance, WorkloadSelector, VectorDatabaseEngine } from '../../../lib/k8s';
 
 function pgvector(options = {}) {
   const { app, chart } = testChart();
@@ -7,7 +8,7 @@ function pgvector(options = {}) {
   const plain = new TeamNamespace(chart, 'team-open', { allowWithinNamespace: true });
   const db = new VectorDatabase(chart, 'pgdocs', {
     contract: dataContract(),
-    engine: VectorEngine.pgvector(options),
+    engine: VectorDatabaseEngine.pgvector(options),
     collections: [
       { name: 'docs', dimension: 1536, distance: VectorDistance.COSINE },
       { name: 'images', dimension: 512, distance: VectorDistance.EUCLIDEAN, hnsw: { m: 24, efConstruction: 128 } },
@@ -20,7 +21,7 @@ function pgvector(options = {}) {
 describe('VectorDatabase (pgvector)', () => {
   test('the password comes from the RDS-managed secret of the contract\'s database through External Secrets', () => {
     const { chart, db } = pgvector();
-    expect(db.engine).toBe(VectorEngineKind.PGVECTOR);
+    expect(db.engine).toBe(VectorEngine.PGVECTOR);
     const o = synthValid(chart);
     const es = one(o, 'ExternalSecret', 'pgdocs-postgres', 'pgdocs');
     expect(es.spec.data).toEqual([{
@@ -87,27 +88,27 @@ describe('VectorDatabase (pgvector)', () => {
 
   test('error: a dimension above the HNSW index limit of pgvector', () => {
     const { chart } = testChart();
-    expect(() => new VectorDatabase(chart, 'pgdocs', { contract: dataContract(), engine: VectorEngine.pgvector(), collections: [{ name: 'docs', dimension: 3072 }] }))
+    expect(() => new VectorDatabase(chart, 'pgdocs', { contract: dataContract(), engine: VectorDatabaseEngine.pgvector(), collections: [{ name: 'docs', dimension: 3072 }] }))
       .toThrow(/invalid collections\[0\]\.dimension = 3072: pgvector takes a whole number of dimensions from 1 to 2000 \(the most dimensions of a vector column an HNSW index accepts\).*or use a Qdrant database/);
   });
 
   test('error: a collection name PostgreSQL would truncate', () => {
     const { chart } = testChart();
-    expect(() => new VectorDatabase(chart, 'pgdocs', { contract: dataContract(), engine: VectorEngine.pgvector(), collections: [{ name: 'é'.repeat(32), dimension: 8 }] }))
+    expect(() => new VectorDatabase(chart, 'pgdocs', { contract: dataContract(), engine: VectorDatabaseEngine.pgvector(), collections: [{ name: 'é'.repeat(32), dimension: 8 }] }))
       .toThrow(/not a valid pgvector collection name: 64 bytes long; PostgreSQL truncates identifiers to 63 bytes/);
   });
 
   test('error: ef_construction below 2 x m', () => {
     const { chart } = testChart();
     expect(() => new VectorDatabase(chart, 'pgdocs', {
-      contract: dataContract(), engine: VectorEngine.pgvector(), collections: [{ name: 'docs', dimension: 8, hnsw: { m: 48, efConstruction: 64 } }],
+      contract: dataContract(), engine: VectorDatabaseEngine.pgvector(), collections: [{ name: 'docs', dimension: 8, hnsw: { m: 48, efConstruction: 64 } }],
     })).toThrow(/invalid collections\[0\]\.hnsw\.efConstruction = 64: pgvector needs ef_construction of at least 2 x m \(96\)/);
   });
 
   test('error: pgvector without a database', () => {
     const { chart } = testChart();
     const contract = { ...dataContract(), database: undefined };
-    expect(() => new VectorDatabase(chart, 'pgdocs', { contract, engine: VectorEngine.pgvector() }))
+    expect(() => new VectorDatabase(chart, 'pgdocs', { contract, engine: VectorDatabaseEngine.pgvector() }))
       .toThrow(/invalid engine\.database = undefined: the pgvector engine needs a PostgreSQL database and the platform contract has none/);
   });
 

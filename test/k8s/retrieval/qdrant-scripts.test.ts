@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { dataContract, ofKind, one, synthValid, testChart } from './util';
-import { VectorDatabase, VectorEngine } from '../../../lib/k8s';
+import { VectorDatabase, VectorDatabaseEngine } from '../../../lib/k8s';
 
 /**
  * Runs the shell scripts the Qdrant construct emits, with bash, against a fake Qdrant (a small
@@ -85,11 +85,13 @@ esac
     chmodSync(path.join(dir, 'bin', 'aws'), 0o755);
     const { spawn } = await import('child_process');
     child = spawn(python!, [path.join(dir, 'qdrant.py'), path.join(dir, 'port'), path.join(dir, 'events')], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && !existsSync(path.join(dir, 'port')); i++) await new Promise((r) => setTimeout(r, 50));
+    // Python's start takes seconds on a loaded machine: wait up to 50 s for the port file.
+    for (let i = 0; i < 1000 && !existsSync(path.join(dir, 'port')); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!existsSync(path.join(dir, 'port'))) throw new Error(`the fake Qdrant (${python} ${path.join(dir, 'qdrant.py')}) wrote no port file in 50 s`);
     await new Promise((r) => setTimeout(r, 100));
     proxy = `http://127.0.0.1:${readFileSync(path.join(dir, 'port'), 'utf8').trim()}`;
     server = undefined;
-  });
+  }, 60_000);
 
   afterAll(() => {
     child?.kill();
@@ -101,7 +103,7 @@ esac
     const { chart } = testChart();
     new VectorDatabase(chart, 'docs', {
       contract: dataContract(),
-      engine: VectorEngine.qdrant({ highAvailability: true, snapshotsKept: 2 }),
+      engine: VectorDatabaseEngine.qdrant({ highAvailability: true, snapshotsKept: 2 }),
       collections: [{ name: 'docs', dimension: 8 }, { name: "new 'one' $x", dimension: 4 }],
     });
     return synthValid(chart);

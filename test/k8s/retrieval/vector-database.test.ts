@@ -1,12 +1,10 @@
 import { dataContract, ofKind, one, synthValid, testChart } from './util';
-import { CnaiError } from '../../../lib/core';
-import {
-  QDRANT_GRPC_PORT, QDRANT_HTTP_PORT, SecretSource, TeamNamespace, VectorDatabase, VectorDistance, VectorEngine, VectorEngineKind, WorkloadSelector,
-} from '../../../lib/k8s';
+import { CnaiError, VectorEngine } from '../../../lib/core';
+import { QDRANT_GRPC_PORT, QDRANT_HTTP_PORT, SecretSource, TeamNamespace, VectorDatabase, VectorDistance, WorkloadSelector, VectorDatabaseEngine } from '../../../lib/k8s';
 
 const DOCS = { name: 'docs', dimension: 1024, expectedVectors: 5_000_000 };
 
-function qdrant(engine = VectorEngine.qdrant(), extra: { clients?: boolean } = {}) {
+function qdrant(engine = VectorDatabaseEngine.qdrant(), extra: { clients?: boolean } = {}) {
   const { app, chart } = testChart();
   const team = new TeamNamespace(chart, 'team-rag');
   const db = new VectorDatabase(chart, 'docs', { contract: dataContract(), engine, collections: [DOCS] });
@@ -25,7 +23,7 @@ describe('VectorDatabase (Qdrant)', () => {
   test('Qdrant is the default engine; all output is schema-valid; no Secret object is written', () => {
     const { chart } = testChart();
     const db = new VectorDatabase(chart, 'docs', { contract: dataContract() });
-    expect(db.engine).toBe(VectorEngineKind.QDRANT);
+    expect(db.engine).toBe(VectorEngine.QDRANT);
     const objects = synthValid(chart);
     expect(ofKind(objects, 'Secret')).toEqual([]);
   });
@@ -47,7 +45,7 @@ describe('VectorDatabase (Qdrant)', () => {
   });
 
   test('an existing Secret can hold the keys instead (nothing emitted for it)', () => {
-    const { objects } = qdrant(VectorEngine.qdrant({ apiKeys: SecretSource.existingSecret('qdrant-keys') }));
+    const { objects } = qdrant(VectorDatabaseEngine.qdrant({ apiKeys: SecretSource.existingSecret('qdrant-keys') }));
     const o = objects();
     expect(ofKind(o, 'ExternalSecret')).toEqual([]);
     const c = one(o, 'StatefulSet', 'docs').spec.template.spec.containers[0];
@@ -106,7 +104,7 @@ describe('VectorDatabase (Qdrant)', () => {
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('58Gi');
 
     // HA: 3 replicas, every shard on 2 of them: each holds 2/3 of the vectors.
-    const ha = qdrant(VectorEngine.qdrant({ highAvailability: true }));
+    const ha = qdrant(VectorDatabaseEngine.qdrant({ highAvailability: true }));
     expect(ha.db.qdrant!.replicas).toBe(3);
     expect(ha.db.qdrant!.replicationFactor).toBe(2);
     expect(ha.db.qdrant!.memoryGiB).toBe(Math.ceil(5e6 * 1024 * 4 * 2 / 3 * 1.5 / 1024 ** 3 + 1));
@@ -116,13 +114,13 @@ describe('VectorDatabase (Qdrant)', () => {
     const { chart } = testChart();
     expect(() => new VectorDatabase(chart, 'docs', {
       contract: dataContract(),
-      engine: VectorEngine.qdrant({ maxMemoryGiB: 16 }),
+      engine: VectorDatabaseEngine.qdrant({ maxMemoryGiB: 16 }),
       collections: [DOCS],
     })).toThrow(/one replica needs 30 GiB of memory .*over maxMemoryGiB = 16.*Fix: add replicas/);
   });
 
   test('HA preset: 3 replicas, PodDisruptionBudget, required anti-affinity per node, spread over zones', () => {
-    const { db, objects } = qdrant(VectorEngine.qdrant({ highAvailability: true }));
+    const { db, objects } = qdrant(VectorDatabaseEngine.qdrant({ highAvailability: true }));
     expect(db.qdrant!.highAvailability).toBe(true);
     const o = objects();
     const sts = one(o, 'StatefulSet', 'docs');
@@ -144,7 +142,7 @@ describe('VectorDatabase (Qdrant)', () => {
 
   test('error: the HA preset with fewer than 3 replicas', () => {
     const { chart } = testChart();
-    expect(() => new VectorDatabase(chart, 'docs', { contract: dataContract(), engine: VectorEngine.qdrant({ highAvailability: true, replicas: 2 }) }))
+    expect(() => new VectorDatabase(chart, 'docs', { contract: dataContract(), engine: VectorDatabaseEngine.qdrant({ highAvailability: true, replicas: 2 }) }))
       .toThrow(/test\/docs: invalid engine\.replicas = 2: the high-availability preset needs at least 3 replicas.*Fix: give replicas: 3 or more/);
   });
 
@@ -168,7 +166,7 @@ describe('VectorDatabase (Qdrant)', () => {
 
   test('error: a snapshot schedule that is not valid cron', () => {
     const { chart } = testChart();
-    expect(() => new VectorDatabase(chart, 'docs', { contract: dataContract(), engine: VectorEngine.qdrant({ snapshotSchedule: '0 25 * * *' }) }))
+    expect(() => new VectorDatabase(chart, 'docs', { contract: dataContract(), engine: VectorDatabaseEngine.qdrant({ snapshotSchedule: '0 25 * * *' }) }))
       .toThrow(/invalid engine\.snapshotSchedule = "0 25 \* \* \*": not a valid cron schedule: hour field "25".*Fix: write five fields/);
   });
 
@@ -176,11 +174,11 @@ describe('VectorDatabase (Qdrant)', () => {
     const { chart } = testChart();
     expect(() => new VectorDatabase(chart, 'other', { contract: dataContract() }))
       .toThrow(/no workload identity for other\/other-snapshots.*Fix: add it on the AWS side \(DataServicesAccess\.addVectorDatabase/);
-    expect(() => new VectorDatabase(chart, 'other2', { contract: dataContract(), engine: VectorEngine.qdrant({ snapshots: false }) })).not.toThrow();
+    expect(() => new VectorDatabase(chart, 'other2', { contract: dataContract(), engine: VectorDatabaseEngine.qdrant({ snapshots: false }) })).not.toThrow();
   });
 
   test('declared collections are created by a Job from typed JSON, idempotently', () => {
-    const o = qdrant(VectorEngine.qdrant({ highAvailability: true })).objects();
+    const o = qdrant(VectorDatabaseEngine.qdrant({ highAvailability: true })).objects();
     const job = ofKind(o, 'Job')[0];
     expect(job.metadata.name).toMatch(/^docs-collections-[0-9a-f]{8}$/);
     expect(job.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('1');
@@ -240,13 +238,13 @@ describe('VectorDatabase (Qdrant)', () => {
   test('a namespace of the user\'s (a TeamNamespace) is used as it is: no second default-deny', () => {
     const { chart } = testChart();
     const team = new TeamNamespace(chart, 'team-rag');
-    new VectorDatabase(chart, 'docs', { contract: dataContract(), collections: [DOCS], namespace: team, engine: VectorEngine.qdrant({ snapshots: false }) });
+    new VectorDatabase(chart, 'docs', { contract: dataContract(), collections: [DOCS], namespace: team, engine: VectorDatabaseEngine.qdrant({ snapshots: false }) });
     const policies = ofKind(synthValid(chart), 'NetworkPolicy').filter((p) => p.metadata.namespace === 'team-rag' && p.metadata.name === 'default-deny');
     expect(policies).toHaveLength(1);
   });
 
   test('a database without clients admits none of them', () => {
-    const o = qdrant(VectorEngine.qdrant(), { clients: false }).objects();
+    const o = qdrant(VectorDatabaseEngine.qdrant(), { clients: false }).objects();
     expect(one(o, 'NetworkPolicy', 'docs-ingress').spec.ingress).toHaveLength(3);
   });
 

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { ContractPreview, CostModel, GpuInstanceType, ModelPresets, PlatformSpec, ServedModelBackend, validatePlatformSpec } from '../../../lib/core';
 import {
-  CnaiPlatform, LlmService, LlmServiceProps, LlmSizing, ModelSource, NodePoolReference, ServingBackend, TeamNamespace,
+  CnaiPlatform, LlmService, LlmServiceProps, LlmSizing, ModelSource, NodePoolReference, TeamNamespace,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { gpuPoolContract, one, synthApp } from '../helpers';
@@ -157,9 +157,9 @@ describe('LlmService across nodes: errors', () => {
       + '(TP 8, PP 1; weights 94.5 + KV cache 1.97 + overhead 6.22 GiB), but its GPUs offer 36 GiB each; nothing holds it in pool gpu-a100, not even across nodes. '
       + 'Fix: raise the maximum size of pool gpu-a100 to at least 3 nodes (405B bf16: 3 x p4d.24xlarge, TP 8, PP 3); '
       + 'or add a pool of at least 2 x p4de.24xlarge (405B bf16: 2 x p4de.24xlarge, TP 8, PP 2).'],
-    ['the KServe backend across nodes', (s) => service(s, { backend: ServingBackend.KSERVE }),
+    ['the KServe backend across nodes', (s) => service(s, { backend: ServedModelBackend.KSERVE }),
       'test/chat: invalid backend = "kserve": the model is served across nodes (405B bf16: 2 x p5.48xlarge, TP 8, PP 2), which runs vLLM in a LeaderWorkerSet; '
-      + 'KServe\'s Standard mode serves from one pod. Fix: use ServingBackend.VLLM (the default), or a pool whose nodes each hold the model.'],
+      + 'KServe\'s Standard mode serves from one pod. Fix: use ServedModelBackend.VLLM (the default), or a pool whose nodes each hold the model.'],
     ['autoscaling across nodes', (s) => service(s, { autoscaling: { minReplicas: 1, maxReplicas: 1 } }),
       'test/chat: invalid autoscaling = "set": the model is served across nodes (405B bf16: 2 x p5.48xlarge, TP 8, PP 2): a replica is 2 whole nodes, '
       + 'and the autoscaler scales Deployments. Fix: give a fixed replicas count instead.'],

@@ -1,10 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { GpuInstanceType, IMAGES, ModelDtype, ModelPresets, ModelSpec, VLLM_METRICS, imageRef } from '../../../lib/core';
-import {
-  KServeRuntime, LlmService, LlmServiceProps, LlmTask, MetricsComponent, MetricsTargetKind, ModelSource, NodePoolReference,
-  KubePrometheusStack, SecretKeyRef, ServingBackend, TeamNamespace, VllmDtype, VllmQuantization, WorkloadSelector,
-} from '../../../lib/k8s';
+import { GpuInstanceType, IMAGES, ModelDtype, ModelPresets, ModelSpec, VLLM_METRICS, imageRef, ServedModelBackend, ServedModelTask } from '../../../lib/core';
+import { KServeRuntime, LlmService, LlmServiceProps, MetricsComponent, MetricsTargetKind, ModelSource, NodePoolReference, KubePrometheusStack, SecretKeyRef, TeamNamespace, VllmDtype, VllmQuantization, WorkloadSelector } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { contract, gpuPoolContract, ofKind, one } from '../helpers';
 
@@ -147,8 +144,8 @@ describe('LlmService (vLLM backend)', () => {
     expect(svc.startupTimeout.toSeconds()).toBe(Math.ceil((600 + Math.ceil(llama8b.weightGiB * 20)) / 60) * 60);
     // S3 streams into GPU memory: the cache only holds compile caches.
     expect(svc.cacheSizeGiB).toBe(4);
-    expect(svc.backend).toBe(ServingBackend.VLLM);
-    expect(svc.task).toBe(LlmTask.GENERATE);
+    expect(svc.backend).toBe(ServedModelBackend.VLLM);
+    expect(svc.task).toBe(ServedModelTask.CHAT);
     expect(one(objects, 'Deployment', 'chat').spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
     expect(one(objects, 'Deployment', 'chat').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('1');
   });
@@ -328,7 +325,7 @@ describe('LlmService (vLLM backend)', () => {
     const svc = service(s, { model: ModelPresets.BGE_LARGE_EN_V1_5, maxModelLen: undefined, autoscaling: { maxReplicas: 2 } }, 'embed');
     const objects = synth(s);
     const args: string[] = container(objects, 'embed').args;
-    expect(svc.task).toBe(LlmTask.EMBED);
+    expect(svc.task).toBe(ServedModelTask.EMBED);
     expect(flag(args, '--runner')).toBe('pooling');
     expect(args).not.toContain('--enable-prefix-caching');
     expect(flag(args, '--dtype')).toBe('float16');
@@ -339,7 +336,7 @@ describe('LlmService (vLLM backend)', () => {
 
   test('a generative checkpoint served for embeddings is converted', () => {
     const s = setup();
-    service(s, { task: LlmTask.EMBED }, 'e5');
+    service(s, { task: ServedModelTask.EMBED }, 'e5');
     const args: string[] = container(synth(s), 'e5').args;
     expect(flag(args, '--runner')).toBe('pooling');
     expect(flag(args, '--convert')).toBe('embed');
@@ -383,7 +380,7 @@ describe('LlmService (vLLM backend)', () => {
 describe('LlmService (KServe backend)', () => {
   test('InferenceService in Standard mode, KServe\'s HPA off, pinned Hugging Face runtime, storageUri from the model store', () => {
     const s = setup();
-    const svc = service(s, { backend: ServingBackend.KSERVE, autoscaling: { minReplicas: 1, maxReplicas: 3 } });
+    const svc = service(s, { backend: ServedModelBackend.KSERVE, autoscaling: { minReplicas: 1, maxReplicas: 3 } });
     const objects = synth(s);
     const isvc = one(objects, 'InferenceService', 'chat');
     expect(isvc.apiVersion).toBe('serving.kserve.io/v1beta1');
@@ -423,7 +420,7 @@ describe('LlmService (KServe backend)', () => {
 
   test('PodMonitor on the predictor pods', () => {
     const s = setup();
-    const svc = service(s, { backend: ServingBackend.KSERVE });
+    const svc = service(s, { backend: ServedModelBackend.KSERVE });
     const objects = synth(s);
     const pm = one(objects, 'PodMonitor', 'chat');
     expect(pm.spec.selector).toEqual({ matchLabels: { 'cnai.io/llm-service': 'chat' } });
@@ -436,7 +433,7 @@ describe('LlmService (KServe backend)', () => {
   test('Hugging Face model on the Hugging Face runtime: downloaded by the server with the token from the Secret', () => {
     const s = setup();
     service(s, {
-      backend: ServingBackend.KSERVE,
+      backend: ServedModelBackend.KSERVE,
       source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5', { tokenSecret: SecretKeyRef.fromName('hf-token', 'token'), revision: 'v1' }),
       model: ModelPresets.BGE_LARGE_EN_V1_5,
       maxModelLen: undefined,
@@ -456,7 +453,7 @@ describe('LlmService (KServe backend)', () => {
   test('vLLM runtime: a namespaced ServingRuntime wrapping the pinned vLLM image; OCI models as modelcars', () => {
     const s = setup();
     const svc = service(s, {
-      backend: ServingBackend.KSERVE,
+      backend: ServedModelBackend.KSERVE,
       kserveRuntime: KServeRuntime.VLLM,
       source: ModelSource.oci('123456789012.dkr.ecr.us-west-2.amazonaws.com/models/llama:8b'),
     });
@@ -556,8 +553,8 @@ describe('LlmService errors', () => {
       /invalid replicas = 3: 3 replicas x 4 GPUs = 12 GPUs, more than the GPU quota of namespace team-a \(8\)\. Fix: give at most 2 replicas, or raise the team's quota/],
     ['a GPU budget above an explicit quota', (s) => service(s, { gpuQuota: 1, replicas: 2 }),
       /invalid replicas = 2: .* more than the GPU quota of namespace team-a \(1\)/],
-    ['generation with an embedding model', (s) => service(s, { model: ModelPresets.BGE_LARGE_EN_V1_5, task: LlmTask.GENERATE, maxModelLen: 512 }),
-      /invalid task = "generate": bge-large-en-v1\.5 is an embedding model/],
+    ['generation with an embedding model', (s) => service(s, { model: ModelPresets.BGE_LARGE_EN_V1_5, task: ServedModelTask.CHAT, maxModelLen: 512 }),
+      /invalid task = "chat": bge-large-en-v1\.5 is an embedding model/],
     ['a quantization that disagrees with the spec', (s) => service(s, { quantization: VllmQuantization.AWQ }),
       /invalid quantization = "awq": stores int4 weights, but the model spec llama-3\.1-8b-instruct says bf16/],
     ['bfloat16 on Turing GPUs', (s) => service(s, { pool: t4, model: ModelPresets.BGE_LARGE_EN_V1_5, maxModelLen: undefined, dtype: VllmDtype.BFLOAT16 }),
@@ -569,9 +566,9 @@ describe('LlmService errors', () => {
     ['zero fixed replicas', (s) => service(s, { replicas: 0 }), /invalid replicas = 0: not a whole number of at least 1/],
     ['a KServe runtime without the KServe backend', (s) => service(s, { kserveRuntime: KServeRuntime.VLLM }),
       /invalid kserveRuntime = "vllm": only the KServe backend has a serving runtime/],
-    ['a KServe name too long for <name>-predictor', (s) => service(s, { backend: ServingBackend.KSERVE, name: 'a'.repeat(54) }),
+    ['a KServe name too long for <name>-predictor', (s) => service(s, { backend: ServedModelBackend.KSERVE, name: 'a'.repeat(54) }),
       /KServe names its Service <name>-predictor/],
-    ['scale to zero on KServe', (s) => service(s, { backend: ServingBackend.KSERVE, autoscaling: { minReplicas: 0, maxReplicas: 2, scaleToZero: { activationQuery: 'x' } } }),
+    ['scale to zero on KServe', (s) => service(s, { backend: ServedModelBackend.KSERVE, autoscaling: { minReplicas: 0, maxReplicas: 2, scaleToZero: { activationQuery: 'x' } } }),
       /invalid autoscaling\.scaleToZero = "set": KServe's Standard mode keeps at least one predictor replica/],
     ['scaleToZero with minReplicas above 0', (s) => service(s, { autoscaling: { minReplicas: 1, maxReplicas: 2, scaleToZero: { activationQuery: 'x' } } }),
       /invalid autoscaling\.scaleToZero = "set": has no effect with minReplicas 1/],

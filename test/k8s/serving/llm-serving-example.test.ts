@@ -25,7 +25,10 @@ describe('example llm-serving', () => {
     const report = assertValidManifests(files.map((f) => ({ file: path.join(outdir, f) })), { kubernetesVersion: '1.34' });
     expect(report.objectsChecked).toBe(objects.length);
     expect(report.objectsPerKind).toMatchObject({
-      'apps/v1/Deployment': 1,
+      // The chat server and its InferencePool's endpoint picker.
+      'apps/v1/Deployment': 2,
+      'inference.networking.k8s.io/v1/InferencePool': 1,
+      'gateway.networking.k8s.io/v1beta1/ReferenceGrant': 1,
       'serving.kserve.io/v1beta1/InferenceService': 1,
       'keda.sh/v1alpha1/ScaledObject': 2,
       'monitoring.coreos.com/v1/PodMonitor': 1,
@@ -65,11 +68,13 @@ describe('example llm-serving', () => {
 
   test('the RAG API and the gateway\'s proxies may call both services, and the RAG API gets its settings in a ConfigMap (no tracing without a collector)', () => {
     const flows = ofKind(serving, 'NetworkPolicy').filter((p) => p.metadata.name.startsWith('allow-from-'));
-    const peer = (from: any[]) => from.map((f) => `${f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}/${f.podSelector.matchLabels.app ?? f.podSelector.matchLabels['app.kubernetes.io/component']}`);
+    const peer = (from: any[]) => from.map((f) => `${f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}/${f.podSelector.matchLabels.app ?? f.podSelector.matchLabels.inferencepool ?? f.podSelector.matchLabels['app.kubernetes.io/component']}`);
     expect(flows.map((p) => [p.spec.podSelector.matchLabels['cnai.io/llm-service'], p.spec.ingress[0].ports[0].port, ...peer(p.spec.ingress[0].from)])).toEqual([
       ['chat', 8000, `${TEAM}/rag-api`],
       ['embed', 8080, `${TEAM}/rag-api`],
       ['chat-405b', 8000, `${TEAM}/rag-api`],
+      // The chat model's endpoint picker scrapes its replicas' metrics on the server port.
+      ['chat', 8000, `${TEAM}/chat-epp`],
       ['chat', 8000, 'envoy-gateway-system/proxy'],
       ['embed', 8080, 'envoy-gateway-system/proxy'],
       ['chat-405b', 8000, 'envoy-gateway-system/proxy'],

@@ -7,10 +7,8 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import * as YAML from 'yaml';
-import { GpuInstanceType, ModelPresets } from '../../../lib/core';
-import {
-  LlmService, ModelGateway, ModelSource, NodePoolReference, OperatorCatalogue, ServingBackend, TeamNamespace, createReleaseNamespaces,
-} from '../../../lib/k8s';
+import { GpuInstanceType, ModelPresets, ServedModelBackend } from '../../../lib/core';
+import { LlmService, ModelGateway, ModelSource, NodePoolReference, OperatorCatalogue, TeamNamespace, createReleaseNamespaces } from '../../../lib/k8s';
 import { verifyPlatform } from '../../../lib/verify';
 import { FlowKind } from '../../../lib/verify/platform/flows';
 import { gpuPoolContract } from '../../k8s/helpers';
@@ -25,7 +23,7 @@ function output(): any[] {
     model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, maxModelLen: 8192, source: ModelSource.s3('s3://cnai-test-models/llama/', { region: 'us-west-2' }), namespace: team, pool: a10g,
   });
   const embed = new LlmService(chart, 'embed', {
-    model: ModelPresets.BGE_LARGE_EN_V1_5, source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'), backend: ServingBackend.KSERVE, namespace: team, pool: a10g,
+    model: ModelPresets.BGE_LARGE_EN_V1_5, source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'), backend: ServedModelBackend.KSERVE, namespace: team, pool: a10g,
   });
   const gateway = new ModelGateway(chart, 'gateway', { clients: [team.workloads({ app: 'rag-api' })], models: [chat, embed] });
   // A client that calls the gateway.
@@ -58,6 +56,8 @@ describe('whole-platform verification of a ModelGateway', () => {
     expect(flowsOf(v)).toEqual([
       'Deployment team-a/rag-api → Gateway model-gateway/model-gateway (Envoy proxies) TCP 8080: allowed',
       'Gateway model-gateway/model-gateway (Envoy proxies) → Deployment team-a/chat TCP 8000: allowed',
+      // The chat model (vLLM) is an InferencePool: the proxies ask its endpoint picker first (inference-pool-flows.test.ts).
+      'Gateway model-gateway/model-gateway (Envoy proxies) → Deployment team-a/chat-epp TCP 9002: allowed',
       'Gateway model-gateway/model-gateway (Envoy proxies) → InferenceService team-a/embed TCP 8080: allowed',
     ]);
     // The routes' Gateway, AIServiceBackends and Backends, and the model servers' Services, resolve (the CRDs
