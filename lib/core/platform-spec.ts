@@ -1,6 +1,6 @@
 import { GpuInstanceType } from './accelerators';
-import { ChatUiSpec } from './chat-ui-spec';
 import { PlatformAwsOptions } from './aws-options';
+import { ChatUiSpec } from './chat-ui-spec';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';

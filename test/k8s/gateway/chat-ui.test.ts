@@ -5,8 +5,8 @@ import {
   ChatUi, ChatUiProps, CnaiPlatform, ModelGateway, OperatorCatalogue, SecretSource, WorkloadSelector, createReleaseNamespaces,
 } from '../../../lib/k8s';
 import { verifyPlatform } from '../../../lib/verify';
-import { runPolicyPacks } from '../../../lib/verify/policy';
 import { FlowKind } from '../../../lib/verify/platform/flows';
+import { runPolicyPacks } from '../../../lib/verify/policy';
 import { one, synthApp } from '../helpers';
 
 const OIDC = {
