@@ -140,6 +140,7 @@ describe('CnaiPlatform with the spec\'s chatUi on', () => {
     expect(flowsOf(v)).toEqual([
       'Deployment chat-ui/open-webui → Gateway model-gateway/model-gateway (Envoy proxies) TCP 8080: allowed',
       'Gateway model-gateway/model-gateway (Envoy proxies) → Deployment apps/chat TCP 8000: allowed',
+      'Gateway model-gateway/model-gateway (Envoy proxies) → Deployment apps/chat-epp TCP 9002: allowed',
     ]);
     expect(v.flows.findings).toEqual([]);
     // Without its egress rule, the flow is blocked (default-deny).
