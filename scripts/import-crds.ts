@@ -71,6 +71,17 @@ const GROUPS: { [group: string]: Source[] } = {
     // SecretStore describes ~40 providers; the platform uses AWS Secrets Manager only.
     { file: 'externalsecrets-clustersecretstores.yaml', prune: ['spec.provider!aws'] },
   ],
+  'feast.dev': [{
+    // FeatureStore repeats a pod's volumes, affinity and container settings under every server;
+    // the library sets the project, its repository, the three servers' stores and the CronJob.
+    file: 'feast-featurestores.yaml',
+    prune: [
+      'spec.authz', 'spec.batchEngine', 'spec.dataQualityMonitoring', 'spec.materialization', 'spec.mlflow', 'spec.openlineage',
+      'spec.services.scaling', 'spec.services.affinity', 'spec.services.topologySpreadConstraints', 'spec.services.volumes',
+      'spec.services.ui', 'spec.services.resourceClaims', 'spec.services.podDisruptionBudgets',
+      'spec.cronJob.jobSpec.podFailurePolicy',
+    ],
+  }],
 };
 
 function schemaDir(): string {

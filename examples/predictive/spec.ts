@@ -7,14 +7,21 @@
  * The model: a churn classifier trained with XGBoost, saved as `model.bst` under
  * `s3://<models bucket>/served/churn/`. The team's `crm-api` pods call it over KServe's V1
  * protocol (`POST http://churn-predictor.team-growth.svc/v1/models/churn:predict`).
+ *
+ * Its features come from a Feast feature store (`featureStore`): the customer features are
+ * defined in a feature repository (git, at a tag), their history is in the datasets bucket under
+ * `features/features/`, the latest values are materialized hourly into an in-cluster Redis, and
+ * the model server gets the feature server's and the registry's endpoints.
  */
-import { GpuInstanceType, PlatformSpec, PredictiveModelFormat, ServedModelKind } from 'cnai-constructs';
+import { GpuInstanceType, OnlineStoreKind, PlatformSpec, PredictiveModelFormat, ServedModelKind } from 'cnai-constructs';
 import { DEV_PLATFORM } from '../shared/dev-platform';
 
 /** The team that owns the model. */
 export const TEAM = 'team-growth';
 /** The served model. */
 export const MODEL = 'churn';
+/** The feature store (its name and namespace). */
+export const FEATURE_STORE = 'features';
 /** A small GPU pool for the team's training and notebooks; the predictive model asks for no GPU. */
 export const T4_POOL = 'gpu-t4';
 
@@ -38,6 +45,16 @@ export const PREDICTIVE_SPEC: PlatformSpec = {
       maxReplicas: 4,
     },
   ],
+  // Customer features from Feast: Redis online store, registry in S3, hourly materialization.
+  featureStore: {
+    name: FEATURE_STORE,
+    project: 'churn',
+    // The team's feature repository (replace with yours): a tag, so the deployed definitions never move.
+    repository: { gitUrl: 'https://github.com/example-org/churn-features.git', ref: 'v1.0.0', path: 'feature_repo' },
+    onlineStore: OnlineStoreKind.REDIS,
+    materializationSchedule: '0 * * * *',
+    clients: [MODEL],
+  },
   // No training service accounts and no telemetry collector in this example.
   kubeflow: false,
   observability: false,

@@ -13,7 +13,7 @@ import { Suppressions } from 'cnai-constructs/k8s';
 /** Namespaces of the operators the platform installs, which have no default-deny NetworkPolicy yet. */
 const OPERATOR_NAMESPACES = ['cert-manager', 'kueue-system', 'keda', 'kserve', 'external-secrets', 'opentelemetry-operator-system',
   'kubeflow-system', 'kubeflow', 'aws-efa-device-plugin', 'karpenter', 'envoy-gateway-system', 'envoy-ai-gateway-system',
-  'lws-system'];
+  'lws-system', 'feast-operator-system', 'argo-rollouts'];
 
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 

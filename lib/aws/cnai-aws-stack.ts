@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Cluster } from './cluster';
 import { DataServicesAccess } from './data-services-access';
 import { EncryptionKey } from './encryption-key';
+import { FeatureStoreAccess } from './feature-store-access';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
 import { Karpenter, KarpenterOptions } from './karpenter';
 import { CapacityType } from './managed-node-group';
@@ -16,6 +17,7 @@ import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { ResolvedRetention, RetentionPolicy, PlatformAwsOptions } from '../core/aws-options';
 import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
+import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { PlatformNaming } from '../core/names';
 import {
   BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, VectorEngine,
@@ -268,7 +270,9 @@ export class CnaiAwsStack extends TerraformStack {
         availabilityZones: p.availabilityZones ?? (p.efa ? [spec.availabilityZones[0]] : undefined),
         capacityReservation: p.capacityReservation,
       })),
-      database: registry === ModelRegistryKind.MLFLOW || vectorEngine === VectorEngine.PGVECTOR,
+      database: registry === ModelRegistryKind.MLFLOW || vectorEngine === VectorEngine.PGVECTOR
+        || (spec.featureStore !== undefined
+          && FeatureStoreNaming.needsDatabase(spec.featureStore.onlineStore, spec.featureStore.registry ?? FeatureRegistryKind.S3)),
       databaseOptions: options.databaseOptions,
       s3Backend: options.s3Backend,
       allowDestroyBuckets: options.allowDestroyBuckets,
@@ -286,6 +290,21 @@ export class CnaiAwsStack extends TerraformStack {
         ? [{ namespace: vectorDatabaseName(spec.vectorDatabase!), name: vectorDatabaseName(spec.vectorDatabase!) }]
         : [],
     });
+    const fs = spec.featureStore;
+    if (fs && FeatureStoreNaming.needsDatabase(fs.onlineStore, fs.registry ?? FeatureRegistryKind.S3)) {
+      // The feature store's database role: its password secret (the database grants the secrets reader its master secret already).
+      const name = FeatureStoreNaming.nameOf(fs);
+      stack.featureStoreAccess = new FeatureStoreAccess(stack, 'feature-store', {
+        naming: stack.naming,
+        namespace: name,
+        name,
+        key: stack.dataServices.key,
+        secretsReader: stack.dataServices.secretsReader,
+        generateCredentials: options.generateCredentials,
+        credentialsVersion: options.credentialsVersion,
+        secretRecoveryWindowDays: stack.retention.secrets === RetentionPolicy.DESTROY ? 0 : 30,
+      });
+    }
     // Grafana runs with every platform (kube-prometheus-stack), so its admin secret is always made.
     stack.addMetricsBackend({
       managedPrometheus: spec.metrics?.managedPrometheus,
@@ -337,6 +356,8 @@ export class CnaiAwsStack extends TerraformStack {
   public readonly karpenter?: Karpenter;
   /** The data services' identities and secrets, when built from a spec. */
   public dataServices?: DataServicesAccess;
+  /** The feature store's database credentials, when the spec's feature store uses the platform's PostgreSQL. */
+  public featureStoreAccess?: FeatureStoreAccess;
   /** The metrics backend's AWS side (Grafana's admin secret, managed Prometheus and Grafana), when added. */
   public metricsBackend?: MetricsBackendAccess;
   /** What `terraform destroy` keeps, defaults resolved. */

@@ -23,6 +23,7 @@ export * from './postgres-database';
 export * from './cnai-aws-stack';
 export * from './service-secret';
 export * from './data-services-access';
+export * from './feature-store-access';
 export * from './preview-contract';
 export * from './karpenter';
 export * from './managed-prometheus';

@@ -6,6 +6,7 @@ import {
 } from './contract';
 import { PlatformContractFile } from './contract-file';
 import { invalidProp } from './errors';
+import { FeatureRegistryKind, FeatureStoreNaming } from './feature-store-spec';
 import { ManagedPrometheusEndpoints, METRICS_BACKEND, MetricsBackendContract } from './metrics-backend';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import { CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine } from './platform-spec';
@@ -160,7 +161,9 @@ export class ContractPreview {
     const naming = new PlatformNaming(identityOfSpec, where);
     const registry = (spec.modelRegistry ?? ModelRegistryKind.MLFLOW) === ModelRegistryKind.MLFLOW;
     const vectorEngine = spec.vectorDatabase ? spec.vectorDatabase.engine ?? VectorEngine.QDRANT : undefined;
-    const hasDatabase = registry || vectorEngine === VectorEngine.PGVECTOR;
+    const hasDatabase = registry || vectorEngine === VectorEngine.PGVECTOR
+      || (spec.featureStore !== undefined
+        && FeatureStoreNaming.needsDatabase(spec.featureStore.onlineStore, spec.featureStore.registry ?? FeatureRegistryKind.S3));
 
     // Identities in the order the AWS layer adds them: Karpenter's controller, the data
     // services' (External Secrets, registry, vector snapshots), the spec's workloads, the app's.

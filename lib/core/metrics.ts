@@ -173,6 +173,19 @@ export const VLLM_METRIC_DEFINITIONS: MetricDefinition[] = [
   vllm(VLLM_METRICS.prefixCacheHits, MetricType.COUNTER, 'Prefix cache hits (tokens)'),
 ];
 
+/**
+ * HTTP metrics of vLLM's OpenAI-compatible API server: prometheus-fastapi-instrumentator's defaults,
+ * which vllm/entrypoints/openai/api_server.py (`mount_metrics`) adds to the same `/metrics`. Status
+ * codes are grouped (`2xx`, `4xx`, `5xx`). Read from vLLM's source of the v0.x line, not re-read at the
+ * pinned tag: a gate on them finds no series if a release drops the instrumentator.
+ */
+export const VLLM_HTTP_METRICS = {
+  /** Counter: HTTP requests by `handler`, `method` and grouped `status` (`5xx` are server errors). */
+  requests: { name: 'http_requests_total', type: MetricType.COUNTER, help: 'Total number of requests by method, status and handler', labels: ['handler', 'method', 'status'], exporter: VLLM, version: VLLM_VERSION } as MetricDefinition,
+  /** Histogram: HTTP request latency in seconds by `handler` and `method`. */
+  requestDuration: { name: 'http_request_duration_seconds', type: MetricType.HISTOGRAM, help: 'Latency with only few buckets by handler (s)', labels: ['handler', 'method'], exporter: VLLM, version: VLLM_VERSION } as MetricDefinition,
+};
+
 // ---------------------------------------------------------------------------------------
 // KServe Python model server (python/kserve/kserve/metrics.py; label model_name).
 // ---------------------------------------------------------------------------------------
@@ -390,7 +403,7 @@ export const DRIFT_METRICS = {
 export const KNOWN_METRICS: MetricDefinition[] = [
   ...[
     DCGM_METRICS, KUEUE_METRICS, KSERVE_METRICS, QDRANT_METRICS, MLFLOW_METRICS, OTEL_COLLECTOR_METRICS, PROMETHEUS_METRICS,
-    KUBE_STATE_METRICS, GPU_ENERGY_METRICS, DRIFT_METRICS,
+    KUBE_STATE_METRICS, GPU_ENERGY_METRICS, DRIFT_METRICS, VLLM_HTTP_METRICS,
   ]
     .flatMap((group) => Object.values(group) as MetricDefinition[]),
   ...VLLM_METRIC_DEFINITIONS,

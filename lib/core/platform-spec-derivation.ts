@@ -1,6 +1,8 @@
 import { ResolvedRetention, RetentionPolicy } from './aws-options';
 import { OBSERVABILITY, TRAINING } from './contract';
+import { deliveryDatasetPrefix, deliveryEvaluationServiceAccount } from './delivery-spec';
 import { CnaiError } from './errors';
+import { FeatureStoreNaming } from './feature-store-spec';
 import {
   BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ScarceCapacityNote, ServedModelKind,
   ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
@@ -66,7 +68,8 @@ export function vectorDatabaseName(spec: VectorDatabaseSpec): string {
 /**
  * The workload identities of the spec's workloads: one per served model (reads its
  * weights), when Kubeflow is on each team's training service account (reads datasets,
- * writes its outputs), and with observability the telemetry collector (writes traces to X-Ray). The data services' identities (model registry, vector database
+ * writes its outputs), with observability the telemetry collector (writes traces to X-Ray), and the
+ * feature store's server (its prefix of the datasets bucket). The data services' identities (model registry, vector database
  * snapshots, the External Secrets controller) come from the AWS layer's DataServicesAccess,
  * under the names of DATA_SERVICES.
  */
@@ -78,6 +81,20 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
       namespace: m.team,
       serviceAccount: m.name,
       buckets: [{ bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ }],
+      xrayWrite: false,
+    });
+  }
+  // A delivered model's evaluation Job: read-only on the model's prefix (the candidate) and on its dataset's folder.
+  for (const m of spec.models ?? []) {
+    if (!m.delivery) continue;
+    out.push({
+      id: `evaluate-${m.name}`,
+      namespace: m.team,
+      serviceAccount: deliveryEvaluationServiceAccount(m.name),
+      buckets: [
+        { bucket: PlatformBucket.MODELS, prefix: servedModelPrefix(m), access: BucketAccess.READ },
+        { bucket: PlatformBucket.DATASETS, prefix: deliveryDatasetPrefix(m.delivery.evaluation.dataset), access: BucketAccess.READ },
+      ],
       xrayWrite: false,
     });
   }
@@ -106,6 +123,18 @@ export function platformWorkloadIdentities(spec: PlatformSpec): WorkloadIdentity
       serviceAccount: OBSERVABILITY.collectorServiceAccount,
       buckets: drift.map((team) => ({ bucket: PlatformBucket.DATASETS, prefix: driftPayloadPrefix(team), access: BucketAccess.READ_WRITE })),
       xrayWrite: true,
+    });
+  }
+  if (spec.featureStore) {
+    // The feature server (offline reads, the S3 registry) and, through it, materialization:
+    // its prefix of the datasets bucket only. The Feast operator names the service account.
+    const name = FeatureStoreNaming.nameOf(spec.featureStore);
+    out.push({
+      id: `feature-store-${name}`,
+      namespace: name,
+      serviceAccount: FeatureStoreNaming.serviceAccount(name),
+      buckets: [{ bucket: PlatformBucket.DATASETS, prefix: FeatureStoreNaming.dataPrefix(name), access: BucketAccess.READ_WRITE }],
+      xrayWrite: false,
     });
   }
   return out;

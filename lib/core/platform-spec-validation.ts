@@ -1,14 +1,16 @@
 import { GpuInstanceType } from './accelerators';
 import { ChatUiChecks } from './chat-ui-spec';
+import { deliveryCandidatePrefix, DeliveryChecks, DeliveryServer } from './delivery-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
+import { FeatureStoreChecks, FeatureStoreNaming, FeatureRegistryKind, DEFAULT_MATERIALIZATION_SCHEDULE } from './feature-store-spec';
 import { GatewayChecks, GatewayExposure } from './gateway-spec';
 import { MetricsBackendSpecValidator } from './metrics-backend-spec';
 import { ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import {
-  CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, TeamSpec,
+  CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, TeamSpec,
 } from './platform-spec';
-import { poolGpuCapacity, servedModelAcrossNodes, servedModelKind, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
+import { poolGpuCapacity, servedModelAcrossNodes, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
 import { PredictiveModelFormat, PredictiveRuntimeInfo, PredictiveRuntimes } from './predictive-models';
 import { ModelSizing } from './sizing';
 import { EKS, EKS_VERSIONS } from './versions';
@@ -58,6 +60,8 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
     ChatUiChecks.problems({ construct: `${SPEC} ${spec.name}`, prefix: 'chatUi.' }, spec.chatUi, spec.gateway !== undefined && spec.gateway.enabled !== false)
       .forEach((x) => checks.problems.add(x));
   }
+  checkFeatureStore(checks);
+  checkDeliveries(checks);
   // The metrics backend's managed parts.
   if (spec.metrics) {
     MetricsBackendSpecValidator.problems(`${SPEC} ${spec.name}`, spec.metrics, spec.observability ?? true, 'metrics').forEach((x) => checks.problems.add(x));
@@ -364,4 +368,54 @@ function checkGateway(checks: SpecChecks): void {
     problems.check(gw.tlsSecretName === undefined, p('gateway.tlsSecretName', gw.tlsSecretName, 'the in-cluster exposure has a plain HTTP listener only',
       'leave tlsSecretName out, or choose a load balancer exposure'));
   }
+}
+
+/** The feature store: its settings (FeatureStoreChecks), a namespace of its own, clients that are served predictive models. */
+function checkFeatureStore(checks: SpecChecks): void {
+  const { spec, problems, p, teams, models } = checks;
+  const fs = spec.featureStore;
+  if (!fs) return;
+  const name = FeatureStoreNaming.nameOf(fs);
+  FeatureStoreChecks.problems({ construct: `${SPEC} ${spec.name}`, propPrefix: 'featureStore.' }, {
+    name,
+    project: fs.project,
+    repository: fs.repository,
+    onlineStore: fs.onlineStore,
+    registry: fs.registry ?? FeatureRegistryKind.S3,
+    materializationSchedule: fs.materializationSchedule ?? DEFAULT_MATERIALIZATION_SCHEDULE,
+  }).forEach((x) => problems.add(x));
+  problems.check(!teams.has(name), p('featureStore.name', name, 'a team has this name; the feature store runs in a namespace of its own', 'choose another name'));
+  problems.check(!spec.vectorDatabase || vectorDatabaseName(spec.vectorDatabase) !== name,
+    p('featureStore.name', name, 'the vector database has this name (and namespace)', 'choose another name'));
+  (fs.clients ?? []).forEach((c, j) => {
+    if (!problems.check(models.has(c), p(`featureStore.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ') || '(no served models)'}`))) return;
+    problems.check(servedModelKind(models.get(c)!) === ServedModelKind.PREDICTIVE, p(`featureStore.clients[${j}]`, c,
+      'an LLM: only predictive models take their features from the feature store', 'name a served model of kind ServedModelKind.PREDICTIVE, or leave this one out'));
+  });
+}
+
+/**
+ * Model deliveries: the delivery's own settings (DeliveryChecks), a vLLM server, the MLflow
+ * registry (its alias records the live version), and a candidate inside the model's prefix (the
+ * serving identity reads only that prefix).
+ */
+function checkDeliveries(checks: SpecChecks): void {
+  const { spec, problems, p } = checks;
+  (spec.models ?? []).forEach((m, i) => {
+    const d = m.delivery;
+    if (d === undefined) return;
+    const at = `models[${i}]`;
+    const server = servedModelKind(m) === ServedModelKind.LLM && (m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.VLLM
+      ? DeliveryServer.VLLM : DeliveryServer.KSERVE;
+    DeliveryChecks.problems({ construct: `${SPEC} ${spec.name}`, propPrefix: `${at}.delivery.`, serverProp: `${at}.backend` }, d, server)
+      .forEach((x) => problems.add(x));
+    problems.check((spec.modelRegistry ?? ModelRegistryKind.MLFLOW) === ModelRegistryKind.MLFLOW, p('modelRegistry', spec.modelRegistry,
+      `model ${m.name} is delivered, and recording its live version is built on MLflow aliases; the Kubeflow Model Registry has none`,
+      'use ModelRegistryKind.MLFLOW, or leave the delivery out'));
+    const prefix = servedModelPrefix(m);
+    const candidate = deliveryCandidatePrefix(prefix, d);
+    problems.check(candidate.startsWith(prefix) && candidate !== prefix, p(`${at}.delivery.modelStorePrefix`, candidate,
+      `not inside the model's prefix ${prefix}, the only one its serving identity may read (and the running version's own prefix is not a new version)`,
+      `keep the candidate under ${prefix}, e.g. ${prefix}v${d.version}/ (the default)`));
+  });
 }

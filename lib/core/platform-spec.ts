@@ -1,6 +1,8 @@
 import { GpuInstanceType } from './accelerators';
 import { PlatformAwsOptions } from './aws-options';
 import { ChatUiSpec } from './chat-ui-spec';
+import { ModelDeliverySpec } from './delivery-spec';
+import { FeatureStoreSpec } from './feature-store-spec';
 import { GatewaySpec } from './gateway-spec';
 import { MetricsBackendSpec } from './metrics-backend-spec';
 import { ModelSpec } from './models';
@@ -256,6 +258,14 @@ export interface ServedModelSpec {
    * @default false
    */
   readonly monitorDrift?: boolean;
+  /**
+   * Deliver a new version progressively instead of replacing the running one: an evaluation Job
+   * (admitted by Kueue) scores the candidate, canary steps under gates on its metrics follow
+   * (Argo Rollouts), and the registry's alias records the version once it is live; a failure
+   * rolls back. Needs the vLLM backend and the MLflow registry.
+   * @default - none: a changed model replaces the running one at once
+   */
+  readonly delivery?: ModelDeliverySpec;
 }
 
 /**
@@ -368,6 +378,14 @@ export interface PlatformSpec extends PlatformAwsOptions {
    * @default - none
    */
   readonly chatUi?: ChatUiSpec;
+
+  /**
+   * A feature store (Feast through its operator): offline data in the datasets bucket, an online
+   * store in the cluster (Redis) or on the platform's PostgreSQL, a registry in S3 or SQL, a
+   * materialization schedule; served models named in `clients` read features from it.
+   * @default - none
+   */
+  readonly featureStore?: FeatureStoreSpec;
 }
 
 /** Access of a workload identity to one bucket prefix. */

@@ -301,6 +301,8 @@ export const OPERATORS = {
   envoyAiGateway: { project: 'envoyproxy/ai-gateway', version: 'v1.1.0', chosen: '2026-12-06' } as PinnedRelease,
   /** LeaderWorkerSet: a model served across nodes (a leader pod and its workers per replica). */
   lws: { project: 'kubernetes-sigs/lws', version: 'v0.10.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** Feast operator (FeatureStore CR): the feature store's controller; v0.66.0, the release vendored with its CRD. */
+  feast: { project: 'feast-dev/feast', version: 'v0.66.0', chosen: '2026-12-06' } as PinnedRelease,
   /**
    * Gateway API Inference Extension: the InferencePool API (inference.networking.k8s.io/v1) from v1.6.0;
    * its endpoint picker (EPP) from v1.5.0, the last release that ships the picker's image and chart
@@ -309,6 +311,8 @@ export const OPERATORS = {
   inferenceExtension: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.6.0', chosen: '2026-12-06' } as PinnedRelease,
   /** The endpoint picker's release (image and chart `config/charts/inferencepool` of v1.5.0). */
   inferenceEndpointPicker: { project: 'kubernetes-sigs/gateway-api-inference-extension', version: 'v1.5.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** Argo Rollouts: progressive delivery (Rollout canaries, AnalysisTemplates) of served models (ModelDelivery). */
+  argoRollouts: { project: 'argoproj/argo-rollouts', version: 'v1.9.1', chosen: '2026-12-06' } as PinnedRelease,
 };
 
 /**
@@ -516,6 +520,13 @@ export const OPERATOR_SOURCES = {
    */
   openWebui: { repoUrl: 'https://helm.openwebui.com', chart: 'open-webui', version: '16.0.0', chosen: '2026-12-06' } as PinnedHelmChart,
   /**
+   * Feast operator: `infra/feast-operator/config/default`, the kustomization upstream builds its documented install
+   * manifest from (`dist/install.yaml`, applied with `kubectl apply --server-side`; `make build-installer` is
+   * `kustomize build config/default`): at the tag both render the same objects, and this source lets the platform
+   * patch the Namespace out.
+   */
+  feastOperator: { repoUrl: 'https://github.com/feast-dev/feast', path: 'infra/feast-operator/config/default', revision: OPERATORS.feast.version, chosen: OPERATORS.feast.chosen } as PinnedGitPath,
+  /**
    * The InferencePool CRDs as the Inference Extension's release publishes them (its `manifests.yaml` is
    * `kustomize build config/crd` at the tag): InferencePool v1 and the experimental InferencePoolImport.
    */
@@ -530,6 +541,13 @@ export const OPERATOR_SOURCES = {
   inferencePoolChart: {
     repoUrl: 'oci://registry.k8s.io/gateway-api-inference-extension/charts', chart: 'inferencepool', version: OPERATORS.inferenceEndpointPicker.version, chosen: OPERATORS.inferenceEndpointPicker.chosen,
   } as PinnedHelmChart,
+  /**
+   * Argo Rollouts: manifests/cluster-install at the release tag, the kustomize tree of the `install.yaml` its
+   * install docs apply (`kubectl apply -n argo-rollouts -f .../releases/download/v1.9.1/install.yaml`): CRDs,
+   * controller, its ClusterRole and binding, metrics Service. Its base names the image `:latest` (the release
+   * build sets the tag): the release sets {@link ARGO_ROLLOUTS_IMAGES}.controller.
+   */
+  argoRollouts: { repoUrl: 'https://github.com/argoproj/argo-rollouts', path: 'manifests/cluster-install', revision: OPERATORS.argoRollouts.version, chosen: OPERATORS.argoRollouts.chosen } as PinnedGitPath,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -582,6 +600,19 @@ export const OPERATOR_IMAGES = {
   kueueController: { repository: 'registry.k8s.io/kueue/kueue', tag: OPERATORS.kueue.version, chosen: OPERATORS.kueue.chosen } as PinnedImage,
   /** LeaderWorkerSet controller: the chart's values.yaml names tag `main` (pull policy Always); the release pins the release tag. */
   lwsController: { repository: 'registry.k8s.io/lws/lws', tag: OPERATORS.lws.version, chosen: OPERATORS.lws.chosen } as PinnedImage,
+  /** Feast operator manager (config/manager/kustomization.yaml `images: controller` at v0.66.0; release tags carry no `v`). */
+  feastOperator: { repository: 'quay.io/feastdev/feast-operator', tag: OPERATORS.feast.version.replace(/^v/, ''), chosen: OPERATORS.feast.chosen } as PinnedImage,
+  /**
+   * Feast feature server (registry, online and offline servers, and the init containers of a FeatureStore): the
+   * operator's `RELATED_IMAGE_FEATURE_SERVER` at v0.66.0 (config/default/related_image_fs_patch.yaml). The platform
+   * also sets it on each FeatureStore, so the CR says what runs.
+   */
+  feastFeatureServer: { repository: 'quay.io/feastdev/feature-server', tag: OPERATORS.feast.version.replace(/^v/, ''), chosen: OPERATORS.feast.chosen } as PinnedImage,
+  /**
+   * The client image of a FeatureStore's CronJob (`kubectl exec` into the feature server to materialize): the
+   * operator's `RELATED_IMAGE_CRON_JOB` at v0.66.0 (config/default/related_image_fs_patch.yaml).
+   */
+  feastCronJob: { repository: 'quay.io/openshift/origin-cli', tag: '4.17', chosen: OPERATORS.feast.chosen } as PinnedImage,
   /**
    * The Gateway API Inference Extension's endpoint picker (EPP), the tag its v1.5.0 chart sets
    * (config/charts/inferencepool/values.yaml `inferenceExtension.image`); distroless, runs as uid 65532.
@@ -696,6 +727,12 @@ export const DATA_SERVICE_IMAGES = {
   postgres: { repository: 'docker.io/library/postgres', tag: '17.6', chosen: K8S_PINNED } as PinnedImage,
   /** AWS CLI v2 (bash, curl) for snapshot uploads; supports EKS Pod Identity credentials. */
   awsCli: { repository: 'docker.io/amazon/aws-cli', tag: '2.37.5', chosen: K8S_PINNED } as PinnedImage,
+  /**
+   * Redis, the feature store's in-cluster online store: the official image at the tag Argo CD v3.5.1's install
+   * manifest runs (manifests/install.yaml pulls `redis:8.2.3-alpine` through its mirror public.ecr.aws/docker/library;
+   * uid 999). From Docker Hub, where the platform's other official images come from.
+   */
+  redis: { repository: 'docker.io/library/redis', tag: '8.2.3-alpine', chosen: '2026-12-06' } as PinnedImage,
 };
 
 /** Images of the observability constructs (TelemetryCollector, DriftMonitor). */
@@ -720,4 +757,10 @@ export const CHAT_UI_IMAGES = {
    * default embedding model under /app/backend/data, which the chart copies onto the data volume.
    */
   openWebui: { repository: 'ghcr.io/open-webui/open-webui', tag: '0.11.0', chosen: '2026-12-06' } as PinnedImage,
+};
+
+/** Images of Argo Rollouts (ModelDelivery's progressive rollouts). */
+export const ARGO_ROLLOUTS_IMAGES = {
+  /** The controller, tagged with the release (quay.io/argoproj/argo-rollouts, the image of the release's install.yaml). */
+  controller: { repository: 'quay.io/argoproj/argo-rollouts', tag: OPERATORS.argoRollouts.version, chosen: OPERATORS.argoRollouts.chosen } as PinnedImage,
 };

@@ -2,6 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
+import { EvaluationDataset, ModelDelivery } from './delivery';
+import { FeatureStore } from './features';
 import { ChatUi, ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
@@ -17,7 +19,9 @@ import { TeamNamespace } from './team-namespace';
 import { KubeflowTraining } from './training';
 import { ensureServiceAccount } from './training/workload-support';
 import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
+import { deliveryCandidatePrefix } from '../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../core/errors';
+import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { GatewayExposure } from '../core/gateway-spec';
 import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
 import {
@@ -114,10 +118,14 @@ export class CnaiPlatform extends Construct {
   public readonly models: { [name: string]: LlmService } = {};
   /** Served predictive models by name. */
   public readonly predictiveModels: { [name: string]: PredictiveService } = {};
+  /** Deliveries of served models (the spec's `delivery` sections), by model name. */
+  public readonly deliveries: { [name: string]: ModelDelivery } = {};
   /** The vector database. */
   public readonly vectorDatabase?: VectorDatabase;
   /** The model registry. */
   public readonly registry?: ModelRegistry;
+  /** The feature store (Feast), when the spec has one (in the data services chart). */
+  public readonly featureStore?: FeatureStore;
   /** The telemetry collector. */
   public readonly collector?: TelemetryCollector;
   /** The teams' namespaces by name. */
@@ -151,21 +159,27 @@ export class CnaiPlatform extends Construct {
       viewerGroups: t.viewerGroups,
     }));
     const kubeflowNames = new Set(KubeflowTraining.releases().map((r) => r.name));
+    const efaPools = spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]);
     this.platform = new CnaiKubernetesPlatform(scope, `${id}-platform`, {
       contract,
       teams,
       gpuSharing: spec.gpuPools.filter((p) => p.timeSlicingReplicas !== undefined)
         .map((p) => ({ pool: pools[p.name], timeSlicingReplicas: p.timeSlicingReplicas })),
       operatorReleases: [
+        // The EFA device plugin wherever a pool has EFA (training, and serving across nodes), with or without Kubeflow.
         ...(kubeflow
-          ? KubeflowTraining.platformReleases({ efaPools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })
-          : OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name))),
+          ? KubeflowTraining.platformReleases({ efaPools: efaPools.length > 0 ? efaPools : undefined })
+          : [...OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
+            ...(efaPools.length > 0 ? [OperatorCatalogue.efaDevicePlugin({ pools: efaPools })] : [])]),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
         // Models no node holds run in LeaderWorkerSets; their stages request EFA on EFA pools (Kubeflow installs the plugin otherwise).
         ...((spec.models ?? []).some((m) => servedModelAcrossNodes(spec, m) !== undefined)
           ? [OperatorCatalogue.leaderWorkerSet(), ...(!kubeflow && spec.gpuPools.some((p) => p.efa)
             ? [OperatorCatalogue.efaDevicePlugin({ pools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })] : [])]
           : []),
+        ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
+        // Progressive delivery of the models that declare one.
+        ...((spec.models ?? []).some((m) => m.delivery) ? [OperatorCatalogue.argoRollouts()] : []),
       ],
       operatorRendering: props.operatorRendering,
       metricsBackend: props.metricsBackend
@@ -223,6 +237,22 @@ export class CnaiPlatform extends Construct {
       priorityClass,
     });
 
+    // The feature store: its namespace, FeatureStore and online store in the data services chart.
+    const fs = spec.featureStore;
+    if (fs) {
+      const name = FeatureStoreNaming.nameOf(fs);
+      this.featureStore = new FeatureStore(data, `feature-store-${name}`, {
+        contract,
+        name,
+        project: fs.project,
+        repository: fs.repository,
+        onlineStore: fs.onlineStore!,
+        registry: fs.registry ?? FeatureRegistryKind.S3,
+        materializationSchedule: fs.materializationSchedule,
+        priorityClass,
+      });
+    }
+
     // Serving.
     const models = spec.models ?? [];
     if (models.length > 0) {
@@ -249,14 +279,17 @@ export class CnaiPlatform extends Construct {
             autoscaling: { minReplicas: min, maxReplicas: max },
             metricsBackend,
             priorityClass,
+            featureStore: fs?.clients?.includes(m.name) ? this.featureStore : undefined,
           });
           continue;
         }
         // The spec and LlmService share one vocabulary (and the same defaults): no translation.
+        // A delivered model serves its candidate: the Rollout keeps the running version until the candidate passes.
+        const prefix = m.delivery ? deliveryCandidatePrefix(servedModelPrefix(m), m.delivery) : servedModelPrefix(m);
         servers[m.name] = this.models[m.name] = new LlmService(serving, m.name, {
           model: m.model!,
           name: m.name,
-          source: ModelSource.fromModelStore(contract, servedModelPrefix(m)),
+          source: ModelSource.fromModelStore(contract, prefix),
           contract,
           namespace: team,
           pools: m.pools.map((p) => pools[p]),
@@ -269,6 +302,28 @@ export class CnaiPlatform extends Construct {
           priorityClass,
         });
       }
+      // Deliveries: evaluation, canary under gates, the registry's alias (validation admits vLLM and MLflow only).
+      for (const m of models.filter((x) => x.delivery)) {
+        const d = m.delivery!;
+        this.deliveries[m.name] = new ModelDelivery(serving, `${m.name}-delivery`, {
+          service: this.models[m.name],
+          version: d.version,
+          evaluation: {
+            dataset: EvaluationDataset.fromDatasetsBucket(contract, d.evaluation.dataset),
+            threshold: d.evaluation.threshold,
+            metric: d.evaluation.metric,
+            maxSamples: d.evaluation.maxSamples,
+          },
+          canarySteps: d.canarySteps,
+          gates: d.gates,
+          registry: this.registry,
+          registeredModel: d.registeredModel,
+          liveAlias: d.liveAlias,
+          metricsBackend,
+          contract,
+        });
+      }
+      if (Object.keys(this.deliveries).length > 0) this.platform.monitoring?.allowQueryFrom(ModelDelivery.analysisController());
       // Flows between served models, and from served models to the vector database.
       for (const m of models) {
         for (const client of m.clients ?? []) servers[m.name].allowFrom(servers[client].workloads());
@@ -370,7 +425,9 @@ export class CnaiPlatform extends Construct {
     this.admissionPolicies = new PlatformAdmissionPolicies(this.platform, 'AdmissionPolicies', {
       ...admission,
       contract,
-      platformNamespaces: [gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace]
+      platformNamespaces: [
+        gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName,
+      ]
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [

@@ -15,3 +15,4 @@ export * as monitoring from '../imports/monitoring.coreos.com';
 export * as opentelemetry from '../imports/opentelemetry.io';
 export * as kserve from '../imports/serving.kserve.io';
 export * as trainer from '../imports/trainer.kubeflow.org';
+export * as feast from '../imports/feast.dev';

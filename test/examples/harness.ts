@@ -16,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { CliRun, entryPoint, ProcessRecord, runCli } from '../../bench/cli-run';
+import { DELIVERY_SPEC } from '../../examples/delivery/spec';
 import { EXISTING_CLUSTER } from '../../examples/existing-cluster/cluster';
 import { FINE_TUNE_SPEC } from '../../examples/fine-tune/spec';
 import { K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from '../../examples/k8s-platform/spec';
@@ -80,6 +81,8 @@ export const CASES: ExampleCase[] = [
   { name: 'observability', stacks: ['cnai-observability'], plan: true, k8s: true, spec: OBSERVABILITY_SPEC },
   // A tabular model (XGBoost) on KServe's predictive runtime, from the spec on both layers.
   { name: 'predictive', stacks: ['cnai-predictive'], plan: true, k8s: true, crossCheckIdentities: true, spec: PREDICTIVE_SPEC },
+  // A served LLM delivered progressively (evaluation, Argo Rollouts canary under gates, MLflow alias), from the spec on both layers.
+  { name: 'delivery', stacks: ['cnai-delivery'], plan: true, k8s: true, crossCheckIdentities: true, spec: DELIVERY_SPEC },
 ];
 
 /** Runs `npx <cli> synth --output <outdir>` in the example's folder (as users do), recording what every process loads. */

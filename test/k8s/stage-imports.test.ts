@@ -8,10 +8,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 const LIB = path.resolve(__dirname, '..', '..', 'lib');
-const STAGES = ['training', 'registry', 'retrieval', 'serving', 'observability'];
+const STAGES = ['training', 'registry', 'retrieval', 'serving', 'observability', 'features'];
 
 /** The files of other stages a stage may import: each stage's face to the others. */
-const STAGE_INTERFACES = ['k8s/registry/registry-connection.ts'];
+const STAGE_INTERFACES = ['k8s/registry/registry-connection.ts', 'k8s/features/feature-store-connection.ts'];
 
 /** Relative imports and re-exports (`import type` too) of every .ts file under `dir`, as lib-relative paths. */
 function importsUnder(dir: string): { [file: string]: string[] } {

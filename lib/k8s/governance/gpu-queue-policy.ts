@@ -67,6 +67,8 @@ export function gpuQueuePolicy(exemptions: WorkloadExemption[], teams: k8s.Label
           + ` || (${celString(PODSET_LABEL)} in variables.labels && variables.controlled)`
           + ' || variables.exempt.exists(w, has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, has(r.controller) && r.controller'
           + ' && ((r.kind == \'ReplicaSet\' && \'pod-template-hash\' in variables.labels && r.name == w + \'-\' + variables.labels[\'pod-template-hash\'])'
+          // An Argo Rollouts Rollout (a delivered model, named like its server) labels its ReplicaSets' pods with its own hash.
+          + ' || (r.kind == \'ReplicaSet\' && \'rollouts-pod-template-hash\' in variables.labels && r.name == w + \'-\' + variables.labels[\'rollouts-pod-template-hash\'])'
           + ' || (r.kind != \'ReplicaSet\' && r.name == w))))',
         message: `A pod that requests GPUs in a team namespace must be admitted by Kueue: submit it as a TrainJob, or a Job, Deployment or StatefulSet with the label ${QUEUE_LABEL} `
           + 'set to the team\'s LocalQueue (a bare pod with that label is queued too), or exempt its workload by name (gpuExemptions).',

@@ -1,9 +1,11 @@
+import { argoRolloutsRelease } from './argo-rollouts';
 import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
 import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
 import { envoyAiGatewayCrdsRelease, envoyAiGatewayRelease } from './envoy-ai-gateway';
 import { EnvoyGatewayReleaseProps, envoyGatewayRelease } from './envoy-gateway';
 import { externalSecretsRelease } from './external-secrets';
+import { feastOperatorRelease } from './feast-operator';
 import { inferenceExtensionCrdsRelease } from './inference-extension';
 import { KarpenterReleaseProps, karpenterRelease } from './karpenter';
 import { KatibReleaseProps, katibRelease } from './katib';
@@ -182,9 +184,22 @@ export class OperatorCatalogue {
     return openWebuiRelease(props);
   }
 
+  /** Feast operator v0.66.0 (optional): the feature store (FeatureStore). */
+  public static feastOperator(): OperatorRelease {
+    return feastOperatorRelease();
+  }
+
   /** Karpenter (self-managed, v1), prepared by the AWS layer; runs on the system pool. */
   public static karpenter(props: KarpenterReleaseProps): OperatorRelease {
     return karpenterRelease(props);
+  }
+
+  /**
+   * Argo Rollouts v1.9.1 (cluster install): Rollouts and AnalysisTemplates, for the progressive
+   * delivery of served models (ModelDelivery).
+   */
+  public static argoRollouts(): OperatorRelease {
+    return argoRolloutsRelease();
   }
 
   /**

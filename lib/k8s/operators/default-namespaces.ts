@@ -17,4 +17,6 @@ export const OPERATOR_NAMESPACES = {
   envoyGateway: 'envoy-gateway-system',
   envoyAiGateway: 'envoy-ai-gateway-system',
   lws: 'lws-system',
+  feast: 'feast-operator-system',
+  argoRollouts: 'argo-rollouts',
 };

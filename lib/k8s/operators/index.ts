@@ -28,4 +28,6 @@ export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
 export * from './lws';
 export * from './open-webui';
+export * from './feast-operator';
 export * from './inference-extension';
+export * from './argo-rollouts';

@@ -9,8 +9,10 @@ import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { PREDICTIVE_DEFAULTS, PredictiveModelFormat, PredictiveRuntime, PredictiveRuntimeInfo, PredictiveRuntimes } from '../../core/predictive-models';
 import { InferenceService, InferenceServiceSpecPredictor } from '../../imports/serving.kserve.io';
+import { tcpPorts } from '../common/egress';
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { ModelSource, ModelSourceKind } from '../common/model-source';
+import { FeatureAccess, IFeatureStore } from '../features/feature-store-connection';
 import { INodePool } from '../node-pool';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
@@ -139,6 +141,13 @@ export interface PredictiveServiceProps {
    * @default - the service's name
    */
   readonly serviceAccountName?: string;
+  /**
+   * A feature store the model reads its features from: the server gets the online server's and
+   * the registry's endpoints (`FEAST_FEATURE_SERVER_URL`, `FEAST_REGISTRY`, `FEAST_PROJECT`) and
+   * the network flow to them.
+   * @default - none
+   */
+  readonly featureStore?: IFeatureStore;
 }
 
 /**
@@ -207,6 +216,8 @@ export class PredictiveService extends Construct implements IMetricsSource {
   public readonly networkPolicies: { [name: string]: k8s.KubeNetworkPolicy };
   /** The server's metrics endpoint (the pods' metrics port). */
   public readonly metricsEndpoint: MetricsEndpoint;
+  /** The feature store the model reads from, if any. */
+  public readonly featureStore?: IFeatureStore;
 
   private readonly network: ServingNetwork;
 
@@ -221,6 +232,11 @@ export class PredictiveService extends Construct implements IMetricsSource {
       throw invalidProp(where, 'source', props.source.storageUri, 'predictive runtimes load a model directory through KServe\'s storage initializer; the platform admits only the model store',
         'copy the model into the model store and use ModelSource.fromModelStore(contract, prefix)');
     }
+    if (props.featureStore !== undefined && (typeof props.featureStore !== 'object' || typeof (props.featureStore as IFeatureStore).clientEnv !== 'function')) {
+      throw invalidProp(where, 'featureStore', props.featureStore, 'not a feature store object',
+        'pass the FeatureStore construct (or CnaiPlatform.featureStore), not its name or URL');
+    }
+    this.featureStore = props.featureStore;
     this.source = props.source;
     this.format = props.format;
     this.runtime = PredictiveRuntimes.forFormat(props.format, props.runtime, where, 'runtime');
@@ -356,7 +372,10 @@ export class PredictiveService extends Construct implements IMetricsSource {
     this.networkPolicies = this.network.policies;
     const scraper = props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
     this.network.ingress('metrics', [scraper], [this.runtime.metricsPort]);
-    this.network.egress(this.source);
+    const fs = this.featureStore;
+    // Serving reads the online server and the registry.
+    this.network.egress(this.source, fs ? [{ to: [fs.workloads().toPeer()], ports: tcpPorts(...fs.clientPorts(FeatureAccess.ONLINE)) }] : []);
+    fs?.allowFrom(this.workloads(), FeatureAccess.ONLINE);
     for (const peer of props.allowFrom ?? []) this.allowFrom(peer);
   }
 
@@ -398,6 +417,7 @@ export class PredictiveService extends Construct implements IMetricsSource {
     };
     const env: k8s.EnvVar[] = [{ name: 'HOME', value: LLM_SERVER_PATHS.tmp }];
     if (region) env.push({ name: 'AWS_REGION', value: region }, { name: 'AWS_DEFAULT_REGION', value: region });
+    if (this.featureStore) env.push(...this.featureStore.clientEnv(FeatureAccess.ONLINE));
     const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: r.httpPort, protocol: 'TCP' }];
     if (r.metricsPort !== r.httpPort) ports.push({ name: 'metrics', containerPort: r.metricsPort, protocol: 'TCP' });
     const model = {

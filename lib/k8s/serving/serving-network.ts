@@ -75,9 +75,12 @@ export class ServingNetwork {
     }
   }
 
-  /** Out: DNS, and what the model download needs (S3 and the Pod Identity agent, or the Hugging Face Hub). */
-  public egress(source: ModelSource): void {
-    const egress: k8s.NetworkPolicyEgressRule[] = [dnsEgress()];
+  /**
+   * Out: DNS, and what the model download needs (S3 and the Pod Identity agent, or the Hugging
+   * Face Hub), and the `extra` rules (a feature store the server reads).
+   */
+  public egress(source: ModelSource, extra: k8s.NetworkPolicyEgressRule[] = []): void {
+    const egress: k8s.NetworkPolicyEgressRule[] = [dnsEgress(), ...extra];
     if (source.kind === ModelSourceKind.S3) egress.push(podIdentityEgress());
     // S3 and the Hub have no fixed addresses: any address, HTTPS only.
     if (source.downloadsAtStartup) egress.push(httpsEgress());

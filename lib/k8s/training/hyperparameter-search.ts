@@ -9,6 +9,7 @@ import { ensureServiceAccount, workloadNetwork } from './workload-support';
 import { invalidProp } from '../../core/errors';
 import { Experiment } from '../../imports/kubeflow.org';
 import { TrainJob } from '../../imports/trainer.kubeflow.org';
+import { FeatureAccess } from '../features/feature-store-connection';
 import { INamespaceOwner } from '../workload-selector';
 
 /** Search algorithm of a hyperparameter search (Katib suggestion services of the pinned release). */
@@ -240,6 +241,8 @@ export class HyperparameterSearch extends Construct {
       podIdentity: plan.usesS3,
       peers: plan.numNodes > 1 || plan.runtime.replicatedJobs.filter((j) => j.runsTraining).length > 1,
     }, plan.registryFlowNeeded ? plan.registry : undefined);
+    // The trials read historical features from the feature store, when given.
+    props.trial.featureStore?.allowFrom(team.workloads({ [WORKLOAD_LABEL]: this.experimentName }), FeatureAccess.OFFLINE);
   }
 }
 

@@ -4,6 +4,7 @@ import { ModelStoreReference } from './model-store-reference';
 import { ITrainingRuntime } from './training-runtime';
 import { ModelSource } from '../common/model-source';
 import { SecretKeyRef } from '../common/secret-key-ref';
+import type { IFeatureStore } from '../features/feature-store-connection';
 import { INodePool } from '../node-pool';
 import { IRegistryConnection, IModelRegistry } from '../registry/registry-connection';
 
@@ -115,6 +116,13 @@ export interface TrainJobOptions {
    * @default TRAINING.serviceAccount ("ml-training")
    */
   readonly serviceAccountName?: string;
+  /**
+   * A feature store the job reads training data from (historical features through its offline
+   * server): the trainer gets the offline server's and the registry's endpoints
+   * (`FEAST_OFFLINE_SERVER`, `FEAST_REGISTRY`, `FEAST_PROJECT`); the job opens the network flow to them.
+   * @default - none
+   */
+  readonly featureStore?: IFeatureStore;
   /**
    * Longest time the job may run once admitted.
    * @default - no limit

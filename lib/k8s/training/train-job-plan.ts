@@ -15,6 +15,7 @@ import {
 } from '../../imports/trainer.kubeflow.org';
 import { ModelSourceKind } from '../common/model-source';
 import { SecretKeyRef } from '../common/secret-key-ref';
+import { FeatureAccess } from '../features/feature-store-connection';
 import { INodePool, isGpuPool } from '../node-pool';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { IRegistryConnection, RegistryAccess } from '../registry/registry-connection';
@@ -170,6 +171,12 @@ export class TrainJobPlan {
       }
     }
     if (this.efaInterfaces > 0) literal.push(efaEnvironment(pool));
+    if (o.featureStore !== undefined) {
+      if (typeof o.featureStore !== 'object' || typeof o.featureStore.clientEnv !== 'function') {
+        throw invalidProp(where, 'featureStore', o.featureStore, 'not a feature store object', 'pass the FeatureStore construct (or CnaiPlatform.featureStore), not its name or URL');
+      }
+      literal.push(Object.fromEntries(o.featureStore.clientEnv(FeatureAccess.OFFLINE).map((e) => [e.name, e.value ?? ''])));
+    }
     literal.push(extraEnv, o.env ?? {});
     this.env = envList(where, literal, [this.registry?.secretEnvironment ?? {}, o.secretEnv ?? {}]);
   }

@@ -7,6 +7,7 @@ import { ensureServiceAccount, workloadNetwork } from './workload-support';
 import { invalidProp } from '../../core/errors';
 import { TrainJob } from '../../imports/trainer.kubeflow.org';
 import { IModelArtifact } from '../common/model-source';
+import { FeatureAccess } from '../features/feature-store-connection';
 import { INamespaceOwner } from '../workload-selector';
 
 /** Props of {@link TrainingJob}. */
@@ -100,5 +101,6 @@ export class TrainingJob extends Construct {
       podIdentity: plan.usesS3,
       peers: plan.numNodes > 1 || plan.runtime.replicatedJobs.filter((j) => j.runsTraining).length > 1,
     }, plan.registryFlowNeeded ? plan.registry : undefined);
+    props.featureStore?.allowFrom(team.workloads(plan.podLabels), FeatureAccess.OFFLINE);
   }
 }

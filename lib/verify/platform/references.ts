@@ -342,6 +342,32 @@ function kedaOperator(ctx: Context): string | undefined {
   return ctx.model.podGroups.find((pg) => pg.labels.app === 'keda-operator' || pg.labels['app.kubernetes.io/name'] === 'keda-operator')?.id;
 }
 
+/**
+ * Argo Rollouts (v1.9.1): a Rollout's workload reference and its AnalysisTemplates; an
+ * AnalysisTemplate's Prometheus addresses, which the controller's pods query.
+ */
+function argoRolloutsRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) {
+  const spec = asObject(obj.spec) ?? {};
+  if (obj.kind === 'Rollout') {
+    if (spec.workloadRef) objectRef(ctx, b, 'spec.workloadRef', spec.workloadRef, { kind: 'Deployment', apiVersion: 'apps/v1' }, ns);
+    const templates = (where: string, list: unknown) => asArray(list).forEach((t, i) => {
+      const ref = asObject(t) ?? {};
+      const clusterScope = ref.clusterScope === true;
+      objectRef(ctx, b, `${where}[${i}]`, { name: ref.templateName }, { kind: clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', group: 'argoproj.io' }, ns);
+    });
+    const canary = asObject(asObject(spec.strategy)?.canary) ?? {};
+    templates('spec.strategy.canary.analysis.templates', asObject(canary.analysis)?.templates);
+    asArray(canary.steps).forEach((s, i) => templates(`spec.strategy.canary.steps[${i}].analysis.templates`, asObject(asObject(s)?.analysis)?.templates));
+  }
+  if (obj.kind === 'AnalysisTemplate') {
+    const controller = ctx.model.podGroups.find((pg) => pg.namespace === 'argo-rollouts' && pg.labels['app.kubernetes.io/name'] === 'argo-rollouts')?.id;
+    asArray(spec.metrics).forEach((m, i) => {
+      const address = asString(asObject(asObject(asObject(m)?.provider)?.prometheus)?.address);
+      if (address) hostRefs(ctx, b, `spec.metrics[${i}].provider.prometheus.address`, address, [controller]);
+    });
+  }
+}
+
 function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
   const obj = mo.object;
   const group = groupOf(obj.apiVersion);
@@ -385,6 +411,7 @@ function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
   }
   if (isAiGatewayRoute(obj) && ns) aiGatewayRouteRefs(ctx, b, obj, ns);
   if (group === INFERENCE_POOL_GROUP && obj.kind === 'InferencePool' && ns) inferencePoolRefs(ctx, b, obj, ns);
+  if (group === 'argoproj.io' && ns) argoRolloutsRefs(ctx, b, obj, ns);
   if (group === 'opentelemetry.io' && obj.kind === 'OpenTelemetryCollector' && ns) {
     const client = `OpenTelemetryCollector ${ns}/${obj.metadata.name}`;
     for (const site of stringLeaves(collectorConfig(spec), 'spec.config')) hostRefs(ctx, b, site.path, site.text, [client]);

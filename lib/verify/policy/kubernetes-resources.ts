@@ -119,7 +119,8 @@ export function podGroupLabel(resource: KubernetesResourceInfo, group: PodGroup)
 
 /** Kinds whose pods run until stopped (probes, priorities matter); Jobs and CronJobs run to completion. */
 export function isLongRunning(resource: KubernetesResourceInfo): boolean {
-  return !['Job', 'CronJob', 'TrainJob', 'JobSet', 'Experiment', 'SparkApplication', 'PyTorchJob', 'RayJob', 'Workflow', 'Pod']
+  // An AnalysisTemplate's pods are the Jobs of its job metrics (Argo Rollouts).
+  return !['Job', 'CronJob', 'TrainJob', 'JobSet', 'Experiment', 'SparkApplication', 'PyTorchJob', 'RayJob', 'Workflow', 'Pod', 'AnalysisTemplate']
     .includes(resource.object.kind);
 }
 

@@ -101,6 +101,7 @@ describe('PlatformAdmissionPolicies', () => {
       'docker.io/library/busybox',
       'docker.io/library/postgres',
       'docker.io/library/python',
+      'docker.io/library/redis',
       'docker.io/otel',
       'docker.io/pytorch',
       'docker.io/qdrant',

@@ -72,7 +72,9 @@ describe('CnaiPlatform with the gateway, an LLM and a predictive model', () => {
   test('left to its default, the gateway routes the served LLMs only', () => {
     const platform = new CnaiPlatform(Testing.app(), 'cnai', { spec, contract: ContractPreview.fromSpec(spec) });
     expect(platform.gateway).toBeDefined();
-    const routes = platform.gatewayChart!.toJson().filter((o: any) => o.kind === 'AIServiceBackend').map((o: any) => o.metadata.name);
-    expect(routes).toEqual(['team-a-chat']);
+    // vLLM models are routed through their InferencePool (no AIServiceBackend); the predictive ones not at all.
+    const route = platform.gatewayChart!.toJson().find((o: any) => o.kind === 'AIGatewayRoute');
+    expect(route.spec.rules.flatMap((r: any) => r.backendRefs.map((b: any) => `${b.kind ?? 'AIServiceBackend'} ${b.name}`)))
+      .toEqual(['InferencePool chat']);
   });
 });

@@ -211,3 +211,33 @@ spec: {}
     expect(group(m, 'Alertmanager mon/main').serviceAccount).toBe('default');
   });
 });
+
+describe('Argo Rollouts AnalysisTemplate (v1.9.1): the pods of its job metrics', () => {
+  test('one pod group per job metric, with the template\'s labels and service account; Prometheus metrics run none', () => {
+    const m = model(`apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: { name: chat-evaluation, namespace: ai }
+spec:
+  metrics:
+  - name: evaluation
+    provider:
+      job:
+        metadata: { labels: { kueue.x-k8s.io/queue-name: ai } }
+        spec:
+          template:
+            metadata: { labels: { step: evaluation } }
+            spec:
+              serviceAccountName: chat-evaluation
+              restartPolicy: Never
+              containers: [{ name: evaluate, image: "docker.io/vllm/vllm-openai:v0.30.0" }]
+  - name: ttft
+    provider:
+      prometheus: { address: "http://prometheus.monitoring.svc:9090", query: "vector(0)" }`);
+    const ids = m.podGroups.filter((g) => g.id.startsWith('AnalysisTemplate')).map((g) => g.id);
+    expect(ids).toEqual(['AnalysisTemplate ai/chat-evaluation (job metric evaluation)']);
+    const g = group(m, 'AnalysisTemplate ai/chat-evaluation (job metric evaluation)');
+    expect(g.labels).toEqual({ step: 'evaluation' });
+    expect(g.serviceAccount).toBe('chat-evaluation');
+    expect(g.namespace).toBe('ai');
+  });
+});

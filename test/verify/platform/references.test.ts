@@ -364,3 +364,34 @@ describe('monitoring', () => {
     ]);
   });
 });
+
+describe('Argo Rollouts references', () => {
+  test('a Rollout names its Deployment and its AnalysisTemplates; each that is missing is a finding', () => {
+    const yaml = `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: { name: chat, namespace: ai }
+spec:
+  selector: { matchLabels: { app: chat } }
+  workloadRef: { apiVersion: apps/v1, kind: Deployment, name: chat }
+  strategy:
+    canary:
+      analysis: { templates: [{ templateName: chat-gates }] }
+      steps:
+      - analysis: { templates: [{ templateName: chat-evaluation }] }
+      - setWeight: 25
+---
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: { name: chat-gates, namespace: ai }
+spec:
+  metrics:
+  - name: ttft
+    provider: { prometheus: { address: "http://prometheus.monitoring.svc:9090", query: "vector(0)" } }
+`;
+    const messages = verifyPlatformReferences(modelOf(yaml)).findings.map((f) => `${f.path}: ${f.message}`);
+    expect(messages.filter((m) => m.startsWith('spec.workloadRef') || m.startsWith('spec.strategy'))).toEqual([
+      expect.stringMatching(/^spec\.workloadRef: .*Deployment.*chat/),
+      expect.stringMatching(/^spec\.strategy\.canary\.steps\[0\]\.analysis\.templates\[0\]: .*AnalysisTemplate.*chat-evaluation/),
+    ]);
+  });
+});
