@@ -172,10 +172,9 @@ export class CnaiPlatform extends Construct {
           : [...OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
             ...(efaPools.length > 0 ? [OperatorCatalogue.efaDevicePlugin({ pools: efaPools })] : [])]),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
-        // Models no node holds run in LeaderWorkerSets; their stages request EFA on EFA pools (Kubeflow installs the plugin otherwise).
+        // Models no node holds run in LeaderWorkerSets (their stages request EFA on EFA pools, whose device plugin is installed above).
         ...((spec.models ?? []).some((m) => servedModelAcrossNodes(spec, m) !== undefined)
-          ? [OperatorCatalogue.leaderWorkerSet(), ...(!kubeflow && spec.gpuPools.some((p) => p.efa)
-            ? [OperatorCatalogue.efaDevicePlugin({ pools: spec.gpuPools.filter((p) => p.efa).map((p) => pools[p.name]) })] : [])]
+          ? [OperatorCatalogue.leaderWorkerSet()]
           : []),
         ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
         // Progressive delivery of the models that declare one.
