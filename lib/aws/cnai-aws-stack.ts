@@ -270,9 +270,9 @@ export class CnaiAwsStack extends TerraformStack {
         availabilityZones: p.availabilityZones ?? (p.efa ? [spec.availabilityZones[0]] : undefined),
         capacityReservation: p.capacityReservation,
       })),
-      database: registry === ModelRegistryKind.MLFLOW || vectorEngine === VectorEngine.PGVECTOR
-        || (spec.featureStore !== undefined
-          && FeatureStoreNaming.needsDatabase(spec.featureStore.onlineStore, spec.featureStore.registry ?? FeatureRegistryKind.S3)),
+      // The model registry keeps its store there (MLflow's backend store, or the Kubeflow Model
+      // Registry's metadata), and so do pgvector and a feature store on SQL: every spec has a registry.
+      database: true,
       databaseOptions: options.databaseOptions,
       s3Backend: options.s3Backend,
       allowDestroyBuckets: options.allowDestroyBuckets,

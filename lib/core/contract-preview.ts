@@ -6,7 +6,6 @@ import {
 } from './contract';
 import { PlatformContractFile } from './contract-file';
 import { invalidProp } from './errors';
-import { FeatureRegistryKind, FeatureStoreNaming } from './feature-store-spec';
 import { ManagedPrometheusEndpoints, METRICS_BACKEND, MetricsBackendContract } from './metrics-backend';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import { CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine } from './platform-spec';
@@ -161,9 +160,6 @@ export class ContractPreview {
     const naming = new PlatformNaming(identityOfSpec, where);
     const registry = (spec.modelRegistry ?? ModelRegistryKind.MLFLOW) === ModelRegistryKind.MLFLOW;
     const vectorEngine = spec.vectorDatabase ? spec.vectorDatabase.engine ?? VectorEngine.QDRANT : undefined;
-    const hasDatabase = registry || vectorEngine === VectorEngine.PGVECTOR
-      || (spec.featureStore !== undefined
-        && FeatureStoreNaming.needsDatabase(spec.featureStore.onlineStore, spec.featureStore.registry ?? FeatureRegistryKind.S3));
 
     // Identities in the order the AWS layer adds them: Karpenter's controller, the data
     // services' (External Secrets, registry, vector snapshots), the spec's workloads, the app's.
@@ -242,13 +238,14 @@ export class ContractPreview {
       ecrRepositories: Object.fromEntries(repositories.map((name) => [name, previewEcrRepositoryUrl(naming, name)])),
       nodePools: [systemPoolContract(options.systemNodePool ?? {}), ...spec.gpuPools.map(gpuPoolContract)],
       workloadIdentities: identities,
-      database: hasDatabase ? {
+      // Every spec has a model registry, which keeps its store in the database (as the AWS layer creates it).
+      database: {
         host: pendingDatabaseHost(naming),
         port: AWS_DEFAULTS.database.port,
         databaseName: db.databaseName ?? AWS_DEFAULTS.database.databaseName,
         username: db.username ?? AWS_DEFAULTS.database.username,
         masterSecretArn: pendingDatabaseSecretArn(naming),
-      } : undefined,
+      },
       ...(karpenter ? { karpenter } : {}),
       metrics,
     };

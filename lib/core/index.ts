@@ -24,3 +24,4 @@ export * from './contract-preview';
 export * from './cost';
 export * from './predictive-models';
 export type { PolicySuppression } from './policy-suppressions';
+export * from './release-network';

@@ -151,6 +151,8 @@ export class CnaiKubernetesPlatform extends Chart {
         releases: ownStack ? releases.map((r) => (r.name === stackName ? this.metricsBackend.release : r)) : releases,
         rendering: props.operatorRendering,
         kubernetesVersion: k8sVersion,
+        vpcCidr: props.vpcCidr ?? props.contract.vpcCidr,
+        metricsBackend: this.metricsBackend,
       });
       this.addDependency(this.operators);
       if (this.operators.release(stackName)) {

@@ -1,11 +1,11 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
-import { AwsSecretsManagerStore, ModelSource, SecretSource } from './common';
+import { AwsSecretsManagerStore, ModelSource, SecretSource, Suppressions } from './common';
 import { EvaluationDataset, ModelDelivery } from './delivery';
 import { FeatureStore } from './features';
 import { ChatUi, ModelGateway } from './gateway';
-import { AdmissionExemptions, AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
+import { AdmissionExemptions, AdmissionPolicyMode, AdmissionPolicyOptions, PlatformAdmissionPolicies, SERVING_IDENTITY_POLICY, TRAINING_IDENTITY_POLICY } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
   CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
@@ -441,6 +441,7 @@ export class CnaiPlatform extends Construct {
         ...(admission.hostAccessExemptions ?? []),
       ],
     });
+    this.acceptDeveloperRoles(contract);
 
     // Last: every chart the steps above added to the App.
     this.ownCharts = new Set(scope.node.children.slice(firstChart).filter((c): c is Chart => Chart.isChart(c)));
@@ -449,6 +450,27 @@ export class CnaiPlatform extends Construct {
   /** Every chart it added to the App, in the order they are applied (their dependencies first). */
   public get charts(): Chart[] {
     return this.app.charts.filter((c) => this.ownCharts.has(c));
+  }
+
+  /**
+   * Developers create pods and workloads in their team's namespace, where service accounts have
+   * IAM roles (the policy pack's pod-create-workload-identity). With both identity boundaries
+   * enforced and every identity of the namespace covered by one of them, their Role is accepted
+   * at the construct, with the policies as the reason; otherwise the finding stays.
+   */
+  private acceptDeveloperRoles(contract: PlatformContract): void {
+    const policies = this.admissionPolicies;
+    if (policies.trainingIdentityMode !== AdmissionPolicyMode.ENFORCE || policies.servingIdentityMode !== AdmissionPolicyMode.ENFORCE) return;
+    for (const team of Object.values(this.teams)) {
+      const role = team.node.tryFindChild('DeveloperRole');
+      const identities = (contract.workloadIdentities ?? []).filter((id) => id.namespace === team.namespaceName);
+      const accounts = [...new Set(identities.map((id) => id.serviceAccount))].sort();
+      const covered = accounts.every((sa) => policies.trainingServiceAccounts.includes(sa) || policies.servingServiceAccounts.includes(sa));
+      if (!role || accounts.length === 0 || !covered) continue;
+      Suppressions.add(role, 'pod-create-workload-identity', `people's pods and workloads in ${team.namespaceName} are refused its workload identities `
+        + `(${accounts.join(', ')}) by the enforced admission policies ${TRAINING_IDENTITY_POLICY} and ${SERVING_IDENTITY_POLICY}: only controllers run them `
+        + '(TrainJobs, queued Jobs, Notebooks; the served models Argo CD applies); pods/exec into a running pod stays, recorded by the audit log');
+    }
   }
 }
 

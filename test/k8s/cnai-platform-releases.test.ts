@@ -4,7 +4,7 @@
  */
 import { App } from 'cdk8s';
 import { synthApp } from './helpers';
-import { ContractPreview, GpuInstanceType, PlatformSpec } from '../../lib/core';
+import { ContractPreview, GpuInstanceType, ModelRegistryKind, PlatformSpec } from '../../lib/core';
 import { CnaiPlatform } from '../../lib/k8s';
 
 const BASE: PlatformSpec = {
@@ -40,5 +40,17 @@ describe('CnaiPlatform operators', () => {
   test('Kubeflow on with an EFA pool: both', () => {
     const apps = applications({ ...BASE, gpuPools: [...BASE.gpuPools, EFA_POOL] });
     expect(apps).toEqual(expect.arrayContaining(['kubeflow-trainer', 'efa-device-plugin']));
+  });
+});
+
+describe('CnaiPlatform registry', () => {
+  test('the Kubeflow Model Registry from the spec keeps its metadata in the contract\'s database (the AWS layer creates one for every spec)', () => {
+    const spec: PlatformSpec = { ...BASE, modelRegistry: ModelRegistryKind.KUBEFLOW };
+    const contract = ContractPreview.fromSpec(spec);
+    expect(contract.database?.databaseName).toBe('cnai');
+    const app = new App();
+    const platform = new CnaiPlatform(app, 'cnai', { spec, contract });
+    expect(platform.registry).toBeDefined();
+    expect(synthApp(app).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toContain('model-registry');
   });
 });

@@ -32,6 +32,11 @@ export function allowDnsSpec(): k8s.NetworkPolicySpec {
 export interface NamespaceIsolationProps {
   /** The namespace (declared elsewhere in the app). */
   readonly namespace: string;
+  /**
+   * Argo CD sync wave of the policies (operator namespaces are isolated with the namespace, before their releases install).
+   * @default - the platform phase's wave (0)
+   */
+  readonly syncWave?: number;
 }
 
 /**
@@ -57,6 +62,7 @@ export class NamespaceIsolation extends Construct {
   public readonly namespaceName: string;
   /** The NetworkPolicies of the namespace made here, by name. */
   public readonly policies: { [name: string]: k8s.KubeNetworkPolicy } = {};
+  private readonly syncWave: number;
 
   constructor(scope: Construct, id: string, props: NamespaceIsolationProps) {
     super(scope, id);
@@ -68,6 +74,7 @@ export class NamespaceIsolation extends Construct {
         'use NamespaceIsolation.ensure(scope, namespace) to share the namespace\'s isolation');
     }
     byName.set(this.namespaceName, this);
+    this.syncWave = props.syncWave ?? syncWaveOf(InstallPhase.PLATFORM);
     this.allow(DEFAULT_DENY_POLICY, defaultDenySpec());
     this.allow(ALLOW_DNS_POLICY, allowDnsSpec());
   }
@@ -84,7 +91,7 @@ export class NamespaceIsolation extends Construct {
         'give each policy of the namespace its own name');
     }
     this.policies[name] = new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}`, {
-      metadata: { name, namespace: this.namespaceName, annotations: { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf(InstallPhase.PLATFORM)) } },
+      metadata: { name, namespace: this.namespaceName, annotations: { [SYNC_WAVE_ANNOTATION]: String(this.syncWave) } },
       spec,
     });
     return this.policies[name];

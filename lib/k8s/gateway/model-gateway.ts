@@ -5,14 +5,15 @@ import { CnaiError, invalidProp } from '../../core/errors';
 import { GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ServedModelBackend } from '../../core/platform-spec';
+import { dnsEgress, tcpPorts } from '../common/egress';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
-import { ENVOY_GATEWAY_CONTROLLER_NAME } from '../operators/envoy-gateway';
+import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_POD_LABELS, ENVOY_GATEWAY_XDS_PORT } from '../operators/envoy-gateway';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
 import { LlmService } from '../serving/llm-service';
 import { LLM_SERVER_PORTS } from '../serving/serving-options';
 import { TeamNamespace } from '../team-namespace';
-import { EndpointPickerOptions, INFERENCE_POOL_GROUP, InferencePool } from './inference-pool';
+import { ENDPOINT_PICKER_PORTS, EndpointPickerOptions, INFERENCE_POOL_GROUP, InferencePool } from './inference-pool';
 import { WorkloadSelector } from '../workload-selector';
 
 /** Port of the gateway's plain HTTP listener (in-cluster exposure); at or above 1024, so the proxies' container port is the same. */
@@ -160,10 +161,17 @@ export class ModelGateway extends Construct {
 
   /** The NetworkPolicy that admits the clients (and the load balancer) into the proxies. */
   public readonly proxyPolicy: k8s.KubeNetworkPolicy;
+  /**
+   * The NetworkPolicy of the proxies' egress: DNS, Envoy Gateway's xDS server, and the routed
+   * model servers. Self-contained, so that the proxies keep their configuration also where Envoy
+   * Gateway's namespace is not isolated by its release.
+   */
+  public readonly proxyEgressPolicy: k8s.KubeNetworkPolicy;
 
   private readonly annotations: { [key: string]: string };
   private readonly endpointPicker?: EndpointPickerOptions;
   private readonly ingressRules: k8s.NetworkPolicyIngressRule[] = [];
+  private readonly egressRules: k8s.NetworkPolicyEgressRule[] = [];
 
   constructor(scope: Construct, id: string, props: ModelGatewayProps = {}) {
     super(scope, id);
@@ -268,6 +276,16 @@ export class ModelGateway extends Construct {
         ingress: this.ingressRules,
       },
     });
+    this.proxyEgressPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy-proxies-egress', {
+      metadata: { name: `${this.name}-proxies-egress`, namespace: this.proxyNamespace, labels, annotations: { ...this.annotations } },
+      spec: {
+        podSelector: { matchLabels: { ...this.proxyLabels } },
+        policyTypes: ['Egress'],
+        egress: this.egressRules,
+      },
+    });
+    const xds = { podSelector: { matchLabels: { ...ENVOY_GATEWAY_POD_LABELS } } };
+    this.egressRules.push(dnsEgress(), { to: [xds], ports: tcpPorts(ENVOY_GATEWAY_XDS_PORT) });
     if (loadBalanced) {
       this.ingressRules.push({ from: [{ ipBlock: { cidr: props.vpcCidr! } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.containerPort) }] });
     }
@@ -360,6 +378,17 @@ export class ModelGateway extends Construct {
       },
     });
     if (!this.inferencePools[model]) service.allowFrom(this.proxies());
+    // The proxies' side of the same flows: the model server (and KServe's agent, for a payload
+    // logger attached later), and a pool's endpoint picker (its ext-proc port).
+    const pool = this.inferencePools[model];
+    this.egressRules.push({
+      to: [WorkloadSelector.inNamespace(service.namespaceName, service.selectorLabels).toPeer()],
+      ports: tcpPorts(...(service.backend === ServedModelBackend.KSERVE ? [service.containerPort, KSERVE_AGENT_PORT] : [service.containerPort])),
+    });
+    if (pool) {
+      const picker = WorkloadSelector.inNamespace(pool.namespaceName, pool.pickerLabels);
+      this.egressRules.push({ to: [picker.toPeer()], ports: tcpPorts(ENDPOINT_PICKER_PORTS.extProc) });
+    }
     if (service.backend === ServedModelBackend.KSERVE) {
       // A payload logger may be attached later (DriftMonitor): then the Service sends the proxies to KServe's agent.
       new k8s.KubeNetworkPolicy(this, `NetworkPolicy-${name}-agent`, {

@@ -58,6 +58,15 @@ export interface AdmissionPolicyOptions {
    */
   readonly trainingIdentityMode?: AdmissionPolicyMode;
   /**
+   * The mode of the serving identity boundary (`cnai-serving-identity`): the served models'
+   * service accounts (read rights on their model prefixes) run only in what controllers apply
+   * and run for the platform, never in pods or workloads people create or change. Enforced from
+   * the start for the same reason as the training identity's; WARN only while moving workloads of
+   * your own off a served model's service account.
+   * @default AdmissionPolicyMode.ENFORCE
+   */
+  readonly servingIdentityMode?: AdmissionPolicyMode;
+  /**
    * Workloads whose pods may request GPUs outside Kueue, besides the platform's served models.
    * @default - none
    */

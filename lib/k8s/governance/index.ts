@@ -6,3 +6,4 @@ export { IMAGE_POLICY } from './image-policy';
 export { HOST_ACCESS_POLICY } from './host-access-policy';
 export { MODEL_SOURCE_POLICY } from './model-source-policy';
 export { TRAINING_IDENTITY_POLICY } from './training-identity-policy';
+export { SERVING_IDENTITY_POLICY } from './serving-identity-policy';

@@ -7,6 +7,7 @@ import { hostAccessPolicy } from './host-access-policy';
 import { imagePolicy } from './image-policy';
 import { contractImageSources, pinnedImagePublishers, withoutCovered } from './image-sources';
 import { modelSourcePolicy } from './model-source-policy';
+import { servingIdentityPolicy } from './serving-identity-policy';
 import { trainingIdentityPolicy } from './training-identity-policy';
 import { DATA_SERVICES, PlatformContract, TRAINING } from '../../core/contract';
 import { ProblemCollector } from '../../core/errors';
@@ -34,6 +35,11 @@ export interface PlatformAdmissionPoliciesProps extends AdmissionPolicyOptions {
    * @default - TRAINING.serviceAccount and TRAINING.sparkServiceAccount (`ml-training`, `ml-training-spark`)
    */
   readonly trainingServiceAccounts?: string[];
+  /**
+   * The service accounts of the serving identities in team namespaces (the served models').
+   * @default - every service account of the contract's workload identities but the training accounts
+   */
+  readonly servingServiceAccounts?: string[];
 }
 
 /** What a team namespace carries: the team label (TeamNamespace). */
@@ -58,11 +64,15 @@ const MIN_REASON = 10;
  * - `cnai-served-model-sources` (team namespaces): InferenceServices and vLLM servers load
  *   from the model store's allowed prefixes or the platform's ECR repositories;
  * - `cnai-training-identity` (team namespaces): the training service accounts run only in
- *   pods controllers create for queued Jobs, TrainJobs and Notebooks.
+ *   pods controllers create for queued Jobs, TrainJobs and Notebooks;
+ * - `cnai-serving-identity` (team namespaces): the serving service accounts run only in what
+ *   controllers apply and run (Argo CD, KServe, the Deployment controller), never in pods or
+ *   workloads people create or change.
  *
  * The first four start in {@link AdmissionPolicyMode.WARN} (warnings and audit events);
  * `mode: AdmissionPolicyMode.ENFORCE` makes their bindings deny. The training identity
- * boundary is enforced from the start (`trainingIdentityMode`).
+ * and serving identity boundaries are enforced from the start (`trainingIdentityMode`,
+ * `servingIdentityMode`).
  */
 export class PlatformAdmissionPolicies extends Construct {
   /** The mode of the platform's rules (every policy but the training identity's). */
@@ -79,6 +89,10 @@ export class PlatformAdmissionPolicies extends Construct {
   public readonly hostAccessExemptions: HostAccessExemption[];
   /** The training service accounts. */
   public readonly trainingServiceAccounts: string[];
+  /** The mode of the serving identity boundary. */
+  public readonly servingIdentityMode: AdmissionPolicyMode;
+  /** The serving service accounts. */
+  public readonly servingServiceAccounts: string[];
   /** The policies by name. */
   public readonly policies: { [name: string]: AdmissionPolicy } = {};
 
@@ -88,6 +102,7 @@ export class PlatformAdmissionPolicies extends Construct {
     const problems = new ProblemCollector();
     this.mode = props.mode ?? AdmissionPolicyMode.WARN;
     this.trainingIdentityMode = props.trainingIdentityMode ?? AdmissionPolicyMode.ENFORCE;
+    this.servingIdentityMode = props.servingIdentityMode ?? AdmissionPolicyMode.ENFORCE;
 
     const extraSources = props.additionalImageSources ?? [];
     extraSources.forEach((s, i) => problems.check(typeof s === 'string' && IMAGE_SOURCE.test(s) && isRegistryHost(s.split('/')[0]), {
@@ -131,6 +146,11 @@ export class PlatformAdmissionPolicies extends Construct {
     this.trainingServiceAccounts.forEach((sa, i) => problems.check(typeof sa === 'string' && satisfiesNameRule(sa, NAME_RULES.dns1123Subdomain), {
       construct: where, prop: `trainingServiceAccounts[${i}]`, value: sa, problem: 'not a service account name', fix: 'give the name of a service account (a DNS-1123 subdomain)',
     }));
+    this.servingServiceAccounts = [...new Set(props.servingServiceAccounts
+      ?? (props.contract.workloadIdentities ?? []).map((w) => w.serviceAccount).filter((sa) => !this.trainingServiceAccounts.includes(sa)))].sort();
+    this.servingServiceAccounts.forEach((sa, i) => problems.check(typeof sa === 'string' && satisfiesNameRule(sa, NAME_RULES.dns1123Subdomain), {
+      construct: where, prop: `servingServiceAccounts[${i}]`, value: sa, problem: 'not a service account name', fix: 'give the name of a service account (a DNS-1123 subdomain)',
+    }));
     const platformNamespaces = [...new Set(props.platformNamespaces ?? [])].sort();
     platformNamespaces.forEach((ns, i) => this.checkNamespace(problems, `platformNamespaces[${i}]`, ns));
     problems.throwIfAny();
@@ -146,6 +166,7 @@ export class PlatformAdmissionPolicies extends Construct {
       { ...hostAccessPolicy(this.hostAccessExemptions), mode: this.mode },
       { ...modelSourcePolicy(props.contract.buckets.models, uniquePrefixes, ecr, TEAM_NAMESPACES), mode: this.mode },
       { ...trainingIdentityPolicy(this.trainingServiceAccounts, TEAM_NAMESPACES), mode: this.trainingIdentityMode },
+      { ...servingIdentityPolicy(this.servingServiceAccounts, TEAM_NAMESPACES), mode: this.servingIdentityMode },
     ];
     for (const p of all) this.policies[p.name] = new AdmissionPolicy(this, p.name, p);
   }

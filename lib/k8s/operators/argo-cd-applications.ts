@@ -2,9 +2,13 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { createReleaseNamespaces } from './namespaces';
 import { OperatorRelease, ReleaseSourceKind } from './release';
+import { ReleaseNetworkContext, resolveReleaseNetwork } from './release-network';
+import { ReleaseNetworkPolicies } from './release-network-policies';
 import { invalidProp } from '../../core/errors';
+import { NETWORK_ANNOTATION } from '../../core/release-network';
 import { PROVIDES_ANNOTATION } from '../../core/release-provides';
 import { Application, ApplicationSpecSource } from '../../imports/argoproj.io';
+import { DEFAULT_VPC_CIDR } from '../common/egress';
 import { NAMESPACE_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** Props of {@link ArgoCdApplications}. */
@@ -31,6 +35,12 @@ export interface ArgoCdApplicationsProps {
    * @default - EKS.defaultKubernetesVersion
    */
   readonly kubernetesVersion?: string;
+  /**
+   * The VPC block and metrics backend the releases' network declarations are resolved with
+   * (their namespaces' NetworkPolicies and the `cnai.io/network` annotation, see `OperatorReleaseProps.network`).
+   * @default - the AWS layer's default VPC block 10.0.0.0/16, no metrics backend
+   */
+  readonly network?: ReleaseNetworkContext;
 }
 
 const CASCADE_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
@@ -50,6 +60,8 @@ export class ArgoCdApplications extends Construct {
   public readonly releases: OperatorRelease[];
   /** Namespace of Argo CD. */
   public readonly argoCdNamespace: string;
+  /** The NetworkPolicies of the releases' namespaces. */
+  public readonly networkPolicies: ReleaseNetworkPolicies;
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationsProps) {
     super(scope, id);
@@ -72,6 +84,8 @@ export class ArgoCdApplications extends Construct {
     });
 
     createReleaseNamespaces(this, this.releases, props.kubernetesVersion);
+    const network = props.network ?? { vpcCidr: DEFAULT_VPC_CIDR };
+    this.networkPolicies = new ReleaseNetworkPolicies(this, 'Network', { releases: this.releases, context: network });
 
     // Argo CD reads OCI Helm registries only through a repository declared with enableOCI.
     const ociRepos = [...new Set(this.releases.filter((r) => r.source.isOci).map((r) => ociHost(r.source.repoUrl)))];
@@ -92,6 +106,8 @@ export class ArgoCdApplications extends Construct {
       const annotations: { [key: string]: string } = { [SYNC_WAVE_ANNOTATION]: String(r.syncWave) };
       if (r.description) annotations['cnai.io/description'] = r.description;
       if (Object.keys(r.provides).length > 0) annotations[PROVIDES_ANNOTATION] = JSON.stringify(r.provides);
+      const resolved = resolveReleaseNetwork(r, network);
+      if (resolved) annotations[NETWORK_ANNOTATION] = JSON.stringify(resolved);
       const syncOptions = ['CreateNamespace=false', 'PruneLast=true'];
       if (r.serverSideApply) syncOptions.push('ServerSideApply=true');
       this.applications[r.name] = new Application(this, `Application-${r.name}`, {

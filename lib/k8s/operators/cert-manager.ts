@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { ReleaseConnections } from '../../core/release-network';
 import { CHART_IMAGE_TAGS, OPERATOR_SOURCES } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
 
@@ -51,6 +52,13 @@ export function certManagerRelease(props: CertManagerReleaseProps = {}): Operato
     prune: false,
     podSecurity: PodSecurityLevel.RESTRICTED,
     description: 'Certificates for admission webhooks (KServe, OpenTelemetry operator).',
+    // The controller, cainjector and start-up check only talk to the API server (every pod of the namespace may).
+    network: {
+      connections: [
+        ReleaseConnections.webhook('cert-manager-webhook', [10250]),
+        ...((props.serviceMonitor ?? true) ? [ReleaseConnections.metrics('cert-manager', [9402])] : []),
+      ],
+    },
     provides: {
       customResources: [
         { group: 'cert-manager.io', kinds: ['Certificate', 'CertificateRequest', 'ClusterIssuer', 'Issuer'] },

@@ -46,6 +46,8 @@ export function efaDevicePluginRelease(props: EfaDevicePluginReleaseProps): Oper
     podSecurity: PodSecurityLevel.PRIVILEGED,
     podSecurityReason: 'the device plugin registers EFA devices with the kubelet through a host socket (hostPath, privileged, host network)',
     description: 'Advertises vpc.amazonaws.com/efa on EFA nodes.',
+    // Host network (NetworkPolicies do not apply to its pods); it talks to the kubelet through a socket only.
+    network: { apiServer: false },
     provides: {
       workloads: [{
         // fullname: <release>-<chart>, the release name not containing the chart name (templates/_helpers.tpl).

@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { GATEWAY_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Name of the Envoy AI Gateway controller release (the pods' `app.kubernetes.io/instance`). */
@@ -7,6 +8,15 @@ const RELEASE = 'envoy-ai-gateway';
 
 /** Labels of the AI Gateway controller's pods (templates/_helpers.tpl `ai-gateway-helm.controller.selectorLabels`). */
 export const AI_GATEWAY_CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': 'ai-gateway-helm', 'app.kubernetes.io/instance': RELEASE };
+
+/** Port of the AI Gateway controller's extension server, which Envoy Gateway calls (the chart's `controller.service.ports` grpc). */
+export const AI_GATEWAY_EXTENSION_PORT = 1063;
+
+/**
+ * Labels of Envoy Gateway's controller pods (the gateway-helm chart's `eg.selectorLabels`), the
+ * client of the extension server. Written here, not imported, so that neither release file imports the other's.
+ */
+const ENVOY_GATEWAY_CONTROLLER_POD_LABELS = { 'control-plane': 'envoy-gateway', 'app.kubernetes.io/name': 'gateway-helm', 'app.kubernetes.io/instance': 'envoy-gateway' };
 
 /**
  * Envoy AI Gateway's CRDs (AIGatewayRoute, AIServiceBackend, BackendSecurityPolicy,
@@ -22,6 +32,8 @@ export function envoyAiGatewayCrdsRelease(): OperatorRelease {
     serverSideApply: true,
     // CRDs only: never delete them (and with them every route) because upstream renamed a file.
     prune: false,
+    // Custom resources (CRDs) only: no pods of their own.
+    network: {},
     description: 'Envoy AI Gateway CRDs.',
     provides: {
       customResources: [{ group: 'aigateway.envoyproxy.io', kinds: ['AIGatewayRoute', 'AIServiceBackend', 'BackendSecurityPolicy', 'GatewayConfig', 'MCPRoute', 'QuotaPolicy'] }],
@@ -55,6 +67,13 @@ export function envoyAiGatewayRelease(): OperatorRelease {
     },
     phase: InstallPhase.OPERATORS,
     description: 'Envoy AI Gateway: routing by model name for the model gateway.',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('ai-gateway-controller', [9443], 'the pod mutation webhook that adds the external processor to the Envoy proxies'),
+        ReleaseConnections.between(NetworkEnds.pods(OPERATOR_NAMESPACES.envoyGateway, ENVOY_GATEWAY_CONTROLLER_POD_LABELS), NetworkEnds.workload('ai-gateway-controller'),
+          [AI_GATEWAY_EXTENSION_PORT], 'Envoy Gateway calls its extension server (gRPC)'),
+      ],
+    },
     provides: {
       services: [
         // Envoy Gateway calls the extension server (grpc); the API server calls the webhook.

@@ -1,5 +1,7 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
+import { AI_GATEWAY_CONTROLLER_POD_LABELS, AI_GATEWAY_EXTENSION_PORT } from './envoy-ai-gateway';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { GATEWAY_IMAGES, OPERATOR_SOURCES, imageRef } from '../../core/versions';
 
 /** The controller name of Envoy Gateway's GatewayClasses (the chart's `config.envoyGateway.gateway.controllerName`). */
@@ -13,6 +15,12 @@ const RELEASE = 'envoy-gateway';
 
 /** Labels of Envoy Gateway's controller pods (templates/envoy-gateway-deployment.yaml, `eg.selectorLabels`: chart name gateway-helm). */
 export const ENVOY_GATEWAY_POD_LABELS = { 'control-plane': 'envoy-gateway', 'app.kubernetes.io/name': 'gateway-helm', 'app.kubernetes.io/instance': RELEASE };
+
+/**
+ * Labels every Envoy proxy pod Envoy Gateway runs carries (internal/infrastructure/kubernetes/proxy
+ * at v1.9.0, envoyLabels), whatever its Gateway.
+ */
+export const ENVOY_PROXY_POD_LABELS = { 'app.kubernetes.io/name': 'envoy', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway' };
 
 /** Props of the Envoy Gateway release. */
 export interface EnvoyGatewayReleaseProps {
@@ -77,6 +85,15 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
     // The Gateway API and Envoy Gateway CRDs exceed the annotation of client-side apply.
     serverSideApply: true,
     description: 'Envoy Gateway: the Gateway API implementation under the model gateway (Envoy AI Gateway).',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('envoy-gateway', [9443], 'the topology injector webhook, called by the API server'),
+        ReleaseConnections.between(NetworkEnds.pods(OPERATOR_NAMESPACES.envoyGateway, ENVOY_PROXY_POD_LABELS), NetworkEnds.workload('envoy-gateway'),
+          [ENVOY_GATEWAY_XDS_PORT], 'the Envoy proxies it runs fetch their configuration (xDS)'),
+        ReleaseConnections.between(NetworkEnds.workload('envoy-gateway'), NetworkEnds.pods(aiNamespace, AI_GATEWAY_CONTROLLER_POD_LABELS),
+          [AI_GATEWAY_EXTENSION_PORT], 'it calls the Envoy AI Gateway controller, its extension server (gRPC)'),
+      ],
+    },
     provides: {
       customResources: [
         {

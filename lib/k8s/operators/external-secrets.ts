@@ -1,12 +1,14 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { DATA_SERVICES } from '../../core/contract';
+import { ReleaseConnections } from '../../core/release-network';
 import { CHART_IMAGE_TAGS, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Labels of the External Secrets controller's pods (templates/_helpers.tpl external-secrets.selectorLabels). */
 export const EXTERNAL_SECRETS_CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': 'external-secrets', 'app.kubernetes.io/instance': 'external-secrets' };
 
 const WEBHOOK_POD_LABELS = { 'app.kubernetes.io/name': 'external-secrets-webhook', 'app.kubernetes.io/instance': 'external-secrets' };
+const CERT_CONTROLLER_POD_LABELS = { 'app.kubernetes.io/name': 'external-secrets-cert-controller', 'app.kubernetes.io/instance': 'external-secrets' };
 
 /**
  * External Secrets: copies the platform's secrets (database, registry and vector database
@@ -38,6 +40,15 @@ export function externalSecretsRelease(): OperatorRelease {
     phase: InstallPhase.OPERATORS,
     serverSideApply: true,
     description: 'Secrets from AWS Secrets Manager (through its EKS Pod Identity).',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('external-secrets-webhook', [10250]),
+        ReleaseConnections.aws('external-secrets', 'reads AWS Secrets Manager with its EKS Pod Identity'),
+        ReleaseConnections.metrics('external-secrets', [8080]),
+        ReleaseConnections.metrics('external-secrets-webhook', [8080]),
+        ReleaseConnections.metrics('external-secrets-cert-controller', [8080]),
+      ],
+    },
     provides: {
       // The kinds whose CRDs can be checked: the chart generates its CRDs when it is packaged, and
       // the schema directory holds those three of v2.9.0 (the platform uses no other).
@@ -65,6 +76,13 @@ export function externalSecretsRelease(): OperatorRelease {
           ports: [{ name: 'metrics', containerPort: 8080 }, { name: 'webhook', containerPort: 10250 }, { name: 'ready', containerPort: 8081 }],
           serviceAccount: 'external-secrets-webhook',
           template: 'templates/webhook-deployment.yaml',
+        },
+        // Keeps the webhook's certificate and the CRDs' CA bundle current (API server only).
+        {
+          name: 'external-secrets-cert-controller',
+          podLabels: CERT_CONTROLLER_POD_LABELS,
+          ports: [{ name: 'metrics', containerPort: 8080 }, { name: 'ready', containerPort: 8081 }],
+          template: 'templates/cert-controller-deployment.yaml',
         },
       ],
     },

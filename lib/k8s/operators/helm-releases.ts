@@ -3,7 +3,10 @@ import { ApiObject, Helm } from 'cdk8s';
 import { Construct } from 'constructs';
 import { createReleaseNamespaces } from './namespaces';
 import { OperatorRelease, ReleaseSourceKind } from './release';
+import { ReleaseNetworkContext } from './release-network';
+import { ReleaseNetworkPolicies } from './release-network-policies';
 import { invalidProp } from '../../core/errors';
+import { DEFAULT_VPC_CIDR } from '../common/egress';
 import { SYNC_WAVE_ANNOTATION } from '../pod-security';
 
 /** Props of {@link HelmReleases}. */
@@ -20,6 +23,12 @@ export interface HelmReleasesProps {
    * @default - EKS.defaultKubernetesVersion
    */
   readonly kubernetesVersion?: string;
+  /**
+   * The VPC block and metrics backend the releases' network declarations are resolved with
+   * (their namespaces' NetworkPolicies, see `OperatorReleaseProps.network`).
+   * @default - the AWS layer's default VPC block 10.0.0.0/16, no metrics backend
+   */
+  readonly network?: ReleaseNetworkContext;
 }
 
 /**
@@ -34,6 +43,8 @@ export class HelmReleases extends Construct {
   public readonly charts: { [name: string]: Helm } = {};
   /** The helm executable used. */
   public readonly helmExecutable: string;
+  /** The NetworkPolicies of the releases' namespaces. */
+  public readonly networkPolicies: ReleaseNetworkPolicies;
 
   constructor(scope: Construct, id: string, props: HelmReleasesProps) {
     super(scope, id);
@@ -49,6 +60,7 @@ export class HelmReleases extends Construct {
     assertHelmAvailable(where, this.helmExecutable);
 
     createReleaseNamespaces(this, props.releases, props.kubernetesVersion);
+    this.networkPolicies = new ReleaseNetworkPolicies(this, 'Network', { releases: props.releases, context: props.network ?? { vpcCidr: DEFAULT_VPC_CIDR } });
     const kubeVersion = props.kubernetesVersion;
     for (const r of props.releases) {
       const s = r.source;

@@ -31,3 +31,5 @@ export * from './open-webui';
 export * from './feast-operator';
 export * from './inference-extension';
 export * from './argo-rollouts';
+export type { ReleaseNetworkContext } from './release-network';
+export * from './release-network-policies';

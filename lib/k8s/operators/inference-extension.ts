@@ -21,6 +21,8 @@ export function inferenceExtensionCrdsRelease(): OperatorRelease {
     serverSideApply: true,
     // CRDs only: never delete them (and with them every InferencePool) because upstream renamed a file.
     prune: false,
+    // CRDs only: no pods of their own.
+    network: {},
     description: 'Gateway API Inference Extension CRDs (InferencePool) for model-aware load balancing behind the model gateway.',
     provides: {
       customResources: [

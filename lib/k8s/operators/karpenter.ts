@@ -1,6 +1,7 @@
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { NodePoolProvisioner, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { ReleaseConnections } from '../../core/release-network';
 import { OPERATOR_SOURCES } from '../../core/versions';
 import { INodePool, NodePoolReference } from '../node-pool';
 import { PodSecurityLevel } from '../pod-security';
@@ -106,6 +107,12 @@ export function karpenterRelease(props: KarpenterReleaseProps): OperatorRelease 
     serverSideApply: true,
     podSecurity: PodSecurityLevel.RESTRICTED,
     description: `Node autoscaling of ${props.contract.clusterName} (Karpenter, on pool ${pool.poolName}).`,
+    network: {
+      connections: [
+        ReleaseConnections.aws('karpenter', 'launches and terminates EC2 instances, reads interruptions from SQS, prices and SSM parameters'),
+        ...((props.serviceMonitor ?? true) ? [ReleaseConnections.metrics('karpenter', [8080])] : []),
+      ],
+    },
     provides: {
       customResources: [
         { group: 'karpenter.sh', kinds: ['NodeClaim', 'NodeOverlay', 'NodePool'] },

@@ -1,6 +1,7 @@
 import * as YAML from 'yaml';
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { deleteObjectPatch, InstallPhase, jsonPatch, OperatorRelease, ReleaseSource } from './release';
+import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES, PinnedImage } from '../../core/versions';
 
 /** Props of the Katib release. */
@@ -85,6 +86,20 @@ export function katibRelease(props: KatibReleaseProps = {}): OperatorRelease {
     phase: InstallPhase.OPERATORS,
     prune: false,
     description: 'Hyperparameter tuning (Experiment); holds its results in MySQL.',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('katib-controller', [8443], 'experiment validation and defaulting, metrics collector injection: webhooks called by the API server'),
+        ReleaseConnections.between(NetworkEnds.workload('katib-controller'), NetworkEnds.workload('katib-db-manager'), [KATIB_SERVICES_GRPC_PORT],
+          'the controller reads the trials\' observation logs'),
+        ReleaseConnections.between(NetworkEnds.workload('katib-controller'), NetworkEnds.platformNamespaces(), [KATIB_SERVICES_GRPC_PORT],
+          'the controller calls the suggestion services it creates in the experiments\' namespaces (gRPC)'),
+        ReleaseConnections.between(NetworkEnds.platformNamespaces(), NetworkEnds.workload('katib-db-manager'), [KATIB_SERVICES_GRPC_PORT],
+          'the trials\' metrics collectors (in the teams\' namespaces) report their observations'),
+        ReleaseConnections.between(NetworkEnds.workload('katib-db-manager'), NetworkEnds.workload('katib-mysql'), [3306], 'the DB manager stores observations in MySQL'),
+        ReleaseConnections.between(NetworkEnds.pods(OPERATOR_NAMESPACES.kubeflow, { 'katib.kubeflow.org/component': 'ui' }), NetworkEnds.workload('katib-db-manager'),
+          [KATIB_SERVICES_GRPC_PORT], 'the UI reads the trials\' observation logs'),
+      ],
+    },
     provides: {
       customResources: [{ group: 'kubeflow.org', kinds: ['Experiment', 'Suggestion', 'Trial'] }],
       services: [

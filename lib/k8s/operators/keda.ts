@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { CHART_IMAGE_TAGS, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Props of the KEDA release. */
@@ -36,6 +37,16 @@ export function kedaRelease(props: KedaReleaseProps = {}): OperatorRelease {
     phase: InstallPhase.OPERATORS,
     serverSideApply: true,
     description: 'Autoscaling of model servers on LLM metrics.',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('keda-admission-webhooks', [9443]),
+        ReleaseConnections.webhook('keda-operator-metrics-apiserver', [6443], 'the external metrics API (APIService v1beta1.external.metrics.k8s.io), called by the API server for the HPAs'),
+        ReleaseConnections.between(NetworkEnds.workload('keda-operator-metrics-apiserver'), NetworkEnds.workload('keda-operator'), [9666],
+          'the metrics API server asks the operator for scaler metrics (gRPC)'),
+        { from: NetworkEnds.workload('keda-operator'), to: NetworkEnds.metricsQuery(), reason: 'prometheus scalers of the served models query the metrics backend' },
+        ...(monitor ? [ReleaseConnections.metrics('keda-operator', [8080])] : []),
+      ],
+    },
     provides: {
       customResources: [
         { group: 'keda.sh', kinds: ['ClusterTriggerAuthentication', 'ScaledJob', 'ScaledObject', 'TriggerAuthentication'] },

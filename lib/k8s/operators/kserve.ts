@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { deleteObjectPatch, InstallPhase, jsonPatch, OperatorRelease, ReleaseSource } from './release';
+import { ReleaseConnections } from '../../core/release-network';
 import { ReleaseProvides } from '../../core/release-provides';
 import { imageRef, KSERVE_RUNTIME_IMAGES, OPERATOR_IMAGES, OPERATOR_SOURCES, PinnedImage } from '../../core/versions';
 
@@ -185,6 +186,8 @@ export function kserveRelease(props: KServeReleaseProps = {}): OperatorRelease {
     serverSideApply: true,
     description: `Model serving; default deployment mode ${mode}.`,
     provides: KSERVE_PROVIDES,
+    // In raw deployment mode the controller talks to the API server only; the model servers' own flows are their namespaces'.
+    network: { connections: [ReleaseConnections.webhook('kserve-controller-manager', [9443])] },
   });
 }
 
@@ -255,6 +258,8 @@ export function kserveRuntimesRelease(): OperatorRelease {
     }),
     phase: InstallPhase.OPERATOR_RESOURCES,
     serverSideApply: true,
+    // Custom resources only: no pods of its own.
+    network: {},
     description: 'KServe ClusterServingRuntimes (Hugging Face, vLLM, sklearn, ...) that InferenceServices name.',
     provides: {
       objects: KSERVE_CLUSTER_SERVING_RUNTIMES.map((name) => ({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ClusterServingRuntime', name })),

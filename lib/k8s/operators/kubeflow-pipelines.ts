@@ -24,6 +24,8 @@ export function pipelinesClusterResourcesRelease(): OperatorRelease {
     }),
     phase: InstallPhase.FOUNDATION,
     serverSideApply: true,
+    // CRDs and cluster roles only: no pods of its own.
+    network: {},
     description: 'Kubeflow Pipelines CRDs and cluster roles.',
     provides: {
       // The vendored CRDs only: Argo Workflows' come from the remote base and are not declared.

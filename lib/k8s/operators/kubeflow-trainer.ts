@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { deleteObjectPatch, InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** The ClusterTrainingRuntimes of manifests/overlays/runtimes at the pinned tag. */
@@ -40,6 +41,14 @@ export function trainerRelease(): OperatorRelease {
     phase: InstallPhase.OPERATORS,
     serverSideApply: true,
     description: 'Distributed training (TrainJob) and JobSet.',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('kubeflow-trainer-controller-manager', [9443]),
+        ReleaseConnections.webhook('jobset-controller-manager', [9443]),
+        ReleaseConnections.between(NetworkEnds.platformNamespaces(), NetworkEnds.workload('kubeflow-trainer-controller-manager'), [10443],
+          'training pods in the teams\' namespaces report their progress to the status server'),
+      ],
+    },
     provides: {
       customResources: [
         { group: 'trainer.kubeflow.org', kinds: ['ClusterTrainingRuntime', 'TrainJob', 'TrainingRuntime'] },
@@ -93,6 +102,8 @@ export function trainerRuntimesRelease(): OperatorRelease {
     source: ReleaseSource.gitKustomize(OPERATOR_SOURCES.trainerRuntimes, { namespace: OPERATOR_NAMESPACES.kubeflowSystem }),
     phase: InstallPhase.OPERATOR_RESOURCES,
     serverSideApply: true,
+    // Custom resources (CRDs) only: no pods of their own.
+    network: {},
     description: 'Training runtimes (torch, DeepSpeed, ...) that TrainJobs reference.',
     provides: {
       objects: TRAINER_CLUSTER_TRAINING_RUNTIMES.map((name) => ({ apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'ClusterTrainingRuntime', name })),

@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { ReleaseConnections } from '../../core/release-network';
 import { OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Props of the Kueue release. */
@@ -43,6 +44,12 @@ export function kueueRelease(props: KueueReleaseProps = {}): OperatorRelease {
     phase: InstallPhase.OPERATORS,
     serverSideApply: true,
     description: 'GPU quotas per team, queueing and preemption.',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('kueue-controller-manager', [9443, 8082], 'admission webhooks and the visibility API (APIService), called by the API server'),
+        ...((props.serviceMonitor ?? true) ? [ReleaseConnections.metrics('kueue-controller-manager', [8443])] : []),
+      ],
+    },
     provides: {
       customResources: [{
         group: 'kueue.x-k8s.io',

@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { ReleaseConnections } from '../../core/release-network';
 import { OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Name of the LeaderWorkerSet release (Argo CD Application and Helm release; the pods' `app.kubernetes.io/instance`). */
@@ -40,6 +41,11 @@ export function lwsRelease(): OperatorRelease {
     // The LeaderWorkerSet CRD (1.3 MB) exceeds the annotation of client-side apply.
     serverSideApply: true,
     description: 'LeaderWorkerSet: models served across nodes (a leader and its workers per replica).',
+    network: {
+      connections: [
+        ReleaseConnections.webhook('lws-controller-manager', [9443], 'admission webhooks (LeaderWorkerSets and their pods) and the CRD\'s conversion webhook, called by the API server'),
+      ],
+    },
     provides: {
       customResources: [
         { group: 'leaderworkerset.x-k8s.io', kinds: ['LeaderWorkerSet'] },

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, jsonPatch, OperatorRelease, ReleaseSource } from './release';
 import { invalidProp } from '../../core/errors';
+import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { imageRef, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** The notebook controller's culling settings, as rendered into its ConfigMap. */
@@ -70,6 +71,11 @@ export function notebookControllerRelease(props: NotebookControllerReleaseProps 
     phase: InstallPhase.OPERATORS,
     serverSideApply: true,
     description: culling ? `Jupyter notebooks (Notebook); idle notebooks stopped after ${idle} minutes.` : 'Jupyter notebooks (Notebook).',
+    network: {
+      // The notebooks' Jupyter port (their Service's port 80 forwards to it; NOTEBOOK_PORT of the training stage).
+      connections: culling ? [ReleaseConnections.between(NetworkEnds.workload('notebook-controller-deployment'), NetworkEnds.platformNamespaces(), [8888],
+        'culling: it asks each notebook\'s Jupyter kernels API whether the notebook is idle')] : [],
+    },
     provides: {
       customResources: [{ group: 'kubeflow.org', kinds: ['Notebook'] }],
       // It probes the notebooks' Jupyter kernels for culling (HTTP to each notebook's Service).

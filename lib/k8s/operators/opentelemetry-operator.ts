@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { ReleaseConnections } from '../../core/release-network';
 import { IMAGES, OBSERVABILITY_IMAGES, OPERATOR_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
 
@@ -45,6 +46,9 @@ export function opentelemetryOperatorRelease(): OperatorRelease {
     // The chart's pods run as uid 65532 with a restricted container security context (values.yaml).
     podSecurity: PodSecurityLevel.RESTRICTED,
     description: 'LLM traces (OpenLLMetry) through OpenTelemetry collectors.',
+    network: {
+      connections: [ReleaseConnections.webhook('opentelemetry-operator', [9443])],
+    },
     provides: {
       customResources: [{ group: 'opentelemetry.io', kinds: ['ClusterObservability', 'Instrumentation', 'OpAMPBridge', 'OpenTelemetryCollector', 'TargetAllocator'] }],
       services: [

@@ -3,7 +3,12 @@ import { Construct } from 'constructs';
 import { ArgoCdApplications } from './argo-cd-applications';
 import { OperatorCatalogue } from './catalogue';
 import { HelmReleases } from './helm-releases';
+import { KubePrometheusStack } from './kube-prometheus-stack';
+import { IMetricsBackend } from './metrics-backend';
 import { OperatorRelease } from './release';
+import { ReleaseNetworkContext } from './release-network';
+import { invalidProp } from '../../core/errors';
+import { DEFAULT_VPC_CIDR, isIpv4Cidr } from '../common/egress';
 
 /** How operator releases are turned into manifests. */
 export enum OperatorRendering {
@@ -40,6 +45,18 @@ export interface PlatformOperatorsProps extends ChartProps {
    * @default "helm"
    */
   readonly helmExecutable?: string;
+  /**
+   * The VPC's IPv4 block: the API server's private endpoint is there, and calls the releases'
+   * webhooks from there (their namespaces' NetworkPolicies, see `OperatorReleaseProps.network`).
+   * @default "10.0.0.0/16" (the AWS layer's default VPC block)
+   */
+  readonly vpcCidr?: string;
+  /**
+   * The metrics backend whose scraper reaches the releases' metrics ports and whose query API
+   * their pods query (KEDA).
+   * @default KubePrometheusStack.platformDefault()
+   */
+  readonly metricsBackend?: IMetricsBackend;
 }
 
 /**
@@ -61,15 +78,21 @@ export class PlatformOperators extends Chart {
     super(scope, id, props);
     this.releases = props.releases ?? OperatorCatalogue.platformDefaults();
     this.rendering = props.rendering ?? OperatorRendering.ARGO_CD;
+    const vpcCidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
+    if (!isIpv4Cidr(vpcCidr)) {
+      throw invalidProp(this.node.path, 'vpcCidr', props.vpcCidr, 'not an IPv4 CIDR block', 'give the VPC block, e.g. "10.0.0.0/16" (the contract\'s vpcCidr)');
+    }
+    const network: ReleaseNetworkContext = { vpcCidr, metricsBackend: props.metricsBackend ?? KubePrometheusStack.platformDefault() };
     if (this.rendering === OperatorRendering.HELM) {
       this.helm = new HelmReleases(this, 'Helm', {
-        releases: this.releases, helmExecutable: props.helmExecutable, kubernetesVersion: props.kubernetesVersion,
+        releases: this.releases, helmExecutable: props.helmExecutable, kubernetesVersion: props.kubernetesVersion, network,
       });
     } else {
       this.argoCd = new ArgoCdApplications(this, 'ArgoCd', {
         releases: this.releases,
         argoCdNamespace: props.argoCdNamespace,
         kubernetesVersion: props.kubernetesVersion,
+        network,
       });
     }
   }

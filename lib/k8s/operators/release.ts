@@ -1,9 +1,11 @@
 import * as YAML from 'yaml';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
+import { ReleaseNetwork } from '../../core/release-network';
 import { ReleaseProvides } from '../../core/release-provides';
 import { PinnedGitPath, PinnedHelmChart } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
+import { checkReleaseNetwork } from './release-network';
 
 /** Kind of source a release is installed from. */
 export enum ReleaseSourceKind {
@@ -223,6 +225,36 @@ export interface OperatorReleaseProps {
    * @default - nothing declared
    */
   readonly provides?: ReleaseProvides;
+  /**
+   * The network the release's pods need besides DNS: whether they reach the API server, and
+   * each connection they open or accept (webhooks the API server calls, metrics the platform's
+   * Prometheus scrapes, AWS APIs, flows between its own pods and to or from other namespaces),
+   * by its ends (`NetworkEndKind`: a workload of `provides.workloads`, pods by namespace and
+   * labels, the API server, the metrics scraper or query API, AWS) and the accepting end's
+   * container ports.
+   *
+   * The renderers turn it into NetworkPolicies of the release's namespace: a namespace-wide
+   * default-deny, DNS, the API server (unless `apiServer: false`), then one policy per local pod
+   * selector with exactly the declared connections; the Argo CD renderer also writes the
+   * resolved declaration onto the Application (`cnai.io/network`), so the whole-platform
+   * verifier checks each connection against the NetworkPolicies of both ends and the upstream
+   * render. A namespace is isolated only when every release installed into it declares its
+   * network (a release that runs no pods, CRDs or custom resources only, declares `network: {}`);
+   * otherwise it stays open, and the policy packs report it (`net-default-deny`).
+   *
+   * ```ts
+   * network: {
+   *   connections: [
+   *     { from: { kind: NetworkEndKind.API_SERVER }, to: { kind: NetworkEndKind.WORKLOAD, workload: 'my-operator' },
+   *       ports: [{ port: 9443 }], reason: 'admission webhooks' },
+   *     { from: { kind: NetworkEndKind.METRICS_SCRAPER }, to: { kind: NetworkEndKind.WORKLOAD, workload: 'my-operator' },
+   *       ports: [{ port: 8080 }], reason: 'metrics' },
+   *   ],
+   * }
+   * ```
+   * @default - none declared: the namespace gets no NetworkPolicies from the renderers
+   */
+  readonly network?: ReleaseNetwork;
 }
 
 /** One pinned third-party release: what to install, where, how and when. */
@@ -238,6 +270,8 @@ export class OperatorRelease {
   public readonly podSecurityReason?: string;
   public readonly description?: string;
   public readonly provides: ReleaseProvides;
+  /** The release's network, when declared (see {@link OperatorReleaseProps.network}). */
+  public readonly network?: ReleaseNetwork;
 
   constructor(props: OperatorReleaseProps) {
     const where = `OperatorRelease(${props.name})`;
@@ -254,6 +288,8 @@ export class OperatorRelease {
       : props.podSecurityReason ?? `upstream pods of ${props.name} are not all restricted-compliant`;
     this.description = props.description;
     this.provides = props.provides ?? {};
+    this.network = props.network;
+    if (this.network) checkReleaseNetwork(where, this.network, this.namespace, this.provides);
     if (Object.keys(this.values).length > 0 && this.source.kind === ReleaseSourceKind.GIT_KUSTOMIZE) {
       throw invalidProp(where, 'values', this.values, 'a kustomize source takes no Helm values',
         'express the change as source options (images, namespace, patches) of ReleaseSource.gitKustomize');

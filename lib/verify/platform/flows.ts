@@ -14,7 +14,12 @@
  *   or an AWS exporter in a ConfigMap the pods mount): the EKS Pod Identity agent
  *   (169.254.170.23, TCP 80) and HTTPS to any address (AWS service endpoints);
  * - the API server (TCP 443) for pod groups whose service account is bound to a Role or
- *   ClusterRole and that mount its token.
+ *   ClusterRole and that mount its token;
+ * - what each release declares (`cnai.io/network` on its Argo CD Application, see
+ *   core/release-network.ts): the API server for every pod of its namespace, and each declared
+ *   connection between the pod groups its ends select (pods by namespace and labels, the API
+ *   server, AWS); an end of "any pod of the platform's namespaces" names no pod group, so such
+ *   a connection is not derived (the team side declares its own end).
  *
  * `checkFlows` evaluates each, and proves that no pod group without a needed flow into a data
  * service, and no unlabelled probe pod in any namespace, can reach the data service's ports.
@@ -23,6 +28,7 @@ import { PlatformModel, PodGroup, ReferenceKind, ServiceInfo } from './model';
 import {
   ANY_IPV4, Endpoint, endpointName, ExternalEndpoint, NetworkPolicyEvaluator, PolicyDecision, portLabel, podGroupName, Traffic,
 } from './network-policy';
+import { NETWORK_ANNOTATION, NetworkEndKind, ResolvedNetworkEnd, ResolvedReleaseNetwork } from '../../core/release-network';
 
 /** Pod label that marks the pods of a data service (vector database, model registry) and their jobs. */
 export const DATA_SERVICE_POD_LABEL = 'cnai.io/data-service';
@@ -42,6 +48,8 @@ export enum FlowKind {
   API_SERVER = 'api-server',
   /** Given by the caller ({@link FlowOptions.extraFlows}). */
   DECLARED = 'declared',
+  /** Declared by a release (`cnai.io/network` on its Application). */
+  RELEASE = 'release',
 }
 
 /** A connection the platform needs. */
@@ -359,12 +367,77 @@ export function neededFlows(model: PlatformModel, options: FlowOptions = {}): Ne
     add(FlowKind.API_SERVER, pod(g), kubeApiServer(model), HTTPS_PORT, 'TCP', `Kubernetes API (service account ${g.namespace}/${g.serviceAccount} is bound to a role)`);
   }
 
+  // What the releases declare.
+  for (const { network, application } of releaseNetworks(model)) {
+    const where = `Application ${application} (${NETWORK_ANNOTATION})`;
+    if (network.apiServer) {
+      for (const g of model.podGroups.filter((x) => x.namespace === network.namespace)) {
+        add(FlowKind.API_SERVER, pod(g), kubeApiServer(model), HTTPS_PORT, 'TCP', `Kubernetes API (every pod of ${network.namespace}, declared by ${where})`);
+      }
+    }
+    network.connections.forEach((c, i) => {
+      const reason = `${c.reason} (declared by ${where}, connection ${i})`;
+      const froms = releaseEnd(c.from, model);
+      const tos = releaseEnd(c.to, model);
+      if (froms === 'any' || tos === 'any') return;
+      for (const [side, ends, end] of [['from', froms, c.from], ['to', tos, c.to]] as const) {
+        if (ends.length === 0) unresolved.push(`${where}: connection ${i} (${c.reason}): ${side} ${describeEnd(end)} selects no pod group of the model; the flow is not checked`);
+      }
+      for (const from of froms) {
+        if (c.to.kind === NetworkEndKind.AWS) {
+          add(FlowKind.RELEASE, from, podIdentityAgent(), POD_IDENTITY_PORT, 'TCP', reason);
+          add(FlowKind.RELEASE, from, awsServices(), HTTPS_PORT, 'TCP', reason);
+          continue;
+        }
+        for (const to of tos) {
+          for (const p of c.ports ?? []) add(FlowKind.RELEASE, from, to, p.port, p.protocol ?? 'TCP', reason);
+        }
+      }
+    });
+  }
+
   for (const extra of options.extraFlows ?? []) {
     for (const reason of extra.reasons.length > 0 ? extra.reasons : ['declared by the caller']) {
       add(extra.kind, extra.from, extra.to, extra.port, extra.protocol, reason);
     }
   }
   return { flows: [...flows.values()], unresolved };
+}
+
+/** The network declarations of the model's Argo CD Applications (valid JSON only). */
+export function releaseNetworks(model: Pick<PlatformModel, 'objects'>): Array<{ application: string; network: ResolvedReleaseNetwork }> {
+  const out: Array<{ application: string; network: ResolvedReleaseNetwork }> = [];
+  for (const { object } of model.objects) {
+    if (object.kind !== 'Application' || !object.apiVersion.startsWith('argoproj.io/')) continue;
+    const raw = object.metadata.annotations?.[NETWORK_ANNOTATION];
+    if (!raw) continue;
+    try {
+      const network = JSON.parse(raw) as ResolvedReleaseNetwork;
+      if (network && typeof network.namespace === 'string' && Array.isArray(network.connections)) out.push({ application: object.metadata.name ?? '', network });
+    } catch {
+      // Not JSON: nothing declared (the release check reports malformed annotations).
+    }
+  }
+  return out;
+}
+
+function describeEnd(end: ResolvedNetworkEnd): string {
+  return end.kind === NetworkEndKind.PODS ? `pods ${JSON.stringify(end.podLabels ?? {})} in ${end.namespace}` : end.kind;
+}
+
+/** The endpoints of a declared end: pod groups, the API server, AWS (added by the caller), or 'any' (every platform namespace). */
+function releaseEnd(end: ResolvedNetworkEnd, model: PlatformModel): Endpoint[] | 'any' {
+  switch (end.kind) {
+    case NetworkEndKind.PODS:
+      return model.podGroups.filter((g) => g.namespace === end.namespace && Object.entries(end.podLabels ?? {}).every(([k, v]) => g.labels[k] === v))
+        .map(pod);
+    case NetworkEndKind.API_SERVER:
+      return [kubeApiServer(model)];
+    case NetworkEndKind.AWS:
+      return [awsServices()];
+    default:
+      return 'any';
+  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@
  * - Objects custom resources name: SecretStores, queues and flavors, serving and training
  *   runtimes, scale targets, trigger authentications, issuers, roles.
  * - The CRD of every custom kind, the Namespace of every namespaced object.
+ * - Services the API server calls (admission webhooks, aggregated APIs, CRD conversion
+ *   webhooks), with the API server as client: a network flow from its addresses.
  * - Monitoring: every ServiceMonitor, PodMonitor and PrometheusRule needs a Prometheus that
  *   selects it; a monitor's selector must match Services (pods) and its endpoint ports must be
  *   theirs (one reference per target, from the selecting Prometheus's pods); every dashboard
@@ -22,6 +24,7 @@
  * business, and some are generated at run time).
  */
 import { collectorConfig, gatewayProxiesId, isAiGatewayRoute, predictorModel, trainJobRuntimeRef } from './adapters';
+import { API_SERVER_CLIENT } from './flows';
 import { findInClusterHosts, embeddedSites, stringLeaves } from './hosts';
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf, isBuiltInGroup, versionOf } from './kinds';
 import { matchesSelector, toSelector } from './label-selectors';
@@ -368,6 +371,29 @@ function argoRolloutsRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) {
   }
 }
 
+/**
+ * Services the API server calls: admission webhooks, aggregated APIs, CRD conversion webhooks
+ * (of the output and of the releases' renders). Their client is the API server.
+ */
+function apiServerCalls(ctx: Context, mo: ModelObject, b: Base) {
+  const obj = mo.object;
+  const group = groupOf(obj.apiVersion);
+  const callTo = (path: string, service: unknown) => {
+    const s = asObject(service);
+    const name = asString(s?.name);
+    const namespace = asString(s?.namespace);
+    if (!s || !name || !namespace) return;
+    push(ctx, b, { kind: ReferenceKind.SERVICE, path, namespace, name, port: asPort(s.port) ?? 443, clientPodGroup: API_SERVER_CLIENT });
+  };
+  if (group === 'admissionregistration.k8s.io' && (obj.kind === 'ValidatingWebhookConfiguration' || obj.kind === 'MutatingWebhookConfiguration')) {
+    asArray((obj as { webhooks?: unknown }).webhooks).forEach((w, i) => callTo(`webhooks[${i}].clientConfig.service`, at(asObject(w) ?? {}, 'clientConfig.service')));
+  }
+  if (group === 'apiregistration.k8s.io' && obj.kind === 'APIService') callTo('spec.service', asObject(obj.spec)?.service);
+  if (group === 'apiextensions.k8s.io' && obj.kind === 'CustomResourceDefinition') {
+    callTo('spec.conversion.webhook.clientConfig.service', at(asObject(obj.spec) ?? {}, 'conversion.webhook.clientConfig.service'));
+  }
+}
+
 function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
   const obj = mo.object;
   const group = groupOf(obj.apiVersion);
@@ -615,6 +641,7 @@ export function extractReferences(model: PlatformModel): Reference[] {
     }
     if (group === '' && obj.kind === 'ConfigMap') configDataRefs(ctx, mo, b);
     customResourceRefs(ctx, mo, b);
+    apiServerCalls(ctx, mo, b);
     if (group === 'monitoring.coreos.com' && ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].includes(obj.kind) && asObject(obj.spec)) monitorRefs(ctx, mo, b);
     if (group === '' && obj.kind === 'ConfigMap') {
       const data = asObject((obj as { data?: unknown }).data) ?? {};

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { KubeObject } from './types';
+import { NETWORK_ANNOTATION, ResolvedReleaseNetwork } from '../../core/release-network';
 import { PROVIDES_ANNOTATION, ReleaseProvides } from '../../core/release-provides';
 
 /** One manifest file of the output: YAML text or parsed objects (read from disk when `content` is not given). */
@@ -64,6 +65,10 @@ export interface ParsedApplication {
   readonly provides?: ReleaseProvides;
   /** Why the annotation does not parse. */
   readonly providesError?: string;
+  /** The network the release declares (`cnai.io/network`), when the annotation is there and parses. */
+  readonly network?: ResolvedReleaseNetwork;
+  /** Why the network annotation does not parse. */
+  readonly networkError?: string;
   readonly document: OutputDocument;
 }
 
@@ -133,6 +138,16 @@ export function parseApplications(docs: OutputDocument[]): ParsedApplication[] {
         providesError = `annotation ${PROVIDES_ANNOTATION} is not JSON: ${(e as Error).message}`;
       }
     }
+    let network: ResolvedReleaseNetwork | undefined;
+    let networkError: string | undefined;
+    const rawNetwork = annotations[NETWORK_ANNOTATION];
+    if (rawNetwork !== undefined) {
+      try {
+        network = JSON.parse(rawNetwork) as ResolvedReleaseNetwork;
+      } catch (e) {
+        networkError = `annotation ${NETWORK_ANNOTATION} is not JSON: ${(e as Error).message}`;
+      }
+    }
     apps.push({
       name: o.metadata.name ?? '(unnamed)',
       location: d.location,
@@ -141,6 +156,8 @@ export function parseApplications(docs: OutputDocument[]): ParsedApplication[] {
       sources: spec.sources ?? (spec.source ? [spec.source] : []),
       ...(provides ? { provides } : {}),
       ...(providesError ? { providesError } : {}),
+      ...(network ? { network } : {}),
+      ...(networkError ? { networkError } : {}),
       document: d,
     });
   }

@@ -6,6 +6,7 @@
 import { containerImages, imagePinProblem, latestImagesInStrings } from './images';
 import { KubeObject } from './types';
 import { isPlainObject } from './util';
+import { NetworkEndKind, ResolvedNetworkEnd, ResolvedReleaseNetwork } from '../../core/release-network';
 import { ReleaseProvides } from '../../core/release-provides';
 
 /** A problem of one rendered object. */
@@ -144,6 +145,12 @@ export function declarationProblems(objects: KubeObject[], provides: ReleaseProv
       return;
     }
     const pod = (match as { spec?: { template?: { spec?: { serviceAccountName?: string; hostNetwork?: boolean } } } }).spec?.template?.spec ?? {};
+    const have = containerPorts(match);
+    for (const p of w.ports ?? []) {
+      if (!have.includes(`${(p.protocol ?? 'TCP').toUpperCase()} ${p.containerPort}`)) {
+        out.push({ path: `${at}.ports`, message: `declares container port ${p.containerPort} for workload ${w.name}, but ${objectId(match)} has container ports ${have.join(', ') || 'none'}` });
+      }
+    }
     if (w.serviceAccount !== undefined && (pod.serviceAccountName ?? 'default') !== w.serviceAccount) {
       out.push({ path: `${at}.serviceAccount`, message: `declares service account ${w.serviceAccount} for workload ${w.name}, but ${objectId(match)} runs as ${pod.serviceAccountName ?? 'default'}` });
     }
@@ -157,6 +164,43 @@ export function declarationProblems(objects: KubeObject[], provides: ReleaseProv
     if (!found) {
       const same = objects.filter((o) => o.kind === d.kind).map((o) => `${o.apiVersion} ${o.metadata.name}`);
       out.push({ path: `provides.objects[${i}]`, message: `declares ${d.apiVersion} ${d.kind} ${d.name}, but the render has no such object${same.length > 0 ? ` (its ${d.kind}s: ${same.join(', ')})` : ''}` });
+    }
+  });
+  return out;
+}
+
+type ContainerPorts = Array<{ ports?: Array<{ containerPort?: number; protocol?: string }> }>;
+type PodTemplate = { spec?: { template?: { metadata?: { labels?: { [k: string]: string } }; spec?: { containers?: ContainerPorts } } } };
+
+/** `TCP 9443` for every container port of a workload's pod template. */
+function containerPorts(workload: KubeObject): string[] {
+  const containers = (workload as PodTemplate).spec?.template?.spec?.containers ?? [];
+  return containers.flatMap((c) => (c.ports ?? []).map((p) => `${(p.protocol ?? 'TCP').toUpperCase()} ${p.containerPort}`));
+}
+
+/**
+ * Ports of the release's declared network that its rendered pods do not listen on: for each
+ * connection accepted by pods of the release's namespace, every workload of the render those
+ * pods' labels select must have each declared port as a container port. Ends that select no
+ * workload of the render (pods an operator starts) are not checked here.
+ */
+export function networkProblems(objects: KubeObject[], network: ResolvedReleaseNetwork, namespace: string): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  const selects = (end: ResolvedNetworkEnd) => objects.filter((o) => WORKLOADS.has(o.kind) && (o.metadata.namespace ?? namespace) === namespace
+    && Object.entries(end.podLabels ?? {}).every(([k, v]) => ((o as PodTemplate).spec?.template?.metadata?.labels ?? {})[k] === v));
+  (network.connections ?? []).forEach((c, i) => {
+    if (c.to.kind !== NetworkEndKind.PODS || (c.to.namespace ?? namespace) !== namespace) return;
+    for (const w of selects(c.to)) {
+      const have = containerPorts(w);
+      for (const p of c.ports ?? []) {
+        if (!have.includes(`${(p.protocol ?? 'TCP').toUpperCase()} ${p.port}`)) {
+          out.push({
+            path: `network.connections[${i}].ports`,
+            message: `declares that pods ${JSON.stringify(c.to.podLabels ?? {})} accept ${(p.protocol ?? 'TCP').toUpperCase()} ${p.port} (${c.reason}), but ${objectId(w)} `
+              + `of the render, whose pods those labels select, has container ports ${have.join(', ') || 'none'}; declare the port upstream's pods listen on`,
+          });
+        }
+      }
     }
   });
   return out;

@@ -76,6 +76,8 @@ export enum ReleaseCheck {
   IMAGE = 'image',
   /** The release's declaration (`cnai.io/provides`) does not match what upstream ships. */
   PROVIDES = 'provides',
+  /** The release's network (`cnai.io/network`) names ports its pods in the render do not have. */
+  NETWORK = 'network',
   /** A kustomize patch that matches nothing or changes nothing. */
   PATCH = 'patch',
   /** A remote resource inside a vendored kustomization with no vendored stand-in. */

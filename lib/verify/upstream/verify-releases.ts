@@ -32,7 +32,7 @@ import {
   renderKustomize, RenderOutcome,
 } from './kustomize';
 import { locateGitPath, locateHelmChart, LocateResult, UpstreamKind, UpstreamLocation } from './locate';
-import { declarationProblems, envProblems, imageProblems, objectId } from './render-checks';
+import { declarationProblems, envProblems, imageProblems, networkProblems, objectId } from './render-checks';
 import { resolveUpstreamDir, sha256, UpstreamDirError, upstreamSourcesOf, UpstreamSource } from './sources';
 import { KubeObject, ReleaseCheck, ReleaseFinding, ReleaseRender, ReleaseSourceType } from './types';
 import { isPlainObject } from './util';
@@ -143,6 +143,7 @@ export function verifyReleases(objects: unknown, options: VerifyReleasesOptions 
   const work: Work[] = [];
   for (const app of apps) {
     if (app.providesError) finding(app, ReleaseCheck.PROVIDES, 'metadata.annotations', app.providesError);
+    if (app.networkError) finding(app, ReleaseCheck.NETWORK, 'metadata.annotations', app.networkError);
     if (app.sources.length === 0) {
       finding(app, ReleaseCheck.UPSTREAM_SOURCE, 'spec.source', 'has no source');
       continue;
@@ -362,6 +363,9 @@ function checkKustomizeRelease(w: Work, finding: Finding, c: KustomizeCheckConte
   }
   if (w.app.provides) {
     for (const p of declarationProblems(objects, w.app.provides, w.app.namespace)) finding(w.app, ReleaseCheck.PROVIDES, p.path, `${p.message} (${source})`);
+  }
+  if (w.app.network) {
+    for (const p of networkProblems(objects, w.app.network, w.app.namespace)) finding(w.app, ReleaseCheck.NETWORK, p.path, `${p.message} (${source})`);
   }
 }
 

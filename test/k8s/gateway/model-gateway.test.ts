@@ -118,7 +118,27 @@ describe('ModelGateway', () => {
       podSelector: { matchLabels: { 'cnai.io/llm-service': 'embed' } }, policyTypes: ['Ingress'], ingress: [{ from: [proxyPeer], ports: [{ protocol: 'TCP', port: 9081 }] }],
     });
     expect(find(objects, 'NetworkPolicy', 'chat-gateway-agent', 'team-a')).toBeUndefined();
-    expect(policies.filter((p) => p.metadata.namespace === 'envoy-gateway-system').map((p) => p.metadata.name)).toEqual(['model-gateway-proxies']);
+    expect(policies.filter((p) => p.metadata.namespace === 'envoy-gateway-system').map((p) => p.metadata.name)).toEqual(['model-gateway-proxies', 'model-gateway-proxies-egress']);
+    // The proxies leave for DNS, Envoy Gateway's xDS server and each routed model server (KServe: its agent too), nothing else.
+    expect(find(objects, 'NetworkPolicy', 'model-gateway-proxies-egress', 'envoy-gateway-system').spec).toEqual({
+      podSelector: { matchLabels: proxies },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+        },
+        {
+          to: [{ podSelector: { matchLabels: { 'control-plane': 'envoy-gateway', 'app.kubernetes.io/name': 'gateway-helm', 'app.kubernetes.io/instance': 'envoy-gateway' } } }],
+          ports: [{ protocol: 'TCP', port: 18000 }],
+        },
+        { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } }, podSelector: { matchLabels: { 'cnai.io/llm-service': 'chat' } } }], ports: [{ protocol: 'TCP', port: 8000 }] },
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } }, podSelector: { matchLabels: { 'cnai.io/llm-service': 'embed' } } }],
+          ports: [{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 9081 }],
+        },
+      ],
+    });
   });
 
   test('an internal NLB only when asked, with TLS; a public one only with the named opt-in and CIDRs', () => {

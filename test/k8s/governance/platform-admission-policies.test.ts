@@ -9,14 +9,14 @@ import {
 import { validateManifests } from '../../../lib/verify/k8s';
 import { gpuPoolContract, one } from '../helpers';
 
-const POLICIES = ['cnai-allowed-images', 'cnai-gpu-workloads-through-kueue', 'cnai-no-host-access', 'cnai-served-model-sources', 'cnai-training-identity'];
+const POLICIES = ['cnai-allowed-images', 'cnai-gpu-workloads-through-kueue', 'cnai-no-host-access', 'cnai-served-model-sources', 'cnai-serving-identity', 'cnai-training-identity'];
 
 describe('PlatformAdmissionPolicies', () => {
   const objects = policyObjects();
   const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
   const bindings = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
 
-  test('five policies, each bound, the rules in warn mode and the training identity boundary enforced by default, applied in the namespaces\' sync wave', () => {
+  test('six policies, each bound, the rules in warn mode and the training and serving identity boundaries enforced by default, applied in the namespaces\' sync wave', () => {
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(POLICIES);
     expect(policies.every((p) => p.apiVersion === 'admissionregistration.k8s.io/v1' && p.spec.failurePolicy === 'Fail')).toBe(true);
     expect(bindings.map((b) => [b.metadata.name, b.spec.policyName]).sort()).toEqual([
@@ -25,6 +25,7 @@ describe('PlatformAdmissionPolicies', () => {
       ['cnai-gpu-workloads-through-kueue', 'cnai-gpu-workloads-through-kueue'],
       ['cnai-no-host-access', 'cnai-no-host-access'],
       ['cnai-served-model-sources', 'cnai-served-model-sources'],
+      ['cnai-serving-identity', 'cnai-serving-identity'],
       ['cnai-training-identity', 'cnai-training-identity'],
     ]);
     expect(bindings.map((b) => `${b.metadata.name}: ${b.spec.validationActions.join(', ')}`).sort()).toEqual([
@@ -33,6 +34,7 @@ describe('PlatformAdmissionPolicies', () => {
       'cnai-gpu-workloads-through-kueue: Warn, Audit',
       'cnai-no-host-access: Warn, Audit',
       'cnai-served-model-sources: Warn, Audit',
+      'cnai-serving-identity: Deny, Audit',
       'cnai-training-identity: Deny, Audit',
     ]);
     for (const o of objects) expect(o.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-30');
@@ -40,7 +42,7 @@ describe('PlatformAdmissionPolicies', () => {
 
   test('mode ENFORCE is the one setting that makes every binding deny', () => {
     const enforced = policyObjects({ mode: AdmissionPolicyMode.ENFORCE }).filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding');
-    expect(enforced).toHaveLength(6);
+    expect(enforced).toHaveLength(7);
     for (const b of enforced) expect(b.spec.validationActions).toEqual(['Deny', 'Audit']);
   });
 
@@ -48,7 +50,32 @@ describe('PlatformAdmissionPolicies', () => {
     const objs = policyObjects({ trainingIdentityMode: AdmissionPolicyMode.WARN, mode: AdmissionPolicyMode.ENFORCE });
     const actions = objs.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((b) => `${b.metadata.name}: ${b.spec.validationActions.join(', ')}`);
     expect(actions.filter((a) => a.endsWith('Warn, Audit'))).toEqual(['cnai-training-identity: Warn, Audit']);
-    expect(actions.filter((a) => a.endsWith('Deny, Audit'))).toHaveLength(5);
+    expect(actions.filter((a) => a.endsWith('Deny, Audit'))).toHaveLength(6);
+  });
+
+  test('servingIdentityMode WARN puts the serving identity boundary in warn mode, and nothing else', () => {
+    const objs = policyObjects({ servingIdentityMode: AdmissionPolicyMode.WARN });
+    const actions = objs.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding').map((b) => `${b.metadata.name}: ${b.spec.validationActions.join(', ')}`);
+    expect(actions.filter((a) => a.endsWith('Deny, Audit'))).toEqual(['cnai-training-identity: Deny, Audit']);
+  });
+
+  test('the serving service accounts: the contract\'s workload identities but the training accounts, or as given', () => {
+    const withIdentities = {
+      ...CONTRACT,
+      workloadIdentities: [
+        { namespace: 'team-a', serviceAccount: 'chat', roleName: 'r1' }, { namespace: 'team-a', serviceAccount: 'ml-training', roleName: 'r2' },
+        { namespace: 'mlflow', serviceAccount: 'mlflow', roleName: 'r3' }, { namespace: 'team-b', serviceAccount: 'chat', roleName: 'r4' },
+      ],
+    };
+    const app = Testing.app();
+    const derived = new PlatformAdmissionPolicies(new Chart(app, 'c'), 'a', { contract: withIdentities });
+    expect(derived.servingServiceAccounts).toEqual(['chat', 'mlflow']);
+    expect(new PlatformAdmissionPolicies(new Chart(app, 'd'), 'a', { contract: withIdentities, servingServiceAccounts: ['embed'] }).servingServiceAccounts).toEqual(['embed']);
+  });
+
+  test('error: a serving service account that is not a name', () => {
+    expect(() => new PlatformAdmissionPolicies(new Chart(Testing.app(), 'c'), 'a', { contract: CONTRACT, servingServiceAccounts: ['Chat!'] }))
+      .toThrow(/c\/a.*servingServiceAccounts\[0\].*"Chat!".*not a service account name.*give the name of a service account/s);
   });
 
   test('bindings: team namespaces by their team label, the platform\'s namespaces by name, host access everywhere but kube-system', () => {

@@ -10,7 +10,9 @@ import { admit, AdmissionRequest, compileAll, problemsOf } from './admission';
 import { ARGO_CD, controller, Requester } from './fixture';
 import { buildReferenceK8s } from '../../../examples/reference-platform/k8s-layer';
 import { referenceContract } from '../../../examples/reference-platform/main';
+import { REFERENCE_SPEC } from '../../../examples/reference-platform/spec';
 import { imageRef, OPERATOR_IMAGES } from '../../../lib/core';
+import { AdmissionPolicyMode, CnaiPlatform } from '../../../lib/k8s';
 import { buildPlatformModel } from '../../../lib/verify/platform/model-builder';
 
 const app = Testing.app();
@@ -109,13 +111,14 @@ function cases(): Case[] {
 const all = cases();
 
 describe('the reference platform\'s admission policies', () => {
-  test('it ships the five policies, the rules in warn mode and the training identity boundary enforced, compiled by the engine', () => {
+  test('it ships the six policies, the rules in warn mode and the identity boundaries enforced, compiled by the engine', () => {
     expect(policies.map((p) => p.metadata.name).sort()).toEqual([
-      'cnai-allowed-images', 'cnai-gpu-workloads-through-kueue', 'cnai-no-host-access', 'cnai-served-model-sources', 'cnai-training-identity',
+      'cnai-allowed-images', 'cnai-gpu-workloads-through-kueue', 'cnai-no-host-access', 'cnai-served-model-sources', 'cnai-serving-identity', 'cnai-training-identity',
     ]);
     for (const b of objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding')) {
-      expect(b.spec.validationActions).toEqual(b.spec.policyName === 'cnai-training-identity' ? ['Deny', 'Audit'] : ['Warn', 'Audit']);
+      expect(b.spec.validationActions).toEqual(['cnai-training-identity', 'cnai-serving-identity'].includes(b.spec.policyName) ? ['Deny', 'Audit'] : ['Warn', 'Audit']);
     }
+    expect(platform.admissionPolicies.servingServiceAccounts).toEqual(['chat', 'embed', 'external-secrets', 'knowledge-snapshots', 'mlflow', 'otel-collector']);
     expect(compileAll(policies)).toBeGreaterThan(50);
     expect(platform.admissionPolicies.policies['cnai-training-identity'].policy.name).toBe('cnai-training-identity');
   });
@@ -178,5 +181,28 @@ describe('the reference platform\'s admission policies', () => {
       'pod of Deployment ai-apps/chat',
       'pod of InferenceService ai-apps/embed',
     ].sort());
+  });
+});
+
+describe('the developer Roles under the enforced identity boundaries', () => {
+  test('each team\'s ml-developer Role carries the accepted finding, its reason naming the policies and the identities they cover', () => {
+    const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === 'ml-developer');
+    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['ai-apps', 'ml-research']);
+    const byNamespace = Object.fromEntries(roles.map((r) => [r.metadata.namespace, JSON.parse(r.metadata.annotations['cnai.io/suppress'])]));
+    expect(byNamespace['ai-apps']).toEqual([{
+      id: 'pod-create-workload-identity',
+      reason: 'people\'s pods and workloads in ai-apps are refused its workload identities (chat, embed, ml-training) by the enforced admission policies '
+        + 'cnai-training-identity and cnai-serving-identity: only controllers run them (TrainJobs, queued Jobs, Notebooks; the served models Argo CD applies); '
+        + 'pods/exec into a running pod stays, recorded by the audit log',
+    }]);
+    expect(byNamespace['ml-research'][0].reason).toMatch(/in ml-research are refused its workload identities \(ml-training\)/);
+  });
+
+  test('with a boundary in warn mode the finding stays (no suppression from the library)', () => {
+    const warnApp = Testing.app();
+    new CnaiPlatform(warnApp, 'cnai', { spec: REFERENCE_SPEC, contract: referenceContract(), admissionPolicies: { servingIdentityMode: AdmissionPolicyMode.WARN } });
+    const warnRoles = warnApp.charts.flatMap((c) => Testing.synth(c)).filter((o: any) => o.kind === 'Role' && o.metadata.name === 'ml-developer');
+    expect(warnRoles.length).toBe(2);
+    for (const r of warnRoles) expect(r.metadata.annotations?.['cnai.io/suppress']).toBeUndefined();
   });
 });
