@@ -22,7 +22,7 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { core, ServedModelBackend } from 'cnai-constructs';
 import {
-  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelGateway, ModelSource, NodePoolReference,
+  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, MetricsScraping, ModelGateway, ModelSource, NodePoolReference,
   OperatorCatalogue, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL_PREFIX, H100_POOL, LARGE_CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
@@ -66,7 +66,7 @@ export function buildLlmServingApp(outdir?: string): App {
     contract,
     // The platform's operators plus the Karpenter controller the AWS side prepared, and the model gateway's releases.
     operatorReleases: [
-      ...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract }), ...OperatorCatalogue.modelGateway(),
+      ...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract }), ...OperatorCatalogue.modelGateway({ tokenBudgets: true }),
       // A model served across nodes runs in a LeaderWorkerSet, its stages talk over EFA.
       OperatorCatalogue.leaderWorkerSet(), OperatorCatalogue.efaDevicePlugin({ pools: [h100] }),
     ],
@@ -128,16 +128,22 @@ export function buildLlmServingApp(outdir?: string): App {
   });
 
   // One OpenAI-compatible endpoint for both models, routed by model name; only rag-api may call it.
+  // One OpenAI-compatible endpoint for both models, routed by model name. The team gets an API key
+  // (generated in the cluster into its Secret model-gateway-api-key) and a budget of 2M tokens an hour;
+  // its requests' token usage is scraped per team and model; only rag-api reaches the gateway.
   const gateway = new ModelGateway(serving, 'gateway', {
-    clients: [ragApi],
     priorityClass: high,
     kubernetesVersion: contract.kubernetesVersion,
+    vpcCidr: contract.vpcCidr,
+    metricsBackend: platform.metricsBackend,
     // The chat model's endpoint picker: the servers' priority, the API server in the contract's VPC.
     endpointPicker: { priorityClass: high, vpcCidr: contract.vpcCidr },
   });
   gateway.addModel(chat);
   gateway.addModel(embed);
   gateway.addModel(large);
+  const access = gateway.addTeam(team, { tokensPerHour: 2_000_000, clients: [ragApi] });
+  new MetricsScraping(serving, 'scraping', { metricsBackend: platform.metricsBackend }).add(gateway);
 
   // What the RAG application reads (envFrom): endpoints and models. This app runs no telemetry
   // collector; with one, pass it for tracing settings too: chat.clientSettings({ collector, serviceName })
@@ -149,8 +155,9 @@ export function buildLlmServingApp(outdir?: string): App {
       ...settings.environment,
       EMBEDDINGS_BASE_URL: embed.baseUrl,
       EMBEDDINGS_MODEL: embed.engine.servedModelName,
-      // The same models through the gateway.
+      // The same models through the gateway, with the team's key (OPENAI_API_KEY from the Secret, see the README).
       GATEWAY_BASE_URL: gateway.baseUrl,
+      GATEWAY_API_KEY_SECRET: `${access.apiKeySecretName}/${access.apiKeySecretKey}`,
     },
   });
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.

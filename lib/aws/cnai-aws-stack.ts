@@ -7,6 +7,7 @@ import { EncryptionKey } from './encryption-key';
 import { FeatureStoreAccess } from './feature-store-access';
 import { GpuNodePool, GpuNodePoolOptions } from './gpu-node-pool';
 import { Karpenter, KarpenterOptions } from './karpenter';
+import { LoadBalancerControllerAccess } from './load-balancer-controller-access';
 import { CapacityType } from './managed-node-group';
 import { MetricsBackendAccess, MetricsBackendAccessOptions } from './metrics-backend-access';
 import { ModelStore, StoreBucket } from './model-store';
@@ -18,6 +19,7 @@ import { ResolvedRetention, RetentionPolicy, PlatformAwsOptions } from '../core/
 import { PlatformContract } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
+import { gatewayNeedsLoadBalancer } from '../core/gateway-spec';
 import { PlatformNaming } from '../core/names';
 import {
   BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, PoolCapacity, VectorEngine,
@@ -333,6 +335,8 @@ export class CnaiAwsStack extends TerraformStack {
         identity.addToPolicy({ sid: 'XRayWrite', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] });
       }
     }
+    // A gateway behind a load balancer: the AWS Load Balancer Controller's identity.
+    if (gatewayNeedsLoadBalancer(spec.gateway)) stack.addLoadBalancerController();
     return stack;
   }
 
@@ -360,6 +364,8 @@ export class CnaiAwsStack extends TerraformStack {
   public featureStoreAccess?: FeatureStoreAccess;
   /** The metrics backend's AWS side (Grafana's admin secret, managed Prometheus and Grafana), when added. */
   public metricsBackend?: MetricsBackendAccess;
+  /** The AWS Load Balancer Controller's identity, when added. */
+  public loadBalancerController?: LoadBalancerControllerAccess;
   /** What `terraform destroy` keeps, defaults resolved. */
   public readonly retention: ResolvedRetention;
 
@@ -565,6 +571,17 @@ export class CnaiAwsStack extends TerraformStack {
     return access;
   }
 
+  /**
+   * Adds the AWS Load Balancer Controller's identity (see {@link LoadBalancerControllerAccess}), for
+   * Services of type LoadBalancer such as a model gateway's. The contract gains `loadBalancerController`.
+   */
+  public addLoadBalancerController(): LoadBalancerControllerAccess {
+    if (this.loadBalancerController) {
+      throw invalidProp(this.node.path, 'loadBalancerController', 'added', 'the stack has the load balancer controller\'s identity already', 'add it once');
+    }
+    return this.loadBalancerController = new LoadBalancerControllerAccess(this, 'load-balancer-controller', { cluster: this.cluster });
+  }
+
   /** Adds a GPU pool to the cluster. */
   public addGpuNodePool(id: string, options: GpuNodePoolOptions): GpuNodePool {
     return this.cluster.addGpuNodePool(id, options);
@@ -586,7 +603,11 @@ export class CnaiAwsStack extends TerraformStack {
       ecrRepositories: Object.keys(repos).length > 0 ? repos : undefined,
       database: this.database?.contract(),
     });
-    return this.metricsBackend ? { ...contract, metrics: this.metricsBackend.contract() } : contract;
+    return {
+      ...contract,
+      ...(this.metricsBackend ? { metrics: this.metricsBackend.contract() } : {}),
+      ...(this.loadBalancerController ? { loadBalancerController: this.loadBalancerController.contract() } : {}),
+    };
   }
 }
 

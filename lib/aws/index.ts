@@ -28,5 +28,6 @@ export * from './preview-contract';
 export * from './karpenter';
 export * from './managed-prometheus';
 export * from './managed-grafana';
+export * from './load-balancer-controller-access';
 export * from './metrics-backend-access';
 export * from './suppressions';

@@ -162,6 +162,13 @@ export class PlatformContractFile {
         }
       }
     }
+    if (value.loadBalancerController !== undefined && value.loadBalancerController !== null) {
+      if (!isObject(value.loadBalancerController)) {
+        bad('loadBalancerController', value.loadBalancerController, 'is not an object with namespace, serviceAccount and vpcId');
+      } else {
+        for (const n of ['namespace', 'serviceAccount', 'vpcId']) field(value.loadBalancerController, 'loadBalancerController.', n, 'string');
+      }
+    }
     problems.throwIfAny();
     return value as unknown as PlatformContract;
   }

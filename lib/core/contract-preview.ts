@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  DATA_SERVICES, KARPENTER, karpenterInterruptionQueueName, KarpenterContract, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint,
+  DATA_SERVICES, KARPENTER, LOAD_BALANCER_CONTROLLER,
+  karpenterInterruptionQueueName, KarpenterContract, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint,
   PlatformContract, serviceSecretName, TaintEffect, vectorSnapshotServiceAccount, WorkloadIdentityContract, GPU_RESOURCE,
 } from './contract';
 import { PlatformContractFile } from './contract-file';
 import { invalidProp } from './errors';
+import { gatewayNeedsLoadBalancer } from './gateway-spec';
 import { ManagedPrometheusEndpoints, METRICS_BACKEND, MetricsBackendContract } from './metrics-backend';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
 import { CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine } from './platform-spec';
@@ -218,6 +220,10 @@ export class ContractPreview {
       } : {}),
     };
     for (const w of platformWorkloadIdentities(spec)) identity(w.id, w.namespace, w.serviceAccount, w.id);
+    // The AWS Load Balancer Controller, for a gateway behind a load balancer (its VPC id is known after apply).
+    const lbc = LOAD_BALANCER_CONTROLLER;
+    const loadBalanced = gatewayNeedsLoadBalancer(spec.gateway);
+    if (loadBalanced) identity('gateway.exposure', lbc.namespace, lbc.serviceAccount, lbc.rolePurpose);
     (options.workloadIdentities ?? []).forEach((w, i) =>
       identity(`workloadIdentities[${i}]`, w.namespace, w.serviceAccount, w.purpose ?? `${w.namespace}-${w.serviceAccount}`));
 
@@ -248,6 +254,7 @@ export class ContractPreview {
       },
       ...(karpenter ? { karpenter } : {}),
       metrics,
+      ...(loadBalanced ? { loadBalancerController: { namespace: lbc.namespace, serviceAccount: lbc.serviceAccount, vpcId: PENDING_APPLY } } : {}),
     };
   }
 

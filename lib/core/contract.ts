@@ -170,6 +170,12 @@ export interface PlatformContract {
    */
   readonly metrics?: MetricsBackendContract;
   /**
+   * The AWS Load Balancer Controller's identity and the VPC it creates load balancers in, when the
+   * AWS layer prepared it (a gateway exposed through a load balancer).
+   * @default - no load balancer controller
+   */
+  readonly loadBalancerController?: LoadBalancerControllerContract;
+  /**
    * Whether the platform's AWS layer stands behind the contract: the Secrets Manager secrets
    * the data services read through External Secrets, the buckets, the workload identities.
    * `false` for a cluster the user already runs (`ExistingClusterContract.create`): data
@@ -291,4 +297,27 @@ export interface KarpenterContract {
    * @default - no interruption handling
    */
   readonly interruptionQueueName?: string;
+}
+
+/**
+ * Names the AWS Load Balancer Controller shares across the two layers: the AWS layer creates its
+ * IAM role and Pod Identity association under these, the Kubernetes layer installs it with them.
+ */
+export const LOAD_BALANCER_CONTROLLER = {
+  /** Namespace of the controller (its own, so kube-system keeps its Pod Security level). */
+  namespace: 'aws-load-balancer-controller',
+  /** Service account of the controller (its workload identity). */
+  serviceAccount: 'aws-load-balancer-controller',
+  /** Purpose of the controller's IAM role (`<platform>-<environment>-load-balancer-controller`). */
+  rolePurpose: 'load-balancer-controller',
+};
+
+/** The AWS Load Balancer Controller as the Kubernetes layer sees it. */
+export interface LoadBalancerControllerContract {
+  /** Namespace of the controller. */
+  readonly namespace: string;
+  /** Service account of the controller (bound to its IAM role through EKS Pod Identity). */
+  readonly serviceAccount: string;
+  /** The VPC's id (the chart's `vpcId`: the nodes' IMDS is out of the pods' reach, hop limit 1). */
+  readonly vpcId: string;
 }

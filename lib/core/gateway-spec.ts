@@ -16,6 +16,57 @@ export enum GatewayExposure {
   PUBLIC_LOAD_BALANCER = 'public-load-balancer',
 }
 
+/** How the gateway knows which team a request comes from (the identity its token budgets and usage metrics use). */
+export enum GatewayAccessMode {
+  /**
+   * API keys: each client team gets a key generated in the cluster, as a Secret in its own
+   * namespace; the gateway checks the `Authorization: Bearer <key>` header against the keys
+   * (Envoy Gateway SecurityPolicy `apiKeyAuth`). The default.
+   */
+  API_KEYS = 'api-keys',
+  /**
+   * OIDC: clients send a bearer token (JWT) from your OpenID Connect provider; the gateway
+   * validates it against the provider's keys and reads the team from a claim (Envoy Gateway
+   * SecurityPolicy `jwt`, authorization by claim).
+   */
+  OIDC = 'oidc',
+}
+
+/** The OpenID Connect provider of {@link GatewayAccessMode.OIDC}. */
+export interface GatewayOidcSpec {
+  /** The issuer (`iss` of the tokens), an https URL. */
+  readonly issuer: string;
+  /** Audiences a token must carry one of (`aud`), at least one. */
+  readonly audiences: string[];
+  /**
+   * The provider's JSON Web Key Set, an https URL.
+   * @default - `<issuer>/.well-known/jwks.json`
+   */
+  readonly jwksUri?: string;
+  /**
+   * The claim that names the team (its value must be a team name of the platform).
+   * @default 'team'
+   */
+  readonly teamClaim?: string;
+}
+
+/** Who may call the gateway, and how the gateway knows the caller's team. */
+export interface GatewayAccessSpec {
+  /**
+   * How clients prove who they are.
+   * @default GatewayAccessMode.API_KEYS
+   */
+  readonly mode?: GatewayAccessMode;
+  /**
+   * The OpenID Connect provider; with `mode: OIDC` only, and then required.
+   * @default - none
+   */
+  readonly oidc?: GatewayOidcSpec;
+}
+
+/** Request header that carries the caller's team after authentication (set by the gateway, never taken from the client). */
+export const GATEWAY_TEAM_HEADER = 'x-cnai-team';
+
 /** A team's token budget at the gateway. */
 export interface TeamTokenBudgetSpec {
   /** The team (a name of `teams`). */
@@ -42,12 +93,17 @@ export interface GatewaySpec {
    */
   readonly clientTeams?: string[];
   /**
-   * Token budgets per team. Checked against the teams; enforcement at the gateway is not built yet
-   * (it needs Envoy Gateway's global rate limit service), so a spec with budgets is refused by the
-   * Kubernetes layer rather than silently unenforced.
-   * @default - none
+   * Token budgets per team (of `clientTeams`), enforced at the gateway by Envoy Gateway's global
+   * rate limit (a Redis the platform installs): a team over its budget gets HTTP 429 until its
+   * usage of the last hour falls below it.
+   * @default - none: teams are not limited
    */
   readonly teamBudgets?: TeamTokenBudgetSpec[];
+  /**
+   * How clients authenticate, and so which team a request counts against.
+   * @default - API keys, one per client team, generated in the cluster
+   */
+  readonly access?: GatewayAccessSpec;
   /**
    * How the gateway is reached.
    * @default GatewayExposure.CLUSTER
@@ -64,6 +120,13 @@ export interface GatewaySpec {
    * @default - none
    */
   readonly tlsSecretName?: string;
+}
+
+/** True when the gateway section asks for a load balancer (the AWS Load Balancer Controller is then needed). */
+export function gatewayNeedsLoadBalancer(gateway: GatewaySpec | undefined): boolean {
+  if (!gateway || gateway.enabled === false) return false;
+  const exposure = gateway.exposure ?? GatewayExposure.CLUSTER;
+  return exposure === GatewayExposure.INTERNAL_LOAD_BALANCER || exposure === GatewayExposure.PUBLIC_LOAD_BALANCER;
 }
 
 /** Where the problems of an exposure are reported. */
@@ -109,6 +172,48 @@ export class GatewayChecks {
     } else if (cidrs.length > 0) {
       p(site.cidrsProp, publicCidrs, `client CIDRs apply to a public load balancer only, and the exposure is ${exposure}`,
         `leave ${site.cidrsProp} out, or set ${site.exposureProp} to GatewayExposure.PUBLIC_LOAD_BALANCER explicitly`);
+    }
+    return out;
+  }
+
+  /**
+   * The problems of an access setting: OIDC needs its provider (an https issuer, audiences, a
+   * claim), and the provider belongs to OIDC only.
+   */
+  public static accessProblems(construct: string, prop: string, access: GatewayAccessSpec | undefined): ProblemDetails[] {
+    const out: ProblemDetails[] = [];
+    const p = (at: string, value: unknown, problem: string, fix: string) => out.push({ construct, prop: at, value, problem, fix });
+    const mode = access?.mode ?? GatewayAccessMode.API_KEYS;
+    if (!Object.values(GatewayAccessMode).includes(mode)) {
+      p(`${prop}.mode`, mode, 'not a GatewayAccessMode', 'use GatewayAccessMode.API_KEYS or GatewayAccessMode.OIDC');
+      return out;
+    }
+    const oidc = access?.oidc;
+    if (mode === GatewayAccessMode.API_KEYS) {
+      if (oidc) p(`${prop}.oidc`, oidc.issuer, 'an OIDC provider is given, and the access mode is API keys', `leave ${prop}.oidc out, or set ${prop}.mode to GatewayAccessMode.OIDC`);
+      return out;
+    }
+    if (!oidc) {
+      p(`${prop}.oidc`, undefined, 'OIDC access needs the provider whose tokens the gateway accepts', `give ${prop}.oidc: { issuer: "https://...", audiences: ["model-gateway"] }`);
+      return out;
+    }
+    const https = (at: string, url: string | undefined) => {
+      let ok = false;
+      try {
+        ok = url !== undefined && new URL(url).protocol === 'https:';
+      } catch {
+        ok = false;
+      }
+      if (!ok) p(at, url, 'not an https URL: the gateway would accept keys fetched over a connection anyone on the path could change', 'give the provider\'s https URL');
+    };
+    https(`${prop}.oidc.issuer`, oidc.issuer);
+    if (oidc.jwksUri !== undefined) https(`${prop}.oidc.jwksUri`, oidc.jwksUri);
+    if (!Array.isArray(oidc.audiences) || oidc.audiences.length === 0 || oidc.audiences.some((a) => typeof a !== 'string' || a.length === 0)) {
+      p(`${prop}.oidc.audiences`, oidc.audiences, 'no audience: the gateway would accept tokens the provider issued for any application',
+        'give the audience your provider puts into the gateway\'s tokens, e.g. ["model-gateway"]');
+    }
+    if (oidc.teamClaim !== undefined && !/^[A-Za-z0-9_.:\/-]+$/.test(oidc.teamClaim)) {
+      p(`${prop}.oidc.teamClaim`, oidc.teamClaim, 'not a claim name', 'give the name of the claim that holds the team, e.g. "team"');
     }
     return out;
   }

@@ -358,6 +358,17 @@ function checkGateway(checks: SpecChecks): void {
     problems.check(Number.isInteger(b.tokensPerHour) && b.tokensPerHour >= 1, p(`${at}.tokensPerHour`, b.tokensPerHour,
       'not a whole number of tokens of at least 1', 'give the tokens per hour the team may use, e.g. 1000000'));
   });
+  // A budget counts the requests of a team that may call the gateway; another team's budget would never apply.
+  if (gw.clientTeams && gw.clientTeams.every((t) => teams.has(t))) {
+    const clients = new Set(gw.clientTeams);
+    (gw.teamBudgets ?? []).forEach((b, i) => {
+      if (teams.has(b.team)) {
+        problems.check(clients.has(b.team), p(`gateway.teamBudgets[${i}].team`, b.team, 'the team is not among gateway.clientTeams, so it cannot call the gateway and its budget would never apply',
+          'add the team to gateway.clientTeams, or drop its budget'));
+      }
+    });
+  }
+  GatewayChecks.accessProblems(`${SPEC} ${spec.name}`, 'gateway.access', gw.access).forEach((x) => problems.add(x));
   const exposure = gw.exposure ?? GatewayExposure.CLUSTER;
   GatewayChecks.exposureProblems({ construct: `${SPEC} ${spec.name}`, exposureProp: 'gateway.exposure', cidrsProp: 'gateway.publicCidrs' }, exposure, gw.publicCidrs)
     .forEach((x) => problems.add(x));

@@ -548,6 +548,11 @@ export const OPERATOR_SOURCES = {
    * build sets the tag): the release sets {@link ARGO_ROLLOUTS_IMAGES}.controller.
    */
   argoRollouts: { repoUrl: 'https://github.com/argoproj/argo-rollouts', path: 'manifests/cluster-install', revision: OPERATORS.argoRollouts.version, chosen: OPERATORS.argoRollouts.chosen } as PinnedGitPath,
+  /**
+   * AWS Load Balancer Controller's chart, as its install docs give it (`helm install aws-load-balancer-controller
+   * eks/aws-load-balancer-controller`, repository https://aws.github.io/eks-charts), at 3.5.0 (appVersion v3.5.0).
+   */
+  awsLoadBalancerController: { repoUrl: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0', chosen: '2026-12-06' } as PinnedHelmChart,
 };
 
 /** Images of the NVIDIA components the library renders itself (NvidiaGpuSupport). */
@@ -682,6 +687,13 @@ export const GATEWAY_IMAGES = {
   aiGatewayController: { repository: 'docker.io/envoyproxy/ai-gateway-controller', tag: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedImage,
   /** Envoy AI Gateway's external processor, injected into the proxies (`extProc.image`). */
   aiGatewayExtProc: { repository: 'docker.io/envoyproxy/ai-gateway-extproc', tag: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedImage,
+  /** AWS Load Balancer Controller (the chart's `image`, its own default at 3.5.0). */
+  awsLoadBalancerController: { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.5.0', chosen: '2026-12-06' } as PinnedImage,
+  /**
+   * Redis for the gateway's token budgets (Envoy Gateway's rate limit counters): the image Envoy AI
+   * Gateway v1.1.0's token rate limit example runs (examples/token_ratelimit/redis.yaml).
+   */
+  rateLimitRedis: { repository: 'docker.io/library/redis', tag: '8.2.4-alpine3.22', chosen: '2026-12-06' } as PinnedImage,
 };
 
 /**

@@ -4,7 +4,7 @@ import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform
 import { AwsSecretsManagerStore, ModelSource, SecretSource, Suppressions } from './common';
 import { EvaluationDataset, ModelDelivery } from './delivery';
 import { FeatureStore } from './features';
-import { ChatUi, ModelGateway } from './gateway';
+import { ChatUi, GatewayAccess, ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyMode, AdmissionPolicyOptions, PlatformAdmissionPolicies, SERVING_IDENTITY_POLICY, TRAINING_IDENTITY_POLICY } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
@@ -22,7 +22,7 @@ import { OBSERVABILITY, PlatformContract, TRAINING } from '../core/contract';
 import { deliveryCandidatePrefix } from '../core/delivery-spec';
 import { invalidProp, ProblemCollector } from '../core/errors';
 import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
-import { GatewayExposure } from '../core/gateway-spec';
+import { GatewayAccessMode, gatewayNeedsLoadBalancer } from '../core/gateway-spec';
 import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
 import {
   driftPayloadPrefix, predictiveModelGpus, servedModelAcrossNodes, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName,
@@ -147,7 +147,11 @@ export class CnaiPlatform extends Construct {
     checkContractMatchesSpec(where, spec, contract);
     const amp = spec.metrics?.managedPrometheus;
     const gatewaySpec = spec.gateway && spec.gateway.enabled !== false ? spec.gateway : undefined;
-    if (gatewaySpec) checkGatewaySupported(where, gatewaySpec.exposure ?? GatewayExposure.CLUSTER, (gatewaySpec.teamBudgets ?? []).length);
+    const gatewayLoadBalanced = gatewayNeedsLoadBalancer(gatewaySpec);
+    if (gatewayLoadBalanced && !contract.loadBalancerController) {
+      throw invalidProp(where, 'contract.loadBalancerController', undefined, `spec.gateway.exposure is ${gatewaySpec!.exposure}, and the contract has no AWS Load Balancer Controller identity`,
+        'synthesize the AWS layer (CnaiAwsStack.fromSpec) and this chart from the same spec, and take the contract from that stack');
+    }
 
     const pools: { [name: string]: INodePool } = {};
     for (const c of contract.nodePools) pools[c.name] = NodePoolReference.fromContract(c);
@@ -171,11 +175,12 @@ export class CnaiPlatform extends Construct {
           ? KubeflowTraining.platformReleases({ efaPools: efaPools.length > 0 ? efaPools : undefined })
           : [...OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
             ...(efaPools.length > 0 ? [OperatorCatalogue.efaDevicePlugin({ pools: efaPools })] : [])]),
-        ...(gatewaySpec ? OperatorCatalogue.modelGateway() : []),
         // Models no node holds run in LeaderWorkerSets (their stages request EFA on EFA pools, whose device plugin is installed above).
         ...((spec.models ?? []).some((m) => servedModelAcrossNodes(spec, m) !== undefined)
           ? [OperatorCatalogue.leaderWorkerSet()]
           : []),
+        ...(gatewaySpec ? OperatorCatalogue.modelGateway({ tokenBudgets: (gatewaySpec.teamBudgets ?? []).length > 0 }) : []),
+        ...(gatewayLoadBalanced ? [OperatorCatalogue.awsLoadBalancerController({ contract })] : []),
         ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
         // Progressive delivery of the models that declare one.
         ...((spec.models ?? []).some((m) => m.delivery) ? [OperatorCatalogue.argoRollouts()] : []),
@@ -336,13 +341,15 @@ export class CnaiPlatform extends Construct {
       this.gatewayChart = chart;
       // The gateway speaks the OpenAI API: it routes the served LLMs (validation refuses predictive models there).
       const routed = gatewaySpec.models ?? Object.keys(this.models);
+      const access = gatewaySpec.access ?? {};
       this.gateway = new ModelGateway(chart, 'gateway', {
         exposure: gatewaySpec.exposure,
         publicCidrs: gatewaySpec.publicCidrs,
         tlsSecretName: gatewaySpec.tlsSecretName,
         vpcCidr: contract.vpcCidr,
         models: routed.map((m) => this.models[m]),
-        clients: (gatewaySpec.clientTeams ?? spec.teams.map((t) => t.name)).map((t) => this.teams[t].workloads()),
+        access: (access.mode ?? GatewayAccessMode.API_KEYS) === GatewayAccessMode.OIDC ? GatewayAccess.oidc(access.oidc!) : GatewayAccess.apiKeys(),
+        metricsBackend: (spec.observability ?? true) ? metricsBackend : undefined,
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
         // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
@@ -367,6 +374,10 @@ export class CnaiPlatform extends Construct {
           priorityClass,
           kubernetesVersion: contract.kubernetesVersion,
         });
+      }
+      // Each client team gets access (an API key in its namespace, or its OIDC tokens admitted) and its budget.
+      for (const t of gatewaySpec.clientTeams ?? spec.teams.map((x) => x.name)) {
+        this.gateway.addTeam(this.teams[t], { tokensPerHour: gatewaySpec.teamBudgets?.find((b) => b.team === t)?.tokensPerHour });
       }
     }
 
@@ -393,6 +404,11 @@ export class CnaiPlatform extends Construct {
       const scraping = new MetricsScraping(obs, 'scraping', { metricsBackend });
       if (this.platform.gpuSupport) scraping.add(MetricsScraping.dcgmEndpoint(this.platform.gpuSupport));
       scraping.add(this.collector);
+      // The gateway's usage per team and model into Prometheus, its request traces into the collector.
+      if (this.gateway) {
+        scraping.add(this.gateway);
+        this.gateway.connectTracing(this.collector);
+      }
       new PlatformAlerts(obs, 'alerts', { metricsBackend });
       new PlatformDashboards(obs, 'dashboards', { metricsBackend });
       // Drift, for the models that opt in (KServe): payloads go through the collector to the
@@ -471,25 +487,6 @@ export class CnaiPlatform extends Construct {
         + `(${accounts.join(', ')}) by the enforced admission policies ${TRAINING_IDENTITY_POLICY} and ${SERVING_IDENTITY_POLICY}: only controllers run them `
         + '(TrainJobs, queued Jobs, Notebooks; the served models Argo CD applies); pods/exec into a running pod stays, recorded by the audit log');
     }
-  }
-}
-
-/**
- * What the spec may ask of the gateway that the Kubernetes layer cannot deliver yet: token budgets
- * (enforcing them needs Envoy Gateway's global rate limit service and its Redis) and load balancer
- * exposures (they need the AWS Load Balancer Controller, which the platform does not install yet).
- * Refused here, rather than synthesized and silently not in force.
- */
-function checkGatewaySupported(where: string, exposure: GatewayExposure, budgets: number): void {
-  if (budgets > 0) {
-    throw invalidProp(where, 'spec.gateway.teamBudgets', `${budgets} budget${budgets === 1 ? '' : 's'}`,
-      'token budgets are not enforced by the platform\'s gateway yet (they need Envoy Gateway\'s global rate limit service with Redis)',
-      'leave teamBudgets out for now; the gateway records each request\'s token usage (llm_total_token) for when they are');
-  }
-  if (exposure !== GatewayExposure.CLUSTER) {
-    throw invalidProp(where, 'spec.gateway.exposure', exposure,
-      'a load balancer exposure needs the AWS Load Balancer Controller, which the platform does not install yet',
-      'keep GatewayExposure.CLUSTER, or build a ModelGateway with that exposure yourself after installing the controller');
   }
 }
 

@@ -1,6 +1,6 @@
 import { spec } from './spec-fixture';
 import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
-import { GatewayChecks, GatewayExposure } from '../../lib/core/gateway-spec';
+import { GatewayAccessMode, GatewayChecks, GatewayExposure, gatewayNeedsLoadBalancer } from '../../lib/core/gateway-spec';
 import { PlatformSpec, ServedModelKind, ServedModelSpec } from '../../lib/core/platform-spec';
 import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
 import { PredictiveModelFormat } from '../../lib/core/predictive-models';
@@ -71,6 +71,50 @@ describe('the spec\'s gateway section', () => {
       'gateway.tlsSecretName: a load balancer exposure (internal-load-balancer) serves HTTPS only, and no certificate is named',
     ]);
     expect(problemsOf(spec({ gateway: { tlsSecretName: 'gateway-tls' } }))).toEqual(['gateway.tlsSecretName: the in-cluster exposure has a plain HTTP listener only']);
+  });
+
+  test('a budget for a team that is not among the client teams', () => {
+    expect(problemsOf(spec({ gateway: { clientTeams: ['team-b'], teamBudgets: [{ team: 'team-a', tokensPerHour: 1000 }] } }))).toEqual([
+      'gateway.teamBudgets[0].team: the team is not among gateway.clientTeams, so it cannot call the gateway and its budget would never apply',
+    ]);
+  });
+
+  test('OIDC access without its provider', () => {
+    expect(problemsOf(spec({ gateway: { access: { mode: GatewayAccessMode.OIDC } } }))).toEqual([
+      'gateway.access.oidc: OIDC access needs the provider whose tokens the gateway accepts',
+    ]);
+  });
+
+  test('an OIDC provider with API keys', () => {
+    expect(problemsOf(spec({ gateway: { access: { oidc: { issuer: 'https://id.example.com', audiences: ['model-gateway'] } } } }))).toEqual([
+      'gateway.access.oidc: an OIDC provider is given, and the access mode is API keys',
+    ]);
+  });
+
+  test('an OIDC issuer or key set not over https', () => {
+    expect(problemsOf(spec({ gateway: { access: { mode: GatewayAccessMode.OIDC, oidc: { issuer: 'http://id.example.com', audiences: ['gw'], jwksUri: 'keys' } } } }))).toEqual([
+      'gateway.access.oidc.issuer: not an https URL: the gateway would accept keys fetched over a connection anyone on the path could change',
+      'gateway.access.oidc.jwksUri: not an https URL: the gateway would accept keys fetched over a connection anyone on the path could change',
+    ]);
+  });
+
+  test('an OIDC provider without audiences, or with a bad claim name', () => {
+    expect(problemsOf(spec({ gateway: { access: { mode: GatewayAccessMode.OIDC, oidc: { issuer: 'https://id.example.com', audiences: [], teamClaim: 'the team' } } } }))).toEqual([
+      'gateway.access.oidc.audiences: no audience: the gateway would accept tokens the provider issued for any application',
+      'gateway.access.oidc.teamClaim: not a claim name',
+    ]);
+  });
+
+  test('an access mode that does not exist', () => {
+    expect(problemsOf(spec({ gateway: { access: { mode: 'password' as GatewayAccessMode } } }))).toEqual(['gateway.access.mode: not a GatewayAccessMode']);
+  });
+
+  test('which sections need a load balancer', () => {
+    expect(gatewayNeedsLoadBalancer(undefined)).toBe(false);
+    expect(gatewayNeedsLoadBalancer({})).toBe(false);
+    expect(gatewayNeedsLoadBalancer({ enabled: false, exposure: GatewayExposure.INTERNAL_LOAD_BALANCER })).toBe(false);
+    expect(gatewayNeedsLoadBalancer({ exposure: GatewayExposure.INTERNAL_LOAD_BALANCER })).toBe(true);
+    expect(gatewayNeedsLoadBalancer({ exposure: GatewayExposure.PUBLIC_LOAD_BALANCER })).toBe(true);
   });
 
   test('a gateway that is off is not checked', () => {

@@ -1,13 +1,19 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { GATEWAY_API_KEY_SECRET, GATEWAY_API_KEY_SECRET_KEY, GatewayAccess } from './gateway-access';
+import { TeamTokenBudget, TokenBudgetStore, tokenBudgetRateLimit } from './token-budgets';
 import { CnaiError, invalidProp } from '../../core/errors';
-import { GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
+import { GATEWAY_TEAM_HEADER, GatewayAccessMode, GatewayChecks, GatewayExposure } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ServedModelBackend } from '../../core/platform-spec';
 import { dnsEgress, tcpPorts } from '../common/egress';
+import { GeneratedSecret } from '../common/generated-secret';
+import { IMetricsSource, MetricsEndpoint } from '../common/metrics-endpoint';
+import { NamespaceIsolation } from '../common/namespace-isolation';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
-import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_POD_LABELS, ENVOY_GATEWAY_XDS_PORT } from '../operators/envoy-gateway';
+import { ENVOY_GATEWAY_CONTROLLER_NAME, ENVOY_GATEWAY_POD_LABELS, ENVOY_GATEWAY_RATE_LIMIT, ENVOY_GATEWAY_XDS_PORT } from '../operators/envoy-gateway';
+import { IMetricsBackend } from '../operators/metrics-backend';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { IPriorityClass } from '../priority-class';
 import { LlmService } from '../serving/llm-service';
@@ -38,6 +44,46 @@ const KSERVE_AGENT_PORT = 9081;
 
 /** Request header Envoy AI Gateway sets from the request body's `model` field, and routes on. */
 export const AI_GATEWAY_MODEL_HEADER = 'x-ai-eg-model';
+
+/** Port of the AI Gateway's external processor's admin server in the proxy pods (`/metrics`; container port `aigw-admin`). */
+export const AI_GATEWAY_METRICS_PORT = 1064;
+
+/** Where the gateway sends its traces: a TelemetryCollector (or anything with an OTLP/HTTP endpoint that admits senders). */
+export interface ITraceCollector {
+  /** The OTLP/HTTP base URL (`http://<service>.<namespace>.svc:4318`). */
+  readonly otlpHttpEndpoint: string;
+  /** Admits the senders' pods to the collector's ingest ports. */
+  allowFrom(senders: WorkloadSelector): void;
+  /** The collector's pods (where the senders' egress goes). */
+  workloads(): WorkloadSelector;
+}
+
+/** Options of {@link ModelGateway.addTeam}. */
+export interface GatewayTeamOptions {
+  /**
+   * Tokens (prompt and completion, across every model) the team may use per hour; over it, the
+   * gateway answers HTTP 429 until the team's usage of the last hour falls below.
+   * @default - no budget
+   */
+  readonly tokensPerHour?: number;
+  /**
+   * The team's pods that may reach the gateway (all in the team's namespace).
+   * @default - every pod of the team
+   */
+  readonly clients?: WorkloadSelector[];
+}
+
+/** What a team added to the gateway gets. */
+export interface GatewayTeamAccess {
+  /** The team's namespace. */
+  readonly namespace: string;
+  /** With API keys: the Secret in the team's namespace that holds its key (generated in the cluster). */
+  readonly apiKeySecretName?: string;
+  /** With API keys: the key of the Secret. */
+  readonly apiKeySecretKey?: string;
+  /** The team's token budget per hour, when it has one. */
+  readonly tokensPerHour?: number;
+}
 
 /** Props of {@link ModelGateway}. */
 export interface ModelGatewayProps {
@@ -101,6 +147,25 @@ export interface ModelGatewayProps {
    */
   readonly kubernetesVersion?: string;
   /**
+   * How clients authenticate (which team a request counts against). Teams get access with
+   * {@link ModelGateway.addTeam}; until one is added, every request is refused.
+   * @default GatewayAccess.apiKeys()
+   */
+  readonly access?: GatewayAccess;
+  /**
+   * The metrics backend that scrapes the AI Gateway's usage metrics (gen_ai token usage and latency
+   * per model and team) from the proxies: their NetworkPolicy admits its scraper; the monitor is
+   * {@link ModelGateway.metricsEndpoint} (add it to MetricsScraping).
+   * @default - not scraped
+   */
+  readonly metricsBackend?: IMetricsBackend;
+  /**
+   * Where the AI Gateway sends request traces (OTLP/HTTP), with prompts, completions and embeddings
+   * left out of the spans.
+   * @default - no tracing
+   */
+  readonly tracing?: ITraceCollector;
+  /**
    * Model-aware load balancing of vLLM models: each becomes an InferencePool with its endpoint
    * picker (Gateway API Inference Extension), and its route targets the pool. These settings
    * apply to every vLLM model's picker; `enabled: false` routes vLLM models through their Service.
@@ -135,7 +200,7 @@ export interface GatewayEndpointPickerOptions extends EndpointPickerOptions {
  * gateway.addModel(chat);   // an LlmService: its name, Service and port come from the object
  * ```
  */
-export class ModelGateway extends Construct {
+export class ModelGateway extends Construct implements IMetricsSource {
   /** Name of the Gateway and of its proxies' Service. */
   public readonly name: string;
   /** Namespace of the Gateway, its routes and backends. */
@@ -167,6 +232,18 @@ export class ModelGateway extends Construct {
    * Gateway's namespace is not isolated by its release.
    */
   public readonly proxyEgressPolicy: k8s.KubeNetworkPolicy;
+  /** How clients authenticate. */
+  public readonly access: GatewayAccess;
+  /** The AI Gateway's usage metrics on the proxies (a PodMonitor through MetricsScraping). */
+  public readonly metricsEndpoint: MetricsEndpoint;
+  /** The teams added, by namespace. */
+  public readonly teams: { [namespace: string]: GatewayTeamAccess } = {};
+  /** The Redis of the token budgets, once a team has a budget. */
+  public tokenBudgetStore?: TokenBudgetStore;
+
+  private readonly apiServerCidr?: string;
+  private readonly priorityClass?: IPriorityClass;
+  private readonly budgets: TeamTokenBudget[] = [];
 
   private readonly annotations: { [key: string]: string };
   private readonly endpointPicker?: EndpointPickerOptions;
@@ -215,6 +292,8 @@ export class ModelGateway extends Construct {
     const labels = { 'app.kubernetes.io/part-of': 'cnai-platform', 'app.kubernetes.io/component': 'model-gateway' };
 
     createNamespace(this, 'Namespace', { name: this.namespaceName, level: PodSecurityLevel.RESTRICTED, kubernetesVersion: props.kubernetesVersion, labels });
+    // Only the API key jobs run here: default-deny, DNS, and what each job's own policy allows.
+    new NamespaceIsolation(this, 'Isolation', { namespace: this.namespaceName });
 
     new ApiObject(this, 'GatewayClass', {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -289,8 +368,172 @@ export class ModelGateway extends Construct {
     if (loadBalanced) {
       this.ingressRules.push({ from: [{ ipBlock: { cidr: props.vpcCidr! } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.containerPort) }] });
     }
+    this.access = props.access ?? GatewayAccess.apiKeys();
+    // OIDC: the proxies fetch the provider's signing keys (remoteJWKS), a host outside the cluster whose addresses are not known here.
+    if (this.access.mode === GatewayAccessMode.OIDC) this.egressRules.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcpPorts(443) });
+    this.apiServerCidr = props.vpcCidr;
+    this.priorityClass = props.priorityClass;
+    const target = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.name };
+    // The team header is the gateway's to set: a client's own is removed before any filter runs.
+    new ApiObject(this, 'ClientTrafficPolicy', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'ClientTrafficPolicy',
+      metadata: { name: `${this.name}-team-header`, namespace: this.namespaceName, labels, annotations: { ...this.annotations } },
+      spec: { targetRefs: [target], headers: { earlyRequestHeaders: { remove: [GATEWAY_TEAM_HEADER] } } },
+    });
+    new ApiObject(this, 'SecurityPolicy', {
+      apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+      kind: 'SecurityPolicy',
+      metadata: { name: `${this.name}-access`, namespace: this.namespaceName, labels, annotations: { ...this.annotations } },
+      spec: Lazy.any({ produce: () => ({ targetRefs: [target], ...this.renderAccess() }) }),
+    });
+    this.metricsEndpoint = MetricsEndpoint.pods({
+      name: `${this.name}-ai-gateway`,
+      namespace: this.proxyNamespace,
+      selector: { ...this.proxyLabels },
+      portName: 'aigw-admin',
+      labels: { model_gateway: this.name },
+    });
+    if (props.metricsBackend) {
+      this.ingressRules.push({ from: [props.metricsBackend.scraper.toPeer()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(AI_GATEWAY_METRICS_PORT) }] });
+    }
+    if (props.tracing) this.connectTracing(props.tracing);
+
     for (const c of props.clients ?? []) this.allowFrom(c);
     for (const m of props.models ?? []) this.addModel(m);
+  }
+
+  /**
+   * Gives a team access: its pods may reach the gateway, and with API keys a key is generated in
+   * the cluster and copied into the Secret `model-gateway-api-key` (key `api-key`) of the team's
+   * namespace (with OIDC, tokens whose team claim is the team's name are admitted). With
+   * `tokensPerHour`, the team's requests are limited to that many tokens per hour.
+   */
+  public addTeam(team: TeamNamespace, options: GatewayTeamOptions = {}): GatewayTeamAccess {
+    const where = this.node.path;
+    if (!(team instanceof TeamNamespace)) {
+      throw invalidProp(where, 'addTeam', team, 'not a TeamNamespace', 'pass the TeamNamespace of the team (platform.teams[name])');
+    }
+    const ns = team.namespaceName;
+    if (this.teams[ns]) throw invalidProp(where, 'addTeam', ns, 'the team has access already', 'add each team once, with its budget');
+    const budget = options.tokensPerHour;
+    if (budget !== undefined && (!Number.isInteger(budget) || budget < 1)) {
+      throw invalidProp(where, `addTeam(${ns}).tokensPerHour`, budget, 'not a whole number of tokens of at least 1', 'give the tokens per hour the team may use, e.g. 1000000');
+    }
+    for (const c of options.clients ?? [team.workloads()]) {
+      if (!(c instanceof WorkloadSelector) || c.namespace !== ns) {
+        throw invalidProp(where, `addTeam(${ns}).clients`, c instanceof WorkloadSelector ? c.namespace : c, 'not a selector of the team\'s own pods',
+          'use team.workloads({ app: "..." }) of this team');
+      }
+      this.allowFrom(c);
+    }
+    let secret: { apiKeySecretName?: string; apiKeySecretKey?: string } = {};
+    if (this.access.mode === GatewayAccessMode.API_KEYS) {
+      // The gateway's copy (key = the team: the client id Envoy Gateway forwards in the team header), then the team's.
+      const source = `team-key-${ns}`;
+      new GeneratedSecret(this, `key-${ns}`, { namespace: this.namespaceName, name: source, keys: { [ns]: ns }, apiServerCidr: this.apiServerCidr });
+      new GeneratedSecret(this, `team-key-${ns}`, {
+        namespace: ns,
+        name: GATEWAY_API_KEY_SECRET,
+        keys: { [GATEWAY_API_KEY_SECRET_KEY]: ns },
+        copyFrom: { namespace: this.namespaceName, name: source },
+        apiServerCidr: this.apiServerCidr,
+      });
+      secret = { apiKeySecretName: GATEWAY_API_KEY_SECRET, apiKeySecretKey: GATEWAY_API_KEY_SECRET_KEY };
+    }
+    if (budget !== undefined) this.addBudget({ team: ns, tokensPerHour: budget });
+    return this.teams[ns] = { namespace: ns, ...secret, ...(budget !== undefined ? { tokensPerHour: budget } : {}) };
+  }
+
+  /** Sends the AI Gateway's request traces to `collector` (OTLP/HTTP), without prompt, completion or embedding content. */
+  public connectTracing(collector: ITraceCollector): void {
+    const env = [
+      { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: collector.otlpHttpEndpoint },
+      { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: 'http/protobuf' },
+      { name: 'OTEL_SERVICE_NAME', value: this.name },
+      // Metrics stay on the Prometheus endpoint (always on); traces only over OTLP.
+      { name: 'OTEL_METRICS_EXPORTER', value: 'prometheus' },
+      // Content off: OpenInference (the default semantic conventions) records it unless hidden.
+      { name: 'OPENINFERENCE_HIDE_INPUTS', value: 'true' },
+      { name: 'OPENINFERENCE_HIDE_OUTPUTS', value: 'true' },
+      { name: 'OPENINFERENCE_HIDE_EMBEDDINGS_TEXT', value: 'true' },
+      { name: 'OPENINFERENCE_HIDE_EMBEDDINGS_VECTORS', value: 'true' },
+    ];
+    new ApiObject(this, 'GatewayConfig', {
+      apiVersion: 'aigateway.envoyproxy.io/v1beta1',
+      kind: 'GatewayConfig',
+      metadata: { name: `${this.name}-tracing`, namespace: this.namespaceName, annotations: { ...this.annotations } },
+      spec: { extProc: { kubernetes: { env } } },
+    });
+    this.gateway.metadata.addAnnotation('aigateway.envoyproxy.io/gateway-config', `${this.name}-tracing`);
+    collector.allowFrom(this.proxies());
+    const port = Number(new URL(collector.otlpHttpEndpoint).port || 4318);
+    this.egressRules.push({ to: [collector.workloads().toPeer()], ports: tcpPorts(port) });
+  }
+
+  private addBudget(budget: TeamTokenBudget): void {
+    if (!this.tokenBudgetStore) {
+      this.tokenBudgetStore = new TokenBudgetStore(this, 'token-budgets', { namespace: this.proxyNamespace, apiServerCidr: this.apiServerCidr, priorityClass: this.priorityClass });
+      // The proxies ask Envoy Gateway's rate limit service before each request and charge the tokens after it.
+      new k8s.KubeNetworkPolicy(this, 'NetworkPolicy-ratelimit', {
+        metadata: { name: `${this.name}-ratelimit`, namespace: this.proxyNamespace, annotations: { ...this.annotations } },
+        spec: {
+          podSelector: { matchLabels: { ...ENVOY_GATEWAY_RATE_LIMIT.podLabels } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{ from: [this.proxies().toPeer()], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(ENVOY_GATEWAY_RATE_LIMIT.grpcPort) }] }],
+          // Its counters in Redis; its rules come from Envoy Gateway over xDS (the release declares that flow too).
+          egress: [
+            dnsEgress(),
+            { to: [this.tokenBudgetStore.redisPods.toPeer()], ports: tcpPorts(ENVOY_GATEWAY_RATE_LIMIT.redisPort) },
+            { to: [{ podSelector: { matchLabels: { ...ENVOY_GATEWAY_POD_LABELS } } }], ports: tcpPorts(ENVOY_GATEWAY_RATE_LIMIT.xdsPort) },
+          ],
+        },
+      });
+      const rateLimitPods = { podSelector: { matchLabels: { ...ENVOY_GATEWAY_RATE_LIMIT.podLabels } } };
+      this.egressRules.push({ to: [rateLimitPods], ports: tcpPorts(ENVOY_GATEWAY_RATE_LIMIT.grpcPort) });
+      new ApiObject(this, 'BackendTrafficPolicy', {
+        apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+        kind: 'BackendTrafficPolicy',
+        metadata: { name: `${this.name}-token-budgets`, namespace: this.namespaceName, annotations: { ...this.annotations } },
+        spec: Lazy.any({ produce: () => ({ targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: this.name }], rateLimit: tokenBudgetRateLimit(this.budgets) }) }),
+      });
+    }
+    this.budgets.push(budget);
+  }
+
+  /** The SecurityPolicy's authentication: API keys of the teams added, or the OIDC provider's tokens of their teams; nobody before a team is added. */
+  private renderAccess(): { [key: string]: unknown } {
+    const teams = Object.keys(this.teams).sort();
+    if (teams.length === 0) return { authorization: { defaultAction: 'Deny' } };
+    if (this.access.mode === GatewayAccessMode.API_KEYS) {
+      return {
+        apiKeyAuth: {
+          credentialRefs: teams.map((t) => ({ group: '', kind: 'Secret', name: `team-key-${t}` })),
+          // OpenAI clients send their api_key as `Authorization: Bearer <key>`; Envoy's api_key_auth filter strips the
+          // `Bearer ` prefix of a header's value and sets the client id header with setCopy (replacing any the client sent).
+          extractFrom: [{ headers: ['authorization'] }],
+          forwardClientIDHeader: GATEWAY_TEAM_HEADER,
+          sanitize: true,
+        },
+      };
+    }
+    const provider = 'oidc';
+    const claim = this.access.teamClaim!;
+    return {
+      jwt: {
+        providers: [{
+          name: provider,
+          issuer: this.access.oidcProvider!.issuer,
+          audiences: [...this.access.oidcProvider!.audiences],
+          remoteJWKS: { uri: this.access.jwksUri! },
+          claimToHeaders: [{ claim, header: GATEWAY_TEAM_HEADER }],
+        }],
+      },
+      authorization: {
+        defaultAction: 'Deny',
+        rules: [{ name: 'teams', action: 'Allow', principal: { jwt: { provider, claims: [{ name: claim, values: teams }] } } }],
+      },
+    };
   }
 
   /** The gateway's proxy pods, as a network peer. */

@@ -1,4 +1,5 @@
 import { argoRolloutsRelease } from './argo-rollouts';
+import { AwsLoadBalancerControllerReleaseProps, awsLoadBalancerControllerRelease } from './aws-load-balancer-controller';
 import { CertManagerReleaseProps, certManagerRelease } from './cert-manager';
 import { dcgmExporterRelease } from './dcgm-exporter';
 import { EfaDevicePluginReleaseProps, efaDevicePluginRelease } from './efa-device-plugin';
@@ -22,6 +23,15 @@ import { OpenWebuiReleaseProps, openWebuiRelease } from './open-webui';
 import { opentelemetryOperatorRelease } from './opentelemetry-operator';
 import { OperatorRelease } from './release';
 import { SparkOperatorReleaseProps, sparkOperatorRelease } from './spark-operator';
+
+/** Options of {@link OperatorCatalogue.modelGateway}. */
+export interface ModelGatewayReleasesOptions {
+  /**
+   * Run Envoy Gateway's global rate limit service, which enforces a ModelGateway's team token budgets.
+   * @default false
+   */
+  readonly tokenBudgets?: boolean;
+}
 
 /**
  * The typed catalogue of third-party controllers the platform uses. Each method returns a
@@ -161,10 +171,23 @@ export class OperatorCatalogue {
   /**
    * The releases a ModelGateway needs: Envoy Gateway v1.9.0, Envoy AI Gateway v1.1.0's CRDs and
    * its controller (the pair of releases the library pins together), and the Gateway API
-   * Inference Extension's InferencePool CRDs (v1.6.0) for its vLLM models. Needs cert-manager.
+   * Inference Extension's InferencePool CRDs (v1.6.0) for its vLLM models. Needs cert-manager. With
+   * `tokenBudgets`, Envoy Gateway runs its global rate limit service on the Redis a ModelGateway
+   * with team budgets creates.
    */
-  public static modelGateway(): OperatorRelease[] {
-    return [envoyGatewayRelease(), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease(), inferenceExtensionCrdsRelease()];
+  public static modelGateway(options: ModelGatewayReleasesOptions = {}): OperatorRelease[] {
+    return [
+      envoyGatewayRelease({ rateLimit: options.tokenBudgets ?? false }), envoyAiGatewayCrdsRelease(), envoyAiGatewayRelease(),
+      inferenceExtensionCrdsRelease(),
+    ];
+  }
+
+  /**
+   * AWS Load Balancer Controller v3.5.0 (Network Load Balancers for the model gateway's load balancer
+   * exposures), its identity prepared by the AWS layer (`CnaiAwsStack.addLoadBalancerController`).
+   */
+  public static awsLoadBalancerController(props: AwsLoadBalancerControllerReleaseProps): OperatorRelease {
+    return awsLoadBalancerControllerRelease(props);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { DATA_SERVICES } from '../../core/contract';
+import { DATA_SERVICES, LOAD_BALANCER_CONTROLLER } from '../../core/contract';
 
 /** The namespace each release of the catalogue installs into. */
 export const OPERATOR_NAMESPACES = {
@@ -17,6 +17,7 @@ export const OPERATOR_NAMESPACES = {
   envoyGateway: 'envoy-gateway-system',
   envoyAiGateway: 'envoy-ai-gateway-system',
   lws: 'lws-system',
+  awsLoadBalancerController: LOAD_BALANCER_CONTROLLER.namespace,
   feast: 'feast-operator-system',
   argoRollouts: 'argo-rollouts',
 };

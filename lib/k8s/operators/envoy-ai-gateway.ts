@@ -1,7 +1,14 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { GATEWAY_TEAM_HEADER } from '../../core/gateway-spec';
 import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { GATEWAY_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
+
+/**
+ * The attribute the caller's team becomes on the AI Gateway's metrics, spans and access logs
+ * (from the header the gateway's authentication sets); Prometheus shows it as the label `cnai_team`.
+ */
+export const AI_GATEWAY_TEAM_ATTRIBUTE = 'cnai.team';
 
 /** Name of the Envoy AI Gateway controller release (the pods' `app.kubernetes.io/instance`). */
 const RELEASE = 'envoy-ai-gateway';
@@ -61,6 +68,8 @@ export function envoyAiGatewayRelease(): OperatorRelease {
       controller: {
         image: { repository: GATEWAY_IMAGES.aiGatewayController.repository, tag: GATEWAY_IMAGES.aiGatewayController.tag },
         mutatingWebhook: { certManager: { enable: true } },
+        // The caller's team (set by the gateway's authentication, never by the client) on every metric, span and access log.
+        requestHeaderAttributes: `${GATEWAY_TEAM_HEADER}:${AI_GATEWAY_TEAM_ATTRIBUTE}`,
       },
       extProc: { image: { repository: GATEWAY_IMAGES.aiGatewayExtProc.repository, tag: GATEWAY_IMAGES.aiGatewayExtProc.tag } },
       envoyGateway: { namespace: OPERATOR_NAMESPACES.envoyGateway },

@@ -22,6 +22,27 @@ export const ENVOY_GATEWAY_POD_LABELS = { 'control-plane': 'envoy-gateway', 'app
  */
 export const ENVOY_PROXY_POD_LABELS = { 'app.kubernetes.io/name': 'envoy', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway' };
 
+/**
+ * Envoy Gateway's global rate limit as the model gateway's token budgets use it: the rate limit
+ * service Envoy Gateway runs (internal/infrastructure/kubernetes/ratelimit of v1.9.0: Deployment and
+ * Service `envoy-ratelimit`, gRPC on 8081, these labels) keeps its counters in the platform's Redis
+ * (`ModelGateway`'s token budget store), which takes the password of this Secret.
+ */
+export const ENVOY_GATEWAY_RATE_LIMIT = {
+  /** Name of the Redis Deployment, Service and password Secret in Envoy Gateway's namespace. */
+  redisName: 'model-gateway-ratelimit-redis',
+  /** Redis port. */
+  redisPort: 6379,
+  /** Key of the password in the Secret. */
+  passwordKey: 'password',
+  /** Labels of the rate limit service's pods (rateLimitLabels). */
+  podLabels: { 'app.kubernetes.io/name': 'envoy-ratelimit', 'app.kubernetes.io/component': 'ratelimit', 'app.kubernetes.io/managed-by': 'envoy-gateway' },
+  /** gRPC port of the rate limit service (InfraGRPCPort), which the proxies call. */
+  grpcPort: 8081,
+  /** Port of Envoy Gateway's xDS server for the rate limit service's rules (the chart's `ratelimit` port). */
+  xdsPort: 18001,
+};
+
 /** Props of the Envoy Gateway release. */
 export interface EnvoyGatewayReleaseProps {
   /**
@@ -29,6 +50,14 @@ export interface EnvoyGatewayReleaseProps {
    * @default 'envoy-ai-gateway-system'
    */
   readonly aiGatewayNamespace?: string;
+  /**
+   * Turn on the global rate limit service, with its counters in the Redis of
+   * {@link ENVOY_GATEWAY_RATE_LIMIT} (the token budgets of a ModelGateway, which creates that Redis):
+   * Envoy AI Gateway v1.1.0's token rate limit addon (examples/token_ratelimit/envoy-gateway-values-addon.yaml),
+   * with the Redis password from its Secret (`REDIS_AUTH` of envoyproxy/ratelimit).
+   * @default false
+   */
+  readonly rateLimit?: boolean;
 }
 
 /**
@@ -64,6 +93,7 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
           logging: { level: { default: 'info' } },
           // AI Gateway: AIServiceBackends point at Backends; EnvoyPatchPolicy is recommended by upstream.
           extensionApis: { enableEnvoyPatchPolicy: true, enableBackend: true },
+          ...(props.rateLimit ? rateLimitConfig(OPERATOR_NAMESPACES.envoyGateway) : {}),
           // AI Gateway fine-tunes the xDS resources Envoy Gateway generates (envoy-gateway-values.yaml of v1.1.0).
           extensionManager: {
             hooks: {
@@ -92,6 +122,8 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
           [ENVOY_GATEWAY_XDS_PORT], 'the Envoy proxies it runs fetch their configuration (xDS)'),
         ReleaseConnections.between(NetworkEnds.workload('envoy-gateway'), NetworkEnds.pods(aiNamespace, AI_GATEWAY_CONTROLLER_POD_LABELS),
           [AI_GATEWAY_EXTENSION_PORT], 'it calls the Envoy AI Gateway controller, its extension server (gRPC)'),
+        ...(props.rateLimit ? [ReleaseConnections.between(NetworkEnds.pods(OPERATOR_NAMESPACES.envoyGateway, ENVOY_GATEWAY_RATE_LIMIT.podLabels),
+          NetworkEnds.workload('envoy-gateway'), [ENVOY_GATEWAY_RATE_LIMIT.xdsPort], 'the rate limit service it runs fetches its rules (xDS)')] : []),
       ],
     },
     provides: {
@@ -111,7 +143,7 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
           name: 'envoy-gateway',
           ports: [
             { name: 'grpc', port: ENVOY_GATEWAY_XDS_PORT, targetPort: ENVOY_GATEWAY_XDS_PORT },
-            { name: 'ratelimit', port: 18001, targetPort: 18001 },
+            { name: 'ratelimit', port: ENVOY_GATEWAY_RATE_LIMIT.xdsPort, targetPort: ENVOY_GATEWAY_RATE_LIMIT.xdsPort },
             { name: 'wasm', port: 18002, targetPort: 18002 },
             { name: 'metrics', port: 19001, targetPort: 19001 },
             { name: 'webhook', port: 9443, targetPort: 9443 },
@@ -126,7 +158,7 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
           podLabels: ENVOY_GATEWAY_POD_LABELS,
           ports: [
             { name: 'grpc', containerPort: ENVOY_GATEWAY_XDS_PORT },
-            { name: 'ratelimit', containerPort: 18001 },
+            { name: 'ratelimit', containerPort: ENVOY_GATEWAY_RATE_LIMIT.xdsPort },
             { name: 'wasm', containerPort: 18002 },
             { name: 'metrics', containerPort: 19001 },
             { name: 'webhook', containerPort: 9443 },
@@ -137,4 +169,20 @@ export function envoyGatewayRelease(props: EnvoyGatewayReleaseProps = {}): Opera
       ],
     },
   });
+}
+
+/** The `config.envoyGateway` entries of the rate limit service (EnvoyGateway `rateLimit` and the rate limit Deployment's environment). */
+function rateLimitConfig(namespace: string): { [key: string]: unknown } {
+  const r = ENVOY_GATEWAY_RATE_LIMIT;
+  return {
+    rateLimit: { backend: { type: 'Redis', redis: { url: `${r.redisName}.${namespace}.svc.cluster.local:${r.redisPort}` } } },
+    provider: {
+      type: 'Kubernetes',
+      kubernetes: {
+        rateLimitDeployment: {
+          container: { env: [{ name: 'REDIS_AUTH', valueFrom: { secretKeyRef: { name: r.redisName, key: r.passwordKey } } }] },
+        },
+      },
+    },
+  };
 }

@@ -28,6 +28,7 @@ export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
 export * from './lws';
 export * from './open-webui';
+export * from './aws-load-balancer-controller';
 export * from './feast-operator';
 export * from './inference-extension';
 export * from './argo-rollouts';

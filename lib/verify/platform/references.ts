@@ -23,7 +23,10 @@
  * releases contribute only their connections (their Secrets and ConfigMaps are the operator's
  * business, and some are generated at run time).
  */
-import { collectorConfig, gatewayProxiesId, isAiGatewayRoute, predictorModel, trainJobRuntimeRef } from './adapters';
+import {
+  collectorConfig, envoyRateLimitAddress, ENVOY_RATE_LIMIT_ID, gatewayProxiesId, isAiGatewayRoute, isGlobalRateLimitPolicy, predictorModel,
+  trainJobRuntimeRef,
+} from './adapters';
 import { API_SERVER_CLIENT } from './flows';
 import { findInClusterHosts, embeddedSites, stringLeaves } from './hosts';
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf, isBuiltInGroup, versionOf } from './kinds';
@@ -282,6 +285,26 @@ function aiGatewayRouteRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) 
   }));
 }
 
+/**
+ * Envoy Gateway (v1.9.0) global rate limit: the proxies of the policy's Gateways ask the rate limit
+ * service (gRPC 8081); the service keeps its counters in the Redis of Envoy Gateway's configuration
+ * (`config.envoyGateway.rateLimit.backend.redis.url` of the Envoy Gateway release's values).
+ */
+function globalRateLimitRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) {
+  const spec = asObject(obj.spec) ?? {};
+  const gateways = asArray(spec.targetRefs).map((r) => asObject(r) ?? {})
+    .filter((r) => asString(r.kind) === 'Gateway' && asString(r.name))
+    .map((r) => gatewayProxiesId(ns, asString(r.name)!));
+  hostRefs(ctx, b, 'spec.rateLimit (Envoy Gateway rate limit service)', `http://${envoyRateLimitAddress()}`, gateways);
+  for (const mo of ctx.model.objects) {
+    const values = asObject(asObject(asObject(mo.object.spec)?.source)?.helm)?.valuesObject;
+    const url = asString(asObject(asObject(asObject(asObject(asObject(asObject(values)?.config)?.envoyGateway)?.rateLimit)?.backend)?.redis)?.url);
+    if (groupOf(mo.object.apiVersion) === 'argoproj.io' && mo.object.kind === 'Application' && url) {
+      hostRefs(ctx, b, `Application ${mo.object.metadata.name} config.envoyGateway.rateLimit.backend.redis.url`, `redis://${url}`, [ENVOY_RATE_LIMIT_ID]);
+    }
+  }
+}
+
 const INFERENCE_POOL_GROUP = 'inference.networking.k8s.io';
 
 /** The pod groups an InferencePool selects (its own namespace), and its target ports. */
@@ -317,6 +340,22 @@ function inferencePoolClientRefs(ctx: Context, b: Base, path: string, pool: Kube
       }
     }
   }
+}
+
+/**
+ * Envoy AI Gateway (v1.1.0): a Gateway annotated `aigateway.envoyproxy.io/gateway-config` gets the
+ * GatewayConfig's environment on the external processor in its proxies (e.g. the OTLP endpoint its
+ * traces go to), so the proxies are the clients of the addresses there.
+ */
+function gatewayConfigRefs(ctx: Context, b: Base, obj: KubeObject, ns: string) {
+  const configName = obj.metadata.annotations?.['aigateway.envoyproxy.io/gateway-config'];
+  if (!configName) return;
+  objectRef(ctx, b, 'metadata.annotations[aigateway.envoyproxy.io/gateway-config]', { name: configName }, { kind: 'GatewayConfig', group: 'aigateway.envoyproxy.io' }, ns);
+  const config = findObject(ctx, 'aigateway.envoyproxy.io', 'GatewayConfig', ns, configName);
+  asArray(asObject(asObject(asObject(config?.spec)?.extProc)?.kubernetes)?.env).forEach((e, i) => {
+    const value = asString(asObject(e)?.value);
+    if (value) hostRefs(ctx, b, `GatewayConfig ${configName}.spec.extProc.kubernetes.env[${i}]`, value, [gatewayProxiesId(ns, obj.metadata.name ?? '')]);
+  });
 }
 
 /** An InferencePool's picker (the pods of its `endpointPickerRef` Service) reads the metrics of every endpoint on its target ports. */
@@ -436,6 +475,8 @@ function customResourceRefs(ctx: Context, mo: ModelObject, b: Base) {
     }
   }
   if (isAiGatewayRoute(obj) && ns) aiGatewayRouteRefs(ctx, b, obj, ns);
+  if (isGlobalRateLimitPolicy(obj) && ns) globalRateLimitRefs(ctx, b, obj, ns);
+  if (group === 'gateway.networking.k8s.io' && obj.kind === 'Gateway' && ns) gatewayConfigRefs(ctx, b, obj, ns);
   if (group === INFERENCE_POOL_GROUP && obj.kind === 'InferencePool' && ns) inferencePoolRefs(ctx, b, obj, ns);
   if (group === 'argoproj.io' && ns) argoRolloutsRefs(ctx, b, obj, ns);
   if (group === 'opentelemetry.io' && obj.kind === 'OpenTelemetryCollector' && ns) {

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { ContractPreview, GatewayExposure, GpuInstanceType, ModelPresets, PlatformSpec, ServedModelBackend } from '../../../lib/core';
+import { ContractPreview, GatewayAccessMode, GatewayExposure, GpuInstanceType, ModelPresets, PlatformSpec, ServedModelBackend } from '../../../lib/core';
 import { CnaiPlatform } from '../../../lib/k8s';
 import { synthApp } from '../helpers';
 
@@ -60,14 +60,108 @@ describe('CnaiPlatform with the spec\'s gateway on', () => {
   });
 });
 
-describe('CnaiPlatform gateway errors', () => {
-  test('token budgets, which the gateway does not enforce yet', () => {
-    expect(() => synth({ ...SPEC, gateway: { teamBudgets: [{ team: 'research', tokensPerHour: 1000 }] } }))
-      .toThrow('cnai: invalid spec.gateway.teamBudgets = "1 budget": token budgets are not enforced by the platform\'s gateway yet');
+describe('CnaiPlatform gateway access, budgets and exposure', () => {
+  const budgeted: PlatformSpec = { ...SPEC, gateway: { clientTeams: ['research'], teamBudgets: [{ team: 'research', tokensPerHour: 250_000 }] } };
+  const { objects } = synth(budgeted);
+
+  test('API keys by default: the key is generated in the cluster and copied into the team\'s namespace, never written out', () => {
+    const policy = objects.find((o) => o.kind === 'SecurityPolicy');
+    expect(policy.metadata).toMatchObject({ name: 'model-gateway-access', namespace: 'model-gateway' });
+    expect(policy.spec).toEqual({
+      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'model-gateway' }],
+      apiKeyAuth: {
+        credentialRefs: [{ group: '', kind: 'Secret', name: 'team-key-research' }],
+        extractFrom: [{ headers: ['authorization'] }],
+        forwardClientIDHeader: 'x-cnai-team',
+        sanitize: true,
+      },
+    });
+    const secrets = objects.filter((o) => o.kind === 'Secret' && /key/.test(o.metadata.name));
+    expect(secrets.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(['model-gateway/team-key-research', 'research/model-gateway-api-key']);
+    expect(secrets.every((o) => o.data === undefined && o.stringData === undefined)).toBe(true);
+    const copy = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('model-gateway-api-key-copy-'));
+    expect(copy.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([
+      { name: 'KEYS', value: 'api-key=research' }, { name: 'SOURCE_NAMESPACE', value: 'model-gateway' }, { name: 'SOURCE_NAME', value: 'team-key-research' },
+    ]));
+    // A client's own team header never reaches the gateway's filters.
+    expect(objects.find((o) => o.kind === 'ClientTrafficPolicy').spec.headers).toEqual({ earlyRequestHeaders: { remove: ['x-cnai-team'] } });
   });
 
-  test('a load balancer exposure, which needs the AWS Load Balancer Controller', () => {
+  test('a team budget is a global rate limit rule on the team header, charged with each response\'s total tokens', () => {
+    const btp = objects.find((o) => o.kind === 'BackendTrafficPolicy');
+    expect(btp.spec.rateLimit).toEqual({
+      type: 'Global',
+      global: {
+        rules: [{
+          clientSelectors: [{ headers: [{ name: 'x-cnai-team', type: 'Exact', value: 'research' }] }],
+          limit: { requests: 250000, unit: 'Hour' },
+          cost: { request: { from: 'Number', number: 0 }, response: { from: 'Metadata', metadata: { namespace: 'io.envoy.ai_gateway', key: 'llm_total_token' } } },
+        }],
+      },
+    });
+    const eg = objects.find((o) => o.kind === 'Application' && o.metadata.name === 'envoy-gateway');
+    const values = eg.spec.source.helm.valuesObject.config.envoyGateway;
+    expect(values.rateLimit).toEqual({ backend: { type: 'Redis', redis: { url: 'model-gateway-ratelimit-redis.envoy-gateway-system.svc.cluster.local:6379' } } });
+    expect(values.provider.kubernetes.rateLimitDeployment.container.env)
+      .toEqual([{ name: 'REDIS_AUTH', valueFrom: { secretKeyRef: { name: 'model-gateway-ratelimit-redis', key: 'password' } } }]);
+    const redis = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'model-gateway-ratelimit-redis');
+    expect(redis.metadata.namespace).toBe('envoy-gateway-system');
+    expect(redis.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999 });
+    expect(redis.spec.template.spec.containers[0].image).toBe('docker.io/library/redis:8.2.4-alpine3.22');
+    expect(redis.spec.template.spec.containers[0].args).toEqual(['--requirepass', '$(REDIS_PASSWORD)', '--port', '6379', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes']);
+    const netpol = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'model-gateway-ratelimit-redis');
+    expect(netpol.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy-ratelimit', 'app.kubernetes.io/component': 'ratelimit', 'app.kubernetes.io/managed-by': 'envoy-gateway' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }]);
+    expect(netpol.spec.egress).toEqual([]);
+  });
+
+  test('without budgets, no rate limit service and no Redis', () => {
+    const plain = synth(SPEC).objects;
+    expect(plain.filter((o) => o.kind === 'BackendTrafficPolicy' || o.metadata.name === 'model-gateway-ratelimit-redis')).toEqual([]);
+    expect(plain.find((o) => o.kind === 'Application' && o.metadata.name === 'envoy-gateway').spec.source.helm.valuesObject.config.envoyGateway.rateLimit).toBeUndefined();
+  });
+
+  test('OIDC: tokens of the provider, admitted when their team claim names a client team, the claim becoming the team header', () => {
+    const oidc = synth({ ...SPEC, gateway: { clientTeams: ['research'], access: { mode: GatewayAccessMode.OIDC, oidc: { issuer: 'https://id.example.com/', audiences: ['model-gateway'] } } } }).objects;
+    expect(oidc.find((o) => o.kind === 'SecurityPolicy').spec).toEqual({
+      targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'model-gateway' }],
+      jwt: { providers: [{ name: 'oidc', issuer: 'https://id.example.com/', audiences: ['model-gateway'], remoteJWKS: { uri: 'https://id.example.com/.well-known/jwks.json' }, claimToHeaders: [{ claim: 'team', header: 'x-cnai-team' }] }] },
+      authorization: { defaultAction: 'Deny', rules: [{ name: 'teams', action: 'Allow', principal: { jwt: { provider: 'oidc', claims: [{ name: 'team', values: ['research'] }] } } }] },
+    });
+    expect(oidc.filter((o) => o.kind === 'Secret' && /key/.test(o.metadata.name))).toEqual([]);
+    // The proxies fetch the provider's keys: HTTPS out of the cluster, which API keys do not need.
+    const egress = (all: any[]) => all.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'model-gateway-proxies-egress').spec.egress;
+    expect(egress(oidc)).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+    expect(egress(synth(SPEC).objects).filter((r: any) => r.to?.some((p: any) => p.ipBlock))).toEqual([]);
+  });
+
+  test('an internal load balancer: the AWS Load Balancer Controller is installed with the identity and VPC of the contract', () => {
+    const lbSpec: PlatformSpec = { ...SPEC, gateway: { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, tlsSecretName: 'gateway-tls' } };
+    const lbContract = ContractPreview.fromSpec(lbSpec);
+    const app = new App();
+    new CnaiPlatform(app, 'cnai', { spec: lbSpec, contract: lbContract });
+    const out = synthApp(app);
+    const lbc = out.find((o) => o.kind === 'Application' && o.metadata.name === 'aws-load-balancer-controller');
+    expect(lbc.spec.destination.namespace).toBe('aws-load-balancer-controller');
+    expect(lbc.spec.source).toMatchObject({ repoURL: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', targetRevision: '3.5.0' });
+    expect(lbc.spec.source.helm.valuesObject).toMatchObject({
+      clusterName: 'cnai-test',
+      region: 'us-west-2',
+      vpcId: 'pending-apply',
+      serviceAccount: { create: true, name: 'aws-load-balancer-controller' },
+      image: { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.5.0' },
+      enableCertManager: true,
+      enableServiceMutatorWebhook: false,
+      createIngressClassResource: false,
+    });
+    const svc = out.find((o) => o.kind === 'EnvoyProxy').spec.provider.kubernetes.envoyService;
+    expect(svc.annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internal');
+    expect(out.find((o) => o.kind === 'Gateway').spec.listeners[0]).toMatchObject({ protocol: 'HTTPS', port: 443, tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'gateway-tls' }] } });
+  });
+});
+
+describe('CnaiPlatform gateway errors', () => {
+  test('a load balancer exposure with a contract that has no load balancer controller', () => {
     expect(() => synth({ ...SPEC, gateway: { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, tlsSecretName: 'gateway-tls' } }))
-      .toThrow('cnai: invalid spec.gateway.exposure = "internal-load-balancer": a load balancer exposure needs the AWS Load Balancer Controller');
+      .toThrow('cnai: invalid contract.loadBalancerController = undefined: spec.gateway.exposure is internal-load-balancer, and the contract has no AWS Load Balancer Controller identity');
   });
 });

@@ -222,3 +222,30 @@ describe('ModelGateway errors', () => {
     expect(() => gw.addModel({ name: 'chat' } as unknown as LlmService)).toThrow('not an LlmService');
   });
 });
+
+describe('ModelGateway teams: access and budgets', () => {
+  test('before any team is added, every request is refused', () => {
+    const { chart, chat } = setup();
+    new ModelGateway(chart, 'gateway', { models: [chat] });
+    expect(find(synth(chart), 'SecurityPolicy', 'model-gateway-access').spec.authorization).toEqual({ defaultAction: 'Deny' });
+  });
+
+  test('addTeam returns where the team\'s key is; a budget brings the rate limit policy and its Redis', () => {
+    const { chart, team, chat } = setup();
+    const gw = new ModelGateway(chart, 'gateway', { models: [chat] });
+    expect(gw.addTeam(team, { tokensPerHour: 1000 })).toEqual({ namespace: 'team-a', apiKeySecretName: 'model-gateway-api-key', apiKeySecretKey: 'api-key', tokensPerHour: 1000 });
+    const objects = synth(chart);
+    expect(find(objects, 'BackendTrafficPolicy', 'model-gateway-token-budgets').spec.rateLimit.global.rules[0].limit).toEqual({ requests: 1000, unit: 'Hour' });
+    expect(find(objects, 'Deployment', 'model-gateway-ratelimit-redis', 'envoy-gateway-system')).toBeDefined();
+  });
+
+  test('a team added twice, a budget that is not a whole number, a client of another namespace', () => {
+    const { chart, team, chat } = setup();
+    const gw = new ModelGateway(chart, 'gateway', { models: [chat] });
+    expect(() => gw.addTeam(team, { tokensPerHour: 1.5 })).toThrow('invalid addTeam(team-a).tokensPerHour = 1.5: not a whole number of tokens of at least 1');
+    expect(() => gw.addTeam(team, { clients: [WorkloadSelector.inNamespace('other', { app: 'x' })] }))
+      .toThrow('invalid addTeam(team-a).clients = "other": not a selector of the team\'s own pods');
+    gw.addTeam(team);
+    expect(() => gw.addTeam(team)).toThrow('invalid addTeam = "team-a": the team has access already');
+  });
+});

@@ -124,6 +124,7 @@ describe('PlatformAdmissionPolicies', () => {
       '123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-test',
       '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks',
       'docker.io/amazon',
+      'docker.io/envoyproxy',
       'docker.io/kserve',
       'docker.io/library/busybox',
       'docker.io/library/postgres',
@@ -138,6 +139,7 @@ describe('PlatformAdmissionPolicies', () => {
       'ghcr.io/open-telemetry',
       'ghcr.io/open-webui',
       'nvcr.io/nvidia',
+      'public.ecr.aws/eks',
       'quay.io',
       // The Inference Extension's endpoint picker (InferencePool).
       'registry.k8s.io/gateway-api-inference-extension',

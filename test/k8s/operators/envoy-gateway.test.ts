@@ -81,6 +81,8 @@ describe('Envoy AI Gateway releases (charts v1.1.0)', () => {
       controller: {
         image: { repository: 'docker.io/envoyproxy/ai-gateway-controller', tag: 'v1.1.0' },
         mutatingWebhook: { certManager: { enable: true } },
+        // The caller's team on every metric, span and access log (the header the gateway's authentication sets).
+        requestHeaderAttributes: 'x-cnai-team:cnai.team',
       },
       extProc: { image: { repository: 'docker.io/envoyproxy/ai-gateway-extproc', tag: 'v1.1.0' } },
       envoyGateway: { namespace: 'envoy-gateway-system' },

@@ -56,6 +56,10 @@ export const ENVOY_GATEWAY_ADAPTER: CustomResourceAdapter = {
       ports.push({ name: asString(l.name), port: containerPort, protocol: 'TCP' });
       servicePorts.push({ name: asString(l.name), port, targetPort: containerPort, protocol: 'TCP' });
     }
+    // Envoy AI Gateway's webhook adds its external processor to every proxy pod Envoy Gateway manages
+    // (envoyproxy/ai-gateway@v1.1.0 internal/controller/extproc_builder.go: container port aigw-admin 1064, /metrics);
+    // the library installs the two together (OperatorCatalogue.modelGateway).
+    ports.push({ name: 'aigw-admin', port: 1064, protocol: 'TCP' });
     const by = `Envoy Gateway (Gateway ${namespace}/${name})`;
     return {
       podGroups: [{
@@ -78,4 +82,59 @@ export const ENVOY_GATEWAY_ADAPTER: CustomResourceAdapter = {
 /** Whether an object is an Envoy AI Gateway route (for references). */
 export function isAiGatewayRoute(obj: KubeObject): boolean {
   return groupOf(obj.apiVersion) === 'aigateway.envoyproxy.io' && obj.kind === 'AIGatewayRoute';
+}
+
+const RATE_LIMIT_SOURCE = 'envoyproxy/gateway@v1.9.0: internal/infrastructure/kubernetes/ratelimit/resource.go (InfraName, rateLimitLabels, InfraGRPCPort, XdsGrpcSotwConfigServer)';
+/** Name of the rate limit service Envoy Gateway runs (Deployment and Service, in its namespace). */
+export const ENVOY_RATE_LIMIT_NAME = 'envoy-ratelimit';
+/** The pod group id of Envoy Gateway's rate limit service. */
+export const ENVOY_RATE_LIMIT_ID = `Envoy Gateway rate limit service (${ENVOY_GATEWAY_NAMESPACE}/${ENVOY_RATE_LIMIT_NAME})`;
+const RATE_LIMIT_LABELS = { 'app.kubernetes.io/name': ENVOY_RATE_LIMIT_NAME, 'app.kubernetes.io/component': 'ratelimit', 'app.kubernetes.io/managed-by': 'envoy-gateway' };
+const RATE_LIMIT_GRPC_PORT = 8081;
+
+/** Whether an object is a BackendTrafficPolicy with a global rate limit (which Envoy Gateway's rate limit service enforces). */
+export function isGlobalRateLimitPolicy(obj: KubeObject): boolean {
+  return groupOf(obj.apiVersion) === 'gateway.envoyproxy.io' && obj.kind === 'BackendTrafficPolicy'
+    && asString(asObject(asObject(obj.spec)?.rateLimit)?.type) === 'Global';
+}
+
+/**
+ * BackendTrafficPolicy (gateway.envoyproxy.io) with a global rate limit: Envoy Gateway runs its
+ * rate limit service (Deployment and Service `envoy-ratelimit`, gRPC 8081) in its own namespace
+ * when its configuration turns the global rate limit on; the proxies ask it before each request.
+ */
+export const ENVOY_RATE_LIMIT_ADAPTER: CustomResourceAdapter = {
+  group: 'gateway.envoyproxy.io',
+  kind: 'BackendTrafficPolicy',
+  source: RATE_LIMIT_SOURCE,
+  expand(obj: KubeObject): AdapterOutput {
+    if (!isGlobalRateLimitPolicy(obj)) return { objects: [], podGroups: [] };
+    const by = `Envoy Gateway (BackendTrafficPolicy ${obj.metadata.namespace}/${obj.metadata.name})`;
+    return {
+      podGroups: [{
+        id: ENVOY_RATE_LIMIT_ID,
+        namespace: ENVOY_GATEWAY_NAMESPACE,
+        labels: { ...RATE_LIMIT_LABELS },
+        ports: [{ name: 'grpc', port: RATE_LIMIT_GRPC_PORT, protocol: 'TCP' }],
+        // Envoy Gateway creates its own service account; the service talks to no API server.
+        serviceAccount: 'default',
+        hostNetwork: false,
+        createdBy: `Envoy Gateway (${RATE_LIMIT_SOURCE})`,
+      }],
+      objects: [{
+        object: {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: ENVOY_RATE_LIMIT_NAME, namespace: ENVOY_GATEWAY_NAMESPACE, labels: { ...RATE_LIMIT_LABELS } },
+          spec: { selector: { ...RATE_LIMIT_LABELS }, ports: [{ name: 'grpc', port: RATE_LIMIT_GRPC_PORT, targetPort: RATE_LIMIT_GRPC_PORT, protocol: 'TCP' }] },
+        },
+        providedBy: by,
+      }],
+    };
+  },
+};
+
+/** The rate limit service's address, as the proxies call it. */
+export function envoyRateLimitAddress(): string {
+  return `${ENVOY_RATE_LIMIT_NAME}.${ENVOY_GATEWAY_NAMESPACE}.svc:${RATE_LIMIT_GRPC_PORT}`;
 }

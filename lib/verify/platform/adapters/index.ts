@@ -1,7 +1,7 @@
 // Adapters of the custom resources that operators turn into pods and Services.
 import { CustomResourceAdapter } from './adapter';
 import { ANALYSIS_TEMPLATE_ADAPTER } from './argo-rollouts';
-import { ENVOY_GATEWAY_ADAPTER } from './envoy-gateway';
+import { ENVOY_GATEWAY_ADAPTER, ENVOY_RATE_LIMIT_ADAPTER } from './envoy-gateway';
 import { FEATURE_STORE_ADAPTER } from './feast';
 import { INFERENCE_SERVICE_ADAPTER } from './kserve';
 import { EXPERIMENT_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER } from './kubeflow';
@@ -15,11 +15,11 @@ export { kubePrometheusStackObjects, grafanaReleaseObjects, helmReleaseName, met
 export { predictorModel, PREDICTOR_MODEL_KEYS } from './kserve';
 export { collectorConfig } from './opentelemetry-collector';
 export { trainJobRuntimeRef } from './kubeflow';
-export { gatewayProxiesId, isAiGatewayRoute, ENVOY_GATEWAY_NAMESPACE } from './envoy-gateway';
+export { gatewayProxiesId, isAiGatewayRoute, ENVOY_GATEWAY_NAMESPACE, ENVOY_RATE_LIMIT_ID, envoyRateLimitAddress, isGlobalRateLimitPolicy } from './envoy-gateway';
 
 /** Every adapter, by `group/Kind`. */
 export const CUSTOM_RESOURCE_ADAPTERS: ReadonlyMap<string, CustomResourceAdapter> = new Map([
   INFERENCE_SERVICE_ADAPTER, OPENTELEMETRY_COLLECTOR_ADAPTER, NOTEBOOK_ADAPTER, TRAIN_JOB_ADAPTER, EXPERIMENT_ADAPTER,
-  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER, ENVOY_GATEWAY_ADAPTER, FEATURE_STORE_ADAPTER, ANALYSIS_TEMPLATE_ADAPTER,
-  LEADER_WORKER_SET_ADAPTER,
+  SPARK_APPLICATION_ADAPTER, PROMETHEUS_ADAPTER, ALERTMANAGER_ADAPTER, ENVOY_GATEWAY_ADAPTER, ENVOY_RATE_LIMIT_ADAPTER, FEATURE_STORE_ADAPTER,
+  ANALYSIS_TEMPLATE_ADAPTER, LEADER_WORKER_SET_ADAPTER,
 ].map((a) => [`${a.group}/${a.kind}`, a]));
