@@ -25,13 +25,14 @@ describe('example llm-serving', () => {
     const report = assertValidManifests(files.map((f) => ({ file: path.join(outdir, f) })), { kubernetesVersion: '1.34' });
     expect(report.objectsChecked).toBe(objects.length);
     expect(report.objectsPerKind).toMatchObject({
-      // The chat server and its InferencePool's endpoint picker.
-      'apps/v1/Deployment': 2,
+      // The chat server, its InferencePool's endpoint picker, and the token budgets' rate limit store.
+      'apps/v1/Deployment': 3,
       'inference.networking.k8s.io/v1/InferencePool': 1,
       'gateway.networking.k8s.io/v1beta1/ReferenceGrant': 1,
       'serving.kserve.io/v1beta1/InferenceService': 1,
       'keda.sh/v1alpha1/ScaledObject': 2,
-      'monitoring.coreos.com/v1/PodMonitor': 1,
+      // The embedding server's and the gateway's usage metrics.
+      'monitoring.coreos.com/v1/PodMonitor': 2,
       'policy/v1/PodDisruptionBudget': 3,
       'leaderworkerset.x-k8s.io/v1/LeaderWorkerSet': 1,
     });
