@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { NetworkEnds } from '../../core/release-network';
 import { ARGO_ROLLOUTS_IMAGES, imageRef, OPERATOR_SOURCES } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
 
@@ -49,6 +50,11 @@ export function argoRolloutsRelease(): OperatorRelease {
     serverSideApply: true,
     podSecurity: PodSecurityLevel.RESTRICTED,
     description: 'Progressive delivery of served models (Rollout canaries gated by AnalysisTemplates).',
+    network: {
+      connections: [
+        { from: NetworkEnds.workload('argo-rollouts'), to: NetworkEnds.metricsQuery(), reason: 'analysis runs query the platform\'s Prometheus for the canaries\' gates' },
+      ],
+    },
     provides: {
       customResources: [
         { group: 'argoproj.io', kinds: ['AnalysisRun', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'Experiment', 'Rollout'] },

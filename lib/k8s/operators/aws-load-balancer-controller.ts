@@ -1,6 +1,7 @@
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
 import { PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
+import { ReleaseConnections } from '../../core/release-network';
 import { GATEWAY_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 import { PodSecurityLevel } from '../pod-security';
 
@@ -87,6 +88,12 @@ export function awsLoadBalancerControllerRelease(props: AwsLoadBalancerControlle
     serverSideApply: true,
     podSecurity: PodSecurityLevel.RESTRICTED,
     description: `Network Load Balancers for Services of class service.k8s.aws/nlb in ${props.contract.clusterName} (AWS Load Balancer Controller).`,
+    network: {
+      connections: [
+        ReleaseConnections.webhook(RELEASE, [AWS_LOAD_BALANCER_CONTROLLER_WEBHOOK_PORT], 'TargetGroupBinding and pod readiness gate webhooks, called by the API server'),
+        ReleaseConnections.aws(RELEASE, 'creates and updates the Network Load Balancers, their target groups and security group rules (EC2, ELB)'),
+      ],
+    },
     provides: {
       customResources: [
         { group: 'elbv2.k8s.aws', kinds: ['ALBTargetControlConfig', 'IngressClassParams', 'TargetGroupBinding'] },

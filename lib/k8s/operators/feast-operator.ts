@@ -35,6 +35,8 @@ export function feastOperatorRelease(): OperatorRelease {
     serverSideApply: true,
     podSecurityReason: 'the Feast operator\'s manager pod sets no seccomp profile (config/manager/manager.yaml at v0.66.0)',
     description: 'Feature store (Feast operator: FeatureStore).',
+    // The manager talks to the API server only (every release's pods may); no webhooks, its metrics not scraped.
+    network: {},
     provides: {
       customResources: [{ group: 'feast.dev', kinds: ['FeatureStore'] }],
       workloads: [{
