@@ -4,14 +4,15 @@
  */
 import { PlatformContract } from '../../core/contract';
 import {
-  BOOTSTRAP_IMAGES, DATA_SERVICE_IMAGES, GATEWAY_IMAGES, GPU_IMAGES, IMAGES, KSERVE_RUNTIME_IMAGES, OBSERVABILITY_IMAGES, OPERATOR_IMAGES,
+  BOOTSTRAP_IMAGES, CHAT_UI_IMAGES, DATA_SERVICE_IMAGES, GATEWAY_IMAGES, GPU_IMAGES, IMAGES, KSERVE_RUNTIME_IMAGES, OBSERVABILITY_IMAGES,
+  OPERATOR_IMAGES,
   PinnedImage, TRAINING_IMAGES,
 } from '../../core/versions';
 
 /** Every image the library pins (lib/core/versions.ts). */
 function pinnedImages(): PinnedImage[] {
   const groups = [IMAGES, GPU_IMAGES, OPERATOR_IMAGES, KSERVE_RUNTIME_IMAGES, TRAINING_IMAGES, DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES];
-  return [...groups, BOOTSTRAP_IMAGES, GATEWAY_IMAGES]
+  return [...groups, BOOTSTRAP_IMAGES, GATEWAY_IMAGES, CHAT_UI_IMAGES]
     .flatMap((group) => Object.values(group) as PinnedImage[]);
 }
 

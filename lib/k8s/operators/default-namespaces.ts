@@ -16,6 +16,7 @@ export const OPERATOR_NAMESPACES = {
   externalSecrets: DATA_SERVICES.secretsReader.namespace,
   envoyGateway: 'envoy-gateway-system',
   envoyAiGateway: 'envoy-ai-gateway-system',
+  lws: 'lws-system',
   awsLoadBalancerController: LOAD_BALANCER_CONTROLLER.namespace,
   feast: 'feast-operator-system',
   argoRollouts: 'argo-rollouts',

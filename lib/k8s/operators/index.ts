@@ -26,6 +26,8 @@ export * from './spark-operator';
 export * from './kubeflow-trainer';
 export * from './envoy-gateway';
 export * from './envoy-ai-gateway';
+export * from './lws';
+export * from './open-webui';
 export * from './aws-load-balancer-controller';
 export * from './feast-operator';
 export * from './inference-extension';
