@@ -171,6 +171,8 @@ async function main(): Promise<void> {
       gpusPerReplica: m.plan.gpusPerReplica,
       tensorParallel: m.plan.tensorParallelSize,
       perGpuGiB: `${m.plan.breakdown.requiredGiB.toFixed(1)} of ${m.plan.breakdown.availableGiB.toFixed(1)}`,
+      nodesPerReplica: m.plan.nodesPerReplica,
+      plan: m.plan.summary,
     })),
     cost,
     policy: {
@@ -199,7 +201,10 @@ async function main(): Promise<void> {
   lines.push(table('GPU pools (AWS layer)', Object.fromEntries(summary.gpuPools.map((p) =>
     [p.pool, `${p.instanceTypes.join('/')}: ${p.gpusPerNode} x ${p.gpuMemoryGiB} GiB per node, up to ${p.maxNodes} nodes = ${p.maxGpus} GPUs${p.efa ? ', EFA' : ''}`]))));
   lines.push(table('Models served', Object.fromEntries(summary.models.map((m) =>
-    [`${m.namespace}/${m.model}`, `${m.pool}: ${m.gpusPerReplica} GPU${m.gpusPerReplica > 1 ? 's' : ''} of ${m.instanceType} per replica, tensor parallel ${m.tensorParallel}, ${m.perGpuGiB} GiB per GPU`]))));
+    [`${m.namespace}/${m.model}`, m.nodesPerReplica > 1
+      // Across nodes (a LeaderWorkerSet per replica): the plan, e.g. `405B bf16: 2 x p5.48xlarge, TP 8, PP 2`.
+      ? `${m.pool}: ${m.plan} per replica, ${m.perGpuGiB} GiB per GPU`
+      : `${m.pool}: ${m.gpusPerReplica} GPU${m.gpusPerReplica > 1 ? 's' : ''} of ${m.instanceType} per replica, tensor parallel ${m.tensorParallel}, ${m.perGpuGiB} GiB per GPU`]))));
   lines.push(CostModel.formatText(summary.cost));
   const notes = scarceCapacityNotes(REFERENCE_SPEC);
   if (notes.length > 0) lines.push(table('Scarce GPU capacity', Object.fromEntries(notes.map((n) => [n.pool, n.note]))));

@@ -6,7 +6,7 @@
  */
 import { App } from 'cdktf';
 import { CnaiAwsStack, StoreBucket } from 'cnai-constructs/aws';
-import { CHAT_IDENTITY, CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC } from './spec';
+import { CHAT_IDENTITY, CHAT_MODEL_PREFIX, LARGE_CHAT_IDENTITY, LARGE_CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC } from './spec';
 
 /** Name of the AWS stack (its folder under cdktf.out/stacks). */
 export const STACK_NAME = 'cnai-llm-serving';
@@ -19,5 +19,7 @@ export function buildLlmServingAws(app: App): CnaiAwsStack {
   const stack = CnaiAwsStack.fromSpec(app, STACK_NAME, LLM_SERVING_SPEC, { karpenter: LLM_SERVING_AWS.karpenter });
   const chat = stack.addWorkloadIdentity('serve-chat', CHAT_IDENTITY);
   stack.modelStore.grantRead(chat, { bucket: StoreBucket.MODELS, prefix: CHAT_MODEL_PREFIX });
+  const large = stack.addWorkloadIdentity('serve-chat-405b', LARGE_CHAT_IDENTITY);
+  stack.modelStore.grantRead(large, { bucket: StoreBucket.MODELS, prefix: LARGE_CHAT_MODEL_PREFIX });
   return stack;
 }

@@ -25,7 +25,7 @@ import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, MetricsScraping, ModelGateway, ModelSource, NodePoolReference,
   OperatorCatalogue, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
-import { A10G_POOL, CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
+import { A10G_POOL, CHAT_MODEL_PREFIX, H100_POOL, LARGE_CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
 import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 const { GpuInstanceType, ModelPresets } = core;
@@ -59,15 +59,19 @@ export function buildLlmServingApp(outdir?: string): App {
     nodeRole: contract.karpenter!.nodeRoleName,
   });
   const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
+  // Two p5.48xlarge with EFA: the 405B model's pipeline stages.
+  const h100 = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === H100_POOL)!);
 
   const platform = new CnaiKubernetesPlatform(app, 'platform', {
     contract,
     // The platform's operators plus the Karpenter controller the AWS side prepared, and the model gateway's releases.
     operatorReleases: [
       ...OperatorCatalogue.platformDefaults(), OperatorCatalogue.karpenter({ contract }), ...OperatorCatalogue.modelGateway({ tokenBudgets: true }),
+      // A model served across nodes runs in a LeaderWorkerSet, its stages talk over EFA.
+      OperatorCatalogue.leaderWorkerSet(), OperatorCatalogue.efaDevicePlugin({ pools: [h100] }),
     ],
     nodePools: [l40s],
-    teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 8 }], developerGroups: ['language-developers'] }],
+    teams: [{ name: TEAM, quotas: [{ pool: a10g, gpus: 4 }, { pool: l40s, gpus: 8 }, { pool: h100, gpus: 16 }], developerGroups: ['language-developers'] }],
   });
   // Platform services and served models outrank training and notebooks.
   const high = platform.queues.priorityClass(WorkloadPriority.HIGH);
@@ -108,6 +112,22 @@ export function buildLlmServingApp(outdir?: string): App {
   Suppressions.add(embed, 'ai-model-source', 'a public embedding model pulled from the Hugging Face Hub at start, so that the '
     + 'example runs as it is; in production copy it into the model store and serve it with ModelSource.fromModelStore', { resource: 'InferenceService' });
 
+  // Llama 3.1 405B: no node holds its weights, so sizing serves it across nodes (405B bf16: 2 x p5.48xlarge,
+  // TP 8, PP 2) as a LeaderWorkerSet: a leader (Ray head and vllm serve) and a worker per replica.
+  const large = new LlmService(serving, 'chat-405b', {
+    priorityClass: high,
+    model: ModelPresets.LLAMA_3_1_405B_INSTRUCT,
+    maxModelLen: 32768,
+    // Read with the identity buildLlmServingAws gives the service account `chat-405b`, leaders and workers alike.
+    source: ModelSource.fromModelStore(contract, LARGE_CHAT_MODEL_PREFIX),
+    contract,
+    namespace: team,
+    pool: h100,
+    replicas: 1,
+    allowFrom: [ragApi],
+  });
+
+  // One OpenAI-compatible endpoint for both models, routed by model name; only rag-api may call it.
   // One OpenAI-compatible endpoint for both models, routed by model name. The team gets an API key
   // (generated in the cluster into its Secret model-gateway-api-key) and a budget of 2M tokens an hour;
   // its requests' token usage is scraped per team and model; only rag-api reaches the gateway.
@@ -121,6 +141,7 @@ export function buildLlmServingApp(outdir?: string): App {
   });
   gateway.addModel(chat);
   gateway.addModel(embed);
+  gateway.addModel(large);
   const access = gateway.addTeam(team, { tokensPerHour: 2_000_000, clients: [ragApi] });
   new MetricsScraping(serving, 'scraping', { metricsBackend: platform.metricsBackend }).add(gateway);
 

@@ -24,20 +24,30 @@ export const CHAT_SERVICE_ACCOUNT = 'chat';
 export const CHAT_MODEL_PREFIX = 'llama-3.1-8b-instruct/';
 /** The chat server's identity, which aws.ts adds to the spec's (it reads its model's prefix). */
 export const CHAT_IDENTITY: WorkloadIdentityPreviewOptions = { namespace: TEAM, serviceAccount: CHAT_SERVICE_ACCOUNT, purpose: 'serve-chat' };
+/** The H100 node group with EFA that serves the 405B model across nodes (two p5.48xlarge). */
+export const H100_POOL = 'gpu-h100';
+/** Service account (and name) of the 405B server. */
+export const LARGE_CHAT_SERVICE_ACCOUNT = 'chat-405b';
+/** Key prefix of the 405B model's weights in the models bucket. */
+export const LARGE_CHAT_MODEL_PREFIX = 'llama-3.1-405b-instruct/';
+/** The 405B server's identity: every pod of its LeaderWorkerSet, leaders and workers, reads the weights with it. */
+export const LARGE_CHAT_IDENTITY: WorkloadIdentityPreviewOptions = { namespace: TEAM, serviceAccount: LARGE_CHAT_SERVICE_ACCOUNT, purpose: 'serve-chat-405b' };
 /**
  * What aws.ts builds beyond the spec, so that the Kubernetes layer's contract preview (main.ts)
  * has it too: Karpenter prepared (the chat model's L40S pool) and the chat server's identity.
  */
-export const LLM_SERVING_AWS: ContractPreviewOptions = { karpenter: {}, workloadIdentities: [CHAT_IDENTITY] };
+export const LLM_SERVING_AWS: ContractPreviewOptions = { karpenter: {}, workloadIdentities: [CHAT_IDENTITY, LARGE_CHAT_IDENTITY] };
 
 export const LLM_SERVING_SPEC: PlatformSpec = {
   ...DEV_PLATFORM,
   gpuPools: [
     { name: A10G_POOL, instanceTypes: [GpuInstanceType.G5_2XLARGE], maxNodes: 4 },
+    // Llama 3.1 405B: about 756 GiB of bf16 weights, more than one node holds; served across two nodes over EFA.
+    { name: H100_POOL, instanceTypes: [GpuInstanceType.P5_48XLARGE], maxNodes: 2, efa: true },
   ],
   // The L40S quota is on the in-cluster Karpenter pool, not a spec pool.
   teams: [
-    { name: TEAM, quotas: [{ pool: A10G_POOL, gpus: 4 }], developerGroups: ['language-developers'] },
+    { name: TEAM, quotas: [{ pool: A10G_POOL, gpus: 4 }, { pool: H100_POOL, gpus: 16 }], developerGroups: ['language-developers'] },
   ],
   // No training service account and no telemetry collector in this example.
   kubeflow: false,

@@ -315,6 +315,14 @@ export class CnaiAwsStack extends TerraformStack {
       credentialsVersion: options.credentialsVersion,
       secretRecoveryWindowDays: stack.retention.secrets === RetentionPolicy.DESTROY ? 0 : 30,
     });
+    // The chat front end's OIDC client secret, which you store in Secrets Manager: External Secrets may read it (and only it).
+    const chatUi = spec.chatUi && spec.chatUi.enabled !== false ? spec.chatUi : undefined;
+    if (chatUi) {
+      const name = chatUi.oidc.clientSecretName;
+      // Secrets Manager appends six random characters to a secret's name in its ARN.
+      const arn = name.startsWith('arn:') ? name : `arn:aws:secretsmanager:${spec.region}:${spec.accountId}:secret:${name}-??????`;
+      stack.dataServices.secretsReader.addToPolicy({ sid: 'ChatUiOidcClientSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [arn] });
+    }
     for (const w of platformWorkloadIdentities(spec)) {
       const identity = stack.addWorkloadIdentity(w.id, { namespace: w.namespace, serviceAccount: w.serviceAccount, purpose: w.id });
       for (const g of w.buckets) {

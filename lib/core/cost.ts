@@ -1,7 +1,7 @@
 import { GpuInstanceType, PRICE_REFERENCE } from './accelerators';
 import { CnaiError, ProblemCollector } from './errors';
 import { CapacityReservationKind, GpuPoolSpec, PlatformSpec, PoolCapacity, ServedModelSpec } from './platform-spec';
-import { poolGpuCapacity, predictiveModelGpus, servedModelReplicas } from './platform-spec-derivation';
+import { poolGpuCapacity, predictiveModelGpus, servedModelAcrossNodes, servedModelReplicas } from './platform-spec-derivation';
 import { validatePlatformSpec } from './platform-spec-validation';
 import { ModelSizing } from './sizing';
 
@@ -526,6 +526,12 @@ function placeModel(spec: PlatformSpec, m: ServedModelSpec): ServedModelPlacemen
   const cost = (f: Fit) => (f.type.onDemandHourlyUsd * f.tp) / f.type.gpuCount;
   fits.sort((a, b) => cost(a) - cost(b) || a.tp - b.tp || a.poolIndex - b.poolIndex || a.typeIndex - b.typeIndex);
   const best = fits[0];
+  const across = best ? undefined : servedModelAcrossNodes(spec, m);
+  if (across) {
+    // No node holds it: a replica is `nodes` whole nodes of one type (LlmService's LeaderWorkerSet).
+    const pool = m.pools.map((n) => spec.gpuPools.find((p) => p.name === n)!).find((p) => p.instanceTypes.includes(across.instanceType))!;
+    return { model: m.name, pool: pool.name, instanceTypes: [across.instanceType], gpusPerReplica: across.tensorParallel * across.nodes };
+  }
   if (!best) {
     // validatePlatformSpec, which ran first, reports a model that fits none of its pools.
     throw new Error(`internal: served model ${m.name} fits none of its pools (${m.pools.join(', ')}) after validation`);

@@ -13,6 +13,7 @@ export * from './metrics-backend';
 export * from './metrics-backend-spec';
 export * from './gateway-spec';
 export * from './assistant-spec';
+export * from './chat-ui-spec';
 export * from './feature-store-spec';
 export * from './delivery-spec';
 export * from './platform-spec';

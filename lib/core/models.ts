@@ -542,6 +542,24 @@ export class ModelPresets {
     embeddingDimension: 1024,
   });
 
+  /**
+   * Meta Llama 3.1 405B Instruct: 126 layers, 128 heads, 8 KV heads, 128k context. About 756 GiB of
+   * bf16 weights: more than any single node of the catalogue holds, so it is served across nodes
+   * (tensor parallel inside a node, pipeline parallel across nodes).
+   */
+  public static readonly LLAMA_3_1_405B_INSTRUCT = new ModelSpec({
+    name: 'llama-3.1-405b-instruct',
+    huggingFaceId: 'meta-llama/Llama-3.1-405B-Instruct',
+    parametersBillions: 405.8533888,
+    maxContextLength: 131072,
+    layers: 126,
+    hiddenSize: 16384,
+    attentionHeads: 128,
+    kvHeads: 8,
+    headDim: 128,
+    vocabSize: 128256,
+  });
+
   /** Every preset. */
   public static all(): ModelSpec[] {
     return Object.values(ModelPresets).filter((v): v is ModelSpec => v instanceof ModelSpec);

@@ -1,11 +1,13 @@
 import { ResolvedRetention, RetentionPolicy } from './aws-options';
 import { OBSERVABILITY, TRAINING } from './contract';
 import { deliveryDatasetPrefix, deliveryEvaluationServiceAccount } from './delivery-spec';
+import { CnaiError } from './errors';
 import { FeatureStoreNaming } from './feature-store-spec';
 import {
   BucketAccess, CapacityReservationKind, GpuPoolSpec, PlatformBucket, PlatformSpec, PoolCapacity, ScarceCapacityNote, ServedModelKind,
   ServedModelReplicas, ServedModelSpec, VectorDatabaseSpec, WorkloadIdentitySpec,
 } from './platform-spec';
+import { ModelSizing, MultiNodeSizing, NodeCandidate } from './sizing';
 
 /**
  * What both layers derive from a platform spec, computed once here so they cannot disagree:
@@ -177,4 +179,26 @@ export function scarceCapacityNotes(spec: PlatformSpec): ScarceCapacityNote[] {
     }
   }
   return out;
+}
+
+/**
+ * How a served LLM of the spec is served across nodes, as the Kubernetes layer's sizing does it
+ * (LlmService): only when no node of its pools holds its weights, on pools of multi-GPU nodes, on
+ * the fewest nodes (each pool's maxNodes at most) that fit.
+ * @returns undefined when one node holds it (or nothing holds it, even across nodes)
+ */
+export function servedModelAcrossNodes(spec: PlatformSpec, model: ServedModelSpec): MultiNodeSizing | undefined {
+  if (model.model === undefined) return undefined;
+  const llm = model.maxModelLen !== undefined ? model.model.withServing({ maxContextLength: model.maxModelLen }) : model.model;
+  const candidates: NodeCandidate[] = model.pools.flatMap((name) => {
+    const pool = spec.gpuPools.find((p) => p.name === name);
+    return pool ? pool.instanceTypes.map((instanceType) => ({ instanceType, maxNodes: pool.maxNodes })) : [];
+  });
+  if (candidates.length === 0) return undefined;
+  try {
+    return ModelSizing.servedAcrossNodes(llm, candidates);
+  } catch (e) {
+    if (e instanceof CnaiError) return undefined;
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 import { GpuInstanceType } from './accelerators';
 import { AssistantChecks } from './assistant-spec';
+import { ChatUiChecks } from './chat-ui-spec';
 import { deliveryCandidatePrefix, DeliveryChecks, DeliveryServer } from './delivery-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { FeatureStoreChecks, FeatureStoreNaming, FeatureRegistryKind, DEFAULT_MATERIALIZATION_SCHEDULE } from './feature-store-spec';
@@ -11,7 +12,7 @@ import {
   CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec,
   ServedModelTask, TeamSpec,
 } from './platform-spec';
-import { poolGpuCapacity, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
+import { poolGpuCapacity, servedModelAcrossNodes, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from './platform-spec-derivation';
 import { PredictiveModelFormat, PredictiveRuntimeInfo, PredictiveRuntimes } from './predictive-models';
 import { ModelSizing } from './sizing';
 import { EKS, EKS_VERSIONS } from './versions';
@@ -57,6 +58,11 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   checkVectorDatabase(checks);
   checkGateway(checks);
   checkAssistant(checks);
+  // The chat front end (opt-in): behind the gateway, OIDC sign-in.
+  if (spec.chatUi && spec.chatUi.enabled !== false) {
+    ChatUiChecks.problems({ construct: `${SPEC} ${spec.name}`, prefix: 'chatUi.' }, spec.chatUi, spec.gateway !== undefined && spec.gateway.enabled !== false)
+      .forEach((x) => checks.problems.add(x));
+  }
   checkFeatureStore(checks);
   checkDeliveries(checks);
   // The metrics backend's managed parts.
@@ -216,6 +222,21 @@ function checkModels(checks: SpecChecks): void {
       sizing = ModelSizing.recommend(model, { candidates, construct: `${SPEC} ${spec.name}` });
     } catch (e) {
       if (!(e instanceof CnaiError)) throw e;
+      // No node holds it: served across nodes (a LeaderWorkerSet), a fixed replica count on vLLM.
+      const across = servedModelAcrossNodes(spec, m);
+      if (across) {
+        problems.check((m.backend ?? ServedModelBackend.VLLM) === ServedModelBackend.VLLM, p(`${at}.backend`, m.backend,
+          `the model is served across nodes (${across.summary}), which runs vLLM in a LeaderWorkerSet; KServe's Standard mode serves from one pod`,
+          'use ServedModelBackend.VLLM (the default), or pools whose nodes each hold the model'));
+        problems.check(min === max, p(`${at}.maxReplicas`, max, `the model is served across nodes (${across.summary}): a replica is ${across.nodes} whole nodes, not autoscaled`,
+          `give minReplicas = maxReplicas (e.g. ${min})`));
+        const gpus = across.tensorParallel * across.nodes;
+        const quotaAcross = team.quotas.filter((q) => m.pools.includes(q.pool)).reduce((s, q) => s + q.gpus + (q.borrowingLimit ?? q.gpus), 0);
+        problems.check(max * gpus <= quotaAcross, p(`${at}.maxReplicas`, max,
+          `${max} replicas x ${gpus} GPUs (${across.summary}) need ${max * gpus} GPUs, but team ${m.team} may use at most ${quotaAcross} on pools ${m.pools.join(', ')}`,
+          `lower maxReplicas to ${Math.floor(quotaAcross / gpus)} or raise the team's quota on those pools`));
+        return;
+      }
       // Sizing names its own prop; here the problem belongs to this model of the spec, whose
       // context length is maxModelLen, and whose candidates are the types of its pools.
       const fix = e.fix.replace(/maxContextLength/g, 'maxModelLen').replace(/add a larger instance type such as/g, `give the model a pool of larger GPUs (${m.pools.join(', ')} ha${m.pools.length === 1 ? 's' : 've'} ${[...new Set(candidates.map((t) => t.name))].join(', ')}), such as`);

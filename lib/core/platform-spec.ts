@@ -1,6 +1,7 @@
 import { GpuInstanceType } from './accelerators';
 import { AssistantSpec } from './assistant-spec';
 import { PlatformAwsOptions } from './aws-options';
+import { ChatUiSpec } from './chat-ui-spec';
 import { ModelDeliverySpec } from './delivery-spec';
 import { FeatureStoreSpec } from './feature-store-spec';
 import { GatewaySpec } from './gateway-spec';
@@ -386,6 +387,13 @@ export interface PlatformSpec extends PlatformAwsOptions {
    * @default - none
    */
   readonly assistant?: AssistantSpec;
+  /**
+   * A chat front end (Open WebUI) for the served models, behind the model gateway, with OIDC
+   * sign-in, its data on an encrypted retained volume, not exposed outside the cluster. Opt-in.
+   * @default - none
+   */
+  readonly chatUi?: ChatUiSpec;
+
   /**
    * A feature store (Feast through its operator): offline data in the datasets bucket, an online
    * store in the cluster (Redis) or on the platform's PostgreSQL, a registry in S3 or SQL, a

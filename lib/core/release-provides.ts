@@ -107,6 +107,13 @@ export interface ProvidedWorkload {
    * @default - none
    */
   readonly template?: string;
+  /**
+   * In-cluster URLs (or `host:port`) its pods connect to, as the release's values configure them
+   * (a chart is not rendered, so the verification cannot read them from the pod spec): each is a
+   * reference and a network flow the verification checks, like an address in a pod's environment.
+   * @default - none
+   */
+  readonly connectsTo?: string[];
 }
 
 /** A named object a release creates (runtimes, secrets, config maps, classes). */

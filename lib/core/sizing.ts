@@ -99,6 +99,43 @@ export interface SizingRecommendation {
   readonly alternatives: GpuMemoryBreakdown[];
 }
 
+/** An instance type and how many of its nodes one replica may span (a pool, for {@link ModelSizing.acrossNodes}). */
+export interface NodeCandidate {
+  /** The instance type. */
+  readonly instanceType: GpuInstanceType;
+  /** The most nodes of it one replica may span (the pool's maximum size). */
+  readonly maxNodes: number;
+}
+
+/**
+ * A model served across nodes: tensor parallel inside a node (every GPU of it), pipeline
+ * parallel across nodes (one pipeline stage per node, the layers split between them).
+ */
+export interface MultiNodeSizing {
+  /** The instance type of every node. */
+  readonly instanceType: GpuInstanceType;
+  /** Nodes per replica (= pipelineParallel). */
+  readonly nodes: number;
+  /** Tensor-parallel degree inside a node (GPUs per node the replica uses). */
+  readonly tensorParallel: number;
+  /** Pipeline-parallel degree (stages, one per node). */
+  readonly pipelineParallel: number;
+  /** Memory per GPU. */
+  readonly breakdown: GpuMemoryBreakdown;
+  /** One line for plans and summaries, e.g. `405B bf16: 2 x p5.48xlarge, TP 8, PP 2`. */
+  readonly summary: string;
+}
+
+/** Most pipeline stages (nodes) sizing tries for one replica when a pool states no maximum. */
+export const MAX_NODES_PER_REPLICA = 16;
+
+/**
+ * Fewest GPUs per node for serving across nodes: pipeline stages are split over servers whose
+ * GPUs talk over NVLink or PCIe inside the node (g5/g6/g6e .12xlarge and up, p4d, p5); stages of
+ * one GPU each would pay a network hop per few GiB of weights.
+ */
+export const MIN_GPUS_PER_NODE_ACROSS_NODES = 4;
+
 const GIB = 1024 ** 3;
 
 /** The shortest context sizing suggests: a model serving fewer tokens than this is not worth suggesting. */
@@ -176,6 +213,96 @@ export class ModelSizing {
     };
   }
 
+  /**
+   * Memory per GPU of `spec` split over `pipelineParallel` pipeline stages of `tensorParallel`
+   * GPUs each: the stages split the layers, so weights and KV cache per GPU shrink by the
+   * stage count (vLLM's `--pipeline-parallel-size`).
+   * @throws CnaiError as {@link ModelSizing.fitsOn}, or when the stage count is not a whole number from 1 to the model's layers
+   */
+  public static fitsAcrossStages(spec: ModelSpec, type: GpuInstanceType, tensorParallel: number, pipelineParallel: number,
+    options: SizingOptions = {}): GpuMemoryBreakdown {
+    const construct = options.construct ?? 'ModelSizing';
+    const b = ModelSizing.fitsOn(spec, type, tensorParallel, options);
+    if (!Number.isInteger(pipelineParallel) || pipelineParallel < 1 || pipelineParallel > spec.effectiveLayers) {
+      throw invalidProp(construct, 'pipelineParallel', pipelineParallel, `must be a whole number from 1 to the ${spec.effectiveLayers} layers of ${spec.name}`,
+        'give the number of nodes one replica spans, e.g. 2');
+    }
+    if (pipelineParallel === 1) return b;
+    return ModelSizing.breakdown(spec, type, tensorParallel, ModelSizing.utilisation(options, construct), pipelineParallel);
+  }
+
+  /**
+   * The cheapest way to serve a model across nodes when no single node holds it: for each
+   * candidate, every GPU of a node tensor parallel (the largest degree the heads allow) and the
+   * fewest nodes (pipeline stages) up to its maxNodes that fit; the fewest nodes win (every stage
+   * adds a network hop and a pipeline bubble), then the cheapest (nodes x on-demand price), then
+   * candidate order.
+   * @returns undefined when nothing fits even across nodes
+   */
+  public static acrossNodes(spec: ModelSpec, candidates: NodeCandidate[], options: SizingOptions = {}): MultiNodeSizing | undefined {
+    const construct = options.construct ?? 'ModelSizing';
+    const utilisation = ModelSizing.utilisation(options, construct);
+    let best: MultiNodeSizing | undefined;
+    for (const c of candidates) {
+      const fit = ModelSizing.fewestNodes(spec, c, utilisation);
+      if (!fit) continue;
+      const cost = (m: MultiNodeSizing) => m.nodes * m.instanceType.onDemandHourlyUsd;
+      if (!best || fit.nodes < best.nodes || (fit.nodes === best.nodes && cost(fit) < cost(best))) best = fit;
+    }
+    return best;
+  }
+
+  /**
+   * Whether the weights alone (with the runtime overhead) exceed every node of `types` at the
+   * largest tensor-parallel degree each allows: the model is larger than a node, and only then is
+   * it served across nodes (a model that misses by its KV cache gets a shorter context instead).
+   */
+  public static largerThanEveryNode(spec: ModelSpec, types: GpuInstanceType[], options: SizingOptions = {}): boolean {
+    const utilisation = ModelSizing.utilisation(options, options.construct ?? 'ModelSizing');
+    return types.every((type) => {
+      if (ModelSizing.dtypeProblem(spec, type) !== undefined) return true;
+      const degrees = ModelSizing.tensorParallelDegrees(spec, type);
+      if (degrees.length === 0) return true;
+      const b = ModelSizing.breakdown(spec, type, Math.max(...degrees), utilisation);
+      return b.weightsGiB + b.overheadGiB > b.availableGiB;
+    });
+  }
+
+  /**
+   * How a model no node of the candidates holds is served across nodes, as LlmService serves it:
+   * only when it is larger than every node ({@link ModelSizing.largerThanEveryNode}), on nodes of
+   * at least {@link MIN_GPUS_PER_NODE_ACROSS_NODES} GPUs ({@link ModelSizing.acrossNodes}).
+   * @returns undefined when it is not larger than a node, or nothing holds it
+   */
+  public static servedAcrossNodes(spec: ModelSpec, candidates: NodeCandidate[], options: SizingOptions = {}): MultiNodeSizing | undefined {
+    if (!ModelSizing.largerThanEveryNode(spec, candidates.map((c) => c.instanceType), options)) return undefined;
+    return ModelSizing.acrossNodes(spec, candidates.filter((c) => c.instanceType.gpuCount >= MIN_GPUS_PER_NODE_ACROSS_NODES), options);
+  }
+
+  /** `405B bf16: 2 x p5.48xlarge, TP 8, PP 2`: the model's size and weights, the nodes and the degrees. */
+  public static describePlan(spec: ModelSpec, type: GpuInstanceType, nodes: number, tensorParallel: number, pipelineParallel: number): string {
+    const p = spec.parametersBillions;
+    const size = p >= 10 ? String(Math.floor(p)) : String(Math.round(p * 10) / 10);
+    return `${size}B ${spec.weightDtype}: ${nodes} x ${type.name}, TP ${tensorParallel}, PP ${pipelineParallel}`;
+  }
+
+  private static fewestNodes(spec: ModelSpec, c: NodeCandidate, utilisation: number): MultiNodeSizing | undefined {
+    const type = c.instanceType;
+    if (ModelSizing.dtypeProblem(spec, type) !== undefined) return undefined;
+    const degrees = ModelSizing.tensorParallelDegrees(spec, type);
+    if (degrees.length === 0) return undefined;
+    const tp = Math.max(...degrees);
+    const most = Math.min(Math.floor(c.maxNodes), MAX_NODES_PER_REPLICA, spec.effectiveLayers);
+    for (let pp = 2; pp <= most; pp++) {
+      const b = ModelSizing.breakdown(spec, type, tp, utilisation, pp);
+      if (b.fits) {
+        const summary = ModelSizing.describePlan(spec, type, pp, tp, pp);
+        return { instanceType: type, nodes: pp, tensorParallel: tp, pipelineParallel: pp, breakdown: b, summary };
+      }
+    }
+    return undefined;
+  }
+
   private static search(spec: ModelSpec, candidates: GpuInstanceType[], utilisation: number): Ranked[] {
     const found: Ranked[] = [];
     candidates.forEach((type, index) => {
@@ -207,10 +334,11 @@ export class ModelSizing {
     return best;
   }
 
-  private static breakdown(spec: ModelSpec, type: GpuInstanceType, tp: number, utilisation: number): GpuMemoryBreakdown {
-    const weightsGiB = spec.weightGiB / tp;
+  private static breakdown(spec: ModelSpec, type: GpuInstanceType, tp: number, utilisation: number, pp: number = 1): GpuMemoryBreakdown {
+    // Pipeline stages split the layers: weights and KV cache per GPU shrink by the stage count.
+    const weightsGiB = spec.weightGiB / tp / pp;
     const overheadGiB = SIZING_CONSTANTS.runtimeOverheadGiBPerGpu + SIZING_CONSTANTS.activationFractionOfWeights * weightsGiB;
-    const perTokenPerGpu = ModelSizing.kvBytesPerTokenPerGpu(spec, tp);
+    const perTokenPerGpu = ModelSizing.kvBytesPerTokenPerGpu(spec, tp) / pp;
     const kvCacheGiB = (perTokenPerGpu * spec.maxContextLength * spec.concurrentSequences) / GIB;
     const availableGiB = type.gpuUsableMemoryGiB * utilisation;
     const requiredGiB = weightsGiB + kvCacheGiB + overheadGiB;
@@ -341,7 +469,7 @@ export class ModelSizing {
       if (wider) fixes.push(`add a larger instance type such as ${wider.type.name} (tensor parallel ${wider.breakdown.tensorParallel})`);
     }
     if (fixes.length === 0) {
-      fixes.push('serve a smaller or quantised model, or split it across nodes with pipeline parallelism (not covered by this sizing)');
+      fixes.push('serve a smaller or quantised model, or serve it across nodes (ModelSizing.acrossNodes; LlmService does so on pools of multi-GPU nodes)');
     }
     const list = candidates.length <= 6 ? candidates.map((t) => t.name).join(', ') : `${candidates.length} instance types`;
     const need = closest

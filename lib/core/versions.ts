@@ -299,6 +299,8 @@ export const OPERATORS = {
   envoyGateway: { project: 'envoyproxy/gateway', version: 'v1.9.0', chosen: '2026-12-06' } as PinnedRelease,
   /** Envoy AI Gateway: model-aware routing (AIGatewayRoute, AIServiceBackend) on Envoy Gateway. */
   envoyAiGateway: { project: 'envoyproxy/ai-gateway', version: 'v1.1.0', chosen: '2026-12-06' } as PinnedRelease,
+  /** LeaderWorkerSet: a model served across nodes (a leader pod and its workers per replica). */
+  lws: { project: 'kubernetes-sigs/lws', version: 'v0.10.0', chosen: '2026-12-06' } as PinnedRelease,
   /** Feast operator (FeatureStore CR): the feature store's controller; v0.66.0, the release vendored with its CRD. */
   feast: { project: 'feast-dev/feast', version: 'v0.66.0', chosen: '2026-12-06' } as PinnedRelease,
   /**
@@ -523,6 +525,16 @@ export const OPERATOR_SOURCES = {
   /** k8sgpt-operator's chart 0.2.27 (appVersion 0.2.25 in the chart; the chart's own image tag is v0.2.27). */
   k8sgptOperator: { repoUrl: 'https://charts.k8sgpt.ai', chart: 'k8sgpt-operator', version: '0.2.27', chosen: '2026-12-06' } as PinnedHelmChart,
   /**
+   * LeaderWorkerSet: its chart, published as oci://registry.k8s.io/lws/charts/lws 0.10.0 (charts/lws at
+   * v0.10.0; the Chart.yaml in git says version 0.1.0, appVersion v0.10.0, and the release sets the version).
+   */
+  lws: { repoUrl: 'oci://registry.k8s.io/lws/charts', chart: 'lws', version: withoutV(OPERATORS.lws), chosen: OPERATORS.lws.chosen } as PinnedHelmChart,
+  /**
+   * Open WebUI (the optional chat front end): its chart 16.0.0 (open-webui/helm-charts, tag
+   * open-webui-16.0.0, MIT licence per the chart's annotation), appVersion 0.11.0.
+   */
+  openWebui: { repoUrl: 'https://helm.openwebui.com', chart: 'open-webui', version: '16.0.0', chosen: '2026-12-06' } as PinnedHelmChart,
+  /**
    * Feast operator: `infra/feast-operator/config/default`, the kustomization upstream builds its documented install
    * manifest from (`dist/install.yaml`, applied with `kubectl apply --server-side`; `make build-installer` is
    * `kustomize build config/default`): at the tag both render the same objects, and this source lets the platform
@@ -606,6 +618,8 @@ export const OPERATOR_IMAGES = {
   efaDevicePlugin: { repository: '602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin', tag: 'v0.5.20', chosen: K8S_INSTALLS_CHECKED } as PinnedImage,
   /** Kueue controller: the registry and tag the published chart carries (kueue hack/helm-chart-package.sh rewrites the git tree's staging image). */
   kueueController: { repository: 'registry.k8s.io/kueue/kueue', tag: OPERATORS.kueue.version, chosen: OPERATORS.kueue.chosen } as PinnedImage,
+  /** LeaderWorkerSet controller: the chart's values.yaml names tag `main` (pull policy Always); the release pins the release tag. */
+  lwsController: { repository: 'registry.k8s.io/lws/lws', tag: OPERATORS.lws.version, chosen: OPERATORS.lws.chosen } as PinnedImage,
   /** Feast operator manager (config/manager/kustomization.yaml `images: controller` at v0.66.0; release tags carry no `v`). */
   feastOperator: { repository: 'quay.io/feastdev/feast-operator', tag: OPERATORS.feast.version.replace(/^v/, ''), chosen: OPERATORS.feast.chosen } as PinnedImage,
   /**
@@ -796,6 +810,16 @@ export const ASSISTANT_IMAGES = {
    * default-version test of v0.2.27 expects v0.4.27).
    */
   k8sgpt: { repository: 'ghcr.io/k8sgpt-ai/k8sgpt', tag: 'v0.4.27', chosen: '2026-12-06' } as PinnedImage,
+};
+
+/** Images of the optional chat front end (ChatUi). */
+export const CHAT_UI_IMAGES = {
+  /**
+   * Open WebUI: the appVersion of its chart 16.0.0 (0.11.0), set explicitly (the chart's `image.tag`
+   * defaults to the appVersion) so that the pin is in the values. The full image: it carries the
+   * default embedding model under /app/backend/data, which the chart copies onto the data volume.
+   */
+  openWebui: { repository: 'ghcr.io/open-webui/open-webui', tag: '0.11.0', chosen: '2026-12-06' } as PinnedImage,
 };
 
 /** Images of Argo Rollouts (ModelDelivery's progressive rollouts). */

@@ -5,7 +5,7 @@ import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform
 import { AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretSource, Suppressions } from './common';
 import { EvaluationDataset, ModelDelivery } from './delivery';
 import { FeatureStore } from './features';
-import { GatewayAccess, ModelGateway } from './gateway';
+import { ChatUi, GatewayAccess, ModelGateway } from './gateway';
 import { AdmissionExemptions, AdmissionPolicyMode, AdmissionPolicyOptions, PlatformAdmissionPolicies, SERVING_IDENTITY_POLICY, TRAINING_IDENTITY_POLICY } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
@@ -25,7 +25,9 @@ import { invalidProp, ProblemCollector } from '../core/errors';
 import { FeatureRegistryKind, FeatureStoreNaming } from '../core/feature-store-spec';
 import { GatewayAccessMode, gatewayNeedsLoadBalancer } from '../core/gateway-spec';
 import { ModelRegistryKind, PlatformSpec, ServedModelKind, ServedModelTask, VectorEngine } from '../core/platform-spec';
-import { driftPayloadPrefix, predictiveModelGpus, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName } from '../core/platform-spec-derivation';
+import {
+  driftPayloadPrefix, predictiveModelGpus, servedModelAcrossNodes, servedModelKind, servedModelPrefix, servedModelReplicas, vectorDatabaseName,
+} from '../core/platform-spec-derivation';
 import { validatePlatformSpec } from '../core/platform-spec-validation';
 
 /** Props of {@link CnaiPlatform}. */
@@ -115,6 +117,8 @@ export class CnaiPlatform extends Construct {
   public readonly assistantChart?: Chart;
   /** The operations assistant, when the spec's assistant is on. */
   public readonly assistant?: OperationsAssistant;
+  /** The chat front end (in the gateway's chart), when the spec's chatUi is on. */
+  public readonly chatUi?: ChatUi;
   /** Served LLMs by name. */
   public readonly models: { [name: string]: LlmService } = {};
   /** Served predictive models by name. */
@@ -177,6 +181,10 @@ export class CnaiPlatform extends Construct {
           ? KubeflowTraining.platformReleases({ efaPools: efaPools.length > 0 ? efaPools : undefined })
           : [...OperatorCatalogue.platformDefaults().filter((r) => !kubeflowNames.has(r.name)),
             ...(efaPools.length > 0 ? [OperatorCatalogue.efaDevicePlugin({ pools: efaPools })] : [])]),
+        // Models no node holds run in LeaderWorkerSets (their stages request EFA on EFA pools, whose device plugin is installed above).
+        ...((spec.models ?? []).some((m) => servedModelAcrossNodes(spec, m) !== undefined)
+          ? [OperatorCatalogue.leaderWorkerSet()]
+          : []),
         ...(gatewaySpec ? OperatorCatalogue.modelGateway({ tokenBudgets: (gatewaySpec.teamBudgets ?? []).length > 0 }) : []),
         ...(gatewayLoadBalanced ? [OperatorCatalogue.awsLoadBalancerController({ contract })] : []),
         ...(assistantSpec
@@ -306,6 +314,8 @@ export class CnaiPlatform extends Construct {
           // The assistant's model calls tools: served with tool calling without asking.
           toolCalling: m.toolCalling || assistantSpec?.model === m.name,
           autoscaling: { minReplicas: min, maxReplicas: max },
+          // A model served across nodes (a LeaderWorkerSet) has a fixed count (validation: min = max).
+          ...(servedModelAcrossNodes(spec, m) ? { replicas: min } : { autoscaling: { minReplicas: min, maxReplicas: max } }),
           metricsBackend,
           priorityClass,
         });
@@ -359,6 +369,26 @@ export class CnaiPlatform extends Construct {
         // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
         endpointPicker: { priorityClass, metricsBackend },
       });
+      // The chat front end (opt-in; validation requires the gateway): Open WebUI, OIDC sign-in with the
+      // client secret from Secrets Manager (the AWS layer lets External Secrets read it).
+      const chat = spec.chatUi && spec.chatUi.enabled !== false ? spec.chatUi : undefined;
+      if (chat) {
+        this.chatUi = new ChatUi(chart, 'chat-ui', {
+          gateway: this.gateway,
+          oidc: {
+            discoveryUrl: chat.oidc.discoveryUrl,
+            clientId: chat.oidc.clientId,
+            clientSecret: SecretSource.secretsManager(chat.oidc.clientSecretName),
+            clientSecretKey: chat.oidc.clientSecretKey,
+            providerName: chat.oidc.providerName,
+          },
+          url: chat.url,
+          storageGiB: chat.storageGiB,
+          apiServerCidr: contract.vpcCidr,
+          priorityClass,
+          kubernetesVersion: contract.kubernetesVersion,
+        });
+      }
       // Each client team gets access (an API key in its namespace, or its OIDC tokens admitted) and its budget.
       for (const t of gatewaySpec.clientTeams ?? spec.teams.map((x) => x.name)) {
         this.gateway.addTeam(this.teams[t], { tokensPerHour: gatewaySpec.teamBudgets?.find((b) => b.team === t)?.tokensPerHour });
@@ -447,7 +477,7 @@ export class CnaiPlatform extends Construct {
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
       gpuExemptions: [
-        ...Object.values(this.models).map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
+        ...Object.values(this.models).flatMap((m) => m.gpuWorkloadNames.map((w) => AdmissionExemptions.servedModel(m.namespaceName, w, m.name))),
         ...Object.values(this.predictiveModels).filter((m) => m.gpus > 0)
           .map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
         ...(admission.gpuExemptions ?? []),

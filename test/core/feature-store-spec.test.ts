@@ -71,13 +71,12 @@ describe('the spec\'s feature store', () => {
     expect(platformWorkloadIdentities(withFeatures(undefined)).some((w) => w.id.startsWith('feature-store'))).toBe(false);
   });
 
-  test('the contract preview carries the identity, and a database when the feature store needs one', () => {
-    const noRegistry = { modelRegistry: ModelRegistryKind.KUBEFLOW };
-    const redis = ContractPreview.fromSpec(withFeatures({}, noRegistry));
+  test('the contract preview carries the identity, and the database (the model registry\'s, there for every spec) whatever the stores', () => {
+    const kubeflowRegistry = { modelRegistry: ModelRegistryKind.KUBEFLOW };
+    const redis = ContractPreview.fromSpec(withFeatures({}, kubeflowRegistry));
     expect(redis.workloadIdentities.find((w) => w.namespace === 'features')).toMatchObject({ serviceAccount: 'feast-features', roleName: 'cnai-test-feature-store-features' });
-    expect(redis.database).toBeUndefined();
-    expect(ContractPreview.fromSpec(withFeatures({ onlineStore: OnlineStoreKind.POSTGRES }, noRegistry)).database).toBeDefined();
-    expect(ContractPreview.fromSpec(withFeatures({ registry: FeatureRegistryKind.SQL }, noRegistry)).database).toBeDefined();
+    expect(redis.database).toMatchObject({ databaseName: 'cnai', port: 5432 });
+    expect(ContractPreview.fromSpec(withFeatures({ onlineStore: OnlineStoreKind.POSTGRES }, kubeflowRegistry)).database).toEqual(redis.database);
   });
 
   test('the names both layers derive', () => {

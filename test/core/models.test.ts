@@ -95,6 +95,7 @@ describe('presets', () => {
       ['Qwen/Qwen2.5-7B-Instruct', 7.615616512, 28, 28, 4, 128, 32768],
       ['Qwen/Qwen2.5-72B-Instruct', 72.706203648, 80, 64, 8, 128, 32768],
       ['BAAI/bge-large-en-v1.5', 0.335141888, 24, 16, 16, 64, 512],
+      ['meta-llama/Llama-3.1-405B-Instruct', 405.8533888, 126, 128, 8, 128, 131072],
     ]);
     for (const m of ModelPresets.all()) expect(m.kvCacheExact).toBe(true);
   });

@@ -83,7 +83,7 @@ describe('resolveSchemaDir', () => {
 
 describe('schema sources', () => {
   test('schema-sources.tsv lists every file with its commit and sha256; two are derived', () => {
-    expect(SOURCES.length).toBe(48);
+    expect(SOURCES.length).toBe(49);
     expect(SOURCES.filter((s) => s.derivedFrom).map((s) => [s.file, s.derivedFrom])).toEqual([
       ['crds/notebooks-notebooks.kustomized.yaml', 'crds/notebooks-notebooks.yaml'],
       ['crds/katib-experiments.from-openapi.yaml', 'crds/katib-openapi-spec.json'],
@@ -113,7 +113,7 @@ describe('fetchSchemas', () => {
   test('downloads every pinned file by commit, derives the rest, and checks every sha256', async () => {
     const calls: string[] = [];
     const result = await fetchSchemas({ dir: tmp, fetch: fakeFetch(calls) });
-    expect(result.downloaded).toHaveLength(46);
+    expect(result.downloaded).toHaveLength(47);
     expect(result.derived).toEqual(['crds/notebooks-notebooks.kustomized.yaml', 'crds/katib-experiments.from-openapi.yaml']);
     expect(calls).toContain('https://raw.githubusercontent.com/cdk8s-team/cdk8s/71f8cba7ecc809d861e837e842217202d5e5a16c/kubernetes-schemas/v1.34.0/_definitions.json');
     expect(verifySchemaChecksums(tmp)).toEqual([]);
@@ -121,7 +121,7 @@ describe('fetchSchemas', () => {
 
     const again: string[] = [];
     const second = await fetchSchemas({ dir: tmp, fetch: fakeFetch(again) });
-    expect(second.cached).toHaveLength(48);
+    expect(second.cached).toHaveLength(49);
     expect(again).toEqual([]);
   });
 

@@ -574,8 +574,9 @@ export class ModelGateway extends Construct implements IMetricsSource {
     const name = assertName(where, 'addModel', `${service.namespaceName}-${service.name}`, NAME_RULES.dns1123Label);
     const meta = (kind: string) => ({ name, namespace: this.namespaceName, labels: { 'app.kubernetes.io/part-of': 'cnai-platform', 'cnai.io/served-model': service.name }, annotations: { ...this.annotations, 'cnai.io/kind': kind } });
     // vLLM: an InferencePool whose endpoint picker chooses the replica; KServe: its Service (see InferencePool for why).
+    // A model served across nodes too: its pods are leaders and workers, and only the leaders serve (its Service selects them).
     let backendRef: { [key: string]: string };
-    if (this.endpointPicker && service.backend === ServedModelBackend.VLLM) {
+    if (this.endpointPicker && service.backend === ServedModelBackend.VLLM && service.multiNode === undefined) {
       // A model routed by several gateways has one pool (the first gateway's picker settings).
       const pool = InferencePool.ofService(service) ?? new InferencePool(this, `InferencePool-${name}`, { service, ...this.endpointPicker });
       pool.allowGateway(this.proxies(), this.namespaceName);

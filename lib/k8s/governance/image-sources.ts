@@ -4,7 +4,8 @@
  */
 import { PlatformContract } from '../../core/contract';
 import {
-  ASSISTANT_IMAGES, BOOTSTRAP_IMAGES, DATA_SERVICE_IMAGES, GATEWAY_IMAGES, GPU_IMAGES, IMAGES, KSERVE_RUNTIME_IMAGES, OBSERVABILITY_IMAGES,
+  ASSISTANT_IMAGES, BOOTSTRAP_IMAGES, CHAT_UI_IMAGES, DATA_SERVICE_IMAGES, GATEWAY_IMAGES, GPU_IMAGES, IMAGES, KSERVE_RUNTIME_IMAGES,
+  OBSERVABILITY_IMAGES,
   OPERATOR_IMAGES,
   PinnedImage, TRAINING_IMAGES,
 } from '../../core/versions';
@@ -12,7 +13,7 @@ import {
 /** Every image the library pins (lib/core/versions.ts). */
 function pinnedImages(): PinnedImage[] {
   const groups = [IMAGES, GPU_IMAGES, OPERATOR_IMAGES, KSERVE_RUNTIME_IMAGES, TRAINING_IMAGES, DATA_SERVICE_IMAGES, OBSERVABILITY_IMAGES];
-  return [...groups, BOOTSTRAP_IMAGES, GATEWAY_IMAGES, ASSISTANT_IMAGES]
+  return [...groups, BOOTSTRAP_IMAGES, GATEWAY_IMAGES, CHAT_UI_IMAGES, ASSISTANT_IMAGES]
     .flatMap((group) => Object.values(group) as PinnedImage[]);
 }
 

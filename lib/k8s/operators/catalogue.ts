@@ -19,8 +19,10 @@ import { KubePrometheusStackProps, kubePrometheusStackRelease } from './kube-pro
 import { pipelinesClusterResourcesRelease, pipelinesRelease } from './kubeflow-pipelines';
 import { trainerRelease, trainerRuntimesRelease } from './kubeflow-trainer';
 import { KueueReleaseProps, kueueRelease } from './kueue';
+import { lwsRelease } from './lws';
 import { NotebookControllerReleaseProps, notebookControllerRelease } from './notebook-controller';
 import { NvidiaChartProps, nvidiaDevicePluginRelease } from './nvidia-device-plugin';
+import { OpenWebuiReleaseProps, openWebuiRelease } from './open-webui';
 import { opentelemetryOperatorRelease } from './opentelemetry-operator';
 import { OperatorRelease } from './release';
 import { SparkOperatorReleaseProps, sparkOperatorRelease } from './spark-operator';
@@ -198,6 +200,23 @@ export class OperatorCatalogue {
    */
   public static operationsAssistant(kagent: KagentReleaseProps = {}, k8sgpt: K8sgptOperatorReleaseProps = {}): OperatorRelease[] {
     return [kagentCrdsRelease(), kmcpCrdsRelease(), kagentRelease(kagent), k8sgptOperatorRelease(k8sgpt)];
+  }
+
+  /**
+   * LeaderWorkerSet v0.10.0: a leader pod and its workers as one replica. Needed by LlmServices
+   * whose model no single node holds (served across nodes).
+   */
+  public static leaderWorkerSet(): OperatorRelease {
+    return lwsRelease();
+  }
+
+  /**
+   * Open WebUI 0.11.0 (chart 16.0.0), the optional chat front end: behind the model gateway,
+   * OIDC sign-in only. Build it with ChatUi, which makes the namespace's volume, secrets and
+   * network rules around it.
+   */
+  public static openWebui(props: OpenWebuiReleaseProps): OperatorRelease {
+    return openWebuiRelease(props);
   }
 
   /** Feast operator v0.66.0 (optional): the feature store (FeatureStore). */

@@ -18,6 +18,7 @@ export const OPERATOR_NAMESPACES = {
   envoyAiGateway: 'envoy-ai-gateway-system',
   kagent: 'kagent',
   k8sgptOperator: 'k8sgpt-operator-system',
+  lws: 'lws-system',
   awsLoadBalancerController: LOAD_BALANCER_CONTROLLER.namespace,
   feast: 'feast-operator-system',
   argoRollouts: 'argo-rollouts',

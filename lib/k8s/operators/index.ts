@@ -29,6 +29,8 @@ export * from './envoy-ai-gateway';
 export * from './kagent';
 export * from './kmcp';
 export * from './k8sgpt-operator';
+export * from './lws';
+export * from './open-webui';
 export * from './aws-load-balancer-controller';
 export * from './feast-operator';
 export * from './inference-extension';

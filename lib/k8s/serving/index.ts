@@ -3,6 +3,7 @@ export * from './llm-sizing';
 export * from './llm-pod';
 export * from './vllm-engine-args';
 export * from './vllm-deployment';
+export * from './vllm-leader-worker-set';
 export * from './kserve-inference-service';
 export * from './llm-autoscaling';
 export * from './llm-client-settings';

@@ -10,6 +10,7 @@ import { ServingNetwork } from './serving-network';
 import { KServeRuntime, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS, VllmDtype, VllmQuantization } from './serving-options';
 import { VllmDeployment } from './vllm-deployment';
 import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vllm-engine-args';
+import { VllmLeaderWorkerSet, multiNodeOptions } from './vllm-leader-worker-set';
 import { GpuArchitecture, GpuInstanceType } from '../../core/accelerators';
 import { AssistantChecks } from '../../core/assistant-spec';
 import { PlatformContract } from '../../core/contract';
@@ -302,6 +303,8 @@ export class LlmService extends Construct implements IMetricsSource {
   public readonly vllm?: VllmDeployment;
   /** The KServe backend's objects. */
   public readonly kserve?: KServeInferenceService;
+  /** The vLLM backend's objects when one replica spans nodes (`plan.nodesPerReplica` > 1): a LeaderWorkerSet. */
+  public readonly multiNode?: VllmLeaderWorkerSet;
   /** The autoscaler, when autoscaling is on. */
   public readonly autoscaling?: LlmAutoscaling;
   /** The ServiceAccount. */
@@ -533,7 +536,26 @@ export class LlmService extends Construct implements IMetricsSource {
       env: this.environment(region),
     };
 
-    if (this.backend === ServedModelBackend.VLLM) {
+    if (this.plan.nodesPerReplica > 1) {
+      // No single node holds the model: one replica is a group of pods, one per node (vllm-leader-worker-set.ts).
+      this.multiNode = new VllmLeaderWorkerSet(this, 'Server', {
+        ...multiNodeOptions(where, this.plan, this.backend, props.autoscaling !== undefined, this.minReplicas),
+        name: this.name,
+        namespace: this.namespaceName,
+        serviceAccountName: this.serviceAccountName,
+        priorityClassName: props.priorityClass?.priorityClassName,
+        pod,
+        model: this.vllmModelArgument(),
+        engine: this.engine,
+        labels: this.objectLabels,
+        annotations: this.waveAnnotations,
+        initContainers: this.ociCopy(),
+        replicas: this.minReplicas,
+      });
+      this.serviceName = this.multiNode.serviceName;
+      this.deploymentName = this.multiNode.name;
+      this.baseUrl = `http://${this.serviceName}.${this.namespaceName}.svc/v1`;
+    } else if (this.backend === ServedModelBackend.VLLM) {
       this.vllm = new VllmDeployment(this, 'Server', {
         name: this.name,
         namespace: this.namespaceName,
@@ -614,7 +636,7 @@ export class LlmService extends Construct implements IMetricsSource {
     if (this.owner instanceof TeamNamespace) {
       Suppressions.add(this, 'ai-gpu-kueue', `served model ${this.name}: a long-running server, not a batch workload Kueue admits; its GPUs `
         + 'count against the namespace\'s ResourceQuota and LlmService checks them against the team\'s quota at synth time',
-      { resource: this.backend === ServedModelBackend.VLLM ? 'Deployment' : 'InferenceService' });
+      { resource: this.multiNode ? 'LeaderWorkerSet' : this.backend === ServedModelBackend.VLLM ? 'Deployment' : 'InferenceService' });
     }
   }
 
@@ -637,6 +659,14 @@ export class LlmService extends Construct implements IMetricsSource {
    */
   public clientSettings(telemetry?: LlmClientTelemetryOptions): LlmClientSettings {
     return new LlmClientSettings({ baseUrl: this.baseUrl, model: this.engine.servedModelName, telemetry });
+  }
+
+  /**
+   * The workloads whose pods hold the service's GPUs, by name (for admission exemptions): the
+   * Deployment, or the LeaderWorkerSet's StatefulSets (its leaders' and each replica's workers').
+   */
+  public get gpuWorkloadNames(): string[] {
+    return this.multiNode ? [...this.multiNode.statefulSetNames] : [this.deploymentName];
   }
 
   /** GPUs the service may hold at most: maxReplicas x GPUs per replica. */

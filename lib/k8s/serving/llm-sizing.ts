@@ -1,3 +1,4 @@
+import { fitsAcrossNodes, noFitAcrossNodes, planAcrossNodes } from './multi-node-sizing';
 import { SERVING_POD_CONSTANTS } from './serving-options';
 import { GpuInstanceType } from '../../core/accelerators';
 import { CnaiError, invalidProp } from '../../core/errors';
@@ -58,9 +59,16 @@ export interface LlmSizingPlan {
   readonly tensorParallelSize: number;
   /** Pipeline-parallel degree (gpusPerReplica / tensorParallelSize). */
   readonly pipelineParallelSize: number;
-  /** vCPUs per replica (requests and limits). */
+  /**
+   * Nodes one replica spans: 1, or the pipeline stages of a model no single node holds (one
+   * node each, every GPU of it tensor parallel), served as a LeaderWorkerSet.
+   */
+  readonly nodesPerReplica: number;
+  /** The plan in one line, e.g. `8B bf16: 1 GPU of g6e.xlarge, TP 1` or `405B bf16: 2 x p5.48xlarge, TP 8, PP 2`. */
+  readonly summary: string;
+  /** vCPUs per pod (requests and limits): per replica, or per node of a multi-node replica. */
   readonly cpu: number;
-  /** Memory per replica in GiB (requests and limits). */
+  /** Memory per pod in GiB (requests and limits): per replica, or per node of a multi-node replica. */
   readonly memoryGiB: number;
   /** Memory per GPU on {@link LlmSizingPlan.instanceType}. */
   readonly breakdown: GpuMemoryBreakdown;
@@ -107,10 +115,17 @@ export class LlmSizing {
     }
     let fits: Fit[];
     let automatic = false;
+    let nodes = 1;
     if (tpIn === undefined && gpusIn === undefined) {
       automatic = input.instanceType === undefined && input.cpu === undefined && input.memoryGiB === undefined;
       fits = LlmSizing.search(spec, entries, input.gpuMemoryUtilization, where);
-      if (fits.length === 0) throw LlmSizing.noFit(input, entries);
+      if (fits.length === 0) {
+        // No single node holds it: across nodes, one pipeline stage per node (multi-node-sizing.ts).
+        const across = planAcrossNodes(spec, entries, input.gpuMemoryUtilization, where);
+        if (!across) throw noFitAcrossNodes(input, entries);
+        fits = [across.fit];
+        nodes = across.nodes;
+      }
     } else {
       const tp = tpIn ?? gpusIn!;
       const gpus = gpusIn ?? tp;
@@ -130,8 +145,8 @@ export class LlmSizing {
       const maxGpus = Math.max(...entries.map((e) => e.type.gpuCount));
       if (gpus > maxGpus) {
         throw invalidProp(where, gpusIn !== undefined ? 'gpusPerReplica' : 'tensorParallelSize', gpus,
-          `a replica cannot span nodes, and the largest node of the pools has ${maxGpus} GPU${maxGpus === 1 ? '' : 's'}`,
-          `use at most ${maxGpus}, or add a pool with larger nodes`);
+          `more GPUs than a node has: the largest node of the pools has ${maxGpus} GPU${maxGpus === 1 ? '' : 's'}`,
+          `use at most ${maxGpus}, or leave tensorParallelSize and gpusPerReplica unset: a model no node holds is then served across nodes`);
       }
       fits = [];
       for (const e of entries) {
@@ -148,12 +163,15 @@ export class LlmSizing {
     const fitting = entries
       .filter((e) => e.pool === pool)
       .filter((e) => {
+        if (nodes > 1) return fitsAcrossNodes(spec, e.type, best.tp, nodes, input.gpuMemoryUtilization, where);
         const b = LlmSizing.evaluate(spec, e.type, best.tp, best.gpus, input.gpuMemoryUtilization, where);
         return b !== undefined && b.fits;
       })
       .map((e) => e.type);
     const poolTypes = input.instanceType ? [input.instanceType] : pool.gpuInstanceTypes;
-    const share = fitting.map((t) => replicaNodeShare(t, best.gpus));
+    // A pod of a multi-node replica holds one stage: the GPUs of one node.
+    const podGpus = best.gpus / nodes;
+    const share = fitting.map((t) => replicaNodeShare(t, podGpus));
     const maxShare = fitting.map((t) => replicaNodeShare(t, t.gpuCount));
     const cpu = input.cpu ?? Math.min(...share.map((s) => s.cpu));
     const memoryGiB = input.memoryGiB ?? Math.min(...share.map((s) => s.memoryGiB));
@@ -180,6 +198,8 @@ export class LlmSizing {
       gpusPerReplica: best.gpus,
       tensorParallelSize: best.tp,
       pipelineParallelSize: best.gpus / best.tp,
+      nodesPerReplica: nodes,
+      summary: planSummary(spec, best.entry.type, best.gpus, best.tp, nodes),
       cpu,
       memoryGiB,
       breakdown: best.breakdown,
@@ -253,23 +273,6 @@ export class LlmSizing {
     return fits.sort(rank);
   }
 
-  private static noFit(input: LlmSizingInput, entries: Entry[]): CnaiError {
-    const types = [...new Set(entries.map((e) => e.type))];
-    try {
-      // Core sizing builds the message: memory needed per GPU, and what would fit instead.
-      ModelSizing.recommend(input.model, { candidates: types, gpuMemoryUtilization: input.gpuMemoryUtilization, construct: input.construct });
-    } catch (e) {
-      if (e instanceof CnaiError) {
-        const pools = input.pools.map((p) => p.poolName).join(', ');
-        // The service's prop for the context length is maxModelLen (vLLM's name).
-        const fix = e.fix.replace(/maxContextLength/g, 'maxModelLen');
-        return invalidProp(e.construct, e.prop, e.value, `${e.problem} (pool${input.pools.length === 1 ? '' : 's'} ${pools})`, fix);
-      }
-      throw e;
-    }
-    return invalidProp(input.construct, 'model', input.model.name, 'fits no instance type of the pools', 'use a pool with larger GPUs');
-  }
-
   private static overrideNoFit(input: LlmSizingInput, entries: Entry[], tp: number, gpus: number): CnaiError {
     const where = input.construct;
     const prop = input.tensorParallelSize !== undefined ? 'tensorParallelSize' : 'gpusPerReplica';
@@ -306,6 +309,14 @@ export function replicaNodeShare(type: GpuInstanceType, gpus: number): { cpu: nu
 function rank(a: Fit, b: Fit): number {
   const cost = (f: Fit) => (f.entry.type.onDemandHourlyUsd * f.gpus) / f.entry.type.gpuCount;
   return cost(a) - cost(b) || a.gpus - b.gpus || a.entry.poolIndex - b.entry.poolIndex || a.entry.typeIndex - b.entry.typeIndex;
+}
+
+/** `8B bf16: 1 GPU of g6e.xlarge, TP 1` for one node; `405B bf16: 2 x p5.48xlarge, TP 8, PP 2` across nodes. */
+function planSummary(spec: ModelSpec, type: GpuInstanceType, gpus: number, tp: number, nodes: number): string {
+  const pp = gpus / tp;
+  if (nodes > 1) return ModelSizing.describePlan(spec, type, nodes, tp, pp);
+  const line = ModelSizing.describePlan(spec, type, 1, tp, pp).replace(` 1 x ${type.name}`, ` ${gpus} GPU${gpus === 1 ? '' : 's'} of ${type.name}`);
+  return pp === 1 ? line.replace(/, PP 1$/, '') : line;
 }
 
 function divisors(n: number): number[] {

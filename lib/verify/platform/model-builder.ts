@@ -128,7 +128,12 @@ export function objectsFromProvides(provides: ReleaseProvides, namespace: string
           spec: {
             ...(w.serviceAccount ? { serviceAccountName: w.serviceAccount } : {}),
             ...(w.hostNetwork ? { hostNetwork: true } : {}),
-            containers: [{ name: w.name, ports: (w.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })) }],
+            containers: [{
+              name: w.name,
+              ports: (w.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+              // Declared connections, as the pod's environment would carry them: references and flows of the pods.
+              ...(w.connectsTo && w.connectsTo.length > 0 ? { env: w.connectsTo.map((value, i) => ({ name: `CNAI_DECLARED_CONNECTION_${i}`, value })) } : {}),
+            }],
           },
         },
       },

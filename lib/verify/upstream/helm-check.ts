@@ -330,6 +330,9 @@ function checkHelmProvides(app: ParsedApplication, chart: HelmChart, provides: R
     }
     const text = fs.readFileSync(file, 'utf8');
     const defined = [...text.matchAll(/^kind:\s*["']?(\w+)/gm)].map((m) => m[1]);
+    // A kind chosen by a template expression (`kind: {{ $kind }}`, Open WebUI's workload-manager.yaml):
+    // the kinds the template names in quotes are the ones it can define.
+    if (/^kind:\s*\{\{/m.test(text)) defined.push(...[...text.matchAll(/"([A-Z]\w+)"/g)].map((m) => m[1]));
     if (!kinds.some((k) => defined.includes(k))) {
       add(ReleaseCheck.PROVIDES, declPath, `declares ${what} from template ${template} of ${chartName}, but that template defines ${defined.length > 0 ? [...new Set(defined)].join(', ') : 'no object'}, not ${orList(kinds)}`);
     }
@@ -401,6 +404,8 @@ export function workloadObject(w: NonNullable<ReleaseProvides['workloads']>[numb
           containers: [{
             name: w.name,
             ports: (w.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+            // Declared connections, as the pod's environment would carry them: references and flows of the pods.
+            ...(w.connectsTo && w.connectsTo.length > 0 ? { env: w.connectsTo.map((value, i) => ({ name: `CNAI_DECLARED_CONNECTION_${i}`, value })) } : {}),
           }],
         },
       },

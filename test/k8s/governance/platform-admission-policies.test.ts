@@ -141,6 +141,7 @@ describe('PlatformAdmissionPolicies', () => {
       'ghcr.io/kubeflow',
       'ghcr.io/mlflow',
       'ghcr.io/open-telemetry',
+      'ghcr.io/open-webui',
       'nvcr.io/nvidia',
       'public.ecr.aws/eks',
       'quay.io',
@@ -148,6 +149,7 @@ describe('PlatformAdmissionPolicies', () => {
       'registry.k8s.io/gateway-api-inference-extension',
       'registry.k8s.io/kubectl',
       'registry.k8s.io/kueue',
+      'registry.k8s.io/lws',
     ]);
     expect(ECR_TRAINER.startsWith(`${p.imageSources[0]}/`)).toBe(true);
     expect(p.modelLocations).toEqual(['s3://cnai-test-models/mlflow/', 's3://cnai-test-models/served/']);

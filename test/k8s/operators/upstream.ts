@@ -307,7 +307,9 @@ export function assertProvidedTemplates(provides: ReleaseProvides, chartDir: str
     const p = path.join(chartDir, template);
     if (!fs.existsSync(p)) { problems.push(`${what}: ${template} is not in the chart`); return; }
     const text = fs.readFileSync(p, 'utf8');
-    if (!kinds.some((k) => new RegExp(`^kind: ${k}\\s*$`, 'm').test(text))) problems.push(`${what}: ${template} defines no ${kinds.join(' or ')}`);
+    // A kind chosen by a template expression (`kind: {{ $kind }}`) counts as each kind the template names in quotes.
+    const templated = /^kind:\s*\{\{/m.test(text) && kinds.some((k) => text.includes(`"${k}"`));
+    if (!templated && !kinds.some((k) => new RegExp(`^kind: ${k}\\s*$`, 'm').test(text))) problems.push(`${what}: ${template} defines no ${kinds.join(' or ')}`);
   };
   for (const s of provides.services ?? []) check(s.template, ['Service'], `Service ${s.name}`);
   for (const w of provides.workloads ?? []) check(w.template, ['Deployment', 'DaemonSet', 'StatefulSet'], `workload ${w.name}`);

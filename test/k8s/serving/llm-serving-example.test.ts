@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Testing as CdktfTesting } from 'cdktf';
 import { buildLlmServingAws } from '../../../examples/llm-serving/aws';
 import { buildLlmServingApp, exampleContract, TEAM } from '../../../examples/llm-serving/main';
-import { CHAT_MODEL_PREFIX } from '../../../examples/llm-serving/spec';
+import { CHAT_MODEL_PREFIX, LARGE_CHAT_MODEL_PREFIX } from '../../../examples/llm-serving/spec';
 import { VLLM_METRICS } from '../../../lib/core';
 import { assertValidManifests } from '../../../lib/verify/k8s';
 import { ofKind, one, synthApp } from '../helpers';
@@ -25,14 +25,16 @@ describe('example llm-serving', () => {
     const report = assertValidManifests(files.map((f) => ({ file: path.join(outdir, f) })), { kubernetesVersion: '1.34' });
     expect(report.objectsChecked).toBe(objects.length);
     expect(report.objectsPerKind).toMatchObject({
-      // The chat server and its InferencePool's endpoint picker.
-      'apps/v1/Deployment': 2,
+      // The chat server, its InferencePool's endpoint picker, and the token budgets' rate limit store.
+      'apps/v1/Deployment': 3,
       'inference.networking.k8s.io/v1/InferencePool': 1,
       'gateway.networking.k8s.io/v1beta1/ReferenceGrant': 1,
       'serving.kserve.io/v1beta1/InferenceService': 1,
       'keda.sh/v1alpha1/ScaledObject': 2,
-      'monitoring.coreos.com/v1/PodMonitor': 1,
-      'policy/v1/PodDisruptionBudget': 2,
+      // The embedding server's and the gateway's usage metrics.
+      'monitoring.coreos.com/v1/PodMonitor': 2,
+      'policy/v1/PodDisruptionBudget': 3,
+      'leaderworkerset.x-k8s.io/v1/LeaderWorkerSet': 1,
     });
   });
 
@@ -71,10 +73,12 @@ describe('example llm-serving', () => {
     expect(flows.map((p) => [p.spec.podSelector.matchLabels['cnai.io/llm-service'], p.spec.ingress[0].ports[0].port, ...peer(p.spec.ingress[0].from)])).toEqual([
       ['chat', 8000, `${TEAM}/rag-api`],
       ['embed', 8080, `${TEAM}/rag-api`],
+      ['chat-405b', 8000, `${TEAM}/rag-api`],
       // The chat model's endpoint picker scrapes its replicas' metrics on the server port.
       ['chat', 8000, `${TEAM}/chat-epp`],
       ['chat', 8000, 'envoy-gateway-system/proxy'],
       ['embed', 8080, 'envoy-gateway-system/proxy'],
+      ['chat-405b', 8000, 'envoy-gateway-system/proxy'],
     ]);
     const cm = one(objects, 'ConfigMap', 'rag-api-llm');
     expect(cm.data).toMatchObject({
@@ -95,6 +99,21 @@ describe('example llm-serving', () => {
     const permissions = Object.entries<any>(stack.data.aws_iam_policy_document).find(([id]) => id.startsWith('cluster_serve-chat_permissions'))![1];
     const objectsRead = permissions.statement.find((st: any) => st.actions.includes('s3:GetObject'));
     expect(objectsRead.resources).toEqual([expect.stringMatching(new RegExp(`/${CHAT_MODEL_PREFIX}\\*$`))]);
+  });
+
+  test('the 405B model is served across two H100 nodes with EFA: a LeaderWorkerSet behind the gateway', () => {
+    const lws = one(objects, 'LeaderWorkerSet', 'chat-405b');
+    expect(lws.spec.leaderWorkerTemplate.size).toBe(2);
+    const leader = lws.spec.leaderWorkerTemplate.leaderTemplate.spec;
+    expect(leader.nodeSelector['cnai.io/pool']).toBe('gpu-h100');
+    expect(leader.serviceAccountName).toBe('chat-405b');
+    expect(leader.containers[0].resources.limits).toMatchObject({ 'nvidia.com/gpu': '8', 'vpc.amazonaws.com/efa': 32 });
+    expect(leader.containers[0].command[2]).toContain(`exec vllm serve s3://${exampleContract().buckets.models}/${LARGE_CHAT_MODEL_PREFIX} `);
+    expect(leader.containers[0].command[2]).toContain('--tensor-parallel-size 8 --pipeline-parallel-size 2');
+    expect(exampleContract().workloadIdentities).toContainEqual({ namespace: TEAM, serviceAccount: 'chat-405b', roleName: 'cnai-dev-serve-chat-405b' });
+    expect(one(objects, 'Backend', `${TEAM}-chat-405b`).spec.endpoints[0].fqdn.hostname).toBe(`chat-405b-leader.${TEAM}.svc.cluster.local`);
+    expect(one(objects, 'Application', 'lws')).toBeDefined();
+    expect(one(objects, 'Application', 'efa-device-plugin')).toBeDefined();
   });
 
   test('the L40S pool uses the node role the AWS layer prepared for Karpenter, whose controller is installed', () => {

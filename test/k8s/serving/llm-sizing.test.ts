@@ -113,7 +113,7 @@ describe('LlmSizing', () => {
     });
 
     test('GPUs per replica beyond the largest node', () => {
-      expect(() => plan(llama8b, [a10g], { gpusPerReplica: 2, tensorParallelSize: 2 })).toThrow(/invalid gpusPerReplica = 2: a replica cannot span nodes, and the largest node of the pools has 1 GPU/);
+      expect(() => plan(llama8b, [a10g], { gpusPerReplica: 2, tensorParallelSize: 2 })).toThrow(/invalid gpusPerReplica = 2: more GPUs than a node has: the largest node of the pools has 1 GPU\. Fix: use at most 1, or leave tensorParallelSize and gpusPerReplica unset/);
     });
 
     test('an override that cannot fit names the degree that would', () => {

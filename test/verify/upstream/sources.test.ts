@@ -95,7 +95,7 @@ describe('the pinned list of upstream files', () => {
       'katib/v0.19.0/manifests/v1beta1', 'katib/v0.19.0/pkg/apis/config/v1beta1/types.go',
     ]));
     // A directory no release uses is not fetched.
-    expect(dirs).not.toContain('open-webui/16.0.0/charts/open-webui');
+    expect(dirs).not.toContain('gateway-api/v1.6.1/config/crd/kustomization.yaml');
     expect(PINNED_FILES.find((f) => f.path === 'kueue/0.19.2/charts/kueue/values.yaml')?.sha256)
       .toBe(sha256(fs.readFileSync(path.join(UPSTREAM, 'kueue/0.19.2/charts/kueue/values.yaml'))));
   });
