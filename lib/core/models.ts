@@ -558,6 +558,7 @@ export class ModelPresets {
     kvHeads: 8,
     headDim: 128,
     vocabSize: 128256,
+    toolCallParser: ToolCallParser.LLAMA3_JSON,
   });
 
   /** Every preset. */

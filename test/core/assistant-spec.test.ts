@@ -33,6 +33,7 @@ describe('the model catalogue\'s tool calling', () => {
     expect(Object.fromEntries(ModelPresets.all().map((m) => [m.name, m.toolCallParser ?? null]))).toEqual({
       'llama-3.1-8b-instruct': 'llama3_json',
       'llama-3.1-70b-instruct': 'llama3_json',
+      'llama-3.1-405b-instruct': 'llama3_json',
       'mistral-7b-instruct-v0.3': 'mistral',
       'mixtral-8x7b-instruct-v0.1': null,
       'qwen2.5-7b-instruct': 'hermes',
