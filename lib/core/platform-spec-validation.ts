@@ -4,7 +4,7 @@ import { ChatUiChecks } from './chat-ui-spec';
 import { deliveryCandidatePrefix, DeliveryChecks, DeliveryServer } from './delivery-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { FeatureStoreChecks, FeatureStoreNaming, FeatureRegistryKind, DEFAULT_MATERIALIZATION_SCHEDULE } from './feature-store-spec';
-import { GatewayChecks, GatewayExposure } from './gateway-spec';
+import { GatewayAccessMode, GatewayChecks, GatewayExposure } from './gateway-spec';
 import { MetricsBackendSpecValidator } from './metrics-backend-spec';
 import { ModelKind, ModelSpec } from './models';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
@@ -62,6 +62,15 @@ export function validatePlatformSpec(spec: PlatformSpec): void {
   if (spec.chatUi && spec.chatUi.enabled !== false) {
     ChatUiChecks.problems({ construct: `${SPEC} ${spec.name}`, prefix: 'chatUi.' }, spec.chatUi, spec.gateway !== undefined && spec.gateway.enabled !== false)
       .forEach((x) => checks.problems.add(x));
+    if (spec.gateway && spec.gateway.enabled !== false && spec.gateway.access?.mode === GatewayAccessMode.OIDC) {
+      checks.problems.add({
+        construct: `${SPEC} ${spec.name}`,
+        prop: 'chatUi.enabled',
+        value: true,
+        problem: 'the chat front end calls the gateway with a key of its own, and the gateway\'s access is OIDC (people\'s tokens only)',
+        fix: 'give the gateway API keys (gateway.access.mode: GatewayAccessMode.API_KEYS), or leave the chat front end off',
+      });
+    }
   }
   checkFeatureStore(checks);
   checkDeliveries(checks);

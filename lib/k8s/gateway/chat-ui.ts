@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ModelGateway } from './model-gateway';
 import { ChatUiChecks } from '../../core/chat-ui-spec';
 import { CnaiError, invalidProp } from '../../core/errors';
+import { GatewayAccessMode } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
 import { dnsEgress, httpsEgress, tcpPorts } from '../common/egress';
 import { EncryptedStorageClass } from '../common/encrypted-storage-class';
@@ -137,6 +138,11 @@ export class ChatUi extends Construct {
       throw invalidProp(where, 'gateway', props.gateway, 'the chat front end sends every chat through the model gateway, and none is given',
         'create a ModelGateway (installed with OperatorCatalogue.modelGateway()) and pass it');
     }
+    if (props.gateway.access.mode !== GatewayAccessMode.API_KEYS) {
+      throw invalidProp(where, 'gateway', `${props.gateway.node.path} (access ${props.gateway.access.mode})`,
+        'the chat front end calls the gateway with a key of its own, and this gateway admits people\'s OIDC tokens only',
+        'give the gateway API keys (GatewayAccess.apiKeys(); the spec\'s gateway.access), or leave the chat front end off');
+    }
     const oidc = props.oidc;
     const problems = ChatUiChecks.problems({ construct: where, prefix: '' }, {
       oidc: oidc === undefined ? undefined as never : { discoveryUrl: oidc.discoveryUrl, clientId: oidc.clientId, clientSecretName: 'given', clientSecretKey: oidc.clientSecretKey },
@@ -182,9 +188,13 @@ export class ChatUi extends Construct {
       },
     });
 
+    // Its key of the gateway (in its namespace), like a team's.
+    const pods = WorkloadSelector.inNamespace(this.namespaceName, OPEN_WEBUI_POD_LABELS);
+    const access = props.gateway.addClient(pods);
     this.release = openWebuiRelease({
       namespace: this.namespaceName,
       openaiBaseUrl: props.gateway.baseUrl,
+      openaiApiKeySecret: { name: access.apiKeySecretName!, key: access.apiKeySecretKey! },
       oidc: {
         providerUrl: oidc.discoveryUrl,
         clientId: oidc.clientId,
@@ -200,9 +210,7 @@ export class ChatUi extends Construct {
     this.applications = new ArgoCdApplications(this, 'Release', { releases: [this.release], kubernetesVersion: props.kubernetesVersion });
 
     // Networking: default-deny, then only what it needs.
-    const pods = WorkloadSelector.inNamespace(this.namespaceName, OPEN_WEBUI_POD_LABELS);
     this.isolation = NamespaceIsolation.ensure(this, this.namespaceName);
-    props.gateway.allowFrom(pods);
     this.isolation.allow('open-webui-egress', {
       podSelector: { matchLabels: { ...OPEN_WEBUI_POD_LABELS } },
       policyTypes: ['Egress'],

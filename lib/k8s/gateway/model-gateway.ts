@@ -73,6 +73,16 @@ export interface GatewayTeamOptions {
   readonly clients?: WorkloadSelector[];
 }
 
+/** Options of {@link ModelGateway.addClient}. */
+export interface GatewayClientOptions {
+  /**
+   * Tokens (prompt and completion, across every model) the service may use per hour; over it, the
+   * gateway answers HTTP 429 until its usage of the last hour falls below.
+   * @default - no budget
+   */
+  readonly tokensPerHour?: number;
+}
+
 /** What a team added to the gateway gets. */
 export interface GatewayTeamAccess {
   /** The team's namespace. */
@@ -415,21 +425,44 @@ export class ModelGateway extends Construct implements IMetricsSource {
       throw invalidProp(where, 'addTeam', team, 'not a TeamNamespace', 'pass the TeamNamespace of the team (platform.teams[name])');
     }
     const ns = team.namespaceName;
-    if (this.teams[ns]) throw invalidProp(where, 'addTeam', ns, 'the team has access already', 'add each team once, with its budget');
-    const budget = options.tokensPerHour;
-    if (budget !== undefined && (!Number.isInteger(budget) || budget < 1)) {
-      throw invalidProp(where, `addTeam(${ns}).tokensPerHour`, budget, 'not a whole number of tokens of at least 1', 'give the tokens per hour the team may use, e.g. 1000000');
-    }
-    for (const c of options.clients ?? [team.workloads()]) {
+    for (const c of options.clients ?? []) {
       if (!(c instanceof WorkloadSelector) || c.namespace !== ns) {
         throw invalidProp(where, `addTeam(${ns}).clients`, c instanceof WorkloadSelector ? c.namespace : c, 'not a selector of the team\'s own pods',
           'use team.workloads({ app: "..." }) of this team');
       }
-      this.allowFrom(c);
     }
+    return this.grant(`addTeam(${ns})`, ns, options.clients ?? [team.workloads()], options.tokensPerHour);
+  }
+
+  /**
+   * Gives a platform service (not a team: the chat front end, an agent) access with a key of its
+   * own, like a team's: its pods may reach the gateway, and the key is copied into the Secret
+   * `model-gateway-api-key` (key `api-key`) of its namespace, which names it in the team header,
+   * metrics and budgets. Only with API keys: the gateway's OIDC access admits people's tokens.
+   */
+  public addClient(pods: WorkloadSelector, options: GatewayClientOptions = {}): GatewayTeamAccess {
+    const where = this.node.path;
+    if (!(pods instanceof WorkloadSelector)) {
+      throw invalidProp(where, 'addClient', pods, 'not a WorkloadSelector', 'pass the service\'s pods, e.g. WorkloadSelector.inNamespace("chat-ui", { app: "open-webui" })');
+    }
+    if (this.access.mode !== GatewayAccessMode.API_KEYS) {
+      throw invalidProp(where, `addClient(${pods.namespace})`, this.access.mode,
+        'a service calls the gateway with a key, and the gateway admits OIDC tokens of people only',
+        'give the gateway API keys (GatewayAccess.apiKeys()), or let the service pass its users\' tokens through');
+    }
+    return this.grant(`addClient(${pods.namespace})`, pods.namespace, [pods], options.tokensPerHour);
+  }
+
+  private grant(site: string, ns: string, clients: WorkloadSelector[], budget: number | undefined): GatewayTeamAccess {
+    const where = this.node.path;
+    if (this.teams[ns]) throw invalidProp(where, site, ns, 'the namespace has access already', 'add each team or service once, with its budget');
+    if (budget !== undefined && (!Number.isInteger(budget) || budget < 1)) {
+      throw invalidProp(where, `${site}.tokensPerHour`, budget, 'not a whole number of tokens of at least 1', 'give the tokens per hour it may use, e.g. 1000000');
+    }
+    for (const c of clients) this.allowFrom(c);
     let secret: { apiKeySecretName?: string; apiKeySecretKey?: string } = {};
     if (this.access.mode === GatewayAccessMode.API_KEYS) {
-      // The gateway's copy (key = the team: the client id Envoy Gateway forwards in the team header), then the team's.
+      // The gateway's copy (key = the namespace: the client id Envoy Gateway forwards in the team header), then the client's.
       const source = `team-key-${ns}`;
       new GeneratedSecret(this, `key-${ns}`, { namespace: this.namespaceName, name: source, keys: { [ns]: ns }, apiServerCidr: this.apiServerCidr });
       new GeneratedSecret(this, `team-key-${ns}`, {

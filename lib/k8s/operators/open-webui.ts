@@ -38,11 +38,25 @@ export interface OpenWebuiOidcValues {
 }
 
 /** Props of the Open WebUI release. */
+/** Where Open WebUI reads the API key of its OpenAI connection. */
+export interface OpenWebuiApiKeySecret {
+  /** Name of the Secret. */
+  readonly name: string;
+  /** Key of the API key in the Secret. */
+  readonly key: string;
+}
+
+/** Props of {@link openWebuiRelease}. */
 export interface OpenWebuiReleaseProps {
   /** Namespace it installs into. */
   readonly namespace: string;
   /** The OpenAI-compatible base URL it sends chats to (the model gateway's). */
   readonly openaiBaseUrl: string;
+  /**
+   * The Secret (in `namespace`) holding the API key it sends with each chat (the gateway's key for it).
+   * @default - no API key
+   */
+  readonly openaiApiKeySecret?: OpenWebuiApiKeySecret;
   /** OIDC sign-in (the only way in: the login form and password sign-up are off). */
   readonly oidc: OpenWebuiOidcValues;
   /** The URL users open it at: the OIDC redirect URI is `<url>/oauth/oidc/callback`. */
@@ -66,8 +80,9 @@ export interface OpenWebuiReleaseProps {
  * open-webui-16.0.0, MIT). Values, each one the vendored chart has:
  * - the bundled extras off: Ollama, Pipelines, Tika, terminals, and the websocket Redis (one
  *   replica needs no websocket manager);
- * - chats go to the OpenAI-compatible `openaiBaseUrl` with no API key (`openaiApiKey` empty,
- *   so the chart's default key is not written into the pod spec);
+ * - chats go to the OpenAI-compatible `openaiBaseUrl` with the key of `openaiApiKeySecret`
+ *   (`openaiApiKeyExistingSecret`; `openaiApiKey` empty, so the chart's default key is never written
+ *   into the pod spec);
  * - OIDC sign-in with the client secret from a Secret (`clientExistingSecret`), sign-up of OIDC
  *   users on, the login form and password sign-up off (`ENABLE_LOGIN_FORM`, `ENABLE_SIGNUP`);
  * - one replica on a claim the caller makes (`persistence.existingClaim`: the encrypted,
@@ -119,6 +134,9 @@ export function openWebuiRelease(props: OpenWebuiReleaseProps): OperatorRelease 
       enableOpenaiApi: true,
       openaiBaseApiUrl: props.openaiBaseUrl,
       openaiApiKey: '',
+      ...(props.openaiApiKeySecret
+        ? { openaiApiKeyExistingSecret: props.openaiApiKeySecret.name, openaiApiKeyExistingSecretKey: props.openaiApiKeySecret.key }
+        : {}),
       sso: {
         enabled: true,
         enableSignup: true,

@@ -1,8 +1,8 @@
 import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ContractPreview, GpuInstanceType, ModelPresets, PlatformSpec, validatePlatformSpec } from '../../../lib/core';
+import { ContractPreview, GatewayAccessMode, GpuInstanceType, ModelPresets, PlatformSpec, validatePlatformSpec } from '../../../lib/core';
 import {
-  ChatUi, ChatUiProps, CnaiPlatform, ModelGateway, OperatorCatalogue, SecretSource, WorkloadSelector, createReleaseNamespaces,
+  ChatUi, ChatUiProps, CnaiPlatform, GatewayAccess, ModelGateway, OperatorCatalogue, SecretSource, WorkloadSelector, createReleaseNamespaces,
 } from '../../../lib/k8s';
 import { verifyPlatform } from '../../../lib/verify';
 import { FlowKind } from '../../../lib/verify/platform/flows';
@@ -36,6 +36,15 @@ describe('ChatUi', () => {
     expect(values.persistence.existingClaim).toBe('open-webui-data');
     expect(one(objects, 'Namespace', 'chat-ui').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(chat.url).toBe('http://localhost:8080');
+  });
+
+  test('chats carry its own key of the gateway: generated in the cluster, copied into its namespace, read by Open WebUI from there', () => {
+    const app = one(objects, 'Application', 'open-webui');
+    const values = app.spec.source.helm.valuesObject;
+    expect(values).toMatchObject({ openaiApiKey: '', openaiApiKeyExistingSecret: 'model-gateway-api-key', openaiApiKeyExistingSecretKey: 'api-key' });
+    const policy = one(objects, 'SecurityPolicy', 'model-gateway-access');
+    expect(policy.spec.apiKeyAuth.credentialRefs).toEqual([{ group: '', kind: 'Secret', name: 'team-key-chat-ui' }]);
+    expect(objects.filter((o) => o.kind === 'Secret' && /key/.test(o.metadata.name) && o.data)).toEqual([]);
   });
 
   test('the client secret is copied from Secrets Manager, never written into the output; the session key is generated in the cluster', () => {
@@ -98,6 +107,31 @@ describe('ChatUi errors', () => {
   ];
   test.each(cases)('%s', (_name, props, message) => {
     expect(() => build(props as Partial<ChatUiProps>)).toThrow(message);
+  });
+});
+
+describe('ModelGateway.addClient errors', () => {
+  function gatewayOf(access?: GatewayAccess) {
+    const chart = Testing.chart();
+    return new ModelGateway(chart, 'gateway', access ? { access } : {});
+  }
+  const OIDC_ACCESS = () => GatewayAccess.oidc({ issuer: 'https://id.example.com/', audiences: ['model-gateway'] });
+
+  test('the chat front end behind a gateway whose access is OIDC', () => {
+    const chart = Testing.chart();
+    const gateway = new ModelGateway(chart, 'gateway', { access: OIDC_ACCESS() });
+    expect(() => new ChatUi(chart, 'chat', { gateway, oidc: OIDC })).toThrow(
+      'test/chat: invalid gateway = "test/gateway (access oidc)": the chat front end calls the gateway with a key of its own, and this gateway admits '
+      + 'people\'s OIDC tokens only. Fix: give the gateway API keys');
+  });
+
+  test('a service client of a gateway whose access is OIDC', () => {
+    expect(() => gatewayOf(OIDC_ACCESS()).addClient(WorkloadSelector.inNamespace('chat-ui', { app: 'x' }))).toThrow(
+      'test/gateway: invalid addClient(chat-ui) = "oidc": a service calls the gateway with a key, and the gateway admits OIDC tokens of people only');
+  });
+
+  test('a client that is not a WorkloadSelector', () => {
+    expect(() => gatewayOf().addClient('chat-ui' as any)).toThrow('test/gateway: invalid addClient = "chat-ui": not a WorkloadSelector');
   });
 });
 
@@ -176,6 +210,12 @@ describe('spec errors of chatUi', () => {
   test('no Secrets Manager secret for the client secret', () => {
     expect(() => validatePlatformSpec({ ...SPEC, chatUi: { oidc: { ...SPEC.chatUi!.oidc, clientSecretName: '' } } })).toThrow(
       'spec cnai: invalid chatUi.oidc.clientSecretName = "": no Secrets Manager secret named for the client secret.');
+  });
+
+  test('the chat front end behind a gateway whose access is OIDC', () => {
+    const oidcGateway = { access: { mode: GatewayAccessMode.OIDC, oidc: { issuer: 'https://id.example.com/', audiences: ['model-gateway'] } } };
+    expect(() => validatePlatformSpec({ ...SPEC, gateway: oidcGateway })).toThrow(
+      'spec cnai: invalid chatUi.enabled = true: the chat front end calls the gateway with a key of its own, and the gateway\'s access is OIDC (people\'s tokens only).');
   });
 
   test('a client secret key that is no JSON property name', () => {

@@ -246,6 +246,6 @@ describe('ModelGateway teams: access and budgets', () => {
     expect(() => gw.addTeam(team, { clients: [WorkloadSelector.inNamespace('other', { app: 'x' })] }))
       .toThrow('invalid addTeam(team-a).clients = "other": not a selector of the team\'s own pods');
     gw.addTeam(team);
-    expect(() => gw.addTeam(team)).toThrow('invalid addTeam = "team-a": the team has access already');
+    expect(() => gw.addTeam(team)).toThrow('invalid addTeam(team-a) = "team-a": the namespace has access already');
   });
 });
