@@ -435,6 +435,11 @@ function checkAssistant(checks: SpecChecks): void {
   const gatewayOn = spec.gateway !== undefined && spec.gateway.enabled !== false;
   problems.check(gatewayOn, p('assistant', 'enabled', 'the assistant\'s agents reach their model through the model gateway, and the gateway is off',
     'add a gateway section (gateway: {}) that routes the assistant\'s model, or leave the assistant out'));
+  if (gatewayOn) {
+    problems.check(spec.gateway!.access?.mode !== GatewayAccessMode.OIDC, p('assistant', 'enabled',
+      'the agents and the analyzer call the gateway with keys of their own, and the gateway\'s access is OIDC (people\'s tokens only)',
+      'give the gateway API keys (gateway.access.mode: GatewayAccessMode.API_KEYS), or leave the assistant out'));
+  }
   const served = models.get(a.model);
   if (!served) {
     problems.add(p('assistant.model', a.model, 'no served model has this name', `serve a chat model that supports tool calling, and name it here (served: ${[...models.keys()].join(', ') || 'none'})`));

@@ -1,6 +1,7 @@
 import { spec } from './spec-fixture';
 import { AgentWriteVerb, AssistantAgentKind, AssistantAgentSpec, AssistantChecks } from '../../lib/core/assistant-spec';
 import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
+import { GatewayAccessMode } from '../../lib/core/gateway-spec';
 import { ModelKind, ModelPresets, ModelSpec, ToolCallParser } from '../../lib/core/models';
 import { PlatformSpec } from '../../lib/core/platform-spec';
 import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
@@ -66,6 +67,12 @@ describe('the spec\'s assistant section', () => {
     expect(problemsOf(spec({ assistant: { model: 'chat' } }))).toEqual([
       'assistant: the assistant\'s agents reach their model through the model gateway, and the gateway is off',
     ]);
+  });
+
+  test('the assistant behind a gateway whose access is OIDC', () => {
+    const oidc = { access: { mode: GatewayAccessMode.OIDC, oidc: { issuer: 'https://id.example.com/', audiences: ['model-gateway'] } } };
+    expect(problemsOf(spec({ gateway: oidc, assistant: { model: 'chat' } }))).toContain(
+      'assistant: the agents and the analyzer call the gateway with keys of their own, and the gateway\'s access is OIDC (people\'s tokens only)');
   });
 
   test('the assistant on a chat model that does not support tool calling', () => {

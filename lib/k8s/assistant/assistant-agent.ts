@@ -21,13 +21,6 @@ const MCP_PATH = '/mcp';
 /** The uid the tool server and the agents run as (the images' non-root user). */
 const RUN_AS = 65532;
 
-/**
- * The agents reach the model through the gateway, which takes no key inside the cluster (its
- * NetworkPolicy admits only the platform's clients); the OpenAI client library of the agent
- * runtime refuses to start without one, so it gets this fixed, meaningless value.
- */
-const NO_API_KEY = 'none-the-model-gateway-admits-by-network-policy';
-
 /** Props of {@link AssistantAgent}. */
 export interface AssistantAgentProps {
   /** Which agent. */
@@ -181,8 +174,8 @@ export class AssistantAgent extends Construct {
           }],
           deployment: {
             serviceAccountName: this.name,
-            // HOME on the writable emptyDir: the root filesystem stays read-only.
-            env: [{ name: 'OPENAI_API_KEY', value: NO_API_KEY }, { name: 'HOME', value: '/tmp' }],
+            // HOME on the writable emptyDir: the root filesystem stays read-only. The API key comes from the ModelConfig.
+            env: [{ name: 'HOME', value: '/tmp' }],
             podSecurityContext: restrictedPodSecurityContext(RUN_AS),
             securityContext: restrictedContainerSecurityContext(RUN_AS),
             resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },

@@ -18,6 +18,14 @@ import { WorkloadSelector } from '../workload-selector';
  */
 export const DEFAULT_CRITICAL_KINDS = ['Node', 'Pod', 'Deployment', 'StatefulSet', 'PersistentVolumeClaim', 'Service'];
 
+/** Where the analyzer reads its API key of the backend. */
+export interface ClusterAnalysisApiKey {
+  /** Name of the Secret. */
+  readonly name: string;
+  /** Key of the API key in the Secret. */
+  readonly key: string;
+}
+
 /** Props of {@link ClusterAnalysis}. */
 export interface ClusterAnalysisProps {
   /** Namespace of the K8sGPT resource (the operator runs the analyzer there). */
@@ -26,6 +34,11 @@ export interface ClusterAnalysisProps {
   readonly baseUrl: string;
   /** The model name sent to the backend. */
   readonly model: string;
+  /**
+   * The Secret (in `namespace`) with the analyzer's API key of the backend (`spec.ai.secret`).
+   * @default - no key
+   */
+  readonly apiKeySecret?: ClusterAnalysisApiKey;
   /** The metrics backend: the alert's PrometheusRule goes to its rule namespace. */
   readonly metricsBackend: IMetricsBackend;
   /**
@@ -96,6 +109,7 @@ export class ClusterAnalysis extends Construct {
           backend: 'localai',
           baseUrl: props.baseUrl,
           model: props.model,
+          ...(props.apiKeySecret ? { secret: { name: props.apiKeySecret.name, key: props.apiKeySecret.key } } : {}),
           // Names of objects are masked before they reach the model.
           anonymized: true,
           backOff: { enabled: true, maxRetries: 5 },

@@ -5,9 +5,11 @@ import { AGENT_TOOLS_PORT, AssistantAgent } from './assistant-agent';
 import { ClusterAnalysis } from './cluster-analysis';
 import { AssistantAgentSpec, AssistantChecks } from '../../core/assistant-spec';
 import { CnaiError, ProblemCollector, invalidProp } from '../../core/errors';
+import { GatewayAccessMode } from '../../core/gateway-spec';
 import { NAME_RULES, assertName } from '../../core/names';
 import { DEFAULT_VPC_CIDR, apiServerEgress, isIpv4Cidr, tcpPorts } from '../common/egress';
 import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from '../common/namespace-isolation';
+import { GATEWAY_API_KEY_SECRET, GATEWAY_API_KEY_SECRET_KEY } from '../gateway/gateway-access';
 import { ModelGateway } from '../gateway/model-gateway';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
 import { K8SGPT_OPERATOR_POD_LABELS, K8SGPT_SERVER_PORT } from '../operators/k8sgpt-operator';
@@ -132,6 +134,11 @@ export class OperationsAssistant extends Construct {
       throw invalidProp(where, 'model', model.node.path, `${model.engine.servedModelName} is served without tool calling, so the agents could not call their tools`,
         'serve it with toolCalling: true');
     }
+    if (props.gateway.access.mode !== GatewayAccessMode.API_KEYS) {
+      throw invalidProp(where, 'gateway', `${props.gateway.node.path} (access ${props.gateway.access.mode})`,
+        'the agents and the analyzer call the gateway with keys of their own, and this gateway admits people\'s OIDC tokens only',
+        'give the gateway API keys (GatewayAccess.apiKeys(); the spec\'s gateway.access)');
+    }
     if (props.gateway.models[model.engine.servedModelName] !== model) {
       throw invalidProp(where, 'model', model.node.path, `the gateway does not route ${model.engine.servedModelName}`, 'route it: gateway.addModel(model)');
     }
@@ -149,11 +156,19 @@ export class OperationsAssistant extends Construct {
     createNamespace(this, 'Namespace', { name: this.namespaceName, level: PodSecurityLevel.RESTRICTED, kubernetesVersion: props.kubernetesVersion, labels });
     this.isolation = NamespaceIsolation.ensure(this, this.namespaceName);
 
+    // The agents call the gateway with the assistant's own key (ModelGateway.addClient, copied into its
+    // namespace), which kagent passes to them from the ModelConfig.
     this.modelConfig = new ApiObject(this, 'ModelConfig', {
       apiVersion: 'kagent.dev/v1alpha2',
       kind: 'ModelConfig',
       metadata: { name: MODEL_CONFIG, namespace: this.namespaceName, labels, annotations },
-      spec: { provider: 'OpenAI', model: this.modelName, openAI: { baseUrl: props.gateway.baseUrl } },
+      spec: {
+        provider: 'OpenAI',
+        model: this.modelName,
+        apiKeySecret: GATEWAY_API_KEY_SECRET,
+        apiKeySecretKey: GATEWAY_API_KEY_SECRET_KEY,
+        openAI: { baseUrl: props.gateway.baseUrl },
+      },
     });
 
     const controller = WorkloadSelector.inNamespace(OPERATOR_NAMESPACES.kagent, KAGENT_CONTROLLER_POD_LABELS);
@@ -189,7 +204,8 @@ export class OperationsAssistant extends Construct {
         ingress: [{ from: [pods.toPeer(), controller.toPeer()], ports: tcpPorts(AGENT_TOOLS_PORT) }],
         egress: [apiServerEgress(vpcCidr), { to: [prometheus.toPeer()], ports: tcpPorts(props.metricsBackend.queryPort) }],
       });
-      props.gateway.allowFrom(pods);
+      if (Object.keys(this.agents).length === 1) props.gateway.addClient(pods);
+      else props.gateway.allowFrom(pods);
     }
 
     // kagent's controller runs the agents on request (A2A): only the agents and its UI may call it, and nobody the UI
@@ -229,6 +245,7 @@ export class OperationsAssistant extends Construct {
       const analysis = this.analysis = new ClusterAnalysis(this, 'Analysis', {
         namespace: ns,
         baseUrl: props.gateway.baseUrl,
+        apiKeySecret: { name: GATEWAY_API_KEY_SECRET, key: GATEWAY_API_KEY_SECRET_KEY },
         model: this.modelName,
         metricsBackend: props.metricsBackend,
       });
@@ -240,7 +257,8 @@ export class OperationsAssistant extends Construct {
         ingress: [{ from: [operator.toPeer()], ports: tcpPorts(K8SGPT_SERVER_PORT) }],
         egress: [gatewayEgress, apiServerEgress(vpcCidr)],
       });
-      props.gateway.allowFrom(pods);
+      // The analyzer calls the gateway with a key of its own, copied into its namespace.
+      props.gateway.addClient(pods);
     }
   }
 

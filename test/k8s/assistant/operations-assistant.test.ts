@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { AgentWriteVerb, AssistantAgentKind, GpuInstanceType, ModelPresets } from '../../../lib/core';
 import {
-  AssistantAgent, ClusterAnalysis, KubePrometheusStack, LlmService, ModelGateway, ModelSource, NodePoolReference, OperationsAssistant,
+  AssistantAgent, ClusterAnalysis, GatewayAccess, KubePrometheusStack, LlmService, ModelGateway, ModelSource, NodePoolReference, OperationsAssistant,
   OperationsAssistantProps, OperatorCatalogue, TeamNamespace, createReleaseNamespaces,
 } from '../../../lib/k8s';
 import { assertValidManifests } from '../../../lib/verify/k8s';
@@ -43,8 +43,15 @@ describe('OperationsAssistant', () => {
     assertValidManifests(objects, { kubernetesVersion: '1.34' });
     expect(Object.keys(a.agents)).toEqual(['cluster-diagnostics', 'platform-operations']);
     expect(find(objects, 'ModelConfig', 'platform-chat-model', 'cnai-assistant').spec).toEqual({
-      provider: 'OpenAI', model: 'llama-3.1-8b-instruct', openAI: { baseUrl: 'http://model-gateway.envoy-gateway-system.svc:8080/v1' },
+      provider: 'OpenAI',
+      model: 'llama-3.1-8b-instruct',
+      openAI: { baseUrl: 'http://model-gateway.envoy-gateway-system.svc:8080/v1' },
+      // The assistant's own key of the gateway, copied into its namespace; the agents get it from here.
+      apiKeySecret: 'model-gateway-api-key',
+      apiKeySecretKey: 'api-key',
     });
+    expect(find(objects, 'SecurityPolicy', 'model-gateway-access', 'model-gateway').spec.apiKeyAuth.credentialRefs.map((r: any) => r.name))
+      .toEqual(expect.arrayContaining(['team-key-cnai-assistant', 'team-key-cnai-analysis']));
     const agent = find(objects, 'Agent', 'cluster-diagnostics', 'cnai-assistant');
     expect(agent.spec.declarative.modelConfig).toBe('platform-chat-model');
     expect(agent.spec.declarative.deployment.serviceAccountName).toBe('cluster-diagnostics');
@@ -170,6 +177,7 @@ describe('OperationsAssistant', () => {
         backend: 'localai',
         baseUrl: 'http://model-gateway.envoy-gateway-system.svc:8080/v1',
         model: 'llama-3.1-8b-instruct',
+        secret: { name: 'model-gateway-api-key', key: 'api-key' },
         anonymized: true,
         backOff: { enabled: true, maxRetries: 5 },
       },
@@ -201,6 +209,19 @@ describe('OperationsAssistant errors', () => {
     expect(() => assistant(s, { gateway: undefined as unknown as ModelGateway }))
       .toThrow('test/assistant: invalid gateway = undefined: the assistant\'s agents reach their model through the model gateway, and none is given. '
         + 'Fix: give the platform\'s ModelGateway (turn the spec\'s gateway on).');
+  });
+
+  test('a gateway whose access is OIDC', () => {
+    const s = setup();
+    const oidcGateway = new ModelGateway(s.chart, 'oidc-gateway', {
+      name: 'oidc-gateway',
+      namespace: 'oidc-gateway',
+      models: [s.chat],
+      access: GatewayAccess.oidc({ issuer: 'https://id.example.com/', audiences: ['model-gateway'] }),
+    });
+    expect(() => assistant(s, { gateway: oidcGateway })).toThrow(
+      'test/assistant: invalid gateway = "test/oidc-gateway (access oidc)": the agents and the analyzer call the gateway with keys of their own, '
+      + 'and this gateway admits people\'s OIDC tokens only. Fix: give the gateway API keys');
   });
 
   test('a model that is not an LlmService', () => {
