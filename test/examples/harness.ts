@@ -198,6 +198,12 @@ export function exampleTests(name: string): void {
         + `${report.findings.length} findings, all suppressed with a reason; ${report.unusedSuppressions.length} unused suppressions`);
     });
 
+    test('what it synthesizes matches its reviewed inventory (objects, images, releases, Terraform resources)', () => {
+      // The snapshot is reviewed by people and never written by CI (jest --ci): a changed
+      // inventory fails until `npx jest -u test/examples/<name>.test.ts` is run and its diff reviewed.
+      expect(inventoryOf(c, c.k8s ? k8sOut : undefined, c.stacks ? tfOut : undefined)).toMatchSnapshot();
+    });
+
     if (c.crossCheckIdentities) {
       test('each Pod Identity association of the Terraform names a service account of the manifests', () => {
         const associations = c.stacks!.flatMap((stack) => {
@@ -218,4 +224,65 @@ export function exampleTests(name: string): void {
       });
     }
   });
+}
+
+/** Images an object names: pod templates' containers (any depth, custom resources too), Helm values and kustomize overrides of Applications. */
+function imagesIn(value: unknown, into: Set<string>): void {
+  if (Array.isArray(value)) {
+    value.forEach((v) => imagesIn(v, into));
+  } else if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    // Helm values' images ({ registry?, repository, tag }).
+    if (typeof o.repository === 'string' && typeof o.tag === 'string') {
+      into.add(`${typeof o.registry === 'string' ? `${o.registry}/` : ''}${o.repository}:${o.tag}`);
+    }
+    for (const [key, v] of Object.entries(o)) {
+      if (key === 'image' && typeof v === 'string') into.add(v);
+      // Kustomize image overrides (`name=newName:tag`) of an Application's source.
+      else if (key === 'images' && Array.isArray(v) && v.every((i) => typeof i === 'string')) v.forEach((i) => into.add(i));
+      else imagesIn(v, into);
+    }
+  }
+}
+
+/**
+ * A reviewable inventory of an example's output: every Kubernetes object (kind, namespace and
+ * name, per file), every image, every Argo CD Application's source, and every Terraform resource
+ * address. Small enough to read in a diff, exact enough that an unintended change shows.
+ */
+function inventoryOf(c: ExampleCase, k8sOut: string | undefined, tfOut: string | undefined): string {
+  const lines: string[] = [];
+  if (k8sOut) {
+    const images = new Set<string>();
+    const releases: string[] = [];
+    const walk = (dir: string, rel: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) { walk(full, `${rel}${entry.name}/`); continue; }
+        if (!/\.ya?ml$/.test(entry.name)) continue;
+        lines.push(`${rel}${entry.name}`);
+        const objects = parseAllDocuments(fs.readFileSync(full, 'utf8')).map((d) => d.toJSON()).filter((o) => o && o.kind);
+        for (const o of objects) {
+          lines.push(`  ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`);
+          imagesIn(o.spec, images);
+          if (o.kind === 'Application') {
+            for (const s of o.spec?.sources ?? (o.spec?.source ? [o.spec.source] : [])) {
+              releases.push(`${o.metadata.name}: ${s.repoURL} ${s.chart ?? s.path ?? ''}@${s.targetRevision}`);
+            }
+          }
+        }
+      }
+    };
+    walk(k8sOut, '');
+    lines.push('images:', ...[...images].sort().map((i) => `  ${i}`));
+    lines.push('releases:', ...releases.sort().map((r) => `  ${r}`));
+  }
+  for (const stack of c.stacks && tfOut ? c.stacks : []) {
+    const tf = JSON.parse(fs.readFileSync(path.join(tfOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    lines.push(`terraform ${stack}:`);
+    for (const [type, byName] of Object.entries<Record<string, unknown>>(tf.resource ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`  ${type}: ${Object.keys(byName).length}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
