@@ -683,6 +683,14 @@ export const CHART_IMAGE_TAGS = {
 };
 
 /**
+ * Redis, the official image (uid 999), one pin for every Redis the platform runs (the gateway's
+ * token budget counters, the feature store's online store): the tag Envoy AI Gateway v1.1.0's
+ * token rate limit example runs (examples/token_ratelimit/redis.yaml), a patch newer than the
+ * `8.2.3-alpine` of Argo CD v3.5.1's install manifest.
+ */
+export const REDIS_IMAGE: PinnedImage = { repository: 'docker.io/library/redis', tag: '8.2.4-alpine3.22', chosen: '2026-12-06' };
+
+/**
  * Images of the model gateway (Envoy Gateway and Envoy AI Gateway). Their charts in git hold
  * placeholders (`${GatewayImage}`, appVersion `latest`) that upstream fills at release; the
  * releases set every image explicitly.
@@ -704,11 +712,8 @@ export const GATEWAY_IMAGES = {
   aiGatewayExtProc: { repository: 'docker.io/envoyproxy/ai-gateway-extproc', tag: OPERATORS.envoyAiGateway.version, chosen: OPERATORS.envoyAiGateway.chosen } as PinnedImage,
   /** AWS Load Balancer Controller (the chart's `image`, its own default at 3.5.0). */
   awsLoadBalancerController: { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.5.0', chosen: '2026-12-06' } as PinnedImage,
-  /**
-   * Redis for the gateway's token budgets (Envoy Gateway's rate limit counters): the image Envoy AI
-   * Gateway v1.1.0's token rate limit example runs (examples/token_ratelimit/redis.yaml).
-   */
-  rateLimitRedis: { repository: 'docker.io/library/redis', tag: '8.2.4-alpine3.22', chosen: '2026-12-06' } as PinnedImage,
+  /** Redis for the gateway's token budgets (Envoy Gateway's rate limit counters): the platform's one Redis pin. */
+  rateLimitRedis: REDIS_IMAGE,
 };
 
 /**
@@ -754,12 +759,8 @@ export const DATA_SERVICE_IMAGES = {
   postgres: { repository: 'docker.io/library/postgres', tag: '17.6', chosen: K8S_PINNED } as PinnedImage,
   /** AWS CLI v2 (bash, curl) for snapshot uploads; supports EKS Pod Identity credentials. */
   awsCli: { repository: 'docker.io/amazon/aws-cli', tag: '2.37.5', chosen: K8S_PINNED } as PinnedImage,
-  /**
-   * Redis, the feature store's in-cluster online store: the official image at the tag Argo CD v3.5.1's install
-   * manifest runs (manifests/install.yaml pulls `redis:8.2.3-alpine` through its mirror public.ecr.aws/docker/library;
-   * uid 999). From Docker Hub, where the platform's other official images come from.
-   */
-  redis: { repository: 'docker.io/library/redis', tag: '8.2.3-alpine', chosen: '2026-12-06' } as PinnedImage,
+  /** Redis, the feature store's in-cluster online store: the platform's one Redis pin. */
+  redis: REDIS_IMAGE,
 };
 
 /** Images of the observability constructs (TelemetryCollector, DriftMonitor). */

@@ -234,7 +234,9 @@ function imagesIn(value: unknown, into: Set<string>): void {
     const o = value as Record<string, unknown>;
     // Helm values' images ({ registry?, repository, tag }).
     if (typeof o.repository === 'string' && typeof o.tag === 'string') {
-      into.add(`${typeof o.registry === 'string' ? `${o.registry}/` : ''}${o.repository}:${o.tag}`);
+      // Some charts split the repository further ({ registry, repository, name, tag }).
+      const name = typeof o.name === 'string' ? `/${o.name}` : '';
+      into.add(`${typeof o.registry === 'string' ? `${o.registry}/` : ''}${o.repository}${name}:${o.tag}`);
     }
     for (const [key, v] of Object.entries(o)) {
       if (key === 'image' && typeof v === 'string') into.add(v);
@@ -277,8 +279,8 @@ function inventoryOf(c: ExampleCase, k8sOut: string | undefined, tfOut: string |
     lines.push('images:', ...[...images].sort().map((i) => `  ${i}`));
     lines.push('releases:', ...releases.sort().map((r) => `  ${r}`));
   }
-  for (const stack of c.stacks && tfOut ? c.stacks : []) {
-    const tf = JSON.parse(fs.readFileSync(path.join(tfOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  for (const stack of tfOut ? c.stacks ?? [] : []) {
+    const tf = JSON.parse(fs.readFileSync(path.join(tfOut!, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
     lines.push(`terraform ${stack}:`);
     for (const [type, byName] of Object.entries<Record<string, unknown>>(tf.resource ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`  ${type}: ${Object.keys(byName).length}`);

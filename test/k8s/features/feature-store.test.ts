@@ -76,7 +76,7 @@ describe('FeatureStore', () => {
 
     const redis = one(objects, 'StatefulSet', 'features-online-redis');
     const c = redis.spec.template.spec.containers[0];
-    expect(c.image).toBe('docker.io/library/redis:8.2.3-alpine');
+    expect(c.image).toBe('docker.io/library/redis:8.2.4-alpine3.22');
     expect(c.args).toEqual(expect.arrayContaining(['--requirepass', '$(REDIS_PASSWORD)', '--appendonly', 'yes']));
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     expect(redis.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('cnai-gp3-encrypted-retain');
