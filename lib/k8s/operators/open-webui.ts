@@ -46,7 +46,7 @@ export interface OpenWebuiApiKeySecret {
   readonly key: string;
 }
 
-/** Props of {@link openWebuiRelease}. */
+/** Props of the Open WebUI release (built by ChatUi). */
 export interface OpenWebuiReleaseProps {
   /** Namespace it installs into. */
   readonly namespace: string;
