@@ -239,11 +239,11 @@ export class ModelSizing {
    * candidate order.
    * @returns undefined when nothing fits even across nodes
    */
-  public static acrossNodes(spec: ModelSpec, candidates: NodeCandidate[], options: SizingOptions = {}): MultiNodeSizing | undefined {
+  public static acrossNodes(spec: ModelSpec, nodeCandidates: NodeCandidate[], options: SizingOptions = {}): MultiNodeSizing | undefined {
     const construct = options.construct ?? 'ModelSizing';
     const utilisation = ModelSizing.utilisation(options, construct);
     let best: MultiNodeSizing | undefined;
-    for (const c of candidates) {
+    for (const c of nodeCandidates) {
       const fit = ModelSizing.fewestNodes(spec, c, utilisation);
       if (!fit) continue;
       const cost = (m: MultiNodeSizing) => m.nodes * m.instanceType.onDemandHourlyUsd;
@@ -274,9 +274,9 @@ export class ModelSizing {
    * at least {@link MIN_GPUS_PER_NODE_ACROSS_NODES} GPUs ({@link ModelSizing.acrossNodes}).
    * @returns undefined when it is not larger than a node, or nothing holds it
    */
-  public static servedAcrossNodes(spec: ModelSpec, candidates: NodeCandidate[], options: SizingOptions = {}): MultiNodeSizing | undefined {
-    if (!ModelSizing.largerThanEveryNode(spec, candidates.map((c) => c.instanceType), options)) return undefined;
-    return ModelSizing.acrossNodes(spec, candidates.filter((c) => c.instanceType.gpuCount >= MIN_GPUS_PER_NODE_ACROSS_NODES), options);
+  public static servedAcrossNodes(spec: ModelSpec, nodeCandidates: NodeCandidate[], options: SizingOptions = {}): MultiNodeSizing | undefined {
+    if (!ModelSizing.largerThanEveryNode(spec, nodeCandidates.map((c) => c.instanceType), options)) return undefined;
+    return ModelSizing.acrossNodes(spec, nodeCandidates.filter((c) => c.instanceType.gpuCount >= MIN_GPUS_PER_NODE_ACROSS_NODES), options);
   }
 
   /** `405B bf16: 2 x p5.48xlarge, TP 8, PP 2`: the model's size and weights, the nodes and the degrees. */

@@ -7,17 +7,8 @@
  * v0.2.1: pkg/k8s/k8s.go and pkg/prometheus/prometheus.go). With `--read-only` the server does
  * not register its write tools at all.
  */
+import { AgentRole, AgentRule } from './agent-role';
 import { AgentWriteVerb, AssistantAgentKind } from '../../core/assistant-spec';
-
-/** One RBAC rule. */
-export interface AgentRule {
-  /** API groups (`''` for the core group). */
-  readonly apiGroups: string[];
-  /** Resources (and subresources). */
-  readonly resources: string[];
-  /** Verbs. */
-  readonly verbs: string[];
-}
 
 const READ = ['get', 'list', 'watch'];
 
@@ -37,20 +28,6 @@ export const WRITE_TOOLS: { readonly [verb: string]: string[] } = {
   [AgentWriteVerb.CREATE]: ['k8s_create_resource'],
   [AgentWriteVerb.DELETE]: ['k8s_delete_resource'],
 };
-
-/** What one agent is: its name, description, instructions and reads. */
-export interface AgentRole {
-  /** Name of the Agent (and prefix of its objects). */
-  readonly name: string;
-  /** Description (the Agent's, shown to users and to other agents). */
-  readonly description: string;
-  /** What the agent answers, and how (before the platform's facts). */
-  readonly instructions: string;
-  /** Cluster-wide read rules of its MCP server. */
-  readonly readRules: AgentRule[];
-  /** Namespaced resources it may change with write access (by API group), when given. */
-  readonly writable: AgentRule[];
-}
 
 const CORE_READS: AgentRule[] = [
   { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'events', 'namespaces', 'persistentvolumeclaims'], verbs: READ },

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AGENT_ROLES, AgentRole, AgentRule, agentTools, writeRules } from './agent-roles';
+import { AgentRole, AgentRule } from './agent-role';
+import { AGENT_ROLES, agentTools, writeRules } from './agent-roles';
 import { AgentWriteAccessSpec, AgentWriteVerb, AssistantAgentKind, AssistantChecks } from '../../core/assistant-spec';
 import { CnaiError, invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';

@@ -1,5 +1,5 @@
 // The operations assistant: kagent agents and k8sgpt analysis on the platform's own model.
-export type { AgentRule, AgentRole } from './agent-roles';
+export * from './agent-role';
 export { READ_TOOLS, WRITE_TOOLS } from './agent-roles';
 export * from './assistant-agent';
 export * from './cluster-analysis';

@@ -3,7 +3,7 @@ import { ApiObject, Helm } from 'cdk8s';
 import { Construct } from 'constructs';
 import { createReleaseNamespaces } from './namespaces';
 import { OperatorRelease, ReleaseSourceKind } from './release';
-import { ReleaseNetworkContext } from './release-network';
+import { ReleaseNetworkContext } from './release-network-context';
 import { ReleaseNetworkPolicies } from './release-network-policies';
 import { invalidProp } from '../../core/errors';
 import { DEFAULT_VPC_CIDR } from '../common/egress';

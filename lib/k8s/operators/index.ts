@@ -35,5 +35,5 @@ export * from './aws-load-balancer-controller';
 export * from './feast-operator';
 export * from './inference-extension';
 export * from './argo-rollouts';
-export type { ReleaseNetworkContext } from './release-network';
+export * from './release-network-context';
 export * from './release-network-policies';

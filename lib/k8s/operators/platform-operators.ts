@@ -6,7 +6,7 @@ import { HelmReleases } from './helm-releases';
 import { KubePrometheusStack } from './kube-prometheus-stack';
 import { IMetricsBackend } from './metrics-backend';
 import { OperatorRelease } from './release';
-import { ReleaseNetworkContext } from './release-network';
+import { ReleaseNetworkContext } from './release-network-context';
 import { invalidProp } from '../../core/errors';
 import { DEFAULT_VPC_CIDR, isIpv4Cidr } from '../common/egress';
 

@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { OperatorRelease } from './release';
-import { isolatedReleaseNamespaces, ReleaseNetworkContext, resolveReleaseNetwork } from './release-network';
+import { isolatedReleaseNamespaces, resolveReleaseNetwork } from './release-network';
+import { ReleaseNetworkContext } from './release-network-context';
 import { NetworkEndKind, NetworkPort, ResolvedNetworkEnd } from '../../core/release-network';
 import { apiServerEgress, httpsEgress, podIdentityEgress } from '../common/egress';
 import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from '../common/namespace-isolation';

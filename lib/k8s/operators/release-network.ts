@@ -1,21 +1,10 @@
-import { IMetricsBackend } from './metrics-backend';
 import type { OperatorRelease } from './release';
+import { ReleaseNetworkContext } from './release-network-context';
 import { invalidProp } from '../../core/errors';
 import {
   NetworkEnd, NetworkEndKind, NetworkPort, ReleaseNetwork, ResolvedNetworkEnd, ResolvedReleaseConnection, ResolvedReleaseNetwork,
 } from '../../core/release-network';
 import { ReleaseProvides } from '../../core/release-provides';
-
-/** What the renderers know of the platform when they resolve a release's network. */
-export interface ReleaseNetworkContext {
-  /** The VPC's IPv4 block: where the API server's private endpoint is (EKS), and where it calls webhooks from. */
-  readonly vpcCidr: string;
-  /**
-   * The metrics backend: its scraper and query API.
-   * @default - none: connections with the metrics scraper or query API are left out
-   */
-  readonly metricsBackend?: IMetricsBackend;
-}
 
 /** Namespaces of the cluster's own pods: never isolated from a release's declaration. */
 const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
