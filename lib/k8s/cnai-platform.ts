@@ -313,7 +313,6 @@ export class CnaiPlatform extends Construct {
           maxModelLen: m.maxModelLen,
           // The assistant's model calls tools: served with tool calling without asking.
           toolCalling: m.toolCalling || assistantSpec?.model === m.name,
-          autoscaling: { minReplicas: min, maxReplicas: max },
           // A model served across nodes (a LeaderWorkerSet) has a fixed count (validation: min = max).
           ...(servedModelAcrossNodes(spec, m) ? { replicas: min } : { autoscaling: { minReplicas: min, maxReplicas: max } }),
           metricsBackend,
