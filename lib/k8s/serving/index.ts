@@ -9,3 +9,4 @@ export * from './llm-autoscaling';
 export * from './llm-client-settings';
 export * from './llm-service';
 export * from './predictive-service';
+export * from './serving-props';

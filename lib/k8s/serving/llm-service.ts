@@ -13,7 +13,6 @@ import { VllmEngineSettings, huggingFaceServerArgs, vllmEngineArgs } from './vll
 import { VllmLeaderWorkerSet, multiNodeOptions } from './vllm-leader-worker-set';
 import { GpuArchitecture, GpuInstanceType } from '../../core/accelerators';
 import { AssistantChecks } from '../../core/assistant-spec';
-import { PlatformContract } from '../../core/contract';
 import { CnaiError, invalidProp } from '../../core/errors';
 import { LLM_SERVICE_METRIC_LABEL, LLM_SERVICE_POD_LABEL } from '../../core/metrics';
 import { ModelDtype, ModelKind, ModelSpec, isSixteenBit } from '../../core/models';
@@ -24,11 +23,11 @@ import { IMetricsSource, MetricsComponent, MetricsEndpoint, MetricsTargetKind } 
 import { ModelSource, ModelSourceKind } from '../common/model-source';
 import { Suppressions } from '../common/suppressions';
 import { INodePool } from '../node-pool';
-import { IMetricsBackend, KubePrometheusStack } from '../operators';
+import { KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
-import type { IPriorityClass } from '../priority-class';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
+import { ServedModelCommonProps } from './serving-props';
 
 /** Label on every object and pod of an LLM service: its name. Selects the pods. */
 export const LLM_SERVICE_LABEL = LLM_SERVICE_POD_LABEL;
@@ -37,7 +36,7 @@ export const LLM_SERVICE_LABEL = LLM_SERVICE_POD_LABEL;
 export const SERVING_SYNC_WAVE = WORKLOADS_SYNC_WAVE;
 
 /** Props of {@link LlmService}. */
-export interface LlmServiceProps {
+export interface LlmServiceProps extends ServedModelCommonProps {
   /** The model: its size, heads, context length and data types (e.g. `ModelPresets.LLAMA_3_1_8B_INSTRUCT`). */
   readonly model: ModelSpec;
   /** Where the weights come from (`ModelSource.s3(...)`, `.huggingFace(...)`, `.oci(...)`, `.fromArtifact(...)`). */
@@ -166,46 +165,6 @@ export interface LlmServiceProps {
    * @default - the TeamNamespace's quota; no check for other namespaces
    */
   readonly gpuQuota?: number;
-  /**
-   * The platform contract: the model store's region, and a check that the AWS layer
-   * associates a role with the service's ServiceAccount when the model is in S3.
-   * @default - no check
-   */
-  readonly contract?: PlatformContract;
-  /**
-   * Workloads that may call the service (NetworkPolicy). Pods of the same TeamNamespace reach
-   * it too while the namespace allows traffic within itself (TeamNamespace's
-   * `allowWithinNamespace`, default true); turn that off for strict isolation.
-   * @default - none besides the metrics scraper; add more with allowFrom()
-   */
-  readonly allowFrom?: WorkloadSelector[];
-  /**
-   * The metrics backend: its scraper is let in to the metrics port, and KEDA queries it.
-   * @default KubePrometheusStack.platformDefault() (the platform's Prometheus in namespace monitoring)
-   */
-  readonly metricsBackend?: IMetricsBackend;
-  /**
-   * The PriorityClass of the server's pods (`KueueQueues.priorityClass(WorkloadPriority.HIGH)` for the platform's own).
-   * @default - none: the cluster's default priority
-   */
-  readonly priorityClass?: IPriorityClass;
-  /**
-   * The pods that scrape the server.
-   * @default - the metrics backend's scraper
-   */
-  readonly metricsScraper?: WorkloadSelector;
-  /**
-   * Create a ServiceMonitor (vLLM backend) or PodMonitor (KServe backend) for the server.
-   * Turn off when the platform's MetricsScraping builds monitors from this service (it
-   * implements IMetricsSource).
-   * @default true
-   */
-  readonly monitoring?: boolean;
-  /**
-   * Labels on the monitor (for a Prometheus whose monitor selector needs them).
-   * @default - none
-   */
-  readonly monitorLabels?: { [key: string]: string };
   /**
    * How long a replica may take to start (image pull, download, load, compile) before it is
    * restarted (the startup probe's budget).

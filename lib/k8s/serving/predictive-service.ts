@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { KSERVE_ANNOTATIONS, KSERVE_STANDARD_MODE } from './kserve-inference-service';
 import { LLM_SERVER_PATHS, serverTolerations, serverPodSecurityContext, serverProbes, serverSecurityContext, serverSpread } from './llm-pod';
 import { ServingNetwork } from './serving-network';
-import { GPU_RESOURCE, PlatformContract } from '../../core/contract';
+import { GPU_RESOURCE } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { PREDICTIVE_DEFAULTS, PredictiveModelFormat, PredictiveRuntime, PredictiveRuntimeInfo, PredictiveRuntimes } from '../../core/predictive-models';
@@ -14,11 +14,11 @@ import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/met
 import { ModelSource, ModelSourceKind } from '../common/model-source';
 import { FeatureAccess, IFeatureStore } from '../features/feature-store-connection';
 import { INodePool } from '../node-pool';
-import { IMetricsBackend, KubePrometheusStack } from '../operators';
+import { KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
-import type { IPriorityClass } from '../priority-class';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
+import { ServedModelCommonProps } from './serving-props';
 
 /** Label on every object and pod of a predictive service: its name. Selects the pods. */
 export const PREDICTIVE_SERVICE_LABEL = 'cnai.io/predictive-service';
@@ -43,7 +43,7 @@ export interface PredictiveAutoscalingOptions {
 }
 
 /** Props of {@link PredictiveService}. */
-export interface PredictiveServiceProps {
+export interface PredictiveServiceProps extends ServedModelCommonProps {
   /** The model's format (KServe's `modelFormat.name`). */
   readonly format: PredictiveModelFormat;
   /**
@@ -95,42 +95,6 @@ export interface PredictiveServiceProps {
    * @default - a fixed replica count
    */
   readonly autoscaling?: PredictiveAutoscalingOptions;
-  /**
-   * The platform contract: a check that the AWS layer associates a role with the service's
-   * ServiceAccount when the model is in S3.
-   * @default - no check
-   */
-  readonly contract?: PlatformContract;
-  /**
-   * Workloads that may call the service (NetworkPolicy).
-   * @default - none besides the metrics scraper; add more with allowFrom()
-   */
-  readonly allowFrom?: WorkloadSelector[];
-  /**
-   * The metrics backend: its scraper is let in to the metrics port.
-   * @default KubePrometheusStack.platformDefault()
-   */
-  readonly metricsBackend?: IMetricsBackend;
-  /**
-   * The PriorityClass of the server's pods.
-   * @default - none: the cluster's default priority
-   */
-  readonly priorityClass?: IPriorityClass;
-  /**
-   * The pods that scrape the server.
-   * @default - the metrics backend's scraper
-   */
-  readonly metricsScraper?: WorkloadSelector;
-  /**
-   * Create a PodMonitor for the server.
-   * @default true
-   */
-  readonly monitoring?: boolean;
-  /**
-   * Labels on the monitor.
-   * @default - none
-   */
-  readonly monitorLabels?: { [key: string]: string };
   /**
    * How long a replica may take to start (download and load) before it is restarted.
    * @default Duration.minutes(5)

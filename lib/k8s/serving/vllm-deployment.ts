@@ -8,23 +8,26 @@ import { LLM_SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
 import { VllmEngineSettings, vllmEngineArgs } from './vllm-engine-args';
 import { IMAGES, PinnedImage, imageRef } from '../../core/versions';
 
-/** Props of {@link VllmDeployment}. */
-export interface VllmDeploymentProps {
-  /** Name of the Deployment, Service and PodDisruptionBudget. */
+/** What every vLLM workload of an LLM service takes (its Deployment, or its LeaderWorkerSet across nodes). */
+export interface VllmWorkloadProps {
+  /** Name of the workload and its PodDisruptionBudget (and the Service the workload names). */
   readonly name: string;
   /** Namespace. */
   readonly namespace: string;
-  /** ServiceAccount the pods run as. */
+  /** ServiceAccount every pod runs as (the identity that reads the weights). */
   readonly serviceAccountName: string;
-  /** PriorityClass of the pods. */
+  /**
+   * PriorityClass of the pods.
+   * @default - none
+   */
   readonly priorityClassName?: string;
-  /** The pod's sizing, placement, probes and environment. */
+  /** The pods' sizing, placement, probes and environment. */
   readonly pod: LlmPodSettings;
   /** What `vllm serve` loads: an `s3://` URI, a Hugging Face repo id or a local path. */
   readonly model: string;
   /** Engine settings. */
   readonly engine: VllmEngineSettings;
-  /** Labels of the Deployment, Service and PodDisruptionBudget objects. */
+  /** Labels of the objects. */
   readonly labels: { [key: string]: string };
   /**
    * Annotations of the objects (e.g. the Argo CD sync wave).
@@ -32,20 +35,24 @@ export interface VllmDeploymentProps {
    */
   readonly annotations?: { [key: string]: string };
   /**
-   * Containers run before the server (e.g. copying an OCI model into the cache).
+   * Containers run before the server in every pod (e.g. copying an OCI model into the cache).
    * @default - none
    */
   readonly initContainers?: k8s.Container[];
-  /**
-   * Fixed replica count; leave unset when an autoscaler owns the count.
-   * @default - unset (1 until the autoscaler acts)
-   */
-  readonly replicas?: number;
   /**
    * Image.
    * @default IMAGES.vllmOpenai
    */
   readonly image?: PinnedImage;
+}
+
+/** Props of {@link VllmDeployment}. */
+export interface VllmDeploymentProps extends VllmWorkloadProps {
+  /**
+   * Fixed replica count; leave unset when an autoscaler owns the count.
+   * @default - unset (1 until the autoscaler acts)
+   */
+  readonly replicas?: number;
 }
 
 /**

@@ -7,11 +7,12 @@ import {
 } from './llm-pod';
 import { LlmSizingPlan } from './llm-sizing';
 import { LLM_SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
-import { VllmEngineSettings, vllmEngineArgs } from './vllm-engine-args';
+import { VllmWorkloadProps } from './vllm-deployment';
+import { vllmEngineArgs } from './vllm-engine-args';
 import { EFA_RESOURCE } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { ServedModelBackend } from '../../core/platform-spec';
-import { IMAGES, PinnedImage, imageRef } from '../../core/versions';
+import { IMAGES, imageRef } from '../../core/versions';
 
 /** Label LeaderWorkerSet puts on every pod of a set (and its headless Service selects on): the set's name. */
 export const LWS_NAME_LABEL = 'leaderworkerset.sigs.k8s.io/name';
@@ -50,37 +51,8 @@ const RAY_OBJECT_STORE_BYTES = 1024 ** 3;
 /** How long the leader waits for its workers to join before it gives up (the pod then restarts the group). */
 const RAY_JOIN_TIMEOUT_SECONDS = 600;
 
-/** Props of {@link VllmLeaderWorkerSet}. */
-export interface VllmLeaderWorkerSetProps {
-  /** Name of the LeaderWorkerSet and its PodDisruptionBudget; the leader's Service is `<name>-leader`. */
-  readonly name: string;
-  /** Namespace. */
-  readonly namespace: string;
-  /** ServiceAccount every pod runs as (leader and workers: the same identity reads the weights). */
-  readonly serviceAccountName: string;
-  /**
-   * PriorityClass of the pods.
-   * @default - none
-   */
-  readonly priorityClassName?: string;
-  /** The pods' sizing, placement, probes and environment; its plan spans `plan.nodesPerReplica` nodes. */
-  readonly pod: LlmPodSettings;
-  /** What `vllm serve` loads: an `s3://` URI, a Hugging Face repo id or a local path. */
-  readonly model: string;
-  /** Engine settings (tensor parallel per node, pipeline parallel = nodes). */
-  readonly engine: VllmEngineSettings;
-  /** Labels of the objects. */
-  readonly labels: { [key: string]: string };
-  /**
-   * Annotations of the objects (e.g. the Argo CD sync wave).
-   * @default - none
-   */
-  readonly annotations?: { [key: string]: string };
-  /**
-   * Containers run before the server in every pod (e.g. copying an OCI model into the cache).
-   * @default - none
-   */
-  readonly initContainers?: k8s.Container[];
+/** Props of {@link VllmLeaderWorkerSet}: its pods' plan spans `plan.nodesPerReplica` nodes (tensor parallel per node, pipeline parallel = nodes); the leader's Service is `<name>-leader`. */
+export interface VllmLeaderWorkerSetProps extends VllmWorkloadProps {
   /** Replicas (groups of `plan.nodesPerReplica` pods). */
   readonly replicas: number;
   /**
@@ -94,11 +66,6 @@ export interface VllmLeaderWorkerSetProps {
    * @default 0
    */
   readonly efaInterfaces?: number;
-  /**
-   * Image.
-   * @default IMAGES.vllmOpenai
-   */
-  readonly image?: PinnedImage;
 }
 
 /**
