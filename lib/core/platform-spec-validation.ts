@@ -2,6 +2,7 @@ import { GpuInstanceType } from './accelerators';
 import { AssistantChecks } from './assistant-spec';
 import { ChatUiChecks } from './chat-ui-spec';
 import { deliveryCandidatePrefix, DeliveryChecks, DeliveryServer } from './delivery-spec';
+import { EndpointPickerChecks } from './endpoint-picker-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { FeatureStoreChecks, FeatureStoreNaming, FeatureRegistryKind, DEFAULT_MATERIALIZATION_SCHEDULE } from './feature-store-spec';
 import { GatewayAccessMode, GatewayChecks, GatewayExposure } from './gateway-spec';
@@ -390,6 +391,10 @@ function checkGateway(checks: SpecChecks): void {
   } else {
     problems.check(gw.tlsSecretName === undefined, p('gateway.tlsSecretName', gw.tlsSecretName, 'the in-cluster exposure has a plain HTTP listener only',
       'leave tlsSecretName out, or choose a load balancer exposure'));
+  }
+  // The endpoint picker's settings (the same checks as InferencePool's).
+  if (gw.endpointPicker && gw.endpointPicker.enabled !== false) {
+    EndpointPickerChecks.problems({ construct: `${SPEC} ${spec.name}`, prefix: 'gateway.endpointPicker.' }, gw.endpointPicker).forEach((x) => problems.add(x));
   }
 }
 

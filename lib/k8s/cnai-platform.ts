@@ -365,8 +365,8 @@ export class CnaiPlatform extends Construct {
         metricsBackend: (spec.observability ?? true) ? metricsBackend : undefined,
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
-        // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
-        endpointPicker: { priorityClass, metricsBackend },
+        // vLLM models behind InferencePools: the spec's picker settings, the servers' priority and scraper.
+        endpointPicker: { ...gatewaySpec.endpointPicker, priorityClass, metricsBackend },
       });
       // The chat front end (opt-in; validation requires the gateway): Open WebUI, OIDC sign-in with the
       // client secret from Secrets Manager (the AWS layer lets External Secrets read it).
