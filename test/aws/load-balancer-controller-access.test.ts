@@ -33,6 +33,9 @@ describe('the AWS Load Balancer Controller\'s identity', () => {
     expect(actions.filter((a: string) => /^(waf|wafv2|waf-regional|shield|cognito-idp|acm):/.test(a))).toEqual([]);
     expect(statements.ChangeOwnLoadBalancers.condition).toEqual([{ test: 'Null', variable: 'aws:ResourceTag/elbv2.k8s.aws/cluster', values: ['false'] }]);
     expect(statements.Targets.resources).toEqual(['arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/*/*']);
+    // Nothing on `*` without a scope: the service-linked role by name, the describe calls in the region.
+    expect(statements.ServiceLinkedRole.resources).toEqual(['arn:aws:iam::123456789012:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing']);
+    expect(statements.Describe.condition).toEqual([{ test: 'StringEquals', variable: 'aws:RequestedRegion', values: ['us-west-2'] }]);
   });
 });
 
