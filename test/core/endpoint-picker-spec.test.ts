@@ -21,7 +21,8 @@ const picker = (endpointPicker: GatewaySpec['endpointPicker']) => spec({ gateway
 describe('the spec\'s gateway.endpointPicker section', () => {
   test('valid settings pass; so do any settings with the picker off', () => {
     expect(problemsOf(picker({}))).toEqual([]);
-    expect(problemsOf(picker({ replicas: 2, failureMode: PickerFailureMode.FAIL_CLOSE, weights: { queue: 5, kvCache: 1, prefixCache: 0 }, cpu: 0.5, memoryGiB: 2 }))).toEqual([]);
+    const all = { replicas: 2, failureMode: PickerFailureMode.FAIL_CLOSE, weights: { queue: 5, kvCache: 1, prefixCache: 0 }, cpu: 0.5, memoryGiB: 2 };
+    expect(problemsOf(picker(all))).toEqual([]);
     expect(problemsOf(picker({ enabled: false, replicas: 0 }))).toEqual([]);
   });
 

@@ -55,7 +55,11 @@ describe('CnaiPlatform passes the spec\'s gateway.endpointPicker to every pool',
   test('weights, failure mode, replicas and size from the spec', () => {
     const spec: PlatformSpec = {
       ...SPEC,
-      gateway: { endpointPicker: { weights: { queue: 4, kvCache: 3, prefixCache: 0 }, failureMode: PickerFailureMode.FAIL_CLOSE, replicas: 2, cpu: 2, memoryGiB: 3 } },
+      gateway: {
+        endpointPicker: {
+          weights: { queue: 4, kvCache: 3, prefixCache: 0 }, failureMode: PickerFailureMode.FAIL_CLOSE, replicas: 2, cpu: 2, memoryGiB: 3,
+        },
+      },
     };
     const app = new App();
     new CnaiPlatform(app, 'cnai', { spec, contract: ContractPreview.fromSpec(spec) });

@@ -17,7 +17,8 @@ import { ARGO_CD, controller } from '../governance/fixture';
 
 const app = buildGatewayApp(Testing.app().outdir);
 const objects: any[] = app.charts.flatMap((c) => Testing.synth(c));
-const find = (kind: string, name: string, namespace?: string) => objects.find((o) => o.kind === kind && o.metadata.name === name && (!namespace || o.metadata.namespace === namespace));
+const find = (kind: string, name: string, namespace?: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name && (!namespace || o.metadata.namespace === namespace));
 
 describe('examples/gateway: the model gateway reached from the VPC', () => {
   test('an internal NLB of the AWS Load Balancer Controller, IP targets, no source ranges: the proxies\' Service', () => {
@@ -32,7 +33,9 @@ describe('examples/gateway: the model gateway reached from the VPC', () => {
 
   test('HTTPS only: the listener terminates TLS with the Secret the spec names', () => {
     expect(find('Gateway', 'model-gateway').spec.listeners).toEqual([{
-      name: 'https', protocol: 'HTTPS', port: 443,
+      name: 'https',
+      protocol: 'HTTPS',
+      port: 443,
       tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'model-gateway-tls' }] },
       allowedRoutes: { namespaces: { from: 'Same' } },
     }]);
@@ -120,7 +123,8 @@ describe('examples/gateway: the model gateway reached from the VPC', () => {
       const ns = d.metadata.namespace;
       const labels = { ...d.spec.template.metadata.labels, 'pod-template-hash': '7c9d8f6b5' };
       const pod = {
-        apiVersion: 'v1', kind: 'Pod',
+        apiVersion: 'v1',
+        kind: 'Pod',
         metadata: { name: `${d.metadata.name}-7c9d8f6b5-x1`, namespace: ns, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${d.metadata.name}-7c9d8f6b5`, uid: 'u', controller: true }] },
         spec: d.spec.template.spec,
       };
