@@ -37,7 +37,10 @@ export interface EndpointPickerWeights {
   readonly prefixCache?: number;
 }
 
-/** The picker's default scorer weights (the v1.5.0 chart's default profile). */
+/**
+ * The picker's default scorer weights (the v1.5.0 chart's default profile).
+ * @internal
+ */
 export const DEFAULT_PICKER_WEIGHTS = { queue: 2, kvCache: 2, prefixCache: 3 };
 
 /**
