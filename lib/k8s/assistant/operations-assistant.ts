@@ -12,7 +12,7 @@ import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from '../common/namespa
 import { GATEWAY_API_KEY_SECRET, GATEWAY_API_KEY_SECRET_KEY } from '../gateway/gateway-access';
 import { ModelGateway } from '../gateway/model-gateway';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
-import { K8SGPT_OPERATOR_POD_LABELS, K8SGPT_SERVER_PORT } from '../operators/k8sgpt-operator';
+import { K8SGPT_ANALYZER_SERVICE_ACCOUNT, K8SGPT_OPERATOR_POD_LABELS, K8SGPT_SERVER_PORT } from '../operators/k8sgpt-operator';
 import { KAGENT_AGENT_PORT, KAGENT_CONTROLLER_POD_LABELS, KAGENT_CONTROLLER_PORT } from '../operators/kagent';
 import { IMetricsBackend } from '../operators/metrics-backend';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
@@ -212,6 +212,10 @@ export class OperationsAssistant extends Construct {
       if (ns === this.namespaceName) {
         throw invalidProp(where, 'analysisNamespace', ns, 'the analysis needs a namespace of its own: its pods cannot be restricted, the agents\' namespace is',
           `leave analysisNamespace out (${ANALYSIS_NAMESPACE}), or give another namespace`);
+      }
+      if (ns === OPERATOR_NAMESPACES.k8sgptOperator) {
+        throw invalidProp(where, 'analysisNamespace', ns, `the analyzer would run as the ServiceAccount ${K8SGPT_ANALYZER_SERVICE_ACCOUNT} of ${ns}, which k8sgpt-operator's chart binds to a ClusterRole that reads Secrets in every namespace`,
+          `leave analysisNamespace out (${ANALYSIS_NAMESPACE}), or give a namespace of the analysis' own`);
       }
       createNamespace(this, 'AnalysisNamespace', {
         name: ns,

@@ -1,5 +1,6 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { invalidProp } from '../../core/errors';
 import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { ASSISTANT_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
@@ -92,11 +93,17 @@ export interface K8sgptOperatorReleaseProps {
  * @internal
  */
 export function k8sgptOperatorRelease(props: K8sgptOperatorReleaseProps = {}): OperatorRelease {
+  const ns = OPERATOR_NAMESPACES.k8sgptOperator;
+  if ((props.analysisNamespaces ?? []).includes(ns)) {
+    throw invalidProp('OperatorCatalogue.operationsAssistant', 'k8sgpt.analysisNamespaces', props.analysisNamespaces,
+      `an analyzer in ${ns} would run as its ServiceAccount ${K8SGPT_ANALYZER_SERVICE_ACCOUNT}, which the chart's static RBAC binds to a ClusterRole that reads Secrets in every namespace`,
+      `put the K8sGPT resources in a namespace of their own (the platform's is cnai-analysis), not ${ns}`);
+  }
   const manager = ASSISTANT_IMAGES.k8sgptOperator;
   const proxy = ASSISTANT_IMAGES.k8sgptKubeRbacProxy;
   return new OperatorRelease({
     name: K8SGPT_OPERATOR_RELEASE,
-    namespace: OPERATOR_NAMESPACES.k8sgptOperator,
+    namespace: ns,
     source: ReleaseSource.helmChart(OPERATOR_SOURCES.k8sgptOperator),
     values: {
       serviceMonitor: { enabled: true, additionalLabels: { ...props.monitorLabels } },

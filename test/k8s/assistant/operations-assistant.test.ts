@@ -276,6 +276,12 @@ describe('OperationsAssistant errors', () => {
     expect(() => assistant(s, { analysisNamespace: 'cnai-assistant' })).toThrow('test/assistant: invalid analysisNamespace = "cnai-assistant": the analysis needs a namespace of its own');
   });
 
+  test('the analysis is refused k8sgpt-operator\'s namespace, whose ServiceAccount k8sgpt the chart binds to Secret reads', () => {
+    const s = setup();
+    expect(() => assistant(s, { analysisNamespace: 'k8sgpt-operator-system' })).toThrow('test/assistant: invalid analysisNamespace = "k8sgpt-operator-system": the analyzer would run as '
+      + 'the ServiceAccount k8sgpt of k8sgpt-operator-system, which k8sgpt-operator\'s chart binds to a ClusterRole that reads Secrets in every namespace');
+  });
+
   test('critical kinds that are not kinds', () => {
     const s = setup();
     expect(() => new ClusterAnalysis(s.chart, 'analysis', { namespace: 'ops', baseUrl: s.gateway.baseUrl, model: 'm', metricsBackend, criticalKinds: ['pods'] }))

@@ -164,3 +164,9 @@ describe('the operations assistant\'s namespaces: default-deny and exactly the f
     expect(bare.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'k8sgpt-operator-controller-manager')!.spec.policyTypes).toEqual(['Ingress']);
   });
 });
+
+test('an analysis namespace that is the operator\'s own is refused: the chart binds its ServiceAccount k8sgpt there to Secret reads', () => {
+  expect(() => OperatorCatalogue.operationsAssistant({}, { analysisNamespaces: ['k8sgpt-operator-system'] }))
+    .toThrow('OperatorCatalogue.operationsAssistant: invalid k8sgpt.analysisNamespaces = ["k8sgpt-operator-system"]: an analyzer in k8sgpt-operator-system would run as '
+      + 'its ServiceAccount k8sgpt, which the chart\'s static RBAC binds to a ClusterRole that reads Secrets in every namespace');
+});
