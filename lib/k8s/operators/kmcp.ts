@@ -8,8 +8,9 @@
  *   `app.kubernetes.io/managed-by: kmcp`; the Service port is `spec.deployment.port` (name `http`);
  *   the pods run as `spec.deployment.serviceAccountName`, or a ServiceAccount kmcp creates;
  * - helm/kmcp/values.yaml: the controller image (`image.repository`, `image.tag`, else the chart's
- *   appVersion, which the Chart.yaml in git does not set: kmcp's Makefile writes `appVersion: v0.3.0`
- *   when it packages the chart);
+ *   appVersion, which the Chart.yaml in git does not set: kmcp's Makefile writes the release's
+ *   `VERSION` there when it packages the chart, and its tag workflow sets it to the tag without its
+ *   `v`, so the published chart 0.3.0 runs `ghcr.io/kagent-dev/kmcp/controller:0.3.0`);
  * - helm/kmcp/templates/_helpers.tpl and deployment.yaml: the controller's pods (Deployment
  *   `<release>-kmcp-controller-manager` under kagent's `kmcp.nameOverride: kmcp`) carry
  *   `app.kubernetes.io/name: kmcp`, `app.kubernetes.io/instance: <release>`, `control-plane:
@@ -45,9 +46,9 @@ export function kmcpServerPodLabels(name: string): { [key: string]: string } {
 
 /**
  * Values of kagent's `kmcp` subchart: the controller on. Its image is pinned by the published
- * chart itself (kmcp's Makefile writes `appVersion: v0.3.0` into Chart.yaml when it packages the
- * chart, and the image tag defaults to it: ASSISTANT_IMAGES.kmcpController); the subchart is not
- * vendored, so no value of its own is set.
+ * chart itself (kmcp's release packages chart 0.3.0 with `appVersion: "0.3.0"`, and the image tag
+ * defaults to it: ASSISTANT_IMAGES.kmcpController); the subchart is not vendored, so no value of
+ * its own is set (the values check could not see it).
  * @internal
  */
 export function kmcpSubchartValues(): { [key: string]: unknown } {

@@ -20,7 +20,9 @@ describe('the operations assistant\'s releases', () => {
       .toEqual([InstallPhase.FOUNDATION, InstallPhase.FOUNDATION, InstallPhase.OPERATORS, InstallPhase.OPERATORS]);
     expect([crds.prune, kmcpCrds.prune]).toEqual([false, false]);
     expect(crds.source).toMatchObject({ repoUrl: 'oci://ghcr.io/kagent-dev/kagent/helm', chart: 'kagent-crds', version: '0.9.12' });
-    expect(kmcpCrds.source).toMatchObject({ repoUrl: 'oci://ghcr.io/kagent-dev/kmcp/helm', chart: 'kmcp-crds', version: 'v0.3.0' });
+    // kmcp's tag workflow publishes its charts (and images) as the tag without its `v`.
+    expect(kmcpCrds.source).toMatchObject({ repoUrl: 'oci://ghcr.io/kagent-dev/kmcp/helm', chart: 'kmcp-crds', version: '0.3.0' });
+    expect(imageRef(ASSISTANT_IMAGES.kmcpController)).toBe('ghcr.io/kagent-dev/kmcp/controller:0.3.0');
     expect(crds.values).toEqual({ kmcp: { enabled: false } });
     assertValuesInChart(crds.values, kagentCrdsChart());
     expect(declaredKinds(crds.provides)).toEqual(crdKindsIn(path.join(kagentCrdsChart(), 'templates')).filter((k) => !/^(AgentHarness|SandboxAgent)\./.test(k)));
