@@ -51,7 +51,8 @@ export function kagentAgentPodLabels(agent: string): { [key: string]: string } {
 export interface KagentReleaseProps {
   /**
    * The namespaces kagent's controller watches and gets Roles in (the chart's `rbac.namespaces`),
-   * besides its own. Put the namespace of the platform's agents here.
+   * besides its own, and which its namespace's NetworkPolicies open to: the controller calls the
+   * agents and MCP servers there, and the agents call it back. Put the namespace of the platform's agents here.
    * @default - only its own namespace
    */
   readonly agentNamespaces?: string[];
