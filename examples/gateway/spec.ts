@@ -24,9 +24,12 @@ export const CLIENT_TEAM = 'analytics';
 export const L4_POOL = 'gpu-l4';
 /**
  * The Secret (kubernetes.io/tls, in namespace `model-gateway`) with the certificate of the gateway's
- * HTTPS listener: its name is the one your clients use for the NLB (see README.md for how to create it).
+ * HTTPS listener, for the DNS name your clients use for the NLB: External Secrets fills it from
+ * {@link TLS_CERTIFICATE_SECRET}.
  */
 export const TLS_SECRET = 'model-gateway-tls';
+/** The AWS Secrets Manager secret you store the certificate chain and key in, as JSON `{"tls.crt": "...", "tls.key": "..."}`. */
+export const TLS_CERTIFICATE_SECRET = 'cnai-dev/model-gateway-tls';
 
 export const GATEWAY_SPEC: PlatformSpec = {
   ...DEV_PLATFORM,
@@ -57,6 +60,8 @@ export const GATEWAY_SPEC: PlatformSpec = {
     // An internal Network Load Balancer (AWS Load Balancer Controller), HTTPS only: reachable from the VPC and networks routed to it.
     exposure: GatewayExposure.INTERNAL_LOAD_BALANCER,
     tlsSecretName: TLS_SECRET,
+    // The certificate from Secrets Manager: the AWS layer lets External Secrets read that secret (and only it).
+    tlsCertificateSecretName: TLS_CERTIFICATE_SECRET,
     // The endpoint picker of each vLLM model: queue length weighs most, then free KV cache, then prefix-cache hits.
     endpointPicker: { weights: { queue: 3, kvCache: 2, prefixCache: 1 } },
   },

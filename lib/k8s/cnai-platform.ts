@@ -369,6 +369,15 @@ export class CnaiPlatform extends Construct {
         // vLLM models behind InferencePools: the spec's picker settings, the servers' priority and scraper.
         endpointPicker: { ...gatewaySpec.endpointPicker, priorityClass, metricsBackend },
       });
+      // The HTTPS listener's certificate from Secrets Manager (the AWS layer lets External Secrets read it).
+      if (gatewaySpec.tlsCertificateSecretName !== undefined) {
+        SecretSource.secretsManager(gatewaySpec.tlsCertificateSecretName).materialize(chart, 'gateway-tls', {
+          namespace: this.gateway.namespaceName,
+          name: gatewaySpec.tlsSecretName!,
+          keys: { 'tls.crt': 'tls.crt', 'tls.key': 'tls.key' },
+          secretType: 'kubernetes.io/tls',
+        });
+      }
       // The chat front end (opt-in; validation requires the gateway): Open WebUI, OIDC sign-in with the
       // client secret from Secrets Manager (the AWS layer lets External Secrets read it).
       const chat = spec.chatUi && spec.chatUi.enabled !== false ? spec.chatUi : undefined;

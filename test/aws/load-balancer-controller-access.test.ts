@@ -50,6 +50,17 @@ describe('CnaiAwsStack.fromSpec with a gateway behind a load balancer', () => {
     expect(fromStack.workloadIdentities).toEqual(preview.workloadIdentities);
   });
 
+  test('the listener\'s certificate in Secrets Manager: External Secrets may read that secret, and only it', () => {
+    const stack = CnaiAwsStack.fromSpec(new App(), 'lb', { ...SPEC, gateway: { ...SPEC.gateway, tlsCertificateSecretName: 'cnai-test/model-gateway-tls' } });
+    const json = synth(stack);
+    const policy = configs(json, 'aws_iam_role_policy').find((p) => /external-secrets/.test(p.role));
+    const statement = policyStatements(json, policy.policy).find((s: any) => s.sid === 'GatewayTlsCertificate');
+    expect(statement).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: ['arn:aws:secretsmanager:us-west-2:123456789012:secret:cnai-test/model-gateway-tls-??????'],
+    });
+  });
+
   test('without a load balancer exposure, nothing of the controller', () => {
     const stack = CnaiAwsStack.fromSpec(new App(), 'cluster', { ...SPEC, gateway: {} });
     expect(stack.loadBalancerController).toBeUndefined();

@@ -11,7 +11,7 @@ import { buildGatewayAws } from '../../../examples/gateway/aws';
 import { buildGatewayApp } from '../../../examples/gateway/main';
 import { verifyPlatform } from '../../../lib/verify';
 import { FlowKind } from '../../../lib/verify/platform/flows';
-import { configs, synth as synthTf } from '../../aws/util';
+import { configs, policyStatements, synth as synthTf } from '../../aws/util';
 import { admit, AdmissionRequest, problemsOf } from '../governance/admission';
 import { ARGO_CD, controller } from '../governance/fixture';
 
@@ -39,6 +39,14 @@ describe('examples/gateway: the model gateway reached from the VPC', () => {
       tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'model-gateway-tls' }] },
       allowedRoutes: { namespaces: { from: 'Same' } },
     }]);
+  });
+
+  test('the listener\'s certificate: External Secrets copies it from Secrets Manager into that Secret, type kubernetes.io/tls', () => {
+    const es = find('ExternalSecret', 'model-gateway-tls', 'model-gateway');
+    expect(es.spec.target).toEqual({ name: 'model-gateway-tls', creationPolicy: 'Owner', deletionPolicy: 'Retain', template: { engineVersion: 'v2', mergePolicy: 'Merge', type: 'kubernetes.io/tls' } });
+    expect(es.spec.data.map((d: any) => `${d.secretKey} <- ${d.remoteRef.key} ${d.remoteRef.property}`)).toEqual([
+      'tls.crt <- cnai-dev/model-gateway-tls tls.crt', 'tls.key <- cnai-dev/model-gateway-tls tls.key',
+    ]);
   });
 
   test('OIDC: tokens of the provider for audience model-gateway, admitted when their team claim names a client team', () => {
@@ -144,12 +152,16 @@ describe('examples/gateway: the model gateway reached from the VPC', () => {
 });
 
 describe('examples/gateway: the AWS layer', () => {
-  test('the AWS Load Balancer Controller\'s identity, bound to its service account, in the contract', () => {
+  test('the AWS Load Balancer Controller\'s identity, bound to its service account, in the contract; the certificate readable by External Secrets', () => {
     const stack = buildGatewayAws(new TfApp());
     expect(stack.loadBalancerController).toBeDefined();
     const json = synthTf(stack);
     expect(configs(json, 'aws_eks_pod_identity_association').map((a) => `${a.namespace}/${a.service_account}`))
       .toContain('aws-load-balancer-controller/aws-load-balancer-controller');
     expect(stack.contract().loadBalancerController).toMatchObject({ namespace: 'aws-load-balancer-controller', serviceAccount: 'aws-load-balancer-controller' });
+    // External Secrets may read the listener's certificate.
+    const reader = configs(json, 'aws_iam_role_policy').find((p) => /external-secrets/.test(p.role));
+    expect(policyStatements(json, reader.policy).find((s: any) => s.sid === 'GatewayTlsCertificate').resources)
+      .toEqual(['arn:aws:secretsmanager:us-west-2:123456789012:secret:cnai-dev/model-gateway-tls-??????']);
   });
 });
