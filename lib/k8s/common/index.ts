@@ -16,3 +16,4 @@ export * from './aws-secrets-manager-store';
 export * from './model-source';
 export * from './postgres-sql';
 export * from './metrics-endpoint';
+export * from './secret-rollout';

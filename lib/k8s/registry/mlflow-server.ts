@@ -15,6 +15,7 @@ import { cidrEgress, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from 
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretRollout, SecretRolloutOptions, resolveSecretRollout } from '../common/secret-rollout';
 import { SecretSource } from '../common/secret-source';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
@@ -55,6 +56,12 @@ export interface MlflowServerProps {
   readonly metricsScraper: WorkloadSelector;
   /** PriorityClass of the pods. */
   readonly priorityClassName?: string;
+  /**
+   * Restart the server when its credentials or database Secret change; its refresh interval
+   * applies to the default credentials source.
+   * @default - none
+   */
+  readonly secretRollout?: SecretRolloutOptions;
 }
 
 /** A client of the registry, admitted with an access. */
@@ -208,7 +215,9 @@ export class MlflowServer extends Construct implements IMetricsSource {
     this.allowedHosts = [...names.flatMap((n) => [n, `${n}:${MLFLOW_PORT}`]), `localhost:${MLFLOW_PORT}`, `127.0.0.1:${MLFLOW_PORT}`, ...podIps, ...extra];
     const metrics = o.metrics ?? true;
 
-    this.credentials = o.credentials ?? SecretSource.secretsManager(serviceSecretName(c.platformName, c.environment, 'model-registry'));
+    const rollout = props.secretRollout ? resolveSecretRollout(where, props.secretRollout) : undefined;
+    this.credentials = o.credentials ?? SecretSource.secretsManager(serviceSecretName(c.platformName, c.environment, 'model-registry'),
+      rollout ? { refreshInterval: rollout.refreshInterval } : {});
     const k = MLFLOW_CREDENTIAL_KEYS;
     this.credentialsSecretName = this.credentials.materialize(this, 'Credentials', {
       namespace: ns,
@@ -361,6 +370,13 @@ export class MlflowServer extends Construct implements IMetricsSource {
         },
       },
     });
+
+    // The server reads both Secrets only at start (environment, basic_auth.ini, the database URI).
+    if (props.secretRollout) {
+      const rollout = SecretRollout.ensure(this, ns, { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? c.vpcCidr });
+      rollout.restartOnChange(SecretKeyRef.fromName(this.credentialsSecretName, k.adminPassword), this.deployment);
+      rollout.restartOnChange(SecretKeyRef.fromName(this.databaseSecretName, dk.backendStoreUri), this.deployment);
+    }
 
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.serviceName, namespace: ns, labels: this.podLabels },
