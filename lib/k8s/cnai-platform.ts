@@ -248,7 +248,11 @@ export class CnaiPlatform extends Construct {
     this.dataServices = data;
     new AwsSecretsManagerStore(data, 'SecretStore', { contract });
     const secretRollout: SecretRolloutOptions | undefined = (props.restartOnSecretChange ?? true)
-      ? { ...props.secretRollout, apiServerCidr: props.secretRollout?.apiServerCidr ?? contract.vpcCidr, priorityClass: props.secretRollout?.priorityClass ?? priorityClass }
+      ? {
+        ...props.secretRollout,
+        apiServerCidr: props.secretRollout?.apiServerCidr ?? contract.vpcCidr,
+        priorityClass: props.secretRollout?.priorityClass ?? priorityClass,
+      }
       : undefined;
     if (vdb) {
       const name = vectorDatabaseName(vdb);

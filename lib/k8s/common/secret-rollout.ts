@@ -1,8 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { apiServerEgress, DEFAULT_VPC_CIDR, isIpv4Cidr } from './egress';
+import { apiServerEgress } from './egress';
 import { SecretKeyRef } from './secret-key-ref';
+import { resolveSecretRollout } from './secret-rollout-settings';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
@@ -16,13 +17,9 @@ export const SECRET_HASH_ANNOTATION_PREFIX = 'secret-hash.cnai.io/';
 /** Name of the CronJob (and of its service account, Role, RoleBinding and NetworkPolicy) in each namespace. */
 export const SECRET_ROLLOUT_NAME = 'secret-rollout';
 
-/** The default of {@link SecretRolloutOptions.refreshInterval}. */
-export const DEFAULT_SECRET_REFRESH_INTERVAL = '5m';
-/** The default of {@link SecretRolloutOptions.checkIntervalMinutes}. */
-export const DEFAULT_SECRET_CHECK_MINUTES = 5;
+export { DEFAULT_SECRET_CHECK_MINUTES, DEFAULT_SECRET_REFRESH_INTERVAL } from './secret-rollout-settings';
 
 const UID = 65532;
-const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
 /**
  * How a data service restarts the workloads that read a credential once the credential
@@ -80,27 +77,6 @@ export interface SecretRolloutWatch {
 }
 
 const RESOURCES: { [kind: string]: string } = { Deployment: 'deployments', StatefulSet: 'statefulsets' };
-
-/**
- * Resolves and checks rollout options once (the constructs that take them call this first).
- * @param where construct path for errors
- */
-export function resolveSecretRollout(where: string, options: SecretRolloutOptions): ResolvedSecretRollout {
-  const refreshInterval = options.refreshInterval ?? DEFAULT_SECRET_REFRESH_INTERVAL;
-  if (typeof refreshInterval !== 'string' || !DURATION.test(refreshInterval)) {
-    throw invalidProp(where, 'secretRollout.refreshInterval', refreshInterval, 'not a Go duration', 'write it like "5m", "1h" or "1h30m"');
-  }
-  const minutes = options.checkIntervalMinutes ?? DEFAULT_SECRET_CHECK_MINUTES;
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 59) {
-    throw invalidProp(where, 'secretRollout.checkIntervalMinutes', options.checkIntervalMinutes, 'not a whole number of minutes from 1 to 59 (the schedule is "*/N * * * *")',
-      'give e.g. 5 (checks every five minutes)');
-  }
-  const apiServerCidr = options.apiServerCidr ?? DEFAULT_VPC_CIDR;
-  if (!isIpv4Cidr(apiServerCidr)) {
-    throw invalidProp(where, 'secretRollout.apiServerCidr', apiServerCidr, 'not an IPv4 CIDR block', 'give the VPC block, e.g. "10.0.0.0/16"');
-  }
-  return { refreshInterval, checkIntervalMinutes: minutes, apiServerCidr, priorityClassName: options.priorityClass?.priorityClassName };
-}
 
 /**
  * Restarts the workloads of one namespace when a Secret they read changes (a credential that

@@ -10,8 +10,8 @@ import { ModelRegistryKind } from '../../core/platform-spec';
 import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { dataServiceLabels } from '../common/data-service-namespace';
 import { cidrEgress, dnsEgress, tcpPorts } from '../common/egress';
-import { SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
 import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -144,7 +144,8 @@ export class KubeflowModelRegistryServer extends Construct {
       },
     });
     if (props.secretRollout) {
-      SecretRollout.ensure(this, ns, props.secretRollout).restartOnChange(SecretKeyRef.fromName(this.databaseSecretName, KUBEFLOW_REGISTRY_DSN_KEY), this.deployment);
+      SecretRollout.ensure(this, ns, props.secretRollout)
+        .restartOnChange(SecretKeyRef.fromName(this.databaseSecretName, KUBEFLOW_REGISTRY_DSN_KEY), this.deployment);
     }
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.serviceName, namespace: ns, labels },

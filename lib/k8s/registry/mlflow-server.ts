@@ -15,7 +15,8 @@ import { cidrEgress, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from 
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { SecretKeyRef } from '../common/secret-key-ref';
-import { SecretRollout, SecretRolloutOptions, resolveSecretRollout } from '../common/secret-rollout';
+import { SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
+import { resolveSecretRollout } from '../common/secret-rollout-settings';
 import { SecretSource } from '../common/secret-source';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
@@ -373,9 +374,9 @@ export class MlflowServer extends Construct implements IMetricsSource {
 
     // The server reads both Secrets only at start (environment, basic_auth.ini, the database URI).
     if (props.secretRollout) {
-      const rollout = SecretRollout.ensure(this, ns, { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? c.vpcCidr });
-      rollout.restartOnChange(SecretKeyRef.fromName(this.credentialsSecretName, k.adminPassword), this.deployment);
-      rollout.restartOnChange(SecretKeyRef.fromName(this.databaseSecretName, dk.backendStoreUri), this.deployment);
+      const restart = SecretRollout.ensure(this, ns, { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? c.vpcCidr });
+      restart.restartOnChange(SecretKeyRef.fromName(this.credentialsSecretName, k.adminPassword), this.deployment);
+      restart.restartOnChange(SecretKeyRef.fromName(this.databaseSecretName, dk.backendStoreUri), this.deployment);
     }
 
     this.service = new k8s.KubeService(this, 'Service', {

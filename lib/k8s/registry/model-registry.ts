@@ -9,7 +9,8 @@ import { DATA_SERVICES, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { ModelRegistryKind } from '../../core/platform-spec';
 import { DataServiceNamespace } from '../common/data-service-namespace';
-import { SecretRolloutOptions, resolveSecretRollout } from '../common/secret-rollout';
+import { SecretRolloutOptions } from '../common/secret-rollout';
+import { resolveSecretRollout } from '../common/secret-rollout-settings';
 import { SecretSource } from '../common/secret-source';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
@@ -146,7 +147,9 @@ export class ModelRegistry extends Construct implements IModelRegistry {
         'create the AWS layer\'s PostgresDatabase (CnaiAwsStack database: true) and pass its contract, or give backend: RegistryBackend.postgres(...) / RegistryBackend.existingSecret(...)');
     }
     const rollout = props.secretRollout ? resolveSecretRollout(where, props.secretRollout) : undefined;
-    const rolloutOptions = props.secretRollout ? { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? props.contract.vpcCidr } : undefined;
+    const rolloutOptions = props.secretRollout
+      ? { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? props.contract.vpcCidr }
+      : undefined;
     this.backend = props.backend ?? RegistryBackend.postgres(props.contract.database!, rollout
       ? { password: SecretSource.secretsManager(props.contract.database!.masterSecretArn, { refreshInterval: rollout.refreshInterval }) }
       : {});
@@ -162,7 +165,11 @@ export class ModelRegistry extends Construct implements IModelRegistry {
 
     if (engine.kind === ModelRegistryKind.KUBEFLOW) {
       this.kubeflow = new KubeflowModelRegistryServer(this, 'Kubeflow', {
-        namespace: owner, backend: this.backend, options: engine.kubeflowOptions ?? {}, replicas: this.replicas, priorityClassName: props.priorityClass?.priorityClassName,
+        namespace: owner,
+        backend: this.backend,
+        options: engine.kubeflowOptions ?? {},
+        replicas: this.replicas,
+        priorityClassName: props.priorityClass?.priorityClassName,
         secretRollout: rolloutOptions,
       });
       this.host = this.kubeflow.host;

@@ -18,7 +18,8 @@ import { EncryptedStorageClass } from '../common/encrypted-storage-class';
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { SecretKeyRef } from '../common/secret-key-ref';
-import { SecretRollout, SecretRolloutOptions, resolveSecretRollout } from '../common/secret-rollout';
+import { SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
+import { resolveSecretRollout } from '../common/secret-rollout-settings';
 import { SecretSource } from '../common/secret-source';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
@@ -283,7 +284,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     this.statefulSet = this.buildStatefulSet(ns, sa.name, selector, o, props.priorityClassName);
     // Qdrant reads its API keys only at start.
     if (props.secretRollout) {
-      this.secretRollout = SecretRollout.ensure(this, ns, { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? this.apiServerCidr });
+      const options = { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? this.apiServerCidr };
+      this.secretRollout = SecretRollout.ensure(this, ns, options);
       this.secretRollout.restartOnChange(SecretKeyRef.fromName(this.apiKeySecretName, QDRANT_SECRET_KEYS.apiKey), this.statefulSet);
     }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -114,7 +115,7 @@ describe('SecretRollout', () => {
     });
     const url = 'https://10.100.0.1:443/apis/apps/v1/namespaces/docs/statefulsets/docs?fieldManager=cnai-secret-rollout';
     // The first 16 hex digits of the SHA-256 of the data object as the API server writes it (compact JSON).
-    const hashOf = (apiKey: string) => require('crypto').createHash('sha256').update(`"data":{"api-key":"${apiKey}","read-only-api-key":"cm8="}\n`).digest('hex').slice(0, 16);
+    const hashOf = (apiKey: string) => createHash('sha256').update(`"data":{"api-key":"${apiKey}","read-only-api-key":"cm8="}\n`).digest('hex').slice(0, 16);
 
     test('first check: records the hash on the workload, no restart', () => {
       const r = run(secret('bmV3'), { metadata: { name: 'docs', annotations: {} }, spec: { template: { metadata: {} } } });
