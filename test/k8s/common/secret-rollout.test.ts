@@ -4,10 +4,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
+import { ContractPreview, GpuInstanceType, ModelRegistryKind, PlatformSpec, VectorEngine } from '../../../lib/core';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ModelRegistry, RegistryEngine, ROLLOUT_SCRIPT, SecretKeyRef, SecretRollout, TeamNamespace, VectorDatabase,
+  CnaiPlatform, CnaiPlatformProps, ModelRegistry, RegistryEngine, ROLLOUT_SCRIPT, SecretKeyRef, SecretRollout, TeamNamespace, VectorDatabase,
 } from '../../../lib/k8s';
+import { synthApp } from '../helpers';
 import { dataContract, ofKind, one, synthValid, testChart } from '../retrieval/util';
 
 const deployment = (scope: any, namespace: string, name: string) => new k8s.KubeDeployment(scope, `D-${name}`, {
@@ -254,5 +256,52 @@ describe('SecretRollout in the data services', () => {
     const { chart } = testChart();
     expect(() => new ModelRegistry(chart, 'registry', { contract: dataContract(), secretRollout: { checkIntervalMinutes: 0 } })).toThrow(
       'test/registry: invalid secretRollout.checkIntervalMinutes = 0');
+  });
+});
+
+describe('SecretRollout in CnaiPlatform', () => {
+  const spec: PlatformSpec = {
+    name: 'cnai',
+    environment: 'test',
+    region: 'us-west-2',
+    accountId: '123456789012',
+    availabilityZones: ['us-west-2a', 'us-west-2b'],
+    gpuPools: [{ name: 'gpu-l4', instanceTypes: [GpuInstanceType.G6_XLARGE], maxNodes: 2 }],
+    teams: [{ name: 'team-a', quotas: [{ pool: 'gpu-l4', gpus: 2 }] }],
+    vectorDatabase: { engine: VectorEngine.QDRANT, name: 'knowledge', expectedVectors: 100_000, dimension: 768 },
+    modelRegistry: ModelRegistryKind.MLFLOW,
+    kubeflow: false,
+    observability: false,
+  };
+  const build = (props: Partial<CnaiPlatformProps> = {}) => {
+    const app = Testing.app();
+    new CnaiPlatform(app, 'cnai', { spec, contract: { ...ContractPreview.fromSpec(spec), vpcCidr: '10.40.0.0/16' }, ...props });
+    return synthApp(app);
+  };
+
+  test('on by default: MLflow and Qdrant restart, at the platform\'s high priority, through the contract\'s VPC block; their secrets refresh every 5 minutes', () => {
+    const objects = build();
+    const cronJobs = ofKind(objects, 'CronJob').filter((c) => c.metadata.name === 'secret-rollout');
+    expect(cronJobs.map((c) => [c.metadata.namespace, c.spec.schedule, c.spec.jobTemplate.spec.template.spec.priorityClassName, c.spec.jobTemplate.spec.template.spec.containers[0].env[1].value])).toEqual([
+      ['knowledge', '*/5 * * * *', 'cnai-high', 'knowledge-api-keys=statefulsets/knowledge'],
+      ['mlflow', '*/5 * * * *', 'cnai-high', 'mlflow-credentials=deployments/mlflow mlflow-database=deployments/mlflow'],
+    ]);
+    expect(ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name === 'secret-rollout').map((p) => p.spec.egress[0].to)).toEqual([
+      [{ ipBlock: { cidr: '10.40.0.0/16' } }], [{ ipBlock: { cidr: '10.40.0.0/16' } }],
+    ]);
+    const refresh = Object.fromEntries(ofKind(objects, 'ExternalSecret').map((e) => [`${e.metadata.namespace}/${e.metadata.name}`, e.spec.refreshInterval]));
+    expect(refresh).toMatchObject({ 'knowledge/knowledge-api-keys': '5m', 'mlflow/mlflow-credentials': '5m', 'mlflow/mlflow-database': '5m' });
+  });
+
+  test('settings: refresh and check interval', () => {
+    const objects = build({ secretRollout: { refreshInterval: '2m', checkIntervalMinutes: 3 } });
+    expect(ofKind(objects, 'CronJob').filter((c) => c.metadata.name === 'secret-rollout').map((c) => c.spec.schedule)).toEqual(['*/3 * * * *', '*/3 * * * *']);
+    expect(one(objects, 'ExternalSecret', 'mlflow-database', 'mlflow').spec.refreshInterval).toBe('2m');
+  });
+
+  test('opt-out: restartOnSecretChange false leaves no CronJob and the hourly refresh', () => {
+    const objects = build({ restartOnSecretChange: false });
+    expect(ofKind(objects, 'CronJob').filter((c) => c.metadata.name === 'secret-rollout')).toEqual([]);
+    expect(one(objects, 'ExternalSecret', 'mlflow-database', 'mlflow').spec.refreshInterval).toBe('1h');
   });
 });
