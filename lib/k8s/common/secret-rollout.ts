@@ -62,7 +62,10 @@ export interface ResolvedSecretRollout {
   readonly checkIntervalMinutes: number;
   /** Address block of the API server. */
   readonly apiServerCidr: string;
-  /** PriorityClass name, if any. */
+  /**
+   * PriorityClass name, if any.
+   * @default - none
+   */
   readonly priorityClassName?: string;
 }
 
