@@ -28,7 +28,7 @@ export function suppressOpenFindings(what: OpenFindingScope): void {
   if (secrets) {
     Suppressions.add(what.scope, 'aws-secrets-rotation', open('the generated service credentials (MLflow, Qdrant, Grafana admin) rotate by the '
       + 'documented procedure, not on a schedule: bump credentialsVersion and apply; External Secrets refreshes the Secrets and, with secret rollout '
-      + '(CnaiPlatform\'s default), the registry and Qdrant restart on their own; MLflow\'s user passwords and Grafana\'s admin still take a manual step '
+      + '(CnaiPlatform\'s default), the registry and Qdrant restart and take the new values on their own; Grafana\'s admin still needs a manual restart '
       + '(README, security findings: MLflow and Qdrant credentials never rotate)'), { resource: 'aws_secretsmanager_secret' });
   }
 }

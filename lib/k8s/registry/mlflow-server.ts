@@ -129,6 +129,33 @@ for user, env in (("reader", "READER_PASSWORD"), ("writer", "WRITER_PASSWORD")):
     print(f"user {user} {action}", flush=True)
 `;
 
+// Sets the admin's and the client users' passwords in MLflow's auth database to the Secret's, at
+// every start: MLflow itself applies its admin password only when it creates the admin, so new
+// credentials (a credentialsVersion bump, then the restart) would otherwise leave the old ones.
+const SYNC_USERS_SCRIPT = `import os
+from mlflow.exceptions import MlflowException
+from mlflow.server.auth.sqlalchemy_store import SqlAlchemyStore
+store = SqlAlchemyStore()
+store.init_db(os.environ["AUTH_DATABASE_URI"])
+users = [(os.environ["ADMIN_USERNAME"], "ADMIN_PASSWORD", True), ("reader", "READER_PASSWORD", False), ("writer", "WRITER_PASSWORD", False)]
+for user, env, admin in users:
+    password = os.environ.get(env)
+    if not password:
+        continue
+    if not store.has_user(user):
+        try:
+            store.create_user(user, password, is_admin=admin)
+            print(f"user {user} created", flush=True)
+            continue
+        except MlflowException:
+            pass  # another replica created it first
+    if store.authenticate_user(user, password):
+        print(f"user {user} unchanged", flush=True)
+    else:
+        store.update_user(user, password=password)
+        print(f"user {user} password set from the Secret", flush=True)
+`;
+
 /**
  * The MLflow tracking server and model registry, as a {@link ModelRegistry} builds it: a
  * Deployment of the pinned image (non-root, read-only root filesystem) with its metadata in
@@ -261,7 +288,7 @@ export class MlflowServer extends Construct implements IMetricsSource {
 
     const configMap = new k8s.KubeConfigMap(this, 'Scripts', {
       metadata: { name: 'mlflow-scripts', namespace: ns, labels: this.podLabels },
-      data: { 'write_auth_config.py': AUTH_CONFIG_SCRIPT, 'create_users.py': USERS_SCRIPT },
+      data: { 'write_auth_config.py': AUTH_CONFIG_SCRIPT, 'create_users.py': USERS_SCRIPT, 'sync_users.py': SYNC_USERS_SCRIPT },
     });
 
     this.args = [
@@ -305,6 +332,23 @@ export class MlflowServer extends Construct implements IMetricsSource {
         image,
         command: ['mlflow', 'db', 'upgrade', '$(MLFLOW_BACKEND_STORE_URI)'],
         env: [...common, { name: 'MLFLOW_BACKEND_STORE_URI', valueFrom: database(dk.backendStoreUri) }],
+        resources: small,
+        securityContext,
+        volumeMounts: mounts,
+      },
+      {
+        // The users' passwords follow the Secret (after a rotation, the restart brings them).
+        name: 'sync-users',
+        image,
+        command: ['python', '/scripts/sync_users.py'],
+        env: [
+          ...common,
+          { name: 'AUTH_DATABASE_URI', valueFrom: database(dk.authDatabaseUri) },
+          { name: 'ADMIN_USERNAME', valueFrom: credential(k.adminUsername) },
+          { name: 'ADMIN_PASSWORD', valueFrom: credential(k.adminPassword) },
+          { name: 'READER_PASSWORD', valueFrom: credential(k.readerPassword) },
+          { name: 'WRITER_PASSWORD', valueFrom: credential(k.writerPassword) },
+        ],
         resources: small,
         securityContext,
         volumeMounts: mounts,
