@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { ContractPreview, GpuInstanceType, ModelRegistryKind, PlatformSpec, VectorEngine } from '../../../lib/core';
 import { k8s } from 'cdk8s-plus-27';
+import { ContractPreview, GpuInstanceType, ModelRegistryKind, PlatformSpec, VectorEngine } from '../../../lib/core';
 import {
   CnaiPlatform, CnaiPlatformProps, ModelRegistry, RegistryEngine, ROLLOUT_SCRIPT, SecretKeyRef, SecretRollout, TeamNamespace, VectorDatabase,
 } from '../../../lib/k8s';
@@ -282,7 +282,8 @@ describe('SecretRollout in CnaiPlatform', () => {
   test('on by default: MLflow and Qdrant restart, at the platform\'s high priority, through the contract\'s VPC block; their secrets refresh every 5 minutes', () => {
     const objects = build();
     const cronJobs = ofKind(objects, 'CronJob').filter((c) => c.metadata.name === 'secret-rollout');
-    expect(cronJobs.map((c) => [c.metadata.namespace, c.spec.schedule, c.spec.jobTemplate.spec.template.spec.priorityClassName, c.spec.jobTemplate.spec.template.spec.containers[0].env[1].value])).toEqual([
+    const pod = (c: any) => c.spec.jobTemplate.spec.template.spec;
+    expect(cronJobs.map((c) => [c.metadata.namespace, c.spec.schedule, pod(c).priorityClassName, pod(c).containers[0].env[1].value])).toEqual([
       ['knowledge', '*/5 * * * *', 'cnai-high', 'knowledge-api-keys=statefulsets/knowledge'],
       ['mlflow', '*/5 * * * *', 'cnai-high', 'mlflow-credentials=deployments/mlflow mlflow-database=deployments/mlflow'],
     ]);
