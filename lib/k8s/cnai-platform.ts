@@ -2,7 +2,9 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ANALYSIS_NAMESPACE, ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
-import { AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretSource, Suppressions } from './common';
+import {
+  AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretRolloutOptions, SecretSource, Suppressions,
+} from './common';
 import { EvaluationDataset, ModelDelivery } from './delivery';
 import { FeatureStore } from './features';
 import { ChatUi, GatewayAccess, ModelGateway } from './gateway';
@@ -81,6 +83,20 @@ export interface CnaiPlatformProps {
    * @default - the platform's rules in AdmissionPolicyMode.WARN, the training identity boundary enforced, with the platform's own exemptions only
    */
   readonly admissionPolicies?: AdmissionPolicyOptions;
+  /**
+   * Restart the registry server and the vector database (Qdrant) when their credentials change:
+   * after RDS rotates the database password, or after a `credentialsVersion` bump (SecretRollout).
+   * Off, they read a new value only when restarted by hand.
+   * @default true
+   */
+  readonly restartOnSecretChange?: boolean;
+  /**
+   * The settings of that restart: External Secrets' refresh interval of the services' secrets and
+   * the minutes between two checks, whose sum (plus the rollout) bounds how long the registry cannot
+   * open new database connections after RDS rotated its password.
+   * @default - refreshInterval "5m", checkIntervalMinutes 5, the contract's VPC block, the platform's high priority
+   */
+  readonly secretRollout?: SecretRolloutOptions;
 }
 
 /**
@@ -232,6 +248,13 @@ export class CnaiPlatform extends Construct {
     const data = new Chart(scope, `${id}-data-services`);
     this.dataServices = data;
     new AwsSecretsManagerStore(data, 'SecretStore', { contract });
+    const secretRollout: SecretRolloutOptions | undefined = (props.restartOnSecretChange ?? true)
+      ? {
+        ...props.secretRollout,
+        apiServerCidr: props.secretRollout?.apiServerCidr ?? contract.vpcCidr,
+        priorityClass: props.secretRollout?.priorityClass ?? priorityClass,
+      }
+      : undefined;
     if (vdb) {
       const name = vectorDatabaseName(vdb);
       const engine = (vdb.engine ?? VectorEngine.QDRANT) === VectorEngine.QDRANT
@@ -244,6 +267,7 @@ export class CnaiPlatform extends Construct {
         collections: [{ name: props.vectorCollection ?? 'documents', dimension: vdb.dimension, distance: VectorDistance.COSINE, expectedVectors: vdb.expectedVectors }],
         metricsBackend,
         priorityClass,
+        secretRollout,
       });
     }
     this.registry = new ModelRegistry(data, 'registry', {
@@ -251,6 +275,7 @@ export class CnaiPlatform extends Construct {
       engine: registryKind === ModelRegistryKind.MLFLOW ? RegistryEngine.mlflow() : RegistryEngine.kubeflow(),
       metricsBackend,
       priorityClass,
+      secretRollout,
     });
 
     // The feature store: its namespace, FeatureStore and online store in the data services chart.

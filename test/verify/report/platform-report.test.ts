@@ -90,7 +90,7 @@ describe('the HTML', () => {
     ]);
     expect(view.operators[0].boxes[0].lines.map((l) => l.text)).toEqual(['helm v1.20.2', 'in cert-manager']);
     expect(view.platformNamespaces.map((b) => b.title)).toEqual(['nvidia-gpu (platform)', 'knowledge (vector database)', 'mlflow (data service)', 'model-gateway (platform)', 'observability (platform)']);
-    expect(view.platformNamespaces[1].lines.map((l) => l.text)).toEqual(['StatefulSet knowledge', 'CronJob knowledge-snapshot', 'Job knowledge-collections-41c37426']);
+    expect(view.platformNamespaces[1].lines.map((l) => l.text)).toEqual(['StatefulSet knowledge', 'CronJob secret-rollout', 'CronJob knowledge-snapshot', 'Job knowledge-collections-41c37426']);
     expect(view.teamNamespaces.map((b) => [b.title, b.lines.map((l) => l.text)])).toEqual([
       ['ai-apps (team)', ['quota 4 GPUs on inference-l40s', 'quota 2 slices on shared-a10g', 'Deployment chat', '  1-3 x 1 GPU on inference-l40s', 'InferenceService embed', '  1-2 x 1 slice on shared-a10g', 'Deployment chat-epp']],
       ['ml-research (team)', ['quota 16 GPUs on training-h100', 'quota 2 slices on shared-a10g', 'quota 2 GPUs on inference-l40s']],
