@@ -39,7 +39,7 @@ export const GATEWAY_SPEC: PlatformSpec = {
   teams: [
     { name: MODELS_TEAM, quotas: [{ pool: L4_POOL, gpus: 3 }], developerGroups: ['product-apps-developers'] },
     // No GPUs of its own: it calls the models through the gateway.
-    { name: CLIENT_TEAM, quotas: [{ pool: L4_POOL, gpus: 0 }], developerGroups: ['analytics-developers'] },
+    { name: CLIENT_TEAM, quotas: [], developerGroups: ['analytics-developers'] },
   ],
   models: [
     // Llama 3.1 8B Instruct with 16k tokens of context: one L4 (24 GB) with room for the KV cache.
