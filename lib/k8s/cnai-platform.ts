@@ -506,7 +506,7 @@ export class CnaiPlatform extends Construct {
       contract,
       platformNamespaces: [
         gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName,
-        ...(this.assistant?.namespaces() ?? []),
+        this.gateway?.namespaceName, this.chatUi?.namespaceName, ...(this.assistant?.namespaces() ?? []),
       ]
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
