@@ -3,12 +3,12 @@ import { Construct } from 'constructs';
 import { ANALYSIS_NAMESPACE, ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import {
-  AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretRolloutOptions, SecretSource, Suppressions,
+  AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretRolloutOptions, SecretSource,
 } from './common';
 import { EvaluationDataset, ModelDelivery } from './delivery';
 import { FeatureStore } from './features';
 import { ChatUi, GatewayAccess, ModelGateway } from './gateway';
-import { AdmissionExemptions, AdmissionPolicyMode, AdmissionPolicyOptions, PlatformAdmissionPolicies, SERVING_IDENTITY_POLICY, TRAINING_IDENTITY_POLICY } from './governance';
+import { AdmissionPolicyOptions, PlatformAdmissionPolicies } from './governance';
 import { INodePool, NodePoolReference } from './node-pool';
 import {
   CollectorExporter, DriftFeature, DriftMonitor, MetricsScraping, PayloadSource, PlatformAlerts, PlatformDashboards, TelemetryCollector,
@@ -495,34 +495,25 @@ export class CnaiPlatform extends Construct {
       }
     }
 
-    // Admission policies, generated from the contract and what the platform runs: served models
-    // are GPU servers outside Kueue, and the GPU device plugin, node exporter and the EFA device
-    // plugin need host access. The rules warn unless admissionPolicies.mode says ENFORCE; the
-    // training identity boundary is enforced unless admissionPolicies.trainingIdentityMode says WARN.
+    // Admission policies, generated from the contract and what the platform runs (as for any
+    // composed platform): served models are GPU servers outside Kueue, and the GPU device plugin,
+    // node exporter and the EFA device plugin need host access. The rules warn unless
+    // admissionPolicies.mode says ENFORCE; the identity boundaries are enforced unless their modes say WARN.
+    // The served prefixes of the spec stay allowed (a delivered model serves its candidate under it).
     const admission = props.admissionPolicies ?? {};
-    const gpu = this.platform.gpuSupport;
-    this.admissionPolicies = new PlatformAdmissionPolicies(this.platform, 'AdmissionPolicies', {
+    this.admissionPolicies = PlatformAdmissionPolicies.forPlatform(this.platform, 'AdmissionPolicies', {
       ...admission,
-      contract,
-      platformNamespaces: [
-        gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName,
-        this.gateway?.namespaceName, this.chatUi?.namespaceName, ...(this.assistant?.namespaces() ?? []),
-      ]
-        .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
+      llmServices: Object.values(this.models),
+      predictiveServices: Object.values(this.predictiveModels),
+      vectorDatabases: this.vectorDatabase ? [this.vectorDatabase] : [],
+      registries: [this.registry],
+      collectors: this.collector ? [this.collector] : [],
+      featureStores: this.featureStore ? [this.featureStore] : [],
+      gateways: this.gateway ? [this.gateway] : [],
+      chatUis: this.chatUi ? [this.chatUi] : [],
+      assistants: this.assistant ? [this.assistant] : [],
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],
-      gpuExemptions: [
-        ...Object.values(this.models).flatMap((m) => m.gpuWorkloadNames.map((w) => AdmissionExemptions.servedModel(m.namespaceName, w, m.name))),
-        ...Object.values(this.predictiveModels).filter((m) => m.gpus > 0)
-          .map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
-        ...(admission.gpuExemptions ?? []),
-      ],
-      hostAccessExemptions: [
-        ...(gpu ? [AdmissionExemptions.gpuDevicePlugin(gpu.namespace)] : []),
-        ...AdmissionExemptions.ofReleases(this.platform.operators?.releases ?? []),
-        ...(admission.hostAccessExemptions ?? []),
-      ],
     });
-    this.acceptDeveloperRoles(contract);
 
     // Last: every chart the steps above added to the App.
     this.ownCharts = new Set(scope.node.children.slice(firstChart).filter((c): c is Chart => Chart.isChart(c)));
@@ -531,27 +522,6 @@ export class CnaiPlatform extends Construct {
   /** Every chart it added to the App, in the order they are applied (their dependencies first). */
   public get charts(): Chart[] {
     return this.app.charts.filter((c) => this.ownCharts.has(c));
-  }
-
-  /**
-   * Developers create pods and workloads in their team's namespace, where service accounts have
-   * IAM roles (the policy pack's pod-create-workload-identity). With both identity boundaries
-   * enforced and every identity of the namespace covered by one of them, their Role is accepted
-   * at the construct, with the policies as the reason; otherwise the finding stays.
-   */
-  private acceptDeveloperRoles(contract: PlatformContract): void {
-    const policies = this.admissionPolicies;
-    if (policies.trainingIdentityMode !== AdmissionPolicyMode.ENFORCE || policies.servingIdentityMode !== AdmissionPolicyMode.ENFORCE) return;
-    for (const team of Object.values(this.teams)) {
-      const role = team.node.tryFindChild('DeveloperRole');
-      const identities = (contract.workloadIdentities ?? []).filter((id) => id.namespace === team.namespaceName);
-      const accounts = [...new Set(identities.map((id) => id.serviceAccount))].sort();
-      const covered = accounts.every((sa) => policies.trainingServiceAccounts.includes(sa) || policies.servingServiceAccounts.includes(sa));
-      if (!role || accounts.length === 0 || !covered) continue;
-      Suppressions.add(role, 'pod-create-workload-identity', `people's pods and workloads in ${team.namespaceName} are refused its workload identities `
-        + `(${accounts.join(', ')}) by the enforced admission policies ${TRAINING_IDENTITY_POLICY} and ${SERVING_IDENTITY_POLICY}: only controllers run them `
-        + '(TrainJobs, queued Jobs, Notebooks; the served models Argo CD applies); pods/exec into a running pod stays, recorded by the audit log');
-    }
   }
 }
 

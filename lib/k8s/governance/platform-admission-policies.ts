@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AdmissionExemptions, AdmissionPolicyOptions, HostAccessExemption, WorkloadExemption } from './admission-options';
 import { AdmissionPolicy, AdmissionPolicyMode, AdmissionPolicyProps } from './admission-policy';
 import { gpuQueuePolicy } from './gpu-queue-policy';
@@ -7,12 +7,21 @@ import { hostAccessPolicy } from './host-access-policy';
 import { imagePolicy } from './image-policy';
 import { contractImageSources, pinnedImagePublishers, withoutCovered } from './image-sources';
 import { modelSourcePolicy } from './model-source-policy';
-import { servingIdentityPolicy } from './serving-identity-policy';
-import { trainingIdentityPolicy } from './training-identity-policy';
+import { SERVING_IDENTITY_POLICY, servingIdentityPolicy } from './serving-identity-policy';
+import { TRAINING_IDENTITY_POLICY, trainingIdentityPolicy } from './training-identity-policy';
 import { DATA_SERVICES, PlatformContract, TRAINING } from '../../core/contract';
-import { ProblemCollector } from '../../core/errors';
+import { invalidProp, ProblemCollector } from '../../core/errors';
 import { NAME_RULES, satisfiesNameRule } from '../../core/names';
+import { OperationsAssistant } from '../assistant';
+import { CnaiKubernetesPlatform } from '../cnai-kubernetes-platform';
+import { Suppressions } from '../common';
+import { FeatureStore } from '../features';
+import { ChatUi, ModelGateway } from '../gateway';
 import { TEAM_LABEL } from '../kueue-queues';
+import { TelemetryCollector } from '../observability';
+import { ModelRegistry } from '../registry';
+import { VectorDatabase } from '../retrieval';
+import { LlmService, PredictiveService } from '../serving';
 
 /** Props of {@link PlatformAdmissionPolicies}. */
 export interface PlatformAdmissionPoliciesProps extends AdmissionPolicyOptions {
@@ -40,6 +49,68 @@ export interface PlatformAdmissionPoliciesProps extends AdmissionPolicyOptions {
    * @default - every service account of the contract's workload identities but the training accounts
    */
   readonly servingServiceAccounts?: string[];
+}
+
+/**
+ * What a platform composed from constructs runs, for {@link PlatformAdmissionPolicies.forPlatform}:
+ * its served models (every one in a team namespace must be listed) and the owners of its
+ * platform namespaces, besides the policies' options.
+ */
+export interface PlatformAdmissionOptions extends AdmissionPolicyOptions {
+  /**
+   * The LLM services of the platform's teams: their GPU workloads are exempt from the Kueue
+   * rule (long-running servers) and their model store prefixes are allowed model sources.
+   * Every LlmService of a team namespace under the App must be here (synthesis fails otherwise).
+   * @default - none
+   */
+  readonly llmServices?: LlmService[];
+  /**
+   * The predictive services of the platform's teams: the Deployments of those with GPUs are
+   * exempt from the Kueue rule, and their model store prefixes are allowed model sources. Every
+   * PredictiveService of a team namespace under the App must be here (synthesis fails otherwise).
+   * @default - none
+   */
+  readonly predictiveServices?: PredictiveService[];
+  /**
+   * Vector databases: their namespaces are checked by the image policy.
+   * @default - none
+   */
+  readonly vectorDatabases?: VectorDatabase[];
+  /**
+   * Model registries: their namespaces are checked by the image policy.
+   * @default - none
+   */
+  readonly registries?: ModelRegistry[];
+  /**
+   * Telemetry collectors: their namespaces are checked by the image policy.
+   * @default - none
+   */
+  readonly collectors?: TelemetryCollector[];
+  /**
+   * Feature stores: their namespaces are checked by the image policy.
+   * @default - none
+   */
+  readonly featureStores?: FeatureStore[];
+  /**
+   * Model gateways: their namespaces are checked by the image policy.
+   * @default - none
+   */
+  readonly gateways?: ModelGateway[];
+  /**
+   * Chat front ends: their namespaces are checked by the image policy.
+   * @default - none
+   */
+  readonly chatUis?: ChatUi[];
+  /**
+   * Operations assistants: their namespaces (the agents', the analysis') are checked by the image policy.
+   * @default - none
+   */
+  readonly assistants?: OperationsAssistant[];
+  /**
+   * Namespaces of platform workloads of your own that the image policy should check too.
+   * @default - none
+   */
+  readonly additionalPlatformNamespaces?: string[];
 }
 
 /** What a team namespace carries: the team label (TeamNamespace). */
@@ -95,6 +166,73 @@ export class PlatformAdmissionPolicies extends Construct {
   public readonly servingServiceAccounts: string[];
   /** The policies by name. */
   public readonly policies: { [name: string]: AdmissionPolicy } = {};
+
+  /**
+   * The admission policies of a platform composed from constructs, derived from what it runs,
+   * in the platform's chart: the image policy checks the namespaces of the GPU support and of
+   * the services given; the served models' GPU workloads are exempt from the Kueue rule and their
+   * model store prefixes are allowed; the GPU device plugin and the operator releases that need
+   * the node get their host access. With both identity boundaries enforced (the default), each
+   * team's developer Role is accepted for `pod-create-workload-identity` (the policies refuse
+   * people's pods the team's workload identities). `CnaiPlatform` builds its policies with it.
+   *
+   * Create it after the platform's workloads: an LlmService or PredictiveService of one of the
+   * platform's teams that is under the App and not listed fails synthesis (its GPU server would
+   * be refused, or warned about, by the platform's own rules).
+   * @param platform the platform (its contract, teams, GPU support and operator releases)
+   * @param id the construct id, under the platform
+   * @param options what the platform runs, and the policies' options
+   */
+  public static forPlatform(platform: CnaiKubernetesPlatform, id: string, options: PlatformAdmissionOptions = {}): PlatformAdmissionPolicies {
+    const contract = platform.contract;
+    const gpu = platform.gpuSupport;
+    const llms = options.llmServices ?? [];
+    const predictive = options.predictiveServices ?? [];
+    const ownPrefix = (s: LlmService | PredictiveService) => (s.source.bucket === contract.buckets.models && s.source.prefix ? [`${s.source.prefix}/`] : []);
+    const policies = new PlatformAdmissionPolicies(platform, id, {
+      ...options,
+      contract,
+      platformNamespaces: [
+        gpu?.namespace,
+        ...(options.vectorDatabases ?? []).map((v) => v.namespace),
+        ...(options.registries ?? []).map((r) => r.namespace),
+        ...(options.collectors ?? []).map((c) => c.namespace),
+        ...(options.featureStores ?? []).map((f) => f.namespaceName),
+        ...(options.gateways ?? []).map((g) => g.namespaceName),
+        ...(options.chatUis ?? []).map((c) => c.namespaceName),
+        ...(options.assistants ?? []).flatMap((a) => a.namespaces()),
+        ...(options.additionalPlatformNamespaces ?? []),
+      ].filter((ns): ns is string => ns !== undefined && platform.teams[ns] === undefined),
+      additionalModelPrefixes: [...[...llms, ...predictive].flatMap(ownPrefix), ...(options.additionalModelPrefixes ?? [])],
+      gpuExemptions: [
+        ...llms.flatMap((m) => m.gpuWorkloadNames.map((w) => AdmissionExemptions.servedModel(m.namespaceName, w, m.name))),
+        ...predictive.filter((m) => m.gpus > 0).map((m) => AdmissionExemptions.servedModel(m.namespaceName, m.deploymentName, m.name)),
+        ...(options.gpuExemptions ?? []),
+      ],
+      hostAccessExemptions: [
+        ...(gpu ? [AdmissionExemptions.gpuDevicePlugin(gpu.namespace)] : []),
+        ...AdmissionExemptions.ofReleases(platform.operators?.releases ?? []),
+        ...(options.hostAccessExemptions ?? []),
+      ],
+    });
+    // Served models created before are refused now; those created after, at synthesis.
+    const listed = new Set<IConstruct>([...llms, ...predictive]);
+    const unlisted = () => unlistedModels(platform, listed).map((m) => ({
+      construct: policies.node.path,
+      prop: m.prop,
+      value: m.path,
+      problem: `${m.kind} ${m.namespace}/${m.name} serves in the team namespace ${m.namespace} of the platform, and is not listed: `
+        + 'the platform\'s rules would refuse its GPU server outside Kueue, or its model source',
+      fix: `pass it in ${m.prop} of PlatformAdmissionPolicies.forPlatform (create the policies after every served model)`,
+    }));
+    const problems = new ProblemCollector();
+    unlisted().forEach((d) => problems.add(d));
+    problems.throwIfAny();
+    const check = () => unlisted().map((d) => invalidProp(d.construct, d.prop, d.value, d.problem, d.fix).message);
+    policies.node.addValidation({ validate: check });
+    policies.acceptDeveloperRoles(platform);
+    return policies;
+  }
 
   constructor(scope: Construct, id: string, props: PlatformAdmissionPoliciesProps) {
     super(scope, id);
@@ -171,6 +309,26 @@ export class PlatformAdmissionPolicies extends Construct {
     for (const p of all) this.policies[p.name] = new AdmissionPolicy(this, p.name, p);
   }
 
+  /**
+   * Developers create pods and workloads in their team's namespace, where service accounts have
+   * IAM roles (the policy pack's pod-create-workload-identity). With both identity boundaries
+   * enforced and every identity of the namespace covered by one of them, their Role is accepted
+   * at the construct, with the policies as the reason; otherwise the finding stays.
+   */
+  private acceptDeveloperRoles(platform: CnaiKubernetesPlatform): void {
+    if (this.trainingIdentityMode !== AdmissionPolicyMode.ENFORCE || this.servingIdentityMode !== AdmissionPolicyMode.ENFORCE) return;
+    for (const team of Object.values(platform.teams)) {
+      const role = team.node.tryFindChild('DeveloperRole');
+      const identities = (platform.contract.workloadIdentities ?? []).filter((w) => w.namespace === team.namespaceName);
+      const accounts = [...new Set(identities.map((w) => w.serviceAccount))].sort();
+      const covered = accounts.every((sa) => this.trainingServiceAccounts.includes(sa) || this.servingServiceAccounts.includes(sa));
+      if (!role || accounts.length === 0 || !covered) continue;
+      Suppressions.add(role, 'pod-create-workload-identity', `people's pods and workloads in ${team.namespaceName} are refused its workload identities `
+        + `(${accounts.join(', ')}) by the enforced admission policies ${TRAINING_IDENTITY_POLICY} and ${SERVING_IDENTITY_POLICY}: only controllers run them `
+        + '(TrainJobs, queued Jobs, Notebooks; the served models Argo CD applies); pods/exec into a running pod stays, recorded by the audit log');
+    }
+  }
+
   private checkNamespace(problems: ProblemCollector, prop: string, value: string): void {
     problems.check(typeof value === 'string' && satisfiesNameRule(value, NAME_RULES.dns1123Label), {
       construct: this.node.path, prop, value, problem: 'not a namespace name (a DNS-1123 label)', fix: 'give the namespace\'s name',
@@ -186,6 +344,28 @@ export class PlatformAdmissionPolicies extends Construct {
       fix: `say which workload needs it and what for (at least ${MIN_REASON} characters); the reason is written on the policy`,
     });
   }
+}
+
+/** A served model under the App, in a team namespace of the platform, that the policies were not given. */
+interface UnlistedModel {
+  readonly kind: string;
+  readonly prop: string;
+  readonly path: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+function unlistedModels(platform: CnaiKubernetesPlatform, listed: Set<IConstruct>): UnlistedModel[] {
+  const out: UnlistedModel[] = [];
+  for (const c of platform.node.root.node.findAll()) {
+    if (listed.has(c)) continue;
+    const kind = c instanceof LlmService ? 'LlmService' : c instanceof PredictiveService ? 'PredictiveService' : undefined;
+    if (!kind) continue;
+    const m = c as LlmService | PredictiveService;
+    if (platform.teams[m.namespaceName] === undefined) continue;
+    out.push({ kind, prop: kind === 'LlmService' ? 'llmServices' : 'predictiveServices', path: c.node.path, namespace: m.namespaceName, name: m.name });
+  }
+  return out;
 }
 
 /** A registry host as image references name it: a domain, a host with a port, or localhost. */
