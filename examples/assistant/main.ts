@@ -14,7 +14,6 @@ import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract } from 'cnai-constructs';
 import { CnaiPlatform } from 'cnai-constructs/k8s';
 import { ASSISTANT_SPEC } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 /**
  * The contract of the AWS layer (aws.ts): the applied one when `platform-contract.json` exists
@@ -28,8 +27,6 @@ export function assistantContract(dir: string = __dirname): PlatformContract {
 export function buildAssistantApp(outdir?: string): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   new CnaiPlatform(app, ASSISTANT_SPEC.name, { spec: ASSISTANT_SPEC, contract: assistantContract() });
-  // The library's findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
   return app;
 }
 

@@ -14,7 +14,6 @@ import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract } from 'cnai-constructs';
 import { CnaiPlatform } from 'cnai-constructs/k8s';
 import { DELIVERY_SPEC, MODEL, TEAM } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 /**
  * The contract of the AWS layer (aws.ts): the applied one when `platform-contract.json` exists
@@ -30,8 +29,6 @@ export function buildDeliveryApp(outdir?: string): App {
   const platform = new CnaiPlatform(app, DELIVERY_SPEC.name, { spec: DELIVERY_SPEC, contract: deliveryContract() });
   // The team's chat front end calls the model.
   platform.models[MODEL].allowFrom(platform.teams[TEAM].workloads({ app: 'chat-ui' }));
-  // The library's findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
   return app;
 }
 

@@ -25,9 +25,8 @@
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { core } from 'cnai-constructs';
-import { CnaiKubernetesPlatform, LlmService, ModelSource, NodePoolReference, OperatorCatalogue, Suppressions, VectorDatabase, WorkloadPriority, VectorDatabaseEngine } from 'cnai-constructs/k8s';
+import { CnaiKubernetesPlatform, LlmService, ModelSource, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies, Suppressions, VectorDatabase, WorkloadPriority, VectorDatabaseEngine } from 'cnai-constructs/k8s';
 import { EXISTING_CLUSTER, GPU_NODE_GROUP, TEAM } from './cluster';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 const { ExistingClusterContract, ModelPresets } = core;
 
@@ -54,7 +53,7 @@ export function buildExistingClusterApp(outdir?: string): App {
 
   const data = new Chart(app, 'data');
   data.addDependency(platform);
-  new VectorDatabase(data, 'knowledge', {
+  const knowledge = new VectorDatabase(data, 'knowledge', {
     contract,
     // On the general node group; keys generated in the cluster and snapshots on a volume are
     // the defaults of a contract without the AWS layer.
@@ -84,8 +83,9 @@ export function buildExistingClusterApp(outdir?: string): App {
   Suppressions.add(chat, 'ai-model-source', 'a cluster without the AWS layer has no model store: the public Qwen2.5 weights are pulled '
     + 'from the Hugging Face Hub at start; give the contract a bucket and a workload identity to serve reviewed copies with ModelSource.s3Bucket',
   { resource: 'Deployment' });
-  // The library's open policy findings (issue 14), suppressed with their reasons like every example's.
-  suppressOpenFindings(app);
+  // The admission policies, derived from what the platform runs (after every served model): the rules warn,
+  // the identity boundaries are enforced, so the developer Roles are accepted for pod-create-workload-identity.
+  PlatformAdmissionPolicies.forPlatform(platform, 'AdmissionPolicies', { llmServices: [chat], vectorDatabases: [knowledge] });
   return app;
 }
 

@@ -24,11 +24,10 @@ import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { core } from 'cnai-constructs';
 import {
   AwsSecretsManagerStore, CnaiKubernetesPlatform, DataPreparationJob, DatasetSource, HyperparameterSearch, KubeflowTraining, LlmService,
-  ModelRegistry, ModelSource, ModelStoreReference, Notebook, NodePoolReference, ObjectiveDirection, SearchAlgorithm, SearchParameter,
-  TrainingJob, TrainingRuntime, WorkloadPriority,
+  ModelRegistry, ModelSource, ModelStoreReference, Notebook, NodePoolReference, ObjectiveDirection, PlatformAdmissionPolicies, SearchAlgorithm,
+  SearchParameter, TrainingJob, TrainingRuntime, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, BASE_MODEL_PREFIX, FINE_TUNE_SPEC, SERVED_MODEL, SFT_JOB, TEAM } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 const { ModelPresets } = core;
 
@@ -135,7 +134,7 @@ export function buildFineTuneApp(outdir?: string): App {
   // 6. Serving: the fine-tuned model, from where the job wrote it (and registered it in MLflow).
   const serving = new Chart(app, 'serving');
   serving.addDependency(training);
-  new LlmService(serving, SERVED_MODEL, {
+  const served = new LlmService(serving, SERVED_MODEL, {
     priorityClass: high,
     model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
     maxModelLen: 8192,
@@ -146,8 +145,9 @@ export function buildFineTuneApp(outdir?: string): App {
     autoscaling: { minReplicas: 1, maxReplicas: 2 },
     allowFrom: [team.workloads({ app: 'support-api' })],
   });
-  // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
+  // The admission policies, derived from what the platform runs (after every served model): the rules warn,
+  // the identity boundaries are enforced, so the developer Roles are accepted for pod-create-workload-identity.
+  PlatformAdmissionPolicies.forPlatform(platform, 'AdmissionPolicies', { llmServices: [served], registries: [registry] });
   return app;
 }
 

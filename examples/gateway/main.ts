@@ -15,7 +15,6 @@ import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract } from 'cnai-constructs';
 import { CnaiPlatform } from 'cnai-constructs/k8s';
 import { GATEWAY_SPEC } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 /**
  * The contract of the AWS layer (aws.ts): the applied one when `platform-contract.json` exists
@@ -29,8 +28,6 @@ export function gatewayContract(dir: string = __dirname): PlatformContract {
 export function buildGatewayApp(outdir?: string): App {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   new CnaiPlatform(app, GATEWAY_SPEC.name, { spec: GATEWAY_SPEC, contract: gatewayContract() });
-  // The library's findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
   return app;
 }
 

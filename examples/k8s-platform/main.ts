@@ -12,10 +12,9 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { core } from 'cnai-constructs';
 import {
-  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue,
+  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, A10G_TIME_SLICES, K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 /**
  * The contract of the AWS layer: the applied one when `platform-contract.json` exists next
@@ -73,8 +72,9 @@ export function buildApp(outdir?: string): App {
   const vision = platform.teams['team-vision'];
   const language = platform.teams['team-language'];
   vision.allowFrom(language.workloads({ app: 'rag-api' }), 8080, vision.workloads({ app: 'embeddings' }));
-  // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
+  // The admission policies, derived from what the platform runs (it serves no model): the rules warn, the identity
+  // boundaries are enforced, so the developer Roles are accepted for pod-create-workload-identity.
+  PlatformAdmissionPolicies.forPlatform(platform, 'AdmissionPolicies');
   return app;
 }
 

@@ -23,10 +23,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { core, ServedModelBackend } from 'cnai-constructs';
 import {
   CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, MetricsScraping, ModelGateway, ModelSource, NodePoolReference,
-  OperatorCatalogue, Suppressions, WorkloadPriority,
+  OperatorCatalogue, PlatformAdmissionPolicies, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL_PREFIX, H100_POOL, LARGE_CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 const { GpuInstanceType, ModelPresets } = core;
 
@@ -160,8 +159,9 @@ export function buildLlmServingApp(outdir?: string): App {
       GATEWAY_API_KEY_SECRET: `${access.apiKeySecretName}/${access.apiKeySecretKey}`,
     },
   });
-  // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
+  // The admission policies, derived from what the platform runs (after every served model): the rules warn,
+  // the identity boundaries are enforced, so the developer Roles are accepted for pod-create-workload-identity.
+  PlatformAdmissionPolicies.forPlatform(platform, 'AdmissionPolicies', { llmServices: [chat, embed, large], gateways: [gateway] });
   return app;
 }
 

@@ -28,9 +28,8 @@
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { core, ServedModelBackend } from 'cnai-constructs';
-import { CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource, NodePoolReference, PayloadSource, PlatformAlerts, PlatformDashboards, Suppressions, TelemetryCollector, WORKLOAD_PRIORITIES, restrictedContainerSecurityContext, restrictedPodSecurityContext, WorkloadPriority } from 'cnai-constructs/k8s';
+import { CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource, NodePoolReference, PayloadSource, PlatformAdmissionPolicies, PlatformAlerts, PlatformDashboards, Suppressions, TelemetryCollector, WORKLOAD_PRIORITIES, restrictedContainerSecurityContext, restrictedPodSecurityContext, WorkloadPriority } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL, OBSERVABILITY_SPEC, TEAM } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 const { ModelPresets, OBSERVABILITY, servedModelPrefix } = core;
 
@@ -176,8 +175,9 @@ export function buildObservabilityApp(outdir?: string): App {
     + '(its payloads feed the response-embedding drift job, in the datasets bucket under payloads/)';
   Suppressions.add(embed, 'ai-drift-payload-opt-in', optIn, { resource: 'InferenceService' });
   Suppressions.add(collector, 'ai-drift-payload-opt-in', optIn, { resource: 'ConfigMap', appliesTo: `exporter awss3/${TEAM}-embed` });
-  // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
+  // The admission policies, derived from what the platform runs (after every served model): the rules warn,
+  // the identity boundaries are enforced, so the developer Roles are accepted for pod-create-workload-identity.
+  PlatformAdmissionPolicies.forPlatform(platform, 'AdmissionPolicies', { llmServices: [chat, embed], collectors: [collector] });
   return app;
 }
 

@@ -13,7 +13,6 @@ import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract } from 'cnai-constructs';
 import { CnaiPlatform } from 'cnai-constructs/k8s';
 import { MODEL, PREDICTIVE_SPEC, TEAM } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 /**
  * The contract of the AWS layer (aws.ts): the applied one when `platform-contract.json` exists
@@ -29,8 +28,6 @@ export function buildPredictiveApp(outdir?: string): App {
   const platform = new CnaiPlatform(app, PREDICTIVE_SPEC.name, { spec: PREDICTIVE_SPEC, contract: predictiveContract() });
   // The CRM application calls the model.
   platform.predictiveModels[MODEL].allowFrom(platform.teams[TEAM].workloads({ app: 'crm-api' }));
-  // The library's findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
   return app;
 }
 

@@ -23,9 +23,8 @@
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { core } from 'cnai-constructs';
-import { AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource, NodePoolReference, OperatorCatalogue, RegistryAccess, Suppressions, VectorDatabase, VectorDistance, WorkloadPriority, VectorDatabaseEngine } from 'cnai-constructs/k8s';
+import { AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies, RegistryAccess, Suppressions, VectorDatabase, VectorDistance, WorkloadPriority, VectorDatabaseEngine } from 'cnai-constructs/k8s';
 import { A10G_POOL, RAG_AWS, RAG_SPEC, TEAM, VECTOR_DB } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 const { GpuInstanceType, ModelPresets } = core;
 
@@ -151,8 +150,9 @@ export function buildRagApp(outdir?: string): App {
     metadata: { name: 'finetune-registry', namespace: team.namespaceName },
     data: { ...tracking.environment, REGISTERED_MODEL_NAME: assistantName },
   });
-  // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings(app);
+  // The admission policies, derived from what the platform runs (after every served model): the rules warn,
+  // the identity boundaries are enforced, so the developer Roles are accepted for pod-create-workload-identity.
+  PlatformAdmissionPolicies.forPlatform(platform, 'AdmissionPolicies', { llmServices: [embed, chat], vectorDatabases: [knowledge], registries: [registry] });
   return app;
 }
 

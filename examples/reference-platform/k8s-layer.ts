@@ -3,7 +3,6 @@ import { App, AppProps, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract, PlatformSpec } from 'cnai-constructs';
 import { ArgoCdBootstrap, CnaiPlatform, GitDirectory } from 'cnai-constructs/k8s';
 import { REFERENCE_SPEC } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-k8s';
 
 /**
  * Where the synthesized manifests are committed: your repository, the tag you push after
@@ -30,8 +29,6 @@ export function referenceContract(spec: PlatformSpec = REFERENCE_SPEC, dir: stri
 export function buildReferenceK8s(app: App, contract: PlatformContract, spec: PlatformSpec = REFERENCE_SPEC,
   gitRepository: GitDirectory = REFERENCE_GIT_REPOSITORY): CnaiPlatform {
   const platform = new CnaiPlatform(app, spec.name, { spec, contract, gitRepository });
-  // The library's findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  if (spec === REFERENCE_SPEC) suppressOpenFindings(app);
   return platform;
 }
 

@@ -9,7 +9,7 @@ import { contractImageSources, pinnedImagePublishers, withoutCovered } from './i
 import { modelSourcePolicy } from './model-source-policy';
 import { SERVING_IDENTITY_POLICY, servingIdentityPolicy } from './serving-identity-policy';
 import { TRAINING_IDENTITY_POLICY, trainingIdentityPolicy } from './training-identity-policy';
-import { DATA_SERVICES, PlatformContract, TRAINING } from '../../core/contract';
+import { DATA_SERVICES, PlatformContract, TRAINING, trainingOutputPrefix } from '../../core/contract';
 import { invalidProp, ProblemCollector } from '../../core/errors';
 import { NAME_RULES, satisfiesNameRule } from '../../core/names';
 import { OperationsAssistant } from '../assistant';
@@ -188,7 +188,11 @@ export class PlatformAdmissionPolicies extends Construct {
     const gpu = platform.gpuSupport;
     const llms = options.llmServices ?? [];
     const predictive = options.predictiveServices ?? [];
-    const ownPrefix = (s: LlmService | PredictiveService) => (s.source.bucket === contract.buckets.models && s.source.prefix ? [`${s.source.prefix}/`] : []);
+    // What each model loads from the models bucket (its team's own training outputs are allowed per namespace already).
+    const ownPrefix = (s: LlmService | PredictiveService) => {
+      const prefix = s.source.bucket === contract.buckets.models && s.source.prefix ? `${s.source.prefix}/` : undefined;
+      return prefix && !prefix.startsWith(trainingOutputPrefix(s.namespaceName)) ? [prefix] : [];
+    };
     const policies = new PlatformAdmissionPolicies(platform, id, {
       ...options,
       contract,
