@@ -225,8 +225,8 @@ export class PlatformAdmissionPolicies extends Construct {
       construct: policies.node.path,
       prop: m.prop,
       value: m.path,
-      problem: `${m.kind} ${m.namespace}/${m.name} serves in the team namespace ${m.namespace} of the platform, and is not listed: `
-        + 'the platform\'s rules would refuse its GPU server outside Kueue, or its model source',
+      problem: `${m.kind} ${m.namespace}/${m.name} serves in the team namespace ${m.namespace} of the platform and is not listed, so the `
+        + 'policies do not know it: its GPU server would be refused outside Kueue, its model store prefix not allowed',
       fix: `pass it in ${m.prop} of PlatformAdmissionPolicies.forPlatform (create the policies after every served model)`,
     }));
     const problems = new ProblemCollector();
