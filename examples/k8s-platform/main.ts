@@ -12,7 +12,8 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { core } from 'cnai-constructs';
 import {
-  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies,
+  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue,
+  PlatformAdmissionPolicies,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, A10G_TIME_SLICES, K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from './spec';
 

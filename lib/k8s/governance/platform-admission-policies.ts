@@ -146,27 +146,6 @@ const MIN_REASON = 10;
  * `servingIdentityMode`).
  */
 export class PlatformAdmissionPolicies extends Construct {
-  /** The mode of the platform's rules (every policy but the training identity's). */
-  public readonly mode: AdmissionPolicyMode;
-  /** The mode of the training identity boundary. */
-  public readonly trainingIdentityMode: AdmissionPolicyMode;
-  /** Where images may come from (registry, organisation or repository prefixes). */
-  public readonly imageSources: string[];
-  /** Where served models may load from (`s3://` prefixes; `training/<namespace>/` is added per namespace). */
-  public readonly modelLocations: string[];
-  /** Workloads whose pods may request GPUs outside Kueue. */
-  public readonly gpuExemptions: WorkloadExemption[];
-  /** Namespaces whose pods may access their node, and how. */
-  public readonly hostAccessExemptions: HostAccessExemption[];
-  /** The training service accounts. */
-  public readonly trainingServiceAccounts: string[];
-  /** The mode of the serving identity boundary. */
-  public readonly servingIdentityMode: AdmissionPolicyMode;
-  /** The serving service accounts. */
-  public readonly servingServiceAccounts: string[];
-  /** The policies by name. */
-  public readonly policies: { [name: string]: AdmissionPolicy } = {};
-
   /**
    * The admission policies of a platform composed from constructs, derived from what it runs,
    * in the platform's chart: the image policy checks the namespaces of the GPU support and of
@@ -237,6 +216,27 @@ export class PlatformAdmissionPolicies extends Construct {
     policies.acceptDeveloperRoles(platform);
     return policies;
   }
+
+  /** The mode of the platform's rules (every policy but the training identity's). */
+  public readonly mode: AdmissionPolicyMode;
+  /** The mode of the training identity boundary. */
+  public readonly trainingIdentityMode: AdmissionPolicyMode;
+  /** Where images may come from (registry, organisation or repository prefixes). */
+  public readonly imageSources: string[];
+  /** Where served models may load from (`s3://` prefixes; `training/<namespace>/` is added per namespace). */
+  public readonly modelLocations: string[];
+  /** Workloads whose pods may request GPUs outside Kueue. */
+  public readonly gpuExemptions: WorkloadExemption[];
+  /** Namespaces whose pods may access their node, and how. */
+  public readonly hostAccessExemptions: HostAccessExemption[];
+  /** The training service accounts. */
+  public readonly trainingServiceAccounts: string[];
+  /** The mode of the serving identity boundary. */
+  public readonly servingIdentityMode: AdmissionPolicyMode;
+  /** The serving service accounts. */
+  public readonly servingServiceAccounts: string[];
+  /** The policies by name. */
+  public readonly policies: { [name: string]: AdmissionPolicy } = {};
 
   constructor(scope: Construct, id: string, props: PlatformAdmissionPoliciesProps) {
     super(scope, id);

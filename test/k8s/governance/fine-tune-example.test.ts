@@ -17,7 +17,8 @@ const objects: any[] = app.charts.flatMap((c) => Testing.synth(c));
 const { requests, others } = platformRequests(objects);
 const teamLabels = namespaceLabelsOf(objects).get(TEAM)!;
 const DEVELOPER = { username: 'bob@example.com', groups: ['ml-developers', 'system:authenticated'] };
-const byDeveloper = (object: any): AdmissionRequest => create({ ...object, metadata: { ...object.metadata, namespace: TEAM } }, DEVELOPER, teamLabels);
+const byDeveloper = (object: any): AdmissionRequest =>
+  create({ ...object, metadata: { ...object.metadata, namespace: TEAM } }, DEVELOPER, teamLabels);
 const IMAGE = 'nvcr.io/nvidia/pytorch:25.01-py3';
 const served = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === TEAM && o.metadata.name === SERVED_MODEL);
 

@@ -32,8 +32,13 @@ function composed() {
   const serving = new Chart(app, 'serving');
   const team = platform.teams['team-a'];
   const chat = new LlmService(serving, 'chat', {
-    model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, maxModelLen: 8192, source: ModelSource.fromModelStore(CONTRACT, 'fine-tuned/chat'),
-    contract: CONTRACT, namespace: team, pools: [platform.pools['gpu-a10g']], replicas: 1,
+    model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
+    maxModelLen: 8192,
+    source: ModelSource.fromModelStore(CONTRACT, 'fine-tuned/chat'),
+    contract: CONTRACT,
+    namespace: team,
+    pools: [platform.pools['gpu-a10g']],
+    replicas: 1,
   });
   const churn = new PredictiveService(serving, 'churn', {
     format: PredictiveModelFormat.XGBOOST, source: ModelSource.fromModelStore(CONTRACT, 'served/churn'), namespace: team,
@@ -80,8 +85,12 @@ describe('PlatformAdmissionPolicies.forPlatform', () => {
     const s = composed();
     PlatformAdmissionPolicies.forPlatform(s.platform, 'AdmissionPolicies', { llmServices: [s.chat], predictiveServices: [s.churn] });
     new LlmService(s.serving, 'late', {
-      model: ModelPresets.LLAMA_3_1_8B_INSTRUCT, maxModelLen: 8192, source: ModelSource.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
-      namespace: s.team, pools: [s.platform.pools['gpu-a10g']], replicas: 1,
+      model: ModelPresets.LLAMA_3_1_8B_INSTRUCT,
+      maxModelLen: 8192,
+      source: ModelSource.huggingFace('meta-llama/Llama-3.1-8B-Instruct'),
+      namespace: s.team,
+      pools: [s.platform.pools['gpu-a10g']],
+      replicas: 1,
     });
     expect(() => s.app.synth()).toThrow(
       '[platform/AdmissionPolicies] platform/AdmissionPolicies: invalid llmServices = "serving/late": LlmService team-a/late serves in the team namespace team-a of the platform '

@@ -18,7 +18,8 @@ const TEAM = 'team-vision';
 const teamLabels = namespaceLabelsOf(objects).get(TEAM)!;
 /** A person of the vision team's developer group. */
 const DEVELOPER = { username: 'alice@example.com', groups: ['vision-developers', 'system:authenticated'] };
-const byDeveloper = (object: any): AdmissionRequest => create({ ...object, metadata: { ...object.metadata, namespace: TEAM } }, DEVELOPER, teamLabels);
+const byDeveloper = (object: any): AdmissionRequest =>
+  create({ ...object, metadata: { ...object.metadata, namespace: TEAM } }, DEVELOPER, teamLabels);
 const IMAGE = 'nvcr.io/nvidia/pytorch:25.01-py3';
 
 describe('the k8s-platform example under its admission policies', () => {
@@ -71,7 +72,8 @@ describe('the k8s-platform example under its admission policies', () => {
   test('the GPU support\'s exemption is host paths only: a privileged container there is refused', () => {
     const dcgm = requests.find((r) => r.what === 'pod of DaemonSet nvidia-gpu/dcgm-exporter')!.request;
     const spec = dcgm.object.spec;
-    const privileged = { ...dcgm, object: { ...dcgm.object, spec: { ...spec, containers: spec.containers.map((c: any) => ({ ...c, securityContext: { ...c.securityContext, privileged: true } })) } } };
+    const containers = spec.containers.map((c: any) => ({ ...c, securityContext: { ...c.securityContext, privileged: true } }));
+    const privileged = { ...dcgm, object: { ...dcgm.object, spec: { ...spec, containers } } };
     expect(problemsOf(admit(objects, privileged), 'cnai-no-host-access')).toHaveLength(1);
   });
 });

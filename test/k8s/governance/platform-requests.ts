@@ -16,7 +16,8 @@ export interface PlatformRequest {
 
 const HASH = '7c9d8f6b5';
 const UID = '0a1b2c3d-0000-4000-8000-00000000000a';
-const ownerRef = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, name, uid: UID, controller: true, blockOwnerDeletion: true });
+const ownerRef = (apiVersion: string, kind: string, name: string) =>
+  ({ apiVersion, kind, name, uid: UID, controller: true, blockOwnerDeletion: true });
 
 /** The labels of each namespace of the output. */
 export function namespaceLabelsOf(objects: any[]): Map<string, { [key: string]: string }> {
