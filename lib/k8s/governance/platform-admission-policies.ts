@@ -156,8 +156,8 @@ export class PlatformAdmissionPolicies extends Construct {
    * people's pods the team's workload identities). `CnaiPlatform` builds its policies with it.
    *
    * Create it after the platform's workloads: an LlmService or PredictiveService of one of the
-   * platform's teams that is under the App and not listed fails synthesis (its GPU server would
-   * be refused, or warned about, by the platform's own rules).
+   * platform's teams that is under the App and not listed fails here, or at synthesis when it is
+   * created later (the policies would not know its GPU server nor its model store prefix).
    * @param platform the platform (its contract, teams, GPU support and operator releases)
    * @param id the construct id, under the platform
    * @param options what the platform runs, and the policies' options
