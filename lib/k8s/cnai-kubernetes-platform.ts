@@ -1,5 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { synthesizeChart } from './common/chart-synthesis';
 import { SecretSource } from './common/secret-source';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
@@ -212,6 +213,15 @@ export class CnaiKubernetesPlatform extends Chart {
     // Every object gets a sync wave, so an app-of-apps sync applies them in order; objects
     // added by users after construction are stamped too (validation runs before synthesis).
     this.node.addValidation({ validate: () => { this.stampWaves(); return []; } });
+  }
+
+  /**
+   * The chart's objects in apply order, as cdk8s renders a chart, in time linear in the app's
+   * constructs and dependencies (cdk8s's own preparation grows with the product of the two
+   * charts' objects this chart's dependency on the operators chart joins).
+   */
+  public toJson(): any[] {
+    return synthesizeChart(this);
   }
 
   /** A pool of the platform by name. */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretSource, Suppressions } from './common';
+import { PlatformChart } from './common/chart-synthesis';
 import { EvaluationDataset, ModelDelivery } from './delivery';
 import { FeatureStore } from './features';
 import { ChatUi, GatewayAccess, ModelGateway } from './gateway';
@@ -228,7 +229,7 @@ export class CnaiPlatform extends Construct {
     // Data services.
     const registryKind = spec.modelRegistry ?? ModelRegistryKind.MLFLOW;
     const vdb = spec.vectorDatabase;
-    const data = new Chart(scope, `${id}-data-services`);
+    const data = new PlatformChart(scope, `${id}-data-services`);
     this.dataServices = data;
     new AwsSecretsManagerStore(data, 'SecretStore', { contract });
     if (vdb) {
@@ -271,7 +272,7 @@ export class CnaiPlatform extends Construct {
     // Serving.
     const models = spec.models ?? [];
     if (models.length > 0) {
-      const serving = new Chart(scope, `${id}-serving`);
+      const serving = new PlatformChart(scope, `${id}-serving`);
       this.serving = serving;
       const servers: { [name: string]: LlmService | PredictiveService } = {};
       for (const m of models) {
@@ -350,7 +351,7 @@ export class CnaiPlatform extends Construct {
 
     // The model gateway: one endpoint for the served models it routes, called by the client teams' pods.
     if (gatewaySpec) {
-      const chart = new Chart(scope, `${id}-gateway`);
+      const chart = new PlatformChart(scope, `${id}-gateway`);
       this.gatewayChart = chart;
       // The gateway speaks the OpenAI API: it routes the served LLMs (validation refuses predictive models there).
       const routed = gatewaySpec.models ?? Object.keys(this.models);
@@ -396,7 +397,7 @@ export class CnaiPlatform extends Construct {
 
     // The operations assistant: agents and analysis on the assistant's model, through the gateway (validation requires it).
     if (assistantSpec && this.gateway) {
-      const chart = new Chart(scope, `${id}-assistant`);
+      const chart = new PlatformChart(scope, `${id}-assistant`);
       this.assistantChart = chart;
       this.assistant = new OperationsAssistant(chart, 'assistant', {
         gateway: this.gateway,
@@ -412,7 +413,7 @@ export class CnaiPlatform extends Construct {
 
     // Observability.
     if (spec.observability ?? true) {
-      const obs = new Chart(scope, `${id}-observability`);
+      const obs = new PlatformChart(scope, `${id}-observability`);
       this.observability = obs;
       const identity = contract.workloadIdentities.find((w) =>
         w.namespace === OBSERVABILITY.namespace && w.serviceAccount === OBSERVABILITY.collectorServiceAccount);
