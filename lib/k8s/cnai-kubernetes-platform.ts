@@ -131,6 +131,8 @@ export class CnaiKubernetesPlatform extends Chart {
   public readonly metricsBackend: KubePrometheusStack;
   /** The monitoring namespace's flows, StorageClass and Grafana Secret, when the operators chart installs the stack. */
   public readonly monitoring?: PlatformMonitoring;
+  /** Objects known to carry a sync wave. */
+  private readonly waveStamped = new WeakSet<ApiObject>();
 
   constructor(scope: Construct, id: string, props: CnaiKubernetesPlatformProps) {
     super(scope, id, props);
@@ -251,10 +253,13 @@ export class CnaiKubernetesPlatform extends Chart {
   }
 
   private stampWaves(): void {
+    // Validation runs once per chart cdk8s renders: an object seen with its wave keeps it.
     for (const c of this.node.findAll()) {
-      if (c instanceof ApiObject && (c.metadata.toJson().annotations ?? {})[SYNC_WAVE_ANNOTATION] === undefined) {
+      if (!(c instanceof ApiObject) || this.waveStamped.has(c)) continue;
+      if ((c.metadata.toJson().annotations ?? {})[SYNC_WAVE_ANNOTATION] === undefined) {
         c.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(syncWaveOf(InstallPhase.PLATFORM)));
       }
+      this.waveStamped.add(c);
     }
   }
 }

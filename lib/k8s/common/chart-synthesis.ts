@@ -23,7 +23,7 @@ export function synthesizeChart(chart: Chart): any[] {
   const root = chart.node.root;
   const all = root.node.findAll();
   const charts = new ChartIndex();
-  prepareDependencies(all, charts);
+  prepareDependencies(root, all, charts);
   validateAll(all);
   return chartObjects(chart, charts).map((o) => o.toJson());
 }
@@ -82,8 +82,26 @@ function dependenciesOf(all: IConstruct[]): Dependency[] {
   return deps;
 }
 
-/** As cdk8s's `resolveDependencies`: nested charts, then chart to chart, then object to object. */
-function prepareDependencies(all: IConstruct[], charts: ChartIndex): void {
+/** The constructs and dependencies of each app as its last preparation left them. */
+const prepared = new WeakMap<IConstruct, { readonly all: IConstruct[]; readonly deps: Dependency[] }>();
+
+function sameConstructs(a: IConstruct[], b: IConstruct[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+function sameDependencies(a: Dependency[], b: Dependency[]): boolean {
+  return a.length === b.length && a.every((d, i) => d.source === b[i].source && d.target === b[i].target);
+}
+
+/**
+ * As cdk8s's `resolveDependencies`: nested charts, then chart to chart, then object to object.
+ * Each step only adds dependencies implied by those already there, so preparing an app whose
+ * constructs and dependencies are exactly those its last preparation left adds nothing: that
+ * is skipped (cdk8s prepares the app once per chart it renders).
+ */
+function prepareDependencies(root: IConstruct, all: IConstruct[], charts: ChartIndex): void {
+  const last = prepared.get(root);
+  if (last && sameConstructs(last.all, all) && sameDependencies(last.deps, dependenciesOf(all))) return;
   for (const parent of all) {
     if (!Chart.isChart(parent)) continue;
     for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
@@ -102,6 +120,7 @@ function prepareDependencies(all: IConstruct[], charts: ChartIndex): void {
       for (const source of sources) if (target !== source) source.node.addDependency(target);
     }
   }
+  prepared.set(root, { all, deps: dependenciesOf(all) });
 }
 
 function isLeafObject(c: IConstruct): boolean {
