@@ -10,24 +10,12 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Suppressions } from 'cnai-constructs/k8s';
 
-/**
- * Namespaces of operators the platform installs without a default-deny NetworkPolicy yet (their
- * releases declare no `network`).
- */
-const OPERATOR_NAMESPACES: string[] = [
-  // The operations assistant's operators (kagent with kmcp, k8sgpt-operator): their releases declare no network yet (kmcp's
-  // controller comes from a subchart of kagent's chart that is not vendored).
-  'kagent', 'k8sgpt-operator-system',
-];
-
 const open = (what: string) => `OPEN (issue 14): ${what}`;
 
 const REASONS = {
   developerPods: open('developers may create pods and workload controllers, so they can choose the team\'s service accounts: this '
     + 'platform ships without the admission policies (CnaiPlatform ships cnai-training-identity and cnai-serving-identity, which refuse '
     + 'people\'s pods those accounts)'),
-  operatorDefaultDeny: open('this operator\'s namespace has no default-deny NetworkPolicy yet (its release declares no network: its '
-    + 'webhook, metrics and API server flows are to be declared first)'),
 };
 
 /** Whether the library accepted the object's finding already (CnaiPlatform does for developer Roles under its enforced identity policies). */
@@ -42,8 +30,6 @@ export function suppressOpenFindings(scope: IConstruct): void {
   for (const o of objects) {
     if (o.kind === 'Role' && o.name === 'ml-developer' && !suppresses(o, 'pod-create-workload-identity')) {
       Suppressions.add(o, 'pod-create-workload-identity', REASONS.developerPods);
-    } else if (o.kind === 'Namespace' && OPERATOR_NAMESPACES.includes(o.name)) {
-      Suppressions.add(o, 'net-default-deny', REASONS.operatorDefaultDeny);
     }
   }
 }

@@ -516,10 +516,12 @@ export const OPERATOR_SOURCES = {
    */
   kagentCrds: { repoUrl: 'oci://ghcr.io/kagent-dev/kagent/helm', chart: 'kagent-crds', version: '0.9.12', chosen: '2026-12-06' } as PinnedHelmChart,
   /**
-   * kmcp's CRDs chart (MCPServer) at kmcp v0.3.0, the version kagent v0.9.12 pins (go.mod); kmcp's Makefile packages
-   * its charts with the tag as version (`helm package --version v0.3.0`).
+   * kmcp's CRDs chart (MCPServer) at kmcp v0.3.0, the version kagent v0.9.12 pins (go.mod). Released without the tag's `v`:
+   * kmcp's tag workflow (.github/workflows/tag.yaml) sets `VERSION=$(echo "$GITHUB_REF" | cut -c12-)` (`0.3.0`) for
+   * `make helm-publish`, which packages with `--version $(VERSION)`; kagent's chart names the same `0.3.0` (its Makefile's
+   * `KMCP_VERSION` drops the `v` of go.mod's).
    */
-  kmcpCrds: { repoUrl: 'oci://ghcr.io/kagent-dev/kmcp/helm', chart: 'kmcp-crds', version: 'v0.3.0', chosen: '2026-12-06' } as PinnedHelmChart,
+  kmcpCrds: { repoUrl: 'oci://ghcr.io/kagent-dev/kmcp/helm', chart: 'kmcp-crds', version: '0.3.0', chosen: '2026-12-06' } as PinnedHelmChart,
   /** kagent's chart: the controller (and its kmcp subchart, the MCPServer controller of kmcp v0.3.0, which kagent v0.9.12 pins in go.mod). */
   kagent: { repoUrl: 'oci://ghcr.io/kagent-dev/kagent/helm', chart: 'kagent', version: '0.9.12', chosen: '2026-12-06' } as PinnedHelmChart,
   /** k8sgpt-operator's chart 0.2.27 (appVersion 0.2.25 in the chart; the chart's own image tag is v0.2.27). */
@@ -799,9 +801,10 @@ export const ASSISTANT_IMAGES = {
   kagentTools: { repository: 'ghcr.io/kagent-dev/kagent/tools', tag: '0.2.1', chosen: '2026-12-06' } as PinnedImage,
   /**
    * kmcp's controller (the `kmcp` subchart of kagent's chart, kmcp v0.3.0). Pinned by the published chart: kmcp's Makefile
-   * writes `appVersion: v0.3.0` into its Chart.yaml when packaging, and `image.tag` defaults to it (helm/kmcp/templates/_helpers.tpl).
+   * writes `appVersion: "$(VERSION)"` into its Chart.yaml when packaging, its tag workflow builds the image and the chart with
+   * `VERSION` = the tag without its `v` (`0.3.0`), and `image.tag` defaults to the appVersion (helm/kmcp/templates/_helpers.tpl).
    */
-  kmcpController: { repository: 'ghcr.io/kagent-dev/kmcp/controller', tag: 'v0.3.0', chosen: '2026-12-06' } as PinnedImage,
+  kmcpController: { repository: 'ghcr.io/kagent-dev/kmcp/controller', tag: '0.3.0', chosen: '2026-12-06' } as PinnedImage,
   /** k8sgpt-operator's manager (`controllerManager.manager.image`, the chart's own pin). */
   k8sgptOperator: { repository: 'ghcr.io/k8sgpt-ai/k8sgpt-operator', tag: 'v0.2.27', chosen: '2026-12-06' } as PinnedImage,
   /** kube-rbac-proxy in front of the operator's metrics (`controllerManager.kubeRbacProxy.image`, the chart's own pin). */

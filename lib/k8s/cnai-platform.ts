@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
+import { ANALYSIS_NAMESPACE, ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
 import { AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretSource, Suppressions } from './common';
 import { PlatformChart } from './common/chart-synthesis';
@@ -189,7 +189,8 @@ export class CnaiPlatform extends Construct {
         ...(gatewaySpec ? OperatorCatalogue.modelGateway({ tokenBudgets: (gatewaySpec.teamBudgets ?? []).length > 0 }) : []),
         ...(gatewayLoadBalanced ? [OperatorCatalogue.awsLoadBalancerController({ contract })] : []),
         ...(assistantSpec
-          ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE], databaseStorageClass: DEFAULT_ENCRYPTED_STORAGE_CLASS })
+          ? OperatorCatalogue.operationsAssistant({ agentNamespaces: [ASSISTANT_NAMESPACE], databaseStorageClass: DEFAULT_ENCRYPTED_STORAGE_CLASS },
+            { analysisNamespaces: assistantSpec.analysis === false ? [] : [ANALYSIS_NAMESPACE] })
           : []),
         ...(spec.featureStore ? [OperatorCatalogue.feastOperator()] : []),
         // Progressive delivery of the models that declare one.

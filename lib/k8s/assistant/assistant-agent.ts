@@ -8,13 +8,13 @@ import { CnaiError, invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ASSISTANT_IMAGES, imageRef } from '../../core/versions';
 import { Suppressions } from '../common/suppressions';
-import { kagentAgentPodLabels } from '../operators/kagent';
+import { KAGENT_TOOLS_PORT, kagentAgentPodLabels } from '../operators/kagent';
 import { kmcpServerPodLabels } from '../operators/kmcp';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { WorkloadSelector } from '../workload-selector';
 
-/** Port of the agents' MCP servers (kagent's tool server: `--port`). */
-export const AGENT_TOOLS_PORT = 8084;
+/** Port of the agents' MCP servers (kagent's tool server: `--port`; kagent's release allows its controller there). */
+export const AGENT_TOOLS_PORT = KAGENT_TOOLS_PORT;
 
 /** Path of the MCP endpoint of kagent's tool server (streamable HTTP). */
 const MCP_PATH = '/mcp';

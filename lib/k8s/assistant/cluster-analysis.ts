@@ -1,4 +1,5 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
@@ -6,7 +7,7 @@ import { ASSISTANT_IMAGES } from '../../core/versions';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { Suppressions } from '../common/suppressions';
 import { AlertRule, AlertSeverity, renderGroups } from '../observability/platform-alerts';
-import { K8SGPT_OPERATOR_METRICS, k8sgptServerPodLabels } from '../operators/k8sgpt-operator';
+import { K8SGPT_ANALYZER_SERVICE_ACCOUNT, K8SGPT_OPERATOR_METRICS, k8sgptServerPodLabels } from '../operators/k8sgpt-operator';
 import { IMetricsBackend } from '../operators/metrics-backend';
 import { InstallPhase, syncWaveOf } from '../operators/release';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
@@ -17,6 +18,35 @@ import { WorkloadSelector } from '../workload-selector';
  * their storage when it breaks.
  */
 export const DEFAULT_CRITICAL_KINDS = ['Node', 'Pod', 'Deployment', 'StatefulSet', 'PersistentVolumeClaim', 'Service'];
+
+/**
+ * The analyzers the analysis runs (K8sGPT `spec.filters`): k8sgpt v0.4.27's core analyzers
+ * (pkg/analyzer/analyzer.go `coreAnalyzerMap`, what runs when no filter is given) but Ingress, the only
+ * one that reads a Secret (pkg/analyzer/ingress.go gets each TLS Secret to see whether it exists):
+ * the analyzer may not read Secrets, so that check would report every TLS Secret as missing.
+ */
+export const ANALYZERS = ['Pod', 'Deployment', 'ReplicaSet', 'PersistentVolumeClaim', 'Service', 'StatefulSet', 'Job', 'CronJob', 'Node',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ConfigMap'];
+
+/**
+ * What the analyzer reads, in every namespace: the rules k8sgpt-operator v0.2.27 gives it
+ * (pkg/resources/k8sgpt.go `GetClusterRole`, templates/k8sgpt-rbac.yaml of its chart) without
+ * `secrets`.
+ */
+const ANALYZER_RULES: k8s.PolicyRule[] = [
+  { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'nodes', 'configmaps', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['list'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['list'] },
+  { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'replicationcontrollers'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['gatewayclasses', 'gateways', 'httproutes'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'list', 'watch'] },
+];
 
 /** Where the analyzer reads its API key of the backend. */
 export interface ClusterAnalysisApiKey {
@@ -70,6 +100,11 @@ export interface ClusterAnalysisProps {
  * Validated against the K8sGPT CRD the operator's chart installs (crds/k8sgpt-crd.yaml of chart
  * 0.2.27), which lags the repository's: no security contexts or pod labels can be set, so the
  * analyzer's pods carry only the operator's `app: <name>` label.
+ *
+ * Identity: the operator's release turns its dynamic RBAC off (its ClusterRole reads Secrets in
+ * every namespace), so the analyzer runs as the ServiceAccount `k8sgpt` of its namespace, created
+ * here with a ClusterRole of the operator's reads without Secrets; the analyzers run are
+ * {@link ANALYZERS} (no Ingress analyzer, the one that reads Secrets).
  */
 export class ClusterAnalysis extends Construct {
   /** Name of the K8sGPT resource. */
@@ -82,6 +117,8 @@ export class ClusterAnalysis extends Construct {
   public readonly k8sgpt: ApiObject;
   /** The alert rules. */
   public readonly rule: PrometheusRule;
+  /** The analyzer's ClusterRole: the operator's reads without Secrets. */
+  public readonly clusterRole: k8s.KubeClusterRole;
 
   constructor(scope: Construct, id: string, props: ClusterAnalysisProps) {
     super(scope, id);
@@ -96,6 +133,19 @@ export class ClusterAnalysis extends Construct {
     const annotations = { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) };
     const labels = { 'app.kubernetes.io/part-of': 'cnai-platform', 'app.kubernetes.io/component': 'assistant' };
     const image = ASSISTANT_IMAGES.k8sgpt;
+
+    // The analyzer's identity (the operator's dynamic RBAC is off): its reads, without Secrets.
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: K8SGPT_ANALYZER_SERVICE_ACCOUNT, namespace: this.namespaceName, labels, annotations },
+      automountServiceAccountToken: true,
+    });
+    const clusterRoleName = `cnai-k8sgpt-analyzer-${this.namespaceName}`;
+    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: clusterRoleName, labels, annotations }, rules: ANALYZER_RULES });
+    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: clusterRoleName, labels, annotations },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
+      subjects: [{ kind: 'ServiceAccount', name: K8SGPT_ANALYZER_SERVICE_ACCOUNT, namespace: this.namespaceName }],
+    });
 
     this.k8sgpt = new ApiObject(this, 'K8sGPT', {
       apiVersion: 'core.k8sgpt.ai/v1alpha1',
@@ -115,6 +165,7 @@ export class ClusterAnalysis extends Construct {
           backOff: { enabled: true, maxRetries: 5 },
         },
         noCache: true,
+        filters: [...ANALYZERS],
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
       },
     });

@@ -12,8 +12,8 @@ import { NamespaceIsolation, PLATFORM_NAMESPACE_LABELS } from '../common/namespa
 import { GATEWAY_API_KEY_SECRET, GATEWAY_API_KEY_SECRET_KEY } from '../gateway/gateway-access';
 import { ModelGateway } from '../gateway/model-gateway';
 import { OPERATOR_NAMESPACES } from '../operators/default-namespaces';
-import { K8SGPT_OPERATOR_POD_LABELS, K8SGPT_SERVER_PORT } from '../operators/k8sgpt-operator';
-import { KAGENT_AGENT_PORT, KAGENT_CONTROLLER_POD_LABELS, KAGENT_CONTROLLER_PORT, KAGENT_UI_POD_LABELS } from '../operators/kagent';
+import { K8SGPT_ANALYZER_SERVICE_ACCOUNT, K8SGPT_OPERATOR_POD_LABELS, K8SGPT_SERVER_PORT } from '../operators/k8sgpt-operator';
+import { KAGENT_AGENT_PORT, KAGENT_CONTROLLER_POD_LABELS, KAGENT_CONTROLLER_PORT } from '../operators/kagent';
 import { IMetricsBackend } from '../operators/metrics-backend';
 import { PodSecurityLevel, SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE, createNamespace } from '../pod-security';
 import { LlmService } from '../serving/llm-service';
@@ -92,6 +92,10 @@ export interface OperationsAssistantProps {
  *   server and kagent's controller; the controller reaches the agents and (for tool discovery)
  *   the MCP servers; MCP servers reach only the API server and Prometheus' query API; the
  *   analyzer reaches the gateway and the API server, and takes calls from its operator only.
+ *   kagent's and k8sgpt-operator's namespaces are default-deny too, from their releases' network
+ *   declarations (`OperatorCatalogue.operationsAssistant`, given the agents' and the analysis'
+ *   namespaces): kagent's API trusts its caller (the chart's `unsecure` auth mode), so only the
+ *   agents and kagent's UI may call it, and nothing the UI (users port-forward to either).
  *
  * Ask an agent with kagent's CLI or UI (`kubectl -n kagent port-forward svc/kagent-ui 8080`), or
  * through the controller's A2A endpoint.
@@ -111,11 +115,6 @@ export class OperationsAssistant extends Construct {
   public readonly modelName: string;
   /** The namespace's NetworkPolicies. */
   public readonly isolation: NamespaceIsolation;
-  /**
-   * Who may call kagent's controller and UI (in kagent's namespace): the agents and the UI only.
-   * Its API trusts the caller (the chart's `unsecure` auth mode): users reach it by port-forward.
-   */
-  public readonly controllerPolicies: k8s.KubeNetworkPolicy[];
 
   constructor(scope: Construct, id: string, props: OperationsAssistantProps) {
     super(scope, id);
@@ -208,31 +207,15 @@ export class OperationsAssistant extends Construct {
       else props.gateway.allowFrom(pods);
     }
 
-    // kagent's controller runs the agents on request (A2A): only the agents and its UI may call it, and nobody the UI
-    // (users port-forward to either, which NetworkPolicies do not see). Its namespace has no default-deny of the platform's.
-    const agentPeers = Object.values(this.agents).map((a) => a.agentPods().toPeer());
-    const ui = WorkloadSelector.inNamespace(OPERATOR_NAMESPACES.kagent, KAGENT_UI_POD_LABELS);
-    const policyMeta = (name: string) => ({ name, namespace: OPERATOR_NAMESPACES.kagent, labels, annotations });
-    this.controllerPolicies = [
-      new k8s.KubeNetworkPolicy(this, 'ControllerIngress', {
-        metadata: policyMeta('cnai-kagent-controller-ingress'),
-        spec: {
-          podSelector: { matchLabels: { ...controller.podLabels } },
-          policyTypes: ['Ingress'],
-          ingress: [{ from: [...agentPeers, ui.toPeer()], ports: tcpPorts(KAGENT_CONTROLLER_PORT) }],
-        },
-      }),
-      new k8s.KubeNetworkPolicy(this, 'UiIngress', {
-        metadata: policyMeta('cnai-kagent-ui-ingress'),
-        spec: { podSelector: { matchLabels: { ...ui.podLabels } }, policyTypes: ['Ingress'], ingress: [] },
-      }),
-    ];
-
     if (props.analysis ?? true) {
       const ns = this.analysisNamespaceName = assertName(where, 'analysisNamespace', props.analysisNamespace ?? ANALYSIS_NAMESPACE, NAME_RULES.dns1123Label);
       if (ns === this.namespaceName) {
         throw invalidProp(where, 'analysisNamespace', ns, 'the analysis needs a namespace of its own: its pods cannot be restricted, the agents\' namespace is',
           `leave analysisNamespace out (${ANALYSIS_NAMESPACE}), or give another namespace`);
+      }
+      if (ns === OPERATOR_NAMESPACES.k8sgptOperator) {
+        throw invalidProp(where, 'analysisNamespace', ns, `the analyzer would run as the ServiceAccount ${K8SGPT_ANALYZER_SERVICE_ACCOUNT} of ${ns}, which k8sgpt-operator's chart binds to a ClusterRole that reads Secrets in every namespace`,
+          `leave analysisNamespace out (${ANALYSIS_NAMESPACE}), or give a namespace of the analysis' own`);
       }
       createNamespace(this, 'AnalysisNamespace', {
         name: ns,

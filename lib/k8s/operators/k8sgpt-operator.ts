@@ -1,5 +1,7 @@
 import { OPERATOR_NAMESPACES } from './default-namespaces';
 import { InstallPhase, OperatorRelease, ReleaseSource } from './release';
+import { invalidProp } from '../../core/errors';
+import { NetworkEnds, ReleaseConnections } from '../../core/release-network';
 import { ASSISTANT_IMAGES, OPERATOR_SOURCES } from '../../core/versions';
 
 /** Name of the k8sgpt-operator release (it contains the chart's name, so it is the chart's fullname). */
@@ -7,6 +9,12 @@ export const K8SGPT_OPERATOR_RELEASE = 'k8sgpt-operator';
 
 /** Labels of the operator's pods (templates/deployment.yaml: `control-plane` and `chart.selectorLabels`). */
 export const K8SGPT_OPERATOR_POD_LABELS = { 'control-plane': 'controller-manager', 'app.kubernetes.io/name': 'k8sgpt-operator', 'app.kubernetes.io/instance': K8SGPT_OPERATOR_RELEASE };
+
+/** The operator's Deployment (`chart.fullname`-controller-manager). */
+const K8SGPT_OPERATOR_WORKLOAD = 'k8sgpt-operator-controller-manager';
+
+/** The operator's metrics port (kube-rbac-proxy's `https`, templates/deployment.yaml). */
+const K8SGPT_OPERATOR_METRICS_PORT = 8443;
 
 /**
  * The analyzer's port: the operator runs `k8sgpt serve` for each K8sGPT resource and calls it there
@@ -28,6 +36,13 @@ export const K8SGPT_OPERATOR_METRICS = {
 };
 
 /**
+ * The ServiceAccount the analyzer runs as in its K8sGPT resource's namespace when the operator's
+ * dynamic RBAC is off (pkg/resources/k8sgpt.go at v0.2.27: `defaultServiceAccountName`), as the
+ * release sets it: the platform creates it, with its own read-only ClusterRole (no Secrets).
+ */
+export const K8SGPT_ANALYZER_SERVICE_ACCOUNT = 'k8sgpt';
+
+/**
  * Labels of the analyzer pods the operator runs for a K8sGPT resource (pkg/resources/k8sgpt.go at
  * v0.2.27: `app: <K8sGPT name>`).
  * @internal
@@ -43,6 +58,12 @@ export interface K8sgptOperatorReleaseProps {
    * @default - none
    */
   readonly monitorLabels?: { [key: string]: string };
+  /**
+   * The namespaces of the K8sGPT resources (where the operator runs their analyzers, and calls
+   * them): the operator's egress reaches the analyzers' gRPC port there, and nowhere else.
+   * @default - none: the operator calls no analyzer
+   */
+  readonly analysisNamespaces?: string[];
 }
 
 /**
@@ -54,17 +75,39 @@ export interface K8sgptOperatorReleaseProps {
  * `containerSecurityContext`, `podLabels`, ...): K8sGPT resources are validated against the CRD the
  * chart installs. Its ServiceMonitor is on (the operator's metrics feed the platform's alert on new
  * results); its interplex cache and Grafana dashboard stay off.
+ *
+ * Dynamic RBAC is off (`dynamicRBAC.enabled: false`): with it on (the chart's default), the operator
+ * creates for each K8sGPT resource a ClusterRole that reads Secrets in every namespace
+ * (pkg/resources/k8sgpt.go `GetClusterRole`: `secrets` among get/list/watch, for the Ingress
+ * analyzer's check that a TLS Secret exists), bound to the analyzer. Off, the analyzer runs as
+ * {@link K8SGPT_ANALYZER_SERVICE_ACCOUNT} of its namespace, which the platform creates with a
+ * ClusterRole of the same reads without Secrets (`ClusterAnalysis`). The chart then renders its
+ * static RBAC instead (templates/k8sgpt-rbac.yaml: the same rules, Secrets included, bound to a
+ * ServiceAccount `k8sgpt` of the operator's namespace that no pod runs as): the chart has no value
+ * to leave it out or narrow it, so it stays, unused.
+ *
+ * Network (its namespace default-deny, DNS and the API server, then): Prometheus scrapes the
+ * operator's metrics (kube-rbac-proxy, 8443); the operator calls the analyzers it runs in the
+ * analysis namespaces (gRPC, 8080). The analyzers' own egress (the model gateway, the API server) is
+ * the assistant's policy in their namespace (`OperationsAssistant`).
  * @internal
  */
 export function k8sgptOperatorRelease(props: K8sgptOperatorReleaseProps = {}): OperatorRelease {
+  const ns = OPERATOR_NAMESPACES.k8sgptOperator;
+  if ((props.analysisNamespaces ?? []).includes(ns)) {
+    throw invalidProp('OperatorCatalogue.operationsAssistant', 'k8sgpt.analysisNamespaces', props.analysisNamespaces,
+      `an analyzer in ${ns} would run as its ServiceAccount ${K8SGPT_ANALYZER_SERVICE_ACCOUNT}, which the chart's static RBAC binds to a ClusterRole that reads Secrets in every namespace`,
+      `put the K8sGPT resources in a namespace of their own (the platform's is cnai-analysis), not ${ns}`);
+  }
   const manager = ASSISTANT_IMAGES.k8sgptOperator;
   const proxy = ASSISTANT_IMAGES.k8sgptKubeRbacProxy;
   return new OperatorRelease({
     name: K8SGPT_OPERATOR_RELEASE,
-    namespace: OPERATOR_NAMESPACES.k8sgptOperator,
+    namespace: ns,
     source: ReleaseSource.helmChart(OPERATOR_SOURCES.k8sgptOperator),
     values: {
       serviceMonitor: { enabled: true, additionalLabels: { ...props.monitorLabels } },
+      dynamicRBAC: { enabled: false },
       controllerManager: {
         manager: { image: { repository: manager.repository, tag: manager.tag } },
         kubeRbacProxy: { image: { repository: proxy.repository, tag: proxy.tag } },
@@ -72,19 +115,26 @@ export function k8sgptOperatorRelease(props: K8sgptOperatorReleaseProps = {}): O
     },
     phase: InstallPhase.OPERATORS,
     description: 'k8sgpt-operator: AI-assisted analysis of what is broken or insecure, on the platform\'s own model.',
+    network: {
+      connections: [
+        ReleaseConnections.metrics(K8SGPT_OPERATOR_WORKLOAD, [K8SGPT_OPERATOR_METRICS_PORT], 'the operator\'s metrics (kube-rbac-proxy), scraped by the platform\'s Prometheus for the analysis alert'),
+        ...(props.analysisNamespaces ?? []).map((n) => ReleaseConnections.between(NetworkEnds.workload(K8SGPT_OPERATOR_WORKLOAD), NetworkEnds.pods(n),
+          [K8SGPT_SERVER_PORT], `the operator calls the analyzers it runs in ${n} (k8sgpt serve, gRPC)`)),
+      ],
+    },
     provides: {
       customResources: [{ group: 'core.k8sgpt.ai', kinds: ['K8sGPT', 'Result', 'Mutation'] }],
       services: [{
         // `chart.fullname | trunc 20`: the release name is shorter than 20 characters.
         name: 'k8sgpt-operator-controller-manager-metrics-service',
-        ports: [{ name: 'https', port: 8443, targetPort: 8443 }],
+        ports: [{ name: 'https', port: K8SGPT_OPERATOR_METRICS_PORT, targetPort: K8SGPT_OPERATOR_METRICS_PORT }],
         selector: K8SGPT_OPERATOR_POD_LABELS,
         template: 'templates/metrics-service.yaml',
       }],
       workloads: [{
-        name: 'k8sgpt-operator-controller-manager',
+        name: K8SGPT_OPERATOR_WORKLOAD,
         podLabels: K8SGPT_OPERATOR_POD_LABELS,
-        ports: [{ name: 'https', containerPort: 8443 }],
+        ports: [{ name: 'https', containerPort: K8SGPT_OPERATOR_METRICS_PORT }],
         serviceAccount: 'k8sgpt-operator-controller-manager',
         template: 'templates/deployment.yaml',
       }],

@@ -82,7 +82,7 @@ describe('OperationsAssistant', () => {
     assistant(s);
     const objects = Testing.synth(s.chart);
     const roles = objects.filter((o) => (o.kind === 'ClusterRole' || o.kind === 'Role') && o.metadata.labels?.['app.kubernetes.io/component'] === 'assistant');
-    expect(roles.map((r) => r.metadata.name).sort()).toEqual(['cnai-assistant-cluster-diagnostics-read', 'cnai-assistant-platform-operations-read']);
+    expect(roles.map((r) => r.metadata.name).sort()).toEqual(['cnai-assistant-cluster-diagnostics-read', 'cnai-assistant-platform-operations-read', 'cnai-k8sgpt-analyzer-cnai-analysis']);
     for (const r of roles) {
       for (const rule of r.rules) {
         expect(rule.resources).not.toContain('secrets');
@@ -152,14 +152,8 @@ describe('OperationsAssistant', () => {
     expect(tools.egress[1].ports).toEqual([{ protocol: 'TCP', port: 9090 }]);
     const analysis = find(objects, 'NetworkPolicy', 'cluster-analysis', 'cnai-analysis').spec;
     expect(analysis.ingress[0].from[0].podSelector.matchLabels).toEqual({ 'control-plane': 'controller-manager', 'app.kubernetes.io/name': 'k8sgpt-operator', 'app.kubernetes.io/instance': 'k8sgpt-operator' });
-    // kagent's controller (whose API trusts its caller) takes calls from the agents and its UI only; the UI from nobody (port-forward).
-    const controllerIngress = find(objects, 'NetworkPolicy', 'cnai-kagent-controller-ingress', 'kagent').spec;
-    expect(controllerIngress.policyTypes).toEqual(['Ingress']);
-    expect(controllerIngress.ingress[0].from.map((p: any) => p.podSelector.matchLabels)).toEqual([
-      { app: 'kagent', kagent: 'cluster-diagnostics' }, { app: 'kagent', kagent: 'platform-operations' },
-      { 'app.kubernetes.io/name': 'kagent', 'app.kubernetes.io/instance': 'kagent', 'app.kubernetes.io/component': 'ui' },
-    ]);
-    expect(find(objects, 'NetworkPolicy', 'cnai-kagent-ui-ingress', 'kagent').spec.ingress).toEqual([]);
+    // kagent's namespace is its release's (default-deny from its network declaration): the assistant writes no policy there.
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'kagent')).toEqual([]);
     // The gateway admits the agents and the analyzer.
     const proxies = find(objects, 'NetworkPolicy', 'model-gateway-proxies').spec.ingress.map((r: any) => r.from[0].podSelector.matchLabels);
     expect(proxies).toEqual([{ app: 'kagent', kagent: 'cluster-diagnostics' }, { app: 'kagent', kagent: 'platform-operations' }, { app: 'cluster-analysis' }]);
@@ -182,8 +176,21 @@ describe('OperationsAssistant', () => {
         backOff: { enabled: true, maxRetries: 5 },
       },
       noCache: true,
+      // k8sgpt's core analyzers but Ingress, the one that reads Secrets.
+      filters: ['Pod', 'Deployment', 'ReplicaSet', 'PersistentVolumeClaim', 'Service', 'StatefulSet', 'Job', 'CronJob', 'Node',
+        'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ConfigMap'],
       resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
     });
+    // The analyzer's identity (the operator's dynamic RBAC is off): the operator's reads without Secrets, cluster-wide.
+    expect(find(objects, 'ServiceAccount', 'k8sgpt', 'cnai-analysis').automountServiceAccountToken).toBe(true);
+    const reads = find(objects, 'ClusterRole', 'cnai-k8sgpt-analyzer-cnai-analysis').rules;
+    expect(reads[0]).toEqual({ apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'nodes', 'configmaps', 'namespaces'], verbs: ['get', 'list', 'watch'] });
+    expect(reads.flatMap((r: any) => r.resources)).not.toContain('secrets');
+    expect(reads.flatMap((r: any) => r.verbs).filter((v: string) => !['get', 'list', 'watch'].includes(v))).toEqual([]);
+    expect(reads).toHaveLength(12);
+    const binding = find(objects, 'ClusterRoleBinding', 'cnai-k8sgpt-analyzer-cnai-analysis');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cnai-k8sgpt-analyzer-cnai-analysis' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'k8sgpt', namespace: 'cnai-analysis' }]);
     const rule = find(objects, 'PrometheusRule', 'cluster-analysis-alerts', 'monitoring');
     const [critical, backend] = rule.spec.groups[0].rules;
     const byObject = 'sum by (object_namespace, kind, name) (k8sgpt_number_of_results_by_type{k8sgpt="cluster-analysis", kind=~"Node|Pod|Deployment|StatefulSet|PersistentVolumeClaim|Service"}';
@@ -267,6 +274,12 @@ describe('OperationsAssistant errors', () => {
   test('the analysis in the agents\' namespace', () => {
     const s = setup();
     expect(() => assistant(s, { analysisNamespace: 'cnai-assistant' })).toThrow('test/assistant: invalid analysisNamespace = "cnai-assistant": the analysis needs a namespace of its own');
+  });
+
+  test('the analysis is refused k8sgpt-operator\'s namespace, whose ServiceAccount k8sgpt the chart binds to Secret reads', () => {
+    const s = setup();
+    expect(() => assistant(s, { analysisNamespace: 'k8sgpt-operator-system' })).toThrow('test/assistant: invalid analysisNamespace = "k8sgpt-operator-system": the analyzer would run as '
+      + 'the ServiceAccount k8sgpt of k8sgpt-operator-system, which k8sgpt-operator\'s chart binds to a ClusterRole that reads Secrets in every namespace');
   });
 
   test('critical kinds that are not kinds', () => {

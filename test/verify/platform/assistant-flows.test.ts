@@ -18,10 +18,10 @@ import { gpuPoolContract } from '../../k8s/helpers';
 
 const a10g = NodePoolReference.fromContract(gpuPoolContract('gpu-a10g', GpuInstanceType.G5_2XLARGE, 4));
 
-function output(): any[] {
+function output(analysisNamespaces: string[] = ['cnai-analysis']): any[] {
   const chart = Testing.chart();
   const stack = KubePrometheusStack.platformDefault();
-  const releases = [...OperatorCatalogue.modelGateway(), ...OperatorCatalogue.operationsAssistant({ agentNamespaces: ['cnai-assistant'] }), stack.release];
+  const releases = [...OperatorCatalogue.modelGateway(), ...OperatorCatalogue.operationsAssistant({ agentNamespaces: ['cnai-assistant'] }, { analysisNamespaces }), stack.release];
   createReleaseNamespaces(chart, releases);
   // The releases as Argo CD Applications: what they run (kagent's controller, Prometheus) is declared there.
   new ArgoCdApplications(chart, 'releases', { releases });
@@ -89,6 +89,14 @@ describe('whole-platform verification of the operations assistant', () => {
   test('an analyzer whose policy does not admit its operator is a blocked flow', () => {
     const objects = output().map((o) => (o.kind === 'NetworkPolicy' && o.metadata.name === 'cluster-analysis' ? { ...o, spec: { ...o.spec, ingress: [] } } : o));
     expect(flowsOf(verify(objects))).toContain('Deployment k8sgpt-operator-system/k8sgpt-operator-controller-manager → K8sGPT cnai-analysis/cluster-analysis TCP 8080: blocked');
+  });
+
+  test('kagent\'s and k8sgpt-operator\'s namespaces are default-deny: an operator release not told the analysis namespace cannot call its analyzer', () => {
+    expect(flowsOf(verify(output([])))).toContain('Deployment k8sgpt-operator-system/k8sgpt-operator-controller-manager → K8sGPT cnai-analysis/cluster-analysis TCP 8080: blocked');
+    const objects = output().filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.namespace === 'kagent' && o.metadata.name === 'kagent-controller'));
+    const flows = flowsOf(verify(objects));
+    expect(flows).toContain('Deployment kagent/kagent-controller → Agent cnai-assistant/cluster-diagnostics TCP 8080: blocked');
+    expect(flows).toContain('Agent cnai-assistant/cluster-diagnostics → Deployment kagent/kagent-controller TCP 8083: blocked');
   });
 
   test('an MCP server that Prometheus does not admit is a blocked flow', () => {

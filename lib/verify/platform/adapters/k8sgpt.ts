@@ -6,8 +6,12 @@
  * Service of the same name on 8080 that the operator calls, the backend's `spec.ai.baseUrl` as
  * `K8SGPT_BASEURL` in the pods' environment, the resources given (else requests 200m CPU and 256Mi,
  * limits 1 CPU and 512Mi), an emptyDir at /k8sgpt-data, the security contexts of the CRD's fields
- * when it has them (the chart's CRD has none), no probes; with dynamic RBAC (the chart's default) the
- * ServiceAccount `k8sgpt`, a ClusterRole `k8sgpt-clusterrole` of reads and its binding.
+ * when it has them (the chart's CRD has none), no probes. The pods run as the ServiceAccount `k8sgpt`
+ * of the K8sGPT's namespace when the operator's dynamic RBAC is off (`K8SGPT_ENABLE_DYNAMIC_RBAC`,
+ * the chart's `dynamicRBAC.enabled`), as the platform installs it: the operator then creates no
+ * ServiceAccount nor RBAC, and the output must (the platform's `ClusterAnalysis` does); with it on,
+ * the operator would create `k8sgpt-<namespace>` and a ClusterRole that reads Secrets everywhere,
+ * which this adapter does not model.
  */
 import { ControllerConnection } from './kagent';
 import { KubeObject } from '../../upstream/types';
@@ -19,7 +23,7 @@ const SOURCE = 'k8sgpt-ai/k8sgpt-operator@v0.2.27: pkg/resources/k8sgpt.go';
 const PORT = 8080;
 const SERVICE_ACCOUNT = 'k8sgpt';
 
-/** K8sGPT: the analyzer's pods, Service, ServiceAccount and its cluster-wide read binding. */
+/** K8sGPT: the analyzer's pods and Service (its ServiceAccount and RBAC are the output's: dynamic RBAC off). */
 export const K8SGPT_ADAPTER: CustomResourceAdapter = {
   group: 'core.k8sgpt.ai',
   kind: 'K8sGPT',
@@ -59,17 +63,6 @@ export const K8SGPT_ADAPTER: CustomResourceAdapter = {
       }],
       objects: [
         { object: { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector: labels, ports: [{ port: PORT, targetPort: PORT, protocol: 'TCP' }] } }, providedBy: by },
-        { object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: SERVICE_ACCOUNT, namespace } }, providedBy: by },
-        {
-          object: {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'ClusterRoleBinding',
-            metadata: { name: `${SERVICE_ACCOUNT}-binding-${namespace}` },
-            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${SERVICE_ACCOUNT}-clusterrole` },
-            subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace }],
-          } as KubeObject,
-          providedBy: by,
-        },
       ],
     };
   },
