@@ -73,7 +73,7 @@ export function buildExistingClusterApp(outdir?: string): App {
     source: ModelSource.huggingFace('Qwen/Qwen2.5-7B-Instruct'),
     contract,
     namespace: team,
-    pool: gpu,
+    pools: [gpu],
     // KEDA is not installed here: a fixed replica count.
     replicas: 1,
     monitoring: false,

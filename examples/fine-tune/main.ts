@@ -142,7 +142,7 @@ export function buildFineTuneApp(outdir?: string): App {
     source: ModelSource.fromArtifact(sft.output!, { region: contract.region }),
     contract,
     namespace: team,
-    pool: a10g,
+    pools: [a10g],
     autoscaling: { minReplicas: 1, maxReplicas: 2 },
     allowFrom: [team.workloads({ app: 'support-api' })],
   });

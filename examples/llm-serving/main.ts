@@ -91,7 +91,7 @@ export function buildLlmServingApp(outdir?: string): App {
     source: ModelSource.fromModelStore(contract, CHAT_MODEL_PREFIX),
     contract,
     namespace: team,
-    pool: l40s,
+    pools: [l40s],
     autoscaling: { minReplicas: 1, maxReplicas: 4 },
     allowFrom: [ragApi],
   });
@@ -103,7 +103,7 @@ export function buildLlmServingApp(outdir?: string): App {
     source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
     backend: ServedModelBackend.KSERVE,
     namespace: team,
-    pool: a10g,
+    pools: [a10g],
     cpu: 4,
     memoryGiB: 16,
     autoscaling: { minReplicas: 1, maxReplicas: 2, targetWaitingRequests: 10 },
@@ -122,7 +122,7 @@ export function buildLlmServingApp(outdir?: string): App {
     source: ModelSource.fromModelStore(contract, LARGE_CHAT_MODEL_PREFIX),
     contract,
     namespace: team,
-    pool: h100,
+    pools: [h100],
     replicas: 1,
     allowFrom: [ragApi],
   });

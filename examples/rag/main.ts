@@ -106,7 +106,7 @@ export function buildRagApp(outdir?: string): App {
     // For production, copy the model into the model store and use ModelSource.fromModelStore.
     source: ModelSource.huggingFace('BAAI/bge-large-en-v1.5'),
     namespace: team,
-    pool: a10g,
+    pools: [a10g],
     cpu: 4,
     memoryGiB: 16,
     autoscaling: { minReplicas: 1, maxReplicas: 2, targetWaitingRequests: 10 },
@@ -122,7 +122,7 @@ export function buildRagApp(outdir?: string): App {
     source: ModelSource.fromArtifact(assistant),
     contract,
     namespace: team,
-    pool: l40s,
+    pools: [l40s],
     maxModelLen: 16384,
     autoscaling: { minReplicas: 1, maxReplicas: 3 },
     allowFrom: [ragApi],

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { requireAccessEntries } from './cluster-checks';
 import { IClusterRef } from './cluster-ref';
-import { AUTOSCALER_TEMPLATE_PREFIX, CapacityType, ManagedNodeGroup, NodeGroupCapacityReservation, validateScaling, validateVolumeSize } from './managed-node-group';
+import { AUTOSCALER_TEMPLATE_PREFIX, CapacityType, ManagedNodeGroup, clusterNodeGroupSettings, NodeGroupCapacityReservation, validateScaling, validateVolumeSize } from './managed-node-group';
 import { GpuInstanceType } from '../core/accelerators';
 import { EFA_RESOURCE, GPU_RESOURCE, NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';
 import { invalidProp } from '../core/errors';
@@ -251,12 +251,7 @@ export class GpuNodePool extends Construct {
     for (const t of this.taints) this.autoscalerTags[`${AUTOSCALER_TEMPLATE_PREFIX}/taint/${t.key}`] = `${t.value ?? ''}:${t.effect}`;
 
     this.nodeGroup = new ManagedNodeGroup(this, 'group', {
-      naming: cluster.naming,
-      clusterName: cluster.name,
-      clusterNameReference: cluster.nameReference,
-      clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-      nodeRoleArn: cluster.nodeRoleArn,
-      volumeKeyArn: cluster.nodeVolumeKeyArn!,
+      ...clusterNodeGroupSettings(cluster),
       poolName: this.name,
       instanceTypes: this.instanceTypes.map(String),
       amiType: this.amiType,
@@ -275,7 +270,6 @@ export class GpuNodePool extends Construct {
       capacityReservation: this.capacityReservation
         ? { reservationId: this.capacityReservation.reservationId, capacityBlock: block } as NodeGroupCapacityReservation
         : undefined,
-      dependsOn: cluster.nodeGroupDependencies,
     });
   }
 

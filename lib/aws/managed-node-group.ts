@@ -4,6 +4,7 @@ import { LaunchTemplate, LaunchTemplateBlockDeviceMappings, LaunchTemplateNetwor
 import { PlacementGroup } from '@cdktf/provider-aws/lib/placement-group';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import type { IClusterRef } from './cluster-ref';
 import { NodeTaint, TaintEffect } from '../core/contract';
 import { invalidProp } from '../core/errors';
 import { PlatformNaming } from '../core/names';
@@ -66,6 +67,25 @@ export interface ManagedNodeGroupSettings {
   /** Reserved capacity to launch into. */
   readonly capacityReservation?: NodeGroupCapacityReservation;
   readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * What every node group takes from the cluster it joins: naming, the cluster's name (and the
+ * reference that makes it wait for the cluster), security group, node role, volume key and
+ * the dependencies nodes need before they join.
+ * @internal
+ */
+export function clusterNodeGroupSettings(cluster: IClusterRef): Pick<ManagedNodeGroupSettings,
+'naming' | 'clusterName' | 'clusterNameReference' | 'clusterSecurityGroupId' | 'nodeRoleArn' | 'volumeKeyArn' | 'dependsOn'> {
+  return {
+    naming: cluster.naming,
+    clusterName: cluster.name,
+    clusterNameReference: cluster.nameReference,
+    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    nodeRoleArn: cluster.nodeRoleArn,
+    volumeKeyArn: cluster.nodeVolumeKeyArn!,
+    dependsOn: cluster.nodeGroupDependencies,
+  };
 }
 
 /**

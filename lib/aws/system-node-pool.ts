@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { requireAccessEntries } from './cluster-checks';
 import { IClusterRef } from './cluster-ref';
-import { CapacityType, ManagedNodeGroup, validateScaling, validateVolumeSize } from './managed-node-group';
+import { CapacityType, ManagedNodeGroup, clusterNodeGroupSettings, validateScaling, validateVolumeSize } from './managed-node-group';
 import { GpuInstanceType } from '../core/accelerators';
 import { NODE_LABELS, NodePoolContract, NodePoolProvisioner, NodeTaint, TaintEffect } from '../core/contract';
 import { invalidProp } from '../core/errors';
@@ -116,12 +116,7 @@ export class SystemNodePool extends Construct {
     this.taints = this.dedicated ? [SYSTEM_TAINT] : [];
 
     this.nodeGroup = new ManagedNodeGroup(this, 'group', {
-      naming: cluster.naming,
-      clusterName: cluster.name,
-      clusterNameReference: cluster.nameReference,
-      clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-      nodeRoleArn: cluster.nodeRoleArn,
-      volumeKeyArn: cluster.nodeVolumeKeyArn!,
+      ...clusterNodeGroupSettings(cluster),
       poolName: this.name,
       instanceTypes: this.instanceTypes,
       amiType: 'AL2023_x86_64_STANDARD',
@@ -137,7 +132,6 @@ export class SystemNodePool extends Construct {
       efaInterfaces: 0,
       autoscalerTags: {},
       nodeRepair: true,
-      dependsOn: cluster.nodeGroupDependencies,
     });
   }
 

@@ -127,14 +127,59 @@ export function schemaDirHelp(): string {
  *   environment path is never skipped silently in favour of the next one)
  */
 export function resolveSchemaDir(explicit?: string): string {
-  if (explicit !== undefined && explicit !== '') return existingDir(path.resolve(explicit), 'the schemaDir option');
-  const env = process.env[SCHEMA_DIR_ENV];
-  if (env !== undefined && env !== '') return existingDir(path.resolve(env), `$${SCHEMA_DIR_ENV}`);
-  const shared = path.resolve(packageRoot(), '..', 'shared', 'schemas');
+  return resolveDataDir({
+    explicit,
+    option: 'schemaDir',
+    envVar: SCHEMA_DIR_ENV,
+    shared: 'schemas',
+    cache: defaultSchemaCacheDir(),
+    noun: 'schema',
+    help: schemaDirHelp,
+    error: (message) => new SchemaDirError(message),
+  });
+}
+
+/**
+ * Where a directory of pinned data (schemas, upstream files) is looked for.
+ * @internal
+ */
+export interface DataDirLookup {
+  /** The option's value, if given. */
+  readonly explicit?: string;
+  /** Name of the option (in messages). */
+  readonly option: string;
+  /** The environment variable that names the directory. */
+  readonly envVar: string;
+  /** Folder of `../shared` next to the package root. */
+  readonly shared: string;
+  /** The fetch cache. */
+  readonly cache: string;
+  /** What the directory holds, in messages (`schema`, `upstream`). */
+  readonly noun: string;
+  /** How to get the files, for messages. */
+  readonly help: () => string;
+  /** The error to throw. */
+  readonly error: (message: string) => Error;
+}
+
+/**
+ * Finds a data directory: the option, else the environment variable, else `../shared/<shared>`
+ * next to the package root, else the fetch cache. An explicit or environment path that does not
+ * exist is an error (never skipped silently in favour of the next one), and so is finding none.
+ * @internal
+ */
+export function resolveDataDir(l: DataDirLookup): string {
+  const existing = (dir: string, origin: string): string => {
+    if (!isDir(dir)) throw l.error(`${l.noun[0].toUpperCase()}${l.noun.slice(1)} directory ${dir} (from ${origin}) does not exist. ${l.help()}`);
+    return dir;
+  };
+  if (l.explicit !== undefined && l.explicit !== '') return existing(path.resolve(l.explicit), `the ${l.option} option`);
+  const env = process.env[l.envVar];
+  if (env !== undefined && env !== '') return existing(path.resolve(env), `$${l.envVar}`);
+  const shared = path.resolve(packageRoot(), '..', 'shared', l.shared);
   if (isDir(shared)) return shared;
-  const cache = defaultSchemaCacheDir();
-  if (isDir(cache)) return cache;
-  throw new SchemaDirError(`No schema directory: no schemaDir option, $${SCHEMA_DIR_ENV} is not set, and neither ${shared} nor ${cache} exists. ${schemaDirHelp()}`);
+  if (isDir(l.cache)) return l.cache;
+  throw l.error(`No ${l.noun} directory: no ${l.option} option, $${l.envVar} is not set, and neither ${shared} nor ${l.cache} exists. ${l.help()}`);
 }
 
 /** Files of `sources` missing from `dir` (paths relative to `dir`). */
@@ -242,7 +287,7 @@ export function schemaSourceUrl(source: SchemaSource): string {
 export async function fetchSchemas(options: FetchSchemasOptions = {}): Promise<FetchSchemasResult> {
   const dir = path.resolve(options.dir ?? defaultSchemaCacheDir());
   const sources = options.sources ?? loadSchemaSources();
-  const doFetch = options.fetch ?? defaultFetch();
+  const doFetch = options.fetch ?? globalFetch();
   const result = { dir, downloaded: [] as string[], derived: [] as string[], cached: [] as string[] };
   const failures: string[] = [];
   const bySha = (s: SchemaSource, data: Buffer): boolean => {
@@ -319,13 +364,21 @@ export function networkCause(e: unknown): string {
   return err?.message ?? String(e);
 }
 
-function defaultFetch(): FetchFunction {
+/**
+ * The global fetch of Node.js; `error` makes the error when there is none.
+ * @internal
+ */
+export function globalFetch(error: (message: string) => Error = (m) => new SchemaDirError(m)): FetchFunction {
   const f = (globalThis as { fetch?: FetchFunction }).fetch;
-  if (!f) throw new SchemaDirError('No global fetch in this Node.js (needs Node 18 or later): pass options.fetch');
+  if (!f) throw error('No global fetch in this Node.js (needs Node 18 or later): pass options.fetch');
   return f;
 }
 
-function writeAtomic(file: string, data: Buffer): void {
+/**
+ * Writes `file` through a temporary file renamed into place (no half-written file is ever read).
+ * @internal
+ */
+export function writeAtomic(file: string, data: Buffer): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, data);
@@ -336,15 +389,11 @@ function sha256(data: Buffer | string): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
+/** Whether `p` is a directory (false when it does not exist). */
 function isDir(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {
     return false;
   }
-}
-
-function existingDir(dir: string, origin: string): string {
-  if (!isDir(dir)) throw new SchemaDirError(`Schema directory ${dir} (from ${origin}) does not exist. ${schemaDirHelp()}`);
-  return dir;
 }

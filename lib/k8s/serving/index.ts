@@ -7,6 +7,7 @@ export * from './vllm-leader-worker-set';
 export * from './kserve-inference-service';
 export * from './llm-autoscaling';
 export * from './llm-client-settings';
+export * from './llm-service-props';
 export * from './llm-service';
 export * from './predictive-service';
 export * from './serving-props';

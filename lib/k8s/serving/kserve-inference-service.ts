@@ -1,11 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import {
-  LlmPodSettings, serverPlacement, serverPodSecurityContext, serverProbes, serverResources, serverSecurityContext,
-  serverVolumeMounts, serverVolumes,
-} from './llm-pod';
-import { KServeRuntime, LLM_SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
-import { IMAGES, PinnedImage, imageRef } from '../../core/versions';
+import { ServerWorkloadProps, serverContainerBase, serverPodDisruptionBudget, serverPodSpec, serverProbes } from './llm-pod';
+import { KServeRuntime, LLM_SERVER_PORTS } from './serving-options';
+import { IMAGES, imageRef } from '../../core/versions';
 import { InferenceService, InferenceServiceSpecPredictor, ServingRuntime } from '../../imports/serving.kserve.io';
 
 /** Annotations KServe reads on an InferenceService. */
@@ -32,17 +29,7 @@ export const KSERVE_EXTERNAL_AUTOSCALER = 'external';
 export const KSERVE_HUGGING_FACE_RUNTIME = 'kserve-huggingfaceserver';
 
 /** Props of {@link KServeInferenceService}. */
-export interface KServeInferenceServiceProps {
-  /** Name of the InferenceService (KServe names its Deployment and Service `<name>-predictor`). */
-  readonly name: string;
-  /** Namespace. */
-  readonly namespace: string;
-  /** ServiceAccount the predictor pods run as. */
-  readonly serviceAccountName: string;
-  /** PriorityClass of the predictor pods. */
-  readonly priorityClassName?: string;
-  /** The pod's sizing, placement, probes and environment. */
-  readonly pod: LlmPodSettings;
+export interface KServeInferenceServiceProps extends ServerWorkloadProps {
   /** Which serving runtime runs the model. */
   readonly runtime: KServeRuntime;
   /** Arguments of the model container (appended by KServe to the runtime's own). */
@@ -56,18 +43,6 @@ export interface KServeInferenceServiceProps {
   readonly minReplicas: number;
   /** Most replicas. */
   readonly maxReplicas: number;
-  /** Labels of the objects. */
-  readonly labels: { [key: string]: string };
-  /**
-   * Annotations of the objects (e.g. the Argo CD sync wave).
-   * @default - none
-   */
-  readonly annotations?: { [key: string]: string };
-  /**
-   * Image of the runtime.
-   * @default - IMAGES.kserveHuggingFaceServer or IMAGES.vllmOpenai, by runtime
-   */
-  readonly image?: PinnedImage;
 }
 
 /**
@@ -123,34 +98,22 @@ export class KServeInferenceService extends Construct {
       this.runtimeName = KSERVE_HUGGING_FACE_RUNTIME;
     }
 
-    const placement = serverPlacement(pod);
     const model = {
       modelFormat: { name: vllmRuntime ? 'vllm' : 'huggingface' },
       runtime: this.runtimeName,
       // The image is pinned here, whatever the cluster's runtime carries (a predictor's
       // container fields override the runtime's).
-      image: imageRef(image),
+      ...serverContainerBase(image, pod),
       storageUri: props.storageUri,
       args: props.args,
-      env: pod.env,
       ports: [{ name: 'http', containerPort: pod.port, protocol: 'TCP' }],
-      resources: serverResources(pod),
       ...serverProbes(pod),
-      securityContext: serverSecurityContext(),
-      volumeMounts: serverVolumeMounts(),
     };
     const predictor = {
       minReplicas: props.minReplicas,
       maxReplicas: props.maxReplicas,
       labels: { ...pod.podLabels },
-      serviceAccountName: props.serviceAccountName,
-      priorityClassName: props.priorityClassName,
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      securityContext: serverPodSecurityContext(),
-      terminationGracePeriodSeconds: SERVING_POD_CONSTANTS.terminationGracePeriodSeconds,
-      volumes: serverVolumes(pod),
-      ...placement,
+      ...serverPodSpec(props),
       model,
     };
     this.inferenceService = new InferenceService(this, 'Resource', {
@@ -168,9 +131,6 @@ export class KServeInferenceService extends Construct {
     });
     if (this.servingRuntime) this.inferenceService.node.addDependency(this.servingRuntime);
 
-    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-      metadata: { ...meta, name: this.deploymentName },
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...pod.selectorLabels } } },
-    });
+    this.podDisruptionBudget = serverPodDisruptionBudget(this, { ...meta, name: this.deploymentName }, pod.selectorLabels);
   }
 }

@@ -1,7 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { LlmSizingPlan } from './llm-sizing';
-import { SERVING_POD_CONSTANTS } from './serving-options';
+import { LLM_SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
 import { GPU_RESOURCE } from '../../core/contract';
+import { PinnedImage, imageRef } from '../../core/versions';
 import { INodePool } from '../node-pool';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 
@@ -45,6 +47,35 @@ export interface LlmPodSettings {
   readonly cacheGiB: number;
   /** Environment of the server. */
   readonly env: k8s.EnvVar[];
+}
+
+/** What every server workload of an LLM service takes (its Deployment, LeaderWorkerSet or InferenceService). */
+export interface ServerWorkloadProps {
+  /** Name of the workload and its PodDisruptionBudget (and the Service the workload names). */
+  readonly name: string;
+  /** Namespace. */
+  readonly namespace: string;
+  /** ServiceAccount every pod runs as (the identity that reads the weights). */
+  readonly serviceAccountName: string;
+  /**
+   * PriorityClass of the pods.
+   * @default - none
+   */
+  readonly priorityClassName?: string;
+  /** The pods' sizing, placement, probes and environment. */
+  readonly pod: LlmPodSettings;
+  /** Labels of the objects. */
+  readonly labels: { [key: string]: string };
+  /**
+   * Annotations of the objects (e.g. the Argo CD sync wave).
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * Image of the server.
+   * @default - IMAGES.vllmOpenai; KServe's Hugging Face runtime: IMAGES.kserveHuggingFaceServer
+   */
+  readonly image?: PinnedImage;
 }
 
 /**
@@ -186,4 +217,69 @@ export function serverSpread(selectorLabels: { [key: string]: string }): k8s.Top
     labelSelector: { matchLabels: { ...selectorLabels } },
   });
   return [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')];
+}
+
+/**
+ * The server pod's spec without its containers: identity, no API token, restricted security
+ * context, grace period for in-flight requests, volumes and placement, and the containers that
+ * run before the server (none: left out).
+ * @internal
+ */
+export function serverPodSpec(w: ServerWorkloadProps, initContainers: k8s.Container[] = []): Omit<k8s.PodSpec, 'containers'> {
+  return {
+    serviceAccountName: w.serviceAccountName,
+    priorityClassName: w.priorityClassName,
+    // The server never calls the Kubernetes API (Pod Identity mounts its own token).
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: serverPodSecurityContext(),
+    terminationGracePeriodSeconds: SERVING_POD_CONSTANTS.terminationGracePeriodSeconds,
+    initContainers: initContainers.length > 0 ? initContainers : undefined,
+    volumes: serverVolumes(w.pod),
+    ...serverPlacement(w.pod),
+  };
+}
+
+/**
+ * What every server container has: the pinned image, the environment, resources, the restricted
+ * security context and the mounts of {@link serverVolumes}.
+ * @internal
+ */
+export function serverContainerBase(image: PinnedImage, s: LlmPodSettings): {
+  image: string; env: k8s.EnvVar[]; resources: k8s.ResourceRequirements; securityContext: k8s.SecurityContext; volumeMounts: k8s.VolumeMount[];
+} {
+  return {
+    image: imageRef(image),
+    env: s.env,
+    resources: serverResources(s),
+    securityContext: serverSecurityContext(),
+    volumeMounts: serverVolumeMounts(),
+  };
+}
+
+/**
+ * A ClusterIP Service on port 80 to the pods' `http` port.
+ * @internal
+ */
+export function serverService(scope: Construct, metadata: k8s.ObjectMeta, selector: { [key: string]: string }): k8s.KubeService {
+  return new k8s.KubeService(scope, 'Service', {
+    metadata,
+    spec: {
+      type: 'ClusterIP',
+      selector: { ...selector },
+      ports: [{ name: 'http', port: LLM_SERVER_PORTS.service, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+    },
+  });
+}
+
+/**
+ * One pod at a time may be evicted (node drains, consolidation), never more.
+ * @internal
+ */
+export function serverPodDisruptionBudget(scope: Construct, metadata: k8s.ObjectMeta,
+  selectorLabels: { [key: string]: string }): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, 'Pdb', {
+    metadata,
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...selectorLabels } } },
+  });
 }

@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KSERVE_ANNOTATIONS, KSERVE_STANDARD_MODE } from './kserve-inference-service';
-import { LLM_SERVER_PATHS, serverTolerations, serverPodSecurityContext, serverProbes, serverSecurityContext, serverSpread } from './llm-pod';
+import { LLM_SERVER_PATHS, serverPodDisruptionBudget, serverTolerations, serverPodSecurityContext, serverProbes, serverSecurityContext, serverSpread } from './llm-pod';
+import { checkKServeName, checkModelSource, fixedReplicas, modelStoreRegion, servedModelLabels, servedModelServiceAccount } from './served-model';
 import { ServingNetwork } from './serving-network';
 import { GPU_RESOURCE } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
@@ -14,7 +15,6 @@ import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/met
 import { ModelSource, ModelSourceKind } from '../common/model-source';
 import { FeatureAccess, IFeatureStore } from '../features/feature-store-connection';
 import { INodePool } from '../node-pool';
-import { KubePrometheusStack } from '../operators';
 import { SYNC_WAVE_ANNOTATION, WORKLOADS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -188,12 +188,9 @@ export class PredictiveService extends Construct implements IMetricsSource {
   constructor(scope: Construct, id: string, props: PredictiveServiceProps) {
     super(scope, id);
     const where = this.node.path;
-    if (!(props.source instanceof ModelSource)) {
-      const shown = typeof props.source === 'string' ? '<string, not shown>' : props.source;
-      throw invalidProp(where, 'source', shown, 'not a ModelSource', 'use ModelSource.fromModelStore(contract, prefix), ModelSource.fromArtifact(...), ModelSource.s3(...) or ModelSource.oci(...)');
-    }
-    if (props.source.kind === ModelSourceKind.HUGGING_FACE) {
-      throw invalidProp(where, 'source', props.source.storageUri, 'predictive runtimes load a model directory through KServe\'s storage initializer; the platform admits only the model store',
+    const source = checkModelSource(where, props.source, 'use ModelSource.fromModelStore(contract, prefix), ModelSource.fromArtifact(...), ModelSource.s3(...) or ModelSource.oci(...)');
+    if (source.kind === ModelSourceKind.HUGGING_FACE) {
+      throw invalidProp(where, 'source', source.storageUri, 'predictive runtimes load a model directory through KServe\'s storage initializer; the platform admits only the model store',
         'copy the model into the model store and use ModelSource.fromModelStore(contract, prefix)');
     }
     if (props.featureStore !== undefined && (typeof props.featureStore !== 'object' || typeof (props.featureStore as IFeatureStore).clientEnv !== 'function')) {
@@ -201,15 +198,12 @@ export class PredictiveService extends Construct implements IMetricsSource {
         'pass the FeatureStore construct (or CnaiPlatform.featureStore), not its name or URL');
     }
     this.featureStore = props.featureStore;
-    this.source = props.source;
+    this.source = source;
     this.format = props.format;
     this.runtime = PredictiveRuntimes.forFormat(props.format, props.runtime, where, 'runtime');
     this.namespaceName = assertName(where, 'namespace', props.namespace?.namespaceName, NAME_RULES.dns1123Label);
-    this.name = assertName(where, 'name', props.name ?? id, NAME_RULES.dns1123Label);
-    if (this.name.length > 53) {
-      throw invalidProp(where, 'name', this.name, 'KServe names its Service <name>-predictor, which must stay within 63 characters', 'use a name of at most 53 characters');
-    }
-    this.serviceAccountName = assertName(where, 'serviceAccountName', props.serviceAccountName ?? this.name, NAME_RULES.dns1123Subdomain);
+    this.name = checkKServeName(where, assertName(where, 'name', props.name ?? id, NAME_RULES.dns1123Label));
+    this.serviceAccountName = servedModelServiceAccount(where, props.serviceAccountName, this.name);
 
     // Sizing: CPU and memory from the props, a GPU only when a pool is given.
     this.cpu = positive(where, 'cpu', props.cpu ?? PREDICTIVE_DEFAULTS.cpu, 'give vCPUs per replica, e.g. 1 or 0.5');
@@ -233,12 +227,7 @@ export class PredictiveService extends Construct implements IMetricsSource {
     }
 
     // Replicas.
-    if (props.autoscaling !== undefined && props.replicas !== undefined) {
-      throw invalidProp(where, 'replicas', props.replicas, 'a fixed count and autoscaling are both given', 'drop replicas (autoscaling sets minReplicas and maxReplicas), or drop autoscaling');
-    }
-    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
-      throw invalidProp(where, 'replicas', props.replicas, 'not a whole number of at least 1', 'give 1 or more');
-    }
+    const replicas = fixedReplicas(where, props.replicas, props.autoscaling !== undefined, 'give 1 or more');
     const target = props.autoscaling?.targetCpuUtilization ?? PREDICTIVE_DEFAULTS.targetCpuUtilization;
     if (props.autoscaling) {
       this.minReplicas = props.autoscaling.minReplicas ?? 1;
@@ -251,33 +240,18 @@ export class PredictiveService extends Construct implements IMetricsSource {
         throw invalidProp(where, 'autoscaling.targetCpuUtilization', target, 'not a whole percentage from 1 to 100', 'give e.g. 70');
       }
     } else {
-      this.minReplicas = props.replicas ?? 1;
-      this.maxReplicas = this.minReplicas;
+      this.minReplicas = replicas;
+      this.maxReplicas = replicas;
     }
     this.checkGpuBudget(props);
 
     // Workload identity for S3 models.
-    if (this.source.kind === ModelSourceKind.S3 && props.contract) {
-      const known = props.contract.workloadIdentities.some((w) => w.namespace === this.namespaceName && w.serviceAccount === this.serviceAccountName);
-      if (!known) {
-        throw invalidProp(where, 'serviceAccountName', `${this.namespaceName}/${this.serviceAccountName}`,
-          `the contract has no workload identity for it, so the storage initializer cannot read ${this.source.storageUri}`,
-          `add a WorkloadIdentity for namespace ${this.namespaceName} and service account ${this.serviceAccountName} with read access to the model store in the AWS layer (ModelStore.grantRead)`);
-      }
-    }
-    const region = this.source.region ?? (this.source.kind === ModelSourceKind.S3 ? props.contract?.region : undefined);
+    const region = modelStoreRegion(where, this.source, props.contract, this.namespaceName, this.serviceAccountName, 'the storage initializer');
     this.startupTimeout = props.startupTimeout ?? Duration.seconds(PREDICTIVE_DEFAULTS.startupTimeoutSeconds);
 
     // Labels and names.
     this.selectorLabels = { [PREDICTIVE_SERVICE_LABEL]: this.name };
-    const labels = {
-      'app.kubernetes.io/name': this.name,
-      'app.kubernetes.io/component': 'model-server',
-      'app.kubernetes.io/part-of': 'cnai-platform',
-      'app.kubernetes.io/managed-by': 'cnai-constructs',
-      [PREDICTIVE_SERVICE_LABEL]: this.name,
-      'cnai.io/model-format': this.format,
-    };
+    const labels = servedModelLabels(this.name, 'model-server', PREDICTIVE_SERVICE_LABEL, { 'cnai.io/model-format': this.format });
     const annotations = { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) };
     const template = PredictiveRuntimes.templateValues(this.runtime, this.format);
     const meta = (name: string) => ({ name, namespace: this.namespaceName, labels: { ...labels }, annotations: { ...annotations } });
@@ -300,10 +274,7 @@ export class PredictiveService extends Construct implements IMetricsSource {
       // The core Kubernetes types (cdk8s-plus-27's k8s) describe the same pod fields as the generated KServe ones.
       spec: { predictor: this.predictor(props, labels, region, target) as unknown as InferenceServiceSpecPredictor },
     });
-    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-      metadata: meta(this.deploymentName),
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...this.selectorLabels } } },
-    });
+    this.podDisruptionBudget = serverPodDisruptionBudget(this, meta(this.deploymentName), this.selectorLabels);
 
     // Metrics: the runtime's Prometheus port on the pods.
     const metricsPortName = this.runtime.metricsPort === this.runtime.httpPort ? 'http' : 'metrics';
@@ -334,11 +305,10 @@ export class PredictiveService extends Construct implements IMetricsSource {
       port: this.runtime.httpPort,
     });
     this.networkPolicies = this.network.policies;
-    const scraper = props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
-    this.network.ingress('metrics', [scraper], [this.runtime.metricsPort]);
     const fs = this.featureStore;
     // Serving reads the online server and the registry.
-    this.network.egress(this.source, fs ? [{ to: [fs.workloads().toPeer()], ports: tcpPorts(...fs.clientPorts(FeatureAccess.ONLINE)) }] : []);
+    this.network.openServerFlows(props, this.source, this.runtime.metricsPort,
+      fs ? [{ to: [fs.workloads().toPeer()], ports: tcpPorts(...fs.clientPorts(FeatureAccess.ONLINE)) }] : []);
     fs?.allowFrom(this.workloads(), FeatureAccess.ONLINE);
     for (const peer of props.allowFrom ?? []) this.allowFrom(peer);
   }

@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { invalidProp } from '../../core/errors';
 import { dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from '../common/egress';
 import { ModelSource, ModelSourceKind } from '../common/model-source';
+import { KubePrometheusStack } from '../operators';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
+import { ServedModelCommonProps } from './serving-props';
 
 /**
  * The network rules of a model server, shared by LlmService and PredictiveService: on top of
@@ -73,6 +75,18 @@ export class ServingNetwork {
     if (client.owner instanceof TeamNamespace) {
       client.owner.allowTo(this.workloads(), this.props.port, client);
     }
+  }
+
+  /**
+   * The server's own flows: its metrics scraper in on `metricsPort` (the given scraper, else
+   * the metrics backend's, else the platform's Prometheus), and out what {@link egress} opens.
+   * Clients are added with {@link allowFrom}.
+   */
+  public openServerFlows(common: ServedModelCommonProps, source: ModelSource, metricsPort: number = this.props.port,
+    extraEgress: k8s.NetworkPolicyEgressRule[] = []): void {
+    const scraper = common.metricsScraper ?? (common.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper;
+    this.ingress('metrics', [scraper], [metricsPort]);
+    this.egress(source, extraEgress);
   }
 
   /**

@@ -2,17 +2,16 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  LlmPodSettings, serverPlacement, serverPodSecurityContext, serverProbes, serverResources, serverSecurityContext,
-  serverVolumeMounts, serverVolumes,
+  LlmPodSettings, serverContainerBase, serverPodDisruptionBudget, serverPodSpec, serverProbes, serverResources, serverService,
 } from './llm-pod';
 import { LlmSizingPlan } from './llm-sizing';
-import { LLM_SERVER_PORTS, SERVING_POD_CONSTANTS } from './serving-options';
+import { SERVING_POD_CONSTANTS } from './serving-options';
 import { VllmWorkloadProps } from './vllm-deployment';
 import { vllmEngineArgs } from './vllm-engine-args';
 import { EFA_RESOURCE } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { ServedModelBackend } from '../../core/platform-spec';
-import { IMAGES, imageRef } from '../../core/versions';
+import { IMAGES } from '../../core/versions';
 
 /** Label LeaderWorkerSet puts on every pod of a set (and its headless Service selects on): the set's name. */
 export const LWS_NAME_LABEL = 'leaderworkerset.sigs.k8s.io/name';
@@ -109,7 +108,6 @@ export class VllmLeaderWorkerSet extends Construct {
     const nodes = props.pod.plan.nodesPerReplica;
     this.statefulSetNames = [props.name, ...Array.from({ length: props.replicas }, (_, i) => `${props.name}-${i}`)];
     const meta = (name: string) => ({ name, namespace: props.namespace, labels: { ...props.labels }, annotations: props.annotations });
-    const image = imageRef(props.image ?? IMAGES.vllmOpenai);
     const efa = props.efaInterfaces ?? 0;
 
     // One pod per node: the GPUs of one stage, with the CPU and memory the plan gives a pod.
@@ -125,21 +123,13 @@ export class VllmLeaderWorkerSet extends Construct {
       ...(efa > 0 ? efaEnvironment(pod.plan.fittingInstanceTypes.every((t) => t.family.startsWith('p'))) : []),
     ];
     this.args = [props.model, ...vllmEngineArgs(props.engine, pod.port), '--distributed-executor-backend', 'ray'];
-    const placement = serverPlacement(pod);
+    const base = serverPodSpec({ ...props, pod }, props.initContainers);
     const podSpec = (containers: k8s.Container[]): k8s.PodSpec => ({
-      serviceAccountName: props.serviceAccountName,
-      priorityClassName: props.priorityClassName,
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      securityContext: serverPodSecurityContext(),
-      terminationGracePeriodSeconds: SERVING_POD_CONSTANTS.terminationGracePeriodSeconds,
-      initContainers: props.initContainers && props.initContainers.length > 0 ? props.initContainers : undefined,
+      ...base,
       containers,
-      volumes: serverVolumes(pod),
-      ...placement,
       // Stages of one replica on different nodes; replicas spread like the single-node servers'.
       affinity: {
-        ...placement.affinity,
+        ...base.affinity,
         podAntiAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: [{
             labelSelector: { matchLabels: { [LWS_NAME_LABEL]: props.name } },
@@ -153,14 +143,7 @@ export class VllmLeaderWorkerSet extends Construct {
       { name: 'ray-node', containerPort: RAY_PORTS.nodeManager, protocol: 'TCP' },
       { name: 'ray-object', containerPort: RAY_PORTS.objectManager, protocol: 'TCP' },
     ];
-    const common = {
-      image,
-      imagePullPolicy: 'IfNotPresent',
-      env,
-      resources,
-      securityContext: serverSecurityContext(),
-      volumeMounts: serverVolumeMounts(),
-    };
+    const common = { ...serverContainerBase(props.image ?? IMAGES.vllmOpenai, pod), imagePullPolicy: 'IfNotPresent', env, resources };
     const leader: k8s.Container = {
       name: 'vllm',
       ...common,
@@ -208,20 +191,9 @@ export class VllmLeaderWorkerSet extends Construct {
       },
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: meta(this.serviceName),
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...pod.selectorLabels, [LWS_ROLE_LABEL]: 'leader' },
-        ports: [{ name: 'http', port: LLM_SERVER_PORTS.service, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
-
+    this.service = serverService(this, meta(this.serviceName), { ...pod.selectorLabels, [LWS_ROLE_LABEL]: 'leader' });
     // One pod at a time may be evicted (node drains, consolidation): its group restarts, the others keep serving.
-    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-      metadata: meta(props.name),
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...pod.selectorLabels } } },
-    });
+    this.podDisruptionBudget = serverPodDisruptionBudget(this, meta(props.name), pod.selectorLabels);
 
     // Between the pods of the set, both ways; nothing else is opened here.
     const group = { podSelector: { matchLabels: { [LWS_NAME_LABEL]: props.name } } };

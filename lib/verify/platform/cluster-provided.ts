@@ -3,6 +3,7 @@
  * what Kubernetes and Amazon EKS create in every cluster, and what Kubernetes creates in every
  * namespace. Declared here, in one place, each with the reason it may be assumed.
  */
+import { crdObject } from '../upstream/helm-check';
 import { KubeObject } from '../upstream/types';
 
 /** An object the cluster provides, and why it may be assumed. */
@@ -132,15 +133,5 @@ export function argoCdProvidedObjects(namespace: string): ClusterProvidedObject[
 export function crdStub(group: string, kind: string, namespaced: boolean, versions?: string[]): KubeObject {
   // The plural only names the stub; the model looks CRDs up by group and kind.
   const plural = `${kind.toLowerCase()}${kind.endsWith('s') ? 'es' : 's'}`;
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      names: { kind, plural },
-      scope: namespaced ? 'Namespaced' : 'Cluster',
-      ...(versions ? { versions: versions.map((name) => ({ name, served: true, storage: false })) } : {}),
-    },
-  };
+  return crdObject(group, { kind, plural }, namespaced ? 'Namespaced' : 'Cluster', versions?.map((name) => ({ name, served: true, storage: false })));
 }

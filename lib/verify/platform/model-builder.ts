@@ -19,6 +19,7 @@ import { ClusterAddresses, ModelObject, NamespaceInfo, NetworkPolicyInfo, Origin
 import { extractReferences } from './references';
 import { podGroupOfWorkload } from './workloads';
 import { PROVIDES_ANNOTATION, ReleaseProvides } from '../../core/release-provides';
+import { workloadObject } from '../upstream/helm-check';
 import { KubeObject, ReleaseRender } from '../upstream/types';
 
 /** One output file: YAML text or parsed objects, with the name locations show (the shape of the schema validator's ManifestFile). */
@@ -116,29 +117,7 @@ export function objectsFromProvides(provides: ReleaseProvides, namespace: string
       spec: { selector: s.selector, ports: s.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })) },
     });
   }
-  for (const w of provides.workloads ?? []) {
-    out.push({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: w.name, namespace: w.namespace ?? namespace },
-      spec: {
-        selector: { matchLabels: w.podLabels },
-        template: {
-          metadata: { labels: w.podLabels },
-          spec: {
-            ...(w.serviceAccount ? { serviceAccountName: w.serviceAccount } : {}),
-            ...(w.hostNetwork ? { hostNetwork: true } : {}),
-            containers: [{
-              name: w.name,
-              ports: (w.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
-              // Declared connections, as the pod's environment would carry them: references and flows of the pods.
-              ...(w.connectsTo && w.connectsTo.length > 0 ? { env: w.connectsTo.map((value, i) => ({ name: `CNAI_DECLARED_CONNECTION_${i}`, value })) } : {}),
-            }],
-          },
-        },
-      },
-    });
-  }
+  for (const w of provides.workloads ?? []) out.push(workloadObject(w, namespace, {}));
   for (const o of provides.objects ?? []) {
     const group = groupOf(o.apiVersion);
     const ns = isNamespaced(group, o.kind) ? { namespace: o.namespace ?? namespace } : {};

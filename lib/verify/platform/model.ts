@@ -38,8 +38,8 @@ export interface PodPort {
   readonly protocol: string;
 }
 
-/** Pods of one workload (or of a custom resource an operator turns into pods). */
-export interface PodGroup {
+/** A pod group before the model builder gives it an origin (what the workload readers and the adapters find). */
+export interface PodGroupDraft {
   /** `Kind namespace/name` of the workload (or custom resource). */
   readonly id: string;
   readonly namespace: string;
@@ -50,11 +50,15 @@ export interface PodGroup {
   readonly hostNetwork: boolean;
   /** The pod template (when known), for reference extraction. */
   readonly podSpec?: { [key: string]: unknown };
-  readonly origin: Origin;
   /** JSON path of `podSpec` in the object the pods come from (e.g. `spec.template.spec`). */
   readonly podSpecPath?: string;
   /** Where the pods come from when an operator creates them: the controller and the upstream source it was read in. */
   readonly createdBy?: string;
+}
+
+/** Pods of one workload (or of a custom resource an operator turns into pods). */
+export interface PodGroup extends PodGroupDraft {
+  readonly origin: Origin;
 }
 
 /** A port of a Service. */

@@ -4,21 +4,9 @@
  * have their own adapters (./adapters).
  */
 import { asArray, asObject, asPort, asString, asStringMap, at, groupOf } from './kinds';
-import { PodPort } from './model';
+import { PodGroupDraft, PodPort } from './model';
 import { KubeObject } from '../upstream/types';
 
-/** A pod group before the model builder gives it an origin. */
-export interface PodGroupDraft {
-  readonly id: string;
-  readonly namespace: string;
-  readonly labels: { [key: string]: string };
-  readonly ports: PodPort[];
-  readonly serviceAccount: string;
-  readonly hostNetwork: boolean;
-  readonly podSpec?: { [key: string]: unknown };
-  readonly podSpecPath?: string;
-  readonly createdBy?: string;
-}
 
 const TEMPLATE_PATHS: { [kind: string]: string } = {
   Deployment: 'spec.template',

@@ -375,25 +375,41 @@ function templateFile(chart: HelmChart, template: string): string | undefined {
 /** A stub of a CRD (group, names, scope, versions), from the chart's CRD when found. */
 export function crdStub(group: string, kind: string, crd?: ChartCrd): KubeObject {
   const plural = crd?.plural ?? `${kind.toLowerCase()}s`;
+  return crdObject(group, { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` }, crd?.scope ?? 'Namespaced',
+    (crd?.versions ?? []).map((v) => ({ name: v.name, served: v.served, storage: v.storage })));
+}
+
+/**
+ * A CustomResourceDefinition named `<plural>.<group>` with the given names, scope and versions (none: left out).
+ * @internal
+ */
+export function crdObject(group: string, names: { kind: string; plural: string; [key: string]: string }, scope: string,
+  versions?: Array<{ name: string; served: boolean; storage: boolean }>): KubeObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
-      scope: crd?.scope ?? 'Namespaced',
-      versions: (crd?.versions ?? []).map((v) => ({ name: v.name, served: v.served, storage: v.storage })),
-    },
+    metadata: { name: `${names.plural}.${group}` },
+    spec: { group, names, scope, ...(versions ? { versions } : {}) },
   };
 }
 
-/** A Deployment-shaped object for a declared workload. */
-export function workloadObject(w: NonNullable<ReleaseProvides['workloads']>[number], namespace: string): KubeObject {
+/** Annotation that marks the Deployment-shaped stand-in of a declared workload. */
+const DECLARED_WORKLOAD_ANNOTATIONS = { 'cnai.io/declared-workload': 'true' };
+
+/**
+ * A Deployment-shaped object for a declared workload (marked declared by its annotations; the
+ * whole-platform model's stand-ins carry none).
+ */
+export function workloadObject(w: NonNullable<ReleaseProvides['workloads']>[number], namespace: string,
+  annotations: { [key: string]: string } = DECLARED_WORKLOAD_ANNOTATIONS): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: w.name, namespace: w.namespace ?? namespace, annotations: { 'cnai.io/declared-workload': 'true' } },
+    metadata: {
+      name: w.name,
+      namespace: w.namespace ?? namespace,
+      ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
+    },
     spec: {
       selector: { matchLabels: { ...w.podLabels } },
       template: {

@@ -14,7 +14,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FetchFunction, networkCause, packageRoot } from '../schemas';
+import { FetchFunction, globalFetch, networkCause, packageRoot, resolveDataDir, writeAtomic } from '../schemas';
 
 /** Environment variable naming the upstream directory. */
 export const UPSTREAM_DIR_ENV = 'CNAI_UPSTREAM_DIR';
@@ -179,14 +179,16 @@ export function upstreamDirHelp(): string {
  *   environment path is never skipped silently in favour of the next one), or when none does
  */
 export function resolveUpstreamDir(explicit?: string): string {
-  if (explicit !== undefined && explicit !== '') return existingDir(path.resolve(explicit), 'the upstreamDir option');
-  const env = process.env[UPSTREAM_DIR_ENV];
-  if (env !== undefined && env !== '') return existingDir(path.resolve(env), `$${UPSTREAM_DIR_ENV}`);
-  const shared = path.resolve(packageRoot(), '..', 'shared', 'upstream');
-  if (isDir(shared)) return shared;
-  const cache = defaultUpstreamCacheDir();
-  if (isDir(cache)) return cache;
-  throw new UpstreamDirError(`No upstream directory: no upstreamDir option, $${UPSTREAM_DIR_ENV} is not set, and neither ${shared} nor ${cache} exists. ${upstreamDirHelp()}`);
+  return resolveDataDir({
+    explicit,
+    option: 'upstreamDir',
+    envVar: UPSTREAM_DIR_ENV,
+    shared: 'upstream',
+    cache: defaultUpstreamCacheDir(),
+    noun: 'upstream',
+    help: upstreamDirHelp,
+    error: (message) => new UpstreamDirError(message),
+  });
 }
 
 /** Options of {@link fetchUpstream}. */
@@ -271,7 +273,7 @@ export async function fetchUpstream(options: FetchUpstreamOptions = {}): Promise
   const dir = path.resolve(options.dir ?? defaultUpstreamCacheDir());
   const sources = options.sources ?? loadPinnedUpstreamSources();
   const files = options.files ?? loadPinnedUpstreamFiles();
-  const doFetch = options.fetch ?? defaultFetch();
+  const doFetch = options.fetch ?? globalFetch((m) => new UpstreamDirError(m));
   const result = { dir, downloaded: [] as string[], cached: [] as string[] };
   const failures: string[] = [];
   for (const f of files) {
@@ -351,33 +353,8 @@ export function readVendoredFile(file: string): Buffer {
   return fs.readFileSync(resolveVendoredFile(file));
 }
 
-function defaultFetch(): FetchFunction {
-  const f = (globalThis as { fetch?: FetchFunction }).fetch;
-  if (!f) throw new UpstreamDirError('No global fetch in this Node.js (needs Node 18 or later): pass options.fetch');
-  return f;
-}
-
-function writeAtomic(file: string, data: Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
-
 /** sha256 of a buffer or string, hex. */
 export function sha256(data: Buffer | string): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function existingDir(dir: string, origin: string): string {
-  if (!isDir(dir)) throw new UpstreamDirError(`Upstream directory ${dir} (from ${origin}) does not exist. ${upstreamDirHelp()}`);
-  return dir;
-}

@@ -4,7 +4,7 @@
  * changes, re-read those files.
  */
 import { KubeObject } from '../../upstream/types';
-import { PodGroupDraft } from '../workloads';
+import { PodGroupDraft } from '../model';
 
 /** An object the operator creates at run time. */
 export interface CreatedObject {

@@ -10,8 +10,8 @@
  * The `prometheus` metrics are queried by the controller's own pods (references.ts).
  */
 import { asArray, asObject, asString, asStringMap, at } from '../kinds';
-import { PodGroupDraft } from '../workloads';
 import { AdapterOutput, CustomResourceAdapter } from './adapter';
+import { PodGroupDraft } from '../model';
 
 const SOURCE = 'argoproj/argo-rollouts@v1.9.1: metricproviders/job/job.go, pkg/apis/rollouts/v1alpha1/analysis_types.go';
 

@@ -14,8 +14,7 @@
  * - handler/handler_types.go: the `feast-` prefix.
  */
 import { asArray, asObject, asString } from '../kinds';
-import { PodPort } from '../model';
-import { PodGroupDraft } from '../workloads';
+import { PodGroupDraft, PodPort } from '../model';
 import { AdapterOutput, CreatedObject, CustomResourceAdapter } from './adapter';
 
 const SOURCE = 'feast-dev/feast@v0.66.0: infra/feast-operator/internal/controller/services/{services.go,services_types.go,cronjob.go}, handler/handler_types.go';

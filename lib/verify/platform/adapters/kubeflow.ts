@@ -4,8 +4,8 @@
  */
 import { KubeObject } from '../../upstream/types';
 import { asArray, asObject, asString, asStringMap, at } from '../kinds';
-import { PodPort } from '../model';
-import { containerPorts, PodGroupDraft, serviceAccountOf } from '../workloads';
+import { PodGroupDraft, PodPort } from '../model';
+import { containerPorts, serviceAccountOf } from '../workloads';
 import { AdapterOutput, CreatedObject, CustomResourceAdapter } from './adapter';
 
 const NOTEBOOK_SOURCE = 'kubeflow/notebooks@v1.11.0: components/notebook-controller/controllers/notebook_controller.go (generateStatefulSet, generateService)';

@@ -17,7 +17,8 @@
  * the workers' from the worker template; a set of size 1 has no workers.
  */
 import { asObject, asString, asStringMap } from '../kinds';
-import { containerPorts, serviceAccountOf, PodGroupDraft } from '../workloads';
+import { PodGroupDraft } from '../model';
+import { containerPorts, serviceAccountOf } from '../workloads';
 import { AdapterOutput, CustomResourceAdapter } from './adapter';
 
 const SOURCE = 'kubernetes-sigs/lws@v0.10.0: api/leaderworkerset/v1/leaderworkerset_types.go, pkg/controllers/leaderworkerset_controller.go, '

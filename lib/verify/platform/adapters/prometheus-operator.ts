@@ -42,25 +42,37 @@ function podSpecOf(spec: { [key: string]: unknown }, serviceAccount: string): { 
   };
 }
 
+/**
+ * What the operator reads the same way from a Prometheus and an Alertmanager: name, spec, web
+ * port name, ServiceAccount, and the pods' labels (the podMetadata labels, the operator's, the
+ * app's name and instance, then `extra` for the name).
+ */
+function operated(obj: { metadata: { name?: string }; spec?: unknown }, app: string, extra: (name: string) => { [key: string]: string }) {
+  const name = obj.metadata.name ?? '';
+  const spec = asObject(obj.spec) ?? {};
+  return {
+    name,
+    spec,
+    portName: asString(spec.portName) || 'web',
+    serviceAccount: asString(spec.serviceAccountName) || 'default',
+    labels: {
+      ...asStringMap(asObject(spec.podMetadata)?.labels),
+      ...MANAGED_BY,
+      'app.kubernetes.io/name': app,
+      'app.kubernetes.io/instance': name,
+      ...extra(name),
+    },
+  };
+}
+
 /** Prometheus (monitoring.coreos.com/v1). */
 export const PROMETHEUS_ADAPTER: CustomResourceAdapter = {
   group: 'monitoring.coreos.com',
   kind: 'Prometheus',
   source: SOURCE,
   expand(obj, namespace): AdapterOutput {
-    const name = obj.metadata.name ?? '';
-    const spec = asObject(obj.spec) ?? {};
-    const portName = asString(spec.portName) || 'web';
-    const serviceAccount = asString(spec.serviceAccountName) || 'default';
-    const labels = {
-      ...asStringMap(asObject(spec.podMetadata)?.labels),
-      ...MANAGED_BY,
-      'app.kubernetes.io/name': 'prometheus',
-      'app.kubernetes.io/instance': name,
-      'operator.prometheus.io/name': name,
-      'prometheus': name,
-      'operator.prometheus.io/shard': '0',
-    };
+    const { name, spec, portName, serviceAccount, labels } = operated(obj, 'prometheus',
+      (n) => ({ 'operator.prometheus.io/name': n, 'prometheus': n, 'operator.prometheus.io/shard': '0' }));
     const ports: PodPort[] = [...(spec.listenLocal === true ? [] : [{ name: portName, port: 9090, protocol: 'TCP' }]), RELOADER];
     const by = `Prometheus operator (Prometheus ${namespace}/${name})`;
     return {
@@ -94,17 +106,7 @@ export const ALERTMANAGER_ADAPTER: CustomResourceAdapter = {
   kind: 'Alertmanager',
   source: SOURCE,
   expand(obj, namespace): AdapterOutput {
-    const name = obj.metadata.name ?? '';
-    const spec = asObject(obj.spec) ?? {};
-    const portName = asString(spec.portName) || 'web';
-    const serviceAccount = asString(spec.serviceAccountName) || 'default';
-    const labels = {
-      ...asStringMap(asObject(spec.podMetadata)?.labels),
-      ...MANAGED_BY,
-      'app.kubernetes.io/name': 'alertmanager',
-      'app.kubernetes.io/instance': name,
-      'alertmanager': name,
-    };
+    const { name, spec, portName, serviceAccount, labels } = operated(obj, 'alertmanager', (n) => ({ alertmanager: n }));
     return {
       objects: [{
         object: {

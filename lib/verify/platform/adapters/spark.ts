@@ -11,8 +11,7 @@
  * Spark itself also opens the driver's RPC (7078) and block manager (7079) ports to executors.
  */
 import { asArray, asObject, asString, asStringMap } from '../kinds';
-import { PodPort } from '../model';
-import { PodGroupDraft } from '../workloads';
+import { PodGroupDraft, PodPort } from '../model';
 import { AdapterOutput, CustomResourceAdapter } from './adapter';
 
 const SOURCE = 'kubeflow/spark-operator@v2.5.2: pkg/common/spark.go, internal/controller/sparkapplication/{submission.go,web_ui.go,driveringress.go}, pkg/util/sparkapplication.go';
