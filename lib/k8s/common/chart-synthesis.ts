@@ -82,15 +82,40 @@ function dependenciesOf(all: IConstruct[]): Dependency[] {
   return deps;
 }
 
-/** The constructs and dependencies of each app as its last preparation left them. */
-const prepared = new WeakMap<IConstruct, { readonly all: IConstruct[]; readonly deps: Dependency[] }>();
-
-function sameConstructs(a: IConstruct[], b: IConstruct[]): boolean {
-  return a.length === b.length && a.every((c, i) => c === b[i]);
+/**
+ * The constructs of each app as its last preparation left them, and their dependencies: each
+ * construct's count, and all targets in order.
+ */
+interface Prepared {
+  readonly all: IConstruct[];
+  readonly counts: number[];
+  readonly targets: IConstruct[];
 }
 
-function sameDependencies(a: Dependency[], b: Dependency[]): boolean {
-  return a.length === b.length && a.every((d, i) => d.source === b[i].source && d.target === b[i].target);
+const prepared = new WeakMap<IConstruct, Prepared>();
+
+function snapshot(all: IConstruct[]): Prepared {
+  const counts: number[] = [];
+  const targets: IConstruct[] = [];
+  for (const c of all) {
+    const deps = c.node.dependencies;
+    counts.push(deps.length);
+    for (const d of deps) targets.push(d);
+  }
+  return { all, counts, targets };
+}
+
+/** The app's constructs and their dependencies are those of `last`, in the same order. */
+function unchangedSince(last: Prepared, all: IConstruct[]): boolean {
+  if (last.all.length !== all.length) return false;
+  let k = 0;
+  for (let i = 0; i < all.length; i++) {
+    if (all[i] !== last.all[i]) return false;
+    const deps = all[i].node.dependencies;
+    if (deps.length !== last.counts[i]) return false;
+    for (const d of deps) if (d !== last.targets[k++]) return false;
+  }
+  return true;
 }
 
 /**
@@ -101,7 +126,7 @@ function sameDependencies(a: Dependency[], b: Dependency[]): boolean {
  */
 function prepareDependencies(root: IConstruct, all: IConstruct[], charts: ChartIndex): void {
   const last = prepared.get(root);
-  if (last && sameConstructs(last.all, all) && sameDependencies(last.deps, dependenciesOf(all))) return;
+  if (last && unchangedSince(last, all)) return;
   for (const parent of all) {
     if (!Chart.isChart(parent)) continue;
     for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
@@ -120,7 +145,7 @@ function prepareDependencies(root: IConstruct, all: IConstruct[], charts: ChartI
       for (const source of sources) if (target !== source) source.node.addDependency(target);
     }
   }
-  prepared.set(root, { all, deps: dependenciesOf(all) });
+  prepared.set(root, snapshot(all));
 }
 
 function isLeafObject(c: IConstruct): boolean {
