@@ -7,7 +7,7 @@
  * 203.0.113.0/24, which reaches no one).
  */
 import {
-  GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, VectorEngine,
+  GatewayExposure, GpuInstanceType, ModelPresets, ModelRegistryKind, PlatformSpec, PoolCapacity, ServedModelBackend, VectorEngine,
 } from 'cnai-constructs';
 
 export const REFERENCE_SPEC: PlatformSpec = {
@@ -61,4 +61,17 @@ export const REFERENCE_SPEC: PlatformSpec = {
   modelRegistry: ModelRegistryKind.MLFLOW,
   kubeflow: true,
   observability: true,
+
+  // The platform's single entry for applications: one OpenAI-compatible endpoint for every served
+  // model, each team with its API key (generated in the cluster) and its hourly token budget, on an
+  // internal Network Load Balancer with TLS (the certificate: a kubernetes.io/tls Secret you issue
+  // into namespace model-gateway, e.g. from your private CA with cert-manager).
+  gateway: {
+    teamBudgets: [
+      { team: 'ai-apps', tokensPerHour: 5_000_000 },
+      { team: 'ml-research', tokensPerHour: 1_000_000 },
+    ],
+    exposure: GatewayExposure.INTERNAL_LOAD_BALANCER,
+    tlsSecretName: 'model-gateway-tls',
+  },
 };

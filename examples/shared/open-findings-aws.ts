@@ -21,11 +21,14 @@ export interface OpenFindingScope {
 export function suppressOpenFindings(what: OpenFindingScope): void {
   if (what.database) {
     Suppressions.add(what.database, 'aws-rds-iam-authentication', open('IAM database authentication for the registry\'s '
-      + 'database user through its Pod Identity is not offered yet'), { resource: 'aws_db_instance' });
+      + 'database user is not offered: the pinned MLflow image builds its database connections from a URI with a static password and cannot '
+      + 'use 15-minute RDS IAM tokens without code in the image (README, security findings: IAM database authentication)'), { resource: 'aws_db_instance' });
   }
   const secrets = what.scope.node.findAll().some((c) => TerraformResource.isTerraformResource(c) && c.terraformResourceType === 'aws_secretsmanager_secret');
   if (secrets) {
-    Suppressions.add(what.scope, 'aws-secrets-rotation', open('the generated service credentials (MLflow, Qdrant, Grafana admin) rotate only by bumping '
-      + 'credentialsVersion; a supported procedure (External Secrets refresh and a restart) is to be documented'), { resource: 'aws_secretsmanager_secret' });
+    Suppressions.add(what.scope, 'aws-secrets-rotation', open('the generated service credentials (MLflow, Qdrant, Grafana admin) rotate by the '
+      + 'documented procedure, not on a schedule: bump credentialsVersion and apply; External Secrets refreshes the Secrets and, with secret rollout '
+      + '(CnaiPlatform\'s default), the registry and Qdrant restart and take the new values on their own; Grafana\'s admin still needs a manual restart '
+      + '(README, security findings: MLflow and Qdrant credentials never rotate)'), { resource: 'aws_secretsmanager_secret' });
   }
 }

@@ -335,8 +335,16 @@ export class CnaiAwsStack extends TerraformStack {
         identity.addToPolicy({ sid: 'XRayWrite', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resources: ['*'] });
       }
     }
-    // A gateway behind a load balancer: the AWS Load Balancer Controller's identity.
-    if (gatewayNeedsLoadBalancer(spec.gateway)) stack.addLoadBalancerController();
+    // A gateway behind a load balancer: the AWS Load Balancer Controller's identity, and External Secrets may read the
+    // listener's certificate when it is kept in Secrets Manager (and only it).
+    if (gatewayNeedsLoadBalancer(spec.gateway)) {
+      stack.addLoadBalancerController();
+      const tls = spec.gateway!.tlsCertificateSecretName;
+      if (tls !== undefined) {
+        const arn = tls.startsWith('arn:') ? tls : `arn:aws:secretsmanager:${spec.region}:${spec.accountId}:secret:${tls}-??????`;
+        stack.dataServices.secretsReader.addToPolicy({ sid: 'GatewayTlsCertificate', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [arn] });
+      }
+    }
     return stack;
   }
 

@@ -18,7 +18,8 @@ const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
  * The IAM statements of the AWS Load Balancer Controller v3.5.0 for Network Load Balancers:
  * upstream's policy (docs/install/iam_policy.json at v3.5.0) without what only Application Load
  * Balancers use (Cognito, ACM and IAM server certificates, WAF, WAFv2, Shield, listener rules),
- * with every ARN in the platform's partition, region and account instead of `*:*`. Writes to
+ * with every ARN in the platform's partition, region and account instead of `*:*`, the service-linked
+ * role by its name, and the describe calls limited to the platform's region. Writes to
  * load balancers, target groups and security groups keep upstream's conditions: only resources
  * tagged with `elbv2.k8s.aws/cluster` (the controller's own) are changed or deleted.
  * @internal
@@ -31,13 +32,14 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
   const requestUntagged = { test: 'Null', variable: `aws:RequestTag/${CLUSTER_TAG}`, values: ['true'] };
   return [
     {
+      // Upstream grants it on `*` with the service name condition; the role it creates has a fixed name.
       sid: 'ServiceLinkedRole',
       actions: ['iam:CreateServiceLinkedRole'],
-      resources: ['*'],
+      resources: [`arn:${awsPartition(region)}:iam::${accountId}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`],
       conditions: [{ test: 'StringEquals', variable: 'iam:AWSServiceName', values: ['elasticloadbalancing.amazonaws.com'] }],
     },
     {
-      // Describe calls have no resource-level permissions.
+      // Describe calls have no resource-level permissions: scoped to the platform's region instead.
       sid: 'Describe',
       actions: [
         'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
@@ -49,6 +51,7 @@ export function loadBalancerControllerStatements(region: string, accountId: stri
         'elasticloadbalancing:DescribeListenerAttributes', 'elasticloadbalancing:DescribeCapacityReservation',
       ],
       resources: ['*'],
+      conditions: [{ test: 'StringEquals', variable: 'aws:RequestedRegion', values: [region] }],
     },
     {
       // The nodes' security groups admit the load balancer's (upstream: unconditioned, as those groups are not the controller's).

@@ -17,7 +17,8 @@ export { APPLIED_CONTRACT_FILE, PENDING_APPLY };
  * The platform contract of a stack for synthesizing the Kubernetes layer before the AWS
  * layer is applied (previews, tests, CI): every name, label and taint is the real one;
  * the few values AWS assigns at apply time (the database host and its secret ARN, ECR
- * URLs, the managed Prometheus workspace id and the URLs made from it) are replaced by
+ * URLs, the managed Prometheus workspace id and the URLs made from it, the VPC id of the load
+ * balancer controller) are replaced by
  * clearly marked preview values. For a deployment, synthesize the
  * Kubernetes layer from `terraform output -json platform_contract` instead.
  */
@@ -38,6 +39,13 @@ export function previewContract(stack: CnaiAwsStack): PlatformContract {
       host: Token.isUnresolved(c.database.host) ? pendingDatabaseHost(naming) : c.database.host,
       masterSecretArn: Token.isUnresolved(c.database.masterSecretArn) ? pendingDatabaseSecretArn(naming) : c.database.masterSecretArn,
     },
+    // The VPC id is AWS's (the load balancer controller's entry).
+    ...(c.loadBalancerController ? {
+      loadBalancerController: {
+        ...c.loadBalancerController,
+        vpcId: Token.isUnresolved(c.loadBalancerController.vpcId) ? PENDING_APPLY : c.loadBalancerController.vpcId,
+      },
+    } : {}),
     ...(c.metrics ? {
       metrics: {
         ...c.metrics,

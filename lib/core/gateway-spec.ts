@@ -4,6 +4,7 @@
  * mistake, so that the spec validation and ModelGateway report the same messages.
  */
 import { Cidr } from './cidr';
+import { GatewayEndpointPickerSpec } from './endpoint-picker-spec';
 import { CnaiError, ProblemDetails } from './errors';
 
 /** How the model gateway is reached. */
@@ -120,6 +121,20 @@ export interface GatewaySpec {
    * @default - none
    */
   readonly tlsSecretName?: string;
+  /**
+   * The AWS Secrets Manager secret (name or ARN) holding the HTTPS listener's certificate chain and
+   * private key as JSON (`{"tls.crt": "<PEM chain>", "tls.key": "<PEM key>"}`): External Secrets
+   * copies it into the Secret `tlsSecretName` (type kubernetes.io/tls) of the gateway's namespace,
+   * and the AWS layer lets External Secrets read it (and only it). With a load balancer exposure only.
+   * @default - none: you create the Secret `tlsSecretName` yourself (e.g. with cert-manager)
+   */
+  readonly tlsCertificateSecretName?: string;
+  /**
+   * The endpoint picker of each vLLM model routed (an InferencePool per model): scorer weights,
+   * failure mode, replicas and size; `enabled: false` routes vLLM models through their Service.
+   * @default - on, with the picker's defaults (queue 2, KV cache 2, prefix cache 3; fail open; 1 replica of 1 core and 1 GiB)
+   */
+  readonly endpointPicker?: GatewayEndpointPickerSpec;
 }
 
 /** True when the gateway section asks for a load balancer (the AWS Load Balancer Controller is then needed). */

@@ -12,6 +12,7 @@ export * from './metrics';
 export * from './metrics-backend';
 export * from './metrics-backend-spec';
 export * from './gateway-spec';
+export * from './endpoint-picker-spec';
 export * from './assistant-spec';
 export * from './chat-ui-spec';
 export * from './feature-store-spec';

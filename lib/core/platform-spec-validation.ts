@@ -2,6 +2,7 @@ import { GpuInstanceType } from './accelerators';
 import { AssistantChecks } from './assistant-spec';
 import { ChatUiChecks } from './chat-ui-spec';
 import { deliveryCandidatePrefix, DeliveryChecks, DeliveryServer } from './delivery-spec';
+import { EndpointPickerChecks } from './endpoint-picker-spec';
 import { CnaiError, ProblemCollector, ProblemDetails } from './errors';
 import { FeatureStoreChecks, FeatureStoreNaming, FeatureRegistryKind, DEFAULT_MATERIALIZATION_SCHEDULE } from './feature-store-spec';
 import { GatewayAccessMode, GatewayChecks, GatewayExposure } from './gateway-spec';
@@ -394,6 +395,18 @@ function checkGateway(checks: SpecChecks): void {
   } else {
     problems.check(gw.tlsSecretName === undefined, p('gateway.tlsSecretName', gw.tlsSecretName, 'the in-cluster exposure has a plain HTTP listener only',
       'leave tlsSecretName out, or choose a load balancer exposure'));
+  }
+  // The listener's certificate from Secrets Manager: a load balancer exposure's, named like a secret.
+  if (gw.tlsCertificateSecretName !== undefined) {
+    const name = gw.tlsCertificateSecretName;
+    problems.check(exposure !== GatewayExposure.CLUSTER, p('gateway.tlsCertificateSecretName', name, 'the in-cluster exposure has no HTTPS listener that would use the certificate',
+      'leave tlsCertificateSecretName out, or choose a load balancer exposure'));
+    problems.check(typeof name === 'string' && name.length > 0 && name.length <= 2048 && !/\s/.test(name), p('gateway.tlsCertificateSecretName', name,
+      'not a Secrets Manager secret name or ARN', 'give the name (e.g. "cnai-prod/model-gateway-tls") or the ARN of the secret that holds {"tls.crt", "tls.key"}'));
+  }
+  // The endpoint picker's settings (the same checks as InferencePool's).
+  if (gw.endpointPicker && gw.endpointPicker.enabled !== false) {
+    EndpointPickerChecks.problems({ construct: `${SPEC} ${spec.name}`, prefix: 'gateway.endpointPicker.' }, gw.endpointPicker).forEach((x) => problems.add(x));
   }
 }
 

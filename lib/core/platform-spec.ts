@@ -110,7 +110,10 @@ export interface TeamQuotaSpec {
 export interface TeamSpec {
   /** Team name, a DNS-1123 label; also its namespace. */
   readonly name: string;
-  /** GPU quotas per pool. */
+  /**
+   * GPU quotas per pool. A team with none (`[]`) gets its namespace, RBAC and gateway access but no
+   * Kueue queue: it runs no GPU workloads (e.g. a team that only calls the served models).
+   */
   readonly quotas: TeamQuotaSpec[];
   /**
    * Groups (from the cluster's authenticator) that may deploy into the namespace.

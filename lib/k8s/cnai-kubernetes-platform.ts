@@ -17,7 +17,10 @@ import { NAME_RULES, assertName } from '../core/names';
 export interface PlatformTeam {
   /** Team name: also its namespace's name (a DNS-1123 label). */
   readonly name: string;
-  /** The team's quotas per pool. */
+  /**
+   * The team's quotas per pool. None (`[]`): the team gets no Kueue queue and runs no GPU
+   * workloads (its namespace, RBAC and network isolation are the same).
+   */
   readonly quotas: TeamPoolQuota[];
   /**
    * Groups that run workloads in the team's namespace.
@@ -207,7 +210,8 @@ export class CnaiKubernetesPlatform extends Chart {
         viewerGroups: t.viewerGroups,
         containerDefaults: t.containerDefaults,
         kubernetesVersion: k8sVersion,
-        clusterQueue: this.queues.addTeam(t.name, quotas),
+        // A team without quotas runs no GPU workloads: no queue (its workloads that need one are refused by name).
+        clusterQueue: quotas.length > 0 ? this.queues.addTeam(t.name, quotas) : undefined,
       });
       this.teams[t.name] = team;
     });

@@ -2,7 +2,9 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ANALYSIS_NAMESPACE, ASSISTANT_NAMESPACE, OperationsAssistant } from './assistant';
 import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform';
-import { AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretSource, Suppressions } from './common';
+import {
+  AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretRolloutOptions, SecretSource, Suppressions,
+} from './common';
 import { PlatformChart } from './common/chart-synthesis';
 import { EvaluationDataset, ModelDelivery } from './delivery';
 import { FeatureStore } from './features';
@@ -82,6 +84,20 @@ export interface CnaiPlatformProps {
    * @default - the platform's rules in AdmissionPolicyMode.WARN, the training identity boundary enforced, with the platform's own exemptions only
    */
   readonly admissionPolicies?: AdmissionPolicyOptions;
+  /**
+   * Restart the registry server and the vector database (Qdrant) when their credentials change:
+   * after RDS rotates the database password, or after a `credentialsVersion` bump (SecretRollout).
+   * Off, they read a new value only when restarted by hand.
+   * @default true
+   */
+  readonly restartOnSecretChange?: boolean;
+  /**
+   * The settings of that restart: External Secrets' refresh interval of the services' secrets and
+   * the minutes between two checks, whose sum (plus the rollout) bounds how long the registry cannot
+   * open new database connections after RDS rotated its password.
+   * @default - refreshInterval "5m", checkIntervalMinutes 5, the contract's VPC block, the platform's high priority
+   */
+  readonly secretRollout?: SecretRolloutOptions;
 }
 
 /**
@@ -233,6 +249,13 @@ export class CnaiPlatform extends Construct {
     const data = new PlatformChart(scope, `${id}-data-services`);
     this.dataServices = data;
     new AwsSecretsManagerStore(data, 'SecretStore', { contract });
+    const secretRollout: SecretRolloutOptions | undefined = (props.restartOnSecretChange ?? true)
+      ? {
+        ...props.secretRollout,
+        apiServerCidr: props.secretRollout?.apiServerCidr ?? contract.vpcCidr,
+        priorityClass: props.secretRollout?.priorityClass ?? priorityClass,
+      }
+      : undefined;
     if (vdb) {
       const name = vectorDatabaseName(vdb);
       const engine = (vdb.engine ?? VectorEngine.QDRANT) === VectorEngine.QDRANT
@@ -245,6 +268,7 @@ export class CnaiPlatform extends Construct {
         collections: [{ name: props.vectorCollection ?? 'documents', dimension: vdb.dimension, distance: VectorDistance.COSINE, expectedVectors: vdb.expectedVectors }],
         metricsBackend,
         priorityClass,
+        secretRollout,
       });
     }
     this.registry = new ModelRegistry(data, 'registry', {
@@ -252,6 +276,7 @@ export class CnaiPlatform extends Construct {
       engine: registryKind === ModelRegistryKind.MLFLOW ? RegistryEngine.mlflow() : RegistryEngine.kubeflow(),
       metricsBackend,
       priorityClass,
+      secretRollout,
     });
 
     // The feature store: its namespace, FeatureStore and online store in the data services chart.
@@ -367,9 +392,18 @@ export class CnaiPlatform extends Construct {
         metricsBackend: (spec.observability ?? true) ? metricsBackend : undefined,
         priorityClass,
         kubernetesVersion: contract.kubernetesVersion,
-        // vLLM models behind InferencePools: their pickers get the servers' priority and scraper.
-        endpointPicker: { priorityClass, metricsBackend },
+        // vLLM models behind InferencePools: the spec's picker settings, the servers' priority and scraper.
+        endpointPicker: { ...gatewaySpec.endpointPicker, priorityClass, metricsBackend },
       });
+      // The HTTPS listener's certificate from Secrets Manager (the AWS layer lets External Secrets read it).
+      if (gatewaySpec.tlsCertificateSecretName !== undefined) {
+        SecretSource.secretsManager(gatewaySpec.tlsCertificateSecretName).materialize(chart, 'gateway-tls', {
+          namespace: this.gateway.namespaceName,
+          name: gatewaySpec.tlsSecretName!,
+          keys: { 'tls.crt': 'tls.crt', 'tls.key': 'tls.key' },
+          secretType: 'kubernetes.io/tls',
+        });
+      }
       // The chat front end (opt-in; validation requires the gateway): Open WebUI, OIDC sign-in with the
       // client secret from Secrets Manager (the AWS layer lets External Secrets read it).
       const chat = spec.chatUi && spec.chatUi.enabled !== false ? spec.chatUi : undefined;
@@ -473,7 +507,7 @@ export class CnaiPlatform extends Construct {
       contract,
       platformNamespaces: [
         gpu?.namespace, this.vectorDatabase?.namespace, this.registry.namespace, this.collector?.namespace, this.featureStore?.namespaceName,
-        ...(this.assistant?.namespaces() ?? []),
+        this.gateway?.namespaceName, this.chatUi?.namespaceName, ...(this.assistant?.namespaces() ?? []),
       ]
         .filter((ns): ns is string => ns !== undefined && this.teams[ns] === undefined),
       additionalModelPrefixes: [...models.map((m) => servedModelPrefix(m)), ...(admission.additionalModelPrefixes ?? [])],

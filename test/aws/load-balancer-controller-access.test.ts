@@ -33,6 +33,9 @@ describe('the AWS Load Balancer Controller\'s identity', () => {
     expect(actions.filter((a: string) => /^(waf|wafv2|waf-regional|shield|cognito-idp|acm):/.test(a))).toEqual([]);
     expect(statements.ChangeOwnLoadBalancers.condition).toEqual([{ test: 'Null', variable: 'aws:ResourceTag/elbv2.k8s.aws/cluster', values: ['false'] }]);
     expect(statements.Targets.resources).toEqual(['arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/*/*']);
+    // Nothing on `*` without a scope: the service-linked role by name, the describe calls in the region.
+    expect(statements.ServiceLinkedRole.resources).toEqual(['arn:aws:iam::123456789012:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing']);
+    expect(statements.Describe.condition).toEqual([{ test: 'StringEquals', variable: 'aws:RequestedRegion', values: ['us-west-2'] }]);
   });
 });
 
@@ -45,6 +48,17 @@ describe('CnaiAwsStack.fromSpec with a gateway behind a load balancer', () => {
     expect(preview.workloadIdentities).toContainEqual({ namespace: 'aws-load-balancer-controller', serviceAccount: 'aws-load-balancer-controller', roleName: 'cnai-test-load-balancer-controller' });
     const fromStack = previewContract(stack);
     expect(fromStack.workloadIdentities).toEqual(preview.workloadIdentities);
+  });
+
+  test('the listener\'s certificate in Secrets Manager: External Secrets may read that secret, and only it', () => {
+    const stack = CnaiAwsStack.fromSpec(new App(), 'lb', { ...SPEC, gateway: { ...SPEC.gateway, tlsCertificateSecretName: 'cnai-test/model-gateway-tls' } });
+    const json = synth(stack);
+    const policy = configs(json, 'aws_iam_role_policy').find((p) => /external-secrets/.test(p.role));
+    const statement = policyStatements(json, policy.policy).find((s: any) => s.sid === 'GatewayTlsCertificate');
+    expect(statement).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: ['arn:aws:secretsmanager:us-west-2:123456789012:secret:cnai-test/model-gateway-tls-??????'],
+    });
   });
 
   test('without a load balancer exposure, nothing of the controller', () => {

@@ -204,6 +204,8 @@ describe('ContractPreview.fromSpec equals the AWS layer\'s preview', () => {
       'ai-apps/ml-training cnai-prod-training-ai-apps',
       'ml-research/ml-training cnai-prod-training-ml-research',
       'observability/otel-collector cnai-prod-telemetry-collector',
+      // The gateway's internal NLB: the AWS Load Balancer Controller.
+      'aws-load-balancer-controller/aws-load-balancer-controller cnai-prod-load-balancer-controller',
     ]);
     expect(c.nodePools.map((p) => `${p.name} ${p.labels['eks.amazonaws.com/capacityType']} ${p.maxNodes}`))
       .toEqual(['system ON_DEMAND 6', 'inference-l40s SPOT 6', 'shared-a10g ON_DEMAND 4', 'training-h100 ON_DEMAND 2']);
@@ -252,7 +254,11 @@ describe('ContractPreview.appliedOrPreview', () => {
     try {
       const preview = ContractPreview.appliedOrPreview(dir, REFERENCE_SPEC);
       expect(preview).toEqual(ContractPreview.fromSpec(REFERENCE_SPEC));
-      const applied = { ...preview, database: { ...preview.database!, host: 'cnai-prod-postgres.c1a2b3.us-west-2.rds.amazonaws.com', masterSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-1-AbCdEf' } };
+      const applied = {
+        ...preview,
+        database: { ...preview.database!, host: 'cnai-prod-postgres.c1a2b3.us-west-2.rds.amazonaws.com', masterSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-1-AbCdEf' },
+        loadBalancerController: { ...preview.loadBalancerController!, vpcId: 'vpc-0a1b2c3d4e5f60718' },
+      };
       fs.writeFileSync(path.join(dir, APPLIED_CONTRACT_FILE), JSON.stringify(applied));
       const read = ContractPreview.appliedOrPreview(dir, REFERENCE_SPEC);
       expect(read.database!.host).toBe('cnai-prod-postgres.c1a2b3.us-west-2.rds.amazonaws.com');

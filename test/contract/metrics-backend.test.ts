@@ -108,10 +108,12 @@ describe('the reference platform\'s metrics backend', () => {
     const monitored = [...of('ServiceMonitor'), ...of('PodMonitor'), ...of('PrometheusRule')];
     expect(monitored.map((m) => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`).sort()).toEqual([
       'PodMonitor ai-apps/embed',
+      'PodMonitor envoy-gateway-system/model-gateway-ai-gateway',
       'PrometheusRule monitoring/cnai-gpu-energy',
       'PrometheusRule monitoring/cnai-platform-alerts',
       'PrometheusRule monitoring/drift-ai-apps-embed',
       'ServiceMonitor ai-apps/chat',
+      'ServiceMonitor ai-apps/chat-epp',
       'ServiceMonitor knowledge/knowledge',
       'ServiceMonitor mlflow/mlflow',
       'ServiceMonitor nvidia-gpu/dcgm-exporter',
@@ -123,7 +125,9 @@ describe('the reference platform\'s metrics backend', () => {
 
   test('every scraped port admits the Prometheus pods, and every monitor scrapes something', () => {
     const scraped: string[] = [];
-    for (const m of [...of('ServiceMonitor'), ...of('PodMonitor')]) {
+    // The gateway's proxies are Envoy Gateway's pods (made from the EnvoyProxy, not in the output): their policy is checked below.
+    const proxiesMonitor = 'model-gateway-ai-gateway';
+    for (const m of [...of('ServiceMonitor'), ...of('PodMonitor')].filter((x) => x.metadata.name !== proxiesMonitor)) {
       const targets = scrapeTargets(m);
       expect([m.metadata.name, targets.length > 0]).toEqual([m.metadata.name, true]);
       for (const t of targets) {
@@ -133,6 +137,7 @@ describe('the reference platform\'s metrics backend', () => {
     }
     expect([...new Set(scraped)].sort()).toEqual([
       'DaemonSet nvidia-gpu/dcgm-exporter:9400',
+      'Deployment ai-apps/chat-epp:9090',
       'Deployment ai-apps/chat:8000',
       'Deployment mlflow/mlflow:5000',
       'Deployment observability/otel-collector:8888',
@@ -140,6 +145,9 @@ describe('the reference platform\'s metrics backend', () => {
       'InferenceService ai-apps/embed:8080',
       'StatefulSet knowledge/knowledge:6333',
     ]);
+    const proxies = of('PodMonitor').find((m) => m.metadata.name === proxiesMonitor);
+    expect(proxies.spec.podMetricsEndpoints.map((e: any) => e.port)).toEqual(['aigw-admin']);
+    expect(prometheusAdmitted({ owner: 'Envoy proxies', namespace: 'envoy-gateway-system', labels: proxies.spec.selector.matchLabels, ports: [{ name: 'aigw-admin', containerPort: 1064 }] }, 1064)).toBe(true);
     // The check can fail: a pod that no policy opens to Prometheus.
     expect(prometheusAdmitted({ owner: 'x', namespace: 'knowledge', labels: { 'app.kubernetes.io/name': 'qdrant', 'app.kubernetes.io/instance': 'knowledge' }, ports: [] }, 6334)).toBe(false);
   });

@@ -81,7 +81,8 @@ describe('reference platform: one spec, two layers that agree', () => {
     expect(result.plannedResourcesByType).toMatchObject({
       aws_eks_cluster: 1,
       aws_eks_node_group: REFERENCE_SPEC.gpuPools.length + 1,
-      aws_eks_pod_identity_association: 8,
+      // The served models, the teams' training, External Secrets, MLflow, Qdrant's snapshots, the collector, the load balancer controller.
+      aws_eks_pod_identity_association: 9,
       aws_db_instance: 1,
       // models, datasets and (prod) their access logs
       aws_s3_bucket: 3,
@@ -97,6 +98,8 @@ describe('reference platform: one spec, two layers that agree', () => {
       'Deployment mlflow/mlflow': 'cnai-high',
       'StatefulSet knowledge/knowledge': 'cnai-high',
       'Deployment ai-apps/chat': 'cnai-high',
+      // The chat model's endpoint picker: serving stops balancing without it.
+      'Deployment ai-apps/chat-epp': 'cnai-high',
       'InferenceService ai-apps/embed': 'cnai-high',
       'Deployment observability/otel-collector': 'cnai-high',
     });
@@ -105,7 +108,7 @@ describe('reference platform: one spec, two layers that agree', () => {
   test('the manifests are numbered in apply order', () => {
     expect(preview.files.map((f) => path.basename(f))).toEqual([
       '0000-cnai-platform-operators.k8s.yaml', '0001-cnai-platform.k8s.yaml', '0002-cnai-data-services.k8s.yaml',
-      '0003-cnai-serving.k8s.yaml', '0004-cnai-observability.k8s.yaml',
+      '0003-cnai-serving.k8s.yaml', '0004-cnai-gateway.k8s.yaml', '0005-cnai-observability.k8s.yaml',
     ]);
   });
 
@@ -227,12 +230,15 @@ describe('reference platform: one spec, two layers that agree', () => {
           host: 'cnai-prod-postgres.c1a2b3c4d5e6.us-west-2.rds.amazonaws.com',
           masterSecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-0b1c2d3e-4f5a-AbCdEf',
         },
+        loadBalancerController: { ...c.loadBalancerController!, vpcId: 'vpc-0a1b2c3d4e5f60718' },
       };
     }, path.join(tmp, 'applied'));
     const text = JSON.stringify(applied.objects);
     expect(text).not.toContain(PENDING_APPLY);
     expect(text).toContain('cnai-prod-postgres.c1a2b3c4d5e6.us-west-2.rds.amazonaws.com');
     expect(text).toContain('rds!db-0b1c2d3e-4f5a-AbCdEf');
+    // The load balancer controller's VPC, in its Helm values.
+    expect(text).toContain('"vpcId":"vpc-0a1b2c3d4e5f60718"');
   });
 
   test('a contract from another spec is refused with the fix', () => {

@@ -73,6 +73,20 @@ describe('the spec\'s gateway section', () => {
     expect(problemsOf(spec({ gateway: { tlsSecretName: 'gateway-tls' } }))).toEqual(['gateway.tlsSecretName: the in-cluster exposure has a plain HTTP listener only']);
   });
 
+  test('the listener\'s certificate from Secrets Manager: with a load balancer exposure', () => {
+    const lb = { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, tlsSecretName: 'gateway-tls' };
+    expect(problemsOf(spec({ gateway: { ...lb, tlsCertificateSecretName: 'cnai-test/model-gateway-tls' } }))).toEqual([]);
+    expect(problemsOf(spec({ gateway: { tlsCertificateSecretName: 'cnai-test/model-gateway-tls' } }))).toEqual([
+      'gateway.tlsCertificateSecretName: the in-cluster exposure has no HTTPS listener that would use the certificate',
+    ]);
+  });
+
+  test('the listener\'s certificate: not a Secrets Manager secret name', () => {
+    expect(problemsOf(spec({ gateway: { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, tlsSecretName: 'gateway-tls', tlsCertificateSecretName: 'model gateway tls' } }))).toEqual([
+      'gateway.tlsCertificateSecretName: not a Secrets Manager secret name or ARN',
+    ]);
+  });
+
   test('a budget for a team that is not among the client teams', () => {
     expect(problemsOf(spec({ gateway: { clientTeams: ['team-b'], teamBudgets: [{ team: 'team-a', tokensPerHour: 1000 }] } }))).toEqual([
       'gateway.teamBudgets[0].team: the team is not among gateway.clientTeams, so it cannot call the gateway and its budget would never apply',

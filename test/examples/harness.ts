@@ -20,6 +20,7 @@ import { ASSISTANT_SPEC } from '../../examples/assistant/spec';
 import { DELIVERY_SPEC } from '../../examples/delivery/spec';
 import { EXISTING_CLUSTER } from '../../examples/existing-cluster/cluster';
 import { FINE_TUNE_SPEC } from '../../examples/fine-tune/spec';
+import { GATEWAY_SPEC } from '../../examples/gateway/spec';
 import { K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from '../../examples/k8s-platform/spec';
 import { LLM_SERVING_AWS, LLM_SERVING_SPEC } from '../../examples/llm-serving/spec';
 import { OBSERVABILITY_SPEC } from '../../examples/observability/spec';
@@ -86,6 +87,8 @@ export const CASES: ExampleCase[] = [
   { name: 'assistant', stacks: ['cnai-assistant'], plan: true, k8s: true, crossCheckIdentities: true, spec: ASSISTANT_SPEC },
   // A served LLM delivered progressively (evaluation, Argo Rollouts canary under gates, MLflow alias), from the spec on both layers.
   { name: 'delivery', stacks: ['cnai-delivery'], plan: true, k8s: true, crossCheckIdentities: true, spec: DELIVERY_SPEC },
+  // The model gateway reached from the VPC: OIDC tokens of the client teams, token budgets, an internal NLB with TLS (AWS Load Balancer Controller).
+  { name: 'gateway', stacks: ['cnai-gateway'], plan: true, k8s: true, crossCheckIdentities: true, spec: GATEWAY_SPEC },
 ];
 
 /** Runs `npx <cli> synth --output <outdir>` in the example's folder (as users do), recording what every process loads. */

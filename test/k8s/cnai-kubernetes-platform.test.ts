@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { chart, contract, cpuPoolContract, gpuPoolContract, ofKind, one, synthApp } from './helpers';
 import { buildApp, exampleContract } from '../../examples/k8s-platform/main';
 import { GpuInstanceType, NodePoolProvisioner, PlatformContract } from '../../lib/core';
-import { AlertReceiver, CnaiKubernetesPlatform, GpuNodePool, KubePrometheusStack, NodePoolReference, scheduleOnPool } from '../../lib/k8s';
+import { AlertReceiver, CnaiKubernetesPlatform, GpuNodePool, KubePrometheusStack, NodePoolReference, scheduleOnPool, TrainingJob } from '../../lib/k8s';
 import { assertValidManifests } from '../../lib/verify/k8s';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -138,6 +138,27 @@ describe('CnaiKubernetesPlatform', () => {
     const bare = new CnaiKubernetesPlatform(chart().app, 'bare', { contract: c, teams: [], withoutOperators: true });
     expect(bare.monitoring).toBeUndefined();
     expect(ofKind(Testing.synth(bare), 'NetworkPolicy').filter((np) => np.metadata.namespace === 'monitoring')).toEqual([]);
+  });
+
+  test('a team without quotas gets its namespace and RBAC but no queue, and its training is refused by name', () => {
+    const { app } = chart();
+    const p = new CnaiKubernetesPlatform(app, 'p', {
+      contract: c,
+      withoutOperators: true,
+      teams: [{ name: 'gpu-team', quotas: [{ pool: a10g, gpus: 2 }] }, { name: 'clients', quotas: [], developerGroups: ['client-devs'] }],
+    });
+    const objects = Testing.synth(p);
+    expect(ofKind(objects, 'ClusterQueue').map((q) => q.metadata.name)).toEqual(['gpu-team']);
+    expect(ofKind(objects, 'LocalQueue').map((q) => q.metadata.namespace)).toEqual(['gpu-team']);
+    expect(one(objects, 'Namespace', 'clients').metadata.labels['cnai.io/team']).toBe('clients');
+    expect(ofKind(objects, 'RoleBinding').filter((b) => b.metadata.namespace === 'clients').map((b) => b.subjects)).toContainEqual([
+      { kind: 'Group', name: 'client-devs', apiGroup: 'rbac.authorization.k8s.io' },
+    ]);
+    expect(ofKind(objects, 'NetworkPolicy').filter((np) => np.metadata.namespace === 'clients').map((np) => np.metadata.name)).toContain('default-deny');
+    expect(p.teams.clients.localQueueName).toBeUndefined();
+    expect(() => new TrainingJob(p, 'train', { team: p.teams.clients, pool: p.pool('gpu-a10g') })).toThrow(
+      'p/train: invalid team = "clients": the team namespace has no Kueue LocalQueue, so nothing would ever admit the workload. Fix: give the team a GPU quota '
+      + '(CnaiKubernetesPlatform teams[].quotas, or the spec\'s teams[].quotas) so that the platform creates its queue, or create the TeamNamespace with a clusterQueue');
   });
 
   describe('errors', () => {

@@ -64,6 +64,11 @@ export interface SecretMaterialization {
    */
   readonly templates?: { [secretKey: string]: string };
   /**
+   * Type of the Secret External Secrets writes (e.g. `kubernetes.io/tls`).
+   * @default - Opaque
+   */
+  readonly secretType?: string;
+  /**
    * Sync wave of the ExternalSecret.
    * @default - none
    */
@@ -213,11 +218,12 @@ export class SecretSource {
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
           // A value removed from Secrets Manager by mistake must not take running services down.
           deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-          template: hasTemplates
+          template: hasTemplates || m.secretType !== undefined
             ? {
               engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
               mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.MERGE,
-              data: { ...templates },
+              ...(m.secretType !== undefined ? { type: m.secretType } : {}),
+              ...(hasTemplates ? { data: { ...templates } } : {}),
             }
             : undefined,
         },

@@ -1,7 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { invalidProp } from '../../core/errors';
+import { DEFAULT_PICKER_WEIGHTS, EndpointPickerChecks, EndpointPickerSettings, EndpointPickerWeights, PickerFailureMode } from '../../core/endpoint-picker-spec';
+import { CnaiError, invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { ServedModelBackend } from '../../core/platform-spec';
 import { OPERATOR_IMAGES, imageRef } from '../../core/versions';
@@ -29,65 +30,12 @@ const EPP_UID = 65532;
 /** The pool of each served model (one per model: two pickers would each think they balance all of it). */
 const POOLS = new WeakMap<LlmService, InferencePool>();
 
-/** What the gateway does when the endpoint picker does not answer. */
-export enum PickerFailureMode {
-  /** Requests go to a replica chosen by the proxy (upstream's default): serving continues, unbalanced. */
-  FAIL_OPEN = 'FailOpen',
-  /** Requests fail: nothing reaches a replica the picker did not choose. */
-  FAIL_CLOSE = 'FailClose',
-}
+// The picker's failure mode and weights are the spec's vocabulary (lib/core), re-exported for this layer's users.
+export { PickerFailureMode } from '../../core/endpoint-picker-spec';
+export type { EndpointPickerWeights } from '../../core/endpoint-picker-spec';
 
-/**
- * Weights of the endpoint picker's scorers (its default scheduling profile): each scorer gives
- * every replica a score in [0, 1], the weighted sum picks the replica. A weight of 0 leaves the
- * scorer out.
- */
-export interface EndpointPickerWeights {
-  /**
-   * `queue-scorer`: fewer waiting requests (vLLM's `vllm:num_requests_waiting`) score higher.
-   * @default 2
-   */
-  readonly queue?: number;
-  /**
-   * `kv-cache-utilization-scorer`: more free KV cache (1 − `vllm:kv_cache_usage_perc`) scores higher.
-   * @default 2
-   */
-  readonly kvCache?: number;
-  /**
-   * `prefix-cache-scorer`: a replica that has served the prompt's prefix (e.g. the same system prompt) scores higher.
-   * @default 3
-   */
-  readonly prefixCache?: number;
-}
-
-/** Settings of the endpoint picker of an InferencePool. */
-export interface EndpointPickerOptions {
-  /**
-   * Picker replicas. Upstream recommends one active replica (its prefix-cache state is in memory);
-   * more run active-passive with leader election (and get a PodDisruptionBudget).
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * What the proxies do when the picker does not answer.
-   * @default PickerFailureMode.FAIL_OPEN
-   */
-  readonly failureMode?: PickerFailureMode;
-  /**
-   * Scorer weights (each a whole number from 0 to 100, not all 0).
-   * @default - queue 2, KV cache 2, prefix cache 3 (the chart's default profile)
-   */
-  readonly weights?: EndpointPickerWeights;
-  /**
-   * CPU cores of each picker (requests = limits).
-   * @default 1
-   */
-  readonly cpu?: number;
-  /**
-   * Memory of each picker in GiB (requests = limits).
-   * @default 1
-   */
-  readonly memoryGiB?: number;
+/** Settings of the endpoint picker of an InferencePool: the spec's settings, and how it fits into the platform. */
+export interface EndpointPickerOptions extends EndpointPickerSettings {
   /**
    * The PriorityClass of the picker's pods: serving stops balancing without it, so give it the priority of the model server.
    * @default - none: the cluster's default priority
@@ -192,27 +140,18 @@ export class InferencePool extends Construct {
     this.namespaceName = service.namespaceName;
     // The chart's `gateway-api-inference-extension.name`: the release name cut to 40 characters, then `-epp`.
     this.pickerName = `${this.name.slice(0, 40)}-epp`;
-    this.replicas = wholeNumber(where, 'replicas', props.replicas ?? 1, 1, 10, 'give 1 (upstream\'s recommendation) or, for a standby, 2');
+    const problems = EndpointPickerChecks.problems({ construct: where, prefix: '' }, props);
+    if (problems.length > 0) throw new CnaiError(problems[0]);
+    this.replicas = props.replicas ?? 1;
     this.failureMode = props.failureMode ?? PickerFailureMode.FAIL_OPEN;
     const w = props.weights ?? {};
-    const weights = {
-      queue: wholeNumber(where, 'weights.queue', w.queue ?? 2, 0, 100, 'give a whole number from 0 to 100 (the default is 2)'),
-      kvCache: wholeNumber(where, 'weights.kvCache', w.kvCache ?? 2, 0, 100, 'give a whole number from 0 to 100 (the default is 2)'),
-      prefixCache: wholeNumber(where, 'weights.prefixCache', w.prefixCache ?? 3, 0, 100, 'give a whole number from 0 to 100 (the default is 3)'),
+    this.weights = {
+      queue: w.queue ?? DEFAULT_PICKER_WEIGHTS.queue,
+      kvCache: w.kvCache ?? DEFAULT_PICKER_WEIGHTS.kvCache,
+      prefixCache: w.prefixCache ?? DEFAULT_PICKER_WEIGHTS.prefixCache,
     };
-    this.weights = weights;
-    if (weights.queue + weights.kvCache + weights.prefixCache === 0) {
-      throw invalidProp(where, 'weights', JSON.stringify(weights), 'every scorer has weight 0, so the picker would choose replicas without looking at them',
-        'give at least one scorer a positive weight, or leave weights out for the default profile (queue 2, KV cache 2, prefix cache 3)');
-    }
     const cpu = props.cpu ?? 1;
-    if (!(cpu >= 0.1 && cpu <= 16)) {
-      throw invalidProp(where, 'cpu', cpu, 'not between 0.1 and 16 cores', 'give 1 (the default) or more for high request rates (upstream sized 4 cores for its scale tests)');
-    }
     const memoryGiB = props.memoryGiB ?? 1;
-    if (!(memoryGiB >= 0.25 && memoryGiB <= 32)) {
-      throw invalidProp(where, 'memoryGiB', memoryGiB, 'not between 0.25 and 32 GiB', 'give 1 (the default) or more');
-    }
     this.targetPort = service.containerPort;
     this.annotations = { [SYNC_WAVE_ANNOTATION]: String(WORKLOADS_SYNC_WAVE) };
     // The chart's labels (`gateway-api-inference-extension.labels`, appVersion set at release) and the platform's.
@@ -407,14 +346,6 @@ export class InferencePool extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
     });
   }
-}
-
-/** A whole number in [min, max], or the error that names the prop. */
-function wholeNumber(where: string, prop: string, value: number, min: number, max: number, fix: string): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalidProp(where, prop, value, `not a whole number from ${min} to ${max}`, fix);
-  }
-  return value;
 }
 
 /**

@@ -11,6 +11,7 @@ import { DATA_SERVICE_IMAGES, imageRef } from '../../core/versions';
 import { dataServiceLabels } from '../common/data-service-namespace';
 import { cidrEgress, dnsEgress, tcpPorts } from '../common/egress';
 import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
 import { INamespaceOwner, WorkloadSelector } from '../workload-selector';
@@ -34,6 +35,11 @@ export interface KubeflowModelRegistryServerProps {
   readonly replicas: number;
   /** PriorityClass of the pods. */
   readonly priorityClassName?: string;
+  /**
+   * Restart the server when its database Secret changes.
+   * @default - none
+   */
+  readonly secretRollout?: SecretRolloutOptions;
 }
 
 /**
@@ -137,6 +143,10 @@ export class KubeflowModelRegistryServer extends Construct {
         },
       },
     });
+    if (props.secretRollout) {
+      SecretRollout.ensure(this, ns, props.secretRollout)
+        .restartOnChange(SecretKeyRef.fromName(this.databaseSecretName, KUBEFLOW_REGISTRY_DSN_KEY), this.deployment);
+    }
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.serviceName, namespace: ns, labels },
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: KUBEFLOW_REGISTRY_PORT, targetPort: k8s.IntOrString.fromString('http') }] },

@@ -15,6 +15,8 @@ import { cidrEgress, dnsEgress, httpsEgress, podIdentityEgress, tcpPorts } from 
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
+import { resolveSecretRollout } from '../common/secret-rollout-settings';
 import { SecretSource } from '../common/secret-source';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
@@ -55,6 +57,12 @@ export interface MlflowServerProps {
   readonly metricsScraper: WorkloadSelector;
   /** PriorityClass of the pods. */
   readonly priorityClassName?: string;
+  /**
+   * Restart the server when its credentials or database Secret change; its refresh interval
+   * applies to the default credentials source.
+   * @default - none
+   */
+  readonly secretRollout?: SecretRolloutOptions;
 }
 
 /** A client of the registry, admitted with an access. */
@@ -119,6 +127,33 @@ for user, env in (("reader", "READER_PASSWORD"), ("writer", "WRITER_PASSWORD")):
     if not r.ok:
         sys.exit(f"user {user}: HTTP {r.status_code}: {r.text[:200]}")
     print(f"user {user} {action}", flush=True)
+`;
+
+// Sets the admin's and the client users' passwords in MLflow's auth database to the Secret's, at
+// every start: MLflow itself applies its admin password only when it creates the admin, so new
+// credentials (a credentialsVersion bump, then the restart) would otherwise leave the old ones.
+const SYNC_USERS_SCRIPT = `import os
+from mlflow.exceptions import MlflowException
+from mlflow.server.auth.sqlalchemy_store import SqlAlchemyStore
+store = SqlAlchemyStore()
+store.init_db(os.environ["AUTH_DATABASE_URI"])
+users = [(os.environ["ADMIN_USERNAME"], "ADMIN_PASSWORD", True), ("reader", "READER_PASSWORD", False), ("writer", "WRITER_PASSWORD", False)]
+for user, env, admin in users:
+    password = os.environ.get(env)
+    if not password:
+        continue
+    if not store.has_user(user):
+        try:
+            store.create_user(user, password, is_admin=admin)
+            print(f"user {user} created", flush=True)
+            continue
+        except MlflowException:
+            pass  # another replica created it first
+    if store.authenticate_user(user, password):
+        print(f"user {user} unchanged", flush=True)
+    else:
+        store.update_user(user, password=password)
+        print(f"user {user} password set from the Secret", flush=True)
 `;
 
 /**
@@ -208,7 +243,9 @@ export class MlflowServer extends Construct implements IMetricsSource {
     this.allowedHosts = [...names.flatMap((n) => [n, `${n}:${MLFLOW_PORT}`]), `localhost:${MLFLOW_PORT}`, `127.0.0.1:${MLFLOW_PORT}`, ...podIps, ...extra];
     const metrics = o.metrics ?? true;
 
-    this.credentials = o.credentials ?? SecretSource.secretsManager(serviceSecretName(c.platformName, c.environment, 'model-registry'));
+    const rollout = props.secretRollout ? resolveSecretRollout(where, props.secretRollout) : undefined;
+    this.credentials = o.credentials ?? SecretSource.secretsManager(serviceSecretName(c.platformName, c.environment, 'model-registry'),
+      rollout ? { refreshInterval: rollout.refreshInterval } : {});
     const k = MLFLOW_CREDENTIAL_KEYS;
     this.credentialsSecretName = this.credentials.materialize(this, 'Credentials', {
       namespace: ns,
@@ -251,7 +288,7 @@ export class MlflowServer extends Construct implements IMetricsSource {
 
     const configMap = new k8s.KubeConfigMap(this, 'Scripts', {
       metadata: { name: 'mlflow-scripts', namespace: ns, labels: this.podLabels },
-      data: { 'write_auth_config.py': AUTH_CONFIG_SCRIPT, 'create_users.py': USERS_SCRIPT },
+      data: { 'write_auth_config.py': AUTH_CONFIG_SCRIPT, 'create_users.py': USERS_SCRIPT, 'sync_users.py': SYNC_USERS_SCRIPT },
     });
 
     this.args = [
@@ -295,6 +332,23 @@ export class MlflowServer extends Construct implements IMetricsSource {
         image,
         command: ['mlflow', 'db', 'upgrade', '$(MLFLOW_BACKEND_STORE_URI)'],
         env: [...common, { name: 'MLFLOW_BACKEND_STORE_URI', valueFrom: database(dk.backendStoreUri) }],
+        resources: small,
+        securityContext,
+        volumeMounts: mounts,
+      },
+      {
+        // The users' passwords follow the Secret (after a rotation, the restart brings them).
+        name: 'sync-users',
+        image,
+        command: ['python', '/scripts/sync_users.py'],
+        env: [
+          ...common,
+          { name: 'AUTH_DATABASE_URI', valueFrom: database(dk.authDatabaseUri) },
+          { name: 'ADMIN_USERNAME', valueFrom: credential(k.adminUsername) },
+          { name: 'ADMIN_PASSWORD', valueFrom: credential(k.adminPassword) },
+          { name: 'READER_PASSWORD', valueFrom: credential(k.readerPassword) },
+          { name: 'WRITER_PASSWORD', valueFrom: credential(k.writerPassword) },
+        ],
         resources: small,
         securityContext,
         volumeMounts: mounts,
@@ -361,6 +415,13 @@ export class MlflowServer extends Construct implements IMetricsSource {
         },
       },
     });
+
+    // The server reads both Secrets only at start (environment, basic_auth.ini, the database URI).
+    if (props.secretRollout) {
+      const restart = SecretRollout.ensure(this, ns, { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? c.vpcCidr });
+      restart.restartOnChange(SecretKeyRef.fromName(this.credentialsSecretName, k.adminPassword), this.deployment);
+      restart.restartOnChange(SecretKeyRef.fromName(this.databaseSecretName, dk.backendStoreUri), this.deployment);
+    }
 
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.serviceName, namespace: ns, labels: this.podLabels },

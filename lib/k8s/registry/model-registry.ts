@@ -9,6 +9,9 @@ import { DATA_SERVICES, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { ModelRegistryKind } from '../../core/platform-spec';
 import { DataServiceNamespace } from '../common/data-service-namespace';
+import { SecretRolloutOptions } from '../common/secret-rollout';
+import { resolveSecretRollout } from '../common/secret-rollout-settings';
+import { SecretSource } from '../common/secret-source';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
 import type { IPriorityClass } from '../priority-class';
@@ -67,6 +70,15 @@ export interface ModelRegistryProps {
    * @default - none: the cluster's default priority
    */
   readonly priorityClass?: IPriorityClass;
+  /**
+   * Restart the registry server when its credentials or its database password change (the
+   * password RDS rotates, the credentials a `credentialsVersion` bump replaces): a CronJob of its
+   * namespace compares the Secrets with what the server started with and rolls it (SecretRollout).
+   * Its `refreshInterval` also applies to the Secrets Manager sources the registry makes itself
+   * (the default backend's password and MLflow's default credentials).
+   * @default - none: restart the server yourself after a credential changed
+   */
+  readonly secretRollout?: SecretRolloutOptions;
 }
 
 /** Where a registered model version's files are, as the registry reports it. */
@@ -134,7 +146,13 @@ export class ModelRegistry extends Construct implements IModelRegistry {
         'the registry has no backend and the platform contract has no database; a registry on a file in its pod loses every model version with the pod',
         'create the AWS layer\'s PostgresDatabase (CnaiAwsStack database: true) and pass its contract, or give backend: RegistryBackend.postgres(...) / RegistryBackend.existingSecret(...)');
     }
-    this.backend = props.backend ?? RegistryBackend.postgres(props.contract.database!);
+    const rollout = props.secretRollout ? resolveSecretRollout(where, props.secretRollout) : undefined;
+    const rolloutOptions = props.secretRollout
+      ? { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? props.contract.vpcCidr }
+      : undefined;
+    this.backend = props.backend ?? RegistryBackend.postgres(props.contract.database!, rollout
+      ? { password: SecretSource.secretsManager(props.contract.database!.masterSecretArn, { refreshInterval: rollout.refreshInterval }) }
+      : {});
     this.replicas = props.replicas ?? 2;
     if (!Number.isInteger(this.replicas) || this.replicas < 1 || this.replicas > 10) {
       throw invalidProp(where, 'replicas', props.replicas, 'not a number of replicas', 'give 1 to 10 (2 keeps the registry up during node drains)');
@@ -146,7 +164,14 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     this.artifactPrefix = DATA_SERVICES.registryArtifactPrefix;
 
     if (engine.kind === ModelRegistryKind.KUBEFLOW) {
-      this.kubeflow = new KubeflowModelRegistryServer(this, 'Kubeflow', { namespace: owner, backend: this.backend, options: engine.kubeflowOptions ?? {}, replicas: this.replicas, priorityClassName: props.priorityClass?.priorityClassName });
+      this.kubeflow = new KubeflowModelRegistryServer(this, 'Kubeflow', {
+        namespace: owner,
+        backend: this.backend,
+        options: engine.kubeflowOptions ?? {},
+        replicas: this.replicas,
+        priorityClassName: props.priorityClass?.priorityClassName,
+        secretRollout: rolloutOptions,
+      });
       this.host = this.kubeflow.host;
       this.port = KUBEFLOW_REGISTRY_PORT;
     } else {
@@ -157,6 +182,7 @@ export class ModelRegistry extends Construct implements IModelRegistry {
         options: engine.mlflowOptions ?? {},
         replicas: this.replicas,
         priorityClassName: props.priorityClass?.priorityClassName,
+        secretRollout: rolloutOptions,
         metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
       });
       this.host = this.mlflow.host;

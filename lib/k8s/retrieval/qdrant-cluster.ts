@@ -18,6 +18,8 @@ import { EncryptedStorageClass } from '../common/encrypted-storage-class';
 import { IMetricsSource, MetricsComponent, MetricsEndpoint } from '../common/metrics-endpoint';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { SecretKeyRef } from '../common/secret-key-ref';
+import { SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
+import { resolveSecretRollout } from '../common/secret-rollout-settings';
 import { SecretSource } from '../common/secret-source';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, SECRETS_SYNC_WAVE } from '../pod-security';
 import { TeamNamespace } from '../team-namespace';
@@ -85,6 +87,12 @@ export interface QdrantClusterProps {
   /** PriorityClass of the pods. */
   readonly priorityClassName?: string;
   /**
+   * Restart the StatefulSet when its API keys change; its refresh interval applies to the
+   * default Secrets Manager source.
+   * @default - none
+   */
+  readonly secretRollout?: SecretRolloutOptions;
+  /**
    * Create the ServiceMonitor (needs the Prometheus operator's CRDs in the cluster).
    * @default true
    */
@@ -145,6 +153,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
   public readonly snapshotServiceAccount?: string;
   /** The StatefulSet. */
   public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The restart of the StatefulSet on a changed API key, when on. */
+  public readonly secretRollout?: SecretRollout;
   /** The client Service. */
   public readonly service: k8s.KubeService;
   /** The headless Service. */
@@ -220,7 +230,8 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
 
     // A cluster without the AWS layer has no Secrets Manager secret to read: keys are generated in it.
     this.apiKeys = o.apiKeys ?? (hasAwsLayer(props.contract)
-      ? SecretSource.secretsManager(serviceSecretName(props.contract.platformName, props.contract.environment, `vector-db/${ns}/${props.name}`))
+      ? SecretSource.secretsManager(serviceSecretName(props.contract.platformName, props.contract.environment, `vector-db/${ns}/${props.name}`),
+        props.secretRollout ? { refreshInterval: resolveSecretRollout(where, props.secretRollout).refreshInterval } : {})
       : SecretSource.generated());
     this.apiServerCidr = props.contract.vpcCidr ?? DEFAULT_VPC_CIDR;
     this.storageClass = o.storageClass ?? EncryptedStorageClass.ensure(this);
@@ -271,6 +282,12 @@ export class QdrantCluster extends Construct implements IVectorEngineBinding, IM
     });
 
     this.statefulSet = this.buildStatefulSet(ns, sa.name, selector, o, props.priorityClassName);
+    // Qdrant reads its API keys only at start.
+    if (props.secretRollout) {
+      const options = { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? this.apiServerCidr };
+      this.secretRollout = SecretRollout.ensure(this, ns, options);
+      this.secretRollout.restartOnChange(SecretKeyRef.fromName(this.apiKeySecretName, QDRANT_SECRET_KEYS.apiKey), this.statefulSet);
+    }
 
     if (this.replicas > 1) {
       this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'Pdb', {

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PGVECTOR_COLLECTION_RULES, PgVectorCollections } from './pgvector-collections';
 import { QDRANT_COLLECTION_RULES, QdrantCluster } from './qdrant-cluster';
@@ -10,6 +11,8 @@ import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
 import { VectorEngine } from '../../core/platform-spec';
 import { DataServiceNamespace } from '../common/data-service-namespace';
+import { SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
+import { resolveSecretRollout } from '../common/secret-rollout-settings';
 import { IMetricsBackend, KubePrometheusStack } from '../operators';
 import { assertNamespacesDeclared } from '../pod-security';
 import type { IPriorityClass } from '../priority-class';
@@ -86,6 +89,14 @@ export interface VectorDatabaseProps {
    * @default true
    */
   readonly monitoring?: boolean;
+  /**
+   * Restart the database server (Qdrant) when its API keys change (a `credentialsVersion` bump):
+   * a CronJob of its namespace compares the Secret with what the server started with and rolls
+   * the StatefulSet (SecretRollout). Its `refreshInterval` also applies to the Secrets Manager
+   * source the database makes itself. Clients restart with {@link VectorDatabase.restartClientOnRotation}.
+   * @default - none: restart the server and its clients yourself after the keys changed
+   */
+  readonly secretRollout?: SecretRolloutOptions;
 }
 
 /**
@@ -118,6 +129,8 @@ export class VectorDatabase extends Construct {
   public readonly qdrant?: QdrantCluster;
   /** The pgvector collections and bootstrap job (pgvector engine). */
   public readonly pgvector?: PgVectorCollections;
+  /** The rollout options, when the database restarts its workloads on a changed credential. */
+  public readonly secretRollout?: SecretRolloutOptions;
   private readonly binding: IVectorEngineBinding;
   private readonly admitted: AdmittedVectorClient[] = [];
 
@@ -126,6 +139,9 @@ export class VectorDatabase extends Construct {
     const where = this.node.path;
     const engine = props.engine ?? VectorDatabaseEngine.qdrant();
     this.engine = engine.kind;
+    if (props.secretRollout) resolveSecretRollout(where, props.secretRollout);
+    this.secretRollout = props.secretRollout === undefined ? undefined
+      : { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? props.contract.vpcCidr };
     this.databaseName = assertName(where, 'name', props.name ?? id, NAME_RULES.dns1123Label,
       'name the database with lowercase letters, digits and "-" (it names its Service), e.g. "docs"');
     if (this.databaseName.length > 40) {
@@ -152,6 +168,7 @@ export class VectorDatabase extends Construct {
         priorityClassName: props.priorityClass?.priorityClassName,
         metricsScraper: props.metricsScraper ?? (props.metricsBackend ?? KubePrometheusStack.platformDefault()).scraper,
         monitoring: props.monitoring,
+        secretRollout: this.secretRollout,
       });
       this.binding = this.qdrant;
     }
@@ -199,6 +216,21 @@ export class VectorDatabase extends Construct {
         'admit it first with addClient(workload) (or the clients prop), then ask for its connection');
     }
     return this.binding.connection(matches.find((c) => !c.readOnly) ?? matches[0]);
+  }
+
+  /**
+   * Restarts a client's workload when its credential changes (the copy of the API key in the
+   * client's namespace, which External Secrets refreshes after a rotation), with the database's
+   * rollout settings: the CronJob of the client's namespace rolls it (SecretRollout).
+   * @param connection the client's connection (from addClient or connectionFor)
+   * @param workload the client's Deployment or StatefulSet, which reads `connection.credential`
+   */
+  public restartClientOnRotation(connection: VectorDatabaseConnection, workload: ApiObject): void {
+    if (!this.secretRollout) {
+      throw invalidProp(this.node.path, 'secretRollout', undefined, 'the database restarts nothing on a changed credential, so it cannot restart its clients either',
+        'give the database secretRollout: {} (CnaiPlatform does unless restartOnSecretChange is false)');
+    }
+    SecretRollout.ensure(this, connection.namespace, this.secretRollout).restartOnChange(connection.credential, workload);
   }
 
   private checkClientNamespaces(): string[] {

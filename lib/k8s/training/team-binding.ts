@@ -14,7 +14,7 @@ export function teamOf(where: string, prop: string, owner: INamespaceOwner, need
   }
   if (needsQueue && !owner.localQueueName) {
     throw invalidProp(where, prop, owner.namespaceName, 'the team namespace has no Kueue LocalQueue, so nothing would ever admit the workload',
-      'create the TeamNamespace with the team\'s clusterQueue (CnaiKubernetesPlatform does this for every team)');
+      'give the team a GPU quota (CnaiKubernetesPlatform teams[].quotas, or the spec\'s teams[].quotas) so that the platform creates its queue, or create the TeamNamespace with a clusterQueue');
   }
   return owner;
 }

@@ -26,6 +26,14 @@ describe('SecretSource', () => {
     });
   });
 
+  test('Secrets Manager: a Secret of a given type (a TLS certificate), without templates', () => {
+    const { chart } = testChart();
+    SecretSource.secretsManager('cnai-test/tls').materialize(chart, 'S', { namespace: 'ns', name: 'tls', keys: { 'tls.crt': 'tls.crt', 'tls.key': 'tls.key' }, secretType: 'kubernetes.io/tls' });
+    const [es] = Testing.synth(chart);
+    assertValidManifests([es], { kubernetesVersion: '1.34' });
+    expect(es.spec.target.template).toEqual({ engineVersion: 'v2', mergePolicy: 'Merge', type: 'kubernetes.io/tls' });
+  });
+
   test('an existing Secret: nothing emitted, its name returned', () => {
     const { chart } = testChart();
     expect(SecretSource.existingSecret('keys').materialize(chart, 'S', { namespace: 'ns', name: 'ignored', keys: { a: 'a' } })).toBe('keys');

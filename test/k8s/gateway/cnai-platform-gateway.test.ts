@@ -159,6 +159,27 @@ describe('CnaiPlatform gateway access, budgets and exposure', () => {
   });
 });
 
+describe('CnaiPlatform with the listener\'s certificate in Secrets Manager', () => {
+  test('External Secrets copies it into the listener\'s Secret, of type kubernetes.io/tls, in the gateway\'s namespace', () => {
+    const lbSpec: PlatformSpec = {
+      ...SPEC,
+      gateway: { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, tlsSecretName: 'gateway-tls', tlsCertificateSecretName: 'cnai-test/model-gateway-tls' },
+    };
+    const app = new App();
+    new CnaiPlatform(app, 'cnai', { spec: lbSpec, contract: ContractPreview.fromSpec(lbSpec) });
+    const es = synthApp(app).filter((o) => o.kind === 'ExternalSecret' && o.metadata.namespace === 'model-gateway');
+    expect(es.map((o) => o.spec)).toEqual([{
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
+      target: { name: 'gateway-tls', creationPolicy: 'Owner', deletionPolicy: 'Retain', template: { engineVersion: 'v2', mergePolicy: 'Merge', type: 'kubernetes.io/tls' } },
+      data: [
+        { secretKey: 'tls.crt', remoteRef: { key: 'cnai-test/model-gateway-tls', property: 'tls.crt' } },
+        { secretKey: 'tls.key', remoteRef: { key: 'cnai-test/model-gateway-tls', property: 'tls.key' } },
+      ],
+    }]);
+  });
+});
+
 describe('CnaiPlatform gateway errors', () => {
   test('a load balancer exposure with a contract that has no load balancer controller', () => {
     expect(() => synth({ ...SPEC, gateway: { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, tlsSecretName: 'gateway-tls' } }))

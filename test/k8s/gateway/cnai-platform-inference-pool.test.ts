@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ContractPreview, GpuInstanceType, ModelPresets, PlatformSpec, ServedModelBackend } from '../../../lib/core';
+import { ContractPreview, GpuInstanceType, ModelPresets, PickerFailureMode, PlatformSpec, ServedModelBackend } from '../../../lib/core';
 import { CnaiPlatform } from '../../../lib/k8s';
 import { synthApp } from '../helpers';
 
@@ -50,3 +50,51 @@ describe('CnaiPlatform with the gateway on: vLLM models behind InferencePools', 
     expect(picker.spec.template.spec.priorityClassName).toBe('cnai-high');
   });
 });
+
+describe('CnaiPlatform passes the spec\'s gateway.endpointPicker to every pool', () => {
+  test('weights, failure mode, replicas and size from the spec', () => {
+    const spec: PlatformSpec = {
+      ...SPEC,
+      gateway: {
+        endpointPicker: {
+          weights: { queue: 4, kvCache: 3, prefixCache: 0 }, failureMode: PickerFailureMode.FAIL_CLOSE, replicas: 2, cpu: 2, memoryGiB: 3,
+        },
+      },
+    };
+    const app = new App();
+    new CnaiPlatform(app, 'cnai', { spec, contract: ContractPreview.fromSpec(spec) });
+    const objects = synthApp(app);
+    const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+    expect(find('InferencePool', 'chat').spec.endpointPickerRef.failureMode).toBe('FailClose');
+    expect(YAML.parse(find('ConfigMap', 'chat-epp').data['default-plugins.yaml']).schedulingProfiles[0].plugins)
+      .toEqual([{ pluginRef: 'queue-scorer', weight: 4 }, { pluginRef: 'kv-cache-utilization-scorer', weight: 3 }]);
+    const picker = find('Deployment', 'chat-epp');
+    expect(picker.spec.replicas).toBe(2);
+    expect(picker.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '2', memory: '3072Mi' }, limits: { cpu: '2', memory: '3072Mi' } });
+  });
+
+  test('defaults as before when the section is left out: queue 2, KV cache 2, prefix cache 3, fail open, one replica of 1 core and 1 GiB', () => {
+    const app = new App();
+    new CnaiPlatform(app, 'cnai', { spec: SPEC, contract: ContractPreview.fromSpec(SPEC) });
+    const objects = synthApp(app);
+    const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+    expect(find('InferencePool', 'chat').spec.endpointPickerRef.failureMode).toBe('FailOpen');
+    expect(YAML.parse(find('ConfigMap', 'chat-epp').data['default-plugins.yaml']).schedulingProfiles[0].plugins).toEqual([
+      { pluginRef: 'queue-scorer', weight: 2 }, { pluginRef: 'kv-cache-utilization-scorer', weight: 2 }, { pluginRef: 'prefix-cache-scorer', weight: 3 },
+    ]);
+    const picker = find('Deployment', 'chat-epp');
+    expect(picker.spec.replicas).toBe(1);
+    expect(picker.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1024Mi' }, limits: { cpu: '1', memory: '1024Mi' } });
+  });
+
+  test('off: vLLM models are routed through their Service, no pool', () => {
+    const spec: PlatformSpec = { ...SPEC, gateway: { endpointPicker: { enabled: false } } };
+    const app = new App();
+    const platform = new CnaiPlatform(app, 'cnai', { spec, contract: ContractPreview.fromSpec(spec) });
+    const objects = synthApp(app);
+    expect(platform.gateway!.inferencePools).toEqual({});
+    expect(objects.filter((o) => o.kind === 'InferencePool')).toEqual([]);
+    expect(objects.find((o) => o.kind === 'AIGatewayRoute' && o.metadata.name === 'apps-chat').spec.rules[0].backendRefs).toEqual([{ name: 'apps-chat' }]);
+  });
+});
+

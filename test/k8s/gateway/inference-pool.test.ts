@@ -196,6 +196,10 @@ describe('InferencePool', () => {
     test('picker replicas out of range', () => {
       expect(build({ replicas: 0 })).toThrow('test/pool: invalid replicas = 0: not a whole number from 1 to 10. Fix: give 1 (upstream\'s recommendation) or, for a standby, 2.');
     });
+    test('a failure mode that is not a PickerFailureMode', () => {
+      expect(build({ failureMode: 'FailSafe' as PickerFailureMode })).toThrow(
+        'test/pool: invalid failureMode = "FailSafe": not a PickerFailureMode. Fix: use PickerFailureMode.FAIL_OPEN (serving goes on unbalanced) or PickerFailureMode.FAIL_CLOSE.');
+    });
     test('picker CPU out of range', () => {
       expect(build({ cpu: 0 })).toThrow('test/pool: invalid cpu = 0: not between 0.1 and 16 cores.');
     });

@@ -11,7 +11,7 @@ import { ARGO_CD, controller, Requester } from './fixture';
 import { buildReferenceK8s } from '../../../examples/reference-platform/k8s-layer';
 import { referenceContract } from '../../../examples/reference-platform/main';
 import { REFERENCE_SPEC } from '../../../examples/reference-platform/spec';
-import { imageRef, OPERATOR_IMAGES } from '../../../lib/core';
+import { GATEWAY_IMAGES, imageRef, OPERATOR_IMAGES } from '../../../lib/core';
 import { AdmissionPolicyMode, CnaiPlatform } from '../../../lib/k8s';
 import { buildPlatformModel } from '../../../lib/verify/platform/model-builder';
 
@@ -23,6 +23,12 @@ const namespaceLabels = new Map<string, { [key: string]: string }>(objects.filte
 const policies = objects.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
 
 const KSERVE = { username: 'system:serviceaccount:kserve:kserve-controller-manager' };
+const ENVOY_GATEWAY = { username: 'system:serviceaccount:envoy-gateway-system:envoy-gateway', groups: ['system:serviceaccounts'] };
+/** The pods Envoy Gateway makes for the model gateway, by pod group, with their images (proxy, shutdown manager, AI Gateway's external processor). */
+const ENVOY_GATEWAY_MADE: { [podGroup: string]: string[] } = {
+  'Gateway model-gateway/model-gateway (Envoy proxies)': [GATEWAY_IMAGES.envoyProxy, GATEWAY_IMAGES.envoyGateway, GATEWAY_IMAGES.aiGatewayExtProc].map(imageRef),
+  'Envoy Gateway rate limit service (envoy-gateway-system/envoy-ratelimit)': [imageRef(GATEWAY_IMAGES.ratelimit)],
+};
 const HASH = '7c9d8f6b5';
 const UID = '0a1b2c3d-0000-4000-8000-00000000000a';
 const owner = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, name, uid: UID, controller: true, blockOwnerDeletion: true });
@@ -55,6 +61,19 @@ function cases(): Case[] {
   const written = new Map(objects.map((o) => [`${o.kind} ${o.metadata.namespace}/${o.metadata.name}`, o]));
   for (const g of model.podGroups) {
     if (g.origin.release) continue; // installed by an operator release: their charts' pods are not in the output
+    // The gateway's Envoy proxies and the token budgets' rate limit service: Envoy Gateway (v1.9.0) makes their Deployments from
+    // the EnvoyProxy and its rate limit settings, with its pinned images, and Envoy AI Gateway's webhook adds its external
+    // processor to the proxies; no object of the output runs them, so their pods are built here as those controllers make them.
+    const envoyMade = ENVOY_GATEWAY_MADE[g.id];
+    if (envoyMade) {
+      const ns = g.namespace;
+      const spec = { containers: envoyMade.map((image, i) => ({ name: `c${i}`, image })), securityContext: { runAsNonRoot: true, runAsUser: 65532 } };
+      const name = g.id.startsWith('Gateway') ? 'envoy-model-gateway-model-gateway-1a2b3c4d' : 'envoy-ratelimit';
+      const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns, labels: g.labels }, spec: { selector: { matchLabels: g.labels }, template: { metadata: { labels: g.labels }, spec } } };
+      out.push({ what: `Deployment of ${g.id}`, request: { operation: 'CREATE', object: dep, namespaceLabels: namespaceLabels.get(ns) ?? {}, ...ENVOY_GATEWAY } });
+      out.push({ what: `pod of ${g.id}`, request: podOf(ns, `${name}-${HASH}-x1`, { ...g.labels, 'pod-template-hash': HASH }, spec, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-${HASH}` }, controller('replicaset-controller')) });
+      continue;
+    }
     const o = written.get(g.id);
     if (!o) throw new Error(`pod group ${g.id} has no object of the output`);
     const ns = g.namespace;
@@ -118,7 +137,7 @@ describe('the reference platform\'s admission policies', () => {
     for (const b of objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding')) {
       expect(b.spec.validationActions).toEqual(['cnai-training-identity', 'cnai-serving-identity'].includes(b.spec.policyName) ? ['Deny', 'Audit'] : ['Warn', 'Audit']);
     }
-    expect(platform.admissionPolicies.servingServiceAccounts).toEqual(['chat', 'embed', 'external-secrets', 'knowledge-snapshots', 'mlflow', 'otel-collector']);
+    expect(platform.admissionPolicies.servingServiceAccounts).toEqual(['aws-load-balancer-controller', 'chat', 'embed', 'external-secrets', 'knowledge-snapshots', 'mlflow', 'otel-collector']);
     expect(compileAll(policies)).toBeGreaterThan(50);
     expect(platform.admissionPolicies.policies['cnai-training-identity'].policy.name).toBe('cnai-training-identity');
   });
@@ -158,8 +177,9 @@ describe('the reference platform\'s admission policies', () => {
     expect(sorted('cnai-served-model-sources')).toEqual(['ai-apps']);
     expect(sorted('cnai-training-identity')).toEqual(['ai-apps']);
     expect(sorted('cnai-allowed-images-teams')).toEqual(['ai-apps']);
-    expect(sorted('cnai-allowed-images-platform')).toEqual(['knowledge', 'mlflow', 'nvidia-gpu', 'observability']);
-    expect(sorted('cnai-no-host-access')).toEqual(['ai-apps', 'knowledge', 'mlflow', 'nvidia-gpu', 'observability']);
+    expect(sorted('cnai-allowed-images-platform')).toEqual(['knowledge', 'mlflow', 'model-gateway', 'nvidia-gpu', 'observability']);
+    // The gateway's own pods: the API key jobs (model-gateway) and the token budgets' Redis (beside Envoy Gateway).
+    expect(sorted('cnai-no-host-access')).toEqual(['ai-apps', 'envoy-gateway-system', 'knowledge', 'mlflow', 'model-gateway', 'nvidia-gpu', 'observability']);
     expect(all.length).toBeGreaterThanOrEqual(25);
   });
 

@@ -71,7 +71,7 @@ describe('ModelRegistry (MLflow)', () => {
     const { chart } = mlflow();
     const o = synthValid(chart);
     const pod = one(o, 'Deployment', 'mlflow').spec.template.spec;
-    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['create-databases', 'auth-config', 'db-upgrade']);
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['create-databases', 'auth-config', 'db-upgrade', 'sync-users']);
     const upgrade = pod.initContainers[2];
     expect(upgrade.command).toEqual(['mlflow', 'db', 'upgrade', '$(MLFLOW_BACKEND_STORE_URI)']);
     expect(env(upgrade).MLFLOW_BACKEND_STORE_URI).toEqual({ secretKeyRef: { name: 'mlflow-database', key: 'backend-store-uri' } });
@@ -193,7 +193,7 @@ describe('ModelRegistry (MLflow)', () => {
     });
     const o = synthValid(chart);
     const pod = one(o, 'Deployment', 'mlflow').spec.template.spec;
-    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['auth-config', 'db-upgrade']);
+    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['auth-config', 'db-upgrade', 'sync-users']);
     expect(env(pod.containers[0]).MLFLOW_BACKEND_STORE_URI).toEqual({ secretKeyRef: { name: 'mlflow-db', key: 'backend-store-uri' } });
     expect(ofKind(o, 'ExternalSecret')).toEqual([]);
     expect(ofKind(o, 'ServiceMonitor')).toEqual([]);

@@ -57,7 +57,7 @@ describe('the reference platform passes the policy packs', () => {
       // developers create pods where service accounts have IAM roles: the enforced identity policies refuse them those accounts
       'pod-create-workload-identity Role ai-apps/ml-developer',
       'pod-create-workload-identity Role ml-research/ml-developer',
-      ...['aws-efa-device-plugin', 'external-secrets', 'keda', 'kserve', 'kubeflow', 'kubeflow-system', 'kueue-system', 'monitoring', 'nvidia-gpu']
+      ...['aws-efa-device-plugin', 'envoy-ai-gateway-system', 'envoy-gateway-system', 'external-secrets', 'keda', 'kserve', 'kubeflow', 'kubeflow-system', 'kueue-system', 'monitoring', 'nvidia-gpu']
         .map((ns) => `pod-namespace-restricted Namespace ${ns}`),
     ].sort());
     expect(library.find((f) => f.ruleId === 'pod-host-path')!.suppression!.reason)

@@ -83,14 +83,16 @@ describe('the HTML', () => {
     const view = architectureView(REFERENCE_SPEC, verification, cost);
     expect(view.operators.map((w) => [w.wave, w.boxes.map((b) => b.title)])).toEqual([
       [-20, ['cert-manager', 'kube-prometheus-stack']],
-      [-10, ['kueue', 'keda', 'kserve', 'external-secrets', 'opentelemetry-operator', 'kubeflow-trainer', 'katib', 'notebook-controller', 'efa-device-plugin']],
+      [-10, ['kueue', 'keda', 'kserve', 'external-secrets', 'opentelemetry-operator', 'kubeflow-trainer', 'katib', 'notebook-controller', 'efa-device-plugin',
+        // The model gateway (Envoy Gateway, Envoy AI Gateway, the InferencePool CRDs) and its internal NLB's controller.
+        'envoy-gateway', 'envoy-ai-gateway-crds', 'envoy-ai-gateway', 'inference-extension-crds', 'aws-load-balancer-controller']],
       [-5, ['kserve-runtimes', 'kubeflow-trainer-runtimes']],
     ]);
     expect(view.operators[0].boxes[0].lines.map((l) => l.text)).toEqual(['helm v1.20.2', 'in cert-manager']);
-    expect(view.platformNamespaces.map((b) => b.title)).toEqual(['nvidia-gpu (platform)', 'knowledge (vector database)', 'mlflow (data service)', 'observability (platform)']);
-    expect(view.platformNamespaces[1].lines.map((l) => l.text)).toEqual(['StatefulSet knowledge', 'CronJob knowledge-snapshot', 'Job knowledge-collections-41c37426']);
+    expect(view.platformNamespaces.map((b) => b.title)).toEqual(['nvidia-gpu (platform)', 'knowledge (vector database)', 'mlflow (data service)', 'model-gateway (platform)', 'observability (platform)']);
+    expect(view.platformNamespaces[1].lines.map((l) => l.text)).toEqual(['StatefulSet knowledge', 'CronJob secret-rollout', 'CronJob knowledge-snapshot', 'Job knowledge-collections-41c37426']);
     expect(view.teamNamespaces.map((b) => [b.title, b.lines.map((l) => l.text)])).toEqual([
-      ['ai-apps (team)', ['quota 4 GPUs on inference-l40s', 'quota 2 slices on shared-a10g', 'Deployment chat', '  1-3 x 1 GPU on inference-l40s', 'InferenceService embed', '  1-2 x 1 slice on shared-a10g']],
+      ['ai-apps (team)', ['quota 4 GPUs on inference-l40s', 'quota 2 slices on shared-a10g', 'Deployment chat', '  1-3 x 1 GPU on inference-l40s', 'InferenceService embed', '  1-2 x 1 slice on shared-a10g', 'Deployment chat-epp']],
       ['ml-research (team)', ['quota 16 GPUs on training-h100', 'quota 2 slices on shared-a10g', 'quota 2 GPUs on inference-l40s']],
     ]);
     expect(view.pools.map((b) => [b.title, ...b.lines.map((l) => l.text)])).toEqual([
@@ -228,7 +230,7 @@ describe('in a real headless browser', () => {
       });
       return { overflowing, overlapping, outside, boxes: boxes.length };
     })()`);
-    expect(layout).toEqual({ overflowing: [], overlapping: [], outside: [], boxes: 13 + 4 + 2 + 3 });
+    expect(layout).toEqual({ overflowing: [], overlapping: [], outside: [], boxes: 18 + 5 + 2 + 3 });
   });
 
   test('a screenshot of the whole page is a PNG of the page\'s size', async () => {
