@@ -389,6 +389,7 @@ function checkGateway(checks: SpecChecks): void {
   const exposure = gw.exposure ?? GatewayExposure.CLUSTER;
   GatewayChecks.exposureProblems({ construct: `${SPEC} ${spec.name}`, exposureProp: 'gateway.exposure', cidrsProp: 'gateway.publicCidrs' }, exposure, gw.publicCidrs)
     .forEach((x) => problems.add(x));
+  GatewayChecks.internalClientCidrProblems(`${SPEC} ${spec.name}`, 'gateway.internalClientCidrs', exposure, gw.internalClientCidrs).forEach((x) => problems.add(x));
   if (exposure !== GatewayExposure.CLUSTER) {
     problems.check(gw.tlsSecretName !== undefined, p('gateway.tlsSecretName', gw.tlsSecretName, `a load balancer exposure (${exposure}) serves HTTPS only, and no certificate is named`,
       'name a kubernetes.io/tls Secret in the gateway\'s namespace, or keep GatewayExposure.CLUSTER'));

@@ -385,6 +385,7 @@ export class CnaiPlatform extends Construct {
       this.gateway = new ModelGateway(chart, 'gateway', {
         exposure: gatewaySpec.exposure,
         publicCidrs: gatewaySpec.publicCidrs,
+        internalClientCidrs: gatewaySpec.internalClientCidrs,
         tlsSecretName: gatewaySpec.tlsSecretName,
         vpcCidr: contract.vpcCidr,
         models: routed.map((m) => this.models[m]),
