@@ -205,7 +205,8 @@ export class GatewayChecks {
    * @param exposure the gateway's exposure
    * @param cidrs the CIDRs given
    */
-  public static internalClientCidrProblems(construct: string, prop: string, exposure: GatewayExposure, cidrs: string[] | undefined): ProblemDetails[] {
+  public static internalClientCidrProblems(construct: string, prop: string, exposure: GatewayExposure,
+    cidrs: string[] | undefined): ProblemDetails[] {
     const out: ProblemDetails[] = [];
     if (cidrs === undefined) return out;
     if (exposure !== GatewayExposure.INTERNAL_LOAD_BALANCER) {

@@ -331,7 +331,9 @@ export class ModelGateway extends Construct implements IMetricsSource {
       };
       if (isPublic) envoyService.loadBalancerSourceRanges = [...props.publicCidrs!];
       // Networks routed to the VPC: the load balancer's security group admits them beside the VPC.
-      if (!isPublic && props.internalClientCidrs) envoyService.loadBalancerSourceRanges = [...new Set([props.vpcCidr!, ...props.internalClientCidrs])];
+      if (!isPublic && props.internalClientCidrs) {
+        envoyService.loadBalancerSourceRanges = [...new Set([props.vpcCidr!, ...props.internalClientCidrs])];
+      }
     }
     new ApiObject(this, 'EnvoyProxy', {
       apiVersion: 'gateway.envoyproxy.io/v1alpha1',
