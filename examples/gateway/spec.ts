@@ -59,6 +59,8 @@ export const GATEWAY_SPEC: PlatformSpec = {
     },
     // An internal Network Load Balancer (AWS Load Balancer Controller), HTTPS only: reachable from the VPC and networks routed to it.
     exposure: GatewayExposure.INTERNAL_LOAD_BALANCER,
+    // Beside the VPC, the office network routed to it over VPN (replace with yours; leave out for the VPC alone).
+    internalClientCidrs: ['192.168.64.0/20'],
     tlsSecretName: TLS_SECRET,
     // The certificate from Secrets Manager: the AWS layer lets External Secrets read that secret (and only it).
     tlsCertificateSecretName: TLS_CERTIFICATE_SECRET,

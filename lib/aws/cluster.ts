@@ -166,6 +166,7 @@ export class Cluster extends ClusterBase {
   public readonly secretsKey: EncryptionKey;
   /** The key of node volumes of managed node groups (absent in Auto Mode, whose nodes EKS manages). */
   public readonly nodeVolumeKey?: EncryptionKey;
+  private nameToken?: string;
   /** The control-plane log group. */
   public readonly logGroup: CloudwatchLogGroup;
   /** The key of the platform's log groups (control plane, and the database's exports). */
@@ -335,7 +336,8 @@ export class Cluster extends ClusterBase {
 
   /** The cluster name as a Terraform reference: resources that use it wait for the cluster. */
   public get nameReference(): string {
-    return this.eksCluster.name;
+    // One reference for every use: each read of the attribute is a new token, which records its stack.
+    return this.nameToken ??= this.eksCluster.name;
   }
 
   /** Endpoint of the Kubernetes API (known after apply). */

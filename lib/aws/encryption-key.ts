@@ -54,6 +54,7 @@ export class EncryptionKey extends Construct {
   public readonly aliasName: string;
   /** Days before deletion. */
   public readonly deletionWindowDays: number;
+  private arnReference?: string;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -114,6 +115,7 @@ export class EncryptionKey extends Construct {
 
   /** ARN of the key. */
   public get keyArn(): string {
-    return this.key.arn;
+    // One reference for every use: each read of the attribute is a new token, which records its stack.
+    return this.arnReference ??= this.key.arn;
   }
 }

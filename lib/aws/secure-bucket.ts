@@ -80,6 +80,7 @@ export class SecureBucket extends Construct {
    * @default - none
    */
   public readonly accessLogs?: AccessLogBucket;
+  private arnReference?: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -145,7 +146,8 @@ export class SecureBucket extends Construct {
 
   /** ARN of the bucket. */
   public get bucketArn(): string {
-    return this.bucket.arn;
+    // One reference for every use: each read of the attribute is a new token, which records its stack.
+    return this.arnReference ??= this.bucket.arn;
   }
 
   /** Lets an identity list and read objects (under a prefix), and decrypt them. */
@@ -172,13 +174,13 @@ export class SecureBucket extends Construct {
     identity.addToPolicy({
       sid: `List${sid}${n}`,
       actions: write ? ['s3:ListBucket', 's3:ListBucketMultipartUploads'] : ['s3:ListBucket'],
-      resources: [this.bucket.arn],
+      resources: [this.bucketArn],
       conditions: prefix ? [{ test: 'StringLike', variable: 's3:prefix', values: [`${prefix}*`] }] : undefined,
     });
     identity.addToPolicy({
       sid: `Objects${sid}${n + 1}`,
       actions: write ? [...READ_OBJECT, ...WRITE_OBJECT] : READ_OBJECT,
-      resources: [`${this.bucket.arn}/${prefix}*`],
+      resources: [`${this.bucketArn}/${prefix}*`],
     });
     identity.addToPolicy({
       sid: `Key${sid}${n + 2}`,

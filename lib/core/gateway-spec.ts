@@ -116,6 +116,12 @@ export interface GatewaySpec {
    */
   readonly publicCidrs?: string[];
   /**
+   * With `exposure: INTERNAL_LOAD_BALANCER` only: networks routed to the VPC (peering, VPN, Direct
+   * Connect, a transit gateway) whose clients may reach the internal load balancer, beside the VPC.
+   * @default - the VPC's own CIDRs only (the AWS Load Balancer Controller's default for an internal load balancer)
+   */
+  readonly internalClientCidrs?: string[];
+  /**
    * The HTTPS listener's certificate (a kubernetes.io/tls Secret in the gateway's namespace); required
    * for the load balancer exposures.
    * @default - none
@@ -188,6 +194,41 @@ export class GatewayChecks {
       p(site.cidrsProp, publicCidrs, `client CIDRs apply to a public load balancer only, and the exposure is ${exposure}`,
         `leave ${site.cidrsProp} out, or set ${site.exposureProp} to GatewayExposure.PUBLIC_LOAD_BALANCER explicitly`);
     }
+    return out;
+  }
+
+  /**
+   * The problems of the client CIDRs of an internal load balancer: with that exposure only, each a
+   * CIDR block, none admitting every address.
+   * @param construct construct path or spec name
+   * @param prop name of the CIDR prop (`internalClientCidrs`, `gateway.internalClientCidrs`)
+   * @param exposure the gateway's exposure
+   * @param cidrs the CIDRs given
+   */
+  public static internalClientCidrProblems(construct: string, prop: string, exposure: GatewayExposure,
+    cidrs: string[] | undefined): ProblemDetails[] {
+    const out: ProblemDetails[] = [];
+    if (cidrs === undefined) return out;
+    if (exposure !== GatewayExposure.INTERNAL_LOAD_BALANCER) {
+      out.push({
+        construct,
+        prop,
+        value: cidrs,
+        problem: `networks routed to the VPC reach an internal load balancer only, and the exposure is ${exposure}`,
+        fix: exposure === GatewayExposure.PUBLIC_LOAD_BALANCER ? 'list a public gateway\'s clients in publicCidrs' : `leave ${prop} out, or use GatewayExposure.INTERNAL_LOAD_BALANCER`,
+      });
+      return out;
+    }
+    cidrs.forEach((c, i) => {
+      try {
+        if (Cidr.parse(c, construct, `${prop}[${i}]`).prefixLength === 0) {
+          out.push({ construct, prop: `${prop}[${i}]`, value: c, problem: 'admits every address', fix: 'list only the ranges of the networks routed to the VPC' });
+        }
+      } catch (e) {
+        if (!(e instanceof CnaiError)) throw e;
+        out.push({ construct: e.construct, prop: e.prop, value: e.value, problem: e.problem, fix: e.fix });
+      }
+    });
     return out;
   }
 

@@ -190,7 +190,8 @@ function checkModels(checks: SpecChecks): void {
     if (!problems.check(!models.has(m.name), p(`${at}.name`, m.name, 'two served models have this name', 'give each served model its own name'))) return;
     models.set(m.name, m);
     const team = teams.get(m.team);
-    problems.check(team !== undefined, p(`${at}.team`, m.team, 'no team has this name', `use one of ${[...teams.keys()].map((n) => JSON.stringify(n)).join(', ')}`));
+    // The fix lists every team: written only for a model that has none (it grows with teams x models).
+    if (team === undefined) problems.add(p(`${at}.team`, m.team, 'no team has this name', `use one of ${[...teams.keys()].map((n) => JSON.stringify(n)).join(', ')}`));
     const kind = servedModelKind(m);
     if (!problems.check(Object.values(ServedModelKind).includes(kind), p(`${at}.kind`, kind, 'not a kind of served model',
       'use ServedModelKind.LLM or ServedModelKind.PREDICTIVE'))) return;
@@ -259,8 +260,9 @@ function checkModels(checks: SpecChecks): void {
       `${max} replicas x ${sizing.tensorParallel} GPUs (${sizing.instanceType.name}) need ${budget} GPUs, but team ${m.team} may use at most ${quota} on pools ${m.pools.join(', ')}`,
       `lower maxReplicas to ${Math.floor(quota / sizing.tensorParallel)} or raise the team's quota on those pools`));
   });
-  (spec.models ?? []).forEach((m, i) => (m.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`models[${i}].clients[${j}]`, c,
-    'no served model has this name', `use one of ${[...models.keys()].join(', ')}`))));
+  (spec.models ?? []).forEach((m, i) => (m.clients ?? []).forEach((c, j) => {
+    if (!models.has(c)) problems.add(p(`models[${i}].clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`));
+  }));
 }
 
 /** A predictive model: its format and runtime, CPU and memory, GPUs only on its one pool, and no LLM settings. */
@@ -324,7 +326,9 @@ function checkVectorDatabase(checks: SpecChecks): void {
     problems.check(!teams.has(name), p('vectorDatabase.name', name, 'a team has this name; the database runs in a namespace of its own', 'choose another name'));
     problems.check(Number.isInteger(vdb.dimension) && vdb.dimension >= 1, p('vectorDatabase.dimension', vdb.dimension, 'must be a whole number of at least 1', 'give the dimension of the embedding model, e.g. 1024'));
     problems.check(vdb.expectedVectors >= 1, p('vectorDatabase.expectedVectors', vdb.expectedVectors, 'must be at least 1', 'give the number of vectors you expect to store'));
-    (vdb.clients ?? []).forEach((c, j) => problems.check(models.has(c), p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`)));
+    (vdb.clients ?? []).forEach((c, j) => {
+      if (!models.has(c)) problems.add(p(`vectorDatabase.clients[${j}]`, c, 'no served model has this name', `use one of ${[...models.keys()].join(', ')}`));
+    });
   }
 }
 
@@ -385,6 +389,7 @@ function checkGateway(checks: SpecChecks): void {
   const exposure = gw.exposure ?? GatewayExposure.CLUSTER;
   GatewayChecks.exposureProblems({ construct: `${SPEC} ${spec.name}`, exposureProp: 'gateway.exposure', cidrsProp: 'gateway.publicCidrs' }, exposure, gw.publicCidrs)
     .forEach((x) => problems.add(x));
+  GatewayChecks.internalClientCidrProblems(`${SPEC} ${spec.name}`, 'gateway.internalClientCidrs', exposure, gw.internalClientCidrs).forEach((x) => problems.add(x));
   if (exposure !== GatewayExposure.CLUSTER) {
     problems.check(gw.tlsSecretName !== undefined, p('gateway.tlsSecretName', gw.tlsSecretName, `a load balancer exposure (${exposure}) serves HTTPS only, and no certificate is named`,
       'name a kubernetes.io/tls Secret in the gateway\'s namespace, or keep GatewayExposure.CLUSTER'));

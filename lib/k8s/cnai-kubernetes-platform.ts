@@ -1,5 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { synthesizeChart } from './common/chart-synthesis';
 import { SecretSource } from './common/secret-source';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
@@ -133,6 +134,8 @@ export class CnaiKubernetesPlatform extends Chart {
   public readonly metricsBackend: KubePrometheusStack;
   /** The monitoring namespace's flows, StorageClass and Grafana Secret, when the operators chart installs the stack. */
   public readonly monitoring?: PlatformMonitoring;
+  /** Objects known to carry a sync wave. */
+  private readonly waveStamped = new WeakSet<ApiObject>();
 
   constructor(scope: Construct, id: string, props: CnaiKubernetesPlatformProps) {
     super(scope, id, props);
@@ -218,6 +221,15 @@ export class CnaiKubernetesPlatform extends Chart {
     this.node.addValidation({ validate: () => { this.stampWaves(); return []; } });
   }
 
+  /**
+   * The chart's objects in apply order, as cdk8s renders a chart, in time linear in the app's
+   * constructs and dependencies (cdk8s's own preparation grows with the product of the two
+   * charts' objects this chart's dependency on the operators chart joins).
+   */
+  public toJson(): any[] {
+    return synthesizeChart(this);
+  }
+
   /** A pool of the platform by name. */
   public pool(name: string): INodePool {
     const p = this.pools[name];
@@ -245,10 +257,13 @@ export class CnaiKubernetesPlatform extends Chart {
   }
 
   private stampWaves(): void {
+    // Validation runs once per chart cdk8s renders: an object seen with its wave keeps it.
     for (const c of this.node.findAll()) {
-      if (c instanceof ApiObject && (c.metadata.toJson().annotations ?? {})[SYNC_WAVE_ANNOTATION] === undefined) {
+      if (!(c instanceof ApiObject) || this.waveStamped.has(c)) continue;
+      if ((c.metadata.toJson().annotations ?? {})[SYNC_WAVE_ANNOTATION] === undefined) {
         c.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(syncWaveOf(InstallPhase.PLATFORM)));
       }
+      this.waveStamped.add(c);
     }
   }
 }

@@ -5,6 +5,7 @@ import { CnaiKubernetesPlatform, PlatformTeam } from './cnai-kubernetes-platform
 import {
   AwsSecretsManagerStore, DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass, ModelSource, SecretRolloutOptions, SecretSource,
 } from './common';
+import { PlatformChart } from './common/chart-synthesis';
 import { EvaluationDataset, ModelDelivery } from './delivery';
 import { FeatureStore } from './features';
 import { ChatUi, GatewayAccess, ModelGateway } from './gateway';
@@ -245,7 +246,7 @@ export class CnaiPlatform extends Construct {
     // Data services.
     const registryKind = spec.modelRegistry ?? ModelRegistryKind.MLFLOW;
     const vdb = spec.vectorDatabase;
-    const data = new Chart(scope, `${id}-data-services`);
+    const data = new PlatformChart(scope, `${id}-data-services`);
     this.dataServices = data;
     new AwsSecretsManagerStore(data, 'SecretStore', { contract });
     const secretRollout: SecretRolloutOptions | undefined = (props.restartOnSecretChange ?? true)
@@ -297,7 +298,7 @@ export class CnaiPlatform extends Construct {
     // Serving.
     const models = spec.models ?? [];
     if (models.length > 0) {
-      const serving = new Chart(scope, `${id}-serving`);
+      const serving = new PlatformChart(scope, `${id}-serving`);
       this.serving = serving;
       const servers: { [name: string]: LlmService | PredictiveService } = {};
       for (const m of models) {
@@ -376,7 +377,7 @@ export class CnaiPlatform extends Construct {
 
     // The model gateway: one endpoint for the served models it routes, called by the client teams' pods.
     if (gatewaySpec) {
-      const chart = new Chart(scope, `${id}-gateway`);
+      const chart = new PlatformChart(scope, `${id}-gateway`);
       this.gatewayChart = chart;
       // The gateway speaks the OpenAI API: it routes the served LLMs (validation refuses predictive models there).
       const routed = gatewaySpec.models ?? Object.keys(this.models);
@@ -384,6 +385,7 @@ export class CnaiPlatform extends Construct {
       this.gateway = new ModelGateway(chart, 'gateway', {
         exposure: gatewaySpec.exposure,
         publicCidrs: gatewaySpec.publicCidrs,
+        internalClientCidrs: gatewaySpec.internalClientCidrs,
         tlsSecretName: gatewaySpec.tlsSecretName,
         vpcCidr: contract.vpcCidr,
         models: routed.map((m) => this.models[m]),
@@ -431,7 +433,7 @@ export class CnaiPlatform extends Construct {
 
     // The operations assistant: agents and analysis on the assistant's model, through the gateway (validation requires it).
     if (assistantSpec && this.gateway) {
-      const chart = new Chart(scope, `${id}-assistant`);
+      const chart = new PlatformChart(scope, `${id}-assistant`);
       this.assistantChart = chart;
       this.assistant = new OperationsAssistant(chart, 'assistant', {
         gateway: this.gateway,
@@ -447,7 +449,7 @@ export class CnaiPlatform extends Construct {
 
     // Observability.
     if (spec.observability ?? true) {
-      const obs = new Chart(scope, `${id}-observability`);
+      const obs = new PlatformChart(scope, `${id}-observability`);
       this.observability = obs;
       const identity = contract.workloadIdentities.find((w) =>
         w.namespace === OBSERVABILITY.namespace && w.serviceAccount === OBSERVABILITY.collectorServiceAccount);

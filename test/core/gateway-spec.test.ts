@@ -51,6 +51,13 @@ describe('the spec\'s gateway section', () => {
     ]);
   });
 
+  test('client networks of an internal load balancer given to a public one', () => {
+    expect(problemsOf(spec({ gateway: { exposure: GatewayExposure.PUBLIC_LOAD_BALANCER, publicCidrs: ['203.0.113.0/24'], internalClientCidrs: ['192.168.64.0/20'], tlsSecretName: 'gateway-tls' } })))
+      .toEqual(['gateway.internalClientCidrs: networks routed to the VPC reach an internal load balancer only, and the exposure is public-load-balancer']);
+    expect(problemsOf(spec({ gateway: { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, internalClientCidrs: ['192.168.64.0/20', '192.168.64.1/20'], tlsSecretName: 'gateway-tls' } })))
+      .toEqual(['gateway.internalClientCidrs[1]: 192.168.64.1 is not the first address of a /20 block']);
+  });
+
   test('the other mistakes, one problem each, reported with the spec\'s others', () => {
     expect(problemsOf(spec({
       availabilityZones: ['us-west-2a'],

@@ -120,6 +120,13 @@ export interface ModelGatewayProps {
    */
   readonly publicCidrs?: string[];
   /**
+   * With `exposure: GatewayExposure.INTERNAL_LOAD_BALANCER` only: networks routed to the VPC
+   * (peering, VPN, Direct Connect) whose clients may reach the load balancer; its source ranges
+   * are then the VPC CIDR and these.
+   * @default - the VPC's own CIDRs only (the AWS Load Balancer Controller's default for an internal load balancer)
+   */
+  readonly internalClientCidrs?: string[];
+  /**
    * The TLS certificate of the HTTPS listener, a Secret of type kubernetes.io/tls in the gateway's
    * namespace (e.g. issued by cert-manager). Required for the load balancer exposures.
    * @default - none (in-cluster exposure: plain HTTP inside the cluster)
@@ -268,6 +275,7 @@ export class ModelGateway extends Construct implements IMetricsSource {
     this.proxyNamespace = OPERATOR_NAMESPACES.envoyGateway;
     this.exposure = props.exposure ?? GatewayExposure.CLUSTER;
     const problems = GatewayChecks.exposureProblems({ construct: where, exposureProp: 'exposure', cidrsProp: 'publicCidrs' }, this.exposure, props.publicCidrs);
+    problems.push(...GatewayChecks.internalClientCidrProblems(where, 'internalClientCidrs', this.exposure, props.internalClientCidrs));
     if (problems.length > 0) throw new CnaiError(problems[0]);
     const loadBalanced = this.exposure !== GatewayExposure.CLUSTER;
     if (loadBalanced && !props.tlsSecretName) {
@@ -322,6 +330,10 @@ export class ModelGateway extends Construct implements IMetricsSource {
         'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
       };
       if (isPublic) envoyService.loadBalancerSourceRanges = [...props.publicCidrs!];
+      // Networks routed to the VPC: the load balancer's security group admits them beside the VPC.
+      if (!isPublic && props.internalClientCidrs) {
+        envoyService.loadBalancerSourceRanges = [...new Set([props.vpcCidr!, ...props.internalClientCidrs])];
+      }
     }
     new ApiObject(this, 'EnvoyProxy', {
       apiVersion: 'gateway.envoyproxy.io/v1alpha1',

@@ -8,6 +8,7 @@ import { IMetricsBackend } from './metrics-backend';
 import { OperatorRelease } from './release';
 import { ReleaseNetworkContext } from './release-network-context';
 import { invalidProp } from '../../core/errors';
+import { synthesizeChart } from '../common/chart-synthesis';
 import { DEFAULT_VPC_CIDR, isIpv4Cidr } from '../common/egress';
 
 /** How operator releases are turned into manifests. */
@@ -95,6 +96,11 @@ export class PlatformOperators extends Chart {
         network,
       });
     }
+  }
+
+  /** The chart's objects in apply order, as cdk8s renders a chart, in time linear in the app's constructs and dependencies. */
+  public toJson(): any[] {
+    return synthesizeChart(this);
   }
 
   /** The release of a given name, if installed. */

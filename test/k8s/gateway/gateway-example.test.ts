@@ -21,12 +21,13 @@ const find = (kind: string, name: string, namespace?: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name && (!namespace || o.metadata.namespace === namespace));
 
 describe('examples/gateway: the model gateway reached from the VPC', () => {
-  test('an internal NLB of the AWS Load Balancer Controller, IP targets, no source ranges: the proxies\' Service', () => {
+  test('an internal NLB of the AWS Load Balancer Controller, IP targets, reachable from the VPC and the office network: the proxies\' Service', () => {
     expect(find('EnvoyProxy', 'model-gateway').spec.provider.kubernetes.envoyService).toEqual({
       name: 'model-gateway',
       type: 'LoadBalancer',
       loadBalancerClass: 'service.k8s.aws/nlb',
       annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' },
+      loadBalancerSourceRanges: ['10.0.0.0/16', '192.168.64.0/20'],
     });
     expect(objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toContain('aws-load-balancer-controller');
   });

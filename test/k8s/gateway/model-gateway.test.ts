@@ -166,6 +166,17 @@ describe('ModelGateway', () => {
     expect(svc.annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internet-facing');
     expect(svc.loadBalancerSourceRanges).toEqual(['203.0.113.0/24']);
   });
+
+  test('an internal load balancer: no source ranges by default (the VPC), the VPC and the networks routed to it when given', () => {
+    const internal = (props: Partial<ModelGatewayProps>) => {
+      const s = setup();
+      new ModelGateway(s.chart, 'gateway', { exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, tlsSecretName: 'gateway-tls', vpcCidr: '10.0.0.0/16', ...props });
+      return find(synth(s.chart), 'EnvoyProxy', 'model-gateway').spec.provider.kubernetes.envoyService;
+    };
+    expect(internal({}).loadBalancerSourceRanges).toBeUndefined();
+    expect(internal({ internalClientCidrs: ['192.168.64.0/20', '10.0.0.0/16', '172.20.0.0/16'] }).loadBalancerSourceRanges)
+      .toEqual(['10.0.0.0/16', '192.168.64.0/20', '172.20.0.0/16']);
+  });
 });
 
 describe('ModelGateway errors', () => {
@@ -188,6 +199,17 @@ describe('ModelGateway errors', () => {
   test('CIDRs without the public opt-in', () => {
     expect(build({ exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, publicCidrs: ['203.0.113.0/24'], tlsSecretName: 'tls', vpcCidr: '10.0.0.0/16' }))
       .toThrow('client CIDRs apply to a public load balancer only, and the exposure is internal-load-balancer');
+  });
+
+  test('client networks of an internal load balancer without that exposure', () => {
+    expect(build({ internalClientCidrs: ['192.168.64.0/20'] })).toThrow(
+      'test/gateway: invalid internalClientCidrs = ["192.168.64.0/20"]: networks routed to the VPC reach an internal load balancer only, and the exposure is cluster. '
+      + 'Fix: leave internalClientCidrs out, or use GatewayExposure.INTERNAL_LOAD_BALANCER');
+  });
+
+  test('client networks of an internal load balancer that admit every address', () => {
+    expect(build({ exposure: GatewayExposure.INTERNAL_LOAD_BALANCER, internalClientCidrs: ['0.0.0.0/0'], tlsSecretName: 'tls', vpcCidr: '10.0.0.0/16' })).toThrow(
+      'test/gateway: invalid internalClientCidrs[0] = "0.0.0.0/0": admits every address. Fix: list only the ranges of the networks routed to the VPC');
   });
 
   test('a load balancer without a certificate', () => {
