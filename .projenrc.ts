@@ -64,6 +64,9 @@ const project = new typescript.TypeScriptProject({
     'typescript@~5.9.3',
     '@types/node@^20',
     'ts-node@^10.9.2',
+    // The examples' app commands transpile their own files with sucrase (no type-check: npm test
+    // type-checks them), a third of ts-node's start-up.
+    'sucrase@3.35.1',
     'projen@0.103.25',
     // cdk8s import (scripts/import-crds.ts) and `cdk8s synth` in examples.
     'cdk8s-cli@2.207.60',

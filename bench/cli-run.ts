@@ -20,8 +20,8 @@ import { parse as parseYaml } from 'yaml';
  */
 export const OFFLINE_ENV: { readonly [name: string]: string } = { CDK8S_CHECK_UPGRADE: 'false', CHECKPOINT_DISABLE: '1', DISABLE_VERSION_CHECK: 'true' };
 
-/** The app command of cdk8s.yaml and cdktf.json: ts-node without type-checking, on the example's entry file. */
-export const APP_COMMAND = /^node -r ts-node\/register\/transpile-only (\S+\.ts)$/;
+/** The app command of cdk8s.yaml and cdktf.json: sucrase (transpiles, never type-checks), on the example's entry file. */
+export const APP_COMMAND = /^node -r sucrase\/register\/ts (\S+\.ts)$/;
 
 /** What one node process of a CLI run loaded and used (written by the recorder when it exits). */
 export interface ProcessRecord {
@@ -79,10 +79,10 @@ process.on('exit', () => {
 `;
 }
 
-/** The entry file of an app command (`node -r ts-node/register/transpile-only <file>.ts`). */
+/** The entry file of an app command (`node -r sucrase/register/ts <file>.ts`). */
 export function entryPoint(app: string): string {
   const m = APP_COMMAND.exec(app);
-  if (!m) throw new Error(`app "${app}" is not "node -r ts-node/register/transpile-only <file>.ts"`);
+  if (!m) throw new Error(`app "${app}" is not "node -r sucrase/register/ts <file>.ts"`);
   return m[1];
 }
 

@@ -3,7 +3,7 @@
  * GPU pools (L40S for inference, H100 with EFA for training), model store, workload
  * identities and PostgreSQL.
  *
- *   cd examples/aws-platform && npx cdktf synth    (or: node -r ts-node/register/transpile-only main.ts)
+ *   cd examples/aws-platform && npx cdktf synth    (or: node -r sucrase/register/ts main.ts)
  *   cd cdktf.out/stacks/cnai-aws-platform && terraform init && terraform plan
  *
  * Replace the account id, AZs and admin role with yours before `terraform apply`.

@@ -6,7 +6,7 @@
  * model's server, which may read only its weights. The `platform_contract` output is what the
  * Kubernetes layer takes.
  *
- *   cd examples/existing-eks && npx cdktf synth    (or: node -r ts-node/register/transpile-only main.ts)
+ *   cd examples/existing-eks && npx cdktf synth    (or: node -r sucrase/register/ts main.ts)
  *   cd cdktf.out/stacks/cnai-existing-eks && terraform init && terraform plan
  *
  * Replace the account, region and cluster facts with yours (aws eks describe-cluster --name <name>).

@@ -9,7 +9,7 @@ const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'aws-platform');
 describe('examples/aws-platform', () => {
   test('cdktf.json runs main.ts with ts-node (transpile-only) and uses the prebuilt provider bindings (nothing for `cdktf get` to generate)', () => {
     const config = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'cdktf.json'), 'utf8'));
-    expect(config).toMatchObject({ language: 'typescript', app: 'node -r ts-node/register/transpile-only main.ts', terraformProviders: [] });
+    expect(config).toMatchObject({ language: 'typescript', app: 'node -r sucrase/register/ts main.ts', terraformProviders: [] });
   });
 
   test('validates and plans offline with hashicorp/aws 5.100.0: the expected resources', () => {

@@ -8,12 +8,12 @@ import { providerModulesOf } from '../../bench/load-floor';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('entryPoint', () => {
-  test('the file an app command runs with ts-node, transpile-only', () => {
-    expect(entryPoint('node -r ts-node/register/transpile-only k8s.ts')).toBe('k8s.ts');
+  test('the file an app command runs with sucrase (transpiled, not type-checked)', () => {
+    expect(entryPoint('node -r sucrase/register/ts k8s.ts')).toBe('k8s.ts');
   });
 
   test('refuses app commands that would type-check or compile the library', () => {
-    expect(() => entryPoint('npx ts-node main.ts')).toThrow('app "npx ts-node main.ts" is not "node -r ts-node/register/transpile-only <file>.ts"');
+    expect(() => entryPoint('npx ts-node main.ts')).toThrow('app "npx ts-node main.ts" is not "node -r sucrase/register/ts <file>.ts"');
   });
 });
 

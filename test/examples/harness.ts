@@ -6,7 +6,7 @@
  *
  * The examples import the package by name, as users do: Node resolves it to the compiled
  * build/ (compiled first here when missing or stale), and the app command in each config runs
- * ts-node transpile-only on the example's own files (they are type-checked with the rest of the
+ * sucrase (transpile only) on the example's own files (they are type-checked with the rest of the
  * repo: tsconfig.dev.json includes examples/). Each run records, in every process of the CLI,
  * which modules were loaded: an example's app never compiles the library, and its Kubernetes
  * entry never loads cdktf or the AWS provider.
