@@ -9,7 +9,7 @@ import { App } from 'cdktf';
 import { PlatformSpec } from 'cnai-constructs';
 import { CnaiAwsStack } from 'cnai-constructs/aws';
 import { ASSISTANT_SPEC } from './spec';
-import { suppressOpenFindings } from '../shared/open-findings-aws';
+import { acceptDocumentedFindings } from '../shared/accepted-findings-aws';
 
 /** Name of the AWS stack (its folder under cdktf.out/stacks). */
 export const STACK_NAME = 'cnai-assistant';
@@ -18,7 +18,7 @@ export const STACK_NAME = 'cnai-assistant';
 export function buildAssistantAws(app: App, spec: PlatformSpec = ASSISTANT_SPEC): CnaiAwsStack {
   const stack = CnaiAwsStack.fromSpec(app, STACK_NAME, spec);
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings({ scope: stack, database: stack.database });
+  acceptDocumentedFindings({ scope: stack, database: stack.database });
   return stack;
 }
 

@@ -16,7 +16,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { GpuInstanceType, PlatformNaming } from 'cnai-constructs';
 import { CapacityType, Cluster, ClusterAuthenticationMode, ICluster, ModelStore } from 'cnai-constructs/aws';
-import { suppressOpenFindings } from '../shared/open-findings-aws';
+import { acceptDocumentedFindings } from '../shared/accepted-findings-aws';
 
 /** Name of the stack (its folder under cdktf.out/stacks). */
 export const STACK_NAME = 'cnai-existing-eks';
@@ -76,7 +76,7 @@ export function buildExistingEks(app: App): ExistingEks {
     description: 'The platform contract the Kubernetes layer takes as a prop',
   });
   // The library's policy findings still open (issue 14), suppressed with an OPEN reason: the report lists them.
-  suppressOpenFindings({ scope: stack });
+  acceptDocumentedFindings({ scope: stack });
   return { stack, cluster, modelStore };
 }
 
