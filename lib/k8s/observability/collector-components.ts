@@ -88,6 +88,14 @@ function checkPort(where: string, prop: string, port: number): number {
   return port;
 }
 
+/**
+ * A Kubernetes port name (IANA service name: a-z, 0-9 and single inner hyphens, at most 15
+ * characters) from a component's: the `_` and `.` a component name may have become `-`.
+ */
+function portName(raw: string): string {
+  return shorten(raw.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, ''), 15);
+}
+
 /** Base of receivers, processors, exporters and extensions. */
 export abstract class CollectorComponent {
   /** The id in the collector config (`type` or `type/name`). */
@@ -203,7 +211,7 @@ export class CollectorReceiver extends CollectorComponent {
       name: options.name,
       signals: ALL_SIGNALS,
       config: { protocols: { grpc: { endpoint: `0.0.0.0:${grpc}` }, http: { endpoint: `0.0.0.0:${http}` } } },
-      ports: [{ name: `otlp-grpc${suffix}`, port: grpc, ingest: true }, { name: `otlp-http${suffix}`, port: http, ingest: true }],
+      ports: [{ name: portName(`otlp-grpc${suffix}`), port: grpc, ingest: true }, { name: portName(`otlp-http${suffix}`), port: http, ingest: true }],
     });
   }
 
@@ -248,7 +256,7 @@ export class CollectorReceiver extends CollectorComponent {
       name: options.name,
       signals: [TelemetrySignal.LOGS],
       config,
-      ports: [{ name: shorten(`wh-${options.name}`, 15), port, ingest: true }],
+      ports: [{ name: portName(`wh-${options.name}`), port, ingest: true }],
     });
   }
 
@@ -533,7 +541,7 @@ export class CollectorExporter extends CollectorComponent {
       name,
       signals: [TelemetrySignal.METRICS],
       config: { endpoint: `0.0.0.0:${port}`, metric_expiration: `${expiration}s`, resource_to_telemetry_conversion: { enabled: false } },
-      ports: [{ name: shorten(`prom-${name}`, 15), port, ingest: false }],
+      ports: [{ name: portName(`prom-${name}`), port, ingest: false }],
     });
   }
 
