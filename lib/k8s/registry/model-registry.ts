@@ -150,9 +150,11 @@ export class ModelRegistry extends Construct implements IModelRegistry {
     const rolloutOptions = props.secretRollout
       ? { ...props.secretRollout, apiServerCidr: props.secretRollout.apiServerCidr ?? props.contract.vpcCidr }
       : undefined;
-    this.backend = props.backend ?? RegistryBackend.postgres(props.contract.database!, rollout
-      ? { password: SecretSource.secretsManager(props.contract.database!.masterSecretArn, { refreshInterval: rollout.refreshInterval }) }
-      : {});
+    // The database is in the contract's VPC: its block, not the AWS layer's default, is what the egress policy must open.
+    this.backend = props.backend ?? RegistryBackend.postgres(props.contract.database!, {
+      ...(rollout ? { password: SecretSource.secretsManager(props.contract.database!.masterSecretArn, { refreshInterval: rollout.refreshInterval }) } : {}),
+      ...(props.contract.vpcCidr ? { databaseCidr: props.contract.vpcCidr } : {}),
+    });
     this.replicas = props.replicas ?? 2;
     if (!Number.isInteger(this.replicas) || this.replicas < 1 || this.replicas > 10) {
       throw invalidProp(where, 'replicas', props.replicas, 'not a number of replicas', 'give 1 to 10 (2 keeps the registry up during node drains)');

@@ -1,6 +1,7 @@
 import { DatabaseContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { NAME_RULES, assertName } from '../../core/names';
+import { isIpv4Cidr } from '../common/egress';
 import { identifierProblem } from '../common/postgres-sql';
 import { SecretSource } from '../common/secret-source';
 
@@ -27,7 +28,7 @@ export interface PostgresRegistryBackendOptions {
   readonly databaseName?: string;
   /**
    * Address block of the database, for the registry's egress NetworkPolicy.
-   * @default "10.0.0.0/16" (the AWS layer's default VPC block)
+   * @default "10.0.0.0/16" (the AWS layer's default VPC block); a ModelRegistry's default backend uses the contract's `vpcCidr` when it has one
    */
   readonly databaseCidr?: string;
 }
@@ -53,10 +54,7 @@ export class RegistryBackend {
           'give lowercase letters, digits and "_", starting with a letter, e.g. "mlflow"');
       }
     }
-    const cidr = options.databaseCidr ?? '10.0.0.0/16';
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) {
-      throw invalidProp(where, 'databaseCidr', cidr, 'not an IPv4 CIDR block', 'give the VPC block, e.g. "10.0.0.0/16"');
-    }
+    const cidr = checkDatabaseCidr(where, options.databaseCidr ?? '10.0.0.0/16');
     return new RegistryBackend(RegistryBackendKind.POSTGRES, database, options.password ?? SecretSource.secretsManager(database.masterSecretArn),
       options.databaseName, cidr, undefined);
   }
@@ -70,6 +68,7 @@ export class RegistryBackend {
    */
   public static existingSecret(secretName: string, databaseCidr: string = '10.0.0.0/16'): RegistryBackend {
     assertName('RegistryBackend.existingSecret', 'secretName', secretName, NAME_RULES.dns1123Subdomain, 'give the name of the Secret, never its content');
+    checkDatabaseCidr('RegistryBackend.existingSecret', databaseCidr);
     return new RegistryBackend(RegistryBackendKind.EXISTING_SECRET, undefined, undefined, undefined, databaseCidr, secretName);
   }
 
@@ -95,4 +94,12 @@ export class RegistryBackend {
     this.databaseCidr = databaseCidr;
     this.secretName = secretName;
   }
+}
+
+/** The database's address block, checked (it becomes the ipBlock of the registry's egress NetworkPolicy). */
+function checkDatabaseCidr(where: string, cidr: string): string {
+  if (!isIpv4Cidr(cidr)) {
+    throw invalidProp(where, 'databaseCidr', cidr, 'not an IPv4 CIDR block', 'give the VPC block, e.g. "10.0.0.0/16"');
+  }
+  return cidr;
 }

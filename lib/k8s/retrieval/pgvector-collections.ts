@@ -9,7 +9,7 @@ import { DatabaseContract, PlatformContract } from '../../core/contract';
 import { invalidProp } from '../../core/errors';
 import { VectorEngine } from '../../core/platform-spec';
 import { DATA_SERVICE_LABEL, dataServiceLabels } from '../common/data-service-namespace';
-import { cidrEgress, dnsEgress } from '../common/egress';
+import { DEFAULT_VPC_CIDR, cidrEgress, dnsEgress, isIpv4Cidr } from '../common/egress';
 import { contentHash, oneShotJob } from '../common/one-shot-job';
 import { MAX_IDENTIFIER_BYTES, identifierProblem } from '../common/postgres-sql';
 import { POSTGRES_UID, psqlContainer } from '../common/psql-client';
@@ -99,8 +99,9 @@ export class PgVectorCollections extends Construct implements IVectorEngineBindi
           `give efConstruction ${2 * c.m} or more, or a smaller m`);
       }
     });
-    this.databaseCidr = o.databaseCidr ?? '10.0.0.0/16';
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(this.databaseCidr)) {
+    // The database is in the contract's VPC: its block, not the AWS layer's default, is what the egress policies must open.
+    this.databaseCidr = o.databaseCidr ?? props.contract.vpcCidr ?? DEFAULT_VPC_CIDR;
+    if (!isIpv4Cidr(this.databaseCidr)) {
       throw invalidProp(where, 'engine.databaseCidr', this.databaseCidr, 'not an IPv4 CIDR block', 'give the VPC block, e.g. "10.0.0.0/16"');
     }
     this.password = o.password ?? SecretSource.secretsManager(database.masterSecretArn);

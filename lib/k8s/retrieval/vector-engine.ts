@@ -115,7 +115,7 @@ export interface PgVectorEngineOptions {
   /**
    * Address block of the database, for the NetworkPolicies of the bootstrap job and of clients
    * in default-deny namespaces.
-   * @default "10.0.0.0/16" (the AWS layer's default VPC block)
+   * @default - the contract's `vpcCidr`, else "10.0.0.0/16" (the AWS layer's default VPC block)
    */
   readonly databaseCidr?: string;
 }

@@ -116,6 +116,17 @@ describe('ModelRegistry (MLflow)', () => {
     expect(egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[53, 53], [80], [443], [5432]]);
   });
 
+  test('the database egress opens the contract\'s VPC block (not the AWS layer\'s default) for the default backend', () => {
+    const { chart } = testChart();
+    new ModelRegistry(chart, 'registry', { contract: { ...dataContract(), vpcCidr: '10.30.0.0/16' } });
+    new ModelRegistry(chart, 'kubeflow', { contract: { ...dataContract(), vpcCidr: '10.30.0.0/16' }, engine: RegistryEngine.kubeflow() });
+    const o = synthValid(chart);
+    expect(one(o, 'NetworkPolicy', 'mlflow-egress').spec.egress[3]).toEqual({ to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] });
+    const kubeflow = o.filter((x: any) => x.kind === 'NetworkPolicy' && x.metadata.namespace === 'kubeflow')
+      .flatMap((x: any) => x.spec.egress ?? []).filter((r: any) => r.ports?.some((p: any) => p.port === 5432));
+    expect(kubeflow.map((r: any) => r.to)).toEqual([[{ ipBlock: { cidr: '10.30.0.0/16' } }]]);
+  });
+
   test('its own namespace denies everything but DNS and the declared flows, and is labelled for Prometheus\' selection', () => {
     const { chart } = mlflow();
     const o = synthValid(chart);
