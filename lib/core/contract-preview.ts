@@ -294,7 +294,8 @@ export function pendingDatabaseHost(naming: PlatformNaming): string {
  * @internal
  */
 export function pendingDatabaseSecretArn(naming: PlatformNaming): string {
-  return `arn:aws:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName(AWS_DEFAULTS.database.purpose)}`;
+  const partition = naming.region.startsWith('us-gov-') ? 'aws-us-gov' : naming.region.startsWith('cn-') ? 'aws-cn' : 'aws';
+  return `arn:${partition}:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName(AWS_DEFAULTS.database.purpose)}`;
 }
 
 /**
@@ -302,7 +303,9 @@ export function pendingDatabaseSecretArn(naming: PlatformNaming): string {
  * @internal
  */
 export function previewEcrRepositoryUrl(naming: PlatformNaming, name: string): string {
-  return `${naming.accountId}.dkr.ecr.${naming.region}.amazonaws.com/${naming.prefix}/${name}`;
+  // ECR endpoints in the China regions are under amazonaws.com.cn.
+  const suffix = naming.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${naming.accountId}.dkr.ecr.${naming.region}.${suffix}/${naming.prefix}/${name}`;
 }
 
 function systemPoolContract(o: SystemNodePoolPreviewOptions): NodePoolContract {
