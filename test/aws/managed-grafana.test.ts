@@ -1,9 +1,9 @@
 // The workspace, its role, endpoint, sign-in and SAML in the platform's stack are asserted in
 // metrics-backend-access.test.ts, the settings' problems in test/core/metrics-backend-spec.test.ts;
 // here the construct on its own: its path and `props.` in the errors, and another partition.
+import { configs, policyStatements, synth, testCluster, testStack } from './util';
 import { Cluster, ManagedGrafana, ManagedPrometheus, Network } from '../../lib/aws';
 import { PlatformNaming } from '../../lib/core';
-import { configs, policyStatements, synth, testCluster, testStack } from './util';
 
 const GROUP = '9067c4b5-1021-70e2-2b7c-4ae1c8b1e2a4';
 

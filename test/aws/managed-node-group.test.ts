@@ -58,11 +58,13 @@ describe('ManagedNodeGroup', () => {
   });
 
   test('node group: the settings, one node unavailable at a time, desired size left to the autoscaler', () => {
-    const { json } = group({ taints: [
-      { key: 'nvidia.com/gpu', value: 'true', effect: TaintEffect.NO_SCHEDULE },
-      { key: 'a', value: 'b', effect: TaintEffect.PREFER_NO_SCHEDULE },
-      { key: 'c', value: 'd', effect: TaintEffect.NO_EXECUTE },
-    ] });
+    const { json } = group({
+      taints: [
+        { key: 'nvidia.com/gpu', value: 'true', effect: TaintEffect.NO_SCHEDULE },
+        { key: 'a', value: 'b', effect: TaintEffect.PREFER_NO_SCHEDULE },
+        { key: 'c', value: 'd', effect: TaintEffect.NO_EXECUTE },
+      ],
+    });
     const [[ltId]] = resources(json, 'aws_launch_template');
     expect(only(json, 'aws_eks_node_group')).toMatchObject({
       cluster_name: 'cnai-test',

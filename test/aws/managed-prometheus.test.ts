@@ -1,10 +1,10 @@
 // The workspace, its key, log group, grants and contract in the platform's stack are asserted in
 // metrics-backend-access.test.ts; here what that file leaves out.
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { configs, only, policyStatements, resources, synth, testCluster, testStack, tfJson } from './util';
 import { Cluster, ManagedPrometheus, Network } from '../../lib/aws';
 import { EncryptionKey } from '../../lib/aws/encryption-key';
 import { PlatformNaming } from '../../lib/core';
-import { configs, only, policyStatements, resources, synth, testCluster, testStack, tfJson } from './util';
 
 describe('ManagedPrometheus', () => {
   test('a key given is used, and no key of its own is made', () => {

@@ -9,10 +9,15 @@ const token = (name: string) => Token.asString({ Ref: name });
 
 function base(region: string): PlatformContract {
   return {
-    platformName: 'cnai', environment: 'test', region, accountId: '123456789012',
-    clusterName: 'cnai-test', kubernetesVersion: '1.36',
+    platformName: 'cnai',
+    environment: 'test',
+    region,
+    accountId: '123456789012',
+    clusterName: 'cnai-test',
+    kubernetesVersion: '1.36',
     buckets: { models: `cnai-test-models-123456789012-${region}`, datasets: `cnai-test-datasets-123456789012-${region}` },
-    nodePools: [], workloadIdentities: [],
+    nodePools: [],
+    workloadIdentities: [],
   } as unknown as PlatformContract;
 }
 

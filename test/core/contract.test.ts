@@ -27,8 +27,11 @@ describe('names both layers share', () => {
   test('observability, Karpenter and the load balancer controller', () => {
     expect(OBSERVABILITY).toEqual({ namespace: 'observability', collectorServiceAccount: 'otel-collector' });
     expect(KARPENTER).toEqual({
-      namespace: 'karpenter', serviceAccount: 'karpenter', nodeRolePurpose: 'karpenter-node',
-      controllerRolePurpose: 'karpenter-controller', discoveryTag: 'karpenter.sh/discovery',
+      namespace: 'karpenter',
+      serviceAccount: 'karpenter',
+      nodeRolePurpose: 'karpenter-node',
+      controllerRolePurpose: 'karpenter-controller',
+      discoveryTag: 'karpenter.sh/discovery',
     });
     expect(LOAD_BALANCER_CONTROLLER).toEqual({
       namespace: 'aws-load-balancer-controller', serviceAccount: 'aws-load-balancer-controller', rolePurpose: 'load-balancer-controller',
