@@ -10,6 +10,7 @@ import { invalidProp } from './errors';
 import { gatewayNeedsLoadBalancer } from './gateway-spec';
 import { ManagedPrometheusEndpoints, METRICS_BACKEND, MetricsBackendContract } from './metrics-backend';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
+import { awsPartition, ecrRegistryHost } from './partition';
 import { CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine } from './platform-spec';
 import { platformWorkloadIdentities, vectorDatabaseName } from './platform-spec-derivation';
 import { validatePlatformSpec } from './platform-spec-validation';
@@ -294,8 +295,7 @@ export function pendingDatabaseHost(naming: PlatformNaming): string {
  * @internal
  */
 export function pendingDatabaseSecretArn(naming: PlatformNaming): string {
-  const partition = naming.region.startsWith('us-gov-') ? 'aws-us-gov' : naming.region.startsWith('cn-') ? 'aws-cn' : 'aws';
-  return `arn:${partition}:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName(AWS_DEFAULTS.database.purpose)}`;
+  return `arn:${awsPartition(naming.region)}:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName(AWS_DEFAULTS.database.purpose)}`;
 }
 
 /**
@@ -303,9 +303,7 @@ export function pendingDatabaseSecretArn(naming: PlatformNaming): string {
  * @internal
  */
 export function previewEcrRepositoryUrl(naming: PlatformNaming, name: string): string {
-  // ECR endpoints in the China regions are under amazonaws.com.cn.
-  const suffix = naming.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `${naming.accountId}.dkr.ecr.${naming.region}.${suffix}/${naming.prefix}/${name}`;
+  return `${ecrRegistryHost(naming.region, naming.accountId)}/${naming.prefix}/${name}`;
 }
 
 function systemPoolContract(o: SystemNodePoolPreviewOptions): NodePoolContract {

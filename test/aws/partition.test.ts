@@ -1,4 +1,4 @@
-import { awsDnsSuffix, awsPartition, eksClusterArn, managedPolicyArn } from '../../lib/aws/partition';
+import { awsDnsSuffix, awsPartition, eksClusterArn, managedPolicyArn, secretsManagerSecretArn } from '../../lib/aws/partition';
 
 describe('awsPartition', () => {
   test.each([
@@ -36,5 +36,16 @@ describe('eksClusterArn', () => {
     expect(eksClusterArn('us-west-2', '123456789012', 'cnai-test')).toBe('arn:aws:eks:us-west-2:123456789012:cluster/cnai-test');
     expect(eksClusterArn('us-gov-east-1', '123456789012', 'cnai-prod')).toBe('arn:aws-us-gov:eks:us-gov-east-1:123456789012:cluster/cnai-prod');
     expect(eksClusterArn('cn-northwest-1', '210987654321', 'c')).toBe('arn:aws-cn:eks:cn-northwest-1:210987654321:cluster/c');
+  });
+});
+
+describe('secretsManagerSecretArn', () => {
+  test('a named secret: the pattern with the six characters Secrets Manager appends, in the region\'s partition', () => {
+    expect(secretsManagerSecretArn('us-west-2', '123456789012', 'cnai-prod/chat-ui-oidc')).toBe('arn:aws:secretsmanager:us-west-2:123456789012:secret:cnai-prod/chat-ui-oidc-??????');
+    expect(secretsManagerSecretArn('cn-north-1', '123456789012', 'tls')).toBe('arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:tls-??????');
+  });
+
+  test('an ARN given: itself', () => {
+    expect(secretsManagerSecretArn('us-west-2', '123456789012', 'arn:aws:secretsmanager:us-west-2:123456789012:secret:tls-AbCdEf')).toBe('arn:aws:secretsmanager:us-west-2:123456789012:secret:tls-AbCdEf');
   });
 });
