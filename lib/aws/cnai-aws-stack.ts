@@ -12,6 +12,7 @@ import { CapacityType } from './managed-node-group';
 import { MetricsBackendAccess, MetricsBackendAccessOptions } from './metrics-backend-access';
 import { ModelStore, StoreBucket } from './model-store';
 import { InterfaceEndpointService, NatGatewayMode, Network } from './network';
+import { secretsManagerSecretArn } from './partition';
 import { PostgresDatabase, PostgresDatabaseOptions } from './postgres-database';
 import { SystemNodePoolOptions } from './system-node-pool';
 import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
@@ -320,7 +321,7 @@ export class CnaiAwsStack extends TerraformStack {
     if (chatUi) {
       const name = chatUi.oidc.clientSecretName;
       // Secrets Manager appends six random characters to a secret's name in its ARN.
-      const arn = name.startsWith('arn:') ? name : `arn:aws:secretsmanager:${spec.region}:${spec.accountId}:secret:${name}-??????`;
+      const arn = secretsManagerSecretArn(spec.region, spec.accountId, name);
       stack.dataServices.secretsReader.addToPolicy({ sid: 'ChatUiOidcClientSecret', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [arn] });
     }
     for (const w of platformWorkloadIdentities(spec)) {
@@ -341,7 +342,7 @@ export class CnaiAwsStack extends TerraformStack {
       stack.addLoadBalancerController();
       const tls = spec.gateway!.tlsCertificateSecretName;
       if (tls !== undefined) {
-        const arn = tls.startsWith('arn:') ? tls : `arn:aws:secretsmanager:${spec.region}:${spec.accountId}:secret:${tls}-??????`;
+        const arn = secretsManagerSecretArn(spec.region, spec.accountId, tls);
         stack.dataServices.secretsReader.addToPolicy({ sid: 'GatewayTlsCertificate', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [arn] });
       }
     }

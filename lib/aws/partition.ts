@@ -1,19 +1,10 @@
 /**
- * ARN partition and service domain of a region, so ARNs and service principals are
- * right in GovCloud and China too without a data source lookup at plan time.
+ * ARNs of the AWS layer, in the partition of their region (lib/core/partition.ts has the
+ * partition and the service domain, which the Kubernetes layer and the verifier use too).
  */
+import { awsPartition } from '../core/partition';
 
-/** The ARN partition of a region: `aws`, `aws-us-gov` or `aws-cn`. */
-export function awsPartition(region: string): string {
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('cn-')) return 'aws-cn';
-  return 'aws';
-}
-
-/** The domain of regional service endpoints: `amazonaws.com` or `amazonaws.com.cn`. */
-export function awsDnsSuffix(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-}
+export { awsDnsSuffix, awsPartition } from '../core/partition';
 
 /** ARN of an AWS managed IAM policy, e.g. `AmazonEKSWorkerNodePolicy`. */
 export function managedPolicyArn(region: string, name: string): string {
@@ -23,4 +14,13 @@ export function managedPolicyArn(region: string, name: string): string {
 /** ARN of an EKS cluster, known at synth (no reference to the cluster resource needed). */
 export function eksClusterArn(region: string, accountId: string, clusterName: string): string {
   return `arn:${awsPartition(region)}:eks:${region}:${accountId}:cluster/${clusterName}`;
+}
+
+/**
+ * ARN pattern of a Secrets Manager secret you name (`<name>-??????`: Secrets Manager appends six
+ * random characters), or the ARN itself when one is given.
+ */
+export function secretsManagerSecretArn(region: string, accountId: string, nameOrArn: string): string {
+  if (nameOrArn.startsWith('arn:')) return nameOrArn;
+  return `arn:${awsPartition(region)}:secretsmanager:${region}:${accountId}:secret:${nameOrArn}-??????`;
 }

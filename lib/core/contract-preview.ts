@@ -10,6 +10,7 @@ import { invalidProp } from './errors';
 import { gatewayNeedsLoadBalancer } from './gateway-spec';
 import { ManagedPrometheusEndpoints, METRICS_BACKEND, MetricsBackendContract } from './metrics-backend';
 import { assertName, NAME_RULES, PlatformNaming } from './names';
+import { awsPartition, ecrRegistryHost } from './partition';
 import { CapacityReservationKind, GpuPoolSpec, ModelRegistryKind, PlatformSpec, PoolCapacity, VectorEngine } from './platform-spec';
 import { platformWorkloadIdentities, vectorDatabaseName } from './platform-spec-derivation';
 import { validatePlatformSpec } from './platform-spec-validation';
@@ -294,7 +295,7 @@ export function pendingDatabaseHost(naming: PlatformNaming): string {
  * @internal
  */
 export function pendingDatabaseSecretArn(naming: PlatformNaming): string {
-  return `arn:aws:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName(AWS_DEFAULTS.database.purpose)}`;
+  return `arn:${awsPartition(naming.region)}:secretsmanager:${naming.region}:${naming.accountId}:secret:${PENDING_APPLY}-${naming.resourceName(AWS_DEFAULTS.database.purpose)}`;
 }
 
 /**
@@ -302,7 +303,7 @@ export function pendingDatabaseSecretArn(naming: PlatformNaming): string {
  * @internal
  */
 export function previewEcrRepositoryUrl(naming: PlatformNaming, name: string): string {
-  return `${naming.accountId}.dkr.ecr.${naming.region}.amazonaws.com/${naming.prefix}/${name}`;
+  return `${ecrRegistryHost(naming.region, naming.accountId)}/${naming.prefix}/${name}`;
 }
 
 function systemPoolContract(o: SystemNodePoolPreviewOptions): NodePoolContract {

@@ -1,3 +1,4 @@
+import { awsDnsSuffix } from './partition';
 /**
  * Names the metrics backend shares across the two layers, and what the platform contract says
  * about it: the AWS layer creates the Grafana admin secret, the Amazon Managed Service for
@@ -28,11 +29,6 @@ export const METRICS_BACKEND = {
   grafanaAdminUser: 'admin',
 };
 
-/** Domain of a region's service endpoints (`amazonaws.com`, or `amazonaws.com.cn` in China). */
-function dnsSuffix(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-}
-
 /** The endpoints of an Amazon Managed Service for Prometheus workspace, from its region and id. */
 export class ManagedPrometheusEndpoints {
   /**
@@ -41,7 +37,7 @@ export class ManagedPrometheusEndpoints {
    * as `serverAddress` and appends `/api/v1/query`; Grafana's data source takes it as its URL.
    */
   public static queryUrl(region: string, workspaceId: string): string {
-    return `https://aps-workspaces.${region}.${dnsSuffix(region)}/workspaces/${workspaceId}`;
+    return `https://aps-workspaces.${region}.${awsDnsSuffix(region)}/workspaces/${workspaceId}`;
   }
 
   /** Remote write URL of the workspace (`<query URL>/api/v1/remote_write`). */

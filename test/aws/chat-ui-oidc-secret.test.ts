@@ -30,6 +30,10 @@ describe('CnaiAwsStack.fromSpec with the chat front end', () => {
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       resources: ['arn:aws:secretsmanager:us-west-2:123456789012:secret:cnai-test/chat-ui-oidc-??????'],
     })]);
+    // In another partition, its ARN names that partition.
+    const gov = { ...SPEC, region: 'us-gov-west-1', availabilityZones: ['us-gov-west-1a', 'us-gov-west-1b'] };
+    expect(secretStatements(gov).find((st) => st.sid === 'ChatUiOidcClientSecret').resources)
+      .toEqual(['arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:cnai-test/chat-ui-oidc-??????']);
     const { chatUi: _c, ...without } = SPEC;
     expect(secretStatements(without).filter((st) => st.sid === 'ChatUiOidcClientSecret')).toEqual([]);
   });

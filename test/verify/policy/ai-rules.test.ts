@@ -48,6 +48,14 @@ describe('ai-model-source', () => {
     expect(runKubernetesRule(AI_MODEL_SOURCE, [isvc('s3://someone-elses/model/')], { contract: CONTRACT }).findings)
       .toEqual(['predictor.model.storageUri: loads from bucket someone-elses, which is not the model store\'s (models-bucket, datasets-bucket) (s3://someone-elses/model/)']);
   });
+  test('OCI model images: from the platform\'s ECR registry only, on the domain of the contract\'s region', () => {
+    const oci = (uri: string) => isvc(uri);
+    expect(runKubernetesRule(AI_MODEL_SOURCE, [oci('oci://123456789012.dkr.ecr.us-west-2.amazonaws.com/cnai-prod/models:chat-1')], { contract: CONTRACT }).status).toBe(C);
+    const china = { ...CONTRACT, region: 'cn-north-1' };
+    expect(runKubernetesRule(AI_MODEL_SOURCE, [oci('oci://123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/cnai-prod/models:chat-1')], { contract: china }).status).toBe(C);
+    expect(runKubernetesRule(AI_MODEL_SOURCE, [oci('oci://ghcr.io/someone/models:chat-1')], { contract: CONTRACT }).findings)
+      .toEqual(['predictor.model.storageUri: loads an OCI model image from ghcr.io, not the platform\'s registry (oci://ghcr.io/someone/models:chat-1)']);
+  });
   test('the model store from the Terraform stack without a contract; skipped without either', () => {
     const tf = { resource: { aws_s3_bucket: { m: { bucket: 'models-bucket' } } } };
     expect(runKubernetesRule(AI_MODEL_SOURCE, [isvc('s3://models-bucket/x/')], {}, tf).status).toBe(C);

@@ -1,3 +1,4 @@
+import { ecrRegistryHost } from '../../../../core/partition';
 import { Benchmarks } from '../../benchmarks';
 import { containersOf } from '../../kubernetes-resources';
 import { KubernetesContext, KubernetesResourceInfo, KubernetesRule, PolicyLayer, PolicyPack, PolicySeverity, Results, Violation } from '../../types';
@@ -47,7 +48,7 @@ function containerReferences(podSpec: { [key: string]: any }, prefix: string): M
 
 /** Why a model reference is not from the model store or the registry (undefined: it is, or it is a local path). */
 function problem(uri: string, context: KubernetesContext): string | undefined {
-  const ecr = context.contract ? `${context.contract.accountId}.dkr.ecr.${context.contract.region}.amazonaws.com/` : undefined;
+  const ecr = context.contract ? `${ecrRegistryHost(context.contract.region, context.contract.accountId)}/` : undefined;
   if (uri.startsWith('/') || uri.startsWith('./')) return undefined;
   if (/^(models|mlflow-artifacts):\//.test(uri)) return undefined;
   const s3 = /^s3:\/\/([^/]+)/.exec(uri);
