@@ -152,7 +152,9 @@ export class ModelRegistry extends Construct implements IModelRegistry {
       : undefined;
     // The database is in the contract's VPC: its block, not the AWS layer's default, is what the egress policy must open.
     this.backend = props.backend ?? RegistryBackend.postgres(props.contract.database!, {
-      ...(rollout ? { password: SecretSource.secretsManager(props.contract.database!.masterSecretArn, { refreshInterval: rollout.refreshInterval }) } : {}),
+      ...(rollout
+        ? { password: SecretSource.secretsManager(props.contract.database!.masterSecretArn, { refreshInterval: rollout.refreshInterval }) }
+        : {}),
       ...(props.contract.vpcCidr ? { databaseCidr: props.contract.vpcCidr } : {}),
     });
     this.replicas = props.replicas ?? 2;

@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
-  API_SERVER_PORT, DEFAULT_VPC_CIDR, POD_IDENTITY_AGENT, apiServerEgress, cidrEgress, dnsEgress, dnsPeer, httpsEgress, isIpv4Cidr, podIdentityEgress, tcpPorts,
+  API_SERVER_PORT, DEFAULT_VPC_CIDR, POD_IDENTITY_AGENT, apiServerEgress, cidrEgress, dnsEgress, dnsPeer, httpsEgress, isIpv4Cidr,
+  podIdentityEgress, tcpPorts,
 } from '../../../lib/k8s/common/egress';
 
 /** The egress rules as they synthesize in a NetworkPolicy. */

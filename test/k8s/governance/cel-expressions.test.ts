@@ -7,7 +7,14 @@ import { celErrorOf, compileCelExpression, toCelValue } from '../../../lib/verif
 const NAMES = ['object', 'oldObject', 'request', 'variables'];
 
 /** Evaluates an expression with the verifier's CEL engine; `variables` holds already computed values. */
-function run(expression: string, input: { object?: unknown; oldObject?: unknown; request?: unknown; variables?: { [name: string]: unknown } }): unknown {
+interface CelInput {
+  readonly object?: unknown;
+  readonly oldObject?: unknown;
+  readonly request?: unknown;
+  readonly variables?: { [name: string]: unknown };
+}
+
+function run(expression: string, input: CelInput): unknown {
   const result = compileCelExpression(expression, NAMES).evaluate({
     object: toCelValue(undefined, input.object ?? {}),
     oldObject: input.oldObject === undefined ? null : toCelValue(undefined, input.oldObject),
@@ -28,7 +35,7 @@ function lit(value: unknown): string {
 }
 
 /** Whether an expression evaluates to the given JSON value (compared in CEL). */
-function yields(expression: string, input: Parameters<typeof run>[1], expected: unknown): boolean {
+function yields(expression: string, input: CelInput, expected: unknown): boolean {
   return run(`(${expression}) == ${lit(expected)}`, input) === true;
 }
 

@@ -1,19 +1,30 @@
 import {
-  CollectorExporter, CollectorExtension, CollectorProcessor, CollectorReceiver, TelemetrySignal,
+  CollectorComponent, CollectorExporter, CollectorExtension, CollectorProcessor, CollectorReceiver, TelemetrySignal,
 } from '../../../lib/k8s/observability/collector-components';
 
 const ALL = ['traces', 'metrics', 'logs'];
 
 /** The parts of a component as plain data. */
-const parts = (c: { id: string; type: string; signals: string[]; ports: unknown[]; extensions: { id: string }[]; needsKubernetesApi: boolean; needsAwsCredentials: boolean }) => ({
-  id: c.id, type: c.type, signals: c.signals, ports: c.ports, extensions: c.extensions.map((e) => e.id), kube: c.needsKubernetesApi, aws: c.needsAwsCredentials,
+const parts = (c: CollectorComponent) => ({
+  id: c.id,
+  type: c.type,
+  signals: c.signals,
+  ports: c.ports,
+  extensions: c.extensions.map((e) => e.id),
+  kube: c.needsKubernetesApi,
+  aws: c.needsAwsCredentials,
 });
 
 describe('receivers', () => {
   test('OTLP defaults: gRPC 4317 and HTTP 4318 on every interface, every signal, both ports ingest', () => {
     const r = CollectorReceiver.otlp();
     expect(parts(r)).toEqual({
-      id: 'otlp', type: 'otlp', signals: ALL, extensions: [], kube: false, aws: false,
+      id: 'otlp',
+      type: 'otlp',
+      signals: ALL,
+      extensions: [],
+      kube: false,
+      aws: false,
       ports: [{ name: 'otlp-grpc', port: 4317, ingest: true }, { name: 'otlp-http', port: 4318, ingest: true }],
     });
     expect(r.config).toEqual({ protocols: { grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } } });
@@ -101,7 +112,8 @@ describe('processors', () => {
     const p = CollectorProcessor.memoryLimiter();
     expect(parts(p)).toEqual({ id: 'memory_limiter', type: 'memory_limiter', signals: ALL, ports: [], extensions: [], kube: false, aws: false });
     expect(p.config).toEqual({ check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 25 });
-    expect(CollectorProcessor.memoryLimiter({ limitPercentage: 100, spikeLimitPercentage: 99 }).config).toMatchObject({ limit_percentage: 100, spike_limit_percentage: 99 });
+    expect(CollectorProcessor.memoryLimiter({ limitPercentage: 100, spikeLimitPercentage: 99 }).config)
+      .toMatchObject({ limit_percentage: 100, spike_limit_percentage: 99 });
   });
 
   test('a spike limit not below the limit (exact message)', () => {

@@ -3,7 +3,8 @@ import {
   CollectorExporter, CollectorExtension, CollectorProcessor, CollectorReceiver, TelemetrySignal,
 } from '../../../lib/k8s/observability/collector-components';
 import {
-  COLLECTOR_TELEMETRY_PORT, CollectorPipeline, RenderedCollectorConfig, checkCollectorConfig, collectorPorts, describeComponents, renderCollectorConfig,
+  COLLECTOR_TELEMETRY_PORT, CollectorPipeline, RenderedCollectorConfig, checkCollectorConfig, collectorPorts, describeComponents,
+  renderCollectorConfig,
 } from '../../../lib/k8s/observability/collector-config';
 
 const otlp = CollectorReceiver.otlp();
@@ -64,8 +65,12 @@ describe('renderCollectorConfig', () => {
 
 describe('checkCollectorConfig', () => {
   const base = (pipelines: object, extra: object = {}) => ({
-    receivers: { otlp: {} }, processors: { batch: {} }, exporters: { 'otlp_grpc/tempo': {}, 'awsxray': {} }, extensions: {},
-    service: { extensions: [], pipelines }, ...extra,
+    receivers: { otlp: {} },
+    processors: { batch: {} },
+    exporters: { 'otlp_grpc/tempo': {}, 'awsxray': {} },
+    extensions: {},
+    service: { extensions: [], pipelines },
+    ...extra,
   });
 
   test('no pipeline (exact message)', () => {

@@ -84,8 +84,14 @@ describe('DRIFT_PYTHON_PROGRAM', () => {
       const r = spawnSync(python, ['-c', `import json, sys\nsys.path.insert(0, ${JSON.stringify(dir)})\nimport drift\n${code}`], {
         encoding: 'utf8',
         env: {
-          PATH: process.env.PATH, MODEL: 'chat', MODEL_NAMESPACE: 'team-a', DRIFT_TEST: 'ks', FEATURES: '[]', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1/',
-          DATA: path.join(dir, 'data'), ...env,
+          PATH: process.env.PATH,
+          MODEL: 'chat',
+          MODEL_NAMESPACE: 'team-a',
+          DRIFT_TEST: 'ks',
+          FEATURES: '[]',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1/',
+          DATA: path.join(dir, 'data'),
+          ...env,
         },
       });
       if (r.status !== 0) throw new Error(r.stderr);

@@ -1,6 +1,5 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
 import { SecretKeyRef } from '../../../lib/k8s/common/secret-key-ref';
 import { TeamNamespace } from '../../../lib/k8s/team-namespace';
 import { envList, ensureServiceAccount, workloadNetwork } from '../../../lib/k8s/training/workload-support';
