@@ -7,7 +7,10 @@ import { dataContract, one, synthValid, testChart } from '../retrieval/util';
 
 const python = spawnSync('sh', ['-c', 'command -v python3'], { encoding: 'utf8' }).stdout.trim() || undefined;
 
-(python ? describe : describe.skip)('MLflow init scripts (Python)', () => {
+describe('MLflow init scripts (Python)', () => {
+  beforeAll(() => {
+    if (!python) throw new Error('python3 is not installed: install Python 3 (e.g. `apt-get install python3`) to run the MLflow scripts\' tests');
+  });
   const { chart } = testChart();
   new ModelRegistry(chart, 'registry', { contract: dataContract() });
   const scripts = one(synthValid(chart), 'ConfigMap', 'mlflow-scripts').data;
