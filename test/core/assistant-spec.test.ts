@@ -1,21 +1,10 @@
-import { spec } from './spec-fixture';
+import { problemsOf, spec } from './spec-fixture';
 import { AgentWriteVerb, AssistantAgentKind, AssistantAgentSpec, AssistantChecks } from '../../lib/core/assistant-spec';
-import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { GatewayAccessMode } from '../../lib/core/gateway-spec';
 import { ModelKind, ModelPresets, ModelSpec, ToolCallParser } from '../../lib/core/models';
 import { PlatformSpec } from '../../lib/core/platform-spec';
 import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
 
-function problemsOf(s: PlatformSpec): string[] {
-  try {
-    validatePlatformSpec(s);
-  } catch (e) {
-    if (e instanceof CnaiValidationError) return e.problems.map((p) => `${p.prop}: ${p.problem}`);
-    if (e instanceof CnaiError) return [`${e.prop}: ${e.problem}`];
-    throw e;
-  }
-  return [];
-}
 
 function messageOf(s: PlatformSpec): string {
   try {

@@ -1,11 +1,9 @@
-import { spec } from './spec-fixture';
+import { problemsOf, spec } from './spec-fixture';
 import {
   DeliveryChecks, DeliveryServer, EvaluationMetric, GateAggregation, ModelDeliverySpec, deliveryCandidatePrefix, deliveryDatasetPrefix,
 } from '../../lib/core/delivery-spec';
-import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { BucketAccess, ModelRegistryKind, PlatformBucket, PlatformSpec, ServedModelBackend, ServedModelSpec } from '../../lib/core/platform-spec';
 import { platformWorkloadIdentities } from '../../lib/core/platform-spec-derivation';
-import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
 
 const DELIVERY: ModelDeliverySpec = { version: '3', evaluation: { dataset: 'evaluation/chat/golden.jsonl', threshold: 0.8 } };
 
@@ -16,16 +14,6 @@ function withDelivery(delivery: Partial<ModelDeliverySpec> | undefined, model: P
   return { ...base, models: [{ ...base.models![0], ...model, delivery: d }], ...overrides };
 }
 
-function problemsOf(s: PlatformSpec): string[] {
-  try {
-    validatePlatformSpec(s);
-  } catch (e) {
-    if (e instanceof CnaiValidationError) return e.problems.map((p) => `${p.prop}: ${p.problem}`);
-    if (e instanceof CnaiError) return [`${e.prop}: ${e.problem}`];
-    throw e;
-  }
-  return [];
-}
 
 describe('the spec\'s delivery section', () => {
   test('a valid delivery passes; its candidate is <model prefix>v<version>/ and the evaluation has its own read-only identity', () => {

@@ -1,20 +1,8 @@
-import { spec } from './spec-fixture';
-import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
+import { problemsOf, spec } from './spec-fixture';
 import { GatewayAccessMode, GatewayChecks, GatewayExposure, gatewayNeedsLoadBalancer } from '../../lib/core/gateway-spec';
-import { PlatformSpec, ServedModelKind, ServedModelSpec } from '../../lib/core/platform-spec';
-import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
+import { ServedModelKind, ServedModelSpec } from '../../lib/core/platform-spec';
 import { PredictiveModelFormat } from '../../lib/core/predictive-models';
 
-function problemsOf(s: PlatformSpec): string[] {
-  try {
-    validatePlatformSpec(s);
-  } catch (e) {
-    if (e instanceof CnaiValidationError) return e.problems.map((p) => `${p.prop}: ${p.problem}`);
-    if (e instanceof CnaiError) return [`${e.prop}: ${e.problem}`];
-    throw e;
-  }
-  return [];
-}
 
 describe('the spec\'s gateway section', () => {
   test('a valid section passes: every served model, every team, in-cluster', () => {

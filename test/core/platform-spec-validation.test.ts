@@ -1,22 +1,11 @@
-import { spec } from './spec-fixture';
+import { problemsOf, spec } from './spec-fixture';
 import { GpuInstanceType } from '../../lib/core/accelerators';
-import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
+import { CnaiValidationError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
-import { CapacityReservationKind, PlatformSpec, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, ServedModelTask } from '../../lib/core/platform-spec';
+import { CapacityReservationKind, PoolCapacity, ServedModelBackend, ServedModelKind, ServedModelSpec, ServedModelTask } from '../../lib/core/platform-spec';
 import { PlatformSpecValidator, validatePlatformSpec } from '../../lib/core/platform-spec-validation';
 import { PredictiveModelFormat, PredictiveRuntime } from '../../lib/core/predictive-models';
 
-
-function problemsOf(s: PlatformSpec): string[] {
-  try {
-    validatePlatformSpec(s);
-  } catch (e) {
-    if (e instanceof CnaiValidationError) return e.problems.map((p) => `${p.prop}: ${p.problem}`);
-    if (e instanceof CnaiError) return [`${e.prop}: ${e.problem}`];
-    throw e;
-  }
-  return [];
-}
 
 describe('validatePlatformSpec', () => {
   test('the metrics section: a valid one passes, and each mistake is one problem among the spec\'s others', () => {

@@ -1,6 +1,8 @@
 import { GpuInstanceType } from '../../lib/core/accelerators';
+import { CnaiError, CnaiValidationError } from '../../lib/core/errors';
 import { ModelPresets } from '../../lib/core/models';
 import { PlatformSpec } from '../../lib/core/platform-spec';
+import { validatePlatformSpec } from '../../lib/core/platform-spec-validation';
 
 /** A consistent spec (two pools, two teams, one model, a vector database), with overrides. */
 export function spec(overrides: Partial<PlatformSpec> = {}): PlatformSpec {
@@ -24,4 +26,16 @@ export function spec(overrides: Partial<PlatformSpec> = {}): PlatformSpec {
     vectorDatabase: { name: 'vectors', expectedVectors: 1_000_000, dimension: 1024, clients: ['chat'] },
     ...overrides,
   };
+}
+
+/** The problems validatePlatformSpec reports for a spec, as `<prop>: <problem>` (none: valid). */
+export function problemsOf(s: PlatformSpec): string[] {
+  try {
+    validatePlatformSpec(s);
+  } catch (e) {
+    if (e instanceof CnaiValidationError) return e.problems.map((p) => `${p.prop}: ${p.problem}`);
+    if (e instanceof CnaiError) return [`${e.prop}: ${e.problem}`];
+    throw e;
+  }
+  return [];
 }
