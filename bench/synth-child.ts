@@ -84,7 +84,6 @@ function main(): void {
   const awsLayer: typeof import('../examples/reference-platform/aws-layer') | undefined = req.layer === 'aws' ? require('../examples/reference-platform/aws-layer') : undefined;
   const k8sLayer: typeof import('../examples/reference-platform/k8s-layer') | undefined = req.layer === 'k8s' ? require('../examples/reference-platform/k8s-layer') : undefined;
   const cdktf: typeof import('cdktf') | undefined = awsLayer ? require('cdktf') : undefined;
-  const cdk8s: typeof import('cdk8s') | undefined = k8sLayer ? require('cdk8s') : undefined;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const loadMs = performance.now() - l0;
   const loadRssMB = process.memoryUsage().rss / MB;
@@ -99,8 +98,8 @@ function main(): void {
     awsLayer.buildReferenceAws(app, spec);
     synth = () => app.synth();
   } else {
-    // As the reference platform's k8s.ts: the preview contract, derived from the spec.
-    const app = new cdk8s!.App({ outdir: req.outdir });
+    // As the reference platform's k8s.ts (its app), with the preview contract derived from the spec.
+    const app = k8sLayer!.k8sApp(req.outdir);
     k8sLayer!.buildReferenceK8s(app, core.ContractPreview.fromSpec(spec), spec);
     synth = () => app.synth();
   }

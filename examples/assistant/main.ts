@@ -12,7 +12,7 @@
  */
 import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract } from 'cnai-constructs';
-import { CnaiPlatform } from 'cnai-constructs/k8s';
+import { CnaiApp, CnaiPlatform } from 'cnai-constructs/k8s';
 import { ASSISTANT_SPEC } from './spec';
 
 /**
@@ -25,7 +25,7 @@ export function assistantContract(dir: string = __dirname): PlatformContract {
 
 /** Builds the example app (also used by the tests). */
 export function buildAssistantApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   new CnaiPlatform(app, ASSISTANT_SPEC.name, { spec: ASSISTANT_SPEC, contract: assistantContract() });
   return app;
 }

@@ -12,7 +12,7 @@
  */
 import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract } from 'cnai-constructs';
-import { CnaiPlatform } from 'cnai-constructs/k8s';
+import { CnaiApp, CnaiPlatform } from 'cnai-constructs/k8s';
 import { DELIVERY_SPEC, MODEL, TEAM } from './spec';
 
 /**
@@ -25,7 +25,7 @@ export function deliveryContract(dir: string = __dirname): PlatformContract {
 
 /** Builds the example app (also used by the tests). */
 export function buildDeliveryApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const platform = new CnaiPlatform(app, DELIVERY_SPEC.name, { spec: DELIVERY_SPEC, contract: deliveryContract() });
   // The team's chat front end calls the model.
   platform.models[MODEL].allowFrom(platform.teams[TEAM].workloads({ app: 'chat-ui' }));

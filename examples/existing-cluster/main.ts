@@ -25,7 +25,10 @@
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { core } from 'cnai-constructs';
-import { CnaiKubernetesPlatform, LlmService, ModelSource, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies, Suppressions, VectorDatabase, WorkloadPriority, VectorDatabaseEngine } from 'cnai-constructs/k8s';
+import {
+  CnaiApp, CnaiKubernetesPlatform, LlmService, ModelSource, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies, Suppressions,
+  VectorDatabase, VectorDatabaseEngine, WorkloadPriority,
+} from 'cnai-constructs/k8s';
 import { EXISTING_CLUSTER, GPU_NODE_GROUP, TEAM } from './cluster';
 
 const { ExistingClusterContract, ModelPresets } = core;
@@ -34,7 +37,7 @@ export { EXISTING_CLUSTER, GPU_NODE_GROUP, TEAM } from './cluster';
 
 /** Builds the example app (also used by the tests). */
 export function buildExistingClusterApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const contract = ExistingClusterContract.create(EXISTING_CLUSTER);
   const pool = (name: string) => NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === name)!);
   const gpu = pool(GPU_NODE_GROUP);

@@ -23,9 +23,9 @@
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { core } from 'cnai-constructs';
 import {
-  AwsSecretsManagerStore, CnaiKubernetesPlatform, DataPreparationJob, DatasetSource, HyperparameterSearch, KubeflowTraining, LlmService,
-  ModelRegistry, ModelSource, ModelStoreReference, Notebook, NodePoolReference, ObjectiveDirection, PlatformAdmissionPolicies, SearchAlgorithm,
-  SearchParameter, TrainingJob, TrainingRuntime, WorkloadPriority,
+  AwsSecretsManagerStore, CnaiApp, CnaiKubernetesPlatform, DataPreparationJob, DatasetSource, HyperparameterSearch, KubeflowTraining,
+  LlmService, ModelRegistry, ModelSource, ModelStoreReference, NodePoolReference, Notebook, ObjectiveDirection, PlatformAdmissionPolicies,
+  SearchAlgorithm, SearchParameter, TrainingJob, TrainingRuntime, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, BASE_MODEL_PREFIX, FINE_TUNE_SPEC, SERVED_MODEL, SFT_JOB, TEAM } from './spec';
 
@@ -50,7 +50,7 @@ export function fineTuneContract(dir: string = __dirname): core.PlatformContract
 
 /** Builds the example app (also used by the tests). */
 export function buildFineTuneApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const contract = fineTuneContract();
   const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
   const store = ModelStoreReference.fromContract(contract);

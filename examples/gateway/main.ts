@@ -13,7 +13,7 @@
  */
 import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract } from 'cnai-constructs';
-import { CnaiPlatform } from 'cnai-constructs/k8s';
+import { CnaiApp, CnaiPlatform } from 'cnai-constructs/k8s';
 import { GATEWAY_SPEC } from './spec';
 
 /**
@@ -26,7 +26,7 @@ export function gatewayContract(dir: string = __dirname): PlatformContract {
 
 /** Builds the example app (also used by the tests). */
 export function buildGatewayApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   new CnaiPlatform(app, GATEWAY_SPEC.name, { spec: GATEWAY_SPEC, contract: gatewayContract() });
   return app;
 }

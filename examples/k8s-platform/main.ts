@@ -12,7 +12,7 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { core } from 'cnai-constructs';
 import {
-  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue,
+  CapacityType, CnaiApp, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, MigStrategy, NodePoolReference, OperatorCatalogue,
   PlatformAdmissionPolicies,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, A10G_TIME_SLICES, K8S_PLATFORM_AWS, K8S_PLATFORM_SPEC } from './spec';
@@ -30,7 +30,7 @@ export function exampleContract(dir: string = __dirname): core.PlatformContract 
 
 /** Builds the example app (also used by the tests). */
 export function buildApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const contract = exampleContract();
 
   // In-cluster GPU pool: Karpenter launches L40S nodes on demand, up to 16 GPUs.

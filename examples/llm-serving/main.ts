@@ -22,8 +22,8 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { core, ServedModelBackend } from 'cnai-constructs';
 import {
-  CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, MetricsScraping, ModelGateway, ModelSource, NodePoolReference,
-  OperatorCatalogue, PlatformAdmissionPolicies, Suppressions, WorkloadPriority,
+  CapacityType, CnaiApp, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, MetricsScraping, ModelGateway, ModelSource,
+  NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies, Suppressions, WorkloadPriority,
 } from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL_PREFIX, H100_POOL, LARGE_CHAT_MODEL_PREFIX, LLM_SERVING_AWS, LLM_SERVING_SPEC, TEAM } from './spec';
 
@@ -43,7 +43,7 @@ export function exampleContract(dir: string = __dirname): core.PlatformContract 
 
 /** Builds the example app (also used by the tests). */
 export function buildLlmServingApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const contract = exampleContract();
 
   // In-cluster GPU pool: L40S nodes (48 GB) that Karpenter launches on demand, up to 8 GPUs.

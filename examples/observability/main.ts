@@ -28,7 +28,11 @@
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { core, ServedModelBackend } from 'cnai-constructs';
-import { CollectorExporter, CnaiKubernetesPlatform, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource, NodePoolReference, PayloadSource, PlatformAdmissionPolicies, PlatformAlerts, PlatformDashboards, Suppressions, TelemetryCollector, WORKLOAD_PRIORITIES, restrictedContainerSecurityContext, restrictedPodSecurityContext, WorkloadPriority } from 'cnai-constructs/k8s';
+import {
+  CnaiApp, CnaiKubernetesPlatform, CollectorExporter, DriftFeature, DriftMonitor, DriftReference, LlmService, MetricsScraping, ModelSource,
+  NodePoolReference, PayloadSource, PlatformAdmissionPolicies, PlatformAlerts, PlatformDashboards, restrictedContainerSecurityContext,
+  restrictedPodSecurityContext, Suppressions, TelemetryCollector, WORKLOAD_PRIORITIES, WorkloadPriority,
+} from 'cnai-constructs/k8s';
 import { A10G_POOL, CHAT_MODEL, OBSERVABILITY_SPEC, TEAM } from './spec';
 
 const { ModelPresets, OBSERVABILITY, servedModelPrefix } = core;
@@ -50,7 +54,7 @@ export function exampleContract(dir: string = __dirname): core.PlatformContract 
 
 /** Builds the example app (also used by the tests). */
 export function buildObservabilityApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const contract = exampleContract();
   const a10g = NodePoolReference.fromContract(contract.nodePools.find((p) => p.name === A10G_POOL)!);
 

@@ -11,7 +11,7 @@
  */
 import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract } from 'cnai-constructs';
-import { CnaiPlatform } from 'cnai-constructs/k8s';
+import { CnaiApp, CnaiPlatform } from 'cnai-constructs/k8s';
 import { MODEL, PREDICTIVE_SPEC, TEAM } from './spec';
 
 /**
@@ -24,7 +24,7 @@ export function predictiveContract(dir: string = __dirname): PlatformContract {
 
 /** Builds the example app (also used by the tests). */
 export function buildPredictiveApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const platform = new CnaiPlatform(app, PREDICTIVE_SPEC.name, { spec: PREDICTIVE_SPEC, contract: predictiveContract() });
   // The CRM application calls the model.
   platform.predictiveModels[MODEL].allowFrom(platform.teams[TEAM].workloads({ app: 'crm-api' }));

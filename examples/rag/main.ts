@@ -23,7 +23,11 @@
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { core } from 'cnai-constructs';
-import { AwsSecretsManagerStore, CapacityType, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry, ModelSource, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies, RegistryAccess, Suppressions, VectorDatabase, VectorDistance, WorkloadPriority, VectorDatabaseEngine } from 'cnai-constructs/k8s';
+import {
+  AwsSecretsManagerStore, CapacityType, CnaiApp, CnaiKubernetesPlatform, ConsolidationPolicy, GpuNodePool, LlmService, ModelRegistry,
+  ModelSource, NodePoolReference, OperatorCatalogue, PlatformAdmissionPolicies, RegistryAccess, Suppressions, VectorDatabase,
+  VectorDatabaseEngine, VectorDistance, WorkloadPriority,
+} from 'cnai-constructs/k8s';
 import { A10G_POOL, RAG_AWS, RAG_SPEC, TEAM, VECTOR_DB } from './spec';
 
 const { GpuInstanceType, ModelPresets } = core;
@@ -42,7 +46,7 @@ export function ragContract(dir: string = __dirname): core.PlatformContract {
 
 /** Builds the example app (also used by the tests and the root synth script). */
 export function buildRagApp(outdir?: string): App {
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  const app = new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
   const contract = ragContract();
 
   // In-cluster GPU pool for the chat model: L40S nodes that Karpenter launches on demand.

@@ -1,7 +1,7 @@
 /** The Kubernetes layer of the reference platform (imports cdk8s only, not cdktf). */
-import { App, AppProps, YamlOutputType } from 'cdk8s';
+import { App, YamlOutputType } from 'cdk8s';
 import { ContractPreview, PlatformContract, PlatformSpec } from 'cnai-constructs';
-import { ArgoCdBootstrap, CnaiPlatform, GitDirectory } from 'cnai-constructs/k8s';
+import { CnaiApp, CnaiPlatform, GitDirectory } from 'cnai-constructs/k8s';
 import { REFERENCE_SPEC } from './spec';
 
 /**
@@ -32,19 +32,7 @@ export function buildReferenceK8s(app: App, contract: PlatformContract, spec: Pl
   return platform;
 }
 
-/** A cdk8s app that writes one file per chart in apply order, and the bootstrap to `<outdir>/bootstrap/`. */
-export function k8sApp(outdir?: string): App {
-  return new BootstrappedApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
-}
-
-/** An App whose synth also writes the Argo CD bootstrap of the platforms in it. */
-class BootstrappedApp extends App {
-  constructor(props: AppProps) {
-    super(props);
-  }
-
-  public synth(): void {
-    super.synth();
-    ArgoCdBootstrap.synthAll(this);
-  }
+/** The app: one file per chart in apply order, and the bootstrap in `<outdir>/bootstrap/`. */
+export function k8sApp(outdir?: string): CnaiApp {
+  return new CnaiApp({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
 }

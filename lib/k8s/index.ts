@@ -26,4 +26,5 @@ export * from './retrieval';
 export * from './registry';
 export * from './delivery';
 export * from './cnai-platform';
+export * from './cnai-app';
 export * as crds from './crds';

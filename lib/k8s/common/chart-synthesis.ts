@@ -28,6 +28,42 @@ export function synthesizeChart(chart: Chart): any[] {
   return chartObjects(chart, charts).map((o) => o.toJson());
 }
 
+/** An app prepared for rendering: validated, its dependencies added (see {@link prepareApp}). */
+export interface PreparedApp {
+  /** Whether a chart depends on another (cdk8s then numbers the files in apply order). */
+  readonly hasDependantCharts: boolean;
+  /** The app's charts in the order of cdk8s's `App.charts`. */
+  readonly charts: Chart[];
+  /** A chart's objects rendered, as its `toJson()` (a chart class with its own `toJson()` renders through it). */
+  render(chart: Chart): any[];
+  /** A chart's API objects in the order of its output, as cdk8s's `chartToKube`. */
+  objectsOf(chart: Chart): ApiObject[];
+}
+
+/**
+ * What `App.synth()` does before it renders the charts: validates every construct, then adds
+ * the dependencies its charts and objects imply (as {@link synthesizeChart}). The charts are
+ * then rendered without preparing the app again for each (cdk8s's `Chart.toJson()` does: the
+ * result is the same).
+ */
+export function prepareApp(root: IConstruct): PreparedApp {
+  const all = root.node.findAll();
+  validateAll(all);
+  const index = new ChartIndex();
+  prepareDependencies(root, all, index);
+  const hasDependantCharts = all.some((c) => Chart.isChart(c) && c.node.children.some((x) => Chart.isChart(x)))
+    || dependenciesOf(all).some((d) => index.of(d.source) !== index.of(d.target));
+  const charts = topology(all).filter((c): c is Chart => Chart.isChart(c));
+  const objectsOf = (chart: Chart) => chartObjects(chart, index);
+  const ownRendering = (chart: Chart) => chart.toJson === Chart.prototype.toJson || chart.toJson === PlatformChart.prototype.toJson;
+  return {
+    hasDependantCharts,
+    charts,
+    objectsOf,
+    render: (chart) => (ownRendering(chart) ? objectsOf(chart).map((o) => o.toJson()) : chart.toJson()),
+  };
+}
+
 /** A chart of the platform: renders through {@link synthesizeChart}. Internal. */
 export class PlatformChart extends Chart {
   constructor(scope: Construct, id: string, props?: ChartProps) {
@@ -169,7 +205,14 @@ function validateAll(all: IConstruct[]): void {
  * first, each construct listed after its dependencies.
  */
 function chartObjects(chart: Chart, charts: ChartIndex): ApiObject[] {
-  const subtree = chart.node.findAll();
+  return topology(chart.node.findAll()).filter((c): c is ApiObject => c instanceof ApiObject && charts.of(c) === chart);
+}
+
+/**
+ * As cdk8s's `DependencyGraph(...).topology()` over a subtree (given in pre-order): every
+ * construct after those it depends on (within the subtree).
+ */
+function topology(subtree: IConstruct[]): IConstruct[] {
   const outbound = new Map<IConstruct, Set<IConstruct>>();
   const hasInbound = new Set<IConstruct>();
   for (const c of subtree) outbound.set(c, new Set());
@@ -199,5 +242,5 @@ function chartObjects(chart: Chart, charts: ChartIndex): ApiObject[] {
   // Every construct of a graph without cycles hangs under one that nothing depends on: one
   // left over is on a cycle, which cdk8s reports (as it adds the edge that closes it).
   for (const c of subtree) visit(c);
-  return order.filter((c): c is ApiObject => c instanceof ApiObject && charts.of(c) === chart);
+  return order;
 }

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PlatformChart, synthesizeChart } from '../../../lib/k8s/common/chart-synthesis';
+import { PlatformChart, prepareApp, synthesizeChart } from '../../../lib/k8s/common/chart-synthesis';
 
 function configMap(scope: Construct, id: string): ApiObject {
   return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id.toLowerCase() } });
@@ -103,5 +103,42 @@ describe('synthesizeChart', () => {
     a.node.addDependency(b);
     b.node.addDependency(a);
     expect(() => chart.toJson()).toThrow(/^Dependency cycle detected: c\/A => c\/B => c\/A$|^Dependency cycle detected: c\/B => c\/A => c\/B$/);
+  });
+});
+
+describe('prepareApp', () => {
+  test('orders the charts and their objects as cdk8s, and renders each as its toJson()', () => {
+    const theirs = platformLikeApp(Chart);
+    const expected = theirs.charts.map((c) => c.toJson());
+    const ours = platformLikeApp(Chart);
+    const prepared = prepareApp(ours.app);
+    expect(prepared.charts.map((c) => c.node.id)).toEqual(['operators', 'platform', 'later']);
+    expect(prepared.charts.map((c) => c.node.id)).toEqual(theirs.app.charts.map((c) => c.node.id));
+    expect(prepared.objectsOf(ours.charts[0]).map((o) => o.node.id)).toEqual(['B', 'C', 'A', 'D']);
+    expect(ours.charts.map((c) => prepared.render(c))).toEqual(expected);
+    expect(prepared.hasDependantCharts).toBe(true);
+    // Validated once, by the preparation; rendering does not validate again.
+    expect(ours.validations()).toBe(1);
+  });
+
+  test('a chart class with its own toJson() renders through it', () => {
+    class Custom extends Chart {
+      public toJson(): any[] {
+        return [{ kind: 'Custom' }];
+      }
+    }
+    const app = new App();
+    const custom = new Custom(app, 'custom');
+    configMap(custom, 'A');
+    expect(prepareApp(app).render(custom)).toEqual([{ kind: 'Custom' }]);
+  });
+
+  test('charts that do not depend on each other are not dependant', () => {
+    const app = new App();
+    configMap(new Chart(app, 'one'), 'A');
+    configMap(new Chart(app, 'two'), 'B');
+    expect(prepareApp(app).hasDependantCharts).toBe(false);
+    new Chart(app.node.findChild('one'), 'nested');
+    expect(prepareApp(app).hasDependantCharts).toBe(true);
   });
 });
