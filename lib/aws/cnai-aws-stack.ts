@@ -503,6 +503,21 @@ export class CnaiAwsStack extends TerraformStack {
   }
 
   /**
+   * Prepares the stack for synthesis, as cdktf's: with other stacks in the app, cdktf resolves
+   * every element once to find references between stacks (each gets an output and a remote
+   * state). An app whose only stack this is has none, so that pass (a third of synthesis) is
+   * skipped; the output is the same.
+   */
+  public prepareStack(): void {
+    const stacks = this.node.root.node.findAll().filter((c) => TerraformStack.isStack(c));
+    if (stacks.length === 1) {
+      this.ensureBackendExists();
+      return;
+    }
+    super.prepareStack();
+  }
+
+  /**
    * How to tear this platform down (also the Terraform output `teardown`): the retention of each
    * stateful resource, the steps in order, the `terraform state rm` commands that keep retained
    * resources (and the keys they need to stay readable) out of `terraform destroy`, and what stays

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { synthesizeChart } from './common/chart-synthesis';
+import { rendersThroughSynthesizeChart, synthesizeChart } from './common/chart-synthesis';
 import { SecretSource } from './common/secret-source';
 import { IGpuCapacity, KueueQueues, ReclaimPolicy, TeamPoolQuota } from './kueue-queues';
 import { INodePool, NodePoolReference, isGpuPool } from './node-pool';
@@ -139,6 +139,7 @@ export class CnaiKubernetesPlatform extends Chart {
 
   constructor(scope: Construct, id: string, props: CnaiKubernetesPlatformProps) {
     super(scope, id, props);
+    rendersThroughSynthesizeChart(this, CnaiKubernetesPlatform.prototype.toJson);
     const where = this.node.path;
     this.contract = props.contract;
     const k8sVersion = props.contract.kubernetesVersion;

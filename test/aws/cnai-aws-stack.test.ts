@@ -1,6 +1,10 @@
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
-import { Testing } from 'cdktf';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { ACCOUNT, AZS, configs, only, planStack, REGION, synth, tfJson } from './util';
+import { buildReferenceAws } from '../../examples/reference-platform/aws-layer';
 import { CnaiAwsStack, CnaiAwsStackProps } from '../../lib/aws';
 import { GpuInstanceType } from '../../lib/core/accelerators';
 import { EksSupportType, TERRAFORM } from '../../lib/core/versions';
@@ -129,5 +133,37 @@ describe('CnaiAwsStack', () => {
     expect(result.plannedResourcesByType.aws_eks_addon).toBeUndefined();
     // eslint-disable-next-line no-console
     console.log(`auto-mode stack: ${result.plannedResourceCount} resources planned; timings ms ${JSON.stringify(result.timingsMs)}`);
+  });
+});
+
+describe('CnaiAwsStack.prepareStack', () => {
+  /** The app's synthesized stacks: stack name to its Terraform JSON text. */
+  function synthApp(build: (app: App) => void): Record<string, string> {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'prepare-stack-'));
+    const app = new App({ outdir });
+    build(app);
+    app.synth();
+    const stacks = path.join(outdir, 'stacks');
+    return Object.fromEntries(fs.readdirSync(stacks).map((s) => [s, fs.readFileSync(path.join(stacks, s, 'cdk.tf.json'), 'utf8')]));
+  }
+
+  test('the only stack of an app synthesizes as it does with cdktf\'s preparation (another stack in the app)', () => {
+    const alone = synthApp((app) => buildReferenceAws(app));
+    const withAnother = synthApp((app) => {
+      buildReferenceAws(app);
+      new TerraformStack(app, 'another');
+    });
+    expect(Object.keys(alone)).toEqual(['cnai-reference']);
+    expect(alone['cnai-reference']).toBe(withAnother['cnai-reference']);
+  });
+
+  test('a reference from another stack still becomes an output and a remote state', () => {
+    const out = synthApp((app) => {
+      const platformStack = new CnaiAwsStack(app, 'platform', BASE);
+      const other = new TerraformStack(app, 'other');
+      new TerraformOutput(other, 'cluster', { value: platformStack.cluster.nameReference });
+    });
+    expect(Object.keys(JSON.parse(out.platform).output)).toEqual(expect.arrayContaining([expect.stringMatching(/^cross-stack-output-aws_eks_cluster/)]));
+    expect(JSON.parse(out.other).data.terraform_remote_state).toBeDefined();
   });
 });

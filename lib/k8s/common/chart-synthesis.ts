@@ -55,7 +55,7 @@ export function prepareApp(root: IConstruct): PreparedApp {
     || dependenciesOf(all).some((d) => index.of(d.source) !== index.of(d.target));
   const charts = topology(all).filter((c): c is Chart => Chart.isChart(c));
   const objectsOf = (chart: Chart) => chartObjects(chart, index);
-  const ownRendering = (chart: Chart) => chart.toJson === Chart.prototype.toJson || chart.toJson === PlatformChart.prototype.toJson;
+  const ownRendering = (chart: Chart) => chart.toJson === Chart.prototype.toJson || chart.toJson === LINEAR.get(chart);
   return {
     hasDependantCharts,
     charts,
@@ -64,10 +64,22 @@ export function prepareApp(root: IConstruct): PreparedApp {
   };
 }
 
+/** Charts whose `toJson()` is {@link synthesizeChart}: a prepared app renders them directly. */
+const LINEAR = new WeakMap<Chart, Chart['toJson']>();
+
+/**
+ * Declares that `toJson`, the chart class's own, is `synthesizeChart(chart)` (for chart classes
+ * of the public API; a subclass that overrides it again renders through its override). Internal.
+ */
+export function rendersThroughSynthesizeChart(chart: Chart, toJson: Chart['toJson']): void {
+  LINEAR.set(chart, toJson);
+}
+
 /** A chart of the platform: renders through {@link synthesizeChart}. Internal. */
 export class PlatformChart extends Chart {
   constructor(scope: Construct, id: string, props?: ChartProps) {
     super(scope, id, props);
+    rendersThroughSynthesizeChart(this, PlatformChart.prototype.toJson);
   }
 
   public toJson(): any[] {

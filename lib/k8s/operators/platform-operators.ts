@@ -8,7 +8,7 @@ import { IMetricsBackend } from './metrics-backend';
 import { OperatorRelease } from './release';
 import { ReleaseNetworkContext } from './release-network-context';
 import { invalidProp } from '../../core/errors';
-import { synthesizeChart } from '../common/chart-synthesis';
+import { rendersThroughSynthesizeChart, synthesizeChart } from '../common/chart-synthesis';
 import { DEFAULT_VPC_CIDR, isIpv4Cidr } from '../common/egress';
 
 /** How operator releases are turned into manifests. */
@@ -77,6 +77,7 @@ export class PlatformOperators extends Chart {
 
   constructor(scope: Construct, id: string, props: PlatformOperatorsProps = {}) {
     super(scope, id, props);
+    rendersThroughSynthesizeChart(this, PlatformOperators.prototype.toJson);
     this.releases = props.releases ?? OperatorCatalogue.platformDefaults();
     this.rendering = props.rendering ?? OperatorRendering.ARGO_CD;
     const vpcCidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PlatformChart, prepareApp, synthesizeChart } from '../../../lib/k8s/common/chart-synthesis';
+import { PlatformChart, prepareApp, rendersThroughSynthesizeChart, synthesizeChart } from '../../../lib/k8s/common/chart-synthesis';
 
 function configMap(scope: Construct, id: string): ApiObject {
   return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id.toLowerCase() } });
@@ -140,5 +140,34 @@ describe('prepareApp', () => {
     expect(prepareApp(app).hasDependantCharts).toBe(false);
     new Chart(app.node.findChild('one'), 'nested');
     expect(prepareApp(app).hasDependantCharts).toBe(true);
+  });
+});
+
+describe('rendersThroughSynthesizeChart', () => {
+  test('a prepared app renders a declared chart directly, and a subclass that overrides toJson() through its override', () => {
+    class Declared extends Chart {
+      constructor(scope: Construct, id: string) {
+        super(scope, id);
+        rendersThroughSynthesizeChart(this, Declared.prototype.toJson);
+      }
+      public toJson(): any[] {
+        return synthesizeChart(this);
+      }
+    }
+    class Overriding extends Declared {
+      public toJson(): any[] {
+        return [{ kind: 'Overridden' }];
+      }
+    }
+    const app = new App();
+    const declared = new Declared(app, 'declared');
+    configMap(declared, 'A');
+    const overriding = new Overriding(app, 'overriding');
+    let validations = 0;
+    declared.node.addValidation({ validate: () => { validations++; return []; } });
+    const prepared = prepareApp(app);
+    expect(names(prepared.render(declared))).toEqual(['a']);
+    expect(prepared.render(overriding)).toEqual([{ kind: 'Overridden' }]);
+    expect(validations).toBe(1);
   });
 });
