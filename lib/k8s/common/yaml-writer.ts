@@ -21,8 +21,20 @@ export function stringifyYaml(docs: readonly unknown[]): string {
   return docs.map((d) => writer.document(d)).join('---\n');
 }
 
-/** Strings that stay plain in every position: a letter, `_` or `/` first, then no space or indicator. */
-const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./=+@-]*(?::[A-Za-z0-9_./=+@-]+)*$/;
+/**
+ * Strings the library writes plain in every position, on one line: a letter, `_` or `/` first
+ * (so no number, timestamp or indicator), none of the sequences its plain style excludes (its
+ * own test), no line break and no control character (those it double-quotes).
+ */
+function isPlain(s: string): boolean {
+  return FIRST.test(s) && !NOT_PLAIN.test(s) && !CONTROL.test(s) && !KEYWORDS.has(s.toLowerCase());
+}
+const FIRST = /^[A-Za-z_/]/;
+/** The library's test for a string that cannot be plain (yaml 2.x, `plainString`), line breaks included. */
+const NOT_PLAIN = /\n|^[\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[:][ \t]|[ \t]$|[\t ]#|[\t :]$/;
+/** Characters the library always double-quotes. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 /** Words YAML 1.1 reads as booleans or null (any case): never plain. */
 const KEYWORDS = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null']);
 /** A line that starts with a document marker. */
@@ -117,7 +129,7 @@ class YamlWriter {
   }
 
   private key(k: string): string {
-    if (k.length < MAX_PLAIN_KEY && PLAIN.test(k) && !KEYWORDS.has(k.toLowerCase())) return k;
+    if (k.length < MAX_PLAIN_KEY && isPlain(k)) return k;
     // A key that starts a line with a document marker is quoted at some depths only.
     if (DOCUMENT_MARKER.test(k)) throw new NotPlainData();
     let found = this.keys.get(k);
@@ -133,7 +145,7 @@ class YamlWriter {
   private scalar(v: unknown): Rendered {
     switch (typeof v) {
       case 'string':
-        return PLAIN.test(v) && !KEYWORDS.has(v.toLowerCase()) ? { head: v, block: [] } : this.rendered(v);
+        return isPlain(v) ? { head: v, block: [] } : this.rendered(v);
       case 'boolean':
         return { head: v ? 'true' : 'false', block: [] };
       case 'undefined':

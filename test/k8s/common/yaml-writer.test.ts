@@ -9,7 +9,8 @@ const STRINGS = [
   "it's", 'say "hi"', 'multi\nline', 'multi\nline\n', 'multi\nline\n\n', '\nlead nl', '  indented\nnext', 'a\n\nb', 'a \nb', 'tab\there',
   'ctl\x01', 'uni é ☃', 'emoji 😀', '---', '...', 'a\n---\nb', '%YAML', 'x'.repeat(200), 'w '.repeat(100), 'line1\n  line2\n    line3',
   'a\tb\n', '{a}', '[a]', 'a,b', 'a{b}', 'http://x.y/z?q=1&r=2', 'repo/img:1.2.3@sha256:abc', '10Gi', '500m', '0', '-1', '+1', 'NaN',
-  'Infinity', 'a\r\nb', 'end\\', '\\n',
+  'Infinity', 'a\r\nb', 'end\\', '\\n', 'a\tb', 'a b c', 'x: ', 'x:y z', 'Yes please', 'null value', 'a ---', 'a...', 'a\u0085b',
+  'a\u2028b', 'k'.repeat(1100), 'a - b', 'a ? b', 'a | b', 'a > b', "a 'b'", 'a, b', 'a [b]', 'a: #b',
 ];
 const NUMBERS = [0, 1, -1, 42, 1.5, -0, 1e21, 2 ** 53, 0.1, NaN, Infinity, -Infinity, 1e-7];
 const KEYS = ['a', 'b', 'metadata', 'app.kubernetes.io/name', 'x-y'];
