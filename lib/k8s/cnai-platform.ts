@@ -49,8 +49,9 @@ export interface CnaiPlatformProps {
   readonly operatorRendering?: OperatorRendering;
   /**
    * The git folder where the synthesized manifests are committed. When given, the platform
-   * gets a bootstrap ({@link CnaiPlatform.bootstrap}, written to `<outdir>/bootstrap/` by
-   * `ArgoCdBootstrap.synthAll(app)` after `app.synth()`): Argo CD from its pinned upstream
+   * gets a bootstrap ({@link CnaiPlatform.bootstrap}, written to `<outdir>/bootstrap/` by the
+   * `app.synth()` of a {@link CnaiApp}, or by `ArgoCdBootstrap.synthAll(app)` after the
+   * `app.synth()` of a plain cdk8s `App`): Argo CD from its pinned upstream
    * install and a root Application that syncs this folder in sync-wave order, applied with one
    * `kubectl apply --server-side --force-conflicts -k <outdir>/bootstrap`.
    * @default - no bootstrap: install Argo CD and apply the files in order yourself

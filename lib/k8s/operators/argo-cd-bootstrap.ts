@@ -213,7 +213,8 @@ export function bootstrapKustomization(installUrl: string, argoCdNamespace: stri
 export class ArgoCdBootstrap extends Construct {
   /**
    * Writes the bootstrap of every {@link ArgoCdBootstrap} of `app` under the app's outdir
-   * (`<outdir>/bootstrap/`). Call it after `app.synth()`.
+   * (`<outdir>/bootstrap/`). Call it after `app.synth()` of a plain cdk8s `App`; a `CnaiApp`
+   * calls it in its own `synth()`.
    * @returns the files written
    */
   public static synthAll(app: App): string[] {
