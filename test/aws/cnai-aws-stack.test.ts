@@ -1,7 +1,7 @@
-import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { App, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { ACCOUNT, AZS, configs, only, planStack, REGION, synth, tfJson } from './util';
 import { buildReferenceAws } from '../../examples/reference-platform/aws-layer';
