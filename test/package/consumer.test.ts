@@ -107,11 +107,11 @@ fs.writeFileSync('contract.json', JSON.stringify(previewContract(stack), null, 2
 `);
     fs.writeFileSync(path.join(app, 'k8s.ts'), `
 import * as fs from 'fs';
-import { App, YamlOutputType } from 'cdk8s';
+import { YamlOutputType } from 'cdk8s';
 import { PlatformContract } from 'cnai-constructs';
-import { CnaiPlatform, crds } from 'cnai-constructs/k8s';
+import { CnaiApp, CnaiPlatform, crds } from 'cnai-constructs/k8s';
 import { SPEC } from './spec';
-const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
+const app = new CnaiApp({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
 const contract: PlatformContract = JSON.parse(fs.readFileSync('contract.json', 'utf8'));
 new CnaiPlatform(app, 'shop', { spec: SPEC, contract });
 // The generated CRD bindings the constructs expose are reachable from the entry point.
@@ -140,6 +140,8 @@ app.synth();
     expect(fs.existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(true);
     const files = fs.readdirSync(path.join(app, 'dist')).filter((f) => f.endsWith('.yaml'));
     expect(files.length).toBeGreaterThan(2);
+    // CnaiApp numbers the charts in apply order, operators first, as cdk8s's App does.
+    expect(files.sort()[0]).toBe('0000-shop-platform-operators.k8s.yaml');
     const env = { ...QUIET, CNAI_SCHEMA_DIR: SCHEMAS };
     expect(run('npx', ['cnai-verify', 'k8s', 'dist'], app, env)).toMatch(/^k8s: \d+ objects in \d+ files valid against Kubernetes/m);
     expect(run('npx', ['cnai-verify', 'terraform', '--no-plan', 'cdktf.out'], app, env)).toMatch(/valid/i);
