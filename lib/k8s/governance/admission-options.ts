@@ -25,6 +25,19 @@ export interface HostAccessExemption {
   readonly reason: string;
 }
 
+/**
+ * A service account that must stay unused: created (by an upstream chart, say) with rights that
+ * no workload of the platform needs.
+ */
+export interface DormantIdentity {
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Its name. */
+  readonly serviceAccount: string;
+  /** What it is granted and why nothing runs as it (at least 10 characters; written on the policy). */
+  readonly reason: string;
+}
+
 /** A workload whose pods may request GPUs without going through Kueue, and why. */
 export interface WorkloadExemption {
   /** Namespace of the workload. */
@@ -66,6 +79,19 @@ export interface AdmissionPolicyOptions {
    * @default AdmissionPolicyMode.ENFORCE
    */
   readonly servingIdentityMode?: AdmissionPolicyMode;
+  /**
+   * What the `cnai-dormant-identities` binding does: no pod runs as a dormant service account
+   * (one upstream creates with rights that nothing of the platform uses) and no token is issued
+   * for it. Nothing legitimate uses them, so it denies from the start.
+   * @default AdmissionPolicyMode.ENFORCE
+   */
+  readonly dormantIdentityMode?: AdmissionPolicyMode;
+  /**
+   * Dormant service accounts besides those of the platform's operator releases
+   * (`OperatorRelease.dormantServiceAccounts`), e.g. of charts you install yourself.
+   * @default - none
+   */
+  readonly dormantIdentities?: DormantIdentity[];
   /**
    * Workloads whose pods may request GPUs outside Kueue, besides the platform's served models.
    * @default - none
@@ -121,6 +147,11 @@ export class AdmissionExemptions {
       reason: `served model ${modelName}: a long-running server (not a batch workload Kueue admits); `
         + 'its GPUs count against the namespace\'s ResourceQuota, and LlmService checks them against the team\'s quota at synth time',
     };
+  }
+
+  /** The dormant service accounts of the operator releases (`OperatorRelease.dormantServiceAccounts`), each with its release's name in the reason. */
+  public static dormantOfReleases(releases: OperatorRelease[]): DormantIdentity[] {
+    return releases.flatMap((r) => r.dormantServiceAccounts.map((d) => ({ namespace: r.namespace, serviceAccount: d.name, reason: `${r.name}: ${d.reason}` })));
   }
 
   /**

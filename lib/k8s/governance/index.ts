@@ -7,3 +7,4 @@ export { HOST_ACCESS_POLICY } from './host-access-policy';
 export { MODEL_SOURCE_POLICY } from './model-source-policy';
 export { TRAINING_IDENTITY_POLICY } from './training-identity-policy';
 export { SERVING_IDENTITY_POLICY } from './serving-identity-policy';
+export { DORMANT_IDENTITY_POLICY } from './dormant-identity-policy';

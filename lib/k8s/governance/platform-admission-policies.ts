@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { AdmissionExemptions, AdmissionPolicyOptions, HostAccessExemption, WorkloadExemption } from './admission-options';
+import { AdmissionExemptions, AdmissionPolicyOptions, DormantIdentity, HostAccessExemption, WorkloadExemption } from './admission-options';
 import { AdmissionPolicy, AdmissionPolicyMode, AdmissionPolicyProps } from './admission-policy';
+import { dormantIdentityPolicy } from './dormant-identity-policy';
 import { gpuQueuePolicy } from './gpu-queue-policy';
 import { hostAccessPolicy } from './host-access-policy';
 import { imagePolicy } from './image-policy';
@@ -138,12 +139,15 @@ const MIN_REASON = 10;
  *   pods controllers create for queued Jobs, TrainJobs and Notebooks;
  * - `cnai-serving-identity` (team namespaces): the serving service accounts run only in what
  *   controllers apply and run (Argo CD, KServe, the Deployment controller), never in pods or
- *   workloads people create or change.
+ *   workloads people create or change;
+ * - `cnai-dormant-identities` (the namespaces of dormant service accounts, when there are any):
+ *   service accounts upstream creates with rights that nothing of the platform runs as run no
+ *   pod and get no token.
  *
  * The first four start in {@link AdmissionPolicyMode.WARN} (warnings and audit events);
  * `mode: AdmissionPolicyMode.ENFORCE` makes their bindings deny. The training identity
- * and serving identity boundaries are enforced from the start (`trainingIdentityMode`,
- * `servingIdentityMode`).
+ * and serving identity boundaries and the dormant identities are enforced from the start
+ * (`trainingIdentityMode`, `servingIdentityMode`, `dormantIdentityMode`).
  */
 export class PlatformAdmissionPolicies extends Construct {
   /**
@@ -197,6 +201,10 @@ export class PlatformAdmissionPolicies extends Construct {
         ...AdmissionExemptions.ofReleases(platform.operators?.releases ?? []),
         ...(options.hostAccessExemptions ?? []),
       ],
+      dormantIdentities: [
+        ...AdmissionExemptions.dormantOfReleases(platform.operators?.releases ?? []),
+        ...(options.dormantIdentities ?? []),
+      ],
     });
     // Served models created before are refused now; those created after, at synthesis.
     const listed = new Set<IConstruct>([...llms, ...predictive]);
@@ -235,6 +243,10 @@ export class PlatformAdmissionPolicies extends Construct {
   public readonly servingIdentityMode: AdmissionPolicyMode;
   /** The serving service accounts. */
   public readonly servingServiceAccounts: string[];
+  /** The mode of the dormant identities' policy. */
+  public readonly dormantIdentityMode: AdmissionPolicyMode;
+  /** Service accounts no pod runs as and no token is issued for (`cnai-dormant-identities`, when any). */
+  public readonly dormantIdentities: DormantIdentity[];
   /** The policies by name. */
   public readonly policies: { [name: string]: AdmissionPolicy } = {};
 
@@ -245,6 +257,7 @@ export class PlatformAdmissionPolicies extends Construct {
     this.mode = props.mode ?? AdmissionPolicyMode.WARN;
     this.trainingIdentityMode = props.trainingIdentityMode ?? AdmissionPolicyMode.ENFORCE;
     this.servingIdentityMode = props.servingIdentityMode ?? AdmissionPolicyMode.ENFORCE;
+    this.dormantIdentityMode = props.dormantIdentityMode ?? AdmissionPolicyMode.ENFORCE;
 
     const extraSources = props.additionalImageSources ?? [];
     extraSources.forEach((s, i) => problems.check(typeof s === 'string' && IMAGE_SOURCE.test(s) && isRegistryHost(s.split('/')[0]), {
@@ -293,6 +306,24 @@ export class PlatformAdmissionPolicies extends Construct {
     this.servingServiceAccounts.forEach((sa, i) => problems.check(typeof sa === 'string' && satisfiesNameRule(sa, NAME_RULES.dns1123Subdomain), {
       construct: where, prop: `servingServiceAccounts[${i}]`, value: sa, problem: 'not a service account name', fix: 'give the name of a service account (a DNS-1123 subdomain)',
     }));
+    this.dormantIdentities = props.dormantIdentities ?? [];
+    this.dormantIdentities.forEach((d, i) => {
+      this.checkNamespace(problems, `dormantIdentities[${i}].namespace`, d.namespace);
+      problems.check(typeof d.serviceAccount === 'string' && satisfiesNameRule(d.serviceAccount, NAME_RULES.dns1123Subdomain), {
+        construct: where,
+        prop: `dormantIdentities[${i}].serviceAccount`,
+        value: d.serviceAccount,
+        problem: 'not a service account name',
+        fix: 'give the name of a service account (a DNS-1123 subdomain)',
+      });
+      problems.check(typeof d.reason === 'string' && d.reason.trim().length >= MIN_REASON, {
+        construct: where,
+        prop: `dormantIdentities[${i}].reason`,
+        value: d.reason,
+        problem: 'a dormant service account needs a stated reason',
+        fix: `say what it is granted and why nothing runs as it (at least ${MIN_REASON} characters); the reason is written on the policy`,
+      });
+    });
     const platformNamespaces = [...new Set(props.platformNamespaces ?? [])].sort();
     platformNamespaces.forEach((ns, i) => this.checkNamespace(problems, `platformNamespaces[${i}]`, ns));
     problems.throwIfAny();
@@ -310,6 +341,8 @@ export class PlatformAdmissionPolicies extends Construct {
       { ...trainingIdentityPolicy(this.trainingServiceAccounts, TEAM_NAMESPACES), mode: this.trainingIdentityMode },
       { ...servingIdentityPolicy(this.servingServiceAccounts, TEAM_NAMESPACES), mode: this.servingIdentityMode },
     ];
+    const dormant = dormantIdentityPolicy(this.dormantIdentities);
+    if (dormant) all.push({ ...dormant, mode: this.dormantIdentityMode });
     for (const p of all) this.policies[p.name] = new AdmissionPolicy(this, p.name, p);
   }
 

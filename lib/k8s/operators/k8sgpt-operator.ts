@@ -43,6 +43,13 @@ export const K8SGPT_OPERATOR_METRICS = {
 export const K8SGPT_ANALYZER_SERVICE_ACCOUNT = 'k8sgpt';
 
 /**
+ * The ServiceAccount of the operator's namespace that the chart's static RBAC binds to its
+ * ClusterRole (templates/k8sgpt-rbac.yaml at v0.2.27): the name the operator gives an analyzer's
+ * account, in the release's namespace.
+ */
+export const K8SGPT_CHART_SERVICE_ACCOUNT = 'k8sgpt';
+
+/**
  * Labels of the analyzer pods the operator runs for a K8sGPT resource (pkg/resources/k8sgpt.go at
  * v0.2.27: `app: <K8sGPT name>`).
  * @internal
@@ -84,7 +91,8 @@ export interface K8sgptOperatorReleaseProps {
  * ClusterRole of the same reads without Secrets (`ClusterAnalysis`). The chart then renders its
  * static RBAC instead (templates/k8sgpt-rbac.yaml: the same rules, Secrets included, bound to a
  * ServiceAccount `k8sgpt` of the operator's namespace that no pod runs as): the chart has no value
- * to leave it out or narrow it, so it stays, unused.
+ * to leave it out or narrow it, so it stays, unused, and the platform's admission policies keep it
+ * so (a dormant service account: no pod runs as it, no token is issued for it).
  *
  * Network (its namespace default-deny, DNS and the API server, then): Prometheus scrapes the
  * operator's metrics (kube-rbac-proxy, 8443); the operator calls the analyzers it runs in the
@@ -115,6 +123,12 @@ export function k8sgptOperatorRelease(props: K8sgptOperatorReleaseProps = {}): O
     },
     phase: InstallPhase.OPERATORS,
     description: 'k8sgpt-operator: AI-assisted analysis of what is broken or insecure, on the platform\'s own model.',
+    // The chart's static RBAC (templates/k8sgpt-rbac.yaml, with dynamic RBAC off): kept unusable.
+    dormantServiceAccounts: [{
+      name: K8SGPT_CHART_SERVICE_ACCOUNT,
+      reason: 'the chart binds it to the ClusterRole k8sgpt-clusterrole, which reads Secrets in every namespace; no pod runs as it '
+        + '(the analyzers run in their own namespaces as the platform\'s service account, without Secret reads)',
+    }],
     network: {
       connections: [
         ReleaseConnections.metrics(K8SGPT_OPERATOR_WORKLOAD, [K8SGPT_OPERATOR_METRICS_PORT], 'the operator\'s metrics (kube-rbac-proxy), scraped by the platform\'s Prometheus for the analysis alert'),

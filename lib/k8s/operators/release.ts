@@ -177,6 +177,14 @@ export function syncWaveOf(phase: InstallPhase): number {
   }
 }
 
+/** A service account upstream creates with rights that none of the release's pods runs as. */
+export interface DormantServiceAccount {
+  /** Its name, in the release's namespace. */
+  readonly name: string;
+  /** What upstream grants it and why nothing runs as it (at least 10 characters; written on the policy). */
+  readonly reason: string;
+}
+
 /** Props of {@link OperatorRelease}. */
 export interface OperatorReleaseProps {
   /** Release name (a DNS-1123 label): the Argo CD Application name and Helm release name. */
@@ -218,6 +226,14 @@ export interface OperatorReleaseProps {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * Service accounts of the release's namespace that upstream creates with rights and that none
+   * of its pods runs as (the platform's configuration leaves them unused). The platform's
+   * admission policies keep them unused: no pod runs as them and no token is issued for them
+   * (`cnai-dormant-identities`).
+   * @default - none
+   */
+  readonly dormantServiceAccounts?: DormantServiceAccount[];
   /**
    * What the release puts into the cluster that the platform's objects refer to (CRDs,
    * Services, pods, runtimes, ...). Recorded on the Argo CD Application, so the verifier can
@@ -269,6 +285,8 @@ export class OperatorRelease {
   public readonly podSecurity: PodSecurityLevel;
   public readonly podSecurityReason?: string;
   public readonly description?: string;
+  /** Unused service accounts with rights (see {@link OperatorReleaseProps.dormantServiceAccounts}). */
+  public readonly dormantServiceAccounts: DormantServiceAccount[];
   public readonly provides: ReleaseProvides;
   /** The release's network, when declared (see {@link OperatorReleaseProps.network}). */
   public readonly network?: ReleaseNetwork;
@@ -287,6 +305,14 @@ export class OperatorRelease {
       ? undefined
       : props.podSecurityReason ?? `upstream pods of ${props.name} are not all restricted-compliant`;
     this.description = props.description;
+    this.dormantServiceAccounts = props.dormantServiceAccounts ?? [];
+    this.dormantServiceAccounts.forEach((d, i) => {
+      assertName(where, `dormantServiceAccounts[${i}].name`, d.name, NAME_RULES.dns1123Subdomain);
+      if (typeof d.reason !== 'string' || d.reason.trim().length < 10) {
+        throw invalidProp(where, `dormantServiceAccounts[${i}].reason`, d.reason, 'a dormant service account needs a stated reason',
+          'say what upstream grants it and why nothing runs as it (at least 10 characters); the reason is written on the policy');
+      }
+    });
     this.provides = props.provides ?? {};
     this.network = props.network;
     if (this.network) checkReleaseNetwork(where, this.network, this.namespace, this.provides);

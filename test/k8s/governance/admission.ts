@@ -28,6 +28,9 @@ const RESOURCES: { [kind: string]: { group: string; version: string; resource: s
   InferenceService: { group: 'serving.kserve.io', version: 'v1beta1', resource: 'inferenceservices' },
   TrainJob: { group: 'trainer.kubeflow.org', version: 'v1alpha1', resource: 'trainjobs' },
   ConfigMap: { group: '', version: 'v1', resource: 'configmaps' },
+  Secret: { group: '', version: 'v1', resource: 'secrets' },
+  // Sent to the `token` subresource of a ServiceAccount (the request's name is the account's).
+  TokenRequest: { group: '', version: 'v1', resource: 'serviceaccounts' },
 };
 
 /** One admission request. */

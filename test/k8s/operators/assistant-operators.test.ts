@@ -73,6 +73,20 @@ describe('the operations assistant\'s releases', () => {
     expect(declaredKinds(k8sgpt.provides)).toEqual(crdKindsIn(path.join(k8sgptChart(), 'crds')));
   });
 
+  test('k8sgpt-operator: the ServiceAccount its static RBAC binds to Secret reads everywhere is declared dormant', () => {
+    // templates/k8sgpt-rbac.yaml renders (dynamicRBAC off) the ServiceAccount k8sgpt, a ClusterRole reading secrets, and their binding.
+    const template = fs.readFileSync(path.join(k8sgptChart(), 'templates', 'k8sgpt-rbac.yaml'), 'utf8');
+    expect(k8sgpt.values.dynamicRBAC).toEqual({ enabled: false });
+    expect(template).toContain('{{- if not .Values.dynamicRBAC.enabled }}');
+    expect(template).toMatch(/kind: ServiceAccount\nmetadata:\n {2}name: k8sgpt\n {2}namespace: \{\{ \.Release\.Namespace \}\}/);
+    expect(template).toMatch(/kind: ClusterRole\nmetadata:\n {2}name: k8sgpt-clusterrole\n[\s\S]*?resources:\n(?: {2}- \w+\n)*? {2}- secrets\n/);
+    expect(template).toMatch(/subjects:\n- kind: ServiceAccount\n {2}name: k8sgpt\n {2}namespace: \{\{ \.Release\.Namespace \}\}/);
+    expect(k8sgpt.dormantServiceAccounts.map((d) => d.name)).toEqual(['k8sgpt']);
+    expect(k8sgpt.dormantServiceAccounts[0].reason).toBe('the chart binds it to the ClusterRole k8sgpt-clusterrole, which reads Secrets in every namespace; '
+      + 'no pod runs as it (the analyzers run in their own namespaces as the platform\'s service account, without Secret reads)');
+    expect(kagent.dormantServiceAccounts).toEqual([]);
+  });
+
   test('without agent namespaces only kagent\'s own is watched; the bundled database on a StorageClass given', () => {
     const plain = OperatorCatalogue.operationsAssistant({ databaseStorageClass: 'encrypted-gp3' })[2];
     expect(plain.values.rbac).toEqual({ namespaces: ['kagent'] });
