@@ -160,7 +160,14 @@ interface ProcessMeasure {
 }
 
 /** One compiled child's measurement. */
-type Compiled = ChildResult & ProcessMeasure;
+type Compiled = ChildResult & ProcessMeasure & Output;
+
+/** What a compiled run wrote: Terraform resources (aws) or Kubernetes objects (k8s), and files; counted by the parent, outside the timed process. */
+interface Output {
+  readonly outputObjects: number;
+  readonly outputFiles: number;
+  readonly outputMB: number;
+}
 /** One load floor measurement. */
 type Floor = FloorResult & ProcessMeasure;
 /** One CLI run, summarised. */
@@ -204,9 +211,44 @@ function runCompiled(layer: Layer, size: string, run: number, options: Options):
   const req: ChildRequest = { layer, size, outdir: path.join(WORK, `out-${layer}-${size}`), resultFile };
   const profile = options.cpuProf.includes(size) && run === 0;
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(WORK, 'profiles')}`, `--cpu-prof-name=${layer}-${size}.cpuprofile`] : [];
+  // The output folder is emptied here and what was written counted after: the timed process does only what an app does.
+  fs.rmSync(req.outdir, { recursive: true, force: true });
+  fs.mkdirSync(req.outdir, { recursive: true });
   const processMs = spawnNode([path.join(JS, 'bench', 'synth-child.js'), JSON.stringify(req)], options.timeoutS, nodeArgs);
   if (!fs.existsSync(resultFile)) throw new MeasurementFailure('wrote no result');
-  return { ...JSON.parse(fs.readFileSync(resultFile, 'utf8')), processMs };
+  return { ...JSON.parse(fs.readFileSync(resultFile, 'utf8')), ...outputOf(layer, req.outdir), processMs };
+}
+
+function outputOf(layer: Layer, dir: string): Output {
+  const files = listFiles(dir);
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  return {
+    outputObjects: layer === 'aws' ? countResources(files) : countObjects(files),
+    outputFiles: files.length,
+    outputMB: Math.round((bytes / (1024 * 1024)) * 100) / 100,
+  };
+}
+
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? listFiles(p) : [p];
+  });
+}
+
+function countResources(files: string[]): number {
+  let n = 0;
+  for (const f of files.filter((x) => x.endsWith('.tf.json'))) {
+    const tf = JSON.parse(fs.readFileSync(f, 'utf8'));
+    for (const byType of Object.values<Record<string, unknown>>(tf.resource ?? {})) n += Object.keys(byType).length;
+  }
+  return n;
+}
+
+function countObjects(files: string[]): number {
+  // Each object of a cdk8s YAML file starts with an `apiVersion:` line at column 0.
+  return files.filter((f) => f.endsWith('.yaml')).reduce((s, f) => s + (fs.readFileSync(f, 'utf8').match(/^apiVersion:/gm) ?? []).length, 0);
 }
 
 function runFloor(layer: Layer, options: Options): Floor {

@@ -55,10 +55,6 @@ export interface ChildResult {
   readonly maxRssMB: number;
   /** Heap in use after synthesis (MB). */
   readonly heapUsedMB: number;
-  /** What was written: Terraform resources (aws) or Kubernetes objects (k8s), and files. */
-  readonly outputObjects: number;
-  readonly outputFiles: number;
-  readonly outputMB: number;
   /* the process loaded. */
   readonly cdktfModules: number;
   /** Modules of cdk8s and cdk8s-plus-27 the process loaded. */
@@ -72,8 +68,6 @@ const MB = 1024 * 1024;
 
 function main(): void {
   const req: ChildRequest = JSON.parse(process.argv[2]);
-  fs.rmSync(req.outdir, { recursive: true, force: true });
-  fs.mkdirSync(req.outdir, { recursive: true });
 
   const l0 = performance.now();
   // Each layer loads only its own entry point and CDK, as its users' apps do.
@@ -110,7 +104,6 @@ function main(): void {
 
   const loaded = Object.keys(require.cache);
   const root = path.resolve(__dirname, '..', '..', '..', '..');
-  const files = listFiles(req.outdir);
   const result: ChildResult = {
     layer: req.layer,
     size: req.size,
@@ -127,9 +120,6 @@ function main(): void {
     loadRssMB: round(loadRssMB),
     maxRssMB: round(process.resourceUsage().maxRSS / 1024),
     heapUsedMB: round(process.memoryUsage().heapUsed / MB),
-    outputObjects: req.layer === 'aws' ? countResources(files) : countObjects(files),
-    outputFiles: files.length,
-    outputMB: round(files.reduce((s, f) => s + fs.statSync(f).size, 0) / MB, 2),
     cdktfModules: loaded.filter((f) => /[\\/]node_modules[\\/](cdktf|@cdktf)[\\/]/.test(f)).length,
     cdk8sModules: loaded.filter((f) => /[\\/]node_modules[\\/](cdk8s|cdk8s-plus-27)[\\/]/.test(f)).length,
     librarySources: loaded.filter((f) => f.startsWith(path.join(root, 'lib') + path.sep)).length,
@@ -141,28 +131,6 @@ function main(): void {
 function round(n: number, digits = 0): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
-}
-
-function listFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? listFiles(p) : [p];
-  });
-}
-
-function countResources(files: string[]): number {
-  let n = 0;
-  for (const f of files.filter((x) => x.endsWith('.tf.json'))) {
-    const tf = JSON.parse(fs.readFileSync(f, 'utf8'));
-    for (const byType of Object.values<Record<string, unknown>>(tf.resource ?? {})) n += Object.keys(byType).length;
-  }
-  return n;
-}
-
-function countObjects(files: string[]): number {
-  // Each object of a cdk8s YAML file starts with an `apiVersion:` line at column 0.
-  return files.filter((f) => f.endsWith('.yaml')).reduce((s, f) => s + (fs.readFileSync(f, 'utf8').match(/^apiVersion:/gm) ?? []).length, 0);
 }
 
 main();
