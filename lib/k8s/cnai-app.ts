@@ -7,13 +7,15 @@ import { ArgoCdBootstrap } from './operators/argo-cd-bootstrap';
 
 /**
  * A cdk8s `App` for the platform's charts: `synth()` writes the same files as cdk8s's `App`
- * (every `yamlOutputType`, the same names, the same bytes), several times faster, and then
- * the Argo CD bootstrap of the app, if it has one (`ArgoCdBootstrap.synthAll`).
+ * (every `yamlOutputType`, the same names, the same bytes), in a third of the time at 1000
+ * served models, and then the Argo CD bootstrap of the app, if it has one
+ * (`ArgoCdBootstrap.synthAll`).
  *
  * The platform's output is mostly YAML serialization: cdk8s builds a YAML node tree for every
  * object. This app writes plain JSON data directly in the same style, and leaves to the YAML
  * library only the values whose form is not plain (quoted or block strings, unusual numbers).
- * With 1000 served models that is a tenth of the time; the reference platform's files are
+ * With 1000 served models the YAML takes 0.24 s instead of 1.9 s; the app is also prepared and
+ * validated once for all charts instead of once per chart. The reference platform's files are
  * byte-identical either way (tested).
  *
  * ```ts
