@@ -86,9 +86,9 @@ export interface CnaiPlatformProps {
    */
   readonly admissionPolicies?: AdmissionPolicyOptions;
   /**
-   * Restart the registry server and the vector database (Qdrant) when their credentials change:
-   * after RDS rotates the database password, or after a `credentialsVersion` bump (SecretRollout).
-   * Off, they read a new value only when restarted by hand.
+   * Restart the registry server, the vector database (Qdrant) and Grafana when their credentials
+   * change: after RDS rotates the database password, or after a `credentialsVersion` bump or a new
+   * Grafana admin password (SecretRollout). Off, they read a new value only when restarted by hand.
    * @default true
    */
   readonly restartOnSecretChange?: boolean;
@@ -257,6 +257,7 @@ export class CnaiPlatform extends Construct {
         priorityClass: props.secretRollout?.priorityClass ?? priorityClass,
       }
       : undefined;
+    if (secretRollout) this.platform.monitoring?.restartGrafanaOnSecretChange(secretRollout);
     if (vdb) {
       const name = vectorDatabaseName(vdb);
       const engine = (vdb.engine ?? VectorEngine.QDRANT) === VectorEngine.QDRANT

@@ -81,6 +81,14 @@ export interface SecretRolloutWatch {
 
 const RESOURCES: { [kind: string]: string } = { Deployment: 'deployments', StatefulSet: 'statefulsets' };
 
+/** The kind of a workload a {@link SecretRollout} restarts. */
+export enum RolloutWorkloadKind {
+  /** An apps/v1 Deployment. */
+  DEPLOYMENT = 'Deployment',
+  /** An apps/v1 StatefulSet. */
+  STATEFUL_SET = 'StatefulSet',
+}
+
 /**
  * Restarts the workloads of one namespace when a Secret they read changes (a credential that
  * External Secrets refreshed after a rotation): a CronJob reads each watched Secret, hashes its
@@ -227,14 +235,7 @@ export class SecretRollout extends Construct {
    */
   public restartOnChange(secret: SecretKeyRef, workload: ApiObject): void {
     const where = this.node.path;
-    if (!(secret instanceof SecretKeyRef)) {
-      throw invalidProp(where, 'secret', secret, 'not a SecretKeyRef', 'pass the key the workload reads, e.g. connection.credential or SecretKeyRef.fromName("my-secret", "password")');
-    }
-    const secretName = secret.secretName;
-    if (secretName.length > 63) {
-      throw invalidProp(where, 'secretName', secretName, 'longer than 63 characters: it names the annotations that record its hash',
-        'give the Secret a name of at most 63 characters');
-    }
+    const secretName = this.secretNameOf(secret);
     if (!(workload instanceof ApiObject) || workload.apiVersion !== 'apps/v1' || RESOURCES[workload.kind] === undefined) {
       const shown = workload instanceof ApiObject ? `${workload.apiVersion}/${workload.kind}` : workload;
       throw invalidProp(where, 'workload', shown, 'not a Deployment or StatefulSet (apps/v1): only those roll out when their pod template changes',
@@ -246,9 +247,43 @@ export class SecretRollout extends Construct {
         `not in namespace ${this.namespaceName}: the Secret and the workload must be in the rollout's namespace`,
         `use SecretRollout.ensure(scope, "${workloadNamespace ?? '<namespace>'}") for a workload of another namespace`);
     }
-    const watch = { secretName, resource: RESOURCES[workload.kind], workloadName: workload.name };
-    if (!this.entries.some((w) => w.secretName === watch.secretName && w.resource === watch.resource && w.workloadName === watch.workloadName)) {
-      this.entries.push(watch);
+    this.watch(secretName, RESOURCES[workload.kind], workload.name);
+  }
+
+  /**
+   * Restarts a workload of this namespace that the app has no object for (one a chart renders,
+   * such as Grafana's Deployment in kube-prometheus-stack) when the data of the Secret that
+   * `secret` names changes. The name must be the one the chart gives it (read in the chart).
+   * @param secret a key of a Secret of this namespace that the workload's pods read
+   * @param kind Deployment or StatefulSet
+   * @param name the workload's name
+   */
+  public restartChartWorkloadOnChange(secret: SecretKeyRef, kind: RolloutWorkloadKind, name: string): void {
+    const where = this.node.path;
+    const secretName = this.secretNameOf(secret);
+    if (RESOURCES[kind] === undefined) {
+      throw invalidProp(where, 'kind', kind, 'not a Deployment or StatefulSet: only those roll out when their pod template changes', 'use RolloutWorkloadKind');
+    }
+    assertName(where, 'name', name, NAME_RULES.dns1123Subdomain);
+    this.watch(secretName, RESOURCES[kind], name);
+  }
+
+  /** The name of the Secret `secret` names, checked. */
+  private secretNameOf(secret: SecretKeyRef): string {
+    if (!(secret instanceof SecretKeyRef)) {
+      throw invalidProp(this.node.path, 'secret', secret, 'not a SecretKeyRef',
+        'pass the key the workload reads, e.g. connection.credential or SecretKeyRef.fromName("my-secret", "password")');
+    }
+    if (secret.secretName.length > 63) {
+      throw invalidProp(this.node.path, 'secretName', secret.secretName, 'longer than 63 characters: it names the annotations that record its hash',
+        'give the Secret a name of at most 63 characters');
+    }
+    return secret.secretName;
+  }
+
+  private watch(secretName: string, resource: string, workloadName: string): void {
+    if (!this.entries.some((w) => w.secretName === secretName && w.resource === resource && w.workloadName === workloadName)) {
+      this.entries.push({ secretName, resource, workloadName });
     }
   }
 

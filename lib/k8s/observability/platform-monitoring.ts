@@ -10,6 +10,8 @@ import {
 import { API_SERVER_PORT, DEFAULT_VPC_CIDR, apiServerEgress, httpsEgress, isIpv4Cidr, podIdentityEgress, tcpPorts } from '../common/egress';
 import { DEFAULT_ENCRYPTED_STORAGE_CLASS, EncryptedStorageClass } from '../common/encrypted-storage-class';
 import { NamespaceIsolation } from '../common/namespace-isolation';
+import { SecretKeyRef } from '../common/secret-key-ref';
+import { RolloutWorkloadKind, SecretRollout, SecretRolloutOptions } from '../common/secret-rollout';
 import { SecretSource } from '../common/secret-source';
 import { KUBE_PROMETHEUS_STACK, KubePrometheusStack, OPERATOR_NAMESPACES } from '../operators';
 import { SECRETS_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from '../pod-security';
@@ -210,6 +212,21 @@ export class PlatformMonitoring extends Construct {
       },
     });
     return { store, externalSecret };
+  }
+
+  /**
+   * Restarts Grafana when its admin Secret changes (a rotated or replaced password that External
+   * Secrets copied): Grafana and its sidecars read the password at start, and Grafana, which
+   * keeps no data, sets its admin's password from it then. A {@link SecretRollout} of the
+   * monitoring namespace watches the Secret (`CnaiPlatform` does this unless
+   * `restartOnSecretChange` is false).
+   * @param options the rollout's settings (the API server's block: the contract's VPC block)
+   */
+  public restartGrafanaOnSecretChange(options: SecretRolloutOptions = {}): SecretRollout {
+    const rollout = SecretRollout.ensure(this, this.stack.namespace, options);
+    rollout.restartChartWorkloadOnChange(SecretKeyRef.fromName(this.stack.grafanaAdminSecret, METRICS_BACKEND.grafanaAdminKeys.password),
+      RolloutWorkloadKind.DEPLOYMENT, this.stack.grafanaDeploymentName);
+    return rollout;
   }
 
   /** The workloads allowed to query Prometheus besides Grafana. */

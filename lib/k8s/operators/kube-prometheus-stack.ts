@@ -464,6 +464,12 @@ export class KubePrometheusStack implements IMetricsBackend {
   public readonly alertReceiver?: AlertReceiver;
   /** Name of the Secret with Grafana's admin credentials. */
   public readonly grafanaAdminSecret: string;
+  /**
+   * Name of Grafana's Deployment (the grafana chart's `grafana.fullname` for this release; a
+   * Deployment since its data is not persisted: each start makes a new database, with the admin
+   * password of the Secret).
+   */
+  public readonly grafanaDeploymentName: string = KUBE_PROMETHEUS_STACK.grafana;
   /** The managed Prometheus workspace Prometheus remote-writes to, when set. */
   public readonly managedPrometheus?: ManagedPrometheusContract;
 

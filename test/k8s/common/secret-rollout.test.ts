@@ -7,7 +7,8 @@ import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { ContractPreview, GpuInstanceType, ModelRegistryKind, PlatformSpec, VectorEngine } from '../../../lib/core';
 import {
-  CnaiPlatform, CnaiPlatformProps, ModelRegistry, RegistryEngine, ROLLOUT_SCRIPT, SecretKeyRef, SecretRollout, TeamNamespace, VectorDatabase,
+  CnaiPlatform, CnaiPlatformProps, ModelRegistry, RegistryEngine, ROLLOUT_SCRIPT, RolloutWorkloadKind, SecretKeyRef, SecretRollout, TeamNamespace,
+  VectorDatabase,
 } from '../../../lib/k8s';
 import { synthApp } from '../helpers';
 import { dataContract, ofKind, one, synthValid, testChart } from '../retrieval/util';
@@ -189,6 +190,31 @@ describe('SecretRollout', () => {
       'test/SecretRollout-a: invalid secretRollout.apiServerCidr = "10.0.0.0": not an IPv4 CIDR block. Fix: give the VPC block, e.g. "10.0.0.0/16".');
   });
 
+  test('a workload a chart renders, by kind and name', () => {
+    const { chart } = testChart();
+    const rollout = SecretRollout.ensure(chart, 'monitoring');
+    rollout.restartChartWorkloadOnChange(SecretKeyRef.fromName('grafana-admin', 'admin-password'), RolloutWorkloadKind.DEPLOYMENT, 'kube-prometheus-stack-grafana');
+    rollout.restartChartWorkloadOnChange(SecretKeyRef.fromName('db', 'password'), RolloutWorkloadKind.STATEFUL_SET, 'db');
+    expect(rollout.watches).toEqual([
+      { secretName: 'grafana-admin', resource: 'deployments', workloadName: 'kube-prometheus-stack-grafana' },
+      { secretName: 'db', resource: 'statefulsets', workloadName: 'db' },
+    ]);
+    const objects = synthValid(chart);
+    expect(one(objects, 'CronJob', 'secret-rollout', 'monitoring').spec.jobTemplate.spec.template.spec.containers[0].env[1])
+      .toEqual({ name: 'WATCHES', value: 'grafana-admin=deployments/kube-prometheus-stack-grafana db=statefulsets/db' });
+  });
+
+  test('error: a chart workload of a kind that does not roll out, or with a name that is no object name', () => {
+    const { chart } = testChart();
+    const rollout = SecretRollout.ensure(chart, 'a');
+    expect(() => rollout.restartChartWorkloadOnChange(SecretKeyRef.fromName('s', 'k'), 'DaemonSet' as RolloutWorkloadKind, 'x')).toThrow(
+      'test/SecretRollout-a: invalid kind = "DaemonSet": not a Deployment or StatefulSet: only those roll out when their pod template changes. Fix: use RolloutWorkloadKind.');
+    expect(() => rollout.restartChartWorkloadOnChange(SecretKeyRef.fromName('s', 'k'), RolloutWorkloadKind.DEPLOYMENT, 'Grafana!'))
+      .toThrow(/^test\/SecretRollout-a: invalid name = "Grafana!": not a valid DNS-1123 subdomain/);
+    expect(() => rollout.restartChartWorkloadOnChange('s' as any, RolloutWorkloadKind.DEPLOYMENT, 'x')).toThrow(
+      'test/SecretRollout-a: invalid secret = "s": not a SecretKeyRef. Fix: pass the key the workload reads, e.g. connection.credential or SecretKeyRef.fromName("my-secret", "password").');
+  });
+
   test('error: a rollout that watches nothing', () => {
     const { chart } = testChart();
     SecretRollout.ensure(chart, 'a');
@@ -279,16 +305,21 @@ describe('SecretRollout in CnaiPlatform', () => {
     return synthApp(app);
   };
 
-  test('on by default: MLflow and Qdrant restart, at the platform\'s high priority, through the contract\'s VPC block; their secrets refresh every 5 minutes', () => {
+  test('on by default: MLflow, Qdrant and Grafana restart, at the platform\'s high priority, through the contract\'s VPC block; their secrets refresh every 5 minutes', () => {
     const objects = build();
     const cronJobs = ofKind(objects, 'CronJob').filter((c) => c.metadata.name === 'secret-rollout');
     const pod = (c: any) => c.spec.jobTemplate.spec.template.spec;
     expect(cronJobs.map((c) => [c.metadata.namespace, c.spec.schedule, pod(c).priorityClassName, pod(c).containers[0].env[1].value])).toEqual([
+      ['monitoring', '*/5 * * * *', 'cnai-high', 'grafana-admin=deployments/kube-prometheus-stack-grafana'],
       ['knowledge', '*/5 * * * *', 'cnai-high', 'knowledge-api-keys=statefulsets/knowledge'],
       ['mlflow', '*/5 * * * *', 'cnai-high', 'mlflow-credentials=deployments/mlflow mlflow-database=deployments/mlflow'],
     ]);
     expect(ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name === 'secret-rollout').map((p) => p.spec.egress[0].to)).toEqual([
-      [{ ipBlock: { cidr: '10.40.0.0/16' } }], [{ ipBlock: { cidr: '10.40.0.0/16' } }],
+      [{ ipBlock: { cidr: '10.40.0.0/16' } }], [{ ipBlock: { cidr: '10.40.0.0/16' } }], [{ ipBlock: { cidr: '10.40.0.0/16' } }],
+    ]);
+    expect(one(objects, 'Role', 'secret-rollout', 'monitoring').rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['grafana-admin'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['kube-prometheus-stack-grafana'], verbs: ['get', 'patch'] },
     ]);
     const refresh = Object.fromEntries(ofKind(objects, 'ExternalSecret').map((e) => [`${e.metadata.namespace}/${e.metadata.name}`, e.spec.refreshInterval]));
     expect(refresh).toMatchObject({ 'knowledge/knowledge-api-keys': '5m', 'mlflow/mlflow-credentials': '5m', 'mlflow/mlflow-database': '5m' });
@@ -296,7 +327,7 @@ describe('SecretRollout in CnaiPlatform', () => {
 
   test('settings: refresh and check interval', () => {
     const objects = build({ secretRollout: { refreshInterval: '2m', checkIntervalMinutes: 3 } });
-    expect(ofKind(objects, 'CronJob').filter((c) => c.metadata.name === 'secret-rollout').map((c) => c.spec.schedule)).toEqual(['*/3 * * * *', '*/3 * * * *']);
+    expect(ofKind(objects, 'CronJob').filter((c) => c.metadata.name === 'secret-rollout').map((c) => c.spec.schedule)).toEqual(['*/3 * * * *', '*/3 * * * *', '*/3 * * * *']);
     expect(one(objects, 'ExternalSecret', 'mlflow-database', 'mlflow').spec.refreshInterval).toBe('2m');
   });
 

@@ -221,3 +221,20 @@ describe('PlatformMonitoring', () => {
     });
   });
 });
+
+describe('PlatformMonitoring.restartGrafanaOnSecretChange', () => {
+  test('a rollout of the monitoring namespace restarts Grafana\'s Deployment when its admin Secret changes', () => {
+    const { objects } = render((chart) => {
+      const monitoring = new PlatformMonitoring(chart, 'monitoring');
+      const rollout = monitoring.restartGrafanaOnSecretChange({ apiServerCidr: '10.30.0.0/16' });
+      expect(rollout.namespaceName).toBe('monitoring');
+      expect(rollout.watches).toEqual([{ secretName: 'grafana-admin', resource: 'deployments', workloadName: 'kube-prometheus-stack-grafana' }]);
+    });
+    expect(one(objects, 'Role', 'secret-rollout').rules).toEqual([
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['grafana-admin'], verbs: ['get'] },
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['kube-prometheus-stack-grafana'], verbs: ['get', 'patch'] },
+    ]);
+    expect(one(objects, 'NetworkPolicy', 'secret-rollout').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: tcp(443) }]);
+    assertValidManifests(objects);
+  });
+});

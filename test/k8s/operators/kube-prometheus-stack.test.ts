@@ -52,6 +52,25 @@ describe('kube-prometheus-stack release', () => {
     expect(OperatorCatalogue.platformDefaults().map((r) => r.name)).not.toContain('prometheus-operator');
   });
 
+  test('Grafana runs as the Deployment kube-prometheus-stack-grafana, with no persisted data (the name the secret rollout patches)', () => {
+    const grafana = SUBCHARTS.grafana;
+    const deployment = fs.readFileSync(path.join(grafana, 'templates', 'deployment.yaml'), 'utf8');
+    // A Deployment unless useStatefulSet or non-PVC persistence; named grafana.fullname.
+    expect(deployment.split('\n')[0]).toBe('{{- if (and (not .Values.useStatefulSet) (or (not .Values.persistence.enabled) (eq .Values.persistence.type "pvc"))) }}');
+    expect(deployment).toContain('kind: Deployment\nmetadata:\n  name: {{ include "grafana.fullname" . }}');
+    // grafana.fullname: "<release>-grafana" when the release name does not contain the chart's name and nothing overrides it.
+    const helpers = fs.readFileSync(path.join(grafana, 'templates', '_helpers.tpl'), 'utf8');
+    expect(helpers).toContain('{{- $name := default .Chart.Name .Values.nameOverride }}\n{{- if contains $name .Release.Name }}');
+    expect(helpers).toContain('{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}');
+    const values = readYaml(path.join(grafana, 'values.yaml'));
+    expect([values.persistence.enabled, values.useStatefulSet ?? false]).toEqual([false, false]);
+    const ours = release.values.grafana as any;
+    expect([ours.persistence, ours.useStatefulSet, ours.fullnameOverride, ours.nameOverride]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(release.name.includes('grafana')).toBe(false);
+    expect(stack.grafanaDeploymentName).toBe('kube-prometheus-stack-grafana');
+    expect(stack.grafanaDeploymentName).toBe(`${release.name}-grafana`);
+  });
+
   test('the vendored chart is the one whose operator and CRDs the verifier checks', () => {
     const chart = readYaml(path.join(CHART, 'Chart.yaml'));
     expect(chart.version).toBe(release.source.version);
