@@ -179,7 +179,7 @@ describe('the reference platform\'s admission policies', () => {
     expect(sorted('cnai-allowed-images-teams')).toEqual(['ai-apps']);
     expect(sorted('cnai-allowed-images-platform')).toEqual(['knowledge', 'mlflow', 'model-gateway', 'nvidia-gpu', 'observability']);
     // The gateway's own pods: the API key jobs (model-gateway) and the token budgets' Redis (beside Envoy Gateway).
-    expect(sorted('cnai-no-host-access')).toEqual(['ai-apps', 'envoy-gateway-system', 'knowledge', 'mlflow', 'model-gateway', 'nvidia-gpu', 'observability']);
+    expect(sorted('cnai-no-host-access')).toEqual(['ai-apps', 'envoy-gateway-system', 'knowledge', 'mlflow', 'model-gateway', 'monitoring', 'nvidia-gpu', 'observability']);
     expect(all.length).toBeGreaterThanOrEqual(25);
   });
 
