@@ -89,7 +89,7 @@ function parseArgs(argv: string[]): Options {
   let sizes = DEFAULT_SIZES;
   let layers: Layer[] = [...LAYERS];
   let runs = 3;
-  let sizeRuns = 1;
+  let sizeRuns = 3;
   let cpuProf: string[] = [];
   let timeoutS = DEFAULT_TIMEOUT_S;
   for (const a of argv) {
