@@ -298,31 +298,15 @@ export class PlatformAdmissionPolicies extends Construct {
       this.checkReason(problems, `hostAccessExemptions[${i}].reason`, e.reason);
     });
     this.trainingServiceAccounts = props.trainingServiceAccounts ?? [TRAINING.serviceAccount, TRAINING.sparkServiceAccount];
-    this.trainingServiceAccounts.forEach((sa, i) => problems.check(typeof sa === 'string' && satisfiesNameRule(sa, NAME_RULES.dns1123Subdomain), {
-      construct: where, prop: `trainingServiceAccounts[${i}]`, value: sa, problem: 'not a service account name', fix: 'give the name of a service account (a DNS-1123 subdomain)',
-    }));
+    this.trainingServiceAccounts.forEach((sa, i) => this.checkServiceAccount(problems, `trainingServiceAccounts[${i}]`, sa));
     this.servingServiceAccounts = [...new Set(props.servingServiceAccounts
       ?? (props.contract.workloadIdentities ?? []).map((w) => w.serviceAccount).filter((sa) => !this.trainingServiceAccounts.includes(sa)))].sort();
-    this.servingServiceAccounts.forEach((sa, i) => problems.check(typeof sa === 'string' && satisfiesNameRule(sa, NAME_RULES.dns1123Subdomain), {
-      construct: where, prop: `servingServiceAccounts[${i}]`, value: sa, problem: 'not a service account name', fix: 'give the name of a service account (a DNS-1123 subdomain)',
-    }));
+    this.servingServiceAccounts.forEach((sa, i) => this.checkServiceAccount(problems, `servingServiceAccounts[${i}]`, sa));
     this.dormantIdentities = props.dormantIdentities ?? [];
     this.dormantIdentities.forEach((d, i) => {
       this.checkNamespace(problems, `dormantIdentities[${i}].namespace`, d.namespace);
-      problems.check(typeof d.serviceAccount === 'string' && satisfiesNameRule(d.serviceAccount, NAME_RULES.dns1123Subdomain), {
-        construct: where,
-        prop: `dormantIdentities[${i}].serviceAccount`,
-        value: d.serviceAccount,
-        problem: 'not a service account name',
-        fix: 'give the name of a service account (a DNS-1123 subdomain)',
-      });
-      problems.check(typeof d.reason === 'string' && d.reason.trim().length >= MIN_REASON, {
-        construct: where,
-        prop: `dormantIdentities[${i}].reason`,
-        value: d.reason,
-        problem: 'a dormant service account needs a stated reason',
-        fix: `say what it is granted and why nothing runs as it (at least ${MIN_REASON} characters); the reason is written on the policy`,
-      });
+      this.checkServiceAccount(problems, `dormantIdentities[${i}].serviceAccount`, d.serviceAccount);
+      this.checkReason(problems, `dormantIdentities[${i}].reason`, d.reason, 'a dormant service account needs a stated reason', 'say what it is granted and why nothing runs as it');
     });
     const platformNamespaces = [...new Set(props.platformNamespaces ?? [])].sort();
     platformNamespaces.forEach((ns, i) => this.checkNamespace(problems, `platformNamespaces[${i}]`, ns));
@@ -372,15 +356,23 @@ export class PlatformAdmissionPolicies extends Construct {
     });
   }
 
-  private checkReason(problems: ProblemCollector, prop: string, value: string): void {
+  private checkServiceAccount(problems: ProblemCollector, prop: string, value: string): void {
+    problems.check(typeof value === 'string' && satisfiesNameRule(value, NAME_RULES.dns1123Subdomain), {
+      construct: this.node.path, prop, value, problem: 'not a service account name', fix: 'give the name of a service account (a DNS-1123 subdomain)',
+    });
+  }
+
+  private checkReason(problems: ProblemCollector, prop: string, value: string,
+    problem = 'an exemption needs a stated reason', what = 'say which workload needs it and what for'): void {
     problems.check(typeof value === 'string' && value.trim().length >= MIN_REASON, {
       construct: this.node.path,
       prop,
       value,
-      problem: 'an exemption needs a stated reason',
-      fix: `say which workload needs it and what for (at least ${MIN_REASON} characters); the reason is written on the policy`,
+      problem,
+      fix: `${what} (at least ${MIN_REASON} characters); the reason is written on the policy`,
     });
   }
+
 }
 
 /** A served model under the App, in a team namespace of the platform, that the policies were not given. */
